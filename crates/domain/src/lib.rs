@@ -1,0 +1,12 @@
+//! Jiqun's domain: the plan structure every other crate speaks, the agency registry and the region model.
+//! Nothing here does I/O; the registries are data files compiled in (see `data/registry/`).
+
+pub mod agency;
+pub mod lang;
+pub mod plan;
+pub mod region;
+mod tsv;
+
+pub use agency::{AgencyKind, AgencyRegistry, Resolved};
+pub use lang::Lang;
+pub use region::{City, Region, RegionModel};

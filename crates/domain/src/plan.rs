@@ -1,0 +1,191 @@
+//! The compiled plan, exactly as `contracts.md` section 2 shapes it. Fields may be added, never renamed or
+//! dropped. Absent facts are `None` or empty lists, never invented.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub title: Option<String>,
+    pub doc_number: Option<String>,
+    /// ISO date, `2023-12-29`.
+    pub issued_on: Option<String>,
+    pub issuers: Vec<String>,
+    pub period: Option<Period>,
+    pub sections: Vec<Section>,
+    pub targets: Vec<Target>,
+    pub facts: Vec<Fact>,
+    pub agencies: Vec<AgencyRoles>,
+    pub cities: Vec<String>,
+    /// Which cities host which part of the cluster ("以广州、深圳…为依托发展集成电路产业集聚区").
+    #[serde(default)]
+    pub layout: Vec<Layout>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub start: Option<i32>,
+    pub end: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    Goals,
+    Tasks,
+    Programmes,
+    Safeguards,
+    Overview,
+    Other,
+}
+
+impl SectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Goals => "goals",
+            SectionKind::Tasks => "tasks",
+            SectionKind::Programmes => "programmes",
+            SectionKind::Safeguards => "safeguards",
+            SectionKind::Overview => "overview",
+            SectionKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub no: u32,
+    pub title: String,
+    pub kind: SectionKind,
+    /// Text between the section heading and its first item (often the section's overall aim).
+    #[serde(default)]
+    pub text: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub no: u32,
+    /// `"2.1"` for an item, `"2.1.3"` for a sub-item.
+    #[serde(default)]
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub lead: Vec<String>,
+    pub co: Vec<String>,
+    pub others: Vec<String>,
+    pub cities: Vec<String>,
+    /// Regions named in the item (珠三角, 粤东 …).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// The line of the source text where the item starts.
+    #[serde(default)]
+    pub line: usize,
+    pub children: Vec<Item>,
+}
+
+/// A comparator of a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "range")]
+    Range,
+}
+
+impl Cmp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cmp::Gt => ">",
+            Cmp::Ge => ">=",
+            Cmp::Eq => "=",
+            Cmp::Le => "<=",
+            Cmp::Lt => "<",
+            Cmp::Range => "range",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub item: String,
+    pub subject: String,
+    pub cmp: Cmp,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+    pub year: Option<i32>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub item: String,
+    pub subject: String,
+    pub value: f64,
+    pub unit: String,
+    pub year: Option<i32>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRoles {
+    pub name: String,
+    pub lead: Vec<String>,
+    pub co: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Layout {
+    pub item: String,
+    pub subject: String,
+    pub cities: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Info,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub line: Option<usize>,
+    /// A stable code (`unknown_agency`, `no_title` …) for programs; `message` is for people.
+    #[serde(default)]
+    pub code: String,
+    pub message: String,
+}
+
+impl Plan {
+    /// Every item and sub-item, depth first, in document order.
+    pub fn all_items(&self) -> Vec<&Item> {
+        fn walk<'a>(items: &'a [Item], out: &mut Vec<&'a Item>) {
+            for it in items {
+                out.push(it);
+                walk(&it.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        for s in &self.sections {
+            walk(&s.items, &mut out);
+        }
+        out
+    }
+
+    /// The item or sub-item with this id (`"2.1"`, `"2.1.3"`).
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.all_items().into_iter().find(|i| i.id == id)
+    }
+}
