@@ -1,1 +1,116 @@
-fn main() {}
+//! The `jiqun` command. Exit status: 0 success, 1 the input is wrong or the action refused, 2 usage error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiqun_compiler::{Options, compile, markdown};
+use jiqun_domain::{AgencyRegistry, Lang, RegionModel};
+
+#[derive(Parser)]
+#[command(name = "jiqun", version, about = "Jiqun (集群): the system of record for an industrial-cluster action plan")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Action plans: compile a document, show the built-in plan.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Md,
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Compile an action-plan document (.txt in UTF-8 or GB18030/GBK, .docx, .html) into the plan JSON.
+    Parse {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// An agency registry of another province (the format of data/registry/guangdong-agencies.tsv).
+        #[arg(long)]
+        registry: Option<PathBuf>,
+        /// A city table of another province (the format of data/registry/guangdong-cities.tsv).
+        #[arg(long)]
+        cities: Option<PathBuf>,
+    },
+    /// The built-in plan (Guangdong's new-generation IT cluster plan), compiled.
+    Show {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+}
+
+/// A refusal with its message already in the user's language: exit status 1.
+struct Refusal(String);
+
+fn main() -> ExitCode {
+    let lang = Lang::from_env_vars(|k| std::env::var(k).ok());
+    let cli = Cli::parse();
+    match run(cli, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Refusal(msg)) => {
+            eprintln!("{}: {msg}", lang.pick("错误", "error"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn read_file(path: &PathBuf, lang: Lang) -> Result<Vec<u8>, Refusal> {
+    std::fs::read(path).map_err(|e| {
+        Refusal(match lang {
+            Lang::Zh => format!("无法读取文件 {}: {e}", path.display()),
+            Lang::En => format!("cannot read {}: {e}", path.display()),
+        })
+    })
+}
+
+fn load_table<T>(path: &PathBuf, lang: Lang, parse: fn(&str) -> Result<T, String>) -> Result<T, Refusal> {
+    let bytes = read_file(path, lang)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Refusal(match lang {
+            Lang::Zh => format!("{}: 名录文件须为 UTF-8 编码", path.display()),
+            Lang::En => format!("{}: a registry file must be UTF-8", path.display()),
+        })
+    })?;
+    parse(&text).map_err(|e| Refusal(format!("{}: {e}", path.display())))
+}
+
+fn print_plan(plan: &jiqun_domain::plan::Plan, format: Format, lang: Lang) -> Result<(), Refusal> {
+    let out = match format {
+        Format::Json => serde_json::to_string_pretty(plan).map_err(|e| Refusal(e.to_string()))?,
+        Format::Md => markdown::render(plan, lang),
+    };
+    println!("{out}");
+    Ok(())
+}
+
+fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
+    match cli.command {
+        Command::Plan { command: PlanCommand::Parse { file, format, registry, cities } } => {
+            let mut opts = Options { lang, ..Options::default() };
+            if let Some(r) = registry {
+                opts.agencies = load_table(&r, lang, AgencyRegistry::parse)?;
+            }
+            if let Some(c) = cities {
+                opts.regions = load_table(&c, lang, RegionModel::parse)?;
+            }
+            let bytes = read_file(&file, lang)?;
+            let plan = compile(&bytes, &opts).map_err(|e| Refusal(format!("{}: {}", file.display(), e.message(lang))))?;
+            print_plan(&plan, format, lang)
+        }
+        Command::Plan { command: PlanCommand::Show { format } } => {
+            let opts = Options { lang, ..Options::default() };
+            print_plan(&jiqun_compiler::builtin(&opts), format, lang)
+        }
+    }
+}

@@ -6,11 +6,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub title: Option<String>,
+    /// What to call the plan on screen: the title, or when the document has none, a name derived from its
+    /// preamble ("…产业集群行动计划"), or "未命名行动计划".
+    #[serde(default)]
+    pub name: String,
     pub doc_number: Option<String>,
     /// ISO date, `2023-12-29`.
     pub issued_on: Option<String>,
     pub issuers: Vec<String>,
     pub period: Option<Period>,
+    /// The text between the title and the first section ("为贯彻…制定本行动计划。").
+    #[serde(default)]
+    pub preamble: String,
     pub sections: Vec<Section>,
     pub targets: Vec<Target>,
     pub facts: Vec<Fact>,
