@@ -196,6 +196,23 @@ fn join(lines: &[Line]) -> String {
     lines.iter().map(|l| l.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
+/// The unit's text with every responsibility clause removed, children included.
+fn without_clauses(u: &Unit) -> String {
+    let mut out = String::new();
+    for l in &u.lines {
+        let t = l.text.as_str();
+        out.push_str(match clause::find_clause(t) {
+            Some((_, at)) => &t[..at],
+            None => t,
+        });
+        out.push('\n');
+    }
+    for c in &u.children {
+        out.push_str(&without_clauses(c));
+    }
+    out
+}
+
 fn unit_text(u: &Unit) -> String {
     let mut parts = vec![join(&u.lines)];
     parts.extend(u.children.iter().map(|c| {
@@ -275,7 +292,9 @@ fn build_item(ctx: &mut Ctx, u: &Unit, parent: &str, kind: SectionKind) -> Item 
             unknown: Vec::new(),
         };
     }
-    let full = text.as_str();
+    // Places are read outside the clauses: 人民银行广州分行 is a body, not a mention of Guangzhou.
+    let full = without_clauses(u);
+    let full = full.as_str();
     Item {
         no: u.no,
         id,

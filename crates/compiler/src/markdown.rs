@@ -12,7 +12,7 @@ pub fn human_value(v: f64, unit: &str) -> String {
         let s = format!("{:.4}", x);
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     };
-    if unit == "元" || unit == "美元" {
+    if unit != "%" && unit != "个百分点" {
         for (m, w) in [(1e12, "万亿"), (1e8, "亿"), (1e4, "万")] {
             if v.abs() >= m {
                 return format!("{}{w}{unit}", fmt(v / m));
@@ -173,5 +173,6 @@ mod tests {
         assert_eq!(human_value(1e11, "元"), "1000亿元");
         assert_eq!(human_value(6.0, "%"), "6%");
         assert_eq!(human_value(3.0, "个"), "3个");
+        assert_eq!(human_value(2e6, "辆"), "200万辆");
     }
 }
