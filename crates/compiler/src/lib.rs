@@ -75,9 +75,10 @@ impl Ctx<'_> {
 }
 
 pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileError> {
-    let sk = structure::skeleton(&source.lines);
+    let lines: Vec<Line> = source.lines.iter().filter(|l| !notice::is_furniture(&l.text)).cloned().collect();
+    let sk = structure::skeleton(&lines);
     if sk.sections.is_empty() {
-        return Err(CompileError::NoStructure { lines: source.lines.len() });
+        return Err(CompileError::NoStructure { lines: lines.len() });
     }
     let notice = notice::notice(&sk.front, source.html_title.as_deref(), &opts.agencies);
     let reference_year = notice
@@ -93,7 +94,7 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
         facts: Vec::new(),
         layout: Vec::new(),
         reference_year,
-        default_year: notice.period.and_then(|p| p.end).or_else(|| most_common_target_year(&source.lines)),
+        default_year: notice.period.and_then(|p| p.end).or_else(|| most_common_target_year(&lines)),
     };
 
     if notice.title.is_none() {

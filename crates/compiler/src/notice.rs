@@ -33,7 +33,8 @@ fn is_meta(text: &str) -> bool {
     META_LABELS.iter().any(|l| text.starts_with(l) && text[l.len()..].starts_with([':', ' ']))
 }
 
-fn is_furniture(text: &str) -> bool {
+/// Page furniture: breadcrumbs, print and close links, view counters. Never part of the plan.
+pub fn is_furniture(text: &str) -> bool {
     text.chars().count() < 80 && !text.contains('。') && FURNITURE.iter().any(|f| text.contains(f))
         || text.contains(" > ") && text.chars().count() < 80
         || text.starts_with('>')

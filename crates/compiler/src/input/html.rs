@@ -317,8 +317,12 @@ impl Extractor<'_> {
 
     fn start_tag(&mut self, tag: Tag) {
         let name = tag.name.as_str();
+        // `<script src="…"/>` comes from xhtml-minded pages that mean it closed; reading it as the
+        // start of raw text would swallow the rest of the page.
         if RAW_TEXT.contains(&name) {
-            self.raw_text(name);
+            if !tag.self_closing {
+                self.raw_text(name);
+            }
             return;
         }
         if self.in_head() && !HEAD_CONTENT.contains(&name) {
@@ -351,8 +355,10 @@ impl Extractor<'_> {
             }
             return;
         }
+        // A hidden block generates no box, so its end separates nothing either.
+        let was_hidden = self.skip_from.is_some();
         self.close(name);
-        if self.skip_from.is_none() && BLOCK.contains(&name) {
+        if !was_hidden && BLOCK.contains(&name) {
             self.flush();
         }
     }

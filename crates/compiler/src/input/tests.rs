@@ -587,6 +587,31 @@ fn arbitrary_bytes_never_panic() {
 }
 
 #[test]
+fn large_and_deep_inputs_stay_linear() {
+    let mut page = String::from("<html><body>");
+    page.push_str(&"<font><span>字".repeat(50_000));
+    page.push_str(&"</i>".repeat(50_000));
+    page.push_str("<p>尾</p>");
+    let src = read(page.as_bytes()).unwrap();
+    assert_eq!(src.lines.last().map(|l| l.text.as_str()), Some("尾"));
+
+    let text = "一、工作目标\r\n".repeat(100_000);
+    assert_eq!(read(text.as_bytes()).unwrap().lines.len(), 100_000);
+
+    let deep = format!(
+        "<w:document xmlns:w=\"{W}\"><w:body>{}</w:body></w:document>",
+        "<w:p><w:r><w:t>段</w:t></w:r></w:p>".repeat(50_000)
+    );
+    assert_eq!(read(&docx_with(&deep)).unwrap().lines.len(), 50_000);
+}
+
+#[test]
+fn html_script_self_closed_and_hidden_blocks() {
+    let src = read(b"<html><script src=\"a.js\"/><p>shown</p>a<div hidden>x</div>b").unwrap();
+    assert_eq!(texts(&src), vec![(1, "shown"), (1, "ab")]);
+}
+
+#[test]
 fn mutated_docx_never_panics() {
     let mut rng = Rng(0xDEAD_BEEF_CAFE_F00D);
     let good = docx_with(&document_xml());
