@@ -59,7 +59,7 @@ fn main() -> ExitCode {
     match run(cli, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Refusal(msg)) => {
-            eprintln!("{}: {msg}", lang.pick("错误", "error"));
+            eprintln!("{}{msg}", lang.pick("错误：", "error: "));
             ExitCode::from(1)
         }
     }
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
 fn read_file(path: &PathBuf, lang: Lang) -> Result<Vec<u8>, Refusal> {
     std::fs::read(path).map_err(|e| {
         Refusal(match lang {
-            Lang::Zh => format!("无法读取文件 {}: {e}", path.display()),
+            Lang::Zh => format!("无法读取文件 {}：{e}", path.display()),
             Lang::En => format!("cannot read {}: {e}", path.display()),
         })
     })
@@ -78,7 +78,7 @@ fn load_table<T>(path: &PathBuf, lang: Lang, parse: fn(&str) -> Result<T, String
     let bytes = read_file(path, lang)?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Refusal(match lang {
-            Lang::Zh => format!("{}: 名录文件须为 UTF-8 编码", path.display()),
+            Lang::Zh => format!("{}：名录文件须为 UTF-8 编码", path.display()),
             Lang::En => format!("{}: a registry file must be UTF-8", path.display()),
         })
     })?;
@@ -105,7 +105,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 opts.regions = load_table(&c, lang, RegionModel::parse)?;
             }
             let bytes = read_file(&file, lang)?;
-            let plan = compile(&bytes, &opts).map_err(|e| Refusal(format!("{}: {}", file.display(), e.message(lang))))?;
+            let sep = lang.pick("：", ": ");
+            let plan =
+                compile(&bytes, &opts).map_err(|e| Refusal(format!("{}{sep}{}", file.display(), e.message(lang))))?;
             print_plan(&plan, format, lang)
         }
         Command::Plan { command: PlanCommand::Show { format } } => {

@@ -184,7 +184,19 @@ fn split_names(seg: &str) -> Vec<String> {
 
 /// Local governments and open-ended lists: responsible, but not agencies of the registry.
 fn other_party(name: &str) -> Option<String> {
-    const OPEN: &[&str] = &["各有关单位", "有关单位", "各相关单位", "相关单位", "各有关部门", "有关部门", "相关部门", "省有关单位", "省直有关单位", "省各有关单位", "其他有关单位"];
+    const OPEN: &[&str] = &[
+        "各有关单位",
+        "有关单位",
+        "各相关单位",
+        "相关单位",
+        "各有关部门",
+        "有关部门",
+        "相关部门",
+        "省有关单位",
+        "省直有关单位",
+        "省各有关单位",
+        "其他有关单位",
+    ];
     if OPEN.contains(&name) {
         return Some(name.to_string());
     }
@@ -219,7 +231,13 @@ fn place(name: &str, role: Role, reg: &AgencyRegistry, context: &mut Option<Stri
         .into_iter()
         .find(|p| !p.is_empty() && name.starts_with(p.as_str()))
     {
-        let p = if p == &reg.full_party_prefix { &reg.party_prefix } else if p == &reg.full_gov_prefix { &reg.gov_prefix } else { p };
+        let p = if p == &reg.full_party_prefix {
+            &reg.party_prefix
+        } else if p == &reg.full_gov_prefix {
+            &reg.gov_prefix
+        } else {
+            p
+        };
         *context = Some(p.clone());
     }
     let resolved = reg.resolve(name, context.as_deref());
@@ -248,7 +266,8 @@ mod tests {
         let r = parse("……。(省工业和信息化厅牵头,省委网信办、省发展改革委、科技厅按职责分工负责)");
         assert_eq!(r.lead, ["省工业和信息化厅"]);
         assert_eq!(r.co, ["省委网信办", "省发展改革委", "省科技厅"]);
-        let r = parse("(省工业和信息化厅牵头,省委网信办、机要局,省发展改革委、科技厅、政务服务数据管理局按职责分工负责)");
+        let r =
+            parse("(省工业和信息化厅牵头,省委网信办、机要局,省发展改革委、科技厅、政务服务数据管理局按职责分工负责)");
         assert_eq!(r.co, ["省委网信办", "省委机要局", "省发展改革委", "省科技厅", "省政务服务数据管理局"]);
         assert!(r.unknown.is_empty());
     }

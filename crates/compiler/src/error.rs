@@ -9,7 +9,9 @@ use crate::input::InputError;
 pub enum CompileError {
     Input(InputError),
     /// No section heading (一、 or 第一章) was found in the document's `lines` lines.
-    NoStructure { lines: usize },
+    NoStructure {
+        lines: usize,
+    },
 }
 
 impl CompileError {
@@ -25,7 +27,7 @@ impl CompileError {
             CompileError::Input(e) => e.message(lang),
             CompileError::NoStructure { lines } => match lang {
                 Lang::Zh => format!(
-                    "未识别出行动计划的结构:全文 {lines} 行中没有“一、”或“第一章”式的章节标题。请确认这是一份行动计划或实施方案。"
+                    "未识别出行动计划的结构：全文 {lines} 行中没有“一、”或“第一章”式的章节标题。请确认这是一份行动计划或实施方案。"
                 ),
                 Lang::En => format!(
                     "no action-plan structure found: none of the document's {lines} lines is a section heading such as “一、” or “第一章”. Is this an action plan?"

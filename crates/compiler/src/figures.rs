@@ -30,9 +30,44 @@ const MAGNITUDES: &[(&str, f64)] = &[
 
 /// Units and counter words a figure may carry; longest first so 千瓦时 wins over 千瓦.
 const UNITS: &[&str] = &[
-    "个百分点", "平方公里", "千瓦时", "平方米", "人次", "美元", "千瓦", "兆瓦", "公里", "元", "%", "‰", "个", "家", "辆",
-    "台", "座", "项", "所", "条", "件", "套", "款", "人", "名", "户", "亩", "吨", "部", "种", "片", "颗", "栋", "张",
-    "位", "倍", "GW", "MW",
+    "个百分点",
+    "平方公里",
+    "千瓦时",
+    "平方米",
+    "人次",
+    "美元",
+    "千瓦",
+    "兆瓦",
+    "公里",
+    "元",
+    "%",
+    "‰",
+    "个",
+    "家",
+    "辆",
+    "台",
+    "座",
+    "项",
+    "所",
+    "条",
+    "件",
+    "套",
+    "款",
+    "人",
+    "名",
+    "户",
+    "亩",
+    "吨",
+    "部",
+    "种",
+    "片",
+    "颗",
+    "栋",
+    "张",
+    "位",
+    "倍",
+    "GW",
+    "MW",
 ];
 
 const BEFORE_CMP: &[(&str, Cmp)] = &[
@@ -55,8 +90,13 @@ const BEFORE_CMP: &[(&str, Cmp)] = &[
     ("达", Cmp::Ge),
 ];
 
-const AFTER_CMP: &[(&str, Option<Cmp>)] =
-    &[("及以上", Some(Cmp::Ge)), ("以上", Some(Cmp::Ge)), ("以内", Some(Cmp::Le)), ("以下", Some(Cmp::Le)), ("左右", None)];
+const AFTER_CMP: &[(&str, Option<Cmp>)] = &[
+    ("及以上", Some(Cmp::Ge)),
+    ("以上", Some(Cmp::Ge)),
+    ("以内", Some(Cmp::Le)),
+    ("以下", Some(Cmp::Le)),
+    ("左右", None),
+];
 
 /// Hedges: they soften a figure but change no comparator.
 const HEDGES: &[&str] = &["力争", "争取", "约", "近", "预计"];
@@ -129,12 +169,21 @@ fn figure_at(sentence: &str, pos: usize, prev: Option<char>) -> Option<Figure> {
                 let after_unit = after.strip_prefix('元').unwrap_or(after);
                 if let Some(tail) = after_unit.strip_prefix('级') {
                     let end = sentence.len() - tail.len();
-                    return Some(Figure { start: pos, end, value: *v, value_max: None, unit: "元".into(), cmp: Cmp::Ge });
+                    return Some(Figure {
+                        start: pos,
+                        end,
+                        value: *v,
+                        value_max: None,
+                        unit: "元".into(),
+                        cmp: Cmp::Ge,
+                    });
                 }
             }
         }
     }
-    if !rest.starts_with(|c: char| c.is_ascii_digit()) || prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '第' || p == '.') {
+    if !rest.starts_with(|c: char| c.is_ascii_digit())
+        || prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '第' || p == '.')
+    {
         return None;
     }
     let (mut value, n) = parse_number(rest)?;
@@ -243,8 +292,29 @@ const LEAD_WORDS: &[&str] = &[
 
 /// Verbs after which the thing measured follows the figure (建设10个省级人工智能产业园区).
 const BUILD_VERBS: &[&str] = &[
-    "打造成为", "建设成为", "打造成", "建设成", "建成为", "培育成", "打造", "建设", "建成", "培育", "形成", "成为", "新增",
-    "引进", "创建", "组建", "布局", "新建", "认定", "争创", "建立", "拥有", "设立",
+    "打造成为",
+    "建设成为",
+    "打造成",
+    "建设成",
+    "建成为",
+    "培育成",
+    "打造",
+    "建设",
+    "建成",
+    "培育",
+    "形成",
+    "成为",
+    "新增",
+    "引进",
+    "创建",
+    "组建",
+    "布局",
+    "新建",
+    "认定",
+    "争创",
+    "建立",
+    "拥有",
+    "设立",
 ];
 
 /// Words that continue the previous figure's subject (同比增长5.6%).
@@ -255,7 +325,12 @@ const CONTINUATIONS: &[&str] = &["同比", "年均", "增长", "增速", "占全
 pub fn subject(sentence: &str, fig: &Figure, prev: Option<(&Figure, &str)>) -> String {
     let before_all = &sentence[..fig.start];
     // The clause starts after the last comma, colon or semicolon, or after the previous figure.
-    let mut start = before_all.rfind([',', ':', ';', '(', ')', '“', '”']).map(|i| i + 1).unwrap_or(0);
+    let mut start = before_all
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, ',' | ':' | ';' | '(' | ')' | '“' | '”'))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
     if let Some((p, _)) = prev
         && p.end > start
         && p.end <= fig.start
@@ -358,7 +433,9 @@ pub fn last_year_mark(text: &str) -> Option<YearMark> {
         let post = &text[i + 4 + '年'.len_utf8()..];
         let mark = if pre.ends_with("截至") || pre.ends_with("截止") || pre.ends_with("截止到") {
             YearMark::AsOf(year)
-        } else if pre.ends_with('到') || pre.ends_with('至') || ["前", "底前", "末前", "年底前"].iter().any(|p| post.starts_with(p))
+        } else if pre.ends_with('到')
+            || pre.ends_with('至')
+            || ["前", "底前", "末前", "年底前"].iter().any(|p| post.starts_with(p))
         {
             YearMark::By(year)
         } else if pre.ends_with('-') || pre.ends_with('—') || post.starts_with('-') || post.starts_with('—') {
@@ -375,9 +452,11 @@ pub fn last_year_mark(text: &str) -> Option<YearMark> {
 }
 
 /// Words saying a figure is already true.
-const FACT_WORDS: &[&str] = &["已", "现有", "累计建成", "累计认定", "共有", "拥有", "同比增长", "实现营业收入", "比上年"];
+const FACT_WORDS: &[&str] =
+    &["已", "现有", "累计建成", "累计认定", "共有", "拥有", "同比增长", "实现营业收入", "比上年"];
 /// Words saying the plan aims for it.
-const TARGET_WORDS: &[&str] = &["力争", "目标", "突破", "超过", "达到", "建成", "打造", "培育", "新增", "争取", "确保", "以上"];
+const TARGET_WORDS: &[&str] =
+    &["力争", "目标", "突破", "超过", "达到", "建成", "打造", "培育", "新增", "争取", "确保", "以上"];
 
 pub fn has_fact_words(s: &str) -> bool {
     FACT_WORDS.iter().any(|w| s.contains(w))
@@ -427,7 +506,8 @@ mod tests {
 
     #[test]
     fn names_and_years_are_not_figures() {
-        for s in ["到2025年,推进5G商用", "IPv6应用", "8K超高清", "28nm工艺", "第1名", "千兆光纤进小区", "3年行动"] {
+        for s in ["到2025年,推进5G商用", "IPv6应用", "8K超高清", "28nm工艺", "第1名", "千兆光纤进小区", "3年行动"]
+        {
             assert!(scan(s).is_empty(), "{s}: {:?}", scan(s));
         }
     }

@@ -102,7 +102,7 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
             Level::Warning,
             None,
             "no_title",
-            "未找到文件标题(《…》或标题行)".into(),
+            "未找到文件标题（《…》或标题行）".into(),
             "no title found (《…》 or a title line)".into(),
         );
     }
@@ -111,7 +111,7 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
             Level::Warning,
             None,
             "unknown_agency",
-            format!("印发单位“{name}”不在单位名录中,按原文保留"),
+            format!("印发单位“{name}”不在单位名录中，按原文保留"),
             format!("issuing body “{name}” is not in the agency registry; kept as written"),
         );
     }
@@ -120,7 +120,7 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
             Level::Warning,
             Some(*line),
             "numbering",
-            format!("编号不连续:应为“{expected}”,实为“{found}”"),
+            format!("编号不连续：应为“{expected}”，实为“{found}”"),
             format!("numbering out of sequence: expected “{expected}”, found “{found}”"),
         );
     }
@@ -138,7 +138,7 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
             Level::Warning,
             None,
             "no_items",
-            "未找到任何条目((一)(二)…或1. 2.…)".into(),
+            "未找到任何条目（(一)(二)…或1. 2.…）".into(),
             "no items found ((一)(二)… or 1. 2. …)".into(),
         );
     }
@@ -181,7 +181,7 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
             Level::Info,
             Some(line),
             "no_responsibility",
-            format!("条目 {id} 没有责任分工(牵头/负责单位)"),
+            format!("条目 {id} 没有责任分工（牵头/负责单位）"),
             format!("item {id} names no responsible body"),
         );
     }
@@ -236,7 +236,9 @@ fn display_name(plan: &Plan) -> String {
             if let Some(end) = rest.find(['，', ',', '。']) {
                 let what = &rest[..end];
                 if what.ends_with("集群") || what.ends_with("产业") {
-                    let genre = ["行动计划", "实施方案", "方案", "规划"].into_iter().find(|g| pre.contains(&format!("制定本{g}")));
+                    let genre = ["行动计划", "实施方案", "方案", "规划"]
+                        .into_iter()
+                        .find(|g| pre.contains(&format!("制定本{g}")));
                     return format!("{what}{}", genre.unwrap_or("行动计划"));
                 }
             }
@@ -263,7 +265,7 @@ fn build_item(ctx: &mut Ctx, u: &Unit, parent: &str, kind: SectionKind) -> Item 
                     Level::Warning,
                     Some(l.no),
                     "unknown_agency",
-                    format!("条目 {id}:单位“{name}”不在单位名录中,按原文保留"),
+                    format!("条目 {id}：单位“{name}”不在单位名录中，按原文保留"),
                     format!("item {id}: “{name}” is not in the agency registry; kept as written"),
                 );
             }
@@ -377,7 +379,14 @@ fn figures_of(ctx: &mut Ctx, item: &str, lines: &[Line], kind: SectionKind) {
                         text,
                     });
                 } else {
-                    ctx.facts.push(Fact { item: item.to_string(), subject, value: f.value, unit: f.unit.clone(), year, text });
+                    ctx.facts.push(Fact {
+                        item: item.to_string(),
+                        subject,
+                        value: f.value,
+                        unit: f.unit.clone(),
+                        year,
+                        text,
+                    });
                 }
             }
         }

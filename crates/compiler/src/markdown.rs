@@ -32,7 +32,8 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     let none = t("(无)", "(none)");
     let _ = writeln!(o, "# {}\n", plan.name);
     let _ = writeln!(o, "| {} | {} |\n|---|---|", t("项目", "field"), t("内容", "value"));
-    let _ = writeln!(o, "| {} | {} |", t("标题", "title"), plan.title.as_deref().map(cell).unwrap_or_else(|| none.into()));
+    let _ =
+        writeln!(o, "| {} | {} |", t("标题", "title"), plan.title.as_deref().map(cell).unwrap_or_else(|| none.into()));
     let _ = writeln!(o, "| {} | {} |", t("文号", "document number"), plan.doc_number.as_deref().unwrap_or(none));
     let _ = writeln!(o, "| {} | {} |", t("印发日期", "issued on"), plan.issued_on.as_deref().unwrap_or(none));
     let issuers = if plan.issuers.is_empty() { none.to_string() } else { plan.issuers.join("、") };
@@ -47,7 +48,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     };
     let _ = writeln!(o, "| {} | {} |", t("实施期", "period"), period);
     let items = plan.all_items();
-    let _ = writeln!(o, "| {} | {} |", t("章节 / 条目", "sections / items"), format!("{} / {}", plan.sections.len(), items.len()));
+    let _ = writeln!(o, "| {} | {} / {} |", t("章节 / 条目", "sections / items"), plan.sections.len(), items.len());
 
     let _ = writeln!(o, "\n## {}\n", t("章节与条目", "Sections and items"));
     for s in &plan.sections {
@@ -99,7 +100,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     }
 
     let _ = writeln!(o, "\n## {}\n", t("责任分工矩阵", "Responsibility matrix"));
-    let _ = writeln!(o, "{}\n", t("牵 = 牵头单位,负 = 按职责分工负责", "L = lead agency, C = co-responsible"));
+    let _ = writeln!(o, "{}\n", t("牵 = 牵头单位，负 = 按职责分工负责", "L = lead agency, C = co-responsible"));
     let with_roles: Vec<_> = items.iter().filter(|i| !i.lead.is_empty() || !i.co.is_empty()).collect();
     if plan.agencies.is_empty() {
         let _ = writeln!(o, "{none}");
@@ -135,14 +136,22 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     if with_cities.is_empty() {
         let _ = writeln!(o, "{none}");
     } else {
-        let _ = writeln!(o, "| {} | {} | {} |\n|---|---|---|", t("条目", "item"), t("城市", "cities"), t("区域", "regions"));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} |\n|---|---|---|",
+            t("条目", "item"),
+            t("城市", "cities"),
+            t("区域", "regions")
+        );
         for it in with_cities {
-            let _ = writeln!(o, "| {} {} | {} | {} |", it.id, cell(&it.title), it.cities.join("、"), it.regions.join("、"));
+            let _ =
+                writeln!(o, "| {} {} | {} | {} |", it.id, cell(&it.title), it.cities.join("、"), it.regions.join("、"));
         }
     }
     if !plan.layout.is_empty() {
         let _ = writeln!(o, "\n## {}\n", t("产业布局", "Cluster layout"));
-        let _ = writeln!(o, "| {} | {} | {} |\n|---|---|---|", t("条目", "item"), t("布局", "what"), t("城市", "cities"));
+        let _ =
+            writeln!(o, "| {} | {} | {} |\n|---|---|---|", t("条目", "item"), t("布局", "what"), t("城市", "cities"));
         for l in &plan.layout {
             let _ = writeln!(o, "| {} | {} | {} |", l.item, cell(&l.subject), l.cities.join("、"));
         }
@@ -154,9 +163,12 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
                 Level::Warning => t("警告", "warning"),
                 Level::Info => t("提示", "info"),
             };
-            let line = d.line.map(|l| format!("{} {l}: ", t("第", "line"))).unwrap_or_default();
-            let line = if lang == Lang::Zh { line.replace(": ", " 行: ") } else { line };
-            let _ = writeln!(o, "- {level}: {line}{}", d.message);
+            let line = match (d.line, lang) {
+                (Some(l), Lang::Zh) => format!("第 {l} 行：",),
+                (Some(l), Lang::En) => format!("line {l}: "),
+                (None, _) => String::new(),
+            };
+            let _ = writeln!(o, "- {level}{}{line}{}", lang.pick("：", ": "), d.message);
         }
     }
     o

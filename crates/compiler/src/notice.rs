@@ -18,12 +18,42 @@ pub struct Notice {
     pub preamble: Vec<Line>,
 }
 
-const META_LABELS: &[&str] =
-    &["索引号", "分类", "发布机构", "发文机关", "成文日期", "发布日期", "标题", "文号", "发文字号", "主题词", "主题分类", "有效性", "公开方式"];
+const META_LABELS: &[&str] = &[
+    "索引号",
+    "分类",
+    "发布机构",
+    "发文机关",
+    "成文日期",
+    "发布日期",
+    "标题",
+    "文号",
+    "发文字号",
+    "主题词",
+    "主题分类",
+    "有效性",
+    "公开方式",
+];
 
 const FURNITURE: &[&str] = &[
-    "首页", "当前位置", "您现在的位置", "字号", "打印本页", "【打印】", "关闭窗口", "【关闭】", "分享到", "扫一扫",
-    "浏览次数", "访问量", "责任编辑", "网站地图", "信息来源", "来源:", "发布时间", "视力保护色", "收藏",
+    "首页",
+    "当前位置",
+    "您现在的位置",
+    "字号",
+    "打印本页",
+    "【打印】",
+    "关闭窗口",
+    "【关闭】",
+    "分享到",
+    "扫一扫",
+    "浏览次数",
+    "访问量",
+    "责任编辑",
+    "网站地图",
+    "信息来源",
+    "来源:",
+    "发布时间",
+    "视力保护色",
+    "收藏",
 ];
 
 const PLAN_SUFFIXES: &[&str] =
@@ -82,7 +112,11 @@ pub fn parse_date(s: &str) -> Option<String> {
     };
     let num = |t: &str| -> Option<u32> {
         let t = t.trim();
-        if t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty() && t.len() <= 4 { t.parse().ok() } else { chinese_number(t) }
+        if t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty() && t.len() <= 4 {
+            t.parse().ok()
+        } else {
+            chinese_number(t)
+        }
     };
     let (y, m, d) = (num(parts[0])?, num(parts[1])?, num(parts[2])?);
     let valid = (1949..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d);
@@ -198,7 +232,9 @@ fn split_issuers(s: &str, reg: &AgencyRegistry) -> Vec<String> {
         cuts.dedup();
         let mut merged: Vec<usize> = Vec::new();
         for c in cuts {
-            if merged.last().is_some_and(|&l| c < l + reg.full_party_prefix.len().max(1) && chunk[l..].starts_with(&reg.full_party_prefix)) {
+            if merged.last().is_some_and(|&l| {
+                c < l + reg.full_party_prefix.len().max(1) && chunk[l..].starts_with(&reg.full_party_prefix)
+            }) {
                 continue;
             }
             merged.push(c);
@@ -234,12 +270,15 @@ pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) ->
         .or_else(|| meta(front, "发布日期").and_then(|d| parse_date(d.split(' ').next().unwrap_or(d))));
 
     // Title: the plan's own title line (the last one before the preamble), else the notice title's 《…》.
-    let notice_line = content.iter().position(|l| l.text.contains("印发") && (l.text.contains("通知") || l.text.contains('《')));
+    let notice_line =
+        content.iter().position(|l| l.text.contains("印发") && (l.text.contains("通知") || l.text.contains('《')));
     let title_line = content.iter().rposition(|l| looks_like_title(&l.text));
     n.title = title_line
         .map(|i| strip_book_marks(&content[i].text).to_string())
         .or_else(|| notice_line.and_then(|i| title_from_notice(&content[i].text)))
-        .or_else(|| meta(front, "标题").map(|t| title_from_notice(t).unwrap_or_else(|| strip_book_marks(t).to_string())))
+        .or_else(|| {
+            meta(front, "标题").map(|t| title_from_notice(t).unwrap_or_else(|| strip_book_marks(t).to_string()))
+        })
         .or_else(|| {
             let t = html_title?;
             let t = t.split(['_', '|']).next().unwrap_or(t).trim();

@@ -89,7 +89,8 @@ pub fn layout(text: &str, model: &RegionModel) -> Vec<(Vec<String>, String)> {
             let (cities, n) = city_list(r, model);
             let r = &r[n..];
             let Some(r) = r.strip_prefix('为') else { continue };
-            let Some(role) = ["依托", "主引擎", "核心", "重点", "主体", "支撑"].iter().find(|w| r.starts_with(*w)) else {
+            let Some(role) = ["依托", "主引擎", "核心", "重点", "主体", "支撑"].iter().find(|w| r.starts_with(*w))
+            else {
                 continue;
             };
             (cities, r[role.len()..].trim_start_matches(','))
@@ -140,7 +141,13 @@ mod tests {
         assert_eq!(l[2].1, "高端化智能终端产业集聚区");
         assert_eq!(l[3].0, ["肇庆", "深圳", "潮州"]);
         let l = layout("支持广州、深圳、东莞、惠州、河源等有条件的地市建设智能终端产业基地,鼓励", &m);
-        assert_eq!(l, vec![(vec!["广州".into(), "深圳".into(), "东莞".into(), "惠州".into(), "河源".into()], "智能终端产业基地".into())]);
+        assert_eq!(
+            l,
+            vec![(
+                vec!["广州".into(), "深圳".into(), "东莞".into(), "惠州".into(), "河源".into()],
+                "智能终端产业基地".into()
+            )]
+        );
         let l = layout("支持深圳、肇庆等地开展新型电子元器件产业基地建设。", &m);
         assert_eq!(l[0].1, "新型电子元器件产业基地");
     }

@@ -171,7 +171,8 @@ pub fn skeleton(lines: &[Line]) -> Skeleton {
             }
             let title = crate::text::first_sentence(rest);
             let mut body = Vec::new();
-            let remainder = rest[title.len()..].trim_start_matches(['。', ';', '!', '?']).trim();
+            let end = rest.find(['。', ';', '!', '?']).unwrap_or(rest.len());
+            let remainder = rest[end..].trim_start_matches(['。', ';', '!', '?']).trim();
             if !remainder.is_empty() {
                 body.push(Line { no: line.no, text: remainder.to_string() });
             }
@@ -239,7 +240,11 @@ fn split_units(
                     let show = |v: u32| if chinese { crate::text::to_chinese(v) } else { v.to_string() };
                     seq.push((l.no, show(expected), show(n)));
                 }
-                units.push(Unit { no: n, lines: vec![Line { no: l.no, text: rest.trim().to_string() }], children: vec![] });
+                units.push(Unit {
+                    no: n,
+                    lines: vec![Line { no: l.no, text: rest.trim().to_string() }],
+                    children: vec![],
+                });
             }
             _ => match units.last_mut() {
                 Some(u) => u.lines.push(l.clone()),

@@ -49,7 +49,9 @@ pub fn to_chinese(n: u32) -> String {
     match n {
         0..=9 => D[n as usize].to_string(),
         10..=19 => format!("十{}", if n == 10 { "" } else { D[(n - 10) as usize] }),
-        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
+        20..=99 => {
+            format!("{}十{}", D[(n / 10) as usize], if n.is_multiple_of(10) { "" } else { D[(n % 10) as usize] })
+        }
         _ => n.to_string(),
     }
 }
@@ -101,7 +103,8 @@ mod tests {
 
     #[test]
     fn numerals() {
-        for (s, n) in [("一", 1), ("九", 9), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("二〇二三", 2023)] {
+        for (s, n) in [("一", 1), ("九", 9), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("二〇二三", 2023)]
+        {
             assert_eq!(chinese_number(s), Some(n), "{s}");
             if n < 100 {
                 assert_eq!(chinese_number(&to_chinese(n)), Some(n));

@@ -4,6 +4,9 @@
 //! attachments. The documents are fictional and say so.
 
 use jiqun_compiler::{Options, compile};
+/// item, subject, comparator, value, value_max, unit, year.
+type TargetRow<'a> = (&'a str, &'a str, Cmp, f64, Option<f64>, &'a str, Option<i32>);
+
 use jiqun_domain::plan::{Cmp, Period, Plan, SectionKind};
 
 fn compile_str(s: &str) -> Plan {
@@ -65,11 +68,7 @@ fn responsibility_clauses_of_every_form() {
     // A clause on its own line after the sub-items closes the item; open lists and local governments.
     assert_eq!(
         roles("3.2"),
-        (
-            v(&["省公安厅", "省交通运输厅"]),
-            v(&["省通信管理局"]),
-            v(&["其他有关单位", "各地级以上市人民政府"])
-        )
+        (v(&["省公安厅", "省交通运输厅"]), v(&["省通信管理局"]), v(&["其他有关单位", "各地级以上市人民政府"]))
     );
     assert_eq!(roles("3.2.2"), (v(&[]), v(&[]), v(&[])));
     // A bare 负责 names the lead.
@@ -107,7 +106,7 @@ fn facts_are_never_targets_and_targets_never_facts() {
             ("1", "新能源汽车产量", 1.3e6, "辆", Some(2022)),
         ]
     );
-    let targets: Vec<(&str, &str, Cmp, f64, Option<f64>, &str, Option<i32>)> = p
+    let targets: Vec<TargetRow> = p
         .targets
         .iter()
         .map(|t| (t.item.as_str(), t.subject.as_str(), t.cmp, t.value, t.value_max, t.unit.as_str(), t.year))

@@ -105,8 +105,9 @@ impl AgencyRegistry {
             if col(0).is_empty() || col(1).is_empty() {
                 return Err(format!("line {}: short and full names are required", row.line));
             }
-            let kind = AgencyKind::parse(col(2))
-                .ok_or_else(|| format!("line {}: kind `{}` is not gov, party, central, mass or inst", row.line, col(2)))?;
+            let kind = AgencyKind::parse(col(2)).ok_or_else(|| {
+                format!("line {}: kind `{}` is not gov, party, central, mass or inst", row.line, col(2))
+            })?;
             let changed = match col(5) {
                 "" => None,
                 y => Some(y.parse().map_err(|_| format!("line {}: year `{y}` is not a number", row.line))?),
@@ -188,7 +189,8 @@ impl AgencyRegistry {
             return found(i);
         }
         // Official forms: 中共广东省委组织部 → 省委组织部, 广东省发展改革委 → 省发展改革委.
-        for (full, short) in [(&self.full_party_prefix, &self.party_prefix), (&self.full_gov_prefix, &self.gov_prefix)] {
+        for (full, short) in [(&self.full_party_prefix, &self.party_prefix), (&self.full_gov_prefix, &self.gov_prefix)]
+        {
             if full.is_empty() {
                 continue;
             }

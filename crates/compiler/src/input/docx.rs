@@ -57,7 +57,9 @@ pub(super) fn reason_zh(reason: &str) -> String {
     {
         return format!("文件不是有效的 zip 压缩包{detail}");
     }
-    if rest == "missing" {
+    if rest == "missing" && part == DOCUMENT {
+        format!("压缩包中没有 {part}，它不是 Word 文档")
+    } else if rest == "missing" {
         format!("缺少 {part}")
     } else if let Some(mib) = rest.strip_prefix("larger than ").and_then(|r| r.strip_suffix(" MiB uncompressed")) {
         format!("{part} 解压后大于 {mib} MiB，拒绝读取")

@@ -219,7 +219,10 @@ fn error_codes_and_messages() {
     assert!(errors[1].0.message(Lang::Zh).contains("42"));
     assert!(errors[1].0.message(Lang::En).contains("byte offset 42"));
     assert!(errors[2].0.message(Lang::Zh).contains("Big5"));
-    assert_eq!(errors[3].0.message(Lang::Zh), "无法读取 .docx 文件：缺少 word/document.xml。");
+    assert_eq!(
+        errors[3].0.message(Lang::Zh),
+        "无法读取 .docx 文件：压缩包中没有 word/document.xml，它不是 Word 文档。"
+    );
     assert_eq!(errors[3].0.message(Lang::En), "The .docx file cannot be read: word/document.xml: missing.");
     let xml = InputError::BadDocx { reason: "word/numbering.xml: malformed XML at byte 17 (ill-formed)".into() };
     assert_eq!(

@@ -35,6 +35,7 @@ pub(super) fn decode(
         (String::from_utf8_lossy(body).into_owned(), "UTF-8")
     } else {
         match declared(body) {
+            // A page that says UTF-8 and mostly is has a few broken bytes; they become U+FFFD.
             Some(enc) if enc == encoding_rs::UTF_8 => (String::from_utf8_lossy(body).into_owned(), "UTF-8"),
             Some(enc) if is_gb(enc) => (decode_gb18030(body)?, "GB18030"),
             // Any other declaration is as likely a stale template default as the truth: let the
