@@ -3,6 +3,7 @@
 
 pub mod agency;
 pub mod lang;
+pub mod period;
 pub mod plan;
 pub mod region;
 mod tsv;

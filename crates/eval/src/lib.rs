@@ -1,0 +1,3 @@
+//! Jiqun's engines, free of HTTP and SQL: the progress status of an indicator (this module's `progress`).
+
+pub mod progress;
