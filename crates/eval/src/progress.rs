@@ -260,7 +260,7 @@ pub fn progress(baseline: Option<Point>, latest: Option<Point>, target: Goal, co
         Status::Achieved => Some(100.0),
         Status::Missed | Status::MovingAway => Some(0.0),
         Status::Insufficient => None,
-        _ => p.ratio.map(|r| (r.clamp(0.0, 1.0) * 100.0)),
+        _ => p.ratio.map(|r| r.clamp(0.0, 1.0) * 100.0),
     };
     p
 }
