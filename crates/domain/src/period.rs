@@ -119,7 +119,7 @@ mod tests {
         for bad in ["25", "2025Q5", "2025-13", "2025-6", "abcd", "", "2025Q", "9999", "2025-00"] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
-        let mut v = vec![p("2025"), p("2025Q2"), p("2024"), p("2025-06"), p("2025-01"), p("2025Q4")];
+        let mut v = [p("2025"), p("2025Q2"), p("2024"), p("2025-06"), p("2025-01"), p("2025Q4")];
         v.sort();
         let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
         assert_eq!(s, ["2024", "2025-01", "2025-06", "2025Q2", "2025Q4", "2025"]);
