@@ -1,0 +1,253 @@
+//! Jiqun's storage: one `Store` over SQLite (the embedded default, in WAL mode) and PostgreSQL, picked by
+//! the URL's scheme (`sqlite://PATH`, `postgres://…`). Queries are written once (`$1` placeholders work on
+//! both); the migrations differ only in a few type names (see `schema`). Every write runs in a transaction
+//! that also bumps the revision counter (so a running server notices changes made by the CLI at once) and
+//! appends its audit record.
+
+pub mod model;
+mod plans;
+mod reports;
+mod schema;
+pub mod testing;
+mod users;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+pub use model::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// The URL is neither `sqlite://…` nor `postgres://…`.
+    BadUrl(String),
+    Db(sqlx::Error),
+    NotFound(String),
+    /// A uniqueness or state rule refused the write.
+    Conflict(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::BadUrl(u) => write!(f, "database URL “{u}” is neither sqlite://PATH nor postgres://…"),
+            StoreError::Db(e) => write!(f, "database error: {e}"),
+            StoreError::NotFound(what) => write!(f, "not found: {what}"),
+            StoreError::Conflict(what) => write!(f, "conflict: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Who does something, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub id: Option<i64>,
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    pub fn system(name: &str) -> Actor {
+        Actor { id: None, name: name.to_string(), ip: String::new() }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub type Tx = Transaction<'static, Any>;
+
+impl Store {
+    /// Opens (creating an SQLite file if absent) and migrates.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let url = if path.contains('?') { url.to_string() } else { format!("sqlite://{path}?mode=rwc") };
+            (Backend::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let mut opts = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
+        if backend == Backend::Sqlite {
+            opts = opts.after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA busy_timeout = 10000",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA synchronous = NORMAL",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = opts.connect(&url).await?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        for (version, name, sql) in schema::MIGRATIONS {
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(*version)
+                .fetch_optional(&self.pool)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            // Two processes starting on an empty database at once: the loser's insert fails and it retries.
+            let rendered = schema::render(sql, self.backend);
+            for stmt in schema::statements(&rendered) {
+                // The migrations are constants of this crate; only type names are substituted.
+                sqlx::query(sqlx::AssertSqlSafe(stmt.to_string())).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// A write transaction: bumps the revision counter first (which also takes SQLite's write lock early).
+    pub async fn begin(&self) -> Result<Tx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE revision SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
+    /// The revision counter: changes whenever anything is written, by this process or another.
+    pub async fn revision(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "setting.set", "setting", key, true, &serde_json::json!({ "value": value })).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records an event that has no write of its own (a failed login), in its own transaction.
+    pub async fn audit_event(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        success: bool,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, ip, action, object_type, object_id, success, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(AuditRow::from_row).collect()
+    }
+}
+
+/// Appends an audit record inside the caller's transaction, so the record and the change it describes
+/// commit or fail together.
+pub async fn audit(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    object_id: &str,
+    success: bool,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, actor_id, ip, action, object_type, object_id, success, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(now_ms())
+    .bind(&actor.name)
+    .bind(actor.id)
+    .bind(&actor.ip)
+    .bind(action)
+    .bind(object_type)
+    .bind(object_id)
+    .bind(success as i64)
+    .bind(detail.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    Ok(row.try_get(col)?)
+}

@@ -1,0 +1,437 @@
+//! Plans, their items and responsibility matrix, indicators and observations.
+
+use jiqun_domain::period::Period;
+use jiqun_domain::plan::{Cmp, Plan};
+use serde_json::json;
+
+use crate::{
+    Actor, IndicatorEdit, IndicatorRow, ItemRow, ObservationRow, PlanRow, Result, Store, StoreError, audit, get, now_ms,
+};
+
+/// Units counted one by one (bases, centres, parks, firms): such targets use linear achievement.
+const COUNT_UNITS: &[&str] = &["个", "家", "所", "座", "项", "条", "件", "套", "部", "位"];
+
+fn cmp_str(c: Cmp) -> &'static str {
+    c.as_str()
+}
+
+// sqlx's Any driver caches a prepared statement with the parameter types of its first execution; on
+// PostgreSQL a nullable float bound as NULL first and as a number later is then refused ("incorrect binary
+// data format"). Statements that bind an `Option<f64>` are therefore not cached (`persistent(false)`).
+
+impl Store {
+    /// Stores a compiled plan: the plan itself, its items, one assignment per item × responsible agency,
+    /// and one indicator per quantitative target (with its baseline when the plan reports one).
+    pub async fn insert_plan(&self, plan: &Plan, source_name: &str, actor: &Actor) -> Result<i64> {
+        let now = now_ms();
+        let target_year =
+            plan.period.and_then(|p| p.end).or_else(|| plan.targets.iter().filter_map(|t| t.year).max()).map(i64::from);
+        let mut tx = self.begin().await?;
+        let plan_json = serde_json::to_string(plan).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (name, title, doc_number, issued_on, period_start, period_end, target_year, plan_json, source_name, status, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11) RETURNING id",
+        )
+        .bind(&plan.name)
+        .bind(&plan.title)
+        .bind(&plan.doc_number)
+        .bind(&plan.issued_on)
+        .bind(plan.period.and_then(|p| p.start).map(i64::from))
+        .bind(plan.period.and_then(|p| p.end).map(i64::from))
+        .bind(target_year)
+        .bind(plan_json)
+        .bind(source_name)
+        .bind(now)
+        .bind(actor.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut position = 0i64;
+        for s in &plan.sections {
+            let mut stack: Vec<(&jiqun_domain::plan::Item, Option<String>)> =
+                s.items.iter().rev().map(|i| (i, None)).collect();
+            while let Some((it, parent)) = stack.pop() {
+                position += 1;
+                sqlx::query(
+                    "INSERT INTO items (plan_id, item, parent, section_no, section_title, section_kind, title, body, cities, position) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(id)
+                .bind(&it.id)
+                .bind(&parent)
+                .bind(i64::from(s.no))
+                .bind(&s.title)
+                .bind(s.kind.as_str())
+                .bind(&it.title)
+                .bind(&it.text)
+                .bind(it.cities.join(","))
+                .bind(position)
+                .execute(&mut *tx)
+                .await?;
+                for (names, role) in [(&it.lead, "lead"), (&it.co, "co")] {
+                    for agency in names {
+                        sqlx::query("INSERT INTO assignments (plan_id, item, agency, role) VALUES ($1, $2, $3, $4)")
+                            .bind(id)
+                            .bind(&it.id)
+                            .bind(agency)
+                            .bind(role)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                for c in it.children.iter().rev() {
+                    stack.push((c, Some(it.id.clone())));
+                }
+            }
+        }
+        for (i, t) in plan.targets.iter().enumerate() {
+            let baseline = plan.facts.iter().find(|f| f.subject == t.subject && f.unit == t.unit && f.year.is_some());
+            let count = COUNT_UNITS.contains(&t.unit.as_str());
+            let direction = if matches!(t.cmp, Cmp::Le | Cmp::Lt) { "down" } else { "up" };
+            sqlx::query(
+                "INSERT INTO indicators (plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, \
+                 target_cmp, target_value, target_value_max, target_year, source_text, by_city, position, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'annual', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+            )
+            .bind(id)
+            .bind(&t.item)
+            .bind(&t.subject)
+            .bind(&t.unit)
+            .bind(direction)
+            .bind(if count { "linear" } else { "growth" })
+            .bind(baseline.and_then(|f| f.year).map(|y| y.to_string()))
+            .bind(baseline.map(|f| f.value))
+            .bind(cmp_str(t.cmp))
+            .bind(t.value)
+            .bind(t.value_max)
+            .bind(i64::from(t.year.or(target_year.map(|y| y as i32)).unwrap_or(2025)))
+            .bind(&t.text)
+            .bind((t.unit == "元") as i64)
+            .bind(i as i64 + 1)
+            .bind(now)
+            .persistent(false)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit(
+            &mut tx,
+            actor,
+            "plan.import",
+            "plan",
+            &id.to_string(),
+            true,
+            &json!({ "name": plan.name, "source": source_name, "items": position, "targets": plan.targets.len() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn plans(&self) -> Result<Vec<PlanRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM plans ORDER BY id", PlanRow::COLUMNS)))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(PlanRow::from_row).collect()
+    }
+
+    pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM plans WHERE id = $1", PlanRow::COLUMNS)))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(PlanRow::from_row).transpose()
+    }
+
+    /// The compiled plan as it was imported.
+    pub async fn plan_document(&self, id: i64) -> Result<Option<Plan>> {
+        let json: Option<String> = sqlx::query_scalar("SELECT plan_json FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Conflict(format!("stored plan {id}: {e}"))))
+            .transpose()
+    }
+
+    pub async fn close_plan(&self, id: i64, assessment: &str, successor: Option<i64>, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n =
+            sqlx::query("UPDATE plans SET status = 'closed', final_assessment = $1, successor_id = $2 WHERE id = $3")
+                .bind(assessment)
+                .bind(successor)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("plan {id}")));
+        }
+        audit(
+            &mut tx,
+            actor,
+            "plan.close",
+            "plan",
+            &id.to_string(),
+            true,
+            &json!({ "assessment": assessment, "successor": successor }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn items(&self, plan_id: i64) -> Result<Vec<ItemRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM items WHERE plan_id = $1 ORDER BY position",
+            ItemRow::COLUMNS
+        )))
+        .bind(plan_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(ItemRow::from_row).collect()
+    }
+
+    pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM indicators WHERE plan_id = $1 ORDER BY position, id",
+            IndicatorRow::COLUMNS
+        )))
+        .bind(plan_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(IndicatorRow::from_row).collect()
+    }
+
+    pub async fn indicator(&self, id: i64) -> Result<Option<IndicatorRow>> {
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM indicators WHERE id = $1", IndicatorRow::COLUMNS)))
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.as_ref().map(IndicatorRow::from_row).transpose()
+    }
+
+    /// Adds an indicator the document lacks.
+    pub async fn add_indicator(&self, plan_id: i64, e: &IndicatorEdit, actor: &Actor) -> Result<i64> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let position: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM indicators WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO indicators (plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, \
+             target_cmp, target_value, target_value_max, target_year, source_text, by_city, position, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14, $15, $16, $16) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(&e.item)
+        .bind(&e.name)
+        .bind(&e.unit)
+        .bind(&e.direction)
+        .bind(&e.method)
+        .bind(&e.frequency)
+        .bind(&e.baseline_period)
+        .bind(e.baseline_value)
+        .bind(&e.target_cmp)
+        .bind(e.target_value)
+        .bind(e.target_value_max)
+        .bind(e.target_year)
+        .bind(e.by_city as i64)
+        .bind(position.unwrap_or(0) + 1)
+        .bind(now)
+        .persistent(false)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, "indicator.create", "indicator", &id.to_string(), true, &json!({ "name": e.name }))
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn update_indicator(&self, id: i64, e: &IndicatorEdit, actor: &Actor) -> Result<()> {
+        let before = self.indicator(id).await?.ok_or_else(|| StoreError::NotFound(format!("indicator {id}")))?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE indicators SET item = $1, name = $2, unit = $3, direction = $4, method = $5, frequency = $6, \
+             baseline_period = $7, baseline_value = $8, target_cmp = $9, target_value = $10, target_value_max = $11, \
+             target_year = $12, by_city = $13, updated_at = $14 WHERE id = $15",
+        )
+        .bind(&e.item)
+        .bind(&e.name)
+        .bind(&e.unit)
+        .bind(&e.direction)
+        .bind(&e.method)
+        .bind(&e.frequency)
+        .bind(&e.baseline_period)
+        .bind(e.baseline_value)
+        .bind(&e.target_cmp)
+        .bind(e.target_value)
+        .bind(e.target_value_max)
+        .bind(e.target_year)
+        .bind(e.by_city as i64)
+        .bind(now_ms())
+        .bind(id)
+        .persistent(false)
+        .execute(&mut *tx)
+        .await?;
+        let after = json!({
+            "name": e.name, "unit": e.unit, "direction": e.direction, "method": e.method, "frequency": e.frequency,
+            "baseline_period": e.baseline_period, "baseline_value": e.baseline_value, "target_cmp": e.target_cmp,
+            "target_value": e.target_value, "target_value_max": e.target_value_max, "target_year": e.target_year,
+        });
+        audit(
+            &mut tx,
+            actor,
+            "indicator.update",
+            "indicator",
+            &id.to_string(),
+            true,
+            &json!({ "before": before, "after": after }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets (or with `None`, clears) the plan owner's override of the computed status.
+    pub async fn set_override(&self, id: i64, status: Option<(&str, &str)>, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(
+            "UPDATE indicators SET override_status = $1, override_reason = $2, override_by = $3, override_at = $4 WHERE id = $5",
+        )
+        .bind(status.map(|s| s.0))
+        .bind(status.map(|s| s.1))
+        .bind(status.and(actor.id))
+        .bind(status.map(|_| now_ms()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("indicator {id}")));
+        }
+        let detail = match status {
+            Some((s, reason)) => json!({ "status": s, "reason": reason }),
+            None => json!({ "cleared": true }),
+        };
+        audit(&mut tx, actor, "indicator.override", "indicator", &id.to_string(), true, &detail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Current observations of an indicator, by period.
+    pub async fn observations(&self, indicator_id: i64) -> Result<Vec<ObservationRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
+             WHERE o.indicator_id = $1 AND o.is_current = 1 ORDER BY o.period_key, o.region",
+            ObservationRow::COLUMNS
+        )))
+        .bind(indicator_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(ObservationRow::from_row).collect()
+    }
+
+    /// Every value ever entered for an indicator, corrections included, newest first.
+    pub async fn observation_history(&self, indicator_id: i64) -> Result<Vec<ObservationRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
+             WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC",
+            ObservationRow::COLUMNS
+        )))
+        .bind(indicator_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(ObservationRow::from_row).collect()
+    }
+
+    /// Current observations of all indicators of a plan (for the dashboard's snapshot).
+    pub async fn plan_observations(&self, plan_id: i64) -> Result<Vec<ObservationRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM observations o JOIN indicators i ON i.id = o.indicator_id LEFT JOIN users u ON u.id = o.entered_by \
+             WHERE i.plan_id = $1 AND o.is_current = 1 ORDER BY o.indicator_id, o.period_key, o.region",
+            ObservationRow::COLUMNS
+        )))
+        .bind(plan_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(ObservationRow::from_row).collect()
+    }
+
+    /// Records a value. A second value for the same period and region is a correction: the old row stays,
+    /// no longer current, and the audit record holds both.
+    pub async fn add_observation(
+        &self,
+        indicator_id: i64,
+        period: Period,
+        region: &str,
+        value: f64,
+        source: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let period_s = period.to_string();
+        let old: Option<(i64, f64)> = sqlx::query(
+            "SELECT id, value FROM observations WHERE indicator_id = $1 AND period = $2 AND region = $3 AND is_current = 1",
+        )
+        .bind(indicator_id)
+        .bind(&period_s)
+        .bind(region)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| -> Result<(i64, f64)> { Ok((get(&r, "id")?, get(&r, "value")?)) })
+        .transpose()?;
+        if let Some((old_id, _)) = old {
+            sqlx::query("UPDATE observations SET is_current = 0 WHERE id = $1").bind(old_id).execute(&mut *tx).await?;
+        }
+        let (key, rank) = period.sort_key();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+        )
+        .bind(indicator_id)
+        .bind(&period_s)
+        .bind(key * 4 + i64::from(rank))
+        .bind(region)
+        .bind(value)
+        .bind(source)
+        .bind(actor.id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        let detail = json!({
+            "indicator": indicator_id, "period": period_s, "region": region, "value": value, "source": source,
+            "before": old.map(|(_, v)| v),
+        });
+        let action = if old.is_some() { "observation.correct" } else { "observation.add" };
+        audit(&mut tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Loads many observations in one transaction (the demo data set, imports). Not corrections: the
+    /// periods and regions must be new.
+    pub async fn bulk_observations(&self, rows: &[(i64, Period, String, f64, String)], actor: &Actor) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        for (indicator_id, period, region, value, source) in rows {
+            let (key, rank) = period.sort_key();
+            sqlx::query(
+                "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
+            )
+            .bind(indicator_id)
+            .bind(period.to_string())
+            .bind(key * 4 + i64::from(rank))
+            .bind(region)
+            .bind(value)
+            .bind(source)
+            .bind(actor.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit(&mut tx, actor, "observation.bulk", "observation", "*", true, &json!({ "rows": rows.len() })).await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+}

@@ -1,0 +1,300 @@
+//! Supervision (督办): assignments (item × responsible agency), reporting rounds with deadlines, and the
+//! progress reports with their versions, review and attachments.
+
+use serde_json::json;
+
+use crate::{
+    Actor, AssignmentRow, AttachmentMeta, ReportInput, ReportRow, Result, RoundRow, Store, StoreError, audit, get,
+    now_ms,
+};
+
+const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
+     FROM assignments a LEFT JOIN items i ON i.plan_id = a.plan_id AND i.item = a.item";
+
+impl Store {
+    pub async fn assignments(&self, plan_id: Option<i64>, agency: Option<&str>) -> Result<Vec<AssignmentRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ASSIGNMENT_SELECT} WHERE ($1 IS NULL OR a.plan_id = $1) AND ($2 IS NULL OR a.agency = $2) ORDER BY a.plan_id, i.position, a.role DESC, a.id"
+        )))
+        .bind(plan_id)
+        .bind(agency)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(AssignmentRow::from_row).collect()
+    }
+
+    pub async fn assignment(&self, id: i64) -> Result<Option<AssignmentRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ASSIGNMENT_SELECT} WHERE a.id = $1")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(AssignmentRow::from_row).transpose()
+    }
+
+    pub async fn rounds(&self, plan_id: i64) -> Result<Vec<RoundRow>> {
+        let rows = sqlx::query("SELECT id, plan_id, period, deadline FROM report_rounds WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out: Vec<RoundRow> = rows
+            .iter()
+            .map(|r| {
+                Ok(RoundRow {
+                    id: get(r, "id")?,
+                    plan_id: get(r, "plan_id")?,
+                    period: get(r, "period")?,
+                    deadline: get(r, "deadline")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        out.sort_by_key(|r| jiqun_domain::period::Period::parse(&r.period).map(|p| p.sort_key()).unwrap_or((0, 0)));
+        Ok(out)
+    }
+
+    /// Opens a reporting round (or moves its deadline).
+    pub async fn set_round(&self, plan_id: i64, period: &str, deadline: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE report_rounds SET deadline = $1 WHERE plan_id = $2 AND period = $3")
+            .bind(deadline)
+            .bind(plan_id)
+            .bind(period)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            sqlx::query("INSERT INTO report_rounds (plan_id, period, deadline) VALUES ($1, $2, $3)")
+                .bind(plan_id)
+                .bind(period)
+                .bind(deadline)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit(
+            &mut tx,
+            actor,
+            "round.set",
+            "plan",
+            &plan_id.to_string(),
+            true,
+            &json!({ "period": period, "deadline": deadline }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every version of every report of a plan (or of some assignments), newest version last.
+    pub async fn reports(&self, plan_id: i64, current_only: bool) -> Result<Vec<ReportRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM reports r JOIN assignments a ON a.id = r.assignment_id LEFT JOIN users u ON u.id = r.created_by \
+             WHERE a.plan_id = $1 AND ($2 = 0 OR r.is_current = 1) ORDER BY r.assignment_id, r.period, r.version",
+            ReportRow::COLUMNS
+        )))
+        .bind(plan_id)
+        .bind(current_only as i64)
+        .fetch_all(self.pool())
+        .await?;
+        let mut reports: Vec<ReportRow> = rows.iter().map(ReportRow::from_row).collect::<Result<_>>()?;
+        self.fill_attachments(&mut reports).await?;
+        Ok(reports)
+    }
+
+    pub async fn assignment_reports(&self, assignment_id: i64) -> Result<Vec<ReportRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.assignment_id = $1 ORDER BY r.period, r.version",
+            ReportRow::COLUMNS
+        )))
+        .bind(assignment_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut reports: Vec<ReportRow> = rows.iter().map(ReportRow::from_row).collect::<Result<_>>()?;
+        self.fill_attachments(&mut reports).await?;
+        Ok(reports)
+    }
+
+    pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1",
+            ReportRow::COLUMNS
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut v = vec![ReportRow::from_row(&row)?];
+        self.fill_attachments(&mut v).await?;
+        Ok(v.pop())
+    }
+
+    async fn fill_attachments(&self, reports: &mut [ReportRow]) -> Result<()> {
+        if reports.is_empty() {
+            return Ok(());
+        }
+        let rows = sqlx::query(
+            "SELECT id, report_id, filename, content_type, size FROM attachments WHERE report_id BETWEEN $1 AND $2 ORDER BY id",
+        )
+        .bind(reports.iter().map(|r| r.id).min().unwrap_or(0))
+        .bind(reports.iter().map(|r| r.id).max().unwrap_or(0))
+        .fetch_all(self.pool())
+        .await?;
+        for r in rows {
+            let meta = AttachmentMeta {
+                id: get(&r, "id")?,
+                report_id: get(&r, "report_id")?,
+                filename: get(&r, "filename")?,
+                content_type: get(&r, "content_type")?,
+                size: get(&r, "size")?,
+            };
+            if let Some(rep) = reports.iter_mut().find(|x| x.id == meta.report_id) {
+                rep.attachments.push(meta);
+            }
+        }
+        Ok(())
+    }
+
+    /// Files a report (a draft or a submission). Each save is a new version; the previous one stays in the
+    /// history. A report already accepted for the period cannot be replaced.
+    pub async fn save_report(&self, assignment_id: i64, input: &ReportInput, actor: &Actor) -> Result<ReportRow> {
+        let mut tx = self.begin().await?;
+        let prev: Option<(i64, i64, String)> = sqlx::query(
+            "SELECT id, version, state FROM reports WHERE assignment_id = $1 AND period = $2 AND is_current = 1",
+        )
+        .bind(assignment_id)
+        .bind(&input.period)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| -> Result<(i64, i64, String)> { Ok((get(&r, "id")?, get(&r, "version")?, get(&r, "state")?)) })
+        .transpose()?;
+        if let Some((_, _, state)) = &prev
+            && state == "accepted"
+        {
+            return Err(StoreError::Conflict("report already accepted".into()));
+        }
+        if let Some((prev_id, _, _)) = &prev {
+            sqlx::query("UPDATE reports SET is_current = 0 WHERE id = $1").bind(prev_id).execute(&mut *tx).await?;
+        }
+        let now = now_ms();
+        let version = prev.as_ref().map(|p| p.1 + 1).unwrap_or(1);
+        let state = if input.submit { "submitted" } else { "draft" };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reports (assignment_id, period, version, is_current, state, status, percent, narrative, problems, help_needed, created_at, created_by, submitted_at) \
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(assignment_id)
+        .bind(&input.period)
+        .bind(version)
+        .bind(state)
+        .bind(&input.status)
+        .bind(input.percent)
+        .bind(&input.narrative)
+        .bind(&input.problems)
+        .bind(&input.help_needed)
+        .bind(now)
+        .bind(actor.id)
+        .bind(input.submit.then_some(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        // Evidence filed with an earlier version stays with the report.
+        if let Some((prev_id, _, _)) = &prev {
+            sqlx::query("UPDATE attachments SET report_id = $1 WHERE report_id = $2")
+                .bind(id)
+                .bind(prev_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = if input.submit { "report.submit" } else { "report.draft" };
+        audit(
+            &mut tx,
+            actor,
+            action,
+            "report",
+            &id.to_string(),
+            true,
+            &json!({ "assignment": assignment_id, "period": input.period, "version": version, "status": input.status, "percent": input.percent }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.report(id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
+    }
+
+    /// The plan owner accepts a submitted report or returns it with comments.
+    pub async fn review_report(&self, report_id: i64, accept: bool, comment: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM reports WHERE id = $1 AND is_current = 1")
+            .bind(report_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match state.as_deref() {
+            None => return Err(StoreError::NotFound(format!("report {report_id}"))),
+            Some("submitted") => {}
+            Some(other) => return Err(StoreError::Conflict(format!("report is {other}, not submitted"))),
+        }
+        sqlx::query(
+            "UPDATE reports SET state = $1, review_comment = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5",
+        )
+        .bind(if accept { "accepted" } else { "returned" })
+        .bind(comment)
+        .bind(now_ms())
+        .bind(actor.id)
+        .bind(report_id)
+        .execute(&mut *tx)
+        .await?;
+        let action = if accept { "report.accept" } else { "report.return" };
+        audit(&mut tx, actor, action, "report", &report_id.to_string(), true, &json!({ "comment": comment })).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_attachment(
+        &self,
+        report_id: i64,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO attachments (report_id, filename, content_type, size, data, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(report_id)
+        .bind(filename)
+        .bind(content_type)
+        .bind(data.len() as i64)
+        .bind(data)
+        .bind(now_ms())
+        .bind(actor.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "attachment.add",
+            "report",
+            &report_id.to_string(),
+            true,
+            &json!({ "file": filename, "size": data.len() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// An attachment's metadata and bytes.
+    pub async fn attachment(&self, id: i64) -> Result<Option<(AttachmentMeta, Vec<u8>)>> {
+        let row =
+            sqlx::query("SELECT id, report_id, filename, content_type, size, data FROM attachments WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        let Some(r) = row else { return Ok(None) };
+        let meta = AttachmentMeta {
+            id: get(&r, "id")?,
+            report_id: get(&r, "report_id")?,
+            filename: get(&r, "filename")?,
+            content_type: get(&r, "content_type")?,
+            size: get(&r, "size")?,
+        };
+        Ok(Some((meta, get(&r, "data")?)))
+    }
+}

@@ -1,0 +1,183 @@
+//! Migrations, one list for both databases: each step's SQL is written once with three placeholders that
+//! differ between them ({ID} an auto-increment key, {FLOAT} a double, {BLOB} binary). Applied steps are
+//! recorded in `schema_migrations`; start-up applies what is missing, each step in its own transaction.
+
+use crate::Backend;
+
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "platform core",
+    r#"
+CREATE TABLE revision (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+INSERT INTO revision (id, n) VALUES (1, 0);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE users (
+    id {ID},
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    agency TEXT,
+    city TEXT,
+    uscc TEXT,
+    must_change_password BIGINT NOT NULL DEFAULT 0,
+    disabled BIGINT NOT NULL DEFAULT 0,
+    failed_logins BIGINT NOT NULL DEFAULT 0,
+    locked_until BIGINT,
+    last_login_at BIGINT,
+    prev_login_at BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+    id {ID},
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE TABLE plans (
+    id {ID},
+    name TEXT NOT NULL,
+    title TEXT,
+    doc_number TEXT,
+    issued_on TEXT,
+    period_start BIGINT,
+    period_end BIGINT,
+    target_year BIGINT,
+    plan_json TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active',
+    final_assessment TEXT,
+    successor_id BIGINT,
+    created_at BIGINT NOT NULL,
+    created_by BIGINT
+);
+CREATE TABLE items (
+    id {ID},
+    plan_id BIGINT NOT NULL REFERENCES plans(id),
+    item TEXT NOT NULL,
+    parent TEXT,
+    section_no BIGINT NOT NULL,
+    section_title TEXT NOT NULL,
+    section_kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    cities TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    UNIQUE (plan_id, item)
+);
+CREATE TABLE assignments (
+    id {ID},
+    plan_id BIGINT NOT NULL REFERENCES plans(id),
+    item TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    role TEXT NOT NULL,
+    UNIQUE (plan_id, item, agency)
+);
+CREATE TABLE report_rounds (
+    id {ID},
+    plan_id BIGINT NOT NULL REFERENCES plans(id),
+    period TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    UNIQUE (plan_id, period)
+);
+CREATE TABLE reports (
+    id {ID},
+    assignment_id BIGINT NOT NULL REFERENCES assignments(id),
+    period TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    is_current BIGINT NOT NULL,
+    state TEXT NOT NULL,
+    status TEXT NOT NULL,
+    percent {FLOAT} NOT NULL,
+    narrative TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    help_needed TEXT NOT NULL,
+    review_comment TEXT,
+    created_at BIGINT NOT NULL,
+    created_by BIGINT,
+    submitted_at BIGINT,
+    reviewed_at BIGINT,
+    reviewed_by BIGINT
+);
+CREATE INDEX reports_by_assignment ON reports (assignment_id, period, is_current);
+CREATE TABLE attachments (
+    id {ID},
+    report_id BIGINT NOT NULL REFERENCES reports(id),
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    data {BLOB} NOT NULL,
+    created_at BIGINT NOT NULL,
+    created_by BIGINT
+);
+CREATE TABLE indicators (
+    id {ID},
+    plan_id BIGINT NOT NULL REFERENCES plans(id),
+    item TEXT,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    method TEXT NOT NULL,
+    frequency TEXT NOT NULL,
+    baseline_period TEXT,
+    baseline_value {FLOAT},
+    target_cmp TEXT NOT NULL,
+    target_value {FLOAT} NOT NULL,
+    target_value_max {FLOAT},
+    target_year BIGINT NOT NULL,
+    source_text TEXT NOT NULL DEFAULT '',
+    derived_from TEXT,
+    override_status TEXT,
+    override_reason TEXT,
+    override_by BIGINT,
+    override_at BIGINT,
+    by_city BIGINT NOT NULL DEFAULT 0,
+    position BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE observations (
+    id {ID},
+    indicator_id BIGINT NOT NULL REFERENCES indicators(id),
+    period TEXT NOT NULL,
+    period_key BIGINT NOT NULL,
+    region TEXT NOT NULL,
+    value {FLOAT} NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    is_current BIGINT NOT NULL,
+    entered_by BIGINT,
+    entered_at BIGINT NOT NULL
+);
+CREATE INDEX observations_by_indicator ON observations (indicator_id, is_current, period_key);
+CREATE UNIQUE INDEX observations_one_current ON observations (indicator_id, period, region) WHERE is_current = 1;
+CREATE TABLE audit_log (
+    id {ID},
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    actor_id BIGINT,
+    ip TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    success BIGINT NOT NULL,
+    detail TEXT NOT NULL
+);
+"#,
+)];
+
+pub fn render(sql: &str, backend: Backend) -> String {
+    let (id, float, blob) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL", "BLOB"),
+        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "DOUBLE PRECISION", "BYTEA"),
+    };
+    sql.replace("{ID}", id).replace("{FLOAT}", float).replace("{BLOB}", blob)
+}
+
+/// Splits a migration into statements (no statement of ours contains a semicolon inside a literal).
+pub fn statements(sql: &str) -> impl Iterator<Item = &str> {
+    sql.split(';').map(str::trim).filter(|s| !s.is_empty())
+}

@@ -1,0 +1,206 @@
+//! Users and their sessions. Passwords arrive hashed (argon2, by the app layer); session tokens arrive
+//! hashed too, so the database never holds a usable secret.
+
+use serde_json::json;
+
+use crate::{Actor, NewUser, Result, SessionRow, Store, StoreError, UserRow, audit, get, now_ms};
+
+impl Store {
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?)
+    }
+
+    pub async fn create_user(&self, u: &NewUser, actor: &Actor) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(&u.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict(format!("user {} exists", u.username)));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, roles, agency, city, uscc, must_change_password, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&u.password_hash)
+        .bind(u.roles.join(","))
+        .bind(&u.agency)
+        .bind(&u.city)
+        .bind(&u.uscc)
+        .bind(u.must_change_password as i64)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "user.create",
+            "user",
+            &u.username,
+            true,
+            &json!({ "roles": u.roles, "agency": u.agency, "city": u.city, "uscc": u.uscc }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn set_roles(&self, user_id: i64, roles: &[String], actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT roles FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
+        let Some(before) = before else { return Err(StoreError::NotFound(format!("user {user_id}"))) };
+        sqlx::query("UPDATE users SET roles = $1 WHERE id = $2")
+            .bind(roles.join(","))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            actor,
+            "user.roles",
+            "user",
+            &user_id.to_string(),
+            true,
+            &json!({ "before": before, "after": roles }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_password(&self, user_id: i64, hash: &str, must_change: bool, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(must_change as i64)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "user.password", "user", &user_id.to_string(), true, &json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn users(&self) -> Result<Vec<UserRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users ORDER BY id", UserRow::COLUMNS)))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(UserRow::from_row).collect()
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE username = $1", UserRow::COLUMNS)))
+                .bind(username)
+                .fetch_optional(self.pool())
+                .await?;
+        row.as_ref().map(UserRow::from_row).transpose()
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE id = $1", UserRow::COLUMNS)))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(UserRow::from_row).transpose()
+    }
+
+    /// A failed login: counts it, locks the account at `max_failures` until `lock_until`, and audits it.
+    pub async fn login_failed(
+        &self,
+        user: &UserRow,
+        max_failures: i64,
+        lock_until: i64,
+        actor: &Actor,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let failures = user.failed_logins + 1;
+        let locked = failures >= max_failures;
+        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(if locked { 0 } else { failures })
+            .bind(locked.then_some(lock_until))
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            actor,
+            "auth.login",
+            "user",
+            &user.username,
+            false,
+            &json!({ "failures": failures, "locked": locked }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(locked)
+    }
+
+    /// A successful login: resets the failure count, remembers the previous login (for "what changed since
+    /// you were last here"), and stores the session.
+    pub async fn login_succeeded(
+        &self,
+        user: &UserRow,
+        session: &SessionRow,
+        token_hash: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, prev_login_at = last_login_at, last_login_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, kind, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user.id)
+        .bind(&session.csrf)
+        .bind(&session.kind)
+        .bind(now)
+        .bind(session.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, "auth.login", "user", &user.username, true, &json!({ "kind": session.kind })).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The live session for a token hash, with its user.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<(SessionRow, UserRow)>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, csrf, kind, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now_ms())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let s = SessionRow {
+            id: get(&r, "id")?,
+            user_id: get(&r, "user_id")?,
+            csrf: get(&r, "csrf")?,
+            kind: get(&r, "kind")?,
+            created_at: get(&r, "created_at")?,
+            last_seen_at: get(&r, "last_seen_at")?,
+            expires_at: get(&r, "expires_at")?,
+        };
+        let user = self.user(s.user_id).await?;
+        Ok(user.filter(|u| !u.disabled).map(|u| (s, u)))
+    }
+
+    /// Ends a session server-side.
+    pub async fn delete_session(&self, token_hash: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+        audit(&mut tx, actor, "auth.logout", "session", "", true, &json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
