@@ -205,6 +205,19 @@ impl Store {
         Ok(())
     }
 
+    /// Successful writes after a moment, newest first (for "what changed since you were last here").
+    pub async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditRow>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, ip, action, object_type, object_id, success, detail FROM audit_log \
+             WHERE at > $1 AND success = 1 AND action NOT LIKE 'auth.%' ORDER BY id DESC LIMIT $2",
+        )
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(AuditRow::from_row).collect()
+    }
+
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(
             "SELECT id, at, actor, ip, action, object_type, object_id, success, detail FROM audit_log ORDER BY id DESC LIMIT $1",

@@ -1,0 +1,242 @@
+//! The demo data set: the built-in plan with synthetic observations, users, reporting rounds and reports.
+//! Every figure here is invented (labelled "示例数据 (synthetic)" wherever it is shown); none is an official
+//! statistic. Generation is deterministic.
+
+use jiqun_domain::RegionModel;
+use jiqun_domain::period::Period;
+use jiqun_store::{Actor, ReportInput};
+
+use crate::usecases::UserInput;
+use crate::{App, AppResult};
+
+/// The password of the demo accounts (the demo preset; the bootstrap `admin` gets its own).
+pub const DEMO_PASSWORD: &str = "Demo@2025";
+pub const SOURCE: &str = "示例数据（合成）";
+
+/// A small deterministic generator (xorshift64*).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+}
+
+/// Relative economic weight of each city for splitting provincial figures (invented, shaped like the
+/// province: the Pearl River Delta carries most of the industry).
+fn city_weight(name: &str) -> f64 {
+    match name {
+        "深圳" => 40.0,
+        "广州" => 14.0,
+        "东莞" => 12.0,
+        "惠州" => 8.0,
+        "佛山" => 5.0,
+        "珠海" => 4.0,
+        "中山" => 3.0,
+        "江门" => 2.0,
+        "肇庆" => 2.0,
+        "汕头" | "河源" => 1.5,
+        _ => 0.6,
+    }
+}
+
+pub struct DemoAccounts {
+    pub accounts: Vec<(String, String)>,
+}
+
+/// Loads the demo data set into an empty database: returns the accounts created, for printing.
+pub async fn load(app: &App) -> AppResult<DemoAccounts> {
+    let actor = Actor::system("demo");
+    let store = &app.store;
+    store.set_setting("synthetic_data", "1", &actor).await?;
+    let plan = jiqun_compiler::builtin(&jiqun_compiler::Options::default());
+    let plan_id = store.insert_plan(&plan, "内置：广东省新一代信息技术产业集群行动计划", &actor).await?;
+    let mut rng = Rng::new(2025);
+
+    // Observations: a baseline in 2019 and annual values to 2025, heading for the target with outcomes
+    // that differ between indicators (some achieved, some short), and a split by city for money figures.
+    let model = RegionModel::guangdong();
+    let cities: Vec<&str> = model.prefecture_cities().map(|c| c.name.as_str()).collect();
+    let total_weight: f64 = cities.iter().map(|c| city_weight(c)).sum();
+    let mut rows = Vec::new();
+    for (k, ind) in store.indicators(plan_id).await?.iter().enumerate() {
+        let outcome = [1.08, 0.93, 1.02, 0.97, 1.12, 0.88, 1.0, 0.95, 1.05, 0.9, 1.15, 0.98][k % 12];
+        let target = ind.target_value;
+        let count = ind.method == "linear";
+        let (start, end) = if count { ((target * 0.1).floor(), (target * outcome).round()) } else { (target * rng.range(0.5, 0.65), target * outcome) };
+        let years = 2019..=2025;
+        for (i, year) in years.clone().enumerate() {
+            let t = i as f64 / 6.0;
+            let value = if count {
+                (start + (end - start) * t).round()
+            } else {
+                let v = start * (end / start).powf(t);
+                // Noise that leaves the endpoints exact.
+                v * (1.0 + if i == 0 || i == 6 { 0.0 } else { rng.range(-0.02, 0.02) })
+            };
+            let period = Period::Year(year);
+            rows.push((ind.id, period, String::new(), round_sig(value), SOURCE.to_string()));
+            if ind.by_city {
+                for c in &cities {
+                    let share = city_weight(c) / total_weight * rng.range(0.9, 1.1);
+                    rows.push((ind.id, period, c.to_string(), round_sig(value * share), SOURCE.to_string()));
+                }
+            }
+        }
+        if !count {
+            let mut e = edit_of(ind);
+            e.baseline_period = Some("2019".into());
+            e.baseline_value = Some(round_sig(start));
+            store.update_indicator(ind.id, &e, &actor).await?;
+        } else {
+            let mut e = edit_of(ind);
+            e.baseline_period = Some("2019".into());
+            e.baseline_value = Some(start);
+            store.update_indicator(ind.id, &e, &actor).await?;
+        }
+    }
+    store.bulk_observations(&rows, &actor).await?;
+
+    // Accounts, one per kind of user.
+    let mut accounts = Vec::new();
+    let demo_users: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
+        ("owner", "省工信厅集群处（示例）", "plan_owner", Some("省工业和信息化厅"), None),
+        ("gxt", "省工业和信息化厅填报员（示例）", "agency_reporter", Some("省工业和信息化厅"), None),
+        ("kjt", "省科技厅填报员（示例）", "agency_reporter", Some("省科技厅"), None),
+        ("fgw", "省发展改革委填报员（示例）", "agency_reporter", Some("省发展改革委"), None),
+        ("swt", "省商务厅填报员（示例）", "agency_reporter", Some("省商务厅"), None),
+        ("shenzhen", "深圳市工信局（示例）", "city_reporter", None, Some("深圳")),
+        ("guangzhou", "广州市工信局（示例）", "city_reporter", None, Some("广州")),
+        ("viewer", "查阅用户（示例）", "viewer", None, None),
+        ("auditor", "审计管理员（示例）", "audit_admin", None, None),
+    ];
+    for (username, display, role, agency, city) in demo_users {
+        app.create_user(
+            None,
+            &UserInput {
+                username: username.to_string(),
+                display_name: display.to_string(),
+                password: DEMO_PASSWORD.into(),
+                roles: vec![role.to_string()],
+                agency: agency.map(String::from),
+                city: city.map(String::from),
+                uscc: None,
+            },
+            "",
+        )
+        .await?;
+        accounts.push((username.to_string(), role.to_string()));
+    }
+
+    // Reporting rounds: the plan's final year quarter by quarter, then the annual summary.
+    let rounds = [
+        ("2025Q1", "2025-04-15"),
+        ("2025Q2", "2025-07-15"),
+        ("2025Q3", "2025-10-15"),
+        ("2025Q4", "2026-01-15"),
+        ("2025", "2026-03-31"),
+    ];
+    for (p, d) in rounds {
+        store.set_round(plan_id, p, d, &actor).await?;
+    }
+    let reporter = |agency: &str| {
+        let username = match agency {
+            "省工业和信息化厅" => "gxt",
+            "省科技厅" => "kjt",
+            "省发展改革委" => "fgw",
+            "省商务厅" => "swt",
+            _ => "",
+        };
+        Actor { id: None, name: if username.is_empty() { format!("{agency}（示例）") } else { username.to_string() }, ip: String::new() }
+    };
+    let mut user_ids = std::collections::HashMap::new();
+    for u in store.users().await? {
+        user_ids.insert(u.username.clone(), u.id);
+    }
+    let owner = Actor { id: user_ids.get("owner").copied(), name: "owner".into(), ip: String::new() };
+    for a in store.assignments(Some(plan_id), None).await? {
+        let mut who = reporter(&a.agency);
+        who.id = user_ids.get(&who.name).copied();
+        let kind = rng.next() % 10;
+        let mut percent: f64 = rng.range(10.0, 25.0).round();
+        for (i, (period, _)) in rounds.iter().enumerate() {
+            let last = i == rounds.len() - 1;
+            // Some departments stall: the same percentage over the last rounds.
+            let stalls = kind == 0 && i >= 2;
+            if !stalls {
+                percent = (percent + rng.range(12.0, 25.0)).min(100.0).round();
+            }
+            if last && kind == 1 {
+                break; // the annual report is late: overdue on the dashboard
+            }
+            let status = if percent >= 100.0 {
+                "done"
+            } else if stalls || kind == 2 {
+                "behind"
+            } else {
+                "on_schedule"
+            };
+            let input = ReportInput {
+                period: period.to_string(),
+                status: status.into(),
+                percent,
+                narrative: format!("（示例）{}：本期围绕“{}”推进相关工作，完成年度计划的 {percent}% 。", a.agency, a.item_title),
+                problems: if status == "behind" { "（示例）项目用地与配套资金落实进度慢于预期。".into() } else { String::new() },
+                help_needed: if status == "behind" { "（示例）请省发展改革委协调用地指标。".into() } else { String::new() },
+                submit: !(last && kind == 3),
+            };
+            let report = store.save_report(a.id, &input, &who).await?;
+            if !input.submit {
+                continue; // a draft, not yet submitted
+            }
+            if last {
+                if kind == 4 {
+                    store.review_report(report.id, false, "（示例）请补充本年度主要指标完成数据。", &owner).await?;
+                }
+                continue; // the annual reports wait for review
+            }
+            store.review_report(report.id, true, "（示例）已审核。", &owner).await?;
+        }
+    }
+    Ok(DemoAccounts { accounts })
+}
+
+fn edit_of(ind: &jiqun_store::IndicatorRow) -> jiqun_store::IndicatorEdit {
+    jiqun_store::IndicatorEdit {
+        item: ind.item.clone(),
+        name: ind.name.clone(),
+        unit: ind.unit.clone(),
+        direction: ind.direction.clone(),
+        method: ind.method.clone(),
+        frequency: ind.frequency.clone(),
+        baseline_period: ind.baseline_period.clone(),
+        baseline_value: ind.baseline_value,
+        target_cmp: ind.target_cmp.clone(),
+        target_value: ind.target_value,
+        target_value_max: ind.target_value_max,
+        target_year: ind.target_year,
+        by_city: ind.by_city,
+    }
+}
+
+/// Four significant digits, as statistics are published.
+fn round_sig(v: f64) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let mag = 10f64.powi(v.abs().log10().floor() as i32 - 3);
+    (v / mag).round() * mag
+}

@@ -1,0 +1,320 @@
+//! The computed view of every plan: indicators with their series and status, goals rolled up,
+//! assignments with their reports and flags. Built from the store and cached until the store's revision
+//! counter moves (a write by this server or by the CLI), so pages and API reads cost no recomputation.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jiqun_domain::period::Period;
+use jiqun_domain::plan::{Cmp, Plan};
+use jiqun_eval::progress::{Goal, Point, Progress, RollUp, Status, progress, roll_up};
+use jiqun_store::{AssignmentRow, IndicatorRow, ItemRow, ObservationRow, PlanRow, ReportRow, RoundRow};
+use serde::Serialize;
+
+use crate::{App, AppResult};
+
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub revision: i64,
+    pub now_year: i32,
+    /// `YYYY-MM-DD`, UTC.
+    pub today: String,
+    /// The database holds the synthetic demo data set.
+    pub synthetic: bool,
+    pub plans: Vec<Arc<PlanView>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    pub plan: PlanRow,
+    pub doc: Plan,
+    pub items: Vec<ItemRow>,
+    pub indicators: Vec<IndicatorView>,
+    pub goals: Vec<GoalView>,
+    pub assignments: Vec<AssignmentView>,
+    pub rounds: Vec<RoundRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    pub row: IndicatorRow,
+    /// Province-wide values, by period.
+    pub series: Vec<Point>,
+    /// Each city's latest value.
+    pub cities: Vec<(String, Point)>,
+    /// Each city's values, by period.
+    pub city_series: Vec<(String, Vec<Point>)>,
+    pub baseline: Option<Point>,
+    pub latest: Option<Point>,
+    pub progress: Progress,
+    /// The status shown: the plan owner's override if any, else the computed one.
+    pub status: Status,
+    pub overridden: bool,
+    /// The status as it stood at each observed period (not final before the target year).
+    pub history: Vec<(String, Status)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GoalView {
+    pub item: String,
+    pub title: String,
+    pub indicators: Vec<i64>,
+    pub rollup: RollUp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssignmentView {
+    pub row: AssignmentRow,
+    /// The current version of each period's report.
+    pub reports: Vec<ReportRow>,
+    /// Periods whose deadline has passed without a submitted report.
+    pub overdue: Vec<String>,
+    /// No progress over the last two reporting periods.
+    pub stalled: bool,
+}
+
+impl AssignmentView {
+    pub fn latest(&self) -> Option<&ReportRow> {
+        self.reports.last()
+    }
+}
+
+impl Snapshot {
+    pub fn plan(&self, id: i64) -> Option<&Arc<PlanView>> {
+        self.plans.iter().find(|p| p.plan.id == id)
+    }
+
+    /// The plan shown by default: the newest active one.
+    pub fn current_plan(&self) -> Option<&Arc<PlanView>> {
+        self.plans.iter().rev().find(|p| p.plan.status == "active").or(self.plans.last())
+    }
+}
+
+impl PlanView {
+    pub fn indicator(&self, id: i64) -> Option<&IndicatorView> {
+        self.indicators.iter().find(|i| i.row.id == id)
+    }
+
+    pub fn item(&self, item: &str) -> Option<&ItemRow> {
+        self.items.iter().find(|i| i.item == item)
+    }
+
+    /// Submitted reports waiting for the plan owner.
+    pub fn review_queue(&self) -> Vec<(&AssignmentView, &ReportRow)> {
+        self.assignments
+            .iter()
+            .flat_map(|a| a.reports.iter().filter(|r| r.state == "submitted").map(move |r| (a, r)))
+            .collect()
+    }
+
+    pub fn agencies(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for a in &self.assignments {
+            if !v.contains(&a.row.agency) {
+                v.push(a.row.agency.clone());
+            }
+        }
+        v
+    }
+}
+
+fn cmp_of(s: &str) -> Cmp {
+    match s {
+        ">" => Cmp::Gt,
+        ">=" => Cmp::Ge,
+        "<=" => Cmp::Le,
+        "<" => Cmp::Lt,
+        "range" => Cmp::Range,
+        _ => Cmp::Eq,
+    }
+}
+
+pub fn goal_of(row: &IndicatorRow) -> Goal {
+    Goal { cmp: cmp_of(&row.target_cmp), value: row.target_value, value_max: row.target_value_max, year: row.target_year as i32 }
+}
+
+/// Today's date in UTC and its year.
+pub fn today() -> (String, i32) {
+    let days = jiqun_store::now_ms().div_euclid(86_400_000);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    (format!("{y:04}-{m:02}-{d:02}"), y as i32)
+}
+
+pub fn indicator_view(row: &IndicatorRow, obs: &[&ObservationRow], now_year: i32) -> IndicatorView {
+    let point = |o: &ObservationRow| Period::parse(&o.period).ok().map(|period| Point { period, value: o.value });
+    let mut series: Vec<Point> = obs.iter().filter(|o| o.region.is_empty()).filter_map(|o| point(o)).collect();
+    series.sort_by_key(|p| p.period);
+    let mut by_city: HashMap<&str, Vec<Point>> = HashMap::new();
+    for o in obs.iter().filter(|o| !o.region.is_empty()) {
+        if let Some(p) = point(o) {
+            by_city.entry(o.region.as_str()).or_default().push(p);
+        }
+    }
+    let mut city_series: Vec<(String, Vec<Point>)> = by_city
+        .into_iter()
+        .map(|(c, mut v)| {
+            v.sort_by_key(|p| p.period);
+            (c.to_string(), v)
+        })
+        .collect();
+    city_series.sort_by(|a, b| a.0.cmp(&b.0));
+    let cities = city_series.iter().filter_map(|(c, v)| v.last().map(|p| (c.clone(), *p))).collect();
+    let baseline = match (&row.baseline_period, row.baseline_value) {
+        (Some(p), Some(v)) => Period::parse(p).ok().map(|period| Point { period, value: v }),
+        _ => series.first().copied(),
+    };
+    let goal = goal_of(row);
+    let count = row.method == "linear";
+    let latest = series.last().copied();
+    let computed = progress(baseline, latest, goal, count, now_year);
+    let history = series
+        .iter()
+        .filter(|p| baseline.is_none_or(|b| p.period > b.period))
+        .map(|p| (p.period.to_string(), progress(baseline, Some(*p), goal, count, p.period.year()).status))
+        .collect();
+    let over = row.override_status.as_deref().and_then(Status::parse);
+    IndicatorView {
+        row: row.clone(),
+        series,
+        cities,
+        city_series,
+        baseline,
+        latest,
+        status: over.unwrap_or(computed.status),
+        overridden: over.is_some(),
+        progress: computed,
+        history,
+    }
+}
+
+fn assignment_views(
+    assignments: Vec<AssignmentRow>,
+    reports: &[ReportRow],
+    rounds: &[RoundRow],
+    today: &str,
+) -> Vec<AssignmentView> {
+    let mut by_assignment: HashMap<i64, Vec<ReportRow>> = HashMap::new();
+    for r in reports.iter().filter(|r| r.current) {
+        by_assignment.entry(r.assignment_id).or_default().push(r.clone());
+    }
+    assignments
+        .into_iter()
+        .map(|row| {
+            let mut reports = by_assignment.remove(&row.id).unwrap_or_default();
+            reports.sort_by_key(|r| Period::parse(&r.period).map(|p| p.sort_key()).unwrap_or((0, 0)));
+            let filed = |period: &str| reports.iter().any(|r| r.period == period && r.state != "draft");
+            let overdue = rounds
+                .iter()
+                .filter(|round| round.deadline.as_str() < today && !filed(&round.period))
+                .map(|round| round.period.clone())
+                .collect();
+            // No progress for two periods: the last two closed rounds both report no gain over the one before.
+            let percents: Vec<f64> = rounds
+                .iter()
+                .filter(|round| round.deadline.as_str() < today)
+                .map(|round| reports.iter().find(|r| r.period == round.period).map(|r| r.percent).unwrap_or(f64::NAN))
+                .collect();
+            let done = reports.last().is_some_and(|r| r.status == "done");
+            let stalled = !done
+                && percents.len() >= 3
+                && percents[percents.len() - 3..].iter().all(|p| !p.is_nan())
+                && percents[percents.len() - 1] <= percents[percents.len() - 3];
+            AssignmentView { row, reports, overdue, stalled }
+        })
+        .collect()
+}
+
+impl App {
+    /// The computed view, rebuilt when the store has changed since the last build.
+    pub async fn snapshot(&self) -> AppResult<Arc<Snapshot>> {
+        let revision = self.store.revision().await?;
+        if let Some(s) = self.cache.read().await.as_ref()
+            && s.revision == revision
+        {
+            return Ok(s.clone());
+        }
+        let mut cache = self.cache.write().await;
+        if let Some(s) = cache.as_ref()
+            && s.revision == revision
+        {
+            return Ok(s.clone());
+        }
+        let built = Arc::new(self.build_snapshot(revision).await?);
+        *cache = Some(built.clone());
+        Ok(built)
+    }
+
+    async fn build_snapshot(&self, revision: i64) -> AppResult<Snapshot> {
+        let (today, now_year) = today();
+        let synthetic = self.store.setting("synthetic_data").await?.as_deref() == Some("1");
+        let mut plans = Vec::new();
+        for plan in self.store.plans().await? {
+            let doc = self.store.plan_document(plan.id).await?.unwrap_or_default();
+            let items = self.store.items(plan.id).await?;
+            let rows = self.store.indicators(plan.id).await?;
+            let obs = self.store.plan_observations(plan.id).await?;
+            let mut by_indicator: HashMap<i64, Vec<&ObservationRow>> = HashMap::new();
+            for o in &obs {
+                by_indicator.entry(o.indicator_id).or_default().push(o);
+            }
+            let indicators: Vec<IndicatorView> = rows
+                .iter()
+                .map(|r| indicator_view(r, by_indicator.get(&r.id).map(Vec::as_slice).unwrap_or(&[]), now_year))
+                .collect();
+            let mut goals: Vec<GoalView> = Vec::new();
+            for iv in &indicators {
+                let key = iv.row.item.clone().unwrap_or_default();
+                match goals.iter_mut().find(|g| g.item == key) {
+                    Some(g) => g.indicators.push(iv.row.id),
+                    None => goals.push(GoalView {
+                        title: items.iter().find(|i| i.item == key).map(|i| i.title.clone()).unwrap_or_default(),
+                        item: key,
+                        indicators: vec![iv.row.id],
+                        rollup: RollUp { worst: None, mean_score: None, counted: 0 },
+                    }),
+                }
+            }
+            for g in &mut goals {
+                g.rollup = roll_up(
+                    indicators.iter().filter(|i| g.indicators.contains(&i.row.id)).map(|i| {
+                        // An override counts as the status it sets.
+                        &i.progress
+                    }),
+                );
+                let overridden: Vec<Status> =
+                    indicators.iter().filter(|i| g.indicators.contains(&i.row.id) && i.overridden).map(|i| i.status).collect();
+                for s in overridden {
+                    g.rollup.worst = Some(g.rollup.worst.map_or(s, |w| w.min(s)));
+                }
+            }
+            let rounds = self.store.rounds(plan.id).await?;
+            let reports = self.store.reports(plan.id, true).await?;
+            let assignments = assignment_views(self.store.assignments(Some(plan.id), None).await?, &reports, &rounds, &today);
+            plans.push(Arc::new(PlanView { plan, doc, items, indicators, goals, assignments, rounds }));
+        }
+        Ok(Snapshot { revision, now_year, today, synthetic, plans })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_date() {
+        let (d, y) = today();
+        assert_eq!(d.len(), 10);
+        assert!(y >= 2024);
+        assert_eq!(&d[..4], y.to_string());
+    }
+}

@@ -1,0 +1,322 @@
+//! The writes users make, each checking permission first, then validating its input, then storing.
+
+use jiqun_domain::RegionModel;
+use jiqun_domain::period::Period;
+use jiqun_store::{Actor, AuditRow, IndicatorEdit, NewUser, ReportInput, ReportRow};
+
+use crate::auth::{ADMIN_ROLES, ROLES, check_password_rules, hash_password};
+use crate::policy::{Action, allowed};
+use crate::{App, AppError, AppResult, Session};
+
+pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
+pub const FREQUENCIES: &[&str] = &["annual", "quarterly", "monthly"];
+pub const CMPS: &[&str] = &[">", ">=", "=", "<=", "<", "range"];
+
+fn need(session: &Session, action: Action) -> AppResult<()> {
+    if allowed(&session.user, &action) { Ok(()) } else { Err(AppError::forbidden()) }
+}
+
+fn parse_period(field: &str, s: &str) -> AppResult<Period> {
+    Period::parse(s).map_err(|_| {
+        AppError::invalid(
+            field,
+            format!("“{s}”不是有效的期别，应形如 2025、2025Q2 或 2025-06"),
+            format!("“{s}” is not a period such as 2025, 2025Q2 or 2025-06"),
+        )
+    })
+}
+
+fn limit_text(field: &str, s: &str, max: usize) -> AppResult<()> {
+    if s.chars().count() > max {
+        return Err(AppError::invalid(field, format!("不能超过 {max} 字"), format!("at most {max} characters")));
+    }
+    Ok(())
+}
+
+/// A new user as an administrator or the CLI describes it.
+#[derive(Debug, Clone, Default)]
+pub struct UserInput {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<String>,
+    pub agency: Option<String>,
+    pub city: Option<String>,
+    pub uscc: Option<String>,
+}
+
+/// No account holds two of the three administrator roles (三员分立).
+pub fn check_role_combination(roles: &[String]) -> AppResult<()> {
+    for r in roles {
+        if !ROLES.contains(&r.as_str()) {
+            return Err(AppError::invalid(
+                "role",
+                format!("未知角色“{r}”，可选：{}", ROLES.join(", ")),
+                format!("unknown role “{r}”; one of: {}", ROLES.join(", ")),
+            ));
+        }
+    }
+    if roles.iter().filter(|r| ADMIN_ROLES.contains(&r.as_str())).count() > 1 {
+        return Err(AppError::new(
+            "separation_of_duties",
+            409,
+            "三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任",
+            "separation of duties: no account may hold two of the system, security and audit administrator roles",
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Imports a plan document (compiled here); returns the new plan's id.
+    pub async fn import_plan(&self, session: &Session, bytes: &[u8], source_name: &str, ip: &str) -> AppResult<i64> {
+        need(session, Action::ImportPlan)?;
+        let lang = jiqun_domain::Lang::Zh;
+        let opts = jiqun_compiler::Options { lang, ..Default::default() };
+        let plan = jiqun_compiler::compile(bytes, &opts).map_err(|e| {
+            let mut err = AppError::new("invalid_document", 422, e.message(jiqun_domain::Lang::Zh), e.message(jiqun_domain::Lang::En));
+            err.details.push(("document".into(), e.message(jiqun_domain::Lang::Zh), e.message(jiqun_domain::Lang::En)));
+            err
+        })?;
+        Ok(self.store.insert_plan(&plan, source_name, &session.actor(ip)).await?)
+    }
+
+    pub async fn add_observation(
+        &self,
+        session: &Session,
+        indicator_id: i64,
+        period: &str,
+        value: f64,
+        region: Option<&str>,
+        source: Option<&str>,
+        ip: &str,
+    ) -> AppResult<i64> {
+        let region = region.unwrap_or("").trim();
+        need(session, Action::AddObservation { region })?;
+        let indicator = self
+            .store
+            .indicator(indicator_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}")))?;
+        let period = parse_period("period", period)?;
+        if !value.is_finite() {
+            return Err(AppError::invalid("value", "数值无效", "not a number"));
+        }
+        if value < 0.0 && indicator.unit != "%" {
+            return Err(AppError::invalid("value", "数值不能为负", "the value cannot be negative"));
+        }
+        if !region.is_empty() && RegionModel::guangdong().city(region).is_none() {
+            return Err(AppError::invalid(
+                "region",
+                format!("“{region}”不是本省地级以上市"),
+                format!("“{region}” is not a city of the province"),
+            ));
+        }
+        let source = source.unwrap_or("").trim();
+        limit_text("source", source, 200)?;
+        Ok(self.store.add_observation(indicator_id, period, region, value, source, &session.actor(ip)).await?)
+    }
+
+    /// Files a progress report on an assignment (a draft, or a submission).
+    pub async fn file_report(&self, session: &Session, assignment_id: i64, input: &ReportInput, ip: &str) -> AppResult<ReportRow> {
+        let assignment = self.store.assignment(assignment_id).await?;
+        // Permission before validation and before revealing whether the assignment exists.
+        let Some(assignment) = assignment else {
+            return Err(if allowed(&session.user, &Action::ReadPlan) {
+                AppError::not_found(format!("任务分工 {assignment_id} 不存在"), format!("no assignment {assignment_id}"))
+            } else {
+                AppError::forbidden()
+            });
+        };
+        need(session, Action::FileReport { agency: &assignment.agency })?;
+        parse_period("period", &input.period)?;
+        if !REPORT_STATUSES.contains(&input.status.as_str()) {
+            return Err(AppError::invalid(
+                "status",
+                format!("进展状态应为 {}", REPORT_STATUSES.join("、")),
+                format!("status must be one of {}", REPORT_STATUSES.join(", ")),
+            ));
+        }
+        if !(0.0..=100.0).contains(&input.percent) || !input.percent.is_finite() {
+            return Err(AppError::invalid("percent", "完成比例应在 0 到 100 之间", "percent must be between 0 and 100"));
+        }
+        if input.submit && input.narrative.trim().is_empty() {
+            return Err(AppError::invalid("narrative", "提交前请填写工作进展", "describe the progress before submitting"));
+        }
+        limit_text("narrative", &input.narrative, 5000)?;
+        limit_text("problems", &input.problems, 5000)?;
+        limit_text("help_needed", &input.help_needed, 5000)?;
+        Ok(self.store.save_report(assignment_id, input, &session.actor(ip)).await?)
+    }
+
+    pub async fn review_report(&self, session: &Session, report_id: i64, accept: bool, comment: &str, ip: &str) -> AppResult<()> {
+        need(session, Action::ReviewReport)?;
+        limit_text("comment", comment, 2000)?;
+        if !accept && comment.trim().is_empty() {
+            return Err(AppError::invalid("comment", "退回时请写明意见", "say why the report is returned"));
+        }
+        Ok(self.store.review_report(report_id, accept, comment, &session.actor(ip)).await?)
+    }
+
+    pub async fn set_round(&self, session: &Session, plan_id: i64, period: &str, deadline: &str, ip: &str) -> AppResult<()> {
+        need(session, Action::ManageRounds)?;
+        parse_period("period", period)?;
+        if jiqun_compiler::notice::parse_date(deadline).as_deref() != Some(deadline) {
+            return Err(AppError::invalid("deadline", "截止日期应形如 2025-04-15", "the deadline must look like 2025-04-15"));
+        }
+        Ok(self.store.set_round(plan_id, period, deadline, &session.actor(ip)).await?)
+    }
+
+    fn check_indicator(e: &IndicatorEdit) -> AppResult<()> {
+        if e.name.trim().is_empty() {
+            return Err(AppError::invalid("name", "请填写指标名称", "the indicator needs a name"));
+        }
+        limit_text("name", &e.name, 200)?;
+        limit_text("unit", &e.unit, 20)?;
+        if !["up", "down"].contains(&e.direction.as_str()) {
+            return Err(AppError::invalid("direction", "方向应为 up 或 down", "direction must be up or down"));
+        }
+        if !["growth", "linear"].contains(&e.method.as_str()) {
+            return Err(AppError::invalid("method", "方法应为 growth 或 linear", "method must be growth or linear"));
+        }
+        if !FREQUENCIES.contains(&e.frequency.as_str()) {
+            return Err(AppError::invalid("frequency", "频率应为 annual、quarterly 或 monthly", "frequency must be annual, quarterly or monthly"));
+        }
+        if !CMPS.contains(&e.target_cmp.as_str()) {
+            return Err(AppError::invalid("target_cmp", "比较符无效", "unknown comparator"));
+        }
+        if !e.target_value.is_finite() || e.target_value_max.is_some_and(|v| !v.is_finite()) {
+            return Err(AppError::invalid("target_value", "目标值无效", "the target is not a number"));
+        }
+        if (e.target_cmp == "range") != e.target_value_max.is_some() {
+            return Err(AppError::invalid("target_value_max", "区间目标需要上限，其他目标不需要", "a range needs an upper bound, other targets none"));
+        }
+        if !(1990..=2100).contains(&e.target_year) {
+            return Err(AppError::invalid("target_year", "目标年份无效", "the target year is out of range"));
+        }
+        if let Some(p) = &e.baseline_period {
+            parse_period("baseline_period", p)?;
+        }
+        Ok(())
+    }
+
+    pub async fn update_indicator(&self, session: &Session, id: i64, e: &IndicatorEdit, ip: &str) -> AppResult<()> {
+        need(session, Action::EditIndicator)?;
+        Self::check_indicator(e)?;
+        Ok(self.store.update_indicator(id, e, &session.actor(ip)).await?)
+    }
+
+    pub async fn add_indicator(&self, session: &Session, plan_id: i64, e: &IndicatorEdit, ip: &str) -> AppResult<i64> {
+        need(session, Action::EditIndicator)?;
+        Self::check_indicator(e)?;
+        if self.store.plan(plan_id).await?.is_none() {
+            return Err(AppError::not_found(format!("计划 {plan_id} 不存在"), format!("no plan {plan_id}")));
+        }
+        Ok(self.store.add_indicator(plan_id, e, &session.actor(ip)).await?)
+    }
+
+    /// Overrides the computed status with a reason, or clears the override (`status` = None).
+    pub async fn override_status(&self, session: &Session, id: i64, status: Option<&str>, reason: &str, ip: &str) -> AppResult<()> {
+        need(session, Action::OverrideStatus)?;
+        if let Some(s) = status {
+            if jiqun_eval::progress::Status::parse(s).is_none() {
+                return Err(AppError::invalid("status", "状态无效", "unknown status"));
+            }
+            if reason.trim().is_empty() {
+                return Err(AppError::invalid("reason", "人工调整状态须说明理由", "an override needs a reason"));
+            }
+            limit_text("reason", reason, 2000)?;
+        }
+        Ok(self.store.set_override(id, status.map(|s| (s, reason)), &session.actor(ip)).await?)
+    }
+
+    pub async fn close_plan(&self, session: &Session, plan_id: i64, assessment: &str, successor: Option<i64>, ip: &str) -> AppResult<()> {
+        need(session, Action::ClosePlan)?;
+        if assessment.trim().is_empty() {
+            return Err(AppError::invalid("assessment", "请填写总体评估", "write the final assessment"));
+        }
+        limit_text("assessment", assessment, 20_000)?;
+        Ok(self.store.close_plan(plan_id, assessment, successor, &session.actor(ip)).await?)
+    }
+
+    /// Creates a user. `session` is the administrator; `None` is the CLI, which holds the database itself.
+    pub async fn create_user(&self, session: Option<&Session>, input: &UserInput, ip: &str) -> AppResult<i64> {
+        if let Some(s) = session {
+            need(s, Action::ManageUsers)?;
+        }
+        let name = input.username.trim();
+        let valid = !name.is_empty()
+            && name.chars().count() <= 64
+            && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'));
+        if !valid {
+            return Err(AppError::invalid(
+                "username",
+                "用户名应为 1 至 64 个字母、数字或 _ - . @",
+                "a username is 1 to 64 letters, digits or _ - . @",
+            ));
+        }
+        check_role_combination(&input.roles)?;
+        if input.roles.is_empty() {
+            return Err(AppError::invalid("role", "至少需要一个角色", "at least one role is needed"));
+        }
+        if input.roles.iter().any(|r| r == "agency_reporter") && input.agency.as_deref().unwrap_or("").is_empty() {
+            return Err(AppError::invalid("agency", "部门填报员须指定所属部门", "a department reporter needs --agency"));
+        }
+        if input.roles.iter().any(|r| r == "city_reporter") {
+            match input.city.as_deref() {
+                Some(c) if RegionModel::guangdong().city(c).is_some_and(|x| !x.is_partner()) => {}
+                _ => return Err(AppError::invalid("city", "地市填报员须指定本省地级以上市", "a city reporter needs --city, a city of the province")),
+            }
+        }
+        check_password_rules(&input.password)?;
+        let preset = self.preset().await;
+        let actor = match session {
+            Some(s) => s.actor(ip),
+            None => Actor::system("cli"),
+        };
+        let agency = input.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
+        Ok(self
+            .store
+            .create_user(
+                &NewUser {
+                    username: name.to_string(),
+                    display_name: input.display_name.clone(),
+                    password_hash: hash_password(&input.password)?,
+                    roles: input.roles.clone(),
+                    agency,
+                    city: input.city.clone(),
+                    uscc: input.uscc.clone(),
+                    must_change_password: preset == crate::Preset::Production,
+                },
+                &actor,
+            )
+            .await?)
+    }
+
+    /// Adds a role to a user, refusing combinations the policy forbids.
+    pub async fn grant_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
+        if let Some(s) = session {
+            need(s, Action::ManageUsers)?;
+        }
+        let user = self
+            .store
+            .user_by_name(username)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”")))?;
+        let mut roles = user.roles.clone();
+        if !roles.iter().any(|r| r == role) {
+            roles.push(role.to_string());
+        }
+        check_role_combination(&roles)?;
+        let actor = match session {
+            Some(s) => s.actor(ip),
+            None => Actor::system("cli"),
+        };
+        Ok(self.store.set_roles(user.id, &roles, &actor).await?)
+    }
+
+    /// What changed since a moment (the user's previous login): the audit trail's writes, newest first.
+    pub async fn changes_since(&self, since: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
+        Ok(self.store.audit_since(since, limit).await?)
+    }
+}
