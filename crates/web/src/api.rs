@@ -1,0 +1,453 @@
+//! The JSON API (`/api/v1`). Handlers are thin: they read the request, call a use case, and shape the
+//! contract's JSON. The routes and their OpenAPI description are declared together in `routes`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use jiqun_app::snapshot::{IndicatorView, PlanView};
+use jiqun_app::{Action, AppError, allowed};
+use jiqun_eval::progress::Point;
+use jiqun_store::{IndicatorEdit, ReportInput};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::ctx::{AppState, Ctx};
+use crate::error::{ApiResult, WithLang};
+
+fn need(ctx: &Ctx, action: Action) -> Result<(), AppError> {
+    let s = ctx.user()?;
+    if allowed(&s.user, &action) { Ok(()) } else { Err(AppError::forbidden()) }
+}
+
+fn point(p: &Option<Point>) -> Value {
+    match p {
+        Some(p) => json!({ "period": p.period.to_string(), "value": p.value }),
+        None => Value::Null,
+    }
+}
+
+pub fn indicator_json(iv: &IndicatorView, lang: jiqun_domain::Lang) -> Value {
+    let r = &iv.row;
+    let p = &iv.progress;
+    json!({
+        "id": r.id,
+        "plan_id": r.plan_id,
+        "item": r.item,
+        "name": r.name,
+        "unit": r.unit,
+        "direction": r.direction,
+        "method": r.method,
+        "frequency": r.frequency,
+        "by_city": r.by_city,
+        "baseline": point(&iv.baseline),
+        "target": { "cmp": r.target_cmp, "value": r.target_value, "value_max": r.target_value_max, "year": r.target_year },
+        "latest": point(&iv.latest),
+        "source_text": r.source_text,
+        "progress": {
+            "status": iv.status.as_str(),
+            "label": iv.status.label(lang),
+            "computed_status": p.status.as_str(),
+            "overridden": iv.overridden,
+            "override_reason": r.override_reason,
+            "ratio": p.ratio,
+            "achieved": p.achieved,
+            "final": p.is_final,
+            "method": p.method,
+            "inputs": {
+                "baseline": point(&p.baseline),
+                "latest": point(&p.latest),
+                "target_year": r.target_year,
+                "observed_rate": p.observed_rate,
+                "required_rate": p.required_rate,
+                "achievement": p.achievement,
+                "elapsed": p.elapsed,
+            },
+            "forecast": p.forecast,
+            "shortfall": p.shortfall,
+            "score": p.score,
+        },
+        "history": iv.history.iter().map(|(per, s)| json!({ "period": per, "status": s.as_str() })).collect::<Vec<_>>(),
+    })
+}
+
+async fn plan_view(app: &AppState, id: i64) -> Result<std::sync::Arc<PlanView>, AppError> {
+    let snap = app.snapshot().await?;
+    snap.plan(id).cloned().ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))
+}
+
+pub async fn healthz(State(app): State<AppState>) -> Response {
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" }))).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub totp: Option<String>,
+}
+
+pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+    let body: LoginBody = parse_json(&body).lang(ctx.lang)?;
+    let ok = app.login(&body.username, &body.password, "bearer", &ctx.ip).await.lang(ctx.lang)?;
+    let u = &ok.user;
+    Ok(Json(json!({
+        "token": ok.token,
+        "expires_at": ok.expires_at,
+        "user": { "id": u.id, "username": u.username, "display_name": u.display_name, "roles": u.roles, "agency": u.agency, "city": u.city },
+    }))
+    .into_response())
+}
+
+pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> ApiResult<StatusCode> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    app.logout(s, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// JSON bodies are parsed by hand so that a malformed one gets the contract's error shape.
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body).map_err(|e| {
+        let mut err = AppError::new("invalid_json", 400, format!("请求体不是有效的 JSON：{e}"), format!("the body is not valid JSON: {e}"));
+        err.details.push(("body".into(), format!("第 {} 行第 {} 列", e.line(), e.column()), format!("line {}, column {}", e.line(), e.column())));
+        err
+    })
+}
+
+pub async fn plans(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let snap = app.snapshot().await.lang(ctx.lang)?;
+    Ok(Json(Value::Array(snap.plans.iter().map(|p| serde_json::to_value(&p.plan).unwrap_or(Value::Null)).collect())))
+}
+
+pub async fn plan(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    let mut v = serde_json::to_value(&pv.doc).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("id".into(), json!(pv.plan.id));
+        m.insert("status".into(), json!(pv.plan.status));
+        m.insert("final_assessment".into(), json!(pv.plan.final_assessment));
+        m.insert("source_name".into(), json!(pv.plan.source_name));
+    }
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    pub name: Option<String>,
+}
+
+pub async fn import_plan(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ImportQuery>, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    let name = q.name.unwrap_or_else(|| "api".into());
+    let id = app.import_plan(s, &body, &name, &ctx.ip).await.lang(ctx.lang)?;
+    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": pv.plan.name, "items": pv.items.len(), "indicators": pv.indicators.len() }))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    pub plan: Option<i64>,
+}
+
+pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let plans: Vec<_> = match q.plan {
+        Some(id) => vec![snap.plan(id).cloned().ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}"))).lang(ctx.lang)?],
+        None => snap.plans.clone(),
+    };
+    Ok(Json(Value::Array(plans.iter().flat_map(|p| p.indicators.iter().map(|i| indicator_json(i, ctx.lang))).collect())))
+}
+
+async fn find_indicator(app: &AppState, id: i64) -> Result<(std::sync::Arc<PlanView>, usize), AppError> {
+    let snap = app.snapshot().await?;
+    for p in &snap.plans {
+        if let Some(k) = p.indicators.iter().position(|i| i.row.id == id) {
+            return Ok((p.clone(), k));
+        }
+    }
+    Err(AppError::not_found(format!("指标 {id} 不存在"), format!("no indicator {id}")))
+}
+
+pub async fn indicator(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
+}
+
+pub async fn update_indicator(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::EditIndicator).lang(ctx.lang)?;
+    let edit: IndicatorEdit = parse_json(&body).lang(ctx.lang)?;
+    app.update_indicator(ctx.user().lang(ctx.lang)?, id, &edit, &ctx.ip).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
+}
+
+pub async fn add_indicator(State(app): State<AppState>, ctx: Ctx, Path(plan_id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::EditIndicator).lang(ctx.lang)?;
+    let edit: IndicatorEdit = parse_json(&body).lang(ctx.lang)?;
+    let id = app.add_indicator(ctx.user().lang(ctx.lang)?, plan_id, &edit, &ctx.ip).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(indicator_json(&p.indicators[k], ctx.lang))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OverrideBody {
+    /// A status to show instead of the computed one; `null` clears the override.
+    pub status: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn override_status(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::OverrideStatus).lang(ctx.lang)?;
+    let b: OverrideBody = parse_json(&body).lang(ctx.lang)?;
+    app.override_status(ctx.user().lang(ctx.lang)?, id, b.status.as_deref(), &b.reason, &ctx.ip).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
+}
+
+pub async fn observations(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    find_indicator(&app, id).await.lang(ctx.lang)?;
+    let rows = app.store.observation_history(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    Ok(Json(serde_json::to_value(rows).unwrap_or(Value::Null)))
+}
+
+#[derive(Deserialize)]
+pub struct ObservationBody {
+    pub period: String,
+    pub value: f64,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+pub async fn add_observation(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    // A body that is not even JSON: the permission question cannot depend on it, so answer it first.
+    let parsed: Result<ObservationBody, AppError> = parse_json(&body);
+    let b = match parsed {
+        Ok(b) => b,
+        Err(e) => {
+            let anywhere = allowed(&s.user, &Action::AddObservation { region: "" })
+                || s.user.city.as_deref().is_some_and(|c| allowed(&s.user, &Action::AddObservation { region: c }));
+            return Err(if anywhere { e } else { AppError::forbidden() }).lang(ctx.lang);
+        }
+    };
+    let obs = app
+        .add_observation(s, id, &b.period, b.value, b.region.as_deref(), b.source.as_deref(), &ctx.ip)
+        .await
+        .lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": obs, "indicator_id": id, "period": b.period, "value": b.value, "region": b.region.unwrap_or_default() }))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AssignmentQuery {
+    pub agency: Option<String>,
+    pub plan: Option<i64>,
+}
+
+pub fn assignment_json(a: &jiqun_app::snapshot::AssignmentView) -> Value {
+    json!({
+        "id": a.row.id,
+        "plan_id": a.row.plan_id,
+        "item": a.row.item,
+        "item_title": a.row.item_title,
+        "agency": a.row.agency,
+        "role": a.row.role,
+        "overdue": a.overdue,
+        "stalled": a.stalled,
+        "reports": a.reports,
+    })
+}
+
+pub async fn assignments(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AssignmentQuery>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let agency = q.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
+    let out: Vec<Value> = snap
+        .plans
+        .iter()
+        .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
+        .flat_map(|p| p.assignments.iter())
+        .filter(|a| agency.as_deref().is_none_or(|ag| a.row.agency == ag))
+        .map(assignment_json)
+        .collect();
+    Ok(Json(Value::Array(out)))
+}
+
+#[derive(Deserialize)]
+pub struct ReportBody {
+    pub period: String,
+    pub status: String,
+    pub percent: f64,
+    #[serde(default)]
+    pub narrative: String,
+    #[serde(default)]
+    pub problems: String,
+    #[serde(default)]
+    pub help_needed: String,
+    /// Keep as a draft instead of submitting.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+pub async fn file_report(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
+    let assignment = app.store.assignment(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    if let Some(a) = &assignment
+        && !allowed(&s.user, &Action::FileReport { agency: &a.agency })
+    {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: ReportBody = parse_json(&body).lang(ctx.lang)?;
+    let input = ReportInput {
+        period: b.period,
+        status: b.status,
+        percent: b.percent,
+        narrative: b.narrative,
+        problems: b.problems,
+        help_needed: b.help_needed,
+        submit: !b.draft,
+    };
+    let report = app.file_report(s, id, &input, &ctx.ip).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(report).unwrap_or(Value::Null))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReviewBody {
+    pub accept: bool,
+    #[serde(default)]
+    pub comment: String,
+}
+
+pub async fn review_report(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::ReviewReport).lang(ctx.lang)?;
+    let b: ReviewBody = parse_json(&body).lang(ctx.lang)?;
+    app.review_report(ctx.user().lang(ctx.lang)?, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
+    let r = app.store.report(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    Ok(Json(serde_json::to_value(r).unwrap_or(Value::Null)))
+}
+
+#[derive(Deserialize)]
+pub struct ReportsQuery {
+    pub plan: Option<i64>,
+    pub state: Option<String>,
+}
+
+pub async fn reports(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ReportsQuery>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let out: Vec<Value> = snap
+        .plans
+        .iter()
+        .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
+        .flat_map(|p| p.assignments.iter())
+        .flat_map(|a| a.reports.iter().map(move |r| (a, r)))
+        .filter(|(_, r)| q.state.as_deref().is_none_or(|s| r.state == s))
+        .map(|(a, r)| {
+            let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("agency".into(), json!(a.row.agency));
+                m.insert("item".into(), json!(a.row.item));
+            }
+            v
+        })
+        .collect();
+    Ok(Json(Value::Array(out)))
+}
+
+pub async fn rounds(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    Ok(Json(serde_json::to_value(&pv.rounds).unwrap_or(Value::Null)))
+}
+
+#[derive(Deserialize)]
+pub struct RoundBody {
+    pub period: String,
+    pub deadline: String,
+}
+
+pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::ManageRounds).lang(ctx.lang)?;
+    let b: RoundBody = parse_json(&body).lang(ctx.lang)?;
+    app.set_round(ctx.user().lang(ctx.lang)?, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(json!({ "plan_id": id, "period": b.period, "deadline": b.deadline }))).into_response())
+}
+
+pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadUsers).lang(ctx.lang)?;
+    let users = app.store.users().await.map_err(AppError::from).lang(ctx.lang)?;
+    Ok(Json(serde_json::to_value(users).unwrap_or(Value::Null)))
+}
+
+#[derive(Deserialize)]
+pub struct UserBody {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    pub password: String,
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub uscc: Option<String>,
+}
+
+pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::ManageUsers).lang(ctx.lang)?;
+    let b: UserBody = parse_json(&body).lang(ctx.lang)?;
+    let input = jiqun_app::usecases::UserInput {
+        username: b.username,
+        display_name: b.display_name,
+        password: b.password,
+        roles: b.roles,
+        agency: b.agency,
+        city: b.city,
+        uscc: b.uscc,
+    };
+    let id = app.create_user(ctx.session.as_ref(), &input, &ctx.ip).await.lang(ctx.lang)?;
+    let u = app.store.user(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(serde_json::to_value(u).unwrap_or(Value::Null))).into_response())
+}
+
+pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    let since = s.user.prev_login_at.unwrap_or(0);
+    let rows = app.changes_since(since, 200).await.lang(ctx.lang)?;
+    Ok(Json(json!({ "since": since, "items": rows })))
+}
+
+pub async fn openapi() -> Json<Value> {
+    Json(crate::routes::openapi())
+}
+
+pub async fn not_found(ctx: Ctx) -> ApiError {
+    crate::error::ApiError(AppError::not_found(format!("没有这个接口：{}", ctx.path), format!("no such endpoint: {}", ctx.path)), ctx.lang)
+}
+
+use crate::error::ApiError;

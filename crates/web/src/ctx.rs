@@ -1,0 +1,122 @@
+//! What every handler knows about its request: the language, the session (from a bearer token or the
+//! session cookie), the client's address, and whether a cookie-authenticated write carries its CSRF token.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use jiqun_app::{App, AppError, Session};
+use jiqun_domain::Lang;
+
+pub const SESSION_COOKIE: &str = "jiqun_session";
+pub const LANG_COOKIE: &str = "jiqun_lang";
+
+pub type AppState = Arc<App>;
+
+pub struct Ctx {
+    pub lang: Lang,
+    pub session: Option<Session>,
+    pub ip: String,
+    /// The session came from the cookie (so writes need the CSRF token), not from a bearer token.
+    pub via_cookie: bool,
+    pub csrf_header: Option<String>,
+    pub path: String,
+    pub query: String,
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The request's language: `?lang=`, then the language cookie, then `Accept-Language`; Chinese by default.
+pub fn language(parts: &Parts) -> Lang {
+    let q = parts.uri.query().unwrap_or("");
+    if let Some(v) = q.split('&').find_map(|kv| kv.strip_prefix("lang=")) {
+        return Lang::from_locale(v);
+    }
+    if let Some(v) = cookie(&parts.headers, LANG_COOKIE) {
+        return Lang::from_locale(v);
+    }
+    parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| Lang::from_locale(v.split(',').next().unwrap_or("")))
+        .unwrap_or_default()
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = language(parts);
+        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        let (token, via_cookie) = match bearer {
+            Some(t) => (Some(t), false),
+            None => (cookie(&parts.headers, SESSION_COOKIE).map(String::from), true),
+        };
+        // A token that does not name a live session is the same as none; a database failure too (the
+        // handler then answers 401, and the health check reports the database).
+        let session = match token {
+            Some(t) if !t.is_empty() && t.len() <= 128 => app.session(&t).await.ok().flatten(),
+            _ => None,
+        };
+        Ok(Ctx {
+            lang,
+            via_cookie: via_cookie && session.is_some(),
+            session,
+            ip,
+            csrf_header: parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+        })
+    }
+}
+
+impl Ctx {
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+
+    /// The session, or 401.
+    pub fn user(&self) -> Result<&Session, AppError> {
+        self.session.as_ref().ok_or_else(AppError::unauthorized)
+    }
+
+    /// A write authenticated by the cookie must carry the session's CSRF token (form field or header).
+    pub fn require_csrf(&self, form_token: Option<&str>) -> Result<(), AppError> {
+        let Some(s) = &self.session else { return Err(AppError::unauthorized()) };
+        if !self.via_cookie {
+            return Ok(());
+        }
+        let given = form_token.or(self.csrf_header.as_deref()).unwrap_or("");
+        if !given.is_empty() && constant_time_eq(given.as_bytes(), s.csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::new("csrf", 403, "表单已过期或来源不明，请刷新页面后重试", "the form is stale or forged; reload the page and try again"))
+        }
+    }
+
+    pub fn wants(&self, format: &str) -> bool {
+        self.query.split('&').any(|kv| kv == format!("format={format}"))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,92 @@
+//! The page frame: header with navigation and the language switch, the synthetic-data banner, and the
+//! footer. Every page is rendered inside it.
+
+use jiqun_app::Session;
+use jiqun_domain::Lang;
+use maud::{DOCTYPE, Markup, html};
+
+/// A page with no navigation (login, errors).
+pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.pick("zh-CN", "en")) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.pick("集群", "Jiqun")) }
+                link rel="stylesheet" href="/assets/app.css";
+            }
+            body { (body) }
+        }
+    }
+}
+
+/// What the frame needs to know about the request.
+pub struct Frame<'a> {
+    pub lang: Lang,
+    pub session: &'a Session,
+    /// The path and query of this page, for the language switch.
+    pub here: &'a str,
+    /// The database holds the synthetic demo data set: every page says so.
+    pub synthetic: bool,
+}
+
+fn switch_lang(here: &str, to: &str) -> String {
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let kept: Vec<&str> = query.split('&').filter(|kv| !kv.is_empty() && !kv.starts_with("lang=")).collect();
+    let mut q = kept.join("&");
+    if !q.is_empty() {
+        q.push('&');
+    }
+    format!("{path}?{q}lang={to}")
+}
+
+pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
+    let t = |zh, en| f.lang.pick(zh, en);
+    let u = &f.session.user;
+    let nav: Vec<(&str, &str)> = vec![
+        ("/", t("总览", "Dashboard")),
+        ("/plan", t("计划与分工", "Plan")),
+        ("/indicators", t("指标", "Indicators")),
+        ("/supervision", t("督办", "Supervision")),
+        ("/cities", t("地市", "Cities")),
+    ];
+    html! {
+        (DOCTYPE)
+        html lang=(f.lang.pick("zh-CN", "en")) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (t("集群", "Jiqun")) }
+                link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a.skip href="#main" { (t("跳到正文", "Skip to content")) }
+                header.top {
+                    a.brand href="/" { span.logo aria-hidden="true" { "集" } span { (t("产业集群行动计划管理系统", "Industrial-cluster plan system")) } }
+                    nav aria-label=(t("主导航", "Main")) {
+                        ul { @for (href, label) in &nav {
+                            li { a href=(href) aria-current=[(f.here.split('?').next() == Some(*href)).then_some("page")] { (label) } }
+                        } }
+                    }
+                    div.who {
+                        span title=(u.roles.join(", ")) { (if u.display_name.is_empty() { &u.username } else { &u.display_name }) }
+                        a.lang href=(switch_lang(f.here, if f.lang == Lang::Zh { "en" } else { "zh" })) lang=(if f.lang == Lang::Zh { "en" } else { "zh-CN" }) {
+                            (if f.lang == Lang::Zh { "English" } else { "中文" })
+                        }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(f.session.csrf);
+                            button.link type="submit" { (t("退出", "Log out")) }
+                        }
+                    }
+                }
+                @if f.synthetic {
+                    p.synthetic role="note" { strong { "示例数据 (synthetic)" } " — " (t("本系统当前载入的是演示用合成数据，并非官方统计。", "this database holds a synthetic demo data set, not official statistics.")) }
+                }
+                main #main { (body) }
+                footer.bottom { p { (t("集群 · 产业集群行动计划管理系统", "Jiqun · industrial-cluster action plan system")) } }
+            }
+        }
+    }
+}

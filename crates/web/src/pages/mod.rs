@@ -1,0 +1,102 @@
+//! The server-rendered UI. Each page is a handler that reads the computed snapshot and renders HTML with
+//! maud (escaped by construction); forms post back with the session's CSRF token. `?format=csv` and
+//! `?format=json` on a page return the data it shows.
+
+pub mod layout;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use maud::html;
+use serde::Deserialize;
+
+use crate::ctx::{AppState, Ctx, SESSION_COOKIE};
+
+const CSS: &str = include_str!("../../assets/app.css");
+const JS: &str = include_str!("../../assets/app.js");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", axum::routing::post(logout))
+        .route("/assets/app.css", get(|| async { asset(CSS, "text/css; charset=utf-8") }))
+        .route("/assets/app.js", get(|| async { asset(JS, "text/javascript; charset=utf-8") }))
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+fn login_form(ctx: &Ctx, error: Option<&str>, username: &str) -> maud::Markup {
+    let t = |zh, en| ctx.lang.pick(zh, en);
+    layout::bare(ctx.lang, t("登录", "Log in"), html! {
+        main.login {
+            h1 { span.logo aria-hidden="true" { "集" } (t("产业集群行动计划管理系统", "Industrial-cluster plan system")) }
+            @if let Some(e) = error { p.error role="alert" { (e) } }
+            form method="post" action="/login" {
+                label for="username" { (t("用户名", "Username")) }
+                input #username name="username" autocomplete="username" required value=(username) autofocus;
+                label for="password" { (t("密码", "Password")) }
+                input #password name="password" type="password" autocomplete="current-password" required;
+                button type="submit" { (t("登录", "Log in")) }
+            }
+            p.switch { a href=(if ctx.lang == jiqun_domain::Lang::Zh { "/login?lang=en" } else { "/login?lang=zh" }) { (t("English", "中文")) } }
+        }
+    })
+}
+
+async fn login_page(ctx: Ctx) -> Response {
+    if ctx.session.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    Html(login_form(&ctx, None, "").into_string()).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
+    match app.login(&f.username, &f.password, "cookie", &ctx.ip).await {
+        Ok(ok) => {
+            let mut r = Redirect::to("/").into_response();
+            let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", ok.token);
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED);
+            (status, Html(login_form(&ctx, Some(e.message(ctx.lang)), &f.username).into_string())).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Response {
+    if ctx.require_csrf(Some(&f.csrf)).is_ok()
+        && let Some(s) = &ctx.session
+    {
+        let _ = app.logout(s, &ctx.ip).await;
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("jiqun_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    r
+}

@@ -1,0 +1,110 @@
+//! The API's routes and their OpenAPI description, declared together in one table so that neither can
+//! drift: the router is built from the table and the OpenAPI document is generated from it.
+
+use axum::Router;
+use axum::routing::{MethodRouter, get, post, put};
+use serde_json::{Map, Value, json};
+
+use crate::api;
+use crate::ctx::AppState;
+
+pub struct ApiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    /// Query parameters: (name, description).
+    pub query: &'static [(&'static str, &'static str)],
+    /// The request body, described; `None` when there is none.
+    pub body: Option<&'static str>,
+    /// The success status.
+    pub ok: u16,
+    /// False for the few routes that need no session.
+    pub auth: bool,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+pub const API: &[ApiRoute] = &[
+    ApiRoute { method: "get", path: "/healthz", summary: "200 when the database answers", tag: "system", query: &[], body: None, ok: 200, auth: false, handler: || get(api::healthz) },
+    ApiRoute { method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "system", query: &[], body: None, ok: 200, auth: false, handler: || get(api::openapi) },
+    ApiRoute { method: "post", path: "/api/v1/auth/login", summary: "Log in; returns a bearer token. 401 on a wrong password, 423 while locked", tag: "auth", query: &[], body: Some("{username, password, totp?}"), ok: 200, auth: false, handler: || post(api::login) },
+    ApiRoute { method: "post", path: "/api/v1/auth/logout", summary: "End the session server-side", tag: "auth", query: &[], body: None, ok: 204, auth: true, handler: || post(api::logout) },
+    ApiRoute { method: "get", path: "/api/v1/plans", summary: "Plans", tag: "plans", query: &[], body: None, ok: 200, auth: true, handler: || get(api::plans) },
+    ApiRoute { method: "post", path: "/api/v1/plans", summary: "Import a plan: the document (.txt UTF-8/GBK, .docx, .html) is the body", tag: "plans", query: &[("name", "where the document came from")], body: Some("the document's bytes"), ok: 201, auth: true, handler: || post(api::import_plan) },
+    ApiRoute { method: "get", path: "/api/v1/plans/{id}", summary: "A plan: the compiled plan JSON with its id", tag: "plans", query: &[], body: None, ok: 200, auth: true, handler: || get(api::plan) },
+    ApiRoute { method: "post", path: "/api/v1/plans/{id}/indicators", summary: "Add an indicator the document lacks", tag: "indicators", query: &[], body: Some("{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}"), ok: 201, auth: true, handler: || post(api::add_indicator) },
+    ApiRoute { method: "get", path: "/api/v1/plans/{id}/rounds", summary: "Reporting rounds and their deadlines", tag: "supervision", query: &[], body: None, ok: 200, auth: true, handler: || get(api::rounds) },
+    ApiRoute { method: "post", path: "/api/v1/plans/{id}/rounds", summary: "Open a reporting round or move its deadline", tag: "supervision", query: &[], body: Some("{period, deadline}"), ok: 201, auth: true, handler: || post(api::set_round) },
+    ApiRoute { method: "get", path: "/api/v1/indicators", summary: "Indicators with baseline, target, latest value and computed progress", tag: "indicators", query: &[("plan", "plan id")], body: None, ok: 200, auth: true, handler: || get(api::indicators) },
+    ApiRoute { method: "get", path: "/api/v1/indicators/{id}", summary: "One indicator", tag: "indicators", query: &[], body: None, ok: 200, auth: true, handler: || get(api::indicator) },
+    ApiRoute { method: "put", path: "/api/v1/indicators/{id}", summary: "Edit an indicator (plan owner)", tag: "indicators", query: &[], body: Some("as for adding"), ok: 200, auth: true, handler: || put(api::update_indicator) },
+    ApiRoute { method: "post", path: "/api/v1/indicators/{id}/override", summary: "Override the computed status with a reason, or clear it (status null)", tag: "indicators", query: &[], body: Some("{status|null, reason}"), ok: 200, auth: true, handler: || post(api::override_status) },
+    ApiRoute { method: "get", path: "/api/v1/indicators/{id}/observations", summary: "Every observation, corrections included", tag: "indicators", query: &[], body: None, ok: 200, auth: true, handler: || get(api::observations) },
+    ApiRoute { method: "post", path: "/api/v1/indicators/{id}/observations", summary: "Record a value; a second one for the same period and region is a correction", tag: "indicators", query: &[], body: Some("{period, value, region?, source?}"), ok: 201, auth: true, handler: || post(api::add_observation) },
+    ApiRoute { method: "get", path: "/api/v1/assignments", summary: "Items a department answers for, with their reports", tag: "supervision", query: &[("agency", "department name"), ("plan", "plan id")], body: None, ok: 200, auth: true, handler: || get(api::assignments) },
+    ApiRoute { method: "post", path: "/api/v1/assignments/{id}/reports", summary: "File a progress report (a resubmission keeps the history)", tag: "supervision", query: &[], body: Some("{period, status, percent, narrative, problems?, help_needed?, draft?}"), ok: 201, auth: true, handler: || post(api::file_report) },
+    ApiRoute { method: "get", path: "/api/v1/reports", summary: "Current reports", tag: "supervision", query: &[("plan", "plan id"), ("state", "draft, submitted, returned or accepted")], body: None, ok: 200, auth: true, handler: || get(api::reports) },
+    ApiRoute { method: "post", path: "/api/v1/reports/{id}/review", summary: "Accept a submitted report or return it with comments", tag: "supervision", query: &[], body: Some("{accept, comment}"), ok: 200, auth: true, handler: || post(api::review_report) },
+    ApiRoute { method: "get", path: "/api/v1/users", summary: "Users (administrators)", tag: "users", query: &[], body: None, ok: 200, auth: true, handler: || get(api::users) },
+    ApiRoute { method: "post", path: "/api/v1/users", summary: "Create a user (system administrator)", tag: "users", query: &[], body: Some("{username, password, roles, display_name?, agency?, city?, uscc?}"), ok: 201, auth: true, handler: || post(api::create_user) },
+    ApiRoute { method: "get", path: "/api/v1/changes", summary: "What changed since the caller's previous login", tag: "plans", query: &[], body: None, ok: 200, auth: true, handler: || get(api::changes) },
+];
+
+pub fn api_router() -> Router<AppState> {
+    let mut r = Router::new();
+    for route in API {
+        r = r.route(route.path, (route.handler)());
+    }
+    r
+}
+
+pub fn openapi() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for r in API {
+        let mut params: Vec<Value> = Vec::new();
+        for seg in r.path.split('/') {
+            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                params.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } }));
+            }
+        }
+        for (name, desc) in r.query {
+            params.push(json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": { "type": "string" } }));
+        }
+        params.push(json!({ "name": "Accept-Language", "in": "header", "required": false, "description": "zh-CN (default) or en", "schema": { "type": "string" } }));
+        let mut op = json!({
+            "summary": r.summary,
+            "tags": [r.tag],
+            "operationId": format!("{}_{}", r.method, r.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
+            "parameters": params,
+            "responses": {
+                r.ok.to_string(): { "description": "success" },
+                "4XX": { "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+            },
+        });
+        if let Some(body) = r.body {
+            let content_type = if r.path == "/api/v1/plans" { "application/octet-stream" } else { "application/json" };
+            op["requestBody"] = json!({ "required": true, "description": body, "content": { content_type: { "schema": { "type": if content_type == "application/json" { "object" } else { "string" } } } } });
+        }
+        if r.auth {
+            op["security"] = json!([{ "bearer": [] }]);
+        }
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Jiqun (集群) API", "version": env!("CARGO_PKG_VERSION"), "description": "The system of record for an industrial-cluster action plan. Errors are {\"error\": {\"code\", \"message\", \"details\"}} with the message in the request's language." },
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": { "error": { "type": "object", "properties": {
+                        "code": { "type": "string" }, "message": { "type": "string" }, "details": { "type": "array", "items": { "type": "object" } }
+                    } } }
+                }
+            }
+        }
+    })
+}
