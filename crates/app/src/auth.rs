@@ -128,7 +128,14 @@ impl App {
             let dummy = DUMMY.get_or_init(|| hash_password("unknown user").unwrap_or_default());
             let _ = verify_password(password, dummy);
             self.store
-                .audit_event(&actor, "auth.login", "user", username, false, &serde_json::json!({ "reason": "unknown user" }))
+                .audit_event(
+                    &actor,
+                    "auth.login",
+                    "user",
+                    username,
+                    false,
+                    &serde_json::json!({ "reason": "unknown user" }),
+                )
                 .await?;
             return Err(bad());
         };
@@ -137,7 +144,12 @@ impl App {
             self.store
                 .audit_event(&actor, "auth.login", "user", username, false, &serde_json::json!({ "reason": "locked" }))
                 .await?;
-            return Err(AppError::new("locked", 423, "账户已锁定，请稍后再试", "the account is locked; try again later"));
+            return Err(AppError::new(
+                "locked",
+                423,
+                "账户已锁定，请稍后再试",
+                "the account is locked; try again later",
+            ));
         }
         if user.disabled || !verify_password(password, &user.password_hash) {
             let max = self.setting_i64("lockout_failures", DEFAULT_MAX_FAILURES).await;

@@ -76,7 +76,11 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
         let outcome = [1.08, 0.93, 1.02, 0.97, 1.12, 0.88, 1.0, 0.95, 1.05, 0.9, 1.15, 0.98][k % 12];
         let target = ind.target_value;
         let count = ind.method == "linear";
-        let (start, end) = if count { ((target * 0.1).floor(), (target * outcome).round()) } else { (target * rng.range(0.5, 0.65), target * outcome) };
+        let (start, end) = if count {
+            ((target * 0.1).floor(), (target * outcome).round())
+        } else {
+            (target * rng.range(0.5, 0.65), target * outcome)
+        };
         let years = 2019..=2025;
         for (i, year) in years.clone().enumerate() {
             let t = i as f64 / 6.0;
@@ -160,7 +164,11 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
             "省商务厅" => "swt",
             _ => "",
         };
-        Actor { id: None, name: if username.is_empty() { format!("{agency}（示例）") } else { username.to_string() }, ip: String::new() }
+        Actor {
+            id: None,
+            name: if username.is_empty() { format!("{agency}（示例）") } else { username.to_string() },
+            ip: String::new(),
+        }
     };
     let mut user_ids = std::collections::HashMap::new();
     for u in store.users().await? {
@@ -193,9 +201,20 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
                 period: period.to_string(),
                 status: status.into(),
                 percent,
-                narrative: format!("（示例）{}：本期围绕“{}”推进相关工作，完成年度计划的 {percent}% 。", a.agency, a.item_title),
-                problems: if status == "behind" { "（示例）项目用地与配套资金落实进度慢于预期。".into() } else { String::new() },
-                help_needed: if status == "behind" { "（示例）请省发展改革委协调用地指标。".into() } else { String::new() },
+                narrative: format!(
+                    "（示例）{}：本期围绕“{}”推进相关工作，完成年度计划的 {percent}% 。",
+                    a.agency, a.item_title
+                ),
+                problems: if status == "behind" {
+                    "（示例）项目用地与配套资金落实进度慢于预期。".into()
+                } else {
+                    String::new()
+                },
+                help_needed: if status == "behind" {
+                    "（示例）请省发展改革委协调用地指标。".into()
+                } else {
+                    String::new()
+                },
                 submit: !(last && kind == 3),
             };
             let report = store.save_report(a.id, &input, &who).await?;

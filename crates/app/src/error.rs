@@ -62,7 +62,10 @@ impl AppError {
     pub fn details(&self, lang: Lang) -> Vec<Detail> {
         self.details
             .iter()
-            .map(|(f, zh, en)| Detail { field: f.clone(), message: if lang == Lang::Zh { zh.clone() } else { en.clone() } })
+            .map(|(f, zh, en)| Detail {
+                field: f.clone(),
+                message: if lang == Lang::Zh { zh.clone() } else { en.clone() },
+            })
             .collect()
     }
 }
@@ -78,8 +81,12 @@ impl std::error::Error for AppError {}
 impl From<jiqun_store::StoreError> for AppError {
     fn from(e: jiqun_store::StoreError) -> Self {
         match e {
-            jiqun_store::StoreError::NotFound(what) => AppError::not_found(format!("未找到：{what}"), format!("not found: {what}")),
-            jiqun_store::StoreError::Conflict(what) => AppError::conflict(format!("操作冲突：{what}"), format!("conflict: {what}")),
+            jiqun_store::StoreError::NotFound(what) => {
+                AppError::not_found(format!("未找到：{what}"), format!("not found: {what}"))
+            }
+            jiqun_store::StoreError::Conflict(what) => {
+                AppError::conflict(format!("操作冲突：{what}"), format!("conflict: {what}"))
+            }
             other => AppError::internal(other),
         }
     }

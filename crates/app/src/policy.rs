@@ -12,9 +12,13 @@ pub enum Action<'a> {
     EditIndicator,
     OverrideStatus,
     /// An observation for a region (`""` = province-wide).
-    AddObservation { region: &'a str },
+    AddObservation {
+        region: &'a str,
+    },
     /// A progress report on an assignment of this agency.
-    FileReport { agency: &'a str },
+    FileReport {
+        agency: &'a str,
+    },
     ReviewReport,
     ManageRounds,
     ManageUsers,

@@ -130,7 +130,12 @@ fn cmp_of(s: &str) -> Cmp {
 }
 
 pub fn goal_of(row: &IndicatorRow) -> Goal {
-    Goal { cmp: cmp_of(&row.target_cmp), value: row.target_value, value_max: row.target_value_max, year: row.target_year as i32 }
+    Goal {
+        cmp: cmp_of(&row.target_cmp),
+        value: row.target_value,
+        value_max: row.target_value_max,
+        year: row.target_year as i32,
+    }
 }
 
 /// Today's date in UTC and its year.
@@ -285,21 +290,23 @@ impl App {
                 }
             }
             for g in &mut goals {
-                g.rollup = roll_up(
-                    indicators.iter().filter(|i| g.indicators.contains(&i.row.id)).map(|i| {
-                        // An override counts as the status it sets.
-                        &i.progress
-                    }),
-                );
-                let overridden: Vec<Status> =
-                    indicators.iter().filter(|i| g.indicators.contains(&i.row.id) && i.overridden).map(|i| i.status).collect();
+                g.rollup = roll_up(indicators.iter().filter(|i| g.indicators.contains(&i.row.id)).map(|i| {
+                    // An override counts as the status it sets.
+                    &i.progress
+                }));
+                let overridden: Vec<Status> = indicators
+                    .iter()
+                    .filter(|i| g.indicators.contains(&i.row.id) && i.overridden)
+                    .map(|i| i.status)
+                    .collect();
                 for s in overridden {
                     g.rollup.worst = Some(g.rollup.worst.map_or(s, |w| w.min(s)));
                 }
             }
             let rounds = self.store.rounds(plan.id).await?;
             let reports = self.store.reports(plan.id, true).await?;
-            let assignments = assignment_views(self.store.assignments(Some(plan.id), None).await?, &reports, &rounds, &today);
+            let assignments =
+                assignment_views(self.store.assignments(Some(plan.id), None).await?, &reports, &rounds, &today);
             plans.push(Arc::new(PlanView { plan, doc, items, indicators, goals, assignments, rounds }));
         }
         Ok(Snapshot { revision, now_year, today, synthetic, plans })

@@ -74,7 +74,12 @@ impl App {
         let lang = jiqun_domain::Lang::Zh;
         let opts = jiqun_compiler::Options { lang, ..Default::default() };
         let plan = jiqun_compiler::compile(bytes, &opts).map_err(|e| {
-            let mut err = AppError::new("invalid_document", 422, e.message(jiqun_domain::Lang::Zh), e.message(jiqun_domain::Lang::En));
+            let mut err = AppError::new(
+                "invalid_document",
+                422,
+                e.message(jiqun_domain::Lang::Zh),
+                e.message(jiqun_domain::Lang::En),
+            );
             err.details.push(("document".into(), e.message(jiqun_domain::Lang::Zh), e.message(jiqun_domain::Lang::En)));
             err
         })?;
@@ -93,11 +98,9 @@ impl App {
     ) -> AppResult<i64> {
         let region = region.unwrap_or("").trim();
         need(session, Action::AddObservation { region })?;
-        let indicator = self
-            .store
-            .indicator(indicator_id)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}")))?;
+        let indicator = self.store.indicator(indicator_id).await?.ok_or_else(|| {
+            AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
+        })?;
         let period = parse_period("period", period)?;
         if !value.is_finite() {
             return Err(AppError::invalid("value", "数值无效", "not a number"));
@@ -118,12 +121,21 @@ impl App {
     }
 
     /// Files a progress report on an assignment (a draft, or a submission).
-    pub async fn file_report(&self, session: &Session, assignment_id: i64, input: &ReportInput, ip: &str) -> AppResult<ReportRow> {
+    pub async fn file_report(
+        &self,
+        session: &Session,
+        assignment_id: i64,
+        input: &ReportInput,
+        ip: &str,
+    ) -> AppResult<ReportRow> {
         let assignment = self.store.assignment(assignment_id).await?;
         // Permission before validation and before revealing whether the assignment exists.
         let Some(assignment) = assignment else {
             return Err(if allowed(&session.user, &Action::ReadPlan) {
-                AppError::not_found(format!("任务分工 {assignment_id} 不存在"), format!("no assignment {assignment_id}"))
+                AppError::not_found(
+                    format!("任务分工 {assignment_id} 不存在"),
+                    format!("no assignment {assignment_id}"),
+                )
             } else {
                 AppError::forbidden()
             });
@@ -138,10 +150,18 @@ impl App {
             ));
         }
         if !(0.0..=100.0).contains(&input.percent) || !input.percent.is_finite() {
-            return Err(AppError::invalid("percent", "完成比例应在 0 到 100 之间", "percent must be between 0 and 100"));
+            return Err(AppError::invalid(
+                "percent",
+                "完成比例应在 0 到 100 之间",
+                "percent must be between 0 and 100",
+            ));
         }
         if input.submit && input.narrative.trim().is_empty() {
-            return Err(AppError::invalid("narrative", "提交前请填写工作进展", "describe the progress before submitting"));
+            return Err(AppError::invalid(
+                "narrative",
+                "提交前请填写工作进展",
+                "describe the progress before submitting",
+            ));
         }
         limit_text("narrative", &input.narrative, 5000)?;
         limit_text("problems", &input.problems, 5000)?;
@@ -149,7 +169,14 @@ impl App {
         Ok(self.store.save_report(assignment_id, input, &session.actor(ip)).await?)
     }
 
-    pub async fn review_report(&self, session: &Session, report_id: i64, accept: bool, comment: &str, ip: &str) -> AppResult<()> {
+    pub async fn review_report(
+        &self,
+        session: &Session,
+        report_id: i64,
+        accept: bool,
+        comment: &str,
+        ip: &str,
+    ) -> AppResult<()> {
         need(session, Action::ReviewReport)?;
         limit_text("comment", comment, 2000)?;
         if !accept && comment.trim().is_empty() {
@@ -158,11 +185,22 @@ impl App {
         Ok(self.store.review_report(report_id, accept, comment, &session.actor(ip)).await?)
     }
 
-    pub async fn set_round(&self, session: &Session, plan_id: i64, period: &str, deadline: &str, ip: &str) -> AppResult<()> {
+    pub async fn set_round(
+        &self,
+        session: &Session,
+        plan_id: i64,
+        period: &str,
+        deadline: &str,
+        ip: &str,
+    ) -> AppResult<()> {
         need(session, Action::ManageRounds)?;
         parse_period("period", period)?;
         if jiqun_compiler::notice::parse_date(deadline).as_deref() != Some(deadline) {
-            return Err(AppError::invalid("deadline", "截止日期应形如 2025-04-15", "the deadline must look like 2025-04-15"));
+            return Err(AppError::invalid(
+                "deadline",
+                "截止日期应形如 2025-04-15",
+                "the deadline must look like 2025-04-15",
+            ));
         }
         Ok(self.store.set_round(plan_id, period, deadline, &session.actor(ip)).await?)
     }
@@ -180,7 +218,11 @@ impl App {
             return Err(AppError::invalid("method", "方法应为 growth 或 linear", "method must be growth or linear"));
         }
         if !FREQUENCIES.contains(&e.frequency.as_str()) {
-            return Err(AppError::invalid("frequency", "频率应为 annual、quarterly 或 monthly", "frequency must be annual, quarterly or monthly"));
+            return Err(AppError::invalid(
+                "frequency",
+                "频率应为 annual、quarterly 或 monthly",
+                "frequency must be annual, quarterly or monthly",
+            ));
         }
         if !CMPS.contains(&e.target_cmp.as_str()) {
             return Err(AppError::invalid("target_cmp", "比较符无效", "unknown comparator"));
@@ -189,7 +231,11 @@ impl App {
             return Err(AppError::invalid("target_value", "目标值无效", "the target is not a number"));
         }
         if (e.target_cmp == "range") != e.target_value_max.is_some() {
-            return Err(AppError::invalid("target_value_max", "区间目标需要上限，其他目标不需要", "a range needs an upper bound, other targets none"));
+            return Err(AppError::invalid(
+                "target_value_max",
+                "区间目标需要上限，其他目标不需要",
+                "a range needs an upper bound, other targets none",
+            ));
         }
         if !(1990..=2100).contains(&e.target_year) {
             return Err(AppError::invalid("target_year", "目标年份无效", "the target year is out of range"));
@@ -216,7 +262,14 @@ impl App {
     }
 
     /// Overrides the computed status with a reason, or clears the override (`status` = None).
-    pub async fn override_status(&self, session: &Session, id: i64, status: Option<&str>, reason: &str, ip: &str) -> AppResult<()> {
+    pub async fn override_status(
+        &self,
+        session: &Session,
+        id: i64,
+        status: Option<&str>,
+        reason: &str,
+        ip: &str,
+    ) -> AppResult<()> {
         need(session, Action::OverrideStatus)?;
         if let Some(s) = status {
             if jiqun_eval::progress::Status::parse(s).is_none() {
@@ -230,7 +283,14 @@ impl App {
         Ok(self.store.set_override(id, status.map(|s| (s, reason)), &session.actor(ip)).await?)
     }
 
-    pub async fn close_plan(&self, session: &Session, plan_id: i64, assessment: &str, successor: Option<i64>, ip: &str) -> AppResult<()> {
+    pub async fn close_plan(
+        &self,
+        session: &Session,
+        plan_id: i64,
+        assessment: &str,
+        successor: Option<i64>,
+        ip: &str,
+    ) -> AppResult<()> {
         need(session, Action::ClosePlan)?;
         if assessment.trim().is_empty() {
             return Err(AppError::invalid("assessment", "请填写总体评估", "write the final assessment"));
@@ -260,12 +320,22 @@ impl App {
             return Err(AppError::invalid("role", "至少需要一个角色", "at least one role is needed"));
         }
         if input.roles.iter().any(|r| r == "agency_reporter") && input.agency.as_deref().unwrap_or("").is_empty() {
-            return Err(AppError::invalid("agency", "部门填报员须指定所属部门", "a department reporter needs --agency"));
+            return Err(AppError::invalid(
+                "agency",
+                "部门填报员须指定所属部门",
+                "a department reporter needs --agency",
+            ));
         }
         if input.roles.iter().any(|r| r == "city_reporter") {
             match input.city.as_deref() {
                 Some(c) if RegionModel::guangdong().city(c).is_some_and(|x| !x.is_partner()) => {}
-                _ => return Err(AppError::invalid("city", "地市填报员须指定本省地级以上市", "a city reporter needs --city, a city of the province")),
+                _ => {
+                    return Err(AppError::invalid(
+                        "city",
+                        "地市填报员须指定本省地级以上市",
+                        "a city reporter needs --city, a city of the province",
+                    ));
+                }
             }
         }
         check_password_rules(&input.password)?;
@@ -298,11 +368,10 @@ impl App {
         if let Some(s) = session {
             need(s, Action::ManageUsers)?;
         }
-        let user = self
-            .store
-            .user_by_name(username)
-            .await?
-            .ok_or_else(|| AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”")))?;
+        let user =
+            self.store.user_by_name(username).await?.ok_or_else(|| {
+                AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”"))
+            })?;
         let mut roles = user.roles.clone();
         if !roles.iter().any(|r| r == role) {
             roles.push(role.to_string());

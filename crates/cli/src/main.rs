@@ -16,10 +16,59 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create the demo database if absent (built-in plan and a synthetic data set) and serve the web UI and API.
+    Demo {
+        #[arg(long, default_value = "sqlite://jiqun-demo.db")]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Serve an existing database (sqlite://PATH or postgres://…).
+    Serve {
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
     /// Action plans: compile a document, show the built-in plan.
     Plan {
         #[command(subcommand)]
         command: PlanCommand,
+    },
+    /// Users: add one, grant a role.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password comes from JIQUN_NEW_PASSWORD or is asked for on the terminal.
+    Add {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        city: Option<String>,
+        #[arg(long)]
+        uscc: Option<String>,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// Add a role to a user; refused (exit 1) when the policy forbids the combination.
+    Grant {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
     },
 }
 
@@ -50,8 +99,11 @@ enum PlanCommand {
     },
 }
 
+mod server;
+mod user;
+
 /// A refusal with its message already in the user's language: exit status 1.
-struct Refusal(String);
+pub struct Refusal(pub String);
 
 fn main() -> ExitCode {
     let lang = Lang::from_env_vars(|k| std::env::var(k).ok());
@@ -96,6 +148,32 @@ fn print_plan(plan: &jiqun_domain::plan::Plan, format: Format, lang: Lang) -> Re
 
 fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
     match cli.command {
+        Command::Demo { db, addr } => server::run(&db, &addr, true, lang),
+        Command::Serve { db, addr } => server::run(&db, &addr, false, lang),
+        Command::User { command: UserCommand::Add { db, username, role, agency, city, uscc, display_name } } => {
+            let password = user::new_password(lang)?;
+            let input = jiqun_app::usecases::UserInput {
+                username,
+                display_name,
+                password,
+                roles: role.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+                agency,
+                city,
+                uscc,
+            };
+            server::block_on(lang, async move {
+                let app = server::open(&db, lang).await?;
+                app.create_user(None, &input, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+                println!("{}", lang.pick("已创建用户。", "user created."));
+                Ok(())
+            })
+        }
+        Command::User { command: UserCommand::Grant { db, username, role } } => server::block_on(lang, async move {
+            let app = server::open(&db, lang).await?;
+            app.grant_role(None, &username, &role, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+            println!("{}", lang.pick("已授予角色。", "role granted."));
+            Ok(())
+        }),
         Command::Plan { command: PlanCommand::Parse { file, format, registry, cities } } => {
             let mut opts = Options { lang, ..Options::default() };
             if let Some(r) = registry {

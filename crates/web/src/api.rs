@@ -114,8 +114,17 @@ pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> ApiResult<StatusCo
 /// JSON bodies are parsed by hand so that a malformed one gets the contract's error shape.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|e| {
-        let mut err = AppError::new("invalid_json", 400, format!("请求体不是有效的 JSON：{e}"), format!("the body is not valid JSON: {e}"));
-        err.details.push(("body".into(), format!("第 {} 行第 {} 列", e.line(), e.column()), format!("line {}, column {}", e.line(), e.column())));
+        let mut err = AppError::new(
+            "invalid_json",
+            400,
+            format!("请求体不是有效的 JSON：{e}"),
+            format!("the body is not valid JSON: {e}"),
+        );
+        err.details.push((
+            "body".into(),
+            format!("第 {} 行第 {} 列", e.line(), e.column()),
+            format!("line {}, column {}", e.line(), e.column()),
+        ));
         err
     })
 }
@@ -144,13 +153,22 @@ pub struct ImportQuery {
     pub name: Option<String>,
 }
 
-pub async fn import_plan(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ImportQuery>, body: Bytes) -> ApiResult<Response> {
+pub async fn import_plan(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Response> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     let name = q.name.unwrap_or_else(|| "api".into());
     let id = app.import_plan(s, &body, &name, &ctx.ip).await.lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": pv.plan.name, "items": pv.items.len(), "indicators": pv.indicators.len() }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "name": pv.plan.name, "items": pv.items.len(), "indicators": pv.indicators.len() })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -162,10 +180,17 @@ pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<P
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let plans: Vec<_> = match q.plan {
-        Some(id) => vec![snap.plan(id).cloned().ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}"))).lang(ctx.lang)?],
+        Some(id) => vec![
+            snap.plan(id)
+                .cloned()
+                .ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))
+                .lang(ctx.lang)?,
+        ],
         None => snap.plans.clone(),
     };
-    Ok(Json(Value::Array(plans.iter().flat_map(|p| p.indicators.iter().map(|i| indicator_json(i, ctx.lang))).collect())))
+    Ok(Json(Value::Array(
+        plans.iter().flat_map(|p| p.indicators.iter().map(|i| indicator_json(i, ctx.lang))).collect(),
+    )))
 }
 
 async fn find_indicator(app: &AppState, id: i64) -> Result<(std::sync::Arc<PlanView>, usize), AppError> {
@@ -184,7 +209,12 @@ pub async fn indicator(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64
     Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
 }
 
-pub async fn update_indicator(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn update_indicator(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     need(&ctx, Action::EditIndicator).lang(ctx.lang)?;
     let edit: IndicatorEdit = parse_json(&body).lang(ctx.lang)?;
@@ -193,7 +223,12 @@ pub async fn update_indicator(State(app): State<AppState>, ctx: Ctx, Path(id): P
     Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
 }
 
-pub async fn add_indicator(State(app): State<AppState>, ctx: Ctx, Path(plan_id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+pub async fn add_indicator(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(plan_id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     need(&ctx, Action::EditIndicator).lang(ctx.lang)?;
     let edit: IndicatorEdit = parse_json(&body).lang(ctx.lang)?;
@@ -210,11 +245,18 @@ pub struct OverrideBody {
     pub reason: String,
 }
 
-pub async fn override_status(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn override_status(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     need(&ctx, Action::OverrideStatus).lang(ctx.lang)?;
     let b: OverrideBody = parse_json(&body).lang(ctx.lang)?;
-    app.override_status(ctx.user().lang(ctx.lang)?, id, b.status.as_deref(), &b.reason, &ctx.ip).await.lang(ctx.lang)?;
+    app.override_status(ctx.user().lang(ctx.lang)?, id, b.status.as_deref(), &b.reason, &ctx.ip)
+        .await
+        .lang(ctx.lang)?;
     let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
     Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
 }
@@ -236,7 +278,12 @@ pub struct ObservationBody {
     pub source: Option<String>,
 }
 
-pub async fn add_observation(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+pub async fn add_observation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     // A body that is not even JSON: the permission question cannot depend on it, so answer it first.
@@ -276,7 +323,11 @@ pub fn assignment_json(a: &jiqun_app::snapshot::AssignmentView) -> Value {
     })
 }
 
-pub async fn assignments(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AssignmentQuery>) -> ApiResult<Json<Value>> {
+pub async fn assignments(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AssignmentQuery>,
+) -> ApiResult<Json<Value>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let agency = q.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
@@ -307,7 +358,12 @@ pub struct ReportBody {
     pub draft: bool,
 }
 
-pub async fn file_report(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+pub async fn file_report(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
@@ -338,7 +394,12 @@ pub struct ReviewBody {
     pub comment: String,
 }
 
-pub async fn review_report(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn review_report(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     need(&ctx, Action::ReviewReport).lang(ctx.lang)?;
     let b: ReviewBody = parse_json(&body).lang(ctx.lang)?;
@@ -392,7 +453,8 @@ pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64
     need(&ctx, Action::ManageRounds).lang(ctx.lang)?;
     let b: RoundBody = parse_json(&body).lang(ctx.lang)?;
     app.set_round(ctx.user().lang(ctx.lang)?, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(json!({ "plan_id": id, "period": b.period, "deadline": b.deadline }))).into_response())
+    Ok((StatusCode::CREATED, Json(json!({ "plan_id": id, "period": b.period, "deadline": b.deadline })))
+        .into_response())
 }
 
 pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
@@ -447,7 +509,10 @@ pub async fn openapi() -> Json<Value> {
 }
 
 pub async fn not_found(ctx: Ctx) -> ApiError {
-    crate::error::ApiError(AppError::not_found(format!("没有这个接口：{}", ctx.path), format!("no such endpoint: {}", ctx.path)), ctx.lang)
+    crate::error::ApiError(
+        AppError::not_found(format!("没有这个接口：{}", ctx.path), format!("no such endpoint: {}", ctx.path)),
+        ctx.lang,
+    )
 }
 
 use crate::error::ApiError;

@@ -108,7 +108,12 @@ impl Ctx {
         if !given.is_empty() && constant_time_eq(given.as_bytes(), s.csrf.as_bytes()) {
             Ok(())
         } else {
-            Err(AppError::new("csrf", 403, "表单已过期或来源不明，请刷新页面后重试", "the form is stale or forged; reload the page and try again"))
+            Err(AppError::new(
+                "csrf",
+                403,
+                "表单已过期或来源不明，请刷新页面后重试",
+                "the form is stale or forged; reload the page and try again",
+            ))
         }
     }
 

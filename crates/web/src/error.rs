@@ -19,8 +19,13 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             eprintln!("jiqun: {e}");
         }
-        let message = if status.is_server_error() { lang.pick("服务器内部错误", "internal server error").to_string() } else { e.message(lang).to_string() };
-        (status, Json(json!({ "error": { "code": e.code, "message": message, "details": e.details(lang) } }))).into_response()
+        let message = if status.is_server_error() {
+            lang.pick("服务器内部错误", "internal server error").to_string()
+        } else {
+            e.message(lang).to_string()
+        };
+        (status, Json(json!({ "error": { "code": e.code, "message": message, "details": e.details(lang) } })))
+            .into_response()
     }
 }
 
@@ -49,15 +54,23 @@ impl IntoResponse for PageError {
         if status.is_server_error() {
             eprintln!("jiqun: {e}");
         }
-        let message = if status.is_server_error() { lang.pick("服务器内部错误", "internal server error").to_string() } else { e.message(lang).to_string() };
-        let page = crate::pages::layout::bare(lang, lang.pick("出错了", "Error"), maud::html! {
-            main.narrow {
-                h1 { (lang.pick("出错了", "Something went wrong")) }
-                p.error role="alert" { (message) }
-                @for d in e.details(lang) { p { code { (d.field) } "：" (d.message) } }
-                p { a href="/" { (lang.pick("返回首页", "Back to the dashboard")) } }
-            }
-        });
+        let message = if status.is_server_error() {
+            lang.pick("服务器内部错误", "internal server error").to_string()
+        } else {
+            e.message(lang).to_string()
+        };
+        let page = crate::pages::layout::bare(
+            lang,
+            lang.pick("出错了", "Error"),
+            maud::html! {
+                main.narrow {
+                    h1 { (lang.pick("出错了", "Something went wrong")) }
+                    p.error role="alert" { (message) }
+                    @for d in e.details(lang) { p { code { (d.field) } "：" (d.message) } }
+                    p { a href="/" { (lang.pick("返回首页", "Back to the dashboard")) } }
+                }
+            },
+        );
         (status, Html(page.into_string())).into_response()
     }
 }

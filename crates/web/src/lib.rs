@@ -22,10 +22,17 @@ pub use ctx::AppState;
 /// Security headers on every response: no framing, no sniffing, a strict CSP without inline scripts.
 async fn security_headers(req: axum::extract::Request, next: Next) -> Response {
     // `?lang=en` or `?lang=zh` on any page also remembers the choice.
-    let lang = req.uri().query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).map(jiqun_domain::Lang::from_locale));
+    let lang = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).map(jiqun_domain::Lang::from_locale));
     let mut res = next.run(req).await;
     if let Some(l) = lang {
-        let v = if l == jiqun_domain::Lang::En { "jiqun_lang=en; Path=/; SameSite=Lax; Max-Age=31536000" } else { "jiqun_lang=zh; Path=/; SameSite=Lax; Max-Age=31536000" };
+        let v = if l == jiqun_domain::Lang::En {
+            "jiqun_lang=en; Path=/; SameSite=Lax; Max-Age=31536000"
+        } else {
+            "jiqun_lang=zh; Path=/; SameSite=Lax; Max-Age=31536000"
+        };
         res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static(v));
     }
     let h = res.headers_mut();

@@ -35,20 +35,24 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 
 fn login_form(ctx: &Ctx, error: Option<&str>, username: &str) -> maud::Markup {
     let t = |zh, en| ctx.lang.pick(zh, en);
-    layout::bare(ctx.lang, t("登录", "Log in"), html! {
-        main.login {
-            h1 { span.logo aria-hidden="true" { "集" } (t("产业集群行动计划管理系统", "Industrial-cluster plan system")) }
-            @if let Some(e) = error { p.error role="alert" { (e) } }
-            form method="post" action="/login" {
-                label for="username" { (t("用户名", "Username")) }
-                input #username name="username" autocomplete="username" required value=(username) autofocus;
-                label for="password" { (t("密码", "Password")) }
-                input #password name="password" type="password" autocomplete="current-password" required;
-                button type="submit" { (t("登录", "Log in")) }
+    layout::bare(
+        ctx.lang,
+        t("登录", "Log in"),
+        html! {
+            main.login {
+                h1 { span.logo aria-hidden="true" { "集" } (t("产业集群行动计划管理系统", "Industrial-cluster plan system")) }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                form method="post" action="/login" {
+                    label for="username" { (t("用户名", "Username")) }
+                    input #username name="username" autocomplete="username" required value=(username) autofocus;
+                    label for="password" { (t("密码", "Password")) }
+                    input #password name="password" type="password" autocomplete="current-password" required;
+                    button type="submit" { (t("登录", "Log in")) }
+                }
+                p.switch { a href=(if ctx.lang == jiqun_domain::Lang::Zh { "/login?lang=en" } else { "/login?lang=zh" }) { (t("English", "中文")) } }
             }
-            p.switch { a href=(if ctx.lang == jiqun_domain::Lang::Zh { "/login?lang=en" } else { "/login?lang=zh" }) { (t("English", "中文")) } }
-        }
-    })
+        },
+    )
 }
 
 async fn login_page(ctx: Ctx) -> Response {

@@ -1,0 +1,94 @@
+//! `jiqun demo` and `jiqun serve`: open (and on first use fill) the database, then serve the web UI and API.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use jiqun_app::{App, Preset};
+use jiqun_domain::Lang;
+
+use crate::Refusal;
+
+pub fn block_on<F: std::future::Future<Output = Result<(), Refusal>>>(lang: Lang, f: F) -> Result<(), Refusal> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Refusal(format!("{}{e}", lang.pick("无法启动运行时：", "cannot start the runtime: "))))?;
+    rt.block_on(f)
+}
+
+pub async fn open(db: &str, lang: Lang) -> Result<App, Refusal> {
+    App::open(db).await.map_err(|e| {
+        Refusal(match lang {
+            Lang::Zh => format!("无法打开数据库 {db}：{}", e.message(lang)),
+            Lang::En => format!("cannot open the database {db}: {}", e.message(lang)),
+        })
+    })
+}
+
+pub fn run(db: &str, addr: &str, demo: bool, lang: Lang) -> Result<(), Refusal> {
+    let addr: SocketAddr = addr.parse().map_err(|_| {
+        Refusal(match lang {
+            Lang::Zh => format!("地址“{addr}”无效，应形如 127.0.0.1:8080"),
+            Lang::En => format!("“{addr}” is not an address such as 127.0.0.1:8080"),
+        })
+    })?;
+    let db = db.to_string();
+    block_on(lang, async move {
+        let app = open(&db, lang).await?;
+        let fail = |e: jiqun_app::AppError| Refusal(e.message(lang).to_string());
+        let fresh = app.store.plans().await.map_err(|e| fail(e.into()))?.is_empty()
+            && app.store.user_count().await.map_err(|e| fail(e.into()))? == 0;
+        let preset = if demo { Preset::Demo } else { Preset::Production };
+        let boot = app.bootstrap(preset, std::env::var("JIQUN_BOOTSTRAP_PASSWORD").ok()).await.map_err(fail)?;
+        let mut accounts = Vec::new();
+        if demo && fresh {
+            println!(
+                "{}",
+                lang.pick(
+                    "正在载入内置计划和示例数据（合成）……",
+                    "loading the built-in plan and the synthetic demo data…"
+                )
+            );
+            accounts = jiqun_app::demo::load(&app).await.map_err(fail)?.accounts;
+        }
+        let app = Arc::new(app);
+        jiqun_web::serve(app, addr, |bound| {
+            println!();
+            println!("{} http://{bound}/", lang.pick("集群已启动：", "Jiqun is running at"));
+            if boot.created_admin {
+                match &boot.generated_password {
+                    Some(p) => println!(
+                        "{} admin / {p}",
+                        lang.pick("管理员账户（仅显示这一次）：", "administrator account (shown only this once):")
+                    ),
+                    None => println!(
+                        "{}",
+                        lang.pick(
+                            "管理员账户 admin，密码取自 JIQUN_BOOTSTRAP_PASSWORD。",
+                            "administrator account admin, password from JIQUN_BOOTSTRAP_PASSWORD."
+                        )
+                    ),
+                }
+            }
+            if !accounts.is_empty() {
+                println!(
+                    "{}",
+                    lang.pick("示例账户（密码均为 ", "demo accounts (password ").to_string()
+                        + jiqun_app::demo::DEMO_PASSWORD
+                        + lang.pick("）：", "):")
+                );
+                for (u, role) in &accounts {
+                    println!("  {u:<10} {}", jiqun_app::auth::role_label(role, lang));
+                }
+            } else if demo {
+                println!(
+                    "{}",
+                    lang.pick("数据库已存在，沿用其中的账户。", "the database exists; its accounts are unchanged.")
+                );
+            }
+            println!("{}", lang.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop."));
+        })
+        .await
+        .map_err(|e| Refusal(format!("{}{e}", lang.pick("服务无法启动：", "cannot serve: "))))
+    })
+}
