@@ -73,7 +73,8 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
     let total_weight: f64 = cities.iter().map(|c| city_weight(c)).sum();
     let mut rows = Vec::new();
     for (k, ind) in store.indicators(plan_id).await?.iter().enumerate() {
-        let outcome = [1.08, 0.93, 1.02, 0.97, 1.12, 0.88, 1.0, 0.95, 1.05, 0.9, 1.15, 0.98][k % 12];
+        // Outcomes relative to the target, chosen so that some targets are met and some are missed.
+        let outcome = [1.0, 0.93, 1.02, 0.97, 1.12, 0.67, 1.0, 0.8, 1.05, 1.0, 1.15, 0.7][k % 12];
         let target = ind.target_value;
         let count = ind.method == "linear";
         let (start, end) = if count {
