@@ -260,3 +260,48 @@ fn round_sig(v: f64) -> f64 {
     let mag = 10f64.powi(v.abs().log10().floor() as i32 - 3);
     (v / mag).round() * mag
 }
+
+/// Adds `indicators` synthetic indicators to a plan, each with `years` annual values for the province and
+/// every city (the benchmark's data set: 50 × 10 years × 21 cities).
+pub async fn load_scale(app: &App, plan_id: i64, indicators: usize, years: i32) -> AppResult<usize> {
+    let actor = Actor::system("demo-data");
+    let store = &app.store;
+    store.set_setting("synthetic_data", "1", &actor).await?;
+    let model = RegionModel::guangdong();
+    let cities: Vec<&str> = model.prefecture_cities().map(|c| c.name.as_str()).collect();
+    let mut rng = Rng::new(indicators as u64 * 7919 + years as u64);
+    let mut rows = Vec::new();
+    let last = 2025;
+    for k in 0..indicators {
+        let target = 1e10 * rng.range(1.0, 50.0).round();
+        let start = target * rng.range(0.45, 0.7);
+        let edit = jiqun_store::IndicatorEdit {
+            item: None,
+            name: format!("（示例）扩展指标 {:02}", k + 1),
+            unit: "元".into(),
+            direction: "up".into(),
+            method: "growth".into(),
+            frequency: "annual".into(),
+            baseline_period: Some((last - years + 1).to_string()),
+            baseline_value: Some(round_sig(start)),
+            target_cmp: ">=".into(),
+            target_value: target,
+            target_value_max: None,
+            target_year: i64::from(last),
+            by_city: true,
+        };
+        let id = store.add_indicator(plan_id, &edit, &actor).await?;
+        let end = target * rng.range(0.85, 1.15);
+        for (i, year) in (last - years + 1..=last).enumerate() {
+            let t = i as f64 / (years - 1).max(1) as f64;
+            let v = start * (end / start).powf(t);
+            rows.push((id, Period::Year(year), String::new(), round_sig(v), SOURCE.to_string()));
+            for c in &cities {
+                let share = city_weight(c) / 110.0 * rng.range(0.9, 1.1);
+                rows.push((id, Period::Year(year), c.to_string(), round_sig(v * share), SOURCE.to_string()));
+            }
+        }
+    }
+    store.bulk_observations(&rows, &actor).await?;
+    Ok(rows.len())
+}

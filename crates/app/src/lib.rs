@@ -43,6 +43,8 @@ pub struct App {
     pub store: Store,
     cache: RwLock<Option<Arc<Snapshot>>>,
     sessions: RwLock<HashMap<String, (Session, i64)>>,
+    /// Rendered views (JSON documents, HTML fragments) by key, valid for one snapshot revision.
+    rendered: std::sync::RwLock<HashMap<String, (i64, Arc<Vec<u8>>)>>,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -56,7 +58,7 @@ pub struct Bootstrap {
 impl App {
     pub async fn open(url: &str) -> AppResult<App> {
         let store = Store::open(url).await?;
-        Ok(App { store, cache: RwLock::new(None), sessions: RwLock::new(HashMap::new()) })
+        Ok(App { store, cache: RwLock::new(None), sessions: RwLock::new(HashMap::new()), rendered: Default::default() })
     }
 
     /// On an empty database: stores the policy preset and creates `admin` (system administrator and plan
@@ -90,6 +92,23 @@ impl App {
             )
             .await?;
         Ok(Bootstrap { created_admin: true, generated_password: generated.then_some(password) })
+    }
+
+    /// A rendering of the snapshot at `revision`, made once and then served from memory until the data
+    /// changes.
+    pub fn rendered(&self, key: &str, revision: i64, make: impl FnOnce() -> Vec<u8>) -> Arc<Vec<u8>> {
+        if let Ok(map) = self.rendered.read()
+            && let Some((rev, bytes)) = map.get(key)
+            && *rev == revision
+        {
+            return bytes.clone();
+        }
+        let bytes = Arc::new(make());
+        if let Ok(mut map) = self.rendered.write() {
+            map.retain(|_, (rev, _)| *rev == revision);
+            map.insert(key.to_string(), (revision, bytes.clone()));
+        }
+        bytes
     }
 
     pub async fn preset(&self) -> Preset {

@@ -35,10 +35,29 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Synthetic data sets for demonstrations, tests and benchmarks.
+    DemoData {
+        #[command(subcommand)]
+        command: DemoDataCommand,
+    },
     /// Users: add one, grant a role.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoDataCommand {
+    /// Add synthetic indicators with annual values for the province and every city to the current plan
+    /// (the benchmark's data set).
+    Scale {
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value_t = 50)]
+        indicators: usize,
+        #[arg(long, default_value_t = 10)]
+        years: i32,
     },
 }
 
@@ -165,6 +184,34 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 let app = server::open(&db, lang).await?;
                 app.create_user(None, &input, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
                 println!("{}", lang.pick("已创建用户。", "user created."));
+                Ok(())
+            })
+        }
+        Command::DemoData { command: DemoDataCommand::Scale { db, indicators, years } } => {
+            server::block_on(lang, async move {
+                let app = server::open(&db, lang).await?;
+                let fail = |e: jiqun_app::AppError| Refusal(e.message(lang).to_string());
+                let snap = app.snapshot().await.map_err(fail)?;
+                let Some(plan) = snap.current_plan() else {
+                    return Err(Refusal(
+                        lang.pick(
+                            "数据库中没有计划，请先运行 jiqun demo",
+                            "the database holds no plan; run jiqun demo first",
+                        )
+                        .into(),
+                    ));
+                };
+                if !(1..=1000).contains(&indicators) || !(2..=50).contains(&years) {
+                    return Err(Refusal(
+                        lang.pick(
+                            "--indicators 应在 1..1000，--years 应在 2..50",
+                            "--indicators must be 1..1000 and --years 2..50",
+                        )
+                        .into(),
+                    ));
+                }
+                let n = jiqun_app::demo::load_scale(&app, plan.plan.id, indicators, years).await.map_err(fail)?;
+                println!("{n} {}", lang.pick("条观测值已写入（示例数据，合成）", "observations written (synthetic)"));
                 Ok(())
             })
         }

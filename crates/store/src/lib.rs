@@ -73,6 +73,24 @@ impl Actor {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// For SQLite: the database file, whose WAL and main file change on every commit by any process.
+    sqlite_path: Option<std::path::PathBuf>,
+    /// The file marker and revision last read, so an unchanged file answers without a query.
+    last_seen: std::sync::Arc<std::sync::Mutex<Option<(FileMarker, i64)>>>,
+}
+
+/// Size and modification time (ns) of the SQLite database and its WAL.
+type FileMarker = [(u64, u128); 2];
+
+fn file_marker(path: &std::path::Path) -> Option<FileMarker> {
+    let stamp = |p: &std::path::Path| -> Option<(u64, u128)> {
+        let m = std::fs::metadata(p).ok()?;
+        let t = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+        Some((m.len(), t))
+    };
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    Some([stamp(path)?, stamp(std::path::Path::new(&wal)).unwrap_or((0, 0))])
 }
 
 pub fn now_ms() -> i64 {
@@ -110,7 +128,11 @@ impl Store {
             });
         }
         let pool = opts.connect(&url).await?;
-        let store = Store { pool, backend };
+        let sqlite_path = (backend == Backend::Sqlite).then(|| {
+            let rest = &url["sqlite://".len()..];
+            std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest))
+        });
+        let store = Store { pool, backend, sqlite_path, last_seen: Default::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -162,9 +184,25 @@ impl Store {
         Ok(tx)
     }
 
-    /// The revision counter: changes whenever anything is written, by this process or another.
+    /// The revision counter: changes whenever anything is written, by this process or another. On SQLite
+    /// every commit, by any process, changes the WAL or the database file; while neither has changed since
+    /// the last read, the counter cannot have moved and no query is needed.
     pub async fn revision(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?)
+        let marker = self.sqlite_path.as_deref().and_then(file_marker);
+        if let Some(m) = marker
+            && let Ok(seen) = self.last_seen.lock()
+            && let Some((seen_marker, rev)) = *seen
+            && seen_marker == m
+        {
+            return Ok(rev);
+        }
+        let rev: i64 = sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?;
+        if let Some(m) = marker
+            && let Ok(mut seen) = self.last_seen.lock()
+        {
+            *seen = Some((m, rev));
+        }
+        Ok(rev)
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -176,7 +176,7 @@ pub struct PlanQuery {
     pub plan: Option<i64>,
 }
 
-pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Json<Value>> {
+pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Response> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let plans: Vec<_> = match q.plan {
@@ -188,9 +188,30 @@ pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<P
         ],
         None => snap.plans.clone(),
     };
-    Ok(Json(Value::Array(
-        plans.iter().flat_map(|p| p.indicators.iter().map(|i| indicator_json(i, ctx.lang))).collect(),
-    )))
+    // The list is the same for every reader until the data changes: serialise it once per revision.
+    let key = format!("api/indicators/{:?}/{:?}", q.plan, ctx.lang);
+    let body = app.rendered(&key, snap.revision, || {
+        let list: Vec<Value> =
+            plans.iter().flat_map(|p| p.indicators.iter().map(|i| indicator_json(i, ctx.lang))).collect();
+        serde_json::to_vec(&list).unwrap_or_default()
+    });
+    Ok(json_bytes(body))
+}
+
+/// A JSON response from bytes already serialised, served without copying them.
+pub fn json_bytes(body: std::sync::Arc<Vec<u8>>) -> Response {
+    let mut r = axum::body::Body::from(Bytes::from_owner(ArcBytes(body))).into_response();
+    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    r
+}
+
+/// Lets a cached rendering back a response body.
+pub struct ArcBytes(pub std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 async fn find_indicator(app: &AppState, id: i64) -> Result<(std::sync::Arc<PlanView>, usize), AppError> {
