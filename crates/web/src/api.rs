@@ -478,6 +478,30 @@ pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64
         .into_response())
 }
 
+#[derive(Deserialize)]
+pub struct CloseBody {
+    pub assessment: String,
+    #[serde(default)]
+    pub successor: Option<i64>,
+}
+
+pub async fn close_plan(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(&ctx, Action::ClosePlan).lang(ctx.lang)?;
+    let b: CloseBody = parse_json(&body).lang(ctx.lang)?;
+    if let Some(s) = b.successor {
+        plan_view(&app, s).await.lang(ctx.lang)?;
+    }
+    app.close_plan(ctx.user().lang(ctx.lang)?, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
+    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    Ok(Json(serde_json::to_value(&pv.plan).unwrap_or(Value::Null)))
+}
+
 pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
     need(&ctx, Action::ReadUsers).lang(ctx.lang)?;
     let users = app.store.users().await.map_err(AppError::from).lang(ctx.lang)?;

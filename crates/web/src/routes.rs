@@ -104,6 +104,17 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "post",
+        path: "/api/v1/plans/{id}/close",
+        summary: "Close a plan with its final assessment, naming its successor plan",
+        tag: "plans",
+        query: &[],
+        body: Some("{assessment, successor?}"),
+        ok: 200,
+        auth: true,
+        handler: || post(api::close_plan),
+    },
+    ApiRoute {
+        method: "post",
         path: "/api/v1/plans/{id}/indicators",
         summary: "Add an indicator the document lacks",
         tag: "indicators",

@@ -25,7 +25,14 @@ impl Api {
         self.raw(method, uri, token, body.map(|b| b.to_string().into_bytes()), &[]).await
     }
 
-    async fn raw(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Vec<u8>>, headers: &[(&str, &str)]) -> (StatusCode, Value) {
+    async fn raw(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -33,7 +40,8 @@ impl Api {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let req = req.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.unwrap_or_default())).unwrap();
+        let req =
+            req.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.unwrap_or_default())).unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
@@ -41,7 +49,9 @@ impl Api {
     }
 
     async fn login(&self, user: &str) -> String {
-        let (s, v) = self.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": user, "password": "Demo@2025" }))).await;
+        let (s, v) = self
+            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": user, "password": "Demo@2025" })))
+            .await;
         assert_eq!(s, StatusCode::OK, "{user}: {v}");
         v["token"].as_str().unwrap().to_string()
     }
@@ -100,39 +110,76 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(after["progress"]["status"], "achieved");
     assert_eq!(after["latest"]["value"].as_f64(), Some(6.1e12));
     let (_, hist) = api.call("GET", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), None).await;
-    assert!(hist.as_array().unwrap().iter().any(|o| o["period"] == "2025" && o["region"] == "" && o["current"] == false));
+    assert!(
+        hist.as_array().unwrap().iter().any(|o| o["period"] == "2025" && o["region"] == "" && o["current"] == false)
+    );
     // Bad input names its field.
-    let (s, v) = api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), Some(json!({ "period": "2025Q5", "value": 1 }))).await;
+    let (s, v) = api
+        .call(
+            "POST",
+            &format!("/api/v1/indicators/{id}/observations"),
+            Some(&owner),
+            Some(json!({ "period": "2025Q5", "value": 1 })),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["details"][0]["field"], "period");
-    let (s, v) = api.raw("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), Some(b"{not json".to_vec()), &[]).await;
+    let (s, v) = api
+        .raw("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), Some(b"{not json".to_vec()), &[])
+        .await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
 
     // A city reporter writes only its own city's figures.
     let sz = api.login("shenzhen").await;
     let obs = |region: &str| Some(json!({ "period": "2025", "value": 3.1e12, "region": region }));
-    assert_eq!(api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("深圳")).await.0, StatusCode::CREATED);
-    assert_eq!(api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("广州")).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("深圳")).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("广州")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("")).await.0,
+        StatusCode::FORBIDDEN
+    );
 
     // Override with a reason, then clear it.
-    let (s, v) = api.call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": "needs_acceleration", "reason": "统计口径调整" }))).await;
+    let (s, v) = api
+        .call(
+            "POST",
+            &format!("/api/v1/indicators/{id}/override"),
+            Some(&owner),
+            Some(json!({ "status": "needs_acceleration", "reason": "统计口径调整" })),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!((v["progress"]["status"].as_str(), v["progress"]["computed_status"].as_str()), (Some("needs_acceleration"), Some("achieved")));
-    let (s, _) = api.call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": "on_track" }))).await;
+    assert_eq!(
+        (v["progress"]["status"].as_str(), v["progress"]["computed_status"].as_str()),
+        (Some("needs_acceleration"), Some("achieved"))
+    );
+    let (s, _) = api
+        .call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": "on_track" })))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an override needs a reason");
-    let (_, v) = api.call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": null }))).await;
+    let (_, v) = api
+        .call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": null })))
+        .await;
     assert_eq!(v["progress"]["overridden"], false);
 
     // Supervision: a department reports on its own assignments only, permission before validation.
     let kjt = api.login("kjt").await;
-    let (_, mine) = api.call("GET", "/api/v1/assignments?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85", Some(&kjt), None).await;
+    let (_, mine) =
+        api.call("GET", "/api/v1/assignments?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85", Some(&kjt), None).await;
     let mine = mine.as_array().unwrap().clone();
     assert!(!mine.is_empty());
     assert!(mine.iter().all(|a| a["agency"] == "省科技厅" && a["reports"].is_array()));
     let (_, all) = api.call("GET", &format!("/api/v1/assignments?plan={plan_id}"), Some(&kjt), None).await;
     let other = all.as_array().unwrap().iter().find(|a| a["agency"] == "省商务厅").unwrap()["id"].as_i64().unwrap();
-    let (s, _) = api.raw("POST", &format!("/api/v1/assignments/{other}/reports"), Some(&kjt), Some(b"garbage".to_vec()), &[]).await;
+    let (s, _) = api
+        .raw("POST", &format!("/api/v1/assignments/{other}/reports"), Some(&kjt), Some(b"garbage".to_vec()), &[])
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "403 whatever the body");
     let a = mine[0]["id"].as_i64().unwrap();
     let report = json!({ "period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": "<script>alert(1)</script>推进中" });
@@ -141,14 +188,32 @@ async fn story(api: &Api, url: &str) {
     let (s, r2) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(report)).await;
     assert_eq!(s, StatusCode::CREATED);
     assert_eq!(r2["version"].as_i64(), r1["version"].as_i64().map(|v| v + 1), "a resubmission keeps the history");
-    let (s, v) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(json!({ "period": "2026Q1", "status": "sleeping", "percent": 30, "narrative": "x" }))).await;
+    let (s, v) = api
+        .call(
+            "POST",
+            &format!("/api/v1/assignments/{a}/reports"),
+            Some(&kjt),
+            Some(json!({ "period": "2026Q1", "status": "sleeping", "percent": 30, "narrative": "x" })),
+        )
+        .await;
     assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
     // The owner sees it waiting and accepts it.
-    let (_, queue) = api.call("GET", &format!("/api/v1/reports?plan={plan_id}&state=submitted"), Some(&owner), None).await;
+    let (_, queue) =
+        api.call("GET", &format!("/api/v1/reports?plan={plan_id}&state=submitted"), Some(&owner), None).await;
     assert!(queue.as_array().unwrap().iter().any(|r| r["id"] == r2["id"]));
     let rid = r2["id"].as_i64().unwrap();
-    assert_eq!(api.call("POST", &format!("/api/v1/reports/{rid}/review"), Some(&kjt), Some(json!({ "accept": true }))).await.0, StatusCode::FORBIDDEN);
-    let (s, v) = api.call("POST", &format!("/api/v1/reports/{rid}/review"), Some(&owner), Some(json!({ "accept": true, "comment": "好" }))).await;
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/reports/{rid}/review"), Some(&kjt), Some(json!({ "accept": true }))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, v) = api
+        .call(
+            "POST",
+            &format!("/api/v1/reports/{rid}/review"),
+            Some(&owner),
+            Some(json!({ "accept": true, "comment": "好" })),
+        )
+        .await;
     assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("accepted")));
 
     // A second plan beside the first.
@@ -157,18 +222,45 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(api.call("GET", "/api/v1/plans", Some(&owner), None).await.1.as_array().unwrap().len(), 2);
     assert_eq!(api.raw("POST", "/api/v1/plans", Some(&kjt), Some(doc), &[]).await.0, StatusCode::FORBIDDEN);
+    let second = v["id"].as_i64().unwrap();
+    // The first plan closes with its final assessment, naming its successor.
+    let close = json!({ "assessment": "（示例）总体完成，个别指标未达标。", "successor": second });
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/plans/{plan_id}/close"), Some(&kjt), Some(close.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, v) = api.call("POST", &format!("/api/v1/plans/{plan_id}/close"), Some(&owner), Some(close)).await;
+    assert_eq!((s, v["status"].as_str(), v["successor_id"].as_i64()), (StatusCode::OK, Some("closed"), Some(second)));
     let (s, v) = api.raw("POST", "/api/v1/plans", Some(&owner), Some(b"just words".to_vec()), &[]).await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_document")));
 
     // Users: system administrators only; the three administrator roles stay apart.
     let admin = {
-        let (_, v) = api.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "admin", "password": "Admin@12345" }))).await;
+        let (_, v) = api
+            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "admin", "password": "Admin@12345" })))
+            .await;
         v["token"].as_str().unwrap().to_string()
     };
     assert_eq!(api.call("GET", "/api/v1/users", Some(&kjt), None).await.0, StatusCode::FORBIDDEN);
-    let (s, v) = api.call("POST", "/api/v1/users", Some(&admin), Some(json!({ "username": "two", "password": "Xx-12345", "roles": ["system_admin", "audit_admin"] }))).await;
+    let (s, v) = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(json!({ "username": "two", "password": "Xx-12345", "roles": ["system_admin", "audit_admin"] })),
+        )
+        .await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("separation_of_duties")));
-    let (s, _) = api.call("POST", "/api/v1/users", Some(&admin), Some(json!({ "username": "swj", "password": "Xx-12345", "roles": ["agency_reporter"], "agency": "商务厅" }))).await;
+    let (s, _) = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(
+                json!({ "username": "swj", "password": "Xx-12345", "roles": ["agency_reporter"], "agency": "商务厅" }),
+            ),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
 
     // Logout ends the session on the server.
@@ -177,10 +269,14 @@ async fn story(api: &Api, url: &str) {
 
     // Lock-out: five failures, then 423 even with the right password.
     for _ in 0..5 {
-        let (s, _) = api.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "viewer", "password": "wrong" }))).await;
+        let (s, _) = api
+            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "viewer", "password": "wrong" })))
+            .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
-    let (s, v) = api.call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "viewer", "password": "Demo@2025" }))).await;
+    let (s, v) = api
+        .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "viewer", "password": "Demo@2025" })))
+        .await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::LOCKED, Some("locked")));
 
     // Unknown endpoints answer in the error shape.
@@ -211,7 +307,11 @@ async fn the_openapi_document_lists_every_route_and_matches_its_snapshot() {
     for r in jiqun_web::routes::API {
         let path = r.path.replace("{id}", "1");
         let (s, _) = api.raw(&r.method.to_uppercase(), &path, None, Some(b"{}".to_vec()), &[]).await;
-        assert!(s != StatusCode::METHOD_NOT_ALLOWED && !(s == StatusCode::NOT_FOUND && !r.auth), "{} {path}: {s}", r.method);
+        assert!(
+            s != StatusCode::METHOD_NOT_ALLOWED && !(s == StatusCode::NOT_FOUND && !r.auth),
+            "{} {path}: {s}",
+            r.method
+        );
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     let pretty = serde_json::to_string_pretty(&doc).unwrap() + "\n";

@@ -1,0 +1,176 @@
+//! `jiqun demo`, `serve`, `user add`, `user grant` and `demo-data scale` as an operator runs them, with a
+//! real server process and the CLI writing to its database while it runs.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jiqun"));
+    c.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "en_US.UTF-8");
+    c
+}
+
+fn db() -> String {
+    jiqun_store::testing::sqlite_url()
+}
+
+fn run(args: &[&str], password: Option<&str>) -> Output {
+    let mut c = bin();
+    c.args(args).stdin(Stdio::null());
+    match password {
+        Some(p) => c.env("JIQUN_NEW_PASSWORD", p),
+        None => c.env_remove("JIQUN_NEW_PASSWORD"),
+    };
+    c.output().expect("runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A minimal HTTP/1.1 exchange: returns (status, body).
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20))).ok();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    // Chunked bodies: good enough to search in for these tests.
+    (status, body)
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+    output: String,
+}
+
+impl Server {
+    fn start(cmd: &str, db: &str, env: &[(&str, &str)]) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let addr = format!("127.0.0.1:{port}");
+        let mut c = bin();
+        c.args([cmd, "--db", db, "--addr", &addr]).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let mut child = c.spawn().expect("server starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let mut output = String::new();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            let Some(Ok(line)) = lines.next() else { break };
+            output.push_str(&line);
+            output.push('\n');
+            if line.contains("Ctrl-C") {
+                break;
+            }
+        }
+        Server { child, addr, output }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn login(addr: &str, user: &str, password: &str) -> (u16, String) {
+    let (s, body) =
+        http(addr, "POST", "/api/v1/auth/login", None, &format!(r#"{{"username":"{user}","password":"{password}"}}"#));
+    let token = body.split("\"token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap_or("").to_string();
+    (s, token)
+}
+
+#[test]
+fn demo_serves_the_plan_and_says_how_to_log_in() {
+    let db = db();
+    let server = Server::start("demo", &db, &[("JIQUN_BOOTSTRAP_PASSWORD", "Admin@12345")]);
+    assert!(server.output.contains(&format!("http://{}/", server.addr)), "{}", server.output);
+    assert!(server.output.contains("owner") && server.output.contains("Demo@2025"), "{}", server.output);
+    assert_eq!(http(&server.addr, "GET", "/healthz", None, "").0, 200);
+    let (s, token) = login(&server.addr, "owner", "Demo@2025");
+    assert_eq!(s, 200);
+    let (s, body) = http(&server.addr, "GET", "/api/v1/indicators?plan=1", Some(&token), "");
+    assert_eq!(s, 200);
+    assert!(body.contains("新一代信息技术产业规模"));
+    // The bootstrap administrator from the environment.
+    assert_eq!(login(&server.addr, "admin", "Admin@12345").0, 200);
+
+    // The CLI writes while the server runs, and the server sees it at once.
+    let o = run(
+        &["user", "add", "--db", &db, "--username", "kjt2", "--role", "agency_reporter", "--agency", "科技厅"],
+        Some("Kj-123456"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(login(&server.addr, "kjt2", "Kj-123456").0, 200);
+    let o = run(&["demo-data", "scale", "--db", &db, "--indicators", "3", "--years", "4"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let (_, body) = http(&server.addr, "GET", "/api/v1/indicators?plan=1", Some(&token), "");
+    assert!(body.contains("扩展指标 03"), "the new indicators are served without a restart");
+}
+
+#[test]
+fn serve_bootstraps_a_production_database_with_a_generated_password() {
+    let db = db();
+    let server = Server::start("serve", &db, &[]);
+    let line = server.output.lines().find(|l| l.contains("admin /")).unwrap_or_else(|| panic!("{}", server.output));
+    let password = line.rsplit(' ').next().unwrap().to_string();
+    assert!(password.len() >= 16);
+    assert_eq!(login(&server.addr, "admin", &password).0, 200);
+    assert_eq!(login(&server.addr, "admin", "wrong").0, 401);
+    // An empty production database has no plan and no demo accounts.
+    assert!(!server.output.contains("Demo@2025"));
+}
+
+#[test]
+fn user_add_and_grant() {
+    let db = db();
+    let ok = run(&["user", "add", "--db", &db, "--username", "sec", "--role", "security_admin"], Some("Sec-12345"));
+    assert!(ok.status.success(), "{}", text(&ok));
+    // Twice: refused.
+    let again = run(&["user", "add", "--db", &db, "--username", "sec", "--role", "viewer"], Some("Sec-12345"));
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    // Bad role, weak password, a department reporter without a department, no password at all.
+    for (args, pw, says) in [
+        (vec!["--username", "x1", "--role", "boss"], Some("Xx-123456"), "unknown role"),
+        (vec!["--username", "x2", "--role", "viewer"], Some("short"), "password"),
+        (vec!["--username", "x3", "--role", "agency_reporter"], Some("Xx-123456"), "agency"),
+        (vec!["--username", "x4", "--role", "city_reporter", "--city", "台北"], Some("Xx-123456"), "city"),
+        (vec!["--username", "x5", "--role", "viewer"], None, "JIQUN_NEW_PASSWORD"),
+    ] {
+        let mut a = vec!["user", "add", "--db", &db];
+        a.extend(args);
+        let o = run(&a, pw);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains(says), "{says}: {}", text(&o));
+    }
+    // Separation of duties: no account holds two of the three administrator roles.
+    let o = run(&["user", "grant", "--db", &db, "--username", "sec", "--role", "audit_admin"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("separation of duties"), "{}", text(&o));
+    let o = run(&["user", "grant", "--db", &db, "--username", "sec", "--role", "viewer"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["user", "grant", "--db", &db, "--username", "nobody", "--role", "viewer"], None);
+    assert_eq!(o.status.code(), Some(1));
+    // Usage errors exit 2.
+    assert_eq!(run(&["user", "add", "--db", &db], None).status.code(), Some(2));
+    assert_eq!(run(&["serve"], None).status.code(), Some(2));
+    // A database URL of neither kind.
+    let o = run(&["user", "add", "--db", "mysql://x", "--username", "a", "--role", "viewer"], Some("Xx-123456"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("sqlite://"), "{}", text(&o));
+}
