@@ -11,6 +11,8 @@ use crate::{App, AppError, AppResult, Session};
 pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
 pub const FREQUENCIES: &[&str] = &["annual", "quarterly", "monthly"];
 pub const CMPS: &[&str] = &[">", ">=", "=", "<=", "<", "range"];
+/// The largest attachment accepted.
+pub const MAX_ATTACHMENT: usize = 10 << 20;
 
 fn need(session: &Session, action: Action) -> AppResult<()> {
     if allowed(&session.user, &action) { Ok(()) } else { Err(AppError::forbidden()) }
@@ -167,6 +169,45 @@ impl App {
         limit_text("problems", &input.problems, 5000)?;
         limit_text("help_needed", &input.help_needed, 5000)?;
         Ok(self.store.save_report(assignment_id, input, &session.actor(ip)).await?)
+    }
+
+    /// Evidence for a report, filed by the department that owns it. At most `MAX_ATTACHMENT` bytes.
+    pub async fn add_attachment(
+        &self,
+        session: &Session,
+        report_id: i64,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        ip: &str,
+    ) -> AppResult<i64> {
+        let report = self.store.report(report_id).await?;
+        let assignment = match &report {
+            Some(r) => self.store.assignment(r.assignment_id).await?,
+            None => None,
+        };
+        let Some(assignment) = assignment else {
+            return Err(if allowed(&session.user, &Action::ReadPlan) {
+                AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}"))
+            } else {
+                AppError::forbidden()
+            });
+        };
+        need(session, Action::FileReport { agency: &assignment.agency })?;
+        let name = filename.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\', '\0']) {
+            return Err(AppError::invalid("filename", "文件名无效", "invalid file name"));
+        }
+        if data.is_empty() || data.len() > MAX_ATTACHMENT {
+            return Err(AppError::invalid(
+                "file",
+                format!("附件须非空且不超过 {} MB", MAX_ATTACHMENT >> 20),
+                format!("an attachment must be non-empty and at most {} MB", MAX_ATTACHMENT >> 20),
+            ));
+        }
+        let content_type =
+            if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };
+        Ok(self.store.add_attachment(report_id, name, content_type, data, &session.actor(ip)).await?)
     }
 
     pub async fn review_report(

@@ -479,6 +479,60 @@ pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 #[derive(Deserialize)]
+pub struct AttachmentQuery {
+    pub filename: String,
+}
+
+pub async fn add_attachment(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<AttachmentQuery>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let aid = app.add_attachment(s, id, &q.filename, content_type, &body, &ctx.ip).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": aid, "report_id": id, "filename": q.filename, "size": body.len() })))
+        .into_response())
+}
+
+pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let Some((meta, data)) = app.store.attachment(id).await.map_err(AppError::from).lang(ctx.lang)? else {
+        return Err(AppError::not_found(format!("附件 {id} 不存在"), format!("no attachment {id}"))).lang(ctx.lang);
+    };
+    let mut r = axum::body::Body::from(data).into_response();
+    let h = r.headers_mut();
+    // Served as a download, never rendered in the site's origin.
+    h.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/octet-stream"));
+    let ascii: String = meta
+        .filename
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let encoded: String = meta
+        .filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    if let Ok(v) =
+        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+    {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize)]
 pub struct CloseBody {
     pub assessment: String,
     #[serde(default)]

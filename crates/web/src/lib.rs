@@ -52,6 +52,8 @@ pub fn router(app: Arc<App>) -> Router {
         .nest("/api/v1", Router::new().fallback(api::not_found))
         .merge(pages::router())
         .layer(middleware::from_fn(security_headers))
+        // Plan documents and attachments are larger than axum's 2 MB default.
+        .layer(axum::extract::DefaultBodyLimit::max(16 << 20))
         .with_state(app)
 }
 

@@ -259,6 +259,28 @@ pub const API: &[ApiRoute] = &[
         handler: || post(api::review_report),
     },
     ApiRoute {
+        method: "post",
+        path: "/api/v1/reports/{id}/attachments",
+        summary: "Attach evidence to a report (the file's bytes are the body; at most 10 MB)",
+        tag: "supervision",
+        query: &[("filename", "the file's name")],
+        body: Some("the file's bytes"),
+        ok: 201,
+        auth: true,
+        handler: || post(api::add_attachment),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/attachments/{id}",
+        summary: "Download an attachment",
+        tag: "supervision",
+        query: &[],
+        body: None,
+        ok: 200,
+        auth: true,
+        handler: || get(api::attachment),
+    },
+    ApiRoute {
         method: "get",
         path: "/api/v1/users",
         summary: "Users (administrators)",
@@ -325,7 +347,8 @@ pub fn openapi() -> Value {
             },
         });
         if let Some(body) = r.body {
-            let content_type = if r.path == "/api/v1/plans" { "application/octet-stream" } else { "application/json" };
+            let raw = r.path == "/api/v1/plans" || r.path.ends_with("/attachments");
+            let content_type = if raw { "application/octet-stream" } else { "application/json" };
             op["requestBody"] = json!({ "required": true, "description": body, "content": { content_type: { "schema": { "type": if content_type == "application/json" { "object" } else { "string" } } } } });
         }
         if r.auth {

@@ -197,6 +197,42 @@ async fn story(api: &Api, url: &str) {
         )
         .await;
     assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+    // Evidence: the department attaches a file; another department may not; anyone reading may download.
+    let rid = r2["id"].as_i64().unwrap();
+    let (s, att) = api
+        .raw(
+            "POST",
+            &format!("/api/v1/reports/{rid}/attachments?filename=%E8%AF%81%E6%98%8E.pdf"),
+            Some(&kjt),
+            Some(b"%PDF-1.4 demo".to_vec()),
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{att}");
+    let swt = api.login("swt").await;
+    let (s, _) = api
+        .raw("POST", &format!("/api/v1/reports/{rid}/attachments?filename=x.pdf"), Some(&swt), Some(b"x".to_vec()), &[])
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let res = api
+        .router
+        .clone()
+        .oneshot(
+            Request::get(format!("/api/v1/attachments/{}", att["id"]))
+                .header(header::AUTHORIZATION, format!("Bearer {owner}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''%E8%AF%81%E6%98%8E.pdf")
+    );
+    assert_eq!(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()[..], b"%PDF-1.4 demo");
     // The owner sees it waiting and accepts it.
     let (_, queue) =
         api.call("GET", &format!("/api/v1/reports?plan={plan_id}&state=submitted"), Some(&owner), None).await;
