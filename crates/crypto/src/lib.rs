@@ -1,0 +1,150 @@
+//! Cryptography behind one interface (`Crypto`), so that a certified module (密码模块) can replace the
+//! software implementation without touching its callers:
+//!
+//! - HMAC-SM3 (GB/T 32905-2016 hash in the HMAC construction) chains the audit log;
+//! - SM4 (GB/T 32907-2016) in GCM mode encrypts sensitive fields at rest, with key identifiers so keys can
+//!   be rotated while old ciphertexts stay readable;
+//! - TOTP (RFC 6238, HMAC-SHA1, 30 s, 6 digits) is the second factor, as authenticator apps implement it.
+//!
+//! Keys live in the key file (`JIQUN_KEY_FILE`), never in the database.
+
+mod keys;
+mod totp;
+
+pub use keys::{KeyFile, KeyFileError};
+pub use totp::{totp_at, totp_verify};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use hmac::{Hmac, Mac};
+
+/// What the rest of Jiqun asks of cryptography.
+pub trait Crypto: Send + Sync {
+    /// HMAC-SM3 of `data` under the audit key, as hex.
+    fn audit_mac(&self, data: &[u8]) -> String;
+    /// Encrypts a field; the result names the key it was made with.
+    fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<String, CryptoError>;
+    /// Decrypts what `seal` made, with whichever key it names.
+    fn open(&self, sealed: &str, context: &[u8]) -> Result<Vec<u8>, CryptoError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CryptoError {
+    /// The ciphertext names a key the key file does not hold.
+    UnknownKey(String),
+    /// Tampered, truncated, or sealed for another context.
+    Invalid,
+}
+
+impl std::fmt::Display for CryptoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CryptoError::UnknownKey(k) => write!(f, "the key file has no key “{k}”"),
+            CryptoError::Invalid => f.write_str("the ciphertext is invalid or was altered"),
+        }
+    }
+}
+
+impl std::error::Error for CryptoError {}
+
+type HmacSm3 = Hmac<sm3::Sm3>;
+type Sm4Gcm = aes_gcm::AesGcm<sm4::Sm4, aes_gcm::aead::consts::U12>;
+
+/// The software implementation.
+pub struct Software {
+    keys: KeyFile,
+}
+
+impl Software {
+    pub fn new(keys: KeyFile) -> Software {
+        Software { keys }
+    }
+
+    pub fn keys(&self) -> &KeyFile {
+        &self.keys
+    }
+}
+
+pub fn hmac_sm3(key: &[u8], data: &[u8]) -> String {
+    // HMAC accepts keys of any length.
+    let mut mac = <HmacSm3 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(data);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+impl Crypto for Software {
+    fn audit_mac(&self, data: &[u8]) -> String {
+        hmac_sm3(&self.keys.audit_key, data)
+    }
+
+    fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<String, CryptoError> {
+        let (id, key) = self.keys.current_field_key();
+        let cipher = Sm4Gcm::new_from_slice(key).map_err(|_| CryptoError::Invalid)?;
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|_| CryptoError::Invalid)?;
+        let ct = cipher
+            .encrypt((&nonce).into(), Payload { msg: plaintext, aad: context })
+            .map_err(|_| CryptoError::Invalid)?;
+        Ok(format!("sm4gcm:{id}:{}:{}", hex::encode(nonce), hex::encode(ct)))
+    }
+
+    fn open(&self, sealed: &str, context: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let mut parts = sealed.splitn(4, ':');
+        let (Some("sm4gcm"), Some(id), Some(nonce), Some(ct)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(CryptoError::Invalid);
+        };
+        let key = self.keys.field_key(id).ok_or_else(|| CryptoError::UnknownKey(id.to_string()))?;
+        let nonce: [u8; 12] = hex::decode(nonce).ok().and_then(|n| n.try_into().ok()).ok_or(CryptoError::Invalid)?;
+        let ct = hex::decode(ct).map_err(|_| CryptoError::Invalid)?;
+        let cipher = Sm4Gcm::new_from_slice(key).map_err(|_| CryptoError::Invalid)?;
+        cipher.decrypt((&nonce).into(), Payload { msg: &ct, aad: context }).map_err(|_| CryptoError::Invalid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sm3_matches_the_standard() {
+        // GB/T 32905-2016, example 1: SM3("abc").
+        use sm3::Digest;
+        assert_eq!(
+            hex::encode(sm3::Sm3::digest(b"abc")),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
+        // HMAC is keyed: another key, another tag.
+        assert_ne!(hmac_sm3(b"k1", b"x"), hmac_sm3(b"k2", b"x"));
+        assert_eq!(hmac_sm3(b"k1", b"x").len(), 64);
+    }
+
+    #[test]
+    fn sm4_matches_the_standard() {
+        // GB/T 32907-2016, example 1.
+        use sm4::cipher::{BlockCipherEncrypt, KeyInit as _};
+        let key = hex::decode("0123456789abcdeffedcba9876543210").unwrap();
+        let c = sm4::Sm4::new_from_slice(&key).unwrap();
+        let mut block = sm4::cipher::Array::try_from(key.as_slice()).unwrap();
+        c.encrypt_block(&mut block);
+        assert_eq!(hex::encode(block), "681edf34d206965e86b3e94f536e4246");
+    }
+
+    #[test]
+    fn fields_seal_open_and_rotate() {
+        let mut keys = KeyFile::generate().unwrap();
+        let c = Software::new(keys.clone());
+        let sealed = c.seal("营业收入 12345 万元".as_bytes(), b"enterprise:1:revenue").unwrap();
+        assert!(sealed.starts_with("sm4gcm:"));
+        assert_eq!(c.open(&sealed, b"enterprise:1:revenue").unwrap(), "营业收入 12345 万元".as_bytes());
+        assert_eq!(c.open(&sealed, b"enterprise:2:revenue"), Err(CryptoError::Invalid), "bound to its context");
+        let mut tampered = sealed.clone();
+        tampered.pop();
+        tampered.push(if sealed.ends_with('0') { '1' } else { '0' });
+        assert_eq!(c.open(&tampered, b"enterprise:1:revenue"), Err(CryptoError::Invalid));
+        // Rotation: new seals use the new key; old ones still open.
+        keys.rotate().unwrap();
+        let c2 = Software::new(keys);
+        let newer = c2.seal(b"x", b"").unwrap();
+        assert_ne!(newer.split(':').nth(1), sealed.split(':').nth(1));
+        assert_eq!(c2.open(&sealed, b"enterprise:1:revenue").unwrap(), "营业收入 12345 万元".as_bytes());
+    }
+}
