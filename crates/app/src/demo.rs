@@ -20,7 +20,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -28,7 +28,7 @@ impl Rng {
     }
     /// Uniform in [0, 1).
     pub fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
     pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
@@ -117,7 +117,9 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
 
     // Accounts, one per kind of user.
     let mut accounts = Vec::new();
-    let demo_users: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
+    // (username, display name, role, department, city)
+    type DemoUser<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    let demo_users: &[DemoUser] = &[
         ("owner", "省工信厅集群处（示例）", "plan_owner", Some("省工业和信息化厅"), None),
         ("gxt", "省工业和信息化厅填报员（示例）", "agency_reporter", Some("省工业和信息化厅"), None),
         ("kjt", "省科技厅填报员（示例）", "agency_reporter", Some("省科技厅"), None),
@@ -179,7 +181,7 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
     for a in store.assignments(Some(plan_id), None).await? {
         let mut who = reporter(&a.agency);
         who.id = user_ids.get(&who.name).copied();
-        let kind = rng.next() % 10;
+        let kind = rng.next_u64() % 10;
         let mut percent: f64 = rng.range(10.0, 25.0).round();
         for (i, (period, _)) in rounds.iter().enumerate() {
             let last = i == rounds.len() - 1;

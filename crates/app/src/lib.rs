@@ -39,12 +39,15 @@ impl Preset {
     }
 }
 
+/// A rendering and the revision it was made at.
+type Rendered = (i64, Arc<Vec<u8>>);
+
 pub struct App {
     pub store: Store,
     cache: RwLock<Option<Arc<Snapshot>>>,
     sessions: RwLock<HashMap<String, (Session, i64)>>,
     /// Rendered views (JSON documents, HTML fragments) by key, valid for one snapshot revision.
-    rendered: std::sync::RwLock<HashMap<String, (i64, Arc<Vec<u8>>)>>,
+    rendered: std::sync::RwLock<HashMap<String, Rendered>>,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -55,10 +58,43 @@ pub struct Bootstrap {
     pub generated_password: Option<String>,
 }
 
+/// Where the key file of a database is: `JIQUN_KEY_FILE`, else beside an SQLite file (`jiqun-demo.db` →
+/// `jiqun-demo.keys`). A PostgreSQL database needs the variable.
+pub fn key_file_path(url: &str, env_value: Option<String>) -> AppResult<std::path::PathBuf> {
+    if let Some(p) = env_value.filter(|p| !p.is_empty()) {
+        return Ok(p.into());
+    }
+    match url.strip_prefix("sqlite://") {
+        Some(rest) => Ok(std::path::Path::new(rest.split('?').next().unwrap_or(rest)).with_extension("keys")),
+        None if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) => {
+            Err(jiqun_store::StoreError::BadUrl(url.to_string()).into())
+        }
+        None => Err(AppError::new(
+            "no_key_file",
+            400,
+            "请用环境变量 JIQUN_KEY_FILE 指定密钥文件（密钥不存入数据库）",
+            "set JIQUN_KEY_FILE to the key file (keys are never kept in the database)",
+        )),
+    }
+}
+
 impl App {
+    /// Opens with throw-away keys: for tests, where nothing needs to verify the audit chain later.
     pub async fn open(url: &str) -> AppResult<App> {
         let store = Store::open(url).await?;
-        Ok(App { store, cache: RwLock::new(None), sessions: RwLock::new(HashMap::new()), rendered: Default::default() })
+        Ok(App::with_store(store))
+    }
+
+    /// Opens with the keys of the key file (created, mode 0600, when absent).
+    pub async fn open_keyed(url: &str, key_file: &std::path::Path) -> AppResult<App> {
+        let keys = jiqun_crypto::KeyFile::load_or_create(key_file)
+            .map_err(|e| AppError::new("key_file", 500, format!("密钥文件：{e}"), format!("key file: {e}")))?;
+        let store = Store::open_with(url, Arc::new(jiqun_crypto::Software::new(keys))).await?;
+        Ok(App::with_store(store))
+    }
+
+    fn with_store(store: Store) -> App {
+        App { store, cache: RwLock::new(None), sessions: RwLock::new(HashMap::new()), rendered: Default::default() }
     }
 
     /// On an empty database: stores the policy preset and creates `admin` (system administrator and plan

@@ -88,6 +88,8 @@ impl App {
         Ok(self.store.insert_plan(&plan, source_name, &session.actor(ip)).await?)
     }
 
+    // The fields of an observation as the contract names them; a struct would only rename them.
+    #[allow(clippy::too_many_arguments)]
     pub async fn add_observation(
         &self,
         session: &Session,

@@ -35,6 +35,11 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// The audit trail: check its hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Synthetic data sets for demonstrations, tests and benchmarks.
     DemoData {
         #[command(subcommand)]
@@ -44,6 +49,15 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit chain: exit 0 when intact, 1 naming the first bad record.
+    Verify {
+        #[arg(long)]
+        db: String,
     },
 }
 
@@ -187,6 +201,32 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 Ok(())
             })
         }
+        Command::Audit { command: AuditCommand::Verify { db } } => server::block_on(lang, async move {
+            let app = server::open(&db, lang).await?;
+            match app.store.verify_audit().await.map_err(|e| Refusal(e.to_string()))? {
+                jiqun_store::AuditCheck::Intact { records } => {
+                    println!(
+                        "{}",
+                        match lang {
+                            Lang::Zh => format!("审计链完整：{records} 条记录。"),
+                            Lang::En => format!("the audit chain is intact: {records} records."),
+                        }
+                    );
+                    Ok(())
+                }
+                jiqun_store::AuditCheck::Broken { id, reason } => Err(Refusal(match lang {
+                    Lang::Zh => format!(
+                        "审计链在第 {id} 条记录处断开：{}",
+                        if reason.contains("edited") {
+                            "内容与其哈希不符（被修改）"
+                        } else {
+                            "与前一条记录不衔接（有记录被删除、插入或移动）"
+                        }
+                    ),
+                    Lang::En => format!("the audit chain breaks at record {id}: it {reason}"),
+                })),
+            }
+        }),
         Command::DemoData { command: DemoDataCommand::Scale { db, indicators, years } } => {
             server::block_on(lang, async move {
                 let app = server::open(&db, lang).await?;

@@ -17,7 +17,9 @@ pub fn block_on<F: std::future::Future<Output = Result<(), Refusal>>>(lang: Lang
 }
 
 pub async fn open(db: &str, lang: Lang) -> Result<App, Refusal> {
-    App::open(db).await.map_err(|e| {
+    let keys = jiqun_app::key_file_path(db, std::env::var("JIQUN_KEY_FILE").ok())
+        .map_err(|e| Refusal(e.message(lang).to_string()))?;
+    App::open_keyed(db, &keys).await.map_err(|e| {
         Refusal(match lang {
             Lang::Zh => format!("无法打开数据库 {db}：{}", e.message(lang)),
             Lang::En => format!("cannot open the database {db}: {}", e.message(lang)),

@@ -174,3 +174,39 @@ fn user_add_and_grant() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("sqlite://"), "{}", text(&o));
 }
+
+#[test]
+fn audit_verify_finds_a_tampered_record() {
+    let db = db();
+    let keys = std::path::PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    for name in ["a1", "a2", "a3"] {
+        let o = run(&["user", "add", "--db", &db, "--username", name, "--role", "viewer"], Some("Xx-123456"));
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    // The key file was created beside the database, readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&keys).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let o = run(&["audit", "verify", "--db", &db], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("intact"), "{}", text(&o));
+    // Someone with database access edits a record.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let s = jiqun_store::Store::open(&db).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'nobody' WHERE id = 2").execute(s.pool()).await.unwrap();
+    });
+    let o = run(&["audit", "verify", "--db", &db], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("record 2"), "{}", text(&o));
+    // Another key file cannot vouch for the chain.
+    let o = bin()
+        .args(["audit", "verify", "--db", &db])
+        .env("JIQUN_KEY_FILE", keys.with_extension("other"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("record 1"), "{}", text(&o));
+}

@@ -21,7 +21,11 @@ impl std::fmt::Debug for KeyFile {
 pub enum KeyFileError {
     Io(String, std::io::Error),
     /// The file exists but a line is not `name = hex`.
-    Malformed { path: String, line: usize, message: String },
+    Malformed {
+        path: String,
+        line: usize,
+        message: String,
+    },
     Random,
 }
 
@@ -64,7 +68,11 @@ impl KeyFile {
     }
 
     pub fn parse(text: &str, path: &str) -> Result<KeyFile, KeyFileError> {
-        let bad = |line: usize, message: &str| KeyFileError::Malformed { path: path.to_string(), line, message: message.to_string() };
+        let bad = |line: usize, message: &str| KeyFileError::Malformed {
+            path: path.to_string(),
+            line,
+            message: message.to_string(),
+        };
         let mut audit = None;
         let mut fields = Vec::new();
         for (i, raw) in text.lines().enumerate() {

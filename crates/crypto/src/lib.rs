@@ -66,7 +66,8 @@ impl Software {
 
 pub fn hmac_sm3(key: &[u8], data: &[u8]) -> String {
     // HMAC accepts keys of any length.
-    let mut mac = <HmacSm3 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac =
+        <HmacSm3 as hmac::KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(data);
     hex::encode(mac.finalize().into_bytes())
 }
@@ -89,7 +90,9 @@ impl Crypto for Software {
 
     fn open(&self, sealed: &str, context: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let mut parts = sealed.splitn(4, ':');
-        let (Some("sm4gcm"), Some(id), Some(nonce), Some(ct)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some("sm4gcm"), Some(id), Some(nonce), Some(ct)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(CryptoError::Invalid);
         };
         let key = self.keys.field_key(id).ok_or_else(|| CryptoError::UnknownKey(id.to_string()))?;

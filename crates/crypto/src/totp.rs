@@ -5,7 +5,8 @@ use hmac::{Hmac, Mac};
 /// The 6-digit code for a shared secret at a Unix time.
 pub fn totp_at(secret: &[u8], unix_seconds: u64) -> String {
     let counter = unix_seconds / 30;
-    let mut mac = <Hmac<sha1::Sha1> as hmac::KeyInit>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac = <Hmac<sha1::Sha1> as hmac::KeyInit>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let offset = (h[h.len() - 1] & 0x0f) as usize;
@@ -35,7 +36,13 @@ mod tests {
     fn rfc6238_vectors() {
         // RFC 6238 appendix B, SHA-1 seed, codes truncated to 6 digits.
         let seed = b"12345678901234567890";
-        for (t, code) in [(59, "287082"), (1111111109, "081804"), (1111111111, "050471"), (1234567890, "005924"), (2000000000, "279037")] {
+        for (t, code) in [
+            (59, "287082"),
+            (1111111109, "081804"),
+            (1111111111, "050471"),
+            (1234567890, "005924"),
+            (2000000000, "279037"),
+        ] {
             assert_eq!(totp_at(seed, t), code, "t={t}");
         }
         assert_eq!(totp_verify(seed, "081804", 1111111109 + 30), Some(1111111109 / 30), "one step of drift");

@@ -69,9 +69,11 @@ impl Actor {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Chains the audit log (HMAC-SM3 under the key file's audit key).
+    crypto: std::sync::Arc<dyn jiqun_crypto::Crypto>,
     backend: Backend,
     /// For SQLite: the database file, whose WAL and main file change on every commit by any process.
     sqlite_path: Option<std::path::PathBuf>,
@@ -99,9 +101,52 @@ pub fn now_ms() -> i64 {
 
 pub type Tx = Transaction<'static, Any>;
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({:?})", self.backend)
+    }
+}
+
+/// One audit record's fields in the order the chain hashes them.
+fn audit_record(id: i64, r: &AuditRow, prev: &str) -> String {
+    serde_json::json!([
+        id,
+        r.at,
+        r.actor,
+        r.actor_id,
+        r.ip,
+        r.action,
+        r.object_type,
+        r.object_id,
+        r.success,
+        r.detail,
+        prev
+    ])
+    .to_string()
+}
+
+/// What `verify_audit` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditCheck {
+    Intact {
+        records: usize,
+    },
+    /// The first record that does not fit the chain, and why.
+    Broken {
+        id: i64,
+        reason: String,
+    },
+}
+
 impl Store {
-    /// Opens (creating an SQLite file if absent) and migrates.
+    /// Opens with fresh, throw-away keys (tests, and tools that write no audit record worth verifying).
     pub async fn open(url: &str) -> Result<Store> {
+        let keys = jiqun_crypto::KeyFile::generate().map_err(|e| StoreError::Conflict(e.to_string()))?;
+        Store::open_with(url, std::sync::Arc::new(jiqun_crypto::Software::new(keys))).await
+    }
+
+    /// Opens (creating an SQLite file if absent) and migrates.
+    pub async fn open_with(url: &str, crypto: std::sync::Arc<dyn jiqun_crypto::Crypto>) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
             let url = if path.contains('?') { url.to_string() } else { format!("sqlite://{path}?mode=rwc") };
@@ -132,7 +177,7 @@ impl Store {
             let rest = &url["sqlite://".len()..];
             std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest))
         });
-        let store = Store { pool, backend, sqlite_path, last_seen: Default::default() };
+        let store = Store { pool, crypto, backend, sqlite_path, last_seen: Default::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -222,7 +267,7 @@ impl Store {
             .bind(value)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "setting.set", "setting", key, true, &serde_json::json!({ "value": value })).await?;
+        self.audit(&mut tx, actor, "setting.set", "setting", key, true, &serde_json::json!({ "value": value })).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -238,7 +283,7 @@ impl Store {
         detail: &serde_json::Value,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
+        self.audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -246,7 +291,7 @@ impl Store {
     /// Successful writes after a moment, newest first (for "what changed since you were last here").
     pub async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(
-            "SELECT id, at, actor, ip, action, object_type, object_id, success, detail FROM audit_log \
+            "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
              WHERE at > $1 AND success = 1 AND action NOT LIKE 'auth.%' ORDER BY id DESC LIMIT $2",
         )
         .bind(since)
@@ -256,44 +301,110 @@ impl Store {
         rows.iter().map(AuditRow::from_row).collect()
     }
 
+    /// Appends an audit record inside the caller's transaction, so the record and the change it describes
+    /// commit or fail together. Each record carries the previous record's hash and its own, an HMAC-SM3
+    /// over its fields and that previous hash: editing, deleting or reordering records breaks the chain.
+    /// Writers are serialised by the revision update that opens every write transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn audit(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        success: bool,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        let prev: Option<String> =
+            sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await?;
+        let prev = match prev {
+            Some(h) => h,
+            None => self.audit_anchor_in(tx).await?,
+        };
+        let row = AuditRow {
+            id: 0,
+            at: now_ms(),
+            actor: actor.name.clone(),
+            actor_id: actor.id,
+            ip: actor.ip.clone(),
+            action: action.to_string(),
+            object_type: object_type.to_string(),
+            object_id: object_id.to_string(),
+            success,
+            detail: detail.to_string(),
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_log (at, actor, actor_id, ip, action, object_type, object_id, success, detail, prev_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(row.at)
+        .bind(&row.actor)
+        .bind(row.actor_id)
+        .bind(&row.ip)
+        .bind(&row.action)
+        .bind(&row.object_type)
+        .bind(&row.object_id)
+        .bind(row.success as i64)
+        .bind(&row.detail)
+        .bind(&prev)
+        .fetch_one(&mut **tx)
+        .await?;
+        let hash = self.crypto.audit_mac(audit_record(id, &row, &prev).as_bytes());
+        sqlx::query("UPDATE audit_log SET hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    /// Where the chain starts: empty, or the hash of the last record removed by retention.
+    async fn audit_anchor_in(&self, tx: &mut Tx) -> Result<String> {
+        let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'audit_anchor'")
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(v.unwrap_or_default())
+    }
+
+    /// Walks the whole chain. Reports the first record whose hash does not match its fields, or whose
+    /// `prev_hash` is not the hash of the record before it (a deletion, reordering or insertion).
+    pub async fn verify_audit(&self) -> Result<AuditCheck> {
+        let anchor = self.setting("audit_anchor").await?.unwrap_or_default();
+        let rows = sqlx::query(
+            "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail, prev_hash, hash FROM audit_log ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut expected_prev = anchor;
+        let mut n = 0;
+        for r in &rows {
+            let row = AuditRow::from_row(r)?;
+            let prev: String = get(r, "prev_hash")?;
+            let hash: String = get(r, "hash")?;
+            if prev != expected_prev {
+                return Ok(AuditCheck::Broken {
+                    id: row.id,
+                    reason: "does not follow the record before it (a record was deleted, inserted or moved)".into(),
+                });
+            }
+            if self.crypto.audit_mac(audit_record(row.id, &row, &prev).as_bytes()) != hash {
+                return Ok(AuditCheck::Broken {
+                    id: row.id,
+                    reason: "its content does not match its hash (edited)".into(),
+                });
+            }
+            expected_prev = hash;
+            n += 1;
+        }
+        Ok(AuditCheck::Intact { records: n })
+    }
+
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(
-            "SELECT id, at, actor, ip, action, object_type, object_id, success, detail FROM audit_log ORDER BY id DESC LIMIT $1",
+            "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(AuditRow::from_row).collect()
     }
-}
-
-/// Appends an audit record inside the caller's transaction, so the record and the change it describes
-/// commit or fail together.
-pub async fn audit(
-    tx: &mut Tx,
-    actor: &Actor,
-    action: &str,
-    object_type: &str,
-    object_id: &str,
-    success: bool,
-    detail: &serde_json::Value,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, actor_id, ip, action, object_type, object_id, success, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(now_ms())
-    .bind(&actor.name)
-    .bind(actor.id)
-    .bind(&actor.ip)
-    .bind(action)
-    .bind(object_type)
-    .bind(object_id)
-    .bind(success as i64)
-    .bind(detail.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>

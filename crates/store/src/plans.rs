@@ -5,7 +5,7 @@ use jiqun_domain::plan::{Cmp, Plan};
 use serde_json::json;
 
 use crate::{
-    Actor, IndicatorEdit, IndicatorRow, ItemRow, ObservationRow, PlanRow, Result, Store, StoreError, audit, get, now_ms,
+    Actor, IndicatorEdit, IndicatorRow, ItemRow, ObservationRow, PlanRow, Result, Store, StoreError, get, now_ms,
 };
 
 /// Units counted one by one (bases, centres, parks, firms): such targets use linear achievement.
@@ -112,7 +112,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "plan.import",
@@ -164,7 +164,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound(format!("plan {id}")));
         }
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "plan.close",
@@ -241,7 +241,7 @@ impl Store {
         .persistent(false)
         .fetch_one(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "indicator.create", "indicator", &id.to_string(), true, &json!({ "name": e.name }))
+        self.audit(&mut tx, actor, "indicator.create", "indicator", &id.to_string(), true, &json!({ "name": e.name }))
             .await?;
         tx.commit().await?;
         Ok(id)
@@ -278,7 +278,7 @@ impl Store {
             "baseline_period": e.baseline_period, "baseline_value": e.baseline_value, "target_cmp": e.target_cmp,
             "target_value": e.target_value, "target_value_max": e.target_value_max, "target_year": e.target_year,
         });
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "indicator.update",
@@ -313,7 +313,7 @@ impl Store {
             Some((s, reason)) => json!({ "status": s, "reason": reason }),
             None => json!({ "cleared": true }),
         };
-        audit(&mut tx, actor, "indicator.override", "indicator", &id.to_string(), true, &detail).await?;
+        self.audit(&mut tx, actor, "indicator.override", "indicator", &id.to_string(), true, &detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -403,7 +403,7 @@ impl Store {
             "before": old.map(|(_, v)| v),
         });
         let action = if old.is_some() { "observation.correct" } else { "observation.add" };
-        audit(&mut tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
+        self.audit(&mut tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -430,7 +430,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        audit(&mut tx, actor, "observation.bulk", "observation", "*", true, &json!({ "rows": rows.len() })).await?;
+        self.audit(&mut tx, actor, "observation.bulk", "observation", "*", true, &json!({ "rows": rows.len() }))
+            .await?;
         tx.commit().await?;
         Ok(rows.len())
     }

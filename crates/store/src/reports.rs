@@ -4,8 +4,7 @@
 use serde_json::json;
 
 use crate::{
-    Actor, AssignmentRow, AttachmentMeta, ReportInput, ReportRow, Result, RoundRow, Store, StoreError, audit, get,
-    now_ms,
+    Actor, AssignmentRow, AttachmentMeta, ReportInput, ReportRow, Result, RoundRow, Store, StoreError, get, now_ms,
 };
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
@@ -69,7 +68,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "round.set",
@@ -203,8 +202,7 @@ impl Store {
                 .await?;
         }
         let action = if input.submit { "report.submit" } else { "report.draft" };
-        audit(
-            &mut tx,
+        self.audit(&mut tx,
             actor,
             action,
             "report",
@@ -240,7 +238,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let action = if accept { "report.accept" } else { "report.return" };
-        audit(&mut tx, actor, action, "report", &report_id.to_string(), true, &json!({ "comment": comment })).await?;
+        self.audit(&mut tx, actor, action, "report", &report_id.to_string(), true, &json!({ "comment": comment }))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -266,7 +265,7 @@ impl Store {
         .bind(actor.id)
         .fetch_one(&mut *tx)
         .await?;
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "attachment.add",

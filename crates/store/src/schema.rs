@@ -4,10 +4,11 @@
 
 use crate::Backend;
 
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "platform core",
-    r#"
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform core",
+        r#"
 CREATE TABLE revision (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
 INSERT INTO revision (id, n) VALUES (1, 0);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -167,7 +168,16 @@ CREATE TABLE audit_log (
     detail TEXT NOT NULL
 );
 "#,
-)];
+    ),
+    (
+        2,
+        "audit chain",
+        r#"
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''
+"#,
+    ),
+];
 
 pub fn render(sql: &str, backend: Backend) -> String {
     let (id, float, blob) = match backend {

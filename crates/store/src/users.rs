@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{Actor, NewUser, Result, SessionRow, Store, StoreError, UserRow, audit, get, now_ms};
+use crate::{Actor, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
 
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
@@ -34,7 +34,7 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "user.create",
@@ -58,7 +58,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "user.roles",
@@ -80,7 +80,7 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "user.password", "user", &user_id.to_string(), true, &json!({})).await?;
+        self.audit(&mut tx, actor, "user.password", "user", &user_id.to_string(), true, &json!({})).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -126,7 +126,7 @@ impl Store {
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
-        audit(
+        self.audit(
             &mut tx,
             actor,
             "auth.login",
@@ -167,7 +167,8 @@ impl Store {
         .bind(session.expires_at)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "auth.login", "user", &user.username, true, &json!({ "kind": session.kind })).await?;
+        self.audit(&mut tx, actor, "auth.login", "user", &user.username, true, &json!({ "kind": session.kind }))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -199,7 +200,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-        audit(&mut tx, actor, "auth.logout", "session", "", true, &json!({})).await?;
+        self.audit(&mut tx, actor, "auth.logout", "session", "", true, &json!({})).await?;
         tx.commit().await?;
         Ok(())
     }

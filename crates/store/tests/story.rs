@@ -113,3 +113,27 @@ fn s_user() -> NewUser {
         must_change_password: false,
     }
 }
+
+#[tokio::test]
+async fn the_audit_chain_detects_edits_deletions_and_reordering() {
+    for url in testing::urls().await {
+        let s = Store::open(&url).await.unwrap();
+        let a = Actor::system("test");
+        for k in 0..6 {
+            s.set_setting(&format!("k{k}"), "v", &a).await.unwrap();
+        }
+        assert_eq!(s.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { records: 6 }, "{url}");
+        // An edit of record 3 is found at record 3.
+        sqlx::query("UPDATE audit_log SET detail = '{}' WHERE id = 3").execute(s.pool()).await.unwrap();
+        assert!(matches!(s.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Broken { id: 3, .. }), "{url}");
+        // Deleting it (to hide the edit) breaks the chain at the next record.
+        sqlx::query("DELETE FROM audit_log WHERE id = 3").execute(s.pool()).await.unwrap();
+        match s.verify_audit().await.unwrap() {
+            jiqun_store::AuditCheck::Broken { id, reason } => assert_eq!(id, 4, "{url}: {reason}"),
+            other => panic!("{url}: {other:?}"),
+        }
+        // A second store with other keys cannot vouch for the chain either.
+        let other = Store::open(&url).await.unwrap();
+        assert!(matches!(other.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Broken { id: 1, .. }));
+    }
+}
