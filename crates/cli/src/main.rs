@@ -35,6 +35,20 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// A consistent online copy of the database (also while a server writes to it).
+    Backup {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into a new, empty database (SQLite or PostgreSQL, whichever the backup came from).
+    Restore {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        db: String,
+    },
     /// The audit trail: check its hash chain.
     Audit {
         #[command(subcommand)]
@@ -201,6 +215,48 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 Ok(())
             })
         }
+        Command::Backup { db, output } => server::block_on(lang, async move {
+            let app = server::open(&db, lang).await?;
+            // Written beside the target and renamed when complete, so a failed backup leaves no partial file.
+            let tmp = output.with_extension("partial");
+            let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
+            let file = std::fs::File::create(&tmp).map_err(io)?;
+            let mut w = std::io::BufWriter::new(file);
+            let rows = app.store.backup(&mut w).await.map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Refusal(e.to_string())
+            })?;
+            drop(w);
+            std::fs::rename(&tmp, &output).map_err(io)?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已备份 {rows} 行到 {}（密钥文件不在备份中，请另行保管）。", output.display()),
+                    Lang::En => format!(
+                        "{rows} rows backed up to {} (the key file is not in the backup: keep it separately).",
+                        output.display()
+                    ),
+                }
+            );
+            Ok(())
+        }),
+        Command::Restore { input, db } => server::block_on(lang, async move {
+            let file = std::fs::File::open(&input).map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
+            let app = server::open(&db, lang).await?;
+            let rows = app
+                .store
+                .restore(&mut std::io::BufReader::new(file))
+                .await
+                .map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已恢复 {rows} 行。"),
+                    Lang::En => format!("{rows} rows restored."),
+                }
+            );
+            Ok(())
+        }),
         Command::Audit { command: AuditCommand::Verify { db } } => server::block_on(lang, async move {
             let app = server::open(&db, lang).await?;
             match app.store.verify_audit().await.map_err(|e| Refusal(e.to_string()))? {

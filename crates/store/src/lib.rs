@@ -4,6 +4,7 @@
 //! that also bumps the revision counter (so a running server notices changes made by the CLI at once) and
 //! appends its audit record.
 
+pub mod backup;
 pub mod model;
 mod plans;
 mod reports;

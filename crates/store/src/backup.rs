@@ -1,0 +1,321 @@
+//! Backup and restore in a logical format that works across both databases: every table's rows as JSON
+//! lines, read inside one transaction so the copy is consistent even while the server writes (SQLite's WAL
+//! snapshot; PostgreSQL's REPEATABLE READ). Restore fills an empty database in one transaction and
+//! carries the audit chain over unchanged (same ids, same hashes), so `audit verify` passes on the copy.
+
+use std::io::{BufRead, Write};
+
+use serde_json::{Value, json};
+use sqlx::Row;
+
+use crate::{Backend, Result, Store, StoreError};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Ty {
+    I,
+    F,
+    T,
+    B,
+}
+
+/// Tables in dependency order, with their columns and types.
+const TABLES: &[(&str, &[(&str, Ty)])] = {
+    use Ty::*;
+    &[
+        ("settings", &[("key", T), ("value", T)]),
+        ("revision", &[("id", I), ("n", I)]),
+        (
+            "users",
+            &[
+                ("id", I),
+                ("username", T),
+                ("display_name", T),
+                ("password_hash", T),
+                ("roles", T),
+                ("agency", T),
+                ("city", T),
+                ("uscc", T),
+                ("must_change_password", I),
+                ("disabled", I),
+                ("failed_logins", I),
+                ("locked_until", I),
+                ("last_login_at", I),
+                ("prev_login_at", I),
+                ("created_at", I),
+            ],
+        ),
+        (
+            "sessions",
+            &[
+                ("id", I),
+                ("token_hash", T),
+                ("user_id", I),
+                ("csrf", T),
+                ("kind", T),
+                ("created_at", I),
+                ("last_seen_at", I),
+                ("expires_at", I),
+            ],
+        ),
+        (
+            "plans",
+            &[
+                ("id", I),
+                ("name", T),
+                ("title", T),
+                ("doc_number", T),
+                ("issued_on", T),
+                ("period_start", I),
+                ("period_end", I),
+                ("target_year", I),
+                ("plan_json", T),
+                ("source_name", T),
+                ("status", T),
+                ("final_assessment", T),
+                ("successor_id", I),
+                ("created_at", I),
+                ("created_by", I),
+            ],
+        ),
+        (
+            "items",
+            &[
+                ("id", I),
+                ("plan_id", I),
+                ("item", T),
+                ("parent", T),
+                ("section_no", I),
+                ("section_title", T),
+                ("section_kind", T),
+                ("title", T),
+                ("body", T),
+                ("cities", T),
+                ("position", I),
+            ],
+        ),
+        ("assignments", &[("id", I), ("plan_id", I), ("item", T), ("agency", T), ("role", T)]),
+        ("report_rounds", &[("id", I), ("plan_id", I), ("period", T), ("deadline", T)]),
+        (
+            "reports",
+            &[
+                ("id", I),
+                ("assignment_id", I),
+                ("period", T),
+                ("version", I),
+                ("is_current", I),
+                ("state", T),
+                ("status", T),
+                ("percent", F),
+                ("narrative", T),
+                ("problems", T),
+                ("help_needed", T),
+                ("review_comment", T),
+                ("created_at", I),
+                ("created_by", I),
+                ("submitted_at", I),
+                ("reviewed_at", I),
+                ("reviewed_by", I),
+            ],
+        ),
+        (
+            "attachments",
+            &[
+                ("id", I),
+                ("report_id", I),
+                ("filename", T),
+                ("content_type", T),
+                ("size", I),
+                ("data", B),
+                ("created_at", I),
+                ("created_by", I),
+            ],
+        ),
+        (
+            "indicators",
+            &[
+                ("id", I),
+                ("plan_id", I),
+                ("item", T),
+                ("name", T),
+                ("unit", T),
+                ("direction", T),
+                ("method", T),
+                ("frequency", T),
+                ("baseline_period", T),
+                ("baseline_value", F),
+                ("target_cmp", T),
+                ("target_value", F),
+                ("target_value_max", F),
+                ("target_year", I),
+                ("source_text", T),
+                ("derived_from", T),
+                ("override_status", T),
+                ("override_reason", T),
+                ("override_by", I),
+                ("override_at", I),
+                ("by_city", I),
+                ("position", I),
+                ("created_at", I),
+                ("updated_at", I),
+            ],
+        ),
+        (
+            "observations",
+            &[
+                ("id", I),
+                ("indicator_id", I),
+                ("period", T),
+                ("period_key", I),
+                ("region", T),
+                ("value", F),
+                ("source", T),
+                ("is_current", I),
+                ("entered_by", I),
+                ("entered_at", I),
+            ],
+        ),
+        (
+            "audit_log",
+            &[
+                ("id", I),
+                ("at", I),
+                ("actor", T),
+                ("actor_id", I),
+                ("ip", T),
+                ("action", T),
+                ("object_type", T),
+                ("object_id", T),
+                ("success", I),
+                ("detail", T),
+                ("prev_hash", T),
+                ("hash", T),
+            ],
+        ),
+    ]
+};
+
+/// Tables whose `id` is an auto-increment key (PostgreSQL sequences are moved past the restored ids).
+fn has_serial_id(table: &str) -> bool {
+    !matches!(table, "settings" | "revision")
+}
+
+pub const FORMAT: &str = "jiqun-backup";
+
+impl Store {
+    /// Writes a consistent copy of the database; returns the number of rows.
+    pub async fn backup(&self, out: &mut dyn Write) -> Result<usize> {
+        let mut tx = self.pool().begin().await?;
+        if self.backend() == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+        }
+        let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(&mut *tx).await?;
+        let io = |e: std::io::Error| StoreError::Conflict(format!("writing the backup: {e}"));
+        writeln!(out, "{}", json!({ "format": FORMAT, "schema": version, "backend": format!("{:?}", self.backend()) }))
+            .map_err(io)?;
+        let mut total = 0;
+        for (table, cols) in TABLES {
+            let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+            let sql = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
+            writeln!(out, "{}", json!({ "table": table, "columns": names, "rows": rows.len() })).map_err(io)?;
+            for r in &rows {
+                let mut vals = Vec::with_capacity(cols.len());
+                for (c, ty) in cols.iter() {
+                    let v = match ty {
+                        Ty::I => json!(r.try_get::<Option<i64>, _>(*c)?),
+                        Ty::F => json!(r.try_get::<Option<f64>, _>(*c)?),
+                        Ty::T => json!(r.try_get::<Option<String>, _>(*c)?),
+                        Ty::B => json!(r.try_get::<Option<Vec<u8>>, _>(*c)?.map(hex_encode)),
+                    };
+                    vals.push(v);
+                }
+                writeln!(out, "{}", Value::Array(vals)).map_err(io)?;
+            }
+            total += rows.len();
+        }
+        tx.commit().await?;
+        out.flush().map_err(io)?;
+        Ok(total)
+    }
+
+    /// Loads a backup into this database, which must hold no data yet; all or nothing.
+    pub async fn restore(&self, input: &mut dyn BufRead) -> Result<usize> {
+        let bad = |line: usize, what: &str| StoreError::Conflict(format!("backup line {line}: {what}"));
+        let mut lines = input.lines().enumerate();
+        let mut next = || -> Result<Option<(usize, Value)>> {
+            match lines.next() {
+                None => Ok(None),
+                Some((i, Ok(l))) => {
+                    serde_json::from_str(&l).map(|v| Some((i + 1, v))).map_err(|e| bad(i + 1, &e.to_string()))
+                }
+                Some((i, Err(e))) => Err(bad(i + 1, &e.to_string())),
+            }
+        };
+        let Some((_, head)) = next()? else { return Err(bad(1, "empty file")) };
+        if head["format"] != FORMAT {
+            return Err(bad(1, "not a Jiqun backup"));
+        }
+        let have: i64 = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(self.pool()).await?;
+        if head["schema"].as_i64() != Some(have) {
+            return Err(bad(1, &format!("schema version {} does not match this build's {have}", head["schema"])));
+        }
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?;
+        let plans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans").fetch_one(self.pool()).await?;
+        if users > 0 || plans > 0 {
+            return Err(StoreError::Conflict("the target database is not empty; restore into a new one".into()));
+        }
+        let mut tx = self.pool().begin().await?;
+        for (table, _) in TABLES {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
+        }
+        let mut total = 0;
+        while let Some((line, header)) = next()? {
+            let table = header["table"].as_str().ok_or_else(|| bad(line, "expected a table header"))?;
+            let (_, cols) = TABLES.iter().find(|(t, _)| *t == table).ok_or_else(|| bad(line, "unknown table"))?;
+            let n = header["rows"].as_u64().ok_or_else(|| bad(line, "no row count"))?;
+            let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+            let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), placeholders.join(", "));
+            for _ in 0..n {
+                let (line, row) = next()?.ok_or_else(|| bad(line, "the file ends inside a table"))?;
+                let vals = row
+                    .as_array()
+                    .filter(|v| v.len() == cols.len())
+                    .ok_or_else(|| bad(line, "wrong number of values"))?;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).persistent(false);
+                for ((_, ty), v) in cols.iter().zip(vals) {
+                    q = match ty {
+                        Ty::I => q.bind(v.as_i64()),
+                        Ty::F => q.bind(v.as_f64()),
+                        Ty::T => q.bind(v.as_str().map(String::from)),
+                        Ty::B => q.bind(
+                            v.as_str().map(|h| hex_decode(h).ok_or_else(|| bad(line, "bad binary"))).transpose()?,
+                        ),
+                    };
+                }
+                q.execute(&mut *tx).await?;
+                total += 1;
+            }
+            if self.backend() == Backend::Postgres && has_serial_id(table) {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                )))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(total)
+    }
+}
+
+fn hex_encode(b: Vec<u8>) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
+}
