@@ -97,6 +97,26 @@ pub struct Session {
     pub csrf: String,
     pub kind: String,
     pub token_hash: String,
+    /// What the user must do before anything else: `password_change_required` (a generated or
+    /// administrator-set password, or an expired one) or `totp_enrollment_required` (an administrator
+    /// under the production policy without a second factor yet). Only the account routes are open then.
+    pub restriction: Option<&'static str>,
+}
+
+impl Session {
+    /// The session's user, unless a restriction applies.
+    pub fn unrestricted(&self) -> Result<&UserRow, AppError> {
+        match self.restriction {
+            None => Ok(&self.user),
+            Some("totp_enrollment_required") => Err(AppError::new(
+                "totp_enrollment_required",
+                403,
+                "管理员账户须先绑定动态口令（TOTP）",
+                "an administrator must enrol a second factor (TOTP) first",
+            )),
+            Some(code) => Err(AppError::new(code, 403, "请先修改密码", "change your password first")),
+        }
+    }
 }
 
 impl Session {
@@ -117,9 +137,51 @@ pub const DEFAULT_MAX_FAILURES: i64 = 5;
 pub const DEFAULT_LOCK_MINUTES: i64 = 15;
 /// Absolute session lifetime.
 pub const SESSION_HOURS: i64 = 12;
+/// Idle sessions end after this many minutes (a setting).
+pub const DEFAULT_IDLE_MINUTES: i64 = 30;
+/// Previous passwords that may not be used again.
+pub const PASSWORD_HISTORY: i64 = 5;
+
+/// RFC 4648 base32 without padding, as authenticator apps read secrets.
+pub fn base32(bytes: &[u8]) -> String {
+    const A: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::new();
+    let mut buf: u32 = 0;
+    let mut bits = 0;
+    for &b in bytes {
+        buf = (buf << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            out.push(A[((buf >> (bits - 5)) & 31) as usize] as char);
+            bits -= 5;
+        }
+    }
+    if bits > 0 {
+        out.push(A[((buf << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// A second factor being enrolled: the secret to put into the authenticator app.
+pub struct TotpEnrolment {
+    pub secret_base32: String,
+    pub otpauth_uri: String,
+}
 
 impl App {
     pub async fn login(&self, username: &str, password: &str, kind: &str, ip: &str) -> AppResult<LoginOk> {
+        self.login_with(username, password, None, kind, ip).await
+    }
+
+    /// Logs in; `totp` is the 6-digit code, required for accounts that have enrolled a second factor.
+    pub async fn login_with(
+        &self,
+        username: &str,
+        password: &str,
+        totp: Option<&str>,
+        kind: &str,
+        ip: &str,
+    ) -> AppResult<LoginOk> {
         let actor = Actor { id: None, name: username.to_string(), ip: ip.to_string() };
         let bad = || AppError::new("bad_credentials", 401, "用户名或密码错误", "wrong username or password");
         let Some(user) = self.store.user_by_name(username).await? else {
@@ -151,11 +213,32 @@ impl App {
                 "the account is locked; try again later",
             ));
         }
+        let max = self.setting_i64("lockout_failures", DEFAULT_MAX_FAILURES).await;
+        let minutes = self.setting_i64("lockout_minutes", DEFAULT_LOCK_MINUTES).await;
         if user.disabled || !verify_password(password, &user.password_hash) {
-            let max = self.setting_i64("lockout_failures", DEFAULT_MAX_FAILURES).await;
-            let minutes = self.setting_i64("lockout_minutes", DEFAULT_LOCK_MINUTES).await;
             self.store.login_failed(&user, max, now + minutes * 60_000, &actor).await?;
             return Err(bad());
+        }
+        if user.totp_enabled {
+            let Some(code) = totp.filter(|c| !c.trim().is_empty()) else {
+                // The password was right; asking for the code is not a failed attempt.
+                return Err(AppError::new(
+                    "totp_required",
+                    401,
+                    "请输入动态口令（6 位数字）",
+                    "enter the 6-digit code from your authenticator",
+                ));
+            };
+            let secret = self.totp_secret(&user)?;
+            let step = jiqun_crypto::totp_verify(&secret, code, (now / 1000) as u64);
+            let fresh = match step {
+                Some(s) => self.store.use_totp_step(user.id, s as i64).await?,
+                None => false,
+            };
+            if !fresh {
+                self.store.login_failed(&user, max, now + minutes * 60_000, &actor).await?;
+                return Err(AppError::new("bad_totp", 401, "动态口令错误或已使用", "wrong or already used code"));
+            }
         }
         let token = random_hex(32)?;
         let csrf = random_hex(16)?;
@@ -189,7 +272,15 @@ impl App {
         let mut cache = self.sessions.write().await;
         match found {
             Some((row, user)) => {
-                let s = Session { user, csrf: row.csrf, kind: row.kind, token_hash: hash.clone() };
+                // Idle timeout: a session unused for longer than the setting ends. `last_seen_at` is written
+                // at most once a minute per session, not on every request.
+                let idle_ms = self.setting_i64("idle_minutes", DEFAULT_IDLE_MINUTES).await * 60_000;
+                if now - row.last_seen_at > 60_000 && !self.store.touch_session(&hash, idle_ms).await? {
+                    cache.remove(&hash);
+                    return Ok(None);
+                }
+                let restriction = self.restriction_of(&user).await;
+                let s = Session { user, csrf: row.csrf, kind: row.kind, token_hash: hash.clone(), restriction };
                 if cache.len() > 10_000 {
                     cache.clear();
                 }
@@ -206,6 +297,89 @@ impl App {
     pub async fn logout(&self, session: &Session, ip: &str) -> AppResult<()> {
         self.sessions.write().await.remove(&session.token_hash);
         self.store.delete_session(&session.token_hash, &session.actor(ip)).await?;
+        Ok(())
+    }
+
+    /// What the user must do first, if anything (see `Session::restriction`).
+    pub async fn restriction_of(&self, user: &UserRow) -> Option<&'static str> {
+        if user.must_change_password {
+            return Some("password_change_required");
+        }
+        let max_age_days = self.setting_i64("password_max_age_days", 0).await;
+        if max_age_days > 0 {
+            let since = user.password_changed_at.unwrap_or(user.created_at);
+            if now_ms() - since > max_age_days * 86_400_000 {
+                return Some("password_change_required");
+            }
+        }
+        let required = self.store.setting("totp_required_roles").await.ok().flatten().unwrap_or_default();
+        let needs_totp = required.split(',').map(str::trim).any(|r| !r.is_empty() && user.has_role(r));
+        if needs_totp && !user.totp_enabled {
+            return Some("totp_enrollment_required");
+        }
+        None
+    }
+
+    fn totp_secret(&self, user: &UserRow) -> AppResult<Vec<u8>> {
+        let sealed = user.totp_secret.as_deref().ok_or_else(|| AppError::internal("no TOTP secret"))?;
+        self.store
+            .crypto()
+            .open(sealed, format!("totp:{}", user.id).as_bytes())
+            .map_err(|e| AppError::internal(format!("TOTP secret: {e}")))
+    }
+
+    /// Changes the caller's password: the old one must be right, the new one must follow the rules and
+    /// differ from the current and the last five.
+    pub async fn change_password(&self, session: &Session, old: &str, new: &str, ip: &str) -> AppResult<()> {
+        let user = self.store.user(session.user.id).await?.ok_or_else(AppError::unauthorized)?;
+        if !verify_password(old, &user.password_hash) {
+            return Err(AppError::invalid("old_password", "原密码不正确", "the current password is wrong"));
+        }
+        check_password_rules(new)?;
+        let history = self.store.password_history(user.id, PASSWORD_HISTORY).await?;
+        if std::iter::once(&user.password_hash).chain(history.iter()).any(|h| verify_password(new, h)) {
+            return Err(AppError::invalid(
+                "new_password",
+                format!("新密码不能与当前及最近 {PASSWORD_HISTORY} 次使用过的密码相同"),
+                format!("the new password may not repeat the current one or the last {PASSWORD_HISTORY}"),
+            ));
+        }
+        self.store.set_password(user.id, &hash_password(new)?, false, &session.actor(ip)).await?;
+        self.sessions.write().await.retain(|_, (s, _)| s.user.id != user.id);
+        Ok(())
+    }
+
+    /// Starts enrolling a second factor: a new secret, stored sealed until a code confirms it.
+    pub async fn totp_enrol(&self, session: &Session, ip: &str) -> AppResult<TotpEnrolment> {
+        let mut secret = [0u8; 20];
+        getrandom::fill(&mut secret).map_err(|e| AppError::internal(format!("random: {e}")))?;
+        let sealed = self
+            .store
+            .crypto()
+            .seal(&secret, format!("totp:{}", session.user.id).as_bytes())
+            .map_err(|e| AppError::internal(format!("seal: {e}")))?;
+        self.store.set_totp(session.user.id, Some(&sealed), false, &session.actor(ip)).await?;
+        let secret_base32 = base32(&secret);
+        let otpauth_uri = format!(
+            "otpauth://totp/Jiqun:{}?secret={secret_base32}&issuer=Jiqun&digits=6&period=30",
+            session.user.username
+        );
+        self.sessions.write().await.retain(|_, (s, _)| s.user.id != session.user.id);
+        Ok(TotpEnrolment { secret_base32, otpauth_uri })
+    }
+
+    /// Confirms the enrolment with a code from the authenticator; the second factor is required from then on.
+    pub async fn totp_confirm(&self, session: &Session, code: &str, ip: &str) -> AppResult<()> {
+        let user = self.store.user(session.user.id).await?.ok_or_else(AppError::unauthorized)?;
+        if user.totp_secret.is_none() {
+            return Err(AppError::conflict("请先开始绑定动态口令", "start the enrolment first"));
+        }
+        let secret = self.totp_secret(&user)?;
+        let step = jiqun_crypto::totp_verify(&secret, code, (now_ms() / 1000) as u64)
+            .ok_or_else(|| AppError::invalid("code", "动态口令不正确", "the code is wrong"))?;
+        self.store.set_totp(user.id, user.totp_secret.as_deref(), true, &session.actor(ip)).await?;
+        self.store.use_totp_step(user.id, step as i64).await?;
+        self.sessions.write().await.retain(|_, (s, _)| s.user.id != user.id);
         Ok(())
     }
 

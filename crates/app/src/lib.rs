@@ -106,6 +106,16 @@ impl App {
         let actor = Actor::system("bootstrap");
         if self.store.setting("policy_preset").await?.is_none() {
             self.store.set_setting("policy_preset", preset.as_str(), &actor).await?;
+            // The production preset: administrators log in with TOTP, passwords expire after 90 days.
+            let (totp_roles, max_age) = match preset {
+                Preset::Production => ("system_admin,security_admin,audit_admin", "90"),
+                Preset::Demo => ("", "0"),
+            };
+            self.store.set_setting("totp_required_roles", totp_roles, &actor).await?;
+            self.store.set_setting("password_max_age_days", max_age, &actor).await?;
+            self.store.set_setting("lockout_failures", &auth::DEFAULT_MAX_FAILURES.to_string(), &actor).await?;
+            self.store.set_setting("lockout_minutes", &auth::DEFAULT_LOCK_MINUTES.to_string(), &actor).await?;
+            self.store.set_setting("idle_minutes", &auth::DEFAULT_IDLE_MINUTES.to_string(), &actor).await?;
         }
         let (password, generated) = match bootstrap_password.filter(|p| !p.is_empty()) {
             Some(p) => (p, false),

@@ -70,6 +70,11 @@ mod tests {
             last_login_at: None,
             prev_login_at: None,
             created_at: 0,
+            totp_secret: None,
+            totp_enabled: false,
+            totp_last_step: 0,
+            password_changed_at: None,
+            contact: None,
         }
     }
 

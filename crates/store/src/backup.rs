@@ -11,15 +11,15 @@ use sqlx::Row;
 use crate::{Backend, Result, Store, StoreError};
 
 #[derive(Clone, Copy, PartialEq)]
-enum Ty {
+pub enum Ty {
     I,
     F,
     T,
     B,
 }
 
-/// Tables in dependency order, with their columns and types.
-const TABLES: &[(&str, &[(&str, Ty)])] = {
+/// Tables in dependency order, with their columns and types (a test checks this against the schema).
+pub const TABLES: &[(&str, &[(&str, Ty)])] = {
     use Ty::*;
     &[
         ("settings", &[("key", T), ("value", T)]),
@@ -42,8 +42,14 @@ const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("last_login_at", I),
                 ("prev_login_at", I),
                 ("created_at", I),
+                ("totp_secret", T),
+                ("totp_enabled", I),
+                ("totp_last_step", I),
+                ("password_changed_at", I),
+                ("contact", T),
             ],
         ),
+        ("password_history", &[("id", I), ("user_id", I), ("password_hash", T), ("changed_at", I)]),
         (
             "sessions",
             &[

@@ -183,6 +183,11 @@ impl Store {
         Ok(store)
     }
 
+    /// The cryptography this store was opened with (for sealing fields before they are stored).
+    pub fn crypto(&self) -> &dyn jiqun_crypto::Crypto {
+        self.crypto.as_ref()
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

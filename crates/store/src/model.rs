@@ -322,10 +322,20 @@ pub struct UserRow {
     pub last_login_at: Option<i64>,
     pub prev_login_at: Option<i64>,
     pub created_at: i64,
+    /// The TOTP secret, sealed with SM4 (never shown).
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    #[serde(skip)]
+    pub totp_last_step: i64,
+    pub password_changed_at: Option<i64>,
+    /// A phone number or e-mail, sealed with SM4 (personal information).
+    #[serde(skip)]
+    pub contact: Option<String>,
 }
 
 impl UserRow {
-    pub(crate) const COLUMNS: &'static str = "id, username, display_name, password_hash, roles, agency, city, uscc, must_change_password, disabled, failed_logins, locked_until, last_login_at, prev_login_at, created_at";
+    pub(crate) const COLUMNS: &'static str = "id, username, display_name, password_hash, roles, agency, city, uscc, must_change_password, disabled, failed_logins, locked_until, last_login_at, prev_login_at, created_at, totp_secret, totp_enabled, totp_last_step, password_changed_at, contact";
 
     pub(crate) fn from_row(r: &AnyRow) -> Result<UserRow> {
         let roles: String = get(r, "roles")?;
@@ -345,6 +355,11 @@ impl UserRow {
             last_login_at: get(r, "last_login_at")?,
             prev_login_at: get(r, "prev_login_at")?,
             created_at: get(r, "created_at")?,
+            totp_secret: get(r, "totp_secret")?,
+            totp_enabled: get::<i64>(r, "totp_enabled")? != 0,
+            totp_last_step: get(r, "totp_last_step")?,
+            password_changed_at: get(r, "password_changed_at")?,
+            contact: get(r, "contact")?,
         })
     }
 

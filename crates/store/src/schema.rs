@@ -177,6 +177,23 @@ ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''
 "#,
     ),
+    (
+        3,
+        "second factor, password history, personal contact",
+        r#"
+ALTER TABLE users ADD COLUMN totp_secret TEXT;
+ALTER TABLE users ADD COLUMN totp_enabled BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN password_changed_at BIGINT;
+ALTER TABLE users ADD COLUMN contact TEXT;
+CREATE TABLE password_history (
+    id {ID},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    password_hash TEXT NOT NULL,
+    changed_at BIGINT NOT NULL
+)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

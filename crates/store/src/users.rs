@@ -72,17 +72,123 @@ impl Store {
         Ok(())
     }
 
+    /// Sets a new password hash, keeping the old one in the history (for the no-reuse rule).
     pub async fn set_password(&self, user_id: i64, hash: &str, must_change: bool, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(must_change as i64)
+        let old: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(old) = old else { return Err(StoreError::NotFound(format!("user {user_id}"))) };
+        let now = now_ms();
+        sqlx::query("INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(old)
+            .bind(now)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4",
+        )
+        .bind(hash)
+        .bind(must_change as i64)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         self.audit(&mut tx, actor, "user.password", "user", &user_id.to_string(), true, &json!({})).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The user's previous password hashes, newest first.
+    pub async fn password_history(&self, user_id: i64, n: i64) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(n)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Stores a TOTP secret (sealed) awaiting confirmation, enables it, or removes it (`None`).
+    pub async fn set_totp(
+        &self,
+        user_id: i64,
+        sealed_secret: Option<&str>,
+        enabled: bool,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = 0 WHERE id = $3")
+            .bind(sealed_secret)
+            .bind(enabled as i64)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let action = match (sealed_secret.is_some(), enabled) {
+            (true, false) => "totp.enrol",
+            (true, true) => "totp.enable",
+            _ => "totp.remove",
+        };
+        self.audit(&mut tx, actor, action, "user", &user_id.to_string(), true, &json!({})).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the TOTP step just used, so the same code cannot be replayed. False when it was used already.
+    pub async fn use_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+            .bind(step)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+
+    pub async fn set_contact(&self, user_id: i64, sealed: Option<&str>, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET contact = $1 WHERE id = $2").bind(sealed).bind(user_id).execute(&mut *tx).await?;
+        // The audit record says that it changed, not what it is.
+        self.audit(
+            &mut tx,
+            actor,
+            "user.contact",
+            "user",
+            &user_id.to_string(),
+            true,
+            &json!({ "set": sealed.is_some() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a session as used now (called at most once a minute per session); ends it when it has been
+    /// idle longer than `idle_ms`. Returns whether it is still live.
+    pub async fn touch_session(&self, token_hash: &str, idle_ms: i64) -> Result<bool> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let expired = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND last_seen_at < $2")
+            .bind(token_hash)
+            .bind(now - idle_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if !expired {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(!expired)
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {

@@ -100,3 +100,27 @@ impl Fixture for Store {
         self.add_attachment(r.id, "a.pdf", "application/pdf", b"%PDF binary \x00\xff", actor).await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn the_backup_covers_every_table_and_column() {
+    let s = Store::open(&testing::sqlite_url()).await.unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name",
+    )
+    .fetch_all(s.pool())
+    .await
+    .unwrap();
+    let mut listed: Vec<String> = jiqun_store::backup::TABLES.iter().map(|(t, _)| t.to_string()).collect();
+    listed.sort();
+    assert_eq!(tables, listed, "a table is missing from backup::TABLES");
+    for (table, cols) in jiqun_store::backup::TABLES {
+        let actual: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+        )))
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        let listed: Vec<String> = cols.iter().map(|(c, _)| c.to_string()).collect();
+        assert_eq!(actual, listed, "columns of {table}");
+    }
+}

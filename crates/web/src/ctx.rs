@@ -93,13 +93,21 @@ impl Ctx {
         self.lang.pick(zh, en)
     }
 
-    /// The session, or 401.
+    /// The session, or 401; or 403 while the user must first change the password or enrol TOTP.
     pub fn user(&self) -> Result<&Session, AppError> {
+        let s = self.session.as_ref().ok_or_else(AppError::unauthorized)?;
+        s.unrestricted()?;
+        Ok(s)
+    }
+
+    /// The session even when restricted: for the routes that lift the restriction (password, TOTP, logout).
+    pub fn account(&self) -> Result<&Session, AppError> {
         self.session.as_ref().ok_or_else(AppError::unauthorized)
     }
 
     /// A write authenticated by the cookie must carry the session's CSRF token (form field or header).
     pub fn require_csrf(&self, form_token: Option<&str>) -> Result<(), AppError> {
+        // Restricted sessions may still post to the account routes; the restriction is checked by `user`.
         let Some(s) = &self.session else { return Err(AppError::unauthorized()) };
         if !self.via_cookie {
             return Ok(());

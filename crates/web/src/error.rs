@@ -51,6 +51,9 @@ impl IntoResponse for PageError {
         if status == StatusCode::UNAUTHORIZED {
             return axum::response::Redirect::to("/login").into_response();
         }
+        if matches!(e.code, "password_change_required" | "totp_enrollment_required") {
+            return axum::response::Redirect::to("/account").into_response();
+        }
         if status.is_server_error() {
             eprintln!("jiqun: {e}");
         }
