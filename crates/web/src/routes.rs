@@ -21,8 +21,31 @@ pub struct ApiRoute {
     pub ok: u16,
     /// False for the few routes that need no session.
     pub auth: bool,
+    /// Who may call it. The handlers enforce this through the use cases' policy; the role × route test
+    /// (`tests/access.rs`) checks every route against it for every role, so a route cannot be added
+    /// without saying who may use it.
+    pub access: Access,
     pub handler: fn() -> MethodRouter<AppState>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No session needed.
+    Public,
+    /// Any logged-in user, also one who must first change the password or enrol TOTP.
+    Account,
+    /// Every government user who reads the plan (not enterprises, not the audit administrator).
+    Read,
+    /// Only these roles.
+    Roles(&'static [&'static str]),
+    /// A department reporter for its own department's assignments.
+    OwnAgency,
+    /// The plan owner anywhere, a city reporter for its own city.
+    OwnCity,
+}
+
+pub const READ_ROLES: &[&str] =
+    &["plan_owner", "agency_reporter", "city_reporter", "viewer", "system_admin", "security_admin", "expert"];
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -33,6 +56,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Public,
         auth: false,
         handler: || get(api::healthz),
     },
@@ -44,6 +68,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Public,
         auth: false,
         handler: || get(api::openapi),
     },
@@ -55,6 +80,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{username, password, totp?}"),
         ok: 200,
+        access: Access::Public,
         auth: false,
         handler: || post(api::login),
     },
@@ -66,6 +92,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 204,
+        access: Access::Account,
         auth: true,
         handler: || post(api::logout),
     },
@@ -77,6 +104,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Account,
         auth: true,
         handler: || get(api::me),
     },
@@ -88,6 +116,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{old_password, new_password}"),
         ok: 204,
+        access: Access::Account,
         auth: true,
         handler: || post(api::change_password),
     },
@@ -99,6 +128,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Account,
         auth: true,
         handler: || post(api::totp_enrol),
     },
@@ -110,6 +140,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{code}"),
         ok: 204,
+        access: Access::Account,
         auth: true,
         handler: || post(api::totp_confirm),
     },
@@ -121,6 +152,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::plans),
     },
@@ -132,6 +164,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("name", "where the document came from")],
         body: Some("the document's bytes"),
         ok: 201,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || post(api::import_plan),
     },
@@ -143,6 +176,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::plan),
     },
@@ -154,6 +188,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{assessment, successor?}"),
         ok: 200,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || post(api::close_plan),
     },
@@ -167,6 +202,7 @@ pub const API: &[ApiRoute] = &[
             "{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}",
         ),
         ok: 201,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || post(api::add_indicator),
     },
@@ -178,6 +214,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::rounds),
     },
@@ -189,6 +226,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{period, deadline}"),
         ok: 201,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || post(api::set_round),
     },
@@ -200,6 +238,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("plan", "plan id")],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::indicators),
     },
@@ -211,6 +250,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::indicator),
     },
@@ -222,6 +262,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("as for adding"),
         ok: 200,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || put(api::update_indicator),
     },
@@ -233,6 +274,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{status|null, reason}"),
         ok: 200,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || post(api::override_status),
     },
@@ -244,6 +286,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::observations),
     },
@@ -255,6 +298,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{period, value, region?, source?}"),
         ok: 201,
+        access: Access::OwnCity,
         auth: true,
         handler: || post(api::add_observation),
     },
@@ -266,6 +310,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("agency", "department name"), ("plan", "plan id")],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::assignments),
     },
@@ -277,6 +322,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{period, status, percent, narrative, problems?, help_needed?, draft?}"),
         ok: 201,
+        access: Access::OwnAgency,
         auth: true,
         handler: || post(api::file_report),
     },
@@ -288,6 +334,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("plan", "plan id"), ("state", "draft, submitted, returned or accepted")],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::reports),
     },
@@ -299,6 +346,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{accept, comment}"),
         ok: 200,
+        access: Access::Roles(&["plan_owner"]),
         auth: true,
         handler: || post(api::review_report),
     },
@@ -310,6 +358,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("filename", "the file's name")],
         body: Some("the file's bytes"),
         ok: 201,
+        access: Access::OwnAgency,
         auth: true,
         handler: || post(api::add_attachment),
     },
@@ -321,6 +370,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::attachment),
     },
@@ -332,6 +382,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Roles(&["system_admin", "security_admin"]),
         auth: true,
         handler: || get(api::users),
     },
@@ -343,6 +394,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{username, password, roles, display_name?, agency?, city?, uscc?}"),
         ok: 201,
+        access: Access::Roles(&["system_admin"]),
         auth: true,
         handler: || post(api::create_user),
     },
@@ -354,6 +406,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
+        access: Access::Read,
         auth: true,
         handler: || get(api::changes),
     },
@@ -398,6 +451,14 @@ pub fn openapi() -> Value {
         if r.auth {
             op["security"] = json!([{ "bearer": [] }]);
         }
+        op["x-jiqun-access"] = json!(match r.access {
+            Access::Public => "public".to_string(),
+            Access::Account => "any logged-in user".to_string(),
+            Access::Read => format!("readers: {}", READ_ROLES.join(", ")),
+            Access::Roles(roles) => roles.join(", "),
+            Access::OwnAgency => "agency_reporter of the assignment's department".to_string(),
+            Access::OwnCity => "plan_owner; city_reporter for its own city".to_string(),
+        });
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         entry[r.method] = op;
     }

@@ -1,0 +1,110 @@
+//! The role × route matrix: every API route, called by a user of every role, is allowed or refused
+//! exactly as its declared `Access` says. A new route must declare its access (the table does not compile
+//! without it) and is then walked here with every role.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use jiqun_app::usecases::UserInput;
+use jiqun_app::{App, Preset};
+use jiqun_web::routes::{API, Access, READ_ROLES};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const ROLES: &[&str] = jiqun_app::auth::ROLES;
+
+fn allowed(access: Access, role: &str) -> bool {
+    match access {
+        Access::Public | Access::Account => true,
+        Access::Read => READ_ROLES.contains(&role),
+        Access::Roles(r) => r.contains(&role),
+        Access::OwnAgency => role == "agency_reporter",
+        Access::OwnCity => role == "plan_owner" || role == "city_reporter",
+    }
+}
+
+async fn call(router: &axum::Router, method: &str, uri: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let res = router.clone().oneshot(req).await.unwrap();
+    let s = res.status();
+    let b = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn every_route_with_every_role() {
+    let app = App::open(&jiqun_store::testing::sqlite_url()).await.unwrap();
+    app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
+    jiqun_app::demo::load(&app).await.unwrap();
+    for role in ROLES {
+        let input = UserInput {
+            username: format!("r_{role}"),
+            display_name: String::new(),
+            password: "Role-12345".into(),
+            roles: vec![role.to_string()],
+            agency: (*role == "agency_reporter").then(|| "省科技厅".to_string()),
+            city: (*role == "city_reporter").then(|| "深圳".to_string()),
+            uscc: None,
+        };
+        app.create_user(None, &input, "").await.unwrap();
+    }
+    let assignment = app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
+    let report = app.store.assignment_reports(assignment).await.unwrap().last().unwrap().id;
+    let router = jiqun_web::router(Arc::new(app));
+    let mut checked = 0;
+    for role in ROLES {
+        let (s, v) = call(
+            &router,
+            "POST",
+            "/api/v1/auth/login",
+            "",
+            json!({ "username": format!("r_{role}"), "password": "Role-12345" }).to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{role}: {v}");
+        let token = v["token"].as_str().unwrap().to_string();
+        for r in API {
+            if r.path == "/api/v1/auth/logout" {
+                continue; // would end this role's session for the routes after it; covered in tests/api.rs
+            }
+            let id = if r.path.starts_with("/api/v1/assignments/") {
+                assignment
+            } else if r.path.starts_with("/api/v1/reports/") {
+                report
+            } else {
+                1
+            };
+            let mut uri = r.path.replace("{id}", &id.to_string());
+            if r.path.ends_with("/attachments") {
+                uri.push_str("?filename=a.txt");
+            }
+            let body = if r.path.ends_with("/observations") {
+                json!({ "period": "2026", "value": 1, "region": "深圳" }).to_string().into_bytes()
+            } else if r.path.ends_with("/attachments") || r.path == "/api/v1/plans" {
+                b"x".to_vec()
+            } else {
+                b"{}".to_vec()
+            };
+            let (s, v) = call(&router, &r.method.to_uppercase(), &uri, &token, body).await;
+            let expect = allowed(r.access, role);
+            if expect {
+                assert!(
+                    s != StatusCode::FORBIDDEN && s != StatusCode::UNAUTHORIZED,
+                    "{role} may {} {uri}: got {s} {v}",
+                    r.method
+                );
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{role} may not {} {uri}: {v}", r.method);
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ROLES.len() * (API.len() - 1));
+}
