@@ -402,6 +402,56 @@ impl Store {
         Ok(AuditCheck::Intact { records: n })
     }
 
+    /// Audit records in a time window, oldest first (for the audit administrator's view and export).
+    pub async fn audit_range(&self, from: i64, to: i64, limit: i64) -> Result<Vec<AuditRow>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
+             WHERE at >= $1 AND at < $2 ORDER BY id LIMIT $3",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(AuditRow::from_row).collect()
+    }
+
+    /// Removes audit records older than `before` (ms). The hash of the last record removed becomes the
+    /// chain's anchor, so the remaining chain still verifies. The removal is itself audited.
+    pub async fn prune_audit(&self, before: i64, actor: &Actor) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let last: Option<(i64, String)> =
+            sqlx::query("SELECT id, hash FROM audit_log WHERE at < $1 ORDER BY id DESC LIMIT 1")
+                .bind(before)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| -> Result<(i64, String)> { Ok((get(&r, "id")?, get(&r, "hash")?)) })
+                .transpose()?;
+        let Some((last_id, anchor)) = last else {
+            tx.rollback().await?;
+            return Ok(0);
+        };
+        let n =
+            sqlx::query("DELETE FROM audit_log WHERE id <= $1").bind(last_id).execute(&mut *tx).await?.rows_affected();
+        sqlx::query("DELETE FROM settings WHERE key = 'audit_anchor'").execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('audit_anchor', $1)")
+            .bind(&anchor)
+            .execute(&mut *tx)
+            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "audit.prune",
+            "audit_log",
+            &last_id.to_string(),
+            true,
+            &serde_json::json!({ "removed": n, "before": before }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n as usize)
+    }
+
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
         let rows = sqlx::query(
             "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log ORDER BY id DESC LIMIT $1",

@@ -137,3 +137,19 @@ async fn the_audit_chain_detects_edits_deletions_and_reordering() {
         assert!(matches!(other.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Broken { id: 1, .. }));
     }
 }
+
+#[tokio::test]
+async fn pruning_old_records_keeps_the_chain_verifiable() {
+    let s = Store::open(&testing::sqlite_url()).await.unwrap();
+    let a = Actor::system("test");
+    for k in 0..5 {
+        s.set_setting(&format!("k{k}"), "v", &a).await.unwrap();
+    }
+    let cut = jiqun_store::now_ms() + 1;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    s.set_setting("after", "v", &a).await.unwrap();
+    assert_eq!(s.prune_audit(cut, &a).await.unwrap(), 5);
+    assert!(matches!(s.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { records: 2 }));
+    s.set_setting("later", "v", &a).await.unwrap();
+    assert!(matches!(s.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { records: 3 }));
+}

@@ -649,6 +649,65 @@ pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Va
     Ok(Json(json!({ "since": since, "items": rows })))
 }
 
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    /// Milliseconds since 1970; default: the last 30 days.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub limit: Option<i64>,
+    /// `csv` for a download.
+    pub format: Option<String>,
+}
+
+/// The audit trail, for the audit administrator only; also as CSV.
+pub async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> ApiResult<Response> {
+    need(&ctx, Action::ReadAudit).lang(ctx.lang)?;
+    let now = jiqun_store::now_ms();
+    let rows = app
+        .store
+        .audit_range(
+            q.from.unwrap_or(now - 30 * 86_400_000),
+            q.to.unwrap_or(i64::MAX),
+            q.limit.unwrap_or(10_000).clamp(1, 100_000),
+        )
+        .await
+        .map_err(AppError::from)
+        .lang(ctx.lang)?;
+    if q.format.as_deref() == Some("csv") {
+        let mut out = String::from("\u{feff}id,at,actor,ip,action,object_type,object_id,success,detail\n");
+        for r in &rows {
+            let cells = [
+                r.id.to_string(),
+                r.at.to_string(),
+                r.actor.clone(),
+                r.ip.clone(),
+                r.action.clone(),
+                r.object_type.clone(),
+                r.object_id.clone(),
+                r.success.to_string(),
+                r.detail.clone(),
+            ];
+            out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+        let mut res = out.into_response();
+        res.headers_mut()
+            .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
+        res.headers_mut().insert(
+            axum::http::header::CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_static("attachment; filename=\"audit-log.csv\""),
+        );
+        return Ok(res);
+    }
+    Ok(Json(json!({ "items": rows })).into_response())
+}
+
+/// A CSV cell: quoted when needed; a leading = + - @ is neutralised so a spreadsheet does not run it.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
 pub async fn openapi() -> Json<Value> {
     Json(crate::routes::openapi())
 }

@@ -400,6 +400,18 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/audit",
+        summary: "The audit trail (audit administrator only); format=csv for a download",
+        tag: "audit",
+        query: &[("from", "ms since 1970"), ("to", "ms since 1970"), ("limit", "at most 100000"), ("format", "csv")],
+        body: None,
+        ok: 200,
+        access: Access::Roles(&["audit_admin"]),
+        auth: true,
+        handler: || get(api::audit),
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/changes",
         summary: "What changed since the caller's previous login",
         tag: "plans",

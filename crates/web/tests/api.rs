@@ -299,6 +299,27 @@ async fn story(api: &Api, url: &str) {
         .await;
     assert_eq!(s, StatusCode::CREATED);
 
+    // The audit trail: the audit administrator reads and exports it; nobody else does.
+    let auditor = api.login("auditor").await;
+    let (s, v) = api.call("GET", "/api/v1/audit?limit=5000", Some(&auditor), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["items"].as_array().unwrap().iter().any(|r| r["action"] == "report.accept"));
+    assert_eq!(api.call("GET", "/api/v1/audit", Some(&owner), None).await.0, StatusCode::FORBIDDEN);
+    let res = api
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/audit?format=csv")
+                .header(header::AUTHORIZATION, format!("Bearer {auditor}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let csv = String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap().to_vec()).unwrap();
+    assert!(csv.starts_with("\u{feff}id,at,actor,ip,action"));
+
     // Logout ends the session on the server.
     assert_eq!(api.call("POST", "/api/v1/auth/logout", Some(&kjt), None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(api.call("GET", "/api/v1/plans", Some(&kjt), None).await.0, StatusCode::UNAUTHORIZED);
