@@ -22,6 +22,8 @@ enum Command {
         db: String,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        #[command(flatten)]
+        tls: server::TlsArgs,
     },
     /// Serve an existing database (sqlite://PATH or postgres://…).
     Serve {
@@ -29,6 +31,8 @@ enum Command {
         db: String,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        #[command(flatten)]
+        tls: server::TlsArgs,
     },
     /// Action plans: compile a document, show the built-in plan.
     Plan {
@@ -201,8 +205,8 @@ fn print_plan(plan: &jiqun_domain::plan::Plan, format: Format, lang: Lang) -> Re
 
 fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
     match cli.command {
-        Command::Demo { db, addr } => server::run(&db, &addr, true, lang),
-        Command::Serve { db, addr } => server::run(&db, &addr, false, lang),
+        Command::Demo { db, addr, tls } => server::run(&db, &addr, true, tls, lang),
+        Command::Serve { db, addr, tls } => server::run(&db, &addr, false, tls, lang),
         Command::User { command: UserCommand::Add { db, username, role, agency, city, uscc, display_name } } => {
             let password = user::new_password(lang)?;
             let input = jiqun_app::usecases::UserInput {

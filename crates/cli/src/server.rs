@@ -27,13 +27,29 @@ pub async fn open(db: &str, lang: Lang) -> Result<App, Refusal> {
     })
 }
 
-pub fn run(db: &str, addr: &str, demo: bool, lang: Lang) -> Result<(), Refusal> {
+/// HTTPS: both files, or neither (plain HTTP, e.g. behind a TLS or SM-TLS gateway).
+#[derive(clap::Args, Debug, Default)]
+pub struct TlsArgs {
+    /// A PEM certificate chain: serve HTTPS (with HSTS) instead of HTTP.
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of the certificate.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+}
+
+pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result<(), Refusal> {
     let addr: SocketAddr = addr.parse().map_err(|_| {
         Refusal(match lang {
             Lang::Zh => format!("地址“{addr}”无效，应形如 127.0.0.1:8080"),
             Lang::En => format!("“{addr}” is not an address such as 127.0.0.1:8080"),
         })
     })?;
+    let tls_config = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(c), Some(k)) => Some(jiqun_web::tls_config(c, k).map_err(Refusal)?),
+        _ => None,
+    };
+    let scheme = if tls_config.is_some() { "https" } else { "http" };
     let db = db.to_string();
     block_on(lang, async move {
         let app = open(&db, lang).await?;
@@ -54,9 +70,9 @@ pub fn run(db: &str, addr: &str, demo: bool, lang: Lang) -> Result<(), Refusal> 
             accounts = jiqun_app::demo::load(&app).await.map_err(fail)?.accounts;
         }
         let app = Arc::new(app);
-        jiqun_web::serve(app, addr, |bound| {
+        let on_ready = move |bound: SocketAddr| {
             println!();
-            println!("{} http://{bound}/", lang.pick("集群已启动：", "Jiqun is running at"));
+            println!("{} {scheme}://{bound}/", lang.pick("集群已启动：", "Jiqun is running at"));
             if boot.created_admin {
                 match &boot.generated_password {
                     Some(p) => println!(
@@ -89,8 +105,11 @@ pub fn run(db: &str, addr: &str, demo: bool, lang: Lang) -> Result<(), Refusal> 
                 );
             }
             println!("{}", lang.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop."));
-        })
-        .await
-        .map_err(|e| Refusal(format!("{}{e}", lang.pick("服务无法启动：", "cannot serve: "))))
+        };
+        let served = match tls_config {
+            Some(config) => jiqun_web::serve_tls(app, addr, config, on_ready).await,
+            None => jiqun_web::serve(app, addr, on_ready).await,
+        };
+        served.map_err(|e| Refusal(format!("{}{e}", lang.pick("服务无法启动：", "cannot serve: "))))
     })
 }
