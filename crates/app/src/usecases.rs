@@ -406,6 +406,74 @@ impl App {
             .await?)
     }
 
+    /// Sets (or clears) a user's contact (phone or e-mail), kept sealed with SM4 in the database.
+    pub async fn set_contact(
+        &self,
+        session: Option<&Session>,
+        user_id: i64,
+        contact: Option<&str>,
+        ip: &str,
+    ) -> AppResult<()> {
+        if let Some(s) = session
+            && s.user.id != user_id
+        {
+            need(s, Action::ManageUsers)?;
+        }
+        let contact = contact.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(c) = contact {
+            limit_text("contact", c, 100)?;
+        }
+        let sealed = match contact {
+            Some(c) => Some(
+                self.store
+                    .crypto()
+                    .seal(c.as_bytes(), format!("contact:{user_id}").as_bytes())
+                    .map_err(|e| AppError::internal(format!("seal: {e}")))?,
+            ),
+            None => None,
+        };
+        let actor = match session {
+            Some(s) => s.actor(ip),
+            None => Actor::system("cli"),
+        };
+        Ok(self.store.set_contact(user_id, sealed.as_deref(), &actor).await?)
+    }
+
+    /// A user's contact in clear, for the people allowed to see it (the user, administrators).
+    pub fn contact_of(&self, user: &jiqun_store::UserRow) -> Option<String> {
+        let sealed = user.contact.as_deref()?;
+        let clear = self.store.crypto().open(sealed, format!("contact:{}", user.id).as_bytes()).ok()?;
+        String::from_utf8(clear).ok()
+    }
+
+    /// Re-seals every sealed field with the current (newest) field key, after a rotation.
+    pub async fn reseal_secrets(&self) -> AppResult<usize> {
+        let crypto = self.store.crypto();
+        let mut n = 0;
+        for u in self.store.users().await? {
+            let actor = Actor::system("key-rotation");
+            if let Some(sealed) = &u.contact {
+                let ctx = format!("contact:{}", u.id);
+                let clear = crypto
+                    .open(sealed, ctx.as_bytes())
+                    .map_err(|e| AppError::internal(format!("contact of {}: {e}", u.username)))?;
+                let resealed = crypto.seal(&clear, ctx.as_bytes()).map_err(|e| AppError::internal(e.to_string()))?;
+                self.store.set_contact(u.id, Some(&resealed), &actor).await?;
+                n += 1;
+            }
+            if let Some(sealed) = &u.totp_secret {
+                let ctx = format!("totp:{}", u.id);
+                let clear = crypto
+                    .open(sealed, ctx.as_bytes())
+                    .map_err(|e| AppError::internal(format!("TOTP of {}: {e}", u.username)))?;
+                let resealed = crypto.seal(&clear, ctx.as_bytes()).map_err(|e| AppError::internal(e.to_string()))?;
+                self.store.set_totp(u.id, Some(&resealed), u.totp_enabled, &actor).await?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Adds a role to a user, refusing combinations the policy forbids.
     pub async fn grant_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
         if let Some(s) = session {

@@ -53,6 +53,11 @@ enum Command {
         #[arg(long)]
         db: String,
     },
+    /// The key file: rotate the field-encryption key and re-seal what it protects.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// The audit trail: check its hash chain.
     Audit {
         #[command(subcommand)]
@@ -67,6 +72,15 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new SM4 field key (the old ones stay to read old data) and re-seal every sealed field with it.
+    Rotate {
+        #[arg(long)]
+        db: String,
     },
 }
 
@@ -117,6 +131,9 @@ enum UserCommand {
         uscc: Option<String>,
         #[arg(long, default_value = "")]
         display_name: String,
+        /// A phone number or e-mail (stored encrypted with SM4).
+        #[arg(long)]
+        contact: Option<String>,
     },
     /// Add a role to a user; refused (exit 1) when the policy forbids the combination.
     Grant {
@@ -207,7 +224,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
     match cli.command {
         Command::Demo { db, addr, tls } => server::run(&db, &addr, true, tls, lang),
         Command::Serve { db, addr, tls } => server::run(&db, &addr, false, tls, lang),
-        Command::User { command: UserCommand::Add { db, username, role, agency, city, uscc, display_name } } => {
+        Command::User {
+            command: UserCommand::Add { db, username, role, agency, city, uscc, display_name, contact },
+        } => {
             let password = user::new_password(lang)?;
             let input = jiqun_app::usecases::UserInput {
                 username,
@@ -220,7 +239,12 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             };
             server::block_on(lang, async move {
                 let app = server::open(&db, lang).await?;
-                app.create_user(None, &input, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+                let id = app.create_user(None, &input, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+                if contact.is_some() {
+                    app.set_contact(None, id, contact.as_deref(), "")
+                        .await
+                        .map_err(|e| Refusal(e.message(lang).to_string()))?;
+                }
                 println!("{}", lang.pick("已创建用户。", "user created."));
                 Ok(())
             })
@@ -263,6 +287,23 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 match lang {
                     Lang::Zh => format!("已恢复 {rows} 行。"),
                     Lang::En => format!("{rows} rows restored."),
+                }
+            );
+            Ok(())
+        }),
+        Command::Keys { command: KeysCommand::Rotate { db } } => server::block_on(lang, async move {
+            let path = jiqun_app::key_file_path(&db, std::env::var("JIQUN_KEY_FILE").ok())
+                .map_err(|e| Refusal(e.message(lang).to_string()))?;
+            let mut keys = jiqun_crypto::KeyFile::load_or_create(&path).map_err(|e| Refusal(e.to_string()))?;
+            keys.rotate().map_err(|e| Refusal(e.to_string()))?;
+            keys.save(&path).map_err(|e| Refusal(e.to_string()))?;
+            let app = server::open(&db, lang).await?;
+            let n = app.reseal_secrets().await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("已启用新的字段密钥，并用它重新加密了 {n} 个字段。"),
+                    Lang::En => format!("a new field key is in use; {n} fields re-sealed with it."),
                 }
             );
             Ok(())

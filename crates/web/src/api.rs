@@ -605,7 +605,17 @@ pub async fn close_plan(
 pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
     need(&ctx, Action::ReadUsers).lang(ctx.lang)?;
     let users = app.store.users().await.map_err(AppError::from).lang(ctx.lang)?;
-    Ok(Json(serde_json::to_value(users).unwrap_or(Value::Null)))
+    let list: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            let mut v = serde_json::to_value(u).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("contact".into(), json!(app.contact_of(u)));
+            }
+            v
+        })
+        .collect();
+    Ok(Json(Value::Array(list)))
 }
 
 #[derive(Deserialize)]
@@ -621,6 +631,9 @@ pub struct UserBody {
     pub city: Option<String>,
     #[serde(default)]
     pub uscc: Option<String>,
+    /// A phone number or e-mail; stored sealed with SM4.
+    #[serde(default)]
+    pub contact: Option<String>,
 }
 
 pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
@@ -637,8 +650,15 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
         uscc: b.uscc,
     };
     let id = app.create_user(ctx.session.as_ref(), &input, &ctx.ip).await.lang(ctx.lang)?;
+    if b.contact.is_some() {
+        app.set_contact(ctx.session.as_ref(), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
+    }
     let u = app.store.user(id).await.map_err(AppError::from).lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(u).unwrap_or(Value::Null))).into_response())
+    let mut v = serde_json::to_value(&u).unwrap_or(Value::Null);
+    if let (Some(u), Value::Object(m)) = (&u, &mut v) {
+        m.insert("contact".into(), json!(app.contact_of(u)));
+    }
+    Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
 pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {

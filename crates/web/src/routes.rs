@@ -392,7 +392,7 @@ pub const API: &[ApiRoute] = &[
         summary: "Create a user (system administrator)",
         tag: "users",
         query: &[],
-        body: Some("{username, password, roles, display_name?, agency?, city?, uscc?}"),
+        body: Some("{username, password, roles, display_name?, agency?, city?, uscc?, contact?}"),
         ok: 201,
         access: Access::Roles(&["system_admin"]),
         auth: true,
