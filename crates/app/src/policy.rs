@@ -21,7 +21,10 @@ pub enum Action<'a> {
     },
     ReviewReport,
     ManageRounds,
+    /// Create and disable accounts (system administrator).
     ManageUsers,
+    /// Grant roles and set the security policy (security administrator).
+    ManageRoles,
     ReadUsers,
     ReadAudit,
 }
@@ -44,6 +47,7 @@ pub fn allowed(user: &UserRow, action: &Action) -> bool {
         Action::FileReport { agency } => has("agency_reporter") && user.agency.as_deref() == Some(*agency),
         Action::ReviewReport | Action::ManageRounds => has("plan_owner"),
         Action::ManageUsers => has("system_admin"),
+        Action::ManageRoles => has("security_admin"),
         Action::ReadUsers => has("system_admin") || has("security_admin"),
         Action::ReadAudit => has("audit_admin"),
     }

@@ -11,6 +11,17 @@ use crate::{App, AppError, AppResult, Session};
 pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
 pub const FREQUENCIES: &[&str] = &["annual", "quarterly", "monthly"];
 pub const CMPS: &[&str] = &[">", ">=", "=", "<=", "<", "range"];
+/// The security policy's settings, with bounds: (key, min, max). `totp_required_roles` is a role list.
+pub const POLICY_SETTINGS: &[(&str, i64, i64)] = &[
+    ("lockout_failures", 3, 20),
+    ("lockout_minutes", 1, 1440),
+    ("idle_minutes", 5, 480),
+    ("password_max_age_days", 0, 3650),
+    // At least six months (网络安全法 Art. 21(3)).
+    ("audit_retention_days", 183, 36500),
+    ("totp_required_roles", 0, 0),
+];
+
 /// The largest attachment accepted.
 pub const MAX_ATTACHMENT: usize = 10 << 20;
 
@@ -477,7 +488,7 @@ impl App {
     /// Adds a role to a user, refusing combinations the policy forbids.
     pub async fn grant_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
         if let Some(s) = session {
-            need(s, Action::ManageUsers)?;
+            need(s, Action::ManageRoles)?;
         }
         let user =
             self.store.user_by_name(username).await?.ok_or_else(|| {
@@ -493,6 +504,41 @@ impl App {
             None => Actor::system("cli"),
         };
         Ok(self.store.set_roles(user.id, &roles, &actor).await?)
+    }
+
+    /// The security policy's settings and their values.
+    pub async fn policy_settings(&self, session: &Session) -> AppResult<Vec<(String, String)>> {
+        need(session, Action::ManageRoles)?;
+        let mut out = Vec::new();
+        for (key, _, _) in POLICY_SETTINGS {
+            out.push((key.to_string(), self.store.setting(key).await?.unwrap_or_default()));
+        }
+        Ok(out)
+    }
+
+    /// Changes one policy setting (security administrator), within its bounds.
+    pub async fn set_policy(&self, session: &Session, key: &str, value: &str, ip: &str) -> AppResult<()> {
+        need(session, Action::ManageRoles)?;
+        let Some((_, lo, hi)) = POLICY_SETTINGS.iter().find(|(k, _, _)| *k == key) else {
+            return Err(AppError::invalid("key", format!("未知设置“{key}”"), format!("unknown setting “{key}”")));
+        };
+        if key == "totp_required_roles" {
+            let roles: Vec<String> = value.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+            if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+                return Err(AppError::invalid("value", format!("未知角色“{bad}”"), format!("unknown role “{bad}”")));
+            }
+        } else {
+            let n: i64 =
+                value.trim().parse().map_err(|_| AppError::invalid("value", "应为整数", "must be a whole number"))?;
+            if n < *lo || n > *hi {
+                return Err(AppError::invalid(
+                    "value",
+                    format!("应在 {lo} 到 {hi} 之间"),
+                    format!("must be between {lo} and {hi}"),
+                ));
+            }
+        }
+        Ok(self.store.set_setting(key, value.trim(), &session.actor(ip)).await?)
     }
 
     /// What changed since a moment (the user's previous login): the audit trail's writes, newest first.

@@ -661,6 +661,47 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
+pub async fn policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+    let s = ctx.user().lang(ctx.lang)?;
+    let settings = app.policy_settings(s).await.lang(ctx.lang)?;
+    Ok(Json(Value::Object(settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect())))
+}
+
+#[derive(Deserialize)]
+pub struct PolicyBody {
+    pub key: String,
+    pub value: String,
+}
+
+pub async fn set_policy(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Json<Value>> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    if !allowed(&s.user, &Action::ManageRoles) {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: PolicyBody = parse_json(&body).lang(ctx.lang)?;
+    app.set_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
+    let settings = app.policy_settings(s).await.lang(ctx.lang)?;
+    Ok(Json(Value::Object(settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect())))
+}
+
+#[derive(Deserialize)]
+pub struct GrantBody {
+    pub username: String,
+    pub role: String,
+}
+
+pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    if !allowed(&s.user, &Action::ManageRoles) {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: GrantBody = parse_json(&body).lang(ctx.lang)?;
+    app.grant_role(Some(s), &b.username, &b.role, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;

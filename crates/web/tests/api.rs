@@ -299,6 +299,47 @@ async fn story(api: &Api, url: &str) {
         .await;
     assert_eq!(s, StatusCode::CREATED);
 
+    // The security administrator grants roles and sets the policy; the system administrator does neither.
+    let (s, _) = api
+        .call(
+            "POST",
+            "/api/v1/users",
+            Some(&admin),
+            Some(json!({ "username": "sec", "password": "Sec-12345", "roles": ["security_admin"] })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let sec = {
+        let (_, v) = api
+            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "sec", "password": "Sec-12345" })))
+            .await;
+        v["token"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        api.call("POST", "/api/v1/roles", Some(&admin), Some(json!({ "username": "swj", "role": "viewer" }))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "swj", "role": "viewer" }))).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (s, v) =
+        api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "sec", "role": "audit_admin" }))).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("separation_of_duties")));
+    let (s, v) = api
+        .call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "audit_retention_days", "value": "30" })))
+        .await;
+    assert_eq!(
+        (s, v["error"]["details"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("value")),
+        "six months at least"
+    );
+    let (s, v) =
+        api.call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "lockout_failures", "value": "6" }))).await;
+    assert_eq!((s, v["lockout_failures"].as_str()), (StatusCode::OK, Some("6")));
+    api.call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "lockout_failures", "value": "5" }))).await;
+    assert_eq!(api.call("GET", "/api/v1/policy", Some(&admin), None).await.0, StatusCode::FORBIDDEN);
+
     // The audit trail: the audit administrator reads and exports it; nobody else does.
     let auditor = api.login("auditor").await;
     let (s, v) = api.call("GET", "/api/v1/audit?limit=5000", Some(&auditor), None).await;
