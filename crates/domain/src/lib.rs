@@ -6,6 +6,7 @@ pub mod lang;
 pub mod period;
 pub mod plan;
 pub mod region;
+pub mod uscc;
 mod tsv;
 
 pub use agency::{AgencyKind, AgencyRegistry, Resolved};
