@@ -1,0 +1,553 @@
+//! The evaluation's input and output files (contracts §4). Input: UTF-8 CSV with a header row, one
+//! enterprise a row; every row is checked (USCC check character, numbers, land, required fields,
+//! duplicates, one evaluation year) and each error names its line and column. Parsed on two threads.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use jiqun_domain::Lang;
+
+use super::{Class, Enterprise, Rating, Scale};
+
+pub const COLUMNS: [&str; 15] = [
+    "uscc",
+    "name",
+    "city",
+    "scale",
+    "founded_year",
+    "year",
+    "land_mu",
+    "tax_wan",
+    "revenue_wan",
+    "value_added_wan",
+    "rd_wan",
+    "energy_tce",
+    "emission_t",
+    "employees",
+    "electricity_mwh",
+];
+
+/// Columns that must not be empty; the figures after them may be (an empty denominator makes its
+/// indicator undefined; an empty `emission_t` means not reported).
+const REQUIRED: [bool; 15] =
+    [true, true, true, true, true, true, true, true, false, false, false, false, false, false, false];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub line: usize,
+    pub column: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl RowError {
+    pub fn message(&self, lang: Lang) -> &str {
+        if lang == Lang::Zh { &self.zh } else { &self.en }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Dataset {
+    pub rows: Vec<Enterprise>,
+    /// Line number of each row.
+    pub lines: Vec<usize>,
+    pub cities: Vec<String>,
+    pub errors: Vec<RowError>,
+}
+
+/// FNV-1a: the keys (USCCs, city names) are short and not attacker-chosen in a way that matters here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+fn err(line: usize, column: &str, zh: String, en: String) -> RowError {
+    RowError { line, column: column.to_string(), zh, en }
+}
+
+/// Splits one CSV line into fields (RFC 4180 quotes allowed; a quoted field may not span lines).
+fn split_fields<'a>(
+    line: &'a [u8],
+    buf: &mut Vec<u8>,
+    out: &mut Vec<std::ops::Range<usize>>,
+) -> Result<Option<&'a [u8]>, ()> {
+    out.clear();
+    if !line.contains(&b'"') {
+        let mut start = 0;
+        for (i, &b) in line.iter().enumerate() {
+            if b == b',' {
+                out.push(start..i);
+                start = i + 1;
+            }
+        }
+        out.push(start..line.len());
+        return Ok(Some(line));
+    }
+    // The slow path: unquote into `buf`.
+    buf.clear();
+    let mut i = 0;
+    loop {
+        let start = buf.len();
+        if line.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                match line.get(i) {
+                    None => return Err(()),
+                    Some(b'"') if line.get(i + 1) == Some(&b'"') => {
+                        buf.push(b'"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&c) => {
+                        buf.push(c);
+                        i += 1;
+                    }
+                }
+            }
+            if !matches!(line.get(i), None | Some(b',')) {
+                return Err(());
+            }
+        } else {
+            while let Some(&c) = line.get(i) {
+                if c == b',' {
+                    break;
+                }
+                buf.push(c);
+                i += 1;
+            }
+        }
+        out.push(start..buf.len());
+        if line.get(i) == Some(&b',') {
+            i += 1;
+        } else {
+            return Ok(None);
+        }
+    }
+}
+
+fn parse_number(s: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(s).ok()?.trim();
+    let v: f64 = s.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+fn parse_int(s: &[u8]) -> Option<i32> {
+    std::str::from_utf8(s).ok()?.trim().parse().ok()
+}
+
+struct Chunk {
+    rows: Vec<Enterprise>,
+    lines: Vec<usize>,
+    cities: Vec<String>,
+    errors: Vec<RowError>,
+}
+
+fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
+    let mut chunk = Chunk { rows: Vec::new(), lines: Vec::new(), cities: Vec::new(), errors: Vec::new() };
+    let mut city_ids: FastMap<Vec<u8>, u32> = FastMap::default();
+    let mut ranges = Vec::with_capacity(16);
+    let mut buf = Vec::new();
+    let mut line_no = first_line;
+    for raw in text.split(|&b| b == b'\n') {
+        let line_here = line_no;
+        line_no += 1;
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line.is_empty() {
+            continue;
+        }
+        let src = match split_fields(line, &mut buf, &mut ranges) {
+            Ok(Some(l)) => l,
+            Ok(None) => &buf[..],
+            Err(()) => {
+                chunk.errors.push(err(line_here, "", "引号不配对".into(), "unbalanced quotes".into()));
+                continue;
+            }
+        };
+        if ranges.len() != COLUMNS.len() {
+            chunk.errors.push(err(
+                line_here,
+                "",
+                format!("应有 {} 列，实有 {} 列（文件可能被截断）", COLUMNS.len(), ranges.len()),
+                format!("expected {} columns, found {} (is the file truncated?)", COLUMNS.len(), ranges.len()),
+            ));
+            continue;
+        }
+        let field = |c: usize| -> &[u8] {
+            let r = ranges[order[c]].clone();
+            let f = &src[r];
+            let start = f.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(f.len());
+            let end = f.iter().rposition(|b| !b.is_ascii_whitespace()).map(|p| p + 1).unwrap_or(start);
+            &f[start..end]
+        };
+        let mut bad = false;
+        for (c, name) in COLUMNS.iter().enumerate() {
+            if REQUIRED[c] && field(c).is_empty() {
+                chunk.errors.push(err(line_here, name, format!("“{name}”不能为空"), format!("“{name}” is required")));
+                bad = true;
+            }
+        }
+        if bad {
+            continue;
+        }
+        let uscc = field(0);
+        if let Err(e) = jiqun_domain::uscc::validate(uscc) {
+            chunk.errors.push(err(line_here, "uscc", e.message(Lang::Zh), e.message(Lang::En)));
+            continue;
+        }
+        if std::str::from_utf8(field(1)).is_err() || std::str::from_utf8(field(2)).is_err() {
+            chunk.errors.push(err(
+                line_here,
+                "name",
+                "不是 UTF-8 编码（请另存为 UTF-8）".into(),
+                "not UTF-8 (save the file as UTF-8)".into(),
+            ));
+            continue;
+        }
+        let scale = match field(3) {
+            b"above" => Scale::Above,
+            b"below" => Scale::Below,
+            other => {
+                let v = String::from_utf8_lossy(other);
+                chunk.errors.push(err(
+                    line_here,
+                    "scale",
+                    format!("“{v}”应为 above（规上）或 below（规下）"),
+                    format!("“{v}” must be above or below"),
+                ));
+                continue;
+            }
+        };
+        let mut years = [0i32; 2];
+        for (k, c) in [4usize, 5].into_iter().enumerate() {
+            match parse_int(field(c)).filter(|y| (1800..=2200).contains(y)) {
+                Some(y) => years[k] = y,
+                None => {
+                    let v = String::from_utf8_lossy(field(c));
+                    chunk.errors.push(err(
+                        line_here,
+                        COLUMNS[c],
+                        format!("“{v}”不是有效年份"),
+                        format!("“{v}” is not a year"),
+                    ));
+                    bad = true;
+                }
+            }
+        }
+        let mut nums = [None; 9];
+        for (k, c) in (6..15).enumerate() {
+            let f = field(c);
+            if f.is_empty() {
+                continue;
+            }
+            match parse_number(f) {
+                Some(v) if v >= 0.0 => nums[k] = Some(v),
+                Some(_) => {
+                    chunk.errors.push(err(line_here, COLUMNS[c], "不能为负数".into(), "cannot be negative".into()));
+                    bad = true;
+                }
+                None => {
+                    let v = String::from_utf8_lossy(f);
+                    chunk.errors.push(err(
+                        line_here,
+                        COLUMNS[c],
+                        format!("“{v}”不是数字"),
+                        format!("“{v}” is not a number"),
+                    ));
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            continue;
+        }
+        let land = nums[0].unwrap_or(0.0);
+        if land == 0.0 {
+            chunk.errors.push(err(line_here, "land_mu", "用地面积不能为 0".into(), "land_mu cannot be 0".into()));
+            continue;
+        }
+        let city_bytes = field(2);
+        let city = match city_ids.get(city_bytes) {
+            Some(&id) => id,
+            None => {
+                let id = chunk.cities.len() as u32;
+                chunk.cities.push(String::from_utf8_lossy(city_bytes).into_owned());
+                city_ids.insert(city_bytes.to_vec(), id);
+                id
+            }
+        };
+        let mut code = [0u8; 18];
+        code.copy_from_slice(uscc);
+        chunk.rows.push(Enterprise {
+            uscc: code,
+            city,
+            scale,
+            founded_year: years[0],
+            year: years[1],
+            land_mu: land,
+            tax: nums[1],
+            revenue: nums[2],
+            value_added: nums[3],
+            rd: nums[4],
+            energy: nums[5],
+            emission: nums[6],
+            employees: nums[7],
+            electricity: nums[8],
+        });
+        chunk.lines.push(line_here);
+    }
+    chunk
+}
+
+/// Reads and checks an input file. Rows with errors are left out and their errors listed.
+pub fn read(bytes: &[u8]) -> Result<Dataset, RowError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(err(1, "", "文件为空".into(), "the file is empty".into()));
+    }
+    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let header = std::str::from_utf8(&bytes[..header_end])
+        .map_err(|_| err(1, "", "表头不是 UTF-8 编码".into(), "the header is not UTF-8".into()))?;
+    let names: Vec<&str> = header.trim_end_matches('\r').split(',').map(|h| h.trim().trim_matches('"')).collect();
+    let mut order = [0usize; 15];
+    for (c, col) in COLUMNS.iter().enumerate() {
+        order[c] = names.iter().position(|n| n == col).ok_or_else(|| {
+            err(
+                1,
+                col,
+                format!("缺少列“{col}”；表头应为 {}", COLUMNS.join(",")),
+                format!("missing column “{col}”; the header is {}", COLUMNS.join(",")),
+            )
+        })?;
+    }
+    if names.len() != COLUMNS.len() {
+        return Err(err(
+            1,
+            "",
+            format!("表头应恰有 {} 列", COLUMNS.len()),
+            format!("the header must have exactly {} columns", COLUMNS.len()),
+        ));
+    }
+    let body = bytes.get(header_end + 1..).unwrap_or(&[]);
+    // Two chunks cut at a line boundary, parsed in parallel.
+    let mid = body.len() / 2;
+    let cut = body[mid..].iter().position(|&b| b == b'\n').map(|p| mid + p + 1).unwrap_or(body.len());
+    let (a, b) = body.split_at(cut);
+    let lines_in_a = a.iter().filter(|&&c| c == b'\n').count();
+    let (ca, cb) = std::thread::scope(|s| {
+        let ha = s.spawn(|| parse_chunk(a, 2, &order));
+        let cb = parse_chunk(b, 2 + lines_in_a, &order);
+        (ha.join(), cb)
+    });
+    let ca = ca.map_err(|_| err(0, "", "内部错误".into(), "internal error".into()))?;
+    // Merge the city tables, renumbering the second chunk's cities.
+    let mut ds = Dataset { cities: ca.cities, rows: ca.rows, lines: ca.lines, errors: ca.errors };
+    let mut index: FastMap<String, u32> = ds.cities.iter().enumerate().map(|(i, c)| (c.clone(), i as u32)).collect();
+    let remap: Vec<u32> = cb
+        .cities
+        .into_iter()
+        .map(|c| {
+            *index.entry(c.clone()).or_insert_with(|| {
+                ds.cities.push(c);
+                ds.cities.len() as u32 - 1
+            })
+        })
+        .collect();
+    ds.rows.extend(cb.rows.into_iter().map(|mut r| {
+        r.city = remap[r.city as usize];
+        r
+    }));
+    ds.lines.extend(cb.lines);
+    ds.errors.extend(cb.errors);
+    // Whole-file rules: one evaluation year (the first row's), no USCC twice.
+    let year = ds.rows.first().map(|r| r.year);
+    let mut seen: FastMap<[u8; 18], usize> = FastMap::default();
+    seen.reserve(ds.rows.len());
+    let mut keep = vec![true; ds.rows.len()];
+    for (k, r) in ds.rows.iter().enumerate() {
+        if Some(r.year) != year {
+            let y = year.unwrap_or(0);
+            ds.errors.push(err(
+                ds.lines[k],
+                "year",
+                format!("评价年度应与首行一致（{y}）"),
+                format!("all rows must be of the first row's year ({y})"),
+            ));
+            keep[k] = false;
+        } else if let Some(first) = seen.insert(r.uscc, ds.lines[k]) {
+            let code = String::from_utf8_lossy(&r.uscc);
+            ds.errors.push(err(
+                ds.lines[k],
+                "uscc",
+                format!("{code} 与第 {first} 行重复"),
+                format!("{code} repeats line {first}"),
+            ));
+            keep[k] = false;
+        }
+    }
+    if keep.iter().any(|k| !k) {
+        let mut k = 0;
+        ds.rows.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+        let mut k = 0;
+        ds.lines.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
+    }
+    ds.errors.sort_by_key(|e| e.line);
+    Ok(ds)
+}
+
+/// Writes the results: header `uscc,city,scale,score,rank,group_size,class,reason`, ordered by city, scale,
+/// rank (not rated last), uscc; score to six decimals.
+pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut Vec<u8>) {
+    let mut order: Vec<u32> = (0..ds.rows.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (ra, rb) = (&ds.rows[a as usize], &ds.rows[b as usize]);
+        let (ta, tb) = (&ratings[a as usize], &ratings[b as usize]);
+        ds.cities[ra.city as usize]
+            .cmp(&ds.cities[rb.city as usize])
+            .then(ra.scale.cmp(&rb.scale))
+            .then(ta.rank.unwrap_or(u32::MAX).cmp(&tb.rank.unwrap_or(u32::MAX)))
+            .then(ra.uscc.cmp(&rb.uscc))
+    });
+    out.reserve(ds.rows.len() * 64);
+    out.extend_from_slice(b"uscc,city,scale,score,rank,group_size,class,reason\n");
+    let mut num = Vec::with_capacity(24);
+    for i in order {
+        let (r, t) = (&ds.rows[i as usize], &ratings[i as usize]);
+        out.extend_from_slice(&r.uscc);
+        out.push(b',');
+        out.extend_from_slice(ds.cities[r.city as usize].as_bytes());
+        out.push(b',');
+        out.extend_from_slice(r.scale.as_str().as_bytes());
+        out.push(b',');
+        if let Some(s) = t.score {
+            fixed6(s, &mut num);
+            out.extend_from_slice(&num);
+        }
+        out.push(b',');
+        if let Some(k) = t.rank {
+            out.extend_from_slice(k.to_string().as_bytes());
+        }
+        out.push(b',');
+        if let Some(n) = t.group_size {
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+        out.push(b',');
+        out.extend_from_slice(t.class.as_str().as_bytes());
+        out.push(b',');
+        if t.class == Class::T {
+            out.extend_from_slice(t.reason.as_bytes());
+        }
+        out.push(b'\n');
+    }
+}
+
+/// A non-negative score with six decimals, rounded half away from zero.
+fn fixed6(v: f64, out: &mut Vec<u8>) {
+    out.clear();
+    let micro = (v * 1e6).round() as u64;
+    out.extend_from_slice((micro / 1_000_000).to_string().as_bytes());
+    out.push(b'.');
+    let frac = micro % 1_000_000;
+    out.extend_from_slice(format!("{frac:06}").as_bytes());
+}
+
+/// The errors as CSV (`line,column,message`), for `--skip-invalid`.
+pub fn write_errors(errors: &[RowError], lang: Lang) -> String {
+    let mut s = String::from("line,column,message\n");
+    for e in errors {
+        let m = e.message(lang).replace('"', "\"\"");
+        s.push_str(&format!("{},{},\"{m}\"\n", e.line, e.column));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh\n";
+
+    #[test]
+    fn each_error_names_line_and_column() {
+        let text = format!(
+            "{HEADER}91440300708461136T,甲,深圳,above,2010,2024,10,100,1000,300,30,100,,50,200\n\
+             91440300708461136U,乙,深圳,above,2010,2024,10,100,1000,300,30,100,10,50,200\n\
+             9144030071526726XG,丙,深圳,above,2010,2024,0,100,1000,300,30,100,10,50,200\n\
+             9144030071526726XG,丁,深圳,middle,2010,2024,5,100,1000,300,30,100,10,50,200\n\
+             91440300708461136T,戊,深圳,above,2010,2024,5,-1,1000,300,30,100,10,50,200\n\
+             91440300708461136T,己,深圳,above,2010,2024,5,abc,1000,300,30,100,10,50,200\n\
+             91440300708461136T,庚,深圳,above,2010,2024,5,10,1000,300,30,100,10,50,200\n\
+             9144030071526726XG,辛,广州,below,2010,2023,5,10,,,,,,,20\n\
+             9144030071526726XG,\"壬,有限公司\",广州,below,2010,2024,5,10,,,,,,,20\n\
+             91440300708461136T,癸,深圳\n"
+        );
+        let ds = read(text.as_bytes()).unwrap();
+        let got: Vec<(usize, &str)> = ds.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, "uscc"),
+                (4, "land_mu"),
+                (5, "scale"),
+                (6, "tax_wan"),
+                (7, "tax_wan"),
+                (8, "uscc"),
+                (9, "year"),
+                (11, "")
+            ]
+        );
+        assert_eq!(ds.rows.len(), 2, "the first row and the quoted name");
+        assert!(ds.errors[0].en.contains("check character"));
+        assert!(ds.errors[5].zh.contains("与第 2 行重复"), "{}", ds.errors[5].zh);
+    }
+
+    #[test]
+    fn header_and_emptiness() {
+        assert_eq!(read(b"").unwrap_err().line, 1);
+        let e = read(b"uscc,name\n1,2\n").unwrap_err();
+        assert!(e.en.contains("missing column"), "{}", e.en);
+        let ds = read(HEADER.as_bytes()).unwrap();
+        assert!(ds.rows.is_empty() && ds.errors.is_empty());
+    }
+
+    /// A group of one: 100·1 ≤ 20·1 fails, and so do the B and C cut-offs, so the contract's rule gives D.
+    #[test]
+    fn output_format_and_order() {
+        let text = format!(
+            "{HEADER}91440300708461136T,甲,深圳,above,2023,2024,10,100,1000,300,30,100,10,50,200\n\
+             9144030071526726XG,乙,深圳,above,2010,2024,10,100,1000,300,30,100,10,50,200\n"
+        );
+        let ds = read(text.as_bytes()).unwrap();
+        let r = super::super::evaluate(&ds.rows, &super::super::Scheme::default());
+        let mut out = Vec::new();
+        write(&ds, &r, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "uscc,city,scale,score,rank,group_size,class,reason\n\
+             9144030071526726XG,深圳,above,100.000000,1,1,D,\n\
+             91440300708461136T,深圳,above,,,,T,新设企业\n"
+        );
+    }
+}
