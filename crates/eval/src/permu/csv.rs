@@ -164,10 +164,7 @@ fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
     let mut city_ids: FastMap<Vec<u8>, u32> = FastMap::default();
     let mut ranges = Vec::with_capacity(16);
     let mut buf = Vec::new();
-    let mut line_no = first_line;
-    for raw in text.split(|&b| b == b'\n') {
-        let line_here = line_no;
-        line_no += 1;
+    for (line_here, raw) in (first_line..).zip(text.split(|&b| b == b'\n')) {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.is_empty() {
             continue;

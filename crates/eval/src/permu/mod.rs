@@ -319,8 +319,8 @@ mod tests {
         // The firm without emissions scores the group's mean there, which the capped leader lifts: rank 2.
         assert_eq!((r[0].rank, r[0].class), (Some(2), Class::B));
         // The four equal firms share rank 3 (6 firms: 100·3 ≤ 60·6 → B).
-        for k in 1..5 {
-            assert_eq!((r[k].rank, r[k].class), (Some(3), Class::B));
+        for x in &r[1..5] {
+            assert_eq!((x.rank, x.class), (Some(3), Class::B));
         }
         let emission_scores: Vec<f64> = r[1..].iter().map(|x| x.items[3].2).collect();
         let mean = emission_scores.iter().sum::<f64>() / 5.0;
