@@ -68,6 +68,19 @@ enum Command {
         #[command(subcommand)]
         command: DemoDataCommand,
     },
+    /// Per-mu evaluation (亩均效益综合评价) of an input CSV, default scheme of contracts §4.
+    Evaluate {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+        /// A scheme file (not yet supported: the default scheme is the one every build reproduces).
+        #[arg(long)]
+        scheme: Option<PathBuf>,
+        /// Evaluate the valid rows and write the errors beside the output (OUTPUT.errors.csv).
+        #[arg(long)]
+        skip_invalid: bool,
+    },
     /// Users: add one, grant a role.
     User {
         #[command(subcommand)]
@@ -101,6 +114,15 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum DemoDataCommand {
+    /// A reproducible synthetic input file for `jiqun evaluate` (contracts §4 format).
+    Enterprises {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// Add synthetic indicators with annual values for the province and every city to the current plan
     /// (the benchmark's data set).
     Scale {
@@ -173,6 +195,7 @@ enum PlanCommand {
     },
 }
 
+mod evaluate;
 mod server;
 mod user;
 
@@ -353,6 +376,13 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 })),
             }
         }),
+        Command::DemoData { command: DemoDataCommand::Enterprises { count, seed, output } } => {
+            let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
+            let mut f = std::fs::File::create(&output).map_err(io)?;
+            jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io)?;
+            Ok(())
+        }
+        Command::Evaluate { input, output, scheme, skip_invalid } => evaluate::run(&input, &output, scheme.as_deref(), skip_invalid, lang),
         Command::DemoData { command: DemoDataCommand::Scale { db, indicators, years } } => {
             server::block_on(lang, async move {
                 let app = server::open(&db, lang).await?;
