@@ -11,12 +11,14 @@ pub fn run(input: &Path, output: &Path, scheme: Option<&Path>, skip_invalid: boo
     if let Some(s) = scheme {
         return Err(Refusal(match lang {
             Lang::Zh => format!("{}：暂不支持自定义评价方案，请去掉 --scheme 以使用默认方案", s.display()),
-            Lang::En => format!("{}: scheme files are not supported yet; drop --scheme to use the default scheme", s.display()),
+            Lang::En => {
+                format!("{}: scheme files are not supported yet; drop --scheme to use the default scheme", s.display())
+            }
         }));
     }
-    let bytes = std::fs::read(input).map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
-    let ds = csv::read(&bytes).map_err(|e| Refusal(format!("{}:{}: {}{}", input.display(), e.line, col(&e.column, lang), e.message(lang))))?;
-    drop(bytes);
+    let mut file = std::fs::File::open(input).map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
+    let ds = csv::read_from(&mut file)
+        .map_err(|e| Refusal(format!("{}:{}: {}{}", input.display(), e.line, col(&e.column, lang), e.message(lang))))?;
     if !ds.errors.is_empty() && !skip_invalid {
         let mut msg = match lang {
             Lang::Zh => format!("{} 有 {} 处错误，未写出结果：", input.display(), ds.errors.len()),
@@ -30,10 +32,16 @@ pub fn run(input: &Path, output: &Path, scheme: Option<&Path>, skip_invalid: boo
         }
         return Err(Refusal(msg));
     }
-    let ratings = evaluate(&ds.rows, &Scheme::default());
-    let mut out = Vec::new();
-    csv::write(&ds, &ratings, &mut out);
-    write_atomically(output, &out)?;
+    let ratings = evaluate(&ds.rows, &Scheme::default()).ratings;
+    let tmp = output.with_extension("partial");
+    let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
+    let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    csv::write(&ds, &ratings, &mut f).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })?;
+    drop(f);
+    std::fs::rename(&tmp, output).map_err(io)?;
     if skip_invalid && !ds.errors.is_empty() {
         let errors_path = output.with_extension("errors.csv");
         write_atomically(&errors_path, csv::write_errors(&ds.errors, lang).as_bytes())?;

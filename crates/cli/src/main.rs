@@ -382,7 +382,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io)?;
             Ok(())
         }
-        Command::Evaluate { input, output, scheme, skip_invalid } => evaluate::run(&input, &output, scheme.as_deref(), skip_invalid, lang),
+        Command::Evaluate { input, output, scheme, skip_invalid } => {
+            evaluate::run(&input, &output, scheme.as_deref(), skip_invalid, lang)
+        }
         Command::DemoData { command: DemoDataCommand::Scale { db, indicators, years } } => {
             server::block_on(lang, async move {
                 let app = server::open(&db, lang).await?;

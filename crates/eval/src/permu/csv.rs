@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Write as _;
 
 use jiqun_domain::Lang;
 
@@ -64,10 +65,15 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        // Eight bytes at a time, each word mixed by a multiply (FxHash's scheme).
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
         }
         self.0 = h;
     }
@@ -142,9 +148,45 @@ fn split_fields<'a>(
     }
 }
 
+/// Parses a decimal number. The common case (up to 19 digits, optional fraction, no exponent) is computed
+/// as mantissa ÷ 10^k with both exactly representable, which IEEE division rounds correctly, so the result
+/// equals the standard library's; anything else goes to the standard library.
 fn parse_number(s: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(s).ok()?.trim();
-    let v: f64 = s.parse().ok()?;
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut mantissa: u64 = 0;
+    let mut frac = 0usize;
+    let mut seen_dot = false;
+    let mut n = 0;
+    let mut simple = !digits.is_empty();
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                n += 1;
+                if seen_dot {
+                    frac += 1;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => {
+                simple = false;
+                break;
+            }
+        }
+    }
+    if simple && n > 0 && n <= 19 && mantissa < (1u64 << 53) && frac < POW10.len() {
+        let v = mantissa as f64 / POW10[frac];
+        return Some(if neg { -v } else { v });
+    }
+    let v: f64 = std::str::from_utf8(s).ok()?.trim().parse().ok()?;
     v.is_finite().then_some(v)
 }
 
@@ -208,7 +250,7 @@ fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
             chunk.errors.push(err(line_here, "uscc", e.message(Lang::Zh), e.message(Lang::En)));
             continue;
         }
-        if std::str::from_utf8(field(1)).is_err() || std::str::from_utf8(field(2)).is_err() {
+        if std::str::from_utf8(field(1)).is_err() || std::str::from_utf8(field(2)).is_err() || field(2).len() > 200 {
             chunk.errors.push(err(
                 line_here,
                 "name",
@@ -247,14 +289,14 @@ fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
                 }
             }
         }
-        let mut nums = [None; 9];
+        let mut nums = [f64::NAN; 9];
         for (k, c) in (6..15).enumerate() {
             let f = field(c);
             if f.is_empty() {
                 continue;
             }
             match parse_number(f) {
-                Some(v) if v >= 0.0 => nums[k] = Some(v),
+                Some(v) if v >= 0.0 => nums[k] = v,
                 Some(_) => {
                     chunk.errors.push(err(line_here, COLUMNS[c], "不能为负数".into(), "cannot be negative".into()));
                     bad = true;
@@ -274,8 +316,7 @@ fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
         if bad {
             continue;
         }
-        let land = nums[0].unwrap_or(0.0);
-        if land == 0.0 {
+        if nums[0] == 0.0 {
             chunk.errors.push(err(line_here, "land_mu", "用地面积不能为 0".into(), "land_mu cannot be 0".into()));
             continue;
         }
@@ -291,22 +332,7 @@ fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
         };
         let mut code = [0u8; 18];
         code.copy_from_slice(uscc);
-        chunk.rows.push(Enterprise {
-            uscc: code,
-            city,
-            scale,
-            founded_year: years[0],
-            year: years[1],
-            land_mu: land,
-            tax: nums[1],
-            revenue: nums[2],
-            value_added: nums[3],
-            rd: nums[4],
-            energy: nums[5],
-            emission: nums[6],
-            employees: nums[7],
-            electricity: nums[8],
-        });
+        chunk.rows.push(Enterprise { uscc: code, city, scale, founded_year: years[0], year: years[1], figures: nums });
         chunk.lines.push(line_here);
     }
     chunk
@@ -314,14 +340,22 @@ fn parse_chunk(text: &[u8], first_line: usize, order: &[usize; 15]) -> Chunk {
 
 /// Reads and checks an input file. Rows with errors are left out and their errors listed.
 pub fn read(bytes: &[u8]) -> Result<Dataset, RowError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    read_from(&mut std::io::Cursor::new(bytes))
+}
+
+fn read_header(input: &mut dyn std::io::BufRead) -> Result<[usize; 15], RowError> {
+    let mut first = Vec::new();
+    input
+        .read_until(b'\n', &mut first)
+        .map_err(|e| err(1, "", format!("读取失败：{e}"), format!("cannot read: {e}")))?;
+    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
+    if first.iter().all(u8::is_ascii_whitespace) {
         return Err(err(1, "", "文件为空".into(), "the file is empty".into()));
     }
-    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
-    let header = std::str::from_utf8(&bytes[..header_end])
+    let header = std::str::from_utf8(first)
         .map_err(|_| err(1, "", "表头不是 UTF-8 编码".into(), "the header is not UTF-8".into()))?;
-    let names: Vec<&str> = header.trim_end_matches('\r').split(',').map(|h| h.trim().trim_matches('"')).collect();
+    let names: Vec<&str> =
+        header.trim_end_matches(['\r', '\n']).split(',').map(|h| h.trim().trim_matches('"')).collect();
     let mut order = [0usize; 15];
     for (c, col) in COLUMNS.iter().enumerate() {
         order[c] = names.iter().position(|n| n == col).ok_or_else(|| {
@@ -341,40 +375,81 @@ pub fn read(bytes: &[u8]) -> Result<Dataset, RowError> {
             format!("the header must have exactly {} columns", COLUMNS.len()),
         ));
     }
-    let body = bytes.get(header_end + 1..).unwrap_or(&[]);
-    // Two chunks cut at a line boundary, parsed in parallel.
-    let mid = body.len() / 2;
-    let cut = body[mid..].iter().position(|&b| b == b'\n').map(|p| mid + p + 1).unwrap_or(body.len());
-    let (a, b) = body.split_at(cut);
-    let lines_in_a = a.iter().filter(|&&c| c == b'\n').count();
-    let (ca, cb) = std::thread::scope(|s| {
-        let ha = s.spawn(|| parse_chunk(a, 2, &order));
-        let cb = parse_chunk(b, 2 + lines_in_a, &order);
-        (ha.join(), cb)
-    });
-    let ca = ca.map_err(|_| err(0, "", "内部错误".into(), "internal error".into()))?;
-    // Merge the city tables, renumbering the second chunk's cities.
-    let mut ds = Dataset { cities: ca.cities, rows: ca.rows, lines: ca.lines, errors: ca.errors };
-    let mut index: FastMap<String, u32> = ds.cities.iter().enumerate().map(|(i, c)| (c.clone(), i as u32)).collect();
-    let remap: Vec<u32> = cb
-        .cities
-        .into_iter()
-        .map(|c| {
-            *index.entry(c.clone()).or_insert_with(|| {
-                ds.cities.push(c);
-                ds.cities.len() as u32 - 1
-            })
-        })
-        .collect();
-    ds.rows.extend(cb.rows.into_iter().map(|mut r| {
-        r.city = remap[r.city as usize];
-        r
-    }));
-    ds.lines.extend(cb.lines);
-    ds.errors.extend(cb.errors);
+    Ok(order)
+}
+
+/// Reads from a stream in blocks, each parsed by two threads; memory stays at the rows plus one block.
+pub fn read_from(input: &mut dyn std::io::Read) -> Result<Dataset, RowError> {
+    const BLOCK: usize = 8 << 20;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let order = read_header(&mut input)?;
+    let mut ds = Dataset::default();
+    let mut index: FastMap<String, u32> = FastMap::default();
+    let mut block: Vec<u8> = Vec::with_capacity(BLOCK + (1 << 16));
+    let mut carry: Vec<u8> = Vec::new();
+    let mut next_line = 2usize;
+    let mut done = false;
+    while !done {
+        block.clear();
+        block.extend_from_slice(&carry);
+        carry.clear();
+        let want = BLOCK.saturating_sub(block.len()).max(1 << 16);
+        let start = block.len();
+        block.resize(start + want, 0);
+        let mut filled = start;
+        while filled < block.len() {
+            match std::io::Read::read(&mut input, &mut block[filled..]) {
+                Ok(0) => {
+                    done = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(err(next_line, "", format!("读取失败：{e}"), format!("cannot read: {e}"))),
+            }
+        }
+        block.truncate(filled);
+        // Complete lines only; the rest waits for the next block.
+        let cut = if done { block.len() } else { block.iter().rposition(|&b| b == b'\n').map(|p| p + 1).unwrap_or(0) };
+        carry.extend_from_slice(&block[cut..]);
+        let body = &block[..cut];
+        let mid = body.len() / 2;
+        let half = body[mid..].iter().position(|&b| b == b'\n').map(|p| mid + p + 1).unwrap_or(body.len());
+        let (a, b) = body.split_at(half);
+        let lines_in_a = a.iter().filter(|&&c| c == b'\n').count();
+        let lines_in_b = b.iter().filter(|&&c| c == b'\n').count();
+        let (ca, cb) = std::thread::scope(|s| {
+            let ha = s.spawn(|| parse_chunk(a, next_line, &order));
+            let cb = parse_chunk(b, next_line + lines_in_a, &order);
+            (ha.join(), cb)
+        });
+        let ca = ca.map_err(|_| err(0, "", "内部错误".into(), "internal error".into()))?;
+        next_line += lines_in_a + lines_in_b;
+        for chunk in [ca, cb] {
+            let remap: Vec<u32> = chunk
+                .cities
+                .into_iter()
+                .map(|c| {
+                    *index.entry(c.clone()).or_insert_with(|| {
+                        ds.cities.push(c);
+                        ds.cities.len() as u32 - 1
+                    })
+                })
+                .collect();
+            ds.rows.extend(chunk.rows.into_iter().map(|mut r| {
+                r.city = remap[r.city as usize];
+                r
+            }));
+            ds.lines.extend(chunk.lines);
+            ds.errors.extend(chunk.errors);
+        }
+        if ds.errors.len() > 100_000 {
+            break; // enough to report; the file is not what it should be
+        }
+    }
     // Whole-file rules: one evaluation year (the first row's), no USCC twice.
     let year = ds.rows.first().map(|r| r.year);
-    let mut seen: FastMap<[u8; 18], usize> = FastMap::default();
+    let mut seen: FastMap<[u8; 18], u32> = FastMap::default();
     seen.reserve(ds.rows.len());
     let mut keep = vec![true; ds.rows.len()];
     for (k, r) in ds.rows.iter().enumerate() {
@@ -387,7 +462,7 @@ pub fn read(bytes: &[u8]) -> Result<Dataset, RowError> {
                 format!("all rows must be of the first row's year ({y})"),
             ));
             keep[k] = false;
-        } else if let Some(first) = seen.insert(r.uscc, ds.lines[k]) {
+        } else if let Some(first) = seen.insert(r.uscc, ds.lines[k] as u32) {
             let code = String::from_utf8_lossy(&r.uscc);
             ds.errors.push(err(
                 ds.lines[k],
@@ -398,6 +473,7 @@ pub fn read(bytes: &[u8]) -> Result<Dataset, RowError> {
             keep[k] = false;
         }
     }
+    drop(seen);
     if keep.iter().any(|k| !k) {
         let mut k = 0;
         ds.rows.retain(|_| {
@@ -410,64 +486,113 @@ pub fn read(bytes: &[u8]) -> Result<Dataset, RowError> {
             keep[k - 1]
         });
     }
+    ds.rows.shrink_to_fit();
     ds.errors.sort_by_key(|e| e.line);
     Ok(ds)
 }
 
 /// Writes the results: header `uscc,city,scale,score,rank,group_size,class,reason`, ordered by city, scale,
 /// rank (not rated last), uscc; score to six decimals.
-pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut Vec<u8>) {
-    let mut order: Vec<u32> = (0..ds.rows.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (ra, rb) = (&ds.rows[a as usize], &ds.rows[b as usize]);
-        let (ta, tb) = (&ratings[a as usize], &ratings[b as usize]);
-        ds.cities[ra.city as usize]
-            .cmp(&ds.cities[rb.city as usize])
-            .then(ra.scale.cmp(&rb.scale))
-            .then(ta.rank.unwrap_or(u32::MAX).cmp(&tb.rank.unwrap_or(u32::MAX)))
-            .then(ra.uscc.cmp(&rb.uscc))
-    });
-    out.reserve(ds.rows.len() * 64);
-    out.extend_from_slice(b"uscc,city,scale,score,rank,group_size,class,reason\n");
-    let mut num = Vec::with_capacity(24);
-    for i in order {
-        let (r, t) = (&ds.rows[i as usize], &ratings[i as usize]);
-        out.extend_from_slice(&r.uscc);
-        out.push(b',');
-        out.extend_from_slice(ds.cities[r.city as usize].as_bytes());
-        out.push(b',');
-        out.extend_from_slice(r.scale.as_str().as_bytes());
-        out.push(b',');
-        if let Some(s) = t.score {
-            fixed6(s, &mut num);
-            out.extend_from_slice(&num);
-        }
-        out.push(b',');
-        if let Some(k) = t.rank {
-            out.extend_from_slice(k.to_string().as_bytes());
-        }
-        out.push(b',');
-        if let Some(n) = t.group_size {
-            out.extend_from_slice(n.to_string().as_bytes());
-        }
-        out.push(b',');
-        out.extend_from_slice(t.class.as_str().as_bytes());
-        out.push(b',');
-        if t.class == Class::T {
-            out.extend_from_slice(t.reason.as_bytes());
-        }
-        out.push(b'\n');
+pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Sort by a compact key: the city's place in name order, the scale, the rank (not rated last), the USCC.
+    let mut by_name: Vec<u32> = (0..ds.cities.len() as u32).collect();
+    by_name.sort_by(|a, b| ds.cities[*a as usize].cmp(&ds.cities[*b as usize]));
+    let mut city_rank = vec![0u32; ds.cities.len()];
+    for (pos, c) in by_name.iter().enumerate() {
+        city_rank[*c as usize] = pos as u32;
     }
+    // Everything a line needs travels with its sort key, so writing reads memory in order.
+    struct Out {
+        key: u64,
+        uscc: [u8; 18],
+        scale: Scale,
+        class: Class,
+        reason: super::Reason,
+        city: u32,
+        rank: u32,
+        group_size: u32,
+        score: f64,
+    }
+    let mut order: Vec<Out> = ds
+        .rows
+        .iter()
+        .zip(ratings)
+        .map(|(r, t)| {
+            let rank = if t.rank == 0 { u32::MAX } else { t.rank };
+            Out {
+                key: (u64::from(city_rank[r.city as usize]) << 33) | ((r.scale as u64) << 32) | u64::from(rank),
+                uscc: r.uscc,
+                scale: r.scale,
+                class: t.class,
+                reason: t.reason,
+                city: r.city,
+                rank: t.rank,
+                group_size: t.group_size,
+                score: t.score,
+            }
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.uscc.cmp(&b.uscc)));
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    w.write_all(b"uscc,city,scale,score,rank,group_size,class,reason\n")?;
+    let mut line = Vec::with_capacity(1 << 16);
+    for o in &order {
+        line.extend_from_slice(&o.uscc);
+        line.push(b',');
+        line.extend_from_slice(ds.cities[o.city as usize].as_bytes());
+        line.push(b',');
+        line.extend_from_slice(o.scale.as_str().as_bytes());
+        line.push(b',');
+        if o.class != Class::T {
+            fixed6(o.score, &mut line);
+            line.push(b',');
+            push_u64(u64::from(o.rank), &mut line);
+            line.push(b',');
+            push_u64(u64::from(o.group_size), &mut line);
+            line.push(b',');
+        } else {
+            line.extend_from_slice(b",,,");
+        }
+        line.extend_from_slice(o.class.as_str().as_bytes());
+        line.push(b',');
+        line.extend_from_slice(o.reason.as_str().as_bytes());
+        line.push(b'\n');
+        if line.len() > (1 << 16) - 256 {
+            w.write_all(&line)?;
+            line.clear();
+        }
+    }
+    w.write_all(&line)?;
+    w.flush()
+}
+
+fn push_u64(mut v: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// A non-negative score with six decimals, rounded half away from zero.
 fn fixed6(v: f64, out: &mut Vec<u8>) {
-    out.clear();
     let micro = (v * 1e6).round() as u64;
-    out.extend_from_slice((micro / 1_000_000).to_string().as_bytes());
+    push_u64(micro / 1_000_000, out);
     out.push(b'.');
     let frac = micro % 1_000_000;
-    out.extend_from_slice(format!("{frac:06}").as_bytes());
+    let mut digits = [b'0'; 6];
+    let mut f = frac;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    out.extend_from_slice(&digits);
 }
 
 /// The errors as CSV (`line,column,message`), for `--skip-invalid`.
@@ -521,6 +646,28 @@ mod tests {
     }
 
     #[test]
+    fn numbers_parse_as_the_standard_library_does() {
+        for s in [
+            "0",
+            "1",
+            "12.5",
+            "0.1",
+            "1234567.891",
+            "7000000000000",
+            "0.000001",
+            "1e3",
+            "-2.5",
+            "9007199254740993",
+            "3.14159265358979",
+        ] {
+            assert_eq!(parse_number(s.as_bytes()), s.parse::<f64>().ok(), "{s}");
+        }
+        for s in ["", ".", "1.2.3", "abc", "1,5", "inf", "NaN"] {
+            assert_eq!(parse_number(s.as_bytes()), None, "{s}");
+        }
+    }
+
+    #[test]
     fn header_and_emptiness() {
         assert_eq!(read(b"").unwrap_err().line, 1);
         let e = read(b"uscc,name\n1,2\n").unwrap_err();
@@ -537,9 +684,9 @@ mod tests {
              9144030071526726XG,乙,深圳,above,2010,2024,10,100,1000,300,30,100,10,50,200\n"
         );
         let ds = read(text.as_bytes()).unwrap();
-        let r = super::super::evaluate(&ds.rows, &super::super::Scheme::default());
+        let r = super::super::evaluate(&ds.rows, &super::super::Scheme::default()).ratings;
         let mut out = Vec::new();
-        write(&ds, &r, &mut out);
+        write(&ds, &r, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "uscc,city,scale,score,rank,group_size,class,reason\n\

@@ -22,24 +22,24 @@ impl Scale {
     }
 }
 
-/// The figures of one enterprise for one year. Money in 万元; `None` is an empty cell.
+/// The figures of one enterprise for one year. Money in 万元. An empty cell is NaN (so a row stays 100
+/// bytes: a million of them fit in 100 MB); `Field::of` turns it into `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enterprise {
     pub uscc: [u8; 18],
+    pub scale: Scale,
     /// Index into the city table of the data set.
     pub city: u32,
-    pub scale: Scale,
     pub founded_year: i32,
     pub year: i32,
-    pub land_mu: f64,
-    pub tax: Option<f64>,
-    pub revenue: Option<f64>,
-    pub value_added: Option<f64>,
-    pub rd: Option<f64>,
-    pub energy: Option<f64>,
-    pub emission: Option<f64>,
-    pub employees: Option<f64>,
-    pub electricity: Option<f64>,
+    /// land, tax, revenue, value added, R&D, energy, emission, employees, electricity.
+    pub figures: [f64; 9],
+}
+
+impl Enterprise {
+    pub fn land_mu(&self) -> f64 {
+        self.figures[0]
+    }
 }
 
 /// Which figure an indicator's numerator or denominator is.
@@ -57,18 +57,23 @@ pub enum Field {
 }
 
 impl Field {
-    fn of(self, e: &Enterprise) -> Option<f64> {
+    fn index(self) -> usize {
         match self {
-            Field::Tax => e.tax,
-            Field::Revenue => e.revenue,
-            Field::ValueAdded => e.value_added,
-            Field::Rd => e.rd,
-            Field::Land => Some(e.land_mu),
-            Field::Energy => e.energy,
-            Field::Emission => e.emission,
-            Field::Employees => e.employees,
-            Field::Electricity => e.electricity,
+            Field::Land => 0,
+            Field::Tax => 1,
+            Field::Revenue => 2,
+            Field::ValueAdded => 3,
+            Field::Rd => 4,
+            Field::Energy => 5,
+            Field::Emission => 6,
+            Field::Employees => 7,
+            Field::Electricity => 8,
         }
+    }
+
+    pub fn of(self, e: &Enterprise) -> Option<f64> {
+        let v = e.figures[self.index()];
+        (!v.is_nan()).then_some(v)
     }
 }
 
@@ -139,114 +144,184 @@ impl Class {
     }
 }
 
-/// One enterprise's result, with each item's value, benchmark and score so it can see why.
-#[derive(Debug, Clone, PartialEq)]
+/// One enterprise's result. 24 bytes, so a million fit in 24 MB.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rating {
-    pub score: Option<f64>,
-    pub rank: Option<u32>,
-    pub group_size: Option<u32>,
+    /// NaN when not rated.
+    pub score: f64,
+    /// 0 when not rated.
+    pub rank: u32,
+    pub group_size: u32,
     pub class: Class,
-    /// Why not rated (`新设企业`, `规下用地不足3亩`), empty when rated.
-    pub reason: &'static str,
-    /// (value or None when undefined, benchmark, score) per item of its scale.
-    pub items: Vec<(Option<f64>, f64, f64)>,
+    pub reason: Reason,
+}
+
+/// Why an enterprise is not rated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Rated,
+    /// 新设企业
+    New,
+    /// 规下用地不足3亩
+    SmallLand,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Rated => "",
+            Reason::New => "新设企业",
+            Reason::SmallLand => "规下用地不足3亩",
+        }
+    }
+}
+
+impl Rating {
+    pub fn score(&self) -> Option<f64> {
+        (!self.score.is_nan()).then_some(self.score)
+    }
+}
+
+/// A group's benchmarks and the mean score of each item (what an undefined item scores).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupStats {
+    pub city: u32,
+    pub scale: Scale,
+    pub benchmarks: Vec<f64>,
+    pub means: Vec<f64>,
+    pub size: u32,
+}
+
+/// The results in the input's order, and each group's statistics.
+pub struct Evaluation {
+    pub ratings: Vec<Rating>,
+    pub groups: Vec<GroupStats>,
 }
 
 fn ratio(e: &Enterprise, item: &Item) -> Option<f64> {
-    let num = item.numerator.of(e)?;
-    let den = item.denominator.of(e)?;
-    (den != 0.0).then(|| num / den)
+    ratio_of(&e.figures, item)
 }
 
-/// Rates every enterprise; the result is in the input's order.
-pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Vec<Rating> {
-    let mut out: Vec<Rating> = rows
+fn item_score(value: Option<f64>, benchmark: f64, item: &Item, cap: f64) -> Option<f64> {
+    let v = value?;
+    Some(if benchmark != 0.0 { item.weight * (v / benchmark).min(cap) } else { 0.0 })
+}
+
+/// Rates every enterprise. Enterprises are bucketed by (city, scale) in one counting pass and each group's
+/// figures gathered into a contiguous block, so the passes over a group read memory in order.
+pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
+    let mut ratings: Vec<Rating> = rows
         .iter()
         .map(|e| {
             let reason = if e.year - e.founded_year < scheme.min_age_years {
-                "新设企业"
-            } else if e.scale == Scale::Below && e.land_mu < scheme.below_min_land_mu {
-                "规下用地不足3亩"
+                Reason::New
+            } else if e.scale == Scale::Below && e.land_mu() < scheme.below_min_land_mu {
+                Reason::SmallLand
             } else {
-                ""
+                Reason::Rated
             };
-            Rating { score: None, rank: None, group_size: None, class: Class::T, reason, items: Vec::new() }
+            Rating { score: f64::NAN, rank: 0, group_size: 0, class: Class::T, reason }
         })
         .collect();
-    // Groups of rated enterprises by (city, scale): sort indexes once, then walk the runs.
-    let mut idx: Vec<u32> = (0..rows.len() as u32).filter(|&i| out[i as usize].reason.is_empty()).collect();
-    idx.sort_unstable_by_key(|&i| (rows[i as usize].city, rows[i as usize].scale));
-    let mut start = 0;
-    while start < idx.len() {
-        let key = (rows[idx[start] as usize].city, rows[idx[start] as usize].scale);
-        let mut end = start;
-        while end < idx.len() && (rows[idx[end] as usize].city, rows[idx[end] as usize].scale) == key {
-            end += 1;
+    let cities = rows.iter().map(|e| e.city as usize + 1).max().unwrap_or(0);
+    let key = |e: &Enterprise| e.city as usize * 2 + e.scale as usize;
+    let mut counts = vec![0usize; cities * 2 + 1];
+    for (e, r) in rows.iter().zip(&ratings) {
+        if r.reason == Reason::Rated {
+            counts[key(e) + 1] += 1;
         }
-        rate_group(rows, &idx[start..end], scheme, &mut out);
-        start = end;
     }
-    out
+    for k in 1..counts.len() {
+        counts[k] += counts[k - 1];
+    }
+    let starts = counts.clone();
+    let mut idx = vec![0u32; counts[counts.len() - 1]];
+    for (i, (e, r)) in rows.iter().zip(&ratings).enumerate() {
+        if r.reason == Reason::Rated {
+            let slot = &mut counts[key(e)];
+            idx[*slot] = i as u32;
+            *slot += 1;
+        }
+    }
+    let mut groups = Vec::new();
+    let mut scratch = Scratch::default();
+    for g in 0..cities * 2 {
+        let (a, b) = (starts[g], starts[g + 1]);
+        if a < b {
+            groups.push(rate_group(rows, &idx[a..b], scheme, &mut ratings, &mut scratch));
+        }
+    }
+    Evaluation { ratings, groups }
 }
 
-fn rate_group(rows: &[Enterprise], group: &[u32], scheme: &Scheme, out: &mut [Rating]) {
-    let scale = rows[group[0] as usize].scale;
-    let items = if scale == Scale::Above { &scheme.above } else { &scheme.below };
+#[derive(Default)]
+struct Scratch {
+    figures: Vec<[f64; 9]>,
+    scores: Vec<(f64, [u8; 18], u32)>,
+}
+
+/// The ratio of an item over gathered figures; None when undefined.
+fn ratio_of(f: &[f64; 9], item: &Item) -> Option<f64> {
+    let num = f[item.numerator.index()];
+    let den = f[item.denominator.index()];
+    (!num.is_nan() && !den.is_nan() && den != 0.0).then(|| num / den)
+}
+
+fn rate_group(
+    rows: &[Enterprise],
+    group: &[u32],
+    scheme: &Scheme,
+    out: &mut [Rating],
+    scratch: &mut Scratch,
+) -> GroupStats {
+    let first = &rows[group[0] as usize];
+    let items = if first.scale == Scale::Above { &scheme.above } else { &scheme.below };
     let n = group.len();
+    let figures = &mut scratch.figures;
+    figures.clear();
+    figures.extend(group.iter().map(|&i| rows[i as usize].figures));
     // Benchmarks: ratio of sums over the enterprises for which the item is defined.
     let benchmarks: Vec<f64> = items
         .iter()
         .map(|it| {
             let (mut num, mut den) = (0.0, 0.0);
-            for &i in group {
-                let e = &rows[i as usize];
-                if ratio(e, it).is_some() {
-                    num += it.numerator.of(e).unwrap_or(0.0);
-                    den += it.denominator.of(e).unwrap_or(0.0);
+            for f in figures.iter() {
+                if ratio_of(f, it).is_some() {
+                    num += f[it.numerator.index()];
+                    den += f[it.denominator.index()];
                 }
             }
             if den != 0.0 { num / den } else { 0.0 }
         })
         .collect();
-    // Item scores of the defined items, and their means for the undefined ones.
-    let mut sums = vec![0.0; items.len()];
-    let mut counts = vec![0usize; items.len()];
-    for &i in group {
-        let e = &rows[i as usize];
-        let mut scored = Vec::with_capacity(items.len());
-        for (k, it) in items.iter().enumerate() {
-            let value = ratio(e, it);
-            let score = match value {
-                Some(v) if benchmarks[k] != 0.0 => it.weight * (v / benchmarks[k]).min(scheme.cap),
-                Some(_) => 0.0,
-                None => f64::NAN,
-            };
-            if value.is_some() {
-                sums[k] += score;
-                counts[k] += 1;
+    // The mean of each item's score over the enterprises for which it is defined.
+    let means: Vec<f64> = items
+        .iter()
+        .zip(&benchmarks)
+        .map(|(it, &b)| {
+            let (mut sum, mut count) = (0.0, 0usize);
+            for f in figures.iter() {
+                if let Some(s) = item_score(ratio_of(f, it), b, it, scheme.cap) {
+                    sum += s;
+                    count += 1;
+                }
             }
-            scored.push((value, benchmarks[k], score));
-        }
-        out[i as usize].items = scored;
-    }
-    let means: Vec<f64> = sums.iter().zip(&counts).map(|(s, &c)| if c > 0 { s / c as f64 } else { 0.0 }).collect();
-    let mut scores: Vec<(f64, u32)> = Vec::with_capacity(n);
-    for &i in group {
-        let r = &mut out[i as usize];
+            if count > 0 { sum / count as f64 } else { 0.0 }
+        })
+        .collect();
+    let scores = &mut scratch.scores;
+    scores.clear();
+    for (f, &i) in figures.iter().zip(group) {
         let mut total = 0.0;
-        for (k, item) in r.items.iter_mut().enumerate() {
-            if item.0.is_none() {
-                item.2 = means[k];
-            }
-            total += item.2;
+        for (k, it) in items.iter().enumerate() {
+            total += item_score(ratio_of(f, it), benchmarks[k], it, scheme.cap).unwrap_or(means[k]);
         }
-        r.score = Some(total);
-        scores.push((total, i));
+        scores.push((total, rows[i as usize].uscc, i));
     }
-    // Rank by score, descending; equal scores share the best rank (SQL RANK()).
-    scores.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    // Rank by score, descending; equal scores share the best rank (SQL RANK()); the USCC orders ties.
+    scores.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut rank = 0u32;
-    for (pos, &(score, i)) in scores.iter().enumerate() {
+    for (pos, &(score, _, i)) in scores.iter().enumerate() {
         if pos == 0 || score != scores[pos - 1].0 {
             rank = pos as u32 + 1;
         }
@@ -260,11 +335,23 @@ fn rate_group(rows: &[Enterprise], group: &[u32], scheme: &Scheme, out: &mut [Ra
         } else {
             Class::D
         };
-        let r = &mut out[i as usize];
-        r.rank = Some(rank);
-        r.group_size = Some(n as u32);
-        r.class = class;
+        out[i as usize] = Rating { score, rank, group_size: n as u32, class, reason: Reason::Rated };
     }
+    GroupStats { city: first.city, scale: first.scale, benchmarks, means, size: n as u32 }
+}
+
+/// Why an enterprise got its score: each item's name, value (None when undefined), benchmark and score.
+pub fn explain(e: &Enterprise, stats: &GroupStats, scheme: &Scheme) -> Vec<(&'static str, Option<f64>, f64, f64)> {
+    let items = if e.scale == Scale::Above { &scheme.above } else { &scheme.below };
+    items
+        .iter()
+        .enumerate()
+        .map(|(k, it)| {
+            let v = ratio(e, it);
+            let s = item_score(v, stats.benchmarks[k], it, scheme.cap).unwrap_or(stats.means[k]);
+            (it.name, v, stats.benchmarks[k], s)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -278,15 +365,7 @@ mod tests {
             scale,
             founded_year: 2015,
             year: 2024,
-            land_mu: land,
-            tax: Some(tax),
-            revenue: Some(1000.0),
-            value_added: Some(va),
-            rd: Some(30.0),
-            energy: Some(100.0),
-            emission: Some(10.0),
-            employees: Some(50.0),
-            electricity: Some(200.0),
+            figures: [land, tax, 1000.0, va, 30.0, 100.0, 10.0, 50.0, 200.0],
         }
     }
 
@@ -297,9 +376,9 @@ mod tests {
         let small = firm(0, Scale::Below, 2.0, 10.0, 30.0);
         let mut both = small.clone();
         both.founded_year = 2024;
-        let r = evaluate(&[young, small, both], &Scheme::default());
+        let r = evaluate(&[young, small, both], &Scheme::default()).ratings;
         assert_eq!(
-            r.iter().map(|x| (x.class, x.reason)).collect::<Vec<_>>(),
+            r.iter().map(|x| (x.class, x.reason.as_str())).collect::<Vec<_>>(),
             vec![(Class::T, "新设企业"), (Class::T, "规下用地不足3亩"), (Class::T, "新设企业"),]
         );
     }
@@ -310,22 +389,26 @@ mod tests {
         let mut rows: Vec<Enterprise> = (0..5).map(|_| firm(0, Scale::Above, 10.0, 100.0, 300.0)).collect();
         rows.push(firm(0, Scale::Above, 10.0, 10_000.0, 30_000.0));
         // One without emissions reported: that item scores the group's mean.
-        rows[0].emission = None;
-        let r = evaluate(&rows, &Scheme::default());
-        assert_eq!(r[5].rank, Some(1));
+        rows[0].figures[6] = f64::NAN;
+        let scheme = Scheme::default();
+        let ev = evaluate(&rows, &scheme);
+        let r = &ev.ratings;
+        assert_eq!(r[5].rank, 1);
         assert_eq!(r[5].class, Class::A);
-        let tax_item = r[5].items[0];
-        assert_eq!(tax_item.2, 60.0, "capped at 2 × 30");
+        let why = |k: usize| explain(&rows[k], &ev.groups[0], &scheme);
+        assert_eq!(why(5)[0].3, 60.0, "capped at 2 × 30");
         // The firm without emissions scores the group's mean there, which the capped leader lifts: rank 2.
-        assert_eq!((r[0].rank, r[0].class), (Some(2), Class::B));
+        assert_eq!((r[0].rank, r[0].class), (2, Class::B));
         // The four equal firms share rank 3 (6 firms: 100·3 ≤ 60·6 → B).
         for x in &r[1..5] {
-            assert_eq!((x.rank, x.class), (Some(3), Class::B));
+            assert_eq!((x.rank, x.class), (3, Class::B));
         }
-        let emission_scores: Vec<f64> = r[1..].iter().map(|x| x.items[3].2).collect();
+        let emission_scores: Vec<f64> = (1..6).map(|k| why(k)[3].3).collect();
         let mean = emission_scores.iter().sum::<f64>() / 5.0;
-        assert!((r[0].items[3].2 - mean).abs() < 1e-12);
-        assert!(r[0].items[3].0.is_none());
+        assert!((why(0)[3].3 - mean).abs() < 1e-12);
+        assert!(why(0)[3].1.is_none());
+        let total: f64 = why(0).iter().map(|x| x.3).sum();
+        assert!((total - r[0].score).abs() < 1e-9, "the explanation adds up to the score");
     }
 
     #[test]
@@ -335,19 +418,19 @@ mod tests {
             firm(1, Scale::Above, 10.0, 50.0, 300.0),
             firm(0, Scale::Below, 10.0, 5.0, 30.0),
         ];
-        let r = evaluate(&rows, &Scheme::default());
-        assert!(r.iter().all(|x| x.group_size == Some(1) && x.rank == Some(1)));
+        let r = evaluate(&rows, &Scheme::default()).ratings;
+        assert!(r.iter().all(|x| x.group_size == 1 && x.rank == 1));
         // Alone in its group, a firm meets every benchmark: 100 points.
-        assert!((r[0].score.unwrap() - 100.0).abs() < 1e-9);
-        assert!((r[2].score.unwrap() - 100.0).abs() < 1e-9);
+        assert!((r[0].score - 100.0).abs() < 1e-9);
+        assert!((r[2].score - 100.0).abs() < 1e-9);
     }
 
     #[test]
     fn class_cut_offs() {
         // 20 firms with distinct scores: ranks 1-4 A, 5-12 B, 13-19 C, 20 D.
         let rows: Vec<Enterprise> = (0..20).map(|k| firm(0, Scale::Below, 10.0, 100.0 + k as f64, 30.0)).collect();
-        let r = evaluate(&rows, &Scheme::default());
-        let mut by_rank: Vec<(u32, Class)> = r.iter().map(|x| (x.rank.unwrap(), x.class)).collect();
+        let r = evaluate(&rows, &Scheme::default()).ratings;
+        let mut by_rank: Vec<(u32, Class)> = r.iter().map(|x| (x.rank, x.class)).collect();
         by_rank.sort_by_key(|x| x.0);
         let classes: String = by_rank.iter().map(|x| x.1.as_str()).collect();
         assert_eq!(classes, "AAAABBBBBBBBCCCCCCCD");
