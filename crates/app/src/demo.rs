@@ -318,7 +318,10 @@ pub fn enterprises_csv(count: usize, seed: u64, out: &mut dyn std::io::Write) ->
     let cities: Vec<(&str, &str)> = model.prefecture_cities().map(|c| (c.name.as_str(), c.code.as_str())).collect();
     let mut rng = Rng::new(seed ^ 0x5EED);
     let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
-    writeln!(w, "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh")?;
+    writeln!(
+        w,
+        "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh"
+    )?;
     for k in 0..count {
         let (city, code) = cities[(rng.next_u64() % cities.len() as u64) as usize];
         // 9 (enterprise) 1 (company) + division code + a 9-character organisation code made unique by k.

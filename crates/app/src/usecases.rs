@@ -207,16 +207,26 @@ impl App {
             });
         };
         need(session, Action::FileReport { agency: &assignment.agency })?;
+        if report.as_ref().is_some_and(|r| !r.current || r.state == "accepted") {
+            return Err(AppError::conflict(
+                "只能给当前版本、尚未通过审核的报告添加附件",
+                "only the current version of a report not yet accepted takes attachments",
+            ));
+        }
         let name = filename.trim();
         if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\', '\0']) {
             return Err(AppError::invalid("filename", "文件名无效", "invalid file name"));
         }
-        if data.is_empty() || data.len() > MAX_ATTACHMENT {
-            return Err(AppError::invalid(
-                "file",
-                format!("附件须非空且不超过 {} MB", MAX_ATTACHMENT >> 20),
-                format!("an attachment must be non-empty and at most {} MB", MAX_ATTACHMENT >> 20),
+        if data.len() > MAX_ATTACHMENT {
+            return Err(AppError::new(
+                "too_large",
+                413,
+                format!("附件不能超过 {} MB", MAX_ATTACHMENT >> 20),
+                format!("an attachment cannot exceed {} MB", MAX_ATTACHMENT >> 20),
             ));
+        }
+        if data.is_empty() {
+            return Err(AppError::invalid("file", "请选择要上传的文件", "choose a file to upload"));
         }
         let content_type =
             if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };

@@ -6,8 +6,8 @@ pub mod lang;
 pub mod period;
 pub mod plan;
 pub mod region;
-pub mod uscc;
 mod tsv;
+pub mod uscc;
 
 pub use agency::{AgencyKind, AgencyRegistry, Resolved};
 pub use lang::Lang;

@@ -15,10 +15,16 @@ fn value(c: u8) -> Option<u32> {
 pub enum UsccError {
     Length(usize),
     /// A character outside the alphabet, at a 1-based position.
-    Character { position: usize, found: char },
+    Character {
+        position: usize,
+        found: char,
+    },
     /// Positions 3-8 must be digits (the administrative division code).
     Region,
-    CheckCharacter { expected: char, found: char },
+    CheckCharacter {
+        expected: char,
+        found: char,
+    },
 }
 
 impl UsccError {
@@ -26,12 +32,20 @@ impl UsccError {
         match (self, lang) {
             (UsccError::Length(n), crate::Lang::Zh) => format!("统一社会信用代码应为 18 位，实为 {n} 位"),
             (UsccError::Length(n), crate::Lang::En) => format!("a USCC has 18 characters, not {n}"),
-            (UsccError::Character { position, found }, crate::Lang::Zh) => format!("第 {position} 位“{found}”不是统一社会信用代码允许的字符"),
-            (UsccError::Character { position, found }, crate::Lang::En) => format!("character {position} “{found}” is not allowed in a USCC"),
+            (UsccError::Character { position, found }, crate::Lang::Zh) => {
+                format!("第 {position} 位“{found}”不是统一社会信用代码允许的字符")
+            }
+            (UsccError::Character { position, found }, crate::Lang::En) => {
+                format!("character {position} “{found}” is not allowed in a USCC")
+            }
             (UsccError::Region, crate::Lang::Zh) => "第 3 至 8 位应为行政区划代码（数字）".to_string(),
             (UsccError::Region, crate::Lang::En) => "characters 3 to 8 must be the division code (digits)".to_string(),
-            (UsccError::CheckCharacter { expected, found }, crate::Lang::Zh) => format!("校验位应为“{expected}”，实为“{found}”"),
-            (UsccError::CheckCharacter { expected, found }, crate::Lang::En) => format!("the check character should be “{expected}”, not “{found}”"),
+            (UsccError::CheckCharacter { expected, found }, crate::Lang::Zh) => {
+                format!("校验位应为“{expected}”，实为“{found}”")
+            }
+            (UsccError::CheckCharacter { expected, found }, crate::Lang::En) => {
+                format!("the check character should be “{expected}”, not “{found}”")
+            }
         }
     }
 }

@@ -1,14 +1,127 @@
-// Jiqun: small progressive enhancements. Every page works without this file.
+// Jiqun: small progressive enhancements. Every page works without this file, except sending a file
+// (a plan document, an attachment), which the server takes as the raw request body.
 "use strict";
-document.addEventListener("DOMContentLoaded", () => {
-  // Confirm before returning a report or overriding a status.
-  for (const form of document.querySelectorAll("form[data-confirm]")) {
-    form.addEventListener("submit", (e) => {
-      if (!window.confirm(form.dataset.confirm)) e.preventDefault();
+(() => {
+  const zh = (document.documentElement.lang || "zh").startsWith("zh");
+  const say = (z, e) => (zh ? z : e);
+  const csrf = () => {
+    const m = document.querySelector('meta[name="csrf"]');
+    return m ? m.content : "";
+  };
+
+  // Sends a file as the body of a POST; resolves to the parsed JSON answer, or throws with its message.
+  async function send(url, file) {
+    const res = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf(), "Content-Type": file.type || "application/octet-stream" },
+      body: file,
     });
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (_) {
+      data = null;
+    }
+    if (!res.ok) {
+      const msg = data && data.error ? data.error.message : say("上传失败（" + res.status + "）", "upload failed (" + res.status + ")");
+      const details = data && data.error && data.error.details ? data.error.details.map((d) => d.message).join("；") : "";
+      throw new Error(details ? msg + "：" + details : msg);
+    }
+    return data;
   }
-  // The tile map: choose an indicator without a submit button.
-  for (const select of document.querySelectorAll("select[data-autosubmit]")) {
-    select.addEventListener("change", () => select.form.submit());
+
+  function show(el, text, bad) {
+    if (!el) return;
+    el.textContent = text;
+    el.classList.toggle("error", !!bad);
   }
-});
+
+  document.addEventListener("DOMContentLoaded", () => {
+    // Confirm before returning a report or overriding a status.
+    for (const form of document.querySelectorAll("form[data-confirm]")) {
+      form.addEventListener("submit", (e) => {
+        if (!window.confirm(form.dataset.confirm)) e.preventDefault();
+      });
+    }
+    for (const button of document.querySelectorAll("button[data-confirm]")) {
+      button.addEventListener("click", (e) => {
+        if (!window.confirm(button.dataset.confirm)) e.preventDefault();
+      });
+    }
+    // The tile map: choose an indicator without a submit button.
+    for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+      select.addEventListener("change", () => select.form.submit());
+    }
+    // The report form: choosing another period, before typing, loads that period's current version.
+    for (const select of document.querySelectorAll("select[data-reload]")) {
+      let dirty = false;
+      select.form.addEventListener("input", (e) => {
+        if (e.target !== select) dirty = true;
+      });
+      select.addEventListener("change", () => {
+        if (dirty) return;
+        const u = new URL(window.location.href);
+        u.searchParams.set(select.dataset.reload, select.value);
+        u.searchParams.delete("done");
+        u.hash = "report";
+        window.location.assign(u.toString());
+      });
+    }
+    // A refused form: bring its message into view and to the screen reader.
+    const err = document.getElementById("form-error");
+    if (err) {
+      err.scrollIntoView({ block: "center" });
+      err.focus({ preventScroll: true });
+    }
+
+    // Plan import: a chosen file goes to the API as the body; pasted text goes through the form.
+    for (const form of document.querySelectorAll("form[data-import]")) {
+      form.addEventListener("submit", async (e) => {
+        const input = form.querySelector('input[type="file"]');
+        const file = input && input.files && input.files[0];
+        if (!file) return;
+        e.preventDefault();
+        const status = form.querySelector(".import-status");
+        const name = (form.querySelector('input[name="name"]') || {}).value || file.name;
+        const button = form.querySelector('button[type="submit"]');
+        if (button) button.disabled = true;
+        show(status, say("正在导入 " + file.name + " ……", "Importing " + file.name + "…"));
+        try {
+          const data = await send(form.dataset.import + "?name=" + encodeURIComponent(name), file);
+          show(status, say("已导入，正在打开……", "Imported; opening…"));
+          window.location.assign("/plans/" + encodeURIComponent(data.id));
+        } catch (x) {
+          show(status, x.message, true);
+          if (button) button.disabled = false;
+        }
+      });
+    }
+
+    // Attachments: the file is the body; the page reloads to list it.
+    for (const form of document.querySelectorAll("form[data-upload]")) {
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const input = form.querySelector('input[type="file"]');
+        const file = input && input.files && input.files[0];
+        const status = form.querySelector(".upload-status");
+        if (!file) {
+          show(status, say("请选择文件", "Choose a file"), true);
+          return;
+        }
+        const max = Number(form.dataset.max || 0);
+        if (max && file.size > max) {
+          show(status, say("附件不能超过 10 MB", "An attachment cannot exceed 10 MB"), true);
+          return;
+        }
+        show(status, say("正在上传……", "Uploading…"));
+        try {
+          await send(form.dataset.upload + "?name=" + encodeURIComponent(file.name), file);
+          window.location.reload();
+        } catch (x) {
+          show(status, x.message, true);
+        }
+      });
+    }
+  });
+})();

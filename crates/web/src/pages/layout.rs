@@ -5,6 +5,8 @@ use jiqun_app::Session;
 use jiqun_domain::Lang;
 use maud::{DOCTYPE, Markup, html};
 
+use super::ui::enc;
+
 /// A page with no navigation (login, errors).
 pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
     html! {
@@ -41,16 +43,46 @@ fn switch_lang(here: &str, to: &str) -> String {
     format!("{path}?{q}lang={to}")
 }
 
+/// Which navigation entry a path belongs to: `page` for the entry itself, `true` for a page under it.
+fn current(path: &str, href: &str) -> Option<&'static str> {
+    if path == href {
+        return Some("page");
+    }
+    let under: &[&str] = match href {
+        "/plan" => &["/plans"],
+        "/indicators" => &["/indicators/"],
+        "/supervision" => &["/agencies/", "/assignments/"],
+        "/cities" => &["/cities/"],
+        _ => &[],
+    };
+    under.iter().any(|p| path.starts_with(p)).then_some("true")
+}
+
 pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
     let t = |zh, en| f.lang.pick(zh, en);
     let u = &f.session.user;
-    let nav: Vec<(&str, &str)> = vec![
+    let mut nav: Vec<(&str, &str)> = vec![
         ("/", t("总览", "Dashboard")),
         ("/plan", t("计划与分工", "Plan")),
         ("/indicators", t("指标", "Indicators")),
         ("/supervision", t("督办", "Supervision")),
         ("/cities", t("地市", "Cities")),
     ];
+    if (u.has_role("agency_reporter") && u.agency.is_some()) || (u.has_role("city_reporter") && u.city.is_some()) {
+        nav.push(("/my", t("我的任务", "My tasks")));
+    }
+    if u.has_role("system_admin") || u.has_role("security_admin") {
+        nav.push(("/users", t("用户", "Users")));
+    }
+    let path = f.here.split('?').next().unwrap_or("");
+    let own = u.agency.as_deref().filter(|_| u.has_role("agency_reporter")).map(|a| format!("/agencies/{}", enc(a)));
+    let own_city = u.city.as_deref().filter(|_| u.has_role("city_reporter")).map(|c| format!("/cities/{}", enc(c)));
+    let current = |path: &str, href: &str| {
+        if href == "/my" && (own.as_deref() == Some(path) || own_city.as_deref() == Some(path)) {
+            return Some("page");
+        }
+        current(path, href)
+    };
     html! {
         (DOCTYPE)
         html lang=(f.lang.pick("zh-CN", "en")) {
@@ -58,6 +90,7 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (t("集群", "Jiqun")) }
+                meta name="csrf" content=(f.session.csrf);
                 link rel="stylesheet" href="/assets/app.css";
                 script src="/assets/app.js" defer {}
             }
@@ -67,7 +100,7 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
                     a.brand href="/" { span.logo aria-hidden="true" { "集" } span { (t("产业集群行动计划管理系统", "Industrial-cluster plan system")) } }
                     nav aria-label=(t("主导航", "Main")) {
                         ul { @for (href, label) in &nav {
-                            li { a href=(href) aria-current=[(f.here.split('?').next() == Some(*href)).then_some("page")] { (label) } }
+                            li { a href=(href) aria-current=[current(path, href)] { (label) } }
                         } }
                     }
                     div.who {

@@ -1,15 +1,32 @@
 //! The server-rendered UI. Each page is a handler that reads the computed snapshot and renders HTML with
 //! maud (escaped by construction); forms post back with the session's CSRF token. `?format=csv` and
 //! `?format=json` on a page return the data it shows.
+//!
+//! | route | page |
+//! |---|---|
+//! | `/` | dashboard of the current plan |
+//! | `/plan`, `/plans/{id}`, `/plans` | a plan (sections, items, responsibility matrix); the plans and the import |
+//! | `/indicators`, `/indicators/{id}` | indicators; one indicator's chart, status inputs, values and forms |
+//! | `/supervision`, `/agencies/{name}`, `/my`, `/assignments/{id}` | review list, department tasks, reports |
+//! | `/cities`, `/cities/{name}` | tile map of the 21 cities; a city's role and figures |
+//! | `/users` | accounts (administrators) |
 
+pub mod charts;
+pub mod cities;
+pub mod dashboard;
+pub mod indicators;
 pub mod layout;
+pub mod plan;
+pub mod supervision;
+pub mod ui;
+pub mod users;
 
 use axum::Form;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
 
@@ -21,9 +38,34 @@ const JS: &str = include_str!("../../assets/app.js");
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login_submit))
-        .route("/logout", axum::routing::post(logout))
+        .route("/logout", post(logout))
         .route("/assets/app.css", get(|| async { asset(CSS, "text/css; charset=utf-8") }))
         .route("/assets/app.js", get(|| async { asset(JS, "text/javascript; charset=utf-8") }))
+        .route("/", get(dashboard::dashboard))
+        .route("/plan", get(plan::current))
+        .route("/plans", get(plan::list))
+        .route("/plans/import", post(plan::import))
+        .route("/plans/{id}", get(plan::by_id))
+        .route("/plans/{id}/rounds", post(supervision::set_round))
+        .route("/indicators", get(indicators::list))
+        .route("/indicators/{id}", get(indicators::detail))
+        .route("/indicators/{id}/observations", post(indicators::add_observation))
+        .route("/indicators/{id}/override", post(indicators::override_status))
+        .route("/indicators/{id}/edit", post(indicators::edit))
+        .route("/supervision", get(supervision::supervision))
+        .route("/reports/{id}/review", post(supervision::review))
+        .route(
+            "/reports/{id}/attachments",
+            post(supervision::upload).layer(DefaultBodyLimit::max(supervision::MAX_ATTACHMENT + 64 * 1024)),
+        )
+        .route("/attachments/{id}", get(supervision::download))
+        .route("/agencies/{name}", get(supervision::agency))
+        .route("/my", get(supervision::my))
+        .route("/assignments/{id}", get(supervision::assignment))
+        .route("/assignments/{id}/reports", post(supervision::file_report))
+        .route("/cities", get(cities::map))
+        .route("/cities/{name}", get(cities::city))
+        .route("/users", get(users::list).post(users::create))
 }
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {

@@ -1,0 +1,529 @@
+//! `/`: the dashboard of the current plan. Every indicator with its target, latest value, share of the
+//! target, status and sparkline; the goals rolled up; overdue and stalled assignments; the review queue; and
+//! what changed since the user's previous login.
+
+use std::sync::{Arc, Mutex, Weak};
+
+use axum::extract::State;
+use axum::response::Response;
+use jiqun_app::snapshot::{PlanView, Snapshot};
+use jiqun_app::{Action, Session};
+use jiqun_domain::Lang;
+use jiqun_eval::progress::Status;
+use jiqun_store::AuditRow;
+use maud::{Markup, html};
+use serde_json::{Value, json};
+
+use super::charts::sparkline;
+use super::ui::{self, Csv, Export, badge, bar, can, human, period_label, period_text, share_of_target, target_text};
+use crate::ctx::{AppState, Ctx};
+use crate::error::{PageLang, PageResult};
+
+/// Statuses in the order the summary shows them.
+const ORDER: [Status; 7] = [
+    Status::Achieved,
+    Status::OnTrack,
+    Status::NeedsAcceleration,
+    Status::Limited,
+    Status::MovingAway,
+    Status::Missed,
+    Status::Insufficient,
+];
+
+fn rank(s: Status) -> usize {
+    ORDER.iter().position(|x| *x == s).unwrap_or(6)
+}
+
+pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+    let s = ctx.user().page(ctx.lang)?;
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let snap = app.snapshot().await.page(lang)?;
+    if !can(s, &Action::ReadPlan) {
+        let body = html! {
+            h1 { (t("欢迎", "Welcome")) }
+            p { (t("您的角色不查看计划数据。", "Your role does not read the plan's data.")) }
+            @if can(s, &Action::ReadUsers) { p { a href="/users" { (t("用户管理", "Users")) } } }
+        };
+        return Ok(ui::page(&ctx, s, snap.synthetic, t("总览", "Dashboard"), body));
+    }
+    let Some(plan) = snap.current_plan() else {
+        let body = html! {
+            h1 { (t("总览", "Dashboard")) }
+            p { (t("尚未导入任何行动计划。", "No plan has been imported yet.")) " " a href="/plans" { (t("导入计划", "Import a plan")) } }
+        };
+        return Ok(ui::page(&ctx, s, snap.synthetic, t("总览", "Dashboard"), body));
+    };
+    let since = s.user.prev_login_at.unwrap_or(0);
+    let changes = app.changes_since(since, 20).await.page(lang)?;
+    match ui::export(&ctx) {
+        Some(Export::Json) => {
+            return Ok(ui::json(snap.synthetic, "dashboard", dashboard_json(plan, &changes, since, lang)));
+        }
+        Some(Export::Csv) => return Ok(indicators_csv(plan, lang).respond("dashboard", snap.synthetic)),
+        None => {}
+    }
+    let body = render_cached(&snap, plan, s, &changes, since, lang);
+    let body = html! { (body) (ui::downloads(&ctx, lang)) };
+    Ok(ui::page(&ctx, s, snap.synthetic, t("总览", "Dashboard"), body))
+}
+
+/// What the dashboard shows of a plan, the same for every user: rendered once per snapshot and language.
+pub struct PlanPart {
+    counts: [usize; 7],
+    overdue: usize,
+    stalled: usize,
+    queue: usize,
+    indicators: Markup,
+    goals: Markup,
+    flagged: Markup,
+}
+
+pub fn plan_part(plan: &PlanView, lang: Lang) -> PlanPart {
+    let t = |zh, en| lang.pick(zh, en);
+    let mut counts = [0usize; 7];
+    for iv in &plan.indicators {
+        counts[rank(iv.status)] += 1;
+    }
+    let overdue: Vec<_> = plan.assignments.iter().filter(|a| !a.overdue.is_empty() || a.stalled).collect();
+    let indicators = html! {
+        section aria-labelledby="h-ind" {
+            h2 #h-ind { (t("指标进展", "Indicators")) }
+            div.scroll {
+                table.data.indicators {
+                    caption { (t("各项目标指标的最新值、完成度与进展状态", "Each target indicator: latest value, share of target and status")) }
+                    thead { tr {
+                        th scope="col" { (t("指标", "Indicator")) }
+                        th scope="col" { (t("目标", "Target")) }
+                        th scope="col" { (t("最新值", "Latest")) }
+                        th scope="col" { (t("完成度", "Share of target")) }
+                        th scope="col" { (t("状态", "Status")) }
+                        th scope="col" { (t("走势", "Trend")) }
+                    } }
+                    tbody {
+                        @for iv in &plan.indicators {
+                            tr {
+                                th scope="row" {
+                                    @if let Some(item) = &iv.row.item { span.item-no { (item) } " " }
+                                    (ui::indicator_link(iv))
+                                }
+                                td { (target_text(iv, lang)) " " span.muted { "(" (iv.row.target_year) ")" } }
+                                td.numcell {
+                                    @match iv.latest {
+                                        Some(l) => { (human(l.value, &iv.row.unit)) br; span.muted { (period_text(l.period, lang)) } }
+                                        None => span.muted { (t("暂无数据", "no data")) },
+                                    }
+                                }
+                                td { (bar(share_of_target(iv), iv.status, lang)) }
+                                td {
+                                    (badge(iv.status, lang))
+                                    @if iv.overridden { br; span.muted.small { (t("人工调整", "overridden")) } }
+                                }
+                                td { (sparkline(&iv.series, &spark_label(iv, lang))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let goals = html! {
+        section aria-labelledby="h-goals" {
+            h2 #h-goals { (t("目标汇总", "Goals rolled up")) }
+            table.data {
+                caption { (t("按计划目标条目汇总：最差状态与平均得分", "By goal item: the worst status and the mean score")) }
+                thead { tr {
+                    th scope="col" { (t("目标", "Goal")) }
+                    th scope="col" { (t("指标数", "Indicators")) }
+                    th scope="col" { (t("最差状态", "Worst status")) }
+                    th scope="col" { (t("平均得分", "Mean score")) }
+                } }
+                tbody {
+                    @for g in &plan.goals {
+                        tr {
+                            th scope="row" { span.item-no { (g.item) } " " (g.title) }
+                            td.numcell { (g.indicators.len()) }
+                            td { @match g.rollup.worst { Some(w) => (badge(w, lang)), None => (badge(Status::Insufficient, lang)) } }
+                            td { (bar(g.rollup.mean_score.map(|m| m / 100.0), g.rollup.worst.unwrap_or(Status::Insufficient), lang)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let flagged = html! {
+        section aria-labelledby="h-overdue" #overdue {
+            h2 #h-overdue { (t("逾期与停滞", "Overdue and stalled")) }
+            @if overdue.is_empty() {
+                p { (t("没有逾期或停滞的任务。", "No assignment is overdue or stalled.")) }
+            } @else {
+                div.scroll {
+                    table.data {
+                        caption { (t("截止日期已过仍未提交报告的期别，及连续两期无进展的任务", "Periods past their deadline without a submitted report, and tasks without progress over two periods")) }
+                        thead { tr {
+                            th scope="col" { (t("部门", "Department")) }
+                            th scope="col" { (t("任务", "Task")) }
+                            th scope="col" { (t("逾期期别", "Overdue periods")) }
+                            th scope="col" { (t("停滞", "Stalled")) }
+                            th scope="col" { (t("最新报告", "Latest report")) }
+                        } }
+                        tbody {
+                            @for a in &overdue {
+                                tr {
+                                    td { (ui::agency_link(&a.row.agency)) " " span.muted { "(" (ui::role_label(&a.row.role, lang)) ")" } }
+                                    th scope="row" { a href={ "/assignments/" (a.row.id) } { span.item-no { (a.row.item) } " " (a.row.item_title) } }
+                                    td { @for (i, p) in a.overdue.iter().enumerate() { @if i > 0 { (ui::sep(lang)) } span.flag.bad { (period_label(p, lang)) } } }
+                                    td { @if a.stalled { span.flag.warn { "‖ " (t("停滞", "stalled")) } } }
+                                    td {
+                                        @if let Some(r) = a.latest() {
+                                            (period_label(&r.period, lang)) " " (ui::state_chip(&r.state, lang)) " " (ui::num(r.percent, 1)) "%"
+                                        } @else { span.muted { (t("无", "none")) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    PlanPart {
+        counts,
+        overdue: plan.assignments.iter().filter(|a| !a.overdue.is_empty()).count(),
+        stalled: plan.assignments.iter().filter(|a| a.stalled).count(),
+        queue: plan.assignments.iter().map(|a| a.reports.iter().filter(|r| r.state == "submitted").count()).sum(),
+        indicators,
+        goals,
+        flagged,
+    }
+}
+
+type PartCache = Vec<(Weak<PlanView>, Lang, Arc<PlanPart>)>;
+
+/// The plan part of a plan of the cached snapshot. A weak reference keys the entry: a new snapshot has new
+/// plan views, and entries whose plan view is gone are dropped.
+pub fn cached_part(plan: &Arc<PlanView>, lang: Lang) -> Arc<PlanPart> {
+    static CACHE: Mutex<PartCache> = Mutex::new(Vec::new());
+    if let Ok(c) = CACHE.lock()
+        && let Some((_, _, part)) = c.iter().find(|(w, l, _)| *l == lang && std::ptr::eq(w.as_ptr(), Arc::as_ptr(plan)))
+    {
+        return part.clone();
+    }
+    let part = Arc::new(plan_part(plan, lang));
+    if let Ok(mut c) = CACHE.lock() {
+        c.retain(|(w, _, _)| w.strong_count() > 0);
+        c.push((Arc::downgrade(plan), lang, part.clone()));
+    }
+    part
+}
+
+/// The dashboard's body, rendering the plan part afresh (pure: the snapshot, the user and the changes in,
+/// markup out).
+pub fn render(snap: &Snapshot, plan: &PlanView, s: &Session, changes: &[AuditRow], since: i64, lang: Lang) -> Markup {
+    render_with(snap, plan, &plan_part(plan, lang), s, changes, since, lang)
+}
+
+/// The dashboard's body with the plan part from the cache.
+pub fn render_cached(
+    snap: &Snapshot,
+    plan: &Arc<PlanView>,
+    s: &Session,
+    changes: &[AuditRow],
+    since: i64,
+    lang: Lang,
+) -> Markup {
+    render_with(snap, plan, &cached_part(plan, lang), s, changes, since, lang)
+}
+
+fn render_with(
+    snap: &Snapshot,
+    plan: &PlanView,
+    part: &PlanPart,
+    s: &Session,
+    changes: &[AuditRow],
+    since: i64,
+    lang: Lang,
+) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    let owner = can(s, &Action::ReviewReport);
+    let (counts, n_overdue, n_stalled, queue) = (part.counts, part.overdue, part.stalled, part.queue);
+    html! {
+        div.pagehead {
+            h1 { (plan.plan.name) }
+            p.sub {
+                (t("总览", "Dashboard"))
+                @if let Some(y) = plan.plan.target_year { " · " (t("目标年份 ", "target year ")) (y) }
+                " · " (t("数据日期 ", "as of ")) (snap.today)
+            }
+        }
+        section.cards aria-label=(t("概况", "Summary")) {
+            div.card {
+                p.k { (t("指标", "Indicators")) }
+                p.v { (plan.indicators.len()) }
+                ul.mini {
+                    @for (k, st) in ORDER.iter().enumerate() {
+                        @if counts[k] > 0 { li { (badge(*st, lang)) " " (counts[k]) } }
+                    }
+                }
+            }
+            @if owner {
+                a.card.link href="/supervision#review" {
+                    p.k { (t("待审核报告", "Reports to review")) }
+                    p.v { (queue) }
+                }
+            }
+            a.card.link.alert[n_overdue > 0] href="#overdue" {
+                p.k { (t("逾期未报", "Overdue reports")) }
+                p.v { (n_overdue) }
+            }
+            a.card.link.alert[n_stalled > 0] href="#overdue" {
+                p.k { (t("进展停滞", "Stalled tasks")) }
+                p.v { (n_stalled) }
+            }
+        }
+        (part.indicators)
+        div.two {
+            (part.goals)
+            section aria-labelledby="h-changes" {
+                h2 #h-changes { (t("上次登录以来的变化", "Changes since your last login")) }
+                p.muted {
+                    @if since > 0 { (t("自 ", "Since ")) (ui::datetime(since)) (t(" 起，最近 20 条", ", the latest 20")) }
+                    @else { (t("首次登录：最近 20 条", "First login: the latest 20")) }
+                }
+                @if changes.is_empty() {
+                    p { (t("没有新的变化。", "Nothing has changed.")) }
+                } @else {
+                    ol.changes tabindex="0" aria-labelledby="h-changes" {
+                        @for c in changes {
+                            @let (what, href) = change_text(c, plan, lang);
+                            li {
+                                time { (ui::datetime(c.at)) }
+                                span.actor { (c.actor) }
+                                @match href {
+                                    Some(h) => a href=(h) { (what) },
+                                    None => span { (what) },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (part.flagged)
+    }
+}
+
+fn spark_label(iv: &jiqun_app::snapshot::IndicatorView, lang: Lang) -> String {
+    match (iv.series.first(), iv.series.last()) {
+        (Some(a), Some(b)) if iv.series.len() > 1 => format!(
+            "{}{}–{}: {} → {}",
+            lang.pick("走势 ", "trend "),
+            a.period,
+            b.period,
+            human(a.value, &iv.row.unit),
+            human(b.value, &iv.row.unit)
+        ),
+        _ => lang.pick("数据不足", "not enough data").to_string(),
+    }
+}
+
+fn detail(c: &AuditRow) -> Value {
+    serde_json::from_str(&c.detail).unwrap_or(Value::Null)
+}
+
+/// An audit record as a sentence, with a link to what it is about when that is a page.
+pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option<String>) {
+    let t = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let d = detail(c);
+    let indicator = |id: i64| plan.indicator(id).map(|i| i.row.name.clone()).unwrap_or_else(|| format!("#{id}"));
+    let assignment = |id: i64| {
+        plan.assignments
+            .iter()
+            .find(|a| a.row.id == id)
+            .map(|a| format!("{} · {} {}", a.row.agency, a.row.item, a.row.item_title))
+            .unwrap_or_else(|| format!("#{id}"))
+    };
+    let oid: i64 = c.object_id.parse().unwrap_or(0);
+    match c.action.as_str() {
+        "report.submit" | "report.draft" => {
+            let aid = d["assignment"].as_i64().unwrap_or(0);
+            let verb = if c.action == "report.submit" {
+                t("提交进展报告", "submitted a report")
+            } else {
+                t("保存报告草稿", "saved a draft report")
+            };
+            let period = period_label(d["period"].as_str().unwrap_or(""), lang);
+            let pct = d["percent"].as_f64().map(|p| format!(" {}%", ui::num(p, 1))).unwrap_or_default();
+            (format!("{verb}{}{} {period}{pct}", ui::colon(lang), assignment(aid)), Some(format!("/assignments/{aid}")))
+        }
+        "report.accept" | "report.return" => {
+            let verb = if c.action == "report.accept" {
+                t("审核通过报告", "accepted a report")
+            } else {
+                t("退回报告", "returned a report")
+            };
+            let found = plan.assignments.iter().find_map(|a| a.reports.iter().find(|r| r.id == oid).map(|r| (a, r)));
+            match found {
+                Some((a, r)) => (
+                    format!(
+                        "{verb}{}{} · {} {} {}",
+                        ui::colon(lang),
+                        a.row.agency,
+                        a.row.item,
+                        a.row.item_title,
+                        period_label(&r.period, lang)
+                    ),
+                    Some(format!("/assignments/{}", a.row.id)),
+                ),
+                None => (format!("{verb} #{oid}"), None),
+            }
+        }
+        "observation.add" | "observation.correct" => {
+            let id = d["indicator"].as_i64().unwrap_or(0);
+            let verb = if c.action == "observation.add" {
+                t("录入数据", "entered a value")
+            } else {
+                t("更正数据", "corrected a value")
+            };
+            let unit = plan.indicator(id).map(|i| i.row.unit.as_str()).unwrap_or("");
+            let region = d["region"].as_str().filter(|r| !r.is_empty()).unwrap_or(lang.pick("全省", "province"));
+            let value = d["value"].as_f64().map(|v| human(v, unit)).unwrap_or_default();
+            let before = d["before"]
+                .as_f64()
+                .map(|v| ui::paren(lang, &format!("{}{}", t("原为 ", "was "), human(v, unit))))
+                .unwrap_or_default();
+            (
+                format!(
+                    "{verb}{}{} · {region} {} = {value}{before}",
+                    ui::colon(lang),
+                    indicator(id),
+                    period_label(d["period"].as_str().unwrap_or(""), lang)
+                ),
+                Some(format!("/indicators/{id}")),
+            )
+        }
+        "observation.bulk" => {
+            (format!("{} {}", t("批量载入数据，条数", "loaded values in bulk, rows"), d["rows"]), None)
+        }
+        "indicator.update" => (
+            format!("{}{}{}", t("修改指标", "edited an indicator"), ui::colon(lang), indicator(oid)),
+            Some(format!("/indicators/{oid}")),
+        ),
+        "indicator.create" => (
+            format!("{}{}{}", t("新增指标", "added an indicator"), ui::colon(lang), indicator(oid)),
+            Some(format!("/indicators/{oid}")),
+        ),
+        "indicator.override" => {
+            let what = match d["status"].as_str().and_then(Status::parse) {
+                Some(st) => format!("{} → {}", t("人工调整状态", "overrode the status"), st.label(lang)),
+                None => t("清除人工调整", "cleared the override"),
+            };
+            (format!("{what}{}{}", ui::colon(lang), indicator(oid)), Some(format!("/indicators/{oid}")))
+        }
+        "round.set" => (
+            format!(
+                "{}{}{}{}{} {}",
+                t("设置报送轮次", "set a reporting round"),
+                ui::colon(lang),
+                period_label(d["period"].as_str().unwrap_or(""), lang),
+                t("，", ", "),
+                t("截止", "due"),
+                d["deadline"].as_str().unwrap_or("")
+            ),
+            Some("/supervision#rounds".into()),
+        ),
+        "plan.import" => (
+            format!("{}{}{}", t("导入计划", "imported a plan"), ui::colon(lang), d["name"].as_str().unwrap_or("")),
+            Some(format!("/plans/{oid}")),
+        ),
+        "plan.close" => (t("关闭计划", "closed a plan"), Some(format!("/plans/{oid}"))),
+        "attachment.add" => (
+            format!("{}{}{}", t("上传附件", "attached a file"), ui::colon(lang), d["file"].as_str().unwrap_or("")),
+            None,
+        ),
+        "user.create" => (format!("{}{}{}", t("新建用户", "created a user"), ui::colon(lang), c.object_id), None),
+        "user.roles" => (t("修改用户角色", "changed a user's roles"), None),
+        "user.password" => (t("修改密码", "changed a password"), None),
+        "setting.set" => (format!("{}{}{}", t("修改设置", "changed a setting"), ui::colon(lang), c.object_id), None),
+        other => (other.to_string(), None),
+    }
+}
+
+pub fn indicators_csv(plan: &PlanView, lang: Lang) -> Csv {
+    let t = |zh, en| lang.pick(zh, en);
+    let mut csv = Csv::new(&[
+        t("编号", "id"),
+        t("条目", "item"),
+        t("指标", "indicator"),
+        t("单位", "unit"),
+        t("目标", "target"),
+        t("比较", "comparator"),
+        t("目标值", "target value"),
+        t("目标上限", "target upper bound"),
+        t("目标年份", "target year"),
+        t("基期", "baseline period"),
+        t("基期值", "baseline value"),
+        t("最新期别", "latest period"),
+        t("最新值", "latest value"),
+        t("完成度", "share of target"),
+        t("状态", "status"),
+        t("状态代码", "status code"),
+        t("人工调整", "overridden"),
+    ]);
+    for iv in &plan.indicators {
+        let r = &iv.row;
+        csv.row([
+            r.id.to_string(),
+            r.item.clone().unwrap_or_default(),
+            r.name.clone(),
+            r.unit.clone(),
+            target_text(iv, lang),
+            r.target_cmp.clone(),
+            r.target_value.to_string(),
+            r.target_value_max.map(|v| v.to_string()).unwrap_or_default(),
+            r.target_year.to_string(),
+            iv.baseline.map(|b| b.period.to_string()).unwrap_or_default(),
+            iv.baseline.map(|b| b.value.to_string()).unwrap_or_default(),
+            iv.latest.map(|l| l.period.to_string()).unwrap_or_default(),
+            iv.latest.map(|l| l.value.to_string()).unwrap_or_default(),
+            share_of_target(iv).map(|v| ui::num(v, 4)).unwrap_or_default(),
+            iv.status.label(lang).to_string(),
+            iv.status.as_str().to_string(),
+            iv.overridden.to_string(),
+        ]);
+    }
+    csv
+}
+
+fn dashboard_json(plan: &PlanView, changes: &[AuditRow], since: i64, lang: Lang) -> Value {
+    json!({
+        "plan": { "id": plan.plan.id, "name": plan.plan.name, "target_year": plan.plan.target_year },
+        "indicators": plan.indicators.iter().map(|iv| json!({
+            "id": iv.row.id,
+            "item": iv.row.item,
+            "name": iv.row.name,
+            "unit": iv.row.unit,
+            "target": { "cmp": iv.row.target_cmp, "value": iv.row.target_value, "value_max": iv.row.target_value_max, "year": iv.row.target_year, "text": target_text(iv, lang) },
+            "latest": iv.latest.map(|l| json!({ "period": l.period.to_string(), "value": l.value })),
+            "share_of_target": share_of_target(iv),
+            "status": iv.status.as_str(),
+            "status_label": iv.status.label(lang),
+            "overridden": iv.overridden,
+            "series": iv.series.iter().map(|p| json!({ "period": p.period.to_string(), "value": p.value })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "goals": plan.goals.iter().map(|g| json!({
+            "item": g.item, "title": g.title, "indicators": g.indicators,
+            "worst": g.rollup.worst.map(|w| w.as_str()), "mean_score": g.rollup.mean_score,
+        })).collect::<Vec<_>>(),
+        "overdue_or_stalled": plan.assignments.iter().filter(|a| !a.overdue.is_empty() || a.stalled).map(|a| json!({
+            "assignment": a.row.id, "agency": a.row.agency, "role": a.row.role, "item": a.row.item,
+            "item_title": a.row.item_title, "overdue": a.overdue, "stalled": a.stalled,
+        })).collect::<Vec<_>>(),
+        "review_queue": plan.review_queue().len(),
+        "changes_since": since,
+        "changes": changes.iter().map(|c| {
+            let (text, href) = change_text(c, plan, lang);
+            json!({ "at": c.at, "actor": c.actor, "action": c.action, "text": text, "href": href })
+        }).collect::<Vec<_>>(),
+    })
+}

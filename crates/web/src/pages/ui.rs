@@ -1,0 +1,624 @@
+//! Pieces every page uses: the session check, the frame, value and date formatting, status badges, labels,
+//! links, and the CSV and JSON answers of `?format=csv` and `?format=json`.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use jiqun_app::snapshot::{IndicatorView, PlanView, Snapshot};
+use jiqun_app::{Action, AppError, Session, allowed};
+use jiqun_domain::period::Period;
+use jiqun_domain::{Lang, RegionModel};
+use jiqun_eval::progress::{Method, Status};
+use maud::{Markup, html};
+use serde_json::Value;
+
+use super::layout::{self, Frame};
+use crate::ctx::Ctx;
+use crate::error::{PageError, PageLang, PageResult};
+
+/// The region model, parsed once.
+pub fn regions() -> &'static RegionModel {
+    static R: OnceLock<RegionModel> = OnceLock::new();
+    R.get_or_init(RegionModel::guangdong)
+}
+
+/// The session of a user who may read the plans; 401 (to the login page) without one, 403 otherwise.
+pub fn reader(ctx: &Ctx) -> PageResult<&Session> {
+    let s = ctx.user().page(ctx.lang)?;
+    if allowed(&s.user, &Action::ReadPlan) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
+}
+
+pub fn can(s: &Session, a: &Action) -> bool {
+    allowed(&s.user, a)
+}
+
+pub fn not_found(lang: Lang, zh: String, en: String) -> PageError {
+    PageError(AppError::not_found(zh, en), lang)
+}
+
+/// The plan a page shows: `?plan=ID` when given, else the current one.
+pub fn plan_of<'a>(ctx: &Ctx, snap: &'a Snapshot, id: Option<i64>) -> PageResult<&'a std::sync::Arc<PlanView>> {
+    match id {
+        Some(id) => {
+            snap.plan(id).ok_or_else(|| not_found(ctx.lang, format!("计划 {id} 不存在"), format!("no plan {id}")))
+        }
+        None => snap
+            .current_plan()
+            .ok_or_else(|| not_found(ctx.lang, "尚未导入任何行动计划".into(), "no plan has been imported yet".into())),
+    }
+}
+
+/// Renders a page in the frame.
+pub fn page(ctx: &Ctx, s: &Session, synthetic: bool, title: &str, body: Markup) -> Response {
+    page_status(ctx, s, synthetic, StatusCode::OK, title, body)
+}
+
+pub fn page_status(ctx: &Ctx, s: &Session, synthetic: bool, status: StatusCode, title: &str, body: Markup) -> Response {
+    let here = if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) };
+    let f = Frame { lang: ctx.lang, session: s, here: &here, synthetic };
+    (status, Html(layout::page(&f, title, body).into_string())).into_response()
+}
+
+/// Which export the request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Csv,
+    Json,
+}
+
+pub fn export(ctx: &Ctx) -> Option<Export> {
+    if ctx.wants("csv") {
+        Some(Export::Csv)
+    } else if ctx.wants("json") {
+        Some(Export::Json)
+    } else {
+        None
+    }
+}
+
+/// A CSV table: UTF-8 with a byte-order mark (so Excel reads Chinese), a header row, CRLF line ends.
+pub struct Csv {
+    out: String,
+}
+
+impl Csv {
+    pub fn new(headers: &[&str]) -> Csv {
+        let mut c = Csv { out: String::from("\u{feff}") };
+        c.row(headers.iter().copied());
+        c
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            push_csv_cell(&mut self.out, cell.as_ref());
+        }
+        self.out.push_str("\r\n");
+    }
+
+    pub fn text(&self) -> &str {
+        &self.out
+    }
+
+    pub fn respond(self, name: &str, synthetic: bool) -> Response {
+        let file = if synthetic { format!("{name}-synthetic.csv") } else { format!("{name}.csv") };
+        let mut r = self.out.into_response();
+        let h = r.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", ascii_name(&file))) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        r
+    }
+}
+
+fn push_csv_cell(out: &mut String, cell: &str) {
+    // A cell Excel would read as a formula is prefixed with an apostrophe (numbers stay numbers).
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
+    let quote = formula || cell.contains([',', '"', '\n', '\r']);
+    if quote {
+        out.push('"');
+    }
+    if formula {
+        out.push('\'');
+    }
+    for ch in cell.chars() {
+        if ch == '"' {
+            out.push('"');
+        }
+        out.push(ch);
+    }
+    if quote {
+        out.push('"');
+    }
+}
+
+/// A name safe in a quoted header parameter.
+fn ascii_name(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect()
+}
+
+/// A JSON answer; every export says whether the data are the synthetic demo set.
+pub fn json(synthetic: bool, page: &str, mut v: Value) -> Response {
+    if let Value::Object(m) = &mut v {
+        m.insert("page".into(), Value::from(page));
+        m.insert("synthetic".into(), Value::from(synthetic));
+    }
+    let mut r = v.to_string().into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    r
+}
+
+/// The separator of a list of names: 、 in Chinese, a comma in English.
+pub fn sep(lang: Lang) -> &'static str {
+    lang.pick("、", ", ")
+}
+
+/// A colon after a label: full width in Chinese.
+pub fn colon(lang: Lang) -> &'static str {
+    lang.pick("：", ": ")
+}
+
+/// Parentheses around a note: full width in Chinese.
+pub fn paren(lang: Lang, inner: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{inner}）"),
+        Lang::En => format!(" ({inner})"),
+    }
+}
+
+/// Percent-encodes a path segment or query value (everything but unreserved ASCII).
+pub fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A value in the Chinese style: 7万亿元, 1.8万亿元, 6%, 3个. The same text as
+/// `jiqun_compiler::markdown::human_value`, written without float precision formatting, which is slow
+/// enough to matter on a dashboard of many indicators.
+pub fn human(v: f64, unit: &str) -> String {
+    let (x, w) = if unit != "%" && unit != "个百分点" {
+        match v.abs() {
+            a if a >= 1e12 => (v / 1e12, "万亿"),
+            a if a >= 1e8 => (v / 1e8, "亿"),
+            a if a >= 1e4 => (v / 1e4, "万"),
+            _ => (v, ""),
+        }
+    } else {
+        (v, "")
+    };
+    let mut s = String::with_capacity(16 + w.len() + unit.len());
+    push_decimal(&mut s, x, 4);
+    s.push_str(w);
+    s.push_str(unit);
+    s
+}
+
+/// A number with at most `digits` decimals (0 to 6), trailing zeros dropped.
+pub fn num(v: f64, digits: usize) -> String {
+    let mut s = String::with_capacity(16);
+    push_decimal(&mut s, v, digits);
+    s
+}
+
+fn push_decimal(out: &mut String, v: f64, digits: usize) {
+    let digits = digits.min(6);
+    let scale = 10u64.pow(digits as u32);
+    let t = v.abs() * scale as f64;
+    let scaled = t.round();
+    // Near a tie the binary product may round otherwise than the exact decimal: take the exact path.
+    if !v.is_finite() || scaled >= 9.0e15 || (t - t.floor() - 0.5).abs() < 1e-6 {
+        let s = format!("{v:.digits$}");
+        out.push_str(if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s });
+        return;
+    }
+    let n = scaled as u64;
+    if v < 0.0 && n > 0 {
+        out.push('-');
+    }
+    let _ = write!(out, "{}", n / scale);
+    let mut frac = n % scale;
+    if frac > 0 {
+        let mut width = digits;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            width -= 1;
+        }
+        let _ = write!(out, ".{frac:0width$}");
+    }
+}
+
+pub fn pct(v: f64) -> String {
+    format!("{}%", num(v * 100.0, 1))
+}
+
+/// `YYYY-MM-DD HH:MM` in China Standard Time (UTC+8) from milliseconds since the epoch.
+pub fn datetime(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 8 * 3600;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil(days);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+pub fn opt_datetime(ms: Option<i64>) -> String {
+    ms.map(datetime).unwrap_or_default()
+}
+
+/// A reporting period as people read it: 2025年二季度 / 2025 Q2.
+pub fn period_label(p: &str, lang: Lang) -> String {
+    match Period::parse(p) {
+        Ok(period) => period_text(period, lang),
+        Err(_) => p.to_string(),
+    }
+}
+
+pub fn period_text(p: Period, lang: Lang) -> String {
+    match (p, lang) {
+        (Period::Year(y), Lang::Zh) => format!("{y}年"),
+        (Period::Year(y), Lang::En) => y.to_string(),
+        (Period::Quarter(y, q), Lang::Zh) => {
+            format!("{y}年{}季度", ["一", "二", "三", "四"][usize::from(q.clamp(1, 4) - 1)])
+        }
+        (Period::Quarter(y, q), Lang::En) => format!("{y} Q{q}"),
+        (Period::Month(y, m), Lang::Zh) => format!("{y}年{m}月"),
+        (Period::Month(y, m), Lang::En) => format!("{y}-{m:02}"),
+    }
+}
+
+/// The status colour class: green, amber, orange, red or grey.
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Achieved => "st-achieved",
+        Status::OnTrack => "st-ontrack",
+        Status::NeedsAcceleration => "st-accel",
+        Status::Limited => "st-limited",
+        Status::MovingAway | Status::Missed => "st-bad",
+        Status::Insufficient => "st-none",
+    }
+}
+
+/// A shape beside the label, so that the status does not rest on colour alone.
+fn status_icon(s: Status) -> &'static str {
+    match s {
+        Status::Achieved => "✔",
+        Status::OnTrack => "●",
+        Status::NeedsAcceleration => "▲",
+        Status::Limited => "◆",
+        Status::MovingAway => "↘",
+        Status::Missed => "✖",
+        Status::Insufficient => "○",
+    }
+}
+
+pub fn badge(s: Status, lang: Lang) -> Markup {
+    html! { span.badge.(status_class(s)) { span.icon aria-hidden="true" { (status_icon(s)) } " " (s.label(lang)) } }
+}
+
+pub fn method_label(m: Method, lang: Lang) -> &'static str {
+    match m {
+        Method::Growth => lang.pick("增速比（复合年均增长率）", "growth ratio (CAGR)"),
+        Method::LinearRate => lang.pick("增速比（线性年增量）", "growth ratio (linear change per year)"),
+        Method::Linear => lang.pick("线性完成度（数量类）", "linear achievement (counts)"),
+    }
+}
+
+pub fn method_code_label(m: &str, lang: Lang) -> &'static str {
+    match m {
+        "linear" => lang.pick("线性完成度", "linear achievement"),
+        _ => lang.pick("增速比", "growth ratio"),
+    }
+}
+
+pub fn frequency_label(f: &str, lang: Lang) -> &'static str {
+    match f {
+        "quarterly" => lang.pick("季度", "quarterly"),
+        "monthly" => lang.pick("月度", "monthly"),
+        _ => lang.pick("年度", "annual"),
+    }
+}
+
+pub fn role_label(r: &str, lang: Lang) -> &'static str {
+    match r {
+        "lead" => lang.pick("牵头", "lead"),
+        _ => lang.pick("负责", "co-responsible"),
+    }
+}
+
+pub fn report_state_label(s: &str, lang: Lang) -> &'static str {
+    match s {
+        "draft" => lang.pick("草稿", "draft"),
+        "submitted" => lang.pick("待审核", "submitted"),
+        "returned" => lang.pick("已退回", "returned"),
+        "accepted" => lang.pick("已通过", "accepted"),
+        _ => lang.pick("未知", "unknown"),
+    }
+}
+
+pub fn report_status_label(s: &str, lang: Lang) -> &'static str {
+    match s {
+        "not_started" => lang.pick("未启动", "not started"),
+        "on_schedule" => lang.pick("按计划推进", "on schedule"),
+        "behind" => lang.pick("滞后", "behind"),
+        "done" => lang.pick("已完成", "done"),
+        _ => lang.pick("未知", "unknown"),
+    }
+}
+
+pub fn state_chip(state: &str, lang: Lang) -> Markup {
+    let class = match state {
+        "draft" => "rs-draft",
+        "submitted" => "rs-submitted",
+        "returned" => "rs-returned",
+        "accepted" => "rs-accepted",
+        _ => "rs-other",
+    };
+    html! { span.chip.(class) { (report_state_label(state, lang)) } }
+}
+
+/// The comparator in words: 超过 7万亿元, at least 6%.
+pub fn target_text(iv: &IndicatorView, lang: Lang) -> String {
+    let r = &iv.row;
+    let v = human(r.target_value, &r.unit);
+    let (zh, en) = match r.target_cmp.as_str() {
+        ">" => ("超过", "over"),
+        ">=" => ("不少于", "at least"),
+        "<=" => ("不超过", "at most"),
+        "<" => ("低于", "under"),
+        "range" => ("", ""),
+        _ => ("达到", "reach"),
+    };
+    if r.target_cmp == "range" {
+        let max = r.target_value_max.map(|m| human(m, &r.unit)).unwrap_or_default();
+        return format!("{}–{max}", human(r.target_value, ""));
+    }
+    match lang {
+        Lang::Zh => format!("{zh}{v}"),
+        Lang::En => format!("{en} {v}"),
+    }
+}
+
+/// Share of the target reached by the latest value, 0 to 1 (more than 1 when exceeded).
+pub fn share_of_target(iv: &IndicatorView) -> Option<f64> {
+    let l = iv.latest?.value;
+    let t = iv.row.target_value;
+    match iv.row.target_cmp.as_str() {
+        "<=" | "<" => {
+            if l <= t {
+                Some(1.0)
+            } else if l > 0.0 {
+                Some(t / l)
+            } else {
+                None
+            }
+        }
+        _ if t > 0.0 => Some(l / t),
+        _ => None,
+    }
+}
+
+/// A horizontal bar for a share (0..1), coloured like the status, with the number beside it.
+pub fn bar(share: Option<f64>, s: Status, lang: Lang) -> Markup {
+    match share {
+        Some(v) => {
+            let w = (v.clamp(0.0, 1.0) * 100.0).round();
+            html! {
+                span.meter {
+                    svg.bar viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false" {
+                        rect.track x="0" y="0" width="100" height="10" {}
+                        rect.fill.(status_class(s)) x="0" y="0" width=(w) height="10" {}
+                    }
+                    span.num { (pct(v)) }
+                }
+            }
+        }
+        None => html! { span.muted { (lang.pick("—", "—")) } },
+    }
+}
+
+/// The name of an indicator, as a link.
+pub fn indicator_link(iv: &IndicatorView) -> Markup {
+    html! { a href={ "/indicators/" (iv.row.id) } { (iv.row.name) } }
+}
+
+pub fn agency_link(name: &str) -> Markup {
+    html! { a href={ "/agencies/" (enc(name)) } { (name) } }
+}
+
+pub fn city_link(name: &str) -> Markup {
+    html! { a href={ "/cities/" (enc(name)) } { (name) } }
+}
+
+/// A hidden CSRF field for a form.
+pub fn csrf(s: &Session) -> Markup {
+    html! { input type="hidden" name="csrf" value=(s.csrf); }
+}
+
+/// Links to the page's data as CSV and JSON.
+pub fn downloads(ctx: &Ctx, lang: Lang) -> Markup {
+    let mut base = String::from(&ctx.path);
+    let kept: Vec<&str> = ctx
+        .query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("format=") && !kv.starts_with("lang="))
+        .collect();
+    base.push('?');
+    for kv in &kept {
+        base.push_str(kv);
+        base.push('&');
+    }
+    html! {
+        p.downloads {
+            (lang.pick("下载本页数据：", "This page's data: "))
+            a href={ (base) "format=csv" } download { "CSV" }
+            " · "
+            a href={ (base) "format=json" } { "JSON" }
+        }
+    }
+}
+
+/// An error box for a form that was refused, with the fields named.
+pub fn form_error(e: &AppError, lang: Lang) -> Markup {
+    html! {
+        div.form-error role="alert" tabindex="-1" #form-error {
+            p { strong { (e.message(lang)) } }
+            @let details = e.details(lang);
+            @if !details.is_empty() {
+                ul { @for d in &details { li { (field_label(&d.field, lang)) (colon(lang)) (d.message) } } }
+            }
+        }
+    }
+}
+
+fn field_label(f: &str, lang: Lang) -> String {
+    let (zh, en) = match f {
+        "period" => ("期别", "period"),
+        "value" => ("数值", "value"),
+        "region" => ("地区", "region"),
+        "source" => ("来源", "source"),
+        "status" => ("状态", "status"),
+        "percent" => ("完成比例", "percent"),
+        "narrative" => ("工作进展", "progress"),
+        "problems" => ("存在问题", "problems"),
+        "help_needed" => ("需协调事项", "help needed"),
+        "comment" => ("意见", "comment"),
+        "reason" => ("理由", "reason"),
+        "deadline" => ("截止日期", "deadline"),
+        "username" => ("用户名", "username"),
+        "password" => ("密码", "password"),
+        "role" => ("角色", "role"),
+        "agency" => ("部门", "department"),
+        "city" => ("城市", "city"),
+        "document" => ("文件", "document"),
+        "baseline_period" => ("基期", "baseline period"),
+        "baseline_value" => ("基期值", "baseline value"),
+        "target_value" => ("目标值", "target value"),
+        "target_value_max" => ("目标上限", "target upper bound"),
+        "target_year" => ("目标年份", "target year"),
+        "target_cmp" => ("比较方式", "comparator"),
+        "frequency" => ("频率", "frequency"),
+        "method" => ("方法", "method"),
+        _ => return f.to_string(),
+    };
+    lang.pick(zh, en).to_string()
+}
+
+/// Reads an amount as people write it: `7.2万亿`, `7200亿元`, `7,200,000,000,000`, `5.8%`.
+pub fn parse_amount(s: &str, unit: &str) -> Option<f64> {
+    let mut t: String = s.trim().chars().filter(|c| !matches!(c, ',' | '，' | ' ' | '_')).collect();
+    if !unit.is_empty() && t.ends_with(unit) {
+        t.truncate(t.len() - unit.len());
+    }
+    if t.ends_with('%') {
+        t.pop();
+    }
+    let mut mult = 1.0;
+    for (suffix, m) in [("万亿", 1e12), ("亿", 1e8), ("万", 1e4)] {
+        if let Some(rest) = t.strip_suffix(suffix) {
+            mult = m;
+            t = rest.to_string();
+            break;
+        }
+    }
+    let v: f64 = t.parse().ok()?;
+    v.is_finite().then_some(v * mult)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_china_time() {
+        assert_eq!(datetime(0), "1970-01-01 08:00");
+        // 2025-12-31 16:30 UTC is 2026-01-01 00:30 in Beijing.
+        assert_eq!(datetime(1_767_198_600_000), "2026-01-01 00:30");
+    }
+
+    #[test]
+    fn human_values_match_the_compiler() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut values = vec![
+            0.0,
+            7e12,
+            1.8e12,
+            6.0,
+            3.0,
+            5.58,
+            2.016e12,
+            1.15e11,
+            0.5,
+            -3.25,
+            9999.99995,
+            123456.0,
+            1e4,
+            99_999_999.0,
+        ];
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mag = 10f64.powi((x % 15) as i32 - 2);
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64 * mag);
+        }
+        for v in values {
+            for unit in ["元", "%", "个", ""] {
+                assert_eq!(human(v, unit), jiqun_compiler::markdown::human_value(v, unit), "{v} {unit}");
+            }
+        }
+        assert_eq!(num(0.9345, 1), "0.9");
+        assert_eq!(num(100.0, 1), "100");
+        assert_eq!(num(-0.04, 1), "0");
+        assert_eq!(pct(0.66666), "66.7%");
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("7.2万亿", "元"), Some(7.2e12));
+        assert_eq!(parse_amount("7200亿元", "元"), Some(7.2e11));
+        assert_eq!(parse_amount("7,200", "元"), Some(7200.0));
+        assert_eq!(parse_amount("6.5%", "%"), Some(6.5));
+        assert_eq!(parse_amount("abc", "元"), None);
+        assert_eq!(parse_amount("", "元"), None);
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        let mut c = Csv::new(&["a", "b"]);
+        c.row(["x,y", "=1+1"]);
+        c.row(["-3.5", "say \"hi\""]);
+        assert_eq!(c.text(), "\u{feff}a,b\r\n\"x,y\",\"'=1+1\"\r\n-3.5,\"say \"\"hi\"\"\"\r\n");
+    }
+
+    #[test]
+    fn periods_read_naturally() {
+        assert_eq!(period_label("2025Q2", Lang::Zh), "2025年二季度");
+        assert_eq!(period_label("2025", Lang::En), "2025");
+        assert_eq!(enc("省科技厅 a/b"), "%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85%20a%2Fb");
+    }
+}

@@ -1,0 +1,191 @@
+//! `/users`: the accounts (system and security administrators) and, for system administrators, the form to
+//! create one. Roles follow the separation of duties the use case enforces.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::auth::{ROLES, role_label};
+use jiqun_app::usecases::UserInput;
+use jiqun_app::{Action, AppError, Session};
+use jiqun_store::UserRow;
+use maud::html;
+use serde_json::json;
+
+use super::ui::{self, Csv, Export, can};
+use crate::ctx::{AppState, Ctx};
+use crate::error::{PageError, PageLang, PageResult};
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+    let s = ctx.user().page(ctx.lang)?;
+    if !can(s, &Action::ReadUsers) {
+        return Err(PageError(AppError::forbidden(), ctx.lang));
+    }
+    show(&app, &ctx, s, None, &NewUserForm::default()).await
+}
+
+#[derive(Default)]
+struct NewUserForm {
+    username: String,
+    display_name: String,
+    roles: Vec<String>,
+    agency: String,
+    city: String,
+}
+
+async fn show(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    error: Option<AppError>,
+    form: &NewUserForm,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let users = app.store.users().await.map_err(AppError::from).page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    match ui::export(ctx) {
+        Some(Export::Json) => return Ok(ui::json(snap.synthetic, "users", json!({ "users": users }))),
+        Some(Export::Csv) => return Ok(users_csv(&users, lang).respond("users", snap.synthetic)),
+        None => {}
+    }
+    let agencies: Vec<String> = snap.current_plan().map(|p| p.agencies()).unwrap_or_default();
+    let status = match &error {
+        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        None => StatusCode::OK,
+    };
+    let body = html! {
+        div.pagehead { h1 { (t("用户", "Users")) } }
+        div.scroll {
+            table.data {
+                caption { (t("系统账户及其角色", "Accounts and their roles")) }
+                thead { tr {
+                    th scope="col" { (t("用户名", "Username")) }
+                    th scope="col" { (t("姓名 / 单位", "Name")) }
+                    th scope="col" { (t("角色", "Roles")) }
+                    th scope="col" { (t("所属部门", "Department")) }
+                    th scope="col" { (t("所属城市", "City")) }
+                    th scope="col" { (t("最近登录", "Last login")) }
+                    th scope="col" { (t("状态", "State")) }
+                } }
+                tbody { @for u in &users {
+                    tr {
+                        th scope="row" { (u.username) }
+                        td { (u.display_name) }
+                        td { (u.roles.iter().map(|r| role_label(r, lang)).collect::<Vec<_>>().join(ui::sep(lang))) }
+                        td { (u.agency.as_deref().unwrap_or("")) }
+                        td { (u.city.as_deref().unwrap_or("")) }
+                        td { (ui::opt_datetime(u.last_login_at)) }
+                        td {
+                            @if u.disabled { span.flag.bad { (t("已停用", "disabled")) } }
+                            @else if u.locked_until.is_some_and(|x| x > jiqun_store::now_ms()) { span.flag.warn { (t("已锁定", "locked")) } }
+                            @else { (t("正常", "active")) }
+                        }
+                    }
+                } }
+            }
+        }
+        @if can(s, &Action::ManageUsers) {
+            section.panel #new aria-labelledby="h-new" {
+                h2 #h-new { (t("新建用户", "Create a user")) }
+                p.muted { (t("三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任。密码至少 8 位，含大写、小写、数字、符号中的三类。", "Separation of duties: no account holds two of the system, security and audit administrator roles. Passwords: at least 8 characters from three of upper case, lower case, digits and symbols.")) }
+                @if let Some(e) = &error { (ui::form_error(e, lang)) }
+                form.grid method="post" action="/users" {
+                    (ui::csrf(s))
+                    div.field {
+                        label for="u-name" { (t("用户名", "Username")) }
+                        input #u-name name="username" required maxlength="64" value=(form.username) autocomplete="off";
+                    }
+                    div.field {
+                        label for="u-display" { (t("姓名 / 单位", "Display name")) }
+                        input #u-display name="display_name" maxlength="100" value=(form.display_name);
+                    }
+                    div.field {
+                        label for="u-pass" { (t("初始密码", "Initial password")) }
+                        input #u-pass name="password" type="password" required autocomplete="new-password";
+                    }
+                    fieldset.field.full {
+                        legend { (t("角色", "Roles")) }
+                        div.checks {
+                            @for r in ROLES {
+                                label.check { input type="checkbox" name="roles" value=(r) checked[form.roles.iter().any(|x| x == r)]; " " (role_label(r, lang)) }
+                            }
+                        }
+                    }
+                    div.field {
+                        label for="u-agency" { (t("所属部门（部门填报员必填）", "Department (for department reporters)")) }
+                        input #u-agency name="agency" list="agency-list" maxlength="100" value=(form.agency);
+                        datalist #agency-list { @for a in &agencies { option value=(a) {} } }
+                    }
+                    div.field {
+                        label for="u-city" { (t("所属城市（地市填报员必填）", "City (for city reporters)")) }
+                        select #u-city name="city" {
+                            option value="" { (t("（无）", "(none)")) }
+                            @for c in ui::regions().prefecture_cities() { option value=(c.name) selected[form.city == c.name] { (c.name) } }
+                        }
+                    }
+                    div.actions { button type="submit" { (t("创建", "Create")) } }
+                }
+            }
+        }
+        (ui::downloads(ctx, lang))
+    };
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("用户", "Users"), body))
+}
+
+fn users_csv(users: &[UserRow], lang: jiqun_domain::Lang) -> Csv {
+    let t = |zh, en| lang.pick(zh, en);
+    let mut csv = Csv::new(&[
+        t("用户名", "username"),
+        t("姓名", "display name"),
+        t("角色", "roles"),
+        t("部门", "department"),
+        t("城市", "city"),
+        t("最近登录", "last login"),
+        t("停用", "disabled"),
+    ]);
+    for u in users {
+        csv.row([
+            u.username.clone(),
+            u.display_name.clone(),
+            u.roles.join(" "),
+            u.agency.clone().unwrap_or_default(),
+            u.city.clone().unwrap_or_default(),
+            ui::opt_datetime(u.last_login_at),
+            u.disabled.to_string(),
+        ]);
+    }
+    csv
+}
+
+/// The form arrives as pairs, because the roles are repeated checkboxes.
+pub async fn create(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    ctx.require_csrf(Some(&get("csrf"))).page(ctx.lang)?;
+    let s = ctx.user().page(ctx.lang)?;
+    let form = NewUserForm {
+        username: get("username"),
+        display_name: get("display_name"),
+        roles: pairs.iter().filter(|(n, _)| n == "roles").map(|(_, v)| v.clone()).collect(),
+        agency: get("agency"),
+        city: get("city"),
+    };
+    let input = UserInput {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        password: get("password"),
+        roles: form.roles.clone(),
+        agency: Some(form.agency.trim().to_string()).filter(|a| !a.is_empty()),
+        city: Some(form.city.trim().to_string()).filter(|c| !c.is_empty()),
+        uscc: None,
+    };
+    match app.create_user(Some(s), &input, &ctx.ip).await {
+        Ok(_) => Ok(Redirect::to("/users").into_response()),
+        Err(e) if matches!(e.status, 409 | 422) => show(&app, &ctx, s, Some(e), &form).await,
+        Err(e) => Err(PageError(e, ctx.lang)),
+    }
+}
