@@ -48,6 +48,8 @@ pub struct App {
     sessions: RwLock<HashMap<String, (Session, i64)>>,
     /// Rendered views (JSON documents, HTML fragments) by key, valid for one snapshot revision.
     rendered: std::sync::RwLock<HashMap<String, Rendered>>,
+    /// "What changed since" lists by (since, limit), valid for one revision.
+    changes: std::sync::RwLock<HashMap<(i64, i64), (i64, Arc<Vec<jiqun_store::AuditRow>>)>>,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -94,7 +96,13 @@ impl App {
     }
 
     fn with_store(store: Store) -> App {
-        App { store, cache: RwLock::new(None), sessions: RwLock::new(HashMap::new()), rendered: Default::default() }
+        App {
+            store,
+            cache: RwLock::new(None),
+            sessions: RwLock::new(HashMap::new()),
+            rendered: Default::default(),
+            changes: Default::default(),
+        }
     }
 
     /// On an empty database: stores the policy preset and creates `admin` (system administrator and plan

@@ -552,7 +552,22 @@ impl App {
     }
 
     /// What changed since a moment (the user's previous login): the audit trail's writes, newest first.
-    pub async fn changes_since(&self, since: i64, limit: i64) -> AppResult<Vec<AuditRow>> {
-        Ok(self.store.audit_since(since, limit).await?)
+    /// Kept in memory until the data changes, so the dashboard costs no query per request.
+    pub async fn changes_since(&self, since: i64, limit: i64) -> AppResult<std::sync::Arc<Vec<AuditRow>>> {
+        let revision = self.store.revision().await?;
+        if let Ok(map) = self.changes.read()
+            && let Some((rev, rows)) = map.get(&(since, limit))
+            && *rev == revision
+        {
+            return Ok(rows.clone());
+        }
+        let rows = std::sync::Arc::new(self.store.audit_since(since, limit).await?);
+        if let Ok(mut map) = self.changes.write() {
+            map.retain(|_, (rev, _)| *rev == revision);
+            if map.len() < 10_000 {
+                map.insert((since, limit), (revision, rows.clone()));
+            }
+        }
+        Ok(rows)
     }
 }

@@ -707,7 +707,7 @@ pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Va
     let s = ctx.user().lang(ctx.lang)?;
     let since = s.user.prev_login_at.unwrap_or(0);
     let rows = app.changes_since(since, 200).await.lang(ctx.lang)?;
-    Ok(Json(json!({ "since": since, "items": rows })))
+    Ok(Json(json!({ "since": since, "items": rows.as_slice() })))
 }
 
 #[derive(Deserialize)]
