@@ -12,7 +12,18 @@ PORT=${BENCH_PORT:-18099}
 DURATION=${BENCH_DURATION:-15s}
 WORK=$(mktemp -d)
 DB=${1:-sqlite://$WORK/bench.db}
-cleanup() { [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null || true; rm -rf "$WORK"; }
+export JIQUN_KEY_FILE="$WORK/bench.keys"
+if [[ "$DB" == postgres* ]]; then
+  # A fresh database on the server named by the URL.
+  NAME="jiqun_bench_$$"
+  DB="${DB%/*}/$NAME"
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $NAME"
+fi
+cleanup() {
+  [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null || true
+  rm -rf "$WORK"
+  [ -n "${NAME:-}" ] && psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $NAME" || true
+}
 trap cleanup EXIT
 
 wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "server did not start" >&2; exit 1; }

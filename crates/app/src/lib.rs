@@ -160,6 +160,10 @@ impl App {
         let bytes = Arc::new(make());
         if let Ok(mut map) = self.rendered.write() {
             map.retain(|_, (rev, _)| *rev == revision);
+            // Per-session pages are cached too: keep the map bounded.
+            if map.len() >= 4096 {
+                map.clear();
+            }
             map.insert(key.to_string(), (revision, bytes.clone()));
         }
         bytes

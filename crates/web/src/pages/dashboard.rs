@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, Weak};
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use jiqun_app::snapshot::{PlanView, Snapshot};
 use jiqun_app::{Action, Session};
 use jiqun_domain::Lang;
@@ -15,6 +15,7 @@ use maud::{Markup, html};
 use serde_json::{Value, json};
 
 use super::charts::sparkline;
+use super::layout;
 use super::ui::{self, Csv, Export, badge, bar, can, human, period_label, period_text, share_of_target, target_text};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
@@ -63,9 +64,19 @@ pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Resp
         Some(Export::Csv) => return Ok(indicators_csv(plan, lang).respond("dashboard", snap.synthetic)),
         None => {}
     }
-    let body = render_cached(&snap, plan, s, &changes, since, lang);
-    let body = html! { (body) (ui::downloads(&ctx, lang)) };
-    Ok(ui::page(&ctx, s, snap.synthetic, t("总览", "Dashboard"), body))
+    // The whole page is the same for this session until the data changes: render it once per revision.
+    let key = format!("page/dashboard/{}/{:?}/{}", s.token_hash, lang, ctx.query);
+    let html = app.rendered(&key, snap.revision, || {
+        let body = render_cached(&snap, plan, s, &changes, since, lang);
+        let body = html! { (body) (ui::downloads(&ctx, lang)) };
+        let here = if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) };
+        let f = layout::Frame { lang, session: s, here: &here, synthetic: snap.synthetic };
+        layout::page(&f, t("总览", "Dashboard"), body).into_string().into_bytes()
+    });
+    let mut res = axum::body::Body::from(axum::body::Bytes::from_owner(crate::api::ArcBytes(html))).into_response();
+    res.headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/html; charset=utf-8"));
+    Ok(res)
 }
 
 /// What the dashboard shows of a plan, the same for every user: rendered once per snapshot and language.
