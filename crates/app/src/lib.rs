@@ -41,6 +41,8 @@ impl Preset {
 
 /// A rendering and the revision it was made at.
 type Rendered = (i64, Arc<Vec<u8>>);
+/// A "what changed since" list and the revision it was read at.
+type Changes = (i64, Arc<Vec<jiqun_store::AuditRow>>);
 
 pub struct App {
     pub store: Store,
@@ -49,7 +51,7 @@ pub struct App {
     /// Rendered views (JSON documents, HTML fragments) by key, valid for one snapshot revision.
     rendered: std::sync::RwLock<HashMap<String, Rendered>>,
     /// "What changed since" lists by (since, limit), valid for one revision.
-    changes: std::sync::RwLock<HashMap<(i64, i64), (i64, Arc<Vec<jiqun_store::AuditRow>>)>>,
+    changes: std::sync::RwLock<HashMap<(i64, i64), Changes>>,
 }
 
 /// What `bootstrap` did on an empty database.

@@ -104,7 +104,7 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
                         } }
                     }
                     div.who {
-                        span title=(u.roles.join(", ")) { (if u.display_name.is_empty() { &u.username } else { &u.display_name }) }
+                        a href="/account" title=(u.roles.join(", ")) { (if u.display_name.is_empty() { &u.username } else { &u.display_name }) }
                         a.lang href=(switch_lang(f.here, if f.lang == Lang::Zh { "en" } else { "zh" })) lang=(if f.lang == Lang::Zh { "en" } else { "zh-CN" }) {
                             (if f.lang == Lang::Zh { "English" } else { "中文" })
                         }

@@ -10,7 +10,9 @@
 //! | `/supervision`, `/agencies/{name}`, `/my`, `/assignments/{id}` | review list, department tasks, reports |
 //! | `/cities`, `/cities/{name}` | tile map of the 21 cities; a city's role and figures |
 //! | `/users` | accounts (administrators) |
+//! | `/account` | my password and second factor |
 
+pub mod account;
 pub mod charts;
 pub mod cities;
 pub mod dashboard;
@@ -39,6 +41,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route("/account/totp/enroll", post(account::enrol))
+        .route("/account/totp/confirm", post(account::confirm))
         .route("/assets/app.css", get(|| async { asset(CSS, "text/css; charset=utf-8") }))
         .route("/assets/app.js", get(|| async { asset(JS, "text/javascript; charset=utf-8") }))
         .route("/", get(dashboard::dashboard))
@@ -89,6 +95,8 @@ fn login_form(ctx: &Ctx, error: Option<&str>, username: &str) -> maud::Markup {
                     input #username name="username" autocomplete="username" required value=(username) autofocus;
                     label for="password" { (t("密码", "Password")) }
                     input #password name="password" type="password" autocomplete="current-password" required;
+                    label for="totp" { (t("动态口令（已绑定时填写）", "One-time code (if enrolled)")) }
+                    input #totp name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}";
                     button type="submit" { (t("登录", "Log in")) }
                 }
                 p.switch { a href=(if ctx.lang == jiqun_domain::Lang::Zh { "/login?lang=en" } else { "/login?lang=zh" }) { (t("English", "中文")) } }
@@ -108,12 +116,17 @@ async fn login_page(ctx: Ctx) -> Response {
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    totp: String,
 }
 
 async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
-    match app.login(&f.username, &f.password, "cookie", &ctx.ip).await {
+    let totp = Some(f.totp.trim()).filter(|c| !c.is_empty());
+    match app.login_with(&f.username, &f.password, totp, "cookie", &ctx.ip).await {
         Ok(ok) => {
-            let mut r = Redirect::to("/").into_response();
+            // A session that must first change its password or enrol TOTP goes to the account page.
+            let to = if app.restriction_of(&ok.user).await.is_some() { "/account" } else { "/" };
+            let mut r = Redirect::to(to).into_response();
             let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", ok.token);
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 r.headers_mut().insert(header::SET_COOKIE, v);

@@ -1,0 +1,161 @@
+//! The account page: change the password, enrol the TOTP second factor. Open also to a restricted session
+//! (a password that must be changed, an administrator without TOTP under the production policy), which is
+//! sent here until it has done what it must.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout;
+use super::ui;
+use crate::ctx::{AppState, Ctx};
+
+fn restriction_note(code: Option<&str>, lang: jiqun_domain::Lang) -> Option<&'static str> {
+    match code {
+        Some("password_change_required") => Some(lang.pick(
+            "请先修改密码（初始密码、管理员设置的密码或已过期的密码须修改后才能使用系统）。",
+            "Change your password first (an initial, administrator-set or expired password must be changed).",
+        )),
+        Some("totp_enrollment_required") => Some(lang.pick(
+            "管理员账户须先绑定动态口令（TOTP）才能使用系统。",
+            "An administrator account must enrol a second factor (TOTP) before using the system.",
+        )),
+        _ => None,
+    }
+}
+
+fn render(ctx: &Ctx, message: Option<(bool, String)>, enrolment: Option<(String, String)>) -> Response {
+    let Some(s) = &ctx.session else { return Redirect::to("/login").into_response() };
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let u = &s.user;
+    let body: Markup = html! {
+        div.pagehead { h1 { (t("我的账户", "My account")) } p.sub { (u.username) " · " (u.roles.join(", ")) } }
+        @if let Some(note) = restriction_note(s.restriction, lang) { p.notice role="alert" { (note) } }
+        @if let Some((ok, m)) = &message { p class=(if *ok { "ok" } else { "error" }) role="status" { (m) } }
+        section.panel aria-labelledby="h-pw" {
+            h2 #h-pw { (t("修改密码", "Change password")) }
+            p.muted { (t("至少 8 位，含大写字母、小写字母、数字、符号中的三类；不得与最近 5 次相同。", "At least 8 characters from three of: upper case, lower case, digits, symbols; not one of the last five.")) }
+            form method="post" action="/account/password" {
+                (ui::csrf(s))
+                label for="old" { (t("当前密码", "Current password")) }
+                input #old name="old_password" type="password" autocomplete="current-password" required;
+                label for="new" { (t("新密码", "New password")) }
+                input #new name="new_password" type="password" autocomplete="new-password" required minlength="8";
+                label for="again" { (t("再输入一次", "New password again")) }
+                input #again name="again" type="password" autocomplete="new-password" required minlength="8";
+                button type="submit" { (t("修改密码", "Change password")) }
+            }
+        }
+        section.panel aria-labelledby="h-totp" {
+            h2 #h-totp { (t("动态口令（TOTP）", "Second factor (TOTP)")) }
+            @if u.totp_enabled {
+                p { (t("已启用：登录时须输入认证器中的 6 位动态口令。", "Enabled: logging in asks for the 6-digit code from your authenticator.")) }
+            } @else if let Some((secret, uri)) = &enrolment {
+                p { (t("在认证器应用中手动添加以下密钥（或使用链接），然后输入其显示的 6 位口令完成绑定：", "Add this key to your authenticator app (or use the link), then enter the 6-digit code it shows:")) }
+                p.secret { code { (secret) } }
+                p.muted { code { (uri) } }
+                form method="post" action="/account/totp/confirm" {
+                    (ui::csrf(s))
+                    label for="code" { (t("6 位动态口令", "6-digit code")) }
+                    input #code name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required;
+                    button type="submit" { (t("完成绑定", "Confirm")) }
+                }
+            } @else {
+                p { (t("尚未启用。启用后，登录时除密码外还须输入动态口令。", "Not enabled. Once enabled, logging in also asks for a one-time code.")) }
+                form method="post" action="/account/totp/enroll" {
+                    (ui::csrf(s))
+                    button type="submit" { (t("开始绑定", "Start enrolment")) }
+                }
+            }
+        }
+    };
+    let here = ctx.path.clone();
+    let f = layout::Frame { lang, session: s, here: &here, synthetic: false };
+    let status = match &message {
+        Some((false, _)) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    (status, Html(layout::page(&f, t("我的账户", "My account"), body).into_string())).into_response()
+}
+
+pub async fn page(ctx: Ctx) -> Response {
+    render(&ctx, None, None)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    old_password: String,
+    new_password: String,
+    again: String,
+}
+
+pub async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Response {
+    let lang = ctx.lang;
+    if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
+        return render(&ctx, Some((false, e.message(lang).to_string())), None);
+    }
+    let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
+    if f.new_password != f.again {
+        return render(
+            &ctx,
+            Some((false, lang.pick("两次输入的新密码不一致", "the new passwords differ").into())),
+            None,
+        );
+    }
+    match app.change_password(s, &f.old_password, &f.new_password, &ctx.ip).await {
+        // The session's restriction is recomputed on the next request: go on to what is left, if anything.
+        Ok(()) => Redirect::to("/").into_response(),
+        Err(e) => {
+            let detail =
+                e.details(lang).first().map(|d| d.message.clone()).unwrap_or_else(|| e.message(lang).to_string());
+            render(&ctx, Some((false, detail)), None)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn enrol(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
+    let lang = ctx.lang;
+    if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
+        return render(&ctx, Some((false, e.message(lang).to_string())), None);
+    }
+    let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
+    match app.totp_enrol(s, &ctx.ip).await {
+        Ok(e) => render(&ctx, None, Some((e.secret_base32, e.otpauth_uri))),
+        Err(e) => render(&ctx, Some((false, e.message(lang).to_string())), None),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    code: String,
+}
+
+pub async fn confirm(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CodeForm>) -> Response {
+    let lang = ctx.lang;
+    if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
+        return render(&ctx, Some((false, e.message(lang).to_string())), None);
+    }
+    let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
+    match app.totp_confirm(s, &f.code, &ctx.ip).await {
+        Ok(()) => Redirect::to("/").into_response(),
+        Err(e) => {
+            let detail =
+                e.details(lang).first().map(|d| d.message.clone()).unwrap_or_else(|| e.message(lang).to_string());
+            render(&ctx, Some((false, detail)), None)
+        }
+    }
+}
