@@ -239,7 +239,7 @@ impl Store {
             }
             total += rows.len();
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         out.flush().map_err(io)?;
         Ok(total)
     }
@@ -310,7 +310,10 @@ impl Store {
                 .await?;
             }
         }
-        tx.commit().await?;
+        if self.backend() == Backend::Postgres {
+            sqlx::query("NOTIFY jiqun_revision").execute(&mut *tx).await?;
+        }
+        self.commit(tx).await?;
         Ok(total)
     }
 }

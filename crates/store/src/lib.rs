@@ -80,6 +80,43 @@ pub struct Store {
     sqlite_path: Option<std::path::PathBuf>,
     /// The file marker and revision last read, so an unchanged file answers without a query.
     last_seen: std::sync::Arc<std::sync::Mutex<Option<(FileMarker, i64)>>>,
+    /// For PostgreSQL: changes announced by `NOTIFY jiqun_revision` (every write transaction sends one).
+    notified: Option<std::sync::Arc<Notified>>,
+}
+
+/// What the PostgreSQL listener has seen: a counter of notifications, and whether it is listening now
+/// (while it is not, every revision check queries the database).
+#[derive(Default, Debug)]
+struct Notified {
+    generation: std::sync::atomic::AtomicU64,
+    healthy: std::sync::atomic::AtomicBool,
+}
+
+/// Listens for `jiqun_revision` notifications for as long as the process runs, reconnecting after a loss
+/// (during which the store falls back to querying the counter).
+fn spawn_listener(url: String, n: std::sync::Arc<Notified>) {
+    use std::sync::atomic::Ordering::SeqCst;
+    tokio::spawn(async move {
+        loop {
+            let listener = async {
+                let mut l = sqlx::postgres::PgListener::connect(&url).await?;
+                l.listen("jiqun_revision").await?;
+                Ok::<_, sqlx::Error>(l)
+            }
+            .await;
+            if let Ok(mut l) = listener {
+                n.generation.fetch_add(1, SeqCst);
+                n.healthy.store(true, SeqCst);
+                // `try_recv` answers None when the connection was lost: notifications may have been missed.
+                while let Ok(Some(_)) = l.try_recv().await {
+                    n.generation.fetch_add(1, SeqCst);
+                }
+            }
+            n.healthy.store(false, SeqCst);
+            n.generation.fetch_add(1, SeqCst);
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    });
 }
 
 /// Size and modification time (ns) of the SQLite database and its WAL.
@@ -178,7 +215,12 @@ impl Store {
             let rest = &url["sqlite://".len()..];
             std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest))
         });
-        let store = Store { pool, crypto, backend, sqlite_path, last_seen: Default::default() };
+        let notified = (backend == Backend::Postgres).then(|| {
+            let n = std::sync::Arc::new(Notified::default());
+            spawn_listener(url.clone(), n.clone());
+            n
+        });
+        let store = Store { pool, crypto, backend, sqlite_path, last_seen: Default::default(), notified };
         store.migrate().await?;
         Ok(store)
     }
@@ -223,7 +265,7 @@ impl Store {
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
         }
         Ok(())
     }
@@ -232,14 +274,42 @@ impl Store {
     pub async fn begin(&self) -> Result<Tx> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE revision SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
+        if self.backend == Backend::Postgres {
+            // Delivered at commit, to every server listening (see `spawn_listener`).
+            sqlx::query("NOTIFY jiqun_revision").execute(&mut *tx).await?;
+        }
         Ok(tx)
     }
 
+    /// Commits a write transaction. On PostgreSQL the local notification count moves at once, so this
+    /// process reads its own writes without waiting for the notification to come back.
+    pub async fn commit(&self, tx: Tx) -> Result<()> {
+        tx.commit().await?;
+        if let Some(n) = &self.notified {
+            n.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(())
+    }
+
+    /// What tells, without a query, that nothing was committed since the last look: the SQLite files'
+    /// size and time, or the PostgreSQL listener's notification count while it is listening.
+    fn change_marker(&self) -> Option<FileMarker> {
+        if let Some(p) = &self.sqlite_path {
+            return file_marker(p);
+        }
+        let n = self.notified.as_ref()?;
+        if !n.healthy.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
+        Some([(n.generation.load(std::sync::atomic::Ordering::SeqCst), 0), (0, 0)])
+    }
+
     /// The revision counter: changes whenever anything is written, by this process or another. On SQLite
-    /// every commit, by any process, changes the WAL or the database file; while neither has changed since
-    /// the last read, the counter cannot have moved and no query is needed.
+    /// every commit, by any process, changes the WAL or the database file; on PostgreSQL every commit sends
+    /// a notification. While neither says anything changed since the last read, no query is needed.
     pub async fn revision(&self) -> Result<i64> {
-        let marker = self.sqlite_path.as_deref().and_then(file_marker);
+        // Read the marker before the query: a commit after it moves the marker, so the next call re-reads.
+        let marker = self.change_marker();
         if let Some(m) = marker
             && let Ok(seen) = self.last_seen.lock()
             && let Some((seen_marker, rev)) = *seen
@@ -274,7 +344,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         self.audit(&mut tx, actor, "setting.set", "setting", key, true, &serde_json::json!({ "value": value })).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -290,7 +360,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         self.audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -448,7 +518,7 @@ impl Store {
             &serde_json::json!({ "removed": n, "before": before }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(n as usize)
     }
 

@@ -122,7 +122,7 @@ impl Store {
             &json!({ "name": plan.name, "source": source_name, "items": position, "targets": plan.targets.len() }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -174,7 +174,7 @@ impl Store {
             &json!({ "assessment": assessment, "successor": successor }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -243,7 +243,7 @@ impl Store {
         .await?;
         self.audit(&mut tx, actor, "indicator.create", "indicator", &id.to_string(), true, &json!({ "name": e.name }))
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -288,7 +288,7 @@ impl Store {
             &json!({ "before": before, "after": after }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -314,7 +314,7 @@ impl Store {
             None => json!({ "cleared": true }),
         };
         self.audit(&mut tx, actor, "indicator.override", "indicator", &id.to_string(), true, &detail).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -404,7 +404,7 @@ impl Store {
         });
         let action = if old.is_some() { "observation.correct" } else { "observation.add" };
         self.audit(&mut tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -432,7 +432,7 @@ impl Store {
         }
         self.audit(&mut tx, actor, "observation.bulk", "observation", "*", true, &json!({ "rows": rows.len() }))
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(rows.len())
     }
 }

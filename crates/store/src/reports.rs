@@ -78,7 +78,7 @@ impl Store {
             &json!({ "period": period, "deadline": deadline }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -211,7 +211,7 @@ impl Store {
             &json!({ "assignment": assignment_id, "period": input.period, "version": version, "status": input.status, "percent": input.percent }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.report(id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
     }
 
@@ -240,7 +240,7 @@ impl Store {
         let action = if accept { "report.accept" } else { "report.return" };
         self.audit(&mut tx, actor, action, "report", &report_id.to_string(), true, &json!({ "comment": comment }))
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -275,7 +275,7 @@ impl Store {
             &json!({ "file": filename, "size": data.len() }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 

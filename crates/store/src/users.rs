@@ -44,7 +44,7 @@ impl Store {
             &json!({ "roles": u.roles, "agency": u.agency, "city": u.city, "uscc": u.uscc }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -68,7 +68,7 @@ impl Store {
             &json!({ "before": before, "after": roles }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -97,7 +97,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         self.audit(&mut tx, actor, "user.password", "user", &user_id.to_string(), true, &json!({})).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -133,7 +133,7 @@ impl Store {
             _ => "totp.remove",
         };
         self.audit(&mut tx, actor, action, "user", &user_id.to_string(), true, &json!({})).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -146,7 +146,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(n == 1)
     }
 
@@ -164,7 +164,7 @@ impl Store {
             &json!({ "set": sealed.is_some() }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -187,7 +187,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(!expired)
     }
 
@@ -242,7 +242,7 @@ impl Store {
             &json!({ "failures": failures, "locked": locked }),
         )
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(locked)
     }
 
@@ -275,7 +275,7 @@ impl Store {
         .await?;
         self.audit(&mut tx, actor, "auth.login", "user", &user.username, true, &json!({ "kind": session.kind }))
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -307,7 +307,7 @@ impl Store {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
         self.audit(&mut tx, actor, "auth.logout", "session", "", true, &json!({})).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

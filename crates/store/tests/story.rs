@@ -153,3 +153,27 @@ async fn pruning_old_records_keeps_the_chain_verifiable() {
     s.set_setting("later", "v", &a).await.unwrap();
     assert!(matches!(s.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { records: 3 }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_process_writes_are_seen_without_polling_queries() {
+    for url in testing::urls().await {
+        let server = Store::open(&url).await.unwrap();
+        let cli = Store::open(&url).await.unwrap();
+        // Let the PostgreSQL listener start.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let before = server.revision().await.unwrap();
+        assert_eq!(server.revision().await.unwrap(), before);
+        cli.set_setting("from", "cli", &Actor::system("cli")).await.unwrap();
+        // SQLite: at once (the files changed). PostgreSQL: as soon as the notification arrives.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        let mut seen = server.revision().await.unwrap();
+        while seen == before && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            seen = server.revision().await.unwrap();
+        }
+        assert!(seen > before, "{url}: the write of another process is seen");
+        // Own writes are seen at once.
+        server.set_setting("from", "server", &Actor::system("server")).await.unwrap();
+        assert!(server.revision().await.unwrap() > seen, "{url}");
+    }
+}
