@@ -15,6 +15,42 @@ fn cmp_str(c: Cmp) -> &'static str {
     c.as_str()
 }
 
+/// Inserts one indicator inside the caller's transaction.
+async fn insert_indicator(
+    tx: &mut crate::Tx,
+    plan_id: i64,
+    e: &IndicatorEdit,
+    source_text: &str,
+    position: i64,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO indicators (plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, \
+         target_cmp, target_value, target_value_max, target_year, source_text, by_city, position, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(&e.item)
+    .bind(&e.name)
+    .bind(&e.unit)
+    .bind(&e.direction)
+    .bind(&e.method)
+    .bind(&e.frequency)
+    .bind(&e.baseline_period)
+    .bind(e.baseline_value)
+    .bind(&e.target_cmp)
+    .bind(e.target_value)
+    .bind(e.target_value_max)
+    .bind(e.target_year)
+    .bind(source_text)
+    .bind(e.by_city as i64)
+    .bind(position)
+    .bind(now)
+    .persistent(false)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 // sqlx's Any driver caches a prepared statement with the parameter types of its first execution; on
 // PostgreSQL a nullable float bound as NULL first and as a number later is then refused ("incorrect binary
 // data format"). Statements that bind an `Option<f64>` are therefore not cached (`persistent(false)`).
@@ -86,31 +122,22 @@ impl Store {
         for (i, t) in plan.targets.iter().enumerate() {
             let baseline = plan.facts.iter().find(|f| f.subject == t.subject && f.unit == t.unit && f.year.is_some());
             let count = COUNT_UNITS.contains(&t.unit.as_str());
-            let direction = if matches!(t.cmp, Cmp::Le | Cmp::Lt) { "down" } else { "up" };
-            sqlx::query(
-                "INSERT INTO indicators (plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, \
-                 target_cmp, target_value, target_value_max, target_year, source_text, by_city, position, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'annual', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
-            )
-            .bind(id)
-            .bind(&t.item)
-            .bind(&t.subject)
-            .bind(&t.unit)
-            .bind(direction)
-            .bind(if count { "linear" } else { "growth" })
-            .bind(baseline.and_then(|f| f.year).map(|y| y.to_string()))
-            .bind(baseline.map(|f| f.value))
-            .bind(cmp_str(t.cmp))
-            .bind(t.value)
-            .bind(t.value_max)
-            .bind(i64::from(t.year.or(target_year.map(|y| y as i32)).unwrap_or(2025)))
-            .bind(&t.text)
-            .bind((t.unit == "元") as i64)
-            .bind(i as i64 + 1)
-            .bind(now)
-            .persistent(false)
-            .execute(&mut *tx)
-            .await?;
+            let e = IndicatorEdit {
+                item: Some(t.item.clone()),
+                name: t.subject.clone(),
+                unit: t.unit.clone(),
+                direction: if matches!(t.cmp, Cmp::Le | Cmp::Lt) { "down" } else { "up" }.into(),
+                method: if count { "linear" } else { "growth" }.into(),
+                frequency: "annual".into(),
+                baseline_period: baseline.and_then(|f| f.year).map(|y| y.to_string()),
+                baseline_value: baseline.map(|f| f.value),
+                target_cmp: cmp_str(t.cmp).into(),
+                target_value: t.value,
+                target_value_max: t.value_max,
+                target_year: i64::from(t.year.or(target_year.map(|y| y as i32)).unwrap_or(2025)),
+                by_city: t.unit == "元",
+            };
+            insert_indicator(&mut tx, id, &e, &t.text, i as i64 + 1, now).await?;
         }
         self.audit(
             &mut tx,
@@ -217,30 +244,7 @@ impl Store {
             .bind(plan_id)
             .fetch_one(&mut *tx)
             .await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO indicators (plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, \
-             target_cmp, target_value, target_value_max, target_year, source_text, by_city, position, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14, $15, $16, $16) RETURNING id",
-        )
-        .bind(plan_id)
-        .bind(&e.item)
-        .bind(&e.name)
-        .bind(&e.unit)
-        .bind(&e.direction)
-        .bind(&e.method)
-        .bind(&e.frequency)
-        .bind(&e.baseline_period)
-        .bind(e.baseline_value)
-        .bind(&e.target_cmp)
-        .bind(e.target_value)
-        .bind(e.target_value_max)
-        .bind(e.target_year)
-        .bind(e.by_city as i64)
-        .bind(position.unwrap_or(0) + 1)
-        .bind(now)
-        .persistent(false)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_indicator(&mut tx, plan_id, e, "", position.unwrap_or(0) + 1, now).await?;
         self.audit(&mut tx, actor, "indicator.create", "indicator", &id.to_string(), true, &json!({ "name": e.name }))
             .await?;
         self.commit(tx).await?;
