@@ -15,6 +15,10 @@ fn cmp_str(c: Cmp) -> &'static str {
     c.as_str()
 }
 
+// sqlx's Any driver caches a prepared statement with the parameter types of its first execution; on
+// PostgreSQL a nullable float bound as NULL first and as a number later is then refused ("incorrect binary
+// data format"). Statements that bind an `Option<f64>` are therefore not cached (`persistent(false)`).
+
 /// Inserts one indicator inside the caller's transaction.
 async fn insert_indicator(
     tx: &mut crate::Tx,
@@ -50,10 +54,6 @@ async fn insert_indicator(
     .fetch_one(&mut **tx)
     .await?)
 }
-
-// sqlx's Any driver caches a prepared statement with the parameter types of its first execution; on
-// PostgreSQL a nullable float bound as NULL first and as a number later is then refused ("incorrect binary
-// data format"). Statements that bind an `Option<f64>` are therefore not cached (`persistent(false)`).
 
 impl Store {
     /// Stores a compiled plan: the plan itself, its items, one assignment per item × responsible agency,
