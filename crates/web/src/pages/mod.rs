@@ -28,50 +28,144 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use maud::html;
 use serde::Deserialize;
 
 use crate::ctx::{AppState, Ctx, SESSION_COOKIE};
+use crate::routes::Access;
 
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
 
+/// A page route and who may use it. The router is built from this table, and the role × route test walks
+/// it with every role (as it walks the API's), so a page cannot be added without saying who may use it.
+pub struct PageRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+const PLAN_OWNER: Access = Access::Roles(&["plan_owner"]);
+
+pub const PAGES: &[PageRoute] = &[
+    PageRoute { method: "get", path: "/login", access: Access::Public, handler: || get(login_page) },
+    PageRoute { method: "post", path: "/login", access: Access::Public, handler: || post(login_submit) },
+    PageRoute { method: "post", path: "/logout", access: Access::Account, handler: || post(logout) },
+    PageRoute { method: "get", path: "/account", access: Access::Account, handler: || get(account::page) },
+    PageRoute {
+        method: "post",
+        path: "/account/password",
+        access: Access::Account,
+        handler: || post(account::change_password),
+    },
+    PageRoute {
+        method: "post",
+        path: "/account/totp/enroll",
+        access: Access::Account,
+        handler: || post(account::enrol),
+    },
+    PageRoute {
+        method: "post",
+        path: "/account/totp/confirm",
+        access: Access::Account,
+        handler: || post(account::confirm),
+    },
+    PageRoute {
+        method: "get",
+        path: "/assets/app.css",
+        access: Access::Public,
+        handler: || get(|| async { asset(CSS, "text/css; charset=utf-8") }),
+    },
+    PageRoute {
+        method: "get",
+        path: "/assets/app.js",
+        access: Access::Public,
+        handler: || get(|| async { asset(JS, "text/javascript; charset=utf-8") }),
+    },
+    // The dashboard greets every logged-in user; roles that do not read the plan see only a welcome.
+    PageRoute { method: "get", path: "/", access: Access::Account, handler: || get(dashboard::dashboard) },
+    PageRoute { method: "get", path: "/plan", access: Access::Read, handler: || get(plan::current) },
+    PageRoute { method: "get", path: "/plans", access: Access::Read, handler: || get(plan::list) },
+    PageRoute { method: "post", path: "/plans/import", access: PLAN_OWNER, handler: || post(plan::import) },
+    PageRoute { method: "get", path: "/plans/{id}", access: Access::Read, handler: || get(plan::by_id) },
+    PageRoute {
+        method: "post",
+        path: "/plans/{id}/rounds",
+        access: PLAN_OWNER,
+        handler: || post(supervision::set_round),
+    },
+    PageRoute { method: "get", path: "/indicators", access: Access::Read, handler: || get(indicators::list) },
+    PageRoute { method: "get", path: "/indicators/{id}", access: Access::Read, handler: || get(indicators::detail) },
+    PageRoute {
+        method: "post",
+        path: "/indicators/{id}/observations",
+        access: Access::OwnCity,
+        handler: || post(indicators::add_observation),
+    },
+    PageRoute {
+        method: "post",
+        path: "/indicators/{id}/override",
+        access: PLAN_OWNER,
+        handler: || post(indicators::override_status),
+    },
+    PageRoute { method: "post", path: "/indicators/{id}/edit", access: PLAN_OWNER, handler: || post(indicators::edit) },
+    PageRoute { method: "get", path: "/supervision", access: Access::Read, handler: || get(supervision::supervision) },
+    PageRoute {
+        method: "post",
+        path: "/reports/{id}/review",
+        access: PLAN_OWNER,
+        handler: || post(supervision::review),
+    },
+    PageRoute {
+        method: "post",
+        path: "/reports/{id}/attachments",
+        access: Access::OwnAgency,
+        handler: || post(supervision::upload).layer(DefaultBodyLimit::max(supervision::MAX_ATTACHMENT + 64 * 1024)),
+    },
+    PageRoute {
+        method: "get",
+        path: "/attachments/{id}",
+        access: Access::Read,
+        handler: || get(supervision::download),
+    },
+    PageRoute { method: "get", path: "/agencies/{name}", access: Access::Read, handler: || get(supervision::agency) },
+    PageRoute { method: "get", path: "/my", access: Access::Read, handler: || get(supervision::my) },
+    PageRoute {
+        method: "get",
+        path: "/assignments/{id}",
+        access: Access::Read,
+        handler: || get(supervision::assignment),
+    },
+    PageRoute {
+        method: "post",
+        path: "/assignments/{id}/reports",
+        access: Access::OwnAgency,
+        handler: || post(supervision::file_report),
+    },
+    PageRoute { method: "get", path: "/cities", access: Access::Read, handler: || get(cities::map) },
+    PageRoute { method: "get", path: "/cities/{name}", access: Access::Read, handler: || get(cities::city) },
+    PageRoute {
+        method: "get",
+        path: "/users",
+        access: Access::Roles(&["system_admin", "security_admin"]),
+        handler: || get(users::list),
+    },
+    PageRoute {
+        method: "post",
+        path: "/users",
+        access: Access::Roles(&["system_admin"]),
+        handler: || post(users::create),
+    },
+];
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_page).post(login_submit))
-        .route("/logout", post(logout))
-        .route("/account", get(account::page))
-        .route("/account/password", post(account::change_password))
-        .route("/account/totp/enroll", post(account::enrol))
-        .route("/account/totp/confirm", post(account::confirm))
-        .route("/assets/app.css", get(|| async { asset(CSS, "text/css; charset=utf-8") }))
-        .route("/assets/app.js", get(|| async { asset(JS, "text/javascript; charset=utf-8") }))
-        .route("/", get(dashboard::dashboard))
-        .route("/plan", get(plan::current))
-        .route("/plans", get(plan::list))
-        .route("/plans/import", post(plan::import))
-        .route("/plans/{id}", get(plan::by_id))
-        .route("/plans/{id}/rounds", post(supervision::set_round))
-        .route("/indicators", get(indicators::list))
-        .route("/indicators/{id}", get(indicators::detail))
-        .route("/indicators/{id}/observations", post(indicators::add_observation))
-        .route("/indicators/{id}/override", post(indicators::override_status))
-        .route("/indicators/{id}/edit", post(indicators::edit))
-        .route("/supervision", get(supervision::supervision))
-        .route("/reports/{id}/review", post(supervision::review))
-        .route(
-            "/reports/{id}/attachments",
-            post(supervision::upload).layer(DefaultBodyLimit::max(supervision::MAX_ATTACHMENT + 64 * 1024)),
-        )
-        .route("/attachments/{id}", get(supervision::download))
-        .route("/agencies/{name}", get(supervision::agency))
-        .route("/my", get(supervision::my))
-        .route("/assignments/{id}", get(supervision::assignment))
-        .route("/assignments/{id}/reports", post(supervision::file_report))
-        .route("/cities", get(cities::map))
-        .route("/cities/{name}", get(cities::city))
-        .route("/users", get(users::list).post(users::create))
+    let mut r = Router::new();
+    for p in PAGES {
+        r = r.route(p.path, (p.handler)());
+    }
+    r
 }
 
 fn asset(body: &'static str, content_type: &'static str) -> Response {

@@ -492,6 +492,9 @@ pub async fn agency(
 
 pub async fn my(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.user().page(ctx.lang)?;
+    if !can(s, &Action::ReadPlan) {
+        return Err(AppError::forbidden()).page(ctx.lang);
+    }
     let u = &s.user;
     let to = if let (true, Some(a)) = (u.has_role("agency_reporter"), u.agency.as_deref()) {
         format!("/agencies/{}", enc(a))
