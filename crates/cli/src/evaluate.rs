@@ -32,11 +32,11 @@ pub fn run(input: &Path, output: &Path, scheme: Option<&Path>, skip_invalid: boo
         }
         return Err(Refusal(msg));
     }
-    let ratings = evaluate(&ds.rows, &Scheme::default()).ratings;
+    let ev = evaluate(&ds.rows, &Scheme::default());
     let tmp = output.with_extension("partial");
     let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    csv::write(&ds, &ratings, &mut f).map_err(|e| {
+    csv::write(&ds, &ev, &mut f).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io(e)
     })?;

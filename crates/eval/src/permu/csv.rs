@@ -8,7 +8,7 @@ use std::io::Write as _;
 
 use jiqun_domain::Lang;
 
-use super::{Class, Enterprise, Rating, Scale};
+use super::{Class, Enterprise, Scale};
 
 pub const COLUMNS: [&str; 15] = [
     "uscc",
@@ -447,13 +447,12 @@ pub fn read_from(input: &mut dyn std::io::Read) -> Result<Dataset, RowError> {
             break; // enough to report; the file is not what it should be
         }
     }
-    // Whole-file rules: one evaluation year (the first row's), no USCC twice.
+    // Whole-file rules: one evaluation year (the first row's), no USCC twice. The duplicate check runs on
+    // two threads, each over the codes whose hash falls in its half, so no pair is split between them.
     let year = ds.rows.first().map(|r| r.year);
-    let mut seen: FastMap<[u8; 18], u32> = FastMap::default();
-    seen.reserve(ds.rows.len());
-    let mut keep = vec![true; ds.rows.len()];
-    for (k, r) in ds.rows.iter().enumerate() {
-        if Some(r.year) != year {
+    let mut keep: Vec<bool> = ds.rows.iter().map(|r| Some(r.year) == year).collect();
+    for (k, ok) in keep.iter().enumerate() {
+        if !ok {
             let y = year.unwrap_or(0);
             ds.errors.push(err(
                 ds.lines[k],
@@ -461,19 +460,42 @@ pub fn read_from(input: &mut dyn std::io::Read) -> Result<Dataset, RowError> {
                 format!("评价年度应与首行一致（{y}）"),
                 format!("all rows must be of the first row's year ({y})"),
             ));
-            keep[k] = false;
-        } else if let Some(first) = seen.insert(r.uscc, ds.lines[k] as u32) {
-            let code = String::from_utf8_lossy(&r.uscc);
-            ds.errors.push(err(
-                ds.lines[k],
-                "uscc",
-                format!("{code} 与第 {first} 行重复"),
-                format!("{code} repeats line {first}"),
-            ));
-            keep[k] = false;
         }
     }
-    drop(seen);
+    let half_of = |code: &[u8; 18]| {
+        let mut h = Fnv::default();
+        h.write(code);
+        h.finish() >> 63
+    };
+    let duplicates = |part: u64| -> Vec<(usize, u32)> {
+        let mut seen: FastMap<[u8; 18], u32> = FastMap::default();
+        seen.reserve(ds.rows.len() / 2 + 1);
+        let mut found = Vec::new();
+        for (k, r) in ds.rows.iter().enumerate() {
+            if keep[k]
+                && half_of(&r.uscc) == part
+                && let Some(first) = seen.insert(r.uscc, ds.lines[k] as u32)
+            {
+                found.push((k, first));
+            }
+        }
+        found
+    };
+    let (d0, d1) = std::thread::scope(|s| {
+        let h = s.spawn(|| duplicates(1));
+        (duplicates(0), h.join())
+    });
+    let d1 = d1.unwrap_or_else(|_| duplicates(1));
+    for (k, first) in d0.into_iter().chain(d1) {
+        let code = String::from_utf8_lossy(&ds.rows[k].uscc);
+        ds.errors.push(err(
+            ds.lines[k],
+            "uscc",
+            format!("{code} 与第 {first} 行重复"),
+            format!("{code} repeats line {first}"),
+        ));
+        keep[k] = false;
+    }
     if keep.iter().any(|k| !k) {
         let mut k = 0;
         ds.rows.retain(|_| {
@@ -493,7 +515,7 @@ pub fn read_from(input: &mut dyn std::io::Read) -> Result<Dataset, RowError> {
 
 /// Writes the results: header `uscc,city,scale,score,rank,group_size,class,reason`, ordered by city, scale,
 /// rank (not rated last), uscc; score to six decimals.
-pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(ds: &Dataset, ev: &super::Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Sort by a compact key: the city's place in name order, the scale, the rank (not rated last), the USCC.
     let mut by_name: Vec<u32> = (0..ds.cities.len() as u32).collect();
     by_name.sort_by(|a, b| ds.cities[*a as usize].cmp(&ds.cities[*b as usize]));
@@ -501,7 +523,8 @@ pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut dyn std::io::Write) -> 
     for (pos, c) in by_name.iter().enumerate() {
         city_rank[*c as usize] = pos as u32;
     }
-    // Everything a line needs travels with its sort key, so writing reads memory in order.
+    // Everything a line needs travels with its sort key, so formatting reads memory in order (measured:
+    // gathering rows in rank order while formatting costs more than this sort).
     struct Out {
         key: u64,
         uscc: [u8; 18],
@@ -516,7 +539,7 @@ pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut dyn std::io::Write) -> 
     let mut order: Vec<Out> = ds
         .rows
         .iter()
-        .zip(ratings)
+        .zip(&ev.ratings)
         .map(|(r, t)| {
             let rank = if t.rank == 0 { u32::MAX } else { t.rank };
             Out {
@@ -535,34 +558,42 @@ pub fn write(ds: &Dataset, ratings: &[Rating], out: &mut dyn std::io::Write) -> 
     order.sort_unstable_by(|a, b| a.key.cmp(&b.key).then_with(|| a.uscc.cmp(&b.uscc)));
     let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
     w.write_all(b"uscc,city,scale,score,rank,group_size,class,reason\n")?;
-    let mut line = Vec::with_capacity(1 << 16);
-    for o in &order {
-        line.extend_from_slice(&o.uscc);
-        line.push(b',');
-        line.extend_from_slice(ds.cities[o.city as usize].as_bytes());
-        line.push(b',');
-        line.extend_from_slice(o.scale.as_str().as_bytes());
-        line.push(b',');
-        if o.class != Class::T {
-            fixed6(o.score, &mut line);
+    // Lines are formatted on two threads, a block at a time, and written in order.
+    let format = |rows: &[Out]| -> Vec<u8> {
+        let mut line = Vec::with_capacity(rows.len() * 64);
+        for o in rows {
+            line.extend_from_slice(&o.uscc);
             line.push(b',');
-            push_u64(u64::from(o.rank), &mut line);
+            line.extend_from_slice(ds.cities[o.city as usize].as_bytes());
             line.push(b',');
-            push_u64(u64::from(o.group_size), &mut line);
+            line.extend_from_slice(o.scale.as_str().as_bytes());
             line.push(b',');
-        } else {
-            line.extend_from_slice(b",,,");
+            if o.class != Class::T {
+                fixed6(o.score, &mut line);
+                line.push(b',');
+                push_u64(u64::from(o.rank), &mut line);
+                line.push(b',');
+                push_u64(u64::from(o.group_size), &mut line);
+                line.push(b',');
+            } else {
+                line.extend_from_slice(b",,,");
+            }
+            line.extend_from_slice(o.class.as_str().as_bytes());
+            line.push(b',');
+            line.extend_from_slice(o.reason.as_str().as_bytes());
+            line.push(b'\n');
         }
-        line.extend_from_slice(o.class.as_str().as_bytes());
-        line.push(b',');
-        line.extend_from_slice(o.reason.as_str().as_bytes());
-        line.push(b'\n');
-        if line.len() > (1 << 16) - 256 {
-            w.write_all(&line)?;
-            line.clear();
-        }
+        line
+    };
+    for block in order.chunks(1 << 17) {
+        let (a, b) = block.split_at(block.len() / 2);
+        let (fa, fb) = std::thread::scope(|s| {
+            let h = s.spawn(|| format(b));
+            (format(a), h.join())
+        });
+        w.write_all(&fa)?;
+        w.write_all(&fb.unwrap_or_else(|_| format(b)))?;
     }
-    w.write_all(&line)?;
     w.flush()
 }
 
@@ -684,9 +715,9 @@ mod tests {
              9144030071526726XG,乙,深圳,above,2010,2024,10,100,1000,300,30,100,10,50,200\n"
         );
         let ds = read(text.as_bytes()).unwrap();
-        let r = super::super::evaluate(&ds.rows, &super::super::Scheme::default()).ratings;
+        let ev = super::super::evaluate(&ds.rows, &super::super::Scheme::default());
         let mut out = Vec::new();
-        write(&ds, &r, &mut out).unwrap();
+        write(&ds, &ev, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "uscc,city,scale,score,rank,group_size,class,reason\n\

@@ -243,15 +243,46 @@ pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
             *slot += 1;
         }
     }
-    let mut groups = Vec::new();
-    let mut scratch = Scratch::default();
-    for g in 0..cities * 2 {
-        let (a, b) = (starts[g], starts[g + 1]);
-        if a < b {
-            groups.push(rate_group(rows, &idx[a..b], scheme, &mut ratings, &mut scratch));
+    // Groups are independent: two threads take alternate groups (by size, so the work is even), each
+    // writing its ratings into a list that is applied afterwards.
+    let mut order: Vec<usize> = (0..cities * 2).filter(|&g| starts[g] < starts[g + 1]).collect();
+    order.sort_unstable_by_key(|&g| std::cmp::Reverse(starts[g + 1] - starts[g]));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut load_a, mut load_b) = (0usize, 0usize);
+    for g in order {
+        let n = starts[g + 1] - starts[g];
+        if load_a <= load_b {
+            mine.push(g);
+            load_a += n;
+        } else {
+            theirs.push(g);
+            load_b += n;
         }
     }
-    Evaluation { ratings, groups }
+    let work = |gs: &[usize]| -> (Vec<(usize, GroupStats)>, Vec<(u32, Rating)>) {
+        let mut scratch = Scratch::default();
+        let mut stats = Vec::with_capacity(gs.len());
+        let mut out = Vec::new();
+        for &g in gs {
+            stats.push((g, rate_group(rows, &idx[starts[g]..starts[g + 1]], scheme, &mut out, &mut scratch)));
+        }
+        (stats, out)
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let h = s.spawn(|| work(&theirs));
+        let a = work(&mine);
+        (a, h.join())
+    });
+    let b = b.unwrap_or_else(|_| work(&theirs));
+    let mut groups: Vec<(usize, GroupStats)> = Vec::with_capacity(a.0.len() + b.0.len());
+    for (stats, out) in [a, b] {
+        groups.extend(stats);
+        for (i, r) in out {
+            ratings[i as usize] = r;
+        }
+    }
+    groups.sort_by_key(|(g, _)| *g);
+    Evaluation { ratings, groups: groups.into_iter().map(|(_, s)| s).collect() }
 }
 
 #[derive(Default)]
@@ -271,7 +302,7 @@ fn rate_group(
     rows: &[Enterprise],
     group: &[u32],
     scheme: &Scheme,
-    out: &mut [Rating],
+    out: &mut Vec<(u32, Rating)>,
     scratch: &mut Scratch,
 ) -> GroupStats {
     let first = &rows[group[0] as usize];
@@ -335,7 +366,7 @@ fn rate_group(
         } else {
             Class::D
         };
-        out[i as usize] = Rating { score, rank, group_size: n as u32, class, reason: Reason::Rated };
+        out.push((i, Rating { score, rank, group_size: n as u32, class, reason: Reason::Rated }));
     }
     GroupStats { city: first.city, scale: first.scale, benchmarks, means, size: n as u32 }
 }
