@@ -259,7 +259,7 @@ pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
             load_b += n;
         }
     }
-    let work = |gs: &[usize]| -> (Vec<(usize, GroupStats)>, Vec<(u32, Rating)>) {
+    let work = |gs: &[usize]| -> GroupWork {
         let mut scratch = Scratch::default();
         let mut stats = Vec::with_capacity(gs.len());
         let mut out = Vec::new();
@@ -284,6 +284,9 @@ pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
     groups.sort_by_key(|(g, _)| *g);
     Evaluation { ratings, groups: groups.into_iter().map(|(_, s)| s).collect() }
 }
+
+/// One thread's share: its groups' statistics (with the group's number) and its ratings (with the row).
+type GroupWork = (Vec<(usize, GroupStats)>, Vec<(u32, Rating)>);
 
 #[derive(Default)]
 struct Scratch {
