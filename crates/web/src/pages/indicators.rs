@@ -83,6 +83,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
                 } }
             }
         }
+        @if ui::can(s, &Action::EditIndicator) { (super::manage::add_indicator_form(s, plan, lang)) }
         (ui::downloads(&ctx, lang))
     };
     Ok(ui::page(&ctx, s, snap.synthetic, t("指标", "Indicators"), body))

@@ -18,6 +18,7 @@ pub mod cities;
 pub mod dashboard;
 pub mod indicators;
 pub mod layout;
+pub mod manage;
 pub mod plan;
 pub mod supervision;
 pub mod ui;
@@ -95,6 +96,13 @@ pub const PAGES: &[PageRoute] = &[
         path: "/plans/{id}/rounds",
         access: PLAN_OWNER,
         handler: || post(supervision::set_round),
+    },
+    PageRoute { method: "post", path: "/plans/{id}/close", access: PLAN_OWNER, handler: || post(manage::close) },
+    PageRoute {
+        method: "post",
+        path: "/plans/{id}/indicators",
+        access: PLAN_OWNER,
+        handler: || post(manage::add_indicator),
     },
     PageRoute { method: "get", path: "/indicators", access: Access::Read, handler: || get(indicators::list) },
     PageRoute { method: "get", path: "/indicators/{id}", access: Access::Read, handler: || get(indicators::detail) },

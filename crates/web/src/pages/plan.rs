@@ -55,7 +55,14 @@ async fn show(app: AppState, ctx: Ctx, id: Option<i64>, q: PlanQuery) -> PageRes
         }
         None => {}
     }
-    let body = html! { (render(plan, &ix, lang)) (ui::downloads(&ctx, lang)) };
+    let others: Vec<(i64, String)> =
+        snap.plans.iter().filter(|p| p.plan.id != plan.plan.id).map(|p| (p.plan.id, p.plan.name.clone())).collect();
+    let closable = ui::can(s, &jiqun_app::Action::ClosePlan) && plan.plan.status == "active";
+    let body = html! {
+        (render(plan, &ix, lang))
+        @if closable { (super::manage::close_form(s, plan, &others, lang)) }
+        (ui::downloads(&ctx, lang))
+    };
     Ok(ui::page(&ctx, s, snap.synthetic, &plan.plan.name, body))
 }
 
