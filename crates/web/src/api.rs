@@ -157,6 +157,19 @@ pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> ApiResult<StatusCo
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The start of every JSON write: the CSRF token (for cookie sessions), the permission, then the body, in
+/// that order (permission before validation).
+fn write_request<'c, T: serde::de::DeserializeOwned>(
+    ctx: &'c Ctx,
+    action: Action,
+    body: &[u8],
+) -> ApiResult<(&'c jiqun_app::Session, T)> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    need(ctx, action).lang(ctx.lang)?;
+    let parsed = parse_json(body).lang(ctx.lang)?;
+    Ok((ctx.user().lang(ctx.lang)?, parsed))
+}
+
 /// JSON bodies are parsed by hand so that a malformed one gets the contract's error shape.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|e| {
@@ -282,10 +295,8 @@ pub async fn update_indicator(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::EditIndicator).lang(ctx.lang)?;
-    let edit: IndicatorEdit = parse_json(&body).lang(ctx.lang)?;
-    app.update_indicator(ctx.user().lang(ctx.lang)?, id, &edit, &ctx.ip).await.lang(ctx.lang)?;
+    let (session, edit) = write_request::<IndicatorEdit>(&ctx, Action::EditIndicator, &body)?;
+    app.update_indicator(session, id, &edit, &ctx.ip).await.lang(ctx.lang)?;
     let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
     Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
 }
@@ -296,10 +307,8 @@ pub async fn add_indicator(
     Path(plan_id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::EditIndicator).lang(ctx.lang)?;
-    let edit: IndicatorEdit = parse_json(&body).lang(ctx.lang)?;
-    let id = app.add_indicator(ctx.user().lang(ctx.lang)?, plan_id, &edit, &ctx.ip).await.lang(ctx.lang)?;
+    let (session, edit) = write_request::<IndicatorEdit>(&ctx, Action::EditIndicator, &body)?;
+    let id = app.add_indicator(session, plan_id, &edit, &ctx.ip).await.lang(ctx.lang)?;
     let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(indicator_json(&p.indicators[k], ctx.lang))).into_response())
 }
@@ -318,12 +327,8 @@ pub async fn override_status(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::OverrideStatus).lang(ctx.lang)?;
-    let b: OverrideBody = parse_json(&body).lang(ctx.lang)?;
-    app.override_status(ctx.user().lang(ctx.lang)?, id, b.status.as_deref(), &b.reason, &ctx.ip)
-        .await
-        .lang(ctx.lang)?;
+    let (session, b) = write_request::<OverrideBody>(&ctx, Action::OverrideStatus, &body)?;
+    app.override_status(session, id, b.status.as_deref(), &b.reason, &ctx.ip).await.lang(ctx.lang)?;
     let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
     Ok(Json(indicator_json(&p.indicators[k], ctx.lang)))
 }
@@ -467,10 +472,8 @@ pub async fn review_report(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::ReviewReport).lang(ctx.lang)?;
-    let b: ReviewBody = parse_json(&body).lang(ctx.lang)?;
-    app.review_report(ctx.user().lang(ctx.lang)?, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
+    let (session, b) = write_request::<ReviewBody>(&ctx, Action::ReviewReport, &body)?;
+    app.review_report(session, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
     let r = app.store.report(id).await.map_err(AppError::from).lang(ctx.lang)?;
     Ok(Json(serde_json::to_value(r).unwrap_or(Value::Null)))
 }
@@ -516,10 +519,8 @@ pub struct RoundBody {
 }
 
 pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::ManageRounds).lang(ctx.lang)?;
-    let b: RoundBody = parse_json(&body).lang(ctx.lang)?;
-    app.set_round(ctx.user().lang(ctx.lang)?, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
+    let (session, b) = write_request::<RoundBody>(&ctx, Action::ManageRounds, &body)?;
+    app.set_round(session, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(json!({ "plan_id": id, "period": b.period, "deadline": b.deadline })))
         .into_response())
 }
@@ -591,13 +592,11 @@ pub async fn close_plan(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::ClosePlan).lang(ctx.lang)?;
-    let b: CloseBody = parse_json(&body).lang(ctx.lang)?;
+    let (session, b) = write_request::<CloseBody>(&ctx, Action::ClosePlan, &body)?;
     if let Some(s) = b.successor {
         plan_view(&app, s).await.lang(ctx.lang)?;
     }
-    app.close_plan(ctx.user().lang(ctx.lang)?, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
+    app.close_plan(session, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
     Ok(Json(serde_json::to_value(&pv.plan).unwrap_or(Value::Null)))
 }
@@ -637,9 +636,7 @@ pub struct UserBody {
 }
 
 pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(&ctx, Action::ManageUsers).lang(ctx.lang)?;
-    let b: UserBody = parse_json(&body).lang(ctx.lang)?;
+    let (session, b) = write_request::<UserBody>(&ctx, Action::ManageUsers, &body)?;
     let input = jiqun_app::usecases::UserInput {
         username: b.username,
         display_name: b.display_name,
@@ -649,9 +646,9 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
         city: b.city,
         uscc: b.uscc,
     };
-    let id = app.create_user(ctx.session.as_ref(), &input, &ctx.ip).await.lang(ctx.lang)?;
+    let id = app.create_user(Some(session), &input, &ctx.ip).await.lang(ctx.lang)?;
     if b.contact.is_some() {
-        app.set_contact(ctx.session.as_ref(), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
+        app.set_contact(Some(session), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
     }
     let u = app.store.user(id).await.map_err(AppError::from).lang(ctx.lang)?;
     let mut v = serde_json::to_value(&u).unwrap_or(Value::Null);
