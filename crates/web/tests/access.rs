@@ -38,14 +38,15 @@ async fn call(router: &axum::Router, method: &str, uri: &str, token: &str, body:
     (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
 }
 
-#[tokio::test]
-async fn every_route_with_every_role() {
+/// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
+/// of 省科技厅, the city reporter of 深圳), one of 省科技厅's assignments and its latest report.
+async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, i64, i64) {
     let app = App::open(&jiqun_store::testing::sqlite_url()).await.unwrap();
     app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
     jiqun_app::demo::load(&app).await.unwrap();
     for role in ROLES {
         let input = UserInput {
-            username: format!("r_{role}"),
+            username: format!("{prefix}_{role}"),
             display_name: String::new(),
             password: "Role-12345".into(),
             roles: vec![role.to_string()],
@@ -57,7 +58,12 @@ async fn every_route_with_every_role() {
     }
     let assignment = app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
     let report = app.store.assignment_reports(assignment).await.unwrap().last().unwrap().id;
-    let router = jiqun_web::router(Arc::new(app));
+    (jiqun_web::router(Arc::new(app)), assignment, report)
+}
+
+#[tokio::test]
+async fn every_route_with_every_role() {
+    let (router, assignment, report) = demo_with_a_user_per_role("r").await;
     let mut checked = 0;
     for role in ROLES {
         let (s, v) = call(
@@ -112,24 +118,7 @@ async fn every_route_with_every_role() {
 /// The same walk over the UI's routes, with the session cookie and its CSRF token.
 #[tokio::test]
 async fn every_page_with_every_role() {
-    let app = App::open(&jiqun_store::testing::sqlite_url()).await.unwrap();
-    app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-    jiqun_app::demo::load(&app).await.unwrap();
-    for role in ROLES {
-        let input = UserInput {
-            username: format!("p_{role}"),
-            display_name: String::new(),
-            password: "Role-12345".into(),
-            roles: vec![role.to_string()],
-            agency: (*role == "agency_reporter").then(|| "省科技厅".to_string()),
-            city: (*role == "city_reporter").then(|| "深圳".to_string()),
-            uscc: None,
-        };
-        app.create_user(None, &input, "").await.unwrap();
-    }
-    let assignment = app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
-    let report = app.store.assignment_reports(assignment).await.unwrap().last().unwrap().id;
-    let router = jiqun_web::router(Arc::new(app));
+    let (router, assignment, report) = demo_with_a_user_per_role("p").await;
     let send = |method: &str, uri: String, cookie: Option<String>, body: Vec<u8>, csrf: Option<String>, form: bool| {
         let router = router.clone();
         let method = method.to_string();
