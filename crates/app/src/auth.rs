@@ -101,6 +101,8 @@ pub struct Session {
     /// administrator-set password, or an expired one) or `totp_enrollment_required` (an administrator
     /// under the production policy without a second factor yet). Only the account routes are open then.
     pub restriction: Option<&'static str>,
+    /// The role definitions in force when the request came.
+    pub roles: std::sync::Arc<crate::policy::RoleTable>,
 }
 
 impl Session {
@@ -120,6 +122,11 @@ impl Session {
 }
 
 impl Session {
+    /// Whether the user may do this (the one permission check, see `policy`).
+    pub fn can(&self, action: &crate::policy::Action) -> bool {
+        self.roles.allowed(&self.user, action)
+    }
+
     pub fn actor(&self, ip: &str) -> Actor {
         Actor { id: Some(self.user.id), name: self.user.username.clone(), ip: ip.to_string() }
     }
@@ -263,11 +270,13 @@ impl App {
     pub async fn session(&self, token: &str) -> AppResult<Option<Session>> {
         let hash = token_hash(token);
         let now = now_ms();
-        if let Some((s, at)) = self.sessions.read().await.get(&hash).cloned()
+        if let Some((mut s, at)) = self.sessions.read().await.get(&hash).cloned()
             && now - at < 5_000
         {
+            s.roles = self.role_table().await?;
             return Ok(Some(s));
         }
+        let roles = self.role_table().await?;
         let found = self.store.session(&hash).await?;
         let mut cache = self.sessions.write().await;
         match found {
@@ -280,7 +289,7 @@ impl App {
                     return Ok(None);
                 }
                 let restriction = self.restriction_of(&user).await;
-                let s = Session { user, csrf: row.csrf, kind: row.kind, token_hash: hash.clone(), restriction };
+                let s = Session { user, csrf: row.csrf, kind: row.kind, token_hash: hash.clone(), restriction, roles };
                 if cache.len() > 10_000 {
                     cache.clear();
                 }

@@ -234,7 +234,135 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
             store.review_report(report.id, true, "（示例）已审核。", &owner).await?;
         }
     }
+    accounts.extend(load_registry(app).await?);
     Ok(DemoAccounts { accounts })
+}
+
+/// The USCC of the demo's enterprise account (`qiye`): the first synthetic firm of 深圳.
+pub const DEMO_FIRM: usize = 0;
+
+/// The registry's demo: synthetic firms of the new-generation IT chains in every city with two years of
+/// figures, imported through the same path an office's CSV takes, rated for both years by the default
+/// scheme; an enterprise account for one firm and an expert assigned to a few.
+async fn load_registry(app: &App) -> AppResult<Vec<(String, String)>> {
+    let login = app.login("owner", DEMO_PASSWORD, "api", "").await?;
+    let session = app.session(&login.token).await?.ok_or_else(|| crate::AppError::internal("demo: owner session"))?;
+    let (csv_2024, csv_2025, firm) = registry_csv(360, 2026);
+    app.import_enterprises(&session, csv_2024.as_bytes(), "示例企业数据2024.csv（合成）", "").await?;
+    app.import_enterprises(&session, csv_2025.as_bytes(), "示例企业数据2025.csv（合成）", "").await?;
+    app.run_evaluation(&session, 2024, "default", "").await?;
+    app.run_evaluation(&session, 2025, "default", "").await?;
+    let mut accounts = Vec::new();
+    for (username, display, role, uscc) in [
+        ("qiye", "示例企业填报员（示例）", "enterprise", Some(firm.as_str())),
+        ("zhuanjia", "评审专家（示例）", "expert", None),
+    ] {
+        app.create_user(
+            None,
+            &UserInput {
+                username: username.into(),
+                display_name: display.into(),
+                password: DEMO_PASSWORD.into(),
+                roles: vec![role.into()],
+                agency: None,
+                city: None,
+                uscc: uscc.map(String::from),
+            },
+            "",
+        )
+        .await?;
+        accounts.push((username.to_string(), role.to_string()));
+    }
+    let (firms, _) = app.store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, 5).await?;
+    for f in firms {
+        app.assign_expert(&session, f.id, "zhuanjia", "").await?;
+    }
+    app.logout(&session, "").await?;
+    Ok(accounts)
+}
+
+/// Two years of a synthetic registry as import CSVs (with the registry's optional columns), and the USCC
+/// of the first firm of 深圳.
+pub fn registry_csv(count: usize, seed: u64) -> (String, String, String) {
+    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    // (industry code, chain node, word in the name)
+    const LINES: &[(&str, &str, &str)] = &[
+        ("C3973", "集成电路", "微电子"),
+        ("C3974", "新型显示", "显示科技"),
+        ("C3921", "通信设备", "通信技术"),
+        ("C3911", "计算机整机", "计算机"),
+        ("C3971", "电子元器件", "电子元件"),
+        ("C3963", "智能终端", "智能终端"),
+        ("I6513", "软件与信息服务", "软件"),
+        ("I6450", "互联网与云计算", "云计算"),
+    ];
+    let model = RegionModel::guangdong();
+    let cities: Vec<(&str, &str)> = model.prefecture_cities().map(|c| (c.name.as_str(), c.code.as_str())).collect();
+    let total: f64 = cities.iter().map(|(c, _)| city_weight(c)).sum();
+    let mut rng = Rng::new(seed);
+    let header = "uscc,name,city,county,industry,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh,chain_nodes,tags,source\n";
+    let (mut a, mut b) = (header.to_string(), header.to_string());
+    let mut first_sz = String::new();
+    let mut k = 0u64;
+    for (city, code) in &cities {
+        // At least four firms a city so every group can be classed; more where the industry is.
+        let n = ((count as f64 * city_weight(city) / total).round() as usize).max(4);
+        for _ in 0..n {
+            k += 1;
+            let mut uscc = Vec::with_capacity(18);
+            uscc.extend_from_slice(b"91");
+            uscc.extend_from_slice(code.as_bytes());
+            let mut x = k * 104_729 + seed;
+            let mut org = [b'0'; 9];
+            for slot in org.iter_mut().rev() {
+                *slot = ALPHABET[(x % 31) as usize];
+                x /= 31;
+            }
+            uscc.extend_from_slice(&org);
+            uscc.push(jiqun_domain::uscc::check_character(&uscc).unwrap_or(b'0'));
+            let uscc = String::from_utf8_lossy(&uscc).into_owned();
+            if *city == "深圳" && first_sz.is_empty() {
+                first_sz = uscc.clone();
+            }
+            let (industry, chain, word) = LINES[(rng.next_u64() % LINES.len() as u64) as usize];
+            let above = rng.unit() < 0.75;
+            let founded = 1995 + (rng.next_u64() % 30) as i64;
+            let name = format!("（示例）{city}{word}{:03}有限公司", k);
+            let mut tags = Vec::new();
+            if rng.unit() < 0.15 {
+                tags.push("专精特新");
+            }
+            if rng.unit() < 0.3 {
+                tags.push("高新技术企业");
+            }
+            if above && rng.unit() < 0.1 {
+                tags.push("骨干企业");
+            }
+            let land = if above { rng.range(8.0, 260.0) } else { rng.range(1.5, 30.0) };
+            let intensity = rng.range(0.4, 2.6);
+            let growth = rng.range(0.9, 1.25);
+            for (year, out, g) in [(2024, &mut a, 1.0), (2025, &mut b, growth)] {
+                let revenue = land * 420.0 * intensity * g * rng.range(0.95, 1.05);
+                let va = revenue * rng.range(0.18, 0.32);
+                let tax = revenue * rng.range(0.015, 0.07);
+                let rd = revenue * rng.range(0.005, 0.09);
+                let energy = revenue * rng.range(0.004, 0.03);
+                let emission = if rng.unit() > 0.06 {
+                    format!("{:.3}", revenue * rng.range(0.00005, 0.0004))
+                } else {
+                    String::new()
+                };
+                let employees = (revenue / rng.range(60.0, 250.0)).max(3.0).round();
+                let electricity = revenue * rng.range(0.03, 0.15);
+                out.push_str(&format!(
+                    "{uscc},{name},{city},,{industry},{},{founded},{year},{land:.2},{tax:.2},{revenue:.2},{va:.2},{rd:.2},{energy:.2},{emission},{employees},{electricity:.2},{chain},{},{SOURCE}\n",
+                    if above { "above" } else { "below" },
+                    tags.join(";"),
+                ));
+            }
+        }
+    }
+    (a, b, first_sz)
 }
 
 fn edit_of(ind: &jiqun_store::IndicatorRow) -> jiqun_store::IndicatorEdit {

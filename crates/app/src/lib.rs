@@ -7,6 +7,8 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod policy;
+pub mod registry;
+pub mod schemes;
 pub mod snapshot;
 pub mod usecases;
 
@@ -18,7 +20,7 @@ use tokio::sync::RwLock;
 
 pub use auth::Session;
 pub use error::{AppError, AppResult};
-pub use policy::{Action, allowed};
+pub use policy::{Action, Object, Perm, RoleDef, RoleTable, Scope};
 pub use snapshot::Snapshot;
 
 /// The security policy a database starts from (contracts §1).
@@ -52,6 +54,8 @@ pub struct App {
     rendered: std::sync::RwLock<HashMap<String, Rendered>>,
     /// "What changed since" lists by (since, limit), valid for one revision.
     changes: std::sync::RwLock<HashMap<(i64, i64), Changes>>,
+    /// The role definitions in force, valid for one revision.
+    roles: std::sync::RwLock<Option<(i64, Arc<policy::RoleTable>)>>,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -104,7 +108,38 @@ impl App {
             sessions: RwLock::new(HashMap::new()),
             rendered: Default::default(),
             changes: Default::default(),
+            roles: Default::default(),
         }
+    }
+
+    /// The role definitions in force: the built-in ones with the stored changes (kept until a write).
+    pub async fn role_table(&self) -> AppResult<Arc<policy::RoleTable>> {
+        let revision = self.store.revision().await?;
+        if let Ok(r) = self.roles.read()
+            && let Some((rev, t)) = r.as_ref()
+            && *rev == revision
+        {
+            return Ok(t.clone());
+        }
+        let mut stored = Vec::new();
+        for (name, json) in self.store.role_defs().await? {
+            match serde_json::from_str::<policy::RoleDef>(&json) {
+                Ok(def) if def.name == name => stored.push(def),
+                // Checked when written; a row damaged since grants nothing rather than the defaults.
+                _ => stored.push(policy::RoleDef {
+                    name: name.clone(),
+                    label_zh: name.clone(),
+                    label_en: name,
+                    grants: Vec::new(),
+                    builtin: false,
+                }),
+            }
+        }
+        let table = Arc::new(policy::RoleTable::with_stored(stored));
+        if let Ok(mut r) = self.roles.write() {
+            *r = Some((revision, table.clone()));
+        }
+        Ok(table)
     }
 
     /// On an empty database: stores the policy preset and creates `admin` (system administrator and plan

@@ -4,8 +4,8 @@ use jiqun_domain::RegionModel;
 use jiqun_domain::period::Period;
 use jiqun_store::{Actor, AuditRow, IndicatorEdit, NewUser, ReportInput, ReportRow};
 
-use crate::auth::{ADMIN_ROLES, ROLES, check_password_rules, hash_password};
-use crate::policy::{Action, allowed};
+use crate::auth::{ADMIN_ROLES, check_password_rules, hash_password};
+use crate::policy::Action;
 use crate::{App, AppError, AppResult, Session};
 
 pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
@@ -26,7 +26,7 @@ pub const POLICY_SETTINGS: &[(&str, i64, i64)] = &[
 pub const MAX_ATTACHMENT: usize = 10 << 20;
 
 fn need(session: &Session, action: Action) -> AppResult<()> {
-    if allowed(&session.user, &action) { Ok(()) } else { Err(AppError::forbidden()) }
+    if session.can(&action) { Ok(()) } else { Err(AppError::forbidden()) }
 }
 
 fn parse_period(field: &str, s: &str) -> AppResult<Period> {
@@ -59,13 +59,14 @@ pub struct UserInput {
 }
 
 /// No account holds two of the three administrator roles (三员分立).
-pub fn check_role_combination(roles: &[String]) -> AppResult<()> {
+pub fn check_role_combination(roles: &[String], table: &crate::policy::RoleTable) -> AppResult<()> {
+    let names = table.names();
     for r in roles {
-        if !ROLES.contains(&r.as_str()) {
+        if !names.contains(&r.as_str()) {
             return Err(AppError::invalid(
                 "role",
-                format!("未知角色“{r}”，可选：{}", ROLES.join(", ")),
-                format!("unknown role “{r}”; one of: {}", ROLES.join(", ")),
+                format!("未知角色“{r}”，可选：{}", names.join(", ")),
+                format!("unknown role “{r}”; one of: {}", names.join(", ")),
             ));
         }
     }
@@ -146,7 +147,7 @@ impl App {
         let assignment = self.store.assignment(assignment_id).await?;
         // Permission before validation and before revealing whether the assignment exists.
         let Some(assignment) = assignment else {
-            return Err(if allowed(&session.user, &Action::ReadPlan) {
+            return Err(if session.can(&Action::ReadPlan) {
                 AppError::not_found(
                     format!("任务分工 {assignment_id} 不存在"),
                     format!("no assignment {assignment_id}"),
@@ -200,7 +201,7 @@ impl App {
             None => None,
         };
         let Some(assignment) = assignment else {
-            return Err(if allowed(&session.user, &Action::ReadPlan) {
+            return Err(if session.can(&Action::ReadPlan) {
                 AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}"))
             } else {
                 AppError::forbidden()
@@ -379,7 +380,7 @@ impl App {
                 "a username is 1 to 64 letters, digits or _ - . @",
             ));
         }
-        check_role_combination(&input.roles)?;
+        check_role_combination(&input.roles, &*self.role_table().await?)?;
         if input.roles.is_empty() {
             return Err(AppError::invalid("role", "至少需要一个角色", "at least one role is needed"));
         }
@@ -508,12 +509,33 @@ impl App {
         if !roles.iter().any(|r| r == role) {
             roles.push(role.to_string());
         }
-        check_role_combination(&roles)?;
+        check_role_combination(&roles, &*self.role_table().await?)?;
         let actor = match session {
             Some(s) => s.actor(ip),
             None => Actor::system("cli"),
         };
         Ok(self.store.set_roles(user.id, &roles, &actor).await?)
+    }
+
+    /// The role definitions in force (security and system administrators).
+    pub async fn roles(&self, session: &Session) -> AppResult<std::sync::Arc<crate::policy::RoleTable>> {
+        need(session, Action::ReadUsers)?;
+        self.role_table().await
+    }
+
+    /// Defines a role or changes a business role's grants (security administrator). The administrator
+    /// roles are fixed and their reserved permissions cannot be granted elsewhere (三员分立).
+    pub async fn set_role(&self, session: &Session, def: &crate::policy::RoleDef, ip: &str) -> AppResult<()> {
+        need(session, Action::ManageRoles)?;
+        crate::policy::check_role_def(def).map_err(|(field, zh, en)| AppError::invalid(field, zh, en))?;
+        let mut def = def.clone();
+        def.label_zh = def.label_zh.trim().to_string();
+        def.label_en = def.label_en.trim().to_string();
+        let mut seen = std::collections::HashSet::new();
+        def.grants.retain(|g| seen.insert(*g));
+        def.builtin = crate::policy::RoleTable::default().role(&def.name).is_some();
+        let json = serde_json::to_string(&def).map_err(AppError::internal)?;
+        Ok(self.store.set_role_def(&def.name, &json, &session.actor(ip)).await?)
     }
 
     /// The security policy's settings and their values.
@@ -534,7 +556,8 @@ impl App {
         };
         if key == "totp_required_roles" {
             let roles: Vec<String> = value.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
-            if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+            let table = self.role_table().await?;
+            if let Some(bad) = roles.iter().find(|r| table.role(r).is_none()) {
                 return Err(AppError::invalid("value", format!("未知角色“{bad}”"), format!("unknown role “{bad}”")));
             }
         } else {

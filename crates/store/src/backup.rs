@@ -180,6 +180,74 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("entered_at", I),
             ],
         ),
+        ("roles", &[("name", T), ("definition", T), ("updated_at", I)]),
+        (
+            "enterprises",
+            &[
+                ("id", I),
+                ("uscc", T),
+                ("name", T),
+                ("city", T),
+                ("county", T),
+                ("industry", T),
+                ("scale", T),
+                ("founded_year", I),
+                ("listed", I),
+                ("chain_nodes", T),
+                ("tags", T),
+                ("contact", T),
+                ("created_at", I),
+                ("updated_at", I),
+            ],
+        ),
+        (
+            "enterprise_figures",
+            &[
+                ("id", I),
+                ("enterprise_id", I),
+                ("year", I),
+                ("metric", T),
+                ("sealed", T),
+                ("source", T),
+                ("is_current", I),
+                ("entered_by", I),
+                ("entered_at", I),
+            ],
+        ),
+        (
+            "expert_assignments",
+            &[("id", I), ("user_id", I), ("enterprise_id", I), ("assigned_by", I), ("assigned_at", I)],
+        ),
+        (
+            "evaluations",
+            &[
+                ("id", I),
+                ("year", I),
+                ("scheme_id", T),
+                ("scheme_name", T),
+                ("scheme_json", T),
+                ("rated", I),
+                ("not_rated", I),
+                ("created_by", I),
+                ("created_at", I),
+            ],
+        ),
+        (
+            "evaluation_results",
+            &[
+                ("id", I),
+                ("evaluation_id", I),
+                ("enterprise_id", I),
+                ("city", T),
+                ("scale", T),
+                ("score", F),
+                ("rank", I),
+                ("group_size", I),
+                ("class", T),
+                ("reason", T),
+                ("items", T),
+            ],
+        ),
         (
             "audit_log",
             &[
@@ -202,7 +270,7 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
 
 /// Tables whose `id` is an auto-increment key (PostgreSQL sequences are moved past the restored ids).
 fn has_serial_id(table: &str) -> bool {
-    !matches!(table, "settings" | "revision")
+    !matches!(table, "settings" | "revision" | "roles")
 }
 
 pub const FORMAT: &str = "jiqun-backup";

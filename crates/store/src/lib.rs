@@ -5,6 +5,7 @@
 //! appends its audit record.
 
 pub mod backup;
+mod enterprises;
 pub mod model;
 mod plans;
 mod reports;
@@ -17,6 +18,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
+pub use enterprises::{
+    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
+    result_items_context,
+};
 pub use model::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

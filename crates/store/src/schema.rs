@@ -194,6 +194,82 @@ CREATE TABLE password_history (
 )
 "#,
     ),
+    (
+        4,
+        "roles as data, enterprise registry, per-mu evaluations",
+        r#"
+CREATE TABLE roles (
+    name TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE enterprises (
+    id {ID},
+    uscc TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    city TEXT NOT NULL,
+    county TEXT NOT NULL DEFAULT '',
+    industry TEXT NOT NULL DEFAULT '',
+    scale TEXT NOT NULL,
+    founded_year BIGINT NOT NULL,
+    listed BIGINT NOT NULL DEFAULT 0,
+    chain_nodes TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    contact TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX enterprises_by_city ON enterprises (city, name);
+CREATE TABLE enterprise_figures (
+    id {ID},
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    year BIGINT NOT NULL,
+    metric TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    is_current BIGINT NOT NULL,
+    entered_by BIGINT,
+    entered_at BIGINT NOT NULL
+);
+CREATE INDEX enterprise_figures_by_year ON enterprise_figures (year, is_current, enterprise_id);
+CREATE INDEX enterprise_figures_by_firm ON enterprise_figures (enterprise_id, year, metric);
+CREATE UNIQUE INDEX enterprise_figures_one_current ON enterprise_figures (enterprise_id, year, metric) WHERE is_current = 1;
+CREATE TABLE expert_assignments (
+    id {ID},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    assigned_by BIGINT,
+    assigned_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX expert_assignments_once ON expert_assignments (user_id, enterprise_id);
+CREATE TABLE evaluations (
+    id {ID},
+    year BIGINT NOT NULL,
+    scheme_id TEXT NOT NULL,
+    scheme_name TEXT NOT NULL,
+    scheme_json TEXT NOT NULL,
+    rated BIGINT NOT NULL,
+    not_rated BIGINT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE evaluation_results (
+    id {ID},
+    evaluation_id BIGINT NOT NULL REFERENCES evaluations(id),
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    city TEXT NOT NULL,
+    scale TEXT NOT NULL,
+    score {FLOAT},
+    rank BIGINT NOT NULL,
+    group_size BIGINT NOT NULL,
+    class TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    items TEXT NOT NULL
+);
+CREATE INDEX evaluation_results_by_run ON evaluation_results (evaluation_id, city, class);
+CREATE INDEX evaluation_results_by_firm ON evaluation_results (enterprise_id, evaluation_id)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

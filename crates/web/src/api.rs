@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::snapshot::{IndicatorView, PlanView};
-use jiqun_app::{Action, AppError, allowed};
+use jiqun_app::{Action, AppError};
 use jiqun_eval::progress::Point;
 use jiqun_store::{IndicatorEdit, ReportInput};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::error::{ApiResult, WithLang};
 
 fn need(ctx: &Ctx, action: Action) -> Result<(), AppError> {
     let s = ctx.user()?;
-    if allowed(&s.user, &action) { Ok(()) } else { Err(AppError::forbidden()) }
+    if s.can(&action) { Ok(()) } else { Err(AppError::forbidden()) }
 }
 
 fn point(p: &Option<Point>) -> Value {
@@ -363,8 +363,8 @@ pub async fn add_observation(
     let b = match parsed {
         Ok(b) => b,
         Err(e) => {
-            let anywhere = allowed(&s.user, &Action::AddObservation { region: "" })
-                || s.user.city.as_deref().is_some_and(|c| allowed(&s.user, &Action::AddObservation { region: c }));
+            let anywhere = s.can(&Action::AddObservation { region: "" })
+                || s.user.city.as_deref().is_some_and(|c| s.can(&Action::AddObservation { region: c }));
             return Err(if anywhere { e } else { AppError::forbidden() }).lang(ctx.lang);
         }
     };
@@ -441,7 +441,7 @@ pub async fn file_report(
     // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
     let assignment = app.store.assignment(id).await.map_err(AppError::from).lang(ctx.lang)?;
     if let Some(a) = &assignment
-        && !allowed(&s.user, &Action::FileReport { agency: &a.agency })
+        && !s.can(&Action::FileReport { agency: &a.agency })
     {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
@@ -673,7 +673,7 @@ pub struct PolicyBody {
 pub async fn set_policy(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Json<Value>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
-    if !allowed(&s.user, &Action::ManageRoles) {
+    if !s.can(&Action::ManageRoles) {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
     let b: PolicyBody = parse_json(&body).lang(ctx.lang)?;
@@ -691,7 +691,7 @@ pub struct GrantBody {
 pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
-    if !allowed(&s.user, &Action::ManageRoles) {
+    if !s.can(&Action::ManageRoles) {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
     let b: GrantBody = parse_json(&body).lang(ctx.lang)?;

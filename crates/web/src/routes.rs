@@ -5,7 +5,10 @@ use axum::Router;
 use axum::routing::{MethodRouter, get, post, put};
 use serde_json::{Map, Value, json};
 
+use jiqun_app::{Perm, Scope};
+
 use crate::api;
+use crate::api_registry as reg;
 use crate::ctx::AppState;
 
 pub struct ApiRoute {
@@ -34,18 +37,19 @@ pub enum Access {
     Public,
     /// Any logged-in user, also one who must first change the password or enrol TOTP.
     Account,
-    /// Every government user who reads the plan (not enterprises, not the audit administrator).
-    Read,
-    /// Only these roles.
-    Roles(&'static [&'static str]),
-    /// A department reporter for its own department's assignments.
-    OwnAgency,
-    /// The plan owner anywhere, a city reporter for its own city.
-    OwnCity,
+    /// Users whose roles grant this permission (in the scope of the object, where it has one: a
+    /// department's assignment, a city's observation, an enterprise's figures). Roles are data
+    /// (`jiqun_app::policy`); the role × route test checks every route against the built-in roles.
+    Perm(Perm),
+    /// Users holding any of these permissions (the handler narrows what each sees: an enterprise user
+    /// lists only its own firm, an expert only what it is assigned).
+    Any(&'static [Perm]),
+    /// Users holding the permission in one of these scopes (a bulk import: everywhere or a whole city).
+    Scoped(Perm, &'static [Scope]),
 }
 
-pub const READ_ROLES: &[&str] =
-    &["plan_owner", "agency_reporter", "city_reporter", "viewer", "system_admin", "security_admin", "expert"];
+/// Who reads a firm: the directory readers, and those who read some firm's figures.
+const FIRM_READERS: Access = Access::Any(&[Perm::ReadEnterprises, Perm::ReadFigures]);
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -152,7 +156,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::plans),
     },
@@ -164,7 +168,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("name", "where the document came from")],
         body: Some("the document's bytes"),
         ok: 201,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::ImportPlan),
         auth: true,
         handler: || post(api::import_plan),
     },
@@ -176,7 +180,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::plan),
     },
@@ -188,7 +192,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{assessment, successor?}"),
         ok: 200,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::ClosePlan),
         auth: true,
         handler: || post(api::close_plan),
     },
@@ -202,7 +206,7 @@ pub const API: &[ApiRoute] = &[
             "{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}",
         ),
         ok: 201,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::EditIndicator),
         auth: true,
         handler: || post(api::add_indicator),
     },
@@ -214,7 +218,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::rounds),
     },
@@ -226,7 +230,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{period, deadline}"),
         ok: 201,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::ManageRounds),
         auth: true,
         handler: || post(api::set_round),
     },
@@ -238,7 +242,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("plan", "plan id")],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::indicators),
     },
@@ -250,7 +254,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::indicator),
     },
@@ -262,7 +266,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("as for adding"),
         ok: 200,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::EditIndicator),
         auth: true,
         handler: || put(api::update_indicator),
     },
@@ -274,7 +278,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{status|null, reason}"),
         ok: 200,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::OverrideStatus),
         auth: true,
         handler: || post(api::override_status),
     },
@@ -286,7 +290,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::observations),
     },
@@ -298,7 +302,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{period, value, region?, source?}"),
         ok: 201,
-        access: Access::OwnCity,
+        access: Access::Perm(Perm::AddObservation),
         auth: true,
         handler: || post(api::add_observation),
     },
@@ -310,7 +314,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("agency", "department name"), ("plan", "plan id")],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::assignments),
     },
@@ -322,7 +326,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{period, status, percent, narrative, problems?, help_needed?, draft?}"),
         ok: 201,
-        access: Access::OwnAgency,
+        access: Access::Perm(Perm::FileReport),
         auth: true,
         handler: || post(api::file_report),
     },
@@ -334,7 +338,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("plan", "plan id"), ("state", "draft, submitted, returned or accepted")],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::reports),
     },
@@ -346,7 +350,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{accept, comment}"),
         ok: 200,
-        access: Access::Roles(&["plan_owner"]),
+        access: Access::Perm(Perm::ReviewReport),
         auth: true,
         handler: || post(api::review_report),
     },
@@ -358,7 +362,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("filename", "the file's name")],
         body: Some("the file's bytes"),
         ok: 201,
-        access: Access::OwnAgency,
+        access: Access::Perm(Perm::FileReport),
         auth: true,
         handler: || post(api::add_attachment),
     },
@@ -370,7 +374,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::attachment),
     },
@@ -382,7 +386,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Roles(&["system_admin", "security_admin"]),
+        access: Access::Perm(Perm::ReadUsers),
         auth: true,
         handler: || get(api::users),
     },
@@ -394,7 +398,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{username, password, roles, display_name?, agency?, city?, uscc?, contact?}"),
         ok: 201,
-        access: Access::Roles(&["system_admin"]),
+        access: Access::Perm(Perm::ManageUsers),
         auth: true,
         handler: || post(api::create_user),
     },
@@ -406,7 +410,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{username, role}"),
         ok: 204,
-        access: Access::Roles(&["security_admin"]),
+        access: Access::Perm(Perm::ManageRoles),
         auth: true,
         handler: || post(api::grant_role),
     },
@@ -418,7 +422,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Roles(&["security_admin"]),
+        access: Access::Perm(Perm::ManageRoles),
         auth: true,
         handler: || get(api::policy),
     },
@@ -430,7 +434,7 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: Some("{key, value}"),
         ok: 200,
-        access: Access::Roles(&["security_admin"]),
+        access: Access::Perm(Perm::ManageRoles),
         auth: true,
         handler: || post(api::set_policy),
     },
@@ -442,7 +446,7 @@ pub const API: &[ApiRoute] = &[
         query: &[("from", "ms since 1970"), ("to", "ms since 1970"), ("limit", "at most 100000"), ("format", "csv")],
         body: None,
         ok: 200,
-        access: Access::Roles(&["audit_admin"]),
+        access: Access::Perm(Perm::ReadAudit),
         auth: true,
         handler: || get(api::audit),
     },
@@ -454,9 +458,186 @@ pub const API: &[ApiRoute] = &[
         query: &[],
         body: None,
         ok: 200,
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::changes),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/roles",
+        summary: "The role definitions in force (built-in and stored), the permissions and the scopes",
+        tag: "users",
+        query: &[],
+        body: None,
+        ok: 200,
+        access: Access::Perm(Perm::ReadUsers),
+        auth: true,
+        handler: || get(reg::roles),
+    },
+    ApiRoute {
+        method: "put",
+        path: "/api/v1/roles/{name}",
+        summary: "Defines a role or changes a business role's grants (the three administrator roles are fixed)",
+        tag: "users",
+        query: &[],
+        body: Some("{label_zh, label_en, grants: [{perm, scope}]}"),
+        ok: 204,
+        access: Access::Perm(Perm::ManageRoles),
+        auth: true,
+        handler: || put(reg::set_role),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/enterprises",
+        summary: "The enterprise directory, paged ({items, total}); an enterprise user sees its own firm, an expert its assignments",
+        tag: "enterprises",
+        query: &[
+            ("city", "city"),
+            ("scale", "above|below"),
+            ("q", "name or USCC contains"),
+            ("tag", "a tag"),
+            ("offset", "from 0"),
+            ("limit", "at most 1000"),
+        ],
+        body: None,
+        ok: 200,
+        access: FIRM_READERS,
+        auth: true,
+        handler: || get(reg::enterprises),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/enterprises",
+        summary: "Registers a firm or updates its record (by USCC, GB 32100 check character validated)",
+        tag: "enterprises",
+        query: &[],
+        body: Some(
+            "{uscc, name, city, county?, industry?, scale: above|below, founded_year, listed?, chain_nodes?, tags?}",
+        ),
+        ok: 201,
+        access: Access::Perm(Perm::EditEnterprise),
+        auth: true,
+        handler: || post(reg::create_enterprise),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/enterprises/import",
+        summary: "Imports a CSV in the evaluation input format (contracts §4), all or nothing; errors name line and column",
+        tag: "enterprises",
+        query: &[("name", "the file's name, recorded as the figures' source")],
+        body: Some("CSV (UTF-8 or GB18030)"),
+        ok: 201,
+        access: Access::Scoped(Perm::EditEnterprise, &[Scope::All, Scope::OwnCity]),
+        auth: true,
+        handler: || post(reg::import),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/enterprises/{id}",
+        summary: "One firm: record, figures (for those who may read them), evaluation results with each item",
+        tag: "enterprises",
+        query: &[],
+        body: None,
+        ok: 200,
+        access: FIRM_READERS,
+        auth: true,
+        handler: || get(reg::enterprise),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/enterprises/{id}/figures",
+        summary: "Enters or corrects a year's figures (sealed with SM4; the old value kept in history)",
+        tag: "enterprises",
+        query: &[],
+        body: Some("{year, source, figures: {metric: value}}"),
+        ok: 201,
+        access: Access::Perm(Perm::EditEnterprise),
+        auth: true,
+        handler: || post(reg::put_figures),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/enterprises/{id}/history",
+        summary: "Every version of one figure with its source",
+        tag: "enterprises",
+        query: &[("year", "year"), ("metric", "metric key")],
+        body: None,
+        ok: 200,
+        access: Access::Perm(Perm::ReadFigures),
+        auth: true,
+        handler: || get(reg::figure_history),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/enterprises/{id}/experts",
+        summary: "Assigns the firm to an expert for review",
+        tag: "enterprises",
+        query: &[],
+        body: Some("{username}"),
+        ok: 204,
+        access: Access::Perm(Perm::AssignExperts),
+        auth: true,
+        handler: || post(reg::assign_expert),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/evaluations",
+        summary: "Per-mu evaluation runs, newest first",
+        tag: "evaluations",
+        query: &[],
+        body: None,
+        ok: 200,
+        access: FIRM_READERS,
+        auth: true,
+        handler: || get(reg::evaluations),
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/evaluations",
+        summary: "Rates every registered firm with figures for the year by a scheme",
+        tag: "evaluations",
+        query: &[],
+        body: Some("{year, scheme?}"),
+        ok: 201,
+        access: Access::Perm(Perm::RunEvaluation),
+        auth: true,
+        handler: || post(reg::run_evaluation),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/evaluations/{id}",
+        summary: "A run's distribution by city and class, and the movement between classes since last year's run",
+        tag: "evaluations",
+        query: &[],
+        body: None,
+        ok: 200,
+        access: Access::Perm(Perm::ReadEnterprises),
+        auth: true,
+        handler: || get(reg::evaluation),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/evaluations/{id}/results",
+        summary: "A run's results: classes for directory readers; scores, ranks and items where the caller reads the figures",
+        tag: "evaluations",
+        query: &[("city", "city")],
+        body: None,
+        ok: 200,
+        access: FIRM_READERS,
+        auth: true,
+        handler: || get(reg::evaluation_results),
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/schemes",
+        summary: "The per-mu evaluation schemes available",
+        tag: "evaluations",
+        query: &[],
+        body: None,
+        ok: 200,
+        access: FIRM_READERS,
+        auth: true,
+        handler: || get(reg::schemes),
     },
 ];
 
@@ -474,7 +655,8 @@ pub fn openapi() -> Value {
         let mut params: Vec<Value> = Vec::new();
         for seg in r.path.split('/') {
             if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                params.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } }));
+                let ty = if name == "id" { "integer" } else { "string" };
+                params.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": ty } }));
             }
         }
         for (name, desc) in r.query {
@@ -502,10 +684,27 @@ pub fn openapi() -> Value {
         op["x-jiqun-access"] = json!(match r.access {
             Access::Public => "public".to_string(),
             Access::Account => "any logged-in user".to_string(),
-            Access::Read => format!("readers: {}", READ_ROLES.join(", ")),
-            Access::Roles(roles) => roles.join(", "),
-            Access::OwnAgency => "agency_reporter of the assignment's department".to_string(),
-            Access::OwnCity => "plan_owner; city_reporter for its own city".to_string(),
+            Access::Perm(p) => {
+                let table = jiqun_app::RoleTable::default();
+                let holders: Vec<String> = table
+                    .roles
+                    .iter()
+                    .filter_map(|role| {
+                        let scopes: Vec<&str> =
+                            role.grants.iter().filter(|g| g.perm == p).map(|g| g.scope.as_str()).collect();
+                        (!scopes.is_empty()).then(|| format!("{} ({})", role.name, scopes.join(", ")))
+                    })
+                    .collect();
+                format!("permission {}; built-in roles holding it: {}", p.as_str(), holders.join(", "))
+            }
+            Access::Scoped(p, scopes) => {
+                let list: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+                format!("permission {} in scope {}", p.as_str(), list.join(" or "))
+            }
+            Access::Any(perms) => {
+                let list: Vec<&str> = perms.iter().map(|p| p.as_str()).collect();
+                format!("any of the permissions {}; each caller sees only what its scopes cover", list.join(", "))
+            }
         });
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         entry[r.method] = op;

@@ -105,6 +105,12 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// Decodes a text file (a CSV an office exported): BOM, UTF-8, else GB18030/GBK as Excel in China
+/// writes it, else UTF-16 with a BOM; binary content and other encodings are refused with a reason.
+pub fn decode_text(bytes: &[u8]) -> Result<(String, &'static str), InputError> {
+    text::decode(bytes, |_| None)
+}
+
 /// Reads a document of any supported format. The format is sniffed from the bytes alone, because
 /// uploaded files arrive with names that lie (`.doc` that is html, `.txt` that is GBK …).
 pub fn read(bytes: &[u8]) -> Result<Source, InputError> {

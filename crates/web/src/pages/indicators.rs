@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{IndicatorView, PlanView};
-use jiqun_app::{Action, AppError, Session, allowed};
+use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
 use jiqun_eval::progress::{Method, Status};
 use jiqun_store::{IndicatorEdit, ObservationRow};
@@ -382,12 +382,12 @@ fn inputs(iv: &IndicatorView, lang: Lang) -> Markup {
 /// The regions this user may enter values for on this indicator: `""` is province-wide.
 fn regions_for(s: &Session, iv: &IndicatorView) -> Vec<&'static str> {
     let mut out = Vec::new();
-    if allowed(&s.user, &Action::AddObservation { region: "" }) {
+    if s.can(&Action::AddObservation { region: "" }) {
         out.push("");
     }
     if iv.row.by_city {
         for c in ui::regions().prefecture_cities() {
-            if allowed(&s.user, &Action::AddObservation { region: &c.name }) {
+            if s.can(&Action::AddObservation { region: &c.name }) {
                 out.push(c.name.as_str());
             }
         }
@@ -639,7 +639,7 @@ pub async fn add_observation(
     let s = ctx.user().page(ctx.lang)?;
     let region = f.region.trim();
     // Permission before validation.
-    if !allowed(&s.user, &Action::AddObservation { region }) {
+    if !s.can(&Action::AddObservation { region }) {
         return Err(PageError(AppError::forbidden(), ctx.lang));
     }
     let snap = app.snapshot().await.page(ctx.lang)?;
@@ -772,7 +772,7 @@ pub async fn edit(
 ) -> PageResult<Response> {
     ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
     let s = ctx.user().page(ctx.lang)?;
-    if !allowed(&s.user, &Action::EditIndicator) {
+    if !s.can(&Action::EditIndicator) {
         return Err(PageError(AppError::forbidden(), ctx.lang));
     }
     let snap = app.snapshot().await.page(ctx.lang)?;

@@ -35,6 +35,7 @@ use serde::Deserialize;
 
 use crate::ctx::{AppState, Ctx, SESSION_COOKIE};
 use crate::routes::Access;
+use jiqun_app::Perm;
 
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
@@ -47,8 +48,6 @@ pub struct PageRoute {
     pub access: Access,
     pub handler: fn() -> MethodRouter<AppState>,
 }
-
-const PLAN_OWNER: Access = Access::Roles(&["plan_owner"]);
 
 pub const PAGES: &[PageRoute] = &[
     PageRoute { method: "get", path: "/login", access: Access::Public, handler: || get(login_page) },
@@ -87,83 +86,123 @@ pub const PAGES: &[PageRoute] = &[
     },
     // The dashboard greets every logged-in user; roles that do not read the plan see only a welcome.
     PageRoute { method: "get", path: "/", access: Access::Account, handler: || get(dashboard::dashboard) },
-    PageRoute { method: "get", path: "/plan", access: Access::Read, handler: || get(plan::current) },
-    PageRoute { method: "get", path: "/plans", access: Access::Read, handler: || get(plan::list) },
-    PageRoute { method: "post", path: "/plans/import", access: PLAN_OWNER, handler: || post(plan::import) },
-    PageRoute { method: "get", path: "/plans/{id}", access: Access::Read, handler: || get(plan::by_id) },
+    PageRoute { method: "get", path: "/plan", access: Access::Perm(Perm::ReadPlan), handler: || get(plan::current) },
+    PageRoute { method: "get", path: "/plans", access: Access::Perm(Perm::ReadPlan), handler: || get(plan::list) },
+    PageRoute {
+        method: "post",
+        path: "/plans/import",
+        access: Access::Perm(Perm::ImportPlan),
+        handler: || post(plan::import),
+    },
+    PageRoute {
+        method: "get",
+        path: "/plans/{id}",
+        access: Access::Perm(Perm::ReadPlan),
+        handler: || get(plan::by_id),
+    },
     PageRoute {
         method: "post",
         path: "/plans/{id}/rounds",
-        access: PLAN_OWNER,
+        access: Access::Perm(Perm::ManageRounds),
         handler: || post(supervision::set_round),
     },
-    PageRoute { method: "post", path: "/plans/{id}/close", access: PLAN_OWNER, handler: || post(manage::close) },
+    PageRoute {
+        method: "post",
+        path: "/plans/{id}/close",
+        access: Access::Perm(Perm::ClosePlan),
+        handler: || post(manage::close),
+    },
     PageRoute {
         method: "post",
         path: "/plans/{id}/indicators",
-        access: PLAN_OWNER,
+        access: Access::Perm(Perm::EditIndicator),
         handler: || post(manage::add_indicator),
     },
-    PageRoute { method: "get", path: "/indicators", access: Access::Read, handler: || get(indicators::list) },
-    PageRoute { method: "get", path: "/indicators/{id}", access: Access::Read, handler: || get(indicators::detail) },
+    PageRoute {
+        method: "get",
+        path: "/indicators",
+        access: Access::Perm(Perm::ReadPlan),
+        handler: || get(indicators::list),
+    },
+    PageRoute {
+        method: "get",
+        path: "/indicators/{id}",
+        access: Access::Perm(Perm::ReadPlan),
+        handler: || get(indicators::detail),
+    },
     PageRoute {
         method: "post",
         path: "/indicators/{id}/observations",
-        access: Access::OwnCity,
+        access: Access::Perm(Perm::AddObservation),
         handler: || post(indicators::add_observation),
     },
     PageRoute {
         method: "post",
         path: "/indicators/{id}/override",
-        access: PLAN_OWNER,
+        access: Access::Perm(Perm::OverrideStatus),
         handler: || post(indicators::override_status),
     },
-    PageRoute { method: "post", path: "/indicators/{id}/edit", access: PLAN_OWNER, handler: || post(indicators::edit) },
-    PageRoute { method: "get", path: "/supervision", access: Access::Read, handler: || get(supervision::supervision) },
+    PageRoute {
+        method: "post",
+        path: "/indicators/{id}/edit",
+        access: Access::Perm(Perm::EditIndicator),
+        handler: || post(indicators::edit),
+    },
+    PageRoute {
+        method: "get",
+        path: "/supervision",
+        access: Access::Perm(Perm::ReadPlan),
+        handler: || get(supervision::supervision),
+    },
     PageRoute {
         method: "post",
         path: "/reports/{id}/review",
-        access: PLAN_OWNER,
+        access: Access::Perm(Perm::ReviewReport),
         handler: || post(supervision::review),
     },
     PageRoute {
         method: "post",
         path: "/reports/{id}/attachments",
-        access: Access::OwnAgency,
+        access: Access::Perm(Perm::FileReport),
         handler: || post(supervision::upload).layer(DefaultBodyLimit::max(supervision::MAX_ATTACHMENT + 64 * 1024)),
     },
     PageRoute {
         method: "get",
         path: "/attachments/{id}",
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         handler: || get(supervision::download),
     },
-    PageRoute { method: "get", path: "/agencies/{name}", access: Access::Read, handler: || get(supervision::agency) },
-    PageRoute { method: "get", path: "/my", access: Access::Read, handler: || get(supervision::my) },
+    PageRoute {
+        method: "get",
+        path: "/agencies/{name}",
+        access: Access::Perm(Perm::ReadPlan),
+        handler: || get(supervision::agency),
+    },
+    PageRoute { method: "get", path: "/my", access: Access::Perm(Perm::ReadPlan), handler: || get(supervision::my) },
     PageRoute {
         method: "get",
         path: "/assignments/{id}",
-        access: Access::Read,
+        access: Access::Perm(Perm::ReadPlan),
         handler: || get(supervision::assignment),
     },
     PageRoute {
         method: "post",
         path: "/assignments/{id}/reports",
-        access: Access::OwnAgency,
+        access: Access::Perm(Perm::FileReport),
         handler: || post(supervision::file_report),
     },
-    PageRoute { method: "get", path: "/cities", access: Access::Read, handler: || get(cities::map) },
-    PageRoute { method: "get", path: "/cities/{name}", access: Access::Read, handler: || get(cities::city) },
+    PageRoute { method: "get", path: "/cities", access: Access::Perm(Perm::ReadPlan), handler: || get(cities::map) },
     PageRoute {
         method: "get",
-        path: "/users",
-        access: Access::Roles(&["system_admin", "security_admin"]),
-        handler: || get(users::list),
+        path: "/cities/{name}",
+        access: Access::Perm(Perm::ReadPlan),
+        handler: || get(cities::city),
     },
+    PageRoute { method: "get", path: "/users", access: Access::Perm(Perm::ReadUsers), handler: || get(users::list) },
     PageRoute {
         method: "post",
         path: "/users",
-        access: Access::Roles(&["system_admin"]),
+        access: Access::Perm(Perm::ManageUsers),
         handler: || post(users::create),
     },
 ];

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{AssignmentView, PlanView, Snapshot};
-use jiqun_app::{Action, AppError, Session, allowed};
+use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::{AgencyRegistry, Lang};
 use jiqun_store::{ReportInput, ReportRow};
 use maud::{Markup, html};
@@ -339,7 +339,7 @@ pub async fn review(
 ) -> PageResult<Response> {
     ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
     let s = ctx.user().page(ctx.lang)?;
-    let result = if allowed(&s.user, &Action::ReviewReport) && !matches!(f.decision.as_str(), "accept" | "return") {
+    let result = if s.can(&Action::ReviewReport) && !matches!(f.decision.as_str(), "accept" | "return") {
         Err(AppError::invalid("decision", "请选择通过或退回", "choose accept or return"))
     } else {
         app.review_report(s, id, f.decision == "accept", f.comment.trim(), &ctx.ip).await
@@ -870,7 +870,7 @@ pub async fn file_report(
     let lang = ctx.lang;
     // Permission before validation: another department's assignment is 403 whatever the form says.
     if let Some(a) = app.store.assignment(id).await.map_err(AppError::from).page(lang)?
-        && !allowed(&s.user, &Action::FileReport { agency: &a.agency })
+        && !s.can(&Action::FileReport { agency: &a.agency })
     {
         return Err(PageError(AppError::forbidden(), lang));
     }

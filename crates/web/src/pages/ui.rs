@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use jiqun_app::snapshot::{IndicatorView, PlanView, Snapshot};
-use jiqun_app::{Action, AppError, Session, allowed};
+use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::period::Period;
 use jiqun_domain::{Lang, RegionModel};
 use jiqun_eval::progress::{Method, Status};
@@ -27,11 +27,11 @@ pub fn regions() -> &'static RegionModel {
 /// The session of a user who may read the plans; 401 (to the login page) without one, 403 otherwise.
 pub fn reader(ctx: &Ctx) -> PageResult<&Session> {
     let s = ctx.user().page(ctx.lang)?;
-    if allowed(&s.user, &Action::ReadPlan) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
+    if s.can(&Action::ReadPlan) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
 }
 
 pub fn can(s: &Session, a: &Action) -> bool {
-    allowed(&s.user, a)
+    s.can(a)
 }
 
 pub fn not_found(lang: Lang, zh: String, en: String) -> PageError {

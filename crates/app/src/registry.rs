@@ -1,0 +1,999 @@
+//! The enterprise registry's use cases: registering firms, entering and correcting their yearly figures
+//! (sealed with SM4 before they reach the database, each with its source and full history), reading
+//! them through the access rules (the enterprise itself, its city's bureau, experts assigned to it, the
+//! plan owner), experts' assignments, and the per-mu evaluation run over the registry.
+
+use std::collections::HashMap;
+
+use jiqun_domain::enterprise::{EVALUATION_INPUTS, METRICS, metric, valid_industry_code};
+use jiqun_domain::{Lang, RegionModel};
+use jiqun_store::{EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow};
+use serde::{Deserialize, Serialize};
+
+use crate::policy::{Action, Object, Perm, Scope};
+use crate::{App, AppError, AppResult, Session};
+
+/// An enterprise as a form or the API describes it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EnterpriseInput {
+    pub uscc: String,
+    pub name: String,
+    pub city: String,
+    #[serde(default)]
+    pub county: String,
+    #[serde(default)]
+    pub industry: String,
+    pub scale: String,
+    pub founded_year: i64,
+    #[serde(default)]
+    pub listed: bool,
+    #[serde(default)]
+    pub chain_nodes: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// One figure in clear, for those allowed to read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub id: i64,
+    pub year: i64,
+    pub metric: String,
+    pub value: f64,
+    pub source: String,
+    pub is_current: bool,
+    pub entered_by: Option<i64>,
+    pub entered_at: i64,
+}
+
+/// One evaluation item of one enterprise: why it got its score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ItemScore {
+    pub name: String,
+    /// `None` where the indicator is undefined for the firm (it then scores the group's mean).
+    pub value: Option<f64>,
+    pub benchmark: f64,
+    pub score: f64,
+}
+
+/// A stored result, with its items opened when the reader may see figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultView {
+    pub evaluation_id: i64,
+    pub enterprise_id: i64,
+    pub city: String,
+    pub scale: String,
+    pub class: String,
+    pub reason: String,
+    /// Score, rank and items only for readers of the firm's figures.
+    pub score: Option<f64>,
+    pub rank: Option<i64>,
+    pub group_size: i64,
+    pub items: Option<Vec<ItemScore>>,
+}
+
+pub struct EnterpriseView {
+    pub row: EnterpriseRow,
+    /// `None` when the reader may not see figures.
+    pub figures: Option<Vec<Figure>>,
+    pub results: Vec<(EvaluationRow, ResultView)>,
+    pub experts: Vec<i64>,
+    pub may_edit: bool,
+    pub contact: Option<String>,
+}
+
+/// Distribution of one run: counts by city and class, and the movement between classes since the
+/// previous year's run of the same scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationSummary {
+    pub evaluation: EvaluationRow,
+    /// (city, [A, B, C, D, T] counts).
+    pub by_city: Vec<(String, [i64; 5])>,
+    pub previous: Option<EvaluationRow>,
+    /// `moves[from][to]` over the firms in both runs, classes in the order A B C D T.
+    pub moves: Option<[[i64; 5]; 5]>,
+}
+
+pub const CLASSES: [&str; 5] = ["A", "B", "C", "D", "T"];
+
+fn class_index(c: &str) -> usize {
+    CLASSES.iter().position(|x| *x == c).unwrap_or(4)
+}
+
+fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
+    format!("figure:{enterprise_id}:{year}:{metric}")
+}
+
+fn items_context(evaluation_id: i64, enterprise_id: i64) -> String {
+    jiqun_store::result_items_context(evaluation_id, enterprise_id)
+}
+
+fn this_year() -> i64 {
+    let days = jiqun_store::now_ms() / 86_400_000;
+    // Civil-from-days (Howard Hinnant's algorithm), year only.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(month <= 2)
+}
+
+/// Checks an enterprise's record; every error names its field.
+pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
+    let uscc = input.uscc.trim().to_string();
+    jiqun_domain::uscc::validate(uscc.as_bytes()).map_err(|e| {
+        AppError::invalid(
+            "uscc",
+            format!("{uscc}：{}", e.message(Lang::Zh)),
+            format!("{uscc}: {}", e.message(Lang::En)),
+        )
+    })?;
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid("name", "企业名称应为 1 至 100 字", "a name is 1 to 100 characters"));
+    }
+    let city = input.city.trim().trim_end_matches('市').to_string();
+    if RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
+        return Err(AppError::invalid(
+            "city",
+            format!("“{city}”不是本省地级以上市"),
+            format!("“{city}” is not a city of the province"),
+        ));
+    }
+    let county = input.county.trim().to_string();
+    if county.chars().count() > 40 || county.chars().any(char::is_control) {
+        return Err(AppError::invalid("county", "县（区）名称至多 40 字", "a county is at most 40 characters"));
+    }
+    let industry = input.industry.trim().to_string();
+    if !industry.is_empty() && !valid_industry_code(&industry) {
+        return Err(AppError::invalid(
+            "industry",
+            format!("“{industry}”不是国民经济行业分类（GB/T 4754）代码，应形如 C39 或 C3971"),
+            format!("“{industry}” is not a GB/T 4754 industry code such as C39 or C3971"),
+        ));
+    }
+    if !matches!(input.scale.as_str(), "above" | "below") {
+        return Err(AppError::invalid(
+            "scale",
+            "规模应为 above（规上）或 below（规下）",
+            "scale is above (规上) or below (规下)",
+        ));
+    }
+    let now = this_year();
+    if input.founded_year < 1800 || input.founded_year > now {
+        return Err(AppError::invalid(
+            "founded_year",
+            format!("成立年份应在 1800 至 {now} 之间"),
+            format!("the founding year is between 1800 and {now}"),
+        ));
+    }
+    let clean = |field: &str, list: &[String]| -> AppResult<Vec<String>> {
+        let out: Vec<String> = list.iter().map(|s| s.trim().replace(',', "，")).filter(|s| !s.is_empty()).collect();
+        if out.len() > 30 || out.iter().any(|s| s.chars().count() > 40 || s.chars().any(char::is_control)) {
+            return Err(AppError::invalid(field, "至多 30 项，每项至多 40 字", "at most 30 entries of 40 characters"));
+        }
+        Ok(out)
+    };
+    Ok(NewEnterprise {
+        uscc,
+        name,
+        city,
+        county,
+        industry,
+        scale: input.scale.clone(),
+        founded_year: input.founded_year,
+        listed: input.listed,
+        chain_nodes: clean("chain_nodes", &input.chain_nodes)?,
+        tags: clean("tags", &input.tags)?,
+    })
+}
+
+/// Checks one figure; the field named is the metric.
+pub fn check_figure(year: i64, key: &str, value: f64) -> AppResult<()> {
+    let Some(m) = metric(key) else {
+        let known: Vec<&str> = METRICS.iter().map(|m| m.key).collect();
+        return Err(AppError::invalid(
+            "metric",
+            format!("未知指标“{key}”，可选：{}", known.join(", ")),
+            format!("unknown metric “{key}”; one of: {}", known.join(", ")),
+        ));
+    };
+    let now = this_year();
+    if !(1990..=now).contains(&year) {
+        return Err(AppError::invalid(
+            "year",
+            format!("年份应在 1990 至 {now} 之间"),
+            format!("the year is between 1990 and {now}"),
+        ));
+    }
+    if !value.is_finite() || value < 0.0 {
+        return Err(AppError::invalid(key, format!("{}不能为负数", m.zh), format!("{} cannot be negative", m.en)));
+    }
+    if m.percent && value > 100.0 {
+        return Err(AppError::invalid(key, format!("{}不能超过 100%", m.zh), format!("{} cannot exceed 100%", m.en)));
+    }
+    if key == "land_mu" && value == 0.0 {
+        return Err(AppError::invalid(key, "用地面积不能为 0", "land cannot be 0"));
+    }
+    Ok(())
+}
+
+fn object(e: &EnterpriseRow) -> Object<'_> {
+    Object { uscc: &e.uscc, city: &e.city, ..Default::default() }
+}
+
+impl App {
+    fn not_found_enterprise(id: i64) -> AppError {
+        AppError::not_found(format!("企业 {id} 不存在"), format!("no enterprise {id}"))
+    }
+
+    /// The firm and whether the user may read its figures (also for its own user and its experts).
+    async fn readable(&self, session: &Session, id: i64) -> AppResult<(EnterpriseRow, Vec<i64>, bool)> {
+        let Some(e) = self.store.enterprise(id).await? else {
+            return Err(if session.can(&Action::ReadEnterprises) {
+                Self::not_found_enterprise(id)
+            } else {
+                AppError::forbidden()
+            });
+        };
+        let experts = self.store.experts_of(id).await?;
+        let figures = session.can(&Action::ReadFigures(Object { assigned: &experts, ..object(&e) }));
+        if !figures && !session.can(&Action::ReadEnterprises) {
+            return Err(AppError::forbidden());
+        }
+        Ok((e, experts, figures))
+    }
+
+    /// Registers a firm or updates its record (by USCC).
+    pub async fn register_enterprise(&self, session: &Session, input: &EnterpriseInput, ip: &str) -> AppResult<i64> {
+        // Permission first, on what the caller claims; then the checks.
+        let claimed_city = input.city.trim().trim_end_matches('市');
+        if !session.can(&Action::EditEnterprise(Object {
+            uscc: input.uscc.trim(),
+            city: claimed_city,
+            ..Default::default()
+        })) {
+            return Err(AppError::forbidden());
+        }
+        let e = check_enterprise(input)?;
+        if let Some(existing) = self.store.enterprise_by_uscc(&e.uscc).await?
+            && !session.can(&Action::EditEnterprise(object(&existing)))
+        {
+            // A city bureau cannot take over another city's firm by re-registering it.
+            return Err(AppError::forbidden());
+        }
+        Ok(self.store.upsert_enterprise(&e, &session.actor(ip)).await?)
+    }
+
+    /// The firm, if the user may change it (403 otherwise, also for an id that does not exist unless the
+    /// user reads the directory).
+    pub async fn may_edit_enterprise(&self, session: &Session, id: i64) -> AppResult<EnterpriseRow> {
+        let Some(e) = self.store.enterprise(id).await? else {
+            return Err(if session.can(&Action::ReadEnterprises) {
+                Self::not_found_enterprise(id)
+            } else {
+                AppError::forbidden()
+            });
+        };
+        if !session.can(&Action::EditEnterprise(object(&e))) {
+            return Err(AppError::forbidden());
+        }
+        Ok(e)
+    }
+
+    /// The evaluation runs, newest first: for directory readers and for users who read some firm's figures.
+    pub async fn evaluation_runs(&self, session: &Session) -> AppResult<Vec<EvaluationRow>> {
+        if !session.can(&Action::ReadEnterprises) && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        Ok(self.store.evaluations().await?)
+    }
+
+    /// Enters or corrects figures of one year; all checked first, stored together.
+    pub async fn put_figures(
+        &self,
+        session: &Session,
+        id: i64,
+        year: i64,
+        values: &[(String, f64)],
+        source: &str,
+        ip: &str,
+    ) -> AppResult<Vec<i64>> {
+        self.may_edit_enterprise(session, id).await?;
+        if values.is_empty() {
+            return Err(AppError::invalid("figures", "没有要保存的数据", "no figures given"));
+        }
+        let source = source.trim();
+        if source.chars().count() > 200 || source.chars().any(char::is_control) {
+            return Err(AppError::invalid("source", "来源至多 200 字", "a source is at most 200 characters"));
+        }
+        let mut inputs = Vec::with_capacity(values.len());
+        for (key, value) in values {
+            check_figure(year, key, *value)?;
+            let sealed = self.seal(&value.to_string(), &figure_context(id, year, key))?;
+            inputs.push(FigureInput { year, metric: key.clone(), sealed, source: source.to_string() });
+        }
+        Ok(self.store.put_figures(id, &inputs, &session.actor(ip)).await?)
+    }
+
+    fn seal(&self, clear: &str, context: &str) -> AppResult<String> {
+        self.store
+            .crypto()
+            .seal(clear.as_bytes(), context.as_bytes())
+            .map_err(|e| AppError::internal(format!("seal: {e}")))
+    }
+
+    fn open_figure(&self, f: &FigureRow) -> AppResult<f64> {
+        let clear = self
+            .store
+            .crypto()
+            .open(&f.sealed, figure_context(f.enterprise_id, f.year, &f.metric).as_bytes())
+            .map_err(|e| AppError::internal(format!("figure {}: {e}", f.id)))?;
+        std::str::from_utf8(&clear)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| AppError::internal(format!("figure {}: not a number", f.id)))
+    }
+
+    fn figure(&self, f: &FigureRow) -> AppResult<Figure> {
+        Ok(Figure {
+            id: f.id,
+            year: f.year,
+            metric: f.metric.clone(),
+            value: self.open_figure(f)?,
+            source: f.source.clone(),
+            is_current: f.is_current,
+            entered_by: f.entered_by,
+            entered_at: f.entered_at,
+        })
+    }
+
+    fn result_view(&self, r: &ResultRow, figures: bool) -> AppResult<ResultView> {
+        let items = if figures && !r.items.is_empty() {
+            let clear = self
+                .store
+                .crypto()
+                .open(&r.items, items_context(r.evaluation_id, r.enterprise_id).as_bytes())
+                .map_err(|e| AppError::internal(format!("result items: {e}")))?;
+            Some(serde_json::from_slice(&clear).map_err(|e| AppError::internal(format!("result items: {e}")))?)
+        } else {
+            None
+        };
+        Ok(ResultView {
+            evaluation_id: r.evaluation_id,
+            enterprise_id: r.enterprise_id,
+            city: r.city.clone(),
+            scale: r.scale.clone(),
+            class: r.class.clone(),
+            reason: r.reason.clone(),
+            score: if figures { r.score } else { None },
+            rank: (figures && r.rank > 0).then_some(r.rank),
+            group_size: r.group_size,
+            items,
+        })
+    }
+
+    /// One firm: its record, its figures (for those allowed), its evaluation results.
+    pub async fn enterprise_view(&self, session: &Session, id: i64) -> AppResult<EnterpriseView> {
+        let (row, experts, may_figures) = self.readable(session, id).await?;
+        let figures = if may_figures {
+            Some(self.store.current_figures(id).await?.iter().map(|f| self.figure(f)).collect::<AppResult<Vec<_>>>()?)
+        } else {
+            None
+        };
+        let runs: HashMap<i64, EvaluationRow> =
+            self.store.evaluations().await?.into_iter().map(|e| (e.id, e)).collect();
+        let mut results = Vec::new();
+        for r in self.store.results_of_enterprise(id).await? {
+            if let Some(run) = runs.get(&r.evaluation_id) {
+                results.push((run.clone(), self.result_view(&r, may_figures)?));
+            }
+        }
+        let may_edit = session.can(&Action::EditEnterprise(object(&row)));
+        let contact = if may_figures { self.enterprise_contact(&row) } else { None };
+        Ok(EnterpriseView { row, figures, results, experts, may_edit, contact })
+    }
+
+    fn enterprise_contact(&self, e: &EnterpriseRow) -> Option<String> {
+        let sealed = e.contact.as_deref()?;
+        let clear = self.store.crypto().open(sealed, format!("enterprise-contact:{}", e.id).as_bytes()).ok()?;
+        String::from_utf8(clear).ok()
+    }
+
+    /// Sets a firm's contact person (sealed, like a user's).
+    pub async fn set_enterprise_contact(
+        &self,
+        session: &Session,
+        id: i64,
+        contact: Option<&str>,
+        ip: &str,
+    ) -> AppResult<()> {
+        let Some(e) = self.store.enterprise(id).await? else { return Err(AppError::forbidden()) };
+        if !session.can(&Action::EditEnterprise(object(&e))) {
+            return Err(AppError::forbidden());
+        }
+        let contact = contact.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(c) = contact
+            && (c.chars().count() > 100 || c.chars().any(char::is_control))
+        {
+            return Err(AppError::invalid("contact", "联系方式至多 100 字", "a contact is at most 100 characters"));
+        }
+        let sealed = contact.map(|c| self.seal(c, &format!("enterprise-contact:{id}"))).transpose()?;
+        Ok(self.store.set_enterprise_contact(id, sealed.as_deref(), &session.actor(ip)).await?)
+    }
+
+    /// Every version of one figure, oldest first.
+    pub async fn figure_history(&self, session: &Session, id: i64, year: i64, key: &str) -> AppResult<Vec<Figure>> {
+        let (_, _, may_figures) = self.readable(session, id).await?;
+        if !may_figures {
+            return Err(AppError::forbidden());
+        }
+        self.store.figure_history(id, year, key).await?.iter().map(|f| self.figure(f)).collect()
+    }
+
+    /// A page of the directory as the user may see it: everything for directory readers; otherwise only
+    /// the firms whose figures the user reads (its own enterprise, an expert's assignments).
+    pub async fn enterprises(
+        &self,
+        session: &Session,
+        mut filter: EnterpriseFilter,
+        offset: i64,
+        limit: i64,
+    ) -> AppResult<(Vec<EnterpriseRow>, i64)> {
+        if !session.can(&Action::ReadEnterprises) {
+            let scopes = session.roles.scopes(&session.user, Perm::ReadFigures);
+            let mut ids = Vec::new();
+            if scopes.contains(&Scope::OwnEnterprise)
+                && let Some(uscc) = session.user.uscc.as_deref()
+                && let Some(e) = self.store.enterprise_by_uscc(uscc).await?
+            {
+                ids.push(e.id);
+            }
+            if scopes.contains(&Scope::Assigned) {
+                ids.extend(self.store.assigned_enterprises(session.user.id).await?);
+            }
+            if scopes.contains(&Scope::All) || scopes.contains(&Scope::OwnCity) {
+                if scopes.contains(&Scope::OwnCity) && !scopes.contains(&Scope::All) {
+                    filter.city = session.user.city.clone().or(Some(String::new()));
+                }
+            } else if scopes.is_empty() {
+                return Err(AppError::forbidden());
+            } else {
+                filter.ids = Some(ids);
+            }
+        }
+        Ok(self.store.enterprises(&filter, offset, limit.clamp(1, 1000)).await?)
+    }
+
+    /// Assigns a firm to an expert for review.
+    pub async fn assign_expert(&self, session: &Session, id: i64, username: &str, ip: &str) -> AppResult<()> {
+        if !session.can(&Action::AssignExperts) {
+            return Err(AppError::forbidden());
+        }
+        if self.store.enterprise(id).await?.is_none() {
+            return Err(Self::not_found_enterprise(id));
+        }
+        let expert = self.store.user_by_name(username).await?.filter(|u| u.has_role("expert")).ok_or_else(|| {
+            AppError::invalid("username", format!("“{username}”不是专家账户"), format!("“{username}” is not an expert"))
+        })?;
+        Ok(self.store.assign_expert(expert.id, id, &session.actor(ip)).await?)
+    }
+
+    /// The years with figures in the registry, newest first.
+    pub async fn figure_years(&self) -> AppResult<Vec<i64>> {
+        Ok(self.store.figure_years().await?)
+    }
+
+    /// Rates every registered firm with figures for `year` by the scheme; stores and returns the run.
+    pub async fn run_evaluation(&self, session: &Session, year: i64, scheme_id: &str, ip: &str) -> AppResult<i64> {
+        if !session.can(&Action::RunEvaluation) {
+            return Err(AppError::forbidden());
+        }
+        let scheme = crate::schemes::scheme(scheme_id)?;
+        let (firms, _) = self.store.enterprises(&EnterpriseFilter::default(), 0, i64::MAX).await?;
+        let by_id: HashMap<i64, &EnterpriseRow> = firms.iter().map(|e| (e.id, e)).collect();
+        let mut figures: HashMap<i64, [f64; 9]> = HashMap::new();
+        for f in self.store.figures_of_year(year).await? {
+            if let Some(i) = EVALUATION_INPUTS.iter().position(|k| *k == f.metric) {
+                let v = self.open_figure(&f)?;
+                figures.entry(f.enterprise_id).or_insert([f64::NAN; 9])[i] = v;
+            }
+        }
+        // Firms with the required figures (land and tax) are rated; the others are left out and counted.
+        let mut ids: Vec<i64> = figures
+            .iter()
+            .filter(|(id, f)| by_id.contains_key(id) && !f[0].is_nan() && f[0] > 0.0 && !f[1].is_nan())
+            .map(|(id, _)| *id)
+            .collect();
+        if ids.is_empty() {
+            return Err(AppError::invalid(
+                "year",
+                format!("{year} 年没有企业录入了用地面积和税收，无法评价"),
+                format!("no firm has land and tax figures for {year}; nothing to evaluate"),
+            ));
+        }
+        ids.sort_unstable();
+        let mut cities: Vec<String> = Vec::new();
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let e = by_id[id];
+            let city = match cities.iter().position(|c| *c == e.city) {
+                Some(i) => i,
+                None => {
+                    cities.push(e.city.clone());
+                    cities.len() - 1
+                }
+            };
+            let mut uscc = [b'0'; 18];
+            let b = e.uscc.as_bytes();
+            if b.len() == 18 {
+                uscc.copy_from_slice(b);
+            }
+            rows.push(jiqun_eval::permu::Enterprise {
+                uscc,
+                scale: if e.scale == "below" {
+                    jiqun_eval::permu::Scale::Below
+                } else {
+                    jiqun_eval::permu::Scale::Above
+                },
+                city: city as u32,
+                founded_year: e.founded_year as i32,
+                year: year as i32,
+                figures: figures[id],
+            });
+        }
+        let ev = jiqun_eval::permu::evaluate(&rows, &scheme.scheme);
+        let run = EvaluationRow {
+            id: 0,
+            year,
+            scheme_id: scheme.id.to_string(),
+            scheme_name: scheme.name.to_string(),
+            scheme_json: scheme.json.to_string(),
+            rated: ev.ratings.iter().filter(|r| r.score().is_some()).count() as i64,
+            not_rated: ev.ratings.iter().filter(|r| r.score().is_none()).count() as i64,
+            created_by: session.user.id.into(),
+            created_at: 0,
+        };
+        let mut results = Vec::with_capacity(rows.len());
+        for (i, (firm, rating)) in rows.iter().zip(&ev.ratings).enumerate() {
+            let items: Vec<ItemScore> = match ev.groups.iter().find(|g| g.city == firm.city && g.scale == firm.scale) {
+                Some(stats) if rating.score().is_some() => jiqun_eval::permu::explain(firm, stats, &scheme.scheme)
+                    .into_iter()
+                    .map(|(name, value, benchmark, score)| ItemScore {
+                        name: name.to_string(),
+                        value,
+                        benchmark,
+                        score,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let json = serde_json::to_string(&items).map_err(AppError::internal)?;
+            let id = ids[i];
+            results.push(ResultRow {
+                evaluation_id: 0,
+                enterprise_id: id,
+                city: cities[firm.city as usize].clone(),
+                scale: firm.scale.as_str().to_string(),
+                score: rating.score(),
+                rank: i64::from(rating.rank),
+                group_size: i64::from(rating.group_size),
+                class: rating.class.as_str().to_string(),
+                reason: rating.reason.as_str().to_string(),
+                // Sealed by the store under the run's id (see `Store::save_evaluation`).
+                items: json,
+            });
+        }
+        let id = self.store.save_evaluation(&run, &results, &session.actor(ip)).await?;
+        Ok(id)
+    }
+
+    /// A run's distribution by city and class, and its movement since last year's run.
+    pub async fn evaluation_summary(&self, session: &Session, id: i64) -> AppResult<EvaluationSummary> {
+        if !session.can(&Action::ReadEnterprises) {
+            return Err(AppError::forbidden());
+        }
+        let Some(evaluation) = self.store.evaluation(id).await? else {
+            return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
+        };
+        let results = self.store.evaluation_results(id).await?;
+        let mut by_city: Vec<(String, [i64; 5])> = Vec::new();
+        for r in &results {
+            let i = match by_city.iter().position(|(c, _)| *c == r.city) {
+                Some(i) => i,
+                None => {
+                    by_city.push((r.city.clone(), [0; 5]));
+                    by_city.len() - 1
+                }
+            };
+            by_city[i].1[class_index(&r.class)] += 1;
+        }
+        let model = RegionModel::guangdong();
+        let order = |c: &str| model.cities.iter().position(|x| x.name == c).unwrap_or(usize::MAX);
+        by_city.sort_by_key(|(c, _)| order(c));
+        let previous = self
+            .store
+            .evaluations()
+            .await?
+            .into_iter()
+            .filter(|e| e.year == evaluation.year - 1 && e.scheme_id == evaluation.scheme_id)
+            .max_by_key(|e| e.id);
+        let moves = match &previous {
+            Some(p) => {
+                let before: HashMap<i64, usize> = self
+                    .store
+                    .evaluation_results(p.id)
+                    .await?
+                    .iter()
+                    .map(|r| (r.enterprise_id, class_index(&r.class)))
+                    .collect();
+                let mut m = [[0i64; 5]; 5];
+                for r in &results {
+                    if let Some(&from) = before.get(&r.enterprise_id) {
+                        m[from][class_index(&r.class)] += 1;
+                    }
+                }
+                Some(m)
+            }
+            None => None,
+        };
+        Ok(EvaluationSummary { evaluation, by_city, previous, moves })
+    }
+
+    /// A run's results as the user may see them: classes for directory readers; scores and items for the
+    /// firms whose figures the user reads; only those firms for a user without the directory.
+    pub async fn evaluation_results(
+        &self,
+        session: &Session,
+        id: i64,
+        city: Option<&str>,
+    ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
+        if self.store.evaluation(id).await?.is_none() {
+            return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
+        }
+        let directory = session.can(&Action::ReadEnterprises);
+        let mut out = Vec::new();
+        let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
+        let results = self.store.evaluation_results(id).await?;
+        let need: Vec<i64> =
+            results.iter().filter(|r| city.is_none_or(|c| c == r.city)).map(|r| r.enterprise_id).collect();
+        if !need.is_empty() {
+            let filter = EnterpriseFilter { ids: Some(need), ..Default::default() };
+            for e in self.store.enterprises(&filter, 0, i64::MAX).await?.0 {
+                firms.insert(e.id, e);
+            }
+        }
+        let assigned = self.store.assigned_enterprises(session.user.id).await?;
+        for r in results.iter().filter(|r| city.is_none_or(|c| c == r.city)) {
+            let Some(e) = firms.get(&r.enterprise_id) else { continue };
+            let experts: &[i64] = if assigned.contains(&e.id) { std::slice::from_ref(&session.user.id) } else { &[] };
+            let figures = session.can(&Action::ReadFigures(Object { assigned: experts, ..object(e) }));
+            if directory || figures {
+                out.push((e.clone(), self.result_view(r, figures)?));
+            }
+        }
+        if !directory && out.is_empty() && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        Ok(out)
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub year: i64,
+    pub created: usize,
+    pub updated: usize,
+    pub figures: usize,
+    pub encoding: &'static str,
+}
+
+/// Splits CSV text into records (RFC 4180 quoting), each with the line it starts on.
+/// A record: the line it starts on and its fields.
+type Record = (usize, Vec<String>);
+/// A row ready to store: the firm, its figures, the year and the source.
+type ParsedRow = (NewEnterprise, Vec<(String, f64)>, i64, String);
+
+fn csv_records(text: &str) -> Result<Vec<Record>, (usize, String, String)> {
+    let mut out = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let (mut line, mut start) = (1usize, 1usize);
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => {
+                quoted = true;
+                any = true;
+            }
+            ',' => {
+                fields.push(std::mem::take(&mut field));
+                any = true;
+            }
+            '\r' => {}
+            '\n' => {
+                fields.push(std::mem::take(&mut field));
+                if any || fields.iter().any(|f| !f.is_empty()) {
+                    out.push((start, std::mem::take(&mut fields)));
+                } else {
+                    fields.clear();
+                }
+                line += 1;
+                start = line;
+                any = false;
+            }
+            _ => {
+                field.push(c);
+                any = true;
+            }
+        }
+    }
+    if quoted {
+        return Err((
+            start,
+            "引号未闭合（文件可能不完整）".into(),
+            "unbalanced quotes (is the file truncated?)".into(),
+        ));
+    }
+    if any || !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        out.push((start, fields));
+    }
+    Ok(out)
+}
+
+/// The import's columns: the evaluation input of contracts §4, with optional registry columns.
+const IMPORT_REQUIRED: [&str; 6] = ["uscc", "name", "city", "scale", "founded_year", "year"];
+const IMPORT_OPTIONAL: [&str; 6] = ["county", "industry", "listed", "chain_nodes", "tags", "source"];
+
+fn line_error(line: usize, column: &str, zh: String, en: String) -> AppError {
+    let mut e = AppError::new(
+        "invalid_file",
+        422,
+        format!("第 {line} 行{}：{zh}", if column.is_empty() { String::new() } else { format!("“{column}”列") }),
+        format!("line {line}{}: {en}", if column.is_empty() { String::new() } else { format!(", column {column}") }),
+    );
+    e.details.push((format!("{line}:{column}"), zh, en));
+    e
+}
+
+impl App {
+    /// Imports a CSV in the evaluation input format (contracts §4; optional columns county, industry,
+    /// listed, chain_nodes, tags (separated by ;), source, and any metric of the catalogue): registers
+    /// or updates each firm and stores its figures for the row's year. All or nothing: every row is
+    /// checked first and every error names its line and column. A city bureau may import only firms of
+    /// its own city.
+    pub async fn import_enterprises(
+        &self,
+        session: &Session,
+        bytes: &[u8],
+        source_name: &str,
+        ip: &str,
+    ) -> AppResult<ImportOutcome> {
+        let scopes = session.roles.scopes(&session.user, Perm::EditEnterprise);
+        if !scopes.contains(&Scope::All) && !scopes.contains(&Scope::OwnCity) {
+            return Err(AppError::forbidden());
+        }
+        let (text, encoding) = jiqun_compiler::input::decode_text(bytes).map_err(|e| {
+            let mut err = AppError::new("invalid_file", 422, e.message(Lang::Zh), e.message(Lang::En));
+            err.details.push(("file".into(), e.message(Lang::Zh), e.message(Lang::En)));
+            err
+        })?;
+        let records = csv_records(&text).map_err(|(line, zh, en)| line_error(line, "", zh, en))?;
+        let Some(((_, header), rows)) = records.split_first() else {
+            return Err(line_error(1, "", "文件为空".into(), "the file is empty".into()));
+        };
+        let header: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+        let col = |name: &str| header.iter().position(|h| h == name);
+        for name in IMPORT_REQUIRED.iter().chain(["land_mu", "tax_wan"].iter()) {
+            if col(name).is_none() {
+                return Err(line_error(1, name, format!("缺少“{name}”列"), format!("the column “{name}” is missing")));
+            }
+        }
+        for h in &header {
+            if !IMPORT_REQUIRED.contains(&h.as_str()) && !IMPORT_OPTIONAL.contains(&h.as_str()) && metric(h).is_none() {
+                return Err(line_error(1, h, format!("未知列“{h}”"), format!("unknown column “{h}”")));
+            }
+        }
+        let mut errors: Vec<AppError> = Vec::new();
+        let mut parsed: Vec<ParsedRow> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut year0: Option<i64> = None;
+        let own_city = session.user.city.clone().unwrap_or_default();
+        for (line, fields) in rows {
+            let line = *line;
+            if fields.len() != header.len() {
+                errors.push(line_error(
+                    line,
+                    "",
+                    format!("应有 {} 列，实有 {} 列", header.len(), fields.len()),
+                    format!("{} columns expected, {} found", header.len(), fields.len()),
+                ));
+                continue;
+            }
+            let get = |name: &str| col(name).map_or("", |i| fields[i].trim());
+            let int = |name: &str| -> Result<i64, AppError> {
+                get(name).parse::<i64>().map_err(|_| {
+                    line_error(
+                        line,
+                        name,
+                        format!("“{}”不是整数", get(name)),
+                        format!("“{}” is not a whole number", get(name)),
+                    )
+                })
+            };
+            let (founded, year) = match (int("founded_year"), int("year")) {
+                (Ok(f), Ok(y)) => (f, y),
+                (Err(e), _) | (_, Err(e)) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            match year0 {
+                None => year0 = Some(year),
+                Some(y) if y != year => {
+                    errors.push(line_error(
+                        line,
+                        "year",
+                        format!("年份应与首行相同（{y}）"),
+                        format!("the year must be the first row's ({y})"),
+                    ));
+                    continue;
+                }
+                _ => {}
+            }
+            let list =
+                |name: &str| get(name).split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let input = EnterpriseInput {
+                uscc: get("uscc").to_string(),
+                name: get("name").to_string(),
+                city: get("city").to_string(),
+                county: get("county").to_string(),
+                industry: get("industry").to_string(),
+                scale: get("scale").to_string(),
+                founded_year: founded,
+                listed: matches!(get("listed"), "1" | "true" | "yes" | "是"),
+                chain_nodes: list("chain_nodes"),
+                tags: list("tags"),
+            };
+            let e = match check_enterprise(&input) {
+                Ok(e) => e,
+                Err(err) => {
+                    let (field, zh, en) = err.details.first().cloned().unwrap_or_default();
+                    errors.push(line_error(line, &field, zh, en));
+                    continue;
+                }
+            };
+            if !scopes.contains(&Scope::All) && e.city != own_city {
+                errors.push(line_error(
+                    line,
+                    "city",
+                    format!("只能导入本市（{own_city}）的企业"),
+                    format!("only firms of your own city ({own_city}) may be imported"),
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert(e.uscc.clone(), line) {
+                errors.push(line_error(
+                    line,
+                    "uscc",
+                    format!("与第 {first} 行重复"),
+                    format!("duplicate of line {first}"),
+                ));
+                continue;
+            }
+            let mut values = Vec::new();
+            let mut bad = false;
+            for (i, h) in header.iter().enumerate() {
+                if metric(h).is_none() {
+                    continue;
+                }
+                let raw = fields[i].trim();
+                if raw.is_empty() {
+                    if h == "land_mu" || h == "tax_wan" {
+                        errors.push(line_error(line, h, "不能为空".into(), "must not be empty".into()));
+                        bad = true;
+                    }
+                    continue;
+                }
+                let v = match raw.parse::<f64>() {
+                    Ok(v) if v.is_finite() => v,
+                    _ => {
+                        errors.push(line_error(
+                            line,
+                            h,
+                            format!("“{raw}”不是数字"),
+                            format!("“{raw}” is not a number"),
+                        ));
+                        bad = true;
+                        continue;
+                    }
+                };
+                if let Err(err) = check_figure(year, h, v) {
+                    let (_, zh, en) = err.details.first().cloned().unwrap_or_default();
+                    errors.push(line_error(line, h, zh, en));
+                    bad = true;
+                    continue;
+                }
+                values.push((h.clone(), v));
+            }
+            if !bad {
+                let source = match get("source") {
+                    "" => format!("导入：{source_name}"),
+                    s => s.chars().take(200).collect(),
+                };
+                parsed.push((e, values, year, source));
+            }
+        }
+        if !errors.is_empty() {
+            let n = errors.len();
+            let mut err = AppError::new(
+                "invalid_file",
+                422,
+                format!("{source_name} 有 {n} 处错误，未导入任何数据"),
+                format!("{source_name} has {n} errors; nothing was imported"),
+            );
+            for e in errors.into_iter().take(200) {
+                err.details.extend(e.details);
+            }
+            return Err(err);
+        }
+        let Some(year) = year0 else {
+            return Err(line_error(2, "", "没有数据行".into(), "no data rows".into()));
+        };
+        // Existing firms of another city stay with their city's bureau.
+        if !scopes.contains(&Scope::All) {
+            for (e, _, _, _) in &parsed {
+                if let Some(old) = self.store.enterprise_by_uscc(&e.uscc).await?
+                    && old.city != own_city
+                {
+                    return Err(line_error(
+                        seen[&e.uscc],
+                        "uscc",
+                        "该企业属于其他城市".into(),
+                        "this firm belongs to another city".into(),
+                    ));
+                }
+            }
+        }
+        // Figures are sealed under their firm's id, known only once the firm is stored: the store seals
+        // them inside the import's transaction.
+        let mut batch = Vec::with_capacity(parsed.len());
+        let mut figures = 0;
+        for (e, values, year, source) in &parsed {
+            let mut inputs = Vec::with_capacity(values.len());
+            for (key, v) in values {
+                inputs.push((key.clone(), v.to_string(), source.clone(), *year));
+            }
+            figures += inputs.len();
+            batch.push((e.clone(), inputs));
+        }
+        let crypto = self.store.crypto();
+        let seal = |id: i64, year: i64, key: &str, clear: &str| -> Result<String, String> {
+            crypto.seal(clear.as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
+        };
+        let (created, updated) = self.store.import_enterprises(&batch, source_name, &seal, &session.actor(ip)).await?;
+        Ok(ImportOutcome { year, created, updated, figures, encoding })
+    }
+}

@@ -1,0 +1,716 @@
+//! The enterprise registry: enterprises keyed by USCC, their figures per year (each sealed by the app
+//! layer with SM4 before it arrives here, with its source; a correction keeps the old row as history),
+//! experts' review assignments, stored per-mu evaluations, and the role definitions security
+//! administrators edit.
+//!
+//! Audit records of figure writes name the figure rows (old and new), not the values: the values stay
+//! sealed and readable only through the access rules, while the rows themselves are never deleted, so
+//! the before and after of every change can be reconstructed by someone allowed to read them.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{Actor, Result, Store, StoreError, Tx, get, now_ms};
+
+/// A figure to import in clear: (metric, value, source, year).
+pub type ClearFigure = (String, String, String, i64);
+
+/// Seals a figure's value for (enterprise id, year, metric, value in clear).
+pub type SealFigure<'a> = dyn Fn(i64, i64, &str, &str) -> std::result::Result<String, String> + Sync + 'a;
+
+/// The associated data under which a result's items are sealed.
+pub fn result_items_context(evaluation_id: i64, enterprise_id: i64) -> String {
+    format!("items:{evaluation_id}:{enterprise_id}")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnterpriseRow {
+    pub id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    /// GB/T 4754 code.
+    pub industry: String,
+    /// `above` (规上) or `below` (规下).
+    pub scale: String,
+    pub founded_year: i64,
+    pub listed: bool,
+    pub chain_nodes: Vec<String>,
+    pub tags: Vec<String>,
+    /// Sealed contact (never serialised).
+    #[serde(skip)]
+    pub contact: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewEnterprise {
+    pub uscc: String,
+    pub name: String,
+    pub city: String,
+    pub county: String,
+    pub industry: String,
+    pub scale: String,
+    pub founded_year: i64,
+    pub listed: bool,
+    pub chain_nodes: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FigureRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub year: i64,
+    pub metric: String,
+    #[serde(skip)]
+    pub sealed: String,
+    pub source: String,
+    pub is_current: bool,
+    pub entered_by: Option<i64>,
+    pub entered_at: i64,
+}
+
+/// A figure to store: its value already sealed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureInput {
+    pub year: i64,
+    pub metric: String,
+    pub sealed: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationRow {
+    pub id: i64,
+    pub year: i64,
+    pub scheme_id: String,
+    pub scheme_name: String,
+    #[serde(skip)]
+    pub scheme_json: String,
+    pub rated: i64,
+    pub not_rated: i64,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultRow {
+    pub evaluation_id: i64,
+    pub enterprise_id: i64,
+    pub city: String,
+    pub scale: String,
+    pub score: Option<f64>,
+    pub rank: i64,
+    pub group_size: i64,
+    pub class: String,
+    pub reason: String,
+    /// Each item's name, value, benchmark and score, sealed (they reveal the figures).
+    #[serde(skip)]
+    pub items: String,
+}
+
+/// A filter over the directory.
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFilter {
+    pub city: Option<String>,
+    pub scale: Option<String>,
+    /// Name or USCC contains this.
+    pub q: Option<String>,
+    pub tag: Option<String>,
+    /// Only these ids (an expert's assignments, an enterprise's own record).
+    pub ids: Option<Vec<i64>>,
+}
+
+const ENTERPRISE_COLUMNS: &str = "id, uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, contact, created_at, updated_at";
+
+fn list(s: String) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+fn enterprise_row(r: &sqlx::any::AnyRow) -> Result<EnterpriseRow> {
+    Ok(EnterpriseRow {
+        id: get(r, "id")?,
+        uscc: get(r, "uscc")?,
+        name: get(r, "name")?,
+        city: get(r, "city")?,
+        county: get(r, "county")?,
+        industry: get(r, "industry")?,
+        scale: get(r, "scale")?,
+        founded_year: get(r, "founded_year")?,
+        listed: get::<i64>(r, "listed")? != 0,
+        chain_nodes: list(get(r, "chain_nodes")?),
+        tags: list(get(r, "tags")?),
+        contact: get(r, "contact")?,
+        created_at: get(r, "created_at")?,
+        updated_at: get(r, "updated_at")?,
+    })
+}
+
+fn figure_row(r: &sqlx::any::AnyRow) -> Result<FigureRow> {
+    Ok(FigureRow {
+        id: get(r, "id")?,
+        enterprise_id: get(r, "enterprise_id")?,
+        year: get(r, "year")?,
+        metric: get(r, "metric")?,
+        sealed: get(r, "sealed")?,
+        source: get(r, "source")?,
+        is_current: get::<i64>(r, "is_current")? != 0,
+        entered_by: get(r, "entered_by")?,
+        entered_at: get(r, "entered_at")?,
+    })
+}
+
+fn evaluation_row(r: &sqlx::any::AnyRow) -> Result<EvaluationRow> {
+    Ok(EvaluationRow {
+        id: get(r, "id")?,
+        year: get(r, "year")?,
+        scheme_id: get(r, "scheme_id")?,
+        scheme_name: get(r, "scheme_name")?,
+        scheme_json: get(r, "scheme_json")?,
+        rated: get(r, "rated")?,
+        not_rated: get(r, "not_rated")?,
+        created_by: get(r, "created_by")?,
+        created_at: get(r, "created_at")?,
+    })
+}
+
+fn result_row(r: &sqlx::any::AnyRow) -> Result<ResultRow> {
+    Ok(ResultRow {
+        evaluation_id: get(r, "evaluation_id")?,
+        enterprise_id: get(r, "enterprise_id")?,
+        city: get(r, "city")?,
+        scale: get(r, "scale")?,
+        score: get(r, "score")?,
+        rank: get(r, "rank")?,
+        group_size: get(r, "group_size")?,
+        class: get(r, "class")?,
+        reason: get(r, "reason")?,
+        items: get(r, "items")?,
+    })
+}
+
+impl Store {
+    async fn upsert_enterprise_tx(
+        &self,
+        tx: &mut Tx,
+        e: &NewEnterprise,
+        now: i64,
+    ) -> Result<(i64, Option<EnterpriseRow>)> {
+        let old =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE uscc = $1")))
+                .bind(&e.uscc)
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| enterprise_row(&r))
+                .transpose()?;
+        let id = match &old {
+            Some(o) => {
+                sqlx::query(
+                    "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
+                     listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
+                )
+                .bind(&e.name)
+                .bind(&e.city)
+                .bind(&e.county)
+                .bind(&e.industry)
+                .bind(&e.scale)
+                .bind(e.founded_year)
+                .bind(e.listed as i64)
+                .bind(e.chain_nodes.join(","))
+                .bind(e.tags.join(","))
+                .bind(now)
+                .bind(o.id)
+                .execute(&mut **tx)
+                .await?;
+                o.id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+                )
+                .bind(&e.uscc)
+                .bind(&e.name)
+                .bind(&e.city)
+                .bind(&e.county)
+                .bind(&e.industry)
+                .bind(&e.scale)
+                .bind(e.founded_year)
+                .bind(e.listed as i64)
+                .bind(e.chain_nodes.join(","))
+                .bind(e.tags.join(","))
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?
+            }
+        };
+        Ok((id, old))
+    }
+
+    /// Inserts figures, each replacing the current one of its (year, metric); returns (old id, new id).
+    async fn put_figures_tx(
+        &self,
+        tx: &mut Tx,
+        enterprise_id: i64,
+        figures: &[FigureInput],
+        actor: &Actor,
+        now: i64,
+    ) -> Result<Vec<(Option<i64>, i64)>> {
+        let mut out = Vec::with_capacity(figures.len());
+        for f in figures {
+            let old: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM enterprise_figures WHERE enterprise_id = $1 AND year = $2 AND metric = $3 AND is_current = 1",
+            )
+            .bind(enterprise_id)
+            .bind(f.year)
+            .bind(&f.metric)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some(old) = old {
+                sqlx::query("UPDATE enterprise_figures SET is_current = 0 WHERE id = $1")
+                    .bind(old)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at) \
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+            )
+            .bind(enterprise_id)
+            .bind(f.year)
+            .bind(&f.metric)
+            .bind(&f.sealed)
+            .bind(&f.source)
+            .bind(actor.id)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            out.push((old, id));
+        }
+        Ok(out)
+    }
+
+    /// Registers an enterprise or updates its record (by USCC); returns its id.
+    pub async fn upsert_enterprise(&self, e: &NewEnterprise, actor: &Actor) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        let (id, old) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
+        let after = self.enterprise_tx(&mut tx, id).await?;
+        let action = if old.is_some() { "enterprise.update" } else { "enterprise.create" };
+        self.audit(&mut tx, actor, action, "enterprise", &e.uscc, true, &json!({ "before": old, "after": after }))
+            .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    async fn enterprise_tx(&self, tx: &mut Tx, id: i64) -> Result<Option<EnterpriseRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| enterprise_row(&r))
+            .transpose()
+    }
+
+    /// Stores figures of one enterprise (new values or corrections), in one transaction with its audit.
+    pub async fn put_figures(&self, enterprise_id: i64, figures: &[FigureInput], actor: &Actor) -> Result<Vec<i64>> {
+        let mut tx = self.begin().await?;
+        let Some(e) = self.enterprise_tx(&mut tx, enterprise_id).await? else {
+            return Err(StoreError::NotFound(format!("enterprise {enterprise_id}")));
+        };
+        let now = now_ms();
+        let ids = self.put_figures_tx(&mut tx, enterprise_id, figures, actor, now).await?;
+        sqlx::query("UPDATE enterprises SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(enterprise_id)
+            .execute(&mut *tx)
+            .await?;
+        let detail: Vec<_> = figures
+            .iter()
+            .zip(&ids)
+            .map(|(f, (old, new))| json!({ "year": f.year, "metric": f.metric, "source": f.source, "before_row": old, "after_row": new }))
+            .collect();
+        self.audit(&mut tx, actor, "enterprise.figures", "enterprise", &e.uscc, true, &json!({ "figures": detail }))
+            .await?;
+        self.commit(tx).await?;
+        Ok(ids.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// Registers or updates many enterprises with their figures, all or nothing (an import). Figures
+    /// arrive as (metric, value in clear, source, year) and are sealed by `seal(enterprise id, year,
+    /// metric, clear)` once the firm's id is known, inside the same transaction.
+    pub async fn import_enterprises(
+        &self,
+        rows: &[(NewEnterprise, Vec<ClearFigure>)],
+        source: &str,
+        seal: &SealFigure<'_>,
+        actor: &Actor,
+    ) -> Result<(usize, usize)> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        let (mut created, mut updated) = (0, 0);
+        for (e, figures) in rows {
+            let (id, old) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
+            if old.is_some() {
+                updated += 1;
+            } else {
+                created += 1;
+            }
+            let mut inputs = Vec::with_capacity(figures.len());
+            for (metric, clear, source, year) in figures {
+                let sealed = seal(id, *year, metric, clear).map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
+                inputs.push(FigureInput { year: *year, metric: metric.clone(), sealed, source: source.clone() });
+            }
+            self.put_figures_tx(&mut tx, id, &inputs, actor, now).await?;
+        }
+        let figures: usize = rows.iter().map(|(_, f)| f.len()).sum();
+        self.audit(
+            &mut tx,
+            actor,
+            "enterprise.import",
+            "enterprise",
+            source,
+            true,
+            &json!({ "created": created, "updated": updated, "figures": figures, "source": source }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok((created, updated))
+    }
+
+    pub async fn set_enterprise_contact(&self, id: i64, sealed: Option<&str>, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE enterprises SET contact = $1 WHERE id = $2")
+            .bind(sealed)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("enterprise {id}")));
+        }
+        self.audit(&mut tx, actor, "enterprise.contact", "enterprise", &id.to_string(), true, &json!({})).await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn enterprise(&self, id: i64) -> Result<Option<EnterpriseRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| enterprise_row(&r))
+            .transpose()
+    }
+
+    pub async fn enterprise_by_uscc(&self, uscc: &str) -> Result<Option<EnterpriseRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE uscc = $1")))
+            .bind(uscc)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| enterprise_row(&r))
+            .transpose()
+    }
+
+    /// A page of the directory, ordered by city and name, and the number of matches.
+    pub async fn enterprises(
+        &self,
+        f: &EnterpriseFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<EnterpriseRow>, i64)> {
+        let mut conds = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        let mut arg = |v: String| {
+            args.push(v);
+            format!("${}", args.len())
+        };
+        if let Some(c) = &f.city {
+            conds.push(format!("city = {}", arg(c.clone())));
+        }
+        if let Some(s) = &f.scale {
+            conds.push(format!("scale = {}", arg(s.clone())));
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
+            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let p = arg(format!("%{escaped}%"));
+            conds.push(format!("(name LIKE {p} ESCAPE '\\' OR uscc LIKE {p} ESCAPE '\\')"));
+        }
+        if let Some(t) = f.tag.as_deref().filter(|t| !t.is_empty()) {
+            let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            conds.push(format!("(',' || tags || ',') LIKE {} ESCAPE '\\'", arg(format!("%,{escaped},%"))));
+        }
+        if let Some(ids) = &f.ids {
+            if ids.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            // Integers only: safe to inline.
+            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+            conds.push(format!("id IN ({})", list.join(",")));
+        }
+        let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let mut count =
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM enterprises{where_}")));
+        for a in &args {
+            count = count.bind(a);
+        }
+        let total = count.fetch_one(self.pool()).await?;
+        let sql = format!(
+            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises{where_} ORDER BY city, name, id LIMIT {} OFFSET {}",
+            limit.clamp(0, 100_000),
+            offset.max(0)
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for a in &args {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(self.pool()).await?.iter().map(enterprise_row).collect::<Result<Vec<_>>>()?;
+        Ok((rows, total))
+    }
+
+    pub async fn enterprise_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM enterprises").fetch_one(self.pool()).await?)
+    }
+
+    /// The current figures of one enterprise, all years.
+    pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
+        sqlx::query(
+            "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
+             WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
+        )
+        .bind(enterprise_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(figure_row)
+        .collect()
+    }
+
+    /// Every version of one figure, oldest first.
+    pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
+        sqlx::query(
+            "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
+             WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
+        )
+        .bind(enterprise_id)
+        .bind(year)
+        .bind(metric)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(figure_row)
+        .collect()
+    }
+
+    /// All current figures of one year (the input of an evaluation), ordered by enterprise.
+    pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
+        sqlx::query(
+            "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
+             WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
+        )
+        .bind(year)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(figure_row)
+        .collect()
+    }
+
+    /// The years that have figures, newest first.
+    pub async fn figure_years(&self) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT DISTINCT year FROM enterprise_figures WHERE is_current = 1 ORDER BY year DESC")
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    pub async fn assign_expert(&self, user_id: i64, enterprise_id: i64, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM expert_assignments WHERE user_id = $1 AND enterprise_id = $2")
+                .bind(user_id)
+                .bind(enterprise_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            sqlx::query(
+                "INSERT INTO expert_assignments (user_id, enterprise_id, assigned_by, assigned_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(user_id)
+            .bind(enterprise_id)
+            .bind(actor.id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            "enterprise.assign_expert",
+            "enterprise",
+            &enterprise_id.to_string(),
+            true,
+            &json!({ "expert": user_id }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    pub async fn experts_of(&self, enterprise_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT user_id FROM expert_assignments WHERE enterprise_id = $1 ORDER BY user_id")
+            .bind(enterprise_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    pub async fn assigned_enterprises(&self, user_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT enterprise_id FROM expert_assignments WHERE user_id = $1 ORDER BY enterprise_id")
+            .bind(user_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Stores an evaluation run and its results in one transaction; returns its id. Each result's
+    /// `items` arrive in clear (JSON) and are sealed here with SM4 under the run's id and the firm
+    /// ([`result_items_context`]), so a result cannot be moved to another run or firm unnoticed.
+    pub async fn save_evaluation(&self, e: &EvaluationRow, results: &[ResultRow], actor: &Actor) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO evaluations (year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(e.year)
+        .bind(&e.scheme_id)
+        .bind(&e.scheme_name)
+        .bind(&e.scheme_json)
+        .bind(e.rated)
+        .bind(e.not_rated)
+        .bind(actor.id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        for r in results {
+            let sealed = self
+                .crypto()
+                .seal(r.items.as_bytes(), result_items_context(id, r.enterprise_id).as_bytes())
+                .map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
+            sqlx::query(
+                "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id)
+            .bind(r.enterprise_id)
+            .bind(&r.city)
+            .bind(&r.scale)
+            .bind(r.score)
+            .bind(r.rank)
+            .bind(r.group_size)
+            .bind(&r.class)
+            .bind(&r.reason)
+            .bind(&sealed)
+            .persistent(false)
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.audit(
+            &mut tx,
+            actor,
+            "evaluation.run",
+            "evaluation",
+            &id.to_string(),
+            true,
+            &json!({ "year": e.year, "scheme": e.scheme_id, "rated": e.rated, "not_rated": e.not_rated }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Evaluation runs, newest first.
+    pub async fn evaluations(&self) -> Result<Vec<EvaluationRow>> {
+        sqlx::query(
+            "SELECT id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at FROM evaluations ORDER BY id DESC",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(evaluation_row)
+        .collect()
+    }
+
+    pub async fn evaluation(&self, id: i64) -> Result<Option<EvaluationRow>> {
+        sqlx::query(
+            "SELECT id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at FROM evaluations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .map(|r| evaluation_row(&r))
+        .transpose()
+    }
+
+    /// The results of one run, ordered as the evaluation's output (city, scale, rank, not rated last).
+    pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
+        sqlx::query(
+            "SELECT evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items FROM evaluation_results \
+             WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id",
+        )
+        .bind(evaluation_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(result_row)
+        .collect()
+    }
+
+    /// One enterprise's results, newest run first.
+    pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
+        sqlx::query(
+            "SELECT evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items FROM evaluation_results \
+             WHERE enterprise_id = $1 ORDER BY evaluation_id DESC",
+        )
+        .bind(enterprise_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(result_row)
+        .collect()
+    }
+
+    /// Stored role definitions (name, JSON).
+    pub async fn role_defs(&self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT name, definition FROM roles ORDER BY name").fetch_all(self.pool()).await?;
+        rows.iter().map(|r| Ok((get(r, "name")?, get(r, "definition")?))).collect()
+    }
+
+    pub async fn set_role_def(&self, name: &str, definition: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let before: Option<String> = sqlx::query_scalar("SELECT definition FROM roles WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM roles WHERE name = $1").bind(name).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO roles (name, definition, updated_at) VALUES ($1, $2, $3)")
+            .bind(name)
+            .bind(definition)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
+        self.audit(
+            &mut tx,
+            actor,
+            "role.set",
+            "role",
+            name,
+            true,
+            &json!({ "before": before.as_deref().map(parse), "after": parse(definition) }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+}
