@@ -1,7 +1,8 @@
 //! New industrial project admission (新增工业项目准入): a proposed project's per-mu figures against the
 //! thresholds of its zone and industry, read from data (`data/admission/`). Each threshold has a hard
 //! limit (missed: reject) and optionally a soft band (missed: admit with conditions). Missing data for a
-//! checked figure rejects, with the reason.
+//! checked figure counts as the worst the thresholds allow (reject; conditions when there is only a soft
+//! band), with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,43 +86,31 @@ impl Metric {
 
     /// The value for a proposal, with how it was computed, or why it cannot be.
     fn compute(self, p: &Proposal) -> Result<(f64, Text), Text> {
-        let (num, num_zh, num_en, den, den_zh, den_en, pct) = match self {
+        // (value, name zh, name en, unit zh, unit en) of the numerator and the denominator.
+        type Part<'a> = (Option<f64>, &'a str, &'a str, &'a str, &'a str);
+        let land: Part = (Some(p.land_mu), "用地", "land", "亩", " mu");
+        let output: Part = (p.annual_output_wan, "预计年产值", "expected annual output", "万元", "");
+        let (num, den, pct): (Part, Part, bool) = match self {
             Metric::InvestmentIntensity => {
-                (p.fixed_investment_wan, "固定资产投资", "fixed investment", Some(p.land_mu), "用地", "land", false)
+                ((p.fixed_investment_wan, "固定资产投资", "fixed investment", "万元", ""), land, false)
             }
-            Metric::OutputPerMu => {
-                (p.annual_output_wan, "预计年产值", "expected annual output", Some(p.land_mu), "用地", "land", false)
-            }
-            Metric::TaxPerMu => {
-                (p.annual_tax_wan, "预计年税收", "expected annual tax", Some(p.land_mu), "用地", "land", false)
-            }
-            Metric::JobsPerMu => (p.jobs, "就业人数", "jobs", Some(p.land_mu), "用地", "land", false),
+            Metric::OutputPerMu => (output, land, false),
+            Metric::TaxPerMu => ((p.annual_tax_wan, "预计年税收", "expected annual tax", "万元", ""), land, false),
+            Metric::JobsPerMu => ((p.jobs, "就业人数", "jobs", "人", ""), land, false),
             Metric::EnergyPerValueAdded => (
-                p.energy_tce,
-                "年综合能耗",
-                "annual energy use",
-                p.value_added_wan,
-                "预计年增加值",
-                "expected value added",
+                (p.energy_tce, "年综合能耗", "annual energy use", "吨标准煤", " tce"),
+                (p.value_added_wan, "预计年增加值", "expected value added", "万元", ""),
                 false,
             ),
-            Metric::RdIntensity => (
-                p.rd_wan,
-                "年研发经费",
-                "annual R&D",
-                p.annual_output_wan,
-                "预计年产值",
-                "expected annual output",
-                true,
-            ),
+            Metric::RdIntensity => ((p.rd_wan, "年研发经费", "annual R&D", "万元", ""), output, true),
         };
-        let absent = |zh: &str, en: &str| Text::new(format!("未填报{zh}"), format!("{en} not given"));
-        let n = num.ok_or_else(|| absent(num_zh, num_en))?;
-        let d = den.ok_or_else(|| absent(den_zh, den_en))?;
+        let absent = |x: &Part| Text::new(format!("未填报{}", x.1), format!("{} not given", x.2));
+        let n = num.0.ok_or_else(|| absent(&num))?;
+        let d = den.0.ok_or_else(|| absent(&den))?;
         if d == 0.0 {
             return Err(Text::new(
-                format!("{den_zh}为0，无法计算"),
-                format!("{den_en} is 0, so it cannot be computed"),
+                format!("{}为0，无法计算", den.1),
+                format!("{} is 0, so it cannot be computed", den.2),
             ));
         }
         let v = tidy(if pct { n * 100.0 / d } else { n / d });
@@ -132,8 +121,8 @@ impl Metric {
         Ok((
             v,
             Text::new(
-                format!("{num_zh} {} ÷ {den_zh} {}{tail}", fmt_num(n), fmt_num(d)),
-                format!("{num_en} {} / {den_en} {}{tail}", fmt_num(n), fmt_num(d)),
+                format!("{} {}{} ÷ {} {}{}{tail}", num.1, fmt_num(n), num.3, den.1, fmt_num(d), den.3),
+                format!("{} {}{} / {} {}{}{tail}", num.2, fmt_num(n), num.4, den.2, fmt_num(d), den.4),
             ),
         ))
     }
@@ -372,7 +361,7 @@ fn check_threshold(
 }
 
 /// A proposed industrial project. Money in 万元, land in 亩 (mu), energy in tonnes of standard coal.
-/// Figures are optional; one that a threshold needs and that is missing rejects the proposal.
+/// Figures are optional; one that a threshold needs and that is missing counts as the worst case.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Proposal {
@@ -434,7 +423,8 @@ pub enum Verdict {
     Conditional,
     /// Misses the hard limit.
     Fail,
-    /// Needed by a threshold but not given or not computable: rejects.
+    /// Needed by a threshold but not given or not computable: rejects where there is a hard limit, admits
+    /// with conditions where there is only a soft band.
     NoData,
     /// No threshold for this metric in the zone and industry: shown, not decided on.
     NotSet,
@@ -446,7 +436,7 @@ impl Verdict {
             Verdict::Pass => ("达标", "passed"),
             Verdict::Conditional => ("未达标准线，有条件", "short of the soft band: conditions"),
             Verdict::Fail => ("未达准入线", "misses the hard limit"),
-            Verdict::NoData => ("无数据，视为未达准入线", "no data: counts as missing the hard limit"),
+            Verdict::NoData => ("无数据，按最不利情形处理", "no data: treated as the worst case"),
             Verdict::NotSet => ("未设阈值", "no threshold set"),
         };
         lang.pick(zh, en)
@@ -466,6 +456,19 @@ pub struct MetricResult {
     pub explanation: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
+}
+
+impl MetricResult {
+    /// What this metric alone decides. No data counts as the worst the thresholds allow: a reject where
+    /// there is a hard limit, conditions where there is only a soft band.
+    pub fn decision(&self) -> Decision {
+        match self.verdict {
+            Verdict::Fail => Decision::Reject,
+            Verdict::NoData if self.hard.is_some() => Decision::Reject,
+            Verdict::NoData | Verdict::Conditional => Decision::AdmitWithConditions,
+            Verdict::Pass | Verdict::NotSet => Decision::Admit,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -633,43 +636,43 @@ pub fn assess(p: &Proposal, table: &Table) -> Result<AdmissionResult, Vec<FieldE
                     format!("{}：无法计算（{}），未设阈值", label.zh, why.zh),
                     format!("{}: cannot be computed ({}), no threshold set", label.en, why.en),
                 ),
-                _ => Text::new(
+                _ if r.hard.is_some() => Text::new(
                     format!("{}：无数据（{}）；{limits_zh}：不予准入", label.zh, why.zh),
                     format!("{}: no data ({}); {limits_en}: reject", label.en, why.en),
+                ),
+                _ => Text::new(
+                    format!("{}：无数据（{}）；{limits_zh}：有条件准入（补充数据）", label.zh, why.zh),
+                    format!(
+                        "{}: no data ({}); {limits_en}: admit with conditions (supply the figure)",
+                        label.en, why.en
+                    ),
                 ),
             },
         };
         metrics.push(r);
     }
-    let decision = metrics
-        .iter()
-        .map(|r| match r.verdict {
-            Verdict::Fail | Verdict::NoData => Decision::Reject,
-            Verdict::Conditional => Decision::AdmitWithConditions,
-            Verdict::Pass | Verdict::NotSet => Decision::Admit,
-        })
-        .max()
-        .unwrap_or(Decision::Admit);
+    let decision = metrics.iter().map(MetricResult::decision).max().unwrap_or(Decision::Admit);
     let reasons: Vec<Text> = metrics
         .iter()
         .filter(|r| matches!(r.verdict, Verdict::Fail | Verdict::NoData | Verdict::Conditional))
         .map(|r| r.explanation.clone())
         .collect();
     let checked = metrics.iter().filter(|r| r.verdict != Verdict::NotSet).count();
-    let count = |v: &[Verdict]| metrics.iter().filter(|r| v.contains(&r.verdict)).count();
     let summary = match decision {
         Decision::Admit => {
             Text::new(format!("予以准入：{checked}项指标均达标"), format!("admit: all {checked} checked metrics pass"))
         }
         Decision::AdmitWithConditions => {
-            let n = count(&[Verdict::Conditional]);
+            let n = metrics.iter().filter(|r| r.decision() == Decision::AdmitWithConditions).count();
             Text::new(
-                format!("有条件准入：{n}项指标未达标准线，均在准入线以内"),
-                format!("admit with conditions: {n} metric(s) short of the soft band, all within the hard limits"),
+                format!("有条件准入：{n}项指标未达标准线或无数据，均无准入线问题"),
+                format!(
+                    "admit with conditions: {n} metric(s) short of the soft band or without data, no hard limit missed"
+                ),
             )
         }
         Decision::Reject => {
-            let n = count(&[Verdict::Fail, Verdict::NoData]);
+            let n = metrics.iter().filter(|r| r.decision() == Decision::Reject).count();
             Text::new(
                 format!("不予准入：{n}项指标未达准入线或无数据"),
                 format!("reject: {n} metric(s) miss the hard limit or have no data"),

@@ -350,7 +350,7 @@ fn surcharge(rate: f64, qty: Option<f64>, per: f64, what: (&str, &str)) -> (Opti
         return (Some(0.0), None);
     }
     match qty {
-        Some(q) if q.is_finite() && q >= 0.0 => (Some(rate * q * per), None),
+        Some(q) if q.is_finite() && q >= 0.0 && (rate * q * per).is_finite() => (Some(rate * q * per), None),
         Some(q) => (
             None,
             Some(Text::new(

@@ -57,7 +57,7 @@ fn short_of_a_soft_band_admits_with_conditions() {
     assert_eq!(r.reasons.len(), 1);
     assert_eq!(
         r.reasons[0].zh,
-        "投资强度 200万元/亩（= 固定资产投资 10000 ÷ 用地 50），低于标准线；准入线 ≥ 150万元/亩，标准线 ≥ 300万元/亩（示例值）：有条件准入"
+        "投资强度 200万元/亩（= 固定资产投资 10000万元 ÷ 用地 50亩），低于标准线；准入线 ≥ 150万元/亩，标准线 ≥ 300万元/亩（示例值）：有条件准入"
     );
     assert!(
         r.reasons[0].get(Lang::En).ends_with("soft band ≥ 300 ×10,000 yuan/mu (example value): admit with conditions")
@@ -72,6 +72,15 @@ fn short_of_a_soft_band_admits_with_conditions() {
     );
     let r = assess(&Proposal { jobs: Some(0.0), ..good() }, &table()).unwrap();
     assert_eq!(r.decision, Decision::AdmitWithConditions);
+    // Without the jobs figure: the worst a soft band allows, conditions (not a rejection).
+    let r = assess(&Proposal { jobs: None, ..good() }, &table()).unwrap();
+    let j = metric(&r, Metric::JobsPerMu);
+    assert_eq!(
+        (j.verdict, j.decision(), r.decision),
+        (Verdict::NoData, Decision::AdmitWithConditions, Decision::AdmitWithConditions)
+    );
+    assert!(j.explanation.zh.ends_with("有条件准入（补充数据）"), "{}", j.explanation.zh);
+    assert_eq!(r.summary.zh, "有条件准入：1项指标未达标准线或无数据，均无准入线问题");
 }
 
 #[test]
@@ -80,9 +89,9 @@ fn missing_a_hard_limit_rejects() {
     assert_eq!(r.decision, Decision::Reject);
     assert_eq!(metric(&r, Metric::TaxPerMu).verdict, Verdict::Fail);
     assert!(
-        r.reasons[0]
-            .en
-            .starts_with("tax per mu 6 ×10,000 yuan/mu (= expected annual tax 300 / land 50), misses the hard limit")
+        r.reasons[0].en.starts_with(
+            "tax per mu 6 ×10,000 yuan/mu (= expected annual tax 300 / land 50 mu), misses the hard limit"
+        )
     );
     assert!(r.conditions.is_none());
     assert_eq!(r.summary.en, "reject: 1 metric(s) miss the hard limit or have no data");

@@ -506,7 +506,8 @@ pub fn rank(profiles: &[Profile], library: &Library) -> Option<RankingResult> {
                 .map(|((w, &(raw, t)), range)| {
                     let normalised = match (t, range) {
                         (Some(x), Some((lo, hi))) => Some(if hi > lo {
-                            let n = (x - lo) / (hi - lo);
+                            // Halved first so that hi − lo cannot overflow for figures near f64::MAX.
+                            let n = ((x / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0)).clamp(0.0, 1.0);
                             if w.lower_is_better { 1.0 - n } else { n }
                         } else {
                             1.0
