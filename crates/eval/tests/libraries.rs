@@ -410,12 +410,13 @@ fn default_ai_ranking_uses_logs_and_selects_top_100() {
 #[test]
 fn profiles_read_from_json() {
     let p: Profile = serde_json::from_str(
-        r#"{"enterprise": "x", "figures": {"debt_ratio": 50, "own_brand": true},
+        r#"{"enterprise": "x", "figures": {"debt_ratio": 50, "own_brand": true, "rd": null},
             "designations": [{"library": "backbone", "chain": "ai", "reference": "粤工信〔2024〕1号"}]}"#,
     )
     .unwrap();
     assert_eq!(p.figures.get("debt_ratio"), Some(&Figure::Number(50.0)));
     assert_eq!(p.figures.get("own_brand"), Some(&Figure::Bool(true)));
+    assert!(!p.figures.contains_key("rd"), "null is a missing figure");
     assert!(p.unknown_figures().is_empty());
     assert_eq!(Profile::new("y").with("debt_ratoi", 1.0).unknown_figures(), ["debt_ratoi"]);
     let a = assess(&p, &lib("backbone"));

@@ -8,6 +8,7 @@ mod assess;
 pub mod figures;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -45,10 +46,16 @@ pub struct Designation {
 pub struct Profile {
     /// The enterprise's key in results (its USCC, or a name).
     pub enterprise: String,
-    #[serde(default)]
+    /// A `null` in JSON is read as a missing figure.
+    #[serde(default, deserialize_with = "figures_without_nulls")]
     pub figures: BTreeMap<String, Figure>,
     #[serde(default)]
     pub designations: Vec<Designation>,
+}
+
+fn figures_without_nulls<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Figure>, D::Error> {
+    let m: BTreeMap<String, Option<Figure>> = BTreeMap::deserialize(d)?;
+    Ok(m.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())
 }
 
 impl Profile {
@@ -593,8 +600,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("ai-top100.json", include_str!("../../../../data/libraries/ai-top100.json")),
 ];
 
-/// The shipped libraries. An error (a test keeps this from happening) names the file in each path.
+/// The shipped libraries, read once. An error (a test keeps this from happening) names the file in each
+/// path.
 pub fn builtin() -> Result<Vec<Library>, Vec<FieldError>> {
+    static PARSED: OnceLock<Result<Vec<Library>, Vec<FieldError>>> = OnceLock::new();
+    PARSED.get_or_init(parse_builtin).clone()
+}
+
+fn parse_builtin() -> Result<Vec<Library>, Vec<FieldError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (file, text) in BUILTIN {
