@@ -1,4 +1,8 @@
 //! Jiqun's engines, free of HTTP and SQL: the progress status of an indicator (this module's `progress`).
 
+pub mod admission;
+pub mod definition;
+pub mod libraries;
 pub mod permu;
+pub mod policy;
 pub mod progress;
