@@ -129,6 +129,7 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
         ("guangzhou", "广州市工信局（示例）", "city_reporter", None, Some("广州")),
         ("viewer", "查阅用户（示例）", "viewer", None, None),
         ("auditor", "审计管理员（示例）", "audit_admin", None, None),
+        ("security", "安全管理员（示例）", "security_admin", None, None),
     ];
     for (username, display, role, agency, city) in demo_users {
         app.create_user(

@@ -666,6 +666,23 @@ impl Store {
         .collect()
     }
 
+    /// The classes given in one run to some firms (the directory's "latest class" column).
+    pub async fn classes_in_run(&self, evaluation_id: i64, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Integers only: safe to inline.
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT enterprise_id, class FROM evaluation_results WHERE evaluation_id = $1 AND enterprise_id IN ({})",
+            list.join(",")
+        )))
+        .bind(evaluation_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok((get(r, "enterprise_id")?, get(r, "class")?))).collect()
+    }
+
     /// One enterprise's results, newest run first.
     pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
         sqlx::query(

@@ -98,6 +98,29 @@
       });
     }
 
+    // The registry's CSV import: the file is the body; the answer says what was imported, or every error
+    // with its line and column.
+    for (const form of document.querySelectorAll("form[data-import-csv]")) {
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const input = form.querySelector('input[type="file"]');
+        const file = input && input.files && input.files[0];
+        const status = form.querySelector(".import-status");
+        if (!file) {
+          show(status, say("请选择文件", "Choose a file"), true);
+          return;
+        }
+        show(status, say("正在导入 " + file.name + " ……", "Importing " + file.name + "…"));
+        try {
+          const d = await send(form.dataset.importCsv + "?name=" + encodeURIComponent(file.name), file);
+          show(status, say("已导入 " + d.year + " 年数据：新登记 " + d.created + " 家，更新 " + d.updated + " 家，数据 " + d.figures + " 项。",
+            "Imported " + d.year + ": " + d.created + " new, " + d.updated + " updated, " + d.figures + " figures."));
+        } catch (x) {
+          show(status, x.message.split("；").join("\n"), true);
+        }
+      });
+    }
+
     // Attachments: the file is the body; the page reloads to list it.
     for (const form of document.querySelectorAll("form[data-upload]")) {
       form.addEventListener("submit", async (e) => {

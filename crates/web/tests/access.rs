@@ -157,7 +157,7 @@ async fn every_route_with_every_role() {
 /// The same walk over the UI's routes, with the session cookie and its CSRF token.
 #[tokio::test]
 async fn every_page_with_every_role() {
-    let (router, ids, _) = demo_with_a_user_per_role("p").await;
+    let (router, ids, firm_uscc) = demo_with_a_user_per_role("p").await;
     let (assignment, report) = (ids.assignment, ids.report);
     let send = |method: &str, uri: String, cookie: Option<String>, body: Vec<u8>, csrf: Option<String>, form: bool| {
         let router = router.clone();
@@ -213,6 +213,8 @@ async fn every_page_with_every_role() {
                 .replace("/reports/{id}", &format!("/reports/{report}"))
                 .replace("/agencies/{name}", &format!("/agencies/{}", enc("省科技厅")))
                 .replace("/cities/{name}", &format!("/cities/{}", enc("深圳")))
+                .replace("/enterprises/{id}", &format!("/enterprises/{}", ids.firm))
+                .replace("/evaluations/{id}", &format!("/evaluations/{}", ids.evaluation))
                 .replace("{id}", "1");
             let (s, loc, _, body) = if p.method == "get" {
                 send("GET", uri.clone(), Some(cookie.clone()), vec![], None, true).await
@@ -228,8 +230,9 @@ async fn every_page_with_every_role() {
                 .await
             } else {
                 let form = format!(
-                    "csrf={csrf}&period=2026&value=1&region={}&status=on_schedule&percent=1&narrative=x",
-                    enc("深圳")
+                    "csrf={csrf}&period=2026&value=1&region={sz}&status=on_schedule&percent=1&narrative=x\
+                     &uscc={firm_uscc}&city={sz}&name=x&scale=above&founded_year=2000",
+                    sz = enc("深圳")
                 );
                 send("POST", uri.clone(), Some(cookie.clone()), form.into_bytes(), None, true).await
             };

@@ -1,7 +1,7 @@
 //! The page frame: header with navigation and the language switch, the synthetic-data banner, and the
 //! footer. Every page is rendered inside it.
 
-use jiqun_app::Session;
+use jiqun_app::{Action, Perm, Session};
 use jiqun_domain::Lang;
 use maud::{DOCTYPE, Markup, html};
 
@@ -61,18 +61,28 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
 pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
     let t = |zh, en| f.lang.pick(zh, en);
     let u = &f.session.user;
-    let mut nav: Vec<(&str, &str)> = vec![
-        ("/", t("总览", "Dashboard")),
-        ("/plan", t("计划与分工", "Plan")),
-        ("/indicators", t("指标", "Indicators")),
-        ("/supervision", t("督办", "Supervision")),
-        ("/cities", t("地市", "Cities")),
-    ];
+    let s = f.session;
+    let mut nav: Vec<(&str, &str)> = vec![("/", t("总览", "Dashboard"))];
+    if s.can(&Action::ReadPlan) {
+        nav.extend([
+            ("/plan", t("计划与分工", "Plan")),
+            ("/indicators", t("指标", "Indicators")),
+            ("/supervision", t("督办", "Supervision")),
+            ("/cities", t("地市", "Cities")),
+        ]);
+    }
     if (u.has_role("agency_reporter") && u.agency.is_some()) || (u.has_role("city_reporter") && u.city.is_some()) {
         nav.push(("/my", t("我的任务", "My tasks")));
     }
-    if u.has_role("system_admin") || u.has_role("security_admin") {
+    let firms = s.can(&Action::ReadEnterprises) || !s.roles.scopes(u, Perm::ReadFigures).is_empty();
+    if firms {
+        let own_firm = !s.can(&Action::ReadEnterprises) && u.uscc.is_some();
+        nav.push(("/enterprises", if own_firm { t("本企业", "My enterprise") } else { t("企业", "Enterprises") }));
+        nav.push(("/evaluations", t("亩均评价", "Per-mu")));
+    }
+    if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));
+        nav.push(("/roles", t("角色", "Roles")));
     }
     let path = f.here.split('?').next().unwrap_or("");
     let own = u.agency.as_deref().filter(|_| u.has_role("agency_reporter")).map(|a| format!("/agencies/{}", enc(a)));

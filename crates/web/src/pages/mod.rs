@@ -16,6 +16,7 @@ pub mod account;
 pub mod charts;
 pub mod cities;
 pub mod dashboard;
+pub mod enterprises;
 pub mod indicators;
 pub mod layout;
 pub mod manage;
@@ -48,6 +49,9 @@ pub struct PageRoute {
     pub access: Access,
     pub handler: fn() -> MethodRouter<AppState>,
 }
+
+/// Who reads a firm: the directory readers, and those who read some firm's figures.
+const FIRM_READERS: Access = Access::Any(&[Perm::ReadEnterprises, Perm::ReadFigures]);
 
 pub const PAGES: &[PageRoute] = &[
     PageRoute { method: "get", path: "/login", access: Access::Public, handler: || get(login_page) },
@@ -197,6 +201,51 @@ pub const PAGES: &[PageRoute] = &[
         path: "/cities/{name}",
         access: Access::Perm(Perm::ReadPlan),
         handler: || get(cities::city),
+    },
+    PageRoute { method: "get", path: "/enterprises", access: FIRM_READERS, handler: || get(enterprises::list) },
+    PageRoute {
+        method: "post",
+        path: "/enterprises",
+        access: Access::Perm(Perm::EditEnterprise),
+        handler: || post(enterprises::register),
+    },
+    PageRoute { method: "get", path: "/enterprises/{id}", access: FIRM_READERS, handler: || get(enterprises::detail) },
+    PageRoute {
+        method: "post",
+        path: "/enterprises/{id}/figures",
+        access: Access::Perm(Perm::EditEnterprise),
+        handler: || post(enterprises::put_figures),
+    },
+    PageRoute {
+        method: "post",
+        path: "/enterprises/{id}/experts",
+        access: Access::Perm(Perm::AssignExperts),
+        handler: || post(enterprises::assign_expert),
+    },
+    PageRoute { method: "get", path: "/evaluations", access: FIRM_READERS, handler: || get(enterprises::evaluations) },
+    PageRoute {
+        method: "post",
+        path: "/evaluations",
+        access: Access::Perm(Perm::RunEvaluation),
+        handler: || post(enterprises::run),
+    },
+    PageRoute {
+        method: "get",
+        path: "/evaluations/{id}",
+        access: Access::Perm(Perm::ReadEnterprises),
+        handler: || get(enterprises::evaluation),
+    },
+    PageRoute {
+        method: "get",
+        path: "/roles",
+        access: Access::Perm(Perm::ReadUsers),
+        handler: || get(enterprises::roles),
+    },
+    PageRoute {
+        method: "post",
+        path: "/roles",
+        access: Access::Perm(Perm::ManageRoles),
+        handler: || post(enterprises::set_role),
     },
     PageRoute { method: "get", path: "/users", access: Access::Perm(Perm::ReadUsers), handler: || get(users::list) },
     PageRoute {

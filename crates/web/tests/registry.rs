@@ -1,0 +1,365 @@
+//! The enterprise registry and the per-mu evaluations through the API, on SQLite and (with
+//! `JIQUN_TEST_POSTGRES`) PostgreSQL: registration with USCC checks, figures sealed at rest with their
+//! history, who sees which firm's figures, the all-or-nothing CSV import, evaluation runs with their
+//! distribution and movement, and roles edited as data.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use jiqun_app::usecases::UserInput;
+use jiqun_app::{App, Preset};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Api {
+    router: axum::Router,
+    app: Arc<App>,
+}
+
+impl Api {
+    async fn new(url: &str) -> Api {
+        let app = App::open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
+        jiqun_app::demo::load(&app).await.unwrap();
+        let app = Arc::new(app);
+        Api { router: jiqun_web::router(app.clone()), app }
+    }
+
+    async fn raw(&self, method: &str, uri: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn call(&self, method: &str, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+        self.raw(method, uri, token, bytes).await
+    }
+
+    async fn login(&self, user: &str, password: &str) -> String {
+        let (s, v) =
+            self.call("POST", "/api/v1/auth/login", "", json!({ "username": user, "password": password })).await;
+        assert_eq!(s, StatusCode::OK, "{user}: {v}");
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    async fn user(&self, username: &str, role: &str, city: Option<&str>, uscc: Option<&str>) -> String {
+        let input = UserInput {
+            username: username.into(),
+            display_name: String::new(),
+            password: "Role-12345".into(),
+            roles: vec![role.into()],
+            agency: None,
+            city: city.map(String::from),
+            uscc: uscc.map(String::from),
+        };
+        self.app.create_user(None, &input, "").await.unwrap();
+        self.login(username, "Role-12345").await
+    }
+}
+
+/// A valid USCC for a Shenzhen (440300) or Guangzhou (440100) firm, unique by `n`.
+fn uscc(division: &str, n: u32) -> String {
+    let mut s = format!("91{division}MA{n:07}");
+    s.truncate(17);
+    let c = jiqun_domain::uscc::check_character(s.as_bytes()).unwrap();
+    s.push(c as char);
+    s
+}
+
+#[tokio::test]
+async fn the_registry_story() {
+    for url in jiqun_store::testing::urls().await {
+        story(&Api::new(&url).await, &url).await;
+    }
+}
+
+async fn story(api: &Api, url: &str) {
+    let owner = api.login("owner", "Demo@2025").await;
+    let a = uscc("440300", 1);
+    let b = uscc("440100", 2);
+
+    // Registration: the USCC's check character is validated and the error names the field.
+    let mut bad = a.clone();
+    bad.pop();
+    bad.push(if a.ends_with('0') { '1' } else { '0' });
+    let (s, v) = api
+        .call(
+            "POST",
+            "/api/v1/enterprises",
+            &owner,
+            json!({ "uscc": bad, "name": "甲", "city": "深圳", "scale": "above", "founded_year": 2010 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {v}");
+    assert_eq!(v["error"]["details"][0]["field"], "uscc");
+    assert!(v["error"]["details"][0]["message"].as_str().unwrap().contains("校验位"), "{v}");
+    for (field, body) in [
+        ("city", json!({ "uscc": a, "name": "甲", "city": "澳门", "scale": "above", "founded_year": 2010 })),
+        ("scale", json!({ "uscc": a, "name": "甲", "city": "深圳", "scale": "big", "founded_year": 2010 })),
+        (
+            "industry",
+            json!({ "uscc": a, "name": "甲", "city": "深圳", "scale": "above", "founded_year": 2010, "industry": "Z99" }),
+        ),
+        ("founded_year", json!({ "uscc": a, "name": "甲", "city": "深圳", "scale": "above", "founded_year": 3000 })),
+    ] {
+        let (s, v) = api.call("POST", "/api/v1/enterprises", &owner, body).await;
+        assert_eq!(
+            (s, v["error"]["details"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{v}"
+        );
+    }
+    let (s, firm_a) = api
+        .call(
+            "POST",
+            "/api/v1/enterprises",
+            &owner,
+            json!({ "uscc": a, "name": "甲电子（测试）", "city": "深圳", "scale": "above", "founded_year": 2010, "industry": "C3973", "tags": ["专精特新"] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{firm_a}");
+    let id_a = firm_a["id"].as_i64().unwrap();
+    let (_, firm_b) = api
+        .call(
+            "POST",
+            "/api/v1/enterprises",
+            &owner,
+            json!({ "uscc": b, "name": "乙软件（测试）", "city": "广州", "scale": "above", "founded_year": 2012 }),
+        )
+        .await;
+    let id_b = firm_b["id"].as_i64().unwrap();
+
+    // Figures: checked, stored sealed, corrections keep history.
+    let put = |token: String, id: i64, body: Value| async move {
+        api.call("POST", &format!("/api/v1/enterprises/{id}/figures"), &token, body).await
+    };
+    let (s, v) = put(owner.clone(), id_a, json!({ "year": 2025, "figures": { "tax_wan": -1 } })).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("tax_wan")));
+    let (s, v) = put(owner.clone(), id_a, json!({ "year": 2025, "figures": { "land_mu": 0 } })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, v) = put(owner.clone(), id_a, json!({ "year": 2025, "figures": { "profit": 1 } })).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("metric")));
+    let (s, v) = put(
+        owner.clone(),
+        id_a,
+        json!({ "year": 2025, "source": "2025年报", "figures": { "land_mu": 50, "tax_wan": 1234.5, "revenue_wan": 20000 } }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, _) =
+        put(owner.clone(), id_a, json!({ "year": 2025, "source": "更正：审计后", "figures": { "tax_wan": 1300 } }))
+            .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, v) = api
+        .call("GET", &format!("/api/v1/enterprises/{id_a}/history?year=2025&metric=tax_wan"), &owner, Value::Null)
+        .await;
+    let hist = v.as_array().unwrap();
+    assert_eq!(hist.len(), 2, "{v}");
+    assert_eq!((hist[0]["value"].as_f64(), hist[0]["is_current"].as_bool()), (Some(1234.5), Some(false)));
+    assert_eq!((hist[1]["value"].as_f64(), hist[1]["source"].as_str()), (Some(1300.0), Some("更正：审计后")));
+    // At rest the value is sealed: the database holds no 1300 and no 1234.5.
+    let sealed: Vec<String> = sqlx_rows(api, id_a).await;
+    assert!(sealed.iter().all(|s| !s.contains("1300") && !s.contains("1234.5") && s.len() > 30), "{sealed:?}");
+
+    // Who sees the figures: the firm's own user, its city's bureau, an assigned expert, the owner.
+    let firm_user = api.user("firm_a", "enterprise", None, Some(&a)).await;
+    let sz = api.user("sz_bureau", "city_reporter", Some("深圳"), None).await;
+    let gz = api.user("gz_bureau", "city_reporter", Some("广州"), None).await;
+    let expert = api.user("expert_x", "expert", None, None).await;
+    let viewer = api.login("viewer", "Demo@2025").await;
+    for (who, token, sees) in [
+        ("firm", &firm_user, true),
+        ("sz", &sz, true),
+        ("gz", &gz, false),
+        ("expert", &expert, false),
+        ("viewer", &viewer, false),
+    ] {
+        let (s, v) = api.call("GET", &format!("/api/v1/enterprises/{id_a}"), token, Value::Null).await;
+        assert_eq!(s, StatusCode::OK, "{who}: {v}");
+        assert_eq!(v["figures_visible"].as_bool(), Some(sees), "{who}: {v}");
+        if !sees {
+            assert!(v["figures"].is_null(), "{who}");
+        }
+    }
+    // The firm's user cannot read another firm at all, nor list the directory beyond its own.
+    let (s, _) = api.call("GET", &format!("/api/v1/enterprises/{id_b}"), &firm_user, Value::Null).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, v) = api.call("GET", "/api/v1/enterprises", &firm_user, Value::Null).await;
+    assert_eq!((v["total"].as_i64(), v["items"][0]["uscc"].as_str()), (Some(1), Some(a.as_str())));
+    // Object-level writes: 广州's bureau cannot touch 深圳's firm, even re-registering it as its own.
+    let (s, _) = put(gz.clone(), id_a, json!({ "year": 2025, "figures": { "tax_wan": 1 } })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = api
+        .call(
+            "POST",
+            "/api/v1/enterprises",
+            &gz,
+            json!({ "uscc": a, "name": "夺取", "city": "广州", "scale": "above", "founded_year": 2010 }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = put(firm_user.clone(), id_b, json!({ "year": 2025, "figures": { "tax_wan": 1 } })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) =
+        put(firm_user.clone(), id_a, json!({ "year": 2025, "source": "企业自报", "figures": { "employees": 120 } }))
+            .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // An expert sees figures once assigned.
+    let (s, _) = api
+        .call("POST", &format!("/api/v1/enterprises/{id_a}/experts"), &owner, json!({ "username": "expert_x" }))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, v) = api.call("GET", &format!("/api/v1/enterprises/{id_a}"), &expert, Value::Null).await;
+    assert_eq!(v["figures_visible"].as_bool(), Some(true));
+    let (s, _) =
+        api.call("POST", &format!("/api/v1/enterprises/{id_a}/experts"), &owner, json!({ "username": "viewer" })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "only experts are assigned");
+
+    // Import: all or nothing, every error with its line and column.
+    let c = uscc("440300", 3);
+    let d = uscc("440300", 4);
+    let header = "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh";
+    let bad_csv = format!(
+        "{header}\n{c},丙,深圳,above,2001,2025,10,100,1000,300,30,50,,40,200\n{bad},丁,深圳,above,2001,2025,10,100,1000,300,30,50,,40,200\n{d},戊,深圳,above,2001,2025,-3,100,1000,300,30,50,,40,200\n{c},丙2,深圳,above,2001,2025,10,100,1000,300,30,50,,40,200\n"
+    );
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=t.csv", &owner, bad_csv.into_bytes()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> =
+        v["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["3:uscc", "4:land_mu", "5:uscc"], "{v}");
+    let (_, none) = api.call("GET", &format!("/api/v1/enterprises?q={c}"), &owner, Value::Null).await;
+    assert_eq!(none["total"], 0, "nothing was imported");
+    // A truncated file (an open quote) and a missing column.
+    let (s, v) =
+        api.raw("POST", "/api/v1/enterprises/import", &owner, format!("{header}\n{c},\"丙,深圳").into_bytes()).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("2:")), "{v}");
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import", &owner, b"uscc,name\n".to_vec()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // GB18030, as Excel saves a CSV in China, imports; 广州's bureau may import only its own city.
+    let good = format!("{header}\n{c},丙科技（测试）,深圳,above,2001,2025,10,100,1000,300,30,50,,40,200\n");
+    let (gb, _, _) = encoding_rs::GB18030.encode(&good);
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=gb.csv", &gz, gb.to_vec()).await;
+    assert_eq!(
+        (s, v["error"]["details"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("2:city")),
+        "{v}"
+    );
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=gb.csv", &owner, gb.to_vec()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["created"].as_u64(), v["encoding"].as_str()), (Some(1), Some("GB18030")));
+    let (s, _) = api.raw("POST", "/api/v1/enterprises/import", &firm_user, gb.to_vec()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a firm's user does not bulk-import");
+
+    // An evaluation over the registry: distribution by city, results with items for those who may see them.
+    let (s, run) = api.call("POST", "/api/v1/evaluations", &owner, json!({ "year": 2025 })).await;
+    assert_eq!(s, StatusCode::CREATED, "{run}");
+    let run_id = run["id"].as_i64().unwrap();
+    let sz_row = run["by_city"].as_array().unwrap().iter().find(|r| r["city"] == "深圳").unwrap().clone();
+    let sz_total: i64 = ["A", "B", "C", "D", "T"].iter().map(|k| sz_row[k].as_i64().unwrap()).sum();
+    assert!(sz_total > 10, "{sz_row}");
+    assert!(run["moves"].is_object(), "the demo's 2024 run gives the movement: {run}");
+    let (_, res) =
+        api.call("GET", &format!("/api/v1/evaluations/{run_id}/results?city=深圳"), &firm_user, Value::Null).await;
+    let mine = res["items"].as_array().unwrap();
+    assert_eq!(mine.len(), 1, "the firm's user sees its own result only: {res}");
+    assert_eq!(mine[0]["uscc"], a.as_str());
+    let (_, v) = api.call("GET", &format!("/api/v1/enterprises/{id_a}"), &firm_user, Value::Null).await;
+    let eval = v["evaluations"].as_array().unwrap().iter().find(|e| e["evaluation_id"] == run_id).unwrap().clone();
+    let items = eval["items"].as_array().unwrap();
+    assert_eq!(items[0]["name"], "亩均税收");
+    assert_eq!(items[0]["value"].as_f64(), Some(1300.0 / 50.0), "tax per mu is the corrected tax over land");
+    assert!(items[0]["benchmark"].as_f64().unwrap() > 0.0);
+    let (_, v) = api.call("GET", &format!("/api/v1/enterprises/{id_a}"), &viewer, Value::Null).await;
+    let eval = v["evaluations"].as_array().unwrap().iter().find(|e| e["evaluation_id"] == run_id).unwrap().clone();
+    assert!(eval["items"].is_null() && eval["score"].is_null(), "a viewer sees the class only: {eval}");
+    assert!(eval["class"].is_string());
+    let (s, _) = api.call("GET", &format!("/api/v1/evaluations/{run_id}"), &firm_user, Value::Null).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the distribution is for directory readers");
+    let (s, v) = api.call("POST", "/api/v1/evaluations", &owner, json!({ "year": 2025, "scheme": "nope" })).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scheme")));
+    let (s, _) = api.call("POST", "/api/v1/evaluations", &sz, json!({ "year": 2025 })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Roles as data: the security administrator narrows the viewer role; the administrators stay fixed.
+    let sec = api.user("sec", "security_admin", None, None).await;
+    let (s, v) = api
+        .call(
+            "PUT",
+            "/api/v1/roles/viewer",
+            &sec,
+            json!({ "label_zh": "查阅", "label_en": "viewer", "grants": [{ "perm": "read_plan", "scope": "all" }] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    let (s, _) = api.call("GET", "/api/v1/enterprises", &viewer, Value::Null).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the viewer lost the directory");
+    let (s, _) = api.call("GET", "/api/v1/plans", &viewer, Value::Null).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = api
+        .call(
+            "PUT",
+            "/api/v1/roles/viewer",
+            &sec,
+            json!({ "label_zh": "查阅", "label_en": "viewer", "grants": [{ "perm": "read_audit", "scope": "all" }] }),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["details"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("grants")),
+        "{v}"
+    );
+    let (s, _) = api
+        .call(
+            "PUT",
+            "/api/v1/roles/audit_admin",
+            &sec,
+            json!({ "label_zh": "审计", "label_en": "audit", "grants": [] }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = api
+        .call("PUT", "/api/v1/roles/county_reporter", &sec, json!({ "label_zh": "县区填报员", "label_en": "county reporter", "grants": [{ "perm": "read_plan", "scope": "all" }] }))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, v) = api.call("GET", "/api/v1/roles", &sec, Value::Null).await;
+    assert!(v["roles"].as_array().unwrap().iter().any(|r| r["name"] == "county_reporter" && r["builtin"] == false));
+    api.user("county", "county_reporter", None, None).await;
+    let (s, _) = api
+        .call("PUT", "/api/v1/roles/viewer", &owner, json!({ "label_zh": "x", "label_en": "x", "grants": [] }))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the plan owner does not manage roles");
+
+    // Every write above is in the audit trail, and the chain holds.
+    let audit = api.app.store.audit_range(0, i64::MAX, 100_000).await.unwrap();
+    for action in [
+        "enterprise.create",
+        "enterprise.figures",
+        "enterprise.import",
+        "evaluation.run",
+        "role.set",
+        "enterprise.assign_expert",
+    ] {
+        assert!(audit.iter().any(|r| r.action == action), "{action} audited");
+    }
+    assert!(matches!(api.app.store.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
+}
+
+async fn sqlx_rows(api: &Api, id: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    for year in [2025] {
+        for m in ["tax_wan", "land_mu"] {
+            out.extend(api.app.store.figure_history(id, year, m).await.unwrap().into_iter().map(|f| f.sealed));
+        }
+    }
+    out
+}
