@@ -403,6 +403,23 @@ impl App {
                 }
             }
         }
+        let uscc = input.uscc.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
+        if let Some(u) = &uscc {
+            jiqun_domain::uscc::validate(u.as_bytes()).map_err(|e| {
+                AppError::invalid(
+                    "uscc",
+                    format!("{u}：{}", e.message(jiqun_domain::Lang::Zh)),
+                    format!("{u}: {}", e.message(jiqun_domain::Lang::En)),
+                )
+            })?;
+        }
+        if input.roles.iter().any(|r| r == "enterprise") && uscc.is_none() {
+            return Err(AppError::invalid(
+                "uscc",
+                "企业用户须指定本企业的统一社会信用代码",
+                "an enterprise user needs --uscc, its firm's unified social credit code",
+            ));
+        }
         check_password_rules(&input.password)?;
         let preset = self.preset().await;
         let actor = match session {
@@ -420,7 +437,7 @@ impl App {
                     roles: input.roles.clone(),
                     agency,
                     city: input.city.clone(),
-                    uscc: input.uscc.clone(),
+                    uscc,
                     must_change_password: preset == crate::Preset::Production,
                 },
                 &actor,
