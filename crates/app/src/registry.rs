@@ -100,9 +100,7 @@ fn class_index(c: &str) -> usize {
     CLASSES.iter().position(|x| *x == c).unwrap_or(4)
 }
 
-fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
-    format!("figure:{enterprise_id}:{year}:{metric}")
-}
+use jiqun_store::{enterprise_contact_context, figure_context};
 
 fn items_context(evaluation_id: i64, enterprise_id: i64) -> String {
     jiqun_store::result_items_context(evaluation_id, enterprise_id)
@@ -399,7 +397,7 @@ impl App {
 
     fn enterprise_contact(&self, e: &EnterpriseRow) -> Option<String> {
         let sealed = e.contact.as_deref()?;
-        let clear = self.store.crypto().open(sealed, format!("enterprise-contact:{}", e.id).as_bytes()).ok()?;
+        let clear = self.store.crypto().open(sealed, enterprise_contact_context(e.id).as_bytes()).ok()?;
         String::from_utf8(clear).ok()
     }
 
@@ -421,7 +419,7 @@ impl App {
         {
             return Err(AppError::invalid("contact", "联系方式至多 100 字", "a contact is at most 100 characters"));
         }
-        let sealed = contact.map(|c| self.seal(c, &format!("enterprise-contact:{id}"))).transpose()?;
+        let sealed = contact.map(|c| self.seal(c, &enterprise_contact_context(id))).transpose()?;
         Ok(self.store.set_enterprise_contact(id, sealed.as_deref(), &session.actor(ip)).await?)
     }
 

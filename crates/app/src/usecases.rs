@@ -510,6 +510,7 @@ impl App {
                 n += 1;
             }
         }
+        n += self.store.reseal_registry(&Actor::system("key-rotation")).await?;
         Ok(n)
     }
 

@@ -267,12 +267,37 @@ fn contacts_are_sealed_and_survive_a_key_rotation() {
     };
     let before = stored(db.clone());
     assert!(before.starts_with("sm4gcm:1:") && !before.contains("13800138000"), "sealed at rest: {before}");
+    // A firm's figure, sealed under the same key file.
+    let keys = std::path::PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    let figure = |db: String| {
+        rt.block_on(async move {
+            let s = jiqun_store::Store::open(&db).await.unwrap();
+            sqlx::query_scalar::<_, String>("SELECT sealed FROM enterprise_figures").fetch_one(s.pool()).await.unwrap()
+        })
+    };
+    let firm = rt.block_on(async {
+        let k = jiqun_crypto::KeyFile::load_or_create(&keys).unwrap();
+        let s = jiqun_store::Store::open_with(&db, std::sync::Arc::new(jiqun_crypto::Software::new(k))).await.unwrap();
+        let actor = jiqun_store::Actor::system("test");
+        let mut e =
+            jiqun_store::NewEnterprise { uscc: "91440300MA5F00000K".into(), name: "甲".into(), ..Default::default() };
+        e.uscc.pop();
+        let c = jiqun_domain::uscc::check_character(e.uscc.as_bytes()).unwrap();
+        e.uscc.push(c as char);
+        let id = s.upsert_enterprise(&e, &actor).await.unwrap();
+        let sealed = s.crypto().seal(b"1234.5", jiqun_store::figure_context(id, 2025, "tax_wan").as_bytes()).unwrap();
+        let f = jiqun_store::FigureInput { year: 2025, metric: "tax_wan".into(), sealed, source: String::new() };
+        s.put_figures(id, &[f], &actor).await.unwrap();
+        id
+    });
+    assert!(figure(db.clone()).starts_with("sm4gcm:1:"));
     let o = run(&["keys", "rotate", "--db", &db], None);
     assert!(o.status.success(), "{}", text(&o));
     let after = stored(db.clone());
     assert!(after.starts_with("sm4gcm:2:"), "re-sealed with the new key: {after}");
+    let figure_after = figure(db.clone());
+    assert!(figure_after.starts_with("sm4gcm:2:"), "the registry too: {figure_after}");
     // Still readable with the rotated key file, and the audit chain (keyed separately) still verifies.
-    let keys = std::path::PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
     let k = jiqun_crypto::KeyFile::load_or_create(&keys).unwrap();
     let c = jiqun_crypto::Software::new(k);
     use jiqun_crypto::Crypto;
@@ -281,5 +306,9 @@ fn contacts_are_sealed_and_survive_a_key_rotation() {
         sqlx::query_scalar("SELECT id FROM users WHERE username = 'c1'").fetch_one(s.pool()).await.unwrap()
     });
     assert_eq!(c.open(&after, format!("contact:{id}").as_bytes()).unwrap(), b"13800138000");
+    assert_eq!(
+        c.open(&figure_after, jiqun_store::figure_context(firm, 2025, "tax_wan").as_bytes()).unwrap(),
+        b"1234.5"
+    );
     assert!(run(&["audit", "verify", "--db", &db], None).status.success());
 }

@@ -12,6 +12,16 @@ use serde_json::json;
 
 use crate::{Actor, Result, Store, StoreError, Tx, get, now_ms};
 
+/// The associated data under which a figure's value is sealed: its firm, year and figure.
+pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
+    format!("figure:{enterprise_id}:{year}:{metric}")
+}
+
+/// The associated data under which a firm's contact person is sealed.
+pub fn enterprise_contact_context(enterprise_id: i64) -> String {
+    format!("enterprise-contact:{enterprise_id}")
+}
+
 /// A figure to import in clear: (metric, value, source, year).
 pub type ClearFigure = (String, String, String, i64);
 
@@ -695,6 +705,63 @@ impl Store {
         .iter()
         .map(result_row)
         .collect()
+    }
+
+    /// Re-seals every sealed value of the registry (figures, contacts, evaluation items) with the newest
+    /// field key, after a key rotation; one transaction, one audit record. Returns how many were re-sealed.
+    pub async fn reseal_registry(&self, actor: &Actor) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let crypto = self.crypto();
+        let reseal = |sealed: &str, ctx: &str| -> Result<String> {
+            let clear =
+                crypto.open(sealed, ctx.as_bytes()).map_err(|e| StoreError::Conflict(format!("open {ctx}: {e}")))?;
+            crypto.seal(&clear, ctx.as_bytes()).map_err(|e| StoreError::Conflict(format!("seal {ctx}: {e}")))
+        };
+        let mut n = 0;
+        let rows = sqlx::query("SELECT id, enterprise_id, year, metric, sealed FROM enterprise_figures ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+        for r in &rows {
+            let (id, firm, year, metric, sealed): (i64, i64, i64, String, String) =
+                (get(r, "id")?, get(r, "enterprise_id")?, get(r, "year")?, get(r, "metric")?, get(r, "sealed")?);
+            let new = reseal(&sealed, &figure_context(firm, year, &metric))?;
+            sqlx::query("UPDATE enterprise_figures SET sealed = $1 WHERE id = $2")
+                .bind(new)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            n += 1;
+        }
+        let rows = sqlx::query("SELECT id, contact FROM enterprises WHERE contact IS NOT NULL ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+        for r in &rows {
+            let (id, sealed): (i64, String) = (get(r, "id")?, get(r, "contact")?);
+            let new = reseal(&sealed, &enterprise_contact_context(id))?;
+            sqlx::query("UPDATE enterprises SET contact = $1 WHERE id = $2")
+                .bind(new)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            n += 1;
+        }
+        let rows = sqlx::query("SELECT id, evaluation_id, enterprise_id, items FROM evaluation_results ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+        for r in &rows {
+            let (id, run, firm, sealed): (i64, i64, i64, String) =
+                (get(r, "id")?, get(r, "evaluation_id")?, get(r, "enterprise_id")?, get(r, "items")?);
+            let new = reseal(&sealed, &result_items_context(run, firm))?;
+            sqlx::query("UPDATE evaluation_results SET items = $1 WHERE id = $2")
+                .bind(new)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            n += 1;
+        }
+        self.audit(&mut tx, actor, "keys.reseal", "registry", "", true, &json!({ "values": n })).await?;
+        self.commit(tx).await?;
+        Ok(n)
     }
 
     /// Stored role definitions (name, JSON).

@@ -20,7 +20,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
-    result_items_context,
+    enterprise_contact_context, figure_context, result_items_context,
 };
 pub use model::*;
 
