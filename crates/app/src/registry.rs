@@ -765,13 +765,13 @@ fn csv_records(text: &str) -> Result<Vec<Record>, (usize, String, String)> {
 const IMPORT_REQUIRED: [&str; 6] = ["uscc", "name", "city", "scale", "founded_year", "year"];
 const IMPORT_OPTIONAL: [&str; 6] = ["county", "industry", "listed", "chain_nodes", "tags", "source"];
 
+/// An error in an imported file: the detail's field is `line:column` for programs, its message names the
+/// line and column for people.
 fn line_error(line: usize, column: &str, zh: String, en: String) -> AppError {
-    let mut e = AppError::new(
-        "invalid_file",
-        422,
-        format!("第 {line} 行{}：{zh}", if column.is_empty() { String::new() } else { format!("“{column}”列") }),
-        format!("line {line}{}: {en}", if column.is_empty() { String::new() } else { format!(", column {column}") }),
-    );
+    let zh = format!("第 {line} 行{}：{zh}", if column.is_empty() { String::new() } else { format!("“{column}”列") });
+    let en =
+        format!("line {line}{}: {en}", if column.is_empty() { String::new() } else { format!(", column {column}") });
+    let mut e = AppError::new("invalid_file", 422, zh.clone(), en.clone());
     e.details.push((format!("{line}:{column}"), zh, en));
     e
 }

@@ -502,6 +502,34 @@ fn e2e_in_headless_chromium() {
     b.click("#import button[type=submit]");
     b.wait_for_text("端到端测试导入");
     assert!(b.url().contains("/plans/"), "the imported plan opens: {}", b.url());
+    // The registry: a CSV import through app.js (an error names line and column; then a clean file).
+    b.goto(&format!("{base}/enterprises"));
+    b.find("form[data-import-csv]");
+    b.screenshot(&shots.join("enterprises.png"));
+    let header = "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh";
+    let bad = b.profile.join("firms-bad.csv");
+    std::fs::write(&bad, format!("{header}\n91440300MA5FXXXXX0,端到端企业,深圳,above,2010,2025,10,abc,1,1,1,1,,1,1\n"))
+        .unwrap();
+    b.script("document.querySelector('form[data-import-csv]').parentElement.open = true; return 1;");
+    b.type_into("form[data-import-csv] input[type=file]", &bad.display().to_string());
+    b.click("form[data-import-csv] button");
+    b.wait_for_text("第 2 行");
+    let mut code = String::from("91440300MA5FYYYY1");
+    code.push(jiqun_domain::uscc::check_character(code.as_bytes()).unwrap() as char);
+    let good = b.profile.join("firms.csv");
+    std::fs::write(&good, format!("{header}\n{code},端到端企业,深圳,above,2010,2025,10,5,100,30,3,2,,8,40\n")).unwrap();
+    b.type_into("form[data-import-csv] input[type=file]", &good.display().to_string());
+    b.click("form[data-import-csv] button");
+    b.wait_for_text("新登记 1 家");
+    b.goto(&format!("{base}/enterprises?q={code}"));
+    b.click("table.data tbody a");
+    b.wait_for_text("端到端企业");
+    b.wait_for_text("经营数据");
+    b.screenshot(&shots.join("enterprise.png"));
+    b.goto(&format!("{base}/evaluations"));
+    b.click("table.data tbody a");
+    b.find("svg.classbar");
+    b.screenshot(&shots.join("evaluation.png"));
     b.goto(&format!("{base}/?lang=en"));
     b.wait_for_text("Indicators");
     b.screenshot(&shots.join("dashboard-en.png"));
