@@ -1,23 +1,28 @@
-//! `jiqun evaluate`: the per-mu evaluation of an input file, all or nothing unless `--skip-invalid`.
+//! `jiqun evaluate`: the per-mu evaluation of an input file under a scheme (a file, a built-in id, or the
+//! default), all or nothing unless `--skip-invalid`.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use jiqun_domain::Lang;
-use jiqun_eval::permu::{Scheme, csv, evaluate};
+use jiqun_eval::permu::{Scheme, builtin_ids, csv};
 
 use crate::Refusal;
 
-pub fn run(input: &Path, output: &Path, scheme: Option<&Path>, skip_invalid: bool, lang: Lang) -> Result<(), Refusal> {
-    if let Some(s) = scheme {
-        return Err(Refusal(match lang {
-            Lang::Zh => format!("{}：暂不支持自定义评价方案，请去掉 --scheme 以使用默认方案", s.display()),
-            Lang::En => {
-                format!("{}: scheme files are not supported yet; drop --scheme to use the default scheme", s.display())
-            }
-        }));
-    }
+pub fn run(
+    input: &Path,
+    output: &Path,
+    scheme: Option<&Path>,
+    details: Option<&Path>,
+    skip_invalid: bool,
+    lang: Lang,
+) -> Result<(), Refusal> {
+    let scheme = match scheme {
+        Some(s) => load_scheme(s, lang)?,
+        None => Scheme::default(),
+    };
     let mut file = std::fs::File::open(input).map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
-    let ds = csv::read_from(&mut file)
+    let ds = csv::read_for(&mut file, &scheme)
         .map_err(|e| Refusal(format!("{}:{}: {}{}", input.display(), e.line, col(&e.column, lang), e.message(lang))))?;
     if !ds.errors.is_empty() && !skip_invalid {
         let mut msg = match lang {
@@ -32,19 +37,28 @@ pub fn run(input: &Path, output: &Path, scheme: Option<&Path>, skip_invalid: boo
         }
         return Err(Refusal(msg));
     }
-    let ev = evaluate(&ds.rows, &Scheme::default());
-    let tmp = output.with_extension("partial");
-    let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
-    let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    csv::write(&ds, &ev, &mut f).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })?;
-    drop(f);
-    std::fs::rename(&tmp, output).map_err(io)?;
+    if let (Some(y), Some(first)) = (scheme.year, ds.rows.first())
+        && first.year != y
+    {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("注意：方案“{}”是 {y} 年度的，数据是 {} 年度的", scheme.id, first.year),
+                Lang::En => format!("note: the scheme “{}” is for {y}; the data are for {}", scheme.id, first.year),
+            }
+        );
+    }
+    let ev = ds
+        .evaluate(&scheme)
+        .map_err(|e| Refusal(format!("{}: {}{}", input.display(), col(&e.column, lang), e.message(lang))))?;
+    write_atomically_with(output, |f| csv::write(&ds, &ev, f)).map_err(|e| io(output, e))?;
+    if let Some(d) = details {
+        write_atomically_with(d, |f| csv::write_details(&ds, &ev, &scheme, f)).map_err(|e| io(d, e))?;
+    }
     if skip_invalid && !ds.errors.is_empty() {
         let errors_path = output.with_extension("errors.csv");
-        write_atomically(&errors_path, csv::write_errors(&ds.errors, lang).as_bytes())?;
+        write_atomically_with(&errors_path, |f| f.write_all(csv::write_errors(&ds.errors, lang).as_bytes()))
+            .map_err(|e| io(&errors_path, e))?;
         eprintln!(
             "{}",
             match lang {
@@ -54,6 +68,36 @@ pub fn run(input: &Path, output: &Path, scheme: Option<&Path>, skip_invalid: boo
         );
     }
     Ok(())
+}
+
+/// A scheme file, or a built-in scheme's id when no such file exists.
+fn load_scheme(arg: &Path, lang: Lang) -> Result<Scheme, Refusal> {
+    if !arg.exists()
+        && let Some(s) = arg.to_str().and_then(Scheme::builtin)
+    {
+        return Ok(s);
+    }
+    let bytes = std::fs::read(arg).map_err(|e| {
+        let ids = builtin_ids().collect::<Vec<_>>().join(", ");
+        Refusal(match lang {
+            Lang::Zh => format!("{}：无法读取评价方案文件（{e}），也不是内置方案（{ids}）", arg.display()),
+            Lang::En => {
+                format!("{}: cannot read the scheme file ({e}), nor is it a built-in scheme ({ids})", arg.display())
+            }
+        })
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Refusal(match lang {
+            Lang::Zh => format!("{}：评价方案文件须为 UTF-8 编码", arg.display()),
+            Lang::En => format!("{}: a scheme file must be UTF-8", arg.display()),
+        })
+    })?;
+    Scheme::from_json(&text)
+        .map_err(|e| Refusal(format!("{}{}{}", arg.display(), lang.pick("：", ": "), e.message(lang))))
+}
+
+fn io(path: &Path, e: std::io::Error) -> Refusal {
+    Refusal(format!("{}: {e}", path.display()))
 }
 
 fn col(column: &str, lang: Lang) -> String {
@@ -68,9 +112,20 @@ fn col(column: &str, lang: Lang) -> String {
 }
 
 /// Writes beside the target and renames, so a failure never leaves half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Refusal> {
+fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let tmp = path.with_extension("partial");
-    let io = |e: std::io::Error| Refusal(format!("{}: {e}", path.display()));
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    let result = std::fs::File::create(&tmp).and_then(|mut f| {
+        write(&mut f)?;
+        f.flush()
+    });
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }

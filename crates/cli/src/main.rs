@@ -68,15 +68,20 @@ enum Command {
         #[command(subcommand)]
         command: DemoDataCommand,
     },
-    /// Per-mu evaluation (亩均效益综合评价) of an input CSV, default scheme of contracts §4.
+    /// Per-mu evaluation (亩均效益综合评价) of an input CSV under a scheme (default: contracts §4).
     Evaluate {
         #[arg(long)]
         input: PathBuf,
         #[arg(long)]
         output: PathBuf,
-        /// A scheme file (not yet supported: the default scheme is the one every build reproduces).
+        /// A scheme file (JSON, docs/evaluation.md), or the id of a built-in scheme: default, huangyan-2021,
+        /// huangyan-2022. An existing file wins over an id.
         #[arg(long)]
         scheme: Option<PathBuf>,
+        /// Also write each rated enterprise's items (value, benchmark, weight, score) and bonus or deduction
+        /// points to this CSV.
+        #[arg(long)]
+        details: Option<PathBuf>,
         /// Evaluate the valid rows and write the errors beside the output (OUTPUT.errors.csv).
         #[arg(long)]
         skip_invalid: bool,
@@ -382,8 +387,8 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io)?;
             Ok(())
         }
-        Command::Evaluate { input, output, scheme, skip_invalid } => {
-            evaluate::run(&input, &output, scheme.as_deref(), skip_invalid, lang)
+        Command::Evaluate { input, output, scheme, details, skip_invalid } => {
+            evaluate::run(&input, &output, scheme.as_deref(), details.as_deref(), skip_invalid, lang)
         }
         Command::DemoData { command: DemoDataCommand::Scale { db, indicators, years } } => {
             server::block_on(lang, async move {

@@ -1,13 +1,36 @@
-//! Per-mu comprehensive evaluation (亩均效益综合评价), default scheme of contracts §4: enterprises not
-//! rated (new firms, below-scale firms on under 3 mu) get class T; the rest are scored within their
-//! (city, scale) group against the group's ratio-of-sums benchmarks, capped at twice the benchmark, with
-//! the group mean standing in for an undefined item; ranked with shared ranks for equal scores; classed
-//! A/B/C/D by rank share. Pure functions over columns; no I/O except the CSV reader and writer here.
+//! Per-mu comprehensive evaluation (亩均效益综合评价) under a [`Scheme`] held as data: enterprises a
+//! scheme does not rate get class T with the reason; the rest are scored within groups (their scale and
+//! the scheme's keys: city, county, industry) item by item against a benchmark (the group's ratio of sums,
+//! a published value, or a multiple of last year's average), capped, with a stand-in for an undefined
+//! item; bonus and deduction items are added; then ranked with shared ranks for equal scores and classed
+//! A/B/C/D by rank share or by score. The default scheme is contracts §4.
+//!
+//! Entry points: [`evaluate`]`(rows, &scheme)` (or [`Dataset::evaluate`], which also checks that the
+//! data has the columns the scheme needs and resolves industry codes), [`explain`] for one enterprise's
+//! items, value, benchmark and score. An [`Enterprise`] is plain values: its `city`, `county` and
+//! `industry` are small integers, indexes into the tables of names its [`Dataset`] keeps (`cities`,
+//! `counties`, `industries`; 0 where the data has no such column); code that holds enterprises
+//! elsewhere (a database) builds a `Dataset` with [`Dataset::push`] and a [`Record`]. Pure functions
+//! over columns; no I/O except the CSV reader and writer in [`csv`].
 
 pub mod csv;
+mod dataset;
+mod scheme;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::Serialize;
+
+pub use dataset::{Columns, Dataset, Record};
+pub use scheme::{
+    Adjustment, AdjustmentKind, Benchmark, Classes, FORMAT_VERSION, GroupKey, Item, ItemCap, NO_CAP_LIMIT, Needs,
+    NotRated, Rule, ScaleRules, Scheme, SchemeError, Undefined, builtin_ids,
+};
 
 /// 规上 / 规下.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scale {
     Above,
     Below,
@@ -22,18 +45,26 @@ impl Scale {
     }
 }
 
-/// The figures of one enterprise for one year. Money in 万元. An empty cell is NaN (so a row stays 100
-/// bytes: a million of them fit in 100 MB); `Field::of` turns it into `None`.
+/// How many figures an enterprise carries (see [`Field`]).
+pub const FIGURES: usize = 10;
+
+/// The figures of one enterprise for one year. Money in 万元. An empty cell is NaN (so a row stays 120
+/// bytes: a million of them fit in 120 MB); `Field::of` turns it into `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enterprise {
     pub uscc: [u8; 18],
     pub scale: Scale,
-    /// Index into the city table of the data set.
+    /// Index into the data set's `cities`.
     pub city: u32,
+    /// Index into the data set's `counties` (0 when the data has no county column).
+    pub county: u32,
+    /// Index into the data set's `industries` (GB/T 4754 codes; 0 when the data has none).
+    pub industry: u32,
     pub founded_year: i32,
     pub year: i32,
-    /// land, tax, revenue, value added, R&D, energy, emission, employees, electricity.
-    pub figures: [f64; 9],
+    /// Indexed by `Field::index`: land, tax, revenue, value added, R&D, energy, emission, employees,
+    /// electricity, tenants.
+    pub figures: [f64; FIGURES],
 }
 
 impl Enterprise {
@@ -42,32 +73,64 @@ impl Enterprise {
     }
 }
 
-/// Which figure an indicator's numerator or denominator is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A figure of the input, named in a scheme file by its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Field {
-    Tax,
-    Revenue,
-    ValueAdded,
-    Rd,
+    #[serde(rename = "land_mu")]
     Land,
+    #[serde(rename = "tax_wan")]
+    Tax,
+    #[serde(rename = "revenue_wan")]
+    Revenue,
+    #[serde(rename = "value_added_wan")]
+    ValueAdded,
+    #[serde(rename = "rd_wan")]
+    Rd,
+    #[serde(rename = "energy_tce")]
     Energy,
+    #[serde(rename = "emission_t")]
     Emission,
+    #[serde(rename = "employees")]
     Employees,
+    #[serde(rename = "electricity_mwh")]
     Electricity,
+    /// 出租户数: how many firms rent the enterprise's plant (an optional column, for deductions).
+    #[serde(rename = "tenants")]
+    Tenants,
 }
 
 impl Field {
-    fn index(self) -> usize {
+    pub const ALL: [Field; FIGURES] = [
+        Field::Land,
+        Field::Tax,
+        Field::Revenue,
+        Field::ValueAdded,
+        Field::Rd,
+        Field::Energy,
+        Field::Emission,
+        Field::Employees,
+        Field::Electricity,
+        Field::Tenants,
+    ];
+
+    /// Its place in `Enterprise::figures`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Its input column.
+    pub fn column(self) -> &'static str {
         match self {
-            Field::Land => 0,
-            Field::Tax => 1,
-            Field::Revenue => 2,
-            Field::ValueAdded => 3,
-            Field::Rd => 4,
-            Field::Energy => 5,
-            Field::Emission => 6,
-            Field::Employees => 7,
-            Field::Electricity => 8,
+            Field::Land => "land_mu",
+            Field::Tax => "tax_wan",
+            Field::Revenue => "revenue_wan",
+            Field::ValueAdded => "value_added_wan",
+            Field::Rd => "rd_wan",
+            Field::Energy => "energy_tce",
+            Field::Emission => "emission_t",
+            Field::Employees => "employees",
+            Field::Electricity => "electricity_mwh",
+            Field::Tenants => "tenants",
         }
     }
 
@@ -77,52 +140,7 @@ impl Field {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    pub name: &'static str,
-    pub numerator: Field,
-    pub denominator: Field,
-    pub weight: f64,
-}
-
-/// A scheme's settings (the default one here; schemes as data come with the enterprise registry).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scheme {
-    pub above: Vec<Item>,
-    pub below: Vec<Item>,
-    /// An item scores at most `cap` × its weight.
-    pub cap: f64,
-    /// Class cut-offs as shares of the group, in percent: A up to 20, B up to 60, C up to 95, D beyond.
-    pub cutoffs: [f64; 3],
-    /// Firms younger than this many years are not rated (新设企业).
-    pub min_age_years: i32,
-    /// Below-scale firms on less land than this are not rated.
-    pub below_min_land_mu: f64,
-}
-
-impl Default for Scheme {
-    fn default() -> Scheme {
-        use Field::*;
-        let item = |name, numerator, denominator, weight| Item { name, numerator, denominator, weight };
-        Scheme {
-            above: vec![
-                item("亩均税收", Tax, Land, 30.0),
-                item("亩均增加值", ValueAdded, Land, 20.0),
-                item("单位能耗增加值", ValueAdded, Energy, 20.0),
-                item("单位排放增加值", ValueAdded, Emission, 10.0),
-                item("全员劳动生产率", ValueAdded, Employees, 10.0),
-                item("研发投入强度", Rd, Revenue, 10.0),
-            ],
-            below: vec![item("亩均税收", Tax, Land, 50.0), item("单位用电税收", Tax, Electricity, 50.0)],
-            cap: 2.0,
-            cutoffs: [20.0, 60.0, 95.0],
-            min_age_years: 2,
-            below_min_land_mu: 3.0,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Class {
     A,
     B,
@@ -152,180 +170,503 @@ pub struct Rating {
     /// 0 when not rated.
     pub rank: u32,
     pub group_size: u32,
+    /// Index into `Evaluation::groups`; `u32::MAX` when not rated.
+    pub group: u32,
     pub class: Class,
     pub reason: Reason,
-}
-
-/// Why an enterprise is not rated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    Rated,
-    /// 新设企业
-    New,
-    /// 规下用地不足3亩
-    SmallLand,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Rated => "",
-            Reason::New => "新设企业",
-            Reason::SmallLand => "规下用地不足3亩",
-        }
-    }
 }
 
 impl Rating {
     pub fn score(&self) -> Option<f64> {
         (!self.score.is_nan()).then_some(self.score)
     }
+
+    const NOT_RATED: Rating =
+        Rating { score: f64::NAN, rank: 0, group_size: 0, group: u32::MAX, class: Class::T, reason: Reason::Rated };
 }
 
-/// A group's benchmarks and the mean score of each item (what an undefined item scores).
+/// Why an enterprise is not rated. Checked in this order: a listed exemption, an exempt industry, a new
+/// firm, a below-scale firm on too little land.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    Rated,
+    /// 新设企业
+    New,
+    /// 规下用地不足3亩 (the default scheme's threshold; `Evaluation::reason_text` says the scheme's)
+    SmallLand,
+    /// 豁免行业
+    ExemptIndustry,
+    /// 豁免企业
+    ExemptListed,
+}
+
+impl Reason {
+    /// The text under the default scheme.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Rated => "",
+            Reason::New => "新设企业",
+            Reason::SmallLand => "规下用地不足3亩",
+            Reason::ExemptIndustry => "豁免行业",
+            Reason::ExemptListed => "豁免企业",
+        }
+    }
+}
+
+/// A group's keys, benchmarks and the mean score of each item (what an undefined item scores under
+/// `undefined_item: group_mean`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupStats {
-    pub city: u32,
     pub scale: Scale,
+    /// The group's city, county and industry, where the scheme groups by them.
+    pub city: Option<u32>,
+    pub county: Option<u32>,
+    pub industry: Option<u32>,
     pub benchmarks: Vec<f64>,
     pub means: Vec<f64>,
     pub size: u32,
 }
 
-/// The results in the input's order, and each group's statistics.
+/// The results in the input's order, each group's statistics, and each group's enterprises in rank order.
+#[derive(Debug, Clone)]
 pub struct Evaluation {
     pub ratings: Vec<Rating>,
     pub groups: Vec<GroupStats>,
+    /// Rated rows, group after group (in `groups` order), each group in rank order (ties by USCC).
+    order: Vec<u32>,
+    /// Where each group starts in `order`.
+    starts: Vec<u32>,
+    /// Non-zero bonus and deduction points: (row, adjustment, points), by row.
+    adjustments: Vec<(u32, u32, f64)>,
+    reasons: [String; 5],
+    by: [bool; 3],
 }
 
-fn ratio(e: &Enterprise, item: &Item) -> Option<f64> {
-    ratio_of(&e.figures, item)
-}
-
-fn item_score(value: Option<f64>, benchmark: f64, item: &Item, cap: f64) -> Option<f64> {
-    let v = value?;
-    Some(if benchmark != 0.0 { item.weight * (v / benchmark).min(cap) } else { 0.0 })
-}
-
-/// Rates every enterprise. Enterprises are bucketed by (city, scale) in one counting pass and each group's
-/// figures gathered into a contiguous block, so the passes over a group read memory in order.
-pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
-    let mut ratings: Vec<Rating> = rows
-        .iter()
-        .map(|e| {
-            let reason = if e.year - e.founded_year < scheme.min_age_years {
-                Reason::New
-            } else if e.scale == Scale::Below && e.land_mu() < scheme.below_min_land_mu {
-                Reason::SmallLand
-            } else {
-                Reason::Rated
-            };
-            Rating { score: f64::NAN, rank: 0, group_size: 0, class: Class::T, reason }
-        })
-        .collect();
-    let cities = rows.iter().map(|e| e.city as usize + 1).max().unwrap_or(0);
-    let key = |e: &Enterprise| e.city as usize * 2 + e.scale as usize;
-    let mut counts = vec![0usize; cities * 2 + 1];
-    for (e, r) in rows.iter().zip(&ratings) {
-        if r.reason == Reason::Rated {
-            counts[key(e) + 1] += 1;
+impl Evaluation {
+    /// The rows of group `g`, best first.
+    pub fn ranked(&self, g: usize) -> &[u32] {
+        match (self.starts.get(g), self.starts.get(g + 1)) {
+            (Some(&a), Some(&b)) => self.order.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
         }
     }
-    for k in 1..counts.len() {
-        counts[k] += counts[k - 1];
+
+    /// The reason's text under the evaluated scheme (its land threshold, for one).
+    pub fn reason_text(&self, r: Reason) -> &str {
+        &self.reasons[r as usize]
     }
-    let starts = counts.clone();
-    let mut idx = vec![0u32; counts[counts.len() - 1]];
-    for (i, (e, r)) in rows.iter().zip(&ratings).enumerate() {
-        if r.reason == Reason::Rated {
-            let slot = &mut counts[key(e)];
-            idx[*slot] = i as u32;
+
+    /// Whether the scheme grouped by this key.
+    pub fn grouped_by(&self, key: GroupKey) -> bool {
+        self.by[key as usize]
+    }
+
+    /// The bonus and deduction points of row `i`: (adjustment index in the scheme, points).
+    pub fn adjustments_of(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let start = self.adjustments.partition_point(|a| (a.0 as usize) < i);
+        self.adjustments[start..].iter().take_while(move |a| a.0 as usize == i).map(|a| (a.1 as usize, a.2))
+    }
+}
+
+/// FxHash-style hashing: the keys (USCCs, names) are short, and nothing here is worth an attack.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Eight bytes at a time, each word mixed by a multiply (FxHash's scheme).
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+
+/// Runs two closures at once, the second on a new thread.
+pub(crate) fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|s| {
+        let h = s.spawn(b);
+        let ra = a();
+        match h.join() {
+            Ok(rb) => (ra, rb),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    })
+}
+
+/// An item, compiled: figure indexes, the effective cap, the benchmark when it is fixed.
+#[derive(Debug, Clone, Copy)]
+struct ItemPlan {
+    num: usize,
+    den: usize,
+    weight: f64,
+    factor: f64,
+    cap: f64,
+    fixed: Option<f64>,
+}
+
+impl ItemPlan {
+    fn new(it: &Item, scheme: &Scheme) -> ItemPlan {
+        let cap = match it.cap {
+            ItemCap::Scheme => scheme.cap,
+            ItemCap::None => None,
+            ItemCap::At(c) => Some(c),
+        };
+        ItemPlan {
+            num: it.numerator.index(),
+            den: it.denominator.index(),
+            weight: it.weight,
+            factor: it.factor,
+            cap: cap.map_or(NO_CAP_LIMIT, |c| c.min(NO_CAP_LIMIT)),
+            fixed: it.benchmark.fixed_value().map(finite_or_zero),
+        }
+    }
+
+    /// The item's value; None when undefined (numerator or denominator empty, denominator 0).
+    #[inline]
+    fn value(&self, f: &[f64; FIGURES]) -> Option<f64> {
+        let num = f[self.num];
+        let den = f[self.den];
+        (!num.is_nan() && !den.is_nan() && den != 0.0).then(|| num / den * self.factor)
+    }
+
+    /// weight × min(value ÷ benchmark, cap); 0 when the benchmark is 0.
+    #[inline]
+    fn score(&self, value: Option<f64>, benchmark: f64) -> Option<f64> {
+        let v = value?;
+        Some(if benchmark != 0.0 { self.weight * (v / benchmark).min(self.cap) } else { 0.0 })
+    }
+}
+
+fn finite_or_zero(v: f64) -> f64 {
+    if v.is_finite() { v } else { 0.0 }
+}
+
+struct AdjustmentPlan<'s> {
+    rule: &'s Adjustment,
+    listed: FastSet<[u8; 18]>,
+    /// By industry id, for an `industries` rule.
+    industry: Vec<bool>,
+}
+
+/// A scheme compiled against the data's industry names.
+struct Plan<'s> {
+    items: [Vec<ItemPlan>; 2],
+    classes: [Classes; 2],
+    group_mean: bool,
+    min_age: i32,
+    below_min_land: f64,
+    by: [bool; 3],
+    exempt_industry: Vec<bool>,
+    exempt_uscc: FastSet<[u8; 18]>,
+    adjustments: Vec<AdjustmentPlan<'s>>,
+}
+
+fn uscc_set(list: &[String]) -> FastSet<[u8; 18]> {
+    list.iter().filter_map(|c| <[u8; 18]>::try_from(c.as_bytes()).ok()).collect()
+}
+
+fn industry_matches(industries: &[String], prefixes: &[String]) -> Vec<bool> {
+    if prefixes.is_empty() {
+        return Vec::new();
+    }
+    industries.iter().map(|code| !code.is_empty() && prefixes.iter().any(|p| code.starts_with(p.as_str()))).collect()
+}
+
+impl<'s> Plan<'s> {
+    fn new(scheme: &'s Scheme, industries: &[String]) -> Plan<'s> {
+        let items = |r: &ScaleRules| r.items.iter().map(|it| ItemPlan::new(it, scheme)).collect();
+        Plan {
+            items: [items(&scheme.above), items(&scheme.below)],
+            classes: [scheme.above.classes, scheme.below.classes],
+            group_mean: scheme.undefined_item == Undefined::GroupMean,
+            min_age: scheme.not_rated.min_age_years,
+            below_min_land: scheme.not_rated.below_min_land_mu,
+            by: [GroupKey::City, GroupKey::County, GroupKey::Industry].map(|k| scheme.groups_by(k)),
+            exempt_industry: industry_matches(industries, &scheme.not_rated.exempt_industries),
+            exempt_uscc: uscc_set(&scheme.not_rated.exempt_uscc),
+            adjustments: scheme
+                .adjustments
+                .iter()
+                .map(|a| AdjustmentPlan {
+                    rule: a,
+                    listed: if let Rule::Listed(l) = &a.rule { uscc_set(l) } else { FastSet::default() },
+                    industry: if let Rule::Industries(p) = &a.rule {
+                        industry_matches(industries, p)
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    fn reason(&self, e: &Enterprise) -> Reason {
+        if !self.exempt_uscc.is_empty() && self.exempt_uscc.contains(&e.uscc) {
+            Reason::ExemptListed
+        } else if self.exempt_industry.get(e.industry as usize) == Some(&true) {
+            Reason::ExemptIndustry
+        } else if e.year - e.founded_year < self.min_age {
+            Reason::New
+        } else if e.scale == Scale::Below && e.land_mu() < self.below_min_land {
+            Reason::SmallLand
+        } else {
+            Reason::Rated
+        }
+    }
+
+    /// Adds row `i`'s bonus and deduction points to `total`, recording the non-zero ones.
+    fn adjust(&self, e: &Enterprise, i: u32, total: &mut f64, out: &mut Vec<(u32, u32, f64)>) {
+        for (k, a) in self.adjustments.iter().enumerate() {
+            if a.rule.scale.is_some_and(|s| s != e.scale) {
+                continue;
+            }
+            let listed = !a.listed.is_empty() && a.listed.contains(&e.uscc);
+            let industry = a.industry.get(e.industry as usize) == Some(&true);
+            let p = a.rule.points_for(&e.figures, listed, industry);
+            if p != 0.0 {
+                *total += p;
+                out.push((i, k as u32, p));
+            }
+        }
+    }
+}
+
+/// Rates every enterprise under `scheme`. Industry-code rules (exempt industries, industry bonuses)
+/// need the industry names: use [`Dataset::evaluate`] for them; here they match nothing.
+pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
+    evaluate_in(rows, &[], scheme)
+}
+
+/// Rows are bucketed by group in one counting pass over a key per row; groups are rated on two threads,
+/// each group's figures gathered contiguously so the passes over a group read memory in order.
+pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &Scheme) -> Evaluation {
+    let plan = Plan::new(scheme, industries);
+    let n = rows.len();
+    // Not rated or not, and each rated row's group key (u32::MAX: not rated). Keys are mixed-radix
+    // numbers of the grouping ids and the scale when they fit, else numbered as they come.
+    let dims =
+        |f: fn(&Enterprise) -> u32, on: bool| if on { rows.iter().map(f).max().map_or(1, |m| m as u64 + 1) } else { 1 };
+    let (nc, nco, ni) =
+        (dims(|e| e.city, plan.by[0]), dims(|e| e.county, plan.by[1]), dims(|e| e.industry, plan.by[2]));
+    let direct = nc
+        .checked_mul(nco)
+        .and_then(|x| x.checked_mul(ni))
+        .and_then(|x| x.checked_mul(2))
+        .filter(|&k| k <= (1u64 << 22).max(4 * n as u64) && k < u64::from(u32::MAX));
+    let by = plan.by;
+    let radix = move |e: &Enterprise| -> u64 {
+        let c = if by[0] { u64::from(e.city) } else { 0 };
+        let co = if by[1] { u64::from(e.county) } else { 0 };
+        let i = if by[2] { u64::from(e.industry) } else { 0 };
+        ((c * nco + co) * ni + i) * 2 + e.scale as u64
+    };
+    let mut ratings = vec![Rating::NOT_RATED; n];
+    let mut keys = vec![u32::MAX; n];
+    let classify = |rows: &[Enterprise], ratings: &mut [Rating], keys: &mut [u32]| {
+        for ((e, r), k) in rows.iter().zip(ratings.iter_mut()).zip(keys.iter_mut()) {
+            r.reason = plan.reason(e);
+            if r.reason == Reason::Rated {
+                *k = if direct.is_some() { radix(e) as u32 } else { 0 };
+            }
+        }
+    };
+    if direct.is_some() && n >= 1 << 14 {
+        let mid = n / 2;
+        let (ra, rb) = ratings.split_at_mut(mid);
+        let (ka, kb) = keys.split_at_mut(mid);
+        both(|| classify(&rows[..mid], ra, ka), || classify(&rows[mid..], rb, kb));
+    } else {
+        classify(rows, &mut ratings, &mut keys);
+    }
+    let nkeys = match direct {
+        Some(k) => k as usize,
+        None => {
+            // Too many combinations for a table: number the groups as they come.
+            let mut wide: FastMap<(u32, u32, u32, u8), u32> = FastMap::default();
+            for (e, k) in rows.iter().zip(keys.iter_mut()) {
+                if *k != u32::MAX {
+                    let t = (
+                        if by[0] { e.city } else { 0 },
+                        if by[1] { e.county } else { 0 },
+                        if by[2] { e.industry } else { 0 },
+                        e.scale as u8,
+                    );
+                    let next = wide.len() as u32;
+                    *k = *wide.entry(t).or_insert(next);
+                }
+            }
+            wide.len()
+        }
+    };
+    let mut starts = vec![0u32; nkeys + 1];
+    for &k in &keys {
+        if k != u32::MAX {
+            starts[k as usize + 1] += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut fill = starts.clone();
+    let mut order = vec![0u32; starts[nkeys] as usize];
+    for (i, &k) in keys.iter().enumerate() {
+        if k != u32::MAX {
+            let slot = &mut fill[k as usize];
+            order[*slot as usize] = i as u32;
             *slot += 1;
         }
     }
-    // Groups are independent: two threads take alternate groups (by size, so the work is even), each
-    // writing its ratings into a list that is applied afterwards.
-    let mut order: Vec<usize> = (0..cities * 2).filter(|&g| starts[g] < starts[g + 1]).collect();
-    order.sort_unstable_by_key(|&g| std::cmp::Reverse(starts[g + 1] - starts[g]));
+    drop(keys);
+    drop(fill);
+    // The non-empty groups, in key order, each with its slice of `order`; two threads take them by size.
+    let mut slices: Vec<(usize, &mut [u32])> = Vec::new();
+    let mut rest: &mut [u32] = &mut order;
+    for g in 0..nkeys {
+        let len = (starts[g + 1] - starts[g]) as usize;
+        let (head, tail) = rest.split_at_mut(len);
+        rest = tail;
+        if len > 0 {
+            slices.push((slices.len(), head));
+        }
+    }
+    let group_count = slices.len();
+    slices.sort_unstable_by_key(|(_, s)| std::cmp::Reverse(s.len()));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     let (mut load_a, mut load_b) = (0usize, 0usize);
-    for g in order {
-        let n = starts[g + 1] - starts[g];
+    for s in slices {
         if load_a <= load_b {
-            mine.push(g);
-            load_a += n;
+            load_a += s.1.len();
+            mine.push(s);
         } else {
-            theirs.push(g);
-            load_b += n;
+            load_b += s.1.len();
+            theirs.push(s);
         }
     }
-    let work = |gs: &[usize]| -> GroupWork {
+    let work = |groups: Vec<(usize, &mut [u32])>| -> Work {
+        let mut w = Work::default();
         let mut scratch = Scratch::default();
-        let mut stats = Vec::with_capacity(gs.len());
-        let mut out = Vec::new();
-        for &g in gs {
-            stats.push((g, rate_group(rows, &idx[starts[g]..starts[g + 1]], scheme, &mut out, &mut scratch)));
+        for (g, slice) in groups {
+            let at = w.rated.len();
+            let stats = rate_group(rows, slice, &plan, &mut scratch, &mut w);
+            w.groups.push((g, at, stats));
         }
-        (stats, out)
+        w
     };
-    let (a, b) = std::thread::scope(|s| {
-        let h = s.spawn(|| work(&theirs));
-        let a = work(&mine);
-        (a, h.join())
-    });
-    let b = b.unwrap_or_else(|_| work(&theirs));
-    let mut groups: Vec<(usize, GroupStats)> = Vec::with_capacity(a.0.len() + b.0.len());
-    for (stats, out) in [a, b] {
-        groups.extend(stats);
-        for (i, r) in out {
-            ratings[i as usize] = r;
-        }
+    let (wa, wb) = if load_b > 0 { both(|| work(mine), || work(theirs)) } else { (work(mine), Work::default()) };
+    let mut groups: Vec<Option<GroupStats>> = vec![None; group_count];
+    let mut group_starts = vec![0u32; group_count + 1];
+    {
+        let nonempty: Vec<u32> = starts.windows(2).filter(|w| w[1] > w[0]).map(|w| w[0]).collect();
+        group_starts[..group_count].copy_from_slice(&nonempty);
+        group_starts[group_count] = order.len() as u32;
     }
-    groups.sort_by_key(|(g, _)| *g);
-    Evaluation { ratings, groups: groups.into_iter().map(|(_, s)| s).collect() }
+    let mut adjustments = Vec::new();
+    for w in [wa, wb] {
+        for (g, at, stats) in w.groups {
+            let range = group_starts[g] as usize..group_starts[g + 1] as usize;
+            let size = range.len() as u32;
+            for (&row, r) in order[range].iter().zip(&w.rated[at..]) {
+                ratings[row as usize] = Rating {
+                    score: r.score,
+                    rank: r.rank,
+                    group_size: size,
+                    group: g as u32,
+                    class: r.class,
+                    reason: Reason::Rated,
+                };
+            }
+            groups[g] = Some(stats);
+        }
+        adjustments.extend(w.adjustments);
+    }
+    adjustments.sort_unstable_by_key(|a| (a.0, a.1));
+    let land = scheme.not_rated.below_min_land_mu;
+    Evaluation {
+        ratings,
+        groups: groups.into_iter().flatten().collect(),
+        order,
+        starts: group_starts,
+        adjustments,
+        reasons: [
+            String::new(),
+            Reason::New.as_str().to_string(),
+            format!("规下用地不足{land}亩"),
+            Reason::ExemptIndustry.as_str().to_string(),
+            Reason::ExemptListed.as_str().to_string(),
+        ],
+        by: plan.by,
+    }
 }
 
-/// One thread's share: its groups' statistics (with the group's number) and its ratings (with the row).
-type GroupWork = (Vec<(usize, GroupStats)>, Vec<(u32, Rating)>);
+/// One rated enterprise's result, in its group's rank order.
+#[derive(Debug, Clone, Copy)]
+struct Rated {
+    score: f64,
+    rank: u32,
+    class: Class,
+}
+
+/// One thread's share: per group (its number, where its results start in `rated`, its statistics).
+#[derive(Default)]
+struct Work {
+    groups: Vec<(usize, usize, GroupStats)>,
+    rated: Vec<Rated>,
+    adjustments: Vec<(u32, u32, f64)>,
+}
 
 #[derive(Default)]
 struct Scratch {
-    figures: Vec<[f64; 9]>,
+    figures: Vec<[f64; FIGURES]>,
     scores: Vec<(f64, [u8; 18], u32)>,
 }
 
-/// The ratio of an item over gathered figures; None when undefined.
-fn ratio_of(f: &[f64; 9], item: &Item) -> Option<f64> {
-    let num = f[item.numerator.index()];
-    let den = f[item.denominator.index()];
-    (!num.is_nan() && !den.is_nan() && den != 0.0).then(|| num / den)
-}
-
-fn rate_group(
-    rows: &[Enterprise],
-    group: &[u32],
-    scheme: &Scheme,
-    out: &mut Vec<(u32, Rating)>,
-    scratch: &mut Scratch,
-) -> GroupStats {
-    let first = &rows[group[0] as usize];
-    let items = if first.scale == Scale::Above { &scheme.above } else { &scheme.below };
+/// Rates one group; leaves `group` (its rows) in rank order.
+fn rate_group(rows: &[Enterprise], group: &mut [u32], plan: &Plan, scratch: &mut Scratch, w: &mut Work) -> GroupStats {
+    let Some(first) = group.first().map(|&i| &rows[i as usize]) else {
+        return GroupStats {
+            scale: Scale::Above,
+            city: None,
+            county: None,
+            industry: None,
+            benchmarks: Vec::new(),
+            means: Vec::new(),
+            size: 0,
+        };
+    };
+    let scale = first.scale;
+    let items = &plan.items[scale as usize];
     let n = group.len();
     let figures = &mut scratch.figures;
     figures.clear();
     figures.extend(group.iter().map(|&i| rows[i as usize].figures));
-    // Benchmarks: ratio of sums over the enterprises for which the item is defined.
+    // Benchmarks: fixed, or the ratio of sums over the enterprises for which the item is defined.
     let benchmarks: Vec<f64> = items
         .iter()
         .map(|it| {
+            if let Some(b) = it.fixed {
+                return b;
+            }
             let (mut num, mut den) = (0.0, 0.0);
             for f in figures.iter() {
-                if ratio_of(f, it).is_some() {
-                    num += f[it.numerator.index()];
-                    den += f[it.denominator.index()];
+                if it.value(f).is_some() {
+                    num += f[it.num];
+                    den += f[it.den];
                 }
             }
-            if den != 0.0 { num / den } else { 0.0 }
+            finite_or_zero(if den != 0.0 { num / den * it.factor } else { 0.0 })
         })
         .collect();
     // The mean of each item's score over the enterprises for which it is defined.
@@ -333,9 +674,12 @@ fn rate_group(
         .iter()
         .zip(&benchmarks)
         .map(|(it, &b)| {
+            if !plan.group_mean {
+                return 0.0;
+            }
             let (mut sum, mut count) = (0.0, 0usize);
             for f in figures.iter() {
-                if let Some(s) = item_score(ratio_of(f, it), b, it, scheme.cap) {
+                if let Some(s) = it.score(it.value(f), b) {
                     sum += s;
                     count += 1;
                 }
@@ -345,47 +689,151 @@ fn rate_group(
         .collect();
     let scores = &mut scratch.scores;
     scores.clear();
-    for (f, &i) in figures.iter().zip(group) {
+    for (f, &i) in figures.iter().zip(group.iter()) {
         let mut total = 0.0;
         for (k, it) in items.iter().enumerate() {
-            total += item_score(ratio_of(f, it), benchmarks[k], it, scheme.cap).unwrap_or(means[k]);
+            total += it.score(it.value(f), benchmarks[k]).unwrap_or(means[k]);
         }
-        scores.push((total, rows[i as usize].uscc, i));
+        let e = &rows[i as usize];
+        if !plan.adjustments.is_empty() {
+            plan.adjust(e, i, &mut total, &mut w.adjustments);
+        }
+        scores.push((total, e.uscc, i));
     }
     // Rank by score, descending; equal scores share the best rank (SQL RANK()); the USCC orders ties.
     scores.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut rank = 0u32;
-    for (pos, &(score, _, i)) in scores.iter().enumerate() {
+    for (pos, (&(score, _, i), slot)) in scores.iter().zip(group.iter_mut()).enumerate() {
         if pos == 0 || score != scores[pos - 1].0 {
             rank = pos as u32 + 1;
         }
-        let share = 100.0 * rank as f64;
-        let class = if share <= scheme.cutoffs[0] * n as f64 {
-            Class::A
-        } else if share <= scheme.cutoffs[1] * n as f64 {
-            Class::B
-        } else if share <= scheme.cutoffs[2] * n as f64 {
-            Class::C
-        } else {
-            Class::D
+        *slot = i;
+        let class = match plan.classes[scale as usize] {
+            Classes::RankShare { a, b, c } => {
+                let share = 100.0 * rank as f64;
+                if share <= a * n as f64 {
+                    Class::A
+                } else if share <= b * n as f64 {
+                    Class::B
+                } else if share <= c * n as f64 {
+                    Class::C
+                } else {
+                    Class::D
+                }
+            }
+            Classes::Score { a, b, c } => {
+                if score >= a {
+                    Class::A
+                } else if score >= b {
+                    Class::B
+                } else if score >= c {
+                    Class::C
+                } else {
+                    Class::D
+                }
+            }
         };
-        out.push((i, Rating { score, rank, group_size: n as u32, class, reason: Reason::Rated }));
+        w.rated.push(Rated { score, rank, class });
     }
-    GroupStats { city: first.city, scale: first.scale, benchmarks, means, size: n as u32 }
+    GroupStats {
+        scale,
+        city: plan.by[0].then_some(first.city),
+        county: plan.by[1].then_some(first.county),
+        industry: plan.by[2].then_some(first.industry),
+        benchmarks,
+        means,
+        size: n as u32,
+    }
 }
 
-/// Why an enterprise got its score: each item's name, value (None when undefined), benchmark and score.
-pub fn explain(e: &Enterprise, stats: &GroupStats, scheme: &Scheme) -> Vec<(&'static str, Option<f64>, f64, f64)> {
-    let items = if e.scale == Scale::Above { &scheme.above } else { &scheme.below };
-    items
-        .iter()
-        .enumerate()
-        .map(|(k, it)| {
-            let v = ratio(e, it);
-            let s = item_score(v, stats.benchmarks[k], it, scheme.cap).unwrap_or(stats.means[k]);
-            (it.name, v, stats.benchmarks[k], s)
-        })
-        .collect()
+/// One item of an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemScore {
+    pub name: String,
+    pub unit: String,
+    pub weight: f64,
+    /// None when undefined for this enterprise (its score is then the stand-in).
+    pub value: Option<f64>,
+    pub benchmark: f64,
+    /// The ratio to the benchmark counted at most this (None: no cap).
+    pub cap: Option<f64>,
+    pub score: f64,
+    /// The value was above cap × benchmark.
+    pub capped: bool,
+}
+
+/// A bonus or deduction applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdjustmentScore {
+    pub name: String,
+    pub points: f64,
+}
+
+/// Why an enterprise got its class: each item's value, benchmark and score, the bonus and deduction
+/// points, and the sum (its score), rank and class. Not rated: no items, and the reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub scale: Scale,
+    pub items: Vec<ItemScore>,
+    pub adjustments: Vec<AdjustmentScore>,
+    /// None when not rated.
+    pub score: Option<f64>,
+    pub rank: u32,
+    pub group_size: u32,
+    pub class: Class,
+    /// Why not rated; empty when rated.
+    pub reason: String,
+}
+
+/// Explains row `i` of an evaluation of `rows` under `scheme` (the same scheme it was evaluated with);
+/// None when `i` is out of range. The items add up to the score exactly (same order of sums).
+pub fn explain(ev: &Evaluation, rows: &[Enterprise], i: usize, scheme: &Scheme) -> Option<Explanation> {
+    let r = ev.ratings.get(i)?;
+    let e = rows.get(i)?;
+    let mut x = Explanation {
+        scale: e.scale,
+        items: Vec::new(),
+        adjustments: Vec::new(),
+        score: r.score(),
+        rank: r.rank,
+        group_size: r.group_size,
+        class: r.class,
+        reason: ev.reason_text(r.reason).to_string(),
+    };
+    let Some(stats) = ev.groups.get(r.group as usize) else {
+        return Some(x);
+    };
+    let rules = scheme.rules(e.scale);
+    for (k, it) in rules.items.iter().enumerate() {
+        let p = ItemPlan::new(it, scheme);
+        let value = p.value(&e.figures);
+        let benchmark = stats.benchmarks.get(k).copied().unwrap_or(0.0);
+        let mean = stats.means.get(k).copied().unwrap_or(0.0);
+        let score = p.score(value, benchmark).unwrap_or(mean);
+        x.items.push(ItemScore {
+            name: it.name.clone(),
+            unit: it.unit.clone(),
+            weight: it.weight,
+            value,
+            benchmark,
+            cap: (p.cap < NO_CAP_LIMIT).then_some(p.cap),
+            score,
+            capped: value.is_some_and(|v| benchmark != 0.0 && v / benchmark > p.cap),
+        });
+    }
+    for (k, points) in ev.adjustments_of(i) {
+        if let Some(a) = scheme.adjustments.get(k) {
+            x.adjustments.push(AdjustmentScore { name: a.name.clone(), points });
+        }
+    }
+    Some(x)
+}
+
+impl Evaluation {
+    /// `explain(self, rows, i, scheme)`.
+    pub fn explain(&self, rows: &[Enterprise], i: usize, scheme: &Scheme) -> Option<Explanation> {
+        explain(self, rows, i, scheme)
+    }
 }
 
 #[cfg(test)]
@@ -396,10 +844,12 @@ mod tests {
         Enterprise {
             uscc: *b"91440300708461136T",
             city,
+            county: 0,
+            industry: 0,
             scale,
             founded_year: 2015,
             year: 2024,
-            figures: [land, tax, 1000.0, va, 30.0, 100.0, 10.0, 50.0, 200.0],
+            figures: [land, tax, 1000.0, va, 30.0, 100.0, 10.0, 50.0, 200.0, f64::NAN],
         }
     }
 
@@ -429,20 +879,22 @@ mod tests {
         let r = &ev.ratings;
         assert_eq!(r[5].rank, 1);
         assert_eq!(r[5].class, Class::A);
-        let why = |k: usize| explain(&rows[k], &ev.groups[0], &scheme);
-        assert_eq!(why(5)[0].3, 60.0, "capped at 2 × 30");
+        let why = |k: usize| explain(&ev, &rows, k, &scheme).unwrap().items;
+        assert_eq!(why(5)[0].score, 60.0, "capped at 2 × 30");
+        assert!(why(5)[0].capped);
         // The firm without emissions scores the group's mean there, which the capped leader lifts: rank 2.
         assert_eq!((r[0].rank, r[0].class), (2, Class::B));
         // The four equal firms share rank 3 (6 firms: 100·3 ≤ 60·6 → B).
         for x in &r[1..5] {
             assert_eq!((x.rank, x.class), (3, Class::B));
         }
-        let emission_scores: Vec<f64> = (1..6).map(|k| why(k)[3].3).collect();
+        let emission_scores: Vec<f64> = (1..6).map(|k| why(k)[3].score).collect();
         let mean = emission_scores.iter().sum::<f64>() / 5.0;
-        assert!((why(0)[3].3 - mean).abs() < 1e-12);
-        assert!(why(0)[3].1.is_none());
-        let total: f64 = why(0).iter().map(|x| x.3).sum();
-        assert!((total - r[0].score).abs() < 1e-9, "the explanation adds up to the score");
+        assert!((why(0)[3].score - mean).abs() < 1e-12);
+        assert!(why(0)[3].value.is_none());
+        let total: f64 = why(0).iter().map(|x| x.score).sum();
+        assert_eq!(total, r[0].score, "the explanation adds up to the score");
+        assert_eq!(ev.ranked(0), &[5, 0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -452,11 +904,14 @@ mod tests {
             firm(1, Scale::Above, 10.0, 50.0, 300.0),
             firm(0, Scale::Below, 10.0, 5.0, 30.0),
         ];
-        let r = evaluate(&rows, &Scheme::default()).ratings;
+        let ev = evaluate(&rows, &Scheme::default());
+        let r = ev.ratings;
         assert!(r.iter().all(|x| x.group_size == 1 && x.rank == 1));
         // Alone in its group, a firm meets every benchmark: 100 points.
         assert!((r[0].score - 100.0).abs() < 1e-9);
         assert!((r[2].score - 100.0).abs() < 1e-9);
+        assert_eq!(ev.groups.len(), 3);
+        assert_eq!(ev.groups[r[1].group as usize].city, Some(1));
     }
 
     #[test]
@@ -468,5 +923,12 @@ mod tests {
         by_rank.sort_by_key(|x| x.0);
         let classes: String = by_rank.iter().map(|x| x.1.as_str()).collect();
         assert_eq!(classes, "AAAABBBBBBBBCCCCCCCD");
+    }
+
+    #[test]
+    fn empty_input() {
+        let ev = evaluate(&[], &Scheme::default());
+        assert!(ev.ratings.is_empty() && ev.groups.is_empty());
+        assert!(explain(&ev, &[], 0, &Scheme::default()).is_none());
     }
 }
