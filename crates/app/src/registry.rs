@@ -514,36 +514,39 @@ impl App {
             ));
         }
         ids.sort_unstable();
-        let mut cities: Vec<String> = Vec::new();
-        let mut rows = Vec::with_capacity(ids.len());
+        // The same checks as a CSV row, through the engine's own record interface.
+        let mut ds = jiqun_eval::permu::Dataset::new();
+        let opt = |v: f64| (!v.is_nan()).then_some(v);
+        let mut kept = Vec::with_capacity(ids.len());
+        let mut refused = 0i64;
         for id in &ids {
             let e = by_id[id];
-            let city = match cities.iter().position(|c| *c == e.city) {
-                Some(i) => i,
-                None => {
-                    cities.push(e.city.clone());
-                    cities.len() - 1
-                }
-            };
-            let mut uscc = [b'0'; 18];
-            let b = e.uscc.as_bytes();
-            if b.len() == 18 {
-                uscc.copy_from_slice(b);
+            let f = &figures[id];
+            let scale =
+                if e.scale == "below" { jiqun_eval::permu::Scale::Below } else { jiqun_eval::permu::Scale::Above };
+            let mut r =
+                jiqun_eval::permu::Record::new(&e.uscc, &e.city, scale, e.founded_year as i32, year as i32, f[0], f[1]);
+            r.county = Some(e.county.as_str()).filter(|c| !c.is_empty());
+            r.industry = Some(e.industry.as_str()).filter(|c| !c.is_empty());
+            r.revenue_wan = opt(f[2]);
+            r.value_added_wan = opt(f[3]);
+            r.rd_wan = opt(f[4]);
+            r.energy_tce = opt(f[5]);
+            r.emission_t = opt(f[6]);
+            r.employees = opt(f[7]);
+            r.electricity_mwh = opt(f[8]);
+            match ds.push(&r) {
+                Ok(()) => kept.push(*id),
+                Err(_) => refused += 1,
             }
-            rows.push(jiqun_eval::permu::Enterprise {
-                uscc,
-                scale: if e.scale == "below" {
-                    jiqun_eval::permu::Scale::Below
-                } else {
-                    jiqun_eval::permu::Scale::Above
-                },
-                city: city as u32,
-                founded_year: e.founded_year as i32,
-                year: year as i32,
-                figures: figures[id],
-            });
         }
-        let ev = jiqun_eval::permu::evaluate(&rows, &scheme.scheme);
+        let ev = ds.evaluate(&scheme.scheme).map_err(|e| {
+            AppError::invalid(
+                "scheme",
+                format!("评价方案“{}”不适用于登记数据：{}", scheme.id, e.message(Lang::Zh)),
+                format!("the scheme “{}” does not fit the registry's data: {}", scheme.id, e.message(Lang::En)),
+            )
+        })?;
         let run = EvaluationRow {
             id: 0,
             year,
@@ -551,36 +554,38 @@ impl App {
             scheme_name: scheme.name.to_string(),
             scheme_json: scheme.json.to_string(),
             rated: ev.ratings.iter().filter(|r| r.score().is_some()).count() as i64,
-            not_rated: ev.ratings.iter().filter(|r| r.score().is_none()).count() as i64,
+            not_rated: ev.ratings.iter().filter(|r| r.score().is_none()).count() as i64 + refused,
             created_by: session.user.id.into(),
             created_at: 0,
         };
-        let mut results = Vec::with_capacity(rows.len());
-        for (i, (firm, rating)) in rows.iter().zip(&ev.ratings).enumerate() {
-            let items: Vec<ItemScore> = match ev.groups.iter().find(|g| g.city == firm.city && g.scale == firm.scale) {
-                Some(stats) if rating.score().is_some() => jiqun_eval::permu::explain(firm, stats, &scheme.scheme)
+        let mut results = Vec::with_capacity(kept.len());
+        for (i, (firm, rating)) in ds.rows.iter().zip(&ev.ratings).enumerate() {
+            let items: Vec<ItemScore> = match ev.explain(&ds.rows, i, &scheme.scheme) {
+                Some(x) if rating.score().is_some() => x
+                    .items
                     .into_iter()
-                    .map(|(name, value, benchmark, score)| ItemScore {
-                        name: name.to_string(),
-                        value,
-                        benchmark,
-                        score,
-                    })
+                    .map(|it| ItemScore { name: it.name, value: it.value, benchmark: it.benchmark, score: it.score })
+                    .chain(x.adjustments.into_iter().map(|a| ItemScore {
+                        name: a.name,
+                        value: None,
+                        benchmark: 0.0,
+                        score: a.points,
+                    }))
                     .collect(),
                 _ => Vec::new(),
             };
             let json = serde_json::to_string(&items).map_err(AppError::internal)?;
-            let id = ids[i];
+            let id = kept[i];
             results.push(ResultRow {
                 evaluation_id: 0,
                 enterprise_id: id,
-                city: cities[firm.city as usize].clone(),
+                city: ds.cities.get(firm.city as usize).cloned().unwrap_or_default(),
                 scale: firm.scale.as_str().to_string(),
                 score: rating.score(),
                 rank: i64::from(rating.rank),
                 group_size: i64::from(rating.group_size),
                 class: rating.class.as_str().to_string(),
-                reason: rating.reason.as_str().to_string(),
+                reason: ev.reason_text(rating.reason).to_string(),
                 // Sealed by the store under the run's id (see `Store::save_evaluation`).
                 items: json,
             });

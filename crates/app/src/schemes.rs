@@ -1,4 +1,5 @@
-//! The per-mu evaluation schemes the registry can be rated by.
+//! The per-mu evaluation schemes the registry can be rated by: the ones shipped with Jiqun
+//! (`data/schemes/`, compiled in).
 
 use jiqun_eval::permu::Scheme;
 
@@ -12,23 +13,19 @@ pub struct NamedScheme {
     pub scheme: Scheme,
 }
 
-/// The ids of the schemes shipped with Jiqun.
+/// The ids of the shipped schemes.
 pub fn ids() -> Vec<&'static str> {
-    vec!["default"]
+    jiqun_eval::permu::builtin_ids().collect()
 }
 
 pub fn scheme(id: &str) -> AppResult<NamedScheme> {
-    match id {
-        "default" => Ok(NamedScheme {
-            id: "default".into(),
-            name: "默认方案（合同第4节）".into(),
-            json: "{\"id\":\"default\"}".into(),
-            scheme: Scheme::default(),
-        }),
-        _ => Err(AppError::invalid(
+    let Some(scheme) = Scheme::builtin(id) else {
+        return Err(AppError::invalid(
             "scheme",
             format!("未知评价方案“{id}”，可选：{}", ids().join(", ")),
             format!("unknown scheme “{id}”; one of: {}", ids().join(", ")),
-        )),
-    }
+        ));
+    };
+    let json = serde_json::to_string(&scheme).map_err(AppError::internal)?;
+    Ok(NamedScheme { id: scheme.id.clone(), name: scheme.name.clone(), json, scheme })
 }

@@ -285,6 +285,19 @@ async fn story(api: &Api, url: &str) {
     assert!(eval["class"].is_string());
     let (s, _) = api.call("GET", &format!("/api/v1/evaluations/{run_id}"), &firm_user, Value::Null).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the distribution is for directory readers");
+    // A second scheme over the same registry: Huangyan 2022's fixed, published benchmarks.
+    let (s, run2) =
+        api.call("POST", "/api/v1/evaluations", &owner, json!({ "year": 2025, "scheme": "huangyan-2022" })).await;
+    assert_eq!(s, StatusCode::CREATED, "{run2}");
+    assert_eq!(run2["scheme"], "huangyan-2022");
+    let (_, v) = api.call("GET", &format!("/api/v1/enterprises/{id_a}"), &owner, Value::Null).await;
+    let hy = v["evaluations"].as_array().unwrap().iter().find(|e| e["scheme"] == "huangyan-2022").unwrap().clone();
+    let tax = &hy["items"][0];
+    assert_eq!(tax["benchmark"].as_f64(), Some(24.097), "{hy}");
+    let expect = 1300.0 / 50.0 / 24.097 * 30.0;
+    assert!((tax["score"].as_f64().unwrap() - expect).abs() < 1e-9, "{tax} vs {expect}");
+    let (_, schemes) = api.call("GET", "/api/v1/schemes", &owner, Value::Null).await;
+    assert!(schemes.as_array().unwrap().iter().any(|s| s["id"] == "huangyan-2021"), "{schemes}");
     let (s, v) = api.call("POST", "/api/v1/evaluations", &owner, json!({ "year": 2025, "scheme": "nope" })).await;
     assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scheme")));
     let (s, _) = api.call("POST", "/api/v1/evaluations", &sz, json!({ "year": 2025 })).await;
