@@ -491,7 +491,7 @@ impl App {
             return Err(AppError::forbidden());
         }
         let scheme = crate::schemes::scheme(scheme_id)?;
-        let (firms, _) = self.store.enterprises(&EnterpriseFilter::default(), 0, i64::MAX).await?;
+        let firms = self.store.all_enterprises().await?;
         let by_id: HashMap<i64, &EnterpriseRow> = firms.iter().map(|e| (e.id, e)).collect();
         let mut figures: HashMap<i64, [f64; 9]> = HashMap::new();
         for f in self.store.figures_of_year(year).await? {
@@ -664,9 +664,11 @@ impl App {
         let need: Vec<i64> =
             results.iter().filter(|r| city.is_none_or(|c| c == r.city)).map(|r| r.enterprise_id).collect();
         if !need.is_empty() {
-            let filter = EnterpriseFilter { ids: Some(need), ..Default::default() };
-            for e in self.store.enterprises(&filter, 0, i64::MAX).await?.0 {
-                firms.insert(e.id, e);
+            let need: std::collections::HashSet<i64> = need.into_iter().collect();
+            for e in self.store.all_enterprises().await? {
+                if need.contains(&e.id) {
+                    firms.insert(e.id, e);
+                }
             }
         }
         let assigned = self.store.assigned_enterprises(session.user.id).await?;

@@ -523,6 +523,15 @@ impl App {
             self.store.user_by_name(username).await?.ok_or_else(|| {
                 AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”"))
             })?;
+        if session.is_some_and(|s| s.user.id == user.id) {
+            // No one raises their own privileges: another security administrator must grant it.
+            return Err(AppError::new(
+                "self_grant",
+                403,
+                "不能给自己授予角色，须由另一名安全管理员授予",
+                "you cannot grant yourself a role; another security administrator must",
+            ));
+        }
         let mut roles = user.roles.clone();
         if !roles.iter().any(|r| r == role) {
             roles.push(role.to_string());

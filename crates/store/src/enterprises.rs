@@ -481,6 +481,16 @@ impl Store {
         Ok((rows, total))
     }
 
+    /// Every registered firm (an evaluation run), ordered by id.
+    pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises ORDER BY id")))
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(enterprise_row)
+            .collect()
+    }
+
     pub async fn enterprise_count(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM enterprises").fetch_one(self.pool()).await?)
     }

@@ -323,9 +323,13 @@ async fn story(api: &Api, url: &str) {
         api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "swj", "role": "viewer" }))).await.0,
         StatusCode::NO_CONTENT
     );
-    let (s, v) =
-        api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "sec", "role": "audit_admin" }))).await;
+    let (s, v) = api
+        .call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "admin", "role": "audit_admin" })))
+        .await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("separation_of_duties")));
+    let (s, v) =
+        api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "sec", "role": "plan_owner" }))).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("self_grant")), "no self-elevation");
     let (s, v) = api
         .call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "audit_retention_days", "value": "30" })))
         .await;
