@@ -22,6 +22,11 @@ use crate::error::{PageError, PageLang, PageResult};
 
 const PAGE: i64 = 50;
 
+/// `?year=` on a firm's page: the year its library section shows.
+fn ctx_year(ctx: &Ctx) -> Option<i64> {
+    ctx.query.split('&').find_map(|kv| kv.strip_prefix("year=")).and_then(|y| y.parse().ok())
+}
+
 fn scale_label(s: &str, lang: Lang) -> &'static str {
     match s {
         "above" => lang.pick("规上", "above scale"),
@@ -355,6 +360,11 @@ async fn show_detail(
         None => StatusCode::OK,
     };
     let next_year = years.last().copied().unwrap_or(2025);
+    let libraries = match app.firm_libraries(s, e.id, ctx_year(ctx)).await {
+        Err(err) if err.status == 422 => app.firm_libraries(s, e.id, None).await,
+        other => other,
+    }
+    .page(lang)?;
     let body = html! {
         div.pagehead {
             p.crumbs { @if s.can(&Action::ReadEnterprises) { a href="/enterprises" { (t("企业名录", "Registry")) } " › " } }
@@ -404,6 +414,7 @@ async fn show_detail(
                 }
             }
         }
+        (super::cultivation::firm_section(s, &libraries, view.figures.as_deref(), e.id, lang))
         h2 { (t("经营数据", "Figures")) }
         @match &view.figures {
             None => p.muted { (t("经营数据仅本企业、属地主管部门、分派专家和计划管理处室可见。", "Figures are shown only to the firm, its city's bureau, assigned experts and the plan owner.")) },
@@ -703,6 +714,7 @@ pub async fn evaluation(
                 td { (class_chip(&r.class, &r.reason, lang)) }
             } } }
         } }
+        p { a href={ "/evaluations/" (id) "/policy" } { (t("差别化资源要素配置（示例表）按本次评价结果的测算 →", "The differentiated resource policy (example table) on these results →")) } }
         (ui::downloads(&ctx, lang))
     };
     Ok(ui::page(&ctx, s, snap.synthetic, &title, body))
