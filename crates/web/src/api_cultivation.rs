@@ -42,7 +42,7 @@ pub async fn library(
     Ok(Json(to_json(&view)))
 }
 
-fn manager<'c>(ctx: &'c Ctx) -> ApiResult<&'c jiqun_app::Session> {
+fn manager(ctx: &Ctx) -> ApiResult<&jiqun_app::Session> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     if !s.can(&Action::ManageLibraries) {

@@ -27,7 +27,7 @@ use super::ui::{self, Csv, Export};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
 
-fn text<'a>(t: &'a Text, lang: Lang) -> &'a str {
+fn text(t: &Text, lang: Lang) -> &str {
     t.get(lang)
 }
 
