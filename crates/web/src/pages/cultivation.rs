@@ -102,6 +102,13 @@ fn checks(list: &[CheckResult], lang: Lang) -> Markup {
     }
 }
 
+/// A chain's name (the backbone directory's chains), or its id.
+fn chain_label(library: &str, chain: &str, lang: Lang) -> String {
+    jiqun_eval::libraries::builtin_library(library)
+        .and_then(|l| l.chains().iter().find(|c| c.id == chain).map(|c| text(&c.name, lang).to_string()))
+        .unwrap_or_else(|| chain.to_string())
+}
+
 fn example_banner(lang: Lang, zh: &str, en: &str) -> Markup {
     html! { p.example role="note" { strong { (lang.pick("示例值 (example)", "Example values")) } " — " (lang.pick(zh, en)) } }
 }
@@ -566,6 +573,8 @@ pub fn firm_section(
     let t = |zh, en| lang.pick(zh, en);
     let value =
         |key: &str| figures.and_then(|f| f.iter().find(|x| x.year == fl.year && x.metric == key)).map(|x| x.value);
+    // Only directory readers may open a library's list.
+    let directory = s.can(&Action::ReadEnterprises);
     html! {
         h2 #libraries { (t("培育库", "Cultivation libraries")) " · " (fl.year) (t(" 年数据", " figures")) }
         div.scroll { table.data.compact {
@@ -576,10 +585,10 @@ pub fn firm_section(
                 th scope="col" { (t("核验", "Checks")) }
             } }
             tbody { @for l in &fl.libraries { tr {
-                th scope="row" { a href={ "/libraries/" (ui::enc(&l.library)) } { (text(&l.name, lang)) } }
+                th scope="row" { @if directory { a href={ "/libraries/" (ui::enc(&l.library)) } { (text(&l.name, lang)) } } @else { (text(&l.name, lang)) } }
                 td { (confidence_chip(l.confidence, lang)) }
                 td { (status_chip(l.status, lang))
-                    @if !l.chains.is_empty() { " " span.small { (l.chains.join(ui::sep(lang))) } }
+                    @if !l.chains.is_empty() { " " span.small { (l.chains.iter().map(|c| chain_label(&l.library, c, lang)).collect::<Vec<_>>().join(ui::sep(lang))) } }
                     @if let (Some(r), Some(sc)) = (l.rank, l.score) { " " span.small { (t("第 ", "rank ")) (r) (t(" 名，", ", score ")) (ui::num(sc, 2)) (t(" 分", "")) } }
                 }
                 td { @match &l.assessment {
@@ -598,7 +607,8 @@ pub fn firm_section(
                 caption { (t("认定记录", "Designations")) }
                 thead { tr { th scope="col" { (t("培育库", "Library")) } th scope="col" { (t("产业链", "Chain")) } th scope="col" { (t("认定文件", "Notice")) } th scope="col" { (t("认定时间", "Designated")) } th scope="col" { (t("状态", "State")) } } }
                 tbody { @for d in &fl.designations { tr {
-                    td { (d.library) } td { (d.chain) } td { (d.reference) } td { (ui::datetime(d.designated_at)) }
+                    td { (fl.libraries.iter().find(|l| l.library == d.library).map_or(d.library.as_str(), |l| text(&l.name, lang))) }
+                    td { (chain_label(&d.library, &d.chain, lang)) } td { (d.reference) } td { (ui::datetime(d.designated_at)) }
                     td { @if d.active { (t("有效", "active")) } @else { span.muted { (t("已撤销", "withdrawn")) @if let Some(r) = &d.withdrawn_reason { "：" (r) } } } }
                 } } }
             }

@@ -39,7 +39,10 @@ fn class_chip(class: &str, reason: &str, lang: Lang) -> Markup {
     html! { span class={ "chip class-" (class.to_ascii_lowercase()) } title=(title) { (class) @if class == "T" { " " (lang.pick("不参评", "not rated")) } } }
 }
 
-fn value_text(v: f64, key: &str) -> String {
+fn value_text(v: f64, key: &str, lang: Lang) -> String {
+    if metric(key).is_some_and(|m| m.flag) {
+        return (if v != 0.0 { lang.pick("是", "yes") } else { lang.pick("否", "no") }).to_string();
+    }
     let digits = if matches!(key, "employees" | "patents") { 0 } else { 2 };
     ui::num(v, digits)
 }
@@ -425,7 +428,7 @@ async fn show_detail(
                 tbody { @for m in &shown { tr {
                     th scope="row" { (lang.pick(m.zh, m.en)) span.muted { " (" (lang.pick(m.unit_zh, m.unit_en)) ")" } }
                     @for y in &years { td.numcell { @if let Some(f) = cell(*y, m.key) {
-                        a href={ "/enterprises/" (e.id) "?history=" (m.key) "&year=" (y) "#history" } title=(f.source) { (value_text(f.value, m.key)) }
+                        a href={ "/enterprises/" (e.id) "?history=" (m.key) "&year=" (y) "#history" } title=(f.source) { (value_text(f.value, m.key, lang)) }
                     } } }
                 } } }
             } },
@@ -437,7 +440,7 @@ async fn show_detail(
                     thead { tr { th scope="col" { (t("录入时间", "Entered")) } th.num scope="col" { (t("数值", "Value")) } th scope="col" { (t("来源", "Source")) } th scope="col" { (t("状态", "State")) } } }
                     tbody { @for f in rows { tr {
                         td { (ui::datetime(f.entered_at)) }
-                        td.numcell { (value_text(f.value, key)) }
+                        td.numcell { (value_text(f.value, key, lang)) }
                         td { (f.source) }
                         td { @if f.is_current { (t("现行", "current")) } @else { span.muted { (t("已更正", "corrected")) } } }
                     } } }
@@ -452,8 +455,17 @@ async fn show_detail(
                     label { (t("年度", "Year")) input name="year" required inputmode="numeric" value=(next_year); }
                     label { (t("来源", "Source")) input name="source" maxlength="200" placeholder=(t("如：2025年度财务报表", "e.g. 2025 annual accounts")); }
                     @for m in METRICS {
-                        label { (lang.pick(m.zh, m.en)) " (" (lang.pick(m.unit_zh, m.unit_en)) ")"
-                            input name=(m.key) inputmode="decimal" value=(cell(next_year, m.key).map(|f| f.value.to_string()).unwrap_or_default()); }
+                        @if m.flag {
+                            label { (lang.pick(m.zh, m.en))
+                                select name=(m.key) {
+                                    option value="" { "—" }
+                                    option value="1" selected[cell(next_year, m.key).is_some_and(|f| f.value == 1.0)] { (t("是", "yes")) }
+                                    option value="0" selected[cell(next_year, m.key).is_some_and(|f| f.value == 0.0)] { (t("否", "no")) }
+                                } }
+                        } @else {
+                            label { (lang.pick(m.zh, m.en)) " (" (lang.pick(m.unit_zh, m.unit_en)) ")"
+                                input name=(m.key) inputmode="decimal" value=(cell(next_year, m.key).map(|f| f.value.to_string()).unwrap_or_default()); }
+                        }
                     }
                     button type="submit" { (t("保存", "Save")) }
                 }
