@@ -278,8 +278,240 @@ async fn load_registry(app: &App) -> AppResult<Vec<(String, String)>> {
     for f in firms {
         app.assign_expert(&session, f.id, "zhuanjia", "").await?;
     }
+    load_cultivation(app, &session, &firm).await?;
     app.logout(&session, "").await?;
     Ok(accounts)
+}
+
+/// The source recorded with the demo's library profile figures.
+pub const PROFILE_SOURCE: &str = "示例培育库档案（合成）";
+
+/// The libraries' demo, all synthetic: library profile figures (2025) for some firms, designations
+/// (the backbone directory four firms a chain, little giants, specialised SMEs, single champions), so that
+/// every library has members and the designation libraries candidates; AI revenue for the software and
+/// cloud firms (the top-100 ranking); a few unicorns; four project proposals, one for each decision and
+/// one admitted with conditions for missing data; the indicators the libraries feed, recomputed for 2024
+/// and 2025.
+async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -> AppResult<()> {
+    use crate::cultivation::{DesignationInput, ProposalInput};
+    let (firms, _) = app.store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, i64::MAX).await?;
+    let mut clear: std::collections::HashMap<(i64, i64, String), f64> = std::collections::HashMap::new();
+    for year in [2024, 2025] {
+        for f in app.store.figures_of_year(year).await? {
+            if matches!(f.metric.as_str(), "revenue_wan" | "rd_wan") {
+                clear.insert((f.enterprise_id, year, f.metric.clone()), app.open_figure(&f)?);
+            }
+        }
+    }
+    let fig = |id: i64, year: i64, k: &str| clear.get(&(id, year, k.to_string())).copied().unwrap_or(0.0);
+    let intensity = |id: i64, year: i64| {
+        let r = fig(id, year, "revenue_wan");
+        if r > 0.0 { fig(id, year, "rd_wan") * 100.0 / r } else { 0.0 }
+    };
+    let mut rng = Rng::new(7001);
+    let mut used: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    // Biggest first, by 2025 revenue (ties by id), above-scale firms only.
+    let mut big: Vec<&jiqun_store::EnterpriseRow> = firms.iter().filter(|e| e.scale == "above").collect();
+    big.sort_by(|a, b| fig(b.id, 2025, "revenue_wan").total_cmp(&fig(a.id, 2025, "revenue_wan")).then(a.id.cmp(&b.id)));
+    let put = |id: i64, values: Vec<(&'static str, f64)>| async move {
+        let values: Vec<(String, f64)> =
+            values.into_iter().map(|(k, v)| (k.to_string(), (v * 100.0).round() / 100.0)).collect();
+        app.put_library_profile(session, id, 2025, &values, PROFILE_SOURCE, "").await
+    };
+    let designate = |library: &'static str, id: i64, chain: Option<&'static str>, n: usize| async move {
+        let input = DesignationInput {
+            enterprise_id: Some(id),
+            uscc: None,
+            chain: chain.map(String::from),
+            reference: format!("（示例）粤工信培育〔2025〕{n}号"),
+        };
+        app.designate(session, library, &input, "").await
+    };
+
+    // The backbone directory: four big firms a chain, by their registry chain node (a synthetic mapping).
+    let chain_of = |e: &jiqun_store::EnterpriseRow| match e.chain_nodes.first().map(String::as_str) {
+        Some("新型显示") => "ultra_hd_video",
+        Some("通信设备") => "next_gen_network",
+        Some("智能终端" | "计算机整机") => "smart_terminal",
+        Some("软件与信息服务" | "互联网与云计算") => "ai",
+        Some("电子元器件") => "iot",
+        _ => "auto_electronics",
+    };
+    let mut n = 1;
+    for chain in ["ultra_hd_video", "next_gen_network", "smart_terminal", "ai", "iot", "auto_electronics"] {
+        for e in big.iter().filter(|e| chain_of(e) == chain).take(4) {
+            designate("backbone", e.id, Some(chain), n).await?;
+            used.insert(e.id);
+            n += 1;
+        }
+    }
+    if let Some(e) = firms.iter().find(|e| e.uscc == own_firm)
+        && !used.contains(&e.id)
+    {
+        designate("backbone", e.id, Some(chain_of(e)), n).await?;
+        n += 1;
+    }
+
+    // Little giants: ten firms that meet every criterion (revenue ≥ 1亿, R&D ≥ 3% in both years); six are
+    // designated, four are candidates. Three more miss a criterion or lack a figure.
+    let fits: Vec<&jiqun_store::EnterpriseRow> = firms
+        .iter()
+        .filter(|e| !used.contains(&e.id))
+        .filter(|e| {
+            fig(e.id, 2025, "revenue_wan") >= 10_000.0 && intensity(e.id, 2025) >= 3.2 && intensity(e.id, 2024) >= 3.2
+        })
+        .take(13)
+        .collect();
+    for (k, e) in fits.iter().enumerate() {
+        let rev = fig(e.id, 2025, "revenue_wan");
+        let mut values = vec![
+            ("years_in_niche", (3 + rng.next_u64() % 12) as f64),
+            ("main_revenue_wan", rev * rng.range(0.75, 0.95)),
+            ("main_growth_2y", rng.range(6.0, 20.0)),
+            ("has_it_system", 1.0),
+            ("has_certification", 1.0),
+            ("debt_ratio", if k == 10 { 76.0 } else { rng.range(30.0, 60.0) }),
+            ("own_brand", 1.0),
+            ("has_rd_institution", 1.0),
+            ("ipr_class1", (2 + rng.next_u64() % 7) as f64),
+            ("patents", (3 + rng.next_u64() % 40) as f64),
+        ];
+        if k != 11 {
+            values.push(("niche_share", rng.range(10.5, 30.0)));
+        }
+        if k == 12 {
+            values.retain(|(key, _)| *key != "main_growth_2y");
+        }
+        put(e.id, values).await?;
+        used.insert(e.id);
+        if k < 6 {
+            designate("little_giant", e.id, None, n).await?;
+            n += 1;
+        }
+    }
+
+    // Provincial specialised SMEs: twelve that meet the criteria, eight designated.
+    let smes: Vec<&jiqun_store::EnterpriseRow> = firms
+        .iter()
+        .filter(|e| !used.contains(&e.id))
+        .filter(|e| {
+            fig(e.id, 2025, "revenue_wan") >= 1_000.0
+                && fig(e.id, 2025, "rd_wan") >= 100.0
+                && intensity(e.id, 2025) >= 3.2
+        })
+        .take(12)
+        .collect();
+    for (k, e) in smes.iter().enumerate() {
+        let values = vec![
+            ("years_in_niche", (2 + rng.next_u64() % 10) as f64),
+            ("sme_score", rng.range(62.0, 88.0)),
+            ("patents", (1 + rng.next_u64() % 15) as f64),
+        ];
+        put(e.id, values).await?;
+        used.insert(e.id);
+        if k < 8 {
+            designate("specialised_sme", e.id, None, n).await?;
+            n += 1;
+        }
+    }
+
+    // Single champions: three of the biggest firms not yet used; two designated.
+    let champions: Vec<&&jiqun_store::EnterpriseRow> = big.iter().filter(|e| !used.contains(&e.id)).take(3).collect();
+    for (k, e) in champions.iter().enumerate() {
+        let values = vec![
+            ("years_in_field", (12 + rng.next_u64() % 14) as f64),
+            ("global_rank", (1 + rng.next_u64() % 3) as f64),
+            ("net_margin", rng.range(8.0, 15.0)),
+            ("industry_net_margin", 5.5),
+            ("clean_record_3y", 1.0),
+            ("energy_advanced", 1.0),
+        ];
+        put(e.id, values).await?;
+        used.insert(e.id);
+        if k < 2 {
+            designate("single_champion", e.id, None, n).await?;
+            n += 1;
+        }
+    }
+
+    // Unicorns (by criteria): young unlisted firms with a valuation; the last one is below US$ 1 bn.
+    let young: Vec<&jiqun_store::EnterpriseRow> =
+        firms.iter().filter(|e| !used.contains(&e.id) && !e.listed && e.founded_year >= 2017).take(4).collect();
+    for (e, valuation) in young.iter().zip([1200.0, 2500.0, 1800.0, 700.0]) {
+        put(e.id, vec![("valuation_usd_m", valuation), ("equity_financing_wan", rng.range(20_000.0, 90_000.0))])
+            .await?;
+        used.insert(e.id);
+    }
+
+    // The AI top-100: AI revenue for the software and cloud firms (ranked on Jiqun's example weights).
+    for e in firms.iter().filter(|e| chain_of(e) == "ai").take(30) {
+        let rev = fig(e.id, 2025, "revenue_wan");
+        if rev > 0.0 {
+            let values =
+                vec![("ai_revenue_wan", rev * rng.range(0.15, 0.7)), ("patents", (2 + rng.next_u64() % 60) as f64)];
+            put(e.id, values).await?;
+        }
+    }
+
+    // Project proposals: admit (深圳), conditions (广州), reject (东莞), conditions for a missing figure (佛山).
+    let proposals = [
+        (
+            "（示例）深圳超高清显示模组项目",
+            "深圳",
+            "provincial_park",
+            "3974",
+            50.0,
+            [Some(20_000.0), Some(30_000.0), Some(1_000.0), Some(100.0), Some(2_000.0), Some(8_000.0), Some(900.0)],
+        ),
+        (
+            "（示例）广州通信设备扩产项目",
+            "广州",
+            "provincial_park",
+            "3921",
+            40.0,
+            [Some(10_000.0), Some(16_000.0), Some(480.0), Some(60.0), Some(2_400.0), Some(4_000.0), Some(400.0)],
+        ),
+        (
+            "（示例）东莞结构件加工项目",
+            "东莞",
+            "other",
+            "3360",
+            80.0,
+            [Some(8_000.0), Some(16_000.0), Some(400.0), Some(90.0), Some(3_000.0), Some(3_000.0), None],
+        ),
+        (
+            "（示例）佛山工业软件研发中心",
+            "佛山",
+            "provincial_park",
+            "6513",
+            20.0,
+            [Some(7_000.0), Some(8_000.0), Some(320.0), None, Some(200.0), Some(3_000.0), Some(400.0)],
+        ),
+    ];
+    for (project, city, zone, code, land, f) in proposals {
+        let input = ProposalInput {
+            project: project.into(),
+            city: city.into(),
+            zone: zone.into(),
+            industry_code: code.into(),
+            land_mu: Some(land),
+            fixed_investment_wan: f[0],
+            annual_output_wan: f[1],
+            annual_tax_wan: f[2],
+            jobs: f[3],
+            energy_tce: f[4],
+            value_added_wan: f[5],
+            rd_wan: f[6],
+        };
+        app.assess_project(session, &input, "").await?;
+    }
+
+    // The plan's indicator 重点龙头骨干企业研发投入强度, from the directory (a correction of the synthetic
+    // series for these years).
+    for year in [2024, 2025] {
+        app.recompute_library_indicators(session, year, "").await?;
+    }
+    Ok(())
 }
 
 /// Two years of a synthetic registry as import CSVs (with the registry's optional columns), and the USCC

@@ -4,6 +4,7 @@
 //! whatever the input.
 
 pub mod auth;
+pub mod cultivation;
 pub mod demo;
 pub mod error;
 pub mod policy;
@@ -56,6 +57,8 @@ pub struct App {
     changes: std::sync::RwLock<HashMap<(i64, i64), Changes>>,
     /// The role definitions in force, valid for one revision.
     roles: std::sync::RwLock<Option<(i64, Arc<policy::RoleTable>)>>,
+    /// The cultivation libraries' assessments of every firm, valid for one revision and year.
+    cultivation: std::sync::RwLock<Option<(i64, i64, Arc<cultivation::Computed>)>>,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -109,6 +112,7 @@ impl App {
             rendered: Default::default(),
             changes: Default::default(),
             roles: Default::default(),
+            cultivation: Default::default(),
         }
     }
 

@@ -44,10 +44,15 @@ pub enum Perm {
     RunEvaluation,
     /// Assign enterprises to experts for review.
     AssignExperts,
+    /// Designate enterprises into the cultivation libraries (and withdraw them), edit their library
+    /// profiles, recompute the indicators the libraries feed.
+    ManageLibraries,
+    /// Assess new industrial project proposals against the admission thresholds, and read them.
+    AssessProjects,
 }
 
 impl Perm {
-    pub const ALL: [Perm; 18] = [
+    pub const ALL: [Perm; 20] = [
         Perm::ReadPlan,
         Perm::ImportPlan,
         Perm::ClosePlan,
@@ -66,6 +71,8 @@ impl Perm {
         Perm::EditEnterprise,
         Perm::RunEvaluation,
         Perm::AssignExperts,
+        Perm::ManageLibraries,
+        Perm::AssessProjects,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +95,8 @@ impl Perm {
             Perm::EditEnterprise => "edit_enterprise",
             Perm::RunEvaluation => "run_evaluation",
             Perm::AssignExperts => "assign_experts",
+            Perm::ManageLibraries => "manage_libraries",
+            Perm::AssessProjects => "assess_projects",
         }
     }
 
@@ -115,6 +124,8 @@ impl Perm {
             Perm::EditEnterprise => ("登记与填报企业数据", "register enterprises and enter figures"),
             Perm::RunEvaluation => ("开展亩均评价", "run per-mu evaluations"),
             Perm::AssignExperts => ("分派专家", "assign experts"),
+            Perm::ManageLibraries => ("管理培育库（认定入库、维护档案）", "manage the cultivation libraries"),
+            Perm::AssessProjects => ("新增工业项目准入评价", "assess new industrial projects"),
         };
         lang.pick(zh, en)
     }
@@ -243,6 +254,12 @@ pub enum Action<'a> {
     EditEnterprise(Object<'a>),
     RunEvaluation,
     AssignExperts,
+    /// Designate into or withdraw from a cultivation library, edit library profiles.
+    ManageLibraries,
+    /// Assess or read a project proposal located in `city` (`""` when not yet known).
+    AssessProjects {
+        city: &'a str,
+    },
 }
 
 impl Action<'_> {
@@ -267,6 +284,8 @@ impl Action<'_> {
             Action::EditEnterprise(o) => (Perm::EditEnterprise, *o),
             Action::RunEvaluation => (Perm::RunEvaluation, none),
             Action::AssignExperts => (Perm::AssignExperts, none),
+            Action::ManageLibraries => (Perm::ManageLibraries, none),
+            Action::AssessProjects { city } => (Perm::AssessProjects, Object { city, ..none }),
         }
     }
 }
@@ -333,6 +352,8 @@ impl Default for RoleTable {
                         (EditEnterprise, All),
                         (RunEvaluation, All),
                         (AssignExperts, All),
+                        (ManageLibraries, All),
+                        (AssessProjects, All),
                     ]),
                 ),
                 role(
@@ -351,6 +372,7 @@ impl Default for RoleTable {
                         (ReadEnterprises, All),
                         (ReadFigures, OwnCity),
                         (EditEnterprise, OwnCity),
+                        (AssessProjects, OwnCity),
                     ]),
                 ),
                 role(
@@ -543,6 +565,24 @@ mod tests {
         assert!(t.allowed(&sz, &Action::ReadFigures(other)));
         assert!(!t.allowed(&sz, &Action::ReadFigures(Object { city: "广州", ..other })));
         assert!(!t.allowed(&user(&["viewer"], None, None), &Action::ReadFigures(own)));
+    }
+
+    #[test]
+    fn libraries_and_projects() {
+        let t = RoleTable::default();
+        let owner = user(&["plan_owner"], None, None);
+        assert!(t.allowed(&owner, &Action::ManageLibraries));
+        assert!(t.allowed(&owner, &Action::AssessProjects { city: "广州" }));
+        let sz = user(&["city_reporter"], None, Some("深圳"));
+        assert!(t.allowed(&sz, &Action::AssessProjects { city: "深圳" }));
+        assert!(!t.allowed(&sz, &Action::AssessProjects { city: "广州" }));
+        assert!(!t.allowed(&sz, &Action::AssessProjects { city: "" }));
+        assert!(!t.allowed(&sz, &Action::ManageLibraries));
+        for role in ["viewer", "expert", "agency_reporter", "enterprise"] {
+            let u = user(&[role], None, None);
+            assert!(!t.allowed(&u, &Action::ManageLibraries), "{role}");
+            assert!(!t.allowed(&u, &Action::AssessProjects { city: "深圳" }), "{role}");
+        }
     }
 
     #[test]

@@ -106,7 +106,7 @@ fn items_context(evaluation_id: i64, enterprise_id: i64) -> String {
     jiqun_store::result_items_context(evaluation_id, enterprise_id)
 }
 
-fn this_year() -> i64 {
+pub(crate) fn this_year() -> i64 {
     let days = jiqun_store::now_ms() / 86_400_000;
     // Civil-from-days (Howard Hinnant's algorithm), year only.
     let z = days + 719_468;
@@ -207,8 +207,21 @@ pub fn check_figure(year: i64, key: &str, value: f64) -> AppResult<()> {
             format!("the year is between 1990 and {now}"),
         ));
     }
-    if !value.is_finite() || value < 0.0 {
+    if !value.is_finite() {
+        return Err(AppError::invalid(key, format!("{}不是有效数值", m.zh), format!("{} is not a number", m.en)));
+    }
+    if m.flag && value != 0.0 && value != 1.0 {
+        return Err(AppError::invalid(
+            key,
+            format!("{}填 1（是）或 0（否）", m.zh),
+            format!("{} is 1 (yes) or 0 (no)", m.en),
+        ));
+    }
+    if value < 0.0 && !m.signed {
         return Err(AppError::invalid(key, format!("{}不能为负数", m.zh), format!("{} cannot be negative", m.en)));
+    }
+    if m.signed && value.abs() > 1e6 {
+        return Err(AppError::invalid(key, format!("{}超出合理范围", m.zh), format!("{} is out of range", m.en)));
     }
     if m.percent && value > 100.0 {
         return Err(AppError::invalid(key, format!("{}不能超过 100%", m.zh), format!("{} cannot exceed 100%", m.en)));
@@ -219,7 +232,7 @@ pub fn check_figure(year: i64, key: &str, value: f64) -> AppResult<()> {
     Ok(())
 }
 
-fn object(e: &EnterpriseRow) -> Object<'_> {
+pub(crate) fn object(e: &EnterpriseRow) -> Object<'_> {
     Object { uscc: &e.uscc, city: &e.city, ..Default::default() }
 }
 
@@ -229,7 +242,7 @@ impl App {
     }
 
     /// The firm and whether the user may read its figures (also for its own user and its experts).
-    async fn readable(&self, session: &Session, id: i64) -> AppResult<(EnterpriseRow, Vec<i64>, bool)> {
+    pub(crate) async fn readable(&self, session: &Session, id: i64) -> AppResult<(EnterpriseRow, Vec<i64>, bool)> {
         let Some(e) = self.store.enterprise(id).await? else {
             return Err(if session.can(&Action::ReadEnterprises) {
                 Self::not_found_enterprise(id)
@@ -301,6 +314,19 @@ impl App {
         ip: &str,
     ) -> AppResult<Vec<i64>> {
         self.may_edit_enterprise(session, id).await?;
+        self.store_figures(session, id, year, values, source, ip).await
+    }
+
+    /// Checks, seals and stores a year's figures of a firm, once the caller's permission is settled.
+    pub(crate) async fn store_figures(
+        &self,
+        session: &Session,
+        id: i64,
+        year: i64,
+        values: &[(String, f64)],
+        source: &str,
+        ip: &str,
+    ) -> AppResult<Vec<i64>> {
         if values.is_empty() {
             return Err(AppError::invalid("figures", "没有要保存的数据", "no figures given"));
         }
@@ -324,7 +350,7 @@ impl App {
             .map_err(|e| AppError::internal(format!("seal: {e}")))
     }
 
-    fn open_figure(&self, f: &FigureRow) -> AppResult<f64> {
+    pub(crate) fn open_figure(&self, f: &FigureRow) -> AppResult<f64> {
         let clear = self
             .store
             .crypto()

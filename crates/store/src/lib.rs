@@ -5,6 +5,7 @@
 //! appends its audit record.
 
 pub mod backup;
+mod cultivation;
 mod enterprises;
 pub mod model;
 mod plans;
@@ -18,6 +19,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
+pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
     enterprise_contact_context, figure_context, result_items_context,

@@ -270,6 +270,49 @@ CREATE INDEX evaluation_results_by_run ON evaluation_results (evaluation_id, cit
 CREATE INDEX evaluation_results_by_firm ON evaluation_results (enterprise_id, evaluation_id)
 "#,
     ),
+    (
+        5,
+        "cultivation libraries' designations, new-project admission proposals",
+        r#"
+CREATE TABLE library_designations (
+    id {ID},
+    library TEXT NOT NULL,
+    chain TEXT NOT NULL DEFAULT '',
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    reference TEXT NOT NULL DEFAULT '',
+    active BIGINT NOT NULL,
+    designated_by BIGINT,
+    designated_at BIGINT NOT NULL,
+    withdrawn_by BIGINT,
+    withdrawn_at BIGINT,
+    withdrawn_reason TEXT
+);
+CREATE INDEX library_designations_by_library ON library_designations (library, active, chain);
+CREATE INDEX library_designations_by_firm ON library_designations (enterprise_id, active);
+CREATE UNIQUE INDEX library_designations_one_active ON library_designations (library, chain, enterprise_id) WHERE active = 1;
+CREATE TABLE project_proposals (
+    id {ID},
+    project TEXT NOT NULL,
+    city TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    industry_code TEXT NOT NULL,
+    land_mu {FLOAT} NOT NULL,
+    fixed_investment_wan {FLOAT},
+    annual_output_wan {FLOAT},
+    annual_tax_wan {FLOAT},
+    jobs {FLOAT},
+    energy_tce {FLOAT},
+    value_added_wan {FLOAT},
+    rd_wan {FLOAT},
+    table_id TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    result TEXT NOT NULL,
+    assessed_by BIGINT,
+    assessed_at BIGINT NOT NULL
+);
+CREATE INDEX project_proposals_by_city ON project_proposals (city, id)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

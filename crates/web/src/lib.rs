@@ -3,6 +3,7 @@
 //! (`jiqun_app`), so the API and the UI cannot disagree about who may do what.
 
 pub mod api;
+pub mod api_cultivation;
 pub mod api_registry;
 pub mod ctx;
 pub mod error;

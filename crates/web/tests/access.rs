@@ -42,13 +42,14 @@ async fn call(router: &axum::Router, method: &str, uri: &str, token: &str, body:
 }
 
 /// The objects the walks address: one of 省科技厅's assignments, its latest report, a firm of 深圳 (the
-/// enterprise user's own, assigned to the expert) and an evaluation run.
+/// enterprise user's own, assigned to the expert), an evaluation run and a project proposal of 深圳.
 #[derive(Clone, Copy)]
 struct Ids {
     assignment: i64,
     report: i64,
     firm: i64,
     evaluation: i64,
+    project: i64,
 }
 
 /// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
@@ -79,7 +80,8 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) 
     let assignment = app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
     let report = app.store.assignment_reports(assignment).await.unwrap().last().unwrap().id;
     let evaluation = app.store.evaluations().await.unwrap()[0].id;
-    let ids = Ids { assignment, report, firm: firm.id, evaluation };
+    let project = app.store.proposals(Some("深圳")).await.unwrap()[0].id;
+    let ids = Ids { assignment, report, firm: firm.id, evaluation, project };
     (jiqun_web::router(Arc::new(app)), ids, firm_uscc)
 }
 
@@ -90,6 +92,8 @@ fn api_body(path: &str, firm_uscc: &str) -> Vec<u8> {
         json!({ "period": "2026", "value": 1, "region": "深圳" }).to_string().into_bytes()
     } else if path.ends_with("/attachments") || path == "/api/v1/plans" || path.ends_with("/import") {
         b"x".to_vec()
+    } else if path == "/api/v1/projects" {
+        json!({ "city": "深圳" }).to_string().into_bytes()
     } else if path == "/api/v1/enterprises" {
         json!({ "uscc": firm_uscc, "name": "x", "city": "深圳", "scale": "above", "founded_year": 2000 })
             .to_string()
@@ -126,6 +130,8 @@ async fn every_route_with_every_role() {
                 ids.firm
             } else if r.path.starts_with("/api/v1/evaluations/") {
                 ids.evaluation
+            } else if r.path.starts_with("/api/v1/projects/") {
+                ids.project
             } else {
                 1
             };
@@ -215,6 +221,8 @@ async fn every_page_with_every_role() {
                 .replace("/cities/{name}", &format!("/cities/{}", enc("深圳")))
                 .replace("/enterprises/{id}", &format!("/enterprises/{}", ids.firm))
                 .replace("/evaluations/{id}", &format!("/evaluations/{}", ids.evaluation))
+                .replace("/projects/{id}", &format!("/projects/{}", ids.project))
+                .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("{id}", "1");
             let (s, loc, _, body) = if p.method == "get" {
                 send("GET", uri.clone(), Some(cookie.clone()), vec![], None, true).await

@@ -22,6 +22,11 @@ use crate::error::{PageError, PageLang, PageResult};
 
 const PAGE: i64 = 50;
 
+/// `?year=` on a firm's page: the year its library section shows.
+fn ctx_year(ctx: &Ctx) -> Option<i64> {
+    ctx.query.split('&').find_map(|kv| kv.strip_prefix("year=")).and_then(|y| y.parse().ok())
+}
+
 fn scale_label(s: &str, lang: Lang) -> &'static str {
     match s {
         "above" => lang.pick("规上", "above scale"),
@@ -34,7 +39,10 @@ fn class_chip(class: &str, reason: &str, lang: Lang) -> Markup {
     html! { span class={ "chip class-" (class.to_ascii_lowercase()) } title=(title) { (class) @if class == "T" { " " (lang.pick("不参评", "not rated")) } } }
 }
 
-fn value_text(v: f64, key: &str) -> String {
+fn value_text(v: f64, key: &str, lang: Lang) -> String {
+    if metric(key).is_some_and(|m| m.flag) {
+        return (if v != 0.0 { lang.pick("是", "yes") } else { lang.pick("否", "no") }).to_string();
+    }
     let digits = if matches!(key, "employees" | "patents") { 0 } else { 2 };
     ui::num(v, digits)
 }
@@ -355,6 +363,11 @@ async fn show_detail(
         None => StatusCode::OK,
     };
     let next_year = years.last().copied().unwrap_or(2025);
+    let libraries = match app.firm_libraries(s, e.id, ctx_year(ctx)).await {
+        Err(err) if err.status == 422 => app.firm_libraries(s, e.id, None).await,
+        other => other,
+    }
+    .page(lang)?;
     let body = html! {
         div.pagehead {
             p.crumbs { @if s.can(&Action::ReadEnterprises) { a href="/enterprises" { (t("企业名录", "Registry")) } " › " } }
@@ -404,6 +417,7 @@ async fn show_detail(
                 }
             }
         }
+        (super::cultivation::firm_section(s, &libraries, view.figures.as_deref(), e.id, lang))
         h2 { (t("经营数据", "Figures")) }
         @match &view.figures {
             None => p.muted { (t("经营数据仅本企业、属地主管部门、分派专家和计划管理处室可见。", "Figures are shown only to the firm, its city's bureau, assigned experts and the plan owner.")) },
@@ -414,7 +428,7 @@ async fn show_detail(
                 tbody { @for m in &shown { tr {
                     th scope="row" { (lang.pick(m.zh, m.en)) span.muted { " (" (lang.pick(m.unit_zh, m.unit_en)) ")" } }
                     @for y in &years { td.numcell { @if let Some(f) = cell(*y, m.key) {
-                        a href={ "/enterprises/" (e.id) "?history=" (m.key) "&year=" (y) "#history" } title=(f.source) { (value_text(f.value, m.key)) }
+                        a href={ "/enterprises/" (e.id) "?history=" (m.key) "&year=" (y) "#history" } title=(f.source) { (value_text(f.value, m.key, lang)) }
                     } } }
                 } } }
             } },
@@ -426,7 +440,7 @@ async fn show_detail(
                     thead { tr { th scope="col" { (t("录入时间", "Entered")) } th.num scope="col" { (t("数值", "Value")) } th scope="col" { (t("来源", "Source")) } th scope="col" { (t("状态", "State")) } } }
                     tbody { @for f in rows { tr {
                         td { (ui::datetime(f.entered_at)) }
-                        td.numcell { (value_text(f.value, key)) }
+                        td.numcell { (value_text(f.value, key, lang)) }
                         td { (f.source) }
                         td { @if f.is_current { (t("现行", "current")) } @else { span.muted { (t("已更正", "corrected")) } } }
                     } } }
@@ -441,8 +455,17 @@ async fn show_detail(
                     label { (t("年度", "Year")) input name="year" required inputmode="numeric" value=(next_year); }
                     label { (t("来源", "Source")) input name="source" maxlength="200" placeholder=(t("如：2025年度财务报表", "e.g. 2025 annual accounts")); }
                     @for m in METRICS {
-                        label { (lang.pick(m.zh, m.en)) " (" (lang.pick(m.unit_zh, m.unit_en)) ")"
-                            input name=(m.key) inputmode="decimal" value=(cell(next_year, m.key).map(|f| f.value.to_string()).unwrap_or_default()); }
+                        @if m.flag {
+                            label { (lang.pick(m.zh, m.en))
+                                select name=(m.key) {
+                                    option value="" { "—" }
+                                    option value="1" selected[cell(next_year, m.key).is_some_and(|f| f.value == 1.0)] { (t("是", "yes")) }
+                                    option value="0" selected[cell(next_year, m.key).is_some_and(|f| f.value == 0.0)] { (t("否", "no")) }
+                                } }
+                        } @else {
+                            label { (lang.pick(m.zh, m.en)) " (" (lang.pick(m.unit_zh, m.unit_en)) ")"
+                                input name=(m.key) inputmode="decimal" value=(cell(next_year, m.key).map(|f| f.value.to_string()).unwrap_or_default()); }
+                        }
                     }
                     button type="submit" { (t("保存", "Save")) }
                 }
@@ -703,6 +726,7 @@ pub async fn evaluation(
                 td { (class_chip(&r.class, &r.reason, lang)) }
             } } }
         } }
+        p { a href={ "/evaluations/" (id) "/policy" } { (t("差别化资源要素配置（示例表）按本次评价结果的测算 →", "The differentiated resource policy (example table) on these results →")) } }
         (ui::downloads(&ctx, lang))
     };
     Ok(ui::page(&ctx, s, snap.synthetic, &title, body))

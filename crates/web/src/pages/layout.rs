@@ -53,6 +53,8 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
         "/indicators" => &["/indicators/"],
         "/supervision" => &["/agencies/", "/assignments/"],
         "/cities" => &["/cities/"],
+        "/libraries" => &["/libraries/"],
+        "/projects" => &["/projects/"],
         _ => &[],
     };
     under.iter().any(|p| path.starts_with(p)).then_some("true")
@@ -79,6 +81,12 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
         let own_firm = !s.can(&Action::ReadEnterprises) && u.uscc.is_some();
         nav.push(("/enterprises", if own_firm { t("本企业", "My enterprise") } else { t("企业", "Enterprises") }));
         nav.push(("/evaluations", t("亩均评价", "Per-mu")));
+    }
+    if s.can(&Action::ReadEnterprises) {
+        nav.push(("/libraries", t("培育库", "Libraries")));
+    }
+    if !s.roles.scopes(u, Perm::AssessProjects).is_empty() {
+        nav.push(("/projects", t("项目准入", "Admission")));
     }
     if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));

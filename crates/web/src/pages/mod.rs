@@ -9,12 +9,17 @@
 //! | `/indicators`, `/indicators/{id}` | indicators; one indicator's chart, status inputs, values and forms |
 //! | `/supervision`, `/agencies/{name}`, `/my`, `/assignments/{id}` | review list, department tasks, reports |
 //! | `/cities`, `/cities/{name}` | tile map of the 21 cities; a city's role and figures |
+//! | `/enterprises`, `/enterprises/{id}`, `/evaluations`, `/evaluations/{id}`, `/roles` | registry, firm, per-mu runs, roles |
+//! | `/libraries`, `/libraries/{name}` | cultivation libraries: members, candidates, checks, designation |
+//! | `/projects`, `/projects/{id}` | new-project admission: the form, the proposals, one decision |
+//! | `/evaluations/{id}/policy` | the differentiated resource policy (example table) applied to a run |
 //! | `/users` | accounts (administrators) |
 //! | `/account` | my password and second factor |
 
 pub mod account;
 pub mod charts;
 pub mod cities;
+pub mod cultivation;
 pub mod dashboard;
 pub mod enterprises;
 pub mod indicators;
@@ -234,6 +239,66 @@ pub const PAGES: &[PageRoute] = &[
         path: "/evaluations/{id}",
         access: Access::Perm(Perm::ReadEnterprises),
         handler: || get(enterprises::evaluation),
+    },
+    PageRoute {
+        method: "get",
+        path: "/evaluations/{id}/policy",
+        access: Access::Perm(Perm::ReadEnterprises),
+        handler: || get(cultivation::policy),
+    },
+    PageRoute {
+        method: "post",
+        path: "/enterprises/{id}/profile",
+        access: Access::Perm(Perm::ManageLibraries),
+        handler: || post(cultivation::put_profile),
+    },
+    PageRoute {
+        method: "get",
+        path: "/libraries",
+        access: Access::Perm(Perm::ReadEnterprises),
+        handler: || get(cultivation::list),
+    },
+    PageRoute {
+        method: "post",
+        path: "/libraries/recompute",
+        access: Access::Perm(Perm::ManageLibraries),
+        handler: || post(cultivation::recompute),
+    },
+    PageRoute {
+        method: "get",
+        path: "/libraries/{name}",
+        access: Access::Perm(Perm::ReadEnterprises),
+        handler: || get(cultivation::library),
+    },
+    PageRoute {
+        method: "post",
+        path: "/libraries/{name}/designations",
+        access: Access::Perm(Perm::ManageLibraries),
+        handler: || post(cultivation::designate),
+    },
+    PageRoute {
+        method: "post",
+        path: "/libraries/{name}/withdraw",
+        access: Access::Perm(Perm::ManageLibraries),
+        handler: || post(cultivation::withdraw),
+    },
+    PageRoute {
+        method: "get",
+        path: "/projects",
+        access: Access::Perm(Perm::AssessProjects),
+        handler: || get(cultivation::projects),
+    },
+    PageRoute {
+        method: "post",
+        path: "/projects",
+        access: Access::Perm(Perm::AssessProjects),
+        handler: || post(cultivation::assess),
+    },
+    PageRoute {
+        method: "get",
+        path: "/projects/{id}",
+        access: Access::Perm(Perm::AssessProjects),
+        handler: || get(cultivation::project),
     },
     PageRoute {
         method: "get",

@@ -1,0 +1,1211 @@
+//! The cultivation libraries, new-project admission and the differentiated resource policy as use cases.
+//!
+//! - **Libraries.** A firm's library profile is built from the registry's own yearly figures (sealed with
+//!   SM4 like every enterprise figure) through [`FIGURE_MAP`], plus its record (founding year, listed) and
+//!   its designations (table `library_designations`). The engines (`jiqun_eval::libraries`) assess every
+//!   registered firm against each shipped library; members and candidates are listed to directory readers,
+//!   each check's values only to those who may read that firm's figures. The plan owner designates and
+//!   withdraws firms (per chain for the backbone directory), edits library profiles, and recomputes the
+//!   indicators the libraries feed ([`App::recompute_library_indicators`], on demand).
+//! - **Admission.** A proposal is assessed against the shipped example table and stored with the decision,
+//!   the full result and who assessed it.
+//! - **Policy.** The example differentiated-resource table is applied to a stored evaluation run: classes
+//!   from the run, electricity and water from the registry's figures of the run's year.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use jiqun_domain::enterprise::{Metric as RegistryMetric, metric};
+use jiqun_domain::period::Period;
+use jiqun_domain::{Lang, RegionModel};
+use jiqun_eval::admission;
+use jiqun_eval::definition::{Confidence, FieldError, Text};
+use jiqun_eval::libraries::{
+    self, Assessment, Designation, Library, LibraryDef, Membership, Profile, Ranked, RankingResult, Status,
+};
+use jiqun_eval::policy;
+use jiqun_store::{DesignationRow, EnterpriseFilter, EnterpriseRow, EvaluationRow, NewProposal, ProposalRow};
+use serde::{Deserialize, Serialize};
+
+use crate::policy::{Action, Object, Perm, Scope};
+use crate::registry::{object, this_year};
+use crate::{App, AppError, AppResult, Session};
+
+/// The registry metric each library figure comes from: (registry metric, library figure, divisor). Flags
+/// (1 / 0) become yes/no. The valuation is kept in US$ million and the libraries count in 亿美元 (US$ 100
+/// million), hence its divisor.
+pub const FIGURE_MAP: &[(&str, &str, f64)] = &[
+    ("revenue_wan", "revenue", 1.0),
+    ("rd_wan", "rd", 1.0),
+    ("main_revenue_wan", "main_business_revenue", 1.0),
+    ("patents", "invention_patents", 1.0),
+    ("valuation_usd_m", "valuation_usd", 100.0),
+    ("debt_ratio", "debt_ratio", 1.0),
+    ("equity_financing_wan", "equity_financing_2y", 1.0),
+    ("years_in_niche", "years_in_niche", 1.0),
+    ("years_in_field", "years_in_field", 1.0),
+    ("main_growth_2y", "main_business_growth_2y", 1.0),
+    ("rd_staff_share", "rd_staff_share", 1.0),
+    ("ipr_class1", "ipr_class1", 1.0),
+    ("niche_share", "niche_market_share", 1.0),
+    ("sme_score", "sme_score", 1.0),
+    ("global_rank", "global_market_share_rank", 1.0),
+    ("net_margin", "net_margin", 1.0),
+    ("industry_net_margin", "industry_net_margin", 1.0),
+    ("ai_revenue_wan", "ai_revenue", 1.0),
+    ("has_it_system", "has_it_system", 1.0),
+    ("has_certification", "has_certification", 1.0),
+    ("own_brand", "own_brand", 1.0),
+    ("has_rd_institution", "has_rd_institution", 1.0),
+    ("sci_award_3y", "sci_award_3y", 1.0),
+    ("chuangke_top500_3y", "chuangke_top500_3y", 1.0),
+    ("clean_record_3y", "clean_record_3y", 1.0),
+    ("energy_advanced", "energy_advanced", 1.0),
+    ("new_product", "new_product", 1.0),
+];
+
+/// Figures of the year before the assessed one: (registry metric, library figure).
+pub const PREV_YEAR_MAP: &[(&str, &str)] = &[("revenue_wan", "revenue_prev"), ("rd_wan", "rd_prev")];
+
+/// The plan's indicator the backbone directory feeds (built-in plan, 一、(一)).
+pub const BACKBONE_RD_INDICATOR: &str = "重点龙头骨干企业研发投入强度";
+
+/// Count indicators a library's size feeds, by the indicator's exact name. The built-in plan has none of
+/// these (it names unicorns and single champions without a number); a plan owner who adds such an
+/// indicator gets it filled by [`App::recompute_library_indicators`].
+pub const COUNT_INDICATORS: &[(&str, &[&str])] = &[
+    ("little_giant", &["专精特新“小巨人”企业数量", "专精特新小巨人企业数量"]),
+    ("specialised_sme", &["专精特新中小企业数量"]),
+    ("single_champion", &["制造业单项冠军企业数量", "单项冠军企业数量"]),
+    ("unicorn", &["独角兽企业数量"]),
+    ("backbone", &["重点龙头骨干企业数量", "骨干企业数量"]),
+    ("ai_top100", &["人工智能百强企业数量"]),
+];
+
+/// The registry metrics a library profile holds (what `FIGURE_MAP` reads), for the profile form.
+pub fn profile_metrics() -> Vec<&'static RegistryMetric> {
+    let mut out: Vec<&'static RegistryMetric> = Vec::new();
+    for (key, _, _) in FIGURE_MAP {
+        if let Some(m) = metric(key)
+            && !out.iter().any(|x| x.key == m.key)
+        {
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn round9(v: f64) -> f64 {
+    if v.is_finite() && v.abs() < 1e6 { (v * 1e9).round() / 1e9 } else { v }
+}
+
+/// A firm's figures of some years: (year, metric) → value.
+pub type YearFigures = HashMap<(i64, String), f64>;
+
+/// A firm's library profile for `year`: its mapped figures, last year's revenue and R&D, the revenue
+/// growth and (when not reported) the 2-year main-business growth computed from three years of
+/// main-business revenue, its founding year and listing, and its active designations.
+pub fn profile_of(e: &EnterpriseRow, year: i64, figures: &YearFigures, designations: &[&DesignationRow]) -> Profile {
+    let get = |y: i64, k: &str| figures.get(&(y, k.to_string())).copied().filter(|v| v.is_finite());
+    let mut p = Profile::new(e.uscc.clone()).with("year", year as f64).with("founded_year", e.founded_year as f64);
+    p = p.with_flag("listed", e.listed);
+    for (key, figure, divisor) in FIGURE_MAP {
+        if let Some(v) = get(year, key) {
+            let flag = metric(key).is_some_and(|m| m.flag);
+            p = if flag { p.with_flag(figure, v != 0.0) } else { p.with(figure, round9(v / divisor)) };
+        }
+    }
+    for (key, figure) in PREV_YEAR_MAP {
+        if let Some(v) = get(year - 1, key) {
+            p = p.with(figure, v);
+        }
+    }
+    if let (Some(now), Some(prev)) = (get(year, "revenue_wan"), get(year - 1, "revenue_wan"))
+        && prev > 0.0
+    {
+        p = p.with("revenue_growth", round9((now - prev) * 100.0 / prev));
+    }
+    if get(year, "main_growth_2y").is_none()
+        && let (Some(m0), Some(m1), Some(m2)) =
+            (get(year, "main_revenue_wan"), get(year - 1, "main_revenue_wan"), get(year - 2, "main_revenue_wan"))
+        && m1 > 0.0
+        && m2 > 0.0
+    {
+        p = p.with("main_business_growth_2y", round9(((m0 - m1) / m1 + (m1 - m2) / m2) * 50.0));
+    }
+    for d in designations {
+        p.designations.push(Designation {
+            library: d.library.clone(),
+            chain: Some(d.chain.clone()).filter(|c| !c.is_empty()),
+            reference: Some(d.reference.clone()).filter(|r| !r.is_empty()),
+        });
+    }
+    p
+}
+
+/// Every registered firm assessed against every shipped library for one year (computed once per
+/// revision and year).
+pub struct Computed {
+    pub year: i64,
+    pub firms: Vec<EnterpriseRow>,
+    pub profiles: Vec<Profile>,
+    /// Per library: the assessments in the order of `firms` (ranking applied) and the ranking.
+    pub libraries: Vec<(Library, Vec<Assessment>, Option<RankingResult>)>,
+    /// Each firm's R&D and revenue of the year, where reported.
+    pub rd_revenue: Vec<(Option<f64>, Option<f64>)>,
+    pub designations: Vec<DesignationRow>,
+}
+
+impl Computed {
+    fn library(&self, id: &str) -> Option<&(Library, Vec<Assessment>, Option<RankingResult>)> {
+        self.libraries.iter().find(|(l, _, _)| l.id() == id)
+    }
+
+    fn index_of(&self, enterprise_id: i64) -> Option<usize> {
+        self.firms.iter().position(|e| e.id == enterprise_id)
+    }
+
+    /// The backbone directory's R&D intensity: Σ R&D ÷ Σ revenue over its designated firms (each once).
+    pub fn backbone_rd(&self) -> BackboneRd {
+        let members: Vec<usize> = match self.library("backbone") {
+            Some((_, a, _)) => (0..a.len()).filter(|&i| a[i].status == Status::Member).collect(),
+            None => Vec::new(),
+        };
+        let mut pairs = Vec::new();
+        let mut missing = 0;
+        for &i in &members {
+            match self.rd_revenue.get(i) {
+                Some((Some(rd), Some(rev))) => pairs.push((*rd, *rev)),
+                _ => missing += 1,
+            }
+        }
+        let r = libraries::rd_intensity(&pairs);
+        BackboneRd {
+            year: self.year,
+            members: members.len(),
+            used: r.used,
+            missing,
+            skipped: r.skipped,
+            rd_total: r.rd_total,
+            revenue_total: r.revenue_total,
+            percent: r.percent,
+            indicator_id: None,
+            stored: None,
+        }
+    }
+
+    /// How many firms are members of a library (each firm once).
+    pub fn members(&self, id: &str) -> usize {
+        self.library(id).map_or(0, |(_, a, _)| libraries::count_members(a))
+    }
+}
+
+/// The backbone directory's R&D intensity for a year, and what the indicator holds for that year.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackboneRd {
+    pub year: i64,
+    /// Firms designated on at least one chain.
+    pub members: usize,
+    /// Members counted (R&D and revenue reported, not negative).
+    pub used: usize,
+    /// Members without R&D or revenue for the year: left out.
+    pub missing: usize,
+    /// Members left out for a negative or non-finite figure.
+    pub skipped: usize,
+    pub rd_total: f64,
+    pub revenue_total: f64,
+    /// Σ R&D ÷ Σ revenue × 100; None when no revenue was counted.
+    pub percent: Option<f64>,
+    /// The plan's indicator 重点龙头骨干企业研发投入强度 in the current plan, if there is one.
+    pub indicator_id: Option<i64>,
+    /// The value and source stored for that indicator and year, if any.
+    pub stored: Option<(f64, String)>,
+}
+
+impl BackboneRd {
+    /// The observation's source text: how the value was computed.
+    pub fn source(&self) -> String {
+        format!(
+            "由骨干企业目录计算：{}年目录成员{}家，计入{}家（研发费用合计{}万元 ÷ 营业收入合计{}万元），{}家缺数据未计入",
+            self.year,
+            self.members,
+            self.used,
+            jiqun_eval::definition::fmt_num(self.rd_total),
+            jiqun_eval::definition::fmt_num(self.revenue_total),
+            self.missing + self.skipped
+        )
+    }
+}
+
+/// A library with its counts for the year.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibrarySummary {
+    pub id: String,
+    pub membership: &'static str,
+    pub definition: LibraryDef,
+    pub members: usize,
+    pub candidates: usize,
+    /// Members per chain (the backbone directory).
+    pub by_chain: BTreeMap<String, usize>,
+}
+
+/// A firm in a library's list: a member, a candidate, or (for the ranking) a ranked firm.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryEntry {
+    pub enterprise_id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub city: String,
+    pub status: Status,
+    pub chains: Vec<String>,
+    /// The notices the firm's designations were published in.
+    pub references: Vec<String>,
+    /// Whether the reader may read this firm's figures: only then are the checks' values given.
+    pub figures_visible: bool,
+    /// Every check with its value, threshold and explanation (readers of the firm's figures only).
+    pub assessment: Option<Assessment>,
+    pub rank: Option<u32>,
+    pub score: Option<f64>,
+    /// The ranking's items, each figure's value and points (readers of the firm's figures only).
+    pub ranked: Option<Ranked>,
+    /// For the backbone directory: the firm's R&D ÷ revenue (readers of its figures only).
+    pub rd_intensity: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryView {
+    pub year: i64,
+    pub library: LibrarySummary,
+    /// Members first, then candidates; a ranking in rank order.
+    pub entries: Vec<LibraryEntry>,
+    pub backbone: Option<BackboneRd>,
+}
+
+/// One firm in one library.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirmLibrary {
+    pub library: String,
+    pub name: Text,
+    pub membership: &'static str,
+    pub confidence: Confidence,
+    pub status: Status,
+    pub chains: Vec<String>,
+    pub summary: Option<Text>,
+    pub assessment: Option<Assessment>,
+    pub rank: Option<u32>,
+    pub score: Option<f64>,
+    pub ranked: Option<Ranked>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirmLibraries {
+    pub enterprise_id: i64,
+    pub year: i64,
+    pub figures_visible: bool,
+    pub libraries: Vec<FirmLibrary>,
+    /// Every designation of the firm, withdrawn ones included.
+    pub designations: Vec<DesignationRow>,
+    pub may_manage: bool,
+}
+
+/// A designation or its withdrawal as a form or the API gives it: the firm by id or USCC.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DesignationInput {
+    #[serde(default)]
+    pub enterprise_id: Option<i64>,
+    #[serde(default)]
+    pub uscc: Option<String>,
+    #[serde(default)]
+    pub chain: Option<String>,
+    /// The notice (designation) or the reason (withdrawal).
+    #[serde(default)]
+    pub reference: String,
+}
+
+/// What recomputing an indicator did.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorUpdate {
+    pub library: String,
+    pub indicator: String,
+    pub indicator_id: Option<i64>,
+    pub period: String,
+    pub value: Option<f64>,
+    pub source: String,
+    pub stored: bool,
+    pub note: Option<Text>,
+}
+
+/// A project proposal as a form or the API gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProposalInput {
+    #[serde(default)]
+    pub project: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub zone: String,
+    #[serde(default)]
+    pub industry_code: String,
+    #[serde(default)]
+    pub land_mu: Option<f64>,
+    #[serde(default)]
+    pub fixed_investment_wan: Option<f64>,
+    #[serde(default)]
+    pub annual_output_wan: Option<f64>,
+    #[serde(default)]
+    pub annual_tax_wan: Option<f64>,
+    #[serde(default)]
+    pub jobs: Option<f64>,
+    #[serde(default)]
+    pub energy_tce: Option<f64>,
+    #[serde(default)]
+    pub value_added_wan: Option<f64>,
+    #[serde(default)]
+    pub rd_wan: Option<f64>,
+}
+
+/// A threshold as stored with a proposal's result.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredLimit {
+    pub value: f64,
+    pub source: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredMetric {
+    pub metric: String,
+    pub value: Option<f64>,
+    pub hard: Option<StoredLimit>,
+    pub soft: Option<StoredLimit>,
+    pub verdict: String,
+    #[serde(default)]
+    pub rule_prefix: Option<String>,
+    pub explanation: Text,
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+/// The admission result as stored with a proposal (the engine's `AdmissionResult`, read back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredResult {
+    pub decision: String,
+    pub metrics: Vec<StoredMetric>,
+    pub reasons: Vec<Text>,
+    #[serde(default)]
+    pub conditions: Option<Text>,
+    pub summary: Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    #[serde(flatten)]
+    pub row: ProposalRow,
+    /// Who assessed it (username).
+    pub assessed_by_name: Option<String>,
+    pub result: StoredResult,
+}
+
+/// The policy applied to one run, per city and in total; per firm only where the reader reads figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyView {
+    pub evaluation: EvaluationRow,
+    pub definition: policy::PolicyDef,
+    /// The table is Jiqun's example, to be set by the jurisdiction.
+    pub example: bool,
+    pub cities: Vec<policy::CitySummary>,
+    pub total: policy::CitySummary,
+    pub measures: Vec<PolicyMeasure>,
+    /// Firms of the run with an electricity / water figure for its year.
+    pub electricity_reported: usize,
+    pub water_reported: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyMeasure {
+    pub enterprise_id: i64,
+    pub uscc: String,
+    pub name: String,
+    pub measures: policy::Measures,
+}
+
+pub fn decision_label(code: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match code {
+        "admit" => ("予以准入", "admit"),
+        "admit_with_conditions" => ("有条件准入", "admit with conditions"),
+        "reject" => ("不予准入", "reject"),
+        _ => ("未知", "unknown"),
+    };
+    lang.pick(zh, en)
+}
+
+pub fn verdict_label(code: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match code {
+        "pass" => ("达标", "passed"),
+        "conditional" => ("未达标准线，有条件", "short of the soft band"),
+        "fail" => ("未达准入线", "misses the hard limit"),
+        "no_data" => ("无数据，按最不利处理", "no data: worst case"),
+        "not_set" => ("未设阈值", "no threshold"),
+        _ => ("未知", "unknown"),
+    };
+    lang.pick(zh, en)
+}
+
+pub fn metric_label(code: &str) -> Text {
+    admission::Metric::parse(code).map_or_else(|| Text::new(code, code), |m| m.label())
+}
+
+fn invalid_many(errors: &[FieldError]) -> AppError {
+    let zh: Vec<String> = errors.iter().map(|e| e.zh.clone()).collect();
+    let en: Vec<String> = errors.iter().map(|e| e.en.clone()).collect();
+    let mut e = AppError::new(
+        "invalid",
+        422,
+        format!("输入有误：{}", zh.join("；")),
+        format!("invalid input: {}", en.join("; ")),
+    );
+    e.details = errors.iter().map(|x| (x.path.clone(), x.zh.clone(), x.en.clone())).collect();
+    e
+}
+
+fn engine_error(what: &str, errors: &[FieldError]) -> AppError {
+    let text: Vec<String> = errors.iter().map(|e| e.message(Lang::En)).collect();
+    AppError::internal(format!("{what}: {}", text.join("; ")))
+}
+
+fn builtin_libraries() -> AppResult<Vec<Library>> {
+    libraries::builtin().map_err(|e| engine_error("libraries", &e))
+}
+
+fn no_library(id: &str) -> AppError {
+    AppError::not_found(format!("培育库“{id}”不存在"), format!("no library “{id}”"))
+}
+
+impl App {
+    /// The year a library view shows when none is asked for: the registry's latest year with figures.
+    pub async fn default_library_year(&self) -> AppResult<i64> {
+        Ok(self.store.figure_years().await?.first().copied().unwrap_or_else(|| this_year() - 1))
+    }
+
+    /// Every firm assessed against every library for `year`, computed once per revision.
+    pub async fn cultivation(&self, year: i64) -> AppResult<Arc<Computed>> {
+        let revision = self.store.revision().await?;
+        if let Ok(c) = self.cultivation.read()
+            && let Some((rev, y, computed)) = c.as_ref()
+            && *rev == revision
+            && *y == year
+        {
+            return Ok(computed.clone());
+        }
+        let libs = builtin_libraries()?;
+        let (firms, _) = self.store.enterprises(&EnterpriseFilter::default(), 0, i64::MAX).await?;
+        let wanted: HashSet<&str> = FIGURE_MAP.iter().map(|(k, _, _)| *k).collect();
+        let mut figures: HashMap<i64, YearFigures> = HashMap::new();
+        for y in [year, year - 1, year - 2] {
+            for f in self.store.figures_of_year(y).await? {
+                let prev = y < year && matches!(f.metric.as_str(), "revenue_wan" | "rd_wan" | "main_revenue_wan");
+                if (y == year && wanted.contains(f.metric.as_str())) || prev {
+                    let v = self.open_figure(&f)?;
+                    figures.entry(f.enterprise_id).or_default().insert((y, f.metric.clone()), v);
+                }
+            }
+        }
+        let designations = self.store.designations(None).await?;
+        let empty = YearFigures::new();
+        let mut profiles = Vec::with_capacity(firms.len());
+        let mut rd_revenue = Vec::with_capacity(firms.len());
+        for e in &firms {
+            let figs = figures.get(&e.id).unwrap_or(&empty);
+            let mine: Vec<&DesignationRow> = designations.iter().filter(|d| d.enterprise_id == e.id).collect();
+            profiles.push(profile_of(e, year, figs, &mine));
+            let get = |k: &str| figs.get(&(year, k.to_string())).copied();
+            rd_revenue.push((get("rd_wan"), get("revenue_wan")));
+        }
+        let mut computed = Vec::with_capacity(libs.len());
+        for lib in libs {
+            let ranking = if lib.membership() == Membership::Ranking { libraries::rank(&profiles, &lib) } else { None };
+            let assessments = match &ranking {
+                Some(r) => r.assessments.clone(),
+                None => profiles.iter().map(|p| libraries::assess(p, &lib)).collect(),
+            };
+            computed.push((lib, assessments, ranking));
+        }
+        let c = Arc::new(Computed { year, firms, profiles, libraries: computed, rd_revenue, designations });
+        if let Ok(mut slot) = self.cultivation.write() {
+            *slot = Some((revision, year, c.clone()));
+        }
+        Ok(c)
+    }
+
+    fn library_summary(lib: &Library, assessments: &[Assessment]) -> LibrarySummary {
+        LibrarySummary {
+            id: lib.id().to_string(),
+            membership: lib.membership().as_str(),
+            definition: lib.def().clone(),
+            members: libraries::count_members(assessments),
+            candidates: assessments.iter().filter(|a| a.status == Status::Candidate).count(),
+            by_chain: if lib.chains().is_empty() { BTreeMap::new() } else { libraries::count_by_chain(assessments) },
+        }
+    }
+
+    /// The libraries with their source, confidence and counts for the year (directory readers).
+    pub async fn libraries(&self, session: &Session, year: Option<i64>) -> AppResult<(i64, Vec<LibrarySummary>)> {
+        if !session.can(&Action::ReadEnterprises) {
+            return Err(AppError::forbidden());
+        }
+        let year = match year {
+            Some(y) => check_year(y)?,
+            None => self.default_library_year().await?,
+        };
+        let c = self.cultivation(year).await?;
+        Ok((year, c.libraries.iter().map(|(l, a, _)| Self::library_summary(l, a)).collect()))
+    }
+
+    /// The backbone directory's R&D intensity for the year, with what the plan's indicator holds.
+    pub async fn backbone_rd(&self, session: &Session, year: i64) -> AppResult<BackboneRd> {
+        if !session.can(&Action::ReadEnterprises) {
+            return Err(AppError::forbidden());
+        }
+        let c = self.cultivation(check_year(year)?).await?;
+        let mut rd = c.backbone_rd();
+        if let Some(ind) = self.plan_indicator(BACKBONE_RD_INDICATOR).await? {
+            rd.indicator_id = Some(ind.id);
+            let period = year.to_string();
+            rd.stored = self
+                .store
+                .observations(ind.id)
+                .await?
+                .into_iter()
+                .find(|o| o.period == period && o.region.is_empty())
+                .map(|o| (o.value, o.source));
+        }
+        Ok(rd)
+    }
+
+    /// The current plan's indicator of this name (the latest active plan).
+    async fn plan_indicator(&self, name: &str) -> AppResult<Option<jiqun_store::IndicatorRow>> {
+        let plans = self.store.plans().await?;
+        let Some(plan) = plans.iter().filter(|p| p.status == "active").max_by_key(|p| p.id) else {
+            return Ok(None);
+        };
+        Ok(self.store.indicators(plan.id).await?.into_iter().find(|i| i.name == name))
+    }
+
+    /// Whether the reader may read each firm's figures, given the firms the reader is assigned to.
+    async fn figure_reader<'s>(&self, session: &'s Session) -> AppResult<impl Fn(&EnterpriseRow) -> bool + 's> {
+        let assigned = self.store.assigned_enterprises(session.user.id).await?;
+        Ok(move |e: &EnterpriseRow| {
+            let me: &[i64] = if assigned.contains(&e.id) { std::slice::from_ref(&session.user.id) } else { &[] };
+            session.can(&Action::ReadFigures(Object { assigned: me, ..object(e) }))
+        })
+    }
+
+    /// One library: its members and candidates (a ranking in rank order), each check's values for the
+    /// firms whose figures the reader may read.
+    pub async fn library_view(&self, session: &Session, id: &str, year: Option<i64>) -> AppResult<LibraryView> {
+        if !session.can(&Action::ReadEnterprises) {
+            return Err(AppError::forbidden());
+        }
+        let year = match year {
+            Some(y) => check_year(y)?,
+            None => self.default_library_year().await?,
+        };
+        let c = self.cultivation(year).await?;
+        let Some((lib, assessments, ranking)) = c.library(id) else { return Err(no_library(id)) };
+        let visible = self.figure_reader(session).await?;
+        let refs = |i: usize| -> Vec<String> {
+            c.designations
+                .iter()
+                .filter(|d| d.enterprise_id == c.firms[i].id && d.library == id && !d.reference.is_empty())
+                .map(|d| d.reference.clone())
+                .collect()
+        };
+        let entry = |i: usize, ranked: Option<&Ranked>| -> LibraryEntry {
+            let e = &c.firms[i];
+            let a = &assessments[i];
+            let see = visible(e);
+            let rd_intensity = match (see && lib.id() == "backbone", c.rd_revenue.get(i)) {
+                (true, Some((Some(rd), Some(rev)))) if *rev > 0.0 => Some(round9(rd * 100.0 / rev)),
+                _ => None,
+            };
+            LibraryEntry {
+                enterprise_id: e.id,
+                uscc: e.uscc.clone(),
+                name: e.name.clone(),
+                city: e.city.clone(),
+                status: a.status,
+                chains: a.chains.clone(),
+                references: refs(i),
+                figures_visible: see,
+                assessment: see.then(|| a.clone()),
+                rank: ranked.map(|r| r.rank),
+                score: ranked.map(|r| r.score),
+                ranked: ranked.filter(|_| see).cloned(),
+                rd_intensity,
+            }
+        };
+        let entries: Vec<LibraryEntry> = match ranking {
+            Some(r) => r.ranked.iter().map(|x| entry(x.index, Some(x))).collect(),
+            None => {
+                let mut out: Vec<LibraryEntry> = (0..assessments.len())
+                    .filter(|&i| assessments[i].status == Status::Member)
+                    .map(|i| entry(i, None))
+                    .collect();
+                out.extend(
+                    (0..assessments.len())
+                        .filter(|&i| assessments[i].status == Status::Candidate)
+                        .map(|i| entry(i, None)),
+                );
+                out
+            }
+        };
+        let backbone = if lib.id() == "backbone" { Some(self.backbone_rd(session, year).await?) } else { None };
+        Ok(LibraryView { year, library: Self::library_summary(lib, assessments), entries, backbone })
+    }
+
+    /// One firm against every library (the firm's page): statuses for its readers, each check's values
+    /// for those who may read its figures.
+    pub async fn firm_libraries(&self, session: &Session, id: i64, year: Option<i64>) -> AppResult<FirmLibraries> {
+        let (_, _, may_figures) = self.readable(session, id).await?;
+        let year = match year {
+            Some(y) => check_year(y)?,
+            None => self.default_library_year().await?,
+        };
+        let c = self.cultivation(year).await?;
+        let mut out = Vec::new();
+        if let Some(i) = c.index_of(id) {
+            for (lib, assessments, ranking) in &c.libraries {
+                let a = &assessments[i];
+                let ranked = ranking.as_ref().and_then(|r| r.ranked.iter().find(|x| x.index == i));
+                out.push(FirmLibrary {
+                    library: lib.id().to_string(),
+                    name: lib.name().clone(),
+                    membership: lib.membership().as_str(),
+                    confidence: lib.source().confidence,
+                    status: a.status,
+                    chains: a.chains.clone(),
+                    summary: may_figures.then(|| a.summary.clone()),
+                    assessment: may_figures.then(|| a.clone()),
+                    rank: ranked.map(|r| r.rank),
+                    score: ranked.map(|r| r.score),
+                    ranked: ranked.filter(|_| may_figures).cloned(),
+                });
+            }
+        }
+        Ok(FirmLibraries {
+            enterprise_id: id,
+            year,
+            figures_visible: may_figures,
+            libraries: out,
+            designations: self.store.designations_of(id).await?,
+            may_manage: session.can(&Action::ManageLibraries),
+        })
+    }
+
+    /// The firm a designation names (by id, else by USCC).
+    async fn designated_firm(&self, input: &DesignationInput) -> AppResult<EnterpriseRow> {
+        let firm = match (input.enterprise_id, input.uscc.as_deref().map(str::trim).filter(|u| !u.is_empty())) {
+            (Some(id), _) => self.store.enterprise(id).await?,
+            (None, Some(uscc)) => self.store.enterprise_by_uscc(&uscc.to_ascii_uppercase()).await?,
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "enterprise",
+                    "请指定企业（企业编号或统一社会信用代码）",
+                    "name the enterprise (its id or USCC)",
+                ));
+            }
+        };
+        firm.ok_or_else(|| {
+            AppError::invalid("enterprise", "该企业未在企业名录中登记", "this enterprise is not registered")
+        })
+    }
+
+    /// The library and chain a designation names, checked.
+    fn designation_target(id: &str, chain: Option<&str>) -> AppResult<(Library, String)> {
+        let lib = builtin_libraries()?.into_iter().find(|l| l.id() == id).ok_or_else(|| no_library(id))?;
+        if lib.membership() != Membership::Designation {
+            return Err(AppError::invalid(
+                "library",
+                format!(
+                    "“{}”按{}入库，无需认定",
+                    lib.name().zh,
+                    if lib.membership() == Membership::Criteria { "条件" } else { "排名" }
+                ),
+                format!(
+                    "“{}” is entered by {}, not by designation",
+                    lib.name().en,
+                    if lib.membership() == Membership::Criteria { "criteria" } else { "ranking" }
+                ),
+            ));
+        }
+        let chain = chain.map(str::trim).unwrap_or("").to_string();
+        if lib.chains().is_empty() {
+            if !chain.is_empty() {
+                return Err(AppError::invalid("chain", "该库不分产业链", "this library has no chains"));
+            }
+        } else if !lib.chains().iter().any(|c| c.id == chain) {
+            let known: Vec<&str> = lib.chains().iter().map(|c| c.id.as_str()).collect();
+            return Err(AppError::invalid(
+                "chain",
+                format!("请选择产业链：{}", known.join("、")),
+                format!("choose a chain: {}", known.join(", ")),
+            ));
+        }
+        Ok((lib, chain))
+    }
+
+    /// Designates a firm into a library (a chain of the backbone directory), with the notice.
+    pub async fn designate(
+        &self,
+        session: &Session,
+        library: &str,
+        input: &DesignationInput,
+        ip: &str,
+    ) -> AppResult<i64> {
+        if !session.can(&Action::ManageLibraries) {
+            return Err(AppError::forbidden());
+        }
+        let (_, chain) = Self::designation_target(library, input.chain.as_deref())?;
+        let reference = input.reference.trim();
+        if reference.chars().count() > 200 || reference.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                "reference",
+                "认定文件至多 200 字",
+                "the reference is at most 200 characters",
+            ));
+        }
+        let firm = self.designated_firm(input).await?;
+        Ok(self.store.designate(library, &chain, firm.id, reference, &session.actor(ip)).await?)
+    }
+
+    /// Withdraws a firm's designation (the record stays, withdrawn, with the reason).
+    pub async fn withdraw_designation(
+        &self,
+        session: &Session,
+        library: &str,
+        input: &DesignationInput,
+        ip: &str,
+    ) -> AppResult<()> {
+        if !session.can(&Action::ManageLibraries) {
+            return Err(AppError::forbidden());
+        }
+        let (_, chain) = Self::designation_target(library, input.chain.as_deref())?;
+        let reason = input.reference.trim();
+        if reason.chars().count() > 200 || reason.chars().any(char::is_control) {
+            return Err(AppError::invalid("reference", "撤销原因至多 200 字", "the reason is at most 200 characters"));
+        }
+        let firm = self.designated_firm(input).await?;
+        Ok(self.store.withdraw_designation(library, &chain, firm.id, reason, &session.actor(ip)).await?)
+    }
+
+    /// Enters or corrects a firm's library profile figures (the registry's yearly figures the libraries
+    /// read, sealed like every figure).
+    pub async fn put_library_profile(
+        &self,
+        session: &Session,
+        id: i64,
+        year: i64,
+        values: &[(String, f64)],
+        source: &str,
+        ip: &str,
+    ) -> AppResult<Vec<i64>> {
+        if !session.can(&Action::ManageLibraries) {
+            return Err(AppError::forbidden());
+        }
+        if self.store.enterprise(id).await?.is_none() {
+            return Err(AppError::not_found(format!("企业 {id} 不存在"), format!("no enterprise {id}")));
+        }
+        let allowed = profile_metrics();
+        for (key, _) in values {
+            if !allowed.iter().any(|m| m.key == key) {
+                let known: Vec<&str> = allowed.iter().map(|m| m.key).collect();
+                return Err(AppError::invalid(
+                    "metric",
+                    format!("“{key}”不是培育库档案指标，可选：{}", known.join(", ")),
+                    format!("“{key}” is not a library profile figure; one of: {}", known.join(", ")),
+                ));
+            }
+        }
+        self.store_figures(session, id, year, values, source, ip).await
+    }
+
+    /// Computes the indicators the libraries feed for `year` and stores each as the current plan's
+    /// province-wide observation (a correction when one exists): the backbone directory's R&D intensity,
+    /// and the count indicators of [`COUNT_INDICATORS`] the plan has.
+    pub async fn recompute_library_indicators(
+        &self,
+        session: &Session,
+        year: i64,
+        ip: &str,
+    ) -> AppResult<Vec<IndicatorUpdate>> {
+        if !session.can(&Action::ManageLibraries) {
+            return Err(AppError::forbidden());
+        }
+        let year = check_year(year)?;
+        let c = self.cultivation(year).await?;
+        let actor = session.actor(ip);
+        let period = Period::Year(year as i32);
+        let mut out = Vec::new();
+        let rd = c.backbone_rd();
+        let source = rd.source();
+        let mut update = IndicatorUpdate {
+            library: "backbone".into(),
+            indicator: BACKBONE_RD_INDICATOR.into(),
+            indicator_id: None,
+            period: period.to_string(),
+            value: rd.percent,
+            source: source.clone(),
+            stored: false,
+            note: None,
+        };
+        match (self.plan_indicator(BACKBONE_RD_INDICATOR).await?, rd.percent) {
+            (Some(ind), Some(v)) => {
+                self.store.add_observation(ind.id, period, "", v, &source, &actor).await?;
+                update.indicator_id = Some(ind.id);
+                update.stored = true;
+            }
+            (Some(ind), None) => {
+                update.indicator_id = Some(ind.id);
+                update.note = Some(Text::new(
+                    "目录成员没有可用的研发费用和营业收入数据，未写入",
+                    "no member has R&D and revenue for the year: nothing stored",
+                ));
+            }
+            (None, _) => {
+                update.note =
+                    Some(Text::new("当前计划没有该指标，未写入", "the current plan has no such indicator: not stored"))
+            }
+        }
+        out.push(update);
+        for (library, names) in COUNT_INDICATORS {
+            for name in *names {
+                let Some(ind) = self.plan_indicator(name).await? else { continue };
+                let n = c.members(library) as f64;
+                let source = format!("由培育库计算：{year}年“{library}”库在库企业{n}家");
+                self.store.add_observation(ind.id, period, "", n, &source, &actor).await?;
+                out.push(IndicatorUpdate {
+                    library: library.to_string(),
+                    indicator: name.to_string(),
+                    indicator_id: Some(ind.id),
+                    period: period.to_string(),
+                    value: Some(n),
+                    source,
+                    stored: true,
+                    note: None,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Assesses a proposal against the shipped admission table and stores it with the decision.
+    pub async fn assess_project(&self, session: &Session, input: &ProposalInput, ip: &str) -> AppResult<ProposalView> {
+        // Permission first, on the city the caller claims.
+        let city = input.city.trim().trim_end_matches('市').to_string();
+        if session.roles.scopes(&session.user, Perm::AssessProjects).is_empty()
+            || !session.can(&Action::AssessProjects { city: &city })
+        {
+            return Err(AppError::forbidden());
+        }
+        let table = admission::example_table().map_err(|e| engine_error("admission table", &e))?;
+        let mut errors = Vec::new();
+        let project = input.project.trim().to_string();
+        if project.is_empty() || project.chars().count() > 100 || project.chars().any(char::is_control) {
+            errors.push(FieldError::new(
+                "project",
+                "项目名称应为 1 至 100 字",
+                "a project name is 1 to 100 characters",
+            ));
+        }
+        if RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
+            errors.push(FieldError::new(
+                "city",
+                format!("“{city}”不是本省地级以上市"),
+                format!("“{city}” is not a city of the province"),
+            ));
+        }
+        let land = match input.land_mu {
+            Some(v) => v,
+            None => {
+                errors.push(FieldError::new("land_mu", "请填写用地面积（亩）", "give the land in mu"));
+                1.0
+            }
+        };
+        let proposal = admission::Proposal {
+            project: project.clone(),
+            zone: input.zone.trim().to_string(),
+            industry_code: input.industry_code.trim().to_string(),
+            land_mu: land,
+            fixed_investment_wan: input.fixed_investment_wan,
+            annual_output_wan: input.annual_output_wan,
+            annual_tax_wan: input.annual_tax_wan,
+            jobs: input.jobs,
+            energy_tce: input.energy_tce,
+            value_added_wan: input.value_added_wan,
+            rd_wan: input.rd_wan,
+        };
+        let result = match admission::assess(&proposal, &table) {
+            Ok(r) if errors.is_empty() => r,
+            Ok(_) => return Err(invalid_many(&errors)),
+            Err(es) => {
+                errors.extend(es);
+                return Err(invalid_many(&errors));
+            }
+        };
+        let json = serde_json::to_string(&result).map_err(AppError::internal)?;
+        let row = NewProposal {
+            project,
+            city,
+            zone: proposal.zone.clone(),
+            industry_code: proposal.industry_code.clone(),
+            land_mu: land,
+            fixed_investment_wan: input.fixed_investment_wan,
+            annual_output_wan: input.annual_output_wan,
+            annual_tax_wan: input.annual_tax_wan,
+            jobs: input.jobs,
+            energy_tce: input.energy_tce,
+            value_added_wan: input.value_added_wan,
+            rd_wan: input.rd_wan,
+            table_id: table.def().id.clone(),
+            decision: result.decision.as_str().to_string(),
+            result: json,
+        };
+        let id = self.store.save_proposal(&row, &session.actor(ip)).await?;
+        self.proposal(session, id).await
+    }
+
+    fn proposal_view(row: ProposalRow, names: &HashMap<i64, String>) -> AppResult<ProposalView> {
+        let result: StoredResult =
+            serde_json::from_str(&row.result).map_err(|e| AppError::internal(format!("proposal {}: {e}", row.id)))?;
+        Ok(ProposalView { assessed_by_name: row.assessed_by.and_then(|u| names.get(&u).cloned()), row, result })
+    }
+
+    async fn user_names(&self) -> AppResult<HashMap<i64, String>> {
+        Ok(self.store.users().await?.into_iter().map(|u| (u.id, u.username)).collect())
+    }
+
+    /// The proposals the user may read: all for a province-wide grant, the own city's otherwise.
+    pub async fn proposals(&self, session: &Session) -> AppResult<Vec<ProposalView>> {
+        let scopes = session.roles.scopes(&session.user, Perm::AssessProjects);
+        let rows = if scopes.contains(&Scope::All) {
+            self.store.proposals(None).await?
+        } else if scopes.contains(&Scope::OwnCity)
+            && let Some(city) = session.user.city.as_deref()
+        {
+            self.store.proposals(Some(city)).await?
+        } else if scopes.is_empty() {
+            return Err(AppError::forbidden());
+        } else {
+            Vec::new()
+        };
+        let names = self.user_names().await?;
+        rows.into_iter().map(|r| Self::proposal_view(r, &names)).collect()
+    }
+
+    pub async fn proposal(&self, session: &Session, id: i64) -> AppResult<ProposalView> {
+        if session.roles.scopes(&session.user, Perm::AssessProjects).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        let row = self
+            .store
+            .proposal(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("项目 {id} 不存在"), format!("no proposal {id}")))?;
+        if !session.can(&Action::AssessProjects { city: &row.city }) {
+            return Err(AppError::forbidden());
+        }
+        let names = self.user_names().await?;
+        Self::proposal_view(row, &names)
+    }
+
+    /// The example differentiated-resource policy applied to one evaluation run: counts by class,
+    /// surcharge estimates and quota levels per city (directory readers); per firm only where the reader
+    /// may read its figures. Electricity and water come from the registry's figures of the run's year;
+    /// a firm without them has no estimate and is counted as missing.
+    pub async fn evaluation_policy(&self, session: &Session, id: i64) -> AppResult<PolicyView> {
+        if !session.can(&Action::ReadEnterprises) {
+            return Err(AppError::forbidden());
+        }
+        let Some(evaluation) = self.store.evaluation(id).await? else {
+            return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
+        };
+        let table = policy::example_policy().map_err(|e| engine_error("policy table", &e))?;
+        let results = self.store.evaluation_results(id).await?;
+        let mut consumption: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();
+        for f in self.store.figures_of_year(evaluation.year).await? {
+            let slot = consumption.entry(f.enterprise_id).or_default();
+            match f.metric.as_str() {
+                "electricity_mwh" => slot.0 = Some(self.open_figure(&f)?),
+                "water_m3" => slot.1 = Some(self.open_figure(&f)?),
+                _ => {}
+            }
+        }
+        let mut inputs = Vec::with_capacity(results.len());
+        let mut ids = Vec::with_capacity(results.len());
+        for r in &results {
+            let Some(class) = policy::parse_class(&r.class) else { continue };
+            let (electricity_mwh, water_m3) = consumption.get(&r.enterprise_id).copied().unwrap_or_default();
+            inputs.push(policy::PolicyInput {
+                enterprise: r.enterprise_id.to_string(),
+                city: r.city.clone(),
+                class,
+                electricity_mwh,
+                water_m3,
+            });
+            ids.push(r.enterprise_id);
+        }
+        let outcome = policy::apply(&inputs, &table);
+        let electricity_reported = inputs.iter().filter(|i| i.electricity_mwh.is_some()).count();
+        let water_reported = inputs.iter().filter(|i| i.water_m3.is_some()).count();
+        let filter = EnterpriseFilter { ids: Some(ids.clone()), ..Default::default() };
+        let firms: HashMap<i64, EnterpriseRow> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            self.store.enterprises(&filter, 0, i64::MAX).await?.0.into_iter().map(|e| (e.id, e)).collect()
+        };
+        let visible = self.figure_reader(session).await?;
+        let mut measures = Vec::new();
+        for (m, eid) in outcome.measures.iter().zip(&ids) {
+            if let Some(e) = firms.get(eid)
+                && visible(e)
+            {
+                measures.push(PolicyMeasure {
+                    enterprise_id: e.id,
+                    uscc: e.uscc.clone(),
+                    name: e.name.clone(),
+                    measures: m.clone(),
+                });
+            }
+        }
+        let model = RegionModel::guangdong();
+        let order = |c: &str| model.cities.iter().position(|x| x.name == c).unwrap_or(usize::MAX);
+        let mut cities = outcome.cities;
+        cities.sort_by_key(|c| order(&c.city));
+        Ok(PolicyView {
+            evaluation,
+            example: outcome.example,
+            definition: table.def().clone(),
+            cities,
+            total: outcome.total,
+            measures,
+            electricity_reported,
+            water_reported,
+        })
+    }
+}
+
+fn check_year(year: i64) -> AppResult<i64> {
+    let now = this_year();
+    if (1990..=now).contains(&year) {
+        Ok(year)
+    } else {
+        Err(AppError::invalid(
+            "year",
+            format!("年份应在 1990 至 {now} 之间"),
+            format!("the year is between 1990 and {now}"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiqun_eval::libraries::Figure;
+    use jiqun_eval::libraries::figures::{Kind, info};
+
+    #[test]
+    fn every_mapped_figure_exists_with_its_kind() {
+        for (key, figure, divisor) in FIGURE_MAP {
+            let m = metric(key).unwrap_or_else(|| panic!("registry metric {key}"));
+            let f = info(figure).unwrap_or_else(|| panic!("library figure {figure}"));
+            assert_eq!(f.kind == Kind::Bool, m.flag, "{key} → {figure}");
+            assert!(f.derive.is_none(), "{figure} is derived by the engine; map its parts");
+            assert!(*divisor > 0.0);
+        }
+        for (key, figure) in PREV_YEAR_MAP {
+            assert!(metric(key).is_some() && info(figure).is_some(), "{key} → {figure}");
+        }
+    }
+
+    #[test]
+    fn every_figure_a_library_uses_can_be_had() {
+        // Mapped, given by the record or computed here; a derived figure needs its parts.
+        let mut have: HashSet<&str> = FIGURE_MAP.iter().map(|(_, f, _)| *f).collect();
+        have.extend(PREV_YEAR_MAP.iter().map(|(_, f)| *f));
+        have.extend(["year", "founded_year", "listed", "revenue_growth"]);
+        for lib in libraries::builtin().unwrap() {
+            let json: serde_json::Value = serde_json::from_str(&lib.to_json()).unwrap();
+            let mut stack = vec![json];
+            while let Some(v) = stack.pop() {
+                if let Some(f) = v.get("figure").and_then(|f| f.as_str()) {
+                    let fi = info(f).unwrap();
+                    let ok = match fi.derive {
+                        None => have.contains(f),
+                        Some(
+                            jiqun_eval::libraries::figures::Derive::Percent(a, b)
+                            | jiqun_eval::libraries::figures::Derive::Sum(a, b)
+                            | jiqun_eval::libraries::figures::Derive::Mean(a, b)
+                            | jiqun_eval::libraries::figures::Derive::Difference(a, b),
+                        ) => have.contains(a) && have.contains(b),
+                    };
+                    assert!(ok, "{}: {f} has no source in the registry", lib.id());
+                }
+                match v {
+                    serde_json::Value::Array(a) => stack.extend(a),
+                    serde_json::Value::Object(o) => stack.extend(o.into_iter().map(|(_, v)| v)),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_profile_from_registry_figures() {
+        let e = EnterpriseRow {
+            id: 7,
+            uscc: "X".into(),
+            name: "n".into(),
+            city: "深圳".into(),
+            county: String::new(),
+            industry: String::new(),
+            scale: "above".into(),
+            founded_year: 2018,
+            listed: false,
+            chain_nodes: vec![],
+            tags: vec![],
+            contact: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let mut f = YearFigures::new();
+        for (y, k, v) in [
+            (2025, "revenue_wan", 12000.0),
+            (2024, "revenue_wan", 10000.0),
+            (2025, "rd_wan", 600.0),
+            (2024, "rd_wan", 500.0),
+            (2025, "valuation_usd_m", 1500.0),
+            (2025, "own_brand", 1.0),
+            (2025, "main_revenue_wan", 11000.0),
+            (2024, "main_revenue_wan", 10000.0),
+            (2023, "main_revenue_wan", 8000.0),
+        ] {
+            f.insert((y, k.to_string()), v);
+        }
+        let p = profile_of(&e, 2025, &f, &[]);
+        let num = |k: &str| match p.figures.get(k) {
+            Some(Figure::Number(v)) => Some(*v),
+            _ => None,
+        };
+        assert_eq!(num("revenue"), Some(12000.0));
+        assert_eq!(num("revenue_prev"), Some(10000.0));
+        assert_eq!(num("rd_prev"), Some(500.0));
+        assert_eq!(num("valuation_usd"), Some(15.0), "US$ 1500 million is 15 亿美元");
+        assert_eq!(num("revenue_growth"), Some(20.0));
+        // (11000/10000 − 1 + 10000/8000 − 1) / 2 × 100 = (10% + 25%) / 2
+        assert_eq!(num("main_business_growth_2y"), Some(17.5));
+        assert_eq!(p.figures.get("own_brand"), Some(&Figure::Bool(true)));
+        assert_eq!(p.figures.get("listed"), Some(&Figure::Bool(false)));
+        let unicorn = libraries::builtin_library("unicorn").unwrap();
+        assert_eq!(libraries::assess(&p, &unicorn).status, Status::Member, "7 years old, US$ 1.5 bn, unlisted");
+    }
+}

@@ -1,0 +1,336 @@
+//! The cultivation libraries' designations and the new-project admission proposals.
+//!
+//! A designation puts an enterprise into a library (for the backbone directory, into one chain of it) by
+//! the authority's decision, with the notice it was published in. Withdrawing it keeps the row (no longer
+//! active), with who withdrew it, when and why, so the directory's membership at any time can be
+//! reconstructed. The figures the libraries check are the registry's own (sealed) yearly figures; nothing
+//! here holds a figure of an enterprise.
+//!
+//! A proposal is a new industrial project as submitted for admission, with the decision the admission
+//! table gave and the full result (every metric, threshold, source and reason) as JSON.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::{Actor, Result, Store, StoreError, Tx, get, now_ms};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesignationRow {
+    pub id: i64,
+    pub library: String,
+    /// The chain of a per-chain library; empty otherwise.
+    pub chain: String,
+    pub enterprise_id: i64,
+    /// The notice or list it was published in.
+    pub reference: String,
+    pub active: bool,
+    pub designated_by: Option<i64>,
+    pub designated_at: i64,
+    pub withdrawn_by: Option<i64>,
+    pub withdrawn_at: Option<i64>,
+    pub withdrawn_reason: Option<String>,
+}
+
+const DESIGNATION_COLUMNS: &str = "id, library, chain, enterprise_id, reference, active, designated_by, designated_at, withdrawn_by, withdrawn_at, withdrawn_reason";
+
+fn designation_row(r: &sqlx::any::AnyRow) -> Result<DesignationRow> {
+    Ok(DesignationRow {
+        id: get(r, "id")?,
+        library: get(r, "library")?,
+        chain: get(r, "chain")?,
+        enterprise_id: get(r, "enterprise_id")?,
+        reference: get(r, "reference")?,
+        active: get::<i64>(r, "active")? != 0,
+        designated_by: get(r, "designated_by")?,
+        designated_at: get(r, "designated_at")?,
+        withdrawn_by: get(r, "withdrawn_by")?,
+        withdrawn_at: get(r, "withdrawn_at")?,
+        withdrawn_reason: get(r, "withdrawn_reason")?,
+    })
+}
+
+/// A proposal as assessed, ready to store.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewProposal {
+    pub project: String,
+    pub city: String,
+    pub zone: String,
+    pub industry_code: String,
+    pub land_mu: f64,
+    pub fixed_investment_wan: Option<f64>,
+    pub annual_output_wan: Option<f64>,
+    pub annual_tax_wan: Option<f64>,
+    pub jobs: Option<f64>,
+    pub energy_tce: Option<f64>,
+    pub value_added_wan: Option<f64>,
+    pub rd_wan: Option<f64>,
+    /// The admission table it was assessed against.
+    pub table_id: String,
+    /// `admit`, `admit_with_conditions` or `reject`.
+    pub decision: String,
+    /// The engine's full result, as JSON.
+    pub result: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub project: String,
+    pub city: String,
+    pub zone: String,
+    pub industry_code: String,
+    pub land_mu: f64,
+    pub fixed_investment_wan: Option<f64>,
+    pub annual_output_wan: Option<f64>,
+    pub annual_tax_wan: Option<f64>,
+    pub jobs: Option<f64>,
+    pub energy_tce: Option<f64>,
+    pub value_added_wan: Option<f64>,
+    pub rd_wan: Option<f64>,
+    pub table_id: String,
+    pub decision: String,
+    #[serde(skip)]
+    pub result: String,
+    pub assessed_by: Option<i64>,
+    pub assessed_at: i64,
+}
+
+const PROPOSAL_COLUMNS: &str = "id, project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at";
+
+fn proposal_row(r: &sqlx::any::AnyRow) -> Result<ProposalRow> {
+    Ok(ProposalRow {
+        id: get(r, "id")?,
+        project: get(r, "project")?,
+        city: get(r, "city")?,
+        zone: get(r, "zone")?,
+        industry_code: get(r, "industry_code")?,
+        land_mu: get(r, "land_mu")?,
+        fixed_investment_wan: get(r, "fixed_investment_wan")?,
+        annual_output_wan: get(r, "annual_output_wan")?,
+        annual_tax_wan: get(r, "annual_tax_wan")?,
+        jobs: get(r, "jobs")?,
+        energy_tce: get(r, "energy_tce")?,
+        value_added_wan: get(r, "value_added_wan")?,
+        rd_wan: get(r, "rd_wan")?,
+        table_id: get(r, "table_id")?,
+        decision: get(r, "decision")?,
+        result: get(r, "result")?,
+        assessed_by: get(r, "assessed_by")?,
+        assessed_at: get(r, "assessed_at")?,
+    })
+}
+
+impl Store {
+    async fn uscc_tx(&self, tx: &mut Tx, enterprise_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT uscc FROM enterprises WHERE id = $1")
+            .bind(enterprise_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("enterprise {enterprise_id}")))
+    }
+
+    /// Designates an enterprise into a library (and chain); returns the designation's id. A firm already
+    /// designated there is a conflict.
+    pub async fn designate(
+        &self,
+        library: &str,
+        chain: &str,
+        enterprise_id: i64,
+        reference: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let uscc = self.uscc_tx(&mut tx, enterprise_id).await?;
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
+        )
+        .bind(library)
+        .bind(chain)
+        .bind(enterprise_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if existing.is_some() {
+            return Err(StoreError::Conflict(format!("{uscc} is already designated in {library} {chain}")));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO library_designations (library, chain, enterprise_id, reference, active, designated_by, designated_at) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+        )
+        .bind(library)
+        .bind(chain)
+        .bind(enterprise_id)
+        .bind(reference)
+        .bind(actor.id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "library.designate",
+            "enterprise",
+            &uscc,
+            true,
+            &json!({ "designation": id, "library": library, "chain": chain, "reference": reference }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Withdraws a designation; the row stays, no longer active. Not designated there: not found.
+    pub async fn withdraw_designation(
+        &self,
+        library: &str,
+        chain: &str,
+        enterprise_id: i64,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let uscc = self.uscc_tx(&mut tx, enterprise_id).await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
+        )
+        .bind(library)
+        .bind(chain)
+        .bind(enterprise_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id else {
+            return Err(StoreError::NotFound(format!("a designation of {uscc} in {library} {chain}")));
+        };
+        sqlx::query(
+            "UPDATE library_designations SET active = 0, withdrawn_by = $1, withdrawn_at = $2, withdrawn_reason = $3 WHERE id = $4",
+        )
+        .bind(actor.id)
+        .bind(now_ms())
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "library.withdraw",
+            "enterprise",
+            &uscc,
+            true,
+            &json!({ "designation": id, "library": library, "chain": chain, "reason": reason }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
+    /// The active designations, of one library or all, by library, chain and firm.
+    pub async fn designations(&self, library: Option<&str>) -> Result<Vec<DesignationRow>> {
+        let rows = match library {
+            Some(l) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 AND library = $1 ORDER BY library, chain, enterprise_id"
+                )))
+                .bind(l)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 ORDER BY library, chain, enterprise_id"
+                )))
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        rows.iter().map(designation_row).collect()
+    }
+
+    /// Every designation of one firm, withdrawn ones included, oldest first.
+    pub async fn designations_of(&self, enterprise_id: i64) -> Result<Vec<DesignationRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE enterprise_id = $1 ORDER BY id"
+        )))
+        .bind(enterprise_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(designation_row)
+        .collect()
+    }
+
+    /// Stores an assessed proposal with its audit record; returns its id.
+    pub async fn save_proposal(&self, p: &NewProposal, actor: &Actor) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO project_proposals (project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, \
+             annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        )
+        .bind(&p.project)
+        .bind(&p.city)
+        .bind(&p.zone)
+        .bind(&p.industry_code)
+        .bind(p.land_mu)
+        .bind(p.fixed_investment_wan)
+        .bind(p.annual_output_wan)
+        .bind(p.annual_tax_wan)
+        .bind(p.jobs)
+        .bind(p.energy_tce)
+        .bind(p.value_added_wan)
+        .bind(p.rd_wan)
+        .bind(&p.table_id)
+        .bind(&p.decision)
+        .bind(&p.result)
+        .bind(actor.id)
+        .bind(now_ms())
+        .persistent(false)
+        .fetch_one(&mut *tx)
+        .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            "project.assess",
+            "project",
+            &id.to_string(),
+            true,
+            &json!({
+                "project": p.project, "city": p.city, "zone": p.zone, "industry_code": p.industry_code,
+                "table": p.table_id, "decision": p.decision,
+            }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// Proposals, of one city or all, newest first.
+    pub async fn proposals(&self, city: Option<&str>) -> Result<Vec<ProposalRow>> {
+        let rows = match city {
+            Some(c) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE city = $1 ORDER BY id DESC"
+                )))
+                .bind(c)
+                .fetch_all(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {PROPOSAL_COLUMNS} FROM project_proposals ORDER BY id DESC"
+                )))
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        rows.iter().map(proposal_row).collect()
+    }
+
+    pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| proposal_row(&r))
+            .transpose()
+    }
+}

@@ -1,0 +1,1170 @@
+//! The cultivation libraries (`/libraries`, `/libraries/{name}`), a firm's section "培育库" on its page,
+//! new-project admission (`/projects`, `/projects/{id}`) and the differentiated resource policy applied to
+//! an evaluation run (`/evaluations/{id}/policy`). A check's values are shown only to those who may read
+//! that firm's figures; every example value (Jiqun's, confidence X) is labelled as such.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::cultivation::{
+    self as cult, DesignationInput, FirmLibraries, LibraryEntry, LibraryView, ProposalInput, ProposalView,
+};
+use jiqun_app::registry::Figure as RegistryFigure;
+use jiqun_app::{Action, AppError, Perm, Scope, Session};
+use jiqun_domain::Lang;
+use jiqun_eval::definition::{Confidence, Text};
+use jiqun_eval::libraries::figures::info;
+use jiqun_eval::libraries::{CheckKind, CheckResult, Figure, Outcome, Status};
+use jiqun_eval::policy::{Allocation, Level};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::ui::{self, Csv, Export};
+use crate::ctx::{AppState, Ctx};
+use crate::error::{PageError, PageLang, PageResult};
+
+fn text(t: &Text, lang: Lang) -> &str {
+    t.get(lang)
+}
+
+fn membership_label(m: &str, lang: Lang) -> &'static str {
+    match m {
+        "designation" => lang.pick("认定入库（条件仅用于筛选候选）", "by designation (criteria screen candidates)"),
+        "criteria" => lang.pick("符合条件即入库", "by criteria"),
+        "ranking" => lang.pick("按排名入库", "by ranking"),
+        _ => lang.pick("未知", "unknown"),
+    }
+}
+
+fn confidence_chip(c: Confidence, lang: Lang) -> Markup {
+    let (class, letter) = match c {
+        Confidence::H => ("oc-passed", "H"),
+        Confidence::M => ("st-member", "M"),
+        Confidence::L => ("dc-admit_with_conditions", "L"),
+        Confidence::X => ("oc-failed", "X"),
+    };
+    html! { span class={ "chip " (class) } title=(c.label(lang)) { (letter) " · " (c.label(lang)) } }
+}
+
+fn status_chip(s: Status, lang: Lang) -> Markup {
+    let class = match s {
+        Status::Member => "st-member",
+        Status::Candidate | Status::Eligible => "st-candidate",
+        Status::NotMember => "oc-no_data",
+    };
+    html! { span class={ "chip " (class) } { (s.label(lang)) } }
+}
+
+fn outcome_chip(o: Outcome, lang: Lang) -> Markup {
+    let icon = match o {
+        Outcome::Passed => "✔",
+        Outcome::Failed => "✖",
+        Outcome::NoData => "○",
+    };
+    html! { span class={ "chip oc-" (o.as_str()) } { span aria-hidden="true" { (icon) } " " (o.label(lang)) } }
+}
+
+fn figure_value(figure: &str, v: Option<Figure>, lang: Lang) -> String {
+    match (v, info(figure)) {
+        (None, _) => lang.pick("无数据", "no data").to_string(),
+        (Some(Figure::Bool(b)), _) => (if b { lang.pick("是", "yes") } else { lang.pick("否", "no") }).to_string(),
+        (Some(Figure::Number(x)), Some(f)) => f.show(x).get(lang).to_string(),
+        (Some(Figure::Number(x)), None) => ui::num(x, 2),
+    }
+}
+
+/// Every check with its outcome, value, threshold and explanation; groups nest.
+fn checks(list: &[CheckResult], lang: Lang) -> Markup {
+    html! {
+        ul.checklist {
+            @for c in list {
+                li {
+                    (outcome_chip(c.outcome, lang)) " "
+                    @if let Some(sec) = &c.section { span.muted { "[" (text(sec, lang)) "] " } }
+                    strong { (text(&c.name, lang)) }
+                    @if c.kind == CheckKind::Check {
+                        @if let Some(f) = &c.figure {
+                            " · " (lang.pick("数值 ", "value ")) (figure_value(f, c.value, lang))
+                            @if let (Some(th), Some(fi)) = (&c.threshold, info(f)) {
+                                " · " (lang.pick("要求 ", "required ")) (th.show(fi).get(lang))
+                            }
+                        }
+                    }
+                    span.expl { (text(&c.explanation, lang)) @if let Some(n) = &c.note { " " (lang.pick("注：", "Note: ")) (text(n, lang)) } }
+                    @if !c.children.is_empty() { (checks(&c.children, lang)) }
+                }
+            }
+        }
+    }
+}
+
+/// A chain's name (the backbone directory's chains), or its id.
+fn chain_label(library: &str, chain: &str, lang: Lang) -> String {
+    jiqun_eval::libraries::builtin_library(library)
+        .and_then(|l| l.chains().iter().find(|c| c.id == chain).map(|c| text(&c.name, lang).to_string()))
+        .unwrap_or_else(|| chain.to_string())
+}
+
+fn example_banner(lang: Lang, zh: &str, en: &str) -> Markup {
+    html! { p.example role="note" { strong { (lang.pick("示例值 (example)", "Example values")) } " — " (lang.pick(zh, en)) } }
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: Option<i64>,
+}
+
+fn year_filter(action: &str, years: &[i64], year: i64, lang: Lang) -> Markup {
+    html! {
+        form.filters method="get" action=(action) {
+            label { (lang.pick("数据年度", "Figures of"))
+                select name="year" { @for y in years { option value=(y) selected[*y == year] { (y) } } } }
+            button type="submit" { (lang.pick("查看", "Show")) }
+        }
+    }
+}
+
+pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let s = ctx.user().page(lang)?;
+    let (year, libs) = app.libraries(s, q.year).await.page(lang)?;
+    let rd = app.backbone_rd(s, year).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    match ui::export(&ctx) {
+        Some(Export::Json) => {
+            return Ok(ui::json(
+                snap.synthetic,
+                "libraries",
+                json!({ "year": year, "libraries": libs, "backbone_rd": rd }),
+            ));
+        }
+        Some(Export::Csv) => {
+            let mut csv = Csv::new(&["library", "name", "membership", "confidence", "members", "candidates", "year"]);
+            for l in &libs {
+                csv.row([
+                    l.id.as_str(),
+                    &l.definition.name.zh,
+                    l.membership,
+                    &format!("{:?}", l.definition.source.confidence),
+                    &l.members.to_string(),
+                    &l.candidates.to_string(),
+                    &year.to_string(),
+                ]);
+            }
+            return Ok(csv.respond("libraries", snap.synthetic));
+        }
+        None => {}
+    }
+    let years = app.figure_years().await.page(lang)?;
+    let body = html! {
+        div.pagehead {
+            h1 { (t("企业培育库", "Cultivation libraries")) }
+            p.sub { (t("按行动计划建立的企业库：专精特新“小巨人”、专精特新中小企业、单项冠军、独角兽、重点龙头骨干企业目录（分产业链）、人工智能百强。认定类库以主管部门认定为准，条件只用于筛选候选企业；核验所用数据来自企业名录的年度经营数据。", "The enterprise libraries the plan calls for. A designation library's members are those the authority designates; its criteria only screen candidates. Checks use the registry's yearly figures.")) }
+        }
+        (year_filter("/libraries", &years, year, lang))
+        div.scroll { table.data {
+            caption { (year) (t(" 年数据核验", " figures")) }
+            thead { tr {
+                th scope="col" { (t("培育库", "Library")) }
+                th scope="col" { (t("入库方式", "Membership")) }
+                th scope="col" { (t("依据与可信度", "Source and confidence")) }
+                th.num scope="col" { (t("在库", "Members")) }
+                th.num scope="col" { (t("候选", "Candidates")) }
+            } }
+            tbody { @for l in &libs { tr {
+                th scope="row" { a href={ "/libraries/" (ui::enc(&l.id)) "?year=" (year) } { (text(&l.definition.name, lang)) } }
+                td { (membership_label(l.membership, lang)) }
+                td { (confidence_chip(l.definition.source.confidence, lang)) br; span.small.muted { (l.definition.source.citation) } }
+                td.numcell { (l.members) }
+                td.numcell { @if l.membership == "designation" && !l.definition.criteria.is_empty() { (l.candidates) } @else { span.muted { "—" } } }
+            } } }
+        } }
+        (backbone_box(s, &rd, lang))
+        (ui::downloads(&ctx, lang))
+    };
+    Ok(ui::page(&ctx, s, snap.synthetic, t("企业培育库", "Cultivation libraries"), body))
+}
+
+/// The plan's indicator 重点龙头骨干企业研发投入强度 as the directory gives it, what is stored, and the
+/// recompute button.
+fn backbone_box(s: &Session, rd: &cult::BackboneRd, lang: Lang) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    html! {
+        section.panel #backbone-rd {
+            h2 { (t("计划指标：重点龙头骨干企业研发投入强度（目标 >6%）", "Plan indicator: backbone firms' R&D intensity (target > 6%)")) }
+            p {
+                (rd.year) (t(" 年，由骨干企业目录计算：", ": computed from the backbone directory: "))
+                @match rd.percent {
+                    Some(p) => { strong { (ui::num(p, 2)) "%" } }
+                    None => { strong { (t("无法计算（无可用数据）", "cannot be computed (no data)")) } }
+                }
+                " = " (t("研发费用合计 ", "Σ R&D ")) (ui::num(rd.rd_total, 2)) (t(" 万元 ÷ 营业收入合计 ", " ÷ Σ revenue ")) (ui::num(rd.revenue_total, 2)) (t(" 万元 × 100", " (10k yuan) × 100"))
+            }
+            p.small.muted {
+                (t("目录成员 ", "Members ")) (rd.members) (t(" 家，计入 ", ", counted ")) (rd.used)
+                (t(" 家，缺研发费用或营业收入 ", ", without R&D or revenue ")) (rd.missing)
+                (t(" 家，数据无效 ", ", invalid ")) (rd.skipped) (t(" 家。按营业收入加权（合计之比），不是各企业比值的平均。", ". Weighted by revenue (ratio of sums), not a mean of ratios."))
+            }
+            @match (&rd.stored, rd.indicator_id) {
+                (Some((v, src)), Some(id)) => p {
+                    (t("指标已存值：", "Stored observation: ")) a href={ "/indicators/" (id) } { (ui::num(*v, 2)) "%" } " · " span.small { (src) }
+                    @if rd.percent.is_some_and(|p| (p - v).abs() > 1e-9) { " " span.flag.warn { (t("与当前计算值不一致，请重新计算", "differs from the value computed now: recompute")) } }
+                },
+                (None, Some(id)) => p { a href={ "/indicators/" (id) } { (t("该指标", "The indicator")) } (t(" 尚无本年度数值。", " has no value for this year.")) },
+                _ => p.muted { (t("当前计划没有该指标。", "The current plan has no such indicator.")) },
+            }
+            @if s.can(&Action::ManageLibraries) {
+                form.inline method="post" action="/libraries/recompute" {
+                    (ui::csrf(s))
+                    input type="hidden" name="year" value=(rd.year);
+                    button type="submit" { (t("重新计算并写入指标", "Recompute and store the indicator")) }
+                    span.small.muted { " " (t("（按需计算：认定或数据变动后点击；同时写入计划中已有的培育库数量类指标）", "(on demand: after designations or figures change; also fills the plan's library count indicators, if any)")) }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RecomputeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    year: String,
+}
+
+pub async fn recompute(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RecomputeForm>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    if !s.can(&Action::ManageLibraries) {
+        return Err(PageError(AppError::forbidden(), lang));
+    }
+    let year = f.year.trim().parse().unwrap_or(0);
+    app.recompute_library_indicators(s, year, &ctx.ip).await.page(lang)?;
+    Ok(Redirect::to(&format!("/libraries?year={year}#backbone-rd")).into_response())
+}
+
+pub async fn library(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.user().page(lang)?;
+    let view = app.library_view(s, &name, q.year).await.page(lang)?;
+    show_library(&app, &ctx, s, &view, None).await
+}
+
+async fn show_library(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    view: &LibraryView,
+    error: Option<AppError>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let snap = app.snapshot().await.page(lang)?;
+    let def = &view.library.definition;
+    match ui::export(ctx) {
+        Some(Export::Json) => return Ok(ui::json(snap.synthetic, "library", json!(view))),
+        Some(Export::Csv) => {
+            let mut csv =
+                Csv::new(&["uscc", "name", "city", "status", "chains", "references", "rank", "score", "year"]);
+            for e in &view.entries {
+                csv.row([
+                    e.uscc.as_str(),
+                    &e.name,
+                    &e.city,
+                    e.status.as_str(),
+                    &e.chains.join(";"),
+                    &e.references.join(";"),
+                    &e.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    &e.score.map(|v| format!("{v:.4}")).unwrap_or_default(),
+                    &view.year.to_string(),
+                ]);
+            }
+            return Ok(csv.respond(&format!("library-{}", view.library.id), snap.synthetic));
+        }
+        None => {}
+    }
+    let years = app.figure_years().await.page(lang)?;
+    let manage = s.can(&Action::ManageLibraries) && view.library.membership == "designation";
+    let members: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Member).collect();
+    let candidates: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Candidate).collect();
+    let status = match &error {
+        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        None => StatusCode::OK,
+    };
+    let here = format!("/libraries/{}", ui::enc(&view.library.id));
+    let body = html! {
+        div.pagehead {
+            p.crumbs { a href={ "/libraries?year=" (view.year) } { (t("企业培育库", "Libraries")) } " › " }
+            h1 { (text(&def.name, lang)) }
+            @if let Some(d) = &def.description { p.sub { (text(d, lang)) } }
+        }
+        dl.facts {
+            dt { (t("入库方式", "Membership")) } dd { (membership_label(view.library.membership, lang)) }
+            dt { (t("依据", "Source")) } dd { (def.source.citation) }
+            dt { (t("可信度", "Confidence")) } dd { (confidence_chip(def.source.confidence, lang)) }
+            @if let Some(n) = &def.source.note { dt { (t("说明", "Note")) } dd { (text(n, lang)) } }
+            @if !def.source.urls.is_empty() { dt { (t("来源网址", "Addresses")) } dd { @for u in &def.source.urls { code { (u) } " " } } }
+            dt { (t("在库", "Members")) } dd { (view.library.members) }
+            @if view.library.membership == "designation" && !def.criteria.is_empty() { dt { (t("候选", "Candidates")) } dd { (view.library.candidates) } }
+        }
+        @if def.source.confidence == Confidence::X {
+            (example_banner(lang, "本库的入库规则为 Jiqun 的示例，须由主管部门设定。", "this library's rule is Jiqun's example, for the authority to set."))
+        }
+        @if !def.unassessed.is_empty() {
+            details.panel {
+                summary { (t("本系统未核验的要求（由专家审查）", "Requirements not checked here (for expert review)")) }
+                ul { @for u in &def.unassessed { li { (text(u, lang)) } } }
+            }
+        }
+        @if let Some(e) = &error { (ui::form_error(e, lang)) }
+        (year_filter(&here, &years, view.year, lang))
+        @if let Some(rd) = &view.backbone { (backbone_box(s, rd, lang)) }
+        @if let Some(r) = &def.ranking {
+            section.panel {
+                h2 { (t("排名权重", "Ranking weights")) }
+                (example_banner(lang, "以下权重是 Jiqun 的示例权重，非官方；前 N 名入库。", "these are Jiqun's example weights, not official; the top N are members."))
+                p { (text(&r.note, lang)) " " (t("入选名额：前 ", "Selected: top ")) (r.top_n) }
+                table.data.compact {
+                    thead { tr { th scope="col" { (t("指标", "Figure")) } th.num scope="col" { (t("权重", "Weight")) } th.num scope="col" { (t("占比", "Share")) } th scope="col" { (t("标准化", "Scale")) } } }
+                    tbody {
+                        @let total: f64 = r.weights.iter().map(|w| w.weight).sum();
+                        @for w in &r.weights { tr {
+                            th scope="row" { (info(&w.figure).map_or(w.figure.clone(), |f| f.label().get(lang).to_string())) }
+                            td.numcell { (ui::num(w.weight, 2)) }
+                            td.numcell { @if total > 0.0 { (ui::num(w.weight * 100.0 / total, 1)) "%" } }
+                            td { (if w.log { t("对数 ln(1+x)", "log ln(1+x)") } else { t("线性", "linear") }) @if w.lower_is_better { " · " (t("越低越好", "lower is better")) } }
+                        } }
+                    }
+                }
+            }
+            h2 { (t("排名", "Ranking")) }
+            @if view.entries.is_empty() { p.muted { (t("没有企业符合入围条件（无相关数据）。", "No firm meets the criteria (no data).")) } }
+            div.scroll { table.data.compact {
+                thead { tr {
+                    th.num scope="col" { (t("名次", "Rank")) }
+                    th scope="col" { (t("企业", "Enterprise")) }
+                    th scope="col" { (t("城市", "City")) }
+                    th.num scope="col" { (t("得分", "Score")) }
+                    th scope="col" { (t("结果", "Result")) }
+                    th scope="col" { (t("各项得分", "Points")) }
+                } }
+                tbody { @for e in &view.entries { tr {
+                    td.numcell { @if let Some(r) = e.rank { (r) } }
+                    th scope="row" { a href={ "/enterprises/" (e.enterprise_id) } { (e.name) } }
+                    td { (e.city) }
+                    td.numcell { @if let Some(v) = e.score { (ui::num(v, 2)) } }
+                    td { (status_chip(e.status, lang)) }
+                    td.small { @match &e.ranked {
+                        Some(r) => { @for it in &r.items {
+                            (info(&it.figure).map_or(it.figure.clone(), |f| f.label().get(lang).to_string())) " "
+                            (it.value.map_or_else(|| t("无数据", "no data").to_string(), |v| figure_value(&it.figure, Some(Figure::Number(v)), lang)))
+                            " → " (ui::num(it.points, 2)) (t(" 分", " pts")) br;
+                        } }
+                        None => span.muted { (t("明细仅对可查阅该企业经营数据的用户显示", "details for readers of the firm's figures only")) },
+                    } }
+                } } }
+            } }
+        } @else if !def.chains.is_empty() {
+            @for c in &def.chains {
+                @let in_chain: Vec<&&LibraryEntry> = members.iter().filter(|e| e.chains.contains(&c.id)).collect();
+                h2 { (text(&c.name, lang)) " · " (in_chain.len()) (t(" 家", "")) }
+                @if in_chain.is_empty() { p.muted { (t("尚未认定企业。", "No firm designated yet.")) } } @else {
+                    div.scroll { table.data.compact {
+                        thead { tr {
+                            th scope="col" { (t("企业", "Enterprise")) }
+                            th scope="col" { (t("城市", "City")) }
+                            th scope="col" { (t("认定文件", "Notice")) }
+                            th.num scope="col" { (t("研发投入强度", "R&D intensity")) }
+                            @if manage { th scope="col" { (t("操作", "Action")) } }
+                        } }
+                        tbody { @for e in &in_chain { tr {
+                            th scope="row" { a href={ "/enterprises/" (e.enterprise_id) } { (e.name) } }
+                            td { (e.city) }
+                            td { (e.references.join(ui::sep(lang))) }
+                            td.numcell { @match (e.figures_visible, e.rd_intensity) {
+                                (true, Some(v)) => { (ui::num(v, 2)) "%" }
+                                (true, None) => span.muted { (t("无数据", "no data")) },
+                                (false, _) => span.muted { "—" },
+                            } }
+                            @if manage { td { (withdraw_form(s, &view.library.id, e.enterprise_id, Some(&c.id), lang)) } }
+                        } } }
+                    } }
+                }
+            }
+        } @else {
+            h2 { (t("在库企业", "Members")) " · " (members.len()) }
+            (entries_table(s, &view.library.id, &members, manage, false, lang))
+            @if view.library.membership == "designation" && !def.criteria.is_empty() {
+                h2 { (t("候选企业（符合全部可核验条件，尚未认定）", "Candidates (meet every checkable criterion, not designated)")) " · " (candidates.len()) }
+                (entries_table(s, &view.library.id, &candidates, false, manage, lang))
+            }
+        }
+        @if manage {
+            details.panel open[error.is_some()] {
+                summary { (t("认定入库", "Designate a firm")) }
+                form.grid method="post" action={ (here) "/designations" } {
+                    (ui::csrf(s))
+                    label { (t("统一社会信用代码", "USCC")) input name="uscc" required maxlength="18"; }
+                    @if !def.chains.is_empty() {
+                        label { (t("产业链", "Chain")) select name="chain" required { @for c in &def.chains { option value=(c.id) { (text(&c.name, lang)) } } } }
+                    }
+                    label { (t("认定文件（文号或名单）", "Notice (document number or list)")) input name="reference" maxlength="200"; }
+                    button type="submit" { (t("认定", "Designate")) }
+                }
+            }
+        }
+        p.small.muted { (t("认定与撤销均记入审计日志；撤销后记录保留。核验明细（各项数值）仅对可查阅该企业经营数据的用户显示。", "Designations and withdrawals are audited; a withdrawn designation is kept. Check values are shown only to those who may read the firm's figures.")) }
+        (ui::downloads(ctx, lang))
+    };
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, text(&def.name, lang), body))
+}
+
+fn withdraw_form(s: &Session, library: &str, enterprise_id: i64, chain: Option<&str>, lang: Lang) -> Markup {
+    html! {
+        form.inline method="post" action={ "/libraries/" (ui::enc(library)) "/withdraw" } {
+            (ui::csrf(s))
+            input type="hidden" name="enterprise_id" value=(enterprise_id);
+            @if let Some(c) = chain { input type="hidden" name="chain" value=(c); }
+            input name="reference" maxlength="200" placeholder=(lang.pick("撤销原因", "reason")) aria-label=(lang.pick("撤销原因", "reason"));
+            button.secondary type="submit" { (lang.pick("撤销认定", "Withdraw")) }
+        }
+    }
+}
+
+fn entries_table(
+    s: &Session,
+    library: &str,
+    entries: &[&LibraryEntry],
+    withdraw: bool,
+    designate: bool,
+    lang: Lang,
+) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    html! {
+        @if entries.is_empty() { p.muted { (t("无。", "None.")) } } @else {
+            div.scroll { table.data.compact {
+                thead { tr {
+                    th scope="col" { (t("企业", "Enterprise")) }
+                    th scope="col" { (t("城市", "City")) }
+                    th scope="col" { (t("状态", "Status")) }
+                    th scope="col" { (t("认定文件", "Notice")) }
+                    th scope="col" { (t("逐项核验", "Checks")) }
+                    @if withdraw || designate { th scope="col" { (t("操作", "Action")) } }
+                } }
+                tbody { @for e in entries { tr {
+                    th scope="row" { a href={ "/enterprises/" (e.enterprise_id) "#libraries" } { (e.name) } }
+                    td { (e.city) }
+                    td { (status_chip(e.status, lang)) }
+                    td { (e.references.join(ui::sep(lang))) }
+                    td { @match &e.assessment {
+                        Some(a) if !a.checks.is_empty() => details {
+                            summary { (text(&a.summary, lang)) }
+                            (checks(&a.checks, lang))
+                        },
+                        Some(_) => span.muted { (t("本库无量化条件", "no measured criteria")) },
+                        None => span.muted { (t("仅对可查阅该企业经营数据的用户显示", "shown to readers of the firm's figures only")) },
+                    } }
+                    @if withdraw { td { (withdraw_form(s, library, e.enterprise_id, None, lang)) } }
+                    @if designate { td {
+                        form.inline method="post" action={ "/libraries/" (ui::enc(library)) "/designations" } {
+                            (ui::csrf(s))
+                            input type="hidden" name="enterprise_id" value=(e.enterprise_id);
+                            input name="reference" maxlength="200" placeholder=(t("认定文件", "notice")) aria-label=(t("认定文件", "notice"));
+                            button type="submit" { (t("认定入库", "Designate")) }
+                        }
+                    } }
+                } } }
+            } }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DesignationForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    enterprise_id: String,
+    #[serde(default)]
+    uscc: String,
+    #[serde(default)]
+    chain: String,
+    #[serde(default)]
+    reference: String,
+}
+
+impl DesignationForm {
+    fn input(&self) -> DesignationInput {
+        DesignationInput {
+            enterprise_id: self.enterprise_id.trim().parse().ok(),
+            uscc: Some(self.uscc.trim().to_string()).filter(|u| !u.is_empty()),
+            chain: Some(self.chain.trim().to_string()).filter(|c| !c.is_empty()),
+            reference: self.reference.clone(),
+        }
+    }
+}
+
+async fn after_designation(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    name: &str,
+    result: Result<(), AppError>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/libraries/{}", ui::enc(name))).into_response()),
+        Err(e) if e.status == 403 || e.status == 404 => Err(PageError(e, lang)),
+        Err(e) => {
+            let view = app.library_view(s, name, None).await.page(lang)?;
+            show_library(app, ctx, s, &view, Some(e)).await
+        }
+    }
+}
+
+pub async fn designate(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<DesignationForm>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    let r = app.designate(s, &name, &f.input(), &ctx.ip).await.map(|_| ());
+    after_designation(&app, &ctx, s, &name, r).await
+}
+
+pub async fn withdraw(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<DesignationForm>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    let r = app.withdraw_designation(s, &name, &f.input(), &ctx.ip).await;
+    after_designation(&app, &ctx, s, &name, r).await
+}
+
+/// The section "培育库" of a firm's page: each library's status, the checks for readers of its figures,
+/// the designation history, and the profile form for the plan owner.
+pub fn firm_section(
+    s: &Session,
+    fl: &FirmLibraries,
+    figures: Option<&[RegistryFigure]>,
+    enterprise_id: i64,
+    lang: Lang,
+) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    let value =
+        |key: &str| figures.and_then(|f| f.iter().find(|x| x.year == fl.year && x.metric == key)).map(|x| x.value);
+    // Only directory readers may open a library's list.
+    let directory = s.can(&Action::ReadEnterprises);
+    html! {
+        h2 #libraries { (t("培育库", "Cultivation libraries")) " · " (fl.year) (t(" 年数据", " figures")) }
+        div.scroll { table.data.compact {
+            thead { tr {
+                th scope="col" { (t("培育库", "Library")) }
+                th scope="col" { (t("可信度", "Confidence")) }
+                th scope="col" { (t("状态", "Status")) }
+                th scope="col" { (t("核验", "Checks")) }
+            } }
+            tbody { @for l in &fl.libraries { tr {
+                th scope="row" { @if directory { a href={ "/libraries/" (ui::enc(&l.library)) } { (text(&l.name, lang)) } } @else { (text(&l.name, lang)) } }
+                td { (confidence_chip(l.confidence, lang)) }
+                td { (status_chip(l.status, lang))
+                    @if !l.chains.is_empty() { " " span.small { (l.chains.iter().map(|c| chain_label(&l.library, c, lang)).collect::<Vec<_>>().join(ui::sep(lang))) } }
+                    @if let (Some(r), Some(sc)) = (l.rank, l.score) { " " span.small { (t("第 ", "rank ")) (r) (t(" 名，", ", score ")) (ui::num(sc, 2)) (t(" 分", "")) } }
+                }
+                td { @match &l.assessment {
+                    Some(a) if !a.checks.is_empty() => details {
+                        summary { (l.summary.as_ref().map_or("", |x| text(x, lang))) }
+                        (checks(&a.checks, lang))
+                        @if !a.unassessed.is_empty() { p.small.muted { (t("未核验：", "Not checked: ")) @for u in &a.unassessed { (text(u, lang)) "；" } } }
+                    },
+                    Some(_) => span.muted { (t("无量化条件", "no measured criteria")) },
+                    None => span.muted { (t("核验明细仅对可查阅本企业经营数据的用户显示", "check details for readers of the firm's figures only")) },
+                } }
+            } } }
+        } }
+        @if !fl.designations.is_empty() {
+            table.data.compact {
+                caption { (t("认定记录", "Designations")) }
+                thead { tr { th scope="col" { (t("培育库", "Library")) } th scope="col" { (t("产业链", "Chain")) } th scope="col" { (t("认定文件", "Notice")) } th scope="col" { (t("认定时间", "Designated")) } th scope="col" { (t("状态", "State")) } } }
+                tbody { @for d in &fl.designations { tr {
+                    td { (fl.libraries.iter().find(|l| l.library == d.library).map_or(d.library.as_str(), |l| text(&l.name, lang))) }
+                    td { (chain_label(&d.library, &d.chain, lang)) } td { (d.reference) } td { (ui::datetime(d.designated_at)) }
+                    td { @if d.active { (t("有效", "active")) } @else { span.muted { (t("已撤销", "withdrawn")) @if let Some(r) = &d.withdrawn_reason { "：" (r) } } } }
+                } } }
+            }
+        }
+        @if fl.may_manage {
+            details.panel {
+                summary { (t("维护培育库档案数据", "Edit the library profile")) }
+                p.small.muted { (t("档案数据即企业名录的年度经营数据（加密存储、保留修改历史）；是/否项填“是”或“否”。营业收入、研发投入还取上一年度数据。", "Profile figures are the registry's yearly figures (sealed, with history); yes/no items take yes or no. Revenue and R&D of the year before are read too.")) }
+                form.grid method="post" action={ "/enterprises/" (enterprise_id) "/profile" } {
+                    (ui::csrf(s))
+                    label { (t("年度", "Year")) input name="year" required inputmode="numeric" value=(fl.year); }
+                    label { (t("来源", "Source")) input name="source" maxlength="200" placeholder=(t("如：企业申报材料", "e.g. the firm's application")); }
+                    @for m in cult::profile_metrics() {
+                        @if m.flag {
+                            label { (lang.pick(m.zh, m.en))
+                                select name=(m.key) {
+                                    option value="" { "—" }
+                                    option value="1" selected[value(m.key) == Some(1.0)] { (t("是", "yes")) }
+                                    option value="0" selected[value(m.key) == Some(0.0)] { (t("否", "no")) }
+                                } }
+                        } @else {
+                            label { (lang.pick(m.zh, m.en)) " (" (lang.pick(m.unit_zh, m.unit_en)) ")"
+                                input name=(m.key) inputmode="decimal" value=(value(m.key).map(|v| v.to_string()).unwrap_or_default()); }
+                        }
+                    }
+                    button type="submit" { (t("保存档案", "Save the profile")) }
+                }
+            }
+        }
+    }
+}
+
+pub async fn put_profile(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(f.get("csrf").map(String::as_str)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    if !s.can(&Action::ManageLibraries) {
+        return Err(PageError(AppError::forbidden(), lang));
+    }
+    let mut values = Vec::new();
+    for m in cult::profile_metrics() {
+        let raw = f.get(m.key).map(|v| v.trim()).unwrap_or("");
+        if raw.is_empty() {
+            continue;
+        }
+        match ui::parse_amount(raw, "") {
+            Some(v) => values.push((m.key.to_string(), v)),
+            None => {
+                return Err(PageError(
+                    AppError::invalid(m.key, format!("“{raw}”不是数值"), format!("“{raw}” is not a number")),
+                    lang,
+                ));
+            }
+        }
+    }
+    let year: i64 = f.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0);
+    let source = f.get("source").map(String::as_str).unwrap_or("");
+    app.put_library_profile(s, id, year, &values, source, &ctx.ip).await.page(lang)?;
+    Ok(Redirect::to(&format!("/enterprises/{id}?year={year}#libraries")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// New-project admission.
+
+fn decision_chip(code: &str, lang: Lang) -> Markup {
+    html! { span class={ "chip dc-" (code) } { (cult::decision_label(code, lang)) } }
+}
+
+fn may_assess(s: &Session) -> bool {
+    !s.roles.scopes(&s.user, Perm::AssessProjects).is_empty()
+}
+
+pub async fn projects(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.user().page(lang)?;
+    show_projects(&app, &ctx, s, &ProposalForm::default(), None).await
+}
+
+async fn show_projects(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    form: &ProposalForm,
+    error: Option<AppError>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let items = app.proposals(s).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    match ui::export(ctx) {
+        Some(Export::Json) => return Ok(ui::json(snap.synthetic, "projects", json!({ "items": items }))),
+        Some(Export::Csv) => {
+            let mut csv = Csv::new(&[
+                "id",
+                "project",
+                "city",
+                "zone",
+                "industry_code",
+                "land_mu",
+                "decision",
+                "assessed_by",
+                "assessed_at",
+            ]);
+            for p in &items {
+                csv.row([
+                    p.row.id.to_string(),
+                    p.row.project.clone(),
+                    p.row.city.clone(),
+                    p.row.zone.clone(),
+                    p.row.industry_code.clone(),
+                    ui::num(p.row.land_mu, 2),
+                    p.row.decision.clone(),
+                    p.assessed_by_name.clone().unwrap_or_default(),
+                    ui::datetime(p.row.assessed_at),
+                ]);
+            }
+            return Ok(csv.respond("projects", snap.synthetic));
+        }
+        None => {}
+    }
+    let table = jiqun_eval::admission::example_table().ok();
+    let zone_name = |id: &str| -> String {
+        table
+            .as_ref()
+            .and_then(|tb| tb.def().zones.iter().find(|z| z.id == id))
+            .map_or_else(|| id.to_string(), |z| text(&z.name, lang).to_string())
+    };
+    let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
+    let all = s.roles.scopes(&s.user, Perm::AssessProjects).contains(&Scope::All);
+    let own = s.user.city.clone().unwrap_or_default();
+    let status = match &error {
+        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        None => StatusCode::OK,
+    };
+    let num_field = |name: &str, zh: &str, en: &str, v: &str| {
+        html! { label { (lang.pick(zh, en)) input name=(name) inputmode="decimal" value=(v); } }
+    };
+    let body = html! {
+        div.pagehead {
+            h1 { (t("新增工业项目准入", "New industrial project admission")) }
+            p.sub { (t("按亩均投资强度、产出、税收、就业、能耗和研发投入评价拟落地的工业项目：予以准入、有条件准入（签订履约监管协议）或不予准入。", "Proposed industrial projects assessed on investment, output, tax, jobs, energy and R&D per mu: admit, admit with conditions (a performance agreement) or reject.")) }
+        }
+        (example_banner(lang, "准入阈值为示例表：投资强度、亩均税收、亩均产值的准入线取自四川隆昌2022年做法（H，非广东规定），其余数值为 Jiqun 示例（X），须由省或地市主管部门设定。", "the thresholds are an example table: the hard limits for investment, tax and output per mu follow Longchang, Sichuan, 2022 (H, not a Guangdong rule); everything else is Jiqun's example (X), for the province or city to set."))
+        h2 { (t("已评价项目", "Assessed projects")) " · " (items.len()) }
+        @if items.is_empty() { p.muted { (t("尚无项目。", "No project yet.")) } } @else {
+            div.scroll { table.data.compact {
+                thead { tr {
+                    th scope="col" { (t("项目", "Project")) }
+                    th scope="col" { (t("城市", "City")) }
+                    th scope="col" { (t("区域", "Zone")) }
+                    th scope="col" { (t("行业代码", "Industry")) }
+                    th.num scope="col" { (t("用地（亩）", "Land (mu)")) }
+                    th scope="col" { (t("结论", "Decision")) }
+                    th scope="col" { (t("评价人", "Assessed by")) }
+                    th scope="col" { (t("评价时间", "Assessed at")) }
+                } }
+                tbody { @for p in &items { tr {
+                    th scope="row" { a href={ "/projects/" (p.row.id) } { (p.row.project) } }
+                    td { (p.row.city) }
+                    td { (zone_name(&p.row.zone)) }
+                    td { code { (p.row.industry_code) } }
+                    td.numcell { (ui::num(p.row.land_mu, 2)) }
+                    td { (decision_chip(&p.row.decision, lang)) }
+                    td { (p.assessed_by_name.as_deref().unwrap_or("—")) }
+                    td { (ui::datetime(p.row.assessed_at)) }
+                } } }
+            } }
+        }
+        (ui::downloads(ctx, lang))
+        @if may_assess(s) {
+            details.panel open[error.is_some() || items.is_empty()] {
+                summary { (t("评价新项目", "Assess a project")) }
+                @if let Some(e) = &error { (ui::form_error(e, lang)) }
+                form.grid method="post" action="/projects" {
+                    (ui::csrf(s))
+                    label { (t("项目名称", "Project")) input name="project" required maxlength="100" value=(form.project); }
+                    label { (t("城市", "City"))
+                        select name="city" required { @for c in &cities { @if all || *c == own { option value=(c) selected[form.city == *c] { (c) } } } } }
+                    label { (t("所在区域", "Zone"))
+                        select name="zone" required { @if let Some(tb) = &table { @for z in &tb.def().zones { option value=(z.id) selected[form.zone == z.id] { (text(&z.name, lang)) } } } } }
+                    label { (t("行业代码（GB/T 4754，2至4位数字）", "Industry code (GB/T 4754, 2 to 4 digits)")) input name="industry_code" required maxlength="4" pattern="[0-9]{2,4}" value=(form.industry_code) placeholder="3973"; }
+                    (num_field("land_mu", "用地面积（亩）", "Land (mu)", &form.land_mu))
+                    (num_field("fixed_investment_wan", "固定资产投资（万元）", "Fixed investment (10k yuan)", &form.fixed_investment_wan))
+                    (num_field("annual_output_wan", "预计年产值（万元）", "Expected annual output (10k yuan)", &form.annual_output_wan))
+                    (num_field("annual_tax_wan", "预计年税收（万元）", "Expected annual tax (10k yuan)", &form.annual_tax_wan))
+                    (num_field("jobs", "就业人数", "Jobs", &form.jobs))
+                    (num_field("energy_tce", "年综合能耗（吨标准煤）", "Annual energy (tce)", &form.energy_tce))
+                    (num_field("value_added_wan", "预计年增加值（万元）", "Expected value added (10k yuan)", &form.value_added_wan))
+                    (num_field("rd_wan", "年研发经费（万元）", "Annual R&D (10k yuan)", &form.rd_wan))
+                    button type="submit" { (t("评价并保存", "Assess and save")) }
+                }
+            }
+        }
+        @if let Some(tb) = &table {
+            details.panel {
+                summary { (t("准入阈值表（示例）", "The admission table (example)")) }
+                @for z in &tb.def().zones {
+                    h3 { (text(&z.name, lang)) }
+                    table.data.compact {
+                        thead { tr { th scope="col" { (t("行业", "Industry")) } th scope="col" { (t("指标", "Metric")) } th.num scope="col" { (t("准入线", "Hard limit")) } th.num scope="col" { (t("标准线", "Soft band")) } } }
+                        tbody { @for r in &z.rules { @for (m, th) in &r.thresholds { tr {
+                            td { @if r.industry_prefix.is_empty() { (t("全部", "all")) } @else { code { (r.industry_prefix) } @if let Some(n) = &r.industry_name { " " (text(n, lang)) } } }
+                            td { (cult::metric_label(m).get(lang)) }
+                            td.numcell { @if let Some(h) = &th.hard { (ui::num(h.value, 2)) " " (limit_source(tb, &h.source, lang)) } }
+                            td.numcell { @if let Some(x) = &th.soft { (ui::num(x.value, 2)) " " (limit_source(tb, &x.source, lang)) } }
+                        } } } }
+                    }
+                }
+                p.small { (t("有条件准入要求：", "Conditions: ")) (text(&tb.def().conditions, lang)) }
+            }
+        }
+    };
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("新增工业项目准入", "Project admission"), body))
+}
+
+/// A threshold's source as a confidence chip with the citation in its title; example values say so.
+fn limit_source(table: &jiqun_eval::admission::Table, key: &str, lang: Lang) -> Markup {
+    match table.def().sources.get(key) {
+        Some(src) => {
+            let letter = match src.confidence {
+                Confidence::H => "H",
+                Confidence::M => "M",
+                Confidence::L => "L",
+                Confidence::X => "X",
+            };
+            let class = if src.confidence == Confidence::X { "oc-failed" } else { "oc-passed" };
+            html! { span class={ "chip " (class) } title=(src.citation) { (letter) @if src.confidence == Confidence::X { " " (lang.pick("示例", "example")) } } }
+        }
+        None => html! { span.chip { (key) } },
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ProposalForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    project: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    zone: String,
+    #[serde(default)]
+    industry_code: String,
+    #[serde(default)]
+    land_mu: String,
+    #[serde(default)]
+    fixed_investment_wan: String,
+    #[serde(default)]
+    annual_output_wan: String,
+    #[serde(default)]
+    annual_tax_wan: String,
+    #[serde(default)]
+    jobs: String,
+    #[serde(default)]
+    energy_tce: String,
+    #[serde(default)]
+    value_added_wan: String,
+    #[serde(default)]
+    rd_wan: String,
+}
+
+impl ProposalForm {
+    fn input(&self) -> Result<ProposalInput, AppError> {
+        let num = |field: &str, raw: &str| -> Result<Option<f64>, AppError> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            ui::parse_amount(raw, "")
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(field, format!("“{raw}”不是数值"), format!("“{raw}” is not a number")))
+        };
+        Ok(ProposalInput {
+            project: self.project.clone(),
+            city: self.city.clone(),
+            zone: self.zone.clone(),
+            industry_code: self.industry_code.clone(),
+            land_mu: num("land_mu", &self.land_mu)?,
+            fixed_investment_wan: num("fixed_investment_wan", &self.fixed_investment_wan)?,
+            annual_output_wan: num("annual_output_wan", &self.annual_output_wan)?,
+            annual_tax_wan: num("annual_tax_wan", &self.annual_tax_wan)?,
+            jobs: num("jobs", &self.jobs)?,
+            energy_tce: num("energy_tce", &self.energy_tce)?,
+            value_added_wan: num("value_added_wan", &self.value_added_wan)?,
+            rd_wan: num("rd_wan", &self.rd_wan)?,
+        })
+    }
+}
+
+pub async fn assess(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ProposalForm>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    if !may_assess(s) {
+        return Err(PageError(AppError::forbidden(), lang));
+    }
+    let result = match f.input() {
+        Ok(input) => app.assess_project(s, &input, &ctx.ip).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(v) => Ok(Redirect::to(&format!("/projects/{}", v.row.id)).into_response()),
+        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) => show_projects(&app, &ctx, s, &f, Some(e)).await,
+    }
+}
+
+pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let s = ctx.user().page(lang)?;
+    let v: ProposalView = app.proposal(s, id).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    if let Some(Export::Json) = ui::export(&ctx) {
+        return Ok(ui::json(snap.synthetic, "project", json!(v)));
+    }
+    let table = jiqun_eval::admission::example_table().ok().filter(|tb| tb.def().id == v.row.table_id);
+    let zone = table
+        .as_ref()
+        .and_then(|tb| tb.def().zones.iter().find(|z| z.id == v.row.zone))
+        .map_or_else(|| v.row.zone.clone(), |z| text(&z.name, lang).to_string());
+    let limit = |l: &Option<cult::StoredLimit>| -> Markup {
+        match l {
+            None => html! { span.muted { "—" } },
+            Some(l) => html! {
+                (ui::num(l.value, 2)) " "
+                @match &table { Some(tb) => (limit_source(tb, &l.source, lang)), None => span.chip { (l.source) } }
+            },
+        }
+    };
+    let inputs: [(&str, &str, Option<f64>); 8] = [
+        (t("用地面积（亩）", "Land (mu)"), "", Some(v.row.land_mu)),
+        (t("固定资产投资（万元）", "Fixed investment (10k yuan)"), "", v.row.fixed_investment_wan),
+        (t("预计年产值（万元）", "Expected output (10k yuan)"), "", v.row.annual_output_wan),
+        (t("预计年税收（万元）", "Expected tax (10k yuan)"), "", v.row.annual_tax_wan),
+        (t("就业人数", "Jobs"), "", v.row.jobs),
+        (t("年综合能耗（吨标准煤）", "Energy (tce)"), "", v.row.energy_tce),
+        (t("预计年增加值（万元）", "Expected value added (10k yuan)"), "", v.row.value_added_wan),
+        (t("年研发经费（万元）", "Annual R&D (10k yuan)"), "", v.row.rd_wan),
+    ];
+    let example = v
+        .result
+        .metrics
+        .iter()
+        .any(|m| [&m.hard, &m.soft].into_iter().flatten().any(|l| l.confidence == Confidence::X));
+    let body = html! {
+        div.pagehead {
+            p.crumbs { a href="/projects" { (t("新增工业项目准入", "Project admission")) } " › " }
+            h1 { (v.row.project) " " (decision_chip(&v.row.decision, lang)) }
+            p.sub { (ui::city_link(&v.row.city)) " · " (zone) " · " (t("行业 ", "industry ")) code { (v.row.industry_code) }
+                " · " (t("评价人 ", "assessed by ")) (v.assessed_by_name.as_deref().unwrap_or("—")) " · " (ui::datetime(v.row.assessed_at)) }
+        }
+        p { strong { (text(&v.result.summary, lang)) } }
+        @if let Some(c) = &v.result.conditions { p.notice { (t("准入条件：", "Conditions: ")) (text(c, lang)) } }
+        @if example { (example_banner(lang, "标“X 示例”的阈值是 Jiqun 的示例值，不是官方规定；标 H 的取自四川隆昌2022年做法。", "thresholds marked “X example” are Jiqun's example values, not official; those marked H follow Longchang, Sichuan, 2022.")) }
+        div.scroll { table.data.compact {
+            caption { (t("各项指标：数值、准入线（不达即不予准入）、标准线（不达则有条件准入）及依据", "Each metric: value, hard limit (missed: reject), soft band (missed: conditions) and source")) }
+            thead { tr {
+                th scope="col" { (t("指标", "Metric")) }
+                th.num scope="col" { (t("数值", "Value")) }
+                th.num scope="col" { (t("准入线", "Hard limit")) }
+                th.num scope="col" { (t("标准线", "Soft band")) }
+                th scope="col" { (t("结论", "Verdict")) }
+                th scope="col" { (t("说明", "Explanation")) }
+            } }
+            tbody { @for m in &v.result.metrics { tr {
+                th scope="row" { (cult::metric_label(&m.metric).get(lang)) }
+                td.numcell { @match m.value { Some(x) => (ui::num(x, 2)), None => span.muted { (t("无数据", "no data")) } } }
+                td.numcell { (limit(&m.hard)) }
+                td.numcell { (limit(&m.soft)) }
+                td { (cult::verdict_label(&m.verdict, lang)) }
+                td.small { (text(&m.explanation, lang)) @if let Some(n) = &m.note { " " (text(n, lang)) } }
+            } } }
+        } }
+        @if !v.result.reasons.is_empty() {
+            h2 { (t("理由", "Reasons")) }
+            ul { @for r in &v.result.reasons { li { (text(r, lang)) } } }
+        }
+        h2 { (t("申报数据", "The proposal")) }
+        dl.facts { @for (label, _, val) in &inputs { dt { (label) } dd { @match val { Some(x) => (ui::num(*x, 2)), None => span.muted { (t("未填报", "not given")) } } } } }
+        p.downloads { a href={ "/projects/" (v.row.id) "?format=json" } { "JSON" } }
+    };
+    Ok(ui::page(&ctx, s, snap.synthetic, &v.row.project, body))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The differentiated resource policy on an evaluation run.
+
+fn level_chip(a: &Allocation, lang: Lang) -> Markup {
+    let class = match a.level {
+        Level::Priority => "lv-priority",
+        Level::Normal => "lv-normal",
+        Level::Restricted => "lv-restricted",
+        Level::Excluded => "lv-excluded",
+    };
+    html! { span class={ "chip " (class) } { (a.level.label(lang)) @if let Some(o) = a.order { " " (o) } } }
+}
+
+fn yuan(v: f64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if v.abs() >= 1e4 => format!("{}万元", ui::num(v / 1e4, 2)),
+        Lang::Zh => format!("{}元", ui::num(v, 0)),
+        Lang::En => format!("{} yuan", ui::num(v, 0)),
+    }
+}
+
+pub async fn policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let s = ctx.user().page(lang)?;
+    let v = app.evaluation_policy(s, id).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    match ui::export(&ctx) {
+        Some(Export::Json) => return Ok(ui::json(snap.synthetic, "policy", json!(v))),
+        Some(Export::Csv) => {
+            let mut csv = Csv::new(&[
+                "city",
+                "enterprises",
+                "A",
+                "B",
+                "C",
+                "D",
+                "T",
+                "electricity_surcharge_yuan",
+                "electricity_missing",
+                "water_surcharge_yuan",
+                "water_missing",
+                "land_priority",
+                "energy_priority",
+                "example",
+            ]);
+            for c in v.cities.iter().chain(std::iter::once(&v.total)) {
+                csv.row([
+                    if c.city.is_empty() { "全省".to_string() } else { c.city.clone() },
+                    c.enterprises.to_string(),
+                    c.by_class.a.to_string(),
+                    c.by_class.b.to_string(),
+                    c.by_class.c.to_string(),
+                    c.by_class.d.to_string(),
+                    c.by_class.t.to_string(),
+                    format!("{:.2}", c.electricity_surcharge_yuan),
+                    c.electricity_missing.to_string(),
+                    format!("{:.2}", c.water_surcharge_yuan),
+                    c.water_missing.to_string(),
+                    c.land_quota.priority.to_string(),
+                    c.energy_quota.priority.to_string(),
+                    if v.example { "1".into() } else { "0".into() },
+                ]);
+            }
+            return Ok(csv.respond("policy", snap.synthetic));
+        }
+        None => {}
+    }
+    let title = format!("{} {}", v.evaluation.year, t("年差别化资源要素配置", "differentiated resource policy"));
+    let classes = ["A", "B", "C", "D", "T"];
+    let class_counts =
+        |c: &jiqun_eval::policy::CitySummary| [c.by_class.a, c.by_class.b, c.by_class.c, c.by_class.d, c.by_class.t];
+    let shown: Vec<&cult::PolicyMeasure> = v.measures.iter().take(500).collect();
+    let body = html! {
+        div.pagehead {
+            p.crumbs { a href="/evaluations" { (t("亩均效益评价", "Evaluations")) } " › " a href={ "/evaluations/" (v.evaluation.id) } { (v.evaluation.year) " · " (v.evaluation.scheme_name) } " › " }
+            h1 { (title) }
+            p.sub { (t("按亩均评价分类实施差别化电价、水价和用地、用能、信贷安排的估算。不开具任何账单；排污和财政手段未建模。", "Estimates of differentiated electricity and water tariffs and of land, energy and credit allocation by per-mu class. Nothing is billed; emission and fiscal levers are not modelled.")) }
+        }
+        @if v.example {
+            (example_banner(lang, "本表（加价标准和各类档次）是 Jiqun 的示例，须由省、市或县主管部门按本地政策设定；未找到与亩均类别挂钩的官方加价标准。", "this table (surcharges and levels) is Jiqun's example, to be set by the province, city or county; no official surcharge tied to per-mu classes was found."))
+        }
+        @if let Some(n) = &v.definition.source.note { p.small.muted { (text(n, lang)) } }
+        table.data.compact {
+            caption { (text(&v.definition.name, lang)) }
+            thead { tr {
+                th scope="col" { (t("类别", "Class")) }
+                th.num scope="col" { (t("电价加价（元/千瓦时）", "Electricity (yuan/kWh)")) }
+                th.num scope="col" { (t("水价加价（元/立方米）", "Water (yuan/m³)")) }
+                th scope="col" { (t("用地指标", "Land quota")) }
+                th scope="col" { (t("用能指标", "Energy quota")) }
+                th scope="col" { (t("信贷", "Credit")) }
+            } }
+            tbody { @for c in classes { @if let Some(l) = v.definition.classes.get(c) { tr {
+                th scope="row" { span class={ "chip class-" (c.to_ascii_lowercase()) } { (c) } }
+                td.numcell { (ui::num(l.electricity_surcharge_yuan_per_kwh, 3)) }
+                td.numcell { (ui::num(l.water_surcharge_yuan_per_m3, 2)) }
+                td { (level_chip(&l.land_quota, lang)) }
+                td { (level_chip(&l.energy_quota, lang)) }
+                td { (level_chip(&l.credit, lang)) }
+            } } } }
+        }
+        h2 { (t("各市汇总", "By city")) }
+        p.small.muted {
+            (t("用电量取企业名录 ", "Electricity is the registry's ")) (v.evaluation.year) (t(" 年“用电量”（兆瓦时），加价 = 单价 × 兆瓦时 × 1000；", " figure electricity_mwh (MWh): surcharge = rate × MWh × 1000; "))
+            (t("参评企业中报了用电量的 ", "firms with electricity: ")) (v.electricity_reported) (t(" 家，报了用水量的 ", ", with water: ")) (v.water_reported)
+            (t(" 家。缺数据的应加价企业不计入估算（合计为下限），其家数单列。", ". Liable firms without the figure are left out of the estimate (the totals are lower bounds) and counted."))
+        }
+        div.scroll { table.data.compact {
+            thead { tr {
+                th scope="col" { (t("城市", "City")) }
+                @for c in classes { th.num scope="col" { (c) } }
+                th.num scope="col" { (t("电价加价估算", "Electricity surcharge")) }
+                th.num scope="col" { (t("缺用电数据", "No electricity")) }
+                th.num scope="col" { (t("水价加价估算", "Water surcharge")) }
+                th.num scope="col" { (t("缺用水数据", "No water")) }
+                th.num scope="col" { (t("用地优先", "Land priority")) }
+                th.num scope="col" { (t("用能优先", "Energy priority")) }
+                th.num scope="col" { (t("不予供地", "No new land")) }
+            } }
+            tbody {
+                @for c in v.cities.iter().chain(std::iter::once(&v.total)) {
+                    tr class=(if c.city.is_empty() { "total" } else { "" }) {
+                        th scope="row" { @if c.city.is_empty() { (t("全省", "Province")) } @else { (c.city) } }
+                        @for n in class_counts(c) { td.numcell { (n) } }
+                        td.numcell { (yuan(c.electricity_surcharge_yuan, lang)) }
+                        td.numcell { (c.electricity_missing) }
+                        td.numcell { (yuan(c.water_surcharge_yuan, lang)) }
+                        td.numcell { (c.water_missing) }
+                        td.numcell { (c.land_quota.priority) }
+                        td.numcell { (c.energy_quota.priority) }
+                        td.numcell { (c.land_quota.excluded) }
+                    }
+                }
+            }
+        } }
+        h2 { (t("企业明细", "By firm")) }
+        @if v.measures.is_empty() { p.muted { (t("企业明细仅对可查阅企业经营数据的用户显示。", "Per-firm measures are shown only to readers of the firms' figures.")) } } @else {
+            @if v.measures.len() > shown.len() { p.muted { (t("仅显示前 500 家；完整数据请下载 JSON。", "The first 500 are shown; download the JSON for all.")) } }
+            div.scroll { table.data.compact {
+                thead { tr {
+                    th scope="col" { (t("企业", "Enterprise")) }
+                    th scope="col" { (t("城市", "City")) }
+                    th scope="col" { (t("类别", "Class")) }
+                    th.num scope="col" { (t("电价加价估算", "Electricity surcharge")) }
+                    th.num scope="col" { (t("水价加价估算", "Water surcharge")) }
+                    th scope="col" { (t("用地", "Land")) }
+                    th scope="col" { (t("用能", "Energy")) }
+                    th scope="col" { (t("信贷", "Credit")) }
+                    th scope="col" { (t("说明", "Notes")) }
+                } }
+                tbody { @for m in &shown { tr {
+                    th scope="row" { a href={ "/enterprises/" (m.enterprise_id) } { (m.name) } }
+                    td { (m.measures.city) }
+                    td { span class={ "chip class-" (m.measures.class.as_str().to_ascii_lowercase()) } { (m.measures.class.as_str()) } }
+                    td.numcell { @match m.measures.electricity_surcharge_yuan { Some(x) => (yuan(x, lang)), None => span.muted { (t("缺数据", "no data")) } } }
+                    td.numcell { @match m.measures.water_surcharge_yuan { Some(x) => (yuan(x, lang)), None => span.muted { (t("缺数据", "no data")) } } }
+                    td { (level_chip(&m.measures.land_quota, lang)) }
+                    td { (level_chip(&m.measures.energy_quota, lang)) }
+                    td { (level_chip(&m.measures.credit, lang)) }
+                    td.small { @for n in &m.measures.notes { (text(n, lang)) " " } }
+                } } }
+            } }
+        }
+        (ui::downloads(&ctx, lang))
+    };
+    Ok(ui::page(&ctx, s, snap.synthetic, &title, body))
+}
