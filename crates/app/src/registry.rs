@@ -516,7 +516,7 @@ impl App {
         if !session.can(&Action::RunEvaluation) {
             return Err(AppError::forbidden());
         }
-        let scheme = crate::schemes::scheme(scheme_id)?;
+        let scheme = self.scheme(scheme_id).await?;
         let firms = self.store.all_enterprises().await?;
         let by_id: HashMap<i64, &EnterpriseRow> = firms.iter().map(|e| (e.id, e)).collect();
         let mut figures: HashMap<i64, [f64; 9]> = HashMap::new();

@@ -249,6 +249,10 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
             ],
         ),
         (
+            "evaluation_schemes",
+            &[("scheme_id", T), ("name", T), ("definition", T), ("created_by", I), ("created_at", I)],
+        ),
+        (
             "library_designations",
             &[
                 ("id", I),
@@ -309,7 +313,7 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
 
 /// Tables whose `id` is an auto-increment key (PostgreSQL sequences are moved past the restored ids).
 fn has_serial_id(table: &str) -> bool {
-    !matches!(table, "settings" | "revision" | "roles")
+    !matches!(table, "settings" | "revision" | "roles" | "evaluation_schemes")
 }
 
 pub const FORMAT: &str = "jiqun-backup";

@@ -774,6 +774,51 @@ impl Store {
         Ok(n)
     }
 
+    /// Evaluation schemes a jurisdiction added: (id, name, JSON definition, created at), by id.
+    pub async fn stored_schemes(&self) -> Result<Vec<(String, String, String, i64)>> {
+        let rows =
+            sqlx::query("SELECT scheme_id, name, definition, created_at FROM evaluation_schemes ORDER BY scheme_id")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| Ok((get(r, "scheme_id")?, get(r, "name")?, get(r, "definition")?, get(r, "created_at")?)))
+            .collect()
+    }
+
+    /// Adds or replaces a stored scheme (checked by the caller); audited with before and after.
+    pub async fn put_scheme(&self, id: &str, name: &str, definition: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT definition FROM evaluation_schemes WHERE scheme_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM evaluation_schemes WHERE scheme_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO evaluation_schemes (scheme_id, name, definition, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(definition)
+        .bind(actor.id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
+        self.audit(
+            &mut tx,
+            actor,
+            if before.is_some() { "scheme.update" } else { "scheme.create" },
+            "scheme",
+            id,
+            true,
+            &json!({ "before": before.as_deref().map(parse), "after": parse(definition) }),
+        )
+        .await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+
     /// Stored role definitions (name, JSON).
     pub async fn role_defs(&self) -> Result<Vec<(String, String)>> {
         let rows = sqlx::query("SELECT name, definition FROM roles ORDER BY name").fetch_all(self.pool()).await?;

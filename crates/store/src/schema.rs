@@ -313,6 +313,19 @@ CREATE TABLE project_proposals (
 CREATE INDEX project_proposals_by_city ON project_proposals (city, id)
 "#,
     ),
+    (
+        6,
+        "evaluation schemes as data, per jurisdiction and year",
+        r#"
+CREATE TABLE evaluation_schemes (
+    scheme_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

@@ -363,10 +363,30 @@ pub async fn evaluation_results(
 pub async fn schemes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
     let s = ctx.user().lang(ctx.lang)?;
     let _ = app.evaluation_runs(s).await.lang(ctx.lang)?;
-    let list: Vec<Value> = jiqun_app::schemes::ids()
+    let list: Vec<Value> = app
+        .schemes()
+        .await
+        .lang(ctx.lang)?
         .into_iter()
-        .filter_map(|id| jiqun_app::schemes::scheme(id).ok())
-        .map(|s| json!({ "id": s.id, "name": s.name, "definition": serde_json::from_str::<Value>(&s.json).unwrap_or(Value::Null) }))
+        .map(|s| {
+            json!({ "id": s.id, "name": s.name, "builtin": s.builtin, "jurisdiction": s.scheme.jurisdiction,
+                    "year": s.scheme.year, "source": s.scheme.source,
+                    "definition": serde_json::from_str::<Value>(&s.json).unwrap_or(Value::Null) })
+        })
         .collect();
     Ok(Json(Value::Array(list)))
+}
+
+/// Adds a jurisdiction's scheme: the body is the scheme file (docs/evaluation.md).
+pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+    ctx.require_csrf(None).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    if !s.can(&jiqun_app::Action::RunEvaluation) {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AppError::invalid("scheme", "方案文件须为 UTF-8 编码的 JSON", "a scheme file is UTF-8 JSON"))
+        .lang(ctx.lang)?;
+    let id = app.put_scheme(s, text, &ctx.ip).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }

@@ -641,6 +641,18 @@ pub const API: &[ApiRoute] = &[
         handler: || get(reg::schemes),
     },
     ApiRoute {
+        method: "post",
+        path: "/api/v1/schemes",
+        summary: "Adds a jurisdiction's per-mu evaluation scheme (the JSON scheme file; errors name the JSON path)",
+        tag: "evaluations",
+        query: &[],
+        body: Some("the scheme file (docs/evaluation.md)"),
+        ok: 201,
+        access: Access::Perm(Perm::RunEvaluation),
+        auth: true,
+        handler: || post(reg::put_scheme),
+    },
+    ApiRoute {
         method: "get",
         path: "/api/v1/evaluations/{id}/policy",
         summary: "The differentiated resource policy (Jiqun's example table, to be set by the jurisdiction) applied to a run: per city counts by class, estimated surcharges, quota levels; per firm where the caller reads its figures",

@@ -296,7 +296,30 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(tax["benchmark"].as_f64(), Some(24.097), "{hy}");
     let expect = 1300.0 / 50.0 / 24.097 * 30.0;
     assert!((tax["score"].as_f64().unwrap() - expect).abs() < 1e-9, "{tax} vs {expect}");
+    // A jurisdiction's own scheme, added as a file: checked field by field, then used like a shipped one.
+    let mut local: Value = serde_json::from_str(include_str!("../../../data/schemes/huangyan-2022.json")).unwrap();
+    local["id"] = json!("huangyan-2022");
+    let (s, v) = api.raw("POST", "/api/v1/schemes", &owner, local.to_string().into_bytes()).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("id")), "{v}");
+    local["id"] = json!("jiangmen-2025");
+    local["name"] = json!("江门市2025年度亩均效益评价（测试）");
+    local["above"]["items"][0]["weight"] = json!("thirty");
+    let (s, v) = api.raw("POST", "/api/v1/schemes", &owner, local.to_string().into_bytes()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["details"][0]["field"], "above.items[0].weight", "{v}");
+    local["above"]["items"][0]["weight"] = json!(60);
+    let (s, _) = api.raw("POST", "/api/v1/schemes", &sz, local.to_string().into_bytes()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = api.raw("POST", "/api/v1/schemes", &owner, local.to_string().into_bytes()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, run3) =
+        api.call("POST", "/api/v1/evaluations", &owner, json!({ "year": 2025, "scheme": "jiangmen-2025" })).await;
+    assert_eq!(s, StatusCode::CREATED, "{run3}");
+    let (_, v) = api.call("GET", &format!("/api/v1/enterprises/{id_a}"), &owner, Value::Null).await;
+    let jm = v["evaluations"].as_array().unwrap().iter().find(|e| e["scheme"] == "jiangmen-2025").unwrap().clone();
+    assert!((jm["items"][0]["score"].as_f64().unwrap() - 2.0 * expect).abs() < 1e-9, "the doubled weight: {jm}");
     let (_, schemes) = api.call("GET", "/api/v1/schemes", &owner, Value::Null).await;
+    assert!(schemes.as_array().unwrap().iter().any(|s| s["id"] == "jiangmen-2025" && s["builtin"] == false));
     assert!(schemes.as_array().unwrap().iter().any(|s| s["id"] == "huangyan-2021"), "{schemes}");
     let (s, v) = api.call("POST", "/api/v1/evaluations", &owner, json!({ "year": 2025, "scheme": "nope" })).await;
     assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scheme")));

@@ -554,19 +554,34 @@ pub async fn assign_expert(
 }
 
 pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+    let s = ctx.user().page(ctx.lang)?;
+    show_evaluations(&app, &ctx, s, None, "").await
+}
+
+async fn show_evaluations(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    error: Option<AppError>,
+    draft: &str,
+) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
     let runs = app.evaluation_runs(s).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
-    if let Some(Export::Json) = ui::export(&ctx) {
+    if let Some(Export::Json) = ui::export(ctx) {
         return Ok(ui::json(snap.synthetic, "evaluations", json!({ "evaluations": runs })));
     }
     let years = app.figure_years().await.page(lang)?;
+    let schemes = app.schemes().await.page(lang)?;
+    let status = match &error {
+        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        None => StatusCode::OK,
+    };
     let body = html! {
         div.pagehead {
             h1 { (t("亩均效益评价", "Per-mu evaluations")) }
-            p.sub { (t("按评价方案对登记企业逐年评价：同一城市、同一规模内按基准值计分、排名并分 A/B/C/D 类。", "Registered firms rated year by year by a scheme: scored against benchmarks within city and scale, ranked and classed A/B/C/D.")) }
+            p.sub { (t("按评价方案对登记企业逐年评价：在方案规定的分组内按基准值计分、排名并分 A/B/C/D 类。", "Registered firms rated year by year by a scheme: scored against benchmarks within the scheme's groups, ranked and classed A/B/C/D.")) }
         }
         table.data {
             thead { tr {
@@ -584,6 +599,21 @@ pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> PageResult<Re
                 td { (ui::datetime(r.created_at)) }
             } } }
         }
+        h2 { (t("评价方案", "Schemes")) }
+        table.data.compact {
+            thead { tr {
+                th scope="col" { (t("方案", "Scheme")) }
+                th scope="col" { (t("适用地区", "Jurisdiction")) }
+                th scope="col" { (t("年度", "Year")) }
+                th scope="col" { (t("依据", "Source")) }
+            } }
+            tbody { @for sc in &schemes { tr {
+                th scope="row" { (sc.name) br; code { (sc.id) } @if !sc.builtin { " " span.chip { (t("本地添加", "added here")) } } }
+                td { (sc.scheme.jurisdiction) }
+                td { @if let Some(y) = sc.scheme.year { (y) } }
+                td.small { (sc.scheme.source) }
+            } } }
+        }
         @if s.can(&Action::RunEvaluation) {
             details.panel {
                 summary { (t("开展评价", "Run an evaluation")) }
@@ -592,13 +622,43 @@ pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> PageResult<Re
                     label { (t("年度", "Year"))
                         select name="year" { @for y in &years { option value=(y) { (y) } } } }
                     label { (t("评价方案", "Scheme"))
-                        select name="scheme" { @for id in jiqun_app::schemes::ids() { @if let Ok(sc) = jiqun_app::schemes::scheme(id) { option value=(sc.id) { (sc.name) } } } } }
+                        select name="scheme" { @for sc in &schemes { option value=(sc.id) { (sc.name) } } } }
                     button type="submit" { (t("评价", "Evaluate")) }
+                }
+            }
+            details.panel open[error.is_some()] {
+                summary { (t("添加本地评价方案（JSON）", "Add a local scheme (JSON)")) }
+                p.muted { (t("方案文件格式见 docs/evaluation.md：指标、权重、基准（组内加总比、公布的固定值或上年均值的倍数）、封顶、分组、不参评规则、加减分项和分类线。整份校验，错误指明字段路径。", "The file format is in docs/evaluation.md: items, weights, benchmarks (group ratio of sums, fixed published values or a multiple of last year's mean), caps, groups, not-rated rules, bonus and deduction items and cut-offs. Checked whole; errors name the field's path.")) }
+                @if let Some(e) = &error { (ui::form_error(e, lang)) }
+                form method="post" action="/schemes" {
+                    (ui::csrf(s))
+                    label for="scheme-json" { (t("方案 JSON", "Scheme JSON")) }
+                    textarea #scheme-json name="json" required rows="14" maxlength="200000" spellcheck="false" { (draft) }
+                    button type="submit" { (t("校验并保存", "Check and save")) }
                 }
             }
         }
     };
-    Ok(ui::page(&ctx, s, snap.synthetic, t("亩均效益评价", "Per-mu evaluations"), body))
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("亩均效益评价", "Per-mu evaluations"), body))
+}
+
+#[derive(Deserialize)]
+pub struct SchemeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    json: String,
+}
+
+pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, Form(f): Form<SchemeForm>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    match app.put_scheme(s, &f.json, &ctx.ip).await {
+        Ok(_) => Ok(Redirect::to("/evaluations").into_response()),
+        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) => show_evaluations(&app, &ctx, s, Some(e), &f.json).await,
+    }
 }
 
 #[derive(Deserialize)]

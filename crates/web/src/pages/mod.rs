@@ -301,6 +301,12 @@ pub const PAGES: &[PageRoute] = &[
         handler: || get(cultivation::project),
     },
     PageRoute {
+        method: "post",
+        path: "/schemes",
+        access: Access::Perm(Perm::RunEvaluation),
+        handler: || post(enterprises::put_scheme),
+    },
+    PageRoute {
         method: "get",
         path: "/roles",
         access: Access::Perm(Perm::ReadUsers),
