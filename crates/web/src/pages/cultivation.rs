@@ -241,11 +241,7 @@ pub struct RecomputeForm {
 
 pub async fn recompute(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RecomputeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !s.can(&Action::ManageLibraries) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    let s = ui::form_user(&ctx, &f.csrf, &Action::ManageLibraries)?;
     let year = f.year.trim().parse().unwrap_or(0);
     app.recompute_library_indicators(s, year, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/libraries?year={year}#backbone-rd")).into_response())

@@ -673,11 +673,7 @@ pub struct RunForm {
 
 pub async fn run(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !s.can(&Action::RunEvaluation) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    let s = ui::form_user(&ctx, &f.csrf, &Action::RunEvaluation)?;
     let year = f.year.trim().parse().unwrap_or(0);
     let scheme = if f.scheme.is_empty() { "default" } else { f.scheme.as_str() };
     let id = app.run_evaluation(s, year, scheme, &ctx.ip).await.page(lang)?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::ui;
 use crate::ctx::{AppState, Ctx};
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageLang, PageResult};
 
 pub fn add_indicator_form(s: &Session, plan: &PlanView, lang: Lang) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
@@ -113,11 +113,7 @@ pub async fn add_indicator(
     Form(f): Form<AddForm>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !ui::can(s, &Action::EditIndicator) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    let s = ui::form_user(&ctx, &f.csrf, &Action::EditIndicator)?;
     let e = (|| -> Result<IndicatorEdit, AppError> {
         Ok(IndicatorEdit {
             item: Some(f.item.trim().to_string()).filter(|i| !i.is_empty()),
@@ -162,11 +158,7 @@ pub async fn close(
     Form(f): Form<CloseForm>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !ui::can(s, &Action::ClosePlan) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    let s = ui::form_user(&ctx, &f.csrf, &Action::ClosePlan)?;
     let successor = f.successor.trim().parse::<i64>().ok();
     app.close_plan(s, plan_id, &f.assessment, successor, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}")).into_response())

@@ -30,6 +30,13 @@ pub fn reader(ctx: &Ctx) -> PageResult<&Session> {
     if s.can(&Action::ReadPlan) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
 }
 
+/// The prelude of a form post that needs a permission: the CSRF token, the session, the permission.
+pub fn form_user<'c>(ctx: &'c Ctx, csrf: &str, action: &Action) -> PageResult<&'c Session> {
+    ctx.require_csrf(Some(csrf)).page(ctx.lang)?;
+    let s = ctx.user().page(ctx.lang)?;
+    if s.can(action) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
+}
+
 pub fn can(s: &Session, a: &Action) -> bool {
     s.can(a)
 }
