@@ -5,74 +5,15 @@
 //! policy's per-city summary (checked by hand), who is refused what, and the audit trail. Then the pages,
 //! for the plan owner in Chinese and English.
 
+mod common;
+
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use jiqun_app::usecases::UserInput;
-use jiqun_app::{App, Preset};
+use common::{Api, uscc};
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-struct Api {
-    router: axum::Router,
-    app: Arc<App>,
-}
-
-impl Api {
-    async fn new(url: &str) -> Api {
-        let app = App::open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-        jiqun_app::demo::load(&app).await.unwrap();
-        let app = Arc::new(app);
-        Api { router: jiqun_web::router(app.clone()), app }
-    }
-
-    async fn call(&self, method: &str, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-        let req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(bytes))
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 26).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn login(&self, user: &str, password: &str) -> String {
-        let (s, v) =
-            self.call("POST", "/api/v1/auth/login", "", json!({ "username": user, "password": password })).await;
-        assert_eq!(s, StatusCode::OK, "{user}: {v}");
-        v["token"].as_str().unwrap().to_string()
-    }
-
-    async fn user(&self, username: &str, role: &str, city: Option<&str>, uscc: Option<&str>) -> String {
-        let input = UserInput {
-            username: username.into(),
-            display_name: String::new(),
-            password: "Role-12345".into(),
-            roles: vec![role.into()],
-            agency: None,
-            city: city.map(String::from),
-            uscc: uscc.map(String::from),
-        };
-        self.app.create_user(None, &input, "").await.unwrap();
-        self.login(username, "Role-12345").await
-    }
-}
-
-fn uscc(division: &str, n: u32) -> String {
-    let mut s = format!("91{division}MA{n:07}");
-    s.truncate(17);
-    let c = jiqun_domain::uscc::check_character(s.as_bytes()).unwrap();
-    s.push(c as char);
-    s
-}
 
 fn field(v: &Value) -> Option<&str> {
     v["error"]["details"][0]["field"].as_str()
@@ -99,7 +40,7 @@ fn check<'a>(checks: &'a Value, id: &str) -> Option<&'a Value> {
 #[tokio::test]
 async fn the_cultivation_story() {
     for url in jiqun_store::testing::urls().await {
-        story(&Api::new(&url).await, &url).await;
+        story(&Api::demo(&url).await, &url).await;
     }
 }
 
@@ -479,7 +420,7 @@ async fn story(api: &Api, url: &str) {
 /// The pages render for the plan owner in Chinese and English, and the forms work.
 #[tokio::test]
 async fn the_pages() {
-    let api = Api::new(&jiqun_store::testing::sqlite_url()).await;
+    let api = Api::demo(&jiqun_store::testing::sqlite_url()).await;
     let send = |method: &str, uri: String, cookie: &str, body: String| {
         let req = Request::builder()
             .method(method)

@@ -2,13 +2,11 @@
 //! escaped on every page that shows it, JSON gives it back exactly as typed, SQL in a value stays a value,
 //! and a CSV export neutralises a formula. Runs on SQLite and (with `JIQUN_TEST_POSTGRES`) PostgreSQL.
 
-use std::sync::Arc;
+mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use jiqun_app::{App, Preset};
+use axum::http::StatusCode;
+use common::Api;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 /// Markup that would run if a page printed it raw, with SQL that would drop a table if a query spliced it.
 const P: &str = "<script>alert(1)</script>';DROP TABLE users;--";
@@ -19,75 +17,28 @@ const FILE: &str = "<img src=x onerror=alert(1)>.txt";
 /// A short one, for fields of at most 20 characters.
 const SHORT: &str = "<b onclick=x>u</b>";
 
-struct Api {
-    router: axum::Router,
-    app: Arc<App>,
-}
-
-impl Api {
-    async fn send(
-        &self,
-        method: &str,
-        uri: &str,
-        token: &str,
-        body: Vec<u8>,
-    ) -> (StatusCode, String, Vec<(String, String)>) {
-        let req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers =
-            res.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 26).await.unwrap();
-        (status, String::from_utf8_lossy(&bytes).into_owned(), headers)
-    }
-
-    async fn json(&self, method: &str, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-        let (s, b, _) = self.send(method, uri, token, bytes).await;
-        (s, serde_json::from_str(&b).unwrap_or(Value::Null))
-    }
-
-    async fn login(&self, user: &str) -> String {
-        let (s, v) =
-            self.json("POST", "/api/v1/auth/login", "", json!({ "username": user, "password": "Demo@2025" })).await;
-        assert_eq!(s, StatusCode::OK, "{user}: {v}");
-        v["token"].as_str().unwrap().to_string()
-    }
-
-    /// A page as the user sees it: it must show the payload escaped and never raw.
-    async fn page_is_safe(&self, uri: &str, token: &str, expect: &str) {
-        let (s, body, headers) = self.send("GET", uri, token, Vec::new()).await;
-        assert_eq!(s, StatusCode::OK, "{uri}: {}", &body[..body.len().min(300)]);
-        assert!(headers.iter().any(|(k, _)| k == "content-security-policy"), "{uri}: CSP header");
-        assert!(!body.contains("<script>alert(1)"), "{uri} prints the payload raw");
-        assert!(!body.contains("<b onclick"), "{uri} prints the short payload raw");
-        assert!(!body.contains("<img src=x"), "{uri} prints the file name raw");
-        assert!(body.contains(expect), "{uri} does not show {expect}");
-    }
+/// A page as the user sees it: it must show the payload escaped and never raw.
+async fn page_is_safe(api: &Api, uri: &str, token: &str, expect: &str) {
+    let (s, body, headers) = api.send("GET", uri, token, Vec::new()).await;
+    assert_eq!(s, StatusCode::OK, "{uri}: {}", &body[..body.len().min(300)]);
+    assert!(headers.iter().any(|(k, _)| k == "content-security-policy"), "{uri}: CSP header");
+    assert!(!body.contains("<script>alert(1)"), "{uri} prints the payload raw");
+    assert!(!body.contains("<b onclick"), "{uri} prints the short payload raw");
+    assert!(!body.contains("<img src=x"), "{uri} prints the file name raw");
+    assert!(body.contains(expect), "{uri} does not show {expect}");
 }
 
 #[tokio::test]
 async fn hostile_text_is_stored_and_shown_harmlessly() {
     for url in jiqun_store::testing::urls().await {
-        let app = App::open(&url).await.unwrap();
-        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-        jiqun_app::demo::load(&app).await.unwrap();
-        let app = Arc::new(app);
-        let api = Api { router: jiqun_web::router(app.clone()), app };
-        story(&api).await;
+        story(&Api::demo(&url).await).await;
     }
 }
 
 async fn story(api: &Api) {
-    let owner = api.login("owner").await;
-    let kjt = api.login("kjt").await;
-    let admin = api.login("security").await;
+    let owner = api.login("owner", "Demo@2025").await;
+    let kjt = api.login("kjt", "Demo@2025").await;
+    let admin = api.login("security", "Demo@2025").await;
 
     // A plan document whose title and item carry the payload.
     let doc = format!(
@@ -97,16 +48,16 @@ async fn story(api: &Api) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let plan: Value = serde_json::from_str(&v).unwrap();
     let plan_id = plan["id"].as_i64().unwrap();
-    api.page_is_safe(&format!("/plans/{plan_id}"), &owner, ESCAPED).await;
+    page_is_safe(api, &format!("/plans/{plan_id}"), &owner, ESCAPED).await;
 
     // An indicator's name and unit, an observation's source, an override's reason.
     let edit = json!({ "name": P, "unit": SHORT, "direction": "up", "method": "growth", "frequency": "annual",
         "target_cmp": ">=", "target_value": 10, "target_year": 2025, "by_city": false });
-    let (s, v) = api.json("POST", "/api/v1/plans/1/indicators", &owner, edit).await;
+    let (s, v) = api.call("POST", "/api/v1/plans/1/indicators", &owner, edit).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let ind = v["id"].as_i64().unwrap();
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             &format!("/api/v1/indicators/{ind}/observations"),
             &owner,
@@ -115,7 +66,7 @@ async fn story(api: &Api) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             &format!("/api/v1/indicators/{ind}/override"),
             &owner,
@@ -123,17 +74,17 @@ async fn story(api: &Api) {
         )
         .await;
     assert!(s.is_success(), "{v}");
-    let (_, v) = api.json("GET", &format!("/api/v1/indicators/{ind}"), &owner, Value::Null).await;
+    let (_, v) = api.call("GET", &format!("/api/v1/indicators/{ind}"), &owner, Value::Null).await;
     assert_eq!(v["name"], P, "JSON gives the text back exactly");
     assert_eq!(v["unit"], SHORT);
-    api.page_is_safe(&format!("/indicators/{ind}"), &owner, ESCAPED).await;
-    api.page_is_safe("/indicators", &owner, ESCAPED).await;
-    api.page_is_safe("/", &owner, "").await;
+    page_is_safe(api, &format!("/indicators/{ind}"), &owner, ESCAPED).await;
+    page_is_safe(api, "/indicators", &owner, ESCAPED).await;
+    page_is_safe(api, "/", &owner, "").await;
 
     // A department's report (narrative, problems, help needed), the owner's review comment, an attachment's name.
     let assignment = api.app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             &format!("/api/v1/assignments/{assignment}/reports"),
             &kjt,
@@ -148,12 +99,12 @@ async fn story(api: &Api) {
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let attachment: Value = serde_json::from_str(&b).unwrap();
     let (s, v) = api
-        .json("POST", &format!("/api/v1/reports/{report}/review"), &owner, json!({ "accept": false, "comment": P }))
+        .call("POST", &format!("/api/v1/reports/{report}/review"), &owner, json!({ "accept": false, "comment": P }))
         .await;
     assert!(s.is_success(), "{v}");
-    api.page_is_safe(&format!("/assignments/{assignment}"), &owner, ESCAPED).await;
-    api.page_is_safe(&format!("/assignments/{assignment}"), &owner, "&lt;img src=x onerror=alert(1)&gt;.txt").await;
-    api.page_is_safe("/supervision", &owner, "").await;
+    page_is_safe(api, &format!("/assignments/{assignment}"), &owner, ESCAPED).await;
+    page_is_safe(api, &format!("/assignments/{assignment}"), &owner, "&lt;img src=x onerror=alert(1)&gt;.txt").await;
+    page_is_safe(api, "/supervision", &owner, "").await;
     // The download's name is quoted safely in its header.
     let (s, _, headers) = api.send("GET", &format!("/attachments/{}", attachment["id"]), &owner, Vec::new()).await;
     assert_eq!(s, StatusCode::OK);
@@ -168,12 +119,12 @@ async fn story(api: &Api) {
     let _ = sys;
     let admin_token = {
         let (s, v) =
-            api.json("POST", "/api/v1/auth/login", "", json!({ "username": "admin", "password": "Admin@12345" })).await;
+            api.call("POST", "/api/v1/auth/login", "", json!({ "username": "admin", "password": "Admin@12345" })).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v["token"].as_str().unwrap().to_string()
     };
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             "/api/v1/users",
             &admin_token,
@@ -182,14 +133,14 @@ async fn story(api: &Api) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["contact"], P, "the contact comes back exactly (and is sealed at rest)");
-    api.page_is_safe("/users", &admin, ESCAPED).await;
+    page_is_safe(api, "/users", &admin, ESCAPED).await;
 
     // The registry: a firm's name, county, chain nodes and tags; a figure's source; a role's labels.
     let mut uscc = String::from("91440300MA9XKK00");
     uscc.push('1');
     uscc.push(jiqun_domain::uscc::check_character(uscc.as_bytes()).unwrap() as char);
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             "/api/v1/enterprises",
             &owner,
@@ -201,7 +152,7 @@ async fn story(api: &Api) {
     assert_eq!(v["name"], P);
     let firm = v["id"].as_i64().unwrap();
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             &format!("/api/v1/enterprises/{firm}/figures"),
             &owner,
@@ -209,10 +160,10 @@ async fn story(api: &Api) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    api.page_is_safe(&format!("/enterprises?q={}", enc(&uscc)), &owner, ESCAPED).await;
-    api.page_is_safe(&format!("/enterprises/{firm}?history=tax_wan&year=2025"), &owner, ESCAPED).await;
+    page_is_safe(api, &format!("/enterprises?q={}", enc(&uscc)), &owner, ESCAPED).await;
+    page_is_safe(api, &format!("/enterprises/{firm}?history=tax_wan&year=2025"), &owner, ESCAPED).await;
     let (s, v) = api
-        .json(
+        .call(
             "PUT",
             "/api/v1/roles/hostile_role",
             &admin,
@@ -220,11 +171,11 @@ async fn story(api: &Api) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
-    api.page_is_safe("/roles", &admin, "&lt;b onclick=x&gt;u&lt;/b&gt;").await;
+    page_is_safe(api, "/roles", &admin, "&lt;b onclick=x&gt;u&lt;/b&gt;").await;
 
     // The CSV export neutralises a formula; the SQL in the values did nothing.
     let (s, v) = api
-        .json("POST", "/api/v1/enterprises", &owner, json!({ "uscc": uscc, "name": "=HYPERLINK(\"http://x\")", "city": "深圳", "scale": "above", "founded_year": 2015 }))
+        .call("POST", "/api/v1/enterprises", &owner, json!({ "uscc": uscc, "name": "=HYPERLINK(\"http://x\")", "city": "深圳", "scale": "above", "founded_year": 2015 }))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (_, csv, _) = api.send("GET", &format!("/enterprises?q={}&format=csv", enc(&uscc)), &owner, Vec::new()).await;
@@ -233,7 +184,7 @@ async fn story(api: &Api) {
 
     // Text that is not even valid as input is refused with the field named, never stored half.
     let (s, v) = api
-        .json(
+        .call(
             "POST",
             "/api/v1/enterprises",
             &owner,

@@ -3,83 +3,16 @@
 //! history, who sees which firm's figures, the all-or-nothing CSV import, evaluation runs with their
 //! distribution and movement, and roles edited as data.
 
-use std::sync::Arc;
+mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use jiqun_app::usecases::UserInput;
-use jiqun_app::{App, Preset};
+use axum::http::StatusCode;
+use common::{Api, uscc};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-struct Api {
-    router: axum::Router,
-    app: Arc<App>,
-}
-
-impl Api {
-    async fn new(url: &str) -> Api {
-        let app = App::open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-        jiqun_app::demo::load(&app).await.unwrap();
-        let app = Arc::new(app);
-        Api { router: jiqun_web::router(app.clone()), app }
-    }
-
-    async fn raw(&self, method: &str, uri: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
-        let req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn call(&self, method: &str, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-        self.raw(method, uri, token, bytes).await
-    }
-
-    async fn login(&self, user: &str, password: &str) -> String {
-        let (s, v) =
-            self.call("POST", "/api/v1/auth/login", "", json!({ "username": user, "password": password })).await;
-        assert_eq!(s, StatusCode::OK, "{user}: {v}");
-        v["token"].as_str().unwrap().to_string()
-    }
-
-    async fn user(&self, username: &str, role: &str, city: Option<&str>, uscc: Option<&str>) -> String {
-        let input = UserInput {
-            username: username.into(),
-            display_name: String::new(),
-            password: "Role-12345".into(),
-            roles: vec![role.into()],
-            agency: None,
-            city: city.map(String::from),
-            uscc: uscc.map(String::from),
-        };
-        self.app.create_user(None, &input, "").await.unwrap();
-        self.login(username, "Role-12345").await
-    }
-}
-
-/// A valid USCC for a Shenzhen (440300) or Guangzhou (440100) firm, unique by `n`.
-fn uscc(division: &str, n: u32) -> String {
-    let mut s = format!("91{division}MA{n:07}");
-    s.truncate(17);
-    let c = jiqun_domain::uscc::check_character(s.as_bytes()).unwrap();
-    s.push(c as char);
-    s
-}
 
 #[tokio::test]
 async fn the_registry_story() {
     for url in jiqun_store::testing::urls().await {
-        story(&Api::new(&url).await, &url).await;
+        story(&Api::demo(&url).await, &url).await;
     }
 }
 
