@@ -63,9 +63,27 @@ fn err(line: usize, column: &str, zh: String, en: String) -> RowError {
     RowError { line, column: column.to_string(), zh, en }
 }
 
+/// What a column of the file holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Uscc,
+    Name,
+    City,
+    Scale,
+    FoundedYear,
+    Year,
+    /// A figure, by its place in `Enterprise::figures`.
+    Figure(u8),
+    County,
+    Industry,
+    Other,
+}
+
 /// Where each column is in the file.
 #[derive(Debug, Clone)]
 struct Layout {
+    /// Each file column's role, in file order.
+    roles: Vec<Role>,
     /// File position of each contract column.
     at: [usize; 15],
     county: Option<usize>,
@@ -110,9 +128,6 @@ fn split_quoted(line: &[u8], buf: &mut Vec<u8>, out: &mut Vec<(u32, u32)>) -> Re
             while let Some(&c) = line.get(i) {
                 if c == b',' {
                     break;
-                }
-                if c == b'"' {
-                    return Err(());
                 }
                 buf.push(c);
                 i += 1;
@@ -183,36 +198,61 @@ fn trim(f: &[u8]) -> &[u8] {
     }
 }
 
-/// Each byte of `w` equal to `c` gets its high bit set, and nothing else (exact, unlike the usual
-/// "has zero byte" test, so positions can be read off the mask).
-#[inline]
-fn eq_mask(w: u64, c: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = w ^ (0x0101_0101_0101_0101u64 * u64::from(c));
-    let t = (x & LOW7).wrapping_add(LOW7);
-    !(t | x | LOW7)
-}
-
-/// A table of names local to one block: ids in first-seen order.
+/// A table of names local to one block: ids in first-seen order. Open addressing on a hash of the
+/// name's first and last eight bytes: a city name is found in a few instructions.
 #[derive(Default)]
 struct Names {
-    ids: FastMap<Vec<u8>, u32>,
+    /// Id + 1, or 0 for a free slot; a power of two long.
+    slots: Vec<u32>,
+    bytes: Vec<Vec<u8>>,
     names: Vec<String>,
 }
 
 impl Names {
-    fn id(&mut self, name: &[u8]) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
+    #[inline]
+    fn hash(name: &[u8]) -> u64 {
+        let word = |b: &[u8]| b.iter().fold(0u64, |h, &x| h << 8 | u64::from(x));
+        let (head, tail) = (&name[..name.len().min(8)], &name[name.len().saturating_sub(8)..]);
+        (word(head) ^ word(tail).rotate_left(31) ^ name.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The name's id; None when it is new and not UTF-8 (names already in the table were checked).
+    fn id(&mut self, name: &[u8]) -> Option<u32> {
+        if self.slots.len() < 2 * (self.bytes.len() + 1) {
+            self.grow();
         }
-        let id = self.names.len() as u32;
-        self.names.push(String::from_utf8_lossy(name).into_owned());
-        self.ids.insert(name.to_vec(), id);
-        id
+        let mask = self.slots.len() - 1;
+        let mut i = (Names::hash(name) >> 40) as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                s if self.bytes[s as usize - 1] == name => return Some(s - 1),
+                _ => i = (i + 1) & mask,
+            }
+        }
+        let text = std::str::from_utf8(name).ok()?;
+        let id = self.bytes.len() as u32;
+        self.slots[i] = id + 1;
+        self.bytes.push(name.to_vec());
+        self.names.push(text.to_string());
+        Some(id)
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        self.slots = vec![0; size];
+        for (k, b) in self.bytes.iter().enumerate() {
+            let mut i = (Names::hash(b) >> 40) as usize & (size - 1);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            self.slots[i] = k as u32 + 1;
+        }
     }
 
     fn clear(&mut self) {
-        self.ids.clear();
+        self.slots.iter_mut().for_each(|s| *s = 0);
+        self.bytes.clear();
         self.names.clear();
     }
 }
@@ -226,6 +266,8 @@ struct Chunk {
     cities: Names,
     counties: Names,
     industries: Names,
+    /// Each row's USCC hashed (`uscc_hash`), for the duplicate check.
+    keys: Vec<u64>,
     line_count: usize,
     ranges: Vec<(u32, u32)>,
     buf: Vec<u8>,
@@ -234,62 +276,311 @@ struct Chunk {
 fn parse_block(text: &[u8], layout: &Layout, chunk: &mut Chunk) {
     chunk.rows.clear();
     chunk.lines.clear();
+    chunk.keys.clear();
     chunk.errors.clear();
     chunk.cities.clear();
     chunk.counties.clear();
     chunk.industries.clear();
-    let mut ranges = std::mem::take(&mut chunk.ranges);
-    ranges.clear();
+    let mut pos = 0usize;
     let mut line_no = 0u32;
-    let mut line_start = 0usize;
-    let mut field_start = 0usize;
-    let mut quoted = false;
-    let mut event = |pos: usize, ranges: &mut Vec<(u32, u32)>, chunk: &mut Chunk| match text[pos] {
-        b',' => {
-            ranges.push((field_start as u32, pos as u32));
-            field_start = pos + 1;
-        }
-        b'"' => quoted = true,
-        _ => {
-            let end = if pos > line_start && text[pos - 1] == b'\r' { pos - 1 } else { pos };
-            if end > line_start {
-                ranges.push((field_start as u32, end.max(field_start) as u32));
-                line(text, line_start, end, quoted, ranges, line_no, layout, chunk);
+    while pos < text.len() {
+        pos = match fast_row(text, pos, line_no, layout, chunk) {
+            Some(next) => next,
+            None => {
+                let end = text[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| pos + p);
+                let line_end = if end > pos && text[end - 1] == b'\r' { end - 1 } else { end };
+                if line_end > pos {
+                    let mut ranges = std::mem::take(&mut chunk.ranges);
+                    ranges.clear();
+                    let quoted = text[pos..line_end].contains(&b'"');
+                    if !quoted {
+                        let mut field = pos;
+                        for (i, &b) in text[pos..line_end].iter().enumerate() {
+                            if b == b',' {
+                                ranges.push((field as u32, (pos + i) as u32));
+                                field = pos + i + 1;
+                            }
+                        }
+                        ranges.push((field as u32, line_end as u32));
+                    }
+                    line(text, pos, line_end, quoted, &mut ranges, line_no, layout, chunk);
+                    chunk.ranges = ranges;
+                }
+                end + 1
             }
-            ranges.clear();
-            line_no += 1;
-            line_start = pos + 1;
-            field_start = pos + 1;
-            quoted = false;
-        }
-    };
-    let mut words = text.chunks_exact(8);
-    let mut base = 0usize;
-    for w in &mut words {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let mut m = eq_mask(w, b',') | eq_mask(w, b'\n') | eq_mask(w, b'"');
-        while m != 0 {
-            event(base + (m.trailing_zeros() / 8) as usize, &mut ranges, chunk);
-            m &= m - 1;
-        }
-        base += 8;
-    }
-    for (k, &b) in words.remainder().iter().enumerate() {
-        if matches!(b, b',' | b'\n' | b'"') {
-            event(base + k, &mut ranges, chunk);
-        }
-    }
-    // A last line without its newline.
-    if line_start < text.len() {
-        let end = if text.last() == Some(&b'\r') { text.len() - 1 } else { text.len() };
-        if end > line_start {
-            ranges.push((field_start as u32, end.max(field_start) as u32));
-            line(text, line_start, end, quoted, &mut ranges, line_no, layout, chunk);
-        }
+        };
         line_no += 1;
     }
     chunk.line_count = line_no as usize;
-    chunk.ranges = ranges;
+}
+
+/// The alphabet of GB 32100-2015 codes, in value order, and each byte's value (255: not in it). The same
+/// rules as `jiqun_domain::uscc::validate`, which gives the error when this says no.
+const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const VALUES: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Whether a code is a valid USCC, by the rules of `jiqun_domain::uscc::validate` (which gives the error
+/// when this says no).
+#[inline]
+fn uscc_ok(code: &[u8]) -> bool {
+    let Ok(code) = <&[u8; 18]>::try_from(code) else { return false };
+    let mut sum = 0u32;
+    let mut bad = 0u8;
+    for (&c, &w) in code[..17].iter().zip(&WEIGHTS) {
+        let v = VALUES[c as usize];
+        bad |= v;
+        sum += u32::from(v & 0x1f) * w;
+    }
+    let region = code[2..8].iter().all(u8::is_ascii_digit);
+    bad & 0x80 == 0 && region && ALPHABET[((31 - sum % 31) % 31) as usize] == code[17]
+}
+
+/// A 64-bit hash of a code, for the duplicate check (which compares the codes where hashes meet).
+#[inline]
+fn uscc_hash(code: &[u8; 18]) -> u64 {
+    let word = |k: usize| {
+        u64::from_le_bytes([
+            code[k],
+            code[k + 1],
+            code[k + 2],
+            code[k + 3],
+            code[k + 4],
+            code[k + 5],
+            code[k + 6],
+            code[k + 7],
+        ])
+    };
+    let (a, b, c) = (word(0), word(8), u64::from(code[16]) << 8 | u64::from(code[17]));
+    let mut h = (a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b).rotate_left(27).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ c;
+    h ^= h >> 29;
+    h = h.wrapping_mul(0x1656_67B1_9E37_79F9);
+    h ^ h >> 32
+}
+
+/// Whether bytes are UTF-8, as `std::str::from_utf8` decides, quicker for a few Chinese characters.
+#[inline]
+fn utf8(s: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        // Most Chinese characters: E1–EC then two continuation bytes.
+        if b.wrapping_sub(0xE1) < 12
+            && let (Some(&c1), Some(&c2)) = (s.get(i + 1), s.get(i + 2))
+            && (c1 & 0xC0) | ((c2 & 0xC0) >> 4) == 0x88
+        {
+            i += 3;
+            continue;
+        }
+        let (len, lo, hi) = match b {
+            0xC2..=0xDF => (2, 0x80, 0xBF),
+            0xE0 => (3, 0xA0, 0xBF),
+            0xE1..=0xEC | 0xEE..=0xEF => (3, 0x80, 0xBF),
+            0xED => (3, 0x80, 0x9F),
+            0xF0 => (4, 0x90, 0xBF),
+            0xF1..=0xF3 => (4, 0x80, 0xBF),
+            0xF4 => (4, 0x80, 0x8F),
+            _ => return false,
+        };
+        match s.get(i + 1) {
+            Some(&c) if (lo..=hi).contains(&c) => {}
+            _ => return false,
+        }
+        for j in 2..len {
+            match s.get(i + j) {
+                Some(&c) if c & 0xC0 == 0x80 => {}
+                _ => return false,
+            }
+        }
+        i += len;
+    }
+    true
+}
+
+/// A plain decimal starting at `text[i]` (digits, at most one point, at most 19 digits, below 2^53),
+/// exactly as the standard library rounds it, and where it ends; an empty field is `Some((None, i))`.
+/// None for anything else (signs, exponents, spaces), which the checked path handles.
+#[inline]
+fn fast_decimal(text: &[u8], mut i: usize) -> Option<(Option<f64>, usize)> {
+    const POW10: [f64; 20] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19];
+    let start = i;
+    let mut mantissa = 0u64;
+    while let Some(&b) = text.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let mut digits = i - start;
+    let mut frac = 0;
+    if text.get(i) == Some(&b'.') {
+        i += 1;
+        let from = i;
+        while let Some(&b) = text.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        frac = i - from;
+        digits += frac;
+        if digits == 0 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return Some((None, i));
+    }
+    if digits > 19 || mantissa >= 1 << 53 {
+        return None;
+    }
+    Some((Some(mantissa as f64 / POW10[frac]), i))
+}
+
+fn fast_year(s: &[u8]) -> Option<i32> {
+    match *s {
+        [a, b, c, d] => {
+            let v = [a, b, c, d].map(|x| x.wrapping_sub(b'0'));
+            if v.iter().all(|&x| x < 10) {
+                let y = i32::from(v[0]) * 1000 + i32::from(v[1]) * 100 + i32::from(v[2]) * 10 + i32::from(v[3]);
+                (1800..=2200).contains(&y).then_some(y)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A row whose every field is plain (no quotes, no surrounding spaces, numbers as plain decimals) and
+/// right, parsed as its bytes are scanned: kept, and where the next line starts. Anything else: None, and
+/// the checked path (`line`) takes the line, with the same result for a good row and the errors for a bad
+/// one.
+#[inline]
+fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mut Chunk) -> Option<usize> {
+    let mut e = Enterprise {
+        uscc: [0; 18],
+        scale: Scale::Above,
+        city: 0,
+        county: 0,
+        industry: 0,
+        founded_year: 0,
+        year: 0,
+        figures: [f64::NAN; FIGURES],
+    };
+    let (mut city, mut county, mut industry): (&[u8], Option<&[u8]>, Option<&[u8]>) = (&[], None, None);
+    let mut key = 0u64;
+    let mut i = start;
+    let last = layout.roles.len().saturating_sub(1);
+    for (k, role) in layout.roles.iter().enumerate() {
+        match *role {
+            Role::Uscc => {
+                let f = text.get(i..i + 18)?;
+                if !uscc_ok(f) {
+                    return None;
+                }
+                e.uscc.copy_from_slice(f);
+                key = uscc_hash(&e.uscc);
+                i += 18;
+            }
+            Role::Scale => {
+                e.scale = match text.get(i..i + 5)? {
+                    b"above" => Scale::Above,
+                    b"below" => Scale::Below,
+                    _ => return None,
+                };
+                i += 5;
+            }
+            Role::FoundedYear | Role::Year => {
+                let y = fast_year(text.get(i..i + 4)?)?;
+                if *role == Role::Year {
+                    e.year = y;
+                } else {
+                    e.founded_year = y;
+                }
+                i += 4;
+            }
+            Role::Figure(j) => {
+                let (v, next) = fast_decimal(text, i)?;
+                match v {
+                    Some(v) => e.figures[usize::from(j) % FIGURES] = v,
+                    None if j < 2 => return None,
+                    None => {}
+                }
+                i = next;
+            }
+            Role::Name | Role::City | Role::County | Role::Industry | Role::Other => {
+                let from = i;
+                while let Some(&b) = text.get(i) {
+                    if b == b',' || b == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+                let mut f = &text[from..i];
+                if k == last && f.last() == Some(&b'\r') {
+                    f = &f[..f.len() - 1];
+                }
+                if let (Some(a), Some(b)) = (f.first(), f.last())
+                    && (*a == b'"' || a.is_ascii_whitespace() || b.is_ascii_whitespace())
+                {
+                    return None;
+                }
+                // Names are checked here; cities, counties and industries when first met (`Names::id`).
+                if *role != Role::Other && (f.len() > 200 || (*role == Role::Name && !utf8(f))) {
+                    return None;
+                }
+                match *role {
+                    Role::Name if f.is_empty() => return None,
+                    Role::City if f.is_empty() => return None,
+                    Role::City => city = f,
+                    Role::County if layout.fill[0] && f.is_empty() => return None,
+                    Role::County => county = Some(f),
+                    Role::Industry if layout.fill[1] && f.is_empty() => return None,
+                    Role::Industry => industry = Some(f),
+                    _ => {}
+                }
+            }
+        }
+        // The separator: a comma, or the line's end.
+        match text.get(i) {
+            Some(b',') if k < last => i += 1,
+            Some(b'\n') if k == last => i += 1,
+            Some(b'\r') if k == last && text.get(i + 1) == Some(&b'\n') => i += 2,
+            None if k == last => {}
+            _ => return None,
+        }
+    }
+    if e.figures[0] == 0.0 || layout.roles.is_empty() {
+        return None;
+    }
+    e.city = chunk.cities.id(city)?;
+    if let Some(c) = county {
+        e.county = chunk.counties.id(c)?;
+    }
+    if let Some(c) = industry {
+        e.industry = chunk.industries.id(c)?;
+    }
+    chunk.rows.push(e);
+    chunk.lines.push(line_no);
+    chunk.keys.push(key);
+    Some(i)
 }
 
 /// Checks and keeps one line (`text[start..end]`, its fields at `ranges` unless it has quotes).
@@ -440,17 +731,18 @@ fn row(src: &[u8], ranges: &[(u32, u32)], line_no: u32, layout: &Layout, chunk: 
         chunk.errors.push(err(line_here, "land_mu", "用地面积不能为 0".into(), "land_mu cannot be 0".into()));
         return;
     }
-    let city = chunk.cities.id(field(2));
+    let city = chunk.cities.id(field(2)).unwrap_or(0);
     let county = match layout.county {
-        Some(p) if present[0] => chunk.counties.id(at(p)),
+        Some(p) if present[0] => chunk.counties.id(at(p)).unwrap_or(0),
         _ => 0,
     };
     let industry = match layout.industry {
-        Some(p) if present[1] => chunk.industries.id(at(p)),
+        Some(p) if present[1] => chunk.industries.id(at(p)).unwrap_or(0),
         _ => 0,
     };
     let mut code = [0u8; 18];
     code.copy_from_slice(uscc);
+    chunk.keys.push(uscc_hash(&code));
     chunk.rows.push(Enterprise {
         uscc: code,
         city,
@@ -512,7 +804,25 @@ fn read_header(input: &mut dyn std::io::BufRead, needs: Needs, fill: [bool; 2]) 
         })?;
     }
     let find = |col: &str| names.iter().position(|n| *n == col);
+    let mut roles = vec![Role::Other; names.len()];
+    for (c, &pos) in at.iter().enumerate() {
+        roles[pos] = match c {
+            0 => Role::Uscc,
+            1 => Role::Name,
+            2 => Role::City,
+            3 => Role::Scale,
+            4 => Role::FoundedYear,
+            5 => Role::Year,
+            _ => Role::Figure((c - 6) as u8),
+        };
+    }
+    for (col, role) in [("county", Role::County), ("industry", Role::Industry), ("tenants", Role::Figure(9))] {
+        if let Some(pos) = find(col) {
+            roles[pos] = role;
+        }
+    }
     let layout = Layout {
+        roles,
         at,
         county: find("county"),
         industry: find("industry"),
@@ -586,6 +896,8 @@ impl Source<'_> {
 /// Parsed blocks, appended to the data set in file order.
 struct Sink {
     ds: Dataset,
+    /// Each row's hashed USCC.
+    keys: Vec<u64>,
     next: usize,
     next_line: usize,
     pending: Vec<(usize, Chunk)>,
@@ -626,6 +938,7 @@ impl Sink {
                 r
             }));
             ds.lines.extend(c.lines.drain(..).map(|l| base + l as usize));
+            self.keys.extend_from_slice(&c.keys);
             ds.errors.extend(c.errors.drain(..).map(|mut e| {
                 e.line += base;
                 e
@@ -651,6 +964,7 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
     ds.columns.tenants = layout.tenants.is_some();
     let sink = Mutex::new(Sink {
         ds,
+        keys: Vec::new(),
         next: 0,
         next_line: 2,
         pending: Vec::new(),
@@ -679,15 +993,16 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
     if let Some(e) = source.failed {
         return Err(e);
     }
-    let mut ds = sink.into_inner().unwrap_or_else(|e| e.into_inner()).ds;
-    whole_file_rules(&mut ds);
+    let sink = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut ds = sink.ds;
+    whole_file_rules(&mut ds, sink.keys);
     ds.errors.sort_by_key(|e| e.line);
     Ok(ds)
 }
 
-/// One evaluation year (the first row's), no USCC twice. The duplicate check runs on two threads, each
-/// over the codes whose hash falls in its half, so no pair is split between them.
-fn whole_file_rules(ds: &mut Dataset) {
+/// One evaluation year (the first row's), no USCC twice (the first keeps it; the others are errors
+/// naming its line). `keys` are the rows' hashed USCCs.
+fn whole_file_rules(ds: &mut Dataset, keys: Vec<u64>) {
     let year = ds.rows.first().map(|r| r.year);
     let mut keep: Vec<bool> = ds.rows.iter().map(|r| Some(r.year) == year).collect();
     for (k, ok) in keep.iter().enumerate() {
@@ -701,32 +1016,9 @@ fn whole_file_rules(ds: &mut Dataset) {
             ));
         }
     }
-    let half_of = |code: &[u8; 18]| {
-        use std::hash::Hasher;
-        let mut h = super::Fnv::default();
-        h.write(code);
-        h.finish() >> 63
-    };
-    let duplicates = |part: u64| -> Vec<(usize, usize)> {
-        let mut seen: FastMap<[u8; 18], usize> = FastMap::default();
-        seen.reserve(ds.rows.len() / 2 + 1);
-        let mut found = Vec::new();
-        for (k, r) in ds.rows.iter().enumerate() {
-            if !keep[k] || half_of(&r.uscc) != part {
-                continue;
-            }
-            match seen.entry(r.uscc) {
-                std::collections::hash_map::Entry::Occupied(o) => found.push((k, *o.get())),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(ds.lines[k]);
-                }
-            }
-        }
-        found
-    };
-    let (d0, d1) = both(|| duplicates(0), || duplicates(1));
-    for (k, first) in d0.into_iter().chain(d1) {
+    for (k, first) in duplicates(&keys, &keep, &ds.rows) {
         let code = String::from_utf8_lossy(&ds.rows[k].uscc);
+        let first = ds.lines[first];
         ds.errors.push(err(
             ds.lines[k],
             "uscc",
@@ -735,6 +1027,7 @@ fn whole_file_rules(ds: &mut Dataset) {
         ));
         keep[k] = false;
     }
+    drop(keys);
     if keep.iter().any(|k| !k) {
         let mut k = 0;
         ds.rows.retain(|_| {
@@ -750,96 +1043,196 @@ fn whole_file_rules(ds: &mut Dataset) {
     ds.rows.shrink_to_fit();
 }
 
-/// The place of each row's display unit (its city, county and industry, as far as the scheme groups by
-/// them) in name order, and the number of units.
-fn units(ds: &Dataset, ev: &Evaluation) -> (Vec<u32>, Vec<u32>) {
-    let by = [GroupKey::City, GroupKey::County, GroupKey::Industry].map(|k| ev.grouped_by(k));
-    let name = |table: &[String], id: u32| -> String { table.get(id as usize).cloned().unwrap_or_default() };
-    if by == [true, false, false] {
-        let mut by_name: Vec<u32> = (0..ds.cities.len() as u32).collect();
-        by_name.sort_by(|a, b| ds.cities[*a as usize].cmp(&ds.cities[*b as usize]));
-        let mut city_rank = vec![0u32; ds.cities.len()];
-        for (pos, c) in by_name.iter().enumerate() {
-            city_rank[*c as usize] = pos as u32;
+/// Rows whose USCC an earlier kept row has: (row, the first row with it). The hashes, each with its row
+/// number, are spread by their top bits over partitions small enough for the cache (two threads, each
+/// its half of the rows), then each partition is sorted, so equal hashes meet in row order; where they
+/// meet, the codes themselves are compared.
+fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, usize)> {
+    const BITS: u32 = 10;
+    const PARTS: usize = 1 << BITS;
+    let n = keys.len().min(keep.len()).min(rows.len());
+    let part_of = |h: u64| (h >> (64 - BITS)) as usize;
+    let mid = n / 2;
+    let halves = [0..mid, mid..n];
+    let count = |range: std::ops::Range<usize>| -> Vec<usize> {
+        let mut c = vec![0usize; PARTS];
+        for i in range {
+            if keep[i] {
+                c[part_of(keys[i])] += 1;
+            }
         }
-        let group_unit =
-            ev.groups.iter().map(|g| city_rank.get(g.city.unwrap_or(0) as usize).copied().unwrap_or(0)).collect();
-        let row_unit = ds.rows.iter().map(|r| city_rank.get(r.city as usize).copied().unwrap_or(0)).collect();
-        return (row_unit, group_unit);
+        c
+    };
+    let (c0, c1) = both(|| count(halves[0].clone()), || count(halves[1].clone()));
+    let total: usize = c0.iter().sum::<usize>() + c1.iter().sum::<usize>();
+    let mut spread = vec![0u128; total];
+    {
+        // Partition p holds thread 0's entries, then thread 1's: disjoint slices, one list per thread.
+        let (mut s0, mut s1): (Vec<&mut [u128]>, Vec<&mut [u128]>) = (Vec::new(), Vec::new());
+        let mut rest: &mut [u128] = &mut spread;
+        for p in 0..PARTS {
+            let (a, tail) = rest.split_at_mut(c0[p]);
+            let (b, tail) = tail.split_at_mut(c1[p]);
+            s0.push(a);
+            s1.push(b);
+            rest = tail;
+        }
+        let fill = |range: std::ops::Range<usize>, mut slots: Vec<&mut [u128]>| {
+            let mut at = vec![0usize; PARTS];
+            for i in range {
+                if keep[i] {
+                    let p = part_of(keys[i]);
+                    if let Some(slot) = slots[p].get_mut(at[p]) {
+                        *slot = u128::from(keys[i]) << 64 | i as u128;
+                    }
+                    at[p] += 1;
+                }
+            }
+        };
+        both(|| fill(halves[0].clone(), s0), || fill(halves[1].clone(), s1));
     }
-    let key =
-        |c: u32, co: u32, i: u32| (if by[0] { c } else { 0 }, if by[1] { co } else { 0 }, if by[2] { i } else { 0 });
-    let mut ids: FastMap<(u32, u32, u32), u32> = FastMap::default();
-    let mut row_unit: Vec<u32> = ds
-        .rows
-        .iter()
-        .map(|r| {
-            let next = ids.len() as u32;
-            *ids.entry(key(r.city, r.county, r.industry)).or_insert(next)
-        })
-        .collect();
-    let mut distinct: Vec<((u32, u32, u32), u32)> = ids.iter().map(|(k, v)| (*k, *v)).collect();
-    distinct.sort_by_cached_key(|((c, co, i), _)| {
-        (
-            if by[0] { name(&ds.cities, *c) } else { String::new() },
-            if by[1] { name(&ds.counties, *co) } else { String::new() },
-            if by[2] { name(&ds.industries, *i) } else { String::new() },
-        )
-    });
-    let mut rank = vec![0u32; distinct.len()];
-    for (pos, (_, id)) in distinct.iter().enumerate() {
-        rank[*id as usize] = pos as u32;
+    let mut parts: Vec<&mut [u128]> = Vec::with_capacity(PARTS);
+    let mut rest: &mut [u128] = &mut spread;
+    for p in 0..PARTS {
+        let (a, tail) = rest.split_at_mut(c0[p] + c1[p]);
+        parts.push(a);
+        rest = tail;
     }
-    for u in row_unit.iter_mut() {
-        *u = rank[*u as usize];
-    }
-    let group_unit = ev
-        .groups
-        .iter()
-        .map(|g| {
-            let k = key(g.city.unwrap_or(0), g.county.unwrap_or(0), g.industry.unwrap_or(0));
-            ids.get(&k).map_or(0, |id| rank[*id as usize])
-        })
-        .collect();
-    (row_unit, group_unit)
+    let later = parts.split_off(PARTS / 2);
+    let find = |parts: Vec<&mut [u128]>| -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        for part in parts {
+            part.sort_unstable();
+            let mut run = 0;
+            for j in 1..=part.len() {
+                if j < part.len() && part[j] >> 64 == part[run] >> 64 {
+                    continue;
+                }
+                // part[run..j]: one hash, rows ascending. Each row repeats the first earlier row with its code.
+                for b in run + 1..j {
+                    let row = part[b] as u64 as usize;
+                    let code = rows.get(row).map(|r| r.uscc);
+                    if let Some(first) =
+                        (run..b).map(|a| part[a] as u64 as usize).find(|&r| rows.get(r).map(|x| x.uscc) == code)
+                    {
+                        found.push((row, first));
+                    }
+                }
+                run = j;
+            }
+        }
+        found
+    };
+    let (mut a, b) = both(|| find(parts), || find(later));
+    a.extend(b);
+    a
 }
+
+/// Where each display unit (a city, county and industry, as far as the scheme groups by them) comes in
+/// name order.
+struct Units {
+    by: [bool; 3],
+    /// By city id, when the scheme groups by city alone.
+    city_rank: Vec<u32>,
+    rank: FastMap<(u32, u32, u32), u32>,
+}
+
+impl Units {
+    fn new(ds: &Dataset, ev: &Evaluation) -> Units {
+        let by = [GroupKey::City, GroupKey::County, GroupKey::Industry].map(|k| ev.grouped_by(k));
+        let mut u = Units { by, city_rank: Vec::new(), rank: FastMap::default() };
+        if by == [true, false, false] {
+            let mut by_name: Vec<u32> = (0..ds.cities.len() as u32).collect();
+            by_name.sort_by(|a, b| ds.cities[*a as usize].cmp(&ds.cities[*b as usize]));
+            u.city_rank = vec![0u32; ds.cities.len()];
+            for (pos, c) in by_name.iter().enumerate() {
+                u.city_rank[*c as usize] = pos as u32;
+            }
+            return u;
+        }
+        // The units that occur: the groups' and the unrated rows'; ordered by their names.
+        let mut keys: Vec<(u32, u32, u32)> = ev
+            .groups
+            .iter()
+            .map(|g| u.key(g.city.unwrap_or(0), g.county.unwrap_or(0), g.industry.unwrap_or(0)))
+            .chain(
+                ev.unrated()
+                    .iter()
+                    .filter_map(|&i| ds.rows.get(i as usize))
+                    .map(|r| u.key(r.city, r.county, r.industry)),
+            )
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let name = |table: &[String], id: u32, on: bool| -> String {
+            if on { table.get(id as usize).cloned().unwrap_or_default() } else { String::new() }
+        };
+        keys.sort_by_cached_key(|&(c, co, i)| {
+            (name(&ds.cities, c, by[0]), name(&ds.counties, co, by[1]), name(&ds.industries, i, by[2]))
+        });
+        u.rank = keys.into_iter().enumerate().map(|(pos, k)| (k, pos as u32)).collect();
+        u
+    }
+
+    fn key(&self, c: u32, co: u32, i: u32) -> (u32, u32, u32) {
+        let by = self.by;
+        (if by[0] { c } else { 0 }, if by[1] { co } else { 0 }, if by[2] { i } else { 0 })
+    }
+
+    fn of(&self, c: u32, co: u32, i: u32) -> u32 {
+        if !self.city_rank.is_empty() || self.rank.is_empty() {
+            return self.city_rank.get(c as usize).copied().unwrap_or(0);
+        }
+        self.rank.get(&self.key(c, co, i)).copied().unwrap_or(0)
+    }
+}
+
+/// What a group's output lines share: `,city,scale,` (when the group has one city) and, for each class,
+/// what follows the rank.
+type Shared = (Option<Vec<u8>>, [Vec<u8>; 4]);
 
 /// Writes the results: header `uscc,city,scale,score,rank,group_size,class,reason` (then `county` and
 /// `industry` when the scheme groups by them), ordered by city (county, industry, as grouped), scale,
 /// rank (not rated last), uscc; score to six decimals. Where the scheme does not group by city, the city
 /// is not part of the order.
 pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let (row_unit, group_unit) = units(ds, ev);
-    // The output order: each (unit, scale) in turn, its group's rows in rank order, then its rows not rated
-    // by USCC. Groups and the rows not rated are each sorted by that key, then merged.
-    let mut groups: Vec<(u64, usize)> =
-        ev.groups.iter().enumerate().map(|(g, s)| ((u64::from(group_unit[g]) << 1) | s.scale as u64, g)).collect();
-    groups.sort_unstable();
-    let mut unrated: Vec<(u64, [u8; 18], u32)> = ds
-        .rows
+    let units = Units::new(ds, ev);
+    // The output order: each (unit, scale) in turn, its group's enterprises in rank order, then its rows not
+    // rated by USCC. Groups and unrated rows are each sorted by that key, then merged into a list of lines:
+    // (group, place in its ranking) or (u32::MAX, place among the unrated).
+    let mut groups: Vec<(u64, usize)> = ev
+        .groups
         .iter()
-        .zip(&ev.ratings)
         .enumerate()
-        .filter(|(_, (_, t))| t.class == Class::T)
-        .map(|(i, (r, _))| ((u64::from(row_unit[i]) << 1) | r.scale as u64, r.uscc, i as u32))
+        .map(|(g, s)| {
+            let unit = units.of(s.city.unwrap_or(0), s.county.unwrap_or(0), s.industry.unwrap_or(0));
+            ((u64::from(unit) << 1) | s.scale as u64, g)
+        })
+        .collect();
+    groups.sort_unstable();
+    let mut unrated: Vec<(u64, [u8; 18], u32)> = ev
+        .unrated()
+        .iter()
+        .filter_map(|&i| ds.rows.get(i as usize).map(|r| (i, r)))
+        .map(|(i, r)| ((u64::from(units.of(r.city, r.county, r.industry)) << 1) | r.scale as u64, r.uscc, i))
         .collect();
     unrated.sort_unstable();
-    let mut order: Vec<u32> = Vec::with_capacity(ds.rows.len());
-    let mut t = unrated.iter().peekable();
-    for (key, g) in &groups {
-        while let Some(x) = t.next_if(|x| x.0 < *key) {
-            order.push(x.2);
+    let mut lines: Vec<(u32, u32)> = Vec::with_capacity(ds.rows.len());
+    let mut t = unrated.iter().enumerate().peekable();
+    for &(key, g) in &groups {
+        while let Some((k, _)) = t.next_if(|x| x.1.0 < key) {
+            lines.push((u32::MAX, k as u32));
         }
-        order.extend_from_slice(ev.ranked(*g));
-        while let Some(x) = t.next_if(|x| x.0 == *key) {
-            order.push(x.2);
+        lines.extend((0..ev.ranked(g).len() as u32).map(|k| (g as u32, k)));
+        while let Some((k, _)) = t.next_if(|x| x.1.0 == key) {
+            lines.push((u32::MAX, k as u32));
         }
     }
-    order.extend(t.map(|x| x.2));
-    drop(unrated);
+    lines.extend(t.map(|(k, _)| (u32::MAX, k as u32)));
     let extra = [(GroupKey::County, &ds.counties), (GroupKey::Industry, &ds.industries)]
         .map(|(k, table)| ev.grouped_by(k).then_some(table));
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    let by_city = ev.grouped_by(GroupKey::City);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     w.write_all(b"uscc,city,scale,score,rank,group_size,class,reason")?;
     for (k, col) in [(0, ",county"), (1, ",industry")] {
         if extra[k].is_some() {
@@ -856,45 +1249,119 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
     ]
     .map(|r| ev.reason_text(r).as_bytes())
     .to_vec();
-    // Lines are formatted on two threads, a block at a time, and written in order.
-    let format = |part: &[u32], line: &mut Vec<u8>| {
-        line.clear();
-        for &i in part {
-            let (Some(r), Some(t)) = (ds.rows.get(i as usize), ev.ratings.get(i as usize)) else { continue };
-            line.extend_from_slice(&r.uscc);
-            line.push(b',');
-            push_csv(ds.cities.get(r.city as usize).map_or("", |s| s.as_str()).as_bytes(), line);
-            line.push(b',');
-            line.extend_from_slice(r.scale.as_str().as_bytes());
-            line.push(b',');
-            if t.class != Class::T {
-                fixed6(t.score, line);
-                line.push(b',');
-                push_u64(u64::from(t.rank), line);
-                line.push(b',');
-                push_u64(u64::from(t.group_size), line);
-                line.push(b',');
-            } else {
-                line.extend_from_slice(b",,,");
+    fn name(table: &[String], id: u32) -> &[u8] {
+        table.get(id as usize).map_or(&[][..], |s| s.as_bytes())
+    }
+    fn escaped(s: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        push_csv(s, &mut v);
+        v
+    }
+    let cities: Vec<Vec<u8>> = ds.cities.iter().map(|c| escaped(c.as_bytes())).collect();
+    let city_of = |id: u32| cities.get(id as usize).map_or(&[][..], |c| c.as_slice());
+    let extras = |county: u32, industry: u32| -> Vec<u8> {
+        let mut v = Vec::new();
+        for (k, id) in [(0, county), (1, industry)] {
+            if let Some(table) = extra[k] {
+                v.push(b',');
+                push_csv(name(table, id), &mut v);
             }
-            line.extend_from_slice(t.class.as_str().as_bytes());
-            line.push(b',');
-            line.extend_from_slice(reasons[t.reason as usize]);
-            for (k, id) in [(0, r.county), (1, r.industry)] {
-                if let Some(table) = extra[k] {
+        }
+        v
+    };
+    // Per group, what its lines share: `,city,scale,` before the score (when the city is the group's) and
+    // `,size,class,` + added columns + newline after the rank, one for each class.
+    let shared: Vec<Shared> = ev
+        .groups
+        .iter()
+        .map(|s| {
+            let middle = s.city.filter(|_| by_city).map(|c| {
+                let mut m = vec![b','];
+                m.extend_from_slice(city_of(c));
+                m.push(b',');
+                m.extend_from_slice(s.scale.as_str().as_bytes());
+                m.push(b',');
+                m
+            });
+            let tail = [Class::A, Class::B, Class::C, Class::D].map(|class| {
+                let mut t = vec![b','];
+                push_u64(u64::from(s.size), &mut t);
+                t.push(b',');
+                t.extend_from_slice(class.as_str().as_bytes());
+                t.push(b',');
+                t.extend_from_slice(&extras(s.county.unwrap_or(0), s.industry.unwrap_or(0)));
+                t.push(b'\n');
+                t
+            });
+            (middle, tail)
+        })
+        .collect();
+    let format = |part: &[(u32, u32)], line: &mut Vec<u8>| {
+        line.clear();
+        for &(g, k) in part {
+            if g == u32::MAX {
+                let Some(&(_, uscc, i)) = unrated.get(k as usize) else { continue };
+                let (Some(r), Some(t)) = (ds.rows.get(i as usize), ev.ratings.get(i as usize)) else { continue };
+                line.extend_from_slice(&uscc);
+                line.push(b',');
+                line.extend_from_slice(city_of(r.city));
+                line.push(b',');
+                line.extend_from_slice(r.scale.as_str().as_bytes());
+                line.extend_from_slice(b",,,,T,");
+                line.extend_from_slice(reasons[t.reason as usize]);
+                if extra[0].is_some() || extra[1].is_some() {
+                    line.extend_from_slice(&extras(r.county, r.industry));
+                }
+                line.push(b'\n');
+                continue;
+            }
+            let (Some((middle, tail)), Some(x)) = (shared.get(g as usize), ev.ranked(g as usize).get(k as usize))
+            else {
+                continue;
+            };
+            line.extend_from_slice(&x.uscc);
+            match middle {
+                Some(m) => line.extend_from_slice(m),
+                None => {
+                    let r = ds.rows.get(x.row as usize);
                     line.push(b',');
-                    push_csv(table.get(id as usize).map_or("", |s| s.as_str()).as_bytes(), line);
+                    line.extend_from_slice(city_of(r.map_or(0, |r| r.city)));
+                    line.push(b',');
+                    line.extend_from_slice(r.map_or(Scale::Above, |r| r.scale).as_str().as_bytes());
+                    line.push(b',');
                 }
             }
-            line.push(b'\n');
+            fixed6(x.score, line);
+            line.push(b',');
+            push_u64(u64::from(x.rank), line);
+            line.extend_from_slice(&tail[(x.class as usize).min(3)]);
         }
     };
-    let (mut fa, mut fb) = (Vec::new(), Vec::new());
-    for block in order.chunks(1 << 16) {
-        let (a, b) = block.split_at(block.len() / 2);
-        both(|| format(a, &mut fa), || format(b, &mut fb));
-        w.write_all(&fa)?;
-        w.write_all(&fb)?;
+    // Two threads format a block at a time; the one that wrote the last block formats the smaller share.
+    const LINES: usize = 1 << 15;
+    let (mut fa, mut fb) = (Vec::with_capacity(LINES * 64), Vec::with_capacity(LINES * 64));
+    let mut blocks = lines.chunks(LINES);
+    let mut pending: Option<(Vec<u8>, Vec<u8>)> = None;
+    loop {
+        let block = blocks.next();
+        let (a, b) = block.map_or((&[][..], &[][..]), |x| x.split_at(x.len() * 9 / 20));
+        let (written, ()) = both(
+            || -> std::io::Result<()> {
+                if let Some((pa, pb)) = &pending {
+                    w.write_all(pa)?;
+                    w.write_all(pb)?;
+                }
+                format(a, &mut fa);
+                Ok(())
+            },
+            || format(b, &mut fb),
+        );
+        written?;
+        let Some(_) = block else { break };
+        let (mut na, mut nb) = pending.take().unwrap_or_default();
+        std::mem::swap(&mut na, &mut fa);
+        std::mem::swap(&mut nb, &mut fb);
+        pending = Some((na, nb));
     }
     w.flush()
 }
@@ -915,16 +1382,35 @@ fn push_csv(s: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// "00", "01", … "99".
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
 fn push_u64(mut v: u64, out: &mut Vec<u8>) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let p = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i] = PAIRS[p];
+        buf[i + 1] = PAIRS[p + 1];
+    }
+    if v >= 10 {
+        i -= 2;
+        buf[i] = PAIRS[v as usize * 2];
+        buf[i + 1] = PAIRS[v as usize * 2 + 1];
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&buf[i..]);
 }
@@ -940,14 +1426,9 @@ fn fixed6(v: f64, out: &mut Vec<u8>) {
         out.push(b'-');
     }
     push_u64(micro / 1_000_000, out);
-    out.push(b'.');
-    let mut digits = [b'0'; 6];
-    let mut f = micro % 1_000_000;
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (f % 10) as u8;
-        f /= 10;
-    }
-    out.extend_from_slice(&digits);
+    let f = (micro % 1_000_000) as usize;
+    let (a, b, c) = (f / 10_000 * 2, f / 100 % 100 * 2, f % 100 * 2);
+    out.extend_from_slice(&[b'.', PAIRS[a], PAIRS[a + 1], PAIRS[b], PAIRS[b + 1], PAIRS[c], PAIRS[c + 1]]);
 }
 
 /// Each rated enterprise's items and bonus or deduction points, one a line, in input order:
@@ -1066,17 +1547,92 @@ mod tests {
     }
 
     #[test]
-    fn separators_are_found_exactly() {
-        for w in [0u64, u64::MAX, 0x2c2c_2c2c_2c2c_2c2c, 0x0a2c_0022_ff2c_ac0a, 0x8080_2d2b_2c0a_0b09] {
-            let bytes = w.to_le_bytes();
-            for c in [b',', b'\n', b'"'] {
-                let m = eq_mask(w, c);
-                for (k, b) in bytes.iter().enumerate() {
-                    assert_eq!(m >> (8 * k) & 0xff == 0x80, *b == c, "{w:x} {c}");
-                    assert_eq!(m >> (8 * k) & 0x7f, 0);
-                }
+    fn quick_checks_agree_with_the_careful_ones() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // USCCs: valid ones, one character changed, and noise.
+        for k in 0..20_000 {
+            let mut code = format!("9144{:04}{:09}", next() % 10_000, next() % 1_000_000_000).into_bytes();
+            code.push(jiqun_domain::uscc::check_character(&code).unwrap());
+            if k % 2 == 1 {
+                let at = (next() % 18) as usize;
+                code[at] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ a"[(next() % 38) as usize];
             }
+            if k % 7 == 0 {
+                code.truncate((next() % 19) as usize);
+            }
+            assert_eq!(uscc_ok(&code), jiqun_domain::uscc::validate(&code).is_ok(), "{code:?}");
         }
+        assert_ne!(uscc_hash(b"91440300708461136T"), uscc_hash(b"9144030071526726XG"));
+        // UTF-8: random bytes weighted towards the edges of the encoding.
+        let edges = [
+            0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0x9F, 0xA0, 0x8F, 0x90,
+        ];
+        for _ in 0..200_000 {
+            let len = (next() % 6) as usize;
+            let bytes: Vec<u8> =
+                (0..len).map(|_| if next() % 3 == 0 { next() as u8 } else { edges[(next() % 18) as usize] }).collect();
+            assert_eq!(utf8(&bytes), std::str::from_utf8(&bytes).is_ok(), "{bytes:x?}");
+        }
+        for s in ["示例企业0000001", "韶关", "", "a😀b", "\u{10FFFF}"] {
+            assert!(utf8(s.as_bytes()));
+        }
+        // Decimals (a whole field) and years.
+        let fast_decimal = |s: &[u8]| fast_decimal(s, 0).and_then(|(v, end)| if end == s.len() { v } else { None });
+        for s in [
+            "0",
+            "7622.98",
+            "0.864",
+            "109",
+            "123456789012345",
+            "1234567890123456789",
+            "12345678901234567890",
+            "9007199254740993",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1e3",
+            " 1",
+            "-1",
+            "+1",
+            "",
+        ] {
+            let fast = fast_decimal(s.as_bytes());
+            if let Some(v) = fast {
+                assert_eq!(Some(v), s.parse::<f64>().ok(), "{s}");
+            }
+            assert_eq!(
+                fast.is_some(),
+                ["0", "7622.98", "0.864", "109", "123456789012345", ".5", "5."].contains(&s),
+                "{s}"
+            );
+        }
+        for k in 0..100_000u64 {
+            let s = format!("{}.{:02}", next() % 10_000_000, k % 100);
+            assert_eq!(fast_decimal(s.as_bytes()), s.parse::<f64>().ok(), "{s}");
+        }
+        assert_eq!(fast_year(b"2024"), Some(2024));
+        assert_eq!(fast_year(b"1799"), None);
+        assert_eq!(fast_year(b"20 4"), None);
+    }
+
+    /// Rows that need the careful path (spaces, quotes, signs) give what the quick path gives for the same
+    /// values written plainly.
+    #[test]
+    fn plain_and_padded_rows_agree() {
+        let plain = format!("{HEADER}91440300708461136T,甲,深圳,above,2010,2024,10,100,1000,300,30,100,,50,200\n");
+        let padded = format!(
+            "{HEADER}\"91440300708461136T\", 甲 ,\"深圳\",above , 2010,2024,+10,100.0,1e3, 300 ,30,100,,50,\"200\"\n"
+        );
+        let (a, b) = (read(plain.as_bytes()).unwrap(), read(padded.as_bytes()).unwrap());
+        assert!(a.errors.is_empty() && b.errors.is_empty(), "{:?}", b.errors);
+        assert_eq!(format!("{:?}", a.rows), format!("{:?}", b.rows));
+        assert_eq!(a.cities, b.cities);
     }
 
     #[test]
