@@ -84,6 +84,9 @@ enum Role {
 struct Layout {
     /// Each file column's role, in file order.
     roles: Vec<Role>,
+    /// The contract's fifteen columns in the contract's order and nothing else (the common case, parsed
+    /// by straight-line code).
+    canonical: bool,
     /// File position of each contract column.
     at: [usize; 15],
     county: Option<usize>,
@@ -198,41 +201,56 @@ fn trim(f: &[u8]) -> &[u8] {
     }
 }
 
-/// A table of names local to one block: ids in first-seen order. Open addressing on a hash of the
-/// name's first and last eight bytes: a city name is found in a few instructions.
+/// A table of names local to one block: ids in first-seen order. Open addressing on the name's first
+/// and last eight bytes and its length, which for names up to 16 bytes (most cities, counties and codes)
+/// are the name, so no bytes need comparing.
 #[derive(Default)]
 struct Names {
     /// Id + 1, or 0 for a free slot; a power of two long.
     slots: Vec<u32>,
+    keys: Vec<(u64, u64, usize)>,
     bytes: Vec<Vec<u8>>,
     names: Vec<String>,
 }
 
 impl Names {
     #[inline]
-    fn hash(name: &[u8]) -> u64 {
-        let word = |b: &[u8]| b.iter().fold(0u64, |h, &x| h << 8 | u64::from(x));
-        let (head, tail) = (&name[..name.len().min(8)], &name[name.len().saturating_sub(8)..]);
-        (word(head) ^ word(tail).rotate_left(31) ^ name.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    fn key(name: &[u8]) -> (u64, u64, usize) {
+        let n = name.len();
+        match (load8(name, 0), n.checked_sub(8).and_then(|t| load8(name, t))) {
+            (Some(head), Some(tail)) => (head, tail, n),
+            _ => (name.iter().fold(0u64, |h, &x| h << 8 | u64::from(x)), 0, n),
+        }
+    }
+
+    #[inline]
+    fn slot(key: (u64, u64, usize), mask: usize) -> usize {
+        let h = (key.0 ^ key.1.rotate_left(29) ^ key.2 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize & mask
     }
 
     /// The name's id; None when it is new and not UTF-8 (names already in the table were checked).
+    #[inline]
     fn id(&mut self, name: &[u8]) -> Option<u32> {
         if self.slots.len() < 2 * (self.bytes.len() + 1) {
             self.grow();
         }
+        let key = Names::key(name);
         let mask = self.slots.len() - 1;
-        let mut i = (Names::hash(name) >> 40) as usize & mask;
+        let mut i = Names::slot(key, mask);
         loop {
             match self.slots[i] {
                 0 => break,
-                s if self.bytes[s as usize - 1] == name => return Some(s - 1),
+                s if self.keys[s as usize - 1] == key && (key.2 <= 16 || self.bytes[s as usize - 1] == name) => {
+                    return Some(s - 1);
+                }
                 _ => i = (i + 1) & mask,
             }
         }
         let text = std::str::from_utf8(name).ok()?;
         let id = self.bytes.len() as u32;
         self.slots[i] = id + 1;
+        self.keys.push(key);
         self.bytes.push(name.to_vec());
         self.names.push(text.to_string());
         Some(id)
@@ -241,8 +259,8 @@ impl Names {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
         self.slots = vec![0; size];
-        for (k, b) in self.bytes.iter().enumerate() {
-            let mut i = (Names::hash(b) >> 40) as usize & (size - 1);
+        for (k, key) in self.keys.iter().enumerate() {
+            let mut i = Names::slot(*key, size - 1);
             while self.slots[i] != 0 {
                 i = (i + 1) & (size - 1);
             }
@@ -252,6 +270,7 @@ impl Names {
 
     fn clear(&mut self) {
         self.slots.iter_mut().for_each(|s| *s = 0);
+        self.keys.clear();
         self.bytes.clear();
         self.names.clear();
     }
@@ -268,12 +287,17 @@ struct Chunk {
     industries: Names,
     /// Each row's USCC hashed (`uscc_hash`), for the duplicate check.
     keys: Vec<u64>,
+    /// The year of the block's rows, and whether any differs from it.
+    year: Option<i32>,
+    mixed_years: bool,
     line_count: usize,
     ranges: Vec<(u32, u32)>,
     buf: Vec<u8>,
 }
 
 fn parse_block(text: &[u8], layout: &Layout, chunk: &mut Chunk) {
+    chunk.year = None;
+    chunk.mixed_years = false;
     chunk.rows.clear();
     chunk.lines.clear();
     chunk.keys.clear();
@@ -284,7 +308,12 @@ fn parse_block(text: &[u8], layout: &Layout, chunk: &mut Chunk) {
     let mut pos = 0usize;
     let mut line_no = 0u32;
     while pos < text.len() {
-        pos = match fast_row(text, pos, line_no, layout, chunk) {
+        let quick = if layout.canonical {
+            canonical_row(text, pos, line_no, chunk)
+        } else {
+            fast_row(text, pos, line_no, layout, chunk)
+        };
+        pos = match quick {
             Some(next) => next,
             None => {
                 let end = text[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| pos + p);
@@ -312,6 +341,8 @@ fn parse_block(text: &[u8], layout: &Layout, chunk: &mut Chunk) {
         line_no += 1;
     }
     chunk.line_count = line_no as usize;
+    chunk.year = chunk.rows.first().map(|r| r.year);
+    chunk.mixed_years = chunk.rows.iter().any(|r| Some(r.year) != chunk.year);
 }
 
 /// The alphabet of GB 32100-2015 codes, in value order, and each byte's value (255: not in it). The same
@@ -408,51 +439,135 @@ fn utf8(s: &[u8]) -> bool {
     true
 }
 
-/// A plain decimal starting at `text[i]` (digits, at most one point, at most 19 digits, below 2^53),
-/// exactly as the standard library rounds it, and where it ends; an empty field is `Some((None, i))`.
-/// None for anything else (signs, exponents, spaces), which the checked path handles.
+/// The eight bytes at `i`, little-endian; None near the end of the text.
 #[inline]
-fn fast_decimal(text: &[u8], mut i: usize) -> Option<(Option<f64>, usize)> {
-    const POW10: [f64; 20] =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19];
-    let start = i;
-    let mut mantissa = 0u64;
+fn load8(text: &[u8], i: usize) -> Option<u64> {
+    text.get(i..i + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_le_bytes)
+}
+
+/// Each byte of `w` equal to `c` gets its high bit set, and nothing else (exact, unlike the usual
+/// "has zero byte" test, so positions can be read off the mask).
+#[inline]
+fn eq_mask(w: u64, c: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (0x0101_0101_0101_0101u64 * u64::from(c));
+    let t = (x & LOW7).wrapping_add(LOW7);
+    !(t | x | LOW7)
+}
+
+/// How many of the eight bytes of `w` (first byte lowest) are ASCII digits before the first that is not.
+/// (A byte from 0xFA up carries into the next byte; only bytes after a non-digit are affected.)
+#[inline(always)]
+fn digit_run(w: u64) -> usize {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    let a = (w & HIGH) ^ THREES;
+    let c = (w.wrapping_add(0x0606_0606_0606_0606) & HIGH) ^ THREES;
+    ((a | c).trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `n` (1 to 8) bytes of `w`, all digits: moved to the top of an eight-digit
+/// string of leading zeros, then converted by the usual three multiplications.
+#[inline(always)]
+fn digits_value(w: u64, n: usize) -> u64 {
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    let shift = 8 * (8 - n.clamp(1, 8)) as u32;
+    let mut v = if shift == 0 { w } else { w << shift | THREES >> (64 - shift) };
+    v = v.wrapping_sub(THREES);
+    v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let low = (v & 0x0000_00FF_0000_00FF).wrapping_mul(0x000F_4240_0000_0064);
+    let high = ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(0x0000_2710_0000_0001);
+    low.wrapping_add(high) >> 32
+}
+
+/// Where the field starting at `i` ends: the next comma or newline (or the end of the text).
+#[inline]
+fn field_end(text: &[u8], mut i: usize) -> usize {
+    while let Some(w) = load8(text, i) {
+        let m = eq_mask(w, b',') | eq_mask(w, b'\n');
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
     while let Some(&b) = text.get(i) {
-        let d = b.wrapping_sub(b'0');
-        if d >= 10 {
+        if b == b',' || b == b'\n' {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// A plain decimal starting at `text[i]` (digits, at most one point, at most 19 digits, below 2^53),
+/// exactly as the standard library rounds it (mantissa ÷ 10^fraction digits, both exact, one rounding),
+/// and where it ends; an empty field is `Some((None, i))`. None for anything else (signs, exponents,
+/// spaces), which the checked path handles.
+#[inline(always)]
+fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
+    const POW10: [f64; 22] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21,
+    ];
+    // The common case in one eight-byte word: up to seven digits, or digits, a point and digits in at most
+    // eight bytes ("7622.98"). The point is squeezed out and the digits converted at once: the same
+    // mantissa and exponent as below, so the same result.
+    if let Some(w) = load8(text, i) {
+        let n = digit_run(w);
+        if n < 8 {
+            if (w >> (8 * n)) as u8 != b'.' {
+                return Some(((n > 0).then(|| digits_value(w, n) as f64), i + n));
+            }
+            let low = (1u64 << (8 * n)) - 1;
+            let joined = (w & low) | ((w >> 8) & !low);
+            let t = digit_run(joined);
+            // t < 8 always (the top byte is now 0); at 7 the fraction may go on past the word.
+            if t < 7 || !text.get(i + 8).is_some_and(u8::is_ascii_digit) {
+                if t == 0 {
+                    return None;
+                }
+                return Some((Some(digits_value(joined, t) as f64 / POW10[t - n]), i + t + 1));
+            }
+        }
+    }
+    let s = text.get(i..).unwrap_or(&[]);
+    let mut k = 0;
+    let mut mantissa = 0u64;
+    while k < s.len() && k < 20 {
+        let d = s[k].wrapping_sub(b'0');
+        if d > 9 {
             break;
         }
         mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-        i += 1;
+        k += 1;
     }
-    let mut digits = i - start;
+    let whole = k;
     let mut frac = 0;
-    if text.get(i) == Some(&b'.') {
-        i += 1;
-        let from = i;
-        while let Some(&b) = text.get(i) {
-            let d = b.wrapping_sub(b'0');
-            if d >= 10 {
+    if k < s.len() && s[k] == b'.' {
+        k += 1;
+        let from = k;
+        while k < s.len() && k < 21 {
+            let d = s[k].wrapping_sub(b'0');
+            if d > 9 {
                 break;
             }
             mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-            i += 1;
+            k += 1;
         }
-        frac = i - from;
-        digits += frac;
-        if digits == 0 {
+        frac = k - from;
+        if whole + frac == 0 {
             return None;
         }
-    }
-    if digits == 0 {
+    } else if whole == 0 {
         return Some((None, i));
     }
-    if digits > 19 || mantissa >= 1 << 53 {
+    if whole + frac > 19 || mantissa >= 1 << 53 || (k < s.len() && s[k].is_ascii_digit()) {
         return None;
     }
-    Some((Some(mantissa as f64 / POW10[frac]), i))
+    Some((Some(mantissa as f64 / POW10[frac]), i + k))
 }
 
+#[inline(always)]
 fn fast_year(s: &[u8]) -> Option<i32> {
     match *s {
         [a, b, c, d] => {
@@ -466,6 +581,86 @@ fn fast_year(s: &[u8]) -> Option<i32> {
         }
         _ => None,
     }
+}
+
+/// `fast_row` for the contract's columns in the contract's order, written out field by field.
+#[inline]
+fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> Option<usize> {
+    #[inline(always)]
+    fn comma(text: &[u8], i: usize) -> Option<usize> {
+        (text.get(i) == Some(&b',')).then_some(i + 1)
+    }
+    #[inline(always)]
+    fn plain(f: &[u8]) -> bool {
+        match (f.first(), f.last()) {
+            (Some(a), Some(b)) => *a != b'"' && !a.is_ascii_whitespace() && !b.is_ascii_whitespace() && f.len() <= 200,
+            _ => false,
+        }
+    }
+    let mut e = Enterprise {
+        uscc: [0; 18],
+        scale: Scale::Above,
+        city: 0,
+        county: 0,
+        industry: 0,
+        founded_year: 0,
+        year: 0,
+        figures: [f64::NAN; FIGURES],
+    };
+    let code = text.get(start..start + 18)?;
+    if !uscc_ok(code) {
+        return None;
+    }
+    e.uscc.copy_from_slice(code);
+    let mut i = comma(text, start + 18)?;
+    let name_end = field_end(text, i);
+    let name = &text[i..name_end];
+    if !plain(name) || !utf8(name) {
+        return None;
+    }
+    i = comma(text, name_end)?;
+    let city_end = field_end(text, i);
+    let city = &text[i..city_end];
+    if !plain(city) {
+        return None;
+    }
+    i = comma(text, city_end)?;
+    e.scale = match text.get(i..i + 5)? {
+        b"above" => Scale::Above,
+        b"below" => Scale::Below,
+        _ => return None,
+    };
+    i = comma(text, i + 5)?;
+    e.founded_year = fast_year(text.get(i..i + 4)?)?;
+    i = comma(text, i + 4)?;
+    e.year = fast_year(text.get(i..i + 4)?)?;
+    i = comma(text, i + 4)?;
+    for k in 0..9 {
+        let (v, next) = fast_decimal(text, i)?;
+        match v {
+            Some(v) => e.figures[k] = v,
+            None if k < 2 => return None,
+            None => {}
+        }
+        i = if k < 8 {
+            comma(text, next)?
+        } else {
+            match text.get(next) {
+                Some(b'\n') => next + 1,
+                Some(b'\r') if text.get(next + 1) == Some(&b'\n') => next + 2,
+                None => next,
+                _ => return None,
+            }
+        };
+    }
+    if e.figures[0] == 0.0 {
+        return None;
+    }
+    e.city = chunk.cities.id(city)?;
+    chunk.keys.push(uscc_hash(&e.uscc));
+    chunk.rows.push(e);
+    chunk.lines.push(line_no);
+    Some(i)
 }
 
 /// A row whose every field is plain (no quotes, no surrounding spaces, numbers as plain decimals) and
@@ -527,12 +722,7 @@ fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mu
             }
             Role::Name | Role::City | Role::County | Role::Industry | Role::Other => {
                 let from = i;
-                while let Some(&b) = text.get(i) {
-                    if b == b',' || b == b'\n' {
-                        break;
-                    }
-                    i += 1;
-                }
+                i = field_end(text, i);
                 let mut f = &text[from..i];
                 if k == last && f.last() == Some(&b'\r') {
                     f = &f[..f.len() - 1];
@@ -822,6 +1012,7 @@ fn read_header(input: &mut dyn std::io::BufRead, needs: Needs, fill: [bool; 2]) 
         }
     }
     let layout = Layout {
+        canonical: names.len() == COLUMNS.len() && at.iter().enumerate().all(|(c, &p)| c == p),
         roles,
         at,
         county: find("county"),
@@ -896,6 +1087,9 @@ impl Source<'_> {
 /// Parsed blocks, appended to the data set in file order.
 struct Sink {
     ds: Dataset,
+    /// The first row's year, and whether any row's differs (then the rows are checked one by one).
+    year: Option<i32>,
+    mixed_years: bool,
     /// Each row's hashed USCC.
     keys: Vec<u64>,
     next: usize,
@@ -926,6 +1120,10 @@ impl Sink {
         while let Some(k) = self.pending.iter().position(|(s, _)| *s == self.next) {
             let (_, mut c) = self.pending.swap_remove(k);
             let base = self.next_line;
+            if let Some(y) = c.year {
+                self.mixed_years |= c.mixed_years || self.year.is_some_and(|first| first != y);
+                self.year.get_or_insert(y);
+            }
             let ds = &mut self.ds;
             let cities = remap(&c.cities, &mut self.cities, &mut ds.cities);
             let counties = remap(&c.counties, &mut self.counties, &mut ds.counties);
@@ -964,6 +1162,8 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
     ds.columns.tenants = layout.tenants.is_some();
     let sink = Mutex::new(Sink {
         ds,
+        year: None,
+        mixed_years: false,
         keys: Vec::new(),
         next: 0,
         next_line: 2,
@@ -995,16 +1195,18 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
     }
     let sink = sink.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut ds = sink.ds;
-    whole_file_rules(&mut ds, sink.keys);
+    whole_file_rules(&mut ds, sink.keys, sink.mixed_years);
     ds.errors.sort_by_key(|e| e.line);
     Ok(ds)
 }
 
 /// One evaluation year (the first row's), no USCC twice (the first keeps it; the others are errors
 /// naming its line). `keys` are the rows' hashed USCCs.
-fn whole_file_rules(ds: &mut Dataset, keys: Vec<u64>) {
+fn whole_file_rules(ds: &mut Dataset, keys: Vec<u64>, mixed_years: bool) {
     let year = ds.rows.first().map(|r| r.year);
-    let mut keep: Vec<bool> = ds.rows.iter().map(|r| Some(r.year) == year).collect();
+    // The blocks said whether all rows are of one year; only then are the rows themselves read.
+    let mut keep: Vec<bool> =
+        if mixed_years { ds.rows.iter().map(|r| Some(r.year) == year).collect() } else { vec![true; ds.rows.len()] };
     for (k, ok) in keep.iter().enumerate() {
         if !ok {
             let y = year.unwrap_or(0);
@@ -1045,8 +1247,7 @@ fn whole_file_rules(ds: &mut Dataset, keys: Vec<u64>) {
 
 /// Rows whose USCC an earlier kept row has: (row, the first row with it). The hashes, each with its row
 /// number, are spread by their top bits over partitions small enough for the cache (two threads, each
-/// its half of the rows), then each partition is sorted, so equal hashes meet in row order; where they
-/// meet, the codes themselves are compared.
+/// its half of the rows, in row order), then each partition is checked with a small hash table.
 fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, usize)> {
     const BITS: u32 = 10;
     const PARTS: usize = 1 << BITS;
@@ -1099,26 +1300,35 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
         rest = tail;
     }
     let later = parts.split_off(PARTS / 2);
+    // Each partition (rows ascending) goes through a small open-addressing table of its entries;
+    // where two hashes meet, the codes are compared (a collision of different codes goes on probing).
     let find = |parts: Vec<&mut [u128]>| -> Vec<(usize, usize)> {
         let mut found = Vec::new();
+        let mut table: Vec<u32> = Vec::new();
         for part in parts {
-            part.sort_unstable();
-            let mut run = 0;
-            for j in 1..=part.len() {
-                if j < part.len() && part[j] >> 64 == part[run] >> 64 {
-                    continue;
-                }
-                // part[run..j]: one hash, rows ascending. Each row repeats the first earlier row with its code.
-                for b in run + 1..j {
-                    let row = part[b] as u64 as usize;
-                    let code = rows.get(row).map(|r| r.uscc);
-                    if let Some(first) =
-                        (run..b).map(|a| part[a] as u64 as usize).find(|&r| rows.get(r).map(|x| x.uscc) == code)
-                    {
-                        found.push((row, first));
+            let size = (part.len() * 2).next_power_of_two().max(16);
+            table.clear();
+            table.resize(size, 0);
+            let mask = size - 1;
+            for (j, &x) in part.iter().enumerate() {
+                let (hash, row) = ((x >> 64) as u64, x as u64 as usize);
+                let mut slot = hash as usize & mask;
+                loop {
+                    let at = table[slot];
+                    if at == 0 {
+                        table[slot] = j as u32 + 1;
+                        break;
                     }
+                    let other = part[at as usize - 1];
+                    if (other >> 64) as u64 == hash {
+                        let first = other as u64 as usize;
+                        if rows.get(first).map(|r| r.uscc) == rows.get(row).map(|r| r.uscc) {
+                            found.push((row, first));
+                            break;
+                        }
+                    }
+                    slot = (slot + 1) & mask;
                 }
-                run = j;
             }
         }
         found
@@ -1613,9 +1823,69 @@ mod tests {
             );
         }
         for k in 0..100_000u64 {
-            let s = format!("{}.{:02}", next() % 10_000_000, k % 100);
+            let s = format!("{}.{:0w$}", next() % 10u64.pow((k % 9) as u32), next() % 10_000, w = (k % 5) as usize);
             assert_eq!(fast_decimal(s.as_bytes()), s.parse::<f64>().ok(), "{s}");
+            let followed = format!("{s},12345678");
+            let want = Some((s.parse::<f64>().ok(), s.len()));
+            assert_eq!(super::fast_decimal(followed.as_bytes(), 0), want, "{s}");
         }
+        // In place, with what follows (the eight-byte path needs eight bytes to read).
+        for s in [
+            "7622.98,1",
+            "109,xxxxxxxxx",
+            "0.864\n12345678",
+            "1234567.1234567,x",
+            "12345678.5,xxxxxxx",
+            ",xxxxxxxx",
+            ".,xxxxxxxx",
+            "5.,xxxxxxxxx",
+        ] {
+            let field = s.split([',', '\n']).next().unwrap();
+            let got = super::fast_decimal(s.as_bytes(), 0);
+            let want = if field.is_empty() {
+                Some((None, 0))
+            } else if field == "." {
+                None
+            } else {
+                Some((field.parse::<f64>().ok(), field.len()))
+            };
+            assert_eq!(got, want, "{s}");
+        }
+        for w in [*b"0123456x", *b"98765432", *b"1.5,,,,,", *b"\xfa9\x00\x00\x00\x00\x00\x00", *b"/:09,abc"] {
+            let run = w.iter().take_while(|b| b.is_ascii_digit()).count();
+            assert_eq!(digit_run(u64::from_le_bytes(w)), run, "{w:?}");
+            if run > 0 {
+                let text = std::str::from_utf8(&w[..run]).unwrap();
+                assert_eq!(digits_value(u64::from_le_bytes(w), run), text.parse::<u64>().unwrap());
+            }
+        }
+        // Names: short and long, sharing heads and tails, are told apart.
+        let mut names = Names::default();
+        let words = [
+            "韶关",
+            "广州",
+            "州",
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghXabcdefgh",
+            "abcdefghYabcdefgh",
+            "abcdefgh",
+            "州",
+        ];
+        let ids: Vec<u32> = words.iter().map(|w| names.id(w.as_bytes()).unwrap()).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 6, 2]);
+        for k in 0..500 {
+            assert_eq!(names.id(format!("城市{k}").as_bytes()), Some(10 + k));
+        }
+        assert_eq!(names.id("城市7".as_bytes()), Some(17));
+        assert_eq!(names.id(b"\xff"), None);
+        assert_eq!(field_end(b"abc,def", 0), 3);
+        assert_eq!(field_end("示例企业0000001,x".as_bytes(), 0), 19);
+        assert_eq!(field_end(b"abcdefghijk\nx", 2), 11);
+        assert_eq!(field_end(b"abc", 0), 3);
         assert_eq!(fast_year(b"2024"), Some(2024));
         assert_eq!(fast_year(b"1799"), None);
         assert_eq!(fast_year(b"20 4"), None);
@@ -1670,6 +1940,25 @@ mod tests {
         assert_eq!(ds.lines[rows - 1], rows + 2);
         assert_eq!((ds.errors[0].line, ds.errors[0].column.as_str()), (rows + 3, "land_mu"));
         assert_eq!(ds.rows[rows - 1].figures[8], 200.0, "the \\r is not part of the last field");
+    }
+
+    #[test]
+    fn every_repeat_names_the_first_line() {
+        let mut text = String::from(HEADER);
+        for k in 0..3000 {
+            let mut code = format!("91440300{:09}", k % 1000).into_bytes();
+            code.push(jiqun_domain::uscc::check_character(&code).unwrap());
+            text.push_str(&String::from_utf8(code).unwrap());
+            text.push_str(",乙,深圳,above,2010,2024,10,100,1000,300,30,100,10,50,200\n");
+        }
+        let ds = read(text.as_bytes()).unwrap();
+        assert_eq!(ds.rows.len(), 1000);
+        assert_eq!(ds.errors.len(), 2000);
+        for e in &ds.errors {
+            let first = (e.line - 2) % 1000 + 2;
+            assert!(e.en.ends_with(&format!("repeats line {first}")), "{}: {}", e.line, e.en);
+        }
+        assert_eq!(ds.lines, (2..1002).collect::<Vec<_>>());
     }
 
     /// A group of one: 100·1 ≤ 20·1 fails, and so do the B and C cut-offs, so the contract's rule gives D.

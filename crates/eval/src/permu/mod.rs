@@ -471,47 +471,52 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
     let plan = Plan::new(scheme, industries);
     let n = rows.len();
     // Not rated or not, and each rated row's group key (u32::MAX: not rated). Keys are mixed-radix
-    // numbers of the grouping ids and the scale when they fit, else numbered as they come.
-    let dims =
-        |f: fn(&Enterprise) -> u32, on: bool| if on { rows.iter().map(f).max().map_or(1, |m| m as u64 + 1) } else { 1 };
-    let (nc, nco, ni) =
-        (dims(|e| e.city, plan.by[0]), dims(|e| e.county, plan.by[1]), dims(|e| e.industry, plan.by[2]));
-    let direct = nc
-        .checked_mul(nco)
-        .and_then(|x| x.checked_mul(ni))
-        .and_then(|x| x.checked_mul(2))
-        .filter(|&k| k <= (1u64 << 22).max(4 * n as u64) && k < u64::from(u32::MAX));
+    // numbers of the grouping ids and the scale while they stay small, else numbered as they come. The
+    // city is the most significant digit, so only the county's and industry's ranges need a pass.
+    let range = |f: fn(&Enterprise) -> u32, on: bool| {
+        if on { rows.iter().map(f).max().map_or(1, |m| u64::from(m) + 1) } else { 1 }
+    };
+    let (nco, ni) = (range(|e| e.county, plan.by[1]), range(|e| e.industry, plan.by[2]));
+    let limit = (1u64 << 22).max(4 * n as u64).min(u64::from(u32::MAX) - 1);
     let by = plan.by;
     let radix = move |e: &Enterprise| -> u64 {
         let c = if by[0] { u64::from(e.city) } else { 0 };
         let co = if by[1] { u64::from(e.county) } else { 0 };
         let i = if by[2] { u64::from(e.industry) } else { 0 };
-        ((c * nco + co) * ni + i) * 2 + e.scale as u64
+        let k = c.saturating_mul(nco).saturating_add(co).saturating_mul(ni).saturating_add(i);
+        k.saturating_mul(2).saturating_add(e.scale as u64)
     };
     let mut ratings = vec![Rating::NOT_RATED; n];
     let mut keys = vec![u32::MAX; n];
-    let classify = |rows: &[Enterprise], ratings: &mut [Rating], keys: &mut [u32], first: usize| -> Vec<u32> {
+    // Per half: the rows not rated, the largest key, whether a key went past the limit.
+    let classify = |rows: &[Enterprise], ratings: &mut [Rating], keys: &mut [u32], first: usize| {
         let mut unrated = Vec::new();
+        let (mut max, mut over) = (0u64, false);
         for (i, ((e, r), k)) in rows.iter().zip(ratings.iter_mut()).zip(keys.iter_mut()).enumerate() {
             r.reason = plan.reason(e);
             if r.reason == Reason::Rated {
-                *k = if direct.is_some() { radix(e) as u32 } else { 0 };
+                let key = radix(e);
+                over |= key >= limit;
+                max = max.max(key);
+                *k = key.min(limit) as u32;
             } else {
                 unrated.push((first + i) as u32);
             }
         }
-        unrated
+        (unrated, max, over)
     };
-    let unrated = if direct.is_some() && n >= 1 << 14 {
+    let (unrated, max, over) = if n >= 1 << 14 {
         let mid = n / 2;
         let (ra, rb) = ratings.split_at_mut(mid);
         let (ka, kb) = keys.split_at_mut(mid);
-        let (mut a, b) = both(|| classify(&rows[..mid], ra, ka, 0), || classify(&rows[mid..], rb, kb, mid));
+        let ((mut a, max_a, over_a), (b, max_b, over_b)) =
+            both(|| classify(&rows[..mid], ra, ka, 0), || classify(&rows[mid..], rb, kb, mid));
         a.extend(b);
-        a
+        (a, max_a.max(max_b), over_a || over_b)
     } else {
         classify(rows, &mut ratings, &mut keys, 0)
     };
+    let direct = (!over).then_some(max + 1);
     let nkeys = match direct {
         Some(k) => k as usize,
         None => {
@@ -657,6 +662,7 @@ struct Work {
 
 #[derive(Default)]
 struct Scratch {
+    figures: Vec<[f64; FIGURES]>,
     /// Per row and item: the value, then the score (NaN: undefined).
     cells: Vec<f64>,
     ids: Vec<([u8; 18], u32)>,
@@ -687,12 +693,20 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
     cells.reserve(n * items.len());
     let ids = &mut scratch.ids;
     ids.clear();
-    let mut sums = vec![(0.0f64, 0.0f64); items.len()];
+    // The rows' figures first, in a loop short enough for many rows' memory reads to be under way at once.
+    let figures = &mut scratch.figures;
+    figures.clear();
     for &i in group {
-        let Some(e) = rows.get(i as usize) else { continue };
+        if let Some(e) = rows.get(i as usize) {
+            figures.push(e.figures);
+            ids.push((e.uscc, i));
+        }
+    }
+    let mut sums = vec![(0.0f64, 0.0f64); items.len()];
+    for f in figures.iter() {
         for (it, sum) in items.iter().zip(sums.iter_mut()) {
-            let num = e.figures[it.num];
-            let den = e.figures[it.den];
+            let num = f[it.num];
+            let den = f[it.den];
             if !num.is_nan() && !den.is_nan() && den != 0.0 {
                 sum.0 += num;
                 sum.1 += den;
@@ -701,7 +715,6 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
                 cells.push(f64::NAN);
             }
         }
-        ids.push((e.uscc, i));
     }
     // Benchmarks: fixed, or the ratio of sums over the enterprises for which the item is defined.
     let benchmarks: Vec<f64> = items
