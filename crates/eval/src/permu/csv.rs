@@ -397,44 +397,26 @@ fn uscc_hash(code: &[u8; 18]) -> u64 {
     h ^ h >> 32
 }
 
-/// Whether bytes are UTF-8, as `std::str::from_utf8` decides, quicker for a few Chinese characters.
+/// Whether bytes are UTF-8, as `std::str::from_utf8` decides, quicker for a few Chinese characters:
+/// ASCII and the three-byte sequences led by E1–EC or EE–EF (whose continuation bytes may be any of
+/// 80–BF) are taken here; at anything else the standard library checks the rest.
 #[inline]
 fn utf8(s: &[u8]) -> bool {
+    let n = s.len();
     let mut i = 0;
-    while let Some(&b) = s.get(i) {
+    while i < n {
+        let b = s[i];
         if b < 0x80 {
             i += 1;
-            continue;
-        }
-        // Most Chinese characters: E1–EC then two continuation bytes.
-        if b.wrapping_sub(0xE1) < 12
-            && let (Some(&c1), Some(&c2)) = (s.get(i + 1), s.get(i + 2))
-            && (c1 & 0xC0) | ((c2 & 0xC0) >> 4) == 0x88
+        } else if i + 2 < n
+            && (b.wrapping_sub(0xE1) < 12 || (0xEE..=0xEF).contains(&b))
+            && s[i + 1] & 0xC0 == 0x80
+            && s[i + 2] & 0xC0 == 0x80
         {
             i += 3;
-            continue;
+        } else {
+            return std::str::from_utf8(&s[i..]).is_ok();
         }
-        let (len, lo, hi) = match b {
-            0xC2..=0xDF => (2, 0x80, 0xBF),
-            0xE0 => (3, 0xA0, 0xBF),
-            0xE1..=0xEC | 0xEE..=0xEF => (3, 0x80, 0xBF),
-            0xED => (3, 0x80, 0x9F),
-            0xF0 => (4, 0x90, 0xBF),
-            0xF1..=0xF3 => (4, 0x80, 0xBF),
-            0xF4 => (4, 0x80, 0x8F),
-            _ => return false,
-        };
-        match s.get(i + 1) {
-            Some(&c) if (lo..=hi).contains(&c) => {}
-            _ => return false,
-        }
-        for j in 2..len {
-            match s.get(i + j) {
-                Some(&c) if c & 0xC0 == 0x80 => {}
-                _ => return false,
-            }
-        }
-        i += len;
     }
     true
 }
@@ -1251,7 +1233,7 @@ fn whole_file_rules(ds: &mut Dataset, keys: Vec<u64>, mixed_years: bool) {
 fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, usize)> {
     const BITS: u32 = 10;
     const PARTS: usize = 1 << BITS;
-    let n = keys.len().min(keep.len()).min(rows.len());
+    let n = keys.len().min(keep.len()).min(rows.len()).min(u32::MAX as usize);
     let part_of = |h: u64| (h >> (64 - BITS)) as usize;
     let mid = n / 2;
     let halves = [0..mid, mid..n];
@@ -1266,11 +1248,12 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
     };
     let (c0, c1) = both(|| count(halves[0].clone()), || count(halves[1].clone()));
     let total: usize = c0.iter().sum::<usize>() + c1.iter().sum::<usize>();
-    let mut spread = vec![0u128; total];
+    // Each entry: 32 bits of the hash (not those that chose the partition) and the row.
+    let mut spread = vec![0u64; total];
     {
         // Partition p holds thread 0's entries, then thread 1's: disjoint slices, one list per thread.
-        let (mut s0, mut s1): (Vec<&mut [u128]>, Vec<&mut [u128]>) = (Vec::new(), Vec::new());
-        let mut rest: &mut [u128] = &mut spread;
+        let (mut s0, mut s1): (Vec<&mut [u64]>, Vec<&mut [u64]>) = (Vec::new(), Vec::new());
+        let mut rest: &mut [u64] = &mut spread;
         for p in 0..PARTS {
             let (a, tail) = rest.split_at_mut(c0[p]);
             let (b, tail) = tail.split_at_mut(c1[p]);
@@ -1278,13 +1261,13 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
             s1.push(b);
             rest = tail;
         }
-        let fill = |range: std::ops::Range<usize>, mut slots: Vec<&mut [u128]>| {
+        let fill = |range: std::ops::Range<usize>, mut slots: Vec<&mut [u64]>| {
             let mut at = vec![0usize; PARTS];
             for i in range {
                 if keep[i] {
                     let p = part_of(keys[i]);
                     if let Some(slot) = slots[p].get_mut(at[p]) {
-                        *slot = u128::from(keys[i]) << 64 | i as u128;
+                        *slot = (keys[i] as u32 as u64) << 32 | i as u64;
                     }
                     at[p] += 1;
                 }
@@ -1292,8 +1275,8 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
         };
         both(|| fill(halves[0].clone(), s0), || fill(halves[1].clone(), s1));
     }
-    let mut parts: Vec<&mut [u128]> = Vec::with_capacity(PARTS);
-    let mut rest: &mut [u128] = &mut spread;
+    let mut parts: Vec<&mut [u64]> = Vec::with_capacity(PARTS);
+    let mut rest: &mut [u64] = &mut spread;
     for p in 0..PARTS {
         let (a, tail) = rest.split_at_mut(c0[p] + c1[p]);
         parts.push(a);
@@ -1302,7 +1285,7 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
     let later = parts.split_off(PARTS / 2);
     // Each partition (rows ascending) goes through a small open-addressing table of its entries;
     // where two hashes meet, the codes are compared (a collision of different codes goes on probing).
-    let find = |parts: Vec<&mut [u128]>| -> Vec<(usize, usize)> {
+    let find = |parts: Vec<&mut [u64]>| -> Vec<(usize, usize)> {
         let mut found = Vec::new();
         let mut table: Vec<u32> = Vec::new();
         for part in parts {
@@ -1311,7 +1294,7 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
             table.resize(size, 0);
             let mask = size - 1;
             for (j, &x) in part.iter().enumerate() {
-                let (hash, row) = ((x >> 64) as u64, x as u64 as usize);
+                let (hash, row) = (x >> 32, x as u32 as usize);
                 let mut slot = hash as usize & mask;
                 loop {
                     let at = table[slot];
@@ -1320,8 +1303,8 @@ fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, u
                         break;
                     }
                     let other = part[at as usize - 1];
-                    if (other >> 64) as u64 == hash {
-                        let first = other as u64 as usize;
+                    if other >> 32 == hash {
+                        let first = other as u32 as usize;
                         if rows.get(first).map(|r| r.uscc) == rows.get(row).map(|r| r.uscc) {
                             found.push((row, first));
                             break;
