@@ -1410,18 +1410,25 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
         .map(|(i, r)| ((u64::from(units.of(r.city, r.county, r.industry)) << 1) | r.scale as u64, r.uscc, i))
         .collect();
     unrated.sort_unstable();
-    let mut lines: Vec<(u32, u32)> = Vec::with_capacity(ds.rows.len());
-    let mut t = unrated.iter().enumerate().peekable();
+    // The output as runs of lines: (group, from, to) in its ranking, or (u32::MAX, from, to) among the
+    // unrated rows.
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    let mut t = 0usize;
+    let unrated_run = |runs: &mut Vec<(u32, u32, u32)>, t: &mut usize, upto: &dyn Fn(u64) -> bool| {
+        let from = *t;
+        while *t < unrated.len() && upto(unrated[*t].0) {
+            *t += 1;
+        }
+        if *t > from {
+            runs.push((u32::MAX, from as u32, *t as u32));
+        }
+    };
     for &(key, g) in &groups {
-        while let Some((k, _)) = t.next_if(|x| x.1.0 < key) {
-            lines.push((u32::MAX, k as u32));
-        }
-        lines.extend((0..ev.ranked(g).len() as u32).map(|k| (g as u32, k)));
-        while let Some((k, _)) = t.next_if(|x| x.1.0 == key) {
-            lines.push((u32::MAX, k as u32));
-        }
+        unrated_run(&mut runs, &mut t, &|k| k < key);
+        runs.push((g as u32, 0, ev.ranked(g).len() as u32));
+        unrated_run(&mut runs, &mut t, &|k| k == key);
     }
-    lines.extend(t.map(|(k, _)| (u32::MAX, k as u32)));
+    unrated_run(&mut runs, &mut t, &|_| true);
     let extra = [(GroupKey::County, &ds.counties), (GroupKey::Industry, &ds.industries)]
         .map(|(k, table)| ev.grouped_by(k).then_some(table));
     let by_city = ev.grouped_by(GroupKey::City);
@@ -1489,9 +1496,9 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
             (middle, tail)
         })
         .collect();
-    let format = |part: &[(u32, u32)], line: &mut Vec<u8>| {
+    let format = |part: &[(u32, u32, u32)], line: &mut Vec<u8>| {
         line.clear();
-        for &(g, k) in part {
+        for (g, k) in part.iter().flat_map(|&(g, from, to)| (from..to).map(move |k| (g, k))) {
             if g == u32::MAX {
                 let Some(&(_, uscc, i)) = unrated.get(k as usize) else { continue };
                 let (Some(r), Some(t)) = (ds.rows.get(i as usize), ev.ratings.get(i as usize)) else { continue };
@@ -1530,27 +1537,49 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
             line.extend_from_slice(&tail[(x.class as usize).min(3)]);
         }
     };
-    // Two threads format a block at a time; the one that wrote the last block formats the smaller share.
-    const LINES: usize = 1 << 15;
-    let (mut fa, mut fb) = (Vec::with_capacity(LINES * 64), Vec::with_capacity(LINES * 64));
-    let mut blocks = lines.chunks(LINES);
+    // Two threads format a block at a time; the one that writes the last block formats the smaller share.
+    const LINES: u32 = 1 << 15;
+    let (mut fa, mut fb) = (Vec::with_capacity(LINES as usize * 64), Vec::with_capacity(LINES as usize * 64));
     let mut pending: Option<(Vec<u8>, Vec<u8>)> = None;
+    let (mut run, mut offset) = (0usize, 0u32);
+    // The next `count` lines, as runs.
+    let mut take = |count: u32, out: &mut Vec<(u32, u32, u32)>| {
+        out.clear();
+        let mut left = count;
+        while left > 0 && run < runs.len() {
+            let (g, from, to) = runs[run];
+            let start = from + offset;
+            let end = to.min(start + left);
+            out.push((g, start, end));
+            left -= end - start;
+            if end == to {
+                run += 1;
+                offset = 0;
+            } else {
+                offset = end - from;
+            }
+        }
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
     loop {
-        let block = blocks.next();
-        let (a, b) = block.map_or((&[][..], &[][..]), |x| x.split_at(x.len() * 9 / 20));
+        take(LINES * 9 / 20, &mut a);
+        take(LINES - LINES * 9 / 20, &mut b);
+        let done = a.is_empty();
         let (written, ()) = both(
             || -> std::io::Result<()> {
                 if let Some((pa, pb)) = &pending {
                     w.write_all(pa)?;
                     w.write_all(pb)?;
                 }
-                format(a, &mut fa);
+                format(&a, &mut fa);
                 Ok(())
             },
-            || format(b, &mut fb),
+            || format(&b, &mut fb),
         );
         written?;
-        let Some(_) = block else { break };
+        if done {
+            break;
+        }
         let (mut na, mut nb) = pending.take().unwrap_or_default();
         std::mem::swap(&mut na, &mut fa);
         std::mem::swap(&mut nb, &mut fb);
