@@ -5,8 +5,8 @@
 //! reads them); other columns are ignored.
 //!
 //! Speed: two threads each take the next block of the file (read under a lock, so one reads while the
-//! other parses) and parse it in one pass, finding separators eight bytes at a time; blocks are appended
-//! in file order and their buffers reused.
+//! other parses) and parse each row in one pass over its bytes (a careful path takes any row that is not
+//! plain, with the same result or the error); blocks are appended in file order and their buffers reused.
 
 use std::io::{Read, Write as _};
 use std::sync::Mutex;

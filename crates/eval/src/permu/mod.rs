@@ -670,9 +670,9 @@ struct Scratch {
     order: Vec<(u64, u32)>,
 }
 
-/// Rates one group (its rows, `group`), appending its enterprises in rank order to `w.ranked`. Three passes:
-/// each row's item values and the benchmarks' sums (the only pass that reads the rows), the item scores
-/// and their means, the totals. Sums run in row order, so results do not depend on the passes' grouping.
+/// Rates one group (its rows, `group`, ascending), appending its enterprises in rank order to `w.ranked`.
+/// The rows' figures are gathered first; then three passes: each row's item values and the benchmarks'
+/// sums, the item scores and their means, the totals. Every sum runs in row order.
 fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scratch, w: &mut Work) -> GroupStats {
     let Some(first) = group.first().and_then(|&i| rows.get(i as usize)) else {
         return GroupStats {
@@ -693,26 +693,29 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
     cells.reserve(n * items.len());
     let ids = &mut scratch.ids;
     ids.clear();
-    // The rows' figures first, in a loop short enough for many rows' memory reads to be under way at once.
+    // The rows' figures first, a few thousand at a time, in a loop short enough for many rows' memory reads
+    // to be under way at once.
     let figures = &mut scratch.figures;
-    figures.clear();
-    for &i in group {
-        if let Some(e) = rows.get(i as usize) {
-            figures.push(e.figures);
-            ids.push((e.uscc, i));
-        }
-    }
     let mut sums = vec![(0.0f64, 0.0f64); items.len()];
-    for f in figures.iter() {
-        for (it, sum) in items.iter().zip(sums.iter_mut()) {
-            let num = f[it.num];
-            let den = f[it.den];
-            if !num.is_nan() && !den.is_nan() && den != 0.0 {
-                sum.0 += num;
-                sum.1 += den;
-                cells.push(num / den * it.factor);
-            } else {
-                cells.push(f64::NAN);
+    for part in group.chunks(4096) {
+        figures.clear();
+        for &i in part {
+            if let Some(e) = rows.get(i as usize) {
+                figures.push(e.figures);
+                ids.push((e.uscc, i));
+            }
+        }
+        for f in figures.iter() {
+            for (it, sum) in items.iter().zip(sums.iter_mut()) {
+                let num = f[it.num];
+                let den = f[it.den];
+                if !num.is_nan() && !den.is_nan() && den != 0.0 {
+                    sum.0 += num;
+                    sum.1 += den;
+                    cells.push(num / den * it.factor);
+                } else {
+                    cells.push(f64::NAN);
+                }
             }
         }
     }
