@@ -1066,7 +1066,14 @@ impl Source<'_> {
     }
 }
 
-/// Parsed blocks, appended to the data set in file order.
+/// Parsed blocks waiting to be appended, and emptied ones to reuse.
+#[derive(Default)]
+struct Queue {
+    pending: Vec<(usize, Chunk)>,
+    pool: Vec<Chunk>,
+}
+
+/// The data set, to which parsed blocks are appended in file order.
 struct Sink {
     ds: Dataset,
     /// The first row's year, and whether any row's differs (then the rows are checked one by one).
@@ -1076,8 +1083,6 @@ struct Sink {
     keys: Vec<u64>,
     next: usize,
     next_line: usize,
-    pending: Vec<(usize, Chunk)>,
-    pool: Vec<Chunk>,
     cities: FastMap<String, u32>,
     counties: FastMap<String, u32>,
     industries: FastMap<String, u32>,
@@ -1097,36 +1102,45 @@ fn remap(local: &Names, ids: &mut FastMap<String, u32>, table: &mut Vec<String>)
 }
 
 impl Sink {
-    fn take(&mut self, seq: usize, chunk: Chunk) {
-        self.pending.push((seq, chunk));
-        while let Some(k) = self.pending.iter().position(|(s, _)| *s == self.next) {
-            let (_, mut c) = self.pending.swap_remove(k);
-            let base = self.next_line;
-            if let Some(y) = c.year {
-                self.mixed_years |= c.mixed_years || self.year.is_some_and(|first| first != y);
-                self.year.get_or_insert(y);
-            }
-            let ds = &mut self.ds;
-            let cities = remap(&c.cities, &mut self.cities, &mut ds.cities);
-            let counties = remap(&c.counties, &mut self.counties, &mut ds.counties);
-            let industries = remap(&c.industries, &mut self.industries, &mut ds.industries);
-            let get = |t: &[u32], id: u32| t.get(id as usize).copied().unwrap_or(0);
-            ds.rows.extend(c.rows.drain(..).map(|mut r| {
-                r.city = get(&cities, r.city);
-                r.county = get(&counties, r.county);
-                r.industry = get(&industries, r.industry);
-                r
-            }));
-            ds.lines.extend(c.lines.drain(..).map(|l| base + l as usize));
-            self.keys.extend_from_slice(&c.keys);
-            ds.errors.extend(c.errors.drain(..).map(|mut e| {
-                e.line += base;
-                e
-            }));
-            self.next_line += c.line_count;
-            self.next += 1;
-            self.pool.push(c);
+    /// Appends the queued blocks that come next, returning them emptied to the queue's pool.
+    fn drain(&mut self, queue: &Mutex<Queue>) {
+        loop {
+            let next = {
+                let mut q = lock(queue);
+                let at = q.pending.iter().position(|(s, _)| *s == self.next);
+                at.map(|k| q.pending.swap_remove(k).1)
+            };
+            let Some(mut c) = next else { return };
+            self.append(&mut c);
+            lock(queue).pool.push(c);
         }
+    }
+
+    fn append(&mut self, c: &mut Chunk) {
+        let base = self.next_line;
+        if let Some(y) = c.year {
+            self.mixed_years |= c.mixed_years || self.year.is_some_and(|first| first != y);
+            self.year.get_or_insert(y);
+        }
+        let ds = &mut self.ds;
+        let cities = remap(&c.cities, &mut self.cities, &mut ds.cities);
+        let counties = remap(&c.counties, &mut self.counties, &mut ds.counties);
+        let industries = remap(&c.industries, &mut self.industries, &mut ds.industries);
+        let get = |t: &[u32], id: u32| t.get(id as usize).copied().unwrap_or(0);
+        ds.rows.extend(c.rows.drain(..).map(|mut r| {
+            r.city = get(&cities, r.city);
+            r.county = get(&counties, r.county);
+            r.industry = get(&industries, r.industry);
+            r
+        }));
+        ds.lines.extend(c.lines.drain(..).map(|l| base + l as usize));
+        self.keys.extend_from_slice(&c.keys);
+        ds.errors.extend(c.errors.drain(..).map(|mut e| {
+            e.line += base;
+            e
+        }));
+        self.next_line += c.line_count;
+        self.next += 1;
     }
 }
 
@@ -1149,28 +1163,39 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
         keys: Vec::new(),
         next: 0,
         next_line: 2,
-        pending: Vec::new(),
-        pool: Vec::new(),
         cities: FastMap::default(),
         counties: FastMap::default(),
         industries: FastMap::default(),
     });
+    let queue = Mutex::new(Queue::default());
     let stop = AtomicBool::new(false);
+    // A thread queues the block it parsed, then appends what is next in order unless the other thread is
+    // appending already (then it goes on parsing: appending, with its page faults, never holds it up).
     let run = || {
         let mut text = Vec::with_capacity(BLOCK + (1 << 16));
         let mut chunk = Chunk::default();
         while !stop.load(Ordering::Relaxed) {
             let Some(seq) = lock(&source).next(&mut text) else { break };
             parse_block(&text, &layout, &mut chunk);
-            let mut s = lock(&sink);
-            let next = s.pool.pop().unwrap_or_default();
-            s.take(seq, std::mem::replace(&mut chunk, next));
+            {
+                let mut q = lock(&queue);
+                let next = q.pool.pop().unwrap_or_default();
+                q.pending.push((seq, std::mem::replace(&mut chunk, next)));
+            }
+            let mut s = match sink.try_lock() {
+                Ok(s) => s,
+                Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => continue,
+            };
+            s.drain(&queue);
             if s.ds.errors.len() > 100_000 {
                 stop.store(true, Ordering::Relaxed); // enough to report; the file is not what it should be
             }
         }
     };
     both(run, run);
+    // What neither thread got to.
+    lock(&sink).drain(&queue);
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(e) = source.failed {
         return Err(e);
