@@ -25,7 +25,8 @@ for _ in $(seq 1 "$RUNS"); do
   once duckdb python3 bench/permu_duckdb.py "$WORK/in.csv" "$WORK/duckdb.csv" 2
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 - "$WORK/runs" "$WORK/jiqun.csv" "$WORK/duckdb.csv" "$WORK/in.csv" "$ROWS" "$RUNS" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
+DUCKDB_VERSION=$(python3 -c 'import duckdb; print(duckdb.__version__)')
+python3 - "$WORK/runs" "$WORK/jiqun.csv" "$WORK/duckdb.csv" "$WORK/in.csv" "$ROWS" "$RUNS" "$LOAD_BEFORE" "$LOAD_AFTER" "$DUCKDB_VERSION" <<'PY'
 import os, sys
 best = {}
 for line in open(sys.argv[1]):
@@ -43,7 +44,7 @@ print(f"\nPer-mu evaluation, {int(sys.argv[5]):,} rows ({size:.0f} MB), best of 
       f"{os.cpu_count()} cores; load average before {sys.argv[7]}, after {sys.argv[8]}\n")
 print("| program | wall s | peak MB |")
 print("|---|---:|---:|")
-for name, key in [("jiqun evaluate", "jiqun"), ("DuckDB (2 threads, one SQL query)", "duckdb")]:
+for name, key in [("jiqun evaluate", "jiqun"), (f"DuckDB {sys.argv[9]} (2 threads, one SQL query)", "duckdb")]:
     t, m = best[key]
     print(f"| {name} | {t:.2f} | {m / 1024:.0f} |")
 (jt, jm), (dt, dm) = best["jiqun"], best["duckdb"]
