@@ -1979,6 +1979,57 @@ mod tests {
         assert_eq!(ds.rows[rows - 1].figures[8], 200.0, "the \\r is not part of the last field");
     }
 
+    /// Damaged files (bytes changed, cut, doubled) are read, rated, written and explained without a panic.
+    #[test]
+    fn damaged_input_never_panics() {
+        let mut text = String::from(HEADER.trim_end());
+        text.push_str(",county,tenants,extra\n");
+        for k in 0..300 {
+            let mut code = format!("91440300{:09}", k).into_bytes();
+            code.push(jiqun_domain::uscc::check_character(&code).unwrap());
+            text.push_str(&String::from_utf8(code).unwrap());
+            text.push_str(&format!(
+                ",\"乙{k}\",深圳,{},2010,2024,{}.5,100,1000,300,30,100,,50,200,南山,{},x\n",
+                if k % 3 == 0 { "below" } else { "above" },
+                1 + k % 9,
+                k % 4
+            ));
+        }
+        let base = text.into_bytes();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let noise = b",\n\r\" .-+e0123456789AXY\xe4\xb8\xff";
+        let mut scheme = super::super::Scheme::default();
+        scheme.groups.push(GroupKey::County);
+        for round in 0..300 {
+            let mut bytes = base.clone();
+            for _ in 0..1 + round % 20 {
+                let at = (next() as usize) % bytes.len();
+                match next() % 4 {
+                    0 => bytes[at] = noise[(next() as usize) % noise.len()],
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    2 => bytes.insert(at, noise[(next() as usize) % noise.len()]),
+                    _ => bytes.truncate(at.max(1)),
+                }
+            }
+            let Ok(ds) = read(&bytes) else { continue };
+            for s in [&super::super::Scheme::default(), &scheme] {
+                let ev = super::super::evaluate(&ds.rows, s);
+                let mut out = Vec::new();
+                write(&ds, &ev, &mut out).unwrap();
+                write_details(&ds, &ev, s, &mut out).unwrap();
+            }
+            let _ = write_errors(&ds.errors, Lang::En);
+        }
+    }
+
     #[test]
     fn every_repeat_names_the_first_line() {
         let mut text = String::from(HEADER);

@@ -706,6 +706,10 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
             }
         }
         for f in figures.iter() {
+            if items.is_empty() {
+                // (A scheme with no items here fails its checks; built in code, its firms score 0.)
+                cells.push(f64::NAN);
+            }
             for (it, sum) in items.iter().zip(sums.iter_mut()) {
                 let num = f[it.num];
                 let den = f[it.den];
@@ -996,6 +1000,23 @@ mod tests {
         by_rank.sort_by_key(|x| x.0);
         let classes: String = by_rank.iter().map(|x| x.1.as_str()).collect();
         assert_eq!(classes, "AAAABBBBBBBBCCCCCCCD");
+    }
+
+    /// A scheme built in code and never checked still rates everyone, without a panic.
+    #[test]
+    fn unchecked_schemes() {
+        let rows: Vec<Enterprise> = (0..5).map(|k| firm(0, Scale::Above, 10.0, 100.0 + k as f64, 300.0)).collect();
+        let mut s = Scheme::default();
+        s.above.items.clear();
+        s.cap = Some(f64::NAN);
+        s.below.classes = Classes::Score { a: f64::NAN, b: f64::NAN, c: f64::NAN };
+        assert!(s.validate().is_err());
+        let ev = evaluate(&rows, &s);
+        assert!(ev.ratings.iter().all(|r| r.class != Class::T && r.score == 0.0 && r.rank == 1));
+        s.above.items = Scheme::default().above.items;
+        s.above.items[0].weight = f64::NAN;
+        let ev = evaluate(&rows, &s);
+        assert!(ev.ratings.iter().all(|r| r.class != Class::T && r.group_size == 5));
     }
 
     #[test]
