@@ -504,3 +504,29 @@ fn extreme_settings_and_figures_stay_finite() {
         csv::write_details(&ds, &ev, scheme, &mut out).unwrap();
     }
 }
+
+/// So many counties and industries that their combinations do not fit a table: groups are numbered as
+/// they come, with the same results.
+#[test]
+fn many_groups() {
+    let scheme = Scheme { id: "fine".into(), groups: vec![GroupKey::County, GroupKey::Industry], ..Scheme::default() };
+    let mut ds = jiqun_eval::permu::Dataset::new();
+    let names: Vec<(String, String, String)> =
+        (0..3000).map(|k| (code(k), format!("县{k}"), format!("{:04}", 1000 + k))).collect();
+    for (k, (uscc, county, industry)) in names.iter().enumerate() {
+        let mut r = jiqun_eval::permu::Record::new(uscc, "台州", Scale::Below, 2010, 2024, 10.0, 10.0 + k as f64);
+        r.county = Some(county);
+        // Two firms share each industry code and county pair from 1500 on.
+        r.industry = Some(if k < 1500 { industry } else { &names[k - 1500].2 });
+        r.county = Some(if k < 1500 { county } else { &names[k - 1500].1 });
+        r.electricity_mwh = Some(100.0);
+        ds.push(&r).unwrap();
+    }
+    let ev = ds.evaluate(&scheme).unwrap();
+    assert_eq!(ev.groups.len(), 1500);
+    for (k, r) in ev.ratings.iter().enumerate() {
+        assert_eq!(r.group_size, 2);
+        assert_eq!(r.rank, if k < 1500 { 2 } else { 1 }, "the later firm pays more tax");
+        assert_eq!(ev.ratings[(k + 1500) % 3000].group, r.group);
+    }
+}

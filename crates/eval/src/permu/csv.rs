@@ -5,8 +5,8 @@
 //! reads them); other columns are ignored.
 //!
 //! Speed: two threads each take the next block of the file (read under a lock, so one reads while the
-//! other parses) and parse it in one pass, finding separators eight bytes at a time; blocks are appended
-//! in file order and their buffers reused.
+//! other parses) and parse each row in one pass over its bytes (a careful path takes any row that is not
+//! plain, with the same result or the error); blocks are appended in file order and their buffers reused.
 
 use std::io::{Read, Write as _};
 use std::sync::Mutex;
@@ -63,9 +63,30 @@ fn err(line: usize, column: &str, zh: String, en: String) -> RowError {
     RowError { line, column: column.to_string(), zh, en }
 }
 
+/// What a column of the file holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Uscc,
+    Name,
+    City,
+    Scale,
+    FoundedYear,
+    Year,
+    /// A figure, by its place in `Enterprise::figures`.
+    Figure(u8),
+    County,
+    Industry,
+    Other,
+}
+
 /// Where each column is in the file.
 #[derive(Debug, Clone)]
 struct Layout {
+    /// Each file column's role, in file order.
+    roles: Vec<Role>,
+    /// The contract's fifteen columns in the contract's order and nothing else (the common case, parsed
+    /// by straight-line code).
+    canonical: bool,
     /// File position of each contract column.
     at: [usize; 15],
     county: Option<usize>,
@@ -110,9 +131,6 @@ fn split_quoted(line: &[u8], buf: &mut Vec<u8>, out: &mut Vec<(u32, u32)>) -> Re
             while let Some(&c) = line.get(i) {
                 if c == b',' {
                     break;
-                }
-                if c == b'"' {
-                    return Err(());
                 }
                 buf.push(c);
                 i += 1;
@@ -183,36 +201,77 @@ fn trim(f: &[u8]) -> &[u8] {
     }
 }
 
-/// Each byte of `w` equal to `c` gets its high bit set, and nothing else (exact, unlike the usual
-/// "has zero byte" test, so positions can be read off the mask).
-#[inline]
-fn eq_mask(w: u64, c: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = w ^ (0x0101_0101_0101_0101u64 * u64::from(c));
-    let t = (x & LOW7).wrapping_add(LOW7);
-    !(t | x | LOW7)
-}
-
-/// A table of names local to one block: ids in first-seen order.
+/// A table of names local to one block: ids in first-seen order. Open addressing on the name's first
+/// and last eight bytes and its length, which for names up to 16 bytes (most cities, counties and codes)
+/// are the name, so no bytes need comparing.
 #[derive(Default)]
 struct Names {
-    ids: FastMap<Vec<u8>, u32>,
+    /// Id + 1, or 0 for a free slot; a power of two long.
+    slots: Vec<u32>,
+    keys: Vec<(u64, u64, usize)>,
+    bytes: Vec<Vec<u8>>,
     names: Vec<String>,
 }
 
 impl Names {
-    fn id(&mut self, name: &[u8]) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
+    #[inline]
+    fn key(name: &[u8]) -> (u64, u64, usize) {
+        let n = name.len();
+        match (load8(name, 0), n.checked_sub(8).and_then(|t| load8(name, t))) {
+            (Some(head), Some(tail)) => (head, tail, n),
+            _ => (name.iter().fold(0u64, |h, &x| h << 8 | u64::from(x)), 0, n),
         }
-        let id = self.names.len() as u32;
-        self.names.push(String::from_utf8_lossy(name).into_owned());
-        self.ids.insert(name.to_vec(), id);
-        id
+    }
+
+    #[inline]
+    fn slot(key: (u64, u64, usize), mask: usize) -> usize {
+        let h = (key.0 ^ key.1.rotate_left(29) ^ key.2 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize & mask
+    }
+
+    /// The name's id; None when it is new and not UTF-8 (names already in the table were checked).
+    #[inline]
+    fn id(&mut self, name: &[u8]) -> Option<u32> {
+        if self.slots.len() < 2 * (self.bytes.len() + 1) {
+            self.grow();
+        }
+        let key = Names::key(name);
+        let mask = self.slots.len() - 1;
+        let mut i = Names::slot(key, mask);
+        loop {
+            match self.slots[i] {
+                0 => break,
+                s if self.keys[s as usize - 1] == key && (key.2 <= 16 || self.bytes[s as usize - 1] == name) => {
+                    return Some(s - 1);
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
+        let text = std::str::from_utf8(name).ok()?;
+        let id = self.bytes.len() as u32;
+        self.slots[i] = id + 1;
+        self.keys.push(key);
+        self.bytes.push(name.to_vec());
+        self.names.push(text.to_string());
+        Some(id)
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        self.slots = vec![0; size];
+        for (k, key) in self.keys.iter().enumerate() {
+            let mut i = Names::slot(*key, size - 1);
+            while self.slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            self.slots[i] = k as u32 + 1;
+        }
     }
 
     fn clear(&mut self) {
-        self.ids.clear();
+        self.slots.iter_mut().for_each(|s| *s = 0);
+        self.keys.clear();
+        self.bytes.clear();
         self.names.clear();
     }
 }
@@ -226,70 +285,474 @@ struct Chunk {
     cities: Names,
     counties: Names,
     industries: Names,
+    /// Each row's USCC hashed (`uscc_hash`), for the duplicate check.
+    keys: Vec<u64>,
+    /// The year of the block's rows, and whether any differs from it.
+    year: Option<i32>,
+    mixed_years: bool,
     line_count: usize,
     ranges: Vec<(u32, u32)>,
     buf: Vec<u8>,
 }
 
 fn parse_block(text: &[u8], layout: &Layout, chunk: &mut Chunk) {
+    chunk.year = None;
+    chunk.mixed_years = false;
     chunk.rows.clear();
     chunk.lines.clear();
+    chunk.keys.clear();
     chunk.errors.clear();
     chunk.cities.clear();
     chunk.counties.clear();
     chunk.industries.clear();
-    let mut ranges = std::mem::take(&mut chunk.ranges);
-    ranges.clear();
+    let mut pos = 0usize;
     let mut line_no = 0u32;
-    let mut line_start = 0usize;
-    let mut field_start = 0usize;
-    let mut quoted = false;
-    let mut event = |pos: usize, ranges: &mut Vec<(u32, u32)>, chunk: &mut Chunk| match text[pos] {
-        b',' => {
-            ranges.push((field_start as u32, pos as u32));
-            field_start = pos + 1;
-        }
-        b'"' => quoted = true,
-        _ => {
-            let end = if pos > line_start && text[pos - 1] == b'\r' { pos - 1 } else { pos };
-            if end > line_start {
-                ranges.push((field_start as u32, end.max(field_start) as u32));
-                line(text, line_start, end, quoted, ranges, line_no, layout, chunk);
+    while pos < text.len() {
+        let quick = if layout.canonical {
+            canonical_row(text, pos, line_no, chunk)
+        } else {
+            fast_row(text, pos, line_no, layout, chunk)
+        };
+        pos = match quick {
+            Some(next) => next,
+            None => {
+                let end = text[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| pos + p);
+                let line_end = if end > pos && text[end - 1] == b'\r' { end - 1 } else { end };
+                if line_end > pos {
+                    let mut ranges = std::mem::take(&mut chunk.ranges);
+                    ranges.clear();
+                    let quoted = text[pos..line_end].contains(&b'"');
+                    if !quoted {
+                        let mut field = pos;
+                        for (i, &b) in text[pos..line_end].iter().enumerate() {
+                            if b == b',' {
+                                ranges.push((field as u32, (pos + i) as u32));
+                                field = pos + i + 1;
+                            }
+                        }
+                        ranges.push((field as u32, line_end as u32));
+                    }
+                    line(text, pos, line_end, quoted, &mut ranges, line_no, layout, chunk);
+                    chunk.ranges = ranges;
+                }
+                end + 1
             }
-            ranges.clear();
-            line_no += 1;
-            line_start = pos + 1;
-            field_start = pos + 1;
-            quoted = false;
-        }
-    };
-    let mut words = text.chunks_exact(8);
-    let mut base = 0usize;
-    for w in &mut words {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let mut m = eq_mask(w, b',') | eq_mask(w, b'\n') | eq_mask(w, b'"');
-        while m != 0 {
-            event(base + (m.trailing_zeros() / 8) as usize, &mut ranges, chunk);
-            m &= m - 1;
-        }
-        base += 8;
-    }
-    for (k, &b) in words.remainder().iter().enumerate() {
-        if matches!(b, b',' | b'\n' | b'"') {
-            event(base + k, &mut ranges, chunk);
-        }
-    }
-    // A last line without its newline.
-    if line_start < text.len() {
-        let end = if text.last() == Some(&b'\r') { text.len() - 1 } else { text.len() };
-        if end > line_start {
-            ranges.push((field_start as u32, end.max(field_start) as u32));
-            line(text, line_start, end, quoted, &mut ranges, line_no, layout, chunk);
-        }
+        };
         line_no += 1;
     }
     chunk.line_count = line_no as usize;
-    chunk.ranges = ranges;
+    chunk.year = chunk.rows.first().map(|r| r.year);
+    chunk.mixed_years = chunk.rows.iter().any(|r| Some(r.year) != chunk.year);
+}
+
+/// The alphabet of GB 32100-2015 codes, in value order, and each byte's value (255: not in it). The same
+/// rules as `jiqun_domain::uscc::validate`, which gives the error when this says no.
+const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const VALUES: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Whether a code is a valid USCC, by the rules of `jiqun_domain::uscc::validate` (which gives the error
+/// when this says no).
+#[inline]
+fn uscc_ok(code: &[u8]) -> bool {
+    let Ok(code) = <&[u8; 18]>::try_from(code) else { return false };
+    let mut sum = 0u32;
+    let mut bad = 0u8;
+    for (&c, &w) in code[..17].iter().zip(&WEIGHTS) {
+        let v = VALUES[c as usize];
+        bad |= v;
+        sum += u32::from(v & 0x1f) * w;
+    }
+    let region = code[2..8].iter().all(u8::is_ascii_digit);
+    bad & 0x80 == 0 && region && ALPHABET[((31 - sum % 31) % 31) as usize] == code[17]
+}
+
+/// A 64-bit hash of a code, for the duplicate check (which compares the codes where hashes meet).
+#[inline]
+fn uscc_hash(code: &[u8; 18]) -> u64 {
+    let word = |k: usize| {
+        u64::from_le_bytes([
+            code[k],
+            code[k + 1],
+            code[k + 2],
+            code[k + 3],
+            code[k + 4],
+            code[k + 5],
+            code[k + 6],
+            code[k + 7],
+        ])
+    };
+    let (a, b, c) = (word(0), word(8), u64::from(code[16]) << 8 | u64::from(code[17]));
+    let mut h = (a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b).rotate_left(27).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ c;
+    h ^= h >> 29;
+    h = h.wrapping_mul(0x1656_67B1_9E37_79F9);
+    h ^ h >> 32
+}
+
+/// Whether bytes are UTF-8, as `std::str::from_utf8` decides, quicker for a few Chinese characters:
+/// ASCII and the three-byte sequences led by E1–EC or EE–EF (whose continuation bytes may be any of
+/// 80–BF) are taken here; at anything else the standard library checks the rest.
+#[inline]
+fn utf8(s: &[u8]) -> bool {
+    let n = s.len();
+    let mut i = 0;
+    while i < n {
+        let b = s[i];
+        if b < 0x80 {
+            i += 1;
+        } else if i + 2 < n
+            && (b.wrapping_sub(0xE1) < 12 || (0xEE..=0xEF).contains(&b))
+            && s[i + 1] & 0xC0 == 0x80
+            && s[i + 2] & 0xC0 == 0x80
+        {
+            i += 3;
+        } else {
+            return std::str::from_utf8(&s[i..]).is_ok();
+        }
+    }
+    true
+}
+
+/// The eight bytes at `i`, little-endian; None near the end of the text.
+#[inline]
+fn load8(text: &[u8], i: usize) -> Option<u64> {
+    text.get(i..i + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_le_bytes)
+}
+
+/// Each byte of `w` equal to `c` gets its high bit set, and nothing else (exact, unlike the usual
+/// "has zero byte" test, so positions can be read off the mask).
+#[inline]
+fn eq_mask(w: u64, c: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (0x0101_0101_0101_0101u64 * u64::from(c));
+    let t = (x & LOW7).wrapping_add(LOW7);
+    !(t | x | LOW7)
+}
+
+/// How many of the eight bytes of `w` (first byte lowest) are ASCII digits before the first that is not.
+/// (A byte from 0xFA up carries into the next byte; only bytes after a non-digit are affected.)
+#[inline(always)]
+fn digit_run(w: u64) -> usize {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    let a = (w & HIGH) ^ THREES;
+    let c = (w.wrapping_add(0x0606_0606_0606_0606) & HIGH) ^ THREES;
+    ((a | c).trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `n` (1 to 8) bytes of `w`, all digits: moved to the top of an eight-digit
+/// string of leading zeros, then converted by the usual three multiplications.
+#[inline(always)]
+fn digits_value(w: u64, n: usize) -> u64 {
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    let shift = 8 * (8 - n.clamp(1, 8)) as u32;
+    let mut v = if shift == 0 { w } else { w << shift | THREES >> (64 - shift) };
+    v = v.wrapping_sub(THREES);
+    v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let low = (v & 0x0000_00FF_0000_00FF).wrapping_mul(0x000F_4240_0000_0064);
+    let high = ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(0x0000_2710_0000_0001);
+    low.wrapping_add(high) >> 32
+}
+
+/// Where the field starting at `i` ends: the next comma or newline (or the end of the text).
+#[inline]
+fn field_end(text: &[u8], mut i: usize) -> usize {
+    while let Some(w) = load8(text, i) {
+        let m = eq_mask(w, b',') | eq_mask(w, b'\n');
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = text.get(i) {
+        if b == b',' || b == b'\n' {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// A plain decimal starting at `text[i]` (digits, at most one point, at most 19 digits, below 2^53),
+/// exactly as the standard library rounds it (mantissa ÷ 10^fraction digits, both exact, one rounding),
+/// and where it ends; an empty field is `Some((None, i))`. None for anything else (signs, exponents,
+/// spaces), which the checked path handles.
+#[inline(always)]
+fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
+    const POW10: [f64; 22] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21,
+    ];
+    // The common case in one eight-byte word: up to seven digits, or digits, a point and digits in at most
+    // eight bytes ("7622.98"). The point is squeezed out and the digits converted at once: the same
+    // mantissa and exponent as below, so the same result.
+    if let Some(w) = load8(text, i) {
+        let n = digit_run(w);
+        if n < 8 {
+            if (w >> (8 * n)) as u8 != b'.' {
+                return Some(((n > 0).then(|| digits_value(w, n) as f64), i + n));
+            }
+            let low = (1u64 << (8 * n)) - 1;
+            let joined = (w & low) | ((w >> 8) & !low);
+            let t = digit_run(joined);
+            // t < 8 always (the top byte is now 0); at 7 the fraction may go on past the word.
+            if t < 7 || !text.get(i + 8).is_some_and(u8::is_ascii_digit) {
+                if t == 0 {
+                    return None;
+                }
+                return Some((Some(digits_value(joined, t) as f64 / POW10[t - n]), i + t + 1));
+            }
+        }
+    }
+    let s = text.get(i..).unwrap_or(&[]);
+    let mut k = 0;
+    let mut mantissa = 0u64;
+    while k < s.len() && k < 20 {
+        let d = s[k].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        k += 1;
+    }
+    let whole = k;
+    let mut frac = 0;
+    if k < s.len() && s[k] == b'.' {
+        k += 1;
+        let from = k;
+        while k < s.len() && k < 21 {
+            let d = s[k].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            k += 1;
+        }
+        frac = k - from;
+        if whole + frac == 0 {
+            return None;
+        }
+    } else if whole == 0 {
+        return Some((None, i));
+    }
+    if whole + frac > 19 || mantissa >= 1 << 53 || (k < s.len() && s[k].is_ascii_digit()) {
+        return None;
+    }
+    Some((Some(mantissa as f64 / POW10[frac]), i + k))
+}
+
+#[inline(always)]
+fn fast_year(s: &[u8]) -> Option<i32> {
+    match *s {
+        [a, b, c, d] => {
+            let v = [a, b, c, d].map(|x| x.wrapping_sub(b'0'));
+            if v.iter().all(|&x| x < 10) {
+                let y = i32::from(v[0]) * 1000 + i32::from(v[1]) * 100 + i32::from(v[2]) * 10 + i32::from(v[3]);
+                (1800..=2200).contains(&y).then_some(y)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `fast_row` for the contract's columns in the contract's order, written out field by field.
+#[inline]
+fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> Option<usize> {
+    #[inline(always)]
+    fn comma(text: &[u8], i: usize) -> Option<usize> {
+        (text.get(i) == Some(&b',')).then_some(i + 1)
+    }
+    #[inline(always)]
+    fn plain(f: &[u8]) -> bool {
+        match (f.first(), f.last()) {
+            (Some(a), Some(b)) => *a != b'"' && !a.is_ascii_whitespace() && !b.is_ascii_whitespace() && f.len() <= 200,
+            _ => false,
+        }
+    }
+    let mut e = Enterprise {
+        uscc: [0; 18],
+        scale: Scale::Above,
+        city: 0,
+        county: 0,
+        industry: 0,
+        founded_year: 0,
+        year: 0,
+        figures: [f64::NAN; FIGURES],
+    };
+    let code = text.get(start..start + 18)?;
+    if !uscc_ok(code) {
+        return None;
+    }
+    e.uscc.copy_from_slice(code);
+    let mut i = comma(text, start + 18)?;
+    let name_end = field_end(text, i);
+    let name = &text[i..name_end];
+    if !plain(name) || !utf8(name) {
+        return None;
+    }
+    i = comma(text, name_end)?;
+    let city_end = field_end(text, i);
+    let city = &text[i..city_end];
+    if !plain(city) {
+        return None;
+    }
+    i = comma(text, city_end)?;
+    e.scale = match text.get(i..i + 5)? {
+        b"above" => Scale::Above,
+        b"below" => Scale::Below,
+        _ => return None,
+    };
+    i = comma(text, i + 5)?;
+    e.founded_year = fast_year(text.get(i..i + 4)?)?;
+    i = comma(text, i + 4)?;
+    e.year = fast_year(text.get(i..i + 4)?)?;
+    i = comma(text, i + 4)?;
+    for k in 0..9 {
+        let (v, next) = fast_decimal(text, i)?;
+        match v {
+            Some(v) => e.figures[k] = v,
+            None if k < 2 => return None,
+            None => {}
+        }
+        i = if k < 8 {
+            comma(text, next)?
+        } else {
+            match text.get(next) {
+                Some(b'\n') => next + 1,
+                Some(b'\r') if text.get(next + 1) == Some(&b'\n') => next + 2,
+                None => next,
+                _ => return None,
+            }
+        };
+    }
+    if e.figures[0] == 0.0 {
+        return None;
+    }
+    e.city = chunk.cities.id(city)?;
+    chunk.keys.push(uscc_hash(&e.uscc));
+    chunk.rows.push(e);
+    chunk.lines.push(line_no);
+    Some(i)
+}
+
+/// A row whose every field is plain (no quotes, no surrounding spaces, numbers as plain decimals) and
+/// right, parsed as its bytes are scanned: kept, and where the next line starts. Anything else: None, and
+/// the checked path (`line`) takes the line, with the same result for a good row and the errors for a bad
+/// one.
+#[inline]
+fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mut Chunk) -> Option<usize> {
+    let mut e = Enterprise {
+        uscc: [0; 18],
+        scale: Scale::Above,
+        city: 0,
+        county: 0,
+        industry: 0,
+        founded_year: 0,
+        year: 0,
+        figures: [f64::NAN; FIGURES],
+    };
+    let (mut city, mut county, mut industry): (&[u8], Option<&[u8]>, Option<&[u8]>) = (&[], None, None);
+    let mut key = 0u64;
+    let mut i = start;
+    let last = layout.roles.len().saturating_sub(1);
+    for (k, role) in layout.roles.iter().enumerate() {
+        match *role {
+            Role::Uscc => {
+                let f = text.get(i..i + 18)?;
+                if !uscc_ok(f) {
+                    return None;
+                }
+                e.uscc.copy_from_slice(f);
+                key = uscc_hash(&e.uscc);
+                i += 18;
+            }
+            Role::Scale => {
+                e.scale = match text.get(i..i + 5)? {
+                    b"above" => Scale::Above,
+                    b"below" => Scale::Below,
+                    _ => return None,
+                };
+                i += 5;
+            }
+            Role::FoundedYear | Role::Year => {
+                let y = fast_year(text.get(i..i + 4)?)?;
+                if *role == Role::Year {
+                    e.year = y;
+                } else {
+                    e.founded_year = y;
+                }
+                i += 4;
+            }
+            Role::Figure(j) => {
+                let (v, next) = fast_decimal(text, i)?;
+                match v {
+                    Some(v) => e.figures[usize::from(j) % FIGURES] = v,
+                    None if j < 2 => return None,
+                    None => {}
+                }
+                i = next;
+            }
+            Role::Name | Role::City | Role::County | Role::Industry | Role::Other => {
+                let from = i;
+                i = field_end(text, i);
+                let mut f = &text[from..i];
+                if k == last && f.last() == Some(&b'\r') {
+                    f = &f[..f.len() - 1];
+                }
+                if let (Some(a), Some(b)) = (f.first(), f.last())
+                    && (*a == b'"' || a.is_ascii_whitespace() || b.is_ascii_whitespace())
+                {
+                    return None;
+                }
+                // Names are checked here; cities, counties and industries when first met (`Names::id`).
+                if *role != Role::Other && (f.len() > 200 || (*role == Role::Name && !utf8(f))) {
+                    return None;
+                }
+                match *role {
+                    Role::Name if f.is_empty() => return None,
+                    Role::City if f.is_empty() => return None,
+                    Role::City => city = f,
+                    Role::County if layout.fill[0] && f.is_empty() => return None,
+                    Role::County => county = Some(f),
+                    Role::Industry if layout.fill[1] && f.is_empty() => return None,
+                    Role::Industry => industry = Some(f),
+                    _ => {}
+                }
+            }
+        }
+        // The separator: a comma, or the line's end.
+        match text.get(i) {
+            Some(b',') if k < last => i += 1,
+            Some(b'\n') if k == last => i += 1,
+            Some(b'\r') if k == last && text.get(i + 1) == Some(&b'\n') => i += 2,
+            None if k == last => {}
+            _ => return None,
+        }
+    }
+    if e.figures[0] == 0.0 || layout.roles.is_empty() {
+        return None;
+    }
+    e.city = chunk.cities.id(city)?;
+    if let Some(c) = county {
+        e.county = chunk.counties.id(c)?;
+    }
+    if let Some(c) = industry {
+        e.industry = chunk.industries.id(c)?;
+    }
+    chunk.rows.push(e);
+    chunk.lines.push(line_no);
+    chunk.keys.push(key);
+    Some(i)
 }
 
 /// Checks and keeps one line (`text[start..end]`, its fields at `ranges` unless it has quotes).
@@ -440,17 +903,18 @@ fn row(src: &[u8], ranges: &[(u32, u32)], line_no: u32, layout: &Layout, chunk: 
         chunk.errors.push(err(line_here, "land_mu", "用地面积不能为 0".into(), "land_mu cannot be 0".into()));
         return;
     }
-    let city = chunk.cities.id(field(2));
+    let city = chunk.cities.id(field(2)).unwrap_or(0);
     let county = match layout.county {
-        Some(p) if present[0] => chunk.counties.id(at(p)),
+        Some(p) if present[0] => chunk.counties.id(at(p)).unwrap_or(0),
         _ => 0,
     };
     let industry = match layout.industry {
-        Some(p) if present[1] => chunk.industries.id(at(p)),
+        Some(p) if present[1] => chunk.industries.id(at(p)).unwrap_or(0),
         _ => 0,
     };
     let mut code = [0u8; 18];
     code.copy_from_slice(uscc);
+    chunk.keys.push(uscc_hash(&code));
     chunk.rows.push(Enterprise {
         uscc: code,
         city,
@@ -512,7 +976,26 @@ fn read_header(input: &mut dyn std::io::BufRead, needs: Needs, fill: [bool; 2]) 
         })?;
     }
     let find = |col: &str| names.iter().position(|n| *n == col);
+    let mut roles = vec![Role::Other; names.len()];
+    for (c, &pos) in at.iter().enumerate() {
+        roles[pos] = match c {
+            0 => Role::Uscc,
+            1 => Role::Name,
+            2 => Role::City,
+            3 => Role::Scale,
+            4 => Role::FoundedYear,
+            5 => Role::Year,
+            _ => Role::Figure((c - 6) as u8),
+        };
+    }
+    for (col, role) in [("county", Role::County), ("industry", Role::Industry), ("tenants", Role::Figure(9))] {
+        if let Some(pos) = find(col) {
+            roles[pos] = role;
+        }
+    }
     let layout = Layout {
+        canonical: names.len() == COLUMNS.len() && at.iter().enumerate().all(|(c, &p)| c == p),
+        roles,
         at,
         county: find("county"),
         industry: find("industry"),
@@ -583,13 +1066,23 @@ impl Source<'_> {
     }
 }
 
-/// Parsed blocks, appended to the data set in file order.
-struct Sink {
-    ds: Dataset,
-    next: usize,
-    next_line: usize,
+/// Parsed blocks waiting to be appended, and emptied ones to reuse.
+#[derive(Default)]
+struct Queue {
     pending: Vec<(usize, Chunk)>,
     pool: Vec<Chunk>,
+}
+
+/// The data set, to which parsed blocks are appended in file order.
+struct Sink {
+    ds: Dataset,
+    /// The first row's year, and whether any row's differs (then the rows are checked one by one).
+    year: Option<i32>,
+    mixed_years: bool,
+    /// Each row's hashed USCC.
+    keys: Vec<u64>,
+    next: usize,
+    next_line: usize,
     cities: FastMap<String, u32>,
     counties: FastMap<String, u32>,
     industries: FastMap<String, u32>,
@@ -609,31 +1102,45 @@ fn remap(local: &Names, ids: &mut FastMap<String, u32>, table: &mut Vec<String>)
 }
 
 impl Sink {
-    fn take(&mut self, seq: usize, chunk: Chunk) {
-        self.pending.push((seq, chunk));
-        while let Some(k) = self.pending.iter().position(|(s, _)| *s == self.next) {
-            let (_, mut c) = self.pending.swap_remove(k);
-            let base = self.next_line;
-            let ds = &mut self.ds;
-            let cities = remap(&c.cities, &mut self.cities, &mut ds.cities);
-            let counties = remap(&c.counties, &mut self.counties, &mut ds.counties);
-            let industries = remap(&c.industries, &mut self.industries, &mut ds.industries);
-            let get = |t: &[u32], id: u32| t.get(id as usize).copied().unwrap_or(0);
-            ds.rows.extend(c.rows.drain(..).map(|mut r| {
-                r.city = get(&cities, r.city);
-                r.county = get(&counties, r.county);
-                r.industry = get(&industries, r.industry);
-                r
-            }));
-            ds.lines.extend(c.lines.drain(..).map(|l| base + l as usize));
-            ds.errors.extend(c.errors.drain(..).map(|mut e| {
-                e.line += base;
-                e
-            }));
-            self.next_line += c.line_count;
-            self.next += 1;
-            self.pool.push(c);
+    /// Appends the queued blocks that come next, returning them emptied to the queue's pool.
+    fn drain(&mut self, queue: &Mutex<Queue>) {
+        loop {
+            let next = {
+                let mut q = lock(queue);
+                let at = q.pending.iter().position(|(s, _)| *s == self.next);
+                at.map(|k| q.pending.swap_remove(k).1)
+            };
+            let Some(mut c) = next else { return };
+            self.append(&mut c);
+            lock(queue).pool.push(c);
         }
+    }
+
+    fn append(&mut self, c: &mut Chunk) {
+        let base = self.next_line;
+        if let Some(y) = c.year {
+            self.mixed_years |= c.mixed_years || self.year.is_some_and(|first| first != y);
+            self.year.get_or_insert(y);
+        }
+        let ds = &mut self.ds;
+        let cities = remap(&c.cities, &mut self.cities, &mut ds.cities);
+        let counties = remap(&c.counties, &mut self.counties, &mut ds.counties);
+        let industries = remap(&c.industries, &mut self.industries, &mut ds.industries);
+        let get = |t: &[u32], id: u32| t.get(id as usize).copied().unwrap_or(0);
+        ds.rows.extend(c.rows.drain(..).map(|mut r| {
+            r.city = get(&cities, r.city);
+            r.county = get(&counties, r.county);
+            r.industry = get(&industries, r.industry);
+            r
+        }));
+        ds.lines.extend(c.lines.drain(..).map(|l| base + l as usize));
+        self.keys.extend_from_slice(&c.keys);
+        ds.errors.extend(c.errors.drain(..).map(|mut e| {
+            e.line += base;
+            e
+        }));
+        self.next_line += c.line_count;
+        self.next += 1;
     }
 }
 
@@ -651,45 +1158,62 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
     ds.columns.tenants = layout.tenants.is_some();
     let sink = Mutex::new(Sink {
         ds,
+        year: None,
+        mixed_years: false,
+        keys: Vec::new(),
         next: 0,
         next_line: 2,
-        pending: Vec::new(),
-        pool: Vec::new(),
         cities: FastMap::default(),
         counties: FastMap::default(),
         industries: FastMap::default(),
     });
+    let queue = Mutex::new(Queue::default());
     let stop = AtomicBool::new(false);
+    // A thread queues the block it parsed, then appends what is next in order unless the other thread is
+    // appending already (then it goes on parsing: appending, with its page faults, never holds it up).
     let run = || {
         let mut text = Vec::with_capacity(BLOCK + (1 << 16));
         let mut chunk = Chunk::default();
         while !stop.load(Ordering::Relaxed) {
             let Some(seq) = lock(&source).next(&mut text) else { break };
             parse_block(&text, &layout, &mut chunk);
-            let mut s = lock(&sink);
-            let next = s.pool.pop().unwrap_or_default();
-            s.take(seq, std::mem::replace(&mut chunk, next));
+            {
+                let mut q = lock(&queue);
+                let next = q.pool.pop().unwrap_or_default();
+                q.pending.push((seq, std::mem::replace(&mut chunk, next)));
+            }
+            let mut s = match sink.try_lock() {
+                Ok(s) => s,
+                Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => continue,
+            };
+            s.drain(&queue);
             if s.ds.errors.len() > 100_000 {
                 stop.store(true, Ordering::Relaxed); // enough to report; the file is not what it should be
             }
         }
     };
     both(run, run);
+    // What neither thread got to.
+    lock(&sink).drain(&queue);
     let source = source.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(e) = source.failed {
         return Err(e);
     }
-    let mut ds = sink.into_inner().unwrap_or_else(|e| e.into_inner()).ds;
-    whole_file_rules(&mut ds);
+    let sink = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut ds = sink.ds;
+    whole_file_rules(&mut ds, sink.keys, sink.mixed_years);
     ds.errors.sort_by_key(|e| e.line);
     Ok(ds)
 }
 
-/// One evaluation year (the first row's), no USCC twice. The duplicate check runs on two threads, each
-/// over the codes whose hash falls in its half, so no pair is split between them.
-fn whole_file_rules(ds: &mut Dataset) {
+/// One evaluation year (the first row's), no USCC twice (the first keeps it; the others are errors
+/// naming its line). `keys` are the rows' hashed USCCs.
+fn whole_file_rules(ds: &mut Dataset, keys: Vec<u64>, mixed_years: bool) {
     let year = ds.rows.first().map(|r| r.year);
-    let mut keep: Vec<bool> = ds.rows.iter().map(|r| Some(r.year) == year).collect();
+    // The blocks said whether all rows are of one year; only then are the rows themselves read.
+    let mut keep: Vec<bool> =
+        if mixed_years { ds.rows.iter().map(|r| Some(r.year) == year).collect() } else { vec![true; ds.rows.len()] };
     for (k, ok) in keep.iter().enumerate() {
         if !ok {
             let y = year.unwrap_or(0);
@@ -701,32 +1225,9 @@ fn whole_file_rules(ds: &mut Dataset) {
             ));
         }
     }
-    let half_of = |code: &[u8; 18]| {
-        use std::hash::Hasher;
-        let mut h = super::Fnv::default();
-        h.write(code);
-        h.finish() >> 63
-    };
-    let duplicates = |part: u64| -> Vec<(usize, usize)> {
-        let mut seen: FastMap<[u8; 18], usize> = FastMap::default();
-        seen.reserve(ds.rows.len() / 2 + 1);
-        let mut found = Vec::new();
-        for (k, r) in ds.rows.iter().enumerate() {
-            if !keep[k] || half_of(&r.uscc) != part {
-                continue;
-            }
-            match seen.entry(r.uscc) {
-                std::collections::hash_map::Entry::Occupied(o) => found.push((k, *o.get())),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(ds.lines[k]);
-                }
-            }
-        }
-        found
-    };
-    let (d0, d1) = both(|| duplicates(0), || duplicates(1));
-    for (k, first) in d0.into_iter().chain(d1) {
+    for (k, first) in duplicates(&keys, &keep, &ds.rows) {
         let code = String::from_utf8_lossy(&ds.rows[k].uscc);
+        let first = ds.lines[first];
         ds.errors.push(err(
             ds.lines[k],
             "uscc",
@@ -735,6 +1236,7 @@ fn whole_file_rules(ds: &mut Dataset) {
         ));
         keep[k] = false;
     }
+    drop(keys);
     if keep.iter().any(|k| !k) {
         let mut k = 0;
         ds.rows.retain(|_| {
@@ -750,96 +1252,212 @@ fn whole_file_rules(ds: &mut Dataset) {
     ds.rows.shrink_to_fit();
 }
 
-/// The place of each row's display unit (its city, county and industry, as far as the scheme groups by
-/// them) in name order, and the number of units.
-fn units(ds: &Dataset, ev: &Evaluation) -> (Vec<u32>, Vec<u32>) {
-    let by = [GroupKey::City, GroupKey::County, GroupKey::Industry].map(|k| ev.grouped_by(k));
-    let name = |table: &[String], id: u32| -> String { table.get(id as usize).cloned().unwrap_or_default() };
-    if by == [true, false, false] {
-        let mut by_name: Vec<u32> = (0..ds.cities.len() as u32).collect();
-        by_name.sort_by(|a, b| ds.cities[*a as usize].cmp(&ds.cities[*b as usize]));
-        let mut city_rank = vec![0u32; ds.cities.len()];
-        for (pos, c) in by_name.iter().enumerate() {
-            city_rank[*c as usize] = pos as u32;
+/// Rows whose USCC an earlier kept row has: (row, the first row with it). The hashes, each with its row
+/// number, are spread by their top bits over partitions small enough for the cache (two threads, each
+/// its half of the rows, in row order), then each partition is checked with a small hash table.
+fn duplicates(keys: &[u64], keep: &[bool], rows: &[Enterprise]) -> Vec<(usize, usize)> {
+    const BITS: u32 = 10;
+    const PARTS: usize = 1 << BITS;
+    let n = keys.len().min(keep.len()).min(rows.len()).min(u32::MAX as usize);
+    let part_of = |h: u64| (h >> (64 - BITS)) as usize;
+    let mid = n / 2;
+    let halves = [0..mid, mid..n];
+    let count = |range: std::ops::Range<usize>| -> Vec<usize> {
+        let mut c = vec![0usize; PARTS];
+        for i in range {
+            if keep[i] {
+                c[part_of(keys[i])] += 1;
+            }
         }
-        let group_unit =
-            ev.groups.iter().map(|g| city_rank.get(g.city.unwrap_or(0) as usize).copied().unwrap_or(0)).collect();
-        let row_unit = ds.rows.iter().map(|r| city_rank.get(r.city as usize).copied().unwrap_or(0)).collect();
-        return (row_unit, group_unit);
+        c
+    };
+    let (c0, c1) = both(|| count(halves[0].clone()), || count(halves[1].clone()));
+    let total: usize = c0.iter().sum::<usize>() + c1.iter().sum::<usize>();
+    // Each entry: 32 bits of the hash (not those that chose the partition) and the row.
+    let mut spread = vec![0u64; total];
+    {
+        // Partition p holds thread 0's entries, then thread 1's: disjoint slices, one list per thread.
+        let (mut s0, mut s1): (Vec<&mut [u64]>, Vec<&mut [u64]>) = (Vec::new(), Vec::new());
+        let mut rest: &mut [u64] = &mut spread;
+        for p in 0..PARTS {
+            let (a, tail) = rest.split_at_mut(c0[p]);
+            let (b, tail) = tail.split_at_mut(c1[p]);
+            s0.push(a);
+            s1.push(b);
+            rest = tail;
+        }
+        let fill = |range: std::ops::Range<usize>, mut slots: Vec<&mut [u64]>| {
+            let mut at = vec![0usize; PARTS];
+            for i in range {
+                if keep[i] {
+                    let p = part_of(keys[i]);
+                    if let Some(slot) = slots[p].get_mut(at[p]) {
+                        *slot = (keys[i] as u32 as u64) << 32 | i as u64;
+                    }
+                    at[p] += 1;
+                }
+            }
+        };
+        both(|| fill(halves[0].clone(), s0), || fill(halves[1].clone(), s1));
     }
-    let key =
-        |c: u32, co: u32, i: u32| (if by[0] { c } else { 0 }, if by[1] { co } else { 0 }, if by[2] { i } else { 0 });
-    let mut ids: FastMap<(u32, u32, u32), u32> = FastMap::default();
-    let mut row_unit: Vec<u32> = ds
-        .rows
-        .iter()
-        .map(|r| {
-            let next = ids.len() as u32;
-            *ids.entry(key(r.city, r.county, r.industry)).or_insert(next)
-        })
-        .collect();
-    let mut distinct: Vec<((u32, u32, u32), u32)> = ids.iter().map(|(k, v)| (*k, *v)).collect();
-    distinct.sort_by_cached_key(|((c, co, i), _)| {
-        (
-            if by[0] { name(&ds.cities, *c) } else { String::new() },
-            if by[1] { name(&ds.counties, *co) } else { String::new() },
-            if by[2] { name(&ds.industries, *i) } else { String::new() },
-        )
-    });
-    let mut rank = vec![0u32; distinct.len()];
-    for (pos, (_, id)) in distinct.iter().enumerate() {
-        rank[*id as usize] = pos as u32;
+    let mut parts: Vec<&mut [u64]> = Vec::with_capacity(PARTS);
+    let mut rest: &mut [u64] = &mut spread;
+    for p in 0..PARTS {
+        let (a, tail) = rest.split_at_mut(c0[p] + c1[p]);
+        parts.push(a);
+        rest = tail;
     }
-    for u in row_unit.iter_mut() {
-        *u = rank[*u as usize];
-    }
-    let group_unit = ev
-        .groups
-        .iter()
-        .map(|g| {
-            let k = key(g.city.unwrap_or(0), g.county.unwrap_or(0), g.industry.unwrap_or(0));
-            ids.get(&k).map_or(0, |id| rank[*id as usize])
-        })
-        .collect();
-    (row_unit, group_unit)
+    let later = parts.split_off(PARTS / 2);
+    // Each partition (rows ascending) goes through a small open-addressing table of its entries;
+    // where two hashes meet, the codes are compared (a collision of different codes goes on probing).
+    let find = |parts: Vec<&mut [u64]>| -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        let mut table: Vec<u32> = Vec::new();
+        for part in parts {
+            let size = (part.len() * 2).next_power_of_two().max(16);
+            table.clear();
+            table.resize(size, 0);
+            let mask = size - 1;
+            for (j, &x) in part.iter().enumerate() {
+                let (hash, row) = (x >> 32, x as u32 as usize);
+                let mut slot = hash as usize & mask;
+                loop {
+                    let at = table[slot];
+                    if at == 0 {
+                        table[slot] = j as u32 + 1;
+                        break;
+                    }
+                    let other = part[at as usize - 1];
+                    if other >> 32 == hash {
+                        let first = other as u32 as usize;
+                        if rows.get(first).map(|r| r.uscc) == rows.get(row).map(|r| r.uscc) {
+                            found.push((row, first));
+                            break;
+                        }
+                    }
+                    slot = (slot + 1) & mask;
+                }
+            }
+        }
+        found
+    };
+    let (mut a, b) = both(|| find(parts), || find(later));
+    a.extend(b);
+    a
 }
+
+/// Where each display unit (a city, county and industry, as far as the scheme groups by them) comes in
+/// name order.
+struct Units {
+    by: [bool; 3],
+    /// By city id, when the scheme groups by city alone.
+    city_rank: Vec<u32>,
+    rank: FastMap<(u32, u32, u32), u32>,
+}
+
+impl Units {
+    fn new(ds: &Dataset, ev: &Evaluation) -> Units {
+        let by = [GroupKey::City, GroupKey::County, GroupKey::Industry].map(|k| ev.grouped_by(k));
+        let mut u = Units { by, city_rank: Vec::new(), rank: FastMap::default() };
+        if by == [true, false, false] {
+            let mut by_name: Vec<u32> = (0..ds.cities.len() as u32).collect();
+            by_name.sort_by(|a, b| ds.cities[*a as usize].cmp(&ds.cities[*b as usize]));
+            u.city_rank = vec![0u32; ds.cities.len()];
+            for (pos, c) in by_name.iter().enumerate() {
+                u.city_rank[*c as usize] = pos as u32;
+            }
+            return u;
+        }
+        // The units that occur: the groups' and the unrated rows'; ordered by their names.
+        let mut keys: Vec<(u32, u32, u32)> = ev
+            .groups
+            .iter()
+            .map(|g| u.key(g.city.unwrap_or(0), g.county.unwrap_or(0), g.industry.unwrap_or(0)))
+            .chain(
+                ev.unrated()
+                    .iter()
+                    .filter_map(|&i| ds.rows.get(i as usize))
+                    .map(|r| u.key(r.city, r.county, r.industry)),
+            )
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let name = |table: &[String], id: u32, on: bool| -> String {
+            if on { table.get(id as usize).cloned().unwrap_or_default() } else { String::new() }
+        };
+        keys.sort_by_cached_key(|&(c, co, i)| {
+            (name(&ds.cities, c, by[0]), name(&ds.counties, co, by[1]), name(&ds.industries, i, by[2]))
+        });
+        u.rank = keys.into_iter().enumerate().map(|(pos, k)| (k, pos as u32)).collect();
+        u
+    }
+
+    fn key(&self, c: u32, co: u32, i: u32) -> (u32, u32, u32) {
+        let by = self.by;
+        (if by[0] { c } else { 0 }, if by[1] { co } else { 0 }, if by[2] { i } else { 0 })
+    }
+
+    fn of(&self, c: u32, co: u32, i: u32) -> u32 {
+        if !self.city_rank.is_empty() || self.rank.is_empty() {
+            return self.city_rank.get(c as usize).copied().unwrap_or(0);
+        }
+        self.rank.get(&self.key(c, co, i)).copied().unwrap_or(0)
+    }
+}
+
+/// What a group's output lines share: `,city,scale,` (when the group has one city) and, for each class,
+/// what follows the rank.
+type Shared = (Option<Vec<u8>>, [Vec<u8>; 4]);
 
 /// Writes the results: header `uscc,city,scale,score,rank,group_size,class,reason` (then `county` and
 /// `industry` when the scheme groups by them), ordered by city (county, industry, as grouped), scale,
 /// rank (not rated last), uscc; score to six decimals. Where the scheme does not group by city, the city
 /// is not part of the order.
 pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let (row_unit, group_unit) = units(ds, ev);
-    // The output order: each (unit, scale) in turn, its group's rows in rank order, then its rows not rated
-    // by USCC. Groups and the rows not rated are each sorted by that key, then merged.
-    let mut groups: Vec<(u64, usize)> =
-        ev.groups.iter().enumerate().map(|(g, s)| ((u64::from(group_unit[g]) << 1) | s.scale as u64, g)).collect();
-    groups.sort_unstable();
-    let mut unrated: Vec<(u64, [u8; 18], u32)> = ds
-        .rows
+    let units = Units::new(ds, ev);
+    // The output order: each (unit, scale) in turn, its group's enterprises in rank order, then its rows not
+    // rated by USCC. Groups and unrated rows are each sorted by that key, then merged into a list of lines:
+    // (group, place in its ranking) or (u32::MAX, place among the unrated).
+    let mut groups: Vec<(u64, usize)> = ev
+        .groups
         .iter()
-        .zip(&ev.ratings)
         .enumerate()
-        .filter(|(_, (_, t))| t.class == Class::T)
-        .map(|(i, (r, _))| ((u64::from(row_unit[i]) << 1) | r.scale as u64, r.uscc, i as u32))
+        .map(|(g, s)| {
+            let unit = units.of(s.city.unwrap_or(0), s.county.unwrap_or(0), s.industry.unwrap_or(0));
+            ((u64::from(unit) << 1) | s.scale as u64, g)
+        })
+        .collect();
+    groups.sort_unstable();
+    let mut unrated: Vec<(u64, [u8; 18], u32)> = ev
+        .unrated()
+        .iter()
+        .filter_map(|&i| ds.rows.get(i as usize).map(|r| (i, r)))
+        .map(|(i, r)| ((u64::from(units.of(r.city, r.county, r.industry)) << 1) | r.scale as u64, r.uscc, i))
         .collect();
     unrated.sort_unstable();
-    let mut order: Vec<u32> = Vec::with_capacity(ds.rows.len());
-    let mut t = unrated.iter().peekable();
-    for (key, g) in &groups {
-        while let Some(x) = t.next_if(|x| x.0 < *key) {
-            order.push(x.2);
+    // The output as runs of lines: (group, from, to) in its ranking, or (u32::MAX, from, to) among the
+    // unrated rows.
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    let mut t = 0usize;
+    let unrated_run = |runs: &mut Vec<(u32, u32, u32)>, t: &mut usize, upto: &dyn Fn(u64) -> bool| {
+        let from = *t;
+        while *t < unrated.len() && upto(unrated[*t].0) {
+            *t += 1;
         }
-        order.extend_from_slice(ev.ranked(*g));
-        while let Some(x) = t.next_if(|x| x.0 == *key) {
-            order.push(x.2);
+        if *t > from {
+            runs.push((u32::MAX, from as u32, *t as u32));
         }
+    };
+    for &(key, g) in &groups {
+        unrated_run(&mut runs, &mut t, &|k| k < key);
+        runs.push((g as u32, 0, ev.ranked(g).len() as u32));
+        unrated_run(&mut runs, &mut t, &|k| k == key);
     }
-    order.extend(t.map(|x| x.2));
-    drop(unrated);
+    unrated_run(&mut runs, &mut t, &|_| true);
     let extra = [(GroupKey::County, &ds.counties), (GroupKey::Industry, &ds.industries)]
         .map(|(k, table)| ev.grouped_by(k).then_some(table));
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    let by_city = ev.grouped_by(GroupKey::City);
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     w.write_all(b"uscc,city,scale,score,rank,group_size,class,reason")?;
     for (k, col) in [(0, ",county"), (1, ",industry")] {
         if extra[k].is_some() {
@@ -856,45 +1474,141 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
     ]
     .map(|r| ev.reason_text(r).as_bytes())
     .to_vec();
-    // Lines are formatted on two threads, a block at a time, and written in order.
-    let format = |part: &[u32], line: &mut Vec<u8>| {
-        line.clear();
-        for &i in part {
-            let (Some(r), Some(t)) = (ds.rows.get(i as usize), ev.ratings.get(i as usize)) else { continue };
-            line.extend_from_slice(&r.uscc);
-            line.push(b',');
-            push_csv(ds.cities.get(r.city as usize).map_or("", |s| s.as_str()).as_bytes(), line);
-            line.push(b',');
-            line.extend_from_slice(r.scale.as_str().as_bytes());
-            line.push(b',');
-            if t.class != Class::T {
-                fixed6(t.score, line);
-                line.push(b',');
-                push_u64(u64::from(t.rank), line);
-                line.push(b',');
-                push_u64(u64::from(t.group_size), line);
-                line.push(b',');
-            } else {
-                line.extend_from_slice(b",,,");
+    fn name(table: &[String], id: u32) -> &[u8] {
+        table.get(id as usize).map_or(&[][..], |s| s.as_bytes())
+    }
+    fn escaped(s: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        push_csv(s, &mut v);
+        v
+    }
+    let cities: Vec<Vec<u8>> = ds.cities.iter().map(|c| escaped(c.as_bytes())).collect();
+    let city_of = |id: u32| cities.get(id as usize).map_or(&[][..], |c| c.as_slice());
+    let extras = |county: u32, industry: u32| -> Vec<u8> {
+        let mut v = Vec::new();
+        for (k, id) in [(0, county), (1, industry)] {
+            if let Some(table) = extra[k] {
+                v.push(b',');
+                push_csv(name(table, id), &mut v);
             }
-            line.extend_from_slice(t.class.as_str().as_bytes());
-            line.push(b',');
-            line.extend_from_slice(reasons[t.reason as usize]);
-            for (k, id) in [(0, r.county), (1, r.industry)] {
-                if let Some(table) = extra[k] {
+        }
+        v
+    };
+    // Per group, what its lines share: `,city,scale,` before the score (when the city is the group's) and
+    // `,size,class,` + added columns + newline after the rank, one for each class.
+    let shared: Vec<Shared> = ev
+        .groups
+        .iter()
+        .map(|s| {
+            let middle = s.city.filter(|_| by_city).map(|c| {
+                let mut m = vec![b','];
+                m.extend_from_slice(city_of(c));
+                m.push(b',');
+                m.extend_from_slice(s.scale.as_str().as_bytes());
+                m.push(b',');
+                m
+            });
+            let tail = [Class::A, Class::B, Class::C, Class::D].map(|class| {
+                let mut t = vec![b','];
+                push_u64(u64::from(s.size), &mut t);
+                t.push(b',');
+                t.extend_from_slice(class.as_str().as_bytes());
+                t.push(b',');
+                t.extend_from_slice(&extras(s.county.unwrap_or(0), s.industry.unwrap_or(0)));
+                t.push(b'\n');
+                t
+            });
+            (middle, tail)
+        })
+        .collect();
+    let format = |part: &[(u32, u32, u32)], line: &mut Vec<u8>| {
+        line.clear();
+        for (g, k) in part.iter().flat_map(|&(g, from, to)| (from..to).map(move |k| (g, k))) {
+            if g == u32::MAX {
+                let Some(&(_, uscc, i)) = unrated.get(k as usize) else { continue };
+                let (Some(r), Some(t)) = (ds.rows.get(i as usize), ev.ratings.get(i as usize)) else { continue };
+                line.extend_from_slice(&uscc);
+                line.push(b',');
+                line.extend_from_slice(city_of(r.city));
+                line.push(b',');
+                line.extend_from_slice(r.scale.as_str().as_bytes());
+                line.extend_from_slice(b",,,,T,");
+                line.extend_from_slice(reasons[t.reason as usize]);
+                if extra[0].is_some() || extra[1].is_some() {
+                    line.extend_from_slice(&extras(r.county, r.industry));
+                }
+                line.push(b'\n');
+                continue;
+            }
+            let (Some((middle, tail)), Some(x)) = (shared.get(g as usize), ev.ranked(g as usize).get(k as usize))
+            else {
+                continue;
+            };
+            line.extend_from_slice(&x.uscc);
+            match middle {
+                Some(m) => line.extend_from_slice(m),
+                None => {
+                    let r = ds.rows.get(x.row as usize);
                     line.push(b',');
-                    push_csv(table.get(id as usize).map_or("", |s| s.as_str()).as_bytes(), line);
+                    line.extend_from_slice(city_of(r.map_or(0, |r| r.city)));
+                    line.push(b',');
+                    line.extend_from_slice(r.map_or(Scale::Above, |r| r.scale).as_str().as_bytes());
+                    line.push(b',');
                 }
             }
-            line.push(b'\n');
+            fixed6(x.score, line);
+            line.push(b',');
+            push_u64(u64::from(x.rank), line);
+            line.extend_from_slice(&tail[(x.class as usize).min(3)]);
         }
     };
-    let (mut fa, mut fb) = (Vec::new(), Vec::new());
-    for block in order.chunks(1 << 16) {
-        let (a, b) = block.split_at(block.len() / 2);
-        both(|| format(a, &mut fa), || format(b, &mut fb));
-        w.write_all(&fa)?;
-        w.write_all(&fb)?;
+    // Two threads format a block at a time; the one that writes the last block formats the smaller share.
+    const LINES: u32 = 1 << 15;
+    let (mut fa, mut fb) = (Vec::with_capacity(LINES as usize * 64), Vec::with_capacity(LINES as usize * 64));
+    let mut pending: Option<(Vec<u8>, Vec<u8>)> = None;
+    let (mut run, mut offset) = (0usize, 0u32);
+    // The next `count` lines, as runs.
+    let mut take = |count: u32, out: &mut Vec<(u32, u32, u32)>| {
+        out.clear();
+        let mut left = count;
+        while left > 0 && run < runs.len() {
+            let (g, from, to) = runs[run];
+            let start = from + offset;
+            let end = to.min(start + left);
+            out.push((g, start, end));
+            left -= end - start;
+            if end == to {
+                run += 1;
+                offset = 0;
+            } else {
+                offset = end - from;
+            }
+        }
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    loop {
+        take(LINES * 9 / 20, &mut a);
+        take(LINES - LINES * 9 / 20, &mut b);
+        let done = a.is_empty();
+        let (written, ()) = both(
+            || -> std::io::Result<()> {
+                if let Some((pa, pb)) = &pending {
+                    w.write_all(pa)?;
+                    w.write_all(pb)?;
+                }
+                format(&a, &mut fa);
+                Ok(())
+            },
+            || format(&b, &mut fb),
+        );
+        written?;
+        if done {
+            break;
+        }
+        let (mut na, mut nb) = pending.take().unwrap_or_default();
+        std::mem::swap(&mut na, &mut fa);
+        std::mem::swap(&mut nb, &mut fb);
+        pending = Some((na, nb));
     }
     w.flush()
 }
@@ -915,16 +1629,35 @@ fn push_csv(s: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// "00", "01", … "99".
+const PAIRS: [u8; 200] = {
+    let mut t = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
 fn push_u64(mut v: u64, out: &mut Vec<u8>) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    loop {
+    while v >= 100 {
+        let p = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        buf[i] = PAIRS[p];
+        buf[i + 1] = PAIRS[p + 1];
+    }
+    if v >= 10 {
+        i -= 2;
+        buf[i] = PAIRS[v as usize * 2];
+        buf[i + 1] = PAIRS[v as usize * 2 + 1];
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&buf[i..]);
 }
@@ -940,14 +1673,9 @@ fn fixed6(v: f64, out: &mut Vec<u8>) {
         out.push(b'-');
     }
     push_u64(micro / 1_000_000, out);
-    out.push(b'.');
-    let mut digits = [b'0'; 6];
-    let mut f = micro % 1_000_000;
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (f % 10) as u8;
-        f /= 10;
-    }
-    out.extend_from_slice(&digits);
+    let f = (micro % 1_000_000) as usize;
+    let (a, b, c) = (f / 10_000 * 2, f / 100 % 100 * 2, f % 100 * 2);
+    out.extend_from_slice(&[b'.', PAIRS[a], PAIRS[a + 1], PAIRS[b], PAIRS[b + 1], PAIRS[c], PAIRS[c + 1]]);
 }
 
 /// Each rated enterprise's items and bonus or deduction points, one a line, in input order:
@@ -1066,17 +1794,152 @@ mod tests {
     }
 
     #[test]
-    fn separators_are_found_exactly() {
-        for w in [0u64, u64::MAX, 0x2c2c_2c2c_2c2c_2c2c, 0x0a2c_0022_ff2c_ac0a, 0x8080_2d2b_2c0a_0b09] {
-            let bytes = w.to_le_bytes();
-            for c in [b',', b'\n', b'"'] {
-                let m = eq_mask(w, c);
-                for (k, b) in bytes.iter().enumerate() {
-                    assert_eq!(m >> (8 * k) & 0xff == 0x80, *b == c, "{w:x} {c}");
-                    assert_eq!(m >> (8 * k) & 0x7f, 0);
-                }
+    fn quick_checks_agree_with_the_careful_ones() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // USCCs: valid ones, one character changed, and noise.
+        for k in 0..20_000 {
+            let mut code = format!("9144{:04}{:09}", next() % 10_000, next() % 1_000_000_000).into_bytes();
+            code.push(jiqun_domain::uscc::check_character(&code).unwrap());
+            if k % 2 == 1 {
+                let at = (next() % 18) as usize;
+                code[at] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ a"[(next() % 38) as usize];
+            }
+            if k % 7 == 0 {
+                code.truncate((next() % 19) as usize);
+            }
+            assert_eq!(uscc_ok(&code), jiqun_domain::uscc::validate(&code).is_ok(), "{code:?}");
+        }
+        assert_ne!(uscc_hash(b"91440300708461136T"), uscc_hash(b"9144030071526726XG"));
+        // UTF-8: random bytes weighted towards the edges of the encoding.
+        let edges = [
+            0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0x9F, 0xA0, 0x8F, 0x90,
+        ];
+        for _ in 0..200_000 {
+            let len = (next() % 6) as usize;
+            let bytes: Vec<u8> =
+                (0..len).map(|_| if next() % 3 == 0 { next() as u8 } else { edges[(next() % 18) as usize] }).collect();
+            assert_eq!(utf8(&bytes), std::str::from_utf8(&bytes).is_ok(), "{bytes:x?}");
+        }
+        for s in ["示例企业0000001", "韶关", "", "a😀b", "\u{10FFFF}"] {
+            assert!(utf8(s.as_bytes()));
+        }
+        // Decimals (a whole field) and years.
+        let fast_decimal = |s: &[u8]| fast_decimal(s, 0).and_then(|(v, end)| if end == s.len() { v } else { None });
+        for s in [
+            "0",
+            "7622.98",
+            "0.864",
+            "109",
+            "123456789012345",
+            "1234567890123456789",
+            "12345678901234567890",
+            "9007199254740993",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1e3",
+            " 1",
+            "-1",
+            "+1",
+            "",
+        ] {
+            let fast = fast_decimal(s.as_bytes());
+            if let Some(v) = fast {
+                assert_eq!(Some(v), s.parse::<f64>().ok(), "{s}");
+            }
+            assert_eq!(
+                fast.is_some(),
+                ["0", "7622.98", "0.864", "109", "123456789012345", ".5", "5."].contains(&s),
+                "{s}"
+            );
+        }
+        for k in 0..100_000u64 {
+            let s = format!("{}.{:0w$}", next() % 10u64.pow((k % 9) as u32), next() % 10_000, w = (k % 5) as usize);
+            assert_eq!(fast_decimal(s.as_bytes()), s.parse::<f64>().ok(), "{s}");
+            let followed = format!("{s},12345678");
+            let want = Some((s.parse::<f64>().ok(), s.len()));
+            assert_eq!(super::fast_decimal(followed.as_bytes(), 0), want, "{s}");
+        }
+        // In place, with what follows (the eight-byte path needs eight bytes to read).
+        for s in [
+            "7622.98,1",
+            "109,xxxxxxxxx",
+            "0.864\n12345678",
+            "1234567.1234567,x",
+            "12345678.5,xxxxxxx",
+            ",xxxxxxxx",
+            ".,xxxxxxxx",
+            "5.,xxxxxxxxx",
+        ] {
+            let field = s.split([',', '\n']).next().unwrap();
+            let got = super::fast_decimal(s.as_bytes(), 0);
+            let want = if field.is_empty() {
+                Some((None, 0))
+            } else if field == "." {
+                None
+            } else {
+                Some((field.parse::<f64>().ok(), field.len()))
+            };
+            assert_eq!(got, want, "{s}");
+        }
+        for w in [*b"0123456x", *b"98765432", *b"1.5,,,,,", *b"\xfa9\x00\x00\x00\x00\x00\x00", *b"/:09,abc"] {
+            let run = w.iter().take_while(|b| b.is_ascii_digit()).count();
+            assert_eq!(digit_run(u64::from_le_bytes(w)), run, "{w:?}");
+            if run > 0 {
+                let text = std::str::from_utf8(&w[..run]).unwrap();
+                assert_eq!(digits_value(u64::from_le_bytes(w), run), text.parse::<u64>().unwrap());
             }
         }
+        // Names: short and long, sharing heads and tails, are told apart.
+        let mut names = Names::default();
+        let words = [
+            "韶关",
+            "广州",
+            "州",
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghXabcdefgh",
+            "abcdefghYabcdefgh",
+            "abcdefgh",
+            "州",
+        ];
+        let ids: Vec<u32> = words.iter().map(|w| names.id(w.as_bytes()).unwrap()).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 6, 2]);
+        for k in 0..500 {
+            assert_eq!(names.id(format!("城市{k}").as_bytes()), Some(10 + k));
+        }
+        assert_eq!(names.id("城市7".as_bytes()), Some(17));
+        assert_eq!(names.id(b"\xff"), None);
+        assert_eq!(field_end(b"abc,def", 0), 3);
+        assert_eq!(field_end("示例企业0000001,x".as_bytes(), 0), 19);
+        assert_eq!(field_end(b"abcdefghijk\nx", 2), 11);
+        assert_eq!(field_end(b"abc", 0), 3);
+        assert_eq!(fast_year(b"2024"), Some(2024));
+        assert_eq!(fast_year(b"1799"), None);
+        assert_eq!(fast_year(b"20 4"), None);
+    }
+
+    /// Rows that need the careful path (spaces, quotes, signs) give what the quick path gives for the same
+    /// values written plainly.
+    #[test]
+    fn plain_and_padded_rows_agree() {
+        let plain = format!("{HEADER}91440300708461136T,甲,深圳,above,2010,2024,10,100,1000,300,30,100,,50,200\n");
+        let padded = format!(
+            "{HEADER}\"91440300708461136T\", 甲 ,\"深圳\",above , 2010,2024,+10,100.0,1e3, 300 ,30,100,,50,\"200\"\n"
+        );
+        let (a, b) = (read(plain.as_bytes()).unwrap(), read(padded.as_bytes()).unwrap());
+        assert!(a.errors.is_empty() && b.errors.is_empty(), "{:?}", b.errors);
+        assert_eq!(format!("{:?}", a.rows), format!("{:?}", b.rows));
+        assert_eq!(a.cities, b.cities);
     }
 
     #[test]
@@ -1114,6 +1977,76 @@ mod tests {
         assert_eq!(ds.lines[rows - 1], rows + 2);
         assert_eq!((ds.errors[0].line, ds.errors[0].column.as_str()), (rows + 3, "land_mu"));
         assert_eq!(ds.rows[rows - 1].figures[8], 200.0, "the \\r is not part of the last field");
+    }
+
+    /// Damaged files (bytes changed, cut, doubled) are read, rated, written and explained without a panic.
+    #[test]
+    fn damaged_input_never_panics() {
+        let mut text = String::from(HEADER.trim_end());
+        text.push_str(",county,tenants,extra\n");
+        for k in 0..300 {
+            let mut code = format!("91440300{:09}", k).into_bytes();
+            code.push(jiqun_domain::uscc::check_character(&code).unwrap());
+            text.push_str(&String::from_utf8(code).unwrap());
+            text.push_str(&format!(
+                ",\"乙{k}\",深圳,{},2010,2024,{}.5,100,1000,300,30,100,,50,200,南山,{},x\n",
+                if k % 3 == 0 { "below" } else { "above" },
+                1 + k % 9,
+                k % 4
+            ));
+        }
+        let base = text.into_bytes();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let noise = b",\n\r\" .-+e0123456789AXY\xe4\xb8\xff";
+        let mut scheme = super::super::Scheme::default();
+        scheme.groups.push(GroupKey::County);
+        for round in 0..300 {
+            let mut bytes = base.clone();
+            for _ in 0..1 + round % 20 {
+                let at = (next() as usize) % bytes.len();
+                match next() % 4 {
+                    0 => bytes[at] = noise[(next() as usize) % noise.len()],
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    2 => bytes.insert(at, noise[(next() as usize) % noise.len()]),
+                    _ => bytes.truncate(at.max(1)),
+                }
+            }
+            let Ok(ds) = read(&bytes) else { continue };
+            for s in [&super::super::Scheme::default(), &scheme] {
+                let ev = super::super::evaluate(&ds.rows, s);
+                let mut out = Vec::new();
+                write(&ds, &ev, &mut out).unwrap();
+                write_details(&ds, &ev, s, &mut out).unwrap();
+            }
+            let _ = write_errors(&ds.errors, Lang::En);
+        }
+    }
+
+    #[test]
+    fn every_repeat_names_the_first_line() {
+        let mut text = String::from(HEADER);
+        for k in 0..3000 {
+            let mut code = format!("91440300{:09}", k % 1000).into_bytes();
+            code.push(jiqun_domain::uscc::check_character(&code).unwrap());
+            text.push_str(&String::from_utf8(code).unwrap());
+            text.push_str(",乙,深圳,above,2010,2024,10,100,1000,300,30,100,10,50,200\n");
+        }
+        let ds = read(text.as_bytes()).unwrap();
+        assert_eq!(ds.rows.len(), 1000);
+        assert_eq!(ds.errors.len(), 2000);
+        for e in &ds.errors {
+            let first = (e.line - 2) % 1000 + 2;
+            assert!(e.en.ends_with(&format!("repeats line {first}")), "{}: {}", e.line, e.en);
+        }
+        assert_eq!(ds.lines, (2..1002).collect::<Vec<_>>());
     }
 
     /// A group of one: 100·1 ≤ 20·1 fails, and so do the B and C cut-offs, so the contract's rule gives D.

@@ -227,15 +227,27 @@ pub struct GroupStats {
     pub size: u32,
 }
 
+/// One rated enterprise in its group's rank order (ties by USCC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    pub score: f64,
+    /// Its row in the evaluated data.
+    pub row: u32,
+    pub rank: u32,
+    pub uscc: [u8; 18],
+    pub class: Class,
+}
+
 /// The results in the input's order, each group's statistics, and each group's enterprises in rank order.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub ratings: Vec<Rating>,
     pub groups: Vec<GroupStats>,
-    /// Rated rows, group after group (in `groups` order), each group in rank order (ties by USCC).
-    order: Vec<u32>,
-    /// Where each group starts in `order`.
-    starts: Vec<u32>,
+    /// Each thread's groups in rank order; `at[g]` says where group g is (which list, from where).
+    ranked: [Vec<Ranked>; 2],
+    at: Vec<(u8, u32)>,
+    /// The rows not rated, in input order.
+    unrated: Vec<u32>,
     /// Non-zero bonus and deduction points: (row, adjustment, points), by row.
     adjustments: Vec<(u32, u32, f64)>,
     reasons: [String; 5],
@@ -243,12 +255,16 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// The rows of group `g`, best first.
-    pub fn ranked(&self, g: usize) -> &[u32] {
-        match (self.starts.get(g), self.starts.get(g + 1)) {
-            (Some(&a), Some(&b)) => self.order.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+    /// Group `g`'s enterprises, best first.
+    pub fn ranked(&self, g: usize) -> &[Ranked] {
+        let (Some(&(list, start)), Some(stats)) = (self.at.get(g), self.groups.get(g)) else { return &[] };
+        let start = start as usize;
+        self.ranked[usize::from(list & 1)].get(start..start + stats.size as usize).unwrap_or(&[])
+    }
+
+    /// The rows not rated, in input order.
+    pub fn unrated(&self) -> &[u32] {
+        &self.unrated
     }
 
     /// The reason's text under the evaluated scheme (its land threshold, for one).
@@ -295,7 +311,7 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// Runs two closures at once, the second on a new thread.
-pub(crate) fn both<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+pub(crate) fn both<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
     std::thread::scope(|s| {
         let h = s.spawn(b);
         let ra = a();
@@ -450,47 +466,57 @@ pub fn evaluate(rows: &[Enterprise], scheme: &Scheme) -> Evaluation {
     evaluate_in(rows, &[], scheme)
 }
 
-/// Rows are bucketed by group in one counting pass over a key per row; groups are rated on two threads,
-/// each group's figures gathered contiguously so the passes over a group read memory in order.
+/// Rows are bucketed by group in one counting pass over a key per row; groups are rated on two threads.
 pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &Scheme) -> Evaluation {
     let plan = Plan::new(scheme, industries);
     let n = rows.len();
     // Not rated or not, and each rated row's group key (u32::MAX: not rated). Keys are mixed-radix
-    // numbers of the grouping ids and the scale when they fit, else numbered as they come.
-    let dims =
-        |f: fn(&Enterprise) -> u32, on: bool| if on { rows.iter().map(f).max().map_or(1, |m| m as u64 + 1) } else { 1 };
-    let (nc, nco, ni) =
-        (dims(|e| e.city, plan.by[0]), dims(|e| e.county, plan.by[1]), dims(|e| e.industry, plan.by[2]));
-    let direct = nc
-        .checked_mul(nco)
-        .and_then(|x| x.checked_mul(ni))
-        .and_then(|x| x.checked_mul(2))
-        .filter(|&k| k <= (1u64 << 22).max(4 * n as u64) && k < u64::from(u32::MAX));
+    // numbers of the grouping ids and the scale while they stay small, else numbered as they come. The
+    // city is the most significant digit, so only the county's and industry's ranges need a pass.
+    let range = |f: fn(&Enterprise) -> u32, on: bool| {
+        if on { rows.iter().map(f).max().map_or(1, |m| u64::from(m) + 1) } else { 1 }
+    };
+    let (nco, ni) = (range(|e| e.county, plan.by[1]), range(|e| e.industry, plan.by[2]));
+    let limit = (1u64 << 22).max(4 * n as u64).min(u64::from(u32::MAX) - 1);
     let by = plan.by;
     let radix = move |e: &Enterprise| -> u64 {
         let c = if by[0] { u64::from(e.city) } else { 0 };
         let co = if by[1] { u64::from(e.county) } else { 0 };
         let i = if by[2] { u64::from(e.industry) } else { 0 };
-        ((c * nco + co) * ni + i) * 2 + e.scale as u64
+        let k = c.saturating_mul(nco).saturating_add(co).saturating_mul(ni).saturating_add(i);
+        k.saturating_mul(2).saturating_add(e.scale as u64)
     };
     let mut ratings = vec![Rating::NOT_RATED; n];
     let mut keys = vec![u32::MAX; n];
-    let classify = |rows: &[Enterprise], ratings: &mut [Rating], keys: &mut [u32]| {
-        for ((e, r), k) in rows.iter().zip(ratings.iter_mut()).zip(keys.iter_mut()) {
+    // Per half: the rows not rated, the largest key, whether a key went past the limit.
+    let classify = |rows: &[Enterprise], ratings: &mut [Rating], keys: &mut [u32], first: usize| {
+        let mut unrated = Vec::new();
+        let (mut max, mut over) = (0u64, false);
+        for (i, ((e, r), k)) in rows.iter().zip(ratings.iter_mut()).zip(keys.iter_mut()).enumerate() {
             r.reason = plan.reason(e);
             if r.reason == Reason::Rated {
-                *k = if direct.is_some() { radix(e) as u32 } else { 0 };
+                let key = radix(e);
+                over |= key >= limit;
+                max = max.max(key);
+                *k = key.min(limit) as u32;
+            } else {
+                unrated.push((first + i) as u32);
             }
         }
+        (unrated, max, over)
     };
-    if direct.is_some() && n >= 1 << 14 {
+    let (unrated, max, over) = if n >= 1 << 14 {
         let mid = n / 2;
         let (ra, rb) = ratings.split_at_mut(mid);
         let (ka, kb) = keys.split_at_mut(mid);
-        both(|| classify(&rows[..mid], ra, ka), || classify(&rows[mid..], rb, kb));
+        let ((mut a, max_a, over_a), (b, max_b, over_b)) =
+            both(|| classify(&rows[..mid], ra, ka, 0), || classify(&rows[mid..], rb, kb, mid));
+        a.extend(b);
+        (a, max_a.max(max_b), over_a || over_b)
     } else {
-        classify(rows, &mut ratings, &mut keys);
-    }
+        classify(rows, &mut ratings, &mut keys, 0)
+    };
+    let direct = (!over).then_some(max + 1);
     let nkeys = match direct {
         Some(k) => k as usize,
         None => {
@@ -511,6 +537,7 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
             wide.len()
         }
     };
+    // Bucket the rated rows by group (a counting sort on the keys).
     let mut starts = vec![0u32; nkeys + 1];
     for &k in &keys {
         if k != u32::MAX {
@@ -531,74 +558,88 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
     }
     drop(keys);
     drop(fill);
-    // The non-empty groups, in key order, each with its slice of `order`; two threads take them by size.
-    let mut slices: Vec<(usize, &mut [u32])> = Vec::new();
-    let mut rest: &mut [u32] = &mut order;
-    for g in 0..nkeys {
-        let len = (starts[g + 1] - starts[g]) as usize;
-        let (head, tail) = rest.split_at_mut(len);
-        rest = tail;
-        if len > 0 {
-            slices.push((slices.len(), head));
-        }
-    }
-    let group_count = slices.len();
-    slices.sort_unstable_by_key(|(_, s)| std::cmp::Reverse(s.len()));
+    // The non-empty groups in key order; two threads take them, the largest first, to even the work.
+    let groups_rows: Vec<&[u32]> = starts
+        .windows(2)
+        .filter(|w| w[1] > w[0])
+        .map(|w| order.get(w[0] as usize..w[1] as usize).unwrap_or(&[]))
+        .collect();
+    let mut by_size: Vec<usize> = (0..groups_rows.len()).collect();
+    by_size.sort_unstable_by_key(|&g| std::cmp::Reverse(groups_rows[g].len()));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     let (mut load_a, mut load_b) = (0usize, 0usize);
-    for s in slices {
+    for g in by_size {
         if load_a <= load_b {
-            load_a += s.1.len();
-            mine.push(s);
+            load_a += groups_rows[g].len();
+            mine.push(g);
         } else {
-            load_b += s.1.len();
-            theirs.push(s);
+            load_b += groups_rows[g].len();
+            theirs.push(g);
         }
     }
-    let work = |groups: Vec<(usize, &mut [u32])>| -> Work {
+    let work = |gs: Vec<usize>| -> Work {
         let mut w = Work::default();
+        w.ranked.reserve(gs.iter().map(|&g| groups_rows[g].len()).sum());
         let mut scratch = Scratch::default();
-        for (g, slice) in groups {
-            let at = w.rated.len();
-            let stats = rate_group(rows, slice, &plan, &mut scratch, &mut w);
+        for g in gs {
+            let at = w.ranked.len();
+            let stats = rate_group(rows, groups_rows[g], &plan, &mut scratch, &mut w);
             w.groups.push((g, at, stats));
         }
         w
     };
     let (wa, wb) = if load_b > 0 { both(|| work(mine), || work(theirs)) } else { (work(mine), Work::default()) };
+    drop(groups_rows);
+    drop(order);
+    let group_count = wa.groups.len() + wb.groups.len();
     let mut groups: Vec<Option<GroupStats>> = vec![None; group_count];
-    let mut group_starts = vec![0u32; group_count + 1];
-    {
-        let nonempty: Vec<u32> = starts.windows(2).filter(|w| w[1] > w[0]).map(|w| w[0]).collect();
-        group_starts[..group_count].copy_from_slice(&nonempty);
-        group_starts[group_count] = order.len() as u32;
-    }
-    let mut adjustments = Vec::new();
-    for w in [wa, wb] {
-        for (g, at, stats) in w.groups {
-            let range = group_starts[g] as usize..group_starts[g + 1] as usize;
-            let size = range.len() as u32;
-            for (&row, r) in order[range].iter().zip(&w.rated[at..]) {
-                ratings[row as usize] = Rating {
-                    score: r.score,
-                    rank: r.rank,
-                    group_size: size,
-                    group: g as u32,
-                    class: r.class,
-                    reason: Reason::Rated,
-                };
-            }
+    let mut at = vec![(0u8, 0u32); group_count];
+    let mut adjustments = Vec::with_capacity(wa.adjustments.len() + wb.adjustments.len());
+    let mut ranked = [Vec::new(), Vec::new()];
+    for (list, w) in [wa, wb].into_iter().enumerate() {
+        for (g, start, stats) in w.groups {
+            at[g] = (list as u8, start as u32);
             groups[g] = Some(stats);
         }
         adjustments.extend(w.adjustments);
+        ranked[list] = w.ranked;
     }
     adjustments.sort_unstable_by_key(|a| (a.0, a.1));
+    let groups: Vec<GroupStats> = groups.into_iter().flatten().collect();
+    // Each rated row's rating, from its group's list: two threads, each writing the rows of its half.
+    let scatter = |part: &mut [Rating], first: usize| {
+        for (g, stats) in groups.iter().enumerate() {
+            let (list, start) = at[g];
+            let start = start as usize;
+            let Some(list) = ranked[usize::from(list)].get(start..start + stats.size as usize) else { continue };
+            for r in list {
+                if let Some(slot) = (r.row as usize).checked_sub(first).and_then(|k| part.get_mut(k)) {
+                    *slot = Rating {
+                        score: r.score,
+                        rank: r.rank,
+                        group_size: stats.size,
+                        group: g as u32,
+                        class: r.class,
+                        reason: Reason::Rated,
+                    };
+                }
+            }
+        }
+    };
+    if n >= 1 << 14 {
+        let mid = n / 2;
+        let (lo, hi) = ratings.split_at_mut(mid);
+        both(|| scatter(lo, 0), || scatter(hi, mid));
+    } else {
+        scatter(&mut ratings, 0);
+    }
     let land = scheme.not_rated.below_min_land_mu;
     Evaluation {
         ratings,
-        groups: groups.into_iter().flatten().collect(),
-        order,
-        starts: group_starts,
+        groups,
+        ranked,
+        at,
+        unrated,
         adjustments,
         reasons: [
             String::new(),
@@ -611,31 +652,29 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
     }
 }
 
-/// One rated enterprise's result, in its group's rank order.
-#[derive(Debug, Clone, Copy)]
-struct Rated {
-    score: f64,
-    rank: u32,
-    class: Class,
-}
-
-/// One thread's share: per group (its number, where its results start in `rated`, its statistics).
+/// One thread's share: per group (its number, where its list starts in `ranked`, its statistics).
 #[derive(Default)]
 struct Work {
     groups: Vec<(usize, usize, GroupStats)>,
-    rated: Vec<Rated>,
+    ranked: Vec<Ranked>,
     adjustments: Vec<(u32, u32, f64)>,
 }
 
 #[derive(Default)]
 struct Scratch {
     figures: Vec<[f64; FIGURES]>,
-    scores: Vec<(f64, [u8; 18], u32)>,
+    /// Per row and item: the value, then the score (NaN: undefined).
+    cells: Vec<f64>,
+    ids: Vec<([u8; 18], u32)>,
+    totals: Vec<f64>,
+    order: Vec<(u64, u32)>,
 }
 
-/// Rates one group; leaves `group` (its rows) in rank order.
-fn rate_group(rows: &[Enterprise], group: &mut [u32], plan: &Plan, scratch: &mut Scratch, w: &mut Work) -> GroupStats {
-    let Some(first) = group.first().map(|&i| &rows[i as usize]) else {
+/// Rates one group (its rows, `group`, ascending), appending its enterprises in rank order to `w.ranked`.
+/// The rows' figures are gathered first; then three passes: each row's item values and the benchmarks'
+/// sums, the item scores and their means, the totals. Every sum runs in row order.
+fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scratch, w: &mut Work) -> GroupStats {
+    let Some(first) = group.first().and_then(|&i| rows.get(i as usize)) else {
         return GroupStats {
             scale: Scale::Above,
             city: None,
@@ -649,65 +688,103 @@ fn rate_group(rows: &[Enterprise], group: &mut [u32], plan: &Plan, scratch: &mut
     let scale = first.scale;
     let items = &plan.items[scale as usize];
     let n = group.len();
+    let cells = &mut scratch.cells;
+    cells.clear();
+    cells.reserve(n * items.len());
+    let ids = &mut scratch.ids;
+    ids.clear();
+    // The rows' figures first, a few thousand at a time, in a loop short enough for many rows' memory reads
+    // to be under way at once.
     let figures = &mut scratch.figures;
-    figures.clear();
-    figures.extend(group.iter().map(|&i| rows[i as usize].figures));
+    let mut sums = vec![(0.0f64, 0.0f64); items.len()];
+    for part in group.chunks(4096) {
+        figures.clear();
+        for &i in part {
+            if let Some(e) = rows.get(i as usize) {
+                figures.push(e.figures);
+                ids.push((e.uscc, i));
+            }
+        }
+        for f in figures.iter() {
+            if items.is_empty() {
+                // (A scheme with no items here fails its checks; built in code, its firms score 0.)
+                cells.push(f64::NAN);
+            }
+            for (it, sum) in items.iter().zip(sums.iter_mut()) {
+                let num = f[it.num];
+                let den = f[it.den];
+                if !num.is_nan() && !den.is_nan() && den != 0.0 {
+                    sum.0 += num;
+                    sum.1 += den;
+                    cells.push(num / den * it.factor);
+                } else {
+                    cells.push(f64::NAN);
+                }
+            }
+        }
+    }
     // Benchmarks: fixed, or the ratio of sums over the enterprises for which the item is defined.
     let benchmarks: Vec<f64> = items
         .iter()
-        .map(|it| {
-            if let Some(b) = it.fixed {
-                return b;
-            }
-            let (mut num, mut den) = (0.0, 0.0);
-            for f in figures.iter() {
-                if it.value(f).is_some() {
-                    num += f[it.num];
-                    den += f[it.den];
-                }
-            }
-            finite_or_zero(if den != 0.0 { num / den * it.factor } else { 0.0 })
+        .zip(&sums)
+        .map(|(it, &(num, den))| {
+            it.fixed.unwrap_or_else(|| finite_or_zero(if den != 0.0 { num / den * it.factor } else { 0.0 }))
         })
         .collect();
-    // The mean of each item's score over the enterprises for which it is defined.
-    let means: Vec<f64> = items
-        .iter()
-        .zip(&benchmarks)
-        .map(|(it, &b)| {
-            if !plan.group_mean {
-                return 0.0;
+    // Item scores, and their mean over the enterprises for which each is defined.
+    let mut mean_sums = vec![(0.0f64, 0usize); items.len()];
+    for row in cells.chunks_exact_mut(items.len().max(1)) {
+        for (((cell, it), &b), m) in row.iter_mut().zip(items).zip(&benchmarks).zip(mean_sums.iter_mut()) {
+            if !cell.is_nan() {
+                let s = it.score(Some(*cell), b).unwrap_or(0.0);
+                m.0 += s;
+                m.1 += 1;
+                *cell = s;
             }
-            let (mut sum, mut count) = (0.0, 0usize);
-            for f in figures.iter() {
-                if let Some(s) = it.score(it.value(f), b) {
-                    sum += s;
-                    count += 1;
-                }
-            }
-            if count > 0 { sum / count as f64 } else { 0.0 }
-        })
-        .collect();
-    let scores = &mut scratch.scores;
-    scores.clear();
-    for (f, &i) in figures.iter().zip(group.iter()) {
-        let mut total = 0.0;
-        for (k, it) in items.iter().enumerate() {
-            total += it.score(it.value(f), benchmarks[k]).unwrap_or(means[k]);
         }
-        let e = &rows[i as usize];
-        if !plan.adjustments.is_empty() {
+    }
+    let means: Vec<f64> = mean_sums
+        .iter()
+        .map(|&(sum, count)| if plan.group_mean && count > 0 { sum / count as f64 } else { 0.0 })
+        .collect();
+    let totals = &mut scratch.totals;
+    totals.clear();
+    let order = &mut scratch.order;
+    order.clear();
+    for (k, (row, &(_, i))) in cells.chunks_exact(items.len().max(1)).zip(ids.iter()).enumerate() {
+        let mut total = 0.0;
+        for (cell, mean) in row.iter().zip(&means) {
+            total += if cell.is_nan() { *mean } else { *cell };
+        }
+        if !plan.adjustments.is_empty()
+            && let Some(e) = rows.get(i as usize)
+        {
             plan.adjust(e, i, &mut total, &mut w.adjustments);
         }
-        scores.push((total, e.uscc, i));
+        totals.push(total);
+        // Descending in f64::total_cmp's order, as an unsigned key.
+        let bits = total.to_bits() as i64;
+        let ascending = (bits ^ (((bits >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63);
+        order.push((!ascending, k as u32));
     }
     // Rank by score, descending; equal scores share the best rank (SQL RANK()); the USCC orders ties.
-    scores.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    order.sort_unstable_by_key(|x| x.0);
+    let mut a = 0;
+    while a < order.len() {
+        let b = a + order[a..].iter().take_while(|x| x.0 == order[a].0).count();
+        if b - a > 1 {
+            order[a..b].sort_unstable_by(|x, y| ids[x.1 as usize].0.cmp(&ids[y.1 as usize].0));
+        }
+        a = b;
+    }
     let mut rank = 0u32;
-    for (pos, (&(score, _, i), slot)) in scores.iter().zip(group.iter_mut()).enumerate() {
-        if pos == 0 || score != scores[pos - 1].0 {
+    let mut previous = f64::NAN;
+    for (pos, &(_, k)) in order.iter().enumerate() {
+        let (score, (uscc, row)) = (totals[k as usize], ids[k as usize]);
+        if pos == 0 || score != previous {
             rank = pos as u32 + 1;
         }
-        *slot = i;
+        previous = score;
         let class = match plan.classes[scale as usize] {
             Classes::RankShare { a, b, c } => {
                 let share = 100.0 * rank as f64;
@@ -733,7 +810,7 @@ fn rate_group(rows: &[Enterprise], group: &mut [u32], plan: &Plan, scratch: &mut
                 }
             }
         };
-        w.rated.push(Rated { score, rank, class });
+        w.ranked.push(Ranked { score, row, rank, uscc, class });
     }
     GroupStats {
         scale,
@@ -894,7 +971,7 @@ mod tests {
         assert!(why(0)[3].value.is_none());
         let total: f64 = why(0).iter().map(|x| x.score).sum();
         assert_eq!(total, r[0].score, "the explanation adds up to the score");
-        assert_eq!(ev.ranked(0), &[5, 0, 1, 2, 3, 4]);
+        assert_eq!(ev.ranked(0).iter().map(|r| r.row).collect::<Vec<_>>(), [5, 0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -923,6 +1000,23 @@ mod tests {
         by_rank.sort_by_key(|x| x.0);
         let classes: String = by_rank.iter().map(|x| x.1.as_str()).collect();
         assert_eq!(classes, "AAAABBBBBBBBCCCCCCCD");
+    }
+
+    /// A scheme built in code and never checked still rates everyone, without a panic.
+    #[test]
+    fn unchecked_schemes() {
+        let rows: Vec<Enterprise> = (0..5).map(|k| firm(0, Scale::Above, 10.0, 100.0 + k as f64, 300.0)).collect();
+        let mut s = Scheme::default();
+        s.above.items.clear();
+        s.cap = Some(f64::NAN);
+        s.below.classes = Classes::Score { a: f64::NAN, b: f64::NAN, c: f64::NAN };
+        assert!(s.validate().is_err());
+        let ev = evaluate(&rows, &s);
+        assert!(ev.ratings.iter().all(|r| r.class != Class::T && r.score == 0.0 && r.rank == 1));
+        s.above.items = Scheme::default().above.items;
+        s.above.items[0].weight = f64::NAN;
+        let ev = evaluate(&rows, &s);
+        assert!(ev.ratings.iter().all(|r| r.class != Class::T && r.group_size == 5));
     }
 
     #[test]
