@@ -7,6 +7,8 @@
 //! sealed and readable only through the access rules, while the rows themselves are never deleted, so
 //! the before and after of every change can be reconstructed by someone allowed to read them.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::json;
 
@@ -359,22 +361,100 @@ impl Store {
         seal: &SealFigure<'_>,
         actor: &Actor,
     ) -> Result<(usize, usize)> {
+        // Few statements, since each is a round trip to the database: the firms already registered in one
+        // query, a statement per firm, the figures they replace retired per (year, figure) for many firms at
+        // once, and the new figures inserted many rows to a statement.
         let mut tx = self.begin().await?;
         let now = now_ms();
+        let existing: HashMap<String, i64> = sqlx::query("SELECT id, uscc FROM enterprises")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| Ok((get(r, "uscc")?, get(r, "id")?)))
+            .collect::<Result<_>>()?;
         let (mut created, mut updated) = (0, 0);
+        // (year, metric) → firms whose current figure is replaced.
+        let mut retire: HashMap<(i64, String), Vec<i64>> = HashMap::new();
+        let mut new_rows: Vec<(i64, i64, String, String, String)> = Vec::new();
         for (e, figures) in rows {
-            let (id, old) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
-            if old.is_some() {
-                updated += 1;
-            } else {
-                created += 1;
-            }
-            let mut inputs = Vec::with_capacity(figures.len());
+            let id = match existing.get(&e.uscc) {
+                Some(&id) => {
+                    sqlx::query(
+                        "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
+                         listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
+                    )
+                    .bind(&e.name)
+                    .bind(&e.city)
+                    .bind(&e.county)
+                    .bind(&e.industry)
+                    .bind(&e.scale)
+                    .bind(e.founded_year)
+                    .bind(e.listed as i64)
+                    .bind(e.chain_nodes.join(","))
+                    .bind(e.tags.join(","))
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    updated += 1;
+                    for (metric, _, _, year) in figures {
+                        retire.entry((*year, metric.clone())).or_default().push(id);
+                    }
+                    id
+                }
+                None => {
+                    let (id, _) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
+                    created += 1;
+                    id
+                }
+            };
             for (metric, clear, source, year) in figures {
                 let sealed = seal(id, *year, metric, clear).map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
-                inputs.push(FigureInput { year: *year, metric: metric.clone(), sealed, source: source.clone() });
+                new_rows.push((id, *year, metric.clone(), sealed, source.clone()));
             }
-            self.put_figures_tx(&mut tx, id, &inputs, actor, now).await?;
+        }
+        for ((year, metric), ids) in &retire {
+            for chunk in ids.chunks(500) {
+                // Integers only: safe to inline.
+                let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE enterprise_figures SET is_current = 0 WHERE year = $1 AND metric = $2 AND is_current = 1 \
+                     AND enterprise_id IN ({})",
+                    list.join(",")
+                )))
+                .bind(year)
+                .bind(metric)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        // See `save_evaluation` on the number of rows to a statement.
+        const PER_STATEMENT: usize = 48;
+        for chunk in new_rows.chunks(PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 7;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, 1, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                ));
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, year, metric, sealed, source) in chunk {
+                q = q.bind(*id).bind(*year).bind(metric).bind(sealed).bind(source).bind(actor.id).bind(now);
+            }
+            q.execute(&mut *tx).await?;
         }
         let figures: usize = rows.iter().map(|(_, f)| f.len()).sum();
         self.audit(
@@ -612,28 +692,41 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        for r in results {
-            let sealed = self
-                .crypto()
-                .seal(r.items.as_bytes(), result_items_context(id, r.enterprise_id).as_bytes())
-                .map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
-            sqlx::query(
-                "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(r.enterprise_id)
-            .bind(&r.city)
-            .bind(&r.scale)
-            .bind(r.score)
-            .bind(r.rank)
-            .bind(r.group_size)
-            .bind(&r.class)
-            .bind(&r.reason)
-            .bind(&sealed)
-            .persistent(false)
-            .execute(&mut *tx)
-            .await?;
+        // Many rows to a statement, since each is a round trip to the database; not too many, since the
+        // SQLite driver finds each parameter by name (a cost that grows with the square of their number).
+        const PER_STATEMENT: usize = 32;
+        for chunk in results.chunks(PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 10;
+                if i > 0 {
+                    sql.push(',');
+                }
+                let params: Vec<String> = (1..=10).map(|k| format!("${}", b + k)).collect();
+                sql.push_str(&format!("({})", params.join(", ")));
+            }
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for r in chunk {
+                let sealed = self
+                    .crypto()
+                    .seal(r.items.as_bytes(), result_items_context(id, r.enterprise_id).as_bytes())
+                    .map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
+                q = q
+                    .bind(id)
+                    .bind(r.enterprise_id)
+                    .bind(r.city.clone())
+                    .bind(r.scale.clone())
+                    .bind(r.score)
+                    .bind(r.rank)
+                    .bind(r.group_size)
+                    .bind(r.class.clone())
+                    .bind(r.reason.clone())
+                    .bind(sealed);
+            }
+            // Not cached: a nullable float (a score) is bound (see plans.rs on sqlx's Any driver).
+            q.persistent(false).execute(&mut *tx).await?;
         }
         self.audit(
             &mut tx,

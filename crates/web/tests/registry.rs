@@ -190,6 +190,22 @@ async fn story(api: &Api, url: &str) {
     let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=gb.csv", &owner, gb.to_vec()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!((v["created"].as_u64(), v["encoding"].as_str()), (Some(1), Some("GB18030")));
+    // Importing the firm again replaces its figures and keeps the old ones as history.
+    let again = good.replace(",10,100,1000,", ",10,150,1000,");
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=again.csv", &owner, again.into_bytes()).await;
+    assert_eq!((s, v["updated"].as_u64()), (StatusCode::CREATED, Some(1)), "{v}");
+    let (_, found) = api.call("GET", &format!("/api/v1/enterprises?q={c}"), &owner, Value::Null).await;
+    let id_c = found["items"][0]["id"].as_i64().unwrap();
+    let (_, h) = api
+        .call("GET", &format!("/api/v1/enterprises/{id_c}/history?year=2025&metric=tax_wan"), &owner, Value::Null)
+        .await;
+    let h: Vec<(f64, bool)> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["value"].as_f64().unwrap(), f["is_current"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(h, [(100.0, false), (150.0, true)]);
     let (s, _) = api.raw("POST", "/api/v1/enterprises/import", &firm_user, gb.to_vec()).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "a firm's user does not bulk-import");
 
