@@ -481,7 +481,53 @@ fn no_library(id: &str) -> AppError {
     AppError::not_found(format!("培育库“{id}”不存在"), format!("no library “{id}”"))
 }
 
+/// The setting that holds a ranking library's weights as the province set them.
+fn ranking_key(id: &str) -> String {
+    format!("library_ranking:{id}")
+}
+
 impl App {
+    /// The shipped libraries, with the ranking weights the plan owner set where there are any.
+    async fn configured_libraries(&self) -> AppResult<Vec<Library>> {
+        let mut out = Vec::new();
+        for lib in builtin_libraries()? {
+            let stored = match lib.membership() {
+                Membership::Ranking => self.store.setting(&ranking_key(lib.id())).await?,
+                _ => None,
+            };
+            let configured = stored
+                .and_then(|json| serde_json::from_str::<libraries::RankingDef>(&json).ok())
+                .and_then(|def| lib.with_ranking(def).ok());
+            out.push(configured.unwrap_or(lib));
+        }
+        Ok(out)
+    }
+
+    /// Sets a ranking library's weights and the number selected (the plan owner); checked by the engine,
+    /// every error naming its field; audited as a setting with before and after.
+    pub async fn set_library_ranking(
+        &self,
+        session: &Session,
+        id: &str,
+        ranking: libraries::RankingDef,
+        ip: &str,
+    ) -> AppResult<()> {
+        if !session.can(&Action::ManageLibraries) {
+            return Err(AppError::forbidden());
+        }
+        let lib = builtin_libraries()?.into_iter().find(|l| l.id() == id).ok_or_else(|| no_library(id))?;
+        if lib.membership() != Membership::Ranking {
+            return Err(AppError::invalid(
+                "library",
+                format!("培育库“{id}”不是按排名入库的"),
+                format!("the library “{id}” is not a ranking"),
+            ));
+        }
+        lib.with_ranking(ranking.clone()).map_err(|e| invalid_many(&e))?;
+        let json = serde_json::to_string(&ranking).map_err(AppError::internal)?;
+        Ok(self.store.set_setting(&ranking_key(id), &json, &session.actor(ip)).await?)
+    }
+
     /// The year a library view shows when none is asked for: the registry's latest year with figures.
     pub async fn default_library_year(&self) -> AppResult<i64> {
         Ok(self.store.figure_years().await?.first().copied().unwrap_or_else(|| this_year() - 1))
@@ -497,8 +543,8 @@ impl App {
         {
             return Ok(computed.clone());
         }
-        let libs = builtin_libraries()?;
-        let (firms, _) = self.store.enterprises(&EnterpriseFilter::default(), 0, i64::MAX).await?;
+        let libs = self.configured_libraries().await?;
+        let firms = self.store.all_enterprises().await?;
         let wanted: HashSet<&str> = FIGURE_MAP.iter().map(|(k, _, _)| *k).collect();
         let mut figures: HashMap<i64, YearFigures> = HashMap::new();
         for y in [year, year - 1, year - 2] {

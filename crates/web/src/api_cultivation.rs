@@ -88,6 +88,20 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Sets a ranking library's weights: the body is the `ranking` of a library definition
+/// (`{top_n, weights: [{figure, weight, lower_is_better?, log?}], note: {zh, en}}`).
+pub async fn set_ranking(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let s = manager(&ctx)?;
+    let b: jiqun_eval::libraries::RankingDef = parse_json(&body).lang(ctx.lang)?;
+    app.set_library_ranking(s, &name, b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize)]
 pub struct RecomputeBody {
     pub year: i64,

@@ -713,6 +713,18 @@ pub const API: &[ApiRoute] = &[
         handler: || post(cult::designate),
     },
     ApiRoute {
+        method: "put",
+        path: "/api/v1/libraries/{name}/ranking",
+        summary: "Sets a ranking library's weights and the number selected (the AI top-100); checked field by field; audited",
+        tag: "libraries",
+        query: &[],
+        body: Some("{top_n, weights: [{figure, weight, lower_is_better?, log?}], note: {zh, en}}"),
+        ok: 204,
+        access: Access::Perm(Perm::ManageLibraries),
+        auth: true,
+        handler: || put(cult::set_ranking),
+    },
+    ApiRoute {
         method: "post",
         path: "/api/v1/libraries/{name}/withdraw",
         summary: "Withdraws a firm's designation (kept as history, with the reason); audited",

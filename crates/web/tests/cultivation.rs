@@ -476,6 +476,38 @@ async fn the_pages() {
     // The AI top-100 page shows the weights as Jiqun's example.
     let (_, _, _, body) = send("GET", "/libraries/ai_top100?lang=zh".into(), &cookie, String::new()).await;
     assert!(body.contains("示例权重"), "the weights are labelled as an example");
+    // The plan owner sets the weights: the ranking follows, the banner goes, a bad weight names its field.
+    let (s, v) = api
+        .raw(
+            "PUT",
+            "/api/v1/libraries/ai_top100/ranking",
+            &api.login("owner", "Demo@2025").await,
+            br#"{"top_n": 5, "weights": [{"figure": "rd", "weight": -1}], "note": {"zh": "prov", "en": "set"}}"#
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["error"]["details"][0]["field"].as_str().unwrap().contains("weights[0]"), "{v}");
+    let (s, v) = api
+        .raw(
+            "PUT",
+            "/api/v1/libraries/ai_top100/ranking",
+            &api.login("viewer", "Demo@2025").await,
+            br#"{"top_n": 5, "weights": [{"figure": "rd", "weight": 1}], "note": {"zh": "prov", "en": "set"}}"#
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let form =
+        format!("csrf={csrf}&top_n=5&w.ai_revenue=1&w.rd=10&w.rd_intensity=1&w.invention_patents=1&w.revenue_growth=1");
+    let (s, loc, _, _) = send("POST", "/libraries/ai_top100/ranking".into(), &cookie, form).await;
+    assert_eq!((s, loc.as_str()), (StatusCode::SEE_OTHER, "/libraries/ai_top100"));
+    let owner = api.login("owner", "Demo@2025").await;
+    let (_, v) = api.call("GET", "/api/v1/libraries/ai_top100", &owner, Value::Null).await;
+    let members = v["entries"].as_array().unwrap().iter().filter(|e| e["status"] == "member").count();
+    assert_eq!(members, 5, "top 5 now: {}", v["entries"]);
+    let (_, _, _, body) = send("GET", "/libraries/ai_top100?lang=zh".into(), &cookie, String::new()).await;
+    assert!(!body.contains("示例权重"), "the weights are the province's now");
     // Forms: a project through the form, a designation, a refused form without the token.
     let form = format!(
         "csrf={csrf}&project=%EF%BC%88%E6%B5%8B%E8%AF%95%EF%BC%89%E8%A1%A8%E5%8D%95&city=%E6%B7%B1%E5%9C%B3&zone=other&industry_code=3973&land_mu=10&fixed_investment_wan=2000&annual_output_wan=4000&annual_tax_wan=100&energy_tce=10&value_added_wan=1000"

@@ -331,7 +331,9 @@ async fn show_library(
         @if let Some(r) = &def.ranking {
             section.panel {
                 h2 { (t("排名权重", "Ranking weights")) }
-                (example_banner(lang, "以下权重是 Jiqun 的示例权重，非官方；前 N 名入库。", "these are Jiqun's example weights, not official; the top N are members."))
+                @if jiqun_eval::libraries::builtin_library(&view.library.id).and_then(|l| l.def().ranking.clone()).as_ref() == Some(r) {
+                    (example_banner(lang, "以下权重是 Jiqun 的示例权重，非官方；前 N 名入库。", "these are Jiqun's example weights, not official; the top N are members."))
+                }
                 p { (text(&r.note, lang)) " " (t("入选名额：前 ", "Selected: top ")) (r.top_n) }
                 table.data.compact {
                     thead { tr { th scope="col" { (t("指标", "Figure")) } th.num scope="col" { (t("权重", "Weight")) } th.num scope="col" { (t("占比", "Share")) } th scope="col" { (t("标准化", "Scale")) } } }
@@ -343,6 +345,20 @@ async fn show_library(
                             td.numcell { @if total > 0.0 { (ui::num(w.weight * 100.0 / total, 1)) "%" } }
                             td { (if w.log { t("对数 ln(1+x)", "log ln(1+x)") } else { t("线性", "linear") }) @if w.lower_is_better { " · " (t("越低越好", "lower is better")) } }
                         } }
+                    }
+                }
+                @if s.can(&Action::ManageLibraries) {
+                    details.panel open[error.is_some()] {
+                        summary { (t("调整排名权重与名额", "Change the weights and the number selected")) }
+                        form.grid method="post" action={ "/libraries/" (ui::enc(&view.library.id)) "/ranking" } {
+                            (ui::csrf(s))
+                            label { (t("入选名额（前 N 名）", "Selected (top N)")) input name="top_n" required inputmode="numeric" value=(r.top_n); }
+                            @for w in &r.weights {
+                                label { (info(&w.figure).map_or(w.figure.clone(), |f| f.label().get(lang).to_string())) (t(" 的权重", " weight"))
+                                    input name={ "w." (w.figure) } required inputmode="decimal" value=(w.weight); }
+                            }
+                            button type="submit" { (t("保存权重", "Save the weights")) }
+                        }
                     }
                 }
             }
@@ -555,6 +571,51 @@ pub async fn withdraw(
     let s = ctx.user().page(lang)?;
     let r = app.withdraw_designation(s, &name, &f.input(), &ctx.ip).await;
     after_designation(&app, &ctx, s, &name, r).await
+}
+
+/// Saves a ranking library's weights from the form: the same figures as now, new weights and N; the note
+/// says the weights were set here.
+pub async fn set_ranking(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ui::form_user(&ctx, f.get("csrf").map_or("", String::as_str), &Action::ManageLibraries)?;
+    let view = app.library_view(s, &name, None).await.page(lang)?;
+    let Some(mut ranking) = view.library.definition.ranking.clone() else {
+        return Err(PageError(AppError::not_found("此库不按排名入库", "this library is not a ranking"), lang));
+    };
+    let number = |field: &str| -> Result<f64, AppError> {
+        let raw = f.get(field).map_or("", |v| v.trim());
+        raw.parse::<f64>()
+            .map_err(|_| AppError::invalid(field, format!("“{raw}”不是数值"), format!("“{raw}” is not a number")))
+    };
+    let parsed = (|| -> Result<(), AppError> {
+        let n = number("top_n")?;
+        if n.fract() != 0.0 || !(1.0..=100_000.0).contains(&n) {
+            return Err(AppError::invalid(
+                "top_n",
+                "名额应为 1 至 100000 的整数",
+                "N is a whole number from 1 to 100000",
+            ));
+        }
+        ranking.top_n = n as u32;
+        for w in &mut ranking.weights {
+            w.weight = number(&format!("w.{}", w.figure))?;
+        }
+        ranking.note = jiqun_eval::definition::Text {
+            zh: format!("由{}在本系统设定的权重", s.user.username),
+            en: format!("weights set in this system by {}", s.user.username),
+        };
+        Ok(())
+    })();
+    let result = match parsed {
+        Ok(()) => app.set_library_ranking(s, &name, ranking, &ctx.ip).await,
+        Err(e) => Err(e),
+    };
+    after_designation(&app, &ctx, s, &name, result).await
 }
 
 /// The section "培育库" of a firm's page: each library's status, the checks for readers of its figures,

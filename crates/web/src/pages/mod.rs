@@ -278,6 +278,12 @@ pub const PAGES: &[PageRoute] = &[
     },
     PageRoute {
         method: "post",
+        path: "/libraries/{name}/ranking",
+        access: Access::Perm(Perm::ManageLibraries),
+        handler: || post(cultivation::set_ranking),
+    },
+    PageRoute {
+        method: "post",
         path: "/libraries/{name}/withdraw",
         access: Access::Perm(Perm::ManageLibraries),
         handler: || post(cultivation::withdraw),
