@@ -319,6 +319,12 @@ async fn story(api: &Api, url: &str) {
     let (_, v) = api.call("GET", "/api/v1/roles", &sec, Value::Null).await;
     assert!(v["roles"].as_array().unwrap().iter().any(|r| r["name"] == "county_reporter" && r["builtin"] == false));
     api.user("county", "county_reporter", None, None).await;
+    let (s, page, _) = api.send("GET", "/users", &sec, Vec::new()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("县区填报员"), "a custom role shows its label on the users page");
+    let sys = api.login("admin", "Admin@12345").await;
+    let (_, page, _) = api.send("GET", "/users", &sys, Vec::new()).await;
+    assert!(page.contains("name=\"uscc\""), "the account form takes an enterprise user's USCC");
     let (s, _) = api
         .call("PUT", "/api/v1/roles/viewer", &owner, json!({ "label_zh": "x", "label_en": "x", "grants": [] }))
         .await;

@@ -5,7 +5,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiqun_app::auth::{ROLES, role_label};
 use jiqun_app::usecases::UserInput;
 use jiqun_app::{Action, AppError, Session};
 use jiqun_store::UserRow;
@@ -31,6 +30,7 @@ struct NewUserForm {
     roles: Vec<String>,
     agency: String,
     city: String,
+    uscc: String,
 }
 
 async fn show(
@@ -50,6 +50,9 @@ async fn show(
         None => {}
     }
     let agencies: Vec<String> = snap.current_plan().map(|p| p.agencies()).unwrap_or_default();
+    // Role names as the role table says them (custom roles included).
+    let table = app.role_table().await.page(lang)?;
+    let role_label = |r: &str| table.role(r).map_or_else(|| r.to_string(), |d| d.label(lang).to_string());
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
@@ -72,7 +75,7 @@ async fn show(
                     tr {
                         th scope="row" { (u.username) }
                         td { (u.display_name) }
-                        td { (u.roles.iter().map(|r| role_label(r, lang)).collect::<Vec<_>>().join(ui::sep(lang))) }
+                        td { (u.roles.iter().map(|r| role_label(r)).collect::<Vec<_>>().join(ui::sep(lang))) }
                         td { (u.agency.as_deref().unwrap_or("")) }
                         td { (u.city.as_deref().unwrap_or("")) }
                         td { (ui::opt_datetime(u.last_login_at)) }
@@ -107,8 +110,8 @@ async fn show(
                     fieldset.field.full {
                         legend { (t("角色", "Roles")) }
                         div.checks {
-                            @for r in ROLES {
-                                label.check { input type="checkbox" name="roles" value=(r) checked[form.roles.iter().any(|x| x == r)]; " " (role_label(r, lang)) }
+                            @for r in &table.roles {
+                                label.check { input type="checkbox" name="roles" value=(r.name) checked[form.roles.iter().any(|x| *x == r.name)]; " " (r.label(lang)) }
                             }
                         }
                     }
@@ -123,6 +126,10 @@ async fn show(
                             option value="" { (t("（无）", "(none)")) }
                             @for c in ui::regions().prefecture_cities() { option value=(c.name) selected[form.city == c.name] { (c.name) } }
                         }
+                    }
+                    div.field {
+                        label for="u-uscc" { (t("企业统一社会信用代码（企业用户必填）", "Firm's USCC (for enterprise users)")) }
+                        input #u-uscc name="uscc" maxlength="18" value=(form.uscc) autocomplete="off";
                     }
                     div.actions { button type="submit" { (t("创建", "Create")) } }
                 }
@@ -173,6 +180,7 @@ pub async fn create(
         roles: pairs.iter().filter(|(n, _)| n == "roles").map(|(_, v)| v.clone()).collect(),
         agency: get("agency"),
         city: get("city"),
+        uscc: get("uscc").trim().to_ascii_uppercase(),
     };
     let input = UserInput {
         username: form.username.clone(),
@@ -181,7 +189,7 @@ pub async fn create(
         roles: form.roles.clone(),
         agency: Some(form.agency.trim().to_string()).filter(|a| !a.is_empty()),
         city: Some(form.city.trim().to_string()).filter(|c| !c.is_empty()),
-        uscc: None,
+        uscc: Some(form.uscc.clone()).filter(|c| !c.is_empty()),
     };
     match app.create_user(Some(s), &input, &ctx.ip).await {
         Ok(_) => Ok(Redirect::to("/users").into_response()),
