@@ -477,7 +477,7 @@ pub fn check_role_def(def: &RoleDef) -> Result<(), (&'static str, String, String
         ));
     }
     for (field, label) in [("label_zh", &def.label_zh), ("label_en", &def.label_en)] {
-        if label.trim().is_empty() || label.chars().count() > 40 {
+        if label.trim().is_empty() || label.chars().count() > 40 || label.chars().any(char::is_control) {
             return Err((field, "名称须为 1 至 40 字".into(), "a label is 1 to 40 characters".into()));
         }
     }
