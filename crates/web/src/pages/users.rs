@@ -111,7 +111,7 @@ async fn show(
                         legend { (t("角色", "Roles")) }
                         div.checks {
                             @for r in &table.roles {
-                                label.check { input type="checkbox" name="roles" value=(r.name) checked[form.roles.iter().any(|x| *x == r.name)]; " " (r.label(lang)) }
+                                label.check { input type="checkbox" name="roles" value=(r.name) checked[form.roles.contains(&r.name)]; " " (r.label(lang)) }
                             }
                         }
                     }
