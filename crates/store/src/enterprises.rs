@@ -124,6 +124,21 @@ pub struct ResultRow {
     pub items: String,
 }
 
+/// The province's official order of its cities (the region model's), as an SQL expression: the names are
+/// the registry file's, not user input, and quotes are doubled all the same.
+fn city_order() -> &'static str {
+    static ORDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ORDER.get_or_init(|| {
+        let model = jiqun_domain::RegionModel::guangdong();
+        let mut sql = String::from("CASE city");
+        for (i, c) in model.cities.iter().enumerate() {
+            sql.push_str(&format!(" WHEN '{}' THEN {i}", c.name.replace('\'', "''")));
+        }
+        sql.push_str(&format!(" ELSE {} END", model.cities.len()));
+        sql
+    })
+}
+
 /// A filter over the directory.
 #[derive(Debug, Clone, Default)]
 pub struct EnterpriseFilter {
@@ -549,7 +564,8 @@ impl Store {
         }
         let total = count.fetch_one(self.pool()).await?;
         let sql = format!(
-            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises{where_} ORDER BY city, name, id LIMIT {} OFFSET {}",
+            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises{where_} ORDER BY {}, city, name, id LIMIT {} OFFSET {}",
+            city_order(),
             limit.clamp(0, 100_000),
             offset.max(0)
         );

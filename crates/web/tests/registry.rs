@@ -21,6 +21,14 @@ async fn story(api: &Api, url: &str) {
     let a = uscc("440300", 1);
     let b = uscc("440100", 2);
 
+    // The directory follows the province's city order (广州 first, though 东莞 sorts first by code point).
+    let (_, dir) = api.call("GET", "/api/v1/enterprises?limit=1000", &owner, Value::Null).await;
+    let cities: Vec<&str> = dir["items"].as_array().unwrap().iter().map(|e| e["city"].as_str().unwrap()).collect();
+    assert_eq!(cities.first(), Some(&"广州"), "{url}");
+    let model = jiqun_domain::RegionModel::guangdong();
+    let rank = |c: &str| model.cities.iter().position(|x| x.name == c).unwrap();
+    assert!(cities.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{cities:?}");
+
     // Registration: the USCC's check character is validated and the error names the field.
     let mut bad = a.clone();
     bad.pop();
