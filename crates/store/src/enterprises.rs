@@ -220,6 +220,47 @@ fn result_row(r: &sqlx::any::AnyRow) -> Result<ResultRow> {
 }
 
 impl Store {
+    async fn update_enterprise_tx(tx: &mut Tx, id: i64, e: &NewEnterprise, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
+             listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
+        )
+        .bind(&e.name)
+        .bind(&e.city)
+        .bind(&e.county)
+        .bind(&e.industry)
+        .bind(&e.scale)
+        .bind(e.founded_year)
+        .bind(e.listed as i64)
+        .bind(e.chain_nodes.join(","))
+        .bind(e.tags.join(","))
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_enterprise_tx(tx: &mut Tx, e: &NewEnterprise, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        )
+        .bind(&e.uscc)
+        .bind(&e.name)
+        .bind(&e.city)
+        .bind(&e.county)
+        .bind(&e.industry)
+        .bind(&e.scale)
+        .bind(e.founded_year)
+        .bind(e.listed as i64)
+        .bind(e.chain_nodes.join(","))
+        .bind(e.tags.join(","))
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+
     async fn upsert_enterprise_tx(
         &self,
         tx: &mut Tx,
@@ -235,44 +276,10 @@ impl Store {
                 .transpose()?;
         let id = match &old {
             Some(o) => {
-                sqlx::query(
-                    "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
-                     listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
-                )
-                .bind(&e.name)
-                .bind(&e.city)
-                .bind(&e.county)
-                .bind(&e.industry)
-                .bind(&e.scale)
-                .bind(e.founded_year)
-                .bind(e.listed as i64)
-                .bind(e.chain_nodes.join(","))
-                .bind(e.tags.join(","))
-                .bind(now)
-                .bind(o.id)
-                .execute(&mut **tx)
-                .await?;
+                Self::update_enterprise_tx(tx, o.id, e, now).await?;
                 o.id
             }
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-                )
-                .bind(&e.uscc)
-                .bind(&e.name)
-                .bind(&e.city)
-                .bind(&e.county)
-                .bind(&e.industry)
-                .bind(&e.scale)
-                .bind(e.founded_year)
-                .bind(e.listed as i64)
-                .bind(e.chain_nodes.join(","))
-                .bind(e.tags.join(","))
-                .bind(now)
-                .fetch_one(&mut **tx)
-                .await?
-            }
+            None => Self::insert_enterprise_tx(tx, e, now).await?,
         };
         Ok((id, old))
     }
@@ -394,23 +401,7 @@ impl Store {
         for (e, figures) in rows {
             let id = match existing.get(&e.uscc) {
                 Some(&id) => {
-                    sqlx::query(
-                        "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
-                         listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
-                    )
-                    .bind(&e.name)
-                    .bind(&e.city)
-                    .bind(&e.county)
-                    .bind(&e.industry)
-                    .bind(&e.scale)
-                    .bind(e.founded_year)
-                    .bind(e.listed as i64)
-                    .bind(e.chain_nodes.join(","))
-                    .bind(e.tags.join(","))
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    Self::update_enterprise_tx(&mut tx, id, e, now).await?;
                     updated += 1;
                     for (metric, _, _, year) in figures {
                         retire.entry((*year, metric.clone())).or_default().push(id);
@@ -418,9 +409,8 @@ impl Store {
                     id
                 }
                 None => {
-                    let (id, _) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
                     created += 1;
-                    id
+                    Self::insert_enterprise_tx(&mut tx, e, now).await?
                 }
             };
             for (metric, clear, source, year) in figures {
