@@ -191,6 +191,8 @@ impl App {
     ) -> AppResult<LoginOk> {
         let actor = Actor { id: None, name: username.to_string(), ip: ip.to_string() };
         let bad = || AppError::new("bad_credentials", 401, "用户名或密码错误", "wrong username or password");
+        let locked =
+            || AppError::new("locked", 423, "账户已锁定，请稍后再试", "the account is locked; try again later");
         let Some(user) = self.store.user_by_name(username).await? else {
             // Same work and answer as a wrong password, so names cannot be probed by timing.
             static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -213,12 +215,7 @@ impl App {
             self.store
                 .audit_event(&actor, "auth.login", "user", username, false, &serde_json::json!({ "reason": "locked" }))
                 .await?;
-            return Err(AppError::new(
-                "locked",
-                423,
-                "账户已锁定，请稍后再试",
-                "the account is locked; try again later",
-            ));
+            return Err(locked());
         }
         let max = self.setting_i64("lockout_failures", DEFAULT_MAX_FAILURES).await;
         let minutes = self.setting_i64("lockout_minutes", DEFAULT_LOCK_MINUTES).await;
@@ -260,7 +257,12 @@ impl App {
             expires_at,
         };
         let actor = Actor { id: Some(user.id), ..actor };
-        self.store.login_succeeded(&user, &session, &token_hash(&token), &actor).await?;
+        if !self.store.login_succeeded(&user, &session, &token_hash(&token), &actor).await? {
+            self.store
+                .audit_event(&actor, "auth.login", "user", username, false, &serde_json::json!({ "reason": "locked" }))
+                .await?;
+            return Err(locked());
+        }
         let user = self.store.user(user.id).await?.unwrap_or(user);
         Ok(LoginOk { token, expires_at, user, csrf })
     }

@@ -98,9 +98,11 @@ impl App {
 
     /// Opens with the keys of the key file (created, mode 0600, when absent).
     pub async fn open_keyed(url: &str, key_file: &std::path::Path) -> AppResult<App> {
-        let keys = jiqun_crypto::KeyFile::load_or_create(key_file)
+        // The store follows the file: a `jiqun keys rotate` run by another process is picked up without a
+        // restart (see jiqun_crypto::Software).
+        let crypto = jiqun_crypto::Software::from_file(key_file)
             .map_err(|e| AppError::new("key_file", 500, format!("密钥文件：{e}"), format!("key file: {e}")))?;
-        let store = Store::open_with(url, Arc::new(jiqun_crypto::Software::new(keys))).await?;
+        let store = Store::open_with(url, Arc::new(crypto)).await?;
         Ok(App::with_store(store))
     }
 

@@ -140,8 +140,18 @@ pub fn goal_of(row: &IndicatorRow) -> Goal {
 
 /// Today's date in UTC and its year.
 pub fn today() -> (String, i32) {
-    let days = jiqun_store::now_ms().div_euclid(86_400_000);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let (y, m, d) = civil(jiqun_store::now_ms().div_euclid(86_400_000));
+    (format!("{y:04}-{m:02}-{d:02}"), y)
+}
+
+/// Today's date in China (UTC+8), the calendar the plan's periods follow: a quarter begins at midnight
+/// Beijing time.
+pub fn today_in_china() -> (i32, u8, u8) {
+    civil((jiqun_store::now_ms() + 8 * 3_600_000).div_euclid(86_400_000))
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i32, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -152,7 +162,7 @@ pub fn today() -> (String, i32) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    (format!("{y:04}-{m:02}-{d:02}"), y as i32)
+    (y as i32, m as u8, d as u8)
 }
 
 pub fn indicator_view(row: &IndicatorRow, obs: &[&ObservationRow], now_year: i32) -> IndicatorView {

@@ -39,6 +39,24 @@ fn parse_period(field: &str, s: &str) -> AppResult<Period> {
     })
 }
 
+/// Refuses a period that has not begun yet (contract §3): nobody reports or observes the future.
+fn begun(field: &str, period: Period) -> AppResult<()> {
+    if period.has_begun(crate::snapshot::today_in_china()) {
+        return Ok(());
+    }
+    let (y, m, d) = period.first_day();
+    Err(AppError::invalid(
+        field,
+        format!("期别 {period} 尚未开始（{y} 年 {m} 月 {d} 日开始），不能填报"),
+        format!("the period {period} has not begun yet (it begins on {y:04}-{m:02}-{d:02})"),
+    ))
+}
+
+/// The plan setting that lets departments report for periods with no reporting round.
+pub fn outside_rounds_key(plan_id: i64) -> String {
+    format!("plan.{plan_id}.reports_outside_rounds")
+}
+
 fn limit_text(field: &str, s: &str, max: usize) -> AppResult<()> {
     if s.chars().count() > max {
         return Err(AppError::invalid(field, format!("不能超过 {max} 字"), format!("at most {max} characters")));
@@ -118,6 +136,7 @@ impl App {
             AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
         })?;
         let period = parse_period("period", period)?;
+        begun("period", period)?;
         if !value.is_finite() {
             return Err(AppError::invalid("value", "数值无效", "not a number"));
         }
@@ -157,7 +176,39 @@ impl App {
             });
         };
         need(session, Action::FileReport { agency: &assignment.agency })?;
-        parse_period("period", &input.period)?;
+        let period = parse_period("period", &input.period)?;
+        begun("period", period)?;
+        let rounds = self.store.rounds(assignment.plan_id).await?;
+        let in_round = rounds.iter().any(|r| Period::parse(&r.period).ok() == Some(period));
+        if !in_round && !self.reports_outside_rounds(assignment.plan_id).await? {
+            let open: Vec<&str> = rounds.iter().map(|r| r.period.as_str()).collect();
+            let (zh_open, en_open) = if open.is_empty() {
+                ("本计划尚未开启填报轮次".to_string(), "the plan has no reporting round yet".to_string())
+            } else {
+                (format!("已开启的轮次：{}", open.join("、")), format!("rounds open: {}", open.join(", ")))
+            };
+            return Err(AppError::invalid(
+                "period",
+                format!("期别 {period} 没有填报轮次，不接受报告（{zh_open}）"),
+                format!("no reporting round for {period}, so no report is taken for it ({en_open})"),
+            ));
+        }
+        // An accepted report stands until the reviewer returns it.
+        if let Some(current) = self
+            .store
+            .assignment_reports(assignment_id)
+            .await?
+            .into_iter()
+            .find(|r| r.current && Period::parse(&r.period).ok() == Some(period))
+            && current.state == "accepted"
+        {
+            return Err(AppError::conflict(
+                format!("{period} 的报告已审核通过，不能再次提交；如需修改，请审核人先退回"),
+                format!(
+                    "the report for {period} was accepted and cannot be replaced; the reviewer must return it first"
+                ),
+            ));
+        }
         if !REPORT_STATUSES.contains(&input.status.as_str()) {
             return Err(AppError::invalid(
                 "status",
@@ -182,7 +233,9 @@ impl App {
         limit_text("narrative", &input.narrative, 5000)?;
         limit_text("problems", &input.problems, 5000)?;
         limit_text("help_needed", &input.help_needed, 5000)?;
-        Ok(self.store.save_report(assignment_id, input, &session.actor(ip)).await?)
+        // Stored in the contract's spelling (2025Q2, not 2025q2), so one period is one key.
+        let input = ReportInput { period: period.to_string(), ..input.clone() };
+        Ok(self.store.save_report(assignment_id, &input, &session.actor(ip)).await?)
     }
 
     /// Evidence for a report, filed by the department that owns it. At most `MAX_ATTACHMENT` bytes.
@@ -234,6 +287,28 @@ impl App {
         Ok(self.store.add_attachment(report_id, name, content_type, data, &session.actor(ip)).await?)
     }
 
+    /// Whether the plan takes reports for periods with no reporting round (off unless the plan owner turns it
+    /// on: a report answers a round's call, which gives it a deadline and a place on the review list).
+    pub async fn reports_outside_rounds(&self, plan_id: i64) -> AppResult<bool> {
+        Ok(self.store.setting(&outside_rounds_key(plan_id)).await?.as_deref() == Some("1"))
+    }
+
+    /// The plan owner's supervision settings for a plan.
+    pub async fn set_reports_outside_rounds(
+        &self,
+        session: &Session,
+        plan_id: i64,
+        allow: bool,
+        ip: &str,
+    ) -> AppResult<()> {
+        need(session, Action::ManageRounds)?;
+        if self.store.plan(plan_id).await?.is_none() {
+            return Err(AppError::not_found(format!("计划 {plan_id} 不存在"), format!("no plan {plan_id}")));
+        }
+        let value = if allow { "1" } else { "0" };
+        Ok(self.store.set_setting(&outside_rounds_key(plan_id), value, &session.actor(ip)).await?)
+    }
+
     pub async fn review_report(
         &self,
         session: &Session,
@@ -246,6 +321,31 @@ impl App {
         limit_text("comment", comment, 2000)?;
         if !accept && comment.trim().is_empty() {
             return Err(AppError::invalid("comment", "退回时请写明意见", "say why the report is returned"));
+        }
+        let Some(report) = self.store.report(report_id).await?.filter(|r| r.current) else {
+            return Err(AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}")));
+        };
+        let state_zh = match report.state.as_str() {
+            "draft" => "草稿",
+            "submitted" => "已提交",
+            "accepted" => "已通过",
+            "returned" => "已退回",
+            _ => "未知",
+        };
+        match (report.state.as_str(), accept) {
+            ("submitted", _) | ("accepted", false) => {}
+            (_, true) => {
+                return Err(AppError::conflict(
+                    format!("只有已提交的报告可以审核通过，该报告目前为“{state_zh}”"),
+                    format!("only a submitted report can be accepted; this one is {}", report.state),
+                ));
+            }
+            (_, false) => {
+                return Err(AppError::conflict(
+                    format!("只有已提交或已通过的报告可以退回，该报告目前为“{state_zh}”"),
+                    format!("only a submitted or accepted report can be returned; this one is {}", report.state),
+                ));
+            }
         }
         Ok(self.store.review_report(report_id, accept, comment, &session.actor(ip)).await?)
     }

@@ -49,18 +49,78 @@ impl std::error::Error for CryptoError {}
 type HmacSm3 = Hmac<sm3::Sm3>;
 type Sm4Gcm = aes_gcm::AesGcm<sm4::Sm4, aes_gcm::aead::consts::U12>;
 
-/// The software implementation.
+/// The software implementation. Built from a key file on disk (`from_file`), it follows that file: when
+/// `jiqun keys rotate` (another process, perhaps on another server) adds a key, the next seal notices the
+/// file changed and seals with the new key, and an open that meets a key id it does not hold re-reads the
+/// file once before it gives up. Old keys stay in the file, so what was sealed before stays readable.
 pub struct Software {
-    keys: KeyFile,
+    keys: std::sync::RwLock<std::sync::Arc<KeyFile>>,
+    /// The file followed, and what it looked like when last read.
+    source: Option<(std::path::PathBuf, std::sync::Mutex<Option<FileStamp>>)>,
+}
+
+/// Enough of a file's metadata to tell that it was replaced or rewritten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+fn stamp(path: &std::path::Path) -> Option<FileStamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(FileStamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+        #[cfg(unix)]
+        inode: std::os::unix::fs::MetadataExt::ino(&m),
+    })
 }
 
 impl Software {
+    /// Fixed keys, never reloaded (tests, and callers that manage the keys themselves).
     pub fn new(keys: KeyFile) -> Software {
-        Software { keys }
+        Software { keys: std::sync::RwLock::new(std::sync::Arc::new(keys)), source: None }
     }
 
-    pub fn keys(&self) -> &KeyFile {
-        &self.keys
+    /// The keys of the file at `path` (created, mode 0600, when absent), followed as it changes.
+    pub fn from_file(path: &std::path::Path) -> Result<Software, KeyFileError> {
+        let before = stamp(path);
+        let keys = KeyFile::load_or_create(path)?;
+        // A file created just now gets its stamp here; one read before a concurrent rewrite keeps the older
+        // stamp, so the rewrite is noticed on the next seal.
+        let seen = before.or_else(|| stamp(path));
+        Ok(Software {
+            keys: std::sync::RwLock::new(std::sync::Arc::new(keys)),
+            source: Some((path.to_path_buf(), std::sync::Mutex::new(seen))),
+        })
+    }
+
+    /// The keys in force now.
+    pub fn keys(&self) -> std::sync::Arc<KeyFile> {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Re-reads the followed file when it changed since it was last read (or always, with `force`).
+    /// A file that cannot be read or parsed leaves the keys in force as they are.
+    fn refresh(&self, force: bool) -> std::sync::Arc<KeyFile> {
+        let Some((path, seen)) = &self.source else { return self.keys() };
+        let now = stamp(path);
+        let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+        if !force && *seen == now {
+            return self.keys();
+        }
+        match std::fs::read_to_string(path).map(|t| KeyFile::parse(&t, &path.display().to_string())) {
+            Ok(Ok(fresh)) if fresh.audit_key == self.keys().audit_key => {
+                *seen = now;
+                let fresh = std::sync::Arc::new(fresh);
+                *self.keys.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
+                fresh
+            }
+            // A different audit key would break the chain: that is not a rotation, keep what we have.
+            _ => self.keys(),
+        }
     }
 }
 
@@ -74,11 +134,12 @@ pub fn hmac_sm3(key: &[u8], data: &[u8]) -> String {
 
 impl Crypto for Software {
     fn audit_mac(&self, data: &[u8]) -> String {
-        hmac_sm3(&self.keys.audit_key, data)
+        hmac_sm3(&self.keys().audit_key, data)
     }
 
     fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<String, CryptoError> {
-        let (id, key) = self.keys.current_field_key();
+        let keys = self.refresh(false);
+        let (id, key) = keys.current_field_key();
         let cipher = Sm4Gcm::new_from_slice(key).map_err(|_| CryptoError::Invalid)?;
         let mut nonce = [0u8; 12];
         getrandom::fill(&mut nonce).map_err(|_| CryptoError::Invalid)?;
@@ -95,7 +156,12 @@ impl Crypto for Software {
         else {
             return Err(CryptoError::Invalid);
         };
-        let key = self.keys.field_key(id).ok_or_else(|| CryptoError::UnknownKey(id.to_string()))?;
+        let mut keys = self.keys();
+        if keys.field_key(id).is_none() {
+            // Sealed under a key added since the file was read (a rotation by another process).
+            keys = self.refresh(true);
+        }
+        let key = keys.field_key(id).ok_or_else(|| CryptoError::UnknownKey(id.to_string()))?;
         let nonce: [u8; 12] = hex::decode(nonce).ok().and_then(|n| n.try_into().ok()).ok_or(CryptoError::Invalid)?;
         let ct = hex::decode(ct).map_err(|_| CryptoError::Invalid)?;
         let cipher = Sm4Gcm::new_from_slice(key).map_err(|_| CryptoError::Invalid)?;
@@ -149,5 +215,35 @@ mod tests {
         let newer = c2.seal(b"x", b"").unwrap();
         assert_ne!(newer.split(':').nth(1), sealed.split(':').nth(1));
         assert_eq!(c2.open(&sealed, b"enterprise:1:revenue").unwrap(), "营业收入 12345 万元".as_bytes());
+    }
+
+    #[test]
+    fn a_followed_key_file_is_reloaded_after_rotation() {
+        let dir = std::env::temp_dir().join(format!("jiqun-follow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("follow.keys");
+        let _ = std::fs::remove_file(&path);
+        let server = Software::from_file(&path).unwrap();
+        let old = server.seal(b"before", b"ctx").unwrap();
+        // Another process rotates the file: adds key 2 and seals with it.
+        let mut keys = KeyFile::load_or_create(&path).unwrap();
+        keys.rotate().unwrap();
+        keys.save(&path).unwrap();
+        let cli = Software::new(keys);
+        let by_cli = cli.seal(b"after", b"ctx").unwrap();
+        assert_eq!(by_cli.split(':').nth(1), Some("2"));
+        // The server opens what the other process sealed with the new key, and its old values.
+        assert_eq!(server.open(&by_cli, b"ctx").unwrap(), b"after");
+        assert_eq!(server.open(&old, b"ctx").unwrap(), b"before");
+        // New seals use the new key.
+        assert_eq!(server.seal(b"x", b"ctx").unwrap().split(':').nth(1), Some("2"));
+        // A key id nobody has is still an error, not a panic.
+        let foreign = by_cli.replacen(":2:", ":9:", 1);
+        assert_eq!(server.open(&foreign, b"ctx"), Err(CryptoError::UnknownKey("9".into())));
+        // A broken file keeps the keys in force.
+        std::fs::write(&path, "garbage").unwrap();
+        assert_eq!(server.open(&old, b"ctx").unwrap(), b"before");
+        assert_eq!(server.seal(b"y", b"ctx").unwrap().split(':').nth(1), Some("2"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -79,6 +79,20 @@ impl Period {
         ((self.end_time() * 12.0).round() as i64, rank)
     }
 
+    /// The first day of the period: 2025 → 2025-01-01, 2025Q2 → 2025-04-01, 2025-06 → 2025-06-01.
+    pub fn first_day(self) -> (i32, u8, u8) {
+        match self {
+            Period::Year(y) => (y, 1, 1),
+            Period::Quarter(y, q) => (y, q * 3 - 2, 1),
+            Period::Month(y, m) => (y, m, 1),
+        }
+    }
+
+    /// Whether the period has begun on `today` (year, month, day): its first day is today or earlier.
+    pub fn has_begun(self, today: (i32, u8, u8)) -> bool {
+        self.first_day() <= today
+    }
+
     pub fn is_annual(self) -> bool {
         matches!(self, Period::Year(_))
     }
@@ -116,6 +130,11 @@ mod tests {
         assert_eq!(p("2025"), Period::Year(2025));
         assert_eq!(p("2025Q2"), Period::Quarter(2025, 2));
         assert_eq!(p("2025-06"), Period::Month(2025, 6));
+        assert_eq!(p("2025Q2").first_day(), (2025, 4, 1));
+        assert_eq!(p("2025Q4").first_day(), (2025, 10, 1));
+        assert_eq!(p("2025-06").first_day(), (2025, 6, 1));
+        assert!(p("2025Q2").has_begun((2025, 4, 1)) && !p("2025Q2").has_begun((2025, 3, 31)));
+        assert!(!p("2026").has_begun((2025, 12, 31)) && p("2026").has_begun((2026, 1, 1)));
         for bad in ["25", "2025Q5", "2025-13", "2025-6", "abcd", "", "2025Q", "9999", "2025-00"] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }

@@ -215,17 +215,20 @@ impl Store {
         self.report(id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
     }
 
-    /// The plan owner accepts a submitted report or returns it with comments.
+    /// The plan owner accepts a submitted report or returns it with comments; an accepted report may be
+    /// returned too, which reopens it for a resubmission.
     pub async fn review_report(&self, report_id: i64, accept: bool, comment: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
         let state: Option<String> = sqlx::query_scalar("SELECT state FROM reports WHERE id = $1 AND is_current = 1")
             .bind(report_id)
             .fetch_optional(&mut *tx)
             .await?;
-        match state.as_deref() {
-            None => return Err(StoreError::NotFound(format!("report {report_id}"))),
-            Some("submitted") => {}
-            Some(other) => return Err(StoreError::Conflict(format!("report is {other}, not submitted"))),
+        // A submitted report is accepted or returned; an accepted one can still be returned (reopened), so
+        // that the department may correct it.
+        match (state.as_deref(), accept) {
+            (None, _) => return Err(StoreError::NotFound(format!("report {report_id}"))),
+            (Some("submitted"), _) | (Some("accepted"), false) => {}
+            (Some(other), _) => return Err(StoreError::Conflict(format!("report is {other}, not submitted"))),
         }
         sqlx::query(
             "UPDATE reports SET state = $1, review_comment = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5",

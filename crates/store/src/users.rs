@@ -215,7 +215,9 @@ impl Store {
         row.as_ref().map(UserRow::from_row).transpose()
     }
 
-    /// A failed login: counts it, locks the account at `max_failures` until `lock_until`, and audits it.
+    /// A failed login: counts it in the database (`failed_logins + 1`, never a value the caller read earlier,
+    /// so parallel guesses each count), locks the account when the count reaches `max_failures`, and audits
+    /// it. The lock is decided from the value the database returns. Returns whether this failure locked it.
     pub async fn login_failed(
         &self,
         user: &UserRow,
@@ -224,14 +226,24 @@ impl Store {
         actor: &Actor,
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let failures = user.failed_logins + 1;
-        let locked = failures >= max_failures;
-        sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-            .bind(if locked { 0 } else { failures })
-            .bind(locked.then_some(lock_until))
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
+        // One statement: every expression on the right reads the row as it was before this update, and the
+        // row is locked until commit (PostgreSQL) or the database is (SQLite), so no increment is lost.
+        let row = sqlx::query(
+            "UPDATE users SET \
+               failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END, \
+               locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END \
+             WHERE id = $3 RETURNING failed_logins, locked_until",
+        )
+        .bind(max_failures.max(1))
+        .bind(lock_until)
+        .bind(user.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else { return Err(StoreError::NotFound(format!("user {}", user.id))) };
+        let count: i64 = get(&row, "failed_logins")?;
+        let locked_at: Option<i64> = get(&row, "locked_until")?;
+        let locked = count == 0 && locked_at == Some(lock_until);
+        let failures = if locked { max_failures.max(1) } else { count };
         self.audit(
             &mut tx,
             actor,
@@ -247,21 +259,31 @@ impl Store {
     }
 
     /// A successful login: resets the failure count, remembers the previous login (for "what changed since
-    /// you were last here"), and stores the session.
+    /// you were last here"), and stores the session. False, and nothing written, when the account is locked
+    /// (parallel failures may have locked it after the caller read it).
     pub async fn login_succeeded(
         &self,
         user: &UserRow,
         session: &SessionRow,
         token_hash: &str,
         actor: &Actor,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
         let now = now_ms();
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, prev_login_at = last_login_at, last_login_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
+        // The account may have been locked by parallel failures since the caller read it: the reset happens
+        // only when it is not locked now, decided by the database.
+        let n = sqlx::query(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL, prev_login_at = last_login_at, last_login_at = $1 \
+             WHERE id = $2 AND (locked_until IS NULL OR locked_until <= $1)",
+        )
+        .bind(now)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf, kind, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)",
         )
@@ -276,7 +298,7 @@ impl Store {
         self.audit(&mut tx, actor, "auth.login", "user", &user.username, true, &json!({ "kind": session.kind }))
             .await?;
         self.commit(tx).await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The live session for a token hash, with its user.

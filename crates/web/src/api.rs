@@ -526,6 +526,30 @@ pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSettingsBody {
+    pub reports_outside_rounds: bool,
+}
+
+pub async fn plan_settings(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    plan_view(&app, id).await.lang(ctx.lang)?;
+    let allow = app.reports_outside_rounds(id).await.lang(ctx.lang)?;
+    Ok(Json(json!({ "plan_id": id, "reports_outside_rounds": allow })))
+}
+
+pub async fn set_plan_settings(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let (session, b) = write_request::<PlanSettingsBody>(&ctx, Action::ManageRounds, &body)?;
+    app.set_reports_outside_rounds(session, id, b.reports_outside_rounds, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(json!({ "plan_id": id, "reports_outside_rounds": b.reports_outside_rounds })))
+}
+
+#[derive(Deserialize)]
 pub struct AttachmentQuery {
     pub filename: String,
 }

@@ -182,6 +182,35 @@ async fn story(api: &Api, url: &str) {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "403 whatever the body");
     let a = mine[0]["id"].as_i64().unwrap();
+    // Periods: one that has not begun is refused, naming it; one with no round is refused unless the plan allows
+    // reports outside rounds (off by default).
+    let future = json!({ "period": "2099Q1", "status": "on_schedule", "percent": 30, "narrative": "x" });
+    let (s, v) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(future)).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+    assert!(v["error"]["message"].as_str().unwrap().contains("2099Q1 尚未开始"), "{v}");
+    let no_round = json!({ "period": "2026Q2", "status": "on_schedule", "percent": 30, "narrative": "x" });
+    let (s, v) =
+        api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(no_round.clone())).await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+    assert!(v["error"]["message"].as_str().unwrap().contains("2026Q2 没有填报轮次"), "{v}");
+    let settings = format!("/api/v1/plans/{plan_id}/settings");
+    let (s, v) = api.call("GET", &settings, Some(&kjt), None).await;
+    assert_eq!((s, v["reports_outside_rounds"].as_bool()), (StatusCode::OK, Some(false)));
+    let allow = |on: bool| Some(json!({ "reports_outside_rounds": on }));
+    assert_eq!(api.call("PUT", &settings, Some(&kjt), allow(true)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api.call("PUT", &settings, Some(&owner), allow(true)).await.0, StatusCode::OK);
+    let (s, v) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(no_round)).await;
+    assert_eq!(s, StatusCode::CREATED, "allowed outside rounds: {v}");
+    assert_eq!(api.call("PUT", &settings, Some(&owner), allow(false)).await.0, StatusCode::OK);
+    // Observations for a period that has not begun are refused too.
+    let (s, v) = api
+        .call("POST", "/api/v1/indicators/1/observations", Some(&owner), Some(json!({ "period": "2099", "value": 1 })))
+        .await;
+    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+    // The owner opens the round; then the department reports.
+    let round = json!({ "period": "2026Q1", "deadline": "2026-04-15" });
+    let (s, v) = api.call("POST", &format!("/api/v1/plans/{plan_id}/rounds"), Some(&owner), Some(round)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     let report = json!({ "period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": "<script>alert(1)</script>推进中" });
     let (s, r1) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(report.clone())).await;
     assert_eq!(s, StatusCode::CREATED, "{r1}");
@@ -251,6 +280,22 @@ async fn story(api: &Api, url: &str) {
         )
         .await;
     assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("accepted")));
+    // An accepted report is not overwritten by a resubmission (409, in the caller's language) until the
+    // reviewer returns it.
+    let again = json!({ "period": "2026Q1", "status": "done", "percent": 100, "narrative": "再报" });
+    let url = format!("/api/v1/assignments/{a}/reports");
+    let (s, v) = api.call("POST", &url, Some(&kjt), Some(again.clone())).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{v}");
+    assert_eq!(v["error"]["message"], "2026Q1 的报告已审核通过，不能再次提交；如需修改，请审核人先退回");
+    let body = Some(again.to_string().into_bytes());
+    let (s, v) = api.raw("POST", &url, Some(&kjt), body, &[("accept-language", "en")]).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(v["error"]["message"].as_str().unwrap().starts_with("the report for 2026Q1 was accepted"), "{v}");
+    let returned = Some(json!({ "accept": false, "comment": "请补充数据" }));
+    let (s, v) = api.call("POST", &format!("/api/v1/reports/{rid}/review"), Some(&owner), returned).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("returned")), "{v}");
+    let (s, v) = api.call("POST", &url, Some(&kjt), Some(again)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
 
     // A second plan beside the first.
     let doc = include_bytes!("../../compiler/tests/fixtures/genre-auto-cluster.txt").to_vec();

@@ -83,6 +83,7 @@ async fn story(api: &Api) {
 
     // A department's report (narrative, problems, help needed), the owner's review comment, an attachment's name.
     let assignment = api.app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
+    api.app.store.set_round(1, "2026Q1", "2026-04-15", &jiqun_store::Actor::system("test")).await.unwrap();
     let (s, v) = api
         .call(
             "POST",

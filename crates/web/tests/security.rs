@@ -153,3 +153,30 @@ async fn idle_sessions_end() {
         "it stays ended"
     );
 }
+
+/// Parallel guesses all count: 20 wrong passwords sent at once lock the account, and the right password then
+/// gets 423. (The count used to be read by the caller and written back, so parallel guesses left it at 1.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_logins_lock_the_account() {
+    for url in jiqun_store::testing::urls().await {
+        let app = App::open(&url).await.unwrap();
+        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
+        let r = jiqun_web::router(Arc::new(app));
+        let mut guesses = tokio::task::JoinSet::new();
+        for i in 0..20 {
+            let r = r.clone();
+            guesses.spawn(async move {
+                let body = json!({ "username": "admin", "password": format!("wrong-{i}") });
+                call(&r, "POST", "/api/v1/auth/login", None, body).await.0
+            });
+        }
+        while let Some(s) = guesses.join_next().await {
+            let s = s.unwrap();
+            assert!(s == StatusCode::UNAUTHORIZED || s == StatusCode::LOCKED, "{url}: {s}");
+        }
+        let (s, v) =
+            call(&r, "POST", "/api/v1/auth/login", None, json!({ "username": "admin", "password": "Admin@12345" }))
+                .await;
+        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::LOCKED, Some("locked")), "{url}: {v}");
+    }
+}

@@ -117,6 +117,12 @@ pub const PAGES: &[PageRoute] = &[
     },
     PageRoute {
         method: "post",
+        path: "/plans/{id}/settings",
+        access: Access::Perm(Perm::ManageRounds),
+        handler: || post(supervision::set_settings),
+    },
+    PageRoute {
+        method: "post",
         path: "/plans/{id}/close",
         access: Access::Perm(Perm::ClosePlan),
         handler: || post(manage::close),

@@ -99,6 +99,7 @@ async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused:
         None => {}
     }
     let agencies = plan.agencies();
+    let outside_rounds = app.reports_outside_rounds(plan.plan.id).await.page(lang)?;
     let status = if refused.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let body = html! {
         div.pagehead {
@@ -220,6 +221,21 @@ async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused:
                     }
                     div.actions { button type="submit" { (t("设置轮次", "Set the round")) } }
                 }
+                form.inline method="post" action={ "/plans/" (plan.plan.id) "/settings" } {
+                    (ui::csrf(s))
+                    input type="hidden" name="reports_outside_rounds" value=(if outside_rounds { "0" } else { "1" });
+                    p.muted {
+                        @if outside_rounds { (t("目前也接受没有报送轮次的期别的报告。", "Reports are also taken for periods with no round.")) }
+                        @else { (t("目前只接受已开启轮次的期别的报告。", "Reports are taken only for periods with a round.")) }
+                        " "
+                        button.link type="submit" {
+                            @if outside_rounds { (t("改为只接受轮次内的报告", "Take reports in rounds only")) }
+                            @else { (t("改为也接受轮次之外的报告", "Also take reports outside rounds")) }
+                        }
+                    }
+                }
+            } @else if outside_rounds {
+                p.muted { (t("本计划也接受没有报送轮次的期别的报告。", "This plan also takes reports for periods with no round.")) }
             }
         }
         section #assignments aria-labelledby="h-asg" {
@@ -388,6 +404,27 @@ pub async fn set_round(
         }
         Err(e) => Err(PageError(e, ctx.lang)),
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reports_outside_rounds: String,
+}
+
+pub async fn set_settings(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(plan_id): Path<i64>,
+    Form(f): Form<SettingsForm>,
+) -> PageResult<Response> {
+    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
+    let s = ctx.user().page(ctx.lang)?;
+    let allow = f.reports_outside_rounds == "1";
+    app.set_reports_outside_rounds(s, plan_id, allow, &ctx.ip).await.page(ctx.lang)?;
+    Ok(Redirect::to(&format!("/supervision?plan={plan_id}&done=round#rounds")).into_response())
 }
 
 // ---- /agencies/{name}, /my ----
