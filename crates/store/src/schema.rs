@@ -326,6 +326,14 @@ CREATE TABLE evaluation_schemes (
 )
 "#,
     ),
+    (
+        7,
+        "one current version of a report, version numbers unique",
+        r#"
+CREATE UNIQUE INDEX reports_one_version ON reports (assignment_id, period, version);
+CREATE UNIQUE INDEX reports_one_current ON reports (assignment_id, period) WHERE is_current = 1
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {
