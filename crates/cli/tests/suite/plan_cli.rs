@@ -49,7 +49,7 @@ fn plan_show_prints_the_builtin_plan_as_json_and_markdown() {
 
 #[test]
 fn plan_parse_reads_a_gbk_file() {
-    let text = include_str!("../../../data/plans/guangdong-ngit-cluster-2025.txt");
+    let text = include_str!("../../../../data/plans/guangdong-ngit-cluster-2025.txt");
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
     let path = temp_file("plan-gbk.txt", &gbk);
     let o = jiqun(&["plan", "parse", path.to_str().unwrap()], "zh_CN.UTF-8");

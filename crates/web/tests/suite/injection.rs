@@ -2,7 +2,7 @@
 //! escaped on every page that shows it, JSON gives it back exactly as typed, SQL in a value stays a value,
 //! and a CSV export neutralises a formula. Runs on SQLite and (with `JIQUN_TEST_POSTGRES`) PostgreSQL.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::Api;

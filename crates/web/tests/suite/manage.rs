@@ -63,7 +63,7 @@ async fn add_an_indicator_and_close_the_plan() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("target_value"));
     // A second plan, then the first closes naming it.
-    let doc = include_str!("../../compiler/tests/fixtures/genre-auto-cluster.txt");
+    let doc = include_str!("../../../compiler/tests/fixtures/genre-auto-cluster.txt");
     let sess = app.session(cookie.trim_start_matches("jiqun_session=")).await.unwrap().unwrap();
     let second = app.import_plan(&sess, doc.as_bytes(), "test", "").await.unwrap();
     let (_, _, page, _) = send(&r, "GET", "/plans/1", Some(&cookie), String::new()).await;

@@ -14,7 +14,7 @@ fn compile_str(s: &str) -> Plan {
 }
 
 fn auto() -> Plan {
-    compile_str(include_str!("fixtures/genre-auto-cluster.txt"))
+    compile_str(include_str!("../fixtures/genre-auto-cluster.txt"))
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn a_second_shape_of_the_genre() {
 #[test]
 fn english_diagnostics() {
     let opts = Options { lang: jiqun_domain::Lang::En, ..Options::default() };
-    let p = compile(include_str!("fixtures/genre-auto-cluster.txt").as_bytes(), &opts).unwrap();
+    let p = compile(include_str!("../fixtures/genre-auto-cluster.txt").as_bytes(), &opts).unwrap();
     let w = p.diagnostics.iter().find(|d| d.code == "unknown_agency").unwrap();
     assert!(w.message.contains("is not in the agency registry"), "{}", w.message);
 }

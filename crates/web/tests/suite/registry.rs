@@ -3,7 +3,7 @@
 //! history, who sees which firm's figures, the all-or-nothing CSV import, evaluation runs with their
 //! distribution and movement, and roles edited as data.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Api, uscc};
@@ -254,7 +254,7 @@ async fn story(api: &Api, url: &str) {
     let expect = 1300.0 / 50.0 / 24.097 * 30.0;
     assert!((tax["score"].as_f64().unwrap() - expect).abs() < 1e-9, "{tax} vs {expect}");
     // A jurisdiction's own scheme, added as a file: checked field by field, then used like a shipped one.
-    let mut local: Value = serde_json::from_str(include_str!("../../../data/schemes/huangyan-2022.json")).unwrap();
+    let mut local: Value = serde_json::from_str(include_str!("../../../../data/schemes/huangyan-2022.json")).unwrap();
     local["id"] = json!("huangyan-2022");
     let (s, v) = api.raw("POST", "/api/v1/schemes", &owner, local.to_string().into_bytes()).await;
     assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("id")), "{v}");

@@ -298,7 +298,7 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
 
     // A second plan beside the first.
-    let doc = include_bytes!("../../compiler/tests/fixtures/genre-auto-cluster.txt").to_vec();
+    let doc = include_bytes!("../../../compiler/tests/fixtures/genre-auto-cluster.txt").to_vec();
     let (s, v) = api.raw("POST", "/api/v1/plans?name=auto", Some(&owner), Some(doc.clone()), &[]).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(api.call("GET", "/api/v1/plans", Some(&owner), None).await.1.as_array().unwrap().len(), 2);

@@ -5,7 +5,7 @@
 //! policy's per-city summary (checked by hand), who is refused what, and the audit trail. Then the pages,
 //! for the plan owner in Chinese and English.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

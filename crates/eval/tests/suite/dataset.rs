@@ -94,7 +94,7 @@ fn default_file_file_and_records_agree() {
     assert!(ds.errors.is_empty(), "{:?}", &ds.errors[..ds.errors.len().min(3)]);
     assert_eq!(ds.rows.len(), rows.len());
     let builtin = output(&ds, &Scheme::default());
-    let file = Scheme::from_json(include_str!("../../../data/schemes/default.json")).unwrap();
+    let file = Scheme::from_json(include_str!("../../../../data/schemes/default.json")).unwrap();
     assert_eq!(output(&ds, &file), builtin, "default.json and Scheme::default() give the same bytes");
     // Each class occurs, and so does a shared rank.
     let out = String::from_utf8(builtin.0.clone()).unwrap();

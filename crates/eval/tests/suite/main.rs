@@ -1,0 +1,9 @@
+//! The engines without I/O: per-mu schemes and datasets, libraries, admission, resource policy, hostile input.
+//! One test binary for the crate (compile time matters on two cores); one module per subject.
+
+mod admission;
+mod dataset;
+mod libraries;
+mod policy;
+mod robustness;
+mod schemes;

@@ -1,0 +1,14 @@
+//! The web server through its router and as a process: API, pages, access for every role, security, TLS.
+//! One test binary for the crate (compile time matters on two cores); one module per subject.
+
+mod common;
+mod access;
+mod account;
+mod api;
+mod cultivation;
+mod injection;
+mod manage;
+mod pages;
+mod registry;
+mod security;
+mod tls;
