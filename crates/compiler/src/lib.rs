@@ -2,14 +2,16 @@
 //! structure of `jiqun_domain::plan` out. No HTTP, no SQL.
 //!
 //! The stages: `input` reads bytes into normalised lines; `structure` finds sections, items and sub-items;
-//! `notice` reads the front matter; `clause` the responsibility clauses; `figures` the targets and facts;
-//! `places` the cities, regions and cluster layout. `compile` puts them together.
+//! `meta` reads the metadata block portals print above a document; `notice` reads the front matter;
+//! `clause` the responsibility clauses; `figures` the targets and facts; `places` the cities, regions and
+//! cluster layout. `compile` puts them together.
 
 pub mod clause;
 pub mod error;
 pub mod figures;
 pub mod input;
 pub mod markdown;
+pub mod meta;
 pub mod notice;
 pub mod places;
 pub mod structure;
@@ -75,7 +77,20 @@ impl Ctx<'_> {
 }
 
 pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileError> {
-    let lines: Vec<Line> = source.lines.iter().filter(|l| !notice::is_furniture(&l.text)).cloned().collect();
+    // A row of the metadata block above the first section stays though it looks like furniture
+    // (`发文字号` holds `字号`, a row may end in `发布时间` or `浏览次数`); further down, it is page furniture.
+    let first_section = source
+        .lines
+        .iter()
+        .position(|l| structure::section_marker(&l.text).is_some_and(|(_, t)| !t.is_empty()))
+        .unwrap_or(source.lines.len());
+    let lines: Vec<Line> = source
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| !notice::is_furniture(&l.text) || *i < first_section && meta::is_row(&l.text))
+        .map(|(_, l)| l.clone())
+        .collect();
     let sk = structure::skeleton(&lines);
     if sk.sections.is_empty() {
         return Err(CompileError::NoStructure { lines: lines.len() });
@@ -115,6 +130,15 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
             format!("issuing body “{name}” is not in the agency registry; kept as written"),
         );
     }
+    for (line, label, value) in &notice.unread_meta {
+        ctx.diag(
+            Level::Warning,
+            Some(*line),
+            "unread_metadata",
+            format!("元数据“{label}”的值“{value}”无法识别，已改用正文中的信息（如有）"),
+            format!("metadata “{label}”: “{value}” is not understood; the body's value is used where there is one"),
+        );
+    }
     for (line, expected, found) in &sk.out_of_sequence {
         ctx.diag(
             Level::Warning,
@@ -147,6 +171,9 @@ pub fn compile_source(source: &Source, opts: &Options) -> Result<Plan, CompileEr
         title: notice.title.clone(),
         doc_number: notice.doc_number.clone(),
         issued_on: notice.issued_on.clone(),
+        published_on: notice.published_on.clone(),
+        valid_until: notice.valid_until.clone(),
+        index_no: notice.index_no.clone(),
         issuers: notice.issuers.clone(),
         period: notice.period,
         sections,

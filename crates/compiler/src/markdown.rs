@@ -36,6 +36,14 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         writeln!(o, "| {} | {} |", t("标题", "title"), plan.title.as_deref().map(cell).unwrap_or_else(|| none.into()));
     let _ = writeln!(o, "| {} | {} |", t("文号", "document number"), plan.doc_number.as_deref().unwrap_or(none));
     let _ = writeln!(o, "| {} | {} |", t("印发日期", "issued on"), plan.issued_on.as_deref().unwrap_or(none));
+    let _ = writeln!(o, "| {} | {} |", t("发布日期", "published on"), plan.published_on.as_deref().unwrap_or(none));
+    let _ = writeln!(o, "| {} | {} |", t("有效期至", "valid until"), plan.valid_until.as_deref().unwrap_or(none));
+    let _ = writeln!(
+        o,
+        "| {} | {} |",
+        t("索引号", "index number"),
+        plan.index_no.as_deref().map(cell).unwrap_or_else(|| none.into())
+    );
     let issuers = if plan.issuers.is_empty() { none.to_string() } else { plan.issuers.join("、") };
     let _ = writeln!(o, "| {} | {} |", t("印发单位", "issued by"), issuers);
     let period = match plan.period {

@@ -1,10 +1,12 @@
 //! The notice parts of the front matter: title, document number, issuing departments, issue date, period,
-//! and the preamble. Page furniture (breadcrumbs, metadata tables, print links) is recognised and set aside.
+//! and the preamble. Page furniture (breadcrumbs, print links) is recognised and set aside; so is the
+//! portal's metadata block (`meta`), whose fields override what the body says.
 
 use jiqun_domain::AgencyRegistry;
 use jiqun_domain::plan::Period;
 
 use crate::input::Line;
+use crate::meta::{self, Field};
 use crate::text::chinese_number;
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -12,27 +14,16 @@ pub struct Notice {
     pub title: Option<String>,
     pub doc_number: Option<String>,
     pub issued_on: Option<String>,
+    pub published_on: Option<String>,
+    pub valid_until: Option<String>,
+    pub index_no: Option<String>,
     pub issuers: Vec<String>,
     pub unknown_issuers: Vec<String>,
+    /// Values of the metadata block that could not be read: (line, label, value).
+    pub unread_meta: Vec<(usize, &'static str, String)>,
     pub period: Option<Period>,
     pub preamble: Vec<Line>,
 }
-
-const META_LABELS: &[&str] = &[
-    "索引号",
-    "分类",
-    "发布机构",
-    "发文机关",
-    "成文日期",
-    "发布日期",
-    "标题",
-    "文号",
-    "发文字号",
-    "主题词",
-    "主题分类",
-    "有效性",
-    "公开方式",
-];
 
 const FURNITURE: &[&str] = &[
     "首页",
@@ -59,44 +50,21 @@ const FURNITURE: &[&str] = &[
 const PLAN_SUFFIXES: &[&str] =
     &["行动计划", "实施方案", "工作方案", "行动方案", "方案", "规划", "计划", "意见", "若干措施", "措施", "纲要"];
 
-fn is_meta(text: &str) -> bool {
-    META_LABELS.iter().any(|l| text.starts_with(l) && text[l.len()..].starts_with([':', ' ']))
-}
-
-/// Page furniture: breadcrumbs, print and close links, view counters. Never part of the plan.
+/// Page furniture: breadcrumbs, print and close links, view counters. Never part of the plan. (A row of
+/// the metadata block may look like furniture, `发文字号` holding `字号`; `compile_source` keeps those.)
 pub fn is_furniture(text: &str) -> bool {
     text.chars().count() < 80 && !text.contains('。') && FURNITURE.iter().any(|f| text.contains(f))
         || text.contains(" > ") && text.chars().count() < 80
         || text.starts_with('>')
 }
 
-/// `label: value` pairs of a metadata table, several per line allowed.
-fn meta<'a>(lines: &'a [Line], label: &str) -> Option<&'a str> {
-    for l in lines {
-        let t = l.text.as_str();
-        let Some(i) = t.find(label) else { continue };
-        if i > 0 && !t[..i].ends_with(' ') {
-            continue;
-        }
-        let rest = &t[i + label.len()..];
-        let Some(rest) = rest.strip_prefix(':') else { continue };
-        let rest = rest.trim_start();
-        // The value runs to the next label.
-        let end = META_LABELS
-            .iter()
-            .filter_map(|other| rest.find(&format!(" {other}:")).or_else(|| rest.find(&format!(" {other} :"))))
-            .min()
-            .unwrap_or(rest.len());
-        let v = rest[..end].trim();
-        if !v.is_empty() {
-            return Some(v);
-        }
-    }
-    None
-}
-
 /// A date as officials write it: 2023年12月29日, 二〇二三年十二月二十九日, 2023-12-29, 2023/12/29, 2023.12.29.
 pub fn parse_date(s: &str) -> Option<String> {
+    parse_date_until(s, 2100)
+}
+
+/// [`parse_date`] with another last year: a document of 2099 may be in force until 2101.
+pub(crate) fn parse_date_until(s: &str, last_year: u32) -> Option<String> {
     let s = s.trim();
     let parts: Vec<&str> = if s.contains('年') {
         let (y, rest) = s.split_once('年')?;
@@ -119,7 +87,7 @@ pub fn parse_date(s: &str) -> Option<String> {
         }
     };
     let (y, m, d) = (num(parts[0])?, num(parts[1])?, num(parts[2])?);
-    let valid = (1949..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d);
+    let valid = (1949..=last_year).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d);
     valid.then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
@@ -193,7 +161,7 @@ fn title_from_notice(s: &str) -> Option<String> {
     Some(rest[..end].trim().to_string()).filter(|t| !t.is_empty())
 }
 
-fn looks_like_title(s: &str) -> bool {
+pub(crate) fn looks_like_title(s: &str) -> bool {
     let core = strip_book_marks(s);
     let core = match core.rfind('(') {
         Some(i) if core.ends_with(')') && parse_period(&core[i..]).is_some() => &core[..i],
@@ -207,10 +175,11 @@ fn looks_like_title(s: &str) -> bool {
         && !core.contains("印发")
 }
 
-/// Splits "广东省工业和信息化厅 广东省发展和改革委员会" (or the same run together) into known bodies.
+/// Splits "广东省工业和信息化厅 广东省发展和改革委员会" (or the same run together, or separated by 、 , ;)
+/// into known bodies.
 fn split_issuers(s: &str, reg: &AgencyRegistry) -> Vec<String> {
     let mut out = Vec::new();
-    for chunk in s.split([' ', '、', ',']).filter(|c| !c.is_empty()) {
+    for chunk in s.split([' ', '、', ',', ';']).filter(|c| !c.is_empty()) {
         if reg.resolve(chunk, None).known {
             out.push(chunk.to_string());
             continue;
@@ -240,7 +209,10 @@ fn split_issuers(s: &str, reg: &AgencyRegistry) -> Vec<String> {
             merged.push(c);
         }
         if merged.first() != Some(&0) {
-            out.push(chunk.to_string());
+            match segment(chunk, reg) {
+                Some(names) => out.extend(names),
+                None => out.push(chunk.to_string()),
+            }
             continue;
         }
         merged.push(chunk.len());
@@ -251,23 +223,52 @@ fn split_issuers(s: &str, reg: &AgencyRegistry) -> Vec<String> {
     out
 }
 
+/// Short forms run together (`省工业和信息化厅省发展改革委`, a table cell whose space normalisation removed):
+/// the longest known name at each point, when known names cover the whole chunk.
+fn segment(chunk: &str, reg: &AgencyRegistry) -> Option<Vec<String>> {
+    if chunk.chars().count() > 120 {
+        return None;
+    }
+    let bounds: Vec<usize> = chunk.char_indices().map(|(i, _)| i).chain([chunk.len()]).collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k + 1 < bounds.len() {
+        let from = bounds[k];
+        let next = (k + 2..bounds.len()).rev().find(|&j| reg.resolve(&chunk[from..bounds[j]], None).known)?;
+        out.push(chunk[from..bounds[next]].to_string());
+        k = next;
+    }
+    (out.len() >= 2).then_some(out)
+}
+
 pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) -> Notice {
     let mut n = Notice::default();
-    let content: Vec<&Line> = front.iter().filter(|l| !is_furniture(&l.text) && !is_meta(&l.text)).collect();
+    // The portal's metadata block: its fields override the body's, a field it lacks falls back to the body.
+    let block = meta::read(front);
+    let content: Vec<&Line> =
+        front.iter().enumerate().filter(|(i, l)| !block.holds(*i) && !is_furniture(&l.text)).map(|(_, l)| l).collect();
+    let mut unread = |e: &meta::Entry| -> Option<String> {
+        n.unread_meta.push((e.line, e.label, e.value.clone()));
+        None
+    };
+    let doc_number = block.get(Field::DocNumber).and_then(|e| parse_doc_number(&e.value).or_else(|| unread(e)));
+    let issued_on = block.get(Field::IssuedOn).and_then(|e| meta::date(&e.value).or_else(|| unread(e)));
+    let published_on = block.get(Field::PublishedOn).and_then(|e| meta::date(&e.value).or_else(|| unread(e)));
+    let valid_until = block.get(Field::ValidUntil).and_then(|e| match meta::date(&e.value) {
+        None if !meta::open_ended(&e.value) => unread(e),
+        d => d,
+    });
+    n.published_on = published_on;
+    n.valid_until = valid_until;
+    n.index_no = block.get(Field::IndexNo).map(|e| e.value.clone());
 
-    // Document number: a line of its own, or the metadata table; never a document cited in the text.
-    n.doc_number = content
-        .iter()
-        .filter(|l| l.text.chars().count() <= 30)
-        .find_map(|l| parse_doc_number(&l.text))
-        .or_else(|| meta(front, "文号").or_else(|| meta(front, "发文字号")).and_then(parse_doc_number));
+    // Document number: a line of its own; never a document cited in the text.
+    n.doc_number = doc_number
+        .or_else(|| content.iter().filter(|l| l.text.chars().count() <= 30).find_map(|l| parse_doc_number(&l.text)));
 
-    // Issue date: the date under the signature (a line of its own), else the metadata.
+    // Issue date: the date under the signature (a line of its own).
     let date_line = content.iter().rposition(|l| parse_date(&l.text).is_some());
-    n.issued_on = date_line
-        .and_then(|i| parse_date(&content[i].text))
-        .or_else(|| meta(front, "成文日期").and_then(|d| parse_date(d.split(' ').next().unwrap_or(d))))
-        .or_else(|| meta(front, "发布日期").and_then(|d| parse_date(d.split(' ').next().unwrap_or(d))));
+    n.issued_on = issued_on.or_else(|| date_line.and_then(|i| parse_date(&content[i].text)));
 
     // Title: the plan's own title line (the last one before the preamble), else the notice title's 《…》.
     let notice_line =
@@ -277,7 +278,8 @@ pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) ->
         .map(|i| strip_book_marks(&content[i].text).to_string())
         .or_else(|| notice_line.and_then(|i| title_from_notice(&content[i].text)))
         .or_else(|| {
-            meta(front, "标题").map(|t| title_from_notice(t).unwrap_or_else(|| strip_book_marks(t).to_string()))
+            let t = &block.get(Field::Title)?.value;
+            Some(title_from_notice(t).unwrap_or_else(|| strip_book_marks(t).to_string()))
         })
         .or_else(|| {
             let t = html_title?;
@@ -285,9 +287,12 @@ pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) ->
             title_from_notice(t).or_else(|| looks_like_title(t).then(|| strip_book_marks(t).to_string()))
         });
 
-    // Issuers: the signature block above the date, else the notice title's "X Y关于印发", else the metadata.
-    let mut issuers: Vec<String> = Vec::new();
-    if let Some(d) = date_line {
+    // Issuers: the metadata block, else the signature block above the date, else the notice title's
+    // "X Y关于印发".
+    let mut issuers: Vec<String> = block.get(Field::Issuers).map(|e| split_issuers(&e.value, reg)).unwrap_or_default();
+    if issuers.is_empty()
+        && let Some(d) = date_line
+    {
         let mut i = d;
         while i > 0 {
             i -= 1;
@@ -305,11 +310,6 @@ pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) ->
         && let Some(k) = content[i].text.find("关于")
     {
         issuers = split_issuers(content[i].text[..k].trim(), reg);
-    }
-    if issuers.is_empty()
-        && let Some(m) = meta(front, "发文机关").or_else(|| meta(front, "发布机构"))
-    {
-        issuers = split_issuers(m, reg);
     }
     for w in issuers {
         let r = reg.resolve(&w, None);
@@ -378,9 +378,32 @@ mod tests {
         assert_eq!(n.title.as_deref(), Some("广东省发展汽车战略性支柱产业集群行动计划(2023—2025年)"));
         assert_eq!(n.doc_number.as_deref(), Some("粤工信装备〔2023〕14号"));
         assert_eq!(n.issued_on.as_deref(), Some("2023-12-29"));
-        assert_eq!(n.issuers, ["省工业和信息化厅", "省发展改革委"]);
+        // The metadata block names one issuer and overrides the signature's two.
+        assert_eq!(n.issuers, ["省工业和信息化厅"]);
+        assert_eq!(n.index_no.as_deref(), Some("006939748/2023-00412"));
+        assert_eq!((n.published_on.as_deref(), n.valid_until.as_deref()), (None, None));
         assert_eq!(n.period, Some(Period { start: Some(2023), end: Some(2025) }));
         assert_eq!(n.preamble.len(), 1);
+    }
+
+    #[test]
+    fn issuers_in_the_metadata_block_by_any_separator() {
+        let reg = AgencyRegistry::guangdong();
+        for row in [
+            "发文机关: 广东省工业和信息化厅 广东省发展和改革委员会",
+            "发文机关 | 广东省工业和信息化厅、广东省发展和改革委员会",
+            "发文机关:省工业和信息化厅,省发展改革委",
+            // Normalisation takes the space out of `省工业和信息化厅 省发展改革委`.
+            "发文机关 省工业和信息化厅 省发展改革委",
+        ] {
+            let front = lines(&format!("{row}\n广东省工业和信息化厅\n2099年1月4日\n广东省测试行动计划"));
+            let front: Vec<Line> =
+                front.into_iter().map(|l| Line { text: crate::input::normalize_line(&l.text), ..l }).collect();
+            let n = notice(&front, None, &reg);
+            assert_eq!(n.issuers, ["省工业和信息化厅", "省发展改革委"], "{row}");
+            assert!(n.unknown_issuers.is_empty(), "{row}");
+            assert_eq!(n.title.as_deref(), Some("广东省测试行动计划"), "{row}");
+        }
     }
 
     #[test]

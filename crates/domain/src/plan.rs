@@ -13,6 +13,15 @@ pub struct Plan {
     pub doc_number: Option<String>,
     /// ISO date, `2023-12-29`.
     pub issued_on: Option<String>,
+    /// When the portal published it (发布日期), ISO date; only a metadata block says this.
+    #[serde(default)]
+    pub published_on: Option<String>,
+    /// The last day it is in force (有效期至), ISO date; `None` when open-ended (长期) or not said.
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// The portal's index number (索引号), as written.
+    #[serde(default)]
+    pub index_no: Option<String>,
     pub issuers: Vec<String>,
     pub period: Option<Period>,
     /// The text between the title and the first section ("为贯彻…制定本行动计划。").
@@ -194,5 +203,25 @@ impl Plan {
     /// The item or sub-item with this id (`"2.1"`, `"2.1.3"`).
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.all_items().into_iter().find(|i| i.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portal_fields_are_null_when_absent_and_optional_when_read() {
+        let json = serde_json::to_value(Plan::default()).unwrap();
+        for field in ["published_on", "valid_until", "index_no", "doc_number", "issued_on"] {
+            assert_eq!(json.get(field), Some(&serde_json::Value::Null), "{field}");
+        }
+        // A plan stored before these fields existed still reads.
+        let mut old = json.as_object().unwrap().clone();
+        for field in ["published_on", "valid_until", "index_no"] {
+            old.remove(field);
+        }
+        let back: Plan = serde_json::from_value(serde_json::Value::Object(old)).unwrap();
+        assert_eq!(back, Plan::default());
     }
 }

@@ -23,7 +23,10 @@ fn notice_parts_amid_page_furniture() {
     assert_eq!(p.title.as_deref(), Some("广东省发展智能网联汽车产业集群行动计划(2023—2025年)"));
     assert_eq!(p.doc_number.as_deref(), Some("粤工信汽车〔2023〕99号"));
     assert_eq!(p.issued_on.as_deref(), Some("2023-12-29"));
-    assert_eq!(p.issuers, ["省工业和信息化厅", "省发展改革委", "省科技厅"]);
+    // The page's metadata block (发布机构) names the lead body only, and the block overrides the signature's
+    // three (contracts.md §2); a block without issuers leaves them to the signature (`meta-pipe.txt`).
+    assert_eq!(p.issuers, ["省工业和信息化厅"]);
+    assert_eq!(p.index_no.as_deref(), Some("006939748/2023-00412"));
     assert_eq!(p.period, Some(Period { start: Some(2023), end: Some(2025) }));
     assert!(p.preamble.contains("虚构示例"), "{}", p.preamble);
     assert!(!p.preamble.contains("首页"));
@@ -184,4 +187,176 @@ fn english_diagnostics() {
     let p = compile(include_str!("../fixtures/genre-auto-cluster.txt").as_bytes(), &opts).unwrap();
     let w = p.diagnostics.iter().find(|d| d.code == "unknown_agency").unwrap();
     assert!(w.message.contains("is not in the agency registry"), "{}", w.message);
+}
+
+// --- The metadata block that portals print above a document (索引号, 发文机关, 发文字号 …) ---
+
+fn meta_fixture(name: &str) -> &'static str {
+    match name {
+        "table" => include_str!("fixtures/meta-table.html"),
+        "colon" => include_str!("fixtures/meta-colon.txt"),
+        "pipe" => include_str!("fixtures/meta-pipe.txt"),
+        "lines" => include_str!("fixtures/meta-lines.html"),
+        _ => unreachable!("no fixture {name}"),
+    }
+}
+
+/// The same document with its metadata block cut out (its lines left empty, so line numbers stay).
+fn without_block(name: &str) -> String {
+    let doc = meta_fixture(name);
+    let cut = |from: &str, to: &str| {
+        let (a, b) = (doc.find(from).unwrap(), doc.find(to).unwrap() + to.len());
+        format!("{}{}{}", &doc[..a], "\n".repeat(doc[a..b].matches('\n').count()), &doc[b..])
+    };
+    match name {
+        "table" => cut("<table", "</table>"),
+        "lines" => cut("<div class=\"info\">", "</div>"),
+        _ => {
+            let notice = doc.lines().position(|l| l.contains("通知")).unwrap();
+            doc.lines().enumerate().map(|(i, l)| if i < notice { "" } else { l }).collect::<Vec<_>>().join("\n")
+        }
+    }
+}
+
+type MetaRow<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+fn meta_of(p: &Plan) -> MetaRow<'_> {
+    (
+        p.doc_number.as_deref(),
+        p.issued_on.as_deref(),
+        p.published_on.as_deref(),
+        p.valid_until.as_deref(),
+        p.index_no.as_deref(),
+    )
+}
+
+/// An html table of label and value cells, two pairs a row, other labels (企业规模, 适用区域, 关键词) among
+/// them. Where block and body disagree (two issuers against one, 15 January against 14) the block wins.
+#[test]
+fn metadata_in_an_html_table() {
+    let p = compile_str(meta_fixture("table"));
+    assert_eq!(
+        meta_of(&p),
+        (
+            Some("粤工信规字〔2099〕1号"),
+            Some("2099-01-15"),
+            Some("2099-01-20"),
+            Some("2101-12-31"),
+            Some("006939748/2099-00001")
+        )
+    );
+    assert_eq!(p.issuers, ["省工业和信息化厅", "省科技厅"]);
+    assert_eq!(p.title.as_deref(), Some("广东省发展超导材料产业集群行动计划(2099—2101年)"));
+    assert_eq!(p.period, Some(Period { start: Some(2099), end: Some(2101) }));
+    assert!(p.diagnostics.iter().all(|d| d.code != "unknown_agency"), "{:?}", p.diagnostics);
+}
+
+/// Flattened text, `label：value` with several pairs a line, full-width colons and spaces, issuers
+/// separated by a comma, an empty 有效期至. The block's number and date override the body's.
+#[test]
+fn metadata_as_colon_pairs_in_text() {
+    let p = compile_str(meta_fixture("colon"));
+    assert_eq!(
+        meta_of(&p),
+        (
+            Some("粤工信规字〔2099〕2号"),
+            Some("2099-01-05"),
+            Some("2099-01-08"),
+            None,
+            Some("11440000MB2C99999X/2099-00002")
+        )
+    );
+    assert_eq!(p.issuers, ["省工业和信息化厅", "省发展改革委"]);
+    assert_eq!(p.title.as_deref(), Some("广东省发展量子信息产业集群行动方案"));
+    assert!(p.diagnostics.iter().all(|d| d.code != "unknown_agency"), "{:?}", p.diagnostics);
+}
+
+/// `| label | value |` rows with a rule line, `label  value` lines, dates as 2099.02.01, 有效期至 长期. The
+/// block has neither issuers nor 成文日期: both come from the signature block and the date under it.
+#[test]
+fn metadata_as_pipes_and_spaces_falls_back_to_the_body() {
+    let p = compile_str(meta_fixture("pipe"));
+    assert_eq!(
+        meta_of(&p),
+        (Some("粤工信规字〔2099〕3号"), Some("2099-01-25"), Some("2099-02-01"), None, Some("006939748/2099-00003"))
+    );
+    assert_eq!(p.issuers, ["省工业和信息化厅", "省发展改革委"]);
+    assert_eq!(p.title.as_deref(), Some("广东省发展类脑智能产业集群行动计划"));
+}
+
+/// Each label and each value on a line of its own (<dt>/<dd>); an empty 发文机关 is followed by the label
+/// 关键词, which is not taken for its value, so the issuers come from the body.
+#[test]
+fn metadata_as_one_label_or_value_a_line() {
+    let p = compile_str(meta_fixture("lines"));
+    assert_eq!(
+        meta_of(&p),
+        (Some("粤商务贸字〔2099〕4号"), Some("2099-03-01"), Some("2099-03-03"), None, Some("006939748/2099-00004"))
+    );
+    assert_eq!(p.issuers, ["省商务厅", "省发展改革委"]);
+    assert_eq!(p.title.as_deref(), Some("广东省跨境电商产业集群工作方案"));
+    assert!(p.diagnostics.iter().all(|d| d.code != "unknown_agency"), "{:?}", p.diagnostics);
+}
+
+/// The block is set aside: title, preamble, sections, targets and cities are what the document without
+/// it gives; without it the new fields are null.
+#[test]
+fn the_metadata_block_is_not_part_of_the_body() {
+    for name in ["table", "colon", "pipe", "lines"] {
+        let with = compile_str(meta_fixture(name));
+        let without = compile_str(&without_block(name));
+        assert_eq!(with.title, without.title, "{name}");
+        assert_eq!(with.preamble, without.preamble, "{name}");
+        assert!(with.preamble.starts_with("本文件为测试编写的虚构示例"), "{name}: {}", with.preamble);
+        assert_eq!(with.sections, without.sections, "{name}");
+        assert_eq!(with.targets, without.targets, "{name}");
+        assert_eq!(with.cities, without.cities, "{name}");
+        assert_eq!((without.published_on, without.valid_until, without.index_no), (None, None, None), "{name}");
+    }
+}
+
+#[test]
+fn markdown_shows_the_metadata() {
+    let p = compile_str(meta_fixture("table"));
+    let md = jiqun_compiler::markdown::render(&p, jiqun_domain::Lang::Zh);
+    for row in [
+        "| 文号 | 粤工信规字〔2099〕1号 |",
+        "| 印发日期 | 2099-01-15 |",
+        "| 发布日期 | 2099-01-20 |",
+        "| 有效期至 | 2101-12-31 |",
+        "| 索引号 | 006939748/2099-00001 |",
+    ] {
+        assert!(md.contains(row), "{row} missing from:\n{md}");
+    }
+    let md = jiqun_compiler::markdown::render(&compile_str(meta_fixture("colon")), jiqun_domain::Lang::En);
+    assert!(md.contains("| valid until | (none) |"), "{md}");
+}
+
+/// A value the block cannot mean is reported and the body's is used; a placeholder (无) is no value and
+/// no fault; an issuer the registry does not know is kept as written, with a warning.
+#[test]
+fn unreadable_metadata_falls_back_to_the_body_with_a_warning() {
+    let doc = "发文字号:无 成文日期:2099年15月1日\n\
+               有效期至:2101年12月 发布机构:广东省星际航行局 发布日期:长期\n\
+               关于印发广东省发展星际航行产业集群行动方案的通知\n\
+               粤工信规字〔2099〕7号\n\
+               各有关单位:\n现印发给你们。\n\
+               广东省工业和信息化厅\n\
+               2099年1月4日\n\
+               广东省发展星际航行产业集群行动方案\n\
+               本文件为测试编写的虚构示例。\n\
+               一、工作目标\n到2101年,建成星际航行创新平台5个以上。\n\
+               发布日期:2099-01-20 浏览次数:12";
+    let p = compile_str(doc);
+    assert_eq!(meta_of(&p), (Some("粤工信规字〔2099〕7号"), Some("2099-01-04"), None, None, None));
+    assert_eq!(p.issuers, ["广东省星际航行局"]);
+    let unread: Vec<(Option<usize>, &str)> =
+        p.diagnostics.iter().filter(|d| d.code == "unread_metadata").map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(unread.len(), 3, "{unread:?}");
+    assert_eq!(unread[0].0, Some(1));
+    assert!(unread[0].1.contains("成文日期") && unread[0].1.contains("2099年15月1日"), "{unread:?}");
+    assert!(unread.iter().any(|u| u.1.contains("有效期至")) && unread.iter().any(|u| u.1.contains("发布日期")));
+    assert!(p.diagnostics.iter().any(|d| d.code == "unknown_agency" && d.message.contains("广东省星际航行局")));
+    // Below the first section such a line is page furniture, neither metadata nor text.
+    assert!(!p.sections[0].text.contains("浏览次数"), "{}", p.sections[0].text);
 }

@@ -108,6 +108,14 @@ const TOKENS: &[&str] = &[
     "首页 > 政策",
     "索引号:",
     "标题:",
+    "发文机关",
+    "发文字号 ",
+    "成文日期:",
+    "有效期至",
+    "长期",
+    "企业规模",
+    "| ",
+    "2099年1月15日",
     "<p>",
     "</p>",
     "<html>",
@@ -222,6 +230,48 @@ fn mutations_of_the_real_plan() {
             }
         };
         must_not_panic(&bytes, &opts);
+    }
+}
+
+#[test]
+fn mutations_of_the_metadata_fixtures() {
+    let opts = Options::default();
+    let mut rng = Rng(11 ^ seed());
+    for doc in [
+        include_str!("fixtures/meta-table.html"),
+        include_str!("fixtures/meta-colon.txt"),
+        include_str!("fixtures/meta-pipe.txt"),
+        include_str!("fixtures/meta-lines.html"),
+    ] {
+        let lines: Vec<&str> = doc.lines().collect();
+        for i in 0..150 * scale() {
+            let bytes: Vec<u8> = match i % 3 {
+                // Truncated anywhere, also inside a character.
+                0 => doc.as_bytes()[..rng.below(doc.len())].to_vec(),
+                // Lines shuffled, dropped and repeated: labels without values, values without labels.
+                1 => {
+                    let mut out = String::new();
+                    for _ in 0..rng.below(30) {
+                        out.push_str(lines[rng.below(lines.len())]);
+                        out.push('\n');
+                    }
+                    out.into_bytes()
+                }
+                // Tokens spliced into the text at character boundaries.
+                _ => {
+                    let mut s = doc.to_string();
+                    for _ in 0..1 + rng.below(20) {
+                        let mut at = rng.below(s.len());
+                        while !s.is_char_boundary(at) {
+                            at -= 1;
+                        }
+                        s.insert_str(at, TOKENS[rng.below(TOKENS.len())]);
+                    }
+                    s.into_bytes()
+                }
+            };
+            must_not_panic(&bytes, &opts);
+        }
     }
 }
 
