@@ -1471,6 +1471,7 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
         super::Reason::SmallLand,
         super::Reason::ExemptIndustry,
         super::Reason::ExemptListed,
+        super::Reason::SmallGroup,
     ]
     .map(|r| ev.reason_text(r).as_bytes())
     .to_vec();
@@ -1533,7 +1534,7 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
                 line.push(b',');
                 line.extend_from_slice(r.scale.as_str().as_bytes());
                 line.extend_from_slice(b",,,,T,");
-                line.extend_from_slice(reasons[t.reason as usize]);
+                line.extend_from_slice(reasons.get(t.reason as usize).copied().unwrap_or_default());
                 if extra[0].is_some() || extra[1].is_some() {
                     line.extend_from_slice(&extras(r.county, r.industry));
                 }

@@ -3,7 +3,8 @@
 //! the scheme's keys: city, county, industry) item by item against a benchmark (the group's ratio of sums,
 //! a published value, or a multiple of last year's average), capped, with a stand-in for an undefined
 //! item; bonus and deduction items are added; then ranked with shared ranks for equal scores and classed
-//! A/B/C/D by rank share or by score. The default scheme is contracts §4.
+//! A/B/C/D by rank share or by score. A scheme may set a minimum group size, below which a group's firms
+//! are rated within their scale's whole group or left unclassed. The default scheme is contracts §4.
 //!
 //! Entry points: [`evaluate`]`(rows, &scheme)` (or [`Dataset::evaluate`], which also checks that the
 //! data has the columns the scheme needs and resolves industry codes), [`explain`] for one enterprise's
@@ -24,8 +25,8 @@ use serde::Serialize;
 
 pub use dataset::{Columns, Dataset, Record};
 pub use scheme::{
-    Adjustment, AdjustmentKind, Benchmark, Classes, FORMAT_VERSION, GroupKey, Item, ItemCap, NO_CAP_LIMIT, Needs,
-    NotRated, Rule, ScaleRules, Scheme, SchemeError, Undefined, builtin_ids,
+    Adjustment, AdjustmentKind, Benchmark, Classes, FORMAT_VERSION, GroupKey, Item, ItemCap, MAX_MIN_GROUP_SIZE,
+    NO_CAP_LIMIT, Needs, NotRated, Rule, ScaleRules, Scheme, SchemeError, SmallGroup, Undefined, builtin_ids,
 };
 
 /// 规上 / 规下.
@@ -186,7 +187,8 @@ impl Rating {
 }
 
 /// Why an enterprise is not rated. Checked in this order: a listed exemption, an exempt industry, a new
-/// firm, a below-scale firm on too little land.
+/// firm, a below-scale firm on too little land; then, among the rest, a group below the scheme's
+/// `min_group_size` under `small_group: unclassed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Reason {
     Rated,
@@ -198,6 +200,9 @@ pub enum Reason {
     ExemptIndustry,
     /// 豁免企业
     ExemptListed,
+    /// 同组参评企业不足N家: the group is below the scheme's `min_group_size` and the scheme leaves such
+    /// groups unclassed (`Evaluation::reason_text` says the scheme's N).
+    SmallGroup,
 }
 
 impl Reason {
@@ -209,6 +214,7 @@ impl Reason {
             Reason::SmallLand => "规下用地不足3亩",
             Reason::ExemptIndustry => "豁免行业",
             Reason::ExemptListed => "豁免企业",
+            Reason::SmallGroup => "同组参评企业过少",
         }
     }
 }
@@ -224,7 +230,13 @@ pub struct GroupStats {
     pub industry: Option<u32>,
     pub benchmarks: Vec<f64>,
     pub means: Vec<f64>,
+    /// How many enterprises were ranked together: the group's, or for a merged group its scale's whole
+    /// group's (the `group_size` of the output).
     pub size: u32,
+    /// The group was below the scheme's `min_group_size` and its enterprises were rated within every
+    /// rated enterprise of their scale (`small_group: merge_all`): the benchmarks, means and size are that
+    /// group's, and `Evaluation::ranked` lists only this group's own enterprises, with their ranks there.
+    pub merged: bool,
 }
 
 /// One rated enterprise in its group's rank order (ties by USCC).
@@ -243,23 +255,24 @@ pub struct Ranked {
 pub struct Evaluation {
     pub ratings: Vec<Rating>,
     pub groups: Vec<GroupStats>,
-    /// Each thread's groups in rank order; `at[g]` says where group g is (which list, from where).
+    /// Each thread's groups in rank order; `at[g]` says where group g is (which list, from where, how many).
     ranked: [Vec<Ranked>; 2],
-    at: Vec<(u8, u32)>,
+    at: Vec<(u8, u32, u32)>,
     /// The rows not rated, in input order.
     unrated: Vec<u32>,
     /// Non-zero bonus and deduction points: (row, adjustment, points), by row.
     adjustments: Vec<(u32, u32, f64)>,
-    reasons: [String; 5],
+    reasons: [String; 6],
     by: [bool; 3],
 }
 
 impl Evaluation {
-    /// Group `g`'s enterprises, best first.
+    /// Group `g`'s enterprises, best first (of a merged group, only its own, with their ranks in the
+    /// group they were ranked in).
     pub fn ranked(&self, g: usize) -> &[Ranked] {
-        let (Some(&(list, start)), Some(stats)) = (self.at.get(g), self.groups.get(g)) else { return &[] };
+        let Some(&(list, start, len)) = self.at.get(g) else { return &[] };
         let start = start as usize;
-        self.ranked[usize::from(list & 1)].get(start..start + stats.size as usize).unwrap_or(&[])
+        self.ranked[usize::from(list & 1)].get(start..start + len as usize).unwrap_or(&[])
     }
 
     /// The rows not rated, in input order.
@@ -382,6 +395,8 @@ struct Plan<'s> {
     items: [Vec<ItemPlan>; 2],
     classes: [Classes; 2],
     group_mean: bool,
+    /// `min_group_size` (above 1) and what to do below it.
+    small: Option<(usize, SmallGroup)>,
     min_age: i32,
     below_min_land: f64,
     by: [bool; 3],
@@ -408,6 +423,10 @@ impl<'s> Plan<'s> {
             items: [items(&scheme.above), items(&scheme.below)],
             classes: [scheme.above.classes, scheme.below.classes],
             group_mean: scheme.undefined_item == Undefined::GroupMean,
+            small: match (scheme.min_group_size, scheme.small_group) {
+                (Some(n), Some(rule)) if n > 1 => Some((n as usize, rule)),
+                _ => None,
+            },
             min_age: scheme.not_rated.min_age_years,
             below_min_land: scheme.not_rated.below_min_land_mu,
             by: [GroupKey::City, GroupKey::County, GroupKey::Industry].map(|k| scheme.groups_by(k)),
@@ -559,12 +578,56 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
     drop(keys);
     drop(fill);
     // The non-empty groups in key order; two threads take them, the largest first, to even the work.
-    let groups_rows: Vec<&[u32]> = starts
+    let mut groups_rows: Vec<&[u32]> = starts
         .windows(2)
         .filter(|w| w[1] > w[0])
         .map(|w| order.get(w[0] as usize..w[1] as usize).unwrap_or(&[]))
         .collect();
-    let mut by_size: Vec<usize> = (0..groups_rows.len()).collect();
+    // Groups below the scheme's min_group_size (nothing to do without it): left unclassed, or marked to be
+    // rated within their scale's whole group.
+    let mut unrated = unrated;
+    let mut merged: Vec<bool> = Vec::new();
+    if let Some((min, rule)) = plan.small {
+        let scale_of = |g: &[u32]| g.first().and_then(|&i| rows.get(i as usize)).map_or(Scale::Above, |e| e.scale);
+        // Per group: 0 on its own, 1 merged, 2 unclassed.
+        let mut state: Vec<u8> = groups_rows.iter().map(|g| if g.len() < min { 2 } else { 0 }).collect();
+        if rule == SmallGroup::MergeAll {
+            for scale in [Scale::Above, Scale::Below] {
+                let total: usize = groups_rows.iter().filter(|g| scale_of(g) == scale).map(|g| g.len()).sum();
+                if total >= min {
+                    for (s, g) in state.iter_mut().zip(&groups_rows) {
+                        if *s == 2 && scale_of(g) == scale {
+                            *s = 1;
+                        }
+                    }
+                }
+            }
+        }
+        if state.contains(&2) {
+            for (&s, g) in state.iter().zip(&groups_rows) {
+                if s == 2 {
+                    for &i in g.iter() {
+                        if let Some(r) = ratings.get_mut(i as usize) {
+                            r.reason = Reason::SmallGroup;
+                            unrated.push(i);
+                        }
+                    }
+                }
+            }
+            unrated.sort_unstable();
+            let mut k = 0;
+            groups_rows.retain(|_| {
+                k += 1;
+                state[k - 1] != 2
+            });
+            state.retain(|&s| s != 2);
+        }
+        if state.contains(&1) {
+            merged = state.iter().map(|&s| s == 1).collect();
+        }
+    }
+    let is_merged = |g: usize| merged.get(g) == Some(&true);
+    let mut by_size: Vec<usize> = (0..groups_rows.len()).filter(|&g| !is_merged(g)).collect();
     by_size.sort_unstable_by_key(|&g| std::cmp::Reverse(groups_rows[g].len()));
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     let (mut load_a, mut load_b) = (0usize, 0usize);
@@ -584,22 +647,27 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
         for g in gs {
             let at = w.ranked.len();
             let stats = rate_group(rows, groups_rows[g], &plan, &mut scratch, &mut w);
-            w.groups.push((g, at, stats));
+            w.groups.push((g, at, w.ranked.len() - at, stats));
         }
         w
     };
-    let (wa, wb) = if load_b > 0 { both(|| work(mine), || work(theirs)) } else { (work(mine), Work::default()) };
+    let (mut wa, wb) = if load_b > 0 { both(|| work(mine), || work(theirs)) } else { (work(mine), Work::default()) };
+    if merged.contains(&true) {
+        rate_merged(rows, &groups_rows, &merged, &plan, &mut wa);
+    }
+    let group_count = groups_rows.len();
     drop(groups_rows);
     drop(order);
-    let group_count = wa.groups.len() + wb.groups.len();
     let mut groups: Vec<Option<GroupStats>> = vec![None; group_count];
-    let mut at = vec![(0u8, 0u32); group_count];
+    let mut at = vec![(0u8, 0u32, 0u32); group_count];
     let mut adjustments = Vec::with_capacity(wa.adjustments.len() + wb.adjustments.len());
     let mut ranked = [Vec::new(), Vec::new()];
     for (list, w) in [wa, wb].into_iter().enumerate() {
-        for (g, start, stats) in w.groups {
-            at[g] = (list as u8, start as u32);
-            groups[g] = Some(stats);
+        for (g, start, len, stats) in w.groups {
+            if let (Some(a), Some(s)) = (at.get_mut(g), groups.get_mut(g)) {
+                *a = (list as u8, start as u32, len as u32);
+                *s = Some(stats);
+            }
         }
         adjustments.extend(w.adjustments);
         ranked[list] = w.ranked;
@@ -609,9 +677,9 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
     // Each rated row's rating, from its group's list: two threads, each writing the rows of its half.
     let scatter = |part: &mut [Rating], first: usize| {
         for (g, stats) in groups.iter().enumerate() {
-            let (list, start) = at[g];
+            let (list, start, len) = at[g];
             let start = start as usize;
-            let Some(list) = ranked[usize::from(list)].get(start..start + stats.size as usize) else { continue };
+            let Some(list) = ranked[usize::from(list)].get(start..start + len as usize) else { continue };
             for r in list {
                 if let Some(slot) = (r.row as usize).checked_sub(first).and_then(|k| part.get_mut(k)) {
                     *slot = Rating {
@@ -647,15 +715,20 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
             format!("规下用地不足{land}亩"),
             Reason::ExemptIndustry.as_str().to_string(),
             Reason::ExemptListed.as_str().to_string(),
+            match scheme.min_group_size {
+                Some(n) => format!("同组参评企业不足{n}家"),
+                None => Reason::SmallGroup.as_str().to_string(),
+            },
         ],
         by: plan.by,
     }
 }
 
-/// One thread's share: per group (its number, where its list starts in `ranked`, its statistics).
+/// One thread's share: per group (its number, where its list starts in `ranked`, how long it is, its
+/// statistics).
 #[derive(Default)]
 struct Work {
-    groups: Vec<(usize, usize, GroupStats)>,
+    groups: Vec<(usize, usize, usize, GroupStats)>,
     ranked: Vec<Ranked>,
     adjustments: Vec<(u32, u32, f64)>,
 }
@@ -683,6 +756,7 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
             benchmarks: Vec::new(),
             means: Vec::new(),
             size: 0,
+            merged: false,
         };
     };
     let scale = first.scale;
@@ -820,6 +894,77 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
         benchmarks,
         means,
         size: n as u32,
+        merged: false,
+    }
+}
+
+/// Rates the groups marked in `merged` (below `min_group_size`) within their scale's whole group: every
+/// rated enterprise of that scale, in row order, as one group (the two scales on two threads when both
+/// have such groups). Each marked group keeps its keys and its own enterprises, with their scores, ranks
+/// and classes in the whole group and the whole group's benchmarks, means and size; appended to `w`. The
+/// other groups' results are their own, rated before.
+fn rate_merged(rows: &[Enterprise], groups_rows: &[&[u32]], merged: &[bool], plan: &Plan, w: &mut Work) {
+    let scale_of = |g: &[u32]| g.first().and_then(|&i| rows.get(i as usize)).map(|e| e.scale);
+    let marked: Vec<usize> = (0..groups_rows.len()).filter(|&g| merged.get(g) == Some(&true)).collect();
+    // Each merged row's place in `marked`.
+    let mut owner = vec![u32::MAX; rows.len()];
+    for (m, &g) in marked.iter().enumerate() {
+        for &i in groups_rows[g] {
+            if let Some(o) = owner.get_mut(i as usize) {
+                *o = m as u32;
+            }
+        }
+    }
+    let owned = |row: u32| owner.get(row as usize).copied().filter(|&m| m != u32::MAX);
+    let needed = |scale: Scale| marked.iter().any(|&g| scale_of(groups_rows[g]) == Some(scale));
+    let whole = |scale: Scale| -> Option<(GroupStats, Work)> {
+        if !needed(scale) {
+            return None;
+        }
+        let mut all: Vec<u32> =
+            groups_rows.iter().filter(|g| scale_of(g) == Some(scale)).flat_map(|g| g.iter().copied()).collect();
+        all.sort_unstable();
+        let mut work = Work::default();
+        let stats = rate_group(rows, &all, plan, &mut Scratch::default(), &mut work);
+        Some((stats, work))
+    };
+    let (above, below) = if needed(Scale::Above) && needed(Scale::Below) {
+        both(|| whole(Scale::Above), || whole(Scale::Below))
+    } else {
+        (whole(Scale::Above), whole(Scale::Below))
+    };
+    for (scale, (stats, whole)) in
+        [(Scale::Above, above), (Scale::Below, below)].into_iter().filter_map(|(scale, x)| x.map(|x| (scale, x)))
+    {
+        w.adjustments.extend(whole.adjustments.iter().filter(|a| owned(a.0).is_some()));
+        // The whole group's ranking, split by the merged group each enterprise belongs to, in rank order.
+        let mut lists: Vec<Vec<Ranked>> = vec![Vec::new(); marked.len()];
+        for r in &whole.ranked {
+            if let Some(m) = owned(r.row)
+                && let Some(list) = lists.get_mut(m as usize)
+            {
+                list.push(*r);
+            }
+        }
+        for (&g, list) in marked.iter().zip(&lists) {
+            let Some(first) = groups_rows[g].first().and_then(|&i| rows.get(i as usize)) else { continue };
+            if first.scale != scale {
+                continue;
+            }
+            let at = w.ranked.len();
+            w.ranked.extend_from_slice(list);
+            let group = GroupStats {
+                scale,
+                city: plan.by[0].then_some(first.city),
+                county: plan.by[1].then_some(first.county),
+                industry: plan.by[2].then_some(first.industry),
+                benchmarks: stats.benchmarks.clone(),
+                means: stats.means.clone(),
+                size: stats.size,
+                merged: true,
+            };
+            w.groups.push((g, at, list.len(), group));
+        }
     }
 }
 

@@ -49,6 +49,14 @@ pub struct Scheme {
     pub notes: Vec<String>,
     /// Enterprises are rated within groups of these keys and their scale (规上/规下 is always a key).
     pub groups: Vec<GroupKey>,
+    /// A group with fewer rated enterprises than this is treated by `small_group`; None (the default, as
+    /// contracts §4 has it): every group is ranked on its own, however small. Set together with
+    /// `small_group`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_group_size: Option<u32>,
+    /// What becomes of the enterprises of a group below `min_group_size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub small_group: Option<SmallGroup>,
     /// An item scores at most `cap` × its weight (the ratio to the benchmark is capped); None: no cap.
     pub cap: Option<f64>,
     /// What an item scores for an enterprise for which it is undefined (empty or zero denominator).
@@ -77,6 +85,31 @@ impl GroupKey {
         }
     }
 }
+
+/// What becomes of the enterprises of a group smaller than `min_group_size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmallGroup {
+    /// Rated within the group of every rated enterprise of the same scale in the data (the province, for
+    /// a province-wide run grouped by city): its benchmarks, its rank, its size. The enterprises of the
+    /// groups large enough keep their own group's results. Where even that group is below
+    /// `min_group_size`, its enterprises are not classed (as `Unclassed`).
+    MergeAll,
+    /// Not classed (class T, reason `Reason::SmallGroup`).
+    Unclassed,
+}
+
+impl SmallGroup {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmallGroup::MergeAll => "merge_all",
+            SmallGroup::Unclassed => "unclassed",
+        }
+    }
+}
+
+/// The largest `min_group_size` a scheme may set.
+pub const MAX_MIN_GROUP_SIZE: u32 = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -309,6 +342,8 @@ impl Default for Scheme {
             source: "Jiqun contracts.md §4, the default per-mu scheme".into(),
             notes: Vec::new(),
             groups: vec![GroupKey::City],
+            min_group_size: None,
+            small_group: None,
             cap: Some(2.0),
             undefined_item: Undefined::GroupMean,
             not_rated: NotRated {
@@ -434,6 +469,28 @@ impl Scheme {
         for (k, g) in self.groups.iter().enumerate() {
             if self.groups[..k].contains(g) {
                 return bad(&format!("groups[{k}]"), "重复的分组键", "a grouping key given twice");
+            }
+        }
+        match (self.min_group_size, self.small_group) {
+            (None, None) => {}
+            (Some(n), Some(_)) => {
+                if !(1..=MAX_MIN_GROUP_SIZE).contains(&n) {
+                    return bad("min_group_size", "应为 1 至 1000 的整数", "must be a whole number from 1 to 1000");
+                }
+            }
+            (Some(_), None) => {
+                return bad(
+                    "small_group",
+                    "设置 min_group_size 时须写明 small_group（merge_all 或 unclassed）",
+                    "required with min_group_size: merge_all or unclassed",
+                );
+            }
+            (None, Some(_)) => {
+                return bad(
+                    "min_group_size",
+                    "设置 small_group 时须写明 min_group_size",
+                    "required with small_group: the smallest group ranked on its own",
+                );
             }
         }
         if let Some(c) = self.cap {
@@ -653,6 +710,8 @@ fn read_scheme(v: &Value) -> Result<Scheme, SchemeError> {
             "source",
             "notes",
             "groups",
+            "min_group_size",
+            "small_group",
             "cap",
             "undefined_item",
             "not_rated",
@@ -693,6 +752,22 @@ fn read_scheme(v: &Value) -> Result<Scheme, SchemeError> {
             groups.push(key);
         }
     }
+    // Both or neither (`validate` says which is missing, and refuses 0); a size beyond 1000 is refused here.
+    let min_group_size = match optional(m, "min_group_size") {
+        Some(v) => {
+            let n = integer(v, "min_group_size")?;
+            Some(u32::try_from(n).ok().filter(|&n| n <= MAX_MIN_GROUP_SIZE).ok_or_else(|| {
+                SchemeError::at("min_group_size", "应为 1 至 1000 的整数", "must be a whole number from 1 to 1000")
+            })?)
+        }
+        None => None,
+    };
+    let small_group = match optional(m, "small_group") {
+        Some(v) => {
+            Some(word(v, "small_group", &[("merge_all", SmallGroup::MergeAll), ("unclassed", SmallGroup::Unclassed)])?)
+        }
+        None => None,
+    };
     // `cap` must be written: a number, or null for no cap.
     let cap_value = required(m, "", "cap")?;
     let cap = if cap_value.is_null() { None } else { Some(number(cap_value, "cap")?) };
@@ -717,6 +792,8 @@ fn read_scheme(v: &Value) -> Result<Scheme, SchemeError> {
         source: text(required(m, "", "source")?, "source")?,
         notes,
         groups,
+        min_group_size,
+        small_group,
         cap,
         undefined_item,
         not_rated: read_not_rated(required(m, "", "not_rated")?)?,

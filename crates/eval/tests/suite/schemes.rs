@@ -1,11 +1,11 @@
 //! Schemes as data: the shipped files, Huangyan's published formula checked by hand, score cut-offs,
-//! county groups, exemptions, bonus and deduction items, a zero benchmark, and scheme files that are
-//! wrong in one field each.
+//! county groups, exemptions, bonus and deduction items, a zero benchmark, groups below a minimum size,
+//! and scheme files that are wrong in one field each.
 
 use jiqun_domain::Lang;
 use jiqun_eval::permu::{
-    Adjustment, AdjustmentKind, Benchmark, Class, Classes, Field, GroupKey, Reason, Rule, Scale, Scheme, builtin_ids,
-    csv, evaluate, explain,
+    Adjustment, AdjustmentKind, Benchmark, Class, Classes, Field, GroupKey, Reason, Rule, Scale, Scheme, SmallGroup,
+    builtin_ids, csv, evaluate, explain,
 };
 
 const HEADER: &str = "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh";
@@ -368,6 +368,14 @@ fn bonus_and_deduction_items() {
     assert!(e.column == "tenants" || e.column == "industry", "{e:?}");
 }
 
+/// The default scheme's JSON with `min_group_size` and `small_group` set to these values.
+fn small_groups(min: serde_json::Value, rule: serde_json::Value) -> String {
+    mutated(|v| {
+        v["min_group_size"] = min;
+        v["small_group"] = rule;
+    })
+}
+
 /// The default scheme's JSON, changed at one place.
 fn mutated(change: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut v: serde_json::Value = serde_json::from_str(&Scheme::default().to_json()).unwrap();
@@ -435,6 +443,16 @@ fn invalid_scheme_files_name_the_field() {
             }),
             "adjustments[0].per_unit.field",
         ),
+        (small_groups(json!(0), json!("unclassed")), "min_group_size"),
+        (small_groups(json!(-3), json!("unclassed")), "min_group_size"),
+        (small_groups(json!(2.5), json!("unclassed")), "min_group_size"),
+        (small_groups(json!("3"), json!("unclassed")), "min_group_size"),
+        (small_groups(json!(1001), json!("merge_all")), "min_group_size"),
+        (small_groups(json!(1e20), json!("merge_all")), "min_group_size"),
+        (small_groups(json!(3), json!("merge_province")), "small_group"),
+        (small_groups(json!(3), json!(true)), "small_group"),
+        (mutated(|v| v["min_group_size"] = json!(3)), "small_group"),
+        (mutated(|v| v["small_group"] = json!("merge_all")), "min_group_size"),
     ];
     for (text, path) in cases {
         let e = Scheme::from_json(&text).expect_err(path);
@@ -489,6 +507,9 @@ fn extreme_settings_and_figures_stay_finite() {
         rule: Rule::PerUnit { field: Field::Tenants, beyond: 0.0 },
     }];
     schemes.push(s);
+    // Small-group settings: the below-scale group (under 13 firms) has nothing to merge into; all are small.
+    schemes.push(Scheme { min_group_size: Some(13), small_group: Some(SmallGroup::MergeAll), ..Scheme::default() });
+    schemes.push(Scheme { min_group_size: Some(1000), small_group: Some(SmallGroup::Unclassed), ..Scheme::default() });
     for scheme in &schemes {
         scheme.validate().unwrap();
         let ev = ds.evaluate(scheme).unwrap();
@@ -528,5 +549,269 @@ fn many_groups() {
         assert_eq!(r.group_size, 2);
         assert_eq!(r.rank, if k < 1500 { 2 } else { 1 }, "the later firm pays more tax");
         assert_eq!(ev.ratings[(k + 1500) % 3000].group, r.group);
+    }
+}
+
+/// Two cities: 台州 with five above-scale and four below-scale firms, 丽水 with one of each (the best of
+/// its scale: more tax on the same land and electricity) and a new firm, which is not rated and so not
+/// counted in its group.
+fn small_group_input() -> String {
+    let mut text = format!("{HEADER}\n");
+    let rows: [(&str, &str, i32, u32); 12] = [
+        ("台州", "above", 2010, 100),
+        ("台州", "above", 2010, 150),
+        ("台州", "above", 2010, 200),
+        ("台州", "above", 2010, 250),
+        ("台州", "above", 2010, 300),
+        ("丽水", "above", 2010, 400),
+        ("台州", "below", 2010, 20),
+        ("台州", "below", 2010, 30),
+        ("台州", "below", 2010, 40),
+        ("台州", "below", 2010, 50),
+        ("丽水", "below", 2010, 60),
+        ("丽水", "above", 2023, 500),
+    ];
+    for (k, (city, scale, founded, tax)) in rows.into_iter().enumerate() {
+        text.push_str(&format!(
+            "{},企业{k},{city},{scale},{founded},2024,10,{tax},1000,{},30,100,1,50,200\n",
+            code(200 + k),
+            3 * tax
+        ));
+    }
+    text
+}
+
+/// A rating without its group's number (which depends on how many groups there are).
+fn result(r: &jiqun_eval::permu::Rating) -> (u64, u32, u32, Class, Reason) {
+    (r.score.to_bits(), r.rank, r.group_size, r.class, r.reason)
+}
+
+fn with_small_groups(min: u32, rule: SmallGroup) -> Scheme {
+    let s = Scheme { id: "small".into(), min_group_size: Some(min), small_group: Some(rule), ..Scheme::default() };
+    s.validate().unwrap();
+    s
+}
+
+fn written(ds: &jiqun_eval::permu::Dataset, ev: &jiqun_eval::permu::Evaluation) -> String {
+    let mut out = Vec::new();
+    csv::write(ds, ev, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The contract's default: a group of one firm is ranked 1 of 1 and, under rank shares, is D
+/// (100 · 1 > 95 · 1). Setting `min_group_size` to 1 changes nothing.
+#[test]
+fn a_group_of_one_is_d_by_default() {
+    let ds = csv::read(small_group_input().as_bytes()).unwrap();
+    assert!(ds.errors.is_empty(), "{:?}", ds.errors);
+    let ev = ds.evaluate(&Scheme::default()).unwrap();
+    let r = &ev.ratings;
+    assert_eq!((r[5].rank, r[5].group_size, r[5].class), (1, 1, Class::D));
+    assert_eq!((r[10].rank, r[10].group_size, r[10].class), (1, 1, Class::D));
+    assert!(close(r[5].score, 100.0), "alone, a firm meets every benchmark");
+    assert!(!ev.groups[r[5].group as usize].merged);
+    let out = written(&ds, &ev);
+    assert!(out.contains(&format!("\n{},丽水,above,100.000000,1,1,D,\n", code(205))), "{out}");
+    for rule in [SmallGroup::MergeAll, SmallGroup::Unclassed] {
+        let same = ds.evaluate(&with_small_groups(1, rule)).unwrap();
+        assert_eq!(format!("{:?}", same.ratings), format!("{:?}", ev.ratings));
+        assert_eq!(written(&ds, &same), out);
+    }
+    // The shipped default says nothing about small groups, and writes nothing about them.
+    assert_eq!(Scheme::default().min_group_size, None);
+    assert!(!Scheme::default().to_json().contains("group_size") && !Scheme::default().to_json().contains("small"));
+}
+
+#[test]
+fn small_groups_unclassed() {
+    let scheme = with_small_groups(3, SmallGroup::Unclassed);
+    let ds = csv::read(small_group_input().as_bytes()).unwrap();
+    let ev = ds.evaluate(&scheme).unwrap();
+    let default = ds.evaluate(&Scheme::default()).unwrap();
+    let r = &ev.ratings;
+    for k in [5, 10] {
+        assert_eq!((r[k].class, r[k].reason, r[k].score()), (Class::T, Reason::SmallGroup, None), "row {k}");
+        assert_eq!((r[k].rank, r[k].group_size), (0, 0));
+        assert_eq!(ev.reason_text(r[k].reason), "同组参评企业不足3家");
+        let x = explain(&ev, &ds.rows, k, &scheme).unwrap();
+        assert!(x.items.is_empty() && x.score.is_none() && x.reason == "同组参评企业不足3家");
+    }
+    // The new firm keeps its own reason; the groups large enough are as under the default.
+    assert_eq!(r[11].reason, Reason::New);
+    for k in (0..5).chain(6..10) {
+        assert_eq!(r[k].score, default.ratings[k].score, "row {k}");
+        assert_eq!(
+            (r[k].rank, r[k].group_size, r[k].class),
+            (default.ratings[k].rank, if k < 5 { 5 } else { 4 }, default.ratings[k].class)
+        );
+    }
+    assert_eq!(ev.unrated(), [5, 10, 11]);
+    assert_eq!(ev.groups.len(), 2);
+    // Written as every unrated row is: no score, rank or size, class T, the reason.
+    let out = written(&ds, &ev);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 13);
+    assert_eq!(lines[1], format!("{},丽水,above,,,,T,同组参评企业不足3家", code(205)));
+    assert_eq!(lines[2], format!("{},丽水,above,,,,T,新设企业", code(211)));
+    assert_eq!(lines[3], format!("{},丽水,below,,,,T,同组参评企业不足3家", code(210)));
+    assert!(lines[4].starts_with(&format!("{},台州,above,", code(204))));
+    // No details for a firm not classed.
+    let mut details = Vec::new();
+    csv::write_details(&ds, &ev, &scheme, &mut details).unwrap();
+    let details = String::from_utf8(details).unwrap();
+    assert!(!details.contains(&code(205)) && details.contains(&code(204)));
+}
+
+#[test]
+fn small_groups_merged_with_their_scale() {
+    let mut scheme = with_small_groups(3, SmallGroup::MergeAll);
+    // A bonus for the 丽水 above-scale firm: counted once, though that firm is rated in a larger group.
+    scheme.adjustments = vec![Adjustment {
+        name: "专精特新".into(),
+        kind: AdjustmentKind::Bonus,
+        points: 3.0,
+        scale: None,
+        max_points: None,
+        rule: Rule::Listed(vec![code(205)]),
+    }];
+    scheme.validate().unwrap();
+    // What the merged firms should get: their ranking among every firm of their scale, as a scheme with
+    // one group per scale gives it; the others, their city's, as the default gives it.
+    let whole = Scheme { groups: vec![], ..scheme.clone() };
+    let by_city = Scheme { min_group_size: None, small_group: None, ..scheme.clone() };
+    let ds = csv::read(small_group_input().as_bytes()).unwrap();
+    let ev = ds.evaluate(&scheme).unwrap();
+    let (w, c) = (ds.evaluate(&whole).unwrap(), ds.evaluate(&by_city).unwrap());
+    let r = &ev.ratings;
+    for k in [5, 10] {
+        let want = &w.ratings[k];
+        assert_eq!(
+            (r[k].score, r[k].rank, r[k].group_size, r[k].class),
+            (want.score, want.rank, want.group_size, want.class)
+        );
+        let g = &ev.groups[r[k].group as usize];
+        assert!(g.merged);
+        assert_eq!(ds.cities[g.city.unwrap() as usize], "丽水");
+        assert_eq!(g.benchmarks, w.groups[want.group as usize].benchmarks);
+        assert_eq!(ev.ranked(r[k].group as usize).len(), 1, "only its own firm is listed");
+    }
+    // The best of six above-scale firms (40 万元 a mu against the six firms' 1400 ÷ 60, every ratio item in
+    // proportion, R&D equal), with its bonus: A (D when alone in its group).
+    assert!(close(r[5].score, 400.0 / (1400.0 / 6.0) * 90.0 + 10.0 + 3.0), "{}", r[5].score);
+    assert_eq!((r[5].rank, r[5].group_size, r[5].class), (1, 6, Class::A));
+    assert_eq!((r[10].rank, r[10].group_size, r[10].class), (1, 5, Class::A));
+    for k in (0..5).chain(6..10) {
+        assert_eq!(result(&r[k]), result(&c.ratings[k]), "row {k} keeps its city's results");
+    }
+    assert_eq!(r[11].reason, Reason::New);
+    // The explanation: the whole scale's benchmarks, the bonus once, adding up to the score.
+    let x = explain(&ev, &ds.rows, 5, &scheme).unwrap();
+    assert_eq!(x.adjustments.len(), 1);
+    let total = x.items.iter().map(|i| i.score).sum::<f64>() + x.adjustments.iter().map(|a| a.points).sum::<f64>();
+    assert_eq!(total, r[5].score);
+    assert_eq!((x.rank, x.group_size, x.class), (1, 6, Class::A));
+    assert_eq!(x, explain(&w, &ds.rows, 5, &whole).unwrap());
+    // Written in its own city's place, with its rank and the size of the group it was ranked in.
+    let out = written(&ds, &ev);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 13);
+    assert_eq!(lines[1], format!("{},丽水,above,{:.6},1,6,A,", code(205), r[5].score));
+    assert_eq!(lines[2], format!("{},丽水,above,,,,T,新设企业", code(211)));
+    assert_eq!(lines[3], format!("{},丽水,below,{:.6},1,5,A,", code(210), r[10].score));
+    let mut details = Vec::new();
+    csv::write_details(&ds, &ev, &scheme, &mut details).unwrap();
+    let details = String::from_utf8(details).unwrap();
+    assert_eq!(details.lines().filter(|l| l.starts_with(&code(205))).count(), 7, "six items and the bonus");
+
+    // Where the whole scale is below the minimum there is nothing to merge into: not classed.
+    let scheme = with_small_groups(6, SmallGroup::MergeAll);
+    let ev = ds.evaluate(&scheme).unwrap();
+    let r = &ev.ratings;
+    assert_eq!((r[5].rank, r[5].group_size, r[5].class), (1, 6, Class::A));
+    assert!((6..11).all(|k| r[k].class == Class::T && r[k].reason == Reason::SmallGroup));
+    assert_eq!(ev.reason_text(Reason::SmallGroup), "同组参评企业不足6家");
+    // 台州's five above-scale firms are below six too: every above-scale firm is in the merged group.
+    assert!((0..6).all(|k| r[k].group_size == 6 && ev.groups[r[k].group as usize].merged));
+}
+
+#[test]
+fn small_group_settings_round_trip() {
+    for rule in [SmallGroup::MergeAll, SmallGroup::Unclassed] {
+        let s = with_small_groups(5, rule);
+        let json = s.to_json();
+        assert!(
+            json.contains("\"min_group_size\": 5") && json.contains(&format!("\"small_group\": \"{}\"", rule.as_str()))
+        );
+        assert_eq!(Scheme::from_json(&json).unwrap(), s);
+    }
+    let mut s = Scheme { min_group_size: Some(3), ..Scheme::default() };
+    assert_eq!(s.validate().unwrap_err().path, "small_group");
+    s.small_group = Some(SmallGroup::Unclassed);
+    s.min_group_size = Some(0);
+    assert_eq!(s.validate().unwrap_err().path, "min_group_size");
+}
+
+/// Enough rows for every step to run on two threads, groups of many sizes (1 to 120) in many cities and
+/// counties: each firm gets what its own group, or its scale's whole group, gives it.
+#[test]
+fn small_groups_at_scale() {
+    let mut ds = jiqun_eval::permu::Dataset::new();
+    let mut names = Vec::new();
+    let mut k = 0usize;
+    for city in 0..80 {
+        for size in [1usize, 2, 3, 4, 7, 40] {
+            for scale in [Scale::Above, Scale::Below] {
+                for _ in 0..size * (1 + city % 3) {
+                    names.push((code(10_000 + k), format!("市{city}-{size}"), scale, k));
+                    k += 1;
+                }
+            }
+        }
+    }
+    for (uscc, city, scale, k) in &names {
+        let mut r =
+            jiqun_eval::permu::Record::new(uscc, city, *scale, 2010, 2024, 10.0, 10.0 + (k * 7919 % 1000) as f64);
+        r.electricity_mwh = Some(100.0 + (k % 13) as f64);
+        r.value_added_wan = Some(50.0 + (k % 17) as f64);
+        r.county = Some(["甲县", "乙县"][k % 2]);
+        ds.push(&r).unwrap();
+    }
+    assert!(ds.rows.len() > 1 << 14);
+    for groups in [vec![GroupKey::City], vec![GroupKey::City, GroupKey::County]] {
+        let plain = Scheme { id: "g".into(), groups: groups.clone(), ..Scheme::default() };
+        let whole = Scheme { groups: vec![], ..plain.clone() };
+        let own = ds.evaluate(&plain).unwrap();
+        let all = ds.evaluate(&whole).unwrap();
+        let merged = ds
+            .evaluate(&Scheme { min_group_size: Some(5), small_group: Some(SmallGroup::MergeAll), ..plain.clone() })
+            .unwrap();
+        let unclassed = ds
+            .evaluate(&Scheme { min_group_size: Some(5), small_group: Some(SmallGroup::Unclassed), ..plain.clone() })
+            .unwrap();
+        let (mut small, mut large) = (0, 0);
+        for (i, o) in own.ratings.iter().enumerate() {
+            if o.group_size < 5 {
+                small += 1;
+                assert_eq!(merged.ratings[i].score, all.ratings[i].score);
+                assert_eq!(
+                    (merged.ratings[i].rank, merged.ratings[i].class),
+                    (all.ratings[i].rank, all.ratings[i].class)
+                );
+                assert_eq!(merged.ratings[i].group_size, all.ratings[i].group_size);
+                assert_eq!((unclassed.ratings[i].class, unclassed.ratings[i].reason), (Class::T, Reason::SmallGroup));
+            } else {
+                large += 1;
+                assert_eq!(result(&merged.ratings[i]), result(o));
+                assert_eq!(result(&unclassed.ratings[i]), result(o));
+            }
+        }
+        assert!(small > 1000 && large > 1000, "{small} {large}");
+        // Every firm written once, in both.
+        for ev in [&merged, &unclassed] {
+            let out = written(&ds, ev);
+            assert_eq!(out.lines().count(), ds.rows.len() + 1);
+        }
+        assert_eq!(unclassed.unrated().len(), small);
+        assert!(unclassed.unrated().windows(2).all(|w| w[0] < w[1]));
     }
 }
