@@ -289,10 +289,10 @@ pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) ->
 
     // Issuers: the metadata block, else the signature block above the date, else the notice title's
     // "X Y关于印发".
-    let mut issuers: Vec<String> = block.get(Field::Issuers).map(|e| split_issuers(&e.value, reg)).unwrap_or_default();
-    if issuers.is_empty()
-        && let Some(d) = date_line
-    {
+    let from_block = block.get(Field::Issuers);
+    let mut issuers: Vec<String> = from_block.map(|e| split_issuers(&e.value, reg)).unwrap_or_default();
+    let mut signed: Vec<String> = Vec::new();
+    if let Some(d) = date_line {
         let mut i = d;
         while i > 0 {
             i -= 1;
@@ -300,10 +300,22 @@ pub fn notice(front: &[Line], html_title: Option<&str>, reg: &AgencyRegistry) ->
             if names.is_empty() || !names.iter().all(|x| reg.resolve(x, None).known) {
                 break;
             }
-            let mut block = names;
-            block.extend(issuers);
-            issuers = block;
+            let mut above = names;
+            above.extend(signed);
+            signed = above;
         }
+    }
+    // 发布机构 is the body that posted the page: for a joint document it names the lead department only.
+    // When the signature names it among others, the signature's fuller list stands.
+    let resolved = |v: &[String]| v.iter().map(|x| reg.resolve(x, None).name).collect::<Vec<_>>();
+    let publisher_only = from_block.is_some_and(|e| e.label == "发布机构");
+    if issuers.is_empty()
+        || (publisher_only && signed.len() > issuers.len() && {
+            let s = resolved(&signed);
+            resolved(&issuers).iter().all(|x| s.contains(x))
+        })
+    {
+        issuers = signed;
     }
     if issuers.is_empty()
         && let Some(i) = notice_line
@@ -378,8 +390,9 @@ mod tests {
         assert_eq!(n.title.as_deref(), Some("广东省发展汽车战略性支柱产业集群行动计划(2023—2025年)"));
         assert_eq!(n.doc_number.as_deref(), Some("粤工信装备〔2023〕14号"));
         assert_eq!(n.issued_on.as_deref(), Some("2023-12-29"));
-        // The metadata block names one issuer and overrides the signature's two.
-        assert_eq!(n.issuers, ["省工业和信息化厅"]);
+        // 发布机构 names the lead department only; the signature names it with the co-issuer, so the fuller
+        // list stands.
+        assert_eq!(n.issuers, ["省工业和信息化厅", "省发展改革委"]);
         assert_eq!(n.index_no.as_deref(), Some("006939748/2023-00412"));
         assert_eq!((n.published_on.as_deref(), n.valid_until.as_deref()), (None, None));
         assert_eq!(n.period, Some(Period { start: Some(2023), end: Some(2025) }));

@@ -23,9 +23,10 @@ fn notice_parts_amid_page_furniture() {
     assert_eq!(p.title.as_deref(), Some("广东省发展智能网联汽车产业集群行动计划(2023—2025年)"));
     assert_eq!(p.doc_number.as_deref(), Some("粤工信汽车〔2023〕99号"));
     assert_eq!(p.issued_on.as_deref(), Some("2023-12-29"));
-    // The page's metadata block (发布机构) names the lead body only, and the block overrides the signature's
-    // three (contracts.md §2); a block without issuers leaves them to the signature (`meta-pipe.txt`).
-    assert_eq!(p.issuers, ["省工业和信息化厅"]);
+    // The page's metadata block (发布机构, the body that posted it) names the lead department only; the
+    // signature names it among three, so the fuller list stands. A 发文机关 that disagrees with the signature
+    // overrides it (`meta-table.html`); a block without issuers leaves them to the signature (`meta-pipe.txt`).
+    assert_eq!(p.issuers, ["省工业和信息化厅", "省发展改革委", "省科技厅"]);
     assert_eq!(p.index_no.as_deref(), Some("006939748/2023-00412"));
     assert_eq!(p.period, Some(Period { start: Some(2023), end: Some(2025) }));
     assert!(p.preamble.contains("虚构示例"), "{}", p.preamble);
@@ -193,10 +194,10 @@ fn english_diagnostics() {
 
 fn meta_fixture(name: &str) -> &'static str {
     match name {
-        "table" => include_str!("fixtures/meta-table.html"),
-        "colon" => include_str!("fixtures/meta-colon.txt"),
-        "pipe" => include_str!("fixtures/meta-pipe.txt"),
-        "lines" => include_str!("fixtures/meta-lines.html"),
+        "table" => include_str!("../fixtures/meta-table.html"),
+        "colon" => include_str!("../fixtures/meta-colon.txt"),
+        "pipe" => include_str!("../fixtures/meta-pipe.txt"),
+        "lines" => include_str!("../fixtures/meta-lines.html"),
         _ => unreachable!("no fixture {name}"),
     }
 }

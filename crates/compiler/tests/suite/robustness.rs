@@ -238,10 +238,10 @@ fn mutations_of_the_metadata_fixtures() {
     let opts = Options::default();
     let mut rng = Rng(11 ^ seed());
     for doc in [
-        include_str!("fixtures/meta-table.html"),
-        include_str!("fixtures/meta-colon.txt"),
-        include_str!("fixtures/meta-pipe.txt"),
-        include_str!("fixtures/meta-lines.html"),
+        include_str!("../fixtures/meta-table.html"),
+        include_str!("../fixtures/meta-colon.txt"),
+        include_str!("../fixtures/meta-pipe.txt"),
+        include_str!("../fixtures/meta-lines.html"),
     ] {
         let lines: Vec<&str> = doc.lines().collect();
         for i in 0..150 * scale() {

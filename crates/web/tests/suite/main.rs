@@ -1,10 +1,10 @@
 //! The web server through its router and as a process: API, pages, access for every role, security, TLS.
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
-mod common;
 mod access;
 mod account;
 mod api;
+mod common;
 mod cultivation;
 mod injection;
 mod manage;
