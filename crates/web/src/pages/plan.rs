@@ -132,6 +132,9 @@ fn render(plan: &PlanView, ix: &Index, lang: Lang) -> Markup {
                 dt { (t("标题", "Title")) } dd { (p.title.as_deref().unwrap_or(none)) }
                 dt { (t("文号", "Document number")) } dd { (p.doc_number.as_deref().unwrap_or(none)) }
                 dt { (t("印发日期", "Issued on")) } dd { (p.issued_on.as_deref().unwrap_or(none)) }
+                @if let Some(d) = &doc.published_on { dt { (t("发布日期", "Published on")) } dd { (d) } }
+                @if let Some(d) = &doc.valid_until { dt { (t("有效期至", "Valid until")) } dd { (d) } }
+                @if let Some(d) = &doc.index_no { dt { (t("索引号", "Index number")) } dd { (d) } }
                 dt { (t("印发单位", "Issued by")) } dd { @if doc.issuers.is_empty() { (none) } @else { (doc.issuers.join(ui::sep(lang))) } }
                 dt { (t("实施期", "Period")) } dd { (period.as_deref().unwrap_or(none)) }
                 dt { (t("目标年份", "Target year")) } dd { (p.target_year.map(|y| y.to_string()).unwrap_or_else(|| none.into())) }
