@@ -517,7 +517,6 @@ async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -
 /// Two years of a synthetic registry as import CSVs (with the registry's optional columns), and the USCC
 /// of the first firm of 深圳.
 pub fn registry_csv(count: usize, seed: u64) -> (String, String, String) {
-    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     // (industry code, chain node, word in the name)
     const LINES: &[(&str, &str, &str)] = &[
         ("C3973", "集成电路", "微电子"),
@@ -545,12 +544,8 @@ pub fn registry_csv(count: usize, seed: u64) -> (String, String, String) {
             let mut uscc = Vec::with_capacity(18);
             uscc.extend_from_slice(b"91");
             uscc.extend_from_slice(code.as_bytes());
-            let mut x = k * 104_729 + seed;
             let mut org = [b'0'; 9];
-            for slot in org.iter_mut().rev() {
-                *slot = ALPHABET[(x % 31) as usize];
-                x /= 31;
-            }
+            jiqun_domain::uscc::encode(k * 104_729 + seed, &mut org);
             uscc.extend_from_slice(&org);
             uscc.push(jiqun_domain::uscc::check_character(&uscc).unwrap_or(b'0'));
             let uscc = String::from_utf8_lossy(&uscc).into_owned();
@@ -674,7 +669,6 @@ pub async fn load_scale(app: &App, plan_id: i64, indicators: usize, years: i32) 
 /// cities, above- and below-scale firms, some new, some on little land, some without emissions reported.
 pub fn enterprises_csv(count: usize, seed: u64, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use std::io::Write as _;
-    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
     let model = RegionModel::guangdong();
     let cities: Vec<(&str, &str)> = model.prefecture_cities().map(|c| (c.name.as_str(), c.code.as_str())).collect();
     let mut rng = Rng::new(seed ^ 0x5EED);
@@ -689,12 +683,8 @@ pub fn enterprises_csv(count: usize, seed: u64, out: &mut dyn std::io::Write) ->
         let mut uscc = Vec::with_capacity(18);
         uscc.extend_from_slice(b"91");
         uscc.extend_from_slice(code.as_bytes());
-        let mut n = k as u64 * 7_919 + (seed % 1000);
         let mut org = [b'0'; 9];
-        for slot in org.iter_mut().rev() {
-            *slot = ALPHABET[(n % 31) as usize];
-            n /= 31;
-        }
+        jiqun_domain::uscc::encode(k as u64 * 7_919 + (seed % 1000), &mut org);
         uscc.extend_from_slice(&org);
         uscc.push(jiqun_domain::uscc::check_character(&uscc).unwrap_or(b'0'));
         let above = rng.unit() < 0.7;

@@ -7,6 +7,7 @@ pub mod lang;
 pub mod period;
 pub mod plan;
 pub mod region;
+pub mod report;
 mod tsv;
 pub mod uscc;
 

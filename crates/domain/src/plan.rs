@@ -118,6 +118,27 @@ pub enum Cmp {
 }
 
 impl Cmp {
+    pub const ALL: [Cmp; 6] = [Cmp::Ge, Cmp::Gt, Cmp::Eq, Cmp::Le, Cmp::Lt, Cmp::Range];
+
+    /// The comparator a string names (`>`, `>=`, `=`, `<=`, `<`, `range`); `None` for anything else, never a
+    /// silent default.
+    pub fn parse(s: &str) -> Option<Cmp> {
+        Cmp::ALL.into_iter().find(|c| c.as_str() == s.trim())
+    }
+
+    /// How officials write it before a figure: 不少于, 超过 …; `range` has none (区间 as a label).
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        let (zh, en) = match self {
+            Cmp::Gt => ("超过", "more than"),
+            Cmp::Ge => ("不少于", "at least"),
+            Cmp::Eq => ("达到", "equal to"),
+            Cmp::Le => ("不超过", "at most"),
+            Cmp::Lt => ("低于", "less than"),
+            Cmp::Range => ("区间", "range"),
+        };
+        lang.pick(zh, en)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Cmp::Gt => ">",

@@ -13,6 +13,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiqun_domain::Lang;
+// The fast USCC check (`validate` gives the error when this says no).
+use jiqun_domain::uscc::is_valid as uscc_ok;
 
 use super::{Class, Dataset, Enterprise, Evaluation, FIGURES, FastMap, GroupKey, Needs, Scale, Scheme, both};
 
@@ -343,36 +345,6 @@ fn parse_block(text: &[u8], layout: &Layout, chunk: &mut Chunk) {
     chunk.line_count = line_no as usize;
     chunk.year = chunk.rows.first().map(|r| r.year);
     chunk.mixed_years = chunk.rows.iter().any(|r| Some(r.year) != chunk.year);
-}
-
-/// The alphabet of GB 32100-2015 codes, in value order, and each byte's value (255: not in it). The same
-/// rules as `jiqun_domain::uscc::validate`, which gives the error when this says no.
-const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const VALUES: [u8; 256] = {
-    let mut t = [255u8; 256];
-    let mut i = 0;
-    while i < ALPHABET.len() {
-        t[ALPHABET[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/// Whether a code is a valid USCC, by the rules of `jiqun_domain::uscc::validate` (which gives the error
-/// when this says no).
-#[inline]
-fn uscc_ok(code: &[u8]) -> bool {
-    let Ok(code) = <&[u8; 18]>::try_from(code) else { return false };
-    let mut sum = 0u32;
-    let mut bad = 0u8;
-    for (&c, &w) in code[..17].iter().zip(&WEIGHTS) {
-        let v = VALUES[c as usize];
-        bad |= v;
-        sum += u32::from(v & 0x1f) * w;
-    }
-    let region = code[2..8].iter().all(u8::is_ascii_digit);
-    bad & 0x80 == 0 && region && ALPHABET[((31 - sum % 31) % 31) as usize] == code[17]
 }
 
 /// A 64-bit hash of a code, for the duplicate check (which compares the codes where hashes meet).
