@@ -102,7 +102,7 @@ pub struct Session {
     /// under the production policy without a second factor yet). Only the account routes are open then.
     pub restriction: Option<&'static str>,
     /// The role definitions in force when the request came.
-    pub roles: std::sync::Arc<crate::policy::RoleTable>,
+    pub roles: std::sync::Arc<crate::authz::RoleTable>,
 }
 
 impl Session {
@@ -123,7 +123,7 @@ impl Session {
 
 impl Session {
     /// Whether the user may do this (the one permission check, see `policy`).
-    pub fn can(&self, action: &crate::policy::Action) -> bool {
+    pub fn can(&self, action: &crate::authz::Action) -> bool {
         self.roles.allowed(&self.user, action)
     }
 

@@ -23,11 +23,11 @@ use jiqun_eval::definition::{Confidence, FieldError, Text};
 use jiqun_eval::libraries::{
     self, Assessment, Designation, Library, LibraryDef, Membership, Profile, Ranked, RankingResult, Status,
 };
-use jiqun_eval::policy;
+use jiqun_eval::resource_policy;
 use jiqun_store::{DesignationRow, EnterpriseFilter, EnterpriseRow, EvaluationRow, NewProposal, ProposalRow};
 use serde::{Deserialize, Serialize};
 
-use crate::policy::{Action, Object, Perm, Scope};
+use crate::authz::{Action, Object, Perm, Scope};
 use crate::registry::{object, this_year};
 use crate::{App, AppError, AppResult, Session};
 
@@ -410,11 +410,11 @@ pub struct ProposalView {
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyView {
     pub evaluation: EvaluationRow,
-    pub definition: policy::PolicyDef,
+    pub definition: resource_policy::PolicyDef,
     /// The table is Jiqun's example, to be set by the jurisdiction.
     pub example: bool,
-    pub cities: Vec<policy::CitySummary>,
-    pub total: policy::CitySummary,
+    pub cities: Vec<resource_policy::CitySummary>,
+    pub total: resource_policy::CitySummary,
     pub measures: Vec<PolicyMeasure>,
     /// Firms of the run with an electricity / water figure for its year.
     pub electricity_reported: usize,
@@ -426,7 +426,7 @@ pub struct PolicyMeasure {
     pub enterprise_id: i64,
     pub uscc: String,
     pub name: String,
-    pub measures: policy::Measures,
+    pub measures: resource_policy::Measures,
 }
 
 pub fn decision_label(code: &str, lang: Lang) -> &'static str {
@@ -1068,14 +1068,14 @@ impl App {
     /// surcharge estimates and quota levels per city (directory readers); per firm only where the reader
     /// may read its figures. Electricity and water come from the registry's figures of the run's year;
     /// a firm without them has no estimate and is counted as missing.
-    pub async fn evaluation_policy(&self, session: &Session, id: i64) -> AppResult<PolicyView> {
+    pub async fn resource_policy(&self, session: &Session, id: i64) -> AppResult<PolicyView> {
         if !session.can(&Action::ReadEnterprises) {
             return Err(AppError::forbidden());
         }
         let Some(evaluation) = self.store.evaluation(id).await? else {
             return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
         };
-        let table = policy::example_policy().map_err(|e| engine_error("policy table", &e))?;
+        let table = resource_policy::example_policy().map_err(|e| engine_error("policy table", &e))?;
         let results = self.store.evaluation_results(id).await?;
         let mut consumption: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();
         for f in self.store.figures_of_year(evaluation.year).await? {
@@ -1089,9 +1089,9 @@ impl App {
         let mut inputs = Vec::with_capacity(results.len());
         let mut ids = Vec::with_capacity(results.len());
         for r in &results {
-            let Some(class) = policy::parse_class(&r.class) else { continue };
+            let Some(class) = resource_policy::parse_class(&r.class) else { continue };
             let (electricity_mwh, water_m3) = consumption.get(&r.enterprise_id).copied().unwrap_or_default();
-            inputs.push(policy::PolicyInput {
+            inputs.push(resource_policy::PolicyInput {
                 enterprise: r.enterprise_id.to_string(),
                 city: r.city.clone(),
                 class,
@@ -1100,7 +1100,7 @@ impl App {
             });
             ids.push(r.enterprise_id);
         }
-        let outcome = policy::apply(&inputs, &table);
+        let outcome = resource_policy::apply(&inputs, &table);
         let electricity_reported = inputs.iter().filter(|i| i.electricity_mwh.is_some()).count();
         let water_reported = inputs.iter().filter(|i| i.water_m3.is_some()).count();
         let filter = EnterpriseFilter { ids: Some(ids.clone()), ..Default::default() };

@@ -4,10 +4,10 @@
 //! whatever the input.
 
 pub mod auth;
+pub mod authz;
 pub mod cultivation;
 pub mod demo;
 pub mod error;
-pub mod policy;
 pub mod registry;
 pub mod schemes;
 pub mod snapshot;
@@ -20,8 +20,8 @@ use jiqun_store::{Actor, NewUser, Store};
 use tokio::sync::RwLock;
 
 pub use auth::Session;
+pub use authz::{Action, Object, Perm, RoleDef, RoleTable, Scope};
 pub use error::{AppError, AppResult};
-pub use policy::{Action, Object, Perm, RoleDef, RoleTable, Scope};
 pub use snapshot::Snapshot;
 
 /// The security policy a database starts from (contracts §1).
@@ -56,7 +56,7 @@ pub struct App {
     /// "What changed since" lists by (since, limit), valid for one revision.
     changes: std::sync::RwLock<HashMap<(i64, i64), Changes>>,
     /// The role definitions in force, valid for one revision.
-    roles: std::sync::RwLock<Option<(i64, Arc<policy::RoleTable>)>>,
+    roles: std::sync::RwLock<Option<(i64, Arc<authz::RoleTable>)>>,
     /// The cultivation libraries' assessments of every firm, valid for one revision and year.
     cultivation: std::sync::RwLock<Option<(i64, i64, Arc<cultivation::Computed>)>>,
 }
@@ -119,7 +119,7 @@ impl App {
     }
 
     /// The role definitions in force: the built-in ones with the stored changes (kept until a write).
-    pub async fn role_table(&self) -> AppResult<Arc<policy::RoleTable>> {
+    pub async fn role_table(&self) -> AppResult<Arc<authz::RoleTable>> {
         let revision = self.store.revision().await?;
         if let Ok(r) = self.roles.read()
             && let Some((rev, t)) = r.as_ref()
@@ -129,10 +129,10 @@ impl App {
         }
         let mut stored = Vec::new();
         for (name, json) in self.store.role_defs().await? {
-            match serde_json::from_str::<policy::RoleDef>(&json) {
+            match serde_json::from_str::<authz::RoleDef>(&json) {
                 Ok(def) if def.name == name => stored.push(def),
                 // Checked when written; a row damaged since grants nothing rather than the defaults.
-                _ => stored.push(policy::RoleDef {
+                _ => stored.push(authz::RoleDef {
                     name: name.clone(),
                     label_zh: name.clone(),
                     label_en: name,
@@ -141,7 +141,7 @@ impl App {
                 }),
             }
         }
-        let table = Arc::new(policy::RoleTable::with_stored(stored));
+        let table = Arc::new(authz::RoleTable::with_stored(stored));
         if let Ok(mut r) = self.roles.write() {
             *r = Some((revision, table.clone()));
         }

@@ -10,7 +10,7 @@ use jiqun_domain::{Lang, RegionModel};
 use jiqun_store::{EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow};
 use serde::{Deserialize, Serialize};
 
-use crate::policy::{Action, Object, Perm, Scope};
+use crate::authz::{Action, Object, Perm, Scope};
 use crate::{App, AppError, AppResult, Session};
 
 /// An enterprise as a form or the API describes it.

@@ -5,7 +5,7 @@
 use jiqun_domain::Lang;
 use jiqun_eval::permu::Scheme;
 
-use crate::policy::Action;
+use crate::authz::Action;
 use crate::{App, AppError, AppResult, Session};
 
 pub struct NamedScheme {

@@ -5,14 +5,14 @@ use jiqun_domain::period::Period;
 use jiqun_store::{Actor, AuditRow, IndicatorEdit, NewUser, ReportInput, ReportRow};
 
 use crate::auth::{ADMIN_ROLES, check_password_rules, hash_password};
-use crate::policy::Action;
+use crate::authz::Action;
 use crate::{App, AppError, AppResult, Session};
 
 pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
 pub const FREQUENCIES: &[&str] = &["annual", "quarterly", "monthly"];
 pub const CMPS: &[&str] = &[">", ">=", "=", "<=", "<", "range"];
 /// The security policy's settings, with bounds: (key, min, max). `totp_required_roles` is a role list.
-pub const POLICY_SETTINGS: &[(&str, i64, i64)] = &[
+pub const SECURITY_POLICY_SETTINGS: &[(&str, i64, i64)] = &[
     ("lockout_failures", 3, 20),
     ("lockout_minutes", 1, 1440),
     ("idle_minutes", 5, 480),
@@ -77,7 +77,7 @@ pub struct UserInput {
 }
 
 /// No account holds two of the three administrator roles (三员分立).
-pub fn check_role_combination(roles: &[String], table: &crate::policy::RoleTable) -> AppResult<()> {
+pub fn check_role_combination(roles: &[String], table: &crate::authz::RoleTable) -> AppResult<()> {
     let names = table.names();
     for r in roles {
         if !names.contains(&r.as_str()) {
@@ -645,40 +645,40 @@ impl App {
     }
 
     /// The role definitions in force (security and system administrators).
-    pub async fn roles(&self, session: &Session) -> AppResult<std::sync::Arc<crate::policy::RoleTable>> {
+    pub async fn roles(&self, session: &Session) -> AppResult<std::sync::Arc<crate::authz::RoleTable>> {
         need(session, Action::ReadUsers)?;
         self.role_table().await
     }
 
     /// Defines a role or changes a business role's grants (security administrator). The administrator
     /// roles are fixed and their reserved permissions cannot be granted elsewhere (三员分立).
-    pub async fn set_role(&self, session: &Session, def: &crate::policy::RoleDef, ip: &str) -> AppResult<()> {
+    pub async fn set_role(&self, session: &Session, def: &crate::authz::RoleDef, ip: &str) -> AppResult<()> {
         need(session, Action::ManageRoles)?;
-        crate::policy::check_role_def(def).map_err(|(field, zh, en)| AppError::invalid(field, zh, en))?;
+        crate::authz::check_role_def(def).map_err(|(field, zh, en)| AppError::invalid(field, zh, en))?;
         let mut def = def.clone();
         def.label_zh = def.label_zh.trim().to_string();
         def.label_en = def.label_en.trim().to_string();
         let mut seen = std::collections::HashSet::new();
         def.grants.retain(|g| seen.insert(*g));
-        def.builtin = crate::policy::RoleTable::default().role(&def.name).is_some();
+        def.builtin = crate::authz::RoleTable::default().role(&def.name).is_some();
         let json = serde_json::to_string(&def).map_err(AppError::internal)?;
         Ok(self.store.set_role_def(&def.name, &json, &session.actor(ip)).await?)
     }
 
     /// The security policy's settings and their values.
-    pub async fn policy_settings(&self, session: &Session) -> AppResult<Vec<(String, String)>> {
+    pub async fn security_policy(&self, session: &Session) -> AppResult<Vec<(String, String)>> {
         need(session, Action::ManageRoles)?;
         let mut out = Vec::new();
-        for (key, _, _) in POLICY_SETTINGS {
+        for (key, _, _) in SECURITY_POLICY_SETTINGS {
             out.push((key.to_string(), self.store.setting(key).await?.unwrap_or_default()));
         }
         Ok(out)
     }
 
     /// Changes one policy setting (security administrator), within its bounds.
-    pub async fn set_policy(&self, session: &Session, key: &str, value: &str, ip: &str) -> AppResult<()> {
+    pub async fn set_security_policy(&self, session: &Session, key: &str, value: &str, ip: &str) -> AppResult<()> {
         need(session, Action::ManageRoles)?;
-        let Some((_, lo, hi)) = POLICY_SETTINGS.iter().find(|(k, _, _)| *k == key) else {
+        let Some((_, lo, hi)) = SECURITY_POLICY_SETTINGS.iter().find(|(k, _, _)| *k == key) else {
             return Err(AppError::invalid("key", format!("未知设置“{key}”"), format!("unknown setting “{key}”")));
         };
         if key == "totp_required_roles" {

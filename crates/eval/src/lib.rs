@@ -4,5 +4,5 @@ pub mod admission;
 pub mod definition;
 pub mod libraries;
 pub mod permu;
-pub mod policy;
 pub mod progress;
+pub mod resource_policy;

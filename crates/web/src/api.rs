@@ -682,9 +682,9 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-pub async fn policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+pub async fn security_policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
     let s = ctx.user().lang(ctx.lang)?;
-    let settings = app.policy_settings(s).await.lang(ctx.lang)?;
+    let settings = app.security_policy(s).await.lang(ctx.lang)?;
     Ok(Json(Value::Object(settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect())))
 }
 
@@ -694,15 +694,15 @@ pub struct PolicyBody {
     pub value: String,
 }
 
-pub async fn set_policy(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn set_security_policy(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Json<Value>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     if !s.can(&Action::ManageRoles) {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
     let b: PolicyBody = parse_json(&body).lang(ctx.lang)?;
-    app.set_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
-    let settings = app.policy_settings(s).await.lang(ctx.lang)?;
+    app.set_security_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
+    let settings = app.security_policy(s).await.lang(ctx.lang)?;
     Ok(Json(Value::Object(settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect())))
 }
 

@@ -184,8 +184,8 @@ pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     Ok(Json(to_json(&view)))
 }
 
-pub async fn evaluation_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
     let s = ctx.user().lang(ctx.lang)?;
-    let view = app.evaluation_policy(s, id).await.lang(ctx.lang)?;
+    let view = app.resource_policy(s, id).await.lang(ctx.lang)?;
     Ok(Json(to_json(&view)))
 }

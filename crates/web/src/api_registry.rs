@@ -88,7 +88,7 @@ pub async fn set_role(
                 format!("unknown scope “{}”", g.scope),
             )
         });
-        grants.push(jiqun_app::policy::Grant { perm: perm.lang(ctx.lang)?, scope: scope.lang(ctx.lang)? });
+        grants.push(jiqun_app::authz::Grant { perm: perm.lang(ctx.lang)?, scope: scope.lang(ctx.lang)? });
     }
     let def = RoleDef { name, label_zh: b.label_zh, label_en: b.label_en, grants, builtin: false };
     app.set_role(s, &def, &ctx.ip).await.lang(ctx.lang)?;

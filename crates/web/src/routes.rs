@@ -40,7 +40,7 @@ pub enum Access {
     Account,
     /// Users whose roles grant this permission (in the scope of the object, where it has one: a
     /// department's assignment, a city's observation, an enterprise's figures). Roles are data
-    /// (`jiqun_app::policy`); the role × route test checks every route against the built-in roles.
+    /// (`jiqun_app::authz`); the role × route test checks every route against the built-in roles.
     Perm(Perm),
     /// Users holding any of these permissions (the handler narrows what each sees: an enterprise user
     /// lists only its own firm, an expert only what it is assigned).
@@ -449,7 +449,7 @@ pub const API: &[ApiRoute] = &[
         ok: 200,
         access: Access::Perm(Perm::ManageRoles),
         auth: true,
-        handler: || get(api::policy),
+        handler: || get(api::security_policy),
     },
     ApiRoute {
         method: "post",
@@ -461,7 +461,7 @@ pub const API: &[ApiRoute] = &[
         ok: 200,
         access: Access::Perm(Perm::ManageRoles),
         auth: true,
-        handler: || post(api::set_policy),
+        handler: || post(api::set_security_policy),
     },
     ApiRoute {
         method: "get",
@@ -686,7 +686,7 @@ pub const API: &[ApiRoute] = &[
         ok: 200,
         access: Access::Perm(Perm::ReadEnterprises),
         auth: true,
-        handler: || get(cult::evaluation_policy),
+        handler: || get(cult::resource_policy),
     },
     ApiRoute {
         method: "get",

@@ -4,6 +4,6 @@
 mod admission;
 mod dataset;
 mod libraries;
-mod policy;
+mod resource_policy;
 mod robustness;
 mod schemes;

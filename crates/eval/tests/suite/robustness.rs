@@ -4,7 +4,7 @@
 use jiqun_eval::admission::{self, Decision, Proposal, Verdict};
 use jiqun_eval::libraries::{self, CheckKind, CheckResult, Figure, Membership, Outcome, Profile, Status};
 use jiqun_eval::permu::Class;
-use jiqun_eval::policy::{self, PolicyInput};
+use jiqun_eval::resource_policy::{self, PolicyInput};
 
 /// A small deterministic generator (no dependency needed for this).
 struct Lcg(u64);
@@ -139,7 +139,7 @@ fn admission_takes_any_proposal() {
 
 #[test]
 fn policy_takes_any_input() {
-    let p = policy::example_policy().unwrap();
+    let p = resource_policy::example_policy().unwrap();
     let mut g = Lcg(13);
     let inputs: Vec<PolicyInput> = (0..2000)
         .map(|k| PolicyInput {
@@ -150,7 +150,7 @@ fn policy_takes_any_input() {
             water_m3: g.maybe(),
         })
         .collect();
-    let out = policy::apply(&inputs, &p);
+    let out = resource_policy::apply(&inputs, &p);
     assert_eq!(out.measures.len(), inputs.len());
     assert_eq!(out.cities.iter().map(|c| c.enterprises).sum::<usize>(), inputs.len());
     for m in &out.measures {

@@ -18,7 +18,7 @@ use jiqun_domain::Lang;
 use jiqun_eval::definition::{Confidence, Text};
 use jiqun_eval::libraries::figures::info;
 use jiqun_eval::libraries::{CheckKind, CheckResult, Figure, Outcome, Status};
-use jiqun_eval::policy::{Allocation, Level};
+use jiqun_eval::resource_policy::{Allocation, Level};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -1078,11 +1078,11 @@ fn yuan(v: f64, lang: Lang) -> String {
     }
 }
 
-pub async fn policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.user().page(lang)?;
-    let v = app.evaluation_policy(s, id).await.page(lang)?;
+    let v = app.resource_policy(s, id).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "policy", json!(v))),
@@ -1127,8 +1127,9 @@ pub async fn policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     }
     let title = format!("{} {}", v.evaluation.year, t("年差别化资源要素配置", "differentiated resource policy"));
     let classes = ["A", "B", "C", "D", "T"];
-    let class_counts =
-        |c: &jiqun_eval::policy::CitySummary| [c.by_class.a, c.by_class.b, c.by_class.c, c.by_class.d, c.by_class.t];
+    let class_counts = |c: &jiqun_eval::resource_policy::CitySummary| {
+        [c.by_class.a, c.by_class.b, c.by_class.c, c.by_class.d, c.by_class.t]
+    };
     let shown: Vec<&cult::PolicyMeasure> = v.measures.iter().take(500).collect();
     let body = html! {
         div.pagehead {

@@ -895,7 +895,7 @@ pub async fn set_role(
     let mut grants = Vec::new();
     for p in Perm::ALL {
         if let Some(scope) = Scope::parse(&get(p.as_str())) {
-            grants.push(jiqun_app::policy::Grant { perm: p, scope });
+            grants.push(jiqun_app::authz::Grant { perm: p, scope });
         }
     }
     let def =

@@ -250,7 +250,7 @@ pub const PAGES: &[PageRoute] = &[
         method: "get",
         path: "/evaluations/{id}/policy",
         access: Access::Perm(Perm::ReadEnterprises),
-        handler: || get(cultivation::policy),
+        handler: || get(cultivation::resource_policy),
     },
     PageRoute {
         method: "post",

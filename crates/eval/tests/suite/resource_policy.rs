@@ -3,7 +3,7 @@
 
 use jiqun_domain::Lang;
 use jiqun_eval::permu::Class;
-use jiqun_eval::policy::{Level, Policy, PolicyInput, apply, example_policy, parse_class};
+use jiqun_eval::resource_policy::{Level, Policy, PolicyInput, apply, example_policy, parse_class};
 use serde_json::{Value, json};
 
 fn input(id: &str, city: &str, class: Class, mwh: Option<f64>, m3: Option<f64>) -> PolicyInput {
