@@ -110,13 +110,7 @@ impl Session {
     pub fn unrestricted(&self) -> Result<&UserRow, AppError> {
         match self.restriction {
             None => Ok(&self.user),
-            Some("totp_enrollment_required") => Err(AppError::new(
-                "totp_enrollment_required",
-                403,
-                "管理员账户须先绑定动态口令（TOTP）",
-                "an administrator must enrol a second factor (TOTP) first",
-            )),
-            Some(code) => Err(AppError::new(code, 403, "请先修改密码", "change your password first")),
+            Some(code) => Err(AppError::of(crate::Code::parse(code).unwrap_or(crate::Code::PasswordChangeRequired))),
         }
     }
 }
@@ -190,9 +184,9 @@ impl App {
         ip: &str,
     ) -> AppResult<LoginOk> {
         let actor = Actor { id: None, name: username.to_string(), ip: ip.to_string() };
-        let bad = || AppError::new("bad_credentials", 401, "用户名或密码错误", "wrong username or password");
+        let bad = || AppError::new(crate::Code::BadCredentials, "用户名或密码错误", "wrong username or password");
         let locked =
-            || AppError::new("locked", 423, "账户已锁定，请稍后再试", "the account is locked; try again later");
+            || AppError::new(crate::Code::Locked, "账户已锁定，请稍后再试", "the account is locked; try again later");
         let Some(user) = self.store.user_by_name(username).await? else {
             // Same work and answer as a wrong password, so names cannot be probed by timing.
             static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -227,8 +221,7 @@ impl App {
             let Some(code) = totp.filter(|c| !c.trim().is_empty()) else {
                 // The password was right; asking for the code is not a failed attempt.
                 return Err(AppError::new(
-                    "totp_required",
-                    401,
+                    crate::Code::TotpRequired,
                     "请输入动态口令（6 位数字）",
                     "enter the 6-digit code from your authenticator",
                 ));
@@ -241,7 +234,7 @@ impl App {
             };
             if !fresh {
                 self.store.login_failed(&user, max, now + minutes * 60_000, &actor).await?;
-                return Err(AppError::new("bad_totp", 401, "动态口令错误或已使用", "wrong or already used code"));
+                return Err(AppError::new(crate::Code::BadTotp, "动态口令错误或已使用", "wrong or already used code"));
             }
         }
         let token = random_hex(32)?;

@@ -459,8 +459,7 @@ fn invalid_many(errors: &[FieldError]) -> AppError {
     let zh: Vec<String> = errors.iter().map(|e| e.zh.clone()).collect();
     let en: Vec<String> = errors.iter().map(|e| e.en.clone()).collect();
     let mut e = AppError::new(
-        "invalid",
-        422,
+        crate::Code::Invalid,
         format!("输入有误：{}", zh.join("；")),
         format!("invalid input: {}", en.join("; ")),
     );

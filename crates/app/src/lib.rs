@@ -21,7 +21,7 @@ use tokio::sync::RwLock;
 
 pub use auth::Session;
 pub use authz::{Action, Object, Perm, RoleDef, RoleTable, Scope};
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, Code};
 pub use snapshot::Snapshot;
 
 /// The security policy a database starts from (contracts §1).
@@ -81,8 +81,7 @@ pub fn key_file_path(url: &str, env_value: Option<String>) -> AppResult<std::pat
             Err(jiqun_store::StoreError::BadUrl(url.to_string()).into())
         }
         None => Err(AppError::new(
-            "no_key_file",
-            400,
+            crate::Code::NoKeyFile,
             "请用环境变量 JIQUN_KEY_FILE 指定密钥文件（密钥不存入数据库）",
             "set JIQUN_KEY_FILE to the key file (keys are never kept in the database)",
         )),
@@ -100,8 +99,15 @@ impl App {
     pub async fn open_keyed(url: &str, key_file: &std::path::Path) -> AppResult<App> {
         // The store follows the file: a `jiqun keys rotate` run by another process is picked up without a
         // restart (see jiqun_crypto::Software).
-        let crypto = jiqun_crypto::Software::from_file(key_file)
-            .map_err(|e| AppError::new("key_file", 500, format!("密钥文件：{e}"), format!("key file: {e}")))?;
+        let crypto = jiqun_crypto::Software::from_file(key_file).map_err(|e| {
+            let p = key_file.display();
+            AppError::new(
+                crate::Code::KeyFile,
+                format!("密钥文件 {p} 无法使用"),
+                format!("the key file {p} cannot be used"),
+            )
+            .caused_by(e)
+        })?;
         let store = Store::open_with(url, Arc::new(crypto)).await?;
         Ok(App::with_store(store))
     }

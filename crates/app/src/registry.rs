@@ -804,7 +804,7 @@ fn line_error(line: usize, column: &str, zh: String, en: String) -> AppError {
     let zh = format!("第 {line} 行{}：{zh}", if column.is_empty() { String::new() } else { format!("“{column}”列") });
     let en =
         format!("line {line}{}: {en}", if column.is_empty() { String::new() } else { format!(", column {column}") });
-    let mut e = AppError::new("invalid_file", 422, zh.clone(), en.clone());
+    let mut e = AppError::new(crate::Code::InvalidFile, zh.clone(), en.clone());
     e.details.push((format!("{line}:{column}"), zh, en));
     e
 }
@@ -827,7 +827,7 @@ impl App {
             return Err(AppError::forbidden());
         }
         let (text, encoding) = jiqun_compiler::input::decode_text(bytes).map_err(|e| {
-            let mut err = AppError::new("invalid_file", 422, e.message(Lang::Zh), e.message(Lang::En));
+            let mut err = AppError::new(crate::Code::InvalidFile, e.message(Lang::Zh), e.message(Lang::En));
             err.details.push(("file".into(), e.message(Lang::Zh), e.message(Lang::En)));
             err
         })?;
@@ -980,8 +980,7 @@ impl App {
         if !errors.is_empty() {
             let n = errors.len();
             let mut err = AppError::new(
-                "invalid_file",
-                422,
+                crate::Code::InvalidFile,
                 format!("{source_name} 有 {n} 处错误，未导入任何数据"),
                 format!("{source_name} has {n} errors; nothing was imported"),
             );

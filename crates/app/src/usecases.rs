@@ -90,8 +90,7 @@ pub fn check_role_combination(roles: &[String], table: &crate::authz::RoleTable)
     }
     if roles.iter().filter(|r| ADMIN_ROLES.contains(&r.as_str())).count() > 1 {
         return Err(AppError::new(
-            "separation_of_duties",
-            409,
+            crate::Code::SeparationOfDuties,
             "三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任",
             "separation of duties: no account may hold two of the system, security and audit administrator roles",
         ));
@@ -107,8 +106,7 @@ impl App {
         let opts = jiqun_compiler::Options { lang, ..Default::default() };
         let plan = jiqun_compiler::compile(bytes, &opts).map_err(|e| {
             let mut err = AppError::new(
-                "invalid_document",
-                422,
+                crate::Code::InvalidDocument,
                 e.message(jiqun_domain::Lang::Zh),
                 e.message(jiqun_domain::Lang::En),
             );
@@ -273,8 +271,7 @@ impl App {
         }
         if data.len() > MAX_ATTACHMENT {
             return Err(AppError::new(
-                "too_large",
-                413,
+                crate::Code::TooLarge,
                 format!("附件不能超过 {} MB", MAX_ATTACHMENT >> 20),
                 format!("an attachment cannot exceed {} MB", MAX_ATTACHMENT >> 20),
             ));
@@ -626,8 +623,7 @@ impl App {
         if session.is_some_and(|s| s.user.id == user.id) {
             // No one raises their own privileges: another security administrator must grant it.
             return Err(AppError::new(
-                "self_grant",
-                403,
+                crate::Code::SelfGrant,
                 "不能给自己授予角色，须由另一名安全管理员授予",
                 "you cannot grant yourself a role; another security administrator must",
             ));

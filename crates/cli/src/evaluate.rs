@@ -7,7 +7,9 @@ use std::path::Path;
 use jiqun_domain::Lang;
 use jiqun_eval::permu::{Scheme, builtin_ids, csv};
 
-use crate::Refusal;
+use jiqun_app::{AppError, Code};
+
+use crate::{Refusal, io_refusal, refuse};
 
 pub fn run(
     input: &Path,
@@ -18,24 +20,29 @@ pub fn run(
     lang: Lang,
 ) -> Result<(), Refusal> {
     let scheme = match scheme {
-        Some(s) => load_scheme(s, lang)?,
+        Some(s) => load_scheme(s)?,
         None => Scheme::default(),
     };
-    let mut file = std::fs::File::open(input).map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
+    let mut file = std::fs::File::open(input).map_err(io_refusal(input, false))?;
+    let i = input.display();
     let ds = csv::read_for(&mut file, &scheme)
-        .map_err(|e| Refusal(format!("{}:{}: {}{}", input.display(), e.line, col(&e.column, lang), e.message(lang))))?;
+        .map_err(|e| refuse(Code::InvalidFile, |l| format!("{i}:{}: {}{}", e.line, col(&e.column, l), e.message(l))))?;
     if !ds.errors.is_empty() && !skip_invalid {
-        let mut msg = match lang {
-            Lang::Zh => format!("{} 有 {} 处错误，未写出结果：", input.display(), ds.errors.len()),
-            Lang::En => format!("{} has {} errors; nothing written:", input.display(), ds.errors.len()),
-        };
-        for e in ds.errors.iter().take(50) {
-            msg.push_str(&format!("\n  {}:{}: {}{}", input.display(), e.line, col(&e.column, lang), e.message(lang)));
-        }
-        if ds.errors.len() > 50 {
-            msg.push_str(&format!("\n  … {}", ds.errors.len() - 50));
-        }
-        return Err(Refusal(msg));
+        let n = ds.errors.len();
+        let refusal = refuse(Code::InvalidFile, |l| {
+            let mut msg = match l {
+                Lang::Zh => format!("{i} 有 {n} 处错误，未写出结果："),
+                Lang::En => format!("{i} has {n} errors; nothing written:"),
+            };
+            for e in ds.errors.iter().take(50) {
+                msg.push_str(&format!("\n  {i}:{}: {}{}", e.line, col(&e.column, l), e.message(l)));
+            }
+            if n > 50 {
+                msg.push_str(&format!("\n  … {}", n - 50));
+            }
+            msg
+        });
+        return Err(refusal);
     }
     if let (Some(y), Some(first)) = (scheme.year, ds.rows.first())
         && first.year != y
@@ -50,7 +57,7 @@ pub fn run(
     }
     let ev = ds
         .evaluate(&scheme)
-        .map_err(|e| Refusal(format!("{}: {}{}", input.display(), col(&e.column, lang), e.message(lang))))?;
+        .map_err(|e| refuse(Code::InvalidFile, |l| format!("{i}: {}{}", col(&e.column, l), e.message(l))))?;
     write_atomically_with(output, |f| csv::write(&ds, &ev, f)).map_err(|e| io(output, e))?;
     if let Some(d) = details {
         write_atomically_with(d, |f| csv::write_details(&ds, &ev, &scheme, f)).map_err(|e| io(d, e))?;
@@ -71,7 +78,7 @@ pub fn run(
 }
 
 /// A scheme file, or a built-in scheme's id when no such file exists.
-fn load_scheme(arg: &Path, lang: Lang) -> Result<Scheme, Refusal> {
+fn load_scheme(arg: &Path) -> Result<Scheme, Refusal> {
     if !arg.exists()
         && let Some(s) = arg.to_str().and_then(Scheme::builtin)
     {
@@ -79,25 +86,26 @@ fn load_scheme(arg: &Path, lang: Lang) -> Result<Scheme, Refusal> {
     }
     let bytes = std::fs::read(arg).map_err(|e| {
         let ids = builtin_ids().collect::<Vec<_>>().join(", ");
-        Refusal(match lang {
-            Lang::Zh => format!("{}：无法读取评价方案文件（{e}），也不是内置方案（{ids}）", arg.display()),
-            Lang::En => {
-                format!("{}: cannot read the scheme file ({e}), nor is it a built-in scheme ({ids})", arg.display())
-            }
-        })
+        let read = AppError::io(arg, false, &e);
+        let (rzh, ren) = (read.message(Lang::Zh), read.message(Lang::En));
+        Refusal(AppError::new(
+            Code::InvalidArgument,
+            format!("{rzh}；它也不是内置的评价方案（{ids}）"),
+            format!("{ren}; nor is it a built-in scheme ({ids})"),
+        ))
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        Refusal(match lang {
+        refuse(Code::InvalidFile, |l| match l {
             Lang::Zh => format!("{}：评价方案文件须为 UTF-8 编码", arg.display()),
             Lang::En => format!("{}: a scheme file must be UTF-8", arg.display()),
         })
     })?;
     Scheme::from_json(&text)
-        .map_err(|e| Refusal(format!("{}{}{}", arg.display(), lang.pick("：", ": "), e.message(lang))))
+        .map_err(|e| refuse(Code::InvalidFile, |l| format!("{}{}{}", arg.display(), l.pick("：", ": "), e.message(l))))
 }
 
 fn io(path: &Path, e: std::io::Error) -> Refusal {
-    Refusal(format!("{}: {e}", path.display()))
+    Refusal(AppError::io(path, true, &e))
 }
 
 fn col(column: &str, lang: Lang) -> String {

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use jiqun_app::{AppError, Code};
 use jiqun_compiler::{Options, compile, markdown};
-use jiqun_domain::{AgencyRegistry, Lang, RegionModel};
+use jiqun_domain::{AgencyRegistry, Lang, RegionModel, TableError};
 
 #[derive(Parser)]
 #[command(name = "jiqun", version, about = "Jiqun (集群): the system of record for an industrial-cluster action plan")]
@@ -204,44 +205,71 @@ mod evaluate;
 mod server;
 mod user;
 
-/// A refusal with its message already in the user's language: exit status 1.
-pub struct Refusal(pub String);
+/// A refusal: an error of the catalogue (`jiqun_app::Code`, the same the web server answers with), said
+/// in the user's language when it is printed: exit status 1.
+pub struct Refusal(pub AppError);
+
+impl From<AppError> for Refusal {
+    fn from(e: AppError) -> Self {
+        Refusal(e)
+    }
+}
+
+impl From<jiqun_store::StoreError> for Refusal {
+    fn from(e: jiqun_store::StoreError) -> Self {
+        Refusal(e.into())
+    }
+}
+
+/// A refusal whose message is built the same way in both languages.
+pub fn refuse(code: Code, text: impl Fn(Lang) -> String) -> Refusal {
+    Refusal(AppError::new(code, text(Lang::Zh), text(Lang::En)))
+}
+
+/// A file that cannot be read or written.
+pub fn io_refusal(path: &std::path::Path, write: bool) -> impl Fn(std::io::Error) -> Refusal + '_ {
+    move |e| Refusal(AppError::io(path, write, &e))
+}
 
 fn main() -> ExitCode {
     let lang = Lang::from_env_vars(|k| std::env::var(k).ok());
     let cli = Cli::parse();
     match run(cli, lang) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Refusal(msg)) => {
-            eprintln!("{}{msg}", lang.pick("错误：", "error: "));
+        Err(Refusal(e)) => {
+            eprintln!("{}{}", lang.pick("错误：", "error: "), e.message(lang));
+            for d in e.details(lang) {
+                eprintln!("  {}{}{}", d.field, lang.pick("：", ": "), d.message);
+            }
+            // A fault of the installation: the library's own words help whoever mends it.
+            if let Some(cause) = e.cause.as_deref().filter(|_| e.status() >= 500 && e.code != Code::Io) {
+                eprintln!("{}{cause}", lang.pick("原始信息：", "cause: "));
+            }
             ExitCode::from(1)
         }
     }
 }
 
-fn read_file(path: &PathBuf, lang: Lang) -> Result<Vec<u8>, Refusal> {
-    std::fs::read(path).map_err(|e| {
-        Refusal(match lang {
-            Lang::Zh => format!("无法读取文件 {}：{e}", path.display()),
-            Lang::En => format!("cannot read {}: {e}", path.display()),
-        })
-    })
+fn read_file(path: &PathBuf) -> Result<Vec<u8>, Refusal> {
+    std::fs::read(path).map_err(io_refusal(path, false))
 }
 
-fn load_table<T>(path: &PathBuf, lang: Lang, parse: fn(&str) -> Result<T, String>) -> Result<T, Refusal> {
-    let bytes = read_file(path, lang)?;
+fn load_table<T>(path: &PathBuf, parse: fn(&str) -> Result<T, TableError>) -> Result<T, Refusal> {
+    let bytes = read_file(path)?;
+    let p = path.display();
     let text = String::from_utf8(bytes).map_err(|_| {
-        Refusal(match lang {
-            Lang::Zh => format!("{}：名录文件须为 UTF-8 编码", path.display()),
-            Lang::En => format!("{}: a registry file must be UTF-8", path.display()),
+        refuse(Code::InvalidFile, |l| match l {
+            Lang::Zh => format!("{p}：名录文件须为 UTF-8 编码"),
+            Lang::En => format!("{p}: a registry file must be UTF-8"),
         })
     })?;
-    parse(&text).map_err(|e| Refusal(format!("{}: {e}", path.display())))
+    parse(&text)
+        .map_err(|e| Refusal(AppError::new(Code::InvalidFile, format!("{p}：{}", e.zh), format!("{p}: {}", e.en))))
 }
 
 fn print_plan(plan: &jiqun_domain::plan::Plan, format: Format, lang: Lang) -> Result<(), Refusal> {
     let out = match format {
-        Format::Json => serde_json::to_string_pretty(plan).map_err(|e| Refusal(e.to_string()))?,
+        Format::Json => serde_json::to_string_pretty(plan).map_err(AppError::internal)?,
         Format::Md => markdown::render(plan, lang),
     };
     println!("{out}");
@@ -265,31 +293,28 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 city,
                 uscc,
             };
-            server::block_on(lang, async move {
-                let app = server::open(&db, lang).await?;
-                let id = app.create_user(None, &input, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+            server::block_on(async move {
+                let app = server::open(&db).await?;
+                let id = app.create_user(None, &input, "").await?;
                 if contact.is_some() {
-                    app.set_contact(None, id, contact.as_deref(), "")
-                        .await
-                        .map_err(|e| Refusal(e.message(lang).to_string()))?;
+                    app.set_contact(None, id, contact.as_deref(), "").await?;
                 }
                 println!("{}", lang.pick("已创建用户。", "user created."));
                 Ok(())
             })
         }
-        Command::Backup { db, output } => server::block_on(lang, async move {
-            let app = server::open(&db, lang).await?;
+        Command::Backup { db, output } => server::block_on(async move {
+            let app = server::open(&db).await?;
             // Written beside the target and renamed when complete, so a failed backup leaves no partial file.
             let tmp = output.with_extension("partial");
-            let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
-            let file = std::fs::File::create(&tmp).map_err(io)?;
+            let file = std::fs::File::create(&tmp).map_err(io_refusal(&output, true))?;
             let mut w = std::io::BufWriter::new(file);
             let rows = app.store.backup(&mut w).await.map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
-                Refusal(e.to_string())
+                Refusal::from(e)
             })?;
             drop(w);
-            std::fs::rename(&tmp, &output).map_err(io)?;
+            std::fs::rename(&tmp, &output).map_err(io_refusal(&output, true))?;
             println!(
                 "{}",
                 match lang {
@@ -302,14 +327,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             );
             Ok(())
         }),
-        Command::Restore { input, db } => server::block_on(lang, async move {
-            let file = std::fs::File::open(&input).map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
-            let app = server::open(&db, lang).await?;
-            let rows = app
-                .store
-                .restore(&mut std::io::BufReader::new(file))
-                .await
-                .map_err(|e| Refusal(format!("{}: {e}", input.display())))?;
+        Command::Restore { input, db } => server::block_on(async move {
+            let file = std::fs::File::open(&input).map_err(io_refusal(&input, false))?;
+            let app = server::open(&db).await?;
+            let rows = app.store.restore(&mut std::io::BufReader::new(file)).await?;
             println!(
                 "{}",
                 match lang {
@@ -319,14 +340,22 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             );
             Ok(())
         }),
-        Command::Keys { command: KeysCommand::Rotate { db } } => server::block_on(lang, async move {
-            let path = jiqun_app::key_file_path(&db, std::env::var("JIQUN_KEY_FILE").ok())
-                .map_err(|e| Refusal(e.message(lang).to_string()))?;
-            let mut keys = jiqun_crypto::KeyFile::load_or_create(&path).map_err(|e| Refusal(e.to_string()))?;
-            keys.rotate().map_err(|e| Refusal(e.to_string()))?;
-            keys.save(&path).map_err(|e| Refusal(e.to_string()))?;
-            let app = server::open(&db, lang).await?;
-            let n = app.reseal_secrets().await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+        Command::Keys { command: KeysCommand::Rotate { db } } => server::block_on(async move {
+            let path = jiqun_app::key_file_path(&db, std::env::var("JIQUN_KEY_FILE").ok())?;
+            let p = path.display();
+            let key_error = |e: &dyn std::fmt::Display| {
+                AppError::new(
+                    Code::KeyFile,
+                    format!("密钥文件 {p} 无法使用"),
+                    format!("the key file {p} cannot be used"),
+                )
+                .caused_by(e)
+            };
+            let mut keys = jiqun_crypto::KeyFile::load_or_create(&path).map_err(|e| key_error(&e))?;
+            keys.rotate().map_err(|e| key_error(&e))?;
+            keys.save(&path).map_err(|e| key_error(&e))?;
+            let app = server::open(&db).await?;
+            let n = app.reseal_secrets().await?;
             println!(
                 "{}",
                 match lang {
@@ -336,16 +365,12 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             );
             Ok(())
         }),
-        Command::Audit { command: AuditCommand::Prune { db } } => server::block_on(lang, async move {
-            let app = server::open(&db, lang).await?;
-            let days = app.store.setting("audit_retention_days").await.map_err(|e| Refusal(e.to_string()))?;
+        Command::Audit { command: AuditCommand::Prune { db } } => server::block_on(async move {
+            let app = server::open(&db).await?;
+            let days = app.store.setting("audit_retention_days").await?;
             let days: i64 = days.and_then(|d| d.parse().ok()).unwrap_or(365).max(183);
             let before = jiqun_store::now_ms() - days * 86_400_000;
-            let n = app
-                .store
-                .prune_audit(before, &jiqun_store::Actor::system("cli"))
-                .await
-                .map_err(|e| Refusal(e.to_string()))?;
+            let n = app.store.prune_audit(before, &jiqun_store::Actor::system("cli")).await?;
             println!(
                 "{}",
                 match lang {
@@ -355,9 +380,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             );
             Ok(())
         }),
-        Command::Audit { command: AuditCommand::Verify { db } } => server::block_on(lang, async move {
-            let app = server::open(&db, lang).await?;
-            match app.store.verify_audit().await.map_err(|e| Refusal(e.to_string()))? {
+        Command::Audit { command: AuditCommand::Verify { db } } => server::block_on(async move {
+            let app = server::open(&db).await?;
+            match app.store.verify_audit().await? {
                 jiqun_store::AuditCheck::Intact { records } => {
                     println!(
                         "{}",
@@ -368,7 +393,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                     );
                     Ok(())
                 }
-                jiqun_store::AuditCheck::Broken { id, reason } => Err(Refusal(match lang {
+                jiqun_store::AuditCheck::Broken { id, reason } => Err(refuse(Code::AuditChainBroken, |l| match l {
                     Lang::Zh => format!(
                         "审计链在第 {id} 条记录处断开：{}",
                         if reason.contains("edited") {
@@ -382,60 +407,58 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             }
         }),
         Command::DemoData { command: DemoDataCommand::Enterprises { count, seed, output } } => {
-            let io = |e: std::io::Error| Refusal(format!("{}: {e}", output.display()));
-            let mut f = std::fs::File::create(&output).map_err(io)?;
-            jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io)?;
+            let mut f = std::fs::File::create(&output).map_err(io_refusal(&output, true))?;
+            jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io_refusal(&output, true))?;
             Ok(())
         }
         Command::Evaluate { input, output, scheme, details, skip_invalid } => {
             evaluate::run(&input, &output, scheme.as_deref(), details.as_deref(), skip_invalid, lang)
         }
         Command::DemoData { command: DemoDataCommand::Scale { db, indicators, years } } => {
-            server::block_on(lang, async move {
-                let app = server::open(&db, lang).await?;
-                let fail = |e: jiqun_app::AppError| Refusal(e.message(lang).to_string());
-                let snap = app.snapshot().await.map_err(fail)?;
+            server::block_on(async move {
+                let app = server::open(&db).await?;
+                let snap = app.snapshot().await?;
                 let Some(plan) = snap.current_plan() else {
-                    return Err(Refusal(
-                        lang.pick(
-                            "数据库中没有计划，请先运行 jiqun demo",
-                            "the database holds no plan; run jiqun demo first",
-                        )
-                        .into(),
-                    ));
+                    return Err(Refusal(AppError::not_found(
+                        "数据库中没有计划，请先运行 jiqun demo",
+                        "the database holds no plan; run jiqun demo first",
+                    )));
                 };
                 if !(1..=1000).contains(&indicators) || !(2..=50).contains(&years) {
-                    return Err(Refusal(
-                        lang.pick(
-                            "--indicators 应在 1..1000，--years 应在 2..50",
-                            "--indicators must be 1..1000 and --years 2..50",
-                        )
-                        .into(),
-                    ));
+                    return Err(Refusal(AppError::new(
+                        Code::InvalidArgument,
+                        "--indicators 应在 1..1000，--years 应在 2..50",
+                        "--indicators must be 1..1000 and --years 2..50",
+                    )));
                 }
-                let n = jiqun_app::demo::load_scale(&app, plan.plan.id, indicators, years).await.map_err(fail)?;
+                let n = jiqun_app::demo::load_scale(&app, plan.plan.id, indicators, years).await?;
                 println!("{n} {}", lang.pick("条观测值已写入（示例数据，合成）", "observations written (synthetic)"));
                 Ok(())
             })
         }
-        Command::User { command: UserCommand::Grant { db, username, role } } => server::block_on(lang, async move {
-            let app = server::open(&db, lang).await?;
-            app.grant_role(None, &username, &role, "").await.map_err(|e| Refusal(e.message(lang).to_string()))?;
+        Command::User { command: UserCommand::Grant { db, username, role } } => server::block_on(async move {
+            let app = server::open(&db).await?;
+            app.grant_role(None, &username, &role, "").await?;
             println!("{}", lang.pick("已授予角色。", "role granted."));
             Ok(())
         }),
         Command::Plan { command: PlanCommand::Parse { file, format, registry, cities } } => {
             let mut opts = Options { lang, ..Options::default() };
             if let Some(r) = registry {
-                opts.agencies = load_table(&r, lang, AgencyRegistry::parse)?;
+                opts.agencies = load_table(&r, AgencyRegistry::parse)?;
             }
             if let Some(c) = cities {
-                opts.regions = load_table(&c, lang, RegionModel::parse)?;
+                opts.regions = load_table(&c, RegionModel::parse)?;
             }
-            let bytes = read_file(&file, lang)?;
-            let sep = lang.pick("：", ": ");
-            let plan =
-                compile(&bytes, &opts).map_err(|e| Refusal(format!("{}{sep}{}", file.display(), e.message(lang))))?;
+            let bytes = read_file(&file)?;
+            let f = file.display();
+            let plan = compile(&bytes, &opts).map_err(|e| {
+                AppError::new(
+                    Code::InvalidDocument,
+                    format!("{f}：{}", e.message(Lang::Zh)),
+                    format!("{f}: {}", e.message(Lang::En)),
+                )
+            })?;
             print_plan(&plan, format, lang)
         }
         Command::Plan { command: PlanCommand::Show { format } } => {

@@ -3,27 +3,25 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use jiqun_app::{App, Preset};
+use jiqun_app::{App, AppError, Code, Preset};
 use jiqun_domain::Lang;
 
-use crate::Refusal;
+use crate::{Refusal, refuse};
 
-pub fn block_on<F: std::future::Future<Output = Result<(), Refusal>>>(lang: Lang, f: F) -> Result<(), Refusal> {
+pub fn block_on<F: std::future::Future<Output = Result<(), Refusal>>>(f: F) -> Result<(), Refusal> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Refusal(format!("{}{e}", lang.pick("无法启动运行时：", "cannot start the runtime: "))))?;
+        .map_err(|e| AppError::new(Code::Internal, "无法启动运行时", "cannot start the runtime").caused_by(e))?;
     rt.block_on(f)
 }
 
-pub async fn open(db: &str, lang: Lang) -> Result<App, Refusal> {
-    let keys = jiqun_app::key_file_path(db, std::env::var("JIQUN_KEY_FILE").ok())
-        .map_err(|e| Refusal(e.message(lang).to_string()))?;
-    App::open_keyed(db, &keys).await.map_err(|e| {
-        Refusal(match lang {
-            Lang::Zh => format!("无法打开数据库 {db}：{}", e.message(lang)),
-            Lang::En => format!("cannot open the database {db}: {}", e.message(lang)),
-        })
+pub async fn open(db: &str) -> Result<App, Refusal> {
+    let keys = jiqun_app::key_file_path(db, std::env::var("JIQUN_KEY_FILE").ok())?;
+    App::open_keyed(db, &keys).await.map_err(|mut e| {
+        e.zh = format!("无法打开数据库 {db}：{}", e.message(Lang::Zh));
+        e.en = format!("cannot open the database {db}: {}", e.message(Lang::En));
+        Refusal(e)
     })
 }
 
@@ -40,24 +38,24 @@ pub struct TlsArgs {
 
 pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result<(), Refusal> {
     let addr: SocketAddr = addr.parse().map_err(|_| {
-        Refusal(match lang {
+        refuse(Code::InvalidArgument, |l| match l {
             Lang::Zh => format!("地址“{addr}”无效，应形如 127.0.0.1:8080"),
             Lang::En => format!("“{addr}” is not an address such as 127.0.0.1:8080"),
         })
     })?;
     let tls_config = match (&tls.tls_cert, &tls.tls_key) {
-        (Some(c), Some(k)) => Some(jiqun_web::tls_config(c, k).map_err(Refusal)?),
+        (Some(c), Some(k)) => Some(jiqun_web::tls_config(c, k).map_err(|e| {
+            AppError::new(Code::KeyFile, "无法读取证书或私钥", "cannot read the certificate or its key").caused_by(e)
+        })?),
         _ => None,
     };
     let scheme = if tls_config.is_some() { "https" } else { "http" };
     let db = db.to_string();
-    block_on(lang, async move {
-        let app = open(&db, lang).await?;
-        let fail = |e: jiqun_app::AppError| Refusal(e.message(lang).to_string());
-        let fresh = app.store.plans().await.map_err(|e| fail(e.into()))?.is_empty()
-            && app.store.user_count().await.map_err(|e| fail(e.into()))? == 0;
+    block_on(async move {
+        let app = open(&db).await?;
+        let fresh = app.store.plans().await?.is_empty() && app.store.user_count().await? == 0;
         let preset = if demo { Preset::Demo } else { Preset::Production };
-        let boot = app.bootstrap(preset, std::env::var("JIQUN_BOOTSTRAP_PASSWORD").ok()).await.map_err(fail)?;
+        let boot = app.bootstrap(preset, std::env::var("JIQUN_BOOTSTRAP_PASSWORD").ok()).await?;
         let mut accounts = Vec::new();
         if demo && fresh {
             println!(
@@ -67,7 +65,7 @@ pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result
                     "loading the built-in plan and the synthetic demo data…"
                 )
             );
-            accounts = jiqun_app::demo::load(&app).await.map_err(fail)?.accounts;
+            accounts = jiqun_app::demo::load(&app).await?.accounts;
         }
         let app = Arc::new(app);
         let on_ready = move |bound: SocketAddr| {
@@ -110,6 +108,21 @@ pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result
             Some(config) => jiqun_web::serve_tls(app, addr, config, on_ready).await,
             None => jiqun_web::serve(app, addr, on_ready).await,
         };
-        served.map_err(|e| Refusal(format!("{}{e}", lang.pick("服务无法启动：", "cannot serve: "))))
+        served.map_err(|e| {
+            let (zh, en) = match e.kind() {
+                std::io::ErrorKind::AddrInUse => ("地址已被占用", "the address is in use"),
+                std::io::ErrorKind::AddrNotAvailable => ("本机没有这个地址", "this machine has no such address"),
+                std::io::ErrorKind::PermissionDenied => ("没有权限使用这个端口", "no permission to use this port"),
+                _ => ("网络错误", "network error"),
+            };
+            Refusal(
+                AppError::new(
+                    Code::InvalidArgument,
+                    format!("无法在 {addr} 上提供服务：{zh}"),
+                    format!("cannot serve on {addr}: {en}"),
+                )
+                .caused_by(e),
+            )
+        })
     })
 }

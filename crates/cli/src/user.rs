@@ -4,6 +4,8 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use jiqun_domain::Lang;
 
+use jiqun_app::{AppError, Code};
+
 use crate::Refusal;
 
 pub fn new_password(lang: Lang) -> Result<String, Refusal> {
@@ -14,13 +16,11 @@ pub fn new_password(lang: Lang) -> Result<String, Refusal> {
     }
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Refusal(
-            lang.pick(
-                "请通过环境变量 JIQUN_NEW_PASSWORD 提供密码，或在终端中运行以输入密码",
-                "set JIQUN_NEW_PASSWORD, or run on a terminal to type the password",
-            )
-            .into(),
-        ));
+        return Err(Refusal(AppError::new(
+            Code::InvalidArgument,
+            "请通过环境变量 JIQUN_NEW_PASSWORD 提供密码，或在终端中运行以输入密码",
+            "set JIQUN_NEW_PASSWORD, or run on a terminal to type the password",
+        )));
     }
     let ask = |prompt: &str| -> Result<String, Refusal> {
         eprint!("{prompt}");
@@ -37,13 +37,13 @@ pub fn new_password(lang: Lang) -> Result<String, Refusal> {
             let _ = std::process::Command::new("stty").arg("echo").stdin(std::process::Stdio::inherit()).status();
             eprintln!();
         }
-        read.map_err(|e| Refusal(e.to_string()))?;
+        read.map_err(|e| Refusal(AppError::io(std::path::Path::new("stdin"), false, &e)))?;
         Ok(line.trim_end_matches(['\n', '\r']).to_string())
     };
     let first = ask(lang.pick("新密码：", "New password: "))?;
     let second = ask(lang.pick("再输入一次：", "Again: "))?;
     if first != second {
-        return Err(Refusal(lang.pick("两次输入的密码不一致", "the passwords differ").into()));
+        return Err(Refusal(AppError::invalid("password", "两次输入的密码不一致", "the passwords differ")));
     }
     Ok(first)
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::tsv;
+use crate::tsv::{self, TableError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgencyKind {
@@ -87,7 +87,7 @@ impl AgencyRegistry {
     }
 
     /// Reads a registry file; the error names the line.
-    pub fn parse(text: &str) -> Result<AgencyRegistry, String> {
+    pub fn parse(text: &str) -> Result<AgencyRegistry, TableError> {
         let table = tsv::parse(text);
         let setting = |k: &str, default: &str| table.setting(k).unwrap_or(default).to_string();
         let mut reg = AgencyRegistry {
@@ -103,14 +103,20 @@ impl AgencyRegistry {
         for row in &table.rows {
             let col = |i: usize| row.cols.get(i).copied().unwrap_or("");
             if col(0).is_empty() || col(1).is_empty() {
-                return Err(format!("line {}: short and full names are required", row.line));
+                return Err(TableError::at(row.line, "简称和全称都须填写", "short and full names are required"));
             }
             let kind = AgencyKind::parse(col(2)).ok_or_else(|| {
-                format!("line {}: kind `{}` is not gov, party, central, mass or inst", row.line, col(2))
+                TableError::at(
+                    row.line,
+                    format!("类别“{}”应为 gov、party、central、mass 或 inst", col(2)),
+                    format!("kind `{}` is not gov, party, central, mass or inst", col(2)),
+                )
             })?;
             let changed = match col(5) {
                 "" => None,
-                y => Some(y.parse().map_err(|_| format!("line {}: year `{y}` is not a number", row.line))?),
+                y => Some(y.parse().map_err(|_| {
+                    TableError::at(row.line, format!("年份“{y}”不是数字"), format!("year `{y}` is not a number"))
+                })?),
             };
             let agency = Agency {
                 short: col(0).to_string(),
@@ -122,7 +128,11 @@ impl AgencyRegistry {
                 note: col(6).to_string(),
             };
             if reg.exact.contains_key(&agency.short) {
-                return Err(format!("line {}: `{}` is listed twice", row.line, agency.short));
+                return Err(TableError::at(
+                    row.line,
+                    format!("“{}”重复列出", agency.short),
+                    format!("`{}` is listed twice", agency.short),
+                ));
             }
             reg.agencies.push(agency);
         }
@@ -131,7 +141,10 @@ impl AgencyRegistry {
             if let Some(s) = &a.successor
                 && !reg.agencies.iter().any(|b| &b.short == s)
             {
-                return Err(format!("`{}`: successor `{s}` is not in the registry", a.short));
+                return Err(TableError {
+                    zh: format!("“{}”的继任机构“{s}”不在名录中", a.short),
+                    en: format!("`{}`: successor `{s}` is not in the registry", a.short),
+                });
             }
         }
         Ok(reg)
@@ -290,8 +303,9 @@ mod tests {
     #[test]
     fn bad_registries_name_the_line() {
         let err = AgencyRegistry::parse("@province\tX\n省甲\t甲\tgov\n省乙\t乙\tclub\n").unwrap_err();
-        assert!(err.starts_with("line 3:"), "{err}");
+        assert!(err.en.starts_with("line 3:"), "{err}");
+        assert!(err.zh.starts_with("第 3 行："), "{err:?}");
         let err = AgencyRegistry::parse("省甲\t甲\tgov\t\t省丙\n").unwrap_err();
-        assert!(err.contains("successor"), "{err}");
+        assert!(err.en.contains("successor") && err.zh.contains("继任"), "{err}");
     }
 }

@@ -14,3 +14,4 @@ pub mod uscc;
 pub use agency::{AgencyKind, AgencyRegistry, Resolved};
 pub use lang::Lang;
 pub use region::{City, Region, RegionModel};
+pub use tsv::TableError;

@@ -44,16 +44,24 @@ impl RegionModel {
     }
 
     /// Reads a city table (see `data/registry/guangdong-cities.tsv` for the format).
-    pub fn parse(text: &str) -> Result<RegionModel, String> {
+    pub fn parse(text: &str) -> Result<RegionModel, crate::TableError> {
         let table = tsv::parse(text);
         let province = table.setting("province").unwrap_or("").to_string();
         let mut cities = Vec::new();
         for row in &table.rows {
             if row.cols.len() < 4 || row.cols[..4].iter().any(|c| c.is_empty()) {
-                return Err(format!("line {}: expected 4 columns: name, full_name, code, region", row.line));
+                return Err(crate::TableError::at(
+                    row.line,
+                    "应有 4 列：简称、全称、区划代码、区域",
+                    "expected 4 columns: name, full_name, code, region",
+                ));
             }
             if !(row.cols[2].len() == 6 && row.cols[2].bytes().all(|b| b.is_ascii_digit())) {
-                return Err(format!("line {}: code `{}` is not a 6-digit division code", row.line, row.cols[2]));
+                return Err(crate::TableError::at(
+                    row.line,
+                    format!("区划代码“{}”不是 6 位数字", row.cols[2]),
+                    format!("code `{}` is not a 6-digit division code", row.cols[2]),
+                ));
             }
             cities.push(City {
                 name: row.cols[0].to_string(),
@@ -110,7 +118,8 @@ mod tests {
     #[test]
     fn bad_tables_are_refused_with_the_line() {
         let err = RegionModel::parse("# x\n广州\t广州市\t4401\t珠三角\n").unwrap_err();
-        assert!(err.starts_with("line 2:"), "{err}");
+        assert!(err.en.starts_with("line 2:"), "{err}");
+        assert_eq!(err.zh, "第 2 行：区划代码“4401”不是 6 位数字");
         assert!(RegionModel::parse("广州\t广州市\n").is_err());
     }
 }

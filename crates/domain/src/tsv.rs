@@ -31,6 +31,29 @@ pub(crate) fn parse(text: &str) -> Table<'_> {
     Table { settings, rows }
 }
 
+/// A registry file that does not read, said in both languages (`message`); `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableError {
+    pub zh: String,
+    pub en: String,
+}
+
+impl TableError {
+    pub fn at(line: usize, zh: impl std::fmt::Display, en: impl std::fmt::Display) -> TableError {
+        TableError { zh: format!("第 {line} 行：{zh}"), en: format!("line {line}: {en}") }
+    }
+
+    pub fn message(&self, lang: crate::Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+impl std::fmt::Display for TableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 impl Table<'_> {
     pub fn setting(&self, key: &str) -> Option<&str> {
         self.settings.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)

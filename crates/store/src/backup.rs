@@ -8,7 +8,7 @@ use std::io::{BufRead, Write};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::{Backend, Result, Store, StoreError};
+use crate::{Backend, BackupFault, Result, Store, StoreError};
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum Ty {
@@ -326,7 +326,7 @@ impl Store {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
         }
         let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(&mut *tx).await?;
-        let io = |e: std::io::Error| StoreError::Conflict(format!("writing the backup: {e}"));
+        let io = |e: std::io::Error| StoreError::Backup(BackupFault::Write(e.to_string()));
         writeln!(out, "{}", json!({ "format": FORMAT, "schema": version, "backend": format!("{:?}", self.backend()) }))
             .map_err(io)?;
         let mut total = 0;
@@ -357,7 +357,8 @@ impl Store {
 
     /// Loads a backup into this database, which must hold no data yet; all or nothing.
     pub async fn restore(&self, input: &mut dyn BufRead) -> Result<usize> {
-        let bad = |line: usize, what: &str| StoreError::Conflict(format!("backup line {line}: {what}"));
+        let bad =
+            |line: usize, what: &str| StoreError::Backup(BackupFault::Malformed { line, cause: what.to_string() });
         let mut lines = input.lines().enumerate();
         let mut next = || -> Result<Option<(usize, Value)>> {
             match lines.next() {
@@ -368,18 +369,18 @@ impl Store {
                 Some((i, Err(e))) => Err(bad(i + 1, &e.to_string())),
             }
         };
-        let Some((_, head)) = next()? else { return Err(bad(1, "empty file")) };
+        let Some((_, head)) = next()? else { return Err(StoreError::Backup(BackupFault::NotABackup)) };
         if head["format"] != FORMAT {
-            return Err(bad(1, "not a Jiqun backup"));
+            return Err(StoreError::Backup(BackupFault::NotABackup));
         }
         let have: i64 = sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(self.pool()).await?;
         if head["schema"].as_i64() != Some(have) {
-            return Err(bad(1, &format!("schema version {} does not match this build's {have}", head["schema"])));
+            return Err(StoreError::Backup(BackupFault::Schema { found: head["schema"].to_string(), want: have }));
         }
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?;
         let plans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans").fetch_one(self.pool()).await?;
         if users > 0 || plans > 0 {
-            return Err(StoreError::Conflict("the target database is not empty; restore into a new one".into()));
+            return Err(StoreError::Backup(BackupFault::NotEmpty));
         }
         let mut tx = self.pool().begin().await?;
         for (table, _) in TABLES {

@@ -12,7 +12,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Actor, Result, Store, StoreError, Tx, get, now_ms};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DesignationRow {
@@ -126,7 +126,7 @@ impl Store {
             .bind(enterprise_id)
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("enterprise {enterprise_id}")))
+            .ok_or_else(|| StoreError::NotFound(Missing::Enterprise(enterprise_id)))
     }
 
     /// Designates an enterprise into a library (and chain); returns the designation's id. A firm already
@@ -150,7 +150,11 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if existing.is_some() {
-            return Err(StoreError::Conflict(format!("{uscc} is already designated in {library} {chain}")));
+            return Err(StoreError::Conflict(Clash::AlreadyDesignated {
+                uscc,
+                library: library.to_string(),
+                chain: chain.to_string(),
+            }));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO library_designations (library, chain, enterprise_id, reference, active, designated_by, designated_at) \
@@ -198,7 +202,11 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(id) = id else {
-            return Err(StoreError::NotFound(format!("a designation of {uscc} in {library} {chain}")));
+            return Err(StoreError::NotFound(Missing::Designation {
+                uscc: uscc.to_string(),
+                library: library.to_string(),
+                chain: chain.to_string(),
+            }));
         };
         sqlx::query(
             "UPDATE library_designations SET active = 0, withdrawn_by = $1, withdrawn_at = $2, withdrawn_reason = $3 WHERE id = $4",

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Actor, Result, Store, StoreError, Tx, get, now_ms};
+use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
@@ -353,7 +353,7 @@ impl Store {
     pub async fn put_figures(&self, enterprise_id: i64, figures: &[FigureInput], actor: &Actor) -> Result<Vec<i64>> {
         let mut tx = self.begin().await?;
         let Some(e) = self.enterprise_tx(&mut tx, enterprise_id).await? else {
-            return Err(StoreError::NotFound(format!("enterprise {enterprise_id}")));
+            return Err(StoreError::NotFound(Missing::Enterprise(enterprise_id)));
         };
         let now = now_ms();
         let ids = self.put_figures_tx(&mut tx, enterprise_id, figures, actor, now).await?;
@@ -414,7 +414,7 @@ impl Store {
                 }
             };
             for (metric, clear, source, year) in figures {
-                let sealed = seal(id, *year, metric, clear).map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
+                let sealed = seal(id, *year, metric, clear).map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
                 new_rows.push((id, *year, metric.clone(), sealed, source.clone()));
             }
         }
@@ -485,7 +485,7 @@ impl Store {
             .await?
             .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound(format!("enterprise {id}")));
+            return Err(StoreError::NotFound(Missing::Enterprise(id)));
         }
         self.audit(&mut tx, actor, "enterprise.contact", "enterprise", &id.to_string(), true, &json!({})).await?;
         self.commit(tx).await?;
@@ -718,7 +718,7 @@ impl Store {
                 let sealed = self
                     .crypto()
                     .seal(r.items.as_bytes(), result_items_context(id, r.enterprise_id).as_bytes())
-                    .map_err(|e| StoreError::Conflict(format!("seal: {e}")))?;
+                    .map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
                 q = q
                     .bind(id)
                     .bind(r.enterprise_id)
@@ -823,8 +823,8 @@ impl Store {
         let crypto = self.crypto();
         let reseal = |sealed: &str, ctx: &str| -> Result<String> {
             let clear =
-                crypto.open(sealed, ctx.as_bytes()).map_err(|e| StoreError::Conflict(format!("open {ctx}: {e}")))?;
-            crypto.seal(&clear, ctx.as_bytes()).map_err(|e| StoreError::Conflict(format!("seal {ctx}: {e}")))
+                crypto.open(sealed, ctx.as_bytes()).map_err(|e| StoreError::Corrupt(format!("open {ctx}: {e}")))?;
+            crypto.seal(&clear, ctx.as_bytes()).map_err(|e| StoreError::Corrupt(format!("seal {ctx}: {e}")))
         };
         let mut n = 0;
         let rows = sqlx::query("SELECT id, enterprise_id, year, metric, sealed FROM enterprise_figures ORDER BY id")

@@ -37,9 +37,87 @@ pub enum StoreError {
     /// The URL is neither `sqlite://…` nor `postgres://…`.
     BadUrl(String),
     Db(sqlx::Error),
-    NotFound(String),
+    NotFound(Missing),
     /// A uniqueness or state rule refused the write.
-    Conflict(String),
+    Conflict(Clash),
+    /// A backup cannot be written, or a file cannot be restored.
+    Backup(BackupFault),
+    /// Stored data or a key that cannot be read or sealed: a fault of the installation, not of the request.
+    Corrupt(String),
+}
+
+/// What a lookup did not find. The application says it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Plan(i64),
+    Indicator(i64),
+    Report(i64),
+    User(i64),
+    Enterprise(i64),
+    Designation { uscc: String, library: String, chain: String },
+}
+
+/// Why a write was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clash {
+    /// The report of that period has been accepted: it no longer changes.
+    ReportAccepted,
+    /// Only a submitted report can be reviewed.
+    ReportNotSubmitted {
+        state: String,
+    },
+    UserExists(String),
+    AlreadyDesignated {
+        uscc: String,
+        library: String,
+        chain: String,
+    },
+}
+
+/// What went wrong with a backup or a restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackupFault {
+    /// Writing the backup failed (the I/O error's text).
+    Write(String),
+    /// The file is empty or not a backup.
+    NotABackup,
+    /// The backup comes from another schema version.
+    Schema { found: String, want: i64 },
+    /// A line that is not what the format says (with the technical cause).
+    Malformed { line: usize, cause: String },
+    /// A restore goes into an empty database only.
+    NotEmpty,
+}
+
+/// What kind of database failure an error is, for a message people can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbProblem {
+    /// The server cannot be reached (I/O, the pool timed out or closed).
+    Unreachable,
+    /// The URL or its options are wrong, or TLS failed.
+    Configuration,
+    Migration,
+    /// A uniqueness, foreign-key or check constraint.
+    Constraint,
+    Other,
+}
+
+impl StoreError {
+    /// The kind of a database failure (`None` for the other errors).
+    pub fn db_problem(&self) -> Option<DbProblem> {
+        let StoreError::Db(e) = self else { return None };
+        Some(match e {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => DbProblem::Unreachable,
+            sqlx::Error::Configuration(_) | sqlx::Error::Tls(_) => DbProblem::Configuration,
+            sqlx::Error::Migrate(_) => DbProblem::Migration,
+            sqlx::Error::Database(d)
+                if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() =>
+            {
+                DbProblem::Constraint
+            }
+            _ => DbProblem::Other,
+        })
+    }
 }
 
 impl std::fmt::Display for StoreError {
@@ -47,8 +125,10 @@ impl std::fmt::Display for StoreError {
         match self {
             StoreError::BadUrl(u) => write!(f, "database URL “{u}” is neither sqlite://PATH nor postgres://…"),
             StoreError::Db(e) => write!(f, "database error: {e}"),
-            StoreError::NotFound(what) => write!(f, "not found: {what}"),
-            StoreError::Conflict(what) => write!(f, "conflict: {what}"),
+            StoreError::NotFound(what) => write!(f, "not found: {what:?}"),
+            StoreError::Conflict(what) => write!(f, "conflict: {what:?}"),
+            StoreError::Backup(what) => write!(f, "backup: {what:?}"),
+            StoreError::Corrupt(what) => write!(f, "{what}"),
         }
     }
 }
@@ -186,7 +266,7 @@ pub enum AuditCheck {
 impl Store {
     /// Opens with fresh, throw-away keys (tests, and tools that write no audit record worth verifying).
     pub async fn open(url: &str) -> Result<Store> {
-        let keys = jiqun_crypto::KeyFile::generate().map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let keys = jiqun_crypto::KeyFile::generate().map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Store::open_with(url, std::sync::Arc::new(jiqun_crypto::Software::new(keys))).await
     }
 

@@ -5,7 +5,8 @@ use jiqun_domain::plan::{Cmp, Plan};
 use serde_json::json;
 
 use crate::{
-    Actor, IndicatorEdit, IndicatorRow, ItemRow, ObservationRow, PlanRow, Result, Store, StoreError, get, now_ms,
+    Actor, IndicatorEdit, IndicatorRow, ItemRow, Missing, ObservationRow, PlanRow, Result, Store, StoreError, get,
+    now_ms,
 };
 
 /// Units counted one by one (bases, centres, parks, firms): such targets use linear achievement.
@@ -63,7 +64,7 @@ impl Store {
         let target_year =
             plan.period.and_then(|p| p.end).or_else(|| plan.targets.iter().filter_map(|t| t.year).max()).map(i64::from);
         let mut tx = self.begin().await?;
-        let plan_json = serde_json::to_string(plan).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let plan_json = serde_json::to_string(plan).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plans (name, title, doc_number, issued_on, period_start, period_end, target_year, plan_json, source_name, status, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11) RETURNING id",
@@ -174,7 +175,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Conflict(format!("stored plan {id}: {e}"))))
+        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(format!("stored plan {id}: {e}"))))
             .transpose()
     }
 
@@ -189,7 +190,7 @@ impl Store {
                 .await?
                 .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound(format!("plan {id}")));
+            return Err(StoreError::NotFound(Missing::Plan(id)));
         }
         self.audit(
             &mut tx,
@@ -252,7 +253,7 @@ impl Store {
     }
 
     pub async fn update_indicator(&self, id: i64, e: &IndicatorEdit, actor: &Actor) -> Result<()> {
-        let before = self.indicator(id).await?.ok_or_else(|| StoreError::NotFound(format!("indicator {id}")))?;
+        let before = self.indicator(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Indicator(id)))?;
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE indicators SET item = $1, name = $2, unit = $3, direction = $4, method = $5, frequency = $6, \
@@ -311,7 +312,7 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound(format!("indicator {id}")));
+            return Err(StoreError::NotFound(Missing::Indicator(id)));
         }
         let detail = match status {
             Some((s, reason)) => json!({ "status": s, "reason": reason }),

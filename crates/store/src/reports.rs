@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use crate::{
-    Actor, AssignmentRow, AttachmentMeta, ReportInput, ReportRow, Result, RoundRow, Store, StoreError, get, now_ms,
+    Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
+    get, now_ms,
 };
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
@@ -167,7 +168,7 @@ impl Store {
         if let Some((_, _, state)) = &prev
             && state == "accepted"
         {
-            return Err(StoreError::Conflict("report already accepted".into()));
+            return Err(StoreError::Conflict(Clash::ReportAccepted));
         }
         if let Some((prev_id, _, _)) = &prev {
             sqlx::query("UPDATE reports SET is_current = 0 WHERE id = $1").bind(prev_id).execute(&mut *tx).await?;
@@ -212,7 +213,7 @@ impl Store {
         )
         .await?;
         self.commit(tx).await?;
-        self.report(id).await?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
+        self.report(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Report(id)))
     }
 
     /// The plan owner accepts a submitted report or returns it with comments; an accepted report may be
@@ -226,9 +227,11 @@ impl Store {
         // A submitted report is accepted or returned; an accepted one can still be returned (reopened), so
         // that the department may correct it.
         match (state.as_deref(), accept) {
-            (None, _) => return Err(StoreError::NotFound(format!("report {report_id}"))),
+            (None, _) => return Err(StoreError::NotFound(Missing::Report(report_id))),
             (Some("submitted"), _) | (Some("accepted"), false) => {}
-            (Some(other), _) => return Err(StoreError::Conflict(format!("report is {other}, not submitted"))),
+            (Some(other), _) => {
+                return Err(StoreError::Conflict(Clash::ReportNotSubmitted { state: other.to_string() }));
+            }
         }
         sqlx::query(
             "UPDATE reports SET state = $1, review_comment = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5",

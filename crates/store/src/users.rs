@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{Actor, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
+use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
 
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
@@ -17,7 +17,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!("user {} exists", u.username)));
+            return Err(StoreError::Conflict(Clash::UserExists(u.username.clone())));
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, password_hash, roles, agency, city, uscc, must_change_password, created_at) \
@@ -52,7 +52,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let before: Option<String> =
             sqlx::query_scalar("SELECT roles FROM users WHERE id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
-        let Some(before) = before else { return Err(StoreError::NotFound(format!("user {user_id}"))) };
+        let Some(before) = before else { return Err(StoreError::NotFound(Missing::User(user_id))) };
         sqlx::query("UPDATE users SET roles = $1 WHERE id = $2")
             .bind(roles.join(","))
             .bind(user_id)
@@ -79,7 +79,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?;
-        let Some(old) = old else { return Err(StoreError::NotFound(format!("user {user_id}"))) };
+        let Some(old) = old else { return Err(StoreError::NotFound(Missing::User(user_id))) };
         let now = now_ms();
         sqlx::query("INSERT INTO password_history (user_id, password_hash, changed_at) VALUES ($1, $2, $3)")
             .bind(user_id)
@@ -239,7 +239,7 @@ impl Store {
         .bind(user.id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(row) = row else { return Err(StoreError::NotFound(format!("user {}", user.id))) };
+        let Some(row) = row else { return Err(StoreError::NotFound(Missing::User(user.id))) };
         let count: i64 = get(&row, "failed_logins")?;
         let locked_at: Option<i64> = get(&row, "locked_until")?;
         let locked = count == 0 && locked_at == Some(lock_until);

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::snapshot::{IndicatorView, PlanView};
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
+use crate::extract::{Path, Query};
 
 fn need(ctx: &Ctx, action: Action) -> Result<(), AppError> {
     let s = ctx.user()?;
@@ -170,22 +171,10 @@ fn write_request<'c, T: serde::de::DeserializeOwned>(
     Ok((ctx.user().lang(ctx.lang)?, parsed))
 }
 
-/// JSON bodies are parsed by hand so that a malformed one gets the contract's error shape.
+/// JSON bodies are parsed by hand so that a malformed one gets the contract's error shape, in the request's
+/// language (see `jiqun_app::error::parse_json`).
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let mut err = AppError::new(
-            "invalid_json",
-            400,
-            format!("请求体不是有效的 JSON：{e}"),
-            format!("the body is not valid JSON: {e}"),
-        );
-        err.details.push((
-            "body".into(),
-            format!("第 {} 行第 {} 列", e.line(), e.column()),
-            format!("line {}, column {}", e.line(), e.column()),
-        ));
-        err
-    })
+    jiqun_app::error::parse_json(body)
 }
 
 pub async fn plans(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::cultivation::{DesignationInput, ProposalInput};
@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::api::parse_json;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
+use crate::extract::{Path, Query};
 
 fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)

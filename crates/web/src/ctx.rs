@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Uri, header};
 use jiqun_app::{App, AppError, Session};
 use jiqun_domain::Lang;
 
@@ -39,19 +39,44 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The request's language: `?lang=`, then the language cookie, then `Accept-Language`; Chinese by default.
 pub fn language(parts: &Parts) -> Lang {
-    let q = parts.uri.query().unwrap_or("");
+    language_of(&parts.uri, &parts.headers)
+}
+
+pub fn language_of(uri: &Uri, headers: &HeaderMap) -> Lang {
+    let q = uri.query().unwrap_or("");
     if let Some(v) = q.split('&').find_map(|kv| kv.strip_prefix("lang=")) {
         return Lang::from_locale(v);
     }
-    if let Some(v) = cookie(&parts.headers, LANG_COOKIE) {
+    if let Some(v) = cookie(headers, LANG_COOKIE) {
         return Lang::from_locale(v);
     }
-    parts
-        .headers
+    headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map(|v| Lang::from_locale(v.split(',').next().unwrap_or("")))
         .unwrap_or_default()
+}
+
+/// The session token of a request (a bearer token, else the session cookie) and whether it is the cookie.
+pub fn token_of(headers: &HeaderMap) -> (Option<String>, bool) {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    match bearer {
+        Some(t) => (Some(t), false),
+        None => (cookie(headers, SESSION_COOKIE).map(String::from), true),
+    }
+}
+
+/// The live session a token names, if any. A database failure counts as none (the handler then answers
+/// 401, and the health check reports the database).
+pub async fn session_of(app: &AppState, token: Option<&str>) -> Option<Session> {
+    match token {
+        Some(t) if !t.is_empty() && t.len() <= 128 => app.session(t).await.ok().flatten(),
+        _ => None,
+    }
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -60,22 +85,8 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
         let lang = language(parts);
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
-        let (token, via_cookie) = match bearer {
-            Some(t) => (Some(t), false),
-            None => (cookie(&parts.headers, SESSION_COOKIE).map(String::from), true),
-        };
-        // A token that does not name a live session is the same as none; a database failure too (the
-        // handler then answers 401, and the health check reports the database).
-        let session = match token {
-            Some(t) if !t.is_empty() && t.len() <= 128 => app.session(&t).await.ok().flatten(),
-            _ => None,
-        };
+        let (token, via_cookie) = token_of(&parts.headers);
+        let session = session_of(app, token.as_deref()).await;
         Ok(Ctx {
             lang,
             via_cookie: via_cookie && session.is_some(),
@@ -117,8 +128,7 @@ impl Ctx {
             Ok(())
         } else {
             Err(AppError::new(
-                "csrf",
-                403,
+                jiqun_app::Code::Csrf,
                 "表单已过期或来源不明，请刷新页面后重试",
                 "the form is stale or forged; reload the page and try again",
             ))

@@ -1,31 +1,44 @@
-//! How errors leave the server. Use cases return `AppError` (a stable code, an HTTP status, a message in
-//! both languages). API routes turn it into `{"error": {"code", "message", "details"}}` in the request's
-//! language; pages into an HTML page that says the same. Nothing else crosses the boundary: database
-//! errors are already `internal` by then and their text is not shown to users.
+//! How errors leave the server. Use cases return `AppError` (a code of the catalogue in
+//! `jiqun_app::error`, and its message in both languages); the language is applied here, once per
+//! response. API routes answer `{"error": {"code", "message", "details"}}`; pages answer an error page in
+//! the site's frame (header, navigation, language switch) that says what went wrong and what the user
+//! may do instead. `error_pages` also catches what axum answers by itself (an unknown path, a method the
+//! route does not take, a body over the limit), so no response leaves in English plain text. Database
+//! errors are `internal` by then: their text goes to the log, not to users.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use jiqun_app::AppError;
+use jiqun_app::{AppError, Code, Session};
 use jiqun_domain::Lang;
+use maud::html;
 use serde_json::json;
 
+use crate::ctx::{AppState, language_of, session_of, token_of};
+use crate::pages::layout;
+
 pub struct ApiError(pub AppError, pub Lang);
+
+/// The message users see: the error's own, but only the catalogue's for a server fault.
+fn shown_message(e: &AppError, lang: Lang) -> String {
+    if e.status() >= 500 { e.code.message(lang).to_string() } else { e.message(lang).to_string() }
+}
+
+fn status_of(e: &AppError) -> StatusCode {
+    StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(e, lang) = self;
-        let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = status_of(&e);
         if status.is_server_error() {
             eprintln!("jiqun: {e}");
         }
-        let message = if status.is_server_error() {
-            lang.pick("服务器内部错误", "internal server error").to_string()
-        } else {
-            e.message(lang).to_string()
-        };
-        (status, Json(json!({ "error": { "code": e.code, "message": message, "details": e.details(lang) } })))
-            .into_response()
+        let body = json!({ "error": { "code": e.code.as_str(), "message": shown_message(&e, lang), "details": e.details(lang) } });
+        (status, Json(body)).into_response()
     }
 }
 
@@ -44,38 +57,151 @@ impl<T> WithLang<T> for Result<T, AppError> {
 
 pub struct PageError(pub AppError, pub Lang);
 
+/// A page's error on its way out: `error_pages` renders it in the frame of the user's session.
+#[derive(Clone)]
+struct Shown(AppError, Lang);
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let PageError(e, lang) = self;
-        let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = status_of(&e);
         if status == StatusCode::UNAUTHORIZED {
             return axum::response::Redirect::to("/login").into_response();
         }
-        if matches!(e.code, "password_change_required" | "totp_enrollment_required") {
+        if matches!(e.code, Code::PasswordChangeRequired | Code::TotpEnrollmentRequired) {
             return axum::response::Redirect::to("/account").into_response();
         }
         if status.is_server_error() {
             eprintln!("jiqun: {e}");
         }
-        let message = if status.is_server_error() {
-            lang.pick("服务器内部错误", "internal server error").to_string()
-        } else {
-            e.message(lang).to_string()
-        };
-        let page = crate::pages::layout::bare(
+        // Without the middleware (it is always there in `router`), a page without the frame.
+        let mut res = (status, Html(layout::bare(lang, e.code.message(lang), body(&e, lang, None)).into_string()))
+            .into_response();
+        res.extensions_mut().insert(Shown(e, lang));
+        res
+    }
+}
+
+/// The error page's content: what went wrong, the fields, and what to do instead.
+fn body(e: &AppError, lang: Lang, back: Option<&str>) -> maud::Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    let heading = e.code.message(lang);
+    let message = shown_message(e, lang);
+    html! {
+        section.narrow.error-page aria-labelledby="h-error" {
+            h1 #h-error { (heading) }
+            p.error role="alert" { (message) }
+            @let details = e.details(lang);
+            @if !details.is_empty() {
+                ul.details { @for d in &details { li { code { (d.field) } (t("：", ": ")) (d.message) } } }
+            }
+            p.hint { (e.hint(lang)) }
+            ul.actions {
+                @if let Some(b) = back { li { a href=(b) { (t("返回上一页", "Back to the previous page")) } } }
+                li { a href="/" { (t("返回总览", "Back to the dashboard")) } }
+                @if e.code == Code::Forbidden { li { a href="/account" { (t("查看我的账户和角色", "My account and roles")) } } }
+            }
+            p.muted.small { (t("错误代码：", "Error code: ")) code { (e.code.as_str()) } " · HTTP " (e.status()) }
+        }
+    }
+}
+
+/// Renders an error page in the frame when the user has a session (the login link otherwise).
+async fn page(
+    app: &AppState,
+    e: &AppError,
+    lang: Lang,
+    session: Option<&Session>,
+    here: &str,
+    back: Option<&str>,
+) -> Response {
+    let status = status_of(e);
+    let markup = match session {
+        Some(s) => {
+            let synthetic = app.snapshot().await.map(|snap| snap.synthetic).unwrap_or(false);
+            let f = layout::Frame { lang, session: s, here, synthetic };
+            layout::page(&f, e.code.message(lang), body(e, lang, back))
+        }
+        None => layout::bare(
             lang,
-            lang.pick("出错了", "Error"),
-            maud::html! {
+            e.code.message(lang),
+            html! {
                 main.narrow {
-                    h1 { (lang.pick("出错了", "Something went wrong")) }
-                    p.error role="alert" { (message) }
-                    @for d in e.details(lang) { p { code { (d.field) } "：" (d.message) } }
-                    p { a href="/" { (lang.pick("返回首页", "Back to the dashboard")) } }
+                    (body(e, lang, back))
+                    p { a href="/login" { (lang.pick("登录", "Log in")) } " · "
+                        a href=(layout::switch_lang(here, if lang == Lang::Zh { "en" } else { "zh" })) { (lang.pick("English", "中文")) } }
                 }
             },
-        );
-        (status, Html(page.into_string())).into_response()
+        ),
+    };
+    let mut res = (status, Html(markup.into_string())).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// Whether a response is one axum made by itself (no body type of ours): an unknown path, a method the
+/// route does not take, a body over the limit.
+fn from_axum(res: &Response) -> bool {
+    match res.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(v) => v.as_bytes().starts_with(b"text/plain"),
     }
+}
+
+/// The catalogue's code for a status axum chose.
+fn code_for(status: StatusCode) -> Code {
+    match status.as_u16() {
+        401 => Code::Unauthorized,
+        403 => Code::Forbidden,
+        404 => Code::NotFound,
+        405 => Code::MethodNotAllowed,
+        409 => Code::Conflict,
+        413 => Code::TooLarge,
+        415 => Code::UnsupportedMediaType,
+        422 => Code::Invalid,
+        s if s < 500 => Code::InvalidParameter,
+        _ => Code::Internal,
+    }
+}
+
+/// Middleware: error pages in the frame, and the catalogue's words for what axum answers by itself.
+pub async fn error_pages(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let uri = req.uri().clone();
+    let lang = language_of(&uri, req.headers());
+    let (token, _) = token_of(req.headers());
+    let referer = req.headers().get(header::REFERER).and_then(|v| v.to_str().ok()).map(String::from);
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let api = uri.path().starts_with("/api/") || uri.path() == "/healthz";
+    let shown = res.extensions().get::<Shown>().cloned();
+    let (e, lang) = match shown {
+        Some(Shown(e, l)) if !api => (e, l),
+        _ if from_axum(&res) => (AppError::of(code_for(status)), lang),
+        _ => return res,
+    };
+    if api {
+        return ApiError(e, lang).into_response();
+    }
+    let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    // Back to where the user came from, when that is a page of this site other than this one.
+    let back = referer.as_deref().and_then(local_path).filter(|p| *p != here && !p.starts_with("/login"));
+    let session = session_of(&app, token.as_deref()).await;
+    page(&app, &e, lang, session.as_ref(), here, back).await
+}
+
+/// The path and query of a same-site referer (`http://host/x?y` → `/x?y`).
+fn local_path(referer: &str) -> Option<&str> {
+    let rest = referer.split_once("://").map_or(referer, |(_, r)| r);
+    let path = &rest[rest.find('/')?..];
+    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
+}
+
+/// Unknown pages: 404 in the frame.
+pub async fn no_such_page(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> PageError {
+    PageError(AppError::not_found("没有这个页面", "there is no such page"), language_of(&uri, &headers))
 }
 
 pub type PageResult<T> = Result<T, PageError>;

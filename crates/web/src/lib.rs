@@ -7,6 +7,7 @@ pub mod api_cultivation;
 pub mod api_registry;
 pub mod ctx;
 pub mod error;
+pub mod extract;
 pub mod pages;
 pub mod routes;
 
@@ -70,6 +71,8 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(routes::api_router())
         .nest("/api/v1", Router::new().fallback(api::not_found))
         .merge(pages::router())
+        .fallback(error::no_such_page)
+        .layer(middleware::from_fn_with_state(app.clone(), error::error_pages))
         .layer(middleware::from_fn(security_headers))
         // Plan documents and attachments are larger than axum's 2 MB default.
         .layer(axum::extract::DefaultBodyLimit::max(16 << 20))

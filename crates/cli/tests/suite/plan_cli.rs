@@ -136,5 +136,5 @@ fn another_provinces_registry_can_be_given() {
     let bad = temp_file("bad.tsv", "省甲\t甲\tclub\n".as_bytes());
     let o = jiqun(&["plan", "parse", doc.to_str().unwrap(), "--registry", bad.to_str().unwrap()], "zh_CN.UTF-8");
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("第 1 行：类别“club”"), "{}", stderr(&o));
 }

@@ -2,7 +2,6 @@
 //! (a password that must be changed, an administrator without TOTP under the production policy), which is
 //! sent here until it has done what it must.
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -12,6 +11,7 @@ use serde::Deserialize;
 use super::layout;
 use super::ui;
 use crate::ctx::{AppState, Ctx};
+use crate::extract::Form;
 
 fn restriction_note(code: Option<&str>, lang: jiqun_domain::Lang) -> Option<&'static str> {
     match code {

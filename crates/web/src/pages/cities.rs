@@ -2,7 +2,7 @@
 //! and the same figures as a table. `/cities/{name}`: a city's region and code, its role in the cluster
 //! layout, the items naming it, and its figures.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use jiqun_app::snapshot::{IndicatorView, PlanView};
 use jiqun_domain::Lang;
@@ -15,6 +15,7 @@ use super::charts::{Tile, class_of, quantile_breaks, sparkline, tile_map};
 use super::ui::{self, Csv, Export, human, period_text};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
+use crate::extract::{Path, Query};
 
 #[derive(Deserialize, Default)]
 pub struct MapQuery {

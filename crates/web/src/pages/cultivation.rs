@@ -5,8 +5,7 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation::{
@@ -26,6 +25,7 @@ use serde_json::json;
 use super::ui::{self, Csv, Export};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
+use crate::extract::{Form, Path, Query};
 
 fn text(t: &Text, lang: Lang) -> &str {
     t.get(lang)
@@ -297,7 +297,7 @@ async fn show_library(
     let members: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Member).collect();
     let candidates: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Candidate).collect();
     let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let here = format!("/libraries/{}", ui::enc(&view.library.id));
@@ -539,7 +539,7 @@ async fn after_designation(
     let lang = ctx.lang;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/libraries/{}", ui::enc(name))).into_response()),
-        Err(e) if e.status == 403 || e.status == 404 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
         Err(e) => {
             let view = app.library_view(s, name, None).await.page(lang)?;
             show_library(app, ctx, s, &view, Some(e)).await
@@ -802,7 +802,7 @@ async fn show_projects(
     let all = s.roles.scopes(&s.user, Perm::AssessProjects).contains(&Scope::All);
     let own = s.user.city.clone().unwrap_or_default();
     let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let num_field = |name: &str, zh: &str, en: &str, v: &str| {
@@ -974,7 +974,7 @@ pub async fn assess(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Proposa
     };
     match result {
         Ok(v) => Ok(Redirect::to(&format!("/projects/{}", v.row.id)).into_response()),
-        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => show_projects(&app, &ctx, s, &f, Some(e)).await,
     }
 }

@@ -3,8 +3,7 @@
 //! with the distribution by city and class and the movement since last year, and the role definitions
 //! (`/roles`). What a user sees follows the access rules: figures only for those who may read them.
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::registry::{CLASSES, EnterpriseInput, EnterpriseView, Figure};
@@ -19,6 +18,7 @@ use serde_json::json;
 use super::ui::{self, Csv, Export};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
+use crate::extract::{Form, Path, Query};
 
 const PAGE: i64 = 50;
 
@@ -285,7 +285,7 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
     };
     match app.register_enterprise(s, &input, &ctx.ip).await {
         Ok(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => {
             let snap = app.snapshot().await.page(lang)?;
             let t = |zh, en| lang.pick(zh, en);
@@ -293,7 +293,7 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
                 div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
                 (register_form(s, lang, &input, Some(&e)))
             };
-            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             Ok(ui::page_status(&ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
         }
     }
@@ -359,12 +359,12 @@ async fn show_detail(
             .join(ui::sep(lang))
     };
     let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let next_year = years.last().copied().unwrap_or(2025);
     let libraries = match app.firm_libraries(s, e.id, ctx_year(ctx)).await {
-        Err(err) if err.status == 422 => app.firm_libraries(s, e.id, None).await,
+        Err(err) if err.status() == 422 => app.firm_libraries(s, e.id, None).await,
         other => other,
     }
     .page(lang)?;
@@ -518,7 +518,7 @@ pub async fn put_figures(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => {
             let view = app.enterprise_view(s, id).await.page(lang)?;
             show_detail(&app, &ctx, s, &view, None, Some(e)).await
@@ -545,7 +545,7 @@ pub async fn assign_expert(
     let s = ctx.user().page(lang)?;
     match app.assign_expert(s, id, f.username.trim(), &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status == 403 || e.status == 404 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
         Err(e) => {
             let view = app.enterprise_view(s, id).await.page(lang)?;
             show_detail(&app, &ctx, s, &view, None, Some(e)).await
@@ -575,7 +575,7 @@ async fn show_evaluations(
     let years = app.figure_years().await.page(lang)?;
     let schemes = app.schemes().await.page(lang)?;
     let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let body = html! {
@@ -656,7 +656,7 @@ pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Sch
     let s = ctx.user().page(lang)?;
     match app.put_scheme(s, &f.json, &ctx.ip).await {
         Ok(_) => Ok(Redirect::to("/evaluations").into_response()),
-        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => show_evaluations(&app, &ctx, s, Some(e), &f.json).await,
     }
 }
@@ -824,7 +824,7 @@ async fn show_roles(app: &AppState, ctx: &Ctx, s: &Session, error: Option<AppErr
     let edit = s.can(&Action::ManageRoles);
     let scope_of = |r: &RoleDef, p: Perm| -> Option<Scope> { r.grants.iter().find(|g| g.perm == p).map(|g| g.scope) };
     let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let body = html! {
@@ -902,7 +902,7 @@ pub async fn set_role(
         RoleDef { name: get("name"), label_zh: get("label_zh"), label_en: get("label_en"), grants, builtin: false };
     match app.set_role(s, &def, &ctx.ip).await {
         Ok(()) => Ok(Redirect::to("/roles").into_response()),
-        Err(e) if e.status == 403 => Err(PageError(e, lang)),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => show_roles(&app, &ctx, s, Some(e)).await,
     }
 }

@@ -3,8 +3,7 @@
 //! observations by province and city, the correction history, and the forms to add a value, override the
 //! status and edit the baseline and target.
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{IndicatorView, PlanView};
@@ -23,6 +22,7 @@ use super::ui::{
 };
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
+use crate::extract::{Form, Path, Query};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -620,7 +620,7 @@ async fn answer(
 ) -> PageResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?done={done}#status")).into_response()),
-        Err(e) if e.status == 422 => show(app, ctx, s, id, refused(e), None).await,
+        Err(e) if e.status() == 422 => show(app, ctx, s, id, refused(e), None).await,
         Err(e) => Err(PageError(e, ctx.lang)),
     }
 }

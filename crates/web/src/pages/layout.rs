@@ -33,7 +33,7 @@ pub struct Frame<'a> {
     pub synthetic: bool,
 }
 
-fn switch_lang(here: &str, to: &str) -> String {
+pub fn switch_lang(here: &str, to: &str) -> String {
     let (path, query) = here.split_once('?').unwrap_or((here, ""));
     let kept: Vec<&str> = query.split('&').filter(|kv| !kv.is_empty() && !kv.starts_with("lang=")).collect();
     let mut q = kept.join("&");

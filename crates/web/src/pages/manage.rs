@@ -1,8 +1,7 @@
 //! The plan owner's forms that are not about one indicator: adding an indicator the document lacks, and
 //! closing a plan with its final assessment (naming the successor plan loaded beside it).
 
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::PlanView;
 use jiqun_app::{Action, AppError, Session};
@@ -14,6 +13,7 @@ use serde::Deserialize;
 use super::ui;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
+use crate::extract::{Form, Path};
 
 pub fn add_indicator_form(s: &Session, plan: &PlanView, lang: Lang) -> Markup {
     let t = |zh, en| lang.pick(zh, en);

@@ -30,7 +30,6 @@ pub mod supervision;
 pub mod ui;
 pub mod users;
 
-use axum::Form;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -40,6 +39,7 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::ctx::{AppState, Ctx, SESSION_COOKIE};
+use crate::extract::Form;
 use crate::routes::Access;
 use jiqun_app::Perm;
 
@@ -407,7 +407,7 @@ async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Login
             r
         }
         Err(e) => {
-            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNAUTHORIZED);
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
             (status, Html(login_form(&ctx, Some(e.message(ctx.lang)), &f.username).into_string())).into_response()
         }
     }

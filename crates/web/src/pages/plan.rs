@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{AssignmentView, IndicatorView, PlanView, Snapshot};
@@ -19,6 +18,7 @@ use serde_json::{Value, json};
 use super::ui::{self, Csv, Export, badge, can, city_link, human, period_label};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
+use crate::extract::{Form, Path, Query};
 
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
@@ -553,7 +553,7 @@ pub async fn import(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ImportF
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
-        Err(e) if e.status == 422 => {
+        Err(e) if e.status() == 422 => {
             let snap = app.snapshot().await.page(lang)?;
             Ok(list_page(&ctx, s, &snap, Some(&e), &f, StatusCode::UNPROCESSABLE_ENTITY))
         }

@@ -6,9 +6,8 @@
 
 use std::sync::OnceLock;
 
-use axum::Form;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{AssignmentView, PlanView, Snapshot};
@@ -23,6 +22,7 @@ use super::plan::flags;
 use super::ui::{self, Csv, Export, bar, can, enc, num, period_label, report_status_label, role_label, state_chip};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiError, PageError, PageLang, PageResult};
+use crate::extract::{Form, Path, Query};
 
 /// The largest attachment accepted.
 pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
@@ -362,7 +362,7 @@ pub async fn review(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/supervision?done=review#review").into_response()),
-        Err(e) if e.status == 422 => {
+        Err(e) if e.status() == 422 => {
             let refused =
                 SupRefused { which: "review", report: id, error: Some(e), comment: f.comment, ..Default::default() };
             sup_page(&app, &ctx, s, &SupQuery::default(), refused).await
@@ -391,7 +391,7 @@ pub async fn set_round(
     let s = ctx.user().page(ctx.lang)?;
     match app.set_round(s, plan_id, f.period.trim(), f.deadline.trim(), &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/supervision?plan={plan_id}&done=round#rounds")).into_response()),
-        Err(e) if e.status == 422 => {
+        Err(e) if e.status() == 422 => {
             let refused = SupRefused {
                 which: "round",
                 error: Some(e),
@@ -611,7 +611,7 @@ async fn assignment_page(
         None => {}
     }
     let status = match &refused {
-        Some((e, _)) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some((e, _)) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let title = format!("{} {} · {}", a.row.item, a.row.item_title, a.row.agency);
@@ -937,7 +937,7 @@ pub async fn file_report(
             let done = if submit { "submit" } else { "draft" };
             Ok(Redirect::to(&format!("/assignments/{id}?done={done}#history")).into_response())
         }
-        Err(e) if e.status == 422 || e.code == "conflict" => {
+        Err(e) if e.status() == 422 || e.code == jiqun_app::Code::Conflict => {
             let q = AssignmentQuery::default();
             assignment_page(&app, &ctx, s, id, &q, Some((e, f))).await
         }

@@ -1,7 +1,6 @@
 //! `/users`: the accounts (system and security administrators) and, for system administrators, the form to
 //! create one. Roles follow the separation of duties the use case enforces.
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +13,7 @@ use serde_json::json;
 use super::ui::{self, Csv, Export, can};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
+use crate::extract::Form;
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
     let s = ctx.user().page(ctx.lang)?;
@@ -54,7 +54,7 @@ async fn show(
     let table = app.role_table().await.page(lang)?;
     let role_label = |r: &str| table.role(r).map_or_else(|| r.to_string(), |d| d.label(lang).to_string());
     let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
     let body = html! {
@@ -193,7 +193,7 @@ pub async fn create(
     };
     match app.create_user(Some(s), &input, &ctx.ip).await {
         Ok(_) => Ok(Redirect::to("/users").into_response()),
-        Err(e) if matches!(e.status, 409 | 422) => show(&app, &ctx, s, Some(e), &form).await,
+        Err(e) if matches!(e.status(), 409 | 422) => show(&app, &ctx, s, Some(e), &form).await,
         Err(e) => Err(PageError(e, ctx.lang)),
     }
 }
