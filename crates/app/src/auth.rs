@@ -121,6 +121,11 @@ impl Session {
         self.roles.allowed(&self.user, action)
     }
 
+    /// `can`, as the use cases ask it: 403 when not.
+    pub fn require(&self, action: &crate::authz::Action) -> crate::AppResult<()> {
+        if self.can(action) { Ok(()) } else { Err(crate::AppError::forbidden()) }
+    }
+
     pub fn actor(&self, ip: &str) -> Actor {
         Actor { id: Some(self.user.id), name: self.user.username.clone(), ip: ip.to_string() }
     }

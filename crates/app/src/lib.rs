@@ -8,10 +8,14 @@ pub mod authz;
 pub mod cultivation;
 pub mod demo;
 pub mod error;
+pub mod indicators;
+pub mod operations;
 pub mod registry;
 pub mod schemes;
 pub mod snapshot;
+pub mod supervision;
 pub mod usecases;
+pub mod users;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,6 +27,15 @@ pub use auth::Session;
 pub use authz::{Action, Object, Perm, RoleDef, RoleTable, Scope};
 pub use error::{AppError, AppResult, Code};
 pub use snapshot::Snapshot;
+
+/// The records the use cases take and return. The web server and the CLI name them from here, never from
+/// the store.
+pub mod model {
+    pub use jiqun_store::{
+        AuditRow, EnterpriseFilter, EnterpriseRow, IndicatorEdit, ObservationRow, ReportInput, ReportRow, UserRow,
+        now_ms,
+    };
+}
 
 /// The security policy a database starts from (contracts §1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +61,9 @@ type Rendered = (i64, Arc<Vec<u8>>);
 type Changes = (i64, Arc<Vec<jiqun_store::AuditRow>>);
 
 pub struct App {
-    pub store: Store,
+    /// Storage, reached only through the use cases of this crate: the web server and the CLI do not depend
+    /// on `jiqun-store` at all (ARCHITECTURE.md, "the one door").
+    pub(crate) store: Store,
     cache: RwLock<Option<Arc<Snapshot>>>,
     sessions: RwLock<HashMap<String, (Session, i64)>>,
     /// Rendered views (JSON documents, HTML fragments) by key, valid for one snapshot revision.
@@ -110,6 +125,13 @@ impl App {
         })?;
         let store = Store::open_with(url, Arc::new(crypto)).await?;
         Ok(App::with_store(store))
+    }
+
+    /// The store behind the application, for tests that set up or inspect storage directly.
+    #[cfg(feature = "testing")]
+    #[doc(hidden)]
+    pub fn store_for_tests(&self) -> &Store {
+        &self.store
     }
 
     fn with_store(store: Store) -> App {

@@ -78,6 +78,8 @@ pub struct EnterpriseView {
     pub figures: Option<Vec<Figure>>,
     pub results: Vec<(EvaluationRow, ResultView)>,
     pub experts: Vec<i64>,
+    /// The assigned experts' display names (their user names where they have none).
+    pub expert_names: Vec<String>,
     pub may_edit: bool,
     pub contact: Option<String>,
 }
@@ -400,6 +402,22 @@ impl App {
         })
     }
 
+    /// The class each of these firms got in the latest year's evaluation run (for the directory): only the
+    /// firms the reader may list.
+    pub async fn latest_classes(
+        &self,
+        session: &Session,
+        ids: &[i64],
+    ) -> AppResult<(Option<EvaluationRow>, HashMap<i64, String>)> {
+        if !session.can(&Action::ReadEnterprises) && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        let runs = self.store.evaluations().await?;
+        let Some(latest) = runs.into_iter().max_by_key(|r| (r.year, r.id)) else { return Ok((None, HashMap::new())) };
+        let classes = self.store.classes_in_run(latest.id, ids).await?.into_iter().collect();
+        Ok((Some(latest), classes))
+    }
+
     /// One firm: its record, its figures (for those allowed), its evaluation results.
     pub async fn enterprise_view(&self, session: &Session, id: i64) -> AppResult<EnterpriseView> {
         let (row, experts, may_figures) = self.readable(session, id).await?;
@@ -418,7 +436,18 @@ impl App {
         }
         let may_edit = session.can(&Action::EditEnterprise(object(&row)));
         let contact = if may_figures { self.enterprise_contact(&row) } else { None };
-        Ok(EnterpriseView { row, figures, results, experts, may_edit, contact })
+        let expert_names = if experts.is_empty() {
+            Vec::new()
+        } else {
+            self.store
+                .users()
+                .await?
+                .into_iter()
+                .filter(|u| experts.contains(&u.id))
+                .map(|u| if u.display_name.is_empty() { u.username } else { u.display_name })
+                .collect()
+        };
+        Ok(EnterpriseView { row, figures, results, experts, expert_names, may_edit, contact })
     }
 
     fn enterprise_contact(&self, e: &EnterpriseRow) -> Option<String> {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use jiqun_app::operations::AuditCheck;
 use jiqun_app::{AppError, Code};
 use jiqun_compiler::{Options, compile, markdown};
 use jiqun_domain::{AgencyRegistry, Lang, RegionModel, TableError};
@@ -215,12 +216,6 @@ impl From<AppError> for Refusal {
     }
 }
 
-impl From<jiqun_store::StoreError> for Refusal {
-    fn from(e: jiqun_store::StoreError) -> Self {
-        Refusal(e.into())
-    }
-}
-
 /// A refusal whose message is built the same way in both languages.
 pub fn refuse(code: Code, text: impl Fn(Lang) -> String) -> Refusal {
     Refusal(AppError::new(code, text(Lang::Zh), text(Lang::En)))
@@ -309,7 +304,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             let tmp = output.with_extension("partial");
             let file = std::fs::File::create(&tmp).map_err(io_refusal(&output, true))?;
             let mut w = std::io::BufWriter::new(file);
-            let rows = app.store.backup(&mut w).await.map_err(|e| {
+            let rows = app.backup(&mut w).await.map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
                 Refusal::from(e)
             })?;
@@ -330,7 +325,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
         Command::Restore { input, db } => server::block_on(async move {
             let file = std::fs::File::open(&input).map_err(io_refusal(&input, false))?;
             let app = server::open(&db).await?;
-            let rows = app.store.restore(&mut std::io::BufReader::new(file)).await?;
+            let rows = app.restore(&mut std::io::BufReader::new(file)).await?;
             println!(
                 "{}",
                 match lang {
@@ -342,20 +337,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
         }),
         Command::Keys { command: KeysCommand::Rotate { db } } => server::block_on(async move {
             let path = jiqun_app::key_file_path(&db, std::env::var("JIQUN_KEY_FILE").ok())?;
-            let p = path.display();
-            let key_error = |e: &dyn std::fmt::Display| {
-                AppError::new(
-                    Code::KeyFile,
-                    format!("密钥文件 {p} 无法使用"),
-                    format!("the key file {p} cannot be used"),
-                )
-                .caused_by(e)
-            };
-            let mut keys = jiqun_crypto::KeyFile::load_or_create(&path).map_err(|e| key_error(&e))?;
-            keys.rotate().map_err(|e| key_error(&e))?;
-            keys.save(&path).map_err(|e| key_error(&e))?;
-            let app = server::open(&db).await?;
-            let n = app.reseal_secrets().await?;
+            let n = jiqun_app::operations::rotate_keys(&db, &path).await?;
             println!(
                 "{}",
                 match lang {
@@ -367,10 +349,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
         }),
         Command::Audit { command: AuditCommand::Prune { db } } => server::block_on(async move {
             let app = server::open(&db).await?;
-            let days = app.store.setting("audit_retention_days").await?;
-            let days: i64 = days.and_then(|d| d.parse().ok()).unwrap_or(365).max(183);
-            let before = jiqun_store::now_ms() - days * 86_400_000;
-            let n = app.store.prune_audit(before, &jiqun_store::Actor::system("cli")).await?;
+            let (n, days) = app.prune_audit("cli").await?;
             println!(
                 "{}",
                 match lang {
@@ -382,8 +361,8 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
         }),
         Command::Audit { command: AuditCommand::Verify { db } } => server::block_on(async move {
             let app = server::open(&db).await?;
-            match app.store.verify_audit().await? {
-                jiqun_store::AuditCheck::Intact { records } => {
+            match app.verify_audit().await? {
+                AuditCheck::Intact { records } => {
                     println!(
                         "{}",
                         match lang {
@@ -393,7 +372,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                     );
                     Ok(())
                 }
-                jiqun_store::AuditCheck::Broken { id, reason } => Err(refuse(Code::AuditChainBroken, |l| match l {
+                AuditCheck::Broken { id, reason } => Err(refuse(Code::AuditChainBroken, |l| match l {
                     Lang::Zh => format!(
                         "审计链在第 {id} 条记录处断开：{}",
                         if reason.contains("edited") {

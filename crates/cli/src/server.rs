@@ -53,7 +53,7 @@ pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result
     let db = db.to_string();
     block_on(async move {
         let app = open(&db).await?;
-        let fresh = app.store.plans().await?.is_empty() && app.store.user_count().await? == 0;
+        let fresh = app.is_new_database().await?;
         let preset = if demo { Preset::Demo } else { Preset::Production };
         let boot = app.bootstrap(preset, std::env::var("JIQUN_BOOTSTRAP_PASSWORD").ok()).await?;
         let mut accounts = Vec::new();

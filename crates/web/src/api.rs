@@ -6,10 +6,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use jiqun_app::model::{IndicatorEdit, ReportInput};
 use jiqun_app::snapshot::{IndicatorView, PlanView};
 use jiqun_app::{Action, AppError};
 use jiqun_eval::progress::Point;
-use jiqun_store::{IndicatorEdit, ReportInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -79,7 +79,7 @@ async fn plan_view(app: &AppState, id: i64) -> Result<std::sync::Arc<PlanView>, 
 }
 
 pub async fn healthz(State(app): State<AppState>) -> Response {
-    match app.store.ping().await {
+    match app.health().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" }))).into_response(),
     }
@@ -323,9 +323,9 @@ pub async fn override_status(
 }
 
 pub async fn observations(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
     find_indicator(&app, id).await.lang(ctx.lang)?;
-    let rows = app.store.observation_history(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    let rows = app.observation_history(s, id).await.lang(ctx.lang)?;
     Ok(Json(serde_json::to_value(rows).unwrap_or(Value::Null)))
 }
 
@@ -428,12 +428,7 @@ pub async fn file_report(
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
-    let assignment = app.store.assignment(id).await.map_err(AppError::from).lang(ctx.lang)?;
-    if let Some(a) = &assignment
-        && !s.can(&Action::FileReport { agency: &a.agency })
-    {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
+    app.may_file_report(s, id).await.lang(ctx.lang)?;
     let b: ReportBody = parse_json(&body).lang(ctx.lang)?;
     let input = ReportInput {
         period: b.period,
@@ -463,7 +458,7 @@ pub async fn review_report(
 ) -> ApiResult<Json<Value>> {
     let (session, b) = write_request::<ReviewBody>(&ctx, Action::ReviewReport, &body)?;
     app.review_report(session, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
-    let r = app.store.report(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    let r = app.report(session, id).await.lang(ctx.lang)?;
     Ok(Json(serde_json::to_value(r).unwrap_or(Value::Null)))
 }
 
@@ -560,10 +555,8 @@ pub async fn add_attachment(
 }
 
 pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
-    let Some((meta, data)) = app.store.attachment(id).await.map_err(AppError::from).lang(ctx.lang)? else {
-        return Err(AppError::not_found(format!("附件 {id} 不存在"), format!("no attachment {id}"))).lang(ctx.lang);
-    };
+    let s = ctx.user().lang(ctx.lang)?;
+    let (meta, data) = app.attachment(s, id).await.lang(ctx.lang)?;
     let mut r = axum::body::Body::from(data).into_response();
     let h = r.headers_mut();
     // Served as a download, never rendered in the site's origin.
@@ -615,8 +608,8 @@ pub async fn close_plan(
 }
 
 pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    need(&ctx, Action::ReadUsers).lang(ctx.lang)?;
-    let users = app.store.users().await.map_err(AppError::from).lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    let users = app.users(s).await.lang(ctx.lang)?;
     let list: Vec<Value> = users
         .iter()
         .map(|u| {
@@ -663,10 +656,10 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
     if b.contact.is_some() {
         app.set_contact(Some(session), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
     }
-    let u = app.store.user(id).await.map_err(AppError::from).lang(ctx.lang)?;
+    let u = app.user(session, id).await.lang(ctx.lang)?;
     let mut v = serde_json::to_value(&u).unwrap_or(Value::Null);
-    if let (Some(u), Value::Object(m)) = (&u, &mut v) {
-        m.insert("contact".into(), json!(app.contact_of(u)));
+    if let Value::Object(m) = &mut v {
+        m.insert("contact".into(), json!(app.contact_of(&u)));
     }
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
@@ -732,18 +725,10 @@ pub struct AuditQuery {
 
 /// The audit trail, for the audit administrator only; also as CSV.
 pub async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> ApiResult<Response> {
-    need(&ctx, Action::ReadAudit).lang(ctx.lang)?;
-    let now = jiqun_store::now_ms();
-    let rows = app
-        .store
-        .audit_range(
-            q.from.unwrap_or(now - 30 * 86_400_000),
-            q.to.unwrap_or(i64::MAX),
-            q.limit.unwrap_or(10_000).clamp(1, 100_000),
-        )
-        .await
-        .map_err(AppError::from)
-        .lang(ctx.lang)?;
+    let s = ctx.user().lang(ctx.lang)?;
+    let now = jiqun_app::model::now_ms();
+    let (from, to) = (q.from.unwrap_or(now - 30 * 86_400_000), q.to.unwrap_or(i64::MAX));
+    let rows = app.audit_trail(s, from, to, q.limit.unwrap_or(10_000)).await.lang(ctx.lang)?;
     if q.format.as_deref() == Some("csv") {
         let mut out = String::from("\u{feff}id,at,actor,ip,action,object_type,object_id,success,detail\n");
         for r in &rows {

@@ -5,9 +5,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use jiqun_app::model::{EnterpriseFilter, EnterpriseRow};
 use jiqun_app::registry::{EnterpriseInput, EnterpriseView, ResultView};
 use jiqun_app::{AppError, Perm, RoleDef, Scope};
-use jiqun_store::{EnterpriseFilter, EnterpriseRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
 

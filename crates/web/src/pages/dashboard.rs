@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex, Weak};
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use jiqun_app::model::AuditRow;
 use jiqun_app::snapshot::{PlanView, Snapshot};
 use jiqun_app::{Action, Session};
 use jiqun_domain::Lang;
 use jiqun_eval::progress::Status;
-use jiqun_store::AuditRow;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 

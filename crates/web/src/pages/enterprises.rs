@@ -6,11 +6,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::model::{EnterpriseFilter, EnterpriseRow};
 use jiqun_app::registry::{CLASSES, EnterpriseInput, EnterpriseView, Figure};
 use jiqun_app::{Action, AppError, Perm, RoleDef, Scope, Session};
 use jiqun_domain::Lang;
 use jiqun_domain::enterprise::{METRICS, metric};
-use jiqun_store::{EnterpriseFilter, EnterpriseRow};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -124,15 +124,8 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
     let pages = (total + PAGE - 1) / PAGE;
     // The class each firm got in the latest year's run.
-    let runs = app.store.evaluations().await.map_err(AppError::from).page(lang)?;
-    let latest = runs.iter().max_by_key(|r| (r.year, r.id));
-    let classes: std::collections::HashMap<i64, String> = match latest {
-        Some(run) => {
-            let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
-            app.store.classes_in_run(run.id, &ids).await.map_err(AppError::from).page(lang)?.into_iter().collect()
-        }
-        None => Default::default(),
-    };
+    let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
+    let (latest, classes) = app.latest_classes(s, &ids).await.page(lang)?;
     let link = |p: i64| {
         format!(
             "/enterprises?city={}&scale={}&q={}&tag={}&page={p}",
@@ -169,7 +162,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
                 th scope="col" { (t("规模", "Scale")) }
                 th scope="col" { (t("产业链环节", "Chain")) }
                 th scope="col" { (t("标签", "Tags")) }
-                th scope="col" { @if let Some(r) = latest { (r.year) } (t(" 年评价", " class")) }
+                th scope="col" { @if let Some(r) = &latest { (r.year) } (t(" 年评价", " class")) }
             } }
             tbody { @for e in &rows { tr {
                 th scope="row" { a href={ "/enterprises/" (e.id) } { (e.name) } }
@@ -347,17 +340,7 @@ async fn show_detail(
     let shown: Vec<&jiqun_domain::enterprise::Metric> =
         METRICS.iter().filter(|m| view.figures.iter().flatten().any(|f| f.metric == m.key)).collect();
     let cell = |year: i64, key: &str| view.figures.iter().flatten().find(|f| f.year == year && f.metric == key);
-    let experts = if view.experts.is_empty() {
-        String::new()
-    } else {
-        let users = app.store.users().await.map_err(AppError::from).page(lang)?;
-        users
-            .iter()
-            .filter(|u| view.experts.contains(&u.id))
-            .map(|u| if u.display_name.is_empty() { u.username.clone() } else { u.display_name.clone() })
-            .collect::<Vec<_>>()
-            .join(ui::sep(lang))
-    };
+    let experts = if view.experts.is_empty() { String::new() } else { view.expert_names.join(ui::sep(lang)) };
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,

@@ -6,11 +6,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::model::{IndicatorEdit, ObservationRow};
 use jiqun_app::snapshot::{IndicatorView, PlanView};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
 use jiqun_eval::progress::{Method, Status};
-use jiqun_store::{IndicatorEdit, ObservationRow};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -159,7 +159,7 @@ async fn show(
         .iter()
         .find_map(|p| p.indicator(id).map(|iv| (p, iv)))
         .ok_or_else(|| ui::not_found(lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))?;
-    let history = app.store.observation_history(id).await.map_err(AppError::from).page(lang)?;
+    let history = app.observation_history(s, id).await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => {
             let v = json!({ "indicator": indicator_json(iv, lang), "observations": history });
@@ -171,7 +171,7 @@ async fn show(
         None => {}
     }
     let override_by = match iv.row.override_by {
-        Some(uid) if iv.overridden => app.store.user(uid).await.ok().flatten().map(|u| u.username),
+        Some(uid) if iv.overridden => app.override_author(s, uid).await.ok().flatten(),
         _ => None,
     };
     let status = if refused.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };

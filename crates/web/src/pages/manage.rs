@@ -3,10 +3,10 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::model::IndicatorEdit;
 use jiqun_app::snapshot::PlanView;
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
-use jiqun_store::IndicatorEdit;
 use maud::{Markup, html};
 use serde::Deserialize;
 

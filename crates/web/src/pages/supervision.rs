@@ -10,10 +10,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::model::{ReportInput, ReportRow};
 use jiqun_app::snapshot::{AssignmentView, PlanView, Snapshot};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::{AgencyRegistry, Lang};
-use jiqun_store::{ReportInput, ReportRow};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -599,7 +599,7 @@ async fn assignment_page(
     let snap = app.snapshot().await.page(lang)?;
     let (plan, a) = find_assignment(&snap, id)
         .ok_or_else(|| ui::not_found(lang, format!("任务分工 {id} 不存在"), format!("no assignment {id}")))?;
-    let versions = app.store.assignment_reports(id).await.map_err(AppError::from).page(lang)?;
+    let versions = app.assignment_reports(s, id).await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => {
             let v = json!({ "assignment": assignment_json(a), "versions": versions });
@@ -906,11 +906,7 @@ pub async fn file_report(
     let s = ctx.user().page(ctx.lang)?;
     let lang = ctx.lang;
     // Permission before validation: another department's assignment is 403 whatever the form says.
-    if let Some(a) = app.store.assignment(id).await.map_err(AppError::from).page(lang)?
-        && !s.can(&Action::FileReport { agency: &a.agency })
-    {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    app.may_file_report(s, id).await.page(lang)?;
     let submit = f.action != "draft";
     let percent = f.percent.trim().trim_end_matches('%').parse::<f64>();
     let result = match percent {
@@ -1011,11 +1007,8 @@ const SAFE_TYPES: &[&str] = &[
 ];
 
 pub async fn download(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    ui::reader(&ctx)?;
-    let found = app.store.attachment(id).await.map_err(AppError::from).page(ctx.lang)?;
-    let Some((meta, data)) = found else {
-        return Err(ui::not_found(ctx.lang, format!("附件 {id} 不存在"), format!("no attachment {id}")));
-    };
+    let s = ctx.user().page(ctx.lang)?;
+    let (meta, data) = app.attachment(s, id).await.page(ctx.lang)?;
     let kind = if SAFE_TYPES.contains(&meta.content_type.as_str()) {
         meta.content_type.as_str()
     } else {

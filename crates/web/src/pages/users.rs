@@ -4,9 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::model::UserRow;
 use jiqun_app::usecases::UserInput;
 use jiqun_app::{Action, AppError, Session};
-use jiqun_store::UserRow;
 use maud::html;
 use serde_json::json;
 
@@ -42,7 +42,7 @@ async fn show(
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let users = app.store.users().await.map_err(AppError::from).page(lang)?;
+    let users = app.users(s).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "users", json!({ "users": users }))),
@@ -81,7 +81,7 @@ async fn show(
                         td { (ui::opt_datetime(u.last_login_at)) }
                         td {
                             @if u.disabled { span.flag.bad { (t("已停用", "disabled")) } }
-                            @else if u.locked_until.is_some_and(|x| x > jiqun_store::now_ms()) { span.flag.warn { (t("已锁定", "locked")) } }
+                            @else if u.locked_until.is_some_and(|x| x > jiqun_app::model::now_ms()) { span.flag.warn { (t("已锁定", "locked")) } }
                             @else { (t("正常", "active")) }
                         }
                     }

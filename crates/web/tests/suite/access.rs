@@ -59,8 +59,8 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) 
     let app = App::open(&jiqun_store::testing::sqlite_url()).await.unwrap();
     app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
     jiqun_app::demo::load(&app).await.unwrap();
-    let firm_uscc = app.store.user_by_name("qiye").await.unwrap().unwrap().uscc.unwrap();
-    let firm = app.store.enterprise_by_uscc(&firm_uscc).await.unwrap().unwrap();
+    let firm_uscc = app.store_for_tests().user_by_name("qiye").await.unwrap().unwrap().uscc.unwrap();
+    let firm = app.store_for_tests().enterprise_by_uscc(&firm_uscc).await.unwrap().unwrap();
     assert_eq!(firm.city, "深圳");
     for role in ROLES {
         let input = UserInput {
@@ -74,13 +74,13 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) 
         };
         let id = app.create_user(None, &input, "").await.unwrap();
         if *role == "expert" {
-            app.store.assign_expert(id, firm.id, &jiqun_store::Actor::system("test")).await.unwrap();
+            app.store_for_tests().assign_expert(id, firm.id, &jiqun_store::Actor::system("test")).await.unwrap();
         }
     }
-    let assignment = app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
-    let report = app.store.assignment_reports(assignment).await.unwrap().last().unwrap().id;
-    let evaluation = app.store.evaluations().await.unwrap()[0].id;
-    let project = app.store.proposals(Some("深圳")).await.unwrap()[0].id;
+    let assignment = app.store_for_tests().assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
+    let report = app.store_for_tests().assignment_reports(assignment).await.unwrap().last().unwrap().id;
+    let evaluation = app.store_for_tests().evaluations().await.unwrap()[0].id;
+    let project = app.store_for_tests().proposals(Some("深圳")).await.unwrap()[0].id;
     let ids = Ids { assignment, report, firm: firm.id, evaluation, project };
     (jiqun_web::router(Arc::new(app)), ids, firm_uscc)
 }
@@ -260,4 +260,31 @@ async fn every_page_with_every_role() {
         }
     }
     assert_eq!(checked, ROLES.len() * (jiqun_web::pages::PAGES.len() - 3));
+}
+
+/// The one door: the web server and the CLI reach storage only through the application layer. Neither
+/// depends on `jiqun-store` (so no route handler or CLI verb can call it; the compiler enforces that), and
+/// neither names the test-only way to it.
+#[test]
+fn web_and_cli_reach_the_store_only_through_the_application() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for krate in ["web", "cli"] {
+        let manifest = std::fs::read_to_string(crates.join(krate).join("Cargo.toml")).unwrap();
+        let deps = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+        assert!(!deps.contains("jiqun-store"), "crates/{krate} depends on jiqun-store");
+        let mut stack = vec![crates.join(krate).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for needle in ["jiqun_store", "store_for_tests"] {
+                        assert!(!text.contains(needle), "{} names {needle}", path.display());
+                    }
+                }
+            }
+        }
+    }
 }

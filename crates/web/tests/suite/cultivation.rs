@@ -405,7 +405,7 @@ async fn story(api: &Api, url: &str) {
     assert!(v["backbone_rd"]["stored"].is_array(), "the demo stored the directory's 2025 value: {}", v["backbone_rd"]);
 
     // Every write is in the audit trail, and the chain holds.
-    let audit = api.app.store.audit_range(0, i64::MAX, 1_000_000).await.unwrap();
+    let audit = api.app.store_for_tests().audit_range(0, i64::MAX, 1_000_000).await.unwrap();
     for action in
         ["library.designate", "library.withdraw", "project.assess", "observation.correct", "enterprise.figures"]
     {
@@ -414,7 +414,7 @@ async fn story(api: &Api, url: &str) {
     let withdraw = audit.iter().rev().find(|r| r.action == "library.withdraw").unwrap();
     assert_eq!(withdraw.object_id, usccs[1]);
     assert!(withdraw.detail.contains("不再符合（测试）"), "{}", withdraw.detail);
-    assert!(matches!(api.app.store.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
+    assert!(matches!(api.app.store_for_tests().verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
 }
 
 /// The pages render for the plan owner in Chinese and English, and the forms work.
@@ -449,9 +449,9 @@ async fn the_pages() {
     let cookie = cookie.unwrap();
     let (_, _, _, home) = send("GET", "/libraries".into(), &cookie, String::new()).await;
     let csrf = home.split("name=\"csrf\" content=\"").nth(1).and_then(|x| x.split('"').next()).unwrap().to_string();
-    let project = api.app.store.proposals(None).await.unwrap()[0].id;
-    let run = api.app.store.evaluations().await.unwrap()[0].id;
-    let firm = api.app.store.designations(Some("little_giant")).await.unwrap()[0].enterprise_id;
+    let project = api.app.store_for_tests().proposals(None).await.unwrap()[0].id;
+    let run = api.app.store_for_tests().evaluations().await.unwrap()[0].id;
+    let firm = api.app.store_for_tests().designations(Some("little_giant")).await.unwrap()[0].enterprise_id;
     let mut pages = vec![
         ("/libraries".to_string(), ("培育库", "Cultivation libraries")),
         ("/projects".into(), ("新增工业项目准入", "New industrial project admission")),
@@ -524,7 +524,7 @@ async fn the_pages() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}", &body[..body.len().min(300)]);
     assert!(body.contains("form-error"));
-    let candidate = api.app.store.enterprises(&Default::default(), 0, 1).await.unwrap().0[0].id;
+    let candidate = api.app.store_for_tests().enterprises(&Default::default(), 0, 1).await.unwrap().0[0].id;
     let (s, loc, _, _) = send(
         "POST",
         "/libraries/backbone/designations".into(),

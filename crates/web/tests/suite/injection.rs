@@ -82,8 +82,8 @@ async fn story(api: &Api) {
     page_is_safe(api, "/", &owner, "").await;
 
     // A department's report (narrative, problems, help needed), the owner's review comment, an attachment's name.
-    let assignment = api.app.store.assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
-    api.app.store.set_round(1, "2026Q1", "2026-04-15", &jiqun_store::Actor::system("test")).await.unwrap();
+    let assignment = api.app.store_for_tests().assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
+    api.app.store_for_tests().set_round(1, "2026Q1", "2026-04-15", &jiqun_store::Actor::system("test")).await.unwrap();
     let (s, v) = api
         .call(
             "POST",
@@ -116,7 +116,7 @@ async fn story(api: &Api) {
     );
 
     // An account's display name (the system administrator's user list).
-    let sys = api.app.store.user_by_name("admin").await.unwrap().unwrap();
+    let sys = api.app.store_for_tests().user_by_name("admin").await.unwrap().unwrap();
     let _ = sys;
     let admin_token = {
         let (s, v) =
@@ -181,7 +181,7 @@ async fn story(api: &Api) {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (_, csv, _) = api.send("GET", &format!("/enterprises?q={}&format=csv", enc(&uscc)), &owner, Vec::new()).await;
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
-    assert!(api.app.store.user_count().await.unwrap() > 5, "the users table is still there");
+    assert!(api.app.store_for_tests().user_count().await.unwrap() > 5, "the users table is still there");
 
     // Text that is not even valid as input is refused with the field named, never stored half.
     let (s, v) = api

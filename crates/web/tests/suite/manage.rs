@@ -77,7 +77,7 @@ async fn add_an_indicator_and_close_the_plan() {
     )
     .await;
     assert_eq!((s, loc.as_str()), (StatusCode::SEE_OTHER, "/plans/1"), "{body}");
-    let plan = app.store.plan(1).await.unwrap().unwrap();
+    let plan = app.store_for_tests().plan(1).await.unwrap().unwrap();
     assert_eq!((plan.status.as_str(), plan.successor_id), ("closed", Some(second)));
     // A department reporter sees neither form and may not post them.
     let (_, _, _, kjt) = send(&r, "POST", "/login", None, "username=kjt&password=Demo%402025".into()).await;

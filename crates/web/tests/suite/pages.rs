@@ -441,7 +441,7 @@ async fn the_pages_story() {
     );
     let rid = ui
         .app
-        .store
+        .store_for_tests()
         .assignment_reports(kjt_assignment)
         .await
         .unwrap()

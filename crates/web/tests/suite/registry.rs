@@ -339,7 +339,7 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(s, StatusCode::FORBIDDEN, "the plan owner does not manage roles");
 
     // Every write above is in the audit trail, and the chain holds.
-    let audit = api.app.store.audit_range(0, i64::MAX, 100_000).await.unwrap();
+    let audit = api.app.store_for_tests().audit_range(0, i64::MAX, 100_000).await.unwrap();
     for action in [
         "enterprise.create",
         "enterprise.figures",
@@ -350,14 +350,16 @@ async fn story(api: &Api, url: &str) {
     ] {
         assert!(audit.iter().any(|r| r.action == action), "{action} audited");
     }
-    assert!(matches!(api.app.store.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
+    assert!(matches!(api.app.store_for_tests().verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
 }
 
 async fn sqlx_rows(api: &Api, id: i64) -> Vec<String> {
     let mut out = Vec::new();
     for year in [2025] {
         for m in ["tax_wan", "land_mu"] {
-            out.extend(api.app.store.figure_history(id, year, m).await.unwrap().into_iter().map(|f| f.sealed));
+            out.extend(
+                api.app.store_for_tests().figure_history(id, year, m).await.unwrap().into_iter().map(|f| f.sealed),
+            );
         }
     }
     out

@@ -144,7 +144,7 @@ async fn idle_sessions_end() {
     assert_eq!(call(&r, "GET", "/api/v1/plans", Some(&t), Value::Null).await.0, StatusCode::OK);
     // The session was last used long ago: a server that has not cached it ends it.
     let other = App::open(&url).await.unwrap();
-    sqlx::query("UPDATE sessions SET last_seen_at = 0").execute(other.store.pool()).await.unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = 0").execute(other.store_for_tests().pool()).await.unwrap();
     let r2 = jiqun_web::router(Arc::new(other));
     assert_eq!(call(&r2, "GET", "/api/v1/plans", Some(&t), Value::Null).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(

@@ -1,0 +1,72 @@
+//! What an operator does with `--db` on the command line, where the database itself is the credential:
+//! health, whether a database is new, backup and restore, the audit chain's check and pruning.
+
+use jiqun_store::Actor;
+pub use jiqun_store::AuditCheck;
+
+use crate::{App, AppError, AppResult, Code};
+
+/// `jiqun keys rotate`: adds a field key to the key file (the old ones stay, to read old values), then
+/// re-seals every sealed field of the database with it. A server running on the database follows the file
+/// and picks the new key up (jiqun_crypto::Software). Returns the number of fields re-sealed.
+pub async fn rotate_keys(db: &str, key_file: &std::path::Path) -> AppResult<usize> {
+    let p = key_file.display();
+    let key_error = |e: &dyn std::fmt::Display| {
+        AppError::new(Code::KeyFile, format!("密钥文件 {p} 无法使用"), format!("the key file {p} cannot be used"))
+            .caused_by(e)
+    };
+    let mut keys = jiqun_crypto::KeyFile::load_or_create(key_file).map_err(|e| key_error(&e))?;
+    keys.rotate().map_err(|e| key_error(&e))?;
+    keys.save(key_file).map_err(|e| key_error(&e))?;
+    let app = App::open_keyed(db, key_file).await?;
+    app.reseal_secrets().await
+}
+
+impl App {
+    /// The audit trail between two moments (milliseconds), for the audit administrator.
+    pub async fn audit_trail(
+        &self,
+        session: &crate::Session,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> AppResult<Vec<jiqun_store::AuditRow>> {
+        session.require(&crate::Action::ReadAudit)?;
+        Ok(self.store.audit_range(from, to, limit.clamp(1, 100_000)).await?)
+    }
+
+    /// The database answers.
+    pub async fn health(&self) -> AppResult<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// An empty database: no plan and no account yet.
+    pub async fn is_new_database(&self) -> AppResult<bool> {
+        Ok(self.store.plans().await?.is_empty() && self.store.user_count().await? == 0)
+    }
+
+    /// A consistent online copy, as lines of JSON; the number of rows written.
+    pub async fn backup(&self, out: &mut dyn std::io::Write) -> AppResult<usize> {
+        Ok(self.store.backup(out).await?)
+    }
+
+    /// Restores a backup into an empty database; the number of rows read.
+    pub async fn restore(&self, input: &mut dyn std::io::BufRead) -> AppResult<usize> {
+        Ok(self.store.restore(input).await?)
+    }
+
+    /// Checks the audit chain.
+    pub async fn verify_audit(&self) -> AppResult<AuditCheck> {
+        Ok(self.store.verify_audit().await?)
+    }
+
+    /// Removes audit records older than the retention setting (at least 183 days, 网络安全法 Art. 21(3)),
+    /// keeping the chain verifiable. Returns (records removed, days kept).
+    pub async fn prune_audit(&self, operator: &str) -> AppResult<(usize, i64)> {
+        let actor = &Actor::system(operator);
+        let days = self.store.setting("audit_retention_days").await?;
+        let days: i64 = days.and_then(|d| d.parse().ok()).unwrap_or(365).max(183);
+        let before = jiqun_store::now_ms() - days * 86_400_000;
+        Ok((self.store.prune_audit(before, actor).await?, days))
+    }
+}
