@@ -2,6 +2,7 @@
 //! Nothing here does I/O; the registries are data files compiled in (see `data/registry/`).
 
 pub mod agency;
+pub mod audit;
 pub mod enterprise;
 pub mod lang;
 pub mod period;
