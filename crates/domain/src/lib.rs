@@ -9,6 +9,7 @@ pub mod period;
 pub mod plan;
 pub mod region;
 mod tsv;
+pub mod units;
 pub mod uscc;
 
 pub use agency::{AgencyKind, AgencyRegistry, Resolved};

@@ -571,6 +571,20 @@ async fn the_pages_story() {
     let a = ui.get("/my", &zhj).await;
     assert_eq!(a.location(), format!("/cities/{}", enc("珠海")));
 
+    // Figures are written as officials write them, by unit (a percentage to one decimal); the exact value
+    // stays in the data exports and the API.
+    let pct = plan.indicators.iter().find(|i| i.row.unit == "%").expect("a percentage indicator");
+    let url = format!("/indicators/{}/observations", pct.row.id);
+    let a =
+        ui.post(&url, &owner, &[("csrf", &owner.csrf), ("period", "2025"), ("value", "4.7412%"), ("region", "")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let page = ui.page(&format!("/indicators/{}", pct.row.id), &owner).await;
+    assert!(page.contains("4.7%") && !page.contains("4.7412"), "one decimal for a percentage");
+    let list = ui.page(&format!("/indicators?plan={pid}"), &owner).await;
+    assert!(list.contains("4.7%") && !list.contains("4.7412"), "the list too");
+    let json = ui.get(&format!("/indicators/{}?format=json", pct.row.id), &owner).await.body;
+    assert!(json.contains("4.7412"), "the exact value in the data");
+
     // The "what changed" feed says every action in words, in both languages, never by its raw event name
     // (such as `project.assess`); and every action written is one that has those words.
     for lang in ["zh", "en"] {
