@@ -3,6 +3,7 @@
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, PasswordHash};
+use jiqun_domain::audit::AuditAction;
 use jiqun_store::{Actor, SessionRow, UserRow, now_ms};
 use sha2::{Digest, Sha256};
 
@@ -200,7 +201,7 @@ impl App {
             self.store
                 .audit_event(
                     &actor,
-                    "auth.login",
+                    AuditAction::AuthLogin,
                     "user",
                     username,
                     false,
@@ -212,7 +213,14 @@ impl App {
         let now = now_ms();
         if user.locked_until.is_some_and(|t| t > now) {
             self.store
-                .audit_event(&actor, "auth.login", "user", username, false, &serde_json::json!({ "reason": "locked" }))
+                .audit_event(
+                    &actor,
+                    AuditAction::AuthLogin,
+                    "user",
+                    username,
+                    false,
+                    &serde_json::json!({ "reason": "locked" }),
+                )
                 .await?;
             return Err(locked());
         }
@@ -257,7 +265,14 @@ impl App {
         let actor = Actor { id: Some(user.id), ..actor };
         if !self.store.login_succeeded(&user, &session, &token_hash(&token), &actor).await? {
             self.store
-                .audit_event(&actor, "auth.login", "user", username, false, &serde_json::json!({ "reason": "locked" }))
+                .audit_event(
+                    &actor,
+                    AuditAction::AuthLogin,
+                    "user",
+                    username,
+                    false,
+                    &serde_json::json!({ "reason": "locked" }),
+                )
                 .await?;
             return Err(locked());
         }

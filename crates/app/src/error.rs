@@ -558,61 +558,63 @@ pub fn expected_kind(s: &str) -> (String, String) {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// For tests: the English words in a Chinese text, which should have none. Identifiers (inside backticks
+/// or “”, or written with `_`, digits, `.`, `/` or `-`), acronyms (JSON, TOTP, CSV…), JSON's literals and
+/// the names given in `allowed` do not count.
+pub fn english_words<'a>(zh: &'a str, allowed: &[&str]) -> Vec<&'a str> {
+    const KNOWN: &[&str] = &[
+        "JSON",
+        "TOTP",
+        "CSV",
+        "API",
+        "UTF",
+        "GBK",
+        "URL",
+        "USCC",
+        "HTTP",
+        "SQLite",
+        "PostgreSQL",
+        "null",
+        "true",
+        "false",
+        "txt",
+        "docx",
+        "html",
+        "help",
+        "application",
+        "x-www-form-urlencoded",
+        "json",
+        "sqlite",
+        "postgres",
+        "JIQUN_KEY_FILE",
+    ];
+    let mut out = Vec::new();
+    let mut quoted = false;
+    for piece in zh.split(|c: char| !(c.is_ascii_alphanumeric() || "_-./:`“”\"".contains(c))) {
+        for word in piece.split_inclusive(['`', '“', '”', '"']) {
+            let toggles = word.ends_with(['`', '“', '”', '"']);
+            let w = word.trim_matches(|c: char| "`“”\".:/-".contains(c));
+            let identifier =
+                w.contains(['_', '.', '/', '-']) || word.starts_with("--") || w.chars().any(|c| c.is_ascii_digit());
+            if !quoted
+                && w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2
+                && !identifier
+                && !KNOWN.contains(&w)
+                && !allowed.contains(&w)
+            {
+                out.push(w);
+            }
+            if toggles {
+                quoted = !quoted;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// ASCII words in a Chinese text that are neither identifiers (inside backticks or “”, or with `_`,
-    /// digits, `.`, `/` or `-`), acronyms, JSON literals nor the names given.
-    pub fn english_words<'a>(zh: &'a str, allowed: &[&str]) -> Vec<&'a str> {
-        const KNOWN: &[&str] = &[
-            "JSON",
-            "TOTP",
-            "CSV",
-            "API",
-            "UTF",
-            "GBK",
-            "URL",
-            "USCC",
-            "HTTP",
-            "SQLite",
-            "PostgreSQL",
-            "null",
-            "true",
-            "false",
-            "txt",
-            "docx",
-            "html",
-            "help",
-            "application",
-            "x-www-form-urlencoded",
-            "json",
-            "sqlite",
-            "postgres",
-            "JIQUN_KEY_FILE",
-        ];
-        let mut out = Vec::new();
-        let mut quoted = false;
-        for piece in zh.split(|c: char| !(c.is_ascii_alphanumeric() || "_-./:`“”\"".contains(c))) {
-            for word in piece.split_inclusive(['`', '“', '”', '"']) {
-                let toggles = word.ends_with(['`', '“', '”', '"']);
-                let w = word.trim_matches(|c: char| "`“”\".:/-".contains(c));
-                let identifier = w.contains(['_', '.', '/', '-']) || w.chars().any(|c| c.is_ascii_digit());
-                if !quoted
-                    && w.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2
-                    && !identifier
-                    && !KNOWN.contains(&w)
-                    && !allowed.contains(&w)
-                {
-                    out.push(w);
-                }
-                if toggles {
-                    quoted = !quoted;
-                }
-            }
-        }
-        out
-    }
 
     #[test]
     fn every_code_has_a_status_a_string_and_both_messages() {
@@ -660,6 +662,73 @@ mod tests {
         ] {
             assert_eq!(Code::parse(s).map(Code::status), Some(status), "{s}");
         }
+    }
+
+    /// Every message a use case or a handler writes by hand (`AppError::new`, `not_found`, `conflict`,
+    /// `invalid`) is Chinese without English words in its Chinese half: the sources are read, so a new
+    /// mixed message fails here.
+    #[test]
+    fn hand_written_messages_are_chinese_in_their_chinese_half() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for dir in ["app/src", "web/src", "web/src/pages", "cli/src"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = entry.unwrap().path();
+                if p.extension().is_some_and(|e| e == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 20, "{}", files.len());
+        let mut checked = 0;
+        let mut bad = Vec::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            for (call, skip) in [
+                ("AppError::new(", 0),
+                ("AppError::not_found(", 0),
+                ("AppError::conflict(", 0),
+                ("AppError::invalid(", 1),
+            ] {
+                for (at, _) in text.match_indices(call) {
+                    let Some(zh) = string_literals(&text[at + call.len()..]).nth(skip) else { continue };
+                    if !zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                        continue;
+                    }
+                    checked += 1;
+                    // Format arguments (`{id}`) are filled in with data, not words.
+                    let mut text = String::new();
+                    for (i, part) in zh.split(['{', '}']).enumerate() {
+                        if i % 2 == 0 {
+                            text.push_str(part);
+                        }
+                    }
+                    let words: Vec<String> = english_words(&text, &["MB"]).into_iter().map(String::from).collect();
+                    if !words.is_empty() {
+                        bad.push(format!("{}: {zh} {words:?}", f.display()));
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} messages found");
+        assert!(bad.is_empty(), "English in Chinese messages:\n{}", bad.join("\n"));
+    }
+
+    /// The string literals at the start of a call's arguments (up to its closing parenthesis).
+    fn string_literals(args: &str) -> impl Iterator<Item = String> + '_ {
+        let mut depth = 0i32;
+        let end = args
+            .char_indices()
+            .find(|&(_, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth < 0
+            })
+            .map_or(args.len(), |(i, _)| i);
+        args[..end].split('"').skip(1).step_by(2).map(String::from)
     }
 
     #[test]

@@ -158,7 +158,7 @@ pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
     if !matches!(input.scale.as_str(), "above" | "below") {
         return Err(AppError::invalid(
             "scale",
-            "规模应为 above（规上）或 below（规下）",
+            "规模应为“above”（规上）或“below”（规下）",
             "scale is above (规上) or below (规下)",
         ));
     }

@@ -374,15 +374,23 @@ impl App {
         limit_text("name", &e.name, 200)?;
         limit_text("unit", &e.unit, 20)?;
         if !["up", "down"].contains(&e.direction.as_str()) {
-            return Err(AppError::invalid("direction", "方向应为 up 或 down", "direction must be up or down"));
+            return Err(AppError::invalid(
+                "direction",
+                "方向应为“up”（越大越好）或“down”（越小越好）",
+                "direction must be up or down",
+            ));
         }
         if !["growth", "linear"].contains(&e.method.as_str()) {
-            return Err(AppError::invalid("method", "方法应为 growth 或 linear", "method must be growth or linear"));
+            return Err(AppError::invalid(
+                "method",
+                "方法应为“growth”（增速）或“linear”（线性）",
+                "method must be growth or linear",
+            ));
         }
         if !FREQUENCIES.contains(&e.frequency.as_str()) {
             return Err(AppError::invalid(
                 "frequency",
-                "频率应为 annual、quarterly 或 monthly",
+                "频率应为“annual”（年）、“quarterly”（季）或“monthly”（月）",
                 "frequency must be annual, quarterly or monthly",
             ));
         }

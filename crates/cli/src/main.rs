@@ -399,7 +399,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 let snap = app.snapshot().await?;
                 let Some(plan) = snap.current_plan() else {
                     return Err(Refusal(AppError::not_found(
-                        "数据库中没有计划，请先运行 jiqun demo",
+                        "数据库中没有计划，请先运行 `jiqun demo`",
                         "the database holds no plan; run jiqun demo first",
                     )));
                 };

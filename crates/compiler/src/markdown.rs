@@ -6,20 +6,9 @@ use std::fmt::Write;
 use jiqun_domain::Lang;
 use jiqun_domain::plan::{Level, Plan};
 
-/// A figure in the unit people read: 7万亿, 1.8万亿, 1000亿, 6.
+/// A figure in the unit people read: 7万亿元, 1.8万亿元, 6%, 3个 (the rules are `jiqun_domain::units`).
 pub fn human_value(v: f64, unit: &str) -> String {
-    let fmt = |x: f64| {
-        let s = format!("{:.4}", x);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    if unit != "%" && unit != "个百分点" {
-        for (m, w) in [(1e12, "万亿"), (1e8, "亿"), (1e4, "万")] {
-            if v.abs() >= m {
-                return format!("{}{w}{unit}", fmt(v / m));
-            }
-        }
-    }
-    format!("{}{unit}", fmt(v))
+    jiqun_domain::units::figure(v, unit)
 }
 
 fn cell(s: &str) -> String {
@@ -84,7 +73,9 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
         );
         for tg in &plan.targets {
             let value = match tg.value_max {
-                Some(max) => format!("{}–{}", human_value(tg.value, ""), human_value(max, &tg.unit)),
+                Some(max) => {
+                    format!("{}–{}", jiqun_domain::units::figure_number(tg.value, &tg.unit), human_value(max, &tg.unit))
+                }
                 None => human_value(tg.value, &tg.unit),
             };
             let year = tg.year.map(|y| y.to_string()).unwrap_or_default();

@@ -2,6 +2,7 @@
 //! Nothing here does I/O; the registries are data files compiled in (see `data/registry/`).
 
 pub mod agency;
+pub mod audit;
 pub mod enterprise;
 pub mod lang;
 pub mod period;
@@ -9,6 +10,7 @@ pub mod plan;
 pub mod region;
 pub mod report;
 mod tsv;
+pub mod units;
 pub mod uscc;
 
 pub use agency::{AgencyKind, AgencyRegistry, Resolved};

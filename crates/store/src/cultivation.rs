@@ -9,6 +9,7 @@
 //! A proposal is a new industrial project as submitted for admission, with the decision the admission
 //! table gave and the full result (every metric, threshold, source and reason) as JSON.
 
+use jiqun_domain::audit::AuditAction;
 use serde::Serialize;
 use serde_json::json;
 
@@ -171,7 +172,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "library.designate",
+            AuditAction::LibraryDesignate,
             "enterprise",
             &uscc,
             true,
@@ -220,7 +221,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "library.withdraw",
+            AuditAction::LibraryWithdraw,
             "enterprise",
             &uscc,
             true,
@@ -297,7 +298,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "project.assess",
+            AuditAction::ProjectAssess,
             "project",
             &id.to_string(),
             true,

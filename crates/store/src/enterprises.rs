@@ -7,6 +7,7 @@
 //! sealed and readable only through the access rules, while the rows themselves are never deleted, so
 //! the before and after of every change can be reconstructed by someone allowed to read them.
 
+use jiqun_domain::audit::AuditAction;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -333,7 +334,7 @@ impl Store {
         let now = now_ms();
         let (id, old) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
         let after = self.enterprise_tx(&mut tx, id).await?;
-        let action = if old.is_some() { "enterprise.update" } else { "enterprise.create" };
+        let action = if old.is_some() { AuditAction::EnterpriseUpdate } else { AuditAction::EnterpriseCreate };
         self.audit(&mut tx, actor, action, "enterprise", &e.uscc, true, &json!({ "before": old, "after": after }))
             .await?;
         self.commit(tx).await?;
@@ -367,8 +368,16 @@ impl Store {
             .zip(&ids)
             .map(|(f, (old, new))| json!({ "year": f.year, "metric": f.metric, "source": f.source, "before_row": old, "after_row": new }))
             .collect();
-        self.audit(&mut tx, actor, "enterprise.figures", "enterprise", &e.uscc, true, &json!({ "figures": detail }))
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::EnterpriseFigures,
+            "enterprise",
+            &e.uscc,
+            true,
+            &json!({ "figures": detail }),
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(ids.into_iter().map(|(_, id)| id).collect())
     }
@@ -465,7 +474,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "enterprise.import",
+            AuditAction::EnterpriseImport,
             "enterprise",
             source,
             true,
@@ -487,7 +496,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound(Missing::Enterprise(id)));
         }
-        self.audit(&mut tx, actor, "enterprise.contact", "enterprise", &id.to_string(), true, &json!({})).await?;
+        self.audit(&mut tx, actor, AuditAction::EnterpriseContact, "enterprise", &id.to_string(), true, &json!({}))
+            .await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -654,7 +664,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "enterprise.assign_expert",
+            AuditAction::EnterpriseAssignExpert,
             "enterprise",
             &enterprise_id.to_string(),
             true,
@@ -737,7 +747,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "evaluation.run",
+            AuditAction::EvaluationRun,
             "evaluation",
             &id.to_string(),
             true,
@@ -868,7 +878,7 @@ impl Store {
                 .await?;
             n += 1;
         }
-        self.audit(&mut tx, actor, "keys.reseal", "registry", "", true, &json!({ "values": n })).await?;
+        self.audit(&mut tx, actor, AuditAction::KeysReseal, "registry", "", true, &json!({ "values": n })).await?;
         self.commit(tx).await?;
         Ok(n)
     }
@@ -907,7 +917,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            if before.is_some() { "scheme.update" } else { "scheme.create" },
+            if before.is_some() { AuditAction::SchemeUpdate } else { AuditAction::SchemeCreate },
             "scheme",
             id,
             true,
@@ -941,7 +951,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "role.set",
+            AuditAction::RoleSet,
             "role",
             name,
             true,

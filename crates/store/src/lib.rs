@@ -14,6 +14,7 @@ mod schema;
 pub mod testing;
 mod users;
 
+use jiqun_domain::audit::AuditAction;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -430,7 +431,16 @@ impl Store {
             .bind(value)
             .execute(&mut *tx)
             .await?;
-        self.audit(&mut tx, actor, "setting.set", "setting", key, true, &serde_json::json!({ "value": value })).await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::SettingSet,
+            "setting",
+            key,
+            true,
+            &serde_json::json!({ "value": value }),
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -439,7 +449,7 @@ impl Store {
     pub async fn audit_event(
         &self,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         object_type: &str,
         object_id: &str,
         success: bool,
@@ -473,7 +483,7 @@ impl Store {
         &self,
         tx: &mut Tx,
         actor: &Actor,
-        action: &str,
+        action: AuditAction,
         object_type: &str,
         object_id: &str,
         success: bool,
@@ -491,7 +501,7 @@ impl Store {
             actor: actor.name.clone(),
             actor_id: actor.id,
             ip: actor.ip.clone(),
-            action: action.to_string(),
+            action: action.as_str().to_string(),
             object_type: object_type.to_string(),
             object_id: object_id.to_string(),
             success,
@@ -598,7 +608,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "audit.prune",
+            AuditAction::AuditPrune,
             "audit_log",
             &last_id.to_string(),
             true,

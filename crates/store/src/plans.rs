@@ -1,5 +1,6 @@
 //! Plans, their items and responsibility matrix, indicators and observations.
 
+use jiqun_domain::audit::AuditAction;
 use jiqun_domain::period::Period;
 use jiqun_domain::plan::{Cmp, Plan};
 use serde_json::json;
@@ -143,7 +144,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "plan.import",
+            AuditAction::PlanImport,
             "plan",
             &id.to_string(),
             true,
@@ -195,7 +196,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "plan.close",
+            AuditAction::PlanClose,
             "plan",
             &id.to_string(),
             true,
@@ -246,8 +247,16 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let id = insert_indicator(&mut tx, plan_id, e, "", position.unwrap_or(0) + 1, now).await?;
-        self.audit(&mut tx, actor, "indicator.create", "indicator", &id.to_string(), true, &json!({ "name": e.name }))
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::IndicatorCreate,
+            "indicator",
+            &id.to_string(),
+            true,
+            &json!({ "name": e.name }),
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(id)
     }
@@ -286,7 +295,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "indicator.update",
+            AuditAction::IndicatorUpdate,
             "indicator",
             &id.to_string(),
             true,
@@ -318,7 +327,7 @@ impl Store {
             Some((s, reason)) => json!({ "status": s, "reason": reason }),
             None => json!({ "cleared": true }),
         };
-        self.audit(&mut tx, actor, "indicator.override", "indicator", &id.to_string(), true, &detail).await?;
+        self.audit(&mut tx, actor, AuditAction::IndicatorOverride, "indicator", &id.to_string(), true, &detail).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -407,7 +416,7 @@ impl Store {
             "indicator": indicator_id, "period": period_s, "region": region, "value": value, "source": source,
             "before": old.map(|(_, v)| v),
         });
-        let action = if old.is_some() { "observation.correct" } else { "observation.add" };
+        let action = if old.is_some() { AuditAction::ObservationCorrect } else { AuditAction::ObservationAdd };
         self.audit(&mut tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
         self.commit(tx).await?;
         Ok(id)
@@ -435,8 +444,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.audit(&mut tx, actor, "observation.bulk", "observation", "*", true, &json!({ "rows": rows.len() }))
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::ObservationBulk,
+            "observation",
+            "*",
+            true,
+            &json!({ "rows": rows.len() }),
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(rows.len())
     }

@@ -1,6 +1,7 @@
 //! Supervision (督办): assignments (item × responsible agency), reporting rounds with deadlines, and the
 //! progress reports with their versions, review and attachments.
 
+use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
 use crate::{
@@ -72,7 +73,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "round.set",
+            AuditAction::RoundSet,
             "plan",
             &plan_id.to_string(),
             true,
@@ -202,7 +203,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let action = if input.submit { "report.submit" } else { "report.draft" };
+        let action = if input.submit { AuditAction::ReportSubmit } else { AuditAction::ReportDraft };
         self.audit(&mut tx,
             actor,
             action,
@@ -243,7 +244,7 @@ impl Store {
         .bind(report_id)
         .execute(&mut *tx)
         .await?;
-        let action = if accept { "report.accept" } else { "report.return" };
+        let action = if accept { AuditAction::ReportAccept } else { AuditAction::ReportReturn };
         self.audit(&mut tx, actor, action, "report", &report_id.to_string(), true, &json!({ "comment": comment }))
             .await?;
         self.commit(tx).await?;
@@ -274,7 +275,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "attachment.add",
+            AuditAction::AttachmentAdd,
             "report",
             &report_id.to_string(),
             true,

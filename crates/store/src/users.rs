@@ -1,6 +1,7 @@
 //! Users and their sessions. Passwords arrive hashed (argon2, by the app layer); session tokens arrive
 //! hashed too, so the database never holds a usable secret.
 
+use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
 use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
@@ -37,7 +38,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "user.create",
+            AuditAction::UserCreate,
             "user",
             &u.username,
             true,
@@ -61,7 +62,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "user.roles",
+            AuditAction::UserRoles,
             "user",
             &user_id.to_string(),
             true,
@@ -96,7 +97,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        self.audit(&mut tx, actor, "user.password", "user", &user_id.to_string(), true, &json!({})).await?;
+        self.audit(&mut tx, actor, AuditAction::UserPassword, "user", &user_id.to_string(), true, &json!({})).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -128,9 +129,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let action = match (sealed_secret.is_some(), enabled) {
-            (true, false) => "totp.enrol",
-            (true, true) => "totp.enable",
-            _ => "totp.remove",
+            (true, false) => AuditAction::TotpEnrol,
+            (true, true) => AuditAction::TotpEnable,
+            _ => AuditAction::TotpRemove,
         };
         self.audit(&mut tx, actor, action, "user", &user_id.to_string(), true, &json!({})).await?;
         self.commit(tx).await?;
@@ -157,7 +158,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "user.contact",
+            AuditAction::UserContact,
             "user",
             &user_id.to_string(),
             true,
@@ -247,7 +248,7 @@ impl Store {
         self.audit(
             &mut tx,
             actor,
-            "auth.login",
+            AuditAction::AuthLogin,
             "user",
             &user.username,
             false,
@@ -295,8 +296,16 @@ impl Store {
         .bind(session.expires_at)
         .execute(&mut *tx)
         .await?;
-        self.audit(&mut tx, actor, "auth.login", "user", &user.username, true, &json!({ "kind": session.kind }))
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::AuthLogin,
+            "user",
+            &user.username,
+            true,
+            &json!({ "kind": session.kind }),
+        )
+        .await?;
         self.commit(tx).await?;
         Ok(true)
     }
@@ -328,7 +337,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-        self.audit(&mut tx, actor, "auth.logout", "session", "", true, &json!({})).await?;
+        self.audit(&mut tx, actor, AuditAction::AuthLogout, "session", "", true, &json!({})).await?;
         self.commit(tx).await?;
         Ok(())
     }

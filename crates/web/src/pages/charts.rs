@@ -133,7 +133,7 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
         }
     }
     let target_label = match r.target_value_max {
-        Some(m) if r.target_cmp == "range" => format!("{}–{}", human(target_v, ""), human(m, unit)),
+        Some(m) if r.target_cmp == "range" => format!("{}–{}", super::ui::human_number(target_v, unit), human(m, unit)),
         _ => human(target_v, unit),
     };
     let (tx, ty) = (px(target_t), py(target_v));

@@ -10,6 +10,7 @@ use jiqun_app::model::AuditRow;
 use jiqun_app::snapshot::{PlanView, Snapshot};
 use jiqun_app::{Action, Session};
 use jiqun_domain::Lang;
+use jiqun_domain::audit::AuditAction;
 use jiqun_eval::progress::Status;
 use maud::{Markup, html};
 use serde_json::{Value, json};
@@ -355,24 +356,19 @@ pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option
             .unwrap_or_else(|| format!("#{id}"))
     };
     let oid: i64 = c.object_id.parse().unwrap_or(0);
-    match c.action.as_str() {
-        "report.submit" | "report.draft" => {
+    let Some(action) = AuditAction::parse(&c.action) else {
+        return (AuditAction::label_of(&c.action, lang), None);
+    };
+    let verb = action.label(lang).to_string();
+    let colon = ui::colon(lang);
+    match action {
+        AuditAction::ReportSubmit | AuditAction::ReportDraft => {
             let aid = d["assignment"].as_i64().unwrap_or(0);
-            let verb = if c.action == "report.submit" {
-                t("提交进展报告", "submitted a report")
-            } else {
-                t("保存报告草稿", "saved a draft report")
-            };
             let period = period_label(d["period"].as_str().unwrap_or(""), lang);
             let pct = d["percent"].as_f64().map(|p| format!(" {}%", ui::num(p, 1))).unwrap_or_default();
             (format!("{verb}{}{} {period}{pct}", ui::colon(lang), assignment(aid)), Some(format!("/assignments/{aid}")))
         }
-        "report.accept" | "report.return" => {
-            let verb = if c.action == "report.accept" {
-                t("审核通过报告", "accepted a report")
-            } else {
-                t("退回报告", "returned a report")
-            };
+        AuditAction::ReportAccept | AuditAction::ReportReturn => {
             let found = plan.assignments.iter().find_map(|a| a.reports.iter().find(|r| r.id == oid).map(|r| (a, r)));
             match found {
                 Some((a, r)) => (
@@ -389,13 +385,8 @@ pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option
                 None => (format!("{verb} #{oid}"), None),
             }
         }
-        "observation.add" | "observation.correct" => {
+        AuditAction::ObservationAdd | AuditAction::ObservationCorrect => {
             let id = d["indicator"].as_i64().unwrap_or(0);
-            let verb = if c.action == "observation.add" {
-                t("录入数据", "entered a value")
-            } else {
-                t("更正数据", "corrected a value")
-            };
             let unit = plan.indicator(id).map(|i| i.row.unit.as_str()).unwrap_or("");
             let region = d["region"].as_str().filter(|r| !r.is_empty()).unwrap_or(lang.pick("全省", "province"));
             let value = d["value"].as_f64().map(|v| human(v, unit)).unwrap_or_default();
@@ -413,28 +404,23 @@ pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option
                 Some(format!("/indicators/{id}")),
             )
         }
-        "observation.bulk" => {
-            (format!("{} {}", t("批量载入数据，条数", "loaded values in bulk, rows"), d["rows"]), None)
+        AuditAction::ObservationBulk => {
+            let rows = d["rows"].as_u64().unwrap_or(0);
+            (format!("{verb}{}", ui::paren(lang, &format!("{rows}{}", t(" 条", " rows")))), None)
         }
-        "indicator.update" => (
-            format!("{}{}{}", t("修改指标", "edited an indicator"), ui::colon(lang), indicator(oid)),
-            Some(format!("/indicators/{oid}")),
-        ),
-        "indicator.create" => (
-            format!("{}{}{}", t("新增指标", "added an indicator"), ui::colon(lang), indicator(oid)),
-            Some(format!("/indicators/{oid}")),
-        ),
-        "indicator.override" => {
+        AuditAction::IndicatorUpdate | AuditAction::IndicatorCreate => {
+            (format!("{verb}{colon}{}", indicator(oid)), Some(format!("/indicators/{oid}")))
+        }
+        AuditAction::IndicatorOverride => {
             let what = match d["status"].as_str().and_then(Status::parse) {
                 Some(st) => format!("{} → {}", t("人工调整状态", "overrode the status"), st.label(lang)),
                 None => t("清除人工调整", "cleared the override"),
             };
             (format!("{what}{}{}", ui::colon(lang), indicator(oid)), Some(format!("/indicators/{oid}")))
         }
-        "round.set" => (
+        AuditAction::RoundSet => (
             format!(
-                "{}{}{}{}{} {}",
-                t("设置报送轮次", "set a reporting round"),
+                "{verb}{}{}{}{} {}",
                 ui::colon(lang),
                 period_label(d["period"].as_str().unwrap_or(""), lang),
                 t("，", ", "),
@@ -443,20 +429,17 @@ pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option
             ),
             Some("/supervision#rounds".into()),
         ),
-        "plan.import" => (
-            format!("{}{}{}", t("导入计划", "imported a plan"), ui::colon(lang), d["name"].as_str().unwrap_or("")),
-            Some(format!("/plans/{oid}")),
-        ),
-        "plan.close" => (t("关闭计划", "closed a plan"), Some(format!("/plans/{oid}"))),
-        "attachment.add" => (
-            format!("{}{}{}", t("上传附件", "attached a file"), ui::colon(lang), d["file"].as_str().unwrap_or("")),
-            None,
-        ),
-        "user.create" => (format!("{}{}{}", t("新建用户", "created a user"), ui::colon(lang), c.object_id), None),
-        "user.roles" => (t("修改用户角色", "changed a user's roles"), None),
-        "user.password" => (t("修改密码", "changed a password"), None),
-        "setting.set" => (format!("{}{}{}", t("修改设置", "changed a setting"), ui::colon(lang), c.object_id), None),
-        other => (other.to_string(), None),
+        AuditAction::PlanImport => {
+            (format!("{verb}{colon}{}", d["name"].as_str().unwrap_or("")), Some(format!("/plans/{oid}")))
+        }
+        AuditAction::PlanClose => (verb, Some(format!("/plans/{oid}"))),
+        AuditAction::AttachmentAdd => (format!("{verb}{colon}{}", d["file"].as_str().unwrap_or("")), None),
+        AuditAction::UserCreate | AuditAction::SettingSet | AuditAction::RoleSet => {
+            (format!("{verb}{colon}{}", c.object_id), None)
+        }
+        // The rest say enough by their label: the object is an internal id, nothing, or (an enterprise's
+        // code) not for every reader of the dashboard.
+        _ => (verb, None),
     }
 }
 

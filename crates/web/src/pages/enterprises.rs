@@ -390,8 +390,8 @@ async fn show_detail(
                                 thead { tr { th scope="col" { (t("指标", "Item")) } th.num scope="col" { (t("实际值", "Value")) } th.num scope="col" { (t("基准值", "Benchmark")) } th.num scope="col" { (t("得分", "Score")) } } }
                                 tbody { @for it in items { tr {
                                     th scope="row" { (it.name) }
-                                    td.numcell { @match it.value { Some(v) => (ui::num(v, 4)), None => span.muted title=(t("缺数据，按组内该项平均得分计", "no data: scored the group's mean")) { (t("缺（取组均分）", "n/a (group mean)")) } } }
-                                    td.numcell { (ui::num(it.benchmark, 4)) }
+                                    td.numcell { @match it.value { Some(v) => (ui::num(v, 2)), None => span.muted title=(t("缺数据，按组内该项平均得分计", "no data: scored the group's mean")) { (t("缺（取组均分）", "n/a (group mean)")) } } }
+                                    td.numcell { (ui::num(it.benchmark, 2)) }
                                     td.numcell { (ui::num(it.score, 2)) }
                                 } } }
                             }

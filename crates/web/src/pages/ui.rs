@@ -191,59 +191,22 @@ pub fn enc(s: &str) -> String {
     out
 }
 
-/// A value in the Chinese style: 7万亿元, 1.8万亿元, 6%, 3个. The same text as
-/// `jiqun_compiler::markdown::human_value`, written without float precision formatting, which is slow
-/// enough to matter on a dashboard of many indicators.
+/// A value as officials write it, by its unit: 7万亿元, 1.8万亿元, 4.7%, 3个 (`jiqun_domain::units`; the
+/// exact value is in the API).
 pub fn human(v: f64, unit: &str) -> String {
-    let (x, w) = if unit != "%" && unit != "个百分点" {
-        match v.abs() {
-            a if a >= 1e12 => (v / 1e12, "万亿"),
-            a if a >= 1e8 => (v / 1e8, "亿"),
-            a if a >= 1e4 => (v / 1e4, "万"),
-            _ => (v, ""),
-        }
-    } else {
-        (v, "")
-    };
-    let mut s = String::with_capacity(16 + w.len() + unit.len());
-    push_decimal(&mut s, x, 4);
-    s.push_str(w);
-    s.push_str(unit);
-    s
+    jiqun_domain::units::figure(v, unit)
+}
+
+/// The number of `human` without the unit: the lower end of a range (3–5个, 1.5万亿–2万亿元).
+pub fn human_number(v: f64, unit: &str) -> String {
+    jiqun_domain::units::figure_number(v, unit)
 }
 
 /// A number with at most `digits` decimals (0 to 6), trailing zeros dropped.
 pub fn num(v: f64, digits: usize) -> String {
     let mut s = String::with_capacity(16);
-    push_decimal(&mut s, v, digits);
+    jiqun_domain::units::push_decimal(&mut s, v, digits);
     s
-}
-
-fn push_decimal(out: &mut String, v: f64, digits: usize) {
-    let digits = digits.min(6);
-    let scale = 10u64.pow(digits as u32);
-    let t = v.abs() * scale as f64;
-    let scaled = t.round();
-    // Near a tie the binary product may round otherwise than the exact decimal: take the exact path.
-    if !v.is_finite() || scaled >= 9.0e15 || (t - t.floor() - 0.5).abs() < 1e-6 {
-        let s = format!("{v:.digits$}");
-        out.push_str(if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s });
-        return;
-    }
-    let n = scaled as u64;
-    if v < 0.0 && n > 0 {
-        out.push('-');
-    }
-    let _ = write!(out, "{}", n / scale);
-    let mut frac = n % scale;
-    if frac > 0 {
-        let mut width = digits;
-        while frac.is_multiple_of(10) {
-            frac /= 10;
-            width -= 1;
-        }
-        let _ = write!(out, ".{frac:0width$}");
-    }
 }
 
 pub fn pct(v: f64) -> String {
@@ -402,7 +365,7 @@ pub fn target_text(iv: &IndicatorView, lang: Lang) -> String {
     };
     if r.target_cmp == "range" {
         let max = r.target_value_max.map(|m| human(m, &r.unit)).unwrap_or_default();
-        return format!("{}–{max}", human(r.target_value, ""));
+        return format!("{}–{max}", human_number(r.target_value, &r.unit));
     }
     match lang {
         Lang::Zh => format!("{zh}{v}"),
@@ -568,36 +531,11 @@ mod tests {
     }
 
     #[test]
-    fn human_values_match_the_compiler() {
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut values = vec![
-            0.0,
-            7e12,
-            1.8e12,
-            6.0,
-            3.0,
-            5.58,
-            2.016e12,
-            1.15e11,
-            0.5,
-            -3.25,
-            9999.99995,
-            123456.0,
-            1e4,
-            99_999_999.0,
-        ];
-        for _ in 0..2000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let mag = 10f64.powi((x % 15) as i32 - 2);
-            values.push((x >> 11) as f64 / (1u64 << 53) as f64 * mag);
-        }
-        for v in values {
-            for unit in ["元", "%", "个", ""] {
-                assert_eq!(human(v, unit), jiqun_compiler::markdown::human_value(v, unit), "{v} {unit}");
-            }
-        }
+    fn values_are_written_by_their_unit() {
+        assert_eq!(human(4.7412, "%"), "4.7%");
+        assert_eq!(human(7.2e12, "元"), "7.2万亿元");
+        assert_eq!(human(3.0, "个"), "3个");
+        assert_eq!(human(5.0, "个"), jiqun_compiler::markdown::human_value(5.0, "个"), "the CLI writes the same");
         assert_eq!(num(0.9345, 1), "0.9");
         assert_eq!(num(100.0, 1), "100");
         assert_eq!(num(-0.04, 1), "0");

@@ -429,6 +429,51 @@ async fn story(api: &Api, url: &str) {
     // Unknown endpoints answer in the error shape.
     let (s, v) = api.call("GET", "/api/v1/nothing", Some(&owner), None).await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    errors_speak_the_requests_language(api, &owner, &auditor).await;
+}
+
+/// Every error a client can meet is said in the request's language, including what the JSON parser, the
+/// address and axum itself would have said in English: a malformed body names the field, line and column.
+async fn errors_speak_the_requests_language(api: &Api, owner: &str, auditor: &str) {
+    use jiqun_app::error::english_words;
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let obs = "/api/v1/indicators/1/observations";
+    let cases: &[(&str, &str, &[u8], StatusCode, &str)] = &[
+        ("POST", obs, br#"{"period":"2025","value":"lots"}"#, StatusCode::BAD_REQUEST, "invalid_json"),
+        ("POST", obs, br#"{"period":"2025"}"#, StatusCode::BAD_REQUEST, "invalid_json"),
+        ("POST", obs, b"{not json", StatusCode::BAD_REQUEST, "invalid_json"),
+        ("POST", obs, br#"{"period":"2025","value":1"#, StatusCode::BAD_REQUEST, "invalid_json"),
+        ("POST", "/api/v1/auth/login", br#"{"username":1}"#, StatusCode::BAD_REQUEST, "invalid_json"),
+        ("GET", "/api/v1/indicators/abc", b"", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("GET", "/api/v1/audit?limit=lots", b"", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("DELETE", "/api/v1/plans", b"", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ("GET", "/api/v1/indicators/99999", b"", StatusCode::NOT_FOUND, "not_found"),
+        ("POST", obs, br#"{"period":"2025Q5","value":1}"#, StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+    ];
+    let fields = ["value", "period", "username", "limit", "body"];
+    for (method, uri, body, status, code) in cases {
+        let token = if uri.contains("audit") { auditor } else { owner };
+        let (s, zh) = api.raw(method, uri, Some(token), Some(body.to_vec()), &[]).await;
+        assert_eq!((s, zh["error"]["code"].as_str()), (*status, Some(*code)), "{method} {uri}: {zh}");
+        let (_, en) = api.raw(method, uri, Some(token), Some(body.to_vec()), &[("accept-language", "en-US")]).await;
+        assert_eq!(en["error"]["code"].as_str(), Some(*code));
+        let (mzh, men) = (zh["error"]["message"].as_str().unwrap(), en["error"]["message"].as_str().unwrap());
+        assert!(cjk(mzh) && english_words(mzh, &fields).is_empty(), "{method} {uri}: “{mzh}”");
+        assert!(!cjk(men) && !men.is_empty(), "{method} {uri}: “{men}”");
+        for d in zh["error"]["details"].as_array().unwrap() {
+            let m = d["message"].as_str().unwrap();
+            assert!(english_words(m, &fields).is_empty(), "{method} {uri}: detail “{m}”");
+        }
+    }
+    // The field, line and column are named.
+    let (_, v) = api.raw("POST", obs, Some(owner), Some(br#"{"period":"2025","value":"lots"}"#.to_vec()), &[]).await;
+    assert_eq!(
+        v["error"]["message"],
+        "请求体不是有效的 JSON：字段 value（第 1 行第 31 列）：应为数字，实际为字符串 \"lots\""
+    );
+    assert_eq!(v["error"]["details"][0]["field"], "value");
+    let (_, v) = api.raw("GET", "/api/v1/audit?limit=lots", Some(auditor), None, &[]).await;
+    assert_eq!(v["error"]["details"][0]["field"], "limit", "{v}");
 }
 
 #[tokio::test]

@@ -414,6 +414,7 @@ async fn story(api: &Api, url: &str) {
     let withdraw = audit.iter().rev().find(|r| r.action == "library.withdraw").unwrap();
     assert_eq!(withdraw.object_id, usccs[1]);
     assert!(withdraw.detail.contains("不再符合（测试）"), "{}", withdraw.detail);
+    common::audit_actions_are_labelled(&api.app).await;
     assert!(matches!(api.app.store_for_tests().verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
 }
 

@@ -570,6 +570,77 @@ async fn the_pages_story() {
     let zhj = ui.login("zhj", "Zhuhai@2025").await;
     let a = ui.get("/my", &zhj).await;
     assert_eq!(a.location(), format!("/cities/{}", enc("珠海")));
+
+    // Figures are written as officials write them, by unit (a percentage to one decimal); the exact value
+    // stays in the data exports and the API.
+    let pct = plan.indicators.iter().find(|i| i.row.unit == "%").expect("a percentage indicator");
+    let url = format!("/indicators/{}/observations", pct.row.id);
+    let a =
+        ui.post(&url, &owner, &[("csrf", &owner.csrf), ("period", "2025"), ("value", "4.7412%"), ("region", "")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let page = ui.page(&format!("/indicators/{}", pct.row.id), &owner).await;
+    assert!(page.contains("4.7%") && !page.contains("4.7412"), "one decimal for a percentage");
+    let list = ui.page(&format!("/indicators?plan={pid}"), &owner).await;
+    assert!(list.contains("4.7%") && !list.contains("4.7412"), "the list too");
+    let json = ui.get(&format!("/indicators/{}?format=json", pct.row.id), &owner).await.body;
+    assert!(json.contains("4.7412"), "the exact value in the data");
+
+    // The "what changed" feed says every action in words, in both languages, never by its raw event name
+    // (such as `project.assess`); and every action written is one that has those words.
+    for lang in ["zh", "en"] {
+        let home = ui.page(&format!("/?lang={lang}"), &owner).await;
+        for a in jiqun_domain::audit::AuditAction::ALL {
+            assert!(!home.contains(&format!(">{}", a.as_str())), "{lang}: the feed shows `{a}`");
+        }
+    }
+    let written = ui.app.store_for_tests().audit_range(0, i64::MAX, 1_000_000).await.unwrap();
+    for r in &written {
+        assert!(jiqun_domain::audit::AuditAction::parse(&r.action).is_some(), "`{}` has no label", r.action);
+    }
+
+    // An error page keeps the site's frame (header, navigation, language switch), says what went wrong in
+    // the page's language and what the user may do instead.
+    let viewer = ui.login("viewer", "Demo@2025").await;
+    let cases: &[(&str, &str, &User, StatusCode, &[&str])] = &[
+        ("GET", "/users", &viewer, StatusCode::FORBIDDEN, &["无权执行此操作", "如需此权限，请联系系统管理员"]),
+        ("GET", "/indicators/99999", &owner, StatusCode::NOT_FOUND, &["未找到", "请检查网址"]),
+        ("GET", "/no-such-page", &owner, StatusCode::NOT_FOUND, &["没有这个页面"]),
+        ("GET", "/indicators/abc", &owner, StatusCode::BAD_REQUEST, &["网址中的“abc”不是整数"]),
+        ("DELETE", "/plan", &owner, StatusCode::METHOD_NOT_ALLOWED, &["不支持此请求方法"]),
+        (
+            "POST",
+            &format!("/indicators/{iid}/observations"),
+            &owner,
+            StatusCode::FORBIDDEN,
+            &["表单已过期", "请刷新页面后重试"],
+        ),
+    ];
+    for (method, uri, who, status, words) in cases {
+        let body = (*method == "POST").then(|| ("application/x-www-form-urlencoded", form(&[("period", "2025")])));
+        let a = ui.send(method, uri, Some(who), body, &[("referer", "http://127.0.0.1/plan")]).await;
+        assert_eq!(a.status, *status, "{method} {uri}: {}", a.body);
+        for w in *words {
+            assert!(a.body.contains(w), "{method} {uri} says {w}: {}", a.body);
+        }
+        for frame in
+            ["aria-label=\"主导航\"", "lang=en\"", "退出", "返回总览", "href=\"/plan\"", "示例数据 (synthetic)"]
+        {
+            assert!(a.body.contains(frame), "{method} {uri}: the frame has {frame}");
+        }
+        assert!(!a.body.contains("出错了"), "{method} {uri}");
+        // In English, the whole page is English.
+        let body = (*method == "POST").then(|| ("application/x-www-form-urlencoded", form(&[("period", "2025")])));
+        let en = ui.send(method, &format!("{uri}?lang=en"), Some(who), body, &[]).await;
+        assert_eq!(en.status, *status, "{method} {uri}?lang=en");
+        let alert = en.body.split("role=\"alert\">").nth(1).and_then(|r| r.split('<').next()).unwrap_or("");
+        let cjk = alert.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        assert!(!alert.is_empty() && !cjk, "{method} {uri}?lang=en: “{alert}”");
+        assert!(en.body.contains("Back to the dashboard") && en.body.contains("aria-label=\"Main\""));
+    }
+    // Without a session, an unknown page is still said in the frame's words, with a way to log in.
+    let a = ui.send("GET", "/no-such-page", None, None, &[]).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.body.contains("没有这个页面") && a.body.contains("href=\"/login\""), "{}", a.body);
 }
 
 /// The dashboard's rendering for 50 indicators stays far below a millisecond (release build); in a debug

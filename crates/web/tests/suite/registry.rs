@@ -350,6 +350,7 @@ async fn story(api: &Api, url: &str) {
     ] {
         assert!(audit.iter().any(|r| r.action == action), "{action} audited");
     }
+    common::audit_actions_are_labelled(&api.app).await;
     assert!(matches!(api.app.store_for_tests().verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { .. }));
 }
 

@@ -92,3 +92,17 @@ pub fn uscc(division: &str, n: u32) -> String {
     s.push(c as char);
     s
 }
+
+/// Every action written to the audit trail is one of `jiqun_domain::audit::AuditAction`, so it has a label
+/// in both languages and the "what changed" feed never shows a raw event name such as `project.assess`.
+pub async fn audit_actions_are_labelled(app: &App) {
+    let rows = app.store_for_tests().audit_range(0, i64::MAX, 1_000_000).await.unwrap();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(
+            jiqun_domain::audit::AuditAction::parse(&r.action).is_some(),
+            "`{}` is written without a label",
+            r.action
+        );
+    }
+}
