@@ -13,42 +13,29 @@ use jiqun_domain::audit::AuditAction;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms};
+use crate::model::row;
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DesignationRow {
-    pub id: i64,
-    pub library: String,
-    /// The chain of a per-chain library; empty otherwise.
-    pub chain: String,
-    pub enterprise_id: i64,
-    /// The notice or list it was published in.
-    pub reference: String,
-    pub active: bool,
-    pub designated_by: Option<i64>,
-    pub designated_at: i64,
-    pub withdrawn_by: Option<i64>,
-    pub withdrawn_at: Option<i64>,
-    pub withdrawn_reason: Option<String>,
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct DesignationRow {
+        pub id: i64,
+        pub library: String,
+        /// The chain of a per-chain library; empty otherwise.
+        pub chain: String,
+        pub enterprise_id: i64,
+        /// The notice or list it was published in.
+        pub reference: String,
+        pub active: bool,
+        pub designated_by: Option<i64>,
+        pub designated_at: i64,
+        pub withdrawn_by: Option<i64>,
+        pub withdrawn_at: Option<i64>,
+        pub withdrawn_reason: Option<String>,
+    }
 }
 
 const DESIGNATION_COLUMNS: &str = "id, library, chain, enterprise_id, reference, active, designated_by, designated_at, withdrawn_by, withdrawn_at, withdrawn_reason";
-
-fn designation_row(r: &sqlx::any::AnyRow) -> Result<DesignationRow> {
-    Ok(DesignationRow {
-        id: get(r, "id")?,
-        library: get(r, "library")?,
-        chain: get(r, "chain")?,
-        enterprise_id: get(r, "enterprise_id")?,
-        reference: get(r, "reference")?,
-        active: get::<i64>(r, "active")? != 0,
-        designated_by: get(r, "designated_by")?,
-        designated_at: get(r, "designated_at")?,
-        withdrawn_by: get(r, "withdrawn_by")?,
-        withdrawn_at: get(r, "withdrawn_at")?,
-        withdrawn_reason: get(r, "withdrawn_reason")?,
-    })
-}
 
 /// A proposal as assessed, ready to store.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -73,53 +60,32 @@ pub struct NewProposal {
     pub result: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProposalRow {
-    pub id: i64,
-    pub project: String,
-    pub city: String,
-    pub zone: String,
-    pub industry_code: String,
-    pub land_mu: f64,
-    pub fixed_investment_wan: Option<f64>,
-    pub annual_output_wan: Option<f64>,
-    pub annual_tax_wan: Option<f64>,
-    pub jobs: Option<f64>,
-    pub energy_tce: Option<f64>,
-    pub value_added_wan: Option<f64>,
-    pub rd_wan: Option<f64>,
-    pub table_id: String,
-    pub decision: String,
-    #[serde(skip)]
-    pub result: String,
-    pub assessed_by: Option<i64>,
-    pub assessed_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct ProposalRow {
+        pub id: i64,
+        pub project: String,
+        pub city: String,
+        pub zone: String,
+        pub industry_code: String,
+        pub land_mu: f64,
+        pub fixed_investment_wan: Option<f64>,
+        pub annual_output_wan: Option<f64>,
+        pub annual_tax_wan: Option<f64>,
+        pub jobs: Option<f64>,
+        pub energy_tce: Option<f64>,
+        pub value_added_wan: Option<f64>,
+        pub rd_wan: Option<f64>,
+        pub table_id: String,
+        pub decision: String,
+        #[serde(skip)]
+        pub result: String,
+        pub assessed_by: Option<i64>,
+        pub assessed_at: i64,
+    }
 }
 
 const PROPOSAL_COLUMNS: &str = "id, project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at";
-
-fn proposal_row(r: &sqlx::any::AnyRow) -> Result<ProposalRow> {
-    Ok(ProposalRow {
-        id: get(r, "id")?,
-        project: get(r, "project")?,
-        city: get(r, "city")?,
-        zone: get(r, "zone")?,
-        industry_code: get(r, "industry_code")?,
-        land_mu: get(r, "land_mu")?,
-        fixed_investment_wan: get(r, "fixed_investment_wan")?,
-        annual_output_wan: get(r, "annual_output_wan")?,
-        annual_tax_wan: get(r, "annual_tax_wan")?,
-        jobs: get(r, "jobs")?,
-        energy_tce: get(r, "energy_tce")?,
-        value_added_wan: get(r, "value_added_wan")?,
-        rd_wan: get(r, "rd_wan")?,
-        table_id: get(r, "table_id")?,
-        decision: get(r, "decision")?,
-        result: get(r, "result")?,
-        assessed_by: get(r, "assessed_by")?,
-        assessed_at: get(r, "assessed_at")?,
-    })
-}
 
 impl Store {
     async fn uscc_tx(&self, tx: &mut Tx, enterprise_id: i64) -> Result<String> {
@@ -251,7 +217,7 @@ impl Store {
                 .await?
             }
         };
-        rows.iter().map(designation_row).collect()
+        rows.iter().map(DesignationRow::from_row).collect()
     }
 
     /// Every designation of one firm, withdrawn ones included, oldest first.
@@ -263,7 +229,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(designation_row)
+        .map(DesignationRow::from_row)
         .collect()
     }
 
@@ -331,7 +297,7 @@ impl Store {
                 .await?
             }
         };
-        rows.iter().map(proposal_row).collect()
+        rows.iter().map(ProposalRow::from_row).collect()
     }
 
     pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
@@ -339,7 +305,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?
-            .map(|r| proposal_row(&r))
+            .map(|r| ProposalRow::from_row(&r))
             .transpose()
     }
 }

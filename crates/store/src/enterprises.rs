@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::model::row;
 use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
@@ -36,26 +37,28 @@ pub fn result_items_context(evaluation_id: i64, enterprise_id: i64) -> String {
     format!("items:{evaluation_id}:{enterprise_id}")
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EnterpriseRow {
-    pub id: i64,
-    pub uscc: String,
-    pub name: String,
-    pub city: String,
-    pub county: String,
-    /// GB/T 4754 code.
-    pub industry: String,
-    /// `above` (规上) or `below` (规下).
-    pub scale: String,
-    pub founded_year: i64,
-    pub listed: bool,
-    pub chain_nodes: Vec<String>,
-    pub tags: Vec<String>,
-    /// Sealed contact (never serialised).
-    #[serde(skip)]
-    pub contact: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct EnterpriseRow {
+        pub id: i64,
+        pub uscc: String,
+        pub name: String,
+        pub city: String,
+        pub county: String,
+        /// GB/T 4754 code.
+        pub industry: String,
+        /// `above` (规上) or `below` (规下).
+        pub scale: String,
+        pub founded_year: i64,
+        pub listed: bool,
+        pub chain_nodes: Vec<String>,
+        pub tags: Vec<String>,
+        /// Sealed contact (never serialised).
+        #[serde(skip)]
+        pub contact: Option<String>,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,18 +75,20 @@ pub struct NewEnterprise {
     pub tags: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FigureRow {
-    pub id: i64,
-    pub enterprise_id: i64,
-    pub year: i64,
-    pub metric: String,
-    #[serde(skip)]
-    pub sealed: String,
-    pub source: String,
-    pub is_current: bool,
-    pub entered_by: Option<i64>,
-    pub entered_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct FigureRow {
+        pub id: i64,
+        pub enterprise_id: i64,
+        pub year: i64,
+        pub metric: String,
+        #[serde(skip)]
+        pub sealed: String,
+        pub source: String,
+        pub is_current: bool,
+        pub entered_by: Option<i64>,
+        pub entered_at: i64,
+    }
 }
 
 /// A figure to store: its value already sealed.
@@ -95,34 +100,38 @@ pub struct FigureInput {
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EvaluationRow {
-    pub id: i64,
-    pub year: i64,
-    pub scheme_id: String,
-    pub scheme_name: String,
-    #[serde(skip)]
-    pub scheme_json: String,
-    pub rated: i64,
-    pub not_rated: i64,
-    pub created_by: Option<i64>,
-    pub created_at: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct EvaluationRow {
+        pub id: i64,
+        pub year: i64,
+        pub scheme_id: String,
+        pub scheme_name: String,
+        #[serde(skip)]
+        pub scheme_json: String,
+        pub rated: i64,
+        pub not_rated: i64,
+        pub created_by: Option<i64>,
+        pub created_at: i64,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ResultRow {
-    pub evaluation_id: i64,
-    pub enterprise_id: i64,
-    pub city: String,
-    pub scale: String,
-    pub score: Option<f64>,
-    pub rank: i64,
-    pub group_size: i64,
-    pub class: String,
-    pub reason: String,
-    /// Each item's name, value, benchmark and score, sealed (they reveal the figures).
-    #[serde(skip)]
-    pub items: String,
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct ResultRow {
+        pub evaluation_id: i64,
+        pub enterprise_id: i64,
+        pub city: String,
+        pub scale: String,
+        pub score: Option<f64>,
+        pub rank: i64,
+        pub group_size: i64,
+        pub class: String,
+        pub reason: String,
+        /// Each item's name, value, benchmark and score, sealed (they reveal the figures).
+        #[serde(skip)]
+        pub items: String,
+    }
 }
 
 /// The province's official order of its cities (the region model's), as an SQL expression: the names are
@@ -153,72 +162,6 @@ pub struct EnterpriseFilter {
 }
 
 const ENTERPRISE_COLUMNS: &str = "id, uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, contact, created_at, updated_at";
-
-fn list(s: String) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
-}
-
-fn enterprise_row(r: &sqlx::any::AnyRow) -> Result<EnterpriseRow> {
-    Ok(EnterpriseRow {
-        id: get(r, "id")?,
-        uscc: get(r, "uscc")?,
-        name: get(r, "name")?,
-        city: get(r, "city")?,
-        county: get(r, "county")?,
-        industry: get(r, "industry")?,
-        scale: get(r, "scale")?,
-        founded_year: get(r, "founded_year")?,
-        listed: get::<i64>(r, "listed")? != 0,
-        chain_nodes: list(get(r, "chain_nodes")?),
-        tags: list(get(r, "tags")?),
-        contact: get(r, "contact")?,
-        created_at: get(r, "created_at")?,
-        updated_at: get(r, "updated_at")?,
-    })
-}
-
-fn figure_row(r: &sqlx::any::AnyRow) -> Result<FigureRow> {
-    Ok(FigureRow {
-        id: get(r, "id")?,
-        enterprise_id: get(r, "enterprise_id")?,
-        year: get(r, "year")?,
-        metric: get(r, "metric")?,
-        sealed: get(r, "sealed")?,
-        source: get(r, "source")?,
-        is_current: get::<i64>(r, "is_current")? != 0,
-        entered_by: get(r, "entered_by")?,
-        entered_at: get(r, "entered_at")?,
-    })
-}
-
-fn evaluation_row(r: &sqlx::any::AnyRow) -> Result<EvaluationRow> {
-    Ok(EvaluationRow {
-        id: get(r, "id")?,
-        year: get(r, "year")?,
-        scheme_id: get(r, "scheme_id")?,
-        scheme_name: get(r, "scheme_name")?,
-        scheme_json: get(r, "scheme_json")?,
-        rated: get(r, "rated")?,
-        not_rated: get(r, "not_rated")?,
-        created_by: get(r, "created_by")?,
-        created_at: get(r, "created_at")?,
-    })
-}
-
-fn result_row(r: &sqlx::any::AnyRow) -> Result<ResultRow> {
-    Ok(ResultRow {
-        evaluation_id: get(r, "evaluation_id")?,
-        enterprise_id: get(r, "enterprise_id")?,
-        city: get(r, "city")?,
-        scale: get(r, "scale")?,
-        score: get(r, "score")?,
-        rank: get(r, "rank")?,
-        group_size: get(r, "group_size")?,
-        class: get(r, "class")?,
-        reason: get(r, "reason")?,
-        items: get(r, "items")?,
-    })
-}
 
 impl Store {
     async fn update_enterprise_tx(tx: &mut Tx, id: i64, e: &NewEnterprise, now: i64) -> Result<()> {
@@ -273,7 +216,7 @@ impl Store {
                 .bind(&e.uscc)
                 .fetch_optional(&mut **tx)
                 .await?
-                .map(|r| enterprise_row(&r))
+                .map(|r| EnterpriseRow::from_row(&r))
                 .transpose()?;
         let id = match &old {
             Some(o) => {
@@ -346,7 +289,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
-            .map(|r| enterprise_row(&r))
+            .map(|r| EnterpriseRow::from_row(&r))
             .transpose()
     }
 
@@ -507,7 +450,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?
-            .map(|r| enterprise_row(&r))
+            .map(|r| EnterpriseRow::from_row(&r))
             .transpose()
     }
 
@@ -516,7 +459,7 @@ impl Store {
             .bind(uscc)
             .fetch_optional(self.pool())
             .await?
-            .map(|r| enterprise_row(&r))
+            .map(|r| EnterpriseRow::from_row(&r))
             .transpose()
     }
 
@@ -573,7 +516,7 @@ impl Store {
         for a in &args {
             q = q.bind(a);
         }
-        let rows = q.fetch_all(self.pool()).await?.iter().map(enterprise_row).collect::<Result<Vec<_>>>()?;
+        let rows = q.fetch_all(self.pool()).await?.iter().map(EnterpriseRow::from_row).collect::<Result<Vec<_>>>()?;
         Ok((rows, total))
     }
 
@@ -583,7 +526,7 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(enterprise_row)
+            .map(EnterpriseRow::from_row)
             .collect()
     }
 
@@ -601,7 +544,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(figure_row)
+        .map(FigureRow::from_row)
         .collect()
     }
 
@@ -617,7 +560,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(figure_row)
+        .map(FigureRow::from_row)
         .collect()
     }
 
@@ -631,7 +574,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(figure_row)
+        .map(FigureRow::from_row)
         .collect()
     }
 
@@ -766,7 +709,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(evaluation_row)
+        .map(EvaluationRow::from_row)
         .collect()
     }
 
@@ -777,7 +720,7 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?
-        .map(|r| evaluation_row(&r))
+        .map(|r| EvaluationRow::from_row(&r))
         .transpose()
     }
 
@@ -791,7 +734,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(result_row)
+        .map(ResultRow::from_row)
         .collect()
     }
 
@@ -822,7 +765,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .map(result_row)
+        .map(ResultRow::from_row)
         .collect()
     }
 

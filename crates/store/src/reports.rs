@@ -37,17 +37,7 @@ impl Store {
             .bind(plan_id)
             .fetch_all(self.pool())
             .await?;
-        let mut out: Vec<RoundRow> = rows
-            .iter()
-            .map(|r| {
-                Ok(RoundRow {
-                    id: get(r, "id")?,
-                    plan_id: get(r, "plan_id")?,
-                    period: get(r, "period")?,
-                    deadline: get(r, "deadline")?,
-                })
-            })
-            .collect::<Result<_>>()?;
+        let mut out: Vec<RoundRow> = rows.iter().map(RoundRow::from_row).collect::<Result<_>>()?;
         out.sort_by_key(|r| jiqun_domain::period::Period::parse(&r.period).map(|p| p.sort_key()).unwrap_or((0, 0)));
         Ok(out)
     }
@@ -139,13 +129,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         for r in rows {
-            let meta = AttachmentMeta {
-                id: get(&r, "id")?,
-                report_id: get(&r, "report_id")?,
-                filename: get(&r, "filename")?,
-                content_type: get(&r, "content_type")?,
-                size: get(&r, "size")?,
-            };
+            let meta = AttachmentMeta::from_row(&r)?;
             if let Some(rep) = reports.iter_mut().find(|x| x.id == meta.report_id) {
                 rep.attachments.push(meta);
             }
@@ -294,13 +278,7 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
         let Some(r) = row else { return Ok(None) };
-        let meta = AttachmentMeta {
-            id: get(&r, "id")?,
-            report_id: get(&r, "report_id")?,
-            filename: get(&r, "filename")?,
-            content_type: get(&r, "content_type")?,
-            size: get(&r, "size")?,
-        };
+        let meta = AttachmentMeta::from_row(&r)?;
         Ok(Some((meta, get(&r, "data")?)))
     }
 }

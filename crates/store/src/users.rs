@@ -320,15 +320,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let s = SessionRow {
-            id: get(&r, "id")?,
-            user_id: get(&r, "user_id")?,
-            csrf: get(&r, "csrf")?,
-            kind: get(&r, "kind")?,
-            created_at: get(&r, "created_at")?,
-            last_seen_at: get(&r, "last_seen_at")?,
-            expires_at: get(&r, "expires_at")?,
-        };
+        let s = SessionRow::from_row(&r)?;
         let user = self.user(s.user_id).await?;
         Ok(user.filter(|u| !u.disabled).map(|u| (s, u)))
     }
