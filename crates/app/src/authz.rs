@@ -13,123 +13,45 @@ use serde::{Deserialize, Serialize};
 
 use jiqun_store::UserRow;
 
-/// What a grant permits. The string ids (`as_str`) are what the table `roles` and the API hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Perm {
-    /// Plans, indicators, supervision.
-    ReadPlan,
-    ImportPlan,
-    ClosePlan,
-    EditIndicator,
-    OverrideStatus,
-    AddObservation,
-    FileReport,
-    ReviewReport,
-    ManageRounds,
-    /// Create and disable accounts (system administrator only).
-    ManageUsers,
-    /// Grant roles, edit role definitions, set the security policy (security administrator only).
-    ManageRoles,
-    ReadUsers,
-    /// The audit trail (audit administrator only).
-    ReadAudit,
-    /// The enterprise directory: names, places, industries, tags, libraries, classes. No figures.
-    ReadEnterprises,
-    /// An enterprise's figures (revenue, tax, land, energy …) and its evaluation items.
-    ReadFigures,
-    /// Register an enterprise, submit or correct its figures.
-    EditEnterprise,
-    /// Run a per-mu evaluation over the registry.
-    RunEvaluation,
-    /// Assign enterprises to experts for review.
-    AssignExperts,
-    /// Designate enterprises into the cultivation libraries (and withdraw them), edit their library
-    /// profiles, recompute the indicators the libraries feed.
-    ManageLibraries,
-    /// Assess new industrial project proposals against the admission thresholds, and read them.
-    AssessProjects,
+jiqun_domain::labelled_enum! {
+    /// What a grant permits. The string ids (`as_str`) are what the table `roles` and the API hold.
+    pub enum Perm {
+        /// Plans, indicators, supervision.
+        ReadPlan = "read_plan", "查阅计划与进展", "read plans and progress";
+        ImportPlan = "import_plan", "导入计划", "import a plan";
+        ClosePlan = "close_plan", "关闭计划", "close a plan";
+        EditIndicator = "edit_indicator", "编辑指标", "edit indicators";
+        OverrideStatus = "override_status", "人工认定状态", "override a status";
+        AddObservation = "add_observation", "填报指标数据", "enter indicator values";
+        FileReport = "file_report", "填报任务进展", "file progress reports";
+        ReviewReport = "review_report", "审核进展报告", "review reports";
+        ManageRounds = "manage_rounds", "管理填报轮次", "manage reporting rounds";
+        /// Create and disable accounts (system administrator only).
+        ManageUsers = "manage_users", "管理账户", "manage accounts";
+        /// Grant roles, edit role definitions, set the security policy (security administrator only).
+        ManageRoles = "manage_roles", "管理角色与安全策略", "manage roles and the security policy";
+        ReadUsers = "read_users", "查阅账户", "read accounts";
+        /// The audit trail (audit administrator only).
+        ReadAudit = "read_audit", "查阅审计日志", "read the audit trail";
+        /// The enterprise directory: names, places, industries, tags, libraries, classes. No figures.
+        ReadEnterprises = "read_enterprises", "查阅企业名录", "read the enterprise directory";
+        /// An enterprise's figures (revenue, tax, land, energy …) and its evaluation items.
+        ReadFigures = "read_figures", "查阅企业经营数据", "read enterprises' figures";
+        /// Register an enterprise, submit or correct its figures.
+        EditEnterprise = "edit_enterprise", "登记与填报企业数据", "register enterprises and enter figures";
+        /// Run a per-mu evaluation over the registry.
+        RunEvaluation = "run_evaluation", "开展亩均评价", "run per-mu evaluations";
+        /// Assign enterprises to experts for review.
+        AssignExperts = "assign_experts", "分派专家", "assign experts";
+        /// Designate enterprises into the cultivation libraries (and withdraw them), edit their library
+        /// profiles, recompute the indicators the libraries feed.
+        ManageLibraries = "manage_libraries", "管理培育库（认定入库、维护档案）", "manage the cultivation libraries";
+        /// Assess new industrial project proposals against the admission thresholds, and read them.
+        AssessProjects = "assess_projects", "新增工业项目准入评价", "assess new industrial projects";
+    }
 }
 
 impl Perm {
-    pub const ALL: [Perm; 20] = [
-        Perm::ReadPlan,
-        Perm::ImportPlan,
-        Perm::ClosePlan,
-        Perm::EditIndicator,
-        Perm::OverrideStatus,
-        Perm::AddObservation,
-        Perm::FileReport,
-        Perm::ReviewReport,
-        Perm::ManageRounds,
-        Perm::ManageUsers,
-        Perm::ManageRoles,
-        Perm::ReadUsers,
-        Perm::ReadAudit,
-        Perm::ReadEnterprises,
-        Perm::ReadFigures,
-        Perm::EditEnterprise,
-        Perm::RunEvaluation,
-        Perm::AssignExperts,
-        Perm::ManageLibraries,
-        Perm::AssessProjects,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Perm::ReadPlan => "read_plan",
-            Perm::ImportPlan => "import_plan",
-            Perm::ClosePlan => "close_plan",
-            Perm::EditIndicator => "edit_indicator",
-            Perm::OverrideStatus => "override_status",
-            Perm::AddObservation => "add_observation",
-            Perm::FileReport => "file_report",
-            Perm::ReviewReport => "review_report",
-            Perm::ManageRounds => "manage_rounds",
-            Perm::ManageUsers => "manage_users",
-            Perm::ManageRoles => "manage_roles",
-            Perm::ReadUsers => "read_users",
-            Perm::ReadAudit => "read_audit",
-            Perm::ReadEnterprises => "read_enterprises",
-            Perm::ReadFigures => "read_figures",
-            Perm::EditEnterprise => "edit_enterprise",
-            Perm::RunEvaluation => "run_evaluation",
-            Perm::AssignExperts => "assign_experts",
-            Perm::ManageLibraries => "manage_libraries",
-            Perm::AssessProjects => "assess_projects",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Perm> {
-        Perm::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    pub fn label(self, lang: jiqun_domain::Lang) -> &'static str {
-        let (zh, en) = match self {
-            Perm::ReadPlan => ("查阅计划与进展", "read plans and progress"),
-            Perm::ImportPlan => ("导入计划", "import a plan"),
-            Perm::ClosePlan => ("关闭计划", "close a plan"),
-            Perm::EditIndicator => ("编辑指标", "edit indicators"),
-            Perm::OverrideStatus => ("人工认定状态", "override a status"),
-            Perm::AddObservation => ("填报指标数据", "enter indicator values"),
-            Perm::FileReport => ("填报任务进展", "file progress reports"),
-            Perm::ReviewReport => ("审核进展报告", "review reports"),
-            Perm::ManageRounds => ("管理填报轮次", "manage reporting rounds"),
-            Perm::ManageUsers => ("管理账户", "manage accounts"),
-            Perm::ManageRoles => ("管理角色与安全策略", "manage roles and the security policy"),
-            Perm::ReadUsers => ("查阅账户", "read accounts"),
-            Perm::ReadAudit => ("查阅审计日志", "read the audit trail"),
-            Perm::ReadEnterprises => ("查阅企业名录", "read the enterprise directory"),
-            Perm::ReadFigures => ("查阅企业经营数据", "read enterprises' figures"),
-            Perm::EditEnterprise => ("登记与填报企业数据", "register enterprises and enter figures"),
-            Perm::RunEvaluation => ("开展亩均评价", "run per-mu evaluations"),
-            Perm::AssignExperts => ("分派专家", "assign experts"),
-            Perm::ManageLibraries => ("管理培育库（认定入库、维护档案）", "manage the cultivation libraries"),
-            Perm::AssessProjects => ("新增工业项目准入评价", "assess new industrial projects"),
-        };
-        lang.pick(zh, en)
-    }
-
     /// Only the administrator role that owns it may hold it.
     pub fn reserved_to(self) -> Option<&'static str> {
         match self {
@@ -141,47 +63,18 @@ impl Perm {
     }
 }
 
-/// Where a grant applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    All,
-    /// Objects of the user's department (`users.agency`).
-    OwnAgency,
-    /// Objects of the user's city (`users.city`).
-    OwnCity,
-    /// The enterprise whose USCC the user holds (`users.uscc`).
-    OwnEnterprise,
-    /// Objects the user is assigned to (an expert's review assignments).
-    Assigned,
-}
-
-impl Scope {
-    pub const ALL: [Scope; 5] = [Scope::All, Scope::OwnAgency, Scope::OwnCity, Scope::OwnEnterprise, Scope::Assigned];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::All => "all",
-            Scope::OwnAgency => "own_agency",
-            Scope::OwnCity => "own_city",
-            Scope::OwnEnterprise => "own_enterprise",
-            Scope::Assigned => "assigned",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    pub fn label(self, lang: jiqun_domain::Lang) -> &'static str {
-        let (zh, en) = match self {
-            Scope::All => ("全部", "everywhere"),
-            Scope::OwnAgency => ("本部门", "own department"),
-            Scope::OwnCity => ("本市", "own city"),
-            Scope::OwnEnterprise => ("本企业", "own enterprise"),
-            Scope::Assigned => ("分派给本人的", "assigned to the user"),
-        };
-        lang.pick(zh, en)
+jiqun_domain::labelled_enum! {
+    /// Where a grant applies.
+    pub enum Scope {
+        All = "all", "全部", "everywhere";
+        /// Objects of the user's department (`users.agency`).
+        OwnAgency = "own_agency", "本部门", "own department";
+        /// Objects of the user's city (`users.city`).
+        OwnCity = "own_city", "本市", "own city";
+        /// The enterprise whose USCC the user holds (`users.uscc`).
+        OwnEnterprise = "own_enterprise", "本企业", "own enterprise";
+        /// Objects the user is assigned to (an expert's review assignments).
+        Assigned = "assigned", "分派给本人的", "assigned to the user";
     }
 }
 

@@ -4,79 +4,52 @@
 
 use crate::Lang;
 
-macro_rules! actions {
-    ($( $variant:ident = $code:literal, $zh:literal, $en:literal; )*) => {
-        /// An action of the audit trail.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum AuditAction {
-            $( $variant, )*
-        }
-
-        impl AuditAction {
-            /// Every action, in the order of the list.
-            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant),*];
-
-            /// The string stored in the audit log.
-            pub fn as_str(self) -> &'static str {
-                match self { $(AuditAction::$variant => $code,)* }
-            }
-
-            /// What was done, as people say it.
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $(AuditAction::$variant => lang.pick($zh, $en),)* }
-            }
-        }
-    };
-}
-
-actions! {
-    AuthLogin = "auth.login", "登录", "logged in";
-    AuthLogout = "auth.logout", "退出登录", "logged out";
-    UserCreate = "user.create", "新建用户", "created a user";
-    UserRoles = "user.roles", "修改用户角色", "changed a user's roles";
-    UserPassword = "user.password", "修改密码", "changed a password";
-    UserContact = "user.contact", "修改联系方式", "changed contact details";
-    TotpEnrol = "totp.enrol", "开始绑定动态口令", "began enrolling a one-time code";
-    TotpEnable = "totp.enable", "启用动态口令", "enabled the one-time code";
-    TotpRemove = "totp.remove", "解除动态口令", "removed the one-time code";
-    SettingSet = "setting.set", "修改设置", "changed a setting";
-    RoleSet = "role.set", "修改角色定义", "changed a role definition";
-    PlanImport = "plan.import", "导入计划", "imported a plan";
-    PlanClose = "plan.close", "关闭计划", "closed a plan";
-    IndicatorCreate = "indicator.create", "新增指标", "added an indicator";
-    IndicatorUpdate = "indicator.update", "修改指标", "edited an indicator";
-    IndicatorOverride = "indicator.override", "人工调整指标状态", "overrode an indicator's status";
-    ObservationAdd = "observation.add", "录入数据", "entered a value";
-    ObservationCorrect = "observation.correct", "更正数据", "corrected a value";
-    ObservationBulk = "observation.bulk", "批量载入数据", "loaded values in bulk";
-    RoundSet = "round.set", "设置报送轮次", "set a reporting round";
-    ReportDraft = "report.draft", "保存报告草稿", "saved a draft report";
-    ReportSubmit = "report.submit", "提交进展报告", "submitted a report";
-    ReportAccept = "report.accept", "审核通过报告", "accepted a report";
-    ReportReturn = "report.return", "退回报告", "returned a report";
-    AttachmentAdd = "attachment.add", "上传附件", "attached a file";
-    EnterpriseCreate = "enterprise.create", "新增企业", "added an enterprise";
-    EnterpriseUpdate = "enterprise.update", "修改企业信息", "edited an enterprise";
-    EnterpriseFigures = "enterprise.figures", "填报企业数据", "entered an enterprise's figures";
-    EnterpriseImport = "enterprise.import", "导入企业数据", "imported enterprise data";
-    EnterpriseContact = "enterprise.contact", "修改企业联系人", "changed an enterprise's contact";
-    EnterpriseAssignExpert = "enterprise.assign_expert", "指派评审专家", "assigned an expert";
-    EvaluationRun = "evaluation.run", "开展亩均评价", "ran a per-mu evaluation";
-    SchemeCreate = "scheme.create", "新建评价方案", "created an evaluation scheme";
-    SchemeUpdate = "scheme.update", "修改评价方案", "edited an evaluation scheme";
-    LibraryDesignate = "library.designate", "列入培育库", "designated an enterprise in a library";
-    LibraryWithdraw = "library.withdraw", "移出培育库", "withdrew an enterprise from a library";
-    ProjectAssess = "project.assess", "项目准入评估", "assessed a project for admission";
-    KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";
-    AuditPrune = "audit.prune", "清理过期审计记录", "pruned old audit records";
+crate::labelled_enum! {
+    /// An action of the audit trail.
+    pub enum AuditAction {
+        AuthLogin = "auth.login", "登录", "logged in";
+        AuthLogout = "auth.logout", "退出登录", "logged out";
+        UserCreate = "user.create", "新建用户", "created a user";
+        UserRoles = "user.roles", "修改用户角色", "changed a user's roles";
+        UserPassword = "user.password", "修改密码", "changed a password";
+        UserContact = "user.contact", "修改联系方式", "changed contact details";
+        TotpEnrol = "totp.enrol", "开始绑定动态口令", "began enrolling a one-time code";
+        TotpEnable = "totp.enable", "启用动态口令", "enabled the one-time code";
+        TotpRemove = "totp.remove", "解除动态口令", "removed the one-time code";
+        SettingSet = "setting.set", "修改设置", "changed a setting";
+        RoleSet = "role.set", "修改角色定义", "changed a role definition";
+        PlanImport = "plan.import", "导入计划", "imported a plan";
+        PlanClose = "plan.close", "关闭计划", "closed a plan";
+        IndicatorCreate = "indicator.create", "新增指标", "added an indicator";
+        IndicatorUpdate = "indicator.update", "修改指标", "edited an indicator";
+        IndicatorOverride = "indicator.override", "人工调整指标状态", "overrode an indicator's status";
+        ObservationAdd = "observation.add", "录入数据", "entered a value";
+        ObservationCorrect = "observation.correct", "更正数据", "corrected a value";
+        ObservationBulk = "observation.bulk", "批量载入数据", "loaded values in bulk";
+        RoundSet = "round.set", "设置报送轮次", "set a reporting round";
+        ReportDraft = "report.draft", "保存报告草稿", "saved a draft report";
+        ReportSubmit = "report.submit", "提交进展报告", "submitted a report";
+        ReportAccept = "report.accept", "审核通过报告", "accepted a report";
+        ReportReturn = "report.return", "退回报告", "returned a report";
+        AttachmentAdd = "attachment.add", "上传附件", "attached a file";
+        EnterpriseCreate = "enterprise.create", "新增企业", "added an enterprise";
+        EnterpriseUpdate = "enterprise.update", "修改企业信息", "edited an enterprise";
+        EnterpriseFigures = "enterprise.figures", "填报企业数据", "entered an enterprise's figures";
+        EnterpriseImport = "enterprise.import", "导入企业数据", "imported enterprise data";
+        EnterpriseContact = "enterprise.contact", "修改企业联系人", "changed an enterprise's contact";
+        EnterpriseAssignExpert = "enterprise.assign_expert", "指派评审专家", "assigned an expert";
+        EvaluationRun = "evaluation.run", "开展亩均评价", "ran a per-mu evaluation";
+        SchemeCreate = "scheme.create", "新建评价方案", "created an evaluation scheme";
+        SchemeUpdate = "scheme.update", "修改评价方案", "edited an evaluation scheme";
+        LibraryDesignate = "library.designate", "列入培育库", "designated an enterprise in a library";
+        LibraryWithdraw = "library.withdraw", "移出培育库", "withdrew an enterprise from a library";
+        ProjectAssess = "project.assess", "项目准入评估", "assessed a project for admission";
+        KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";
+        AuditPrune = "audit.prune", "清理过期审计记录", "pruned old audit records";
+    }
 }
 
 impl AuditAction {
-    /// The action of a stored string, if it is one.
-    pub fn parse(s: &str) -> Option<AuditAction> {
-        AuditAction::ALL.iter().copied().find(|a| a.as_str() == s)
-    }
-
     /// The label of a stored string; one that is not in the list (written by another version) is shown
     /// as "其他操作" with the string, never bare.
     pub fn label_of(s: &str, lang: Lang) -> String {
@@ -87,12 +60,6 @@ impl AuditAction {
     }
 }
 
-impl std::fmt::Display for AuditAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,7 +67,7 @@ mod tests {
     #[test]
     fn every_action_has_a_label_in_both_languages() {
         let mut seen = std::collections::HashSet::new();
-        for &a in AuditAction::ALL {
+        for a in AuditAction::ALL {
             assert!(seen.insert(a.as_str()), "{a} twice");
             assert_eq!(AuditAction::parse(a.as_str()), Some(a));
             let (zh, en) = (a.label(Lang::Zh), a.label(Lang::En));

@@ -1,9 +1,13 @@
 //! Jiqun's domain: the plan structure every other crate speaks, the agency registry and the region model.
 //! Nothing here does I/O; the registries are data files compiled in (see `data/registry/`).
 
+#[doc(hidden)]
+pub use serde as __serde;
+
 pub mod agency;
 pub mod audit;
 pub mod enterprise;
+pub mod labelled;
 pub mod lang;
 pub mod period;
 pub mod plan;

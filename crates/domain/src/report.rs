@@ -1,52 +1,12 @@
 //! The states of supervision (督办) as types: what a department says of its progress, and where its report
 //! stands in review. Parsed once at the edge; the strings are the contract's (§3).
 
+#[cfg(test)]
 use crate::Lang;
 
-macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $s:literal, $zh:literal, $en:literal;)* }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($variant,)*
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $s,)*
-                }
-            }
-
-            /// The value a string names, `None` for anything else.
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() {
-                    $($s => Some($name::$variant),)*
-                    _ => None,
-                }
-            }
-
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self {
-                    $($name::$variant => lang.pick($zh, $en),)*
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-string_enum! {
+crate::labelled_enum! {
     /// A department's own account of an assignment in a period.
-    ReportStatus {
+    pub enum ReportStatus {
         NotStarted = "not_started", "未启动", "not started";
         OnSchedule = "on_schedule", "按计划推进", "on schedule";
         Behind = "behind", "滞后", "behind";
@@ -54,10 +14,10 @@ string_enum! {
     }
 }
 
-string_enum! {
+crate::labelled_enum! {
     /// Where a report stands: a draft is the department's alone; a submitted one waits for the plan owner,
     /// who accepts it or returns it; an accepted one stands until the reviewer returns it.
-    ReviewState {
+    pub enum ReviewState {
         Draft = "draft", "草稿", "draft";
         Submitted = "submitted", "已提交", "submitted";
         Accepted = "accepted", "已通过", "accepted";
@@ -79,11 +39,11 @@ mod tests {
     #[test]
     fn strings_round_trip_and_unknown_ones_are_refused() {
         for s in ReportStatus::ALL {
-            assert_eq!(ReportStatus::parse(s.as_str()), Some(*s));
-            assert_eq!(serde_json::to_string(s).unwrap(), format!("\"{s}\""));
+            assert_eq!(ReportStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
         }
         for s in ReviewState::ALL {
-            assert_eq!(ReviewState::parse(s.as_str()), Some(*s));
+            assert_eq!(ReviewState::parse(s.as_str()), Some(s));
         }
         assert_eq!(ReportStatus::parse("sleeping"), None);
         assert_eq!(ReviewState::Returned.label(Lang::Zh), "已退回");

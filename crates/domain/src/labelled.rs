@@ -1,0 +1,70 @@
+//! Enums that travel as strings and are shown with a label in both languages: states, permissions,
+//! audit actions. One macro writes the enum, its list, its string form both ways, its labels and its serde
+//! form, so that the string table exists once per enum.
+
+/// ```
+/// jiqun_domain::labelled_enum! {
+///     /// What a thing can be.
+///     pub enum Colour {
+///         Red = "red", "红", "red";
+///         Green = "green", "绿", "green";
+///     }
+/// }
+/// assert_eq!(Colour::parse("green"), Some(Colour::Green));
+/// assert_eq!(Colour::Red.label(jiqun_domain::Lang::Zh), "红");
+/// ```
+#[macro_export]
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal, $zh:literal, $en:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)*
+        }
+
+        impl $name {
+            /// Every value, in the order of the list.
+            pub const ALL: [$name; [$(stringify!($variant)),*].len()] = [$($name::$variant,)*];
+
+            /// The stable string: what is stored and what the API speaks.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code,)* }
+            }
+
+            /// The value a string names; `None` for anything else, never a default.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s.trim() { $($code => Some($name::$variant),)* _ => None }
+            }
+
+            /// As people say it.
+            pub fn label(self, lang: $crate::Lang) -> &'static str {
+                match self { $($name::$variant => lang.pick($zh, $en),)* }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<$name, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as $crate::__serde::Deserialize>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| {
+                    let known: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    <D::Error as $crate::__serde::de::Error>::custom(format!(
+                        "unknown value “{s}”, expected one of {}",
+                        known.join(", ")
+                    ))
+                })
+            }
+        }
+    };
+}
