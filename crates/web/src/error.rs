@@ -88,14 +88,14 @@ fn body(e: &AppError, lang: Lang, back: Option<&str>) -> maud::Markup {
     let heading = e.code.message(lang);
     let message = shown_message(e, lang);
     html! {
-        section.narrow.error-page aria-labelledby="h-error" {
+        section.error-page aria-labelledby="h-error" {
             h1 #h-error { (heading) }
             p.error role="alert" { (message) }
             @let details = e.details(lang);
             @if !details.is_empty() {
                 ul.details { @for d in &details { li { code { (d.field) } (t("：", ": ")) (d.message) } } }
             }
-            p.hint { (e.hint(lang)) }
+            p.advice { (e.hint(lang)) }
             ul.actions {
                 @if let Some(b) = back { li { a href=(b) { (t("返回上一页", "Back to the previous page")) } } }
                 li { a href="/" { (t("返回总览", "Back to the dashboard")) } }
