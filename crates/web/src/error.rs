@@ -75,8 +75,9 @@ impl IntoResponse for PageError {
             eprintln!("jiqun: {e}");
         }
         // Without the middleware (it is always there in `router`), a page without the frame.
-        let mut res = (status, Html(layout::bare(lang, e.code.message(lang), body(&e, lang, None)).into_string()))
-            .into_response();
+        let mut res =
+            (status, Html(layout::bare(lang, &capitalized(e.code.message(lang)), body(&e, lang, None)).into_string()))
+                .into_response();
         res.extensions_mut().insert(Shown(e, lang));
         res
     }
@@ -85,17 +86,18 @@ impl IntoResponse for PageError {
 /// The error page's content: what went wrong, the fields, and what to do instead.
 fn body(e: &AppError, lang: Lang, back: Option<&str>) -> maud::Markup {
     let t = |zh, en| lang.pick(zh, en);
-    let heading = e.code.message(lang);
-    let message = shown_message(e, lang);
+    let heading = capitalized(e.code.message(lang));
+    let message = capitalized(&shown_message(e, lang));
     html! {
-        section.narrow.error-page aria-labelledby="h-error" {
+        section.error-page aria-labelledby="h-error" {
             h1 #h-error { (heading) }
-            p.error role="alert" { (message) }
+            // The heading says it already when the error has no words of its own.
+            p.error role="alert" { @if message != heading { (message) } @else { (e.hint(lang)) } }
             @let details = e.details(lang);
             @if !details.is_empty() {
                 ul.details { @for d in &details { li { code { (d.field) } (t("：", ": ")) (d.message) } } }
             }
-            p.hint { (e.hint(lang)) }
+            @if message != heading { p.advice { (e.hint(lang)) } }
             ul.actions {
                 @if let Some(b) = back { li { a href=(b) { (t("返回上一页", "Back to the previous page")) } } }
                 li { a href="/" { (t("返回总览", "Back to the dashboard")) } }
@@ -103,6 +105,16 @@ fn body(e: &AppError, lang: Lang, back: Option<&str>) -> maud::Markup {
             }
             p.muted.small { (t("错误代码：", "Error code: ")) code { (e.code.as_str()) } " · HTTP " (e.status()) }
         }
+    }
+}
+
+/// A message as a heading or a sentence on a page: the first letter of English capitalised (the API's
+/// messages are not).
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -120,11 +132,11 @@ async fn page(
         Some(s) => {
             let synthetic = app.snapshot().await.map(|snap| snap.synthetic).unwrap_or(false);
             let f = layout::Frame { lang, session: s, here, synthetic };
-            layout::page(&f, e.code.message(lang), body(e, lang, back))
+            layout::page(&f, &capitalized(e.code.message(lang)), body(e, lang, back))
         }
         None => layout::bare(
             lang,
-            e.code.message(lang),
+            &capitalized(e.code.message(lang)),
             html! {
                 main.narrow {
                     (body(e, lang, back))
@@ -182,14 +194,21 @@ pub async fn error_pages(State(app): State<AppState>, req: Request, next: Next) 
         _ if from_axum(&res) => (AppError::of(code_for(status)), lang),
         _ => return res,
     };
-    if api {
-        return ApiError(e, lang).into_response();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let mut out = if api {
+        ApiError(e, lang).into_response()
+    } else {
+        let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        // Back to where the user came from, when that is a page of this site other than this one.
+        let back = referer.as_deref().and_then(local_path).filter(|p| *p != here && !p.starts_with("/login"));
+        let session = session_of(&app, token.as_deref()).await;
+        page(&app, &e, lang, session.as_ref(), here, back).await
+    };
+    // A 405 still says which methods the route takes.
+    if let Some(v) = allow {
+        out.headers_mut().insert(header::ALLOW, v);
     }
-    let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    // Back to where the user came from, when that is a page of this site other than this one.
-    let back = referer.as_deref().and_then(local_path).filter(|p| *p != here && !p.starts_with("/login"));
-    let session = session_of(&app, token.as_deref()).await;
-    page(&app, &e, lang, session.as_ref(), here, back).await
+    out
 }
 
 /// The path and query of a same-site referer (`http://host/x?y` → `/x?y`).

@@ -3,7 +3,6 @@
 //! CSRF token or the permission, escapes what users typed, and the forms change what they should.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -643,10 +642,12 @@ async fn the_pages_story() {
     assert!(a.body.contains("没有这个页面") && a.body.contains("href=\"/login\""), "{}", a.body);
 }
 
-/// The dashboard's rendering for 50 indicators stays far below a millisecond (release build); in a debug
-/// build the bound is loose, to catch only quadratic mistakes.
+/// The dashboard of a plan with 50 indicators shows every one of them, and the cached rendering (the part
+/// that is the same for every user, kept per snapshot and language) is the very page rendered from scratch.
+/// How long either takes is measured by `bench/render.sh` (docs/benchmarks.md), not asserted here: a timed
+/// assertion fails on a busy machine and says nothing about speed.
 #[tokio::test]
-async fn the_dashboard_renders_fast() {
+async fn the_cached_dashboard_is_the_page_from_scratch() {
     let ui = Ui::new().await;
     let ok = ui.app.login("owner", "Demo@2025", "cookie", "").await.unwrap();
     let session = ui.app.session(&ok.token).await.unwrap().unwrap();
@@ -659,32 +660,16 @@ async fn the_dashboard_renders_fast() {
         plan.indicators.push(iv);
     }
     let changes = ui.app.changes_since(0, 20).await.unwrap();
-    let lang = jiqun_domain::Lang::Zh;
-    let _ = jiqun_web::pages::dashboard::render(&snap, &plan, &session, &changes, 0, lang);
-    // The best of several batches: the machine may be busy with other work.
-    let best = |f: &dyn Fn() -> usize| {
-        (0..10)
-            .map(|_| {
-                let t = Instant::now();
-                for _ in 0..20 {
-                    std::hint::black_box(f());
-                }
-                t.elapsed() / 20
-            })
-            .min()
-            .unwrap()
-    };
-    let fresh =
-        best(&|| jiqun_web::pages::dashboard::render(&snap, &plan, &session, &changes, 0, lang).into_string().len());
     let arc = Arc::new(plan.clone());
-    let cached = best(&|| {
-        jiqun_web::pages::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang).into_string().len()
-    });
-    println!(
-        "dashboard with {} indicators: {fresh:?} per render, {cached:?} with the plan part cached",
-        plan.indicators.len()
-    );
-    let bound = if cfg!(debug_assertions) { 20_000 } else { 1_000 };
-    assert!(fresh.as_micros() < bound, "{fresh:?} per render");
-    assert!(cached.as_micros() < bound / 4, "{cached:?} per cached render");
+    for lang in [jiqun_domain::Lang::Zh, jiqun_domain::Lang::En] {
+        let fresh = jiqun_web::pages::dashboard::render(&snap, &plan, &session, &changes, 0, lang).into_string();
+        for iv in &plan.indicators {
+            assert!(fresh.contains(&format!("href=\"/indicators/{}\"", iv.row.id)), "indicator {}", iv.row.id);
+        }
+        for _ in 0..2 {
+            let cached =
+                jiqun_web::pages::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang).into_string();
+            assert_eq!(cached, fresh, "{lang:?}: the cached part is the same page");
+        }
+    }
 }
