@@ -1,8 +1,9 @@
 //! What an operator does with `--db` on the command line, where the database itself is the credential:
-//! health, whether a database is new, backup and restore, the audit chain's check and pruning.
+//! health, whether a database is new, backup and restore, the audit chain's check and pruning, key
+//! rotation; and the audit trail as the audit administrator and the "what changed" feed read it.
 
-use jiqun_store::Actor;
 pub use jiqun_store::AuditCheck;
+use jiqun_store::{Actor, AuditRow};
 
 use crate::{App, AppError, AppResult, Code};
 
@@ -68,5 +69,56 @@ impl App {
         let days: i64 = days.and_then(|d| d.parse().ok()).unwrap_or(365).max(183);
         let before = jiqun_store::now_ms() - days * 86_400_000;
         Ok((self.store.prune_audit(before, actor).await?, days))
+    }
+}
+
+impl App {
+    /// Re-seals every sealed field with the current (newest) field key, after a rotation.
+    pub async fn reseal_secrets(&self) -> AppResult<usize> {
+        let crypto = self.store.crypto();
+        let mut n = 0;
+        for u in self.store.users().await? {
+            let actor = Actor::system("key-rotation");
+            if let Some(sealed) = &u.contact {
+                let ctx = format!("contact:{}", u.id);
+                let clear = crypto
+                    .open(sealed, ctx.as_bytes())
+                    .map_err(|e| AppError::internal(format!("contact of {}: {e}", u.username)))?;
+                let resealed = crypto.seal(&clear, ctx.as_bytes()).map_err(|e| AppError::internal(e.to_string()))?;
+                self.store.set_contact(u.id, Some(&resealed), &actor).await?;
+                n += 1;
+            }
+            if let Some(sealed) = &u.totp_secret {
+                let ctx = format!("totp:{}", u.id);
+                let clear = crypto
+                    .open(sealed, ctx.as_bytes())
+                    .map_err(|e| AppError::internal(format!("TOTP of {}: {e}", u.username)))?;
+                let resealed = crypto.seal(&clear, ctx.as_bytes()).map_err(|e| AppError::internal(e.to_string()))?;
+                self.store.set_totp(u.id, Some(&resealed), u.totp_enabled, &actor).await?;
+                n += 1;
+            }
+        }
+        n += self.store.reseal_registry(&Actor::system("key-rotation")).await?;
+        Ok(n)
+    }
+
+    /// What changed since a moment (the user's previous login): the audit trail's writes, newest first.
+    /// Kept in memory until the data changes, so the dashboard costs no query per request.
+    pub async fn changes_since(&self, since: i64, limit: i64) -> AppResult<std::sync::Arc<Vec<AuditRow>>> {
+        let revision = self.store.revision().await?;
+        if let Ok(map) = self.changes.read()
+            && let Some((rev, rows)) = map.get(&(since, limit))
+            && *rev == revision
+        {
+            return Ok(rows.clone());
+        }
+        let rows = std::sync::Arc::new(self.store.audit_since(since, limit).await?);
+        if let Ok(mut map) = self.changes.write() {
+            map.retain(|_, (rev, _)| *rev == revision);
+            if map.len() < 10_000 {
+                map.insert((since, limit), (revision, rows.clone()));
+            }
+        }
+        Ok(rows)
     }
 }

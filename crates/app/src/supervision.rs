@@ -1,8 +1,11 @@
-//! Supervision (督办) reads: an assignment, its reports and their evidence, each behind the permission
-//! that decides who sees it. The writes (filing, reviewing, rounds) are in `usecases`.
+//! Supervision (督办): each assignment's progress reports (filed, reviewed, returned), their evidence, the
+//! reporting rounds and which periods take a report. Each use case decides who may act before it reads
+//! the input.
 
-use jiqun_store::{AssignmentRow, AttachmentMeta, ReportRow};
+use jiqun_domain::period::Period;
+use jiqun_store::{AssignmentRow, AttachmentMeta, ReportInput, ReportRow};
 
+use crate::input::{begun, limit_text, parse_period};
 use crate::{Action, App, AppError, AppResult, Session};
 
 fn no_assignment(id: i64) -> AppError {
@@ -43,5 +46,231 @@ impl App {
             .attachment(id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("附件 {id} 不存在"), format!("no attachment {id}")))
+    }
+}
+
+pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
+
+/// The largest attachment accepted.
+pub const MAX_ATTACHMENT: usize = 10 << 20;
+
+/// The plan setting that lets departments report for periods with no reporting round.
+pub fn outside_rounds_key(plan_id: i64) -> String {
+    format!("plan.{plan_id}.reports_outside_rounds")
+}
+
+impl App {
+    /// Files a progress report on an assignment (a draft, or a submission).
+    pub async fn file_report(
+        &self,
+        session: &Session,
+        assignment_id: i64,
+        input: &ReportInput,
+        ip: &str,
+    ) -> AppResult<ReportRow> {
+        let assignment = self.store.assignment(assignment_id).await?;
+        // Permission before validation and before revealing whether the assignment exists.
+        let Some(assignment) = assignment else {
+            return Err(if session.can(&Action::ReadPlan) {
+                AppError::not_found(
+                    format!("任务分工 {assignment_id} 不存在"),
+                    format!("no assignment {assignment_id}"),
+                )
+            } else {
+                AppError::forbidden()
+            });
+        };
+        session.require(&Action::FileReport { agency: &assignment.agency })?;
+        let period = parse_period("period", &input.period)?;
+        begun("period", period)?;
+        let rounds = self.store.rounds(assignment.plan_id).await?;
+        let in_round = rounds.iter().any(|r| Period::parse(&r.period).ok() == Some(period));
+        if !in_round && !self.reports_outside_rounds(assignment.plan_id).await? {
+            let open: Vec<&str> = rounds.iter().map(|r| r.period.as_str()).collect();
+            let (zh_open, en_open) = if open.is_empty() {
+                ("本计划尚未开启填报轮次".to_string(), "the plan has no reporting round yet".to_string())
+            } else {
+                (format!("已开启的轮次：{}", open.join("、")), format!("rounds open: {}", open.join(", ")))
+            };
+            return Err(AppError::invalid(
+                "period",
+                format!("期别 {period} 没有填报轮次，不接受报告（{zh_open}）"),
+                format!("no reporting round for {period}, so no report is taken for it ({en_open})"),
+            ));
+        }
+        // An accepted report stands until the reviewer returns it.
+        if let Some(current) = self
+            .store
+            .assignment_reports(assignment_id)
+            .await?
+            .into_iter()
+            .find(|r| r.current && Period::parse(&r.period).ok() == Some(period))
+            && current.state == "accepted"
+        {
+            return Err(AppError::conflict(
+                format!("{period} 的报告已审核通过，不能再次提交；如需修改，请审核人先退回"),
+                format!(
+                    "the report for {period} was accepted and cannot be replaced; the reviewer must return it first"
+                ),
+            ));
+        }
+        if !REPORT_STATUSES.contains(&input.status.as_str()) {
+            return Err(AppError::invalid(
+                "status",
+                format!("进展状态应为 {}", REPORT_STATUSES.join("、")),
+                format!("status must be one of {}", REPORT_STATUSES.join(", ")),
+            ));
+        }
+        if !(0.0..=100.0).contains(&input.percent) || !input.percent.is_finite() {
+            return Err(AppError::invalid(
+                "percent",
+                "完成比例应在 0 到 100 之间",
+                "percent must be between 0 and 100",
+            ));
+        }
+        if input.submit && input.narrative.trim().is_empty() {
+            return Err(AppError::invalid(
+                "narrative",
+                "提交前请填写工作进展",
+                "describe the progress before submitting",
+            ));
+        }
+        limit_text("narrative", &input.narrative, 5000)?;
+        limit_text("problems", &input.problems, 5000)?;
+        limit_text("help_needed", &input.help_needed, 5000)?;
+        // Stored in the contract's spelling (2025Q2, not 2025q2), so one period is one key.
+        let input = ReportInput { period: period.to_string(), ..input.clone() };
+        Ok(self.store.save_report(assignment_id, &input, &session.actor(ip)).await?)
+    }
+
+    /// Evidence for a report, filed by the department that owns it. At most `MAX_ATTACHMENT` bytes.
+    pub async fn add_attachment(
+        &self,
+        session: &Session,
+        report_id: i64,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        ip: &str,
+    ) -> AppResult<i64> {
+        let report = self.store.report(report_id).await?;
+        let assignment = match &report {
+            Some(r) => self.store.assignment(r.assignment_id).await?,
+            None => None,
+        };
+        let Some(assignment) = assignment else {
+            return Err(if session.can(&Action::ReadPlan) {
+                AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}"))
+            } else {
+                AppError::forbidden()
+            });
+        };
+        session.require(&Action::FileReport { agency: &assignment.agency })?;
+        if report.as_ref().is_some_and(|r| !r.current || r.state == "accepted") {
+            return Err(AppError::conflict(
+                "只能给当前版本、尚未通过审核的报告添加附件",
+                "only the current version of a report not yet accepted takes attachments",
+            ));
+        }
+        let name = filename.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\', '\0']) {
+            return Err(AppError::invalid("filename", "文件名无效", "invalid file name"));
+        }
+        if data.len() > MAX_ATTACHMENT {
+            return Err(AppError::new(
+                crate::Code::TooLarge,
+                format!("附件不能超过 {} MB", MAX_ATTACHMENT >> 20),
+                format!("an attachment cannot exceed {} MB", MAX_ATTACHMENT >> 20),
+            ));
+        }
+        if data.is_empty() {
+            return Err(AppError::invalid("file", "请选择要上传的文件", "choose a file to upload"));
+        }
+        let content_type =
+            if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };
+        Ok(self.store.add_attachment(report_id, name, content_type, data, &session.actor(ip)).await?)
+    }
+
+    /// Whether the plan takes reports for periods with no reporting round (off unless the plan owner turns it
+    /// on: a report answers a round's call, which gives it a deadline and a place on the review list).
+    pub async fn reports_outside_rounds(&self, plan_id: i64) -> AppResult<bool> {
+        Ok(self.store.setting(&outside_rounds_key(plan_id)).await?.as_deref() == Some("1"))
+    }
+
+    /// The plan owner's supervision settings for a plan.
+    pub async fn set_reports_outside_rounds(
+        &self,
+        session: &Session,
+        plan_id: i64,
+        allow: bool,
+        ip: &str,
+    ) -> AppResult<()> {
+        session.require(&Action::ManageRounds)?;
+        if self.store.plan(plan_id).await?.is_none() {
+            return Err(AppError::not_found(format!("计划 {plan_id} 不存在"), format!("no plan {plan_id}")));
+        }
+        let value = if allow { "1" } else { "0" };
+        Ok(self.store.set_setting(&outside_rounds_key(plan_id), value, &session.actor(ip)).await?)
+    }
+
+    pub async fn review_report(
+        &self,
+        session: &Session,
+        report_id: i64,
+        accept: bool,
+        comment: &str,
+        ip: &str,
+    ) -> AppResult<()> {
+        session.require(&Action::ReviewReport)?;
+        limit_text("comment", comment, 2000)?;
+        if !accept && comment.trim().is_empty() {
+            return Err(AppError::invalid("comment", "退回时请写明意见", "say why the report is returned"));
+        }
+        let Some(report) = self.store.report(report_id).await?.filter(|r| r.current) else {
+            return Err(AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}")));
+        };
+        let state_zh = match report.state.as_str() {
+            "draft" => "草稿",
+            "submitted" => "已提交",
+            "accepted" => "已通过",
+            "returned" => "已退回",
+            _ => "未知",
+        };
+        match (report.state.as_str(), accept) {
+            ("submitted", _) | ("accepted", false) => {}
+            (_, true) => {
+                return Err(AppError::conflict(
+                    format!("只有已提交的报告可以审核通过，该报告目前为“{state_zh}”"),
+                    format!("only a submitted report can be accepted; this one is {}", report.state),
+                ));
+            }
+            (_, false) => {
+                return Err(AppError::conflict(
+                    format!("只有已提交或已通过的报告可以退回，该报告目前为“{state_zh}”"),
+                    format!("only a submitted or accepted report can be returned; this one is {}", report.state),
+                ));
+            }
+        }
+        Ok(self.store.review_report(report_id, accept, comment, &session.actor(ip)).await?)
+    }
+
+    pub async fn set_round(
+        &self,
+        session: &Session,
+        plan_id: i64,
+        period: &str,
+        deadline: &str,
+        ip: &str,
+    ) -> AppResult<()> {
+        session.require(&Action::ManageRounds)?;
+        parse_period("period", period)?;
+        if jiqun_compiler::notice::parse_date(deadline).as_deref() != Some(deadline) {
+            return Err(AppError::invalid(
+                "deadline",
+                "截止日期应形如 2025-04-15",
+                "the deadline must look like 2025-04-15",
+            ));
+        }
+        Ok(self.store.set_round(plan_id, period, deadline, &session.actor(ip)).await?)
     }
 }
