@@ -3,6 +3,8 @@
 
 #[doc(hidden)]
 pub use serde as __serde;
+#[doc(hidden)]
+pub use utoipa as __utoipa;
 
 pub mod agency;
 pub mod audit;

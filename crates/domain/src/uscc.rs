@@ -153,6 +153,18 @@ impl std::str::FromStr for Uscc {
     }
 }
 
+impl utoipa::PartialSchema for Uscc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9A-HJ-NP-RT-UW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RT-UW-Y]{10}$"))
+            .description(Some("统一社会信用代码 (GB 32100-2015), with its check character"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Uscc {}
+
 impl serde::Serialize for Uscc {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
