@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiqun_app::usecases::UserInput;
 use jiqun_app::{App, Preset};
-use jiqun_web::routes::{API, Access};
+use jiqun_web::routes::{Access, api_routes, page_routes};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -118,7 +118,7 @@ async fn every_route_with_every_role() {
         .await;
         assert_eq!(s, StatusCode::OK, "{role}: {v}");
         let token = v["token"].as_str().unwrap().to_string();
-        for r in API {
+        for r in api_routes() {
             if r.path == "/api/v1/auth/logout" {
                 continue; // would end this role's session for the routes after it; covered in tests/api.rs
             }
@@ -157,7 +157,7 @@ async fn every_route_with_every_role() {
             checked += 1;
         }
     }
-    assert_eq!(checked, ROLES.len() * (API.len() - 1));
+    assert_eq!(checked, ROLES.len() * (api_routes().len() - 1));
 }
 
 /// The same walk over the UI's routes, with the session cookie and its CSRF token.
@@ -209,7 +209,7 @@ async fn every_page_with_every_role() {
         let (_, _, _, account) = send("GET", "/account".into(), Some(cookie.clone()), vec![], None, true).await;
         let csrf =
             account.split("name=\"csrf\" content=\"").nth(1).and_then(|x| x.split('"').next()).unwrap().to_string();
-        for p in jiqun_web::pages::PAGES {
+        for p in page_routes() {
             if p.path == "/logout" || p.path == "/login" {
                 continue; // logout would end the walk's session; the login form is public by design
             }
@@ -259,7 +259,7 @@ async fn every_page_with_every_role() {
             checked += 1;
         }
     }
-    assert_eq!(checked, ROLES.len() * (jiqun_web::pages::PAGES.len() - 3));
+    assert_eq!(checked, ROLES.len() * (page_routes().len() - 3));
 }
 
 /// The one door: the web server and the CLI reach storage only through the application layer. Neither

@@ -660,7 +660,7 @@ async fn the_dashboard_renders_fast() {
     }
     let changes = ui.app.changes_since(0, 20).await.unwrap();
     let lang = jiqun_domain::Lang::Zh;
-    let _ = jiqun_web::pages::dashboard::render(&snap, &plan, &session, &changes, 0, lang);
+    let _ = jiqun_web::resources::indicators::dashboard::render(&snap, &plan, &session, &changes, 0, lang);
     // The best of several batches: the machine may be busy with other work.
     let best = |f: &dyn Fn() -> usize| {
         (0..10)
@@ -674,11 +674,16 @@ async fn the_dashboard_renders_fast() {
             .min()
             .unwrap()
     };
-    let fresh =
-        best(&|| jiqun_web::pages::dashboard::render(&snap, &plan, &session, &changes, 0, lang).into_string().len());
+    let fresh = best(&|| {
+        jiqun_web::resources::indicators::dashboard::render(&snap, &plan, &session, &changes, 0, lang)
+            .into_string()
+            .len()
+    });
     let arc = Arc::new(plan.clone());
     let cached = best(&|| {
-        jiqun_web::pages::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang).into_string().len()
+        jiqun_web::resources::indicators::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang)
+            .into_string()
+            .len()
     });
     println!(
         "dashboard with {} indicators: {fresh:?} per render, {cached:?} with the plan part cached",
