@@ -19,6 +19,10 @@ pub use crate::openapi::openapi;
 pub struct ApiRoute {
     pub method: &'static str,
     pub path: &'static str,
+    /// Older paths that answer too: every existing `/api/v1` path keeps working, and a route that moves keeps
+    /// its old path as an alias. The router serves the handler at each; the OpenAPI document lists each as
+    /// deprecated, pointing to `path`; the role × route test walks each. Empty for most routes.
+    pub aliases: &'static [&'static str],
     pub summary: &'static str,
     pub tag: &'static str,
     /// Query parameters: (name, description).
@@ -94,6 +98,9 @@ pub fn api_router() -> Router<AppState> {
     let mut r = Router::new();
     for route in api_routes() {
         r = r.route(route.path, (route.handler)());
+        for alias in route.aliases {
+            r = r.route(alias, (route.handler)());
+        }
     }
     r
 }

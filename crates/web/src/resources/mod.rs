@@ -7,8 +7,8 @@
 //! | `/api/v1/auth/…`, `/login`, `/logout`, `/account…` | `auth` |
 //! | `/api/v1/plans…`, `/plan`, `/plans…` (but rounds, settings and indicators under a plan) | `plans` |
 //! | `/api/v1/indicators…`, `…/plans/{id}/indicators`, `/`, `/indicators…`, `/cities…` | `indicators` |
-//! | `/api/v1/assignments…`, `/api/v1/reports…`, `/api/v1/attachments…`, `…/plans/{id}/rounds`, `…/plans/{id}/settings`, `/supervision`, `/agencies/…`, `/my`, `/assignments/…`, `/reports/…`, `/attachments/…` | `supervision` |
-//! | `/api/v1/users`, `/api/v1/roles…`, `/api/v1/policy`, `/api/v1/audit`, `/api/v1/changes`, `/users`, `/roles` | `users` |
+//! | `/api/v1/supervision/…` (and its old paths `/api/v1/assignments…`, `/api/v1/reports…`, `/api/v1/attachments…`), `…/plans/{id}/rounds`, `…/plans/{id}/settings`, `/supervision`, `/agencies/…`, `/my`, `/assignments/…`, `/reports/…`, `/attachments/…` | `supervision` |
+//! | `/api/v1/users`, `/api/v1/roles…`, `/api/v1/security/policy` (old path `/api/v1/policy`), `/api/v1/audit`, `/api/v1/changes`, `/users`, `/roles` | `users` |
 //! | `/api/v1/enterprises…`, `/enterprises…` (but a firm's libraries and profile) | `enterprises` |
 //! | `/api/v1/evaluations…`, `/api/v1/schemes`, `/evaluations…`, `/schemes` | `evaluations` |
 //! | `/api/v1/libraries…`, `…/enterprises/{id}/libraries`, `…/enterprises/{id}/profile`, `/libraries…` | `libraries` |

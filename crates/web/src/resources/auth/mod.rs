@@ -16,6 +16,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/auth/login",
+        aliases: &[],
         summary: "Log in; returns a bearer token. 401 on a wrong password, 423 while locked",
         tag: "auth",
         query: &[],
@@ -28,6 +29,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/auth/logout",
+        aliases: &[],
         summary: "End the session server-side",
         tag: "auth",
         query: &[],
@@ -40,6 +42,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/auth/me",
+        aliases: &[],
         summary: "The caller, with any restriction (password change or TOTP enrolment required first)",
         tag: "auth",
         query: &[],
@@ -52,6 +55,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/auth/password",
+        aliases: &[],
         summary: "Change the caller's password (not one of the last five)",
         tag: "auth",
         query: &[],
@@ -64,6 +68,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/auth/totp/enroll",
+        aliases: &[],
         summary: "Start enrolling a TOTP second factor: returns the secret and otpauth URI",
         tag: "auth",
         query: &[],
@@ -76,6 +81,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/auth/totp/confirm",
+        aliases: &[],
         summary: "Confirm the enrolment with a code; TOTP is then required at login",
         tag: "auth",
         query: &[],

@@ -20,6 +20,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/enterprises",
+        aliases: &[],
         summary: "The enterprise directory, paged ({items, total}); an enterprise user sees its own firm, an expert its assignments",
         tag: "enterprises",
         query: &[
@@ -39,6 +40,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/enterprises",
+        aliases: &[],
         summary: "Registers a firm or updates its record (by USCC, GB 32100 check character validated)",
         tag: "enterprises",
         query: &[],
@@ -53,6 +55,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/enterprises/import",
+        aliases: &[],
         summary: "Imports a CSV in the evaluation input format (contracts §4), all or nothing; errors name line and column",
         tag: "enterprises",
         query: &[("name", "the file's name, recorded as the figures' source")],
@@ -65,6 +68,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/enterprises/{id}",
+        aliases: &[],
         summary: "One firm: record, figures (for those who may read them), evaluation results with each item",
         tag: "enterprises",
         query: &[],
@@ -77,6 +81,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/enterprises/{id}/figures",
+        aliases: &[],
         summary: "Enters or corrects a year's figures (sealed with SM4; the old value kept in history)",
         tag: "enterprises",
         query: &[],
@@ -89,6 +94,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/enterprises/{id}/history",
+        aliases: &[],
         summary: "Every version of one figure with its source",
         tag: "enterprises",
         query: &[("year", "year"), ("metric", "metric key")],
@@ -101,6 +107,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/enterprises/{id}/experts",
+        aliases: &[],
         summary: "Assigns the firm to an expert for review",
         tag: "enterprises",
         query: &[],

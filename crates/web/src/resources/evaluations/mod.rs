@@ -18,6 +18,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/evaluations",
+        aliases: &[],
         summary: "Per-mu evaluation runs, newest first",
         tag: "evaluations",
         query: &[],
@@ -30,6 +31,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/evaluations",
+        aliases: &[],
         summary: "Rates every registered firm with figures for the year by a scheme",
         tag: "evaluations",
         query: &[],
@@ -42,6 +44,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/evaluations/{id}",
+        aliases: &[],
         summary: "A run's distribution by city and class, and the movement between classes since last year's run",
         tag: "evaluations",
         query: &[],
@@ -54,6 +57,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/evaluations/{id}/results",
+        aliases: &[],
         summary: "A run's results: classes for directory readers; scores, ranks and items where the caller reads the figures",
         tag: "evaluations",
         query: &[("city", "city")],
@@ -66,6 +70,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/schemes",
+        aliases: &[],
         summary: "The per-mu evaluation schemes available",
         tag: "evaluations",
         query: &[],
@@ -78,6 +83,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/schemes",
+        aliases: &[],
         summary: "Adds a jurisdiction's per-mu evaluation scheme (the JSON scheme file; errors name the JSON path)",
         tag: "evaluations",
         query: &[],
@@ -90,6 +96,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/evaluations/{id}/policy",
+        aliases: &[],
         summary: "The differentiated resource policy (Jiqun's example table, to be set by the jurisdiction) applied to a run: per city counts by class, estimated surcharges, quota levels; per firm where the caller reads its figures",
         tag: "evaluations",
         query: &[],

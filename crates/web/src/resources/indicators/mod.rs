@@ -27,6 +27,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/plans/{id}/indicators",
+        aliases: &[],
         summary: "Add an indicator the document lacks",
         tag: "indicators",
         query: &[],
@@ -41,6 +42,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/indicators",
+        aliases: &[],
         summary: "Indicators with baseline, target, latest value and computed progress",
         tag: "indicators",
         query: &[("plan", "plan id")],
@@ -53,6 +55,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/indicators/{id}",
+        aliases: &[],
         summary: "One indicator",
         tag: "indicators",
         query: &[],
@@ -65,6 +68,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "put",
         path: "/api/v1/indicators/{id}",
+        aliases: &[],
         summary: "Edit an indicator (plan owner)",
         tag: "indicators",
         query: &[],
@@ -77,6 +81,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/indicators/{id}/override",
+        aliases: &[],
         summary: "Override the computed status with a reason, or clear it (status null)",
         tag: "indicators",
         query: &[],
@@ -89,6 +94,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/indicators/{id}/observations",
+        aliases: &[],
         summary: "Every observation, corrections included",
         tag: "indicators",
         query: &[],
@@ -101,6 +107,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/indicators/{id}/observations",
+        aliases: &[],
         summary: "Record a value; a second one for the same period and region is a correction",
         tag: "indicators",
         query: &[],

@@ -23,6 +23,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/libraries",
+        aliases: &[],
         summary: "The cultivation libraries with source, confidence and member / candidate counts for the year, and the backbone directory's R&D intensity",
         tag: "libraries",
         query: &[("year", "the figures' year (default: the registry's latest)")],
@@ -35,6 +36,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/libraries/recompute",
+        aliases: &[],
         summary: "Computes the indicators the libraries feed for a year (backbone R&D intensity; count indicators the plan has) and stores them as the current plan's observations",
         tag: "libraries",
         query: &[],
@@ -47,6 +49,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/libraries/{name}",
+        aliases: &[],
         summary: "One library: members and candidates (a ranking in rank order, with its example weights); each check's values only for firms whose figures the caller reads",
         tag: "libraries",
         query: &[("year", "the figures' year (default: the registry's latest)")],
@@ -59,6 +62,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/libraries/{name}/designations",
+        aliases: &[],
         summary: "Designates a registered firm into a designation library (the backbone directory per chain), with the notice; audited",
         tag: "libraries",
         query: &[],
@@ -71,6 +75,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "put",
         path: "/api/v1/libraries/{name}/ranking",
+        aliases: &[],
         summary: "Sets a ranking library's weights and the number selected (the AI top-100); checked field by field; audited",
         tag: "libraries",
         query: &[],
@@ -83,6 +88,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/libraries/{name}/withdraw",
+        aliases: &[],
         summary: "Withdraws a firm's designation (kept as history, with the reason); audited",
         tag: "libraries",
         query: &[],
@@ -95,6 +101,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/enterprises/{id}/libraries",
+        aliases: &[],
         summary: "One firm in every library: status for its readers; each check with value and threshold for those who read its figures",
         tag: "libraries",
         query: &[("year", "the figures' year (default: the registry's latest)")],
@@ -107,6 +114,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/enterprises/{id}/profile",
+        aliases: &[],
         summary: "Enters or corrects a firm's library profile figures (registry figures, sealed with SM4; flags 1 or 0)",
         tag: "libraries",
         query: &[],

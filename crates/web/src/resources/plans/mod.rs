@@ -20,6 +20,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/plans",
+        aliases: &[],
         summary: "Plans",
         tag: "plans",
         query: &[],
@@ -32,6 +33,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/plans",
+        aliases: &[],
         summary: "Import a plan: the document (.txt UTF-8/GBK, .docx, .html) is the body",
         tag: "plans",
         query: &[("name", "where the document came from")],
@@ -44,6 +46,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/plans/{id}",
+        aliases: &[],
         summary: "A plan: the compiled plan JSON with its id",
         tag: "plans",
         query: &[],
@@ -56,6 +59,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/plans/{id}/close",
+        aliases: &[],
         summary: "Close a plan with its final assessment, naming its successor plan",
         tag: "plans",
         query: &[],

@@ -17,6 +17,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/projects",
+        aliases: &[],
         summary: "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)",
         tag: "admission",
         query: &[],
@@ -29,6 +30,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/projects",
+        aliases: &[],
         summary: "Assesses a proposal (admit, admit with conditions, reject, with each metric, threshold, source and reason) and stores it",
         tag: "admission",
         query: &[],
@@ -43,6 +45,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/projects/{id}",
+        aliases: &[],
         summary: "One proposal with its stored result and who assessed it",
         tag: "admission",
         query: &[],

@@ -1,8 +1,10 @@
 //! Supervision (督办): the departments' assignments (an item a department answers for), their progress
 //! reports, the plan owner's review, evidence attachments, and a plan's reporting rounds and settings.
 //!
-//! - API: `/api/v1/assignments`, `/api/v1/assignments/{id}/reports`, `/api/v1/reports`,
-//!   `/api/v1/reports/{id}/review`, `/api/v1/reports/{id}/attachments`, `/api/v1/attachments/{id}`,
+//! - API: `/api/v1/supervision/assignments`, `/api/v1/supervision/assignments/{id}/reports`,
+//!   `/api/v1/supervision/reports`, `/api/v1/supervision/reports/{id}/review`,
+//!   `/api/v1/supervision/reports/{id}/attachments`, `/api/v1/supervision/attachments/{id}`, each also at its
+//!   old path without `/supervision` (an alias, deprecated in the OpenAPI document);
 //!   `/api/v1/plans/{id}/rounds`, `/api/v1/plans/{id}/settings`
 //! - Pages: `/supervision`, `/reports/{id}/review`, `/plans/{id}/rounds`, `/plans/{id}/settings`,
 //!   `/agencies/{name}`, `/my` (`pages.rs`); `/assignments/{id}`, `/assignments/{id}/reports`,
@@ -25,6 +27,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/plans/{id}/rounds",
+        aliases: &[],
         summary: "Reporting rounds and their deadlines",
         tag: "supervision",
         query: &[],
@@ -37,6 +40,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/plans/{id}/rounds",
+        aliases: &[],
         summary: "Open a reporting round or move its deadline",
         tag: "supervision",
         query: &[],
@@ -49,6 +53,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/plans/{id}/settings",
+        aliases: &[],
         summary: "The plan's supervision settings: whether reports are taken for periods with no round",
         tag: "supervision",
         query: &[],
@@ -61,6 +66,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "put",
         path: "/api/v1/plans/{id}/settings",
+        aliases: &[],
         summary: "Sets the plan's supervision settings (off by default: a report answers a round)",
         tag: "supervision",
         query: &[],
@@ -72,7 +78,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
-        path: "/api/v1/assignments",
+        path: "/api/v1/supervision/assignments",
+        aliases: &["/api/v1/assignments"],
         summary: "Items a department answers for, with their reports",
         tag: "supervision",
         query: &[("agency", "department name"), ("plan", "plan id")],
@@ -84,7 +91,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "post",
-        path: "/api/v1/assignments/{id}/reports",
+        path: "/api/v1/supervision/assignments/{id}/reports",
+        aliases: &["/api/v1/assignments/{id}/reports"],
         summary: "File a progress report (a resubmission keeps the history)",
         tag: "supervision",
         query: &[],
@@ -96,7 +104,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
-        path: "/api/v1/reports",
+        path: "/api/v1/supervision/reports",
+        aliases: &["/api/v1/reports"],
         summary: "Current reports",
         tag: "supervision",
         query: &[("plan", "plan id"), ("state", "draft, submitted, returned or accepted")],
@@ -108,7 +117,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "post",
-        path: "/api/v1/reports/{id}/review",
+        path: "/api/v1/supervision/reports/{id}/review",
+        aliases: &["/api/v1/reports/{id}/review"],
         summary: "Accept a submitted report or return it with comments",
         tag: "supervision",
         query: &[],
@@ -120,7 +130,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "post",
-        path: "/api/v1/reports/{id}/attachments",
+        path: "/api/v1/supervision/reports/{id}/attachments",
+        aliases: &["/api/v1/reports/{id}/attachments"],
         summary: "Attach evidence to a report (the file's bytes are the body; at most 10 MB)",
         tag: "supervision",
         query: &[("filename", "the file's name")],
@@ -132,7 +143,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
-        path: "/api/v1/attachments/{id}",
+        path: "/api/v1/supervision/attachments/{id}",
+        aliases: &["/api/v1/attachments/{id}"],
         summary: "Download an attachment",
         tag: "supervision",
         query: &[],

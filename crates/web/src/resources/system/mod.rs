@@ -16,6 +16,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/healthz",
+        aliases: &[],
         summary: "200 when the database answers",
         tag: "system",
         query: &[],
@@ -28,6 +29,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/openapi.json",
+        aliases: &[],
         summary: "This document",
         tag: "system",
         query: &[],

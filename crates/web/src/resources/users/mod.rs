@@ -1,8 +1,8 @@
 //! Users and access: the accounts, the roles (definitions and grants), the security policy, the audit trail,
 //! and what changed since the caller's previous login.
 //!
-//! - API: `/api/v1/users`, `/api/v1/roles`, `/api/v1/roles/{name}`, `/api/v1/policy`, `/api/v1/audit`,
-//!   `/api/v1/changes`
+//! - API: `/api/v1/users`, `/api/v1/roles`, `/api/v1/roles/{name}`, `/api/v1/security/policy` (also at its
+//!   old path `/api/v1/policy`, an alias), `/api/v1/audit`, `/api/v1/changes`
 //! - Pages: `/users`, `/roles`
 //!
 //! Chosen here: `/api/v1/changes` (tagged "plans" in the OpenAPI document) is the caller's feed from the
@@ -20,6 +20,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/users",
+        aliases: &[],
         summary: "Users (administrators)",
         tag: "users",
         query: &[],
@@ -32,6 +33,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/users",
+        aliases: &[],
         summary: "Create a user (system administrator)",
         tag: "users",
         query: &[],
@@ -44,6 +46,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/roles",
+        aliases: &[],
         summary: "Grant a role (security administrator); no account may hold two administrator roles",
         tag: "users",
         query: &[],
@@ -55,7 +58,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
-        path: "/api/v1/policy",
+        path: "/api/v1/security/policy",
+        aliases: &["/api/v1/policy"],
         summary: "The security policy settings (security administrator)",
         tag: "users",
         query: &[],
@@ -67,7 +71,8 @@ pub const API: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "post",
-        path: "/api/v1/policy",
+        path: "/api/v1/security/policy",
+        aliases: &["/api/v1/policy"],
         summary: "Change a security policy setting within its bounds (security administrator)",
         tag: "users",
         query: &[],
@@ -80,6 +85,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/audit",
+        aliases: &[],
         summary: "The audit trail (audit administrator only); format=csv for a download",
         tag: "audit",
         query: &[("from", "ms since 1970"), ("to", "ms since 1970"), ("limit", "at most 100000"), ("format", "csv")],
@@ -92,6 +98,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/changes",
+        aliases: &[],
         summary: "What changed since the caller's previous login",
         tag: "plans",
         query: &[],
@@ -104,6 +111,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/roles",
+        aliases: &[],
         summary: "The role definitions in force (built-in and stored), the permissions and the scopes",
         tag: "users",
         query: &[],
@@ -116,6 +124,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute {
         method: "put",
         path: "/api/v1/roles/{name}",
+        aliases: &[],
         summary: "Defines a role or changes a business role's grants (the three administrator roles are fixed)",
         tag: "users",
         query: &[],
