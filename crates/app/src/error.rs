@@ -671,10 +671,15 @@ mod tests {
     fn hand_written_messages_are_chinese_in_their_chinese_half() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut files = Vec::new();
-        for dir in ["app/src", "web/src", "web/src/pages", "cli/src"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+        // Every source file under these folders, their subfolders included (the web crate's resources).
+        let mut dirs: Vec<std::path::PathBuf> =
+            ["app/src", "web/src", "cli/src"].iter().map(|d| root.join(d)).collect();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
                 let p = entry.unwrap().path();
-                if p.extension().is_some_and(|e| e == "rs") {
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|e| e == "rs") {
                     files.push(p);
                 }
             }

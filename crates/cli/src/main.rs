@@ -279,7 +279,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             command: UserCommand::Add { db, username, role, agency, city, uscc, display_name, contact },
         } => {
             let password = user::new_password(lang)?;
-            let input = jiqun_app::usecases::UserInput {
+            let input = jiqun_app::users::UserInput {
                 username,
                 display_name,
                 password,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use jiqun_app::{App, Preset};
 use jiqun_domain::Lang;
-use jiqun_web::pages::dashboard::{render, render_cached};
+use jiqun_web::resources::indicators::dashboard::{render, render_cached};
 
 fn best(f: &dyn Fn() -> usize) -> Duration {
     (0..10)

@@ -17,7 +17,7 @@ use maud::html;
 use serde_json::json;
 
 use crate::ctx::{AppState, language_of, session_of, token_of};
-use crate::pages::layout;
+use crate::kit::layout;
 
 pub struct ApiError(pub AppError, pub Lang);
 

@@ -1,14 +1,18 @@
-//! Jiqun's web server: the JSON API under `/api/v1` (routes and OpenAPI in `routes`), and the
-//! server-rendered UI (`pages`), Chinese first with an English switch. Both sit on the same use cases
-//! (`jiqun_app`), so the API and the UI cannot disagree about who may do what.
+//! Jiqun's web server: the JSON API under `/api/v1` and the server-rendered UI, Chinese first with an
+//! English switch. Both sit on the same use cases (`jiqun_app`), so the API and the UI cannot disagree about
+//! who may do what.
+//!
+//! The code behind a URL is in `resources/<resource>/`: its `mod.rs` lists the resource's URLs and holds its
+//! route tables, `api.rs` its JSON handlers, `pages.rs` its pages (`resources/mod.rs` maps URLs to
+//! resources). `routes` gathers the tables and builds the routers, `openapi` generates the API's document
+//! from them, and `kit` holds what the handlers share.
 
-pub mod api;
-pub mod api_cultivation;
-pub mod api_registry;
 pub mod ctx;
 pub mod error;
 pub mod extract;
-pub mod pages;
+pub mod kit;
+pub mod openapi;
+pub mod resources;
 pub mod routes;
 
 use std::net::SocketAddr;
@@ -69,8 +73,8 @@ async fn hsts(req: axum::extract::Request, next: Next) -> Response {
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(routes::api_router())
-        .nest("/api/v1", Router::new().fallback(api::not_found))
-        .merge(pages::router())
+        .nest("/api/v1", Router::new().fallback(resources::system::api::not_found))
+        .merge(routes::page_router())
         .fallback(error::no_such_page)
         .layer(middleware::from_fn_with_state(app.clone(), error::error_pages))
         .layer(middleware::from_fn(security_headers))

@@ -1,14 +1,14 @@
-//! The role × route matrix: every API route, called by a user of every role, is allowed or refused
-//! exactly as its declared `Access` says. A new route must declare its access (the table does not compile
-//! without it) and is then walked here with every role.
+//! The role × route matrix: every API route (at its path and at each alias), called by a user of every role,
+//! is allowed or refused exactly as its declared `Access` says. A new route must declare its access (the
+//! table does not compile without it) and is then walked here with every role.
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use jiqun_app::usecases::UserInput;
+use jiqun_app::users::UserInput;
 use jiqun_app::{App, Preset};
-use jiqun_web::routes::{API, Access};
+use jiqun_web::routes::{Access, api_routes, page_routes};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -118,46 +118,52 @@ async fn every_route_with_every_role() {
         .await;
         assert_eq!(s, StatusCode::OK, "{role}: {v}");
         let token = v["token"].as_str().unwrap().to_string();
-        for r in API {
-            if r.path == "/api/v1/auth/logout" {
-                continue; // would end this role's session for the routes after it; covered in tests/api.rs
+        for r in api_routes() {
+            // Every path the route answers at: its own and each old one kept as an alias.
+            for path in std::iter::once(r.path).chain(r.aliases.iter().copied()) {
+                if path == "/api/v1/auth/logout" {
+                    continue; // would end this role's session for the routes after it; covered in tests/api.rs
+                }
+                let id = if path.starts_with("/api/v1/assignments/")
+                    || path.starts_with("/api/v1/supervision/assignments/")
+                {
+                    ids.assignment
+                } else if path.starts_with("/api/v1/reports/") || path.starts_with("/api/v1/supervision/reports/") {
+                    ids.report
+                } else if path.starts_with("/api/v1/enterprises/") {
+                    ids.firm
+                } else if path.starts_with("/api/v1/evaluations/") {
+                    ids.evaluation
+                } else if path.starts_with("/api/v1/projects/") {
+                    ids.project
+                } else {
+                    1
+                };
+                let mut uri = path.replace("{id}", &id.to_string()).replace("{name}", "walk_role");
+                if path.ends_with("/attachments") {
+                    uri.push_str("?filename=a.txt");
+                }
+                if path.ends_with("/history") {
+                    uri.push_str("?year=2025&metric=tax_wan");
+                }
+                let body = api_body(path, &firm_uscc);
+                let (s, v) = call(&router, &r.method.to_uppercase(), &uri, &token, body).await;
+                let expect = allowed(r.access, role);
+                if expect {
+                    assert!(
+                        s != StatusCode::FORBIDDEN && s != StatusCode::UNAUTHORIZED,
+                        "{role} may {} {uri}: got {s} {v}",
+                        r.method
+                    );
+                } else {
+                    assert_eq!(s, StatusCode::FORBIDDEN, "{role} may not {} {uri}: {v}", r.method);
+                }
+                checked += 1;
             }
-            let id = if r.path.starts_with("/api/v1/assignments/") {
-                ids.assignment
-            } else if r.path.starts_with("/api/v1/reports/") {
-                ids.report
-            } else if r.path.starts_with("/api/v1/enterprises/") {
-                ids.firm
-            } else if r.path.starts_with("/api/v1/evaluations/") {
-                ids.evaluation
-            } else if r.path.starts_with("/api/v1/projects/") {
-                ids.project
-            } else {
-                1
-            };
-            let mut uri = r.path.replace("{id}", &id.to_string()).replace("{name}", "walk_role");
-            if r.path.ends_with("/attachments") {
-                uri.push_str("?filename=a.txt");
-            }
-            if r.path.ends_with("/history") {
-                uri.push_str("?year=2025&metric=tax_wan");
-            }
-            let body = api_body(r.path, &firm_uscc);
-            let (s, v) = call(&router, &r.method.to_uppercase(), &uri, &token, body).await;
-            let expect = allowed(r.access, role);
-            if expect {
-                assert!(
-                    s != StatusCode::FORBIDDEN && s != StatusCode::UNAUTHORIZED,
-                    "{role} may {} {uri}: got {s} {v}",
-                    r.method
-                );
-            } else {
-                assert_eq!(s, StatusCode::FORBIDDEN, "{role} may not {} {uri}: {v}", r.method);
-            }
-            checked += 1;
         }
     }
-    assert_eq!(checked, ROLES.len() * (API.len() - 1));
+    let paths: usize = api_routes().iter().map(|r| 1 + r.aliases.len()).sum();
+    assert_eq!(checked, ROLES.len() * (paths - 1));
 }
 
 /// The same walk over the UI's routes, with the session cookie and its CSRF token.
@@ -209,7 +215,7 @@ async fn every_page_with_every_role() {
         let (_, _, _, account) = send("GET", "/account".into(), Some(cookie.clone()), vec![], None, true).await;
         let csrf =
             account.split("name=\"csrf\" content=\"").nth(1).and_then(|x| x.split('"').next()).unwrap().to_string();
-        for p in jiqun_web::pages::PAGES {
+        for p in page_routes() {
             if p.path == "/logout" || p.path == "/login" {
                 continue; // logout would end the walk's session; the login form is public by design
             }
@@ -259,7 +265,7 @@ async fn every_page_with_every_role() {
             checked += 1;
         }
     }
-    assert_eq!(checked, ROLES.len() * (jiqun_web::pages::PAGES.len() - 3));
+    assert_eq!(checked, ROLES.len() * (page_routes().len() - 3));
 }
 
 /// The one door: the web server and the CLI reach storage only through the application layer. Neither

@@ -491,19 +491,29 @@ async fn cookie_sessions_need_the_csrf_token_for_api_writes() {
 #[tokio::test]
 async fn the_openapi_document_lists_every_route_and_matches_its_snapshot() {
     let doc = jiqun_web::routes::openapi();
-    for r in jiqun_web::routes::API {
+    for r in jiqun_web::routes::api_routes() {
         assert!(doc["paths"][r.path][r.method].is_object(), "{} {} is documented", r.method, r.path);
+        assert!(doc["paths"][r.path][r.method]["deprecated"].is_null(), "{} {} is current", r.method, r.path);
+        // A moved route's old path is documented too, deprecated, pointing to the new one.
+        for alias in r.aliases {
+            let op = &doc["paths"][alias][r.method];
+            assert_eq!(op["deprecated"], true, "{} {alias} is a deprecated alias", r.method);
+            assert!(op["description"].as_str().is_some_and(|d| d.contains(r.path)), "{} {alias}: {op}", r.method);
+            assert_eq!(op["x-jiqun-access"], doc["paths"][r.path][r.method]["x-jiqun-access"]);
+        }
     }
-    // Every documented route is served (not 404 for the path nor 405 for the method).
+    // Every documented route is served (not 404 for the path nor 405 for the method), at each alias too.
     let api = Api::new(&jiqun_store::testing::sqlite_url()).await;
-    for r in jiqun_web::routes::API {
-        let path = r.path.replace("{id}", "1");
-        let (s, _) = api.raw(&r.method.to_uppercase(), &path, None, Some(b"{}".to_vec()), &[]).await;
-        assert!(
-            s != StatusCode::METHOD_NOT_ALLOWED && (s != StatusCode::NOT_FOUND || r.auth),
-            "{} {path}: {s}",
-            r.method
-        );
+    for r in jiqun_web::routes::api_routes() {
+        for path in std::iter::once(r.path).chain(r.aliases.iter().copied()) {
+            let path = path.replace("{id}", "1");
+            let (s, _) = api.raw(&r.method.to_uppercase(), &path, None, Some(b"{}".to_vec()), &[]).await;
+            assert!(
+                s != StatusCode::METHOD_NOT_ALLOWED && (s != StatusCode::NOT_FOUND || r.auth),
+                "{} {path}: {s}",
+                r.method
+            );
+        }
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
     let pretty = serde_json::to_string_pretty(&doc).unwrap() + "\n";
@@ -512,4 +522,29 @@ async fn the_openapi_document_lists_every_route_and_matches_its_snapshot() {
     }
     let expected = std::fs::read_to_string(&path).expect("tests/snapshots/openapi.json (UPDATE_SNAPSHOTS=1 writes it)");
     assert_eq!(pretty, expected, "the API changed: review it and run with UPDATE_SNAPSHOTS=1");
+}
+
+/// A moved route keeps its old path as an alias: the old path and the new one give the same answer, for a
+/// read (a department's assignments) and for a write (a security policy setting).
+#[tokio::test]
+async fn an_old_path_and_its_new_one_give_the_same_answer() {
+    let api = Api::new(&jiqun_store::testing::sqlite_url()).await;
+    let kjt = api.login("kjt").await;
+    let query = "?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85";
+    let old = api.call("GET", &format!("/api/v1/assignments{query}"), Some(&kjt), None).await;
+    let new = api.call("GET", &format!("/api/v1/supervision/assignments{query}"), Some(&kjt), None).await;
+    assert_eq!(old.0, StatusCode::OK, "{}", old.1);
+    assert!(old.1.as_array().is_some_and(|a| !a.is_empty()), "{}", old.1);
+    assert_eq!(old, new);
+
+    let sec = api.login("security").await;
+    let body = json!({ "key": "lockout_failures", "value": "6" });
+    let old = api.call("POST", "/api/v1/policy", Some(&sec), Some(body.clone())).await;
+    let new = api.call("POST", "/api/v1/security/policy", Some(&sec), Some(body)).await;
+    assert_eq!((old.0, old.1["lockout_failures"].as_str()), (StatusCode::OK, Some("6")), "{}", old.1);
+    assert_eq!(old, new);
+    assert_eq!(
+        api.call("GET", "/api/v1/policy", Some(&sec), None).await,
+        api.call("GET", "/api/v1/security/policy", Some(&sec), None).await
+    );
 }

@@ -662,13 +662,13 @@ async fn the_cached_dashboard_is_the_page_from_scratch() {
     let changes = ui.app.changes_since(0, 20).await.unwrap();
     let arc = Arc::new(plan.clone());
     for lang in [jiqun_domain::Lang::Zh, jiqun_domain::Lang::En] {
-        let fresh = jiqun_web::pages::dashboard::render(&snap, &plan, &session, &changes, 0, lang).into_string();
+        let fresh = jiqun_web::resources::indicators::dashboard::render(&snap, &plan, &session, &changes, 0, lang).into_string();
         for iv in &plan.indicators {
             assert!(fresh.contains(&format!("href=\"/indicators/{}\"", iv.row.id)), "indicator {}", iv.row.id);
         }
         for _ in 0..2 {
             let cached =
-                jiqun_web::pages::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang).into_string();
+                jiqun_web::resources::indicators::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang).into_string();
             assert_eq!(cached, fresh, "{lang:?}: the cached part is the same page");
         }
     }

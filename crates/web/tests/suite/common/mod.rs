@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use jiqun_app::usecases::UserInput;
+use jiqun_app::users::UserInput;
 use jiqun_app::{App, Preset};
 use serde_json::{Value, json};
 use tower::ServiceExt;

@@ -1,17 +1,17 @@
-//! The account page: change the password, enrol the TOTP second factor. Open also to a restricted session
+//! The login form (`/login`), logging out (`/logout`), and the account page (`/account`): change the
+//! password, enrol the TOTP second factor. Open also to a restricted session
 //! (a password that must be changed, an administrator without TOTP under the production policy), which is
 //! sent here until it has done what it must.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::layout;
-use super::ui;
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::{AppState, Ctx, SESSION_COOKIE};
 use crate::extract::Form;
+use crate::kit::{layout, ui};
 
 fn restriction_note(code: Option<&str>, lang: jiqun_domain::Lang) -> Option<&'static str> {
     match code {
@@ -158,4 +158,85 @@ pub async fn confirm(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CodeFo
             render(&ctx, Some((false, detail)), None)
         }
     }
+}
+
+// ---- /login, /logout ----
+
+fn login_form(ctx: &Ctx, error: Option<&str>, username: &str) -> maud::Markup {
+    let t = |zh, en| ctx.lang.pick(zh, en);
+    layout::bare(
+        ctx.lang,
+        t("登录", "Log in"),
+        html! {
+            main.login {
+                h1 { span.logo aria-hidden="true" { "集" } (t("产业集群行动计划管理系统", "Industrial-cluster plan system")) }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                form method="post" action="/login" {
+                    label for="username" { (t("用户名", "Username")) }
+                    input #username name="username" autocomplete="username" required value=(username) autofocus;
+                    label for="password" { (t("密码", "Password")) }
+                    input #password name="password" type="password" autocomplete="current-password" required;
+                    label for="totp" { (t("动态口令（已绑定时填写）", "One-time code (if enrolled)")) }
+                    input #totp name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}";
+                    button type="submit" { (t("登录", "Log in")) }
+                }
+                p.switch { a href=(if ctx.lang == jiqun_domain::Lang::Zh { "/login?lang=en" } else { "/login?lang=zh" }) { (t("English", "中文")) } }
+            }
+        },
+    )
+}
+
+pub async fn login_page(ctx: Ctx) -> Response {
+    if ctx.session.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    Html(login_form(&ctx, None, "").into_string()).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    totp: String,
+}
+
+pub async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
+    let totp = Some(f.totp.trim()).filter(|c| !c.is_empty());
+    match app.login_with(&f.username, &f.password, totp, "cookie", &ctx.ip).await {
+        Ok(ok) => {
+            // A session that must first change its password or enrol TOTP goes to the account page.
+            let to = if app.restriction_of(&ok.user).await.is_some() { "/account" } else { "/" };
+            let mut r = Redirect::to(to).into_response();
+            let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", ok.token);
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(e) => {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            (status, Html(login_form(&ctx, Some(e.message(ctx.lang)), &f.username).into_string())).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Response {
+    if ctx.require_csrf(Some(&f.csrf)).is_ok()
+        && let Some(s) = &ctx.session
+    {
+        let _ = app.logout(s, &ctx.ip).await;
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("jiqun_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    r
 }

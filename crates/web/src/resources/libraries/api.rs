@@ -1,24 +1,21 @@
-//! The API of the cultivation libraries, new-project admission and the differentiated resource policy.
-//! Every handler checks the caller's permission (through the use case) before it reads the body.
+//! The cultivation libraries: the list with counts, one library's members and candidates, designating and
+//! withdrawing a firm, a ranking's weights, recomputing the indicators the libraries feed, and a firm's
+//! libraries and profile figures. Every write checks the caller's permission before it reads the body.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use jiqun_app::cultivation::{DesignationInput, ProposalInput};
-use jiqun_app::{Action, AppError, Perm};
+use jiqun_app::cultivation::DesignationInput;
+use jiqun_app::{Action, AppError};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::parse_json;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
+use crate::kit::api::{parse_json, to_json};
 
 #[derive(Deserialize, Default)]
 pub struct YearQuery {
@@ -157,36 +154,4 @@ pub async fn put_profile(
     }
     let ids = app.put_library_profile(s, id, b.year, &values, &b.source, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(json!({ "ids": ids }))).into_response())
-}
-
-pub async fn projects(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    let s = ctx.user().lang(ctx.lang)?;
-    let items = app.proposals(s).await.lang(ctx.lang)?;
-    let table = jiqun_eval::admission::example_table().ok().map(|t| t.def().clone());
-    Ok(Json(json!({ "items": items, "table": table })))
-}
-
-pub async fn assess_project(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    // Whoever holds the permission in no scope is refused before the body is read; the city is checked
-    // by the use case once it is known.
-    if s.roles.scopes(&s.user, Perm::AssessProjects).is_empty() {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
-    let input: ProposalInput = parse_json(&body).lang(ctx.lang)?;
-    let view = app.assess_project(s, &input, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(to_json(&view))).into_response())
-}
-
-pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
-    let s = ctx.user().lang(ctx.lang)?;
-    let view = app.proposal(s, id).await.lang(ctx.lang)?;
-    Ok(Json(to_json(&view)))
-}
-
-pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
-    let s = ctx.user().lang(ctx.lang)?;
-    let view = app.resource_policy(s, id).await.lang(ctx.lang)?;
-    Ok(Json(to_json(&view)))
 }

@@ -1,19 +1,21 @@
 //! `/users`: the accounts (system and security administrators) and, for system administrators, the form to
-//! create one. Roles follow the separation of duties the use case enforces.
+//! create one. Roles follow the separation of duties the use case enforces. `/roles`: the role definitions,
+//! a permission matrix, and the security administrator's forms to change them.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::model::UserRow;
-use jiqun_app::usecases::UserInput;
-use jiqun_app::{Action, AppError, Session};
-use maud::html;
+use jiqun_app::users::UserInput;
+use jiqun_app::{Action, AppError, Perm, RoleDef, Scope, Session};
+use jiqun_domain::Lang;
+use maud::{Markup, html};
 use serde_json::json;
 
-use super::ui::{self, Csv, Export, can};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::Form;
+use crate::kit::ui::{self, Csv, Export, can};
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
     let s = ctx.user().page(ctx.lang)?;
@@ -195,5 +197,104 @@ pub async fn create(
         Ok(_) => Ok(Redirect::to("/users").into_response()),
         Err(e) if matches!(e.status(), 409 | 422) => show(&app, &ctx, s, Some(e), &form).await,
         Err(e) => Err(PageError(e, ctx.lang)),
+    }
+}
+
+// ---- /roles ----
+
+pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.user().page(lang)?;
+    show_roles(&app, &ctx, s, None).await
+}
+
+async fn show_roles(app: &AppState, ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let table = app.roles(s).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    let edit = s.can(&Action::ManageRoles);
+    let scope_of = |r: &RoleDef, p: Perm| -> Option<Scope> { r.grants.iter().find(|g| g.perm == p).map(|g| g.scope) };
+    let status = match &error {
+        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        None => StatusCode::OK,
+    };
+    let body = html! {
+        div.pagehead {
+            h1 { (t("角色与权限", "Roles and permissions")) }
+            p.sub { (t("每个角色是一组“权限＋范围”。三员（系统、安全、审计管理员）权限固定且互斥；其余角色的权限由安全管理员维护。", "Each role is a set of permissions with scopes. The three administrator roles are fixed and exclusive; the security administrator maintains the others.")) }
+        }
+        @if let Some(e) = &error { (ui::form_error(e, lang)) }
+        div.scroll { table.data.compact {
+            caption { (t("权限矩阵（单元格为范围）", "Permission matrix (cells give the scope)")) }
+            thead { tr { th scope="col" { (t("权限", "Permission")) } @for r in &table.roles { th scope="col" { (r.label(lang)) } } } }
+            tbody { @for p in Perm::ALL { tr {
+                th scope="row" { (p.label(lang)) }
+                @for r in &table.roles { td { @if let Some(sc) = scope_of(r, p) { (sc.label(lang)) } } }
+            } } }
+        } }
+        @if edit {
+            h2 { (t("修改角色", "Edit a role")) }
+            @for r in table.roles.iter().filter(|r| !r.fixed()) {
+                details.panel {
+                    summary { (r.label(lang)) " (" code { (r.name) } ")" }
+                    (role_form(s, r, lang))
+                }
+            }
+            details.panel {
+                summary { (t("新增角色", "Add a role")) }
+                (role_form(s, &RoleDef { name: String::new(), label_zh: String::new(), label_en: String::new(), grants: Vec::new(), builtin: false }, lang))
+            }
+        }
+    };
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("角色与权限", "Roles and permissions"), body))
+}
+
+fn role_form(s: &Session, r: &RoleDef, lang: Lang) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    let scope_of = |p: Perm| r.grants.iter().find(|g| g.perm == p).map(|g| g.scope);
+    html! {
+        form.grid method="post" action="/roles" {
+            (ui::csrf(s))
+            label { (t("角色标识", "Role name")) input name="name" required maxlength="40" pattern="[a-z0-9_]+" value=(r.name) readonly[!r.name.is_empty()]; }
+            label { (t("中文名称", "Chinese label")) input name="label_zh" required maxlength="40" value=(r.label_zh); }
+            label { (t("英文名称", "English label")) input name="label_en" required maxlength="40" value=(r.label_en); }
+            @for p in Perm::ALL.iter().filter(|p| p.reserved_to().is_none()) {
+                label { (p.label(lang))
+                    select name=(p.as_str()) {
+                        option value="" { (t("（无）", "(none)")) }
+                        @for sc in Scope::ALL { option value=(sc.as_str()) selected[scope_of(*p) == Some(sc)] { (sc.label(lang)) } }
+                    }
+                }
+            }
+            button type="submit" { (t("保存角色", "Save the role")) }
+        }
+    }
+}
+
+pub async fn set_role(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<std::collections::HashMap<String, String>>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    ctx.require_csrf(f.get("csrf").map(String::as_str)).page(lang)?;
+    let s = ctx.user().page(lang)?;
+    if !s.can(&Action::ManageRoles) {
+        return Err(PageError(AppError::forbidden(), lang));
+    }
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut grants = Vec::new();
+    for p in Perm::ALL {
+        if let Some(scope) = Scope::parse(&get(p.as_str())) {
+            grants.push(jiqun_app::authz::Grant { perm: p, scope });
+        }
+    }
+    let def =
+        RoleDef { name: get("name"), label_zh: get("label_zh"), label_en: get("label_en"), grants, builtin: false };
+    match app.set_role(s, &def, &ctx.ip).await {
+        Ok(()) => Ok(Redirect::to("/roles").into_response()),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
+        Err(e) => show_roles(&app, &ctx, s, Some(e)).await,
     }
 }

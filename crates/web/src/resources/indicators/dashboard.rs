@@ -15,11 +15,13 @@ use jiqun_eval::progress::Status;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use super::charts::sparkline;
-use super::layout;
-use super::ui::{self, Csv, Export, badge, bar, can, human, period_label, period_text, share_of_target, target_text};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
+use crate::kit::charts::sparkline;
+use crate::kit::layout;
+use crate::kit::ui::{
+    self, Csv, Export, badge, bar, can, human, period_label, period_text, share_of_target, target_text,
+};
 
 /// Statuses in the order the summary shows them.
 const ORDER: [Status; 7] = [
@@ -74,7 +76,8 @@ pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Resp
         let f = layout::Frame { lang, session: s, here: &here, synthetic: snap.synthetic };
         layout::page(&f, t("总览", "Dashboard"), body).into_string().into_bytes()
     });
-    let mut res = axum::body::Body::from(axum::body::Bytes::from_owner(crate::api::ArcBytes(html))).into_response();
+    let mut res =
+        axum::body::Body::from(axum::body::Bytes::from_owner(crate::kit::api::ArcBytes(html))).into_response();
     res.headers_mut()
         .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/html; charset=utf-8"));
     Ok(res)

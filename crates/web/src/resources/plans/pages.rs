@@ -1,6 +1,7 @@
 //! `/plan`, `/plans/{id}`: a plan's metadata, its sections and items (each with its lead and co-responsible
 //! departments, targets, indicators and latest reports) and the responsibility matrix. `/plans`: the list of
-//! plans and, for plan owners, the import of a plan document.
+//! plans and, for plan owners, the import of a plan document. `/plans/{id}/close`: closing a plan with its
+//! final assessment (naming the successor plan loaded beside it).
 
 use std::collections::HashMap;
 
@@ -15,10 +16,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::ui::{self, Csv, Export, badge, can, city_link, human, period_label};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
+use crate::kit::ui::{self, Csv, Export, badge, can, city_link, human, period_label};
 
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
@@ -60,7 +61,7 @@ async fn show(app: AppState, ctx: Ctx, id: Option<i64>, q: PlanQuery) -> PageRes
     let closable = ui::can(s, &jiqun_app::Action::ClosePlan) && plan.plan.status == "active";
     let body = html! {
         (render(plan, &ix, lang))
-        @if closable { (super::manage::close_form(s, plan, &others, lang)) }
+        @if closable { (close_form(s, plan, &others, lang)) }
         (ui::downloads(&ctx, lang))
     };
     Ok(ui::page(&ctx, s, snap.synthetic, &plan.plan.name, body))
@@ -559,4 +560,49 @@ pub async fn import(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ImportF
         }
         Err(e) => Err(e).page(lang),
     }
+}
+
+// ---- /plans/{id}/close ----
+
+pub fn close_form(s: &Session, plan: &PlanView, others: &[(i64, String)], lang: Lang) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    html! {
+        details.panel {
+            summary { (t("关闭计划（总体评估）", "Close the plan (final assessment)")) }
+            form method="post" action=(format!("/plans/{}/close", plan.plan.id)) data-confirm=(t("确定关闭此计划？", "Close this plan?")) {
+                (ui::csrf(s))
+                label for="assessment" { (t("总体评估", "Final assessment")) }
+                textarea #assessment name="assessment" required rows="5" maxlength="20000" {}
+                label for="successor" { (t("接续计划", "Successor plan")) }
+                select #successor name="successor" {
+                    option value="" { (t("（无）", "(none)")) }
+                    @for (id, name) in others { option value=(id) { (name) } }
+                }
+                button type="submit" { (t("关闭计划", "Close the plan")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    assessment: String,
+    #[serde(default)]
+    successor: String,
+}
+
+pub async fn close(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(plan_id): Path<i64>,
+    Form(f): Form<CloseForm>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ui::form_user(&ctx, &f.csrf, &Action::ClosePlan)?;
+    let successor = f.successor.trim().parse::<i64>().ok();
+    app.close_plan(s, plan_id, &f.assessment, successor, &ctx.ip).await.page(lang)?;
+    Ok(Redirect::to(&format!("/plans/{plan_id}")).into_response())
 }

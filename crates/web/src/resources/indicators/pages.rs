@@ -1,12 +1,12 @@
 //! `/indicators` and `/indicators/{id}`: the indicators of a plan; one indicator's chart (observations
 //! against the target trajectory), its status with every input, the status over time, the override, the
 //! observations by province and city, the correction history, and the forms to add a value, override the
-//! status and edit the baseline and target.
+//! status and edit the baseline and target (their handlers are in `writes`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use jiqun_app::model::{IndicatorEdit, ObservationRow};
+use axum::response::Response;
+use jiqun_app::model::ObservationRow;
 use jiqun_app::snapshot::{IndicatorView, PlanView};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
@@ -15,14 +15,15 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::charts::{ChartText, indicator_chart, sparkline};
 use super::dashboard::indicators_csv;
-use super::ui::{
+use super::writes::{EditForm, ObsForm, OverrideForm};
+use crate::ctx::{AppState, Ctx};
+use crate::error::{PageLang, PageResult};
+use crate::extract::{Path, Query};
+use crate::kit::charts::{ChartText, indicator_chart, sparkline};
+use crate::kit::ui::{
     self, Csv, Export, badge, bar, can, human, num, pct, period_label, period_text, share_of_target, target_text,
 };
-use crate::ctx::{AppState, Ctx};
-use crate::error::{PageError, PageLang, PageResult};
-use crate::extract::{Form, Path, Query};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -83,7 +84,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
                 } }
             }
         }
-        @if ui::can(s, &Action::EditIndicator) { (super::manage::add_indicator_form(s, plan, lang)) }
+        @if ui::can(s, &Action::EditIndicator) { (super::writes::add_indicator_form(s, plan, lang)) }
         (ui::downloads(&ctx, lang))
     };
     Ok(ui::page(&ctx, s, snap.synthetic, t("指标", "Indicators"), body))
@@ -122,11 +123,11 @@ pub fn indicator_json(iv: &IndicatorView, lang: Lang) -> Value {
 /// A form that was refused: which one, why, and what was typed.
 #[derive(Default)]
 pub struct Refused {
-    which: &'static str,
-    error: Option<AppError>,
-    obs: ObsForm,
-    over: OverrideForm,
-    edit: EditForm,
+    pub(super) which: &'static str,
+    pub(super) error: Option<AppError>,
+    pub(super) obs: ObsForm,
+    pub(super) over: OverrideForm,
+    pub(super) edit: EditForm,
 }
 
 #[derive(Deserialize, Default)]
@@ -144,7 +145,7 @@ pub async fn detail(
     show(&app, &ctx, s, id, Refused::default(), q.done.as_deref()).await
 }
 
-async fn show(
+pub(super) async fn show(
     app: &AppState,
     ctx: &Ctx,
     s: &Session,
@@ -589,211 +590,4 @@ fn observations_csv(iv: &IndicatorView, history: &[ObservationRow], lang: Lang) 
         ]);
     }
     csv
-}
-
-// ---- writes ----
-
-#[derive(Deserialize, Default, Clone)]
-pub struct ObsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    period: String,
-    #[serde(default)]
-    value: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    source: String,
-}
-
-/// Answers a write: 303 back to the page when it worked, the page again with the error (422) when the
-/// input was wrong, an error page otherwise.
-async fn answer(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    id: i64,
-    result: Result<(), AppError>,
-    refused: impl FnOnce(AppError) -> Refused,
-    done: &str,
-) -> PageResult<Response> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?done={done}#status")).into_response()),
-        Err(e) if e.status() == 422 => show(app, ctx, s, id, refused(e), None).await,
-        Err(e) => Err(PageError(e, ctx.lang)),
-    }
-}
-
-fn indicator_unit(snap: &jiqun_app::Snapshot, id: i64) -> Option<String> {
-    snap.plans.iter().find_map(|p| p.indicator(id)).map(|iv| iv.row.unit.clone())
-}
-
-pub async fn add_observation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ObsForm>,
-) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
-    let region = f.region.trim();
-    // Permission before validation.
-    if !s.can(&Action::AddObservation { region }) {
-        return Err(PageError(AppError::forbidden(), ctx.lang));
-    }
-    let snap = app.snapshot().await.page(ctx.lang)?;
-    let unit = indicator_unit(&snap, id)
-        .ok_or_else(|| ui::not_found(ctx.lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))?;
-    let result = match ui::parse_amount(&f.value, &unit) {
-        Some(v) => app.add_observation(s, id, &f.period, v, Some(region), Some(&f.source), &ctx.ip).await.map(|_| ()),
-        None => {
-            Err(AppError::invalid("value", format!("“{}”不是数值", f.value), format!("“{}” is not a number", f.value)))
-        }
-    };
-    let kept = f.clone();
-    answer(
-        &app,
-        &ctx,
-        s,
-        id,
-        result,
-        move |e| Refused { which: "obs", error: Some(e), obs: kept, ..Default::default() },
-        "obs",
-    )
-    .await
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct OverrideForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn override_status(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<OverrideForm>,
-) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
-    let status = Some(f.status.trim()).filter(|x| !x.is_empty());
-    let result = app.override_status(s, id, status, &f.reason, &ctx.ip).await;
-    let kept = f.clone();
-    answer(
-        &app,
-        &ctx,
-        s,
-        id,
-        result,
-        move |e| Refused { which: "override", error: Some(e), over: kept, ..Default::default() },
-        "override",
-    )
-    .await
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct EditForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    baseline_period: String,
-    #[serde(default)]
-    baseline_value: String,
-    #[serde(default)]
-    target_cmp: String,
-    #[serde(default)]
-    target_value: String,
-    #[serde(default)]
-    target_value_max: String,
-    #[serde(default)]
-    target_year: String,
-    #[serde(default)]
-    frequency: String,
-    #[serde(default)]
-    method: String,
-}
-
-fn edit_of(iv: &IndicatorView, f: &EditForm) -> Result<IndicatorEdit, AppError> {
-    let r = &iv.row;
-    let amount = |field: &str, s: &str| -> Result<Option<f64>, AppError> {
-        if s.trim().is_empty() {
-            return Ok(None);
-        }
-        ui::parse_amount(s, &r.unit)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid(field, format!("“{s}”不是数值"), format!("“{s}” is not a number")))
-    };
-    let target_value = amount("target_value", &f.target_value)?
-        .ok_or_else(|| AppError::invalid("target_value", "请填写目标值", "the target value is required"))?;
-    let target_year: i64 = f.target_year.trim().parse().map_err(|_| {
-        AppError::invalid(
-            "target_year",
-            format!("“{}”不是年份", f.target_year),
-            format!("“{}” is not a year", f.target_year),
-        )
-    })?;
-    let baseline_period = Some(f.baseline_period.trim().to_string()).filter(|p| !p.is_empty());
-    let baseline_value = amount("baseline_value", &f.baseline_value)?;
-    if baseline_period.is_some() != baseline_value.is_some() {
-        return Err(AppError::invalid(
-            "baseline_value",
-            "基期和基期值应同时填写或同时留空",
-            "give both the baseline period and value, or neither",
-        ));
-    }
-    Ok(IndicatorEdit {
-        item: r.item.clone(),
-        name: r.name.clone(),
-        unit: r.unit.clone(),
-        direction: r.direction.clone(),
-        method: f.method.clone(),
-        frequency: f.frequency.clone(),
-        baseline_period,
-        baseline_value,
-        target_cmp: f.target_cmp.clone(),
-        target_value,
-        target_value_max: amount("target_value_max", &f.target_value_max)?,
-        target_year,
-        by_city: r.by_city,
-    })
-}
-
-pub async fn edit(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<EditForm>,
-) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
-    if !s.can(&Action::EditIndicator) {
-        return Err(PageError(AppError::forbidden(), ctx.lang));
-    }
-    let snap = app.snapshot().await.page(ctx.lang)?;
-    let iv = snap
-        .plans
-        .iter()
-        .find_map(|p| p.indicator(id))
-        .ok_or_else(|| ui::not_found(ctx.lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))?;
-    let result = match edit_of(iv, &f) {
-        Ok(e) => app.update_indicator(s, id, &e, &ctx.ip).await,
-        Err(e) => Err(e),
-    };
-    let kept = f.clone();
-    answer(
-        &app,
-        &ctx,
-        s,
-        id,
-        result,
-        move |e| Refused { which: "edit", error: Some(e), edit: kept, ..Default::default() },
-        "edit",
-    )
-    .await
 }

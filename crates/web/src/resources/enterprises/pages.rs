@@ -1,24 +1,24 @@
-//! The enterprise registry's pages: the directory (`/enterprises`), one firm (`/enterprises/{id}`) with its
-//! figures, their history and its evaluation items, the evaluation runs (`/evaluations`, `/evaluations/{id}`)
-//! with the distribution by city and class and the movement since last year, and the role definitions
-//! (`/roles`). What a user sees follows the access rules: figures only for those who may read them.
+//! The enterprise registry's pages: the directory (`/enterprises`, with registering and importing), one firm
+//! (`/enterprises/{id}`) with its figures, their history, its evaluation items and its libraries section, and
+//! the forms for its figures and expert. What a user sees follows the access rules: figures only for those
+//! who may read them.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiqun_app::model::{EnterpriseFilter, EnterpriseRow};
-use jiqun_app::registry::{CLASSES, EnterpriseInput, EnterpriseView, Figure};
-use jiqun_app::{Action, AppError, Perm, RoleDef, Scope, Session};
+use jiqun_app::model::EnterpriseFilter;
+use jiqun_app::registry::{EnterpriseInput, EnterpriseView, Figure};
+use jiqun_app::{Action, AppError, Perm, Scope, Session};
 use jiqun_domain::Lang;
 use jiqun_domain::enterprise::{METRICS, metric};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::ui::{self, Csv, Export};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
+use crate::kit::ui::{self, Csv, Export};
 
 const PAGE: i64 = 50;
 
@@ -27,14 +27,14 @@ fn ctx_year(ctx: &Ctx) -> Option<i64> {
     ctx.query.split('&').find_map(|kv| kv.strip_prefix("year=")).and_then(|y| y.parse().ok())
 }
 
-fn scale_label(s: &str, lang: Lang) -> &'static str {
+pub(crate) fn scale_label(s: &str, lang: Lang) -> &'static str {
     match s {
         "above" => lang.pick("规上", "above scale"),
         _ => lang.pick("规下", "below scale"),
     }
 }
 
-fn class_chip(class: &str, reason: &str, lang: Lang) -> Markup {
+pub(crate) fn class_chip(class: &str, reason: &str, lang: Lang) -> Markup {
     let title = if reason.is_empty() { String::new() } else { reason.to_string() };
     html! { span class={ "chip class-" (class.to_ascii_lowercase()) } title=(title) { (class) @if class == "T" { " " (lang.pick("不参评", "not rated")) } } }
 }
@@ -332,7 +332,7 @@ async fn show_detail(
     let snap = app.snapshot().await.page(lang)?;
     let e = &view.row;
     if let Some(Export::Json) = ui::export(ctx) {
-        return Ok(ui::json(snap.synthetic, "enterprise", crate::api_registry::view_json(view, lang)));
+        return Ok(ui::json(snap.synthetic, "enterprise", super::api::view_json(view, lang)));
     }
     let mut years: Vec<i64> = view.figures.iter().flatten().map(|f| f.year).collect();
     years.sort_unstable();
@@ -400,7 +400,7 @@ async fn show_detail(
                 }
             }
         }
-        (super::cultivation::firm_section(s, &libraries, view.figures.as_deref(), e.id, lang))
+        (crate::resources::libraries::pages::firm_section(s, &libraries, view.figures.as_deref(), e.id, lang))
         h2 { (t("经营数据", "Figures")) }
         @match &view.figures {
             None => p.muted { (t("经营数据仅本企业、属地主管部门、分派专家和计划管理处室可见。", "Figures are shown only to the firm, its city's bureau, assigned experts and the plan owner.")) },
@@ -533,359 +533,5 @@ pub async fn assign_expert(
             let view = app.enterprise_view(s, id).await.page(lang)?;
             show_detail(&app, &ctx, s, &view, None, Some(e)).await
         }
-    }
-}
-
-pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
-    show_evaluations(&app, &ctx, s, None, "").await
-}
-
-async fn show_evaluations(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    error: Option<AppError>,
-    draft: &str,
-) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let t = |zh, en| lang.pick(zh, en);
-    let runs = app.evaluation_runs(s).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
-    if let Some(Export::Json) = ui::export(ctx) {
-        return Ok(ui::json(snap.synthetic, "evaluations", json!({ "evaluations": runs })));
-    }
-    let years = app.figure_years().await.page(lang)?;
-    let schemes = app.schemes().await.page(lang)?;
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
-    let body = html! {
-        div.pagehead {
-            h1 { (t("亩均效益评价", "Per-mu evaluations")) }
-            p.sub { (t("按评价方案对登记企业逐年评价：在方案规定的分组内按基准值计分、排名并分 A/B/C/D 类。", "Registered firms rated year by year by a scheme: scored against benchmarks within the scheme's groups, ranked and classed A/B/C/D.")) }
-        }
-        table.data {
-            thead { tr {
-                th scope="col" { (t("年度", "Year")) }
-                th scope="col" { (t("评价方案", "Scheme")) }
-                th.num scope="col" { (t("参评", "Rated")) }
-                th.num scope="col" { (t("不参评", "Not rated")) }
-                th scope="col" { (t("评价时间", "Run at")) }
-            } }
-            tbody { @for r in &runs { tr {
-                th scope="row" { @if s.can(&Action::ReadEnterprises) { a href={ "/evaluations/" (r.id) } { (r.year) } } @else { (r.year) } }
-                td { (r.scheme_name) }
-                td.numcell { (r.rated) }
-                td.numcell { (r.not_rated) }
-                td { (ui::datetime(r.created_at)) }
-            } } }
-        }
-        h2 { (t("评价方案", "Schemes")) }
-        table.data.compact {
-            thead { tr {
-                th scope="col" { (t("方案", "Scheme")) }
-                th scope="col" { (t("适用地区", "Jurisdiction")) }
-                th scope="col" { (t("年度", "Year")) }
-                th scope="col" { (t("依据", "Source")) }
-            } }
-            tbody { @for sc in &schemes { tr {
-                th scope="row" { (sc.name) br; code { (sc.id) } @if !sc.builtin { " " span.chip { (t("本地添加", "added here")) } } }
-                td { (sc.scheme.jurisdiction) }
-                td { @if let Some(y) = sc.scheme.year { (y) } }
-                td.small { (sc.scheme.source) }
-            } } }
-        }
-        @if s.can(&Action::RunEvaluation) {
-            details.panel {
-                summary { (t("开展评价", "Run an evaluation")) }
-                form method="post" action="/evaluations" {
-                    (ui::csrf(s))
-                    label { (t("年度", "Year"))
-                        select name="year" { @for y in &years { option value=(y) { (y) } } } }
-                    label { (t("评价方案", "Scheme"))
-                        select name="scheme" { @for sc in &schemes { option value=(sc.id) { (sc.name) } } } }
-                    button type="submit" { (t("评价", "Evaluate")) }
-                }
-            }
-            details.panel open[error.is_some()] {
-                summary { (t("添加本地评价方案（JSON）", "Add a local scheme (JSON)")) }
-                p.muted { (t("方案文件格式见 docs/evaluation.md：指标、权重、基准（组内加总比、公布的固定值或上年均值的倍数）、封顶、分组、不参评规则、加减分项和分类线。整份校验，错误指明字段路径。", "The file format is in docs/evaluation.md: items, weights, benchmarks (group ratio of sums, fixed published values or a multiple of last year's mean), caps, groups, not-rated rules, bonus and deduction items and cut-offs. Checked whole; errors name the field's path.")) }
-                @if let Some(e) = &error { (ui::form_error(e, lang)) }
-                form method="post" action="/schemes" {
-                    (ui::csrf(s))
-                    label for="scheme-json" { (t("方案 JSON", "Scheme JSON")) }
-                    textarea #scheme-json name="json" required rows="14" maxlength="200000" spellcheck="false" { (draft) }
-                    button type="submit" { (t("校验并保存", "Check and save")) }
-                }
-            }
-        }
-    };
-    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("亩均效益评价", "Per-mu evaluations"), body))
-}
-
-#[derive(Deserialize)]
-pub struct SchemeForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    json: String,
-}
-
-pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, Form(f): Form<SchemeForm>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    match app.put_scheme(s, &f.json, &ctx.ip).await {
-        Ok(_) => Ok(Redirect::to("/evaluations").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_evaluations(&app, &ctx, s, Some(e), &f.json).await,
-    }
-}
-
-#[derive(Deserialize)]
-pub struct RunForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    year: String,
-    #[serde(default)]
-    scheme: String,
-}
-
-pub async fn run(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::RunEvaluation)?;
-    let year = f.year.trim().parse().unwrap_or(0);
-    let scheme = if f.scheme.is_empty() { "default" } else { f.scheme.as_str() };
-    let id = app.run_evaluation(s, year, scheme, &ctx.ip).await.page(lang)?;
-    Ok(Redirect::to(&format!("/evaluations/{id}")).into_response())
-}
-
-#[derive(Deserialize, Default)]
-pub struct EvalQuery {
-    #[serde(default)]
-    city: String,
-}
-
-pub async fn evaluation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<EvalQuery>,
-) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
-    let sm = app.evaluation_summary(s, id).await.page(lang)?;
-    let city = Some(q.city.as_str()).filter(|c| !c.is_empty());
-    let results = app.evaluation_results(s, id, city).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
-    match ui::export(&ctx) {
-        Some(Export::Csv) => {
-            let mut csv =
-                Csv::new(&["uscc", "name", "city", "scale", "score", "rank", "group_size", "class", "reason"]);
-            for (e, r) in &results {
-                csv.row([
-                    &e.uscc,
-                    &e.name,
-                    &r.city,
-                    &r.scale,
-                    &r.score.map(|v| format!("{v:.6}")).unwrap_or_default(),
-                    &r.rank.map(|v| v.to_string()).unwrap_or_default(),
-                    &r.group_size.to_string(),
-                    &r.class,
-                    &r.reason,
-                ]);
-            }
-            return Ok(csv.respond("evaluation", snap.synthetic));
-        }
-        Some(Export::Json) => {
-            let items: Vec<_> =
-                results.iter().map(|(e, r)| json!({ "uscc": e.uscc, "name": e.name, "result": r })).collect();
-            return Ok(ui::json(snap.synthetic, "evaluation", json!({ "summary": sm, "results": items })));
-        }
-        None => {}
-    }
-    let totals: [i64; 5] = sm.by_city.iter().fold([0; 5], |mut acc, (_, n)| {
-        for i in 0..5 {
-            acc[i] += n[i];
-        }
-        acc
-    });
-    let shown: Vec<&(EnterpriseRow, jiqun_app::registry::ResultView)> = results.iter().take(500).collect();
-    let title =
-        format!("{} {} · {}", sm.evaluation.year, t("年亩均效益评价", "per-mu evaluation"), sm.evaluation.scheme_name);
-    let body = html! {
-        div.pagehead {
-            p.crumbs { a href="/evaluations" { (t("亩均效益评价", "Evaluations")) } " › " }
-            h1 { (title) }
-            p.sub { (t("参评 ", "Rated ")) (sm.evaluation.rated) (t(" 家，不参评 ", ", not rated ")) (sm.evaluation.not_rated) (t(" 家", "")) }
-        }
-        div.scroll { table.data.compact {
-            caption { (t("各市分类分布（家）", "Firms by city and class")) }
-            thead { tr { th scope="col" { (t("城市", "City")) } @for c in CLASSES { th.num scope="col" { (c) } } th scope="col" { (t("分布", "Distribution")) } } }
-            tbody {
-                @for (c, n) in &sm.by_city { tr {
-                    th scope="row" { a href={ "/evaluations/" (id) "?city=" (ui::enc(c)) } { (c) } }
-                    @for v in n { td.numcell { (v) } }
-                    td { (class_bar(n)) }
-                } }
-                tr.total { th scope="row" { (t("全省", "Province")) } @for v in &totals { td.numcell { (v) } } td { (class_bar(&totals)) } }
-            }
-        } }
-        @if let (Some(prev), Some(moves)) = (&sm.previous, &sm.moves) {
-            div.scroll { table.data.compact {
-                caption { (t("较上年（", "Movement since ")) (prev.year) (t(" 年）分类变动：行为上年类别，列为本年类别", "): rows last year's class, columns this year's")) }
-                thead { tr { th scope="col" { (t("上年＼本年", "From＼to")) } @for c in CLASSES { th.num scope="col" { (c) } } } }
-                tbody { @for (i, from) in CLASSES.iter().enumerate() { tr {
-                    th scope="row" { (from) }
-                    @for (j, v) in moves[i].iter().enumerate() { td.numcell class=(if i == j { "same" } else if j < i { "up" } else { "down" }) { (v) } }
-                } } }
-            } }
-        }
-        h2 { (t("企业结果", "Results")) @if let Some(c) = city { " · " (c) } }
-        @if results.len() > shown.len() { p.muted { (t("仅显示前 500 家；完整结果请下载 CSV。", "The first 500 are shown; download the CSV for all.")) } }
-        div.scroll { table.data.compact {
-            thead { tr {
-                th scope="col" { (t("企业", "Enterprise")) }
-                th scope="col" { (t("城市", "City")) }
-                th scope="col" { (t("规模", "Scale")) }
-                th.num scope="col" { (t("得分", "Score")) }
-                th.num scope="col" { (t("组内排名", "Rank")) }
-                th scope="col" { (t("类别", "Class")) }
-            } }
-            tbody { @for (e, r) in &shown { tr {
-                th scope="row" { a href={ "/enterprises/" (e.id) } { (e.name) } }
-                td { (r.city) }
-                td { (scale_label(&r.scale, lang)) }
-                td.numcell { @if let Some(v) = r.score { (ui::num(v, 2)) } @else { span.muted { "—" } } }
-                td.numcell { @if let Some(v) = r.rank { (v) " / " (r.group_size) } @else { span.muted { "—" } } }
-                td { (class_chip(&r.class, &r.reason, lang)) }
-            } } }
-        } }
-        p { a href={ "/evaluations/" (id) "/policy" } { (t("差别化资源要素配置（示例表）按本次评价结果的测算 →", "The differentiated resource policy (example table) on these results →")) } }
-        (ui::downloads(&ctx, lang))
-    };
-    Ok(ui::page(&ctx, s, snap.synthetic, &title, body))
-}
-
-/// A stacked bar of the class counts (A to T), as SVG (the CSP allows no inline styles).
-fn class_bar(n: &[i64; 5]) -> Markup {
-    let total: i64 = n.iter().sum();
-    let label = CLASSES.iter().zip(n).map(|(c, v)| format!("{c} {v}")).collect::<Vec<_>>().join(", ");
-    let mut x = 0.0;
-    let mut segments = Vec::new();
-    for (c, v) in CLASSES.iter().zip(n) {
-        if *v > 0 && total > 0 {
-            let w = *v as f64 * 200.0 / total as f64;
-            segments.push((c.to_ascii_lowercase(), *c, *v, x, w));
-            x += w;
-        }
-    }
-    html! {
-        svg.classbar viewBox="0 0 200 14" width="200" height="14" role="img" aria-label=(label) {
-            @for (class, c, v, x, w) in &segments {
-                rect class={ "seg class-" (class) } x=(format!("{x:.2}")) y="0" width=(format!("{w:.2}")) height="14" { title { (c) " " (v) } }
-            }
-        }
-    }
-}
-
-pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let s = ctx.user().page(lang)?;
-    show_roles(&app, &ctx, s, None).await
-}
-
-async fn show_roles(app: &AppState, ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let t = |zh, en| lang.pick(zh, en);
-    let table = app.roles(s).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
-    let edit = s.can(&Action::ManageRoles);
-    let scope_of = |r: &RoleDef, p: Perm| -> Option<Scope> { r.grants.iter().find(|g| g.perm == p).map(|g| g.scope) };
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
-    let body = html! {
-        div.pagehead {
-            h1 { (t("角色与权限", "Roles and permissions")) }
-            p.sub { (t("每个角色是一组“权限＋范围”。三员（系统、安全、审计管理员）权限固定且互斥；其余角色的权限由安全管理员维护。", "Each role is a set of permissions with scopes. The three administrator roles are fixed and exclusive; the security administrator maintains the others.")) }
-        }
-        @if let Some(e) = &error { (ui::form_error(e, lang)) }
-        div.scroll { table.data.compact {
-            caption { (t("权限矩阵（单元格为范围）", "Permission matrix (cells give the scope)")) }
-            thead { tr { th scope="col" { (t("权限", "Permission")) } @for r in &table.roles { th scope="col" { (r.label(lang)) } } } }
-            tbody { @for p in Perm::ALL { tr {
-                th scope="row" { (p.label(lang)) }
-                @for r in &table.roles { td { @if let Some(sc) = scope_of(r, p) { (sc.label(lang)) } } }
-            } } }
-        } }
-        @if edit {
-            h2 { (t("修改角色", "Edit a role")) }
-            @for r in table.roles.iter().filter(|r| !r.fixed()) {
-                details.panel {
-                    summary { (r.label(lang)) " (" code { (r.name) } ")" }
-                    (role_form(s, r, lang))
-                }
-            }
-            details.panel {
-                summary { (t("新增角色", "Add a role")) }
-                (role_form(s, &RoleDef { name: String::new(), label_zh: String::new(), label_en: String::new(), grants: Vec::new(), builtin: false }, lang))
-            }
-        }
-    };
-    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("角色与权限", "Roles and permissions"), body))
-}
-
-fn role_form(s: &Session, r: &RoleDef, lang: Lang) -> Markup {
-    let t = |zh, en| lang.pick(zh, en);
-    let scope_of = |p: Perm| r.grants.iter().find(|g| g.perm == p).map(|g| g.scope);
-    html! {
-        form.grid method="post" action="/roles" {
-            (ui::csrf(s))
-            label { (t("角色标识", "Role name")) input name="name" required maxlength="40" pattern="[a-z0-9_]+" value=(r.name) readonly[!r.name.is_empty()]; }
-            label { (t("中文名称", "Chinese label")) input name="label_zh" required maxlength="40" value=(r.label_zh); }
-            label { (t("英文名称", "English label")) input name="label_en" required maxlength="40" value=(r.label_en); }
-            @for p in Perm::ALL.iter().filter(|p| p.reserved_to().is_none()) {
-                label { (p.label(lang))
-                    select name=(p.as_str()) {
-                        option value="" { (t("（无）", "(none)")) }
-                        @for sc in Scope::ALL { option value=(sc.as_str()) selected[scope_of(*p) == Some(sc)] { (sc.label(lang)) } }
-                    }
-                }
-            }
-            button type="submit" { (t("保存角色", "Save the role")) }
-        }
-    }
-}
-
-pub async fn set_role(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<std::collections::HashMap<String, String>>,
-) -> PageResult<Response> {
-    let lang = ctx.lang;
-    ctx.require_csrf(f.get("csrf").map(String::as_str)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !s.can(&Action::ManageRoles) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
-    let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
-    let mut grants = Vec::new();
-    for p in Perm::ALL {
-        if let Some(scope) = Scope::parse(&get(p.as_str())) {
-            grants.push(jiqun_app::authz::Grant { perm: p, scope });
-        }
-    }
-    let def =
-        RoleDef { name: get("name"), label_zh: get("label_zh"), label_en: get("label_en"), grants, builtin: false };
-    match app.set_role(s, &def, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/roles").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_roles(&app, &ctx, s, Some(e)).await,
     }
 }

@@ -11,11 +11,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::charts::{Tile, class_of, quantile_breaks, sparkline, tile_map};
-use super::ui::{self, Csv, Export, human, period_text};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageLang, PageResult};
 use crate::extract::{Path, Query};
+use crate::kit::charts::{Tile, class_of, quantile_breaks, sparkline, tile_map};
+use crate::kit::ui::{self, Csv, Export, human, period_text};
 
 #[derive(Deserialize, Default)]
 pub struct MapQuery {

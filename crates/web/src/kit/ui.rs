@@ -10,6 +10,7 @@ use jiqun_app::snapshot::{IndicatorView, PlanView, Snapshot};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::period::Period;
 use jiqun_domain::{Lang, RegionModel};
+use jiqun_eval::definition::Text;
 use jiqun_eval::progress::{Method, Status};
 use maud::{Markup, html};
 use serde_json::Value;
@@ -517,6 +518,16 @@ pub fn parse_amount(s: &str, unit: &str) -> Option<f64> {
     }
     let v: f64 = t.parse().ok()?;
     v.is_finite().then_some(v * mult)
+}
+
+/// A definition's text (a library's, a scheme's, an admission table's) in the page's language.
+pub fn text(t: &Text, lang: Lang) -> &str {
+    t.get(lang)
+}
+
+/// The banner over Jiqun's example values (confidence X), which are not official and say so.
+pub fn example_banner(lang: Lang, zh: &str, en: &str) -> Markup {
+    html! { p.example role="note" { strong { (lang.pick("示例值 (example)", "Example values")) } " — " (lang.pick(zh, en)) } }
 }
 
 #[cfg(test)]

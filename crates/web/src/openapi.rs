@@ -1,0 +1,102 @@
+//! The OpenAPI document of the JSON API, generated from the resources' route tables (`crate::routes`):
+//! each route's path and query parameters, body, success status, security and who may call it. A route's
+//! aliases (the old paths of a moved route, which keep working) are listed too, marked deprecated.
+
+use serde_json::{Map, Value, json};
+
+use crate::routes::{Access, ApiRoute, api_routes};
+
+pub fn openapi() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for r in api_routes() {
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method] = operation(r, r.path);
+        // An old path that still answers: the same operation, deprecated, pointing to the route's path.
+        for alias in r.aliases {
+            let mut op = operation(r, alias);
+            op["deprecated"] = json!(true);
+            op["description"] = json!(format!(
+                "Deprecated alias of {} {}: the same operation; use that path.",
+                r.method.to_uppercase(),
+                r.path
+            ));
+            let entry = paths.entry(alias.to_string()).or_insert_with(|| json!({}));
+            entry[r.method] = op;
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Jiqun (集群) API", "version": env!("CARGO_PKG_VERSION"), "description": "The system of record for an industrial-cluster action plan. Errors are {\"error\": {\"code\", \"message\", \"details\"}} with the message in the request's language." },
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": { "error": { "type": "object", "properties": {
+                        "code": { "type": "string" }, "message": { "type": "string" }, "details": { "type": "array", "items": { "type": "object" } }
+                    } } }
+                }
+            }
+        }
+    })
+}
+
+/// The operation of a route as served at `path` (its own path or one of its aliases).
+fn operation(r: &ApiRoute, path: &str) -> Value {
+    let mut params: Vec<Value> = Vec::new();
+    for seg in path.split('/') {
+        if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let ty = if name == "id" { "integer" } else { "string" };
+            params.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": ty } }));
+        }
+    }
+    for (name, desc) in r.query {
+        params.push(json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": { "type": "string" } }));
+    }
+    params.push(json!({ "name": "Accept-Language", "in": "header", "required": false, "description": "zh-CN (default) or en", "schema": { "type": "string" } }));
+    let mut op = json!({
+        "summary": r.summary,
+        "tags": [r.tag],
+        "operationId": format!("{}_{}", r.method, path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
+        "parameters": params,
+        "responses": {
+            r.ok.to_string(): { "description": "success" },
+            "4XX": { "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        },
+    });
+    if let Some(body) = r.body {
+        let raw = path == "/api/v1/plans" || path.ends_with("/attachments");
+        let content_type = if raw { "application/octet-stream" } else { "application/json" };
+        op["requestBody"] = json!({ "required": true, "description": body, "content": { content_type: { "schema": { "type": if content_type == "application/json" { "object" } else { "string" } } } } });
+    }
+    if r.auth {
+        op["security"] = json!([{ "bearer": [] }]);
+    }
+    op["x-jiqun-access"] = json!(match r.access {
+        Access::Public => "public".to_string(),
+        Access::Account => "any logged-in user".to_string(),
+        Access::Perm(p) => {
+            let table = jiqun_app::RoleTable::default();
+            let holders: Vec<String> = table
+                .roles
+                .iter()
+                .filter_map(|role| {
+                    let scopes: Vec<&str> =
+                        role.grants.iter().filter(|g| g.perm == p).map(|g| g.scope.as_str()).collect();
+                    (!scopes.is_empty()).then(|| format!("{} ({})", role.name, scopes.join(", ")))
+                })
+                .collect();
+            format!("permission {}; built-in roles holding it: {}", p.as_str(), holders.join(", "))
+        }
+        Access::Scoped(p, scopes) => {
+            let list: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+            format!("permission {} in scope {}", p.as_str(), list.join(" or "))
+        }
+        Access::Any(perms) => {
+            let list: Vec<&str> = perms.iter().map(|p| p.as_str()).collect();
+            format!("any of the permissions {}; each caller sees only what its scopes cover", list.join(", "))
+        }
+    });
+    op
+}
