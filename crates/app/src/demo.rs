@@ -603,7 +603,7 @@ fn edit_of(ind: &jiqun_store::IndicatorRow) -> jiqun_store::IndicatorEdit {
         frequency: ind.frequency.clone(),
         baseline_period: ind.baseline_period.clone(),
         baseline_value: ind.baseline_value,
-        target_cmp: ind.target_cmp.clone(),
+        target_cmp: ind.target_cmp.as_str().to_string(),
         target_value: ind.target_value,
         target_value_max: ind.target_value_max,
         target_year: ind.target_year,

@@ -23,7 +23,6 @@ impl App {
 }
 
 pub const FREQUENCIES: &[&str] = &["annual", "quarterly", "monthly"];
-pub const CMPS: &[&str] = &[">", ">=", "=", "<=", "<", "range"];
 
 impl App {
     // The fields of an observation as the contract names them; a struct would only rename them.
@@ -90,13 +89,18 @@ impl App {
                 "frequency must be annual, quarterly or monthly",
             ));
         }
-        if !CMPS.contains(&e.target_cmp.as_str()) {
-            return Err(AppError::invalid("target_cmp", "比较符无效", "unknown comparator"));
-        }
+        let Some(cmp) = jiqun_domain::plan::Cmp::parse(&e.target_cmp) else {
+            let list = jiqun_domain::plan::Cmp::ALL.map(|c| c.as_str()).join(" ");
+            return Err(AppError::invalid(
+                "target_cmp",
+                format!("比较符“{}”无效，应为 {list} 之一", e.target_cmp),
+                format!("unknown comparator “{}”; one of {list}", e.target_cmp),
+            ));
+        };
         if !e.target_value.is_finite() || e.target_value_max.is_some_and(|v| !v.is_finite()) {
             return Err(AppError::invalid("target_value", "目标值无效", "the target is not a number"));
         }
-        if (e.target_cmp == "range") != e.target_value_max.is_some() {
+        if (cmp == jiqun_domain::plan::Cmp::Range) != e.target_value_max.is_some() {
             return Err(AppError::invalid(
                 "target_value_max",
                 "区间目标需要上限，其他目标不需要",

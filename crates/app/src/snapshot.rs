@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiqun_domain::period::Period;
-use jiqun_domain::plan::{Cmp, Plan};
+use jiqun_domain::plan::Plan;
+use jiqun_domain::report::{ReportStatus, ReviewState};
 use jiqun_eval::progress::{Goal, Point, Progress, RollUp, Status, progress, roll_up};
 use jiqun_store::{AssignmentRow, IndicatorRow, ItemRow, ObservationRow, PlanRow, ReportRow, RoundRow};
 use serde::Serialize;
@@ -103,7 +104,7 @@ impl PlanView {
     pub fn review_queue(&self) -> Vec<(&AssignmentView, &ReportRow)> {
         self.assignments
             .iter()
-            .flat_map(|a| a.reports.iter().filter(|r| r.state == "submitted").map(move |r| (a, r)))
+            .flat_map(|a| a.reports.iter().filter(|r| r.state == ReviewState::Submitted).map(move |r| (a, r)))
             .collect()
     }
 
@@ -118,24 +119,8 @@ impl PlanView {
     }
 }
 
-fn cmp_of(s: &str) -> Cmp {
-    match s {
-        ">" => Cmp::Gt,
-        ">=" => Cmp::Ge,
-        "<=" => Cmp::Le,
-        "<" => Cmp::Lt,
-        "range" => Cmp::Range,
-        _ => Cmp::Eq,
-    }
-}
-
 pub fn goal_of(row: &IndicatorRow) -> Goal {
-    Goal {
-        cmp: cmp_of(&row.target_cmp),
-        value: row.target_value,
-        value_max: row.target_value_max,
-        year: row.target_year as i32,
-    }
+    Goal { cmp: row.target_cmp, value: row.target_value, value_max: row.target_value_max, year: row.target_year as i32 }
 }
 
 /// Today's date in UTC and its year.
@@ -227,7 +212,7 @@ fn assignment_views(
         .map(|row| {
             let mut reports = by_assignment.remove(&row.id).unwrap_or_default();
             reports.sort_by_key(|r| Period::parse(&r.period).map(|p| p.sort_key()).unwrap_or((0, 0)));
-            let filed = |period: &str| reports.iter().any(|r| r.period == period && r.state != "draft");
+            let filed = |period: &str| reports.iter().any(|r| r.period == period && r.state != ReviewState::Draft);
             let overdue = rounds
                 .iter()
                 .filter(|round| round.deadline.as_str() < today && !filed(&round.period))
@@ -239,7 +224,7 @@ fn assignment_views(
                 .filter(|round| round.deadline.as_str() < today)
                 .map(|round| reports.iter().find(|r| r.period == round.period).map(|r| r.percent).unwrap_or(f64::NAN))
                 .collect();
-            let done = reports.last().is_some_and(|r| r.status == "done");
+            let done = reports.last().is_some_and(|r| r.status == ReportStatus::Done);
             let stalled = !done
                 && percents.len() >= 3
                 && percents[percents.len() - 3..].iter().all(|p| !p.is_nan())

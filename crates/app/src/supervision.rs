@@ -3,6 +3,7 @@
 //! the input.
 
 use jiqun_domain::period::Period;
+use jiqun_domain::report::{ReportStatus, ReviewState};
 use jiqun_store::{AssignmentRow, AttachmentMeta, ReportInput, ReportRow};
 
 use crate::input::{begun, limit_text, parse_period};
@@ -48,8 +49,6 @@ impl App {
             .ok_or_else(|| AppError::not_found(format!("附件 {id} 不存在"), format!("no attachment {id}")))
     }
 }
-
-pub const REPORT_STATUSES: &[&str] = &["not_started", "on_schedule", "behind", "done"];
 
 /// The largest attachment accepted.
 pub const MAX_ATTACHMENT: usize = 10 << 20;
@@ -105,7 +104,7 @@ impl App {
             .await?
             .into_iter()
             .find(|r| r.current && Period::parse(&r.period).ok() == Some(period))
-            && current.state == "accepted"
+            && current.state == ReviewState::Accepted
         {
             return Err(AppError::conflict(
                 format!("{period} 的报告已审核通过，不能再次提交；如需修改，请审核人先退回"),
@@ -114,11 +113,12 @@ impl App {
                 ),
             ));
         }
-        if !REPORT_STATUSES.contains(&input.status.as_str()) {
+        if ReportStatus::parse(&input.status).is_none() {
+            let names = |lang| ReportStatus::ALL.map(|s| format!("{}（{}）", s.as_str(), s.label(lang)));
             return Err(AppError::invalid(
                 "status",
-                format!("进展状态应为 {}", REPORT_STATUSES.join("、")),
-                format!("status must be one of {}", REPORT_STATUSES.join(", ")),
+                format!("进展状态应为 {}", names(jiqun_domain::Lang::Zh).join("、")),
+                format!("status must be one of {}", ReportStatus::ALL.map(|s| s.as_str()).join(", ")),
             ));
         }
         if !(0.0..=100.0).contains(&input.percent) || !input.percent.is_finite() {
@@ -166,7 +166,7 @@ impl App {
             });
         };
         session.require(&Action::FileReport { agency: &assignment.agency })?;
-        if report.as_ref().is_some_and(|r| !r.current || r.state == "accepted") {
+        if report.as_ref().is_some_and(|r| !r.current || r.state == ReviewState::Accepted) {
             return Err(AppError::conflict(
                 "只能给当前版本、尚未通过审核的报告添加附件",
                 "only the current version of a report not yet accepted takes attachments",
@@ -229,22 +229,16 @@ impl App {
         let Some(report) = self.store.report(report_id).await?.filter(|r| r.current) else {
             return Err(AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}")));
         };
-        let state_zh = match report.state.as_str() {
-            "draft" => "草稿",
-            "submitted" => "已提交",
-            "accepted" => "已通过",
-            "returned" => "已退回",
-            _ => "未知",
-        };
-        match (report.state.as_str(), accept) {
-            ("submitted", _) | ("accepted", false) => {}
-            (_, true) => {
+        let state_zh = report.state.label(jiqun_domain::Lang::Zh);
+        match accept {
+            _ if report.state.may_review(accept) => {}
+            true => {
                 return Err(AppError::conflict(
                     format!("只有已提交的报告可以审核通过，该报告目前为“{state_zh}”"),
                     format!("only a submitted report can be accepted; this one is {}", report.state),
                 ));
             }
-            (_, false) => {
+            false => {
                 return Err(AppError::conflict(
                     format!("只有已提交或已通过的报告可以退回，该报告目前为“{state_zh}”"),
                     format!("only a submitted or accepted report can be returned; this one is {}", report.state),

@@ -19,7 +19,7 @@ crate::labelled_enum! {
     /// who accepts it or returns it; an accepted one stands until the reviewer returns it.
     pub enum ReviewState {
         Draft = "draft", "草稿", "draft";
-        Submitted = "submitted", "已提交", "submitted";
+        Submitted = "submitted", "待审核", "submitted";
         Accepted = "accepted", "已通过", "accepted";
         Returned = "returned", "已退回", "returned";
     }

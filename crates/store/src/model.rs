@@ -28,6 +28,20 @@ impl Column for bool {
     }
 }
 
+/// A value of a closed list (a state, a comparator): an unknown string in the database is a fault, never a
+/// silent default.
+macro_rules! listed {
+    ($($t:ty),*) => {
+        $(impl Column for $t {
+            fn read(r: &AnyRow, name: &str) -> Result<Self> {
+                let text: String = get(r, name)?;
+                <$t>::parse(&text).ok_or_else(|| crate::StoreError::Corrupt(format!("{name}: unknown value “{text}”")))
+            }
+        })*
+    };
+}
+listed!(jiqun_domain::report::ReportStatus, jiqun_domain::report::ReviewState, jiqun_domain::plan::Cmp);
+
 impl Column for Vec<String> {
     fn read(r: &AnyRow, name: &str) -> Result<Self> {
         let text: String = get(r, name)?;
@@ -119,7 +133,7 @@ row! {
         pub frequency: String,
         pub baseline_period: Option<String>,
         pub baseline_value: Option<f64>,
-        pub target_cmp: String,
+        pub target_cmp: jiqun_domain::plan::Cmp,
         pub target_value: f64,
         pub target_value_max: Option<f64>,
         pub target_year: i64,
@@ -213,10 +227,8 @@ row! {
         pub period: String,
         pub version: i64,
         pub current: bool = "is_current",
-        /// `draft`, `submitted`, `returned` or `accepted`.
-        pub state: String,
-        /// `not_started`, `on_schedule`, `behind` or `done`.
-        pub status: String,
+        pub state: jiqun_domain::report::ReviewState,
+        pub status: jiqun_domain::report::ReportStatus,
         pub percent: f64,
         pub narrative: String,
         pub problems: String,

@@ -357,8 +357,8 @@ fn serve(rt: &tokio::runtime::Runtime) -> Demo {
             .find(|i| {
                 i.status == Status::Missed
                     && i.row.method == "growth"
-                    && i.row.target_cmp != "<="
-                    && i.row.target_cmp != "<"
+                    && i.row.target_cmp != jiqun_domain::plan::Cmp::Le
+                    && i.row.target_cmp != jiqun_domain::plan::Cmp::Lt
             })
             .map(|i| (i.row.id, i.row.target_value))
             .expect("the demo has a missed growth indicator");

@@ -2,6 +2,7 @@
 //! the target trajectory), and the tile map of the 21 cities. No script, no inline style: colours come
 //! from classes in `app.css` (presentation attributes only where SVG needs them).
 
+use jiqun_domain::plan::Cmp;
 use std::fmt::Write as _;
 
 use jiqun_app::snapshot::IndicatorView;
@@ -133,7 +134,9 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
         }
     }
     let target_label = match r.target_value_max {
-        Some(m) if r.target_cmp == "range" => format!("{}–{}", super::ui::human_number(target_v, unit), human(m, unit)),
+        Some(m) if r.target_cmp == Cmp::Range => {
+            format!("{}–{}", super::ui::human_number(target_v, unit), human(m, unit))
+        }
         _ => human(target_v, unit),
     };
     let (tx, ty) = (px(target_t), py(target_v));

@@ -1,6 +1,8 @@
 //! Pieces every page uses: the session check, the frame, value and date formatting, status badges, labels,
 //! links, and the CSV and JSON answers of `?format=csv` and `?format=json`.
 
+use jiqun_domain::plan::Cmp;
+use jiqun_domain::report::{ReportStatus, ReviewState};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -321,50 +323,37 @@ pub fn role_label(r: &str, lang: Lang) -> &'static str {
     }
 }
 
-pub fn report_state_label(s: &str, lang: Lang) -> &'static str {
-    match s {
-        "draft" => lang.pick("草稿", "draft"),
-        "submitted" => lang.pick("待审核", "submitted"),
-        "returned" => lang.pick("已退回", "returned"),
-        "accepted" => lang.pick("已通过", "accepted"),
-        _ => lang.pick("未知", "unknown"),
-    }
+pub fn report_state_label(s: &ReviewState, lang: Lang) -> &'static str {
+    s.label(lang)
 }
 
-pub fn report_status_label(s: &str, lang: Lang) -> &'static str {
-    match s {
-        "not_started" => lang.pick("未启动", "not started"),
-        "on_schedule" => lang.pick("按计划推进", "on schedule"),
-        "behind" => lang.pick("滞后", "behind"),
-        "done" => lang.pick("已完成", "done"),
-        _ => lang.pick("未知", "unknown"),
-    }
+pub fn report_status_label(s: &ReportStatus, lang: Lang) -> &'static str {
+    s.label(lang)
 }
 
-pub fn state_chip(state: &str, lang: Lang) -> Markup {
+pub fn state_chip(state: &ReviewState, lang: Lang) -> Markup {
     let class = match state {
-        "draft" => "rs-draft",
-        "submitted" => "rs-submitted",
-        "returned" => "rs-returned",
-        "accepted" => "rs-accepted",
-        _ => "rs-other",
+        ReviewState::Draft => "rs-draft",
+        ReviewState::Submitted => "rs-submitted",
+        ReviewState::Returned => "rs-returned",
+        ReviewState::Accepted => "rs-accepted",
     };
-    html! { span.chip.(class) { (report_state_label(state, lang)) } }
+    html! { span.chip.(class) { (state.label(lang)) } }
 }
 
 /// The comparator in words: 超过 7万亿元, at least 6%.
 pub fn target_text(iv: &IndicatorView, lang: Lang) -> String {
     let r = &iv.row;
     let v = human(r.target_value, &r.unit);
-    let (zh, en) = match r.target_cmp.as_str() {
-        ">" => ("超过", "over"),
-        ">=" => ("不少于", "at least"),
-        "<=" => ("不超过", "at most"),
-        "<" => ("低于", "under"),
-        "range" => ("", ""),
-        _ => ("达到", "reach"),
+    let (zh, en) = match r.target_cmp {
+        Cmp::Gt => ("超过", "over"),
+        Cmp::Ge => ("不少于", "at least"),
+        Cmp::Le => ("不超过", "at most"),
+        Cmp::Lt => ("低于", "under"),
+        Cmp::Range => ("", ""),
+        Cmp::Eq => ("达到", "reach"),
     };
-    if r.target_cmp == "range" {
+    if r.target_cmp == Cmp::Range {
         let max = r.target_value_max.map(|m| human(m, &r.unit)).unwrap_or_default();
         return format!("{}–{max}", human_number(r.target_value, &r.unit));
     }

@@ -202,7 +202,7 @@ async fn the_pages_story() {
     let missed = plan
         .indicators
         .iter()
-        .find(|i| i.status == Status::Missed && i.row.method == "growth" && i.row.target_cmp.starts_with('>'))
+        .find(|i| i.status == Status::Missed && i.row.method == "growth" && i.row.target_cmp.as_str().starts_with('>'))
         .expect("a missed growth indicator");
     let iid = missed.row.id;
     let page = ui.page(&format!("/indicators/{iid}"), &owner).await;
@@ -662,13 +662,15 @@ async fn the_cached_dashboard_is_the_page_from_scratch() {
     let changes = ui.app.changes_since(0, 20).await.unwrap();
     let arc = Arc::new(plan.clone());
     for lang in [jiqun_domain::Lang::Zh, jiqun_domain::Lang::En] {
-        let fresh = jiqun_web::resources::indicators::dashboard::render(&snap, &plan, &session, &changes, 0, lang).into_string();
+        let fresh = jiqun_web::resources::indicators::dashboard::render(&snap, &plan, &session, &changes, 0, lang)
+            .into_string();
         for iv in &plan.indicators {
             assert!(fresh.contains(&format!("href=\"/indicators/{}\"", iv.row.id)), "indicator {}", iv.row.id);
         }
         for _ in 0..2 {
             let cached =
-                jiqun_web::resources::indicators::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang).into_string();
+                jiqun_web::resources::indicators::dashboard::render_cached(&snap, &arc, &session, &changes, 0, lang)
+                    .into_string();
             assert_eq!(cached, fresh, "{lang:?}: the cached part is the same page");
         }
     }

@@ -2,6 +2,7 @@
 //! target, status and sparkline; the goals rolled up; overdue and stalled assignments; the review queue; and
 //! what changed since the user's previous login.
 
+use jiqun_domain::report::ReviewState;
 use std::sync::{Arc, Mutex, Weak};
 
 use axum::extract::State;
@@ -206,7 +207,11 @@ pub fn plan_part(plan: &PlanView, lang: Lang) -> PlanPart {
         counts,
         overdue: plan.assignments.iter().filter(|a| !a.overdue.is_empty()).count(),
         stalled: plan.assignments.iter().filter(|a| a.stalled).count(),
-        queue: plan.assignments.iter().map(|a| a.reports.iter().filter(|r| r.state == "submitted").count()).sum(),
+        queue: plan
+            .assignments
+            .iter()
+            .map(|a| a.reports.iter().filter(|r| r.state == ReviewState::Submitted).count())
+            .sum(),
         indicators,
         goals,
         flagged,
@@ -475,7 +480,7 @@ pub fn indicators_csv(plan: &PlanView, lang: Lang) -> Csv {
             r.name.clone(),
             r.unit.clone(),
             target_text(iv, lang),
-            r.target_cmp.clone(),
+            r.target_cmp.as_str().to_string(),
             r.target_value.to_string(),
             r.target_value_max.map(|v| v.to_string()).unwrap_or_default(),
             r.target_year.to_string(),

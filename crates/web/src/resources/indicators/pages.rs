@@ -497,7 +497,7 @@ fn edit_form(s: &Session, iv: &IndicatorView, refused: &Refused, lang: Lang) -> 
             csrf: String::new(),
             baseline_period: r.baseline_period.clone().unwrap_or_default(),
             baseline_value: r.baseline_value.map(|v| v.to_string()).unwrap_or_default(),
-            target_cmp: r.target_cmp.clone(),
+            target_cmp: r.target_cmp.as_str().to_string(),
             target_value: r.target_value.to_string(),
             target_value_max: r.target_value_max.map(|v| v.to_string()).unwrap_or_default(),
             target_year: r.target_year.to_string(),

@@ -117,7 +117,7 @@ pub async fn review_report(
 #[derive(Deserialize)]
 pub struct ReportsQuery {
     pub plan: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<jiqun_domain::report::ReviewState>,
 }
 
 pub async fn reports(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ReportsQuery>) -> ApiResult<Json<Value>> {
@@ -129,7 +129,7 @@ pub async fn reports(State(app): State<AppState>, ctx: Ctx, Query(q): Query<Repo
         .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
         .flat_map(|p| p.assignments.iter())
         .flat_map(|a| a.reports.iter().map(move |r| (a, r)))
-        .filter(|(_, r)| q.state.as_deref().is_none_or(|s| r.state == s))
+        .filter(|(_, r)| q.state.is_none_or(|s| r.state == s))
         .map(|(a, r)| {
             let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
             if let Value::Object(m) = &mut v {

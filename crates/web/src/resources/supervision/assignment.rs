@@ -10,6 +10,7 @@ use jiqun_app::model::{ReportInput, ReportRow};
 use jiqun_app::snapshot::{AssignmentView, PlanView, Snapshot};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
+use jiqun_domain::report::{ReportStatus, ReviewState};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -21,10 +22,8 @@ use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, can, enc, num, period_label, report_status_label, role_label, state_chip};
 use crate::resources::plans::pages::flags;
 
-/// The largest attachment accepted.
-pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
-
-const REPORT_STATUSES: [&str; 4] = ["not_started", "on_schedule", "behind", "done"];
+/// The largest attachment accepted (the use case's limit).
+pub use jiqun_app::supervision::MAX_ATTACHMENT;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ReportForm {
@@ -189,10 +188,10 @@ fn render_assignment(
                                     dd { ul.files { @for f in &v.attachments { li { a href={ "/attachments/" (f.id) } { (f.filename) } " " span.muted { "(" (size(f.size)) ")" } } } } }
                                 }
                             }
-                            @if files && v.current && v.state == "returned" {
+                            @if files && v.current && v.state == ReviewState::Returned {
                                 p { a.button.small href={ "/assignments/" (a.row.id) "?period=" (enc(&v.period)) "#report" } { (t("修改后重新提交", "Revise and resubmit")) } }
                             }
-                            @if files && v.current && v.state != "accepted" {
+                            @if files && v.current && v.state != ReviewState::Accepted {
                                 form.upload method="post" action={ "/reports/" (v.id) "/attachments" } data-upload={ "/reports/" (v.id) "/attachments" } data-max=(MAX_ATTACHMENT) {
                                     label for={ "file-" (v.id) } { (t("上传附件（不超过 10 MB）", "Attach a file (up to 10 MB)")) }
                                     input #{ "file-" (v.id) } type="file" required;
@@ -230,7 +229,7 @@ fn report_form(
 ) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
     // The period: the one asked for, else the first open round not yet accepted, else the last round.
-    let returned = a.reports.iter().rev().find(|r| r.state == "returned").map(|r| r.period.clone());
+    let returned = a.reports.iter().rev().find(|r| r.state == ReviewState::Returned).map(|r| r.period.clone());
     let default_period = q
         .period
         .clone()
@@ -240,24 +239,24 @@ fn report_form(
                 .iter()
                 .find(|r| {
                     r.deadline.as_str() >= snap.today.as_str()
-                        && !a.reports.iter().any(|x| x.period == r.period && x.state == "accepted")
+                        && !a.reports.iter().any(|x| x.period == r.period && x.state == ReviewState::Accepted)
                 })
                 .or_else(|| {
                     plan.rounds
                         .iter()
-                        .find(|r| !a.reports.iter().any(|x| x.period == r.period && x.state == "accepted"))
+                        .find(|r| !a.reports.iter().any(|x| x.period == r.period && x.state == ReviewState::Accepted))
                 })
                 .map(|r| r.period.clone())
         })
         .or_else(|| plan.rounds.last().map(|r| r.period.clone()))
         .unwrap_or_default();
-    let editing = a.reports.iter().find(|r| r.period == default_period && r.state != "accepted");
+    let editing = a.reports.iter().find(|r| r.period == default_period && r.state != ReviewState::Accepted);
     let f: ReportForm = match refused {
         Some((_, f)) => f.clone(),
-        None => match a.reports.iter().find(|r| r.period == default_period && r.state != "accepted") {
+        None => match a.reports.iter().find(|r| r.period == default_period && r.state != ReviewState::Accepted) {
             Some(r) => ReportForm {
                 period: r.period.clone(),
-                status: r.status.clone(),
+                status: r.status.as_str().to_string(),
                 percent: num(r.percent, 1),
                 narrative: r.narrative.clone(),
                 problems: r.problems.clone(),
@@ -289,7 +288,7 @@ fn report_form(
                     } @else {
                         select #rp-period name="period" data-reload="period" aria-describedby="rp-period-hint" {
                             @for r in &plan.rounds {
-                                @let accepted = a.reports.iter().any(|x| x.period == r.period && x.state == "accepted");
+                                @let accepted = a.reports.iter().any(|x| x.period == r.period && x.state == ReviewState::Accepted);
                                 option value=(r.period) selected[f.period == r.period] disabled[accepted] {
                                     (period_label(&r.period, lang)) (t("（截止 ", " (due ")) (r.deadline) (if accepted { t("，已通过）", ", accepted)") } else { t("）", ")") })
                                 }
@@ -301,7 +300,7 @@ fn report_form(
                 div.field {
                     label for="rp-status" { (t("进展状态", "Status")) }
                     select #rp-status name="status" {
-                        @for st in REPORT_STATUSES { option value=(st) selected[f.status == st] { (report_status_label(st, lang)) } }
+                        @for st in ReportStatus::ALL { option value=(st.as_str()) selected[f.status == st.as_str()] { (report_status_label(&st, lang)) } }
                     }
                 }
                 div.field {

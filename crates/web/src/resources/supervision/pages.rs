@@ -4,6 +4,7 @@
 //! `/plans/{id}/settings`). `/agencies/{name}`: a department's tasks. `/my`: the user's own page. One
 //! assignment's page, its reports and attachments are in `assignment`.
 
+use jiqun_domain::report::{ReportStatus, ReviewState};
 use std::sync::OnceLock;
 
 use axum::extract::State;
@@ -191,7 +192,7 @@ async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused:
                         th scope="col" { (t("逾期未报", "Overdue")) }
                     } }
                     tbody { @for round in &plan.rounds {
-                        @let filed = plan.assignments.iter().filter(|a| a.reports.iter().any(|r| r.period == round.period && r.state != "draft")).count();
+                        @let filed = plan.assignments.iter().filter(|a| a.reports.iter().any(|r| r.period == round.period && r.state != ReviewState::Draft)).count();
                         @let late = plan.assignments.iter().filter(|a| a.overdue.contains(&round.period)).count();
                         tr {
                             th scope="row" { (period_label(&round.period, lang)) }
@@ -279,13 +280,13 @@ fn assignments_table(rows: &[&AssignmentView], lang: Lang, with_agency: bool) ->
 }
 
 /// A report's own status, in the indicator colours: done green, on schedule green, behind amber.
-fn report_colour(status: &str) -> jiqun_eval::progress::Status {
+fn report_colour(status: &ReportStatus) -> jiqun_eval::progress::Status {
     use jiqun_eval::progress::Status;
     match status {
-        "done" => Status::Achieved,
-        "on_schedule" => Status::OnTrack,
-        "behind" => Status::NeedsAcceleration,
-        _ => Status::Insufficient,
+        ReportStatus::Done => Status::Achieved,
+        ReportStatus::OnSchedule => Status::OnTrack,
+        ReportStatus::Behind => Status::NeedsAcceleration,
+        ReportStatus::NotStarted => Status::Insufficient,
     }
 }
 
@@ -470,7 +471,7 @@ pub async fn agency(
     let lead = rows.iter().filter(|a| a.row.role == "lead").count();
     let overdue = rows.iter().filter(|a| !a.overdue.is_empty()).count();
     let stalled = rows.iter().filter(|a| a.stalled).count();
-    let returned = rows.iter().filter(|a| a.reports.iter().any(|r| r.state == "returned")).count();
+    let returned = rows.iter().filter(|a| a.reports.iter().any(|r| r.state == ReviewState::Returned)).count();
     let body = html! {
         div.pagehead {
             p.crumbs { a href="/supervision" { (t("督办", "Supervision")) } " › " (t("部门", "Department")) }
