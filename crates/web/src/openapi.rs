@@ -3,17 +3,46 @@
 //! aliases (the old paths of a moved route, which keep working) are listed too, marked deprecated.
 
 use serde_json::{Map, Value, json};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, Ref, Schema};
 
 use crate::routes::{Access, ApiRoute, api_routes};
 
+/// The named schemas a document refers to (`#/components/schemas/NAME`), as utoipa collects them.
+pub type Components = Vec<(String, RefOr<Schema>)>;
+
+/// How a route names the type of a body: a function that adds the type's schema (and those it refers to)
+/// to the components and returns how to refer to it.
+pub type SchemaFn = fn(&mut Components) -> RefOr<Schema>;
+
+/// A body of type `T`: its schema as a component, referred to by name.
+pub fn json<T: utoipa::ToSchema>(components: &mut Components) -> RefOr<Schema> {
+    T::schemas(components);
+    components.push((T::name().into_owned(), T::schema()));
+    Ref::from_schema_name(T::name()).into()
+}
+
+/// A JSON array of `T`.
+pub fn list<T: utoipa::ToSchema>(components: &mut Components) -> RefOr<Schema> {
+    let item = json::<T>(components);
+    ArrayBuilder::new().items(item).into()
+}
+
+/// The number of routes whose success response, or whose JSON request body, has no type yet. It only goes
+/// down: a route added from now on declares its types, and whoever types one lowers the count
+/// (`tests/suite/api.rs` checks it).
+pub const UNTYPED_RESPONSES: usize = UNTYPED;
+const UNTYPED: usize = 60;
+
 pub fn openapi() -> Value {
     let mut paths: Map<String, Value> = Map::new();
+    let mut components: Components = Vec::new();
     for r in api_routes() {
         let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
-        entry[r.method] = operation(r, r.path);
+        entry[r.method] = operation(r, r.path, &mut components);
         // An old path that still answers: the same operation, deprecated, pointing to the route's path.
         for alias in r.aliases {
-            let mut op = operation(r, alias);
+            let mut op = operation(r, alias, &mut components);
             op["deprecated"] = json!(true);
             op["description"] = json!(format!(
                 "Deprecated alias of {} {}: the same operation; use that path.",
@@ -24,26 +53,40 @@ pub fn openapi() -> Value {
             entry[r.method] = op;
         }
     }
+    let mut schemas: Map<String, Value> = Map::new();
+    schemas.insert("Error".into(), error_schema());
+    for (name, schema) in components {
+        schemas.entry(name).or_insert_with(|| serde_json::to_value(schema).unwrap_or(Value::Null));
+    }
     json!({
         "openapi": "3.1.0",
         "info": { "title": "Jiqun (集群) API", "version": env!("CARGO_PKG_VERSION"), "description": "The system of record for an industrial-cluster action plan. Errors are {\"error\": {\"code\", \"message\", \"details\"}} with the message in the request's language." },
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "properties": { "error": { "type": "object", "properties": {
-                        "code": { "type": "string" }, "message": { "type": "string" }, "details": { "type": "array", "items": { "type": "object" } }
-                    } } }
-                }
-            }
+            "schemas": schemas,
         }
     })
 }
 
+/// The error every route answers with on failure (crates/web/src/error.rs).
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
+            "code": { "type": "string", "description": "stable code of the error catalogue (jiqun_app::Code)" },
+            "message": { "type": "string", "description": "in the request's language" },
+            "hint": { "type": "string" },
+            "details": { "type": "array", "items": { "type": "object", "properties": {
+                "field": { "type": "string" }, "message": { "type": "string" }
+            } } }
+        } } }
+    })
+}
+
 /// The operation of a route as served at `path` (its own path or one of its aliases).
-fn operation(r: &ApiRoute, path: &str) -> Value {
+fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
     let mut params: Vec<Value> = Vec::new();
     for seg in path.split('/') {
         if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -61,14 +104,24 @@ fn operation(r: &ApiRoute, path: &str) -> Value {
         "operationId": format!("{}_{}", r.method, path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
         "parameters": params,
         "responses": {
-            r.ok.to_string(): { "description": "success" },
+            r.ok.to_string(): match (r.ok, r.response) {
+                (204, _) => json!({ "description": "no content" }),
+                (_, Some(schema)) => json!({ "description": "success", "content": { "application/json": { "schema": serde_json::to_value(schema(components)).unwrap_or(Value::Null) } } }),
+                (_, None) => json!({ "description": "success" }),
+            },
             "4XX": { "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
         },
     });
     if let Some(body) = r.body {
         let raw = path == "/api/v1/plans" || path.ends_with("/attachments");
         let content_type = if raw { "application/octet-stream" } else { "application/json" };
-        op["requestBody"] = json!({ "required": true, "description": body, "content": { content_type: { "schema": { "type": if content_type == "application/json" { "object" } else { "string" } } } } });
+        let schema = match r.request {
+            Some(schema) if !raw => serde_json::to_value(schema(components)).unwrap_or(Value::Null),
+            _ if raw => json!({ "type": "string", "format": "binary" }),
+            _ => json!({ "type": "object" }),
+        };
+        op["requestBody"] =
+            json!({ "required": true, "description": body, "content": { content_type: { "schema": schema } } });
     }
     if r.auth {
         op["security"] = json!([{ "bearer": [] }]);

@@ -13,7 +13,7 @@ use crate::resources::{
     auth, enterprises, evaluations, indicators, libraries, plans, projects, supervision, system, users,
 };
 
-pub use crate::openapi::openapi;
+pub use crate::openapi::{Components, SchemaFn, json, list, openapi};
 
 /// A route of the JSON API: its OpenAPI description, who may call it, and its handler.
 pub struct ApiRoute {
@@ -29,8 +29,14 @@ pub struct ApiRoute {
     pub query: &'static [(&'static str, &'static str)],
     /// The request body, described; `None` when there is none.
     pub body: Option<&'static str>,
+    /// The JSON request body's type (`json::<RoundBody>`), whose schema the OpenAPI document gives; `None`
+    /// for no body or a raw one (a document, an attachment).
+    pub request: Option<SchemaFn>,
     /// The success status.
     pub ok: u16,
+    /// The success response's type (`json::<ReportView>`, `list::<PlanSummary>`); `None` for a 204 and,
+    /// until their types are written, the routes counted in `UNTYPED_RESPONSES`.
+    pub response: Option<SchemaFn>,
     /// False for the few routes that need no session.
     pub auth: bool,
     /// Who may call it. The handlers enforce this through the use cases' policy; the role × route test

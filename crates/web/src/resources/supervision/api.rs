@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
 use jiqun_app::model::ReportInput;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::ctx::{AppState, Ctx};
@@ -161,17 +161,31 @@ pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64
         .into_response())
 }
 
-#[derive(Deserialize)]
+/// What the plan owner sets on a plan's supervision.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSettingsBody {
+    /// Take reports for periods that have no reporting round (off by default).
     pub reports_outside_rounds: bool,
 }
 
-pub async fn plan_settings(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+/// A plan's supervision settings.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanSettings {
+    pub plan_id: i64,
+    /// Reports are taken for periods that have no reporting round.
+    pub reports_outside_rounds: bool,
+}
+
+pub async fn plan_settings(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PlanSettings>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     plan_view(&app, id).await.lang(ctx.lang)?;
     let allow = app.reports_outside_rounds(id).await.lang(ctx.lang)?;
-    Ok(Json(json!({ "plan_id": id, "reports_outside_rounds": allow })))
+    Ok(Json(PlanSettings { plan_id: id, reports_outside_rounds: allow }))
 }
 
 pub async fn set_plan_settings(
@@ -179,10 +193,10 @@ pub async fn set_plan_settings(
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PlanSettings>> {
     let (session, b) = write_request::<PlanSettingsBody>(&ctx, Action::ManageRounds, &body)?;
     app.set_reports_outside_rounds(session, id, b.reports_outside_rounds, &ctx.ip).await.lang(ctx.lang)?;
-    Ok(Json(json!({ "plan_id": id, "reports_outside_rounds": b.reports_outside_rounds })))
+    Ok(Json(PlanSettings { plan_id: id, reports_outside_rounds: b.reports_outside_rounds }))
 }
 
 #[derive(Deserialize)]
