@@ -16,12 +16,13 @@ pub mod api;
 pub mod cities;
 pub mod dashboard;
 pub mod pages;
+pub mod types;
 pub mod writes;
 
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -34,9 +35,9 @@ pub const API: &[ApiRoute] = &[
         body: Some(
             "{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}",
         ),
-        request: None,
+        request: Some(json::<api::IndicatorBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::IndicatorSummary>),
         access: Access::Perm(Perm::EditIndicator),
         auth: true,
         handler: || post(api::add_indicator),
@@ -51,7 +52,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::IndicatorSummary>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::indicators),
@@ -66,7 +67,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::IndicatorSummary>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::indicator),
@@ -79,9 +80,9 @@ pub const API: &[ApiRoute] = &[
         tag: "indicators",
         query: &[],
         body: Some("as for adding"),
-        request: None,
+        request: Some(json::<api::IndicatorBody>),
         ok: 200,
-        response: None,
+        response: Some(json::<api::IndicatorSummary>),
         access: Access::Perm(Perm::EditIndicator),
         auth: true,
         handler: || put(api::update_indicator),
@@ -94,9 +95,9 @@ pub const API: &[ApiRoute] = &[
         tag: "indicators",
         query: &[],
         body: Some("{status|null, reason}"),
-        request: None,
+        request: Some(json::<api::IndicatorOverrideBody>),
         ok: 200,
-        response: None,
+        response: Some(json::<api::IndicatorSummary>),
         access: Access::Perm(Perm::OverrideStatus),
         auth: true,
         handler: || post(api::override_status),
@@ -111,7 +112,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::IndicatorObservation>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::observations),
@@ -124,9 +125,9 @@ pub const API: &[ApiRoute] = &[
         tag: "indicators",
         query: &[],
         body: Some("{period, value, region?, source?}"),
-        request: None,
+        request: Some(json::<api::IndicatorObservationBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::IndicatorObservationRecorded>),
         access: Access::Perm(Perm::AddObservation),
         auth: true,
         handler: || post(api::add_observation),

@@ -7,9 +7,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
-use jiqun_app::model::ReportInput;
+use jiqun_app::model::{ReportInput, ReportRow};
+use jiqun_app::snapshot::AssignmentView;
+use jiqun_domain::report::{ReportStatus, ReviewState};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
@@ -22,48 +23,169 @@ pub struct AssignmentQuery {
     pub plan: Option<i64>,
 }
 
-pub fn assignment_json(a: &jiqun_app::snapshot::AssignmentView) -> Value {
-    json!({
-        "id": a.row.id,
-        "plan_id": a.row.plan_id,
-        "item": a.row.item,
-        "item_title": a.row.item_title,
-        "agency": a.row.agency,
-        "role": a.row.role,
-        "overdue": a.overdue,
-        "stalled": a.stalled,
-        "reports": a.reports,
-    })
+/// Evidence attached to a progress report (its bytes are downloaded at `/api/v1/supervision/attachments/{id}`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportAttachment {
+    pub id: i64,
+    pub report_id: i64,
+    pub filename: String,
+    /// As the uploader declared it.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+}
+
+/// A progress report on an assignment: one version of one period's report.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportView {
+    pub id: i64,
+    pub assignment_id: i64,
+    /// The reporting period (for example `2025Q2`).
+    pub period: String,
+    /// 1 for the first filing of the period, then one more for each resubmission.
+    pub version: i64,
+    /// The period's current version.
+    pub current: bool,
+    pub state: ReviewState,
+    pub status: ReportStatus,
+    /// Share of the work done, 0-100.
+    pub percent: f64,
+    pub narrative: String,
+    pub problems: String,
+    pub help_needed: String,
+    /// The reviewer's comment, once reviewed.
+    #[schema(required = true)]
+    pub review_comment: Option<String>,
+    /// Unix time, seconds.
+    pub created_at: i64,
+    /// Who filed it (a user id), when known.
+    #[schema(required = true)]
+    pub created_by: Option<i64>,
+    #[schema(required = true)]
+    pub created_by_name: Option<String>,
+    #[schema(required = true)]
+    pub submitted_at: Option<i64>,
+    #[schema(required = true)]
+    pub reviewed_at: Option<i64>,
+    pub attachments: Vec<ReportAttachment>,
+}
+
+impl From<&ReportRow> for ReportView {
+    fn from(r: &ReportRow) -> Self {
+        ReportView {
+            id: r.id,
+            assignment_id: r.assignment_id,
+            period: r.period.clone(),
+            version: r.version,
+            current: r.current,
+            state: r.state,
+            status: r.status,
+            percent: r.percent,
+            narrative: r.narrative.clone(),
+            problems: r.problems.clone(),
+            help_needed: r.help_needed.clone(),
+            review_comment: r.review_comment.clone(),
+            created_at: r.created_at,
+            created_by: r.created_by,
+            created_by_name: r.created_by_name.clone(),
+            submitted_at: r.submitted_at,
+            reviewed_at: r.reviewed_at,
+            attachments: r
+                .attachments
+                .iter()
+                .map(|a| ReportAttachment {
+                    id: a.id,
+                    report_id: a.report_id,
+                    filename: a.filename.clone(),
+                    content_type: a.content_type.clone(),
+                    size: a.size,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A current report, with the department and the plan item it reports on.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportWithAssignment {
+    #[serde(flatten)]
+    pub report: ReportView,
+    /// The department that answers for the item.
+    pub agency: String,
+    /// The plan item's number.
+    pub item: String,
+}
+
+/// An item a department answers for, with its current reports.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SupervisionAssignment {
+    pub id: i64,
+    pub plan_id: i64,
+    /// The plan item's number.
+    pub item: String,
+    pub item_title: String,
+    /// The department.
+    pub agency: String,
+    /// `lead` or `co`.
+    pub role: String,
+    /// Periods whose deadline has passed without a submitted report.
+    pub overdue: Vec<String>,
+    /// No progress over the last two reporting periods.
+    pub stalled: bool,
+    /// The current version of each period's report.
+    pub reports: Vec<ReportView>,
+}
+
+impl From<&AssignmentView> for SupervisionAssignment {
+    fn from(a: &AssignmentView) -> Self {
+        SupervisionAssignment {
+            id: a.row.id,
+            plan_id: a.row.plan_id,
+            item: a.row.item.clone(),
+            item_title: a.row.item_title.clone(),
+            agency: a.row.agency.clone(),
+            role: a.row.role.clone(),
+            overdue: a.overdue.clone(),
+            stalled: a.stalled,
+            reports: a.reports.iter().map(ReportView::from).collect(),
+        }
+    }
 }
 
 pub async fn assignments(
     State(app): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AssignmentQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Vec<SupervisionAssignment>>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let agency = q.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
-    let out: Vec<Value> = snap
+    let out = snap
         .plans
         .iter()
         .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
         .flat_map(|p| p.assignments.iter())
         .filter(|a| agency.as_deref().is_none_or(|ag| a.row.agency == ag))
-        .map(assignment_json)
+        .map(SupervisionAssignment::from)
         .collect();
-    Ok(Json(Value::Array(out)))
+    Ok(Json(out))
 }
 
-#[derive(Deserialize)]
-pub struct ReportBody {
+/// A progress report as a department files it.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct FileReportBody {
+    /// The reporting period (for example `2025Q2`).
     pub period: String,
+    /// `not_started`, `on_schedule`, `behind` or `done` (`ReportStatus`).
     pub status: String,
+    /// Share of the work done, 0-100.
     pub percent: f64,
+    /// What was done.
     #[serde(default)]
     pub narrative: String,
     #[serde(default)]
     pub problems: String,
+    /// What help the department needs.
     #[serde(default)]
     pub help_needed: String,
     /// Keep as a draft instead of submitting.
@@ -81,7 +203,7 @@ pub async fn file_report(
     let s = ctx.user().lang(ctx.lang)?;
     // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
     app.may_file_report(s, id).await.lang(ctx.lang)?;
-    let b: ReportBody = parse_json(&body).lang(ctx.lang)?;
+    let b: FileReportBody = parse_json(&body).lang(ctx.lang)?;
     let input = ReportInput {
         period: b.period,
         status: b.status,
@@ -92,12 +214,15 @@ pub async fn file_report(
         submit: !b.draft,
     };
     let report = app.file_report(s, id, &input, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(serde_json::to_value(report).unwrap_or(Value::Null))).into_response())
+    Ok((StatusCode::CREATED, Json(ReportView::from(&report))).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct ReviewBody {
+/// The plan owner's review of a submitted report.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReviewReportBody {
+    /// Accept the report; false returns it to the department.
     pub accept: bool,
+    /// Comments (what to change, when returned).
     #[serde(default)]
     pub comment: String,
 }
@@ -107,11 +232,11 @@ pub async fn review_report(
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
-    let (session, b) = write_request::<ReviewBody>(&ctx, Action::ReviewReport, &body)?;
+) -> ApiResult<Json<ReportView>> {
+    let (session, b) = write_request::<ReviewReportBody>(&ctx, Action::ReviewReport, &body)?;
     app.review_report(session, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
     let r = app.report(session, id).await.lang(ctx.lang)?;
-    Ok(Json(serde_json::to_value(r).unwrap_or(Value::Null)))
+    Ok(Json(ReportView::from(&r)))
 }
 
 #[derive(Deserialize)]
@@ -120,44 +245,82 @@ pub struct ReportsQuery {
     pub state: Option<jiqun_domain::report::ReviewState>,
 }
 
-pub async fn reports(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ReportsQuery>) -> ApiResult<Json<Value>> {
+pub async fn reports(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ReportsQuery>,
+) -> ApiResult<Json<Vec<ReportWithAssignment>>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
-    let out: Vec<Value> = snap
+    let out = snap
         .plans
         .iter()
         .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
         .flat_map(|p| p.assignments.iter())
         .flat_map(|a| a.reports.iter().map(move |r| (a, r)))
         .filter(|(_, r)| q.state.is_none_or(|s| r.state == s))
-        .map(|(a, r)| {
-            let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
-            if let Value::Object(m) = &mut v {
-                m.insert("agency".into(), json!(a.row.agency));
-                m.insert("item".into(), json!(a.row.item));
-            }
-            v
+        .map(|(a, r)| ReportWithAssignment {
+            report: ReportView::from(r),
+            agency: a.row.agency.clone(),
+            item: a.row.item.clone(),
         })
         .collect();
-    Ok(Json(Value::Array(out)))
+    Ok(Json(out))
 }
 
-pub async fn rounds(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+/// A reporting round of a plan: the period reported on and its deadline.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportingRound {
+    pub id: i64,
+    pub plan_id: i64,
+    /// The reporting period (for example `2025Q2`).
+    pub period: String,
+    /// `YYYY-MM-DD`.
+    pub deadline: String,
+}
+
+pub async fn rounds(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<ReportingRound>>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
-    Ok(Json(serde_json::to_value(&pv.rounds).unwrap_or(Value::Null)))
+    let out = pv
+        .rounds
+        .iter()
+        .map(|r| ReportingRound {
+            id: r.id,
+            plan_id: r.plan_id,
+            period: r.period.clone(),
+            deadline: r.deadline.clone(),
+        })
+        .collect();
+    Ok(Json(out))
 }
 
-#[derive(Deserialize)]
-pub struct RoundBody {
+/// A reporting round to open, or the new deadline of an open one.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReportingRoundBody {
+    /// The reporting period (for example `2025Q2`).
     pub period: String,
+    /// `YYYY-MM-DD`.
+    pub deadline: String,
+}
+
+/// A reporting round as just opened or moved.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportingRoundSet {
+    pub plan_id: i64,
+    pub period: String,
+    /// `YYYY-MM-DD`.
     pub deadline: String,
 }
 
 pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
-    let (session, b) = write_request::<RoundBody>(&ctx, Action::ManageRounds, &body)?;
+    let (session, b) = write_request::<ReportingRoundBody>(&ctx, Action::ManageRounds, &body)?;
     app.set_round(session, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(json!({ "plan_id": id, "period": b.period, "deadline": b.deadline })))
+    Ok((StatusCode::CREATED, Json(ReportingRoundSet { plan_id: id, period: b.period, deadline: b.deadline }))
         .into_response())
 }
 
@@ -199,6 +362,17 @@ pub async fn set_plan_settings(
     Ok(Json(PlanSettings { plan_id: id, reports_outside_rounds: b.reports_outside_rounds }))
 }
 
+/// Evidence just attached to a report.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportAttachmentAdded {
+    /// The attachment's id.
+    pub id: i64,
+    pub report_id: i64,
+    pub filename: String,
+    /// Bytes.
+    pub size: usize,
+}
+
 #[derive(Deserialize)]
 pub struct AttachmentQuery {
     pub filename: String,
@@ -216,8 +390,8 @@ pub async fn add_attachment(
     let s = ctx.user().lang(ctx.lang)?;
     let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let aid = app.add_attachment(s, id, &q.filename, content_type, &body, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": aid, "report_id": id, "filename": q.filename, "size": body.len() })))
-        .into_response())
+    let added = ReportAttachmentAdded { id: aid, report_id: id, filename: q.filename, size: body.len() };
+    Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
 pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {

@@ -21,7 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute, json};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -34,7 +34,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::ReportingRound>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::rounds),
@@ -47,9 +47,9 @@ pub const API: &[ApiRoute] = &[
         tag: "supervision",
         query: &[],
         body: Some("{period, deadline}"),
-        request: None,
+        request: Some(json::<api::ReportingRoundBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::ReportingRoundSet>),
         access: Access::Perm(Perm::ManageRounds),
         auth: true,
         handler: || post(api::set_round),
@@ -94,7 +94,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::SupervisionAssignment>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::assignments),
@@ -107,9 +107,9 @@ pub const API: &[ApiRoute] = &[
         tag: "supervision",
         query: &[],
         body: Some("{period, status, percent, narrative, problems?, help_needed?, draft?}"),
-        request: None,
+        request: Some(json::<api::FileReportBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::ReportView>),
         access: Access::Perm(Perm::FileReport),
         auth: true,
         handler: || post(api::file_report),
@@ -124,7 +124,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::ReportWithAssignment>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::reports),
@@ -137,9 +137,9 @@ pub const API: &[ApiRoute] = &[
         tag: "supervision",
         query: &[],
         body: Some("{accept, comment}"),
-        request: None,
+        request: Some(json::<api::ReviewReportBody>),
         ok: 200,
-        response: None,
+        response: Some(json::<api::ReportView>),
         access: Access::Perm(Perm::ReviewReport),
         auth: true,
         handler: || post(api::review_report),
@@ -154,7 +154,7 @@ pub const API: &[ApiRoute] = &[
         body: Some("the file's bytes"),
         request: None,
         ok: 201,
-        response: None,
+        response: Some(json::<api::ReportAttachmentAdded>),
         access: Access::Perm(Perm::FileReport),
         auth: true,
         handler: || post(api::add_attachment),
