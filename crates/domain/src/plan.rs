@@ -97,6 +97,8 @@ pub struct Item {
     /// The line of the source text where the item starts.
     #[serde(default)]
     pub line: usize,
+    // The schema refers to itself here: without `no_recursion` collecting its components never ends.
+    #[schema(no_recursion)]
     pub children: Vec<Item>,
 }
 

@@ -5,19 +5,78 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use jiqun_app::model::UserRow;
+use serde::{Deserialize, Serialize};
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::kit::api::parse_json;
 
-#[derive(Deserialize)]
+/// Credentials to log in with.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
     pub username: String,
     pub password: String,
+    /// The 6-digit TOTP code; required for an account that has enrolled a second factor.
     #[serde(default)]
     pub totp: Option<String>,
+}
+
+/// A bearer token for a new session, and whose it is.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginToken {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When the session ends at the latest, ms since 1970.
+    pub expires_at: i64,
+    pub user: LoginUser,
+    /// What the user must do before anything else (`password_change_required`, `totp_enrollment_required`);
+    /// null when nothing.
+    pub restriction: Option<String>,
+}
+
+/// The user who logged in.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// The names of the roles held.
+    pub roles: Vec<String>,
+    pub agency: Option<String>,
+    pub city: Option<String>,
+}
+
+impl From<&UserRow> for LoginUser {
+    fn from(u: &UserRow) -> Self {
+        LoginUser {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            roles: u.roles.clone(),
+            agency: u.agency.clone(),
+            city: u.city.clone(),
+        }
+    }
+}
+
+/// The caller: the session's user, with any restriction on the session.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// The names of the roles held.
+    pub roles: Vec<String>,
+    pub agency: Option<String>,
+    pub city: Option<String>,
+    /// A TOTP second factor is enrolled and asked for at login.
+    pub totp_enabled: bool,
+    /// What the user must do before anything else (`password_change_required`, `totp_enrollment_required`);
+    /// null when nothing.
+    pub restriction: Option<String>,
+    /// The login before this one, ms since 1970; null at the first.
+    pub prev_login_at: Option<i64>,
 }
 
 pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
@@ -26,27 +85,37 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiRes
         app.login_with(&body.username, &body.password, body.totp.as_deref(), "bearer", &ctx.ip).await.lang(ctx.lang)?;
     let u = &ok.user;
     let restriction = app.restriction_of(u).await;
-    Ok(Json(json!({
-        "token": ok.token,
-        "expires_at": ok.expires_at,
-        "user": { "id": u.id, "username": u.username, "display_name": u.display_name, "roles": u.roles, "agency": u.agency, "city": u.city },
-        "restriction": restriction,
-    }))
+    Ok(Json(LoginToken {
+        token: ok.token.clone(),
+        expires_at: ok.expires_at,
+        user: LoginUser::from(u),
+        restriction: restriction.map(str::to_string),
+    })
     .into_response())
 }
 
-pub async fn me(ctx: Ctx) -> ApiResult<Json<Value>> {
+pub async fn me(ctx: Ctx) -> ApiResult<Json<CurrentUser>> {
     let s = ctx.account().lang(ctx.lang)?;
     let u = &s.user;
-    Ok(Json(json!({
-        "id": u.id, "username": u.username, "display_name": u.display_name, "roles": u.roles, "agency": u.agency,
-        "city": u.city, "totp_enabled": u.totp_enabled, "restriction": s.restriction, "prev_login_at": u.prev_login_at,
-    })))
+    Ok(Json(CurrentUser {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        roles: u.roles.clone(),
+        agency: u.agency.clone(),
+        city: u.city.clone(),
+        totp_enabled: u.totp_enabled,
+        restriction: s.restriction.map(str::to_string),
+        prev_login_at: u.prev_login_at,
+    }))
 }
 
-#[derive(Deserialize)]
+/// A new password for the caller.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordBody {
+    /// The password in use now.
     pub old_password: String,
+    /// The new one: within the security policy's rules and not one of the last five.
     pub new_password: String,
 }
 
@@ -58,15 +127,26 @@ pub async fn change_password(State(app): State<AppState>, ctx: Ctx, body: Bytes)
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn totp_enrol(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+/// A TOTP second factor being enrolled: the secret to put into the authenticator app.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TotpEnrolment {
+    /// The shared secret, RFC 4648 base32 without padding.
+    pub secret: String,
+    /// The same as an `otpauth://totp/…` URI, for a QR code.
+    pub otpauth_uri: String,
+}
+
+pub async fn totp_enrol(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<TotpEnrolment>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
     let e = app.totp_enrol(s, &ctx.ip).await.lang(ctx.lang)?;
-    Ok(Json(json!({ "secret": e.secret_base32, "otpauth_uri": e.otpauth_uri })))
+    Ok(Json(TotpEnrolment { secret: e.secret_base32, otpauth_uri: e.otpauth_uri }))
 }
 
-#[derive(Deserialize)]
+/// The code the authenticator app shows, confirming the enrolment.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TotpBody {
+    /// The current 6-digit code.
     pub code: String,
 }
 

@@ -10,7 +10,7 @@ pub mod pages;
 
 use axum::routing::{get, post};
 
-use crate::routes::{Access, ApiRoute, PageRoute};
+use crate::routes::{Access, ApiRoute, PageRoute, json};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -21,9 +21,9 @@ pub const API: &[ApiRoute] = &[
         tag: "auth",
         query: &[],
         body: Some("{username, password, totp?}"),
-        request: None,
+        request: Some(json::<api::LoginBody>),
         ok: 200,
-        response: None,
+        response: Some(json::<api::LoginToken>),
         access: Access::Public,
         auth: false,
         handler: || post(api::login),
@@ -53,7 +53,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::CurrentUser>),
         access: Access::Account,
         auth: true,
         handler: || get(api::me),
@@ -66,7 +66,7 @@ pub const API: &[ApiRoute] = &[
         tag: "auth",
         query: &[],
         body: Some("{old_password, new_password}"),
-        request: None,
+        request: Some(json::<api::PasswordBody>),
         ok: 204,
         response: None,
         access: Access::Account,
@@ -83,7 +83,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::TotpEnrolment>),
         access: Access::Account,
         auth: true,
         handler: || post(api::totp_enrol),
@@ -96,7 +96,7 @@ pub const API: &[ApiRoute] = &[
         tag: "auth",
         query: &[],
         body: Some("{code}"),
-        request: None,
+        request: Some(json::<api::TotpBody>),
         ok: 204,
         response: None,
         access: Access::Account,

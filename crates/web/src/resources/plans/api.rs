@@ -6,31 +6,101 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use jiqun_app::snapshot::PlanView;
+use serde::{Deserialize, Serialize};
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::{need, plan_view, write_request};
 
-pub async fn plans(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
-    let snap = app.snapshot().await.lang(ctx.lang)?;
-    Ok(Json(Value::Array(snap.plans.iter().map(|p| serde_json::to_value(&p.plan).unwrap_or(Value::Null)).collect())))
+/// A plan as the system holds it: what the document says of itself, where it came from, and whether it is
+/// still in force.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanSummary {
+    pub id: i64,
+    /// What to call the plan on screen.
+    pub name: String,
+    pub title: Option<String>,
+    /// The document number (文号).
+    pub doc_number: Option<String>,
+    /// ISO date.
+    pub issued_on: Option<String>,
+    /// The first year of the plan's period.
+    pub period_start: Option<i64>,
+    /// The last year of the plan's period.
+    pub period_end: Option<i64>,
+    /// The year the plan's targets aim at: the period's end, else the targets' latest year.
+    pub target_year: Option<i64>,
+    /// Where the document came from (a file name or URL).
+    pub source_name: String,
+    /// `active` or `closed`.
+    pub status: String,
+    /// The final assessment, once closed.
+    pub final_assessment: Option<String>,
+    /// The plan that follows this one, once closed.
+    pub successor_id: Option<i64>,
+    /// When it was imported, ms since 1970.
+    pub created_at: i64,
 }
 
-pub async fn plan(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+impl From<&PlanView> for PlanSummary {
+    fn from(pv: &PlanView) -> Self {
+        let p = &pv.plan;
+        PlanSummary {
+            id: p.id,
+            name: p.name.clone(),
+            title: p.title.clone(),
+            doc_number: p.doc_number.clone(),
+            issued_on: p.issued_on.clone(),
+            period_start: p.period_start,
+            period_end: p.period_end,
+            target_year: p.target_year,
+            source_name: p.source_name.clone(),
+            status: p.status.clone(),
+            final_assessment: p.final_assessment.clone(),
+            successor_id: p.successor_id,
+            created_at: p.created_at,
+        }
+    }
+}
+
+/// A plan: the compiled plan JSON (contracts §2) with the system's id, status and source.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanDocument {
+    pub id: i64,
+    #[serde(flatten)]
+    pub plan: jiqun_domain::plan::Plan,
+    /// `active` or `closed`.
+    pub status: String,
+    /// The final assessment, once closed.
+    pub final_assessment: Option<String>,
+    /// Where the document came from (a file name or URL).
+    pub source_name: String,
+}
+
+impl From<&PlanView> for PlanDocument {
+    fn from(pv: &PlanView) -> Self {
+        PlanDocument {
+            id: pv.plan.id,
+            plan: pv.doc.clone(),
+            status: pv.plan.status.clone(),
+            final_assessment: pv.plan.final_assessment.clone(),
+            source_name: pv.plan.source_name.clone(),
+        }
+    }
+}
+
+pub async fn plans(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<PlanSummary>>> {
+    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    let snap = app.snapshot().await.lang(ctx.lang)?;
+    Ok(Json(snap.plans.iter().map(|p| PlanSummary::from(&**p)).collect()))
+}
+
+pub async fn plan(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PlanDocument>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
-    let mut v = serde_json::to_value(&pv.doc).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        m.insert("id".into(), json!(pv.plan.id));
-        m.insert("status".into(), json!(pv.plan.status));
-        m.insert("final_assessment".into(), json!(pv.plan.final_assessment));
-        m.insert("source_name".into(), json!(pv.plan.source_name));
-    }
-    Ok(Json(v))
+    Ok(Json(PlanDocument::from(&*pv)))
 }
 
 #[derive(Deserialize)]
@@ -49,16 +119,28 @@ pub async fn import_plan(
     let name = q.name.unwrap_or_else(|| "api".into());
     let id = app.import_plan(s, &body, &name, &ctx.ip).await.lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "name": pv.plan.name, "items": pv.items.len(), "indicators": pv.indicators.len() })),
-    )
-        .into_response())
+    let out = PlanImported { id, name: pv.plan.name.clone(), items: pv.items.len(), indicators: pv.indicators.len() };
+    Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct CloseBody {
+/// A plan just imported, with how much the compiler found in it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PlanImported {
+    pub id: i64,
+    /// What to call the plan on screen.
+    pub name: String,
+    /// How many items (tasks) the plan has.
+    pub items: usize,
+    /// How many indicators the plan has.
+    pub indicators: usize,
+}
+
+/// Closing a plan.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ClosePlanBody {
+    /// The final assessment of the plan.
     pub assessment: String,
+    /// The id of the plan that follows this one.
     #[serde(default)]
     pub successor: Option<i64>,
 }
@@ -68,12 +150,12 @@ pub async fn close_plan(
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
-    let (session, b) = write_request::<CloseBody>(&ctx, Action::ClosePlan, &body)?;
+) -> ApiResult<Json<PlanSummary>> {
+    let (session, b) = write_request::<ClosePlanBody>(&ctx, Action::ClosePlan, &body)?;
     if let Some(s) = b.successor {
         plan_view(&app, s).await.lang(ctx.lang)?;
     }
     app.close_plan(session, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
-    Ok(Json(serde_json::to_value(&pv.plan).unwrap_or(Value::Null)))
+    Ok(Json(PlanSummary::from(&*pv)))
 }

@@ -14,7 +14,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -27,7 +27,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::PlanSummary>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::plans),
@@ -42,7 +42,7 @@ pub const API: &[ApiRoute] = &[
         body: Some("the document's bytes"),
         request: None,
         ok: 201,
-        response: None,
+        response: Some(json::<api::PlanImported>),
         access: Access::Perm(Perm::ImportPlan),
         auth: true,
         handler: || post(api::import_plan),
@@ -57,7 +57,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::PlanDocument>),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::plan),
@@ -70,9 +70,9 @@ pub const API: &[ApiRoute] = &[
         tag: "plans",
         query: &[],
         body: Some("{assessment, successor?}"),
-        request: None,
+        request: Some(json::<api::ClosePlanBody>),
         ok: 200,
-        response: None,
+        response: Some(json::<api::PlanSummary>),
         access: Access::Perm(Perm::ClosePlan),
         auth: true,
         handler: || post(api::close_plan),

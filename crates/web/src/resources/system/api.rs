@@ -5,20 +5,33 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::AppError;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::ApiError;
 
+/// Whether the server can serve: 200 with `ok`, or 503 with `database unavailable`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`, or `database unavailable` (with 503).
+    pub status: &'static str,
+}
+
 pub async fn healthz(State(app): State<AppState>) -> Response {
     match app.health().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))).into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "database unavailable" }))).into_response(),
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })).into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database unavailable" })).into_response(),
     }
 }
 
-pub async fn openapi() -> Json<Value> {
-    Json(crate::openapi::openapi())
+/// An OpenAPI 3.1 document.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(value_type = Object)]
+pub struct OpenApiDocument(pub Value);
+
+pub async fn openapi() -> Json<OpenApiDocument> {
+    Json(OpenApiDocument(crate::openapi::openapi()))
 }
 
 pub async fn not_found(ctx: Ctx) -> ApiError {

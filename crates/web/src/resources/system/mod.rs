@@ -10,7 +10,7 @@ pub mod api;
 use axum::routing::get;
 
 use crate::kit::assets::{CSS, JS, asset};
-use crate::routes::{Access, ApiRoute, PageRoute};
+use crate::routes::{Access, ApiRoute, PageRoute, json};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -23,7 +23,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::Health>),
         access: Access::Public,
         auth: false,
         handler: || get(api::healthz),
@@ -38,7 +38,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::OpenApiDocument>),
         access: Access::Public,
         auth: false,
         handler: || get(api::openapi),

@@ -6,42 +6,99 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use jiqun_app::model::{AuditRow, UserRow};
 use jiqun_app::{Action, AppError, Perm, RoleDef, Scope};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::{need, parse_json, write_request};
 
-pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    let s = ctx.user().lang(ctx.lang)?;
-    let users = app.users(s).await.lang(ctx.lang)?;
-    let list: Vec<Value> = users
-        .iter()
-        .map(|u| {
-            let mut v = serde_json::to_value(u).unwrap_or(Value::Null);
-            if let Value::Object(m) = &mut v {
-                m.insert("contact".into(), json!(app.contact_of(u)));
-            }
-            v
-        })
-        .collect();
-    Ok(Json(Value::Array(list)))
+/// An account, as the administrators see it (never its password hash or TOTP secret).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// The names of the roles held.
+    pub roles: Vec<String>,
+    /// The department the user works for.
+    pub agency: Option<String>,
+    /// The city the user works for.
+    pub city: Option<String>,
+    /// The enterprise's unified social credit code, for an enterprise account.
+    pub uscc: Option<String>,
+    /// The password must be changed at the next login.
+    pub must_change_password: bool,
+    pub disabled: bool,
+    /// Consecutive failed logins.
+    pub failed_logins: i64,
+    /// Locked until then, ms since 1970.
+    pub locked_until: Option<i64>,
+    /// ms since 1970.
+    pub last_login_at: Option<i64>,
+    /// The login before the last, ms since 1970.
+    pub prev_login_at: Option<i64>,
+    /// ms since 1970.
+    pub created_at: i64,
+    /// A TOTP second factor is enrolled and asked for at login.
+    pub totp_enabled: bool,
+    /// ms since 1970.
+    pub password_changed_at: Option<i64>,
+    /// A phone number or e-mail (stored sealed with SM4).
+    pub contact: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl UserView {
+    /// The account with its contact, unsealed.
+    pub fn new(u: &UserRow, contact: Option<String>) -> Self {
+        UserView {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            roles: u.roles.clone(),
+            agency: u.agency.clone(),
+            city: u.city.clone(),
+            uscc: u.uscc.clone(),
+            must_change_password: u.must_change_password,
+            disabled: u.disabled,
+            failed_logins: u.failed_logins,
+            locked_until: u.locked_until,
+            last_login_at: u.last_login_at,
+            prev_login_at: u.prev_login_at,
+            created_at: u.created_at,
+            totp_enabled: u.totp_enabled,
+            password_changed_at: u.password_changed_at,
+            contact,
+        }
+    }
+}
+
+pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<UserView>>> {
+    let s = ctx.user().lang(ctx.lang)?;
+    let users = app.users(s).await.lang(ctx.lang)?;
+    Ok(Json(users.iter().map(|u| UserView::new(u, app.contact_of(u))).collect()))
+}
+
+/// A new account.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct UserBody {
     pub username: String,
     #[serde(default)]
     pub display_name: String,
+    /// The initial password; under the production policy it must be changed at the first login.
     pub password: String,
+    /// The names of the roles to grant.
     pub roles: Vec<String>,
+    /// The department the user works for.
     #[serde(default)]
     pub agency: Option<String>,
+    /// The city the user works for.
     #[serde(default)]
     pub city: Option<String>,
+    /// The enterprise's unified social credit code, for an enterprise account.
     #[serde(default)]
     pub uscc: Option<String>,
     /// A phone number or e-mail; stored sealed with SM4.
@@ -65,16 +122,14 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
         app.set_contact(Some(session), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
     }
     let u = app.user(session, id).await.lang(ctx.lang)?;
-    let mut v = serde_json::to_value(&u).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        m.insert("contact".into(), json!(app.contact_of(&u)));
-    }
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    Ok((StatusCode::CREATED, Json(UserView::new(&u, app.contact_of(&u)))).into_response())
 }
 
-#[derive(Deserialize)]
+/// A role to grant to an account.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct GrantRoleBody {
     pub username: String,
+    /// The role's name.
     pub role: String,
 }
 
@@ -89,36 +144,98 @@ pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> A
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn security_policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+/// The security policy's settings, by key (`lockout_failures`, `idle_minutes`, `totp_required_roles`, …),
+/// each as a string.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SecurityPolicy(pub BTreeMap<String, String>);
+
+pub async fn security_policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<SecurityPolicy>> {
     let s = ctx.user().lang(ctx.lang)?;
     let settings = app.security_policy(s).await.lang(ctx.lang)?;
-    Ok(Json(Value::Object(settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect())))
+    Ok(Json(SecurityPolicy(settings.into_iter().collect())))
 }
 
-#[derive(Deserialize)]
-pub struct PolicyBody {
+/// A change to one security policy setting.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SecurityPolicyBody {
+    /// The setting's key.
     pub key: String,
+    /// Its new value, within the setting's bounds.
     pub value: String,
 }
 
-pub async fn set_security_policy(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn set_security_policy(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> ApiResult<Json<SecurityPolicy>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     if !s.can(&Action::ManageRoles) {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
-    let b: PolicyBody = parse_json(&body).lang(ctx.lang)?;
+    let b: SecurityPolicyBody = parse_json(&body).lang(ctx.lang)?;
     app.set_security_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
     let settings = app.security_policy(s).await.lang(ctx.lang)?;
-    Ok(Json(Value::Object(settings.into_iter().map(|(k, v)| (k, Value::String(v))).collect())))
+    Ok(Json(SecurityPolicy(settings.into_iter().collect())))
 }
 
-pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+/// One entry of the audit trail: who did what to which object, from where, and whether it succeeded.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// When, ms since 1970.
+    pub at: i64,
+    /// The actor's username (or `system`).
+    pub actor: String,
+    /// The actor's account id; null for the system or an unknown user.
+    pub actor_id: Option<i64>,
+    pub ip: String,
+    /// What was done (`login`, `create_user`, `import_plan`, …).
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub success: bool,
+    pub detail: String,
+}
+
+impl From<&AuditRow> for AuditEntry {
+    fn from(r: &AuditRow) -> Self {
+        AuditEntry {
+            id: r.id,
+            at: r.at,
+            actor: r.actor.clone(),
+            actor_id: r.actor_id,
+            ip: r.ip.clone(),
+            action: r.action.clone(),
+            object_type: r.object_type.clone(),
+            object_id: r.object_id.clone(),
+            success: r.success,
+            detail: r.detail.clone(),
+        }
+    }
+}
+
+/// What changed since the caller's previous login, from the audit trail (at most 200 entries).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Changes {
+    /// The caller's previous login, ms since 1970; 0 at the first.
+    pub since: i64,
+    pub items: Vec<AuditEntry>,
+}
+
+/// The audit trail between two times.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditTrail {
+    pub items: Vec<AuditEntry>,
+}
+
+pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Changes>> {
     need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
     let since = s.user.prev_login_at.unwrap_or(0);
     let rows = app.changes_since(since, 200).await.lang(ctx.lang)?;
-    Ok(Json(json!({ "since": since, "items": rows.as_slice() })))
+    Ok(Json(Changes { since, items: rows.iter().map(AuditEntry::from).collect() }))
 }
 
 #[derive(Deserialize)]
@@ -163,7 +280,7 @@ pub async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQ
         );
         return Ok(res);
     }
-    Ok(Json(json!({ "items": rows })).into_response())
+    Ok(Json(AuditTrail { items: rows.iter().map(AuditEntry::from).collect() }).into_response())
 }
 
 /// A CSV cell: quoted when needed; a leading = + - @ is neutralised so a spreadsheet does not run it.
@@ -172,38 +289,97 @@ pub fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
-pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    let s = ctx.user().lang(ctx.lang)?;
-    let table = app.roles(s).await.lang(ctx.lang)?;
-    let roles: Vec<Value> = table
-        .roles
-        .iter()
-        .map(|r| {
-            json!({
-                "name": r.name, "label_zh": r.label_zh, "label_en": r.label_en, "builtin": r.builtin, "fixed": r.fixed(),
-                "grants": r.grants.iter().map(|g| json!({ "perm": g.perm.as_str(), "scope": g.scope.as_str() })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let perms: Vec<Value> = Perm::ALL
-        .iter()
-        .map(|p| json!({ "perm": p.as_str(), "label": p.label(ctx.lang), "reserved_to": p.reserved_to() }))
-        .collect();
-    let scopes: Vec<Value> =
-        Scope::ALL.iter().map(|s| json!({ "scope": s.as_str(), "label": s.label(ctx.lang) })).collect();
-    Ok(Json(json!({ "roles": roles, "permissions": perms, "scopes": scopes })))
+/// The role definitions in force, and the permissions and scopes a grant can name.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleTableView {
+    /// The built-in roles and those defined here.
+    pub roles: Vec<RoleView>,
+    pub permissions: Vec<RolePermission>,
+    pub scopes: Vec<RoleScope>,
 }
 
-#[derive(Deserialize)]
-pub struct RoleBody {
+/// A role: its labels and what it grants.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleView {
+    pub name: String,
     pub label_zh: String,
     pub label_en: String,
-    pub grants: Vec<GrantBody>,
+    /// One of the roles the system comes with.
+    pub builtin: bool,
+    /// One of the three administrator roles, whose grants cannot be changed.
+    pub fixed: bool,
+    pub grants: Vec<RoleGrant>,
 }
 
-#[derive(Deserialize)]
-pub struct GrantBody {
+/// A permission, and where it applies.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleGrant {
+    pub perm: Perm,
+    pub scope: Scope,
+}
+
+/// A permission a grant can name.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RolePermission {
+    pub perm: Perm,
+    /// In the caller's language.
+    pub label: String,
+    /// The administrator role that alone may hold it (`system_admin`, `security_admin`, `audit_admin`);
+    /// null when any role may.
+    pub reserved_to: Option<String>,
+}
+
+/// A scope a grant can name.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RoleScope {
+    pub scope: Scope,
+    /// In the caller's language.
+    pub label: String,
+}
+
+pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<RoleTableView>> {
+    let s = ctx.user().lang(ctx.lang)?;
+    let table = app.roles(s).await.lang(ctx.lang)?;
+    let roles = table
+        .roles
+        .iter()
+        .map(|r| RoleView {
+            name: r.name.clone(),
+            label_zh: r.label_zh.clone(),
+            label_en: r.label_en.clone(),
+            builtin: r.builtin,
+            fixed: r.fixed(),
+            grants: r.grants.iter().map(|g| RoleGrant { perm: g.perm, scope: g.scope }).collect(),
+        })
+        .collect();
+    let permissions = Perm::ALL
+        .iter()
+        .map(|p| RolePermission {
+            perm: *p,
+            label: p.label(ctx.lang).to_string(),
+            reserved_to: p.reserved_to().map(str::to_string),
+        })
+        .collect();
+    let scopes = Scope::ALL.iter().map(|s| RoleScope { scope: *s, label: s.label(ctx.lang).to_string() }).collect();
+    Ok(Json(RoleTableView { roles, permissions, scopes }))
+}
+
+/// A role's definition: its labels and its grants, replacing those it had.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RoleBody {
+    /// The label in Chinese.
+    pub label_zh: String,
+    /// The label in English.
+    pub label_en: String,
+    pub grants: Vec<RoleGrantBody>,
+}
+
+/// A grant in a role's definition, by the strings of the permission and the scope.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RoleGrantBody {
+    /// A permission (see `GET /api/v1/roles`).
     pub perm: String,
+    /// A scope (see `GET /api/v1/roles`).
     pub scope: String,
 }
 
