@@ -13,7 +13,7 @@ use crate::resources::{
     auth, enterprises, evaluations, indicators, libraries, plans, projects, supervision, system, users,
 };
 
-pub use crate::openapi::{Components, SchemaFn, json, list, openapi};
+pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
 
 /// A route of the JSON API: its OpenAPI description, who may call it, and its handler.
 pub struct ApiRoute {

@@ -21,7 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -169,7 +169,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(binary),
         access: Access::Perm(Perm::ReadPlan),
         auth: true,
         handler: || get(api::attachment),
