@@ -14,7 +14,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use jiqun_app::{Perm, Scope};
 
-use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute};
+use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -34,7 +34,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::EnterprisePage>),
         access: FIRM_READERS,
         auth: true,
         handler: || get(api::enterprises),
@@ -49,9 +49,9 @@ pub const API: &[ApiRoute] = &[
         body: Some(
             "{uscc, name, city, county?, industry?, scale: above|below, founded_year, listed?, chain_nodes?, tags?}",
         ),
-        request: None,
+        request: Some(json::<api::EnterpriseBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::EnterpriseDetail>),
         access: Access::Perm(Perm::EditEnterprise),
         auth: true,
         handler: || post(api::create_enterprise),
@@ -66,7 +66,7 @@ pub const API: &[ApiRoute] = &[
         body: Some("CSV (UTF-8 or GB18030)"),
         request: None,
         ok: 201,
-        response: None,
+        response: Some(json::<api::EnterpriseImport>),
         access: Access::Scoped(Perm::EditEnterprise, &[Scope::All, Scope::OwnCity]),
         auth: true,
         handler: || post(api::import),
@@ -81,7 +81,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::EnterpriseDetail>),
         access: FIRM_READERS,
         auth: true,
         handler: || get(api::enterprise),
@@ -94,9 +94,9 @@ pub const API: &[ApiRoute] = &[
         tag: "enterprises",
         query: &[],
         body: Some("{year, source, figures: {metric: value}}"),
-        request: None,
+        request: Some(json::<api::EnterpriseFiguresBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::EnterpriseFigureIds>),
         access: Access::Perm(Perm::EditEnterprise),
         auth: true,
         handler: || post(api::put_figures),
@@ -111,7 +111,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::EnterpriseFigure>),
         access: Access::Perm(Perm::ReadFigures),
         auth: true,
         handler: || get(api::figure_history),
@@ -124,7 +124,7 @@ pub const API: &[ApiRoute] = &[
         tag: "enterprises",
         query: &[],
         body: Some("{username}"),
-        request: None,
+        request: Some(json::<api::EnterpriseExpertBody>),
         ok: 204,
         response: None,
         access: Access::Perm(Perm::AssignExperts),

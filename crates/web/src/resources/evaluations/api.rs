@@ -7,24 +7,60 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::AppError;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
-use super::super::enterprises::api::result_json;
+use super::super::enterprises::api::EnterpriseResult;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{parse_json, to_json};
+use crate::kit::api::parse_json;
 
-pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
-    let s = ctx.user().lang(ctx.lang)?;
-    let runs = app.evaluation_runs(s).await.lang(ctx.lang)?;
-    Ok(Json(serde_json::to_value(runs).unwrap_or(Value::Null)))
+/// A per-mu evaluation run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationRun {
+    pub id: i64,
+    /// The figures' year.
+    pub year: i64,
+    pub scheme_id: String,
+    pub scheme_name: String,
+    /// Firms rated A to D.
+    pub rated: i64,
+    /// Firms not rated (class T).
+    pub not_rated: i64,
+    /// The user who ran it.
+    pub created_by: Option<i64>,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
 }
 
-#[derive(Deserialize)]
-pub struct RunBody {
+pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<EvaluationRun>>> {
+    let s = ctx.user().lang(ctx.lang)?;
+    let runs = app.evaluation_runs(s).await.lang(ctx.lang)?;
+    Ok(Json(
+        runs.iter()
+            .map(|r| EvaluationRun {
+                id: r.id,
+                year: r.year,
+                scheme_id: r.scheme_id.clone(),
+                scheme_name: r.scheme_name.clone(),
+                rated: r.rated,
+                not_rated: r.not_rated,
+                created_by: r.created_by,
+                created_at: r.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// A run to make: every registered firm with figures for the year, rated by a scheme.
+#[derive(Deserialize, ToSchema)]
+pub struct EvaluationRunBody {
+    /// The figures' year.
     pub year: i64,
+    /// The scheme's id (`default` when not given).
     #[serde(default = "default_scheme")]
     pub scheme: String,
 }
@@ -39,45 +75,89 @@ pub async fn run_evaluation(State(app): State<AppState>, ctx: Ctx, body: Bytes) 
     if !s.can(&jiqun_app::Action::RunEvaluation) {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
-    let b: RunBody = parse_json(&body).lang(ctx.lang)?;
+    let b: EvaluationRunBody = parse_json(&body).lang(ctx.lang)?;
     let id = app.run_evaluation(s, b.year, &b.scheme, &ctx.ip).await.lang(ctx.lang)?;
     let summary = app.evaluation_summary(s, id).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(summary_json(&summary))).into_response())
+    Ok((StatusCode::CREATED, Json(EvaluationSummary::from(&summary))).into_response())
 }
 
-fn summary_json(sm: &jiqun_app::registry::EvaluationSummary) -> Value {
-    let classes = jiqun_app::registry::CLASSES;
-    json!({
-        "id": sm.evaluation.id,
-        "year": sm.evaluation.year,
-        "scheme": sm.evaluation.scheme_id,
-        "scheme_name": sm.evaluation.scheme_name,
-        "rated": sm.evaluation.rated,
-        "not_rated": sm.evaluation.not_rated,
-        "created_at": sm.evaluation.created_at,
-        "by_city": sm.by_city.iter().map(|(c, n)| {
-            let mut m = serde_json::Map::new();
-            m.insert("city".into(), json!(c));
-            for (i, k) in classes.iter().enumerate() { m.insert((*k).into(), json!(n[i])); }
-            Value::Object(m)
-        }).collect::<Vec<_>>(),
-        "previous": sm.previous.as_ref().map(|p| p.id),
-        "moves": sm.moves.map(|m| {
-            let mut out = serde_json::Map::new();
-            for (i, from) in classes.iter().enumerate() {
-                let mut row = serde_json::Map::new();
-                for (j, to) in classes.iter().enumerate() { row.insert((*to).into(), json!(m[i][j])); }
-                out.insert((*from).into(), Value::Object(row));
-            }
-            Value::Object(out)
-        }),
-    })
+/// One city's firms by class in a run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationCityCounts {
+    pub city: String,
+    #[serde(rename = "A")]
+    pub a: i64,
+    #[serde(rename = "B")]
+    pub b: i64,
+    #[serde(rename = "C")]
+    pub c: i64,
+    #[serde(rename = "D")]
+    pub d: i64,
+    /// Not rated.
+    #[serde(rename = "T")]
+    pub t: i64,
 }
 
-pub async fn evaluation(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+/// A run's distribution by city and class, and the movement between classes since the previous year's run
+/// of the same scheme.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationSummary {
+    pub id: i64,
+    pub year: i64,
+    /// The scheme's id.
+    pub scheme: String,
+    pub scheme_name: String,
+    pub rated: i64,
+    pub not_rated: i64,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub by_city: Vec<EvaluationCityCounts>,
+    /// The previous year's run of the same scheme, if any.
+    pub previous: Option<i64>,
+    /// from class → to class → firms, over the firms in both runs (classes A, B, C, D, T); null without a
+    /// previous run.
+    pub moves: Option<BTreeMap<String, BTreeMap<String, i64>>>,
+}
+
+impl From<&jiqun_app::registry::EvaluationSummary> for EvaluationSummary {
+    fn from(sm: &jiqun_app::registry::EvaluationSummary) -> Self {
+        let classes = jiqun_app::registry::CLASSES;
+        EvaluationSummary {
+            id: sm.evaluation.id,
+            year: sm.evaluation.year,
+            scheme: sm.evaluation.scheme_id.clone(),
+            scheme_name: sm.evaluation.scheme_name.clone(),
+            rated: sm.evaluation.rated,
+            not_rated: sm.evaluation.not_rated,
+            created_at: sm.evaluation.created_at,
+            by_city: sm
+                .by_city
+                .iter()
+                .map(|(c, n)| EvaluationCityCounts { city: c.clone(), a: n[0], b: n[1], c: n[2], d: n[3], t: n[4] })
+                .collect(),
+            previous: sm.previous.as_ref().map(|p| p.id),
+            moves: sm.moves.map(|m| {
+                classes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, from)| {
+                        let row = classes.iter().enumerate().map(|(j, to)| ((*to).to_string(), m[i][j])).collect();
+                        ((*from).to_string(), row)
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+pub async fn evaluation(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<EvaluationSummary>> {
     let s = ctx.user().lang(ctx.lang)?;
     let summary = app.evaluation_summary(s, id).await.lang(ctx.lang)?;
-    Ok(Json(summary_json(&summary)))
+    Ok(Json(EvaluationSummary::from(&summary)))
 }
 
 #[derive(Deserialize)]
@@ -90,41 +170,87 @@ pub async fn evaluation_results(
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<ResultsQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<EvaluationResults>> {
     let s = ctx.user().lang(ctx.lang)?;
     let rows = app.evaluation_results(s, id, q.city.as_deref().filter(|c| !c.is_empty())).await.lang(ctx.lang)?;
-    let items: Vec<Value> = rows
+    let items = rows
         .iter()
-        .map(|(e, r)| {
-            let mut v = result_json(r);
-            if let Value::Object(m) = &mut v {
-                m.insert("uscc".into(), json!(e.uscc));
-                m.insert("name".into(), json!(e.name));
-            }
-            v
+        .map(|(e, r)| EvaluationResult {
+            result: EnterpriseResult::from(r),
+            uscc: e.uscc.clone(),
+            name: e.name.clone(),
         })
         .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(EvaluationResults { items }))
 }
 
-pub async fn schemes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Value>> {
+/// A firm's result in a run, with the firm's USCC and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationResult {
+    #[serde(flatten)]
+    pub result: EnterpriseResult,
+    pub uscc: String,
+    pub name: String,
+}
+
+/// A run's results (the whole list, not paged).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationResults {
+    pub items: Vec<EvaluationResult>,
+}
+
+/// A per-mu evaluation scheme available for runs.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationScheme {
+    pub id: String,
+    pub name: String,
+    /// Shipped with Jiqun (not added by a jurisdiction).
+    pub builtin: bool,
+    pub jurisdiction: String,
+    /// The evaluation year the scheme was published for; null for any year.
+    pub year: Option<i32>,
+    /// Where the settings come from (a citation).
+    pub source: String,
+    /// The scheme file itself (docs/evaluation.md).
+    #[schema(value_type = Object)]
+    pub definition: Value,
+}
+
+pub async fn schemes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<EvaluationScheme>>> {
     let s = ctx.user().lang(ctx.lang)?;
     let _ = app.evaluation_runs(s).await.lang(ctx.lang)?;
-    let list: Vec<Value> = app
+    let list = app
         .schemes()
         .await
         .lang(ctx.lang)?
         .into_iter()
-        .map(|s| {
-            json!({ "id": s.id, "name": s.name, "builtin": s.builtin, "jurisdiction": s.scheme.jurisdiction,
-                    "year": s.scheme.year, "source": s.scheme.source,
-                    "definition": serde_json::from_str::<Value>(&s.json).unwrap_or(Value::Null) })
+        .map(|s| EvaluationScheme {
+            id: s.id,
+            name: s.name,
+            builtin: s.builtin,
+            jurisdiction: s.scheme.jurisdiction,
+            year: s.scheme.year,
+            source: s.scheme.source,
+            definition: serde_json::from_str::<Value>(&s.json).unwrap_or(Value::Null),
         })
         .collect();
-    Ok(Json(Value::Array(list)))
+    Ok(Json(list))
 }
 
-/// Adds a jurisdiction's scheme: the body is the scheme file (docs/evaluation.md).
+/// A jurisdiction's per-mu evaluation scheme file (docs/evaluation.md), checked by the evaluation engine
+/// (`jiqun_eval::permu::Scheme`); errors name the JSON path. Declared as an object here: the engine's
+/// type does not derive a schema.
+#[derive(Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct EvaluationSchemeBody(pub Value);
+
+/// The id of the scheme stored.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationSchemeId {
+    pub id: String,
+}
+
 pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.user().lang(ctx.lang)?;
@@ -135,11 +261,85 @@ pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> A
         .map_err(|_| AppError::invalid("scheme", "方案文件须为 UTF-8 编码的 JSON", "a scheme file is UTF-8 JSON"))
         .lang(ctx.lang)?;
     let id = app.put_scheme(s, text, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(EvaluationSchemeId { id })).into_response())
 }
 
-pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+/// What the differentiated resource policy means for one firm of the run.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationPolicyMeasure {
+    pub enterprise_id: i64,
+    pub uscc: String,
+    pub name: String,
+    /// The resource policy engine's measures for the firm (`jiqun_eval::resource_policy::Measures`: class,
+    /// surcharge rates and estimates in 元, land / energy / credit quota levels, notes).
+    #[schema(value_type = Object)]
+    pub measures: jiqun_eval::resource_policy::Measures,
+}
+
+/// The differentiated resource policy applied to a run: per city and in total; per firm only where the
+/// caller reads its figures.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationPolicy {
+    pub evaluation: EvaluationRun,
+    /// The policy table (`jiqun_eval::resource_policy::PolicyDef`: id, name, source, levers per class).
+    #[schema(value_type = Object)]
+    pub definition: jiqun_eval::resource_policy::PolicyDef,
+    /// The table is Jiqun's example, to be set by the jurisdiction.
+    pub example: bool,
+    /// Per city totals (`jiqun_eval::resource_policy::CitySummary`: firms by class, estimated surcharges,
+    /// quota levels).
+    #[schema(value_type = Vec<Object>)]
+    pub cities: Vec<jiqun_eval::resource_policy::CitySummary>,
+    /// The province's totals, as each city's.
+    #[schema(value_type = Object)]
+    pub total: jiqun_eval::resource_policy::CitySummary,
+    pub measures: Vec<EvaluationPolicyMeasure>,
+    /// Firms of the run with an electricity figure for its year.
+    pub electricity_reported: usize,
+    /// Firms of the run with a water figure for its year.
+    pub water_reported: usize,
+}
+
+impl From<jiqun_app::cultivation::PolicyView> for EvaluationPolicy {
+    fn from(v: jiqun_app::cultivation::PolicyView) -> Self {
+        let r = &v.evaluation;
+        EvaluationPolicy {
+            evaluation: EvaluationRun {
+                id: r.id,
+                year: r.year,
+                scheme_id: r.scheme_id.clone(),
+                scheme_name: r.scheme_name.clone(),
+                rated: r.rated,
+                not_rated: r.not_rated,
+                created_by: r.created_by,
+                created_at: r.created_at,
+            },
+            definition: v.definition,
+            example: v.example,
+            cities: v.cities,
+            total: v.total,
+            measures: v
+                .measures
+                .into_iter()
+                .map(|m| EvaluationPolicyMeasure {
+                    enterprise_id: m.enterprise_id,
+                    uscc: m.uscc,
+                    name: m.name,
+                    measures: m.measures,
+                })
+                .collect(),
+            electricity_reported: v.electricity_reported,
+            water_reported: v.water_reported,
+        }
+    }
+}
+
+pub async fn resource_policy(
+    State(app): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<EvaluationPolicy>> {
     let s = ctx.user().lang(ctx.lang)?;
     let view = app.resource_policy(s, id).await.lang(ctx.lang)?;
-    Ok(Json(to_json(&view)))
+    Ok(Json(EvaluationPolicy::from(view)))
 }

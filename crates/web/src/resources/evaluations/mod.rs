@@ -12,7 +12,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute};
+use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -25,7 +25,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::EvaluationRun>),
         access: FIRM_READERS,
         auth: true,
         handler: || get(api::evaluations),
@@ -38,9 +38,9 @@ pub const API: &[ApiRoute] = &[
         tag: "evaluations",
         query: &[],
         body: Some("{year, scheme?}"),
-        request: None,
+        request: Some(json::<api::EvaluationRunBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::EvaluationSummary>),
         access: Access::Perm(Perm::RunEvaluation),
         auth: true,
         handler: || post(api::run_evaluation),
@@ -55,7 +55,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::EvaluationSummary>),
         access: Access::Perm(Perm::ReadEnterprises),
         auth: true,
         handler: || get(api::evaluation),
@@ -70,7 +70,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::EvaluationResults>),
         access: FIRM_READERS,
         auth: true,
         handler: || get(api::evaluation_results),
@@ -85,7 +85,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(list::<api::EvaluationScheme>),
         access: FIRM_READERS,
         auth: true,
         handler: || get(api::schemes),
@@ -98,9 +98,9 @@ pub const API: &[ApiRoute] = &[
         tag: "evaluations",
         query: &[],
         body: Some("the scheme file (docs/evaluation.md)"),
-        request: None,
+        request: Some(json::<api::EvaluationSchemeBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::EvaluationSchemeId>),
         access: Access::Perm(Perm::RunEvaluation),
         auth: true,
         handler: || post(api::put_scheme),
@@ -115,7 +115,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::EvaluationPolicy>),
         access: Access::Perm(Perm::ReadEnterprises),
         auth: true,
         handler: || get(api::resource_policy),

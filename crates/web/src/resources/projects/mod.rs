@@ -11,7 +11,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute};
+use crate::routes::{Access, ApiRoute, PageRoute, json};
 
 pub const API: &[ApiRoute] = &[
     ApiRoute {
@@ -24,7 +24,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::ProjectList>),
         access: Access::Perm(Perm::AssessProjects),
         auth: true,
         handler: || get(api::projects),
@@ -39,9 +39,9 @@ pub const API: &[ApiRoute] = &[
         body: Some(
             "{project, city, zone, industry_code, land_mu, fixed_investment_wan?, annual_output_wan?, annual_tax_wan?, jobs?, energy_tce?, value_added_wan?, rd_wan?}",
         ),
-        request: None,
+        request: Some(json::<api::ProjectProposalBody>),
         ok: 201,
-        response: None,
+        response: Some(json::<api::ProjectProposal>),
         access: Access::Perm(Perm::AssessProjects),
         auth: true,
         handler: || post(api::assess_project),
@@ -56,7 +56,7 @@ pub const API: &[ApiRoute] = &[
         body: None,
         request: None,
         ok: 200,
-        response: None,
+        response: Some(json::<api::ProjectProposal>),
         access: Access::Perm(Perm::AssessProjects),
         auth: true,
         handler: || get(api::project),
