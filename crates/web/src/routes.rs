@@ -46,6 +46,65 @@ pub struct ApiRoute {
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
+impl ApiRoute {
+    /// A route that needs a session and has no body; `.body`, `.ok`, `.query`, `.aliases` and `.public`
+    /// say the rest.
+    pub const fn new(
+        method: &'static str,
+        path: &'static str,
+        tag: &'static str,
+        summary: &'static str,
+        access: Access,
+        handler: fn() -> MethodRouter<AppState>,
+    ) -> ApiRoute {
+        ApiRoute {
+            method,
+            path,
+            aliases: &[],
+            summary,
+            tag,
+            query: &[],
+            body: None,
+            request: None,
+            ok: 200,
+            response: None,
+            auth: true,
+            access,
+            handler,
+        }
+    }
+
+    /// The request body: described, and its type when it is JSON (`None` for a raw upload).
+    pub const fn body(mut self, description: &'static str, request: Option<SchemaFn>) -> ApiRoute {
+        self.body = Some(description);
+        self.request = request;
+        self
+    }
+
+    /// The success status and the response's type (`None` for a 204).
+    pub const fn ok(mut self, status: u16, response: Option<SchemaFn>) -> ApiRoute {
+        self.ok = status;
+        self.response = response;
+        self
+    }
+
+    pub const fn query(mut self, query: &'static [(&'static str, &'static str)]) -> ApiRoute {
+        self.query = query;
+        self
+    }
+
+    pub const fn aliases(mut self, aliases: &'static [&'static str]) -> ApiRoute {
+        self.aliases = aliases;
+        self
+    }
+
+    /// Needs no session.
+    pub const fn public(mut self) -> ApiRoute {
+        self.auth = false;
+        self
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// No session needed.
@@ -73,6 +132,17 @@ pub struct PageRoute {
     pub path: &'static str,
     pub access: Access,
     pub handler: fn() -> MethodRouter<AppState>,
+}
+
+impl PageRoute {
+    pub const fn new(
+        method: &'static str,
+        path: &'static str,
+        access: Access,
+        handler: fn() -> MethodRouter<AppState>,
+    ) -> PageRoute {
+        PageRoute { method, path, access, handler }
+    }
 }
 
 /// Every resource's tables, in the order the routers, the OpenAPI document and the role × route test take

@@ -25,159 +25,40 @@ use jiqun_app::Perm;
 use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/plans/{id}/indicators",
-        aliases: &[],
-        summary: "Add an indicator the document lacks",
-        tag: "indicators",
-        query: &[],
-        body: Some(
-            "{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}",
-        ),
-        request: Some(json::<api::IndicatorBody>),
-        ok: 201,
-        response: Some(json::<api::IndicatorSummary>),
-        access: Access::Perm(Perm::EditIndicator),
-        auth: true,
-        handler: || post(api::add_indicator),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/indicators",
-        aliases: &[],
-        summary: "Indicators with baseline, target, latest value and computed progress",
-        tag: "indicators",
-        query: &[("plan", "plan id")],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(list::<api::IndicatorSummary>),
-        access: Access::Perm(Perm::ReadPlan),
-        auth: true,
-        handler: || get(api::indicators),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/indicators/{id}",
-        aliases: &[],
-        summary: "One indicator",
-        tag: "indicators",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::IndicatorSummary>),
-        access: Access::Perm(Perm::ReadPlan),
-        auth: true,
-        handler: || get(api::indicator),
-    },
-    ApiRoute {
-        method: "put",
-        path: "/api/v1/indicators/{id}",
-        aliases: &[],
-        summary: "Edit an indicator (plan owner)",
-        tag: "indicators",
-        query: &[],
-        body: Some("as for adding"),
-        request: Some(json::<api::IndicatorBody>),
-        ok: 200,
-        response: Some(json::<api::IndicatorSummary>),
-        access: Access::Perm(Perm::EditIndicator),
-        auth: true,
-        handler: || put(api::update_indicator),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/indicators/{id}/override",
-        aliases: &[],
-        summary: "Override the computed status with a reason, or clear it (status null)",
-        tag: "indicators",
-        query: &[],
-        body: Some("{status|null, reason}"),
-        request: Some(json::<api::IndicatorOverrideBody>),
-        ok: 200,
-        response: Some(json::<api::IndicatorSummary>),
-        access: Access::Perm(Perm::OverrideStatus),
-        auth: true,
-        handler: || post(api::override_status),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/indicators/{id}/observations",
-        aliases: &[],
-        summary: "Every observation, corrections included",
-        tag: "indicators",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(list::<api::IndicatorObservation>),
-        access: Access::Perm(Perm::ReadPlan),
-        auth: true,
-        handler: || get(api::observations),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/indicators/{id}/observations",
-        aliases: &[],
-        summary: "Record a value; a second one for the same period and region is a correction",
-        tag: "indicators",
-        query: &[],
-        body: Some("{period, value, region?, source?}"),
-        request: Some(json::<api::IndicatorObservationBody>),
-        ok: 201,
-        response: Some(json::<api::IndicatorObservationRecorded>),
-        access: Access::Perm(Perm::AddObservation),
-        auth: true,
-        handler: || post(api::add_observation),
-    },
+    ApiRoute::new("post", "/api/v1/plans/{id}/indicators", "indicators", "Add an indicator the document lacks", Access::Perm(Perm::EditIndicator), || post(api::add_indicator))
+        .body( "{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}", Some(json::<api::IndicatorBody>))
+        .ok(201, Some(json::<api::IndicatorSummary>)),
+    ApiRoute::new("get", "/api/v1/indicators", "indicators", "Indicators with baseline, target, latest value and computed progress", Access::Perm(Perm::ReadPlan), || get(api::indicators))
+        .query(&[("plan", "plan id")])
+        .ok(200, Some(list::<api::IndicatorSummary>)),
+    ApiRoute::new("get", "/api/v1/indicators/{id}", "indicators", "One indicator", Access::Perm(Perm::ReadPlan), || get(api::indicator))
+        .ok(200, Some(json::<api::IndicatorSummary>)),
+    ApiRoute::new("put", "/api/v1/indicators/{id}", "indicators", "Edit an indicator (plan owner)", Access::Perm(Perm::EditIndicator), || put(api::update_indicator))
+        .body("as for adding", Some(json::<api::IndicatorBody>))
+        .ok(200, Some(json::<api::IndicatorSummary>)),
+    ApiRoute::new("post", "/api/v1/indicators/{id}/override", "indicators", "Override the computed status with a reason, or clear it (status null)", Access::Perm(Perm::OverrideStatus), || post(api::override_status))
+        .body("{status|null, reason}", Some(json::<api::IndicatorOverrideBody>))
+        .ok(200, Some(json::<api::IndicatorSummary>)),
+    ApiRoute::new("get", "/api/v1/indicators/{id}/observations", "indicators", "Every observation, corrections included", Access::Perm(Perm::ReadPlan), || get(api::observations))
+        .ok(200, Some(list::<api::IndicatorObservation>)),
+    ApiRoute::new("post", "/api/v1/indicators/{id}/observations", "indicators", "Record a value; a second one for the same period and region is a correction", Access::Perm(Perm::AddObservation), || post(api::add_observation))
+        .body("{period, value, region?, source?}", Some(json::<api::IndicatorObservationBody>))
+        .ok(201, Some(json::<api::IndicatorObservationRecorded>)),
 ];
 
 pub const PAGES: &[PageRoute] = &[
     // The dashboard greets every logged-in user; roles that do not read the plan see only a welcome.
-    PageRoute { method: "get", path: "/", access: Access::Account, handler: || get(dashboard::dashboard) },
-    PageRoute {
-        method: "post",
-        path: "/plans/{id}/indicators",
-        access: Access::Perm(Perm::EditIndicator),
-        handler: || post(writes::add_indicator),
-    },
-    PageRoute {
-        method: "get",
-        path: "/indicators",
-        access: Access::Perm(Perm::ReadPlan),
-        handler: || get(pages::list),
-    },
-    PageRoute {
-        method: "get",
-        path: "/indicators/{id}",
-        access: Access::Perm(Perm::ReadPlan),
-        handler: || get(pages::detail),
-    },
-    PageRoute {
-        method: "post",
-        path: "/indicators/{id}/observations",
-        access: Access::Perm(Perm::AddObservation),
-        handler: || post(writes::add_observation),
-    },
-    PageRoute {
-        method: "post",
-        path: "/indicators/{id}/override",
-        access: Access::Perm(Perm::OverrideStatus),
-        handler: || post(writes::override_status),
-    },
-    PageRoute {
-        method: "post",
-        path: "/indicators/{id}/edit",
-        access: Access::Perm(Perm::EditIndicator),
-        handler: || post(writes::edit),
-    },
-    PageRoute { method: "get", path: "/cities", access: Access::Perm(Perm::ReadPlan), handler: || get(cities::map) },
-    PageRoute {
-        method: "get",
-        path: "/cities/{name}",
-        access: Access::Perm(Perm::ReadPlan),
-        handler: || get(cities::city),
-    },
+    PageRoute::new("get", "/", Access::Account, || get(dashboard::dashboard)),
+    PageRoute::new("post", "/plans/{id}/indicators", Access::Perm(Perm::EditIndicator), || post(writes::add_indicator)),
+    PageRoute::new("get", "/indicators", Access::Perm(Perm::ReadPlan), || get(pages::list)),
+    PageRoute::new("get", "/indicators/{id}", Access::Perm(Perm::ReadPlan), || get(pages::detail)),
+    PageRoute::new("post", "/indicators/{id}/observations", Access::Perm(Perm::AddObservation), || {
+        post(writes::add_observation)
+    }),
+    PageRoute::new("post", "/indicators/{id}/override", Access::Perm(Perm::OverrideStatus), || {
+        post(writes::override_status)
+    }),
+    PageRoute::new("post", "/indicators/{id}/edit", Access::Perm(Perm::EditIndicator), || post(writes::edit)),
+    PageRoute::new("get", "/cities", Access::Perm(Perm::ReadPlan), || get(cities::map)),
+    PageRoute::new("get", "/cities/{name}", Access::Perm(Perm::ReadPlan), || get(cities::city)),
 ];

@@ -20,169 +20,44 @@ use jiqun_app::Perm;
 use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json};
 
 pub const API: &[ApiRoute] = &[
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/libraries",
-        aliases: &[],
-        summary: "The cultivation libraries with source, confidence and member / candidate counts for the year, and the backbone directory's R&D intensity",
-        tag: "libraries",
-        query: &[("year", "the figures' year (default: the registry's latest)")],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::LibraryList>),
-        access: Access::Perm(Perm::ReadEnterprises),
-        auth: true,
-        handler: || get(api::libraries),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/libraries/recompute",
-        aliases: &[],
-        summary: "Computes the indicators the libraries feed for a year (backbone R&D intensity; count indicators the plan has) and stores them as the current plan's observations",
-        tag: "libraries",
-        query: &[],
-        body: Some("{year}"),
-        request: Some(json::<api::LibraryRecomputeBody>),
-        ok: 200,
-        response: Some(json::<api::LibraryRecompute>),
-        access: Access::Perm(Perm::ManageLibraries),
-        auth: true,
-        handler: || post(api::recompute),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/libraries/{name}",
-        aliases: &[],
-        summary: "One library: members and candidates (a ranking in rank order, with its example weights); each check's values only for firms whose figures the caller reads",
-        tag: "libraries",
-        query: &[("year", "the figures' year (default: the registry's latest)")],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::LibraryView>),
-        access: Access::Perm(Perm::ReadEnterprises),
-        auth: true,
-        handler: || get(api::library),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/libraries/{name}/designations",
-        aliases: &[],
-        summary: "Designates a registered firm into a designation library (the backbone directory per chain), with the notice; audited",
-        tag: "libraries",
-        query: &[],
-        body: Some("{enterprise_id | uscc, chain?, reference?}"),
-        request: Some(json::<api::LibraryDesignationBody>),
-        ok: 201,
-        response: Some(json::<api::LibraryDesignationId>),
-        access: Access::Perm(Perm::ManageLibraries),
-        auth: true,
-        handler: || post(api::designate),
-    },
-    ApiRoute {
-        method: "put",
-        path: "/api/v1/libraries/{name}/ranking",
-        aliases: &[],
-        summary: "Sets a ranking library's weights and the number selected (the AI top-100); checked field by field; audited",
-        tag: "libraries",
-        query: &[],
-        body: Some("{top_n, weights: [{figure, weight, lower_is_better?, log?}], note: {zh, en}}"),
-        request: Some(json::<api::LibraryRankingBody>),
-        ok: 204,
-        response: None,
-        access: Access::Perm(Perm::ManageLibraries),
-        auth: true,
-        handler: || put(api::set_ranking),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/libraries/{name}/withdraw",
-        aliases: &[],
-        summary: "Withdraws a firm's designation (kept as history, with the reason); audited",
-        tag: "libraries",
-        query: &[],
-        body: Some("{enterprise_id | uscc, chain?, reason?}"),
-        request: Some(json::<api::LibraryWithdrawBody>),
-        ok: 204,
-        response: None,
-        access: Access::Perm(Perm::ManageLibraries),
-        auth: true,
-        handler: || post(api::withdraw),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/enterprises/{id}/libraries",
-        aliases: &[],
-        summary: "One firm in every library: status for its readers; each check with value and threshold for those who read its figures",
-        tag: "libraries",
-        query: &[("year", "the figures' year (default: the registry's latest)")],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::LibraryFirmView>),
-        access: FIRM_READERS,
-        auth: true,
-        handler: || get(api::firm_libraries),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/enterprises/{id}/profile",
-        aliases: &[],
-        summary: "Enters or corrects a firm's library profile figures (registry figures, sealed with SM4; flags 1 or 0)",
-        tag: "libraries",
-        query: &[],
-        body: Some("{year, source, figures: {metric: value}}"),
-        request: Some(json::<api::LibraryProfileBody>),
-        ok: 201,
-        response: Some(json::<crate::resources::enterprises::api::EnterpriseFigureIds>),
-        access: Access::Perm(Perm::ManageLibraries),
-        auth: true,
-        handler: || post(api::put_profile),
-    },
+    ApiRoute::new("get", "/api/v1/libraries", "libraries", "The cultivation libraries with source, confidence and member / candidate counts for the year, and the backbone directory's R&D intensity", Access::Perm(Perm::ReadEnterprises), || get(api::libraries))
+        .query(&[("year", "the figures' year (default: the registry's latest)")])
+        .ok(200, Some(json::<api::LibraryList>)),
+    ApiRoute::new("post", "/api/v1/libraries/recompute", "libraries", "Computes the indicators the libraries feed for a year (backbone R&D intensity; count indicators the plan has) and stores them as the current plan's observations", Access::Perm(Perm::ManageLibraries), || post(api::recompute))
+        .body("{year}", Some(json::<api::LibraryRecomputeBody>))
+        .ok(200, Some(json::<api::LibraryRecompute>)),
+    ApiRoute::new("get", "/api/v1/libraries/{name}", "libraries", "One library: members and candidates (a ranking in rank order, with its example weights); each check's values only for firms whose figures the caller reads", Access::Perm(Perm::ReadEnterprises), || get(api::library))
+        .query(&[("year", "the figures' year (default: the registry's latest)")])
+        .ok(200, Some(json::<api::LibraryView>)),
+    ApiRoute::new("post", "/api/v1/libraries/{name}/designations", "libraries", "Designates a registered firm into a designation library (the backbone directory per chain), with the notice; audited", Access::Perm(Perm::ManageLibraries), || post(api::designate))
+        .body("{enterprise_id | uscc, chain?, reference?}", Some(json::<api::LibraryDesignationBody>))
+        .ok(201, Some(json::<api::LibraryDesignationId>)),
+    ApiRoute::new("put", "/api/v1/libraries/{name}/ranking", "libraries", "Sets a ranking library's weights and the number selected (the AI top-100); checked field by field; audited", Access::Perm(Perm::ManageLibraries), || put(api::set_ranking))
+        .body("{top_n, weights: [{figure, weight, lower_is_better?, log?}], note: {zh, en}}", Some(json::<api::LibraryRankingBody>))
+        .ok(204, None),
+    ApiRoute::new("post", "/api/v1/libraries/{name}/withdraw", "libraries", "Withdraws a firm's designation (kept as history, with the reason); audited", Access::Perm(Perm::ManageLibraries), || post(api::withdraw))
+        .body("{enterprise_id | uscc, chain?, reason?}", Some(json::<api::LibraryWithdrawBody>))
+        .ok(204, None),
+    ApiRoute::new("get", "/api/v1/enterprises/{id}/libraries", "libraries", "One firm in every library: status for its readers; each check with value and threshold for those who read its figures", FIRM_READERS, || get(api::firm_libraries))
+        .query(&[("year", "the figures' year (default: the registry's latest)")])
+        .ok(200, Some(json::<api::LibraryFirmView>)),
+    ApiRoute::new("post", "/api/v1/enterprises/{id}/profile", "libraries", "Enters or corrects a firm's library profile figures (registry figures, sealed with SM4; flags 1 or 0)", Access::Perm(Perm::ManageLibraries), || post(api::put_profile))
+        .body("{year, source, figures: {metric: value}}", Some(json::<api::LibraryProfileBody>))
+        .ok(201, Some(json::<crate::resources::enterprises::api::EnterpriseFigureIds>)),
 ];
 
 pub const PAGES: &[PageRoute] = &[
-    PageRoute {
-        method: "post",
-        path: "/enterprises/{id}/profile",
-        access: Access::Perm(Perm::ManageLibraries),
-        handler: || post(pages::put_profile),
-    },
-    PageRoute {
-        method: "get",
-        path: "/libraries",
-        access: Access::Perm(Perm::ReadEnterprises),
-        handler: || get(pages::list),
-    },
-    PageRoute {
-        method: "post",
-        path: "/libraries/recompute",
-        access: Access::Perm(Perm::ManageLibraries),
-        handler: || post(pages::recompute),
-    },
-    PageRoute {
-        method: "get",
-        path: "/libraries/{name}",
-        access: Access::Perm(Perm::ReadEnterprises),
-        handler: || get(pages::library),
-    },
-    PageRoute {
-        method: "post",
-        path: "/libraries/{name}/designations",
-        access: Access::Perm(Perm::ManageLibraries),
-        handler: || post(pages::designate),
-    },
-    PageRoute {
-        method: "post",
-        path: "/libraries/{name}/ranking",
-        access: Access::Perm(Perm::ManageLibraries),
-        handler: || post(pages::set_ranking),
-    },
-    PageRoute {
-        method: "post",
-        path: "/libraries/{name}/withdraw",
-        access: Access::Perm(Perm::ManageLibraries),
-        handler: || post(pages::withdraw),
-    },
+    PageRoute::new("post", "/enterprises/{id}/profile", Access::Perm(Perm::ManageLibraries), || {
+        post(pages::put_profile)
+    }),
+    PageRoute::new("get", "/libraries", Access::Perm(Perm::ReadEnterprises), || get(pages::list)),
+    PageRoute::new("post", "/libraries/recompute", Access::Perm(Perm::ManageLibraries), || post(pages::recompute)),
+    PageRoute::new("get", "/libraries/{name}", Access::Perm(Perm::ReadEnterprises), || get(pages::library)),
+    PageRoute::new("post", "/libraries/{name}/designations", Access::Perm(Perm::ManageLibraries), || {
+        post(pages::designate)
+    }),
+    PageRoute::new("post", "/libraries/{name}/ranking", Access::Perm(Perm::ManageLibraries), || {
+        post(pages::set_ranking)
+    }),
+    PageRoute::new("post", "/libraries/{name}/withdraw", Access::Perm(Perm::ManageLibraries), || post(pages::withdraw)),
 ];

@@ -17,87 +17,44 @@ use jiqun_app::Perm;
 use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
 pub const API: &[ApiRoute] = &[
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/plans",
-        aliases: &[],
-        summary: "Plans",
-        tag: "plans",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(list::<api::PlanSummary>),
-        access: Access::Perm(Perm::ReadPlan),
-        auth: true,
-        handler: || get(api::plans),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/plans",
-        aliases: &[],
-        summary: "Import a plan: the document (.txt UTF-8/GBK, .docx, .html) is the body",
-        tag: "plans",
-        query: &[("name", "where the document came from")],
-        body: Some("the document's bytes"),
-        request: None,
-        ok: 201,
-        response: Some(json::<api::PlanImported>),
-        access: Access::Perm(Perm::ImportPlan),
-        auth: true,
-        handler: || post(api::import_plan),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/plans/{id}",
-        aliases: &[],
-        summary: "A plan: the compiled plan JSON with its id",
-        tag: "plans",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::PlanDocument>),
-        access: Access::Perm(Perm::ReadPlan),
-        auth: true,
-        handler: || get(api::plan),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/plans/{id}/close",
-        aliases: &[],
-        summary: "Close a plan with its final assessment, naming its successor plan",
-        tag: "plans",
-        query: &[],
-        body: Some("{assessment, successor?}"),
-        request: Some(json::<api::ClosePlanBody>),
-        ok: 200,
-        response: Some(json::<api::PlanSummary>),
-        access: Access::Perm(Perm::ClosePlan),
-        auth: true,
-        handler: || post(api::close_plan),
-    },
+    ApiRoute::new("get", "/api/v1/plans", "plans", "Plans", Access::Perm(Perm::ReadPlan), || get(api::plans))
+        .ok(200, Some(list::<api::PlanSummary>)),
+    ApiRoute::new(
+        "post",
+        "/api/v1/plans",
+        "plans",
+        "Import a plan: the document (.txt UTF-8/GBK, .docx, .html) is the body",
+        Access::Perm(Perm::ImportPlan),
+        || post(api::import_plan),
+    )
+    .query(&[("name", "where the document came from")])
+    .body("the document's bytes", None)
+    .ok(201, Some(json::<api::PlanImported>)),
+    ApiRoute::new(
+        "get",
+        "/api/v1/plans/{id}",
+        "plans",
+        "A plan: the compiled plan JSON with its id",
+        Access::Perm(Perm::ReadPlan),
+        || get(api::plan),
+    )
+    .ok(200, Some(json::<api::PlanDocument>)),
+    ApiRoute::new(
+        "post",
+        "/api/v1/plans/{id}/close",
+        "plans",
+        "Close a plan with its final assessment, naming its successor plan",
+        Access::Perm(Perm::ClosePlan),
+        || post(api::close_plan),
+    )
+    .body("{assessment, successor?}", Some(json::<api::ClosePlanBody>))
+    .ok(200, Some(json::<api::PlanSummary>)),
 ];
 
 pub const PAGES: &[PageRoute] = &[
-    PageRoute { method: "get", path: "/plan", access: Access::Perm(Perm::ReadPlan), handler: || get(pages::current) },
-    PageRoute { method: "get", path: "/plans", access: Access::Perm(Perm::ReadPlan), handler: || get(pages::list) },
-    PageRoute {
-        method: "post",
-        path: "/plans/import",
-        access: Access::Perm(Perm::ImportPlan),
-        handler: || post(pages::import),
-    },
-    PageRoute {
-        method: "get",
-        path: "/plans/{id}",
-        access: Access::Perm(Perm::ReadPlan),
-        handler: || get(pages::by_id),
-    },
-    PageRoute {
-        method: "post",
-        path: "/plans/{id}/close",
-        access: Access::Perm(Perm::ClosePlan),
-        handler: || post(pages::close),
-    },
+    PageRoute::new("get", "/plan", Access::Perm(Perm::ReadPlan), || get(pages::current)),
+    PageRoute::new("get", "/plans", Access::Perm(Perm::ReadPlan), || get(pages::list)),
+    PageRoute::new("post", "/plans/import", Access::Perm(Perm::ImportPlan), || post(pages::import)),
+    PageRoute::new("get", "/plans/{id}", Access::Perm(Perm::ReadPlan), || get(pages::by_id)),
+    PageRoute::new("post", "/plans/{id}/close", Access::Perm(Perm::ClosePlan), || post(pages::close)),
 ];

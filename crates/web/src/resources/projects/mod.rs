@@ -14,72 +14,17 @@ use jiqun_app::Perm;
 use crate::routes::{Access, ApiRoute, PageRoute, json};
 
 pub const API: &[ApiRoute] = &[
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/projects",
-        aliases: &[],
-        summary: "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)",
-        tag: "admission",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::ProjectList>),
-        access: Access::Perm(Perm::AssessProjects),
-        auth: true,
-        handler: || get(api::projects),
-    },
-    ApiRoute {
-        method: "post",
-        path: "/api/v1/projects",
-        aliases: &[],
-        summary: "Assesses a proposal (admit, admit with conditions, reject, with each metric, threshold, source and reason) and stores it",
-        tag: "admission",
-        query: &[],
-        body: Some(
-            "{project, city, zone, industry_code, land_mu, fixed_investment_wan?, annual_output_wan?, annual_tax_wan?, jobs?, energy_tce?, value_added_wan?, rd_wan?}",
-        ),
-        request: Some(json::<api::ProjectProposalBody>),
-        ok: 201,
-        response: Some(json::<api::ProjectProposal>),
-        access: Access::Perm(Perm::AssessProjects),
-        auth: true,
-        handler: || post(api::assess_project),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/projects/{id}",
-        aliases: &[],
-        summary: "One proposal with its stored result and who assessed it",
-        tag: "admission",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::ProjectProposal>),
-        access: Access::Perm(Perm::AssessProjects),
-        auth: true,
-        handler: || get(api::project),
-    },
+    ApiRoute::new("get", "/api/v1/projects", "admission", "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)", Access::Perm(Perm::AssessProjects), || get(api::projects))
+        .ok(200, Some(json::<api::ProjectList>)),
+    ApiRoute::new("post", "/api/v1/projects", "admission", "Assesses a proposal (admit, admit with conditions, reject, with each metric, threshold, source and reason) and stores it", Access::Perm(Perm::AssessProjects), || post(api::assess_project))
+        .body( "{project, city, zone, industry_code, land_mu, fixed_investment_wan?, annual_output_wan?, annual_tax_wan?, jobs?, energy_tce?, value_added_wan?, rd_wan?}", Some(json::<api::ProjectProposalBody>))
+        .ok(201, Some(json::<api::ProjectProposal>)),
+    ApiRoute::new("get", "/api/v1/projects/{id}", "admission", "One proposal with its stored result and who assessed it", Access::Perm(Perm::AssessProjects), || get(api::project))
+        .ok(200, Some(json::<api::ProjectProposal>)),
 ];
 
 pub const PAGES: &[PageRoute] = &[
-    PageRoute {
-        method: "get",
-        path: "/projects",
-        access: Access::Perm(Perm::AssessProjects),
-        handler: || get(pages::projects),
-    },
-    PageRoute {
-        method: "post",
-        path: "/projects",
-        access: Access::Perm(Perm::AssessProjects),
-        handler: || post(pages::assess),
-    },
-    PageRoute {
-        method: "get",
-        path: "/projects/{id}",
-        access: Access::Perm(Perm::AssessProjects),
-        handler: || get(pages::project),
-    },
+    PageRoute::new("get", "/projects", Access::Perm(Perm::AssessProjects), || get(pages::projects)),
+    PageRoute::new("post", "/projects", Access::Perm(Perm::AssessProjects), || post(pages::assess)),
+    PageRoute::new("get", "/projects/{id}", Access::Perm(Perm::AssessProjects), || get(pages::project)),
 ];

@@ -13,49 +13,19 @@ use crate::kit::assets::{CSS, JS, asset};
 use crate::routes::{Access, ApiRoute, PageRoute, json};
 
 pub const API: &[ApiRoute] = &[
-    ApiRoute {
-        method: "get",
-        path: "/healthz",
-        aliases: &[],
-        summary: "200 when the database answers",
-        tag: "system",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::Health>),
-        access: Access::Public,
-        auth: false,
-        handler: || get(api::healthz),
-    },
-    ApiRoute {
-        method: "get",
-        path: "/api/v1/openapi.json",
-        aliases: &[],
-        summary: "This document",
-        tag: "system",
-        query: &[],
-        body: None,
-        request: None,
-        ok: 200,
-        response: Some(json::<api::OpenApiDocument>),
-        access: Access::Public,
-        auth: false,
-        handler: || get(api::openapi),
-    },
+    ApiRoute::new("get", "/healthz", "system", "200 when the database answers", Access::Public, || get(api::healthz))
+        .ok(200, Some(json::<api::Health>))
+        .public(),
+    ApiRoute::new("get", "/api/v1/openapi.json", "system", "This document", Access::Public, || get(api::openapi))
+        .ok(200, Some(json::<api::OpenApiDocument>))
+        .public(),
 ];
 
 pub const PAGES: &[PageRoute] = &[
-    PageRoute {
-        method: "get",
-        path: "/assets/app.css",
-        access: Access::Public,
-        handler: || get(|| async { asset(CSS, "text/css; charset=utf-8") }),
-    },
-    PageRoute {
-        method: "get",
-        path: "/assets/app.js",
-        access: Access::Public,
-        handler: || get(|| async { asset(JS, "text/javascript; charset=utf-8") }),
-    },
+    PageRoute::new("get", "/assets/app.css", Access::Public, || {
+        get(|| async { asset(CSS, "text/css; charset=utf-8") })
+    }),
+    PageRoute::new("get", "/assets/app.js", Access::Public, || {
+        get(|| async { asset(JS, "text/javascript; charset=utf-8") })
+    }),
 ];
