@@ -29,7 +29,7 @@ pub struct ApiRoute {
     pub query: &'static [(&'static str, &'static str)],
     /// The request body, described; `None` when there is none.
     pub body: Option<&'static str>,
-    /// The JSON request body's type (`json::<RoundBody>`), whose schema the OpenAPI document gives; `None`
+    /// The JSON request body's type (`json::<ReportingRoundBody>`), whose schema the OpenAPI document gives; `None`
     /// for no body or a raw one (a document, an attachment).
     pub request: Option<SchemaFn>,
     /// The success status.
