@@ -140,20 +140,13 @@ fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
         },
     });
     if let Some(body) = r.body {
-        let csv = path == "/api/v1/enterprises/import";
-        let raw = path == "/api/v1/plans" || path.ends_with("/attachments") || csv;
-        let content_type = if csv {
-            "text/csv"
-        } else if raw {
-            "application/octet-stream"
-        } else {
-            "application/json"
-        };
-        let schema = match r.request {
-            Some(schema) if !raw => serde_json::to_value(schema(components)).unwrap_or(Value::Null),
-            _ if csv => json!({ "type": "string" }),
-            _ if raw => json!({ "type": "string", "format": "binary" }),
-            _ => json!({ "type": "object" }),
+        let (content_type, schema) = match (r.upload, r.request) {
+            (Some(text), _) if text.starts_with("text/") => (text, json!({ "type": "string" })),
+            (Some(bytes), _) => (bytes, json!({ "type": "string", "format": "binary" })),
+            (None, Some(schema)) => {
+                ("application/json", serde_json::to_value(schema(components)).unwrap_or(Value::Null))
+            }
+            (None, None) => ("application/json", json!({ "type": "object" })),
         };
         op["requestBody"] =
             json!({ "required": true, "description": body, "content": { content_type: { "schema": schema } } });

@@ -32,6 +32,9 @@ pub struct ApiRoute {
     /// The JSON request body's type (`json::<ReportingRoundBody>`), whose schema the OpenAPI document gives; `None`
     /// for no body or a raw one (a document, an attachment).
     pub request: Option<SchemaFn>,
+    /// The media type of a body that is not JSON but uploaded as it is (a plan document, an attachment, a
+    /// CSV file); `None` for JSON bodies and for no body.
+    pub upload: Option<&'static str>,
     /// The success status.
     pub ok: u16,
     /// The success response's type (`json::<ReportView>`, `list::<PlanSummary>`); `None` for a 204 and,
@@ -66,6 +69,7 @@ impl ApiRoute {
             query: &[],
             body: None,
             request: None,
+            upload: None,
             ok: 200,
             response: None,
             auth: true,
@@ -78,6 +82,13 @@ impl ApiRoute {
     pub const fn body(mut self, description: &'static str, request: Option<SchemaFn>) -> ApiRoute {
         self.body = Some(description);
         self.request = request;
+        self
+    }
+
+    /// A body uploaded as it is, of this media type (`text/csv`, `application/octet-stream`).
+    pub const fn upload(mut self, description: &'static str, media_type: &'static str) -> ApiRoute {
+        self.body = Some(description);
+        self.upload = Some(media_type);
         self
     }
 

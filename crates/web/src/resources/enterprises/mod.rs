@@ -25,7 +25,7 @@ pub const API: &[ApiRoute] = &[
         .ok(201, Some(json::<api::EnterpriseDetail>)),
     ApiRoute::new("post", "/api/v1/enterprises/import", "enterprises", "Imports a CSV in the evaluation input format (contracts §4), all or nothing; errors name line and column", Access::Scoped(Perm::EditEnterprise, &[Scope::All, Scope::OwnCity]), || post(api::import))
         .query(&[("name", "the file's name, recorded as the figures' source")])
-        .body("CSV (UTF-8 or GB18030)", None)
+        .upload("CSV (UTF-8 or GB18030)", "text/csv")
         .ok(201, Some(json::<api::EnterpriseImport>)),
     ApiRoute::new("get", "/api/v1/enterprises/{id}", "enterprises", "One firm: record, figures (for those who may read them), evaluation results with each item", FIRM_READERS, || get(api::enterprise))
         .ok(200, Some(json::<api::EnterpriseDetail>)),

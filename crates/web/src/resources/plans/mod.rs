@@ -28,7 +28,7 @@ pub const API: &[ApiRoute] = &[
         || post(api::import_plan),
     )
     .query(&[("name", "where the document came from")])
-    .body("the document's bytes", None)
+    .upload("the document's bytes", "application/octet-stream")
     .ok(201, Some(json::<api::PlanImported>)),
     ApiRoute::new(
         "get",

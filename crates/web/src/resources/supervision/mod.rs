@@ -116,7 +116,7 @@ pub const API: &[ApiRoute] = &[
     )
     .aliases(&["/api/v1/reports/{id}/attachments"])
     .query(&[("filename", "the file's name")])
-    .body("the file's bytes", None)
+    .upload("the file's bytes", "application/octet-stream")
     .ok(201, Some(json::<api::ReportAttachmentAdded>)),
     ApiRoute::new(
         "get",
