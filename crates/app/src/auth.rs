@@ -180,6 +180,18 @@ impl App {
         self.login_with(username, password, None, kind, ip).await
     }
 
+    /// A login refused because the account is locked (before the password is checked, or by parallel
+    /// failures while it was): audited, and the answer.
+    async fn locked_out(&self, actor: &Actor, username: &str) -> AppError {
+        let reason = serde_json::json!({ "reason": "locked" });
+        match self.store.audit_event(actor, AuditAction::AuthLogin, "user", username, false, &reason).await {
+            Ok(()) => {
+                AppError::new(crate::Code::Locked, "账户已锁定，请稍后再试", "the account is locked; try again later")
+            }
+            Err(e) => e.into(),
+        }
+    }
+
     /// Logs in; `totp` is the 6-digit code, required for accounts that have enrolled a second factor.
     pub async fn login_with(
         &self,
@@ -191,8 +203,6 @@ impl App {
     ) -> AppResult<LoginOk> {
         let actor = Actor { id: None, name: username.to_string(), ip: ip.to_string() };
         let bad = || AppError::new(crate::Code::BadCredentials, "用户名或密码错误", "wrong username or password");
-        let locked =
-            || AppError::new(crate::Code::Locked, "账户已锁定，请稍后再试", "the account is locked; try again later");
         let Some(user) = self.store.user_by_name(username).await? else {
             // Same work and answer as a wrong password, so names cannot be probed by timing.
             static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -212,17 +222,7 @@ impl App {
         };
         let now = now_ms();
         if user.locked_until.is_some_and(|t| t > now) {
-            self.store
-                .audit_event(
-                    &actor,
-                    AuditAction::AuthLogin,
-                    "user",
-                    username,
-                    false,
-                    &serde_json::json!({ "reason": "locked" }),
-                )
-                .await?;
-            return Err(locked());
+            return Err(self.locked_out(&actor, username).await);
         }
         let max = self.setting_i64("lockout_failures", DEFAULT_MAX_FAILURES).await;
         let minutes = self.setting_i64("lockout_minutes", DEFAULT_LOCK_MINUTES).await;
@@ -264,17 +264,7 @@ impl App {
         };
         let actor = Actor { id: Some(user.id), ..actor };
         if !self.store.login_succeeded(&user, &session, &token_hash(&token), &actor).await? {
-            self.store
-                .audit_event(
-                    &actor,
-                    AuditAction::AuthLogin,
-                    "user",
-                    username,
-                    false,
-                    &serde_json::json!({ "reason": "locked" }),
-                )
-                .await?;
-            return Err(locked());
+            return Err(self.locked_out(&actor, username).await);
         }
         let user = self.store.user(user.id).await?.unwrap_or(user);
         Ok(LoginOk { token, expires_at, user, csrf })

@@ -67,19 +67,8 @@ impl App {
         input: &ReportInput,
         ip: &str,
     ) -> AppResult<ReportRow> {
-        let assignment = self.store.assignment(assignment_id).await?;
         // Permission before validation and before revealing whether the assignment exists.
-        let Some(assignment) = assignment else {
-            return Err(if session.can(&Action::ReadPlan) {
-                AppError::not_found(
-                    format!("任务分工 {assignment_id} 不存在"),
-                    format!("no assignment {assignment_id}"),
-                )
-            } else {
-                AppError::forbidden()
-            });
-        };
-        session.require(&Action::FileReport { agency: &assignment.agency })?;
+        let assignment = self.may_file_report(session, assignment_id).await?;
         let period = parse_period("period", &input.period)?;
         begun("period", period)?;
         let rounds = self.store.rounds(assignment.plan_id).await?;
