@@ -187,8 +187,8 @@ fn matches(scope: Scope, user: &UserRow, o: &Object) -> bool {
     let same = |mine: Option<&str>, theirs: &str| !theirs.is_empty() && mine == Some(theirs);
     match scope {
         Scope::All => true,
-        Scope::OwnAgency => same(user.agency.as_deref(), o.agency),
-        Scope::OwnCity => same(user.city.as_deref(), o.city),
+        Scope::OwnAgency => same(user.agency.as_ref().map(|a| a.as_str()), o.agency),
+        Scope::OwnCity => same(user.city.map(|c| c.as_str()), o.city),
         Scope::OwnEnterprise => same(user.uscc.as_deref(), o.uscc),
         Scope::Assigned => o.assigned.contains(&user.id),
     }
@@ -397,8 +397,8 @@ mod tests {
             display_name: String::new(),
             password_hash: String::new(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
-            agency: agency.map(String::from),
-            city: city.map(String::from),
+            agency: agency.map(|a| jiqun_domain::AgencyName::parse(a).unwrap()),
+            city: city.map(|c| jiqun_domain::CityCode::parse(c).unwrap()),
             uscc: None,
             must_change_password: false,
             disabled: false,

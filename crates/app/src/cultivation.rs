@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use jiqun_domain::enterprise::{Metric as RegistryMetric, metric};
 use jiqun_domain::period::Period;
-use jiqun_domain::{Lang, RegionModel};
+use jiqun_domain::{CityCode, Lang, Money, RegionModel};
 use jiqun_eval::admission;
 use jiqun_eval::definition::{Confidence, FieldError, Text};
 use jiqun_eval::libraries::{
@@ -255,7 +255,7 @@ pub struct LibraryEntry {
     pub enterprise_id: i64,
     pub uscc: String,
     pub name: String,
-    pub city: String,
+    pub city: CityCode,
     pub status: Status,
     pub chains: Vec<String>,
     /// The notices the firm's designations were published in.
@@ -677,7 +677,7 @@ impl App {
                 enterprise_id: e.id,
                 uscc: e.uscc.clone(),
                 name: e.name.clone(),
-                city: e.city.clone(),
+                city: e.city,
                 status: a.status,
                 chains: a.chains.clone(),
                 references: refs(i),
@@ -946,9 +946,9 @@ impl App {
     /// Assesses a proposal against the shipped admission table and stores it with the decision.
     pub async fn assess_project(&self, session: &Session, input: &ProposalInput, ip: &str) -> AppResult<ProposalView> {
         // Permission first, on the city the caller claims.
-        let city = input.city.trim().trim_end_matches('市').to_string();
+        let claimed = input.city.trim().trim_end_matches('市');
         if session.roles.scopes(&session.user, Perm::AssessProjects).is_empty()
-            || !session.can(&Action::AssessProjects { city: &city })
+            || !session.can(&Action::AssessProjects { city: claimed })
         {
             return Err(AppError::forbidden());
         }
@@ -962,13 +962,9 @@ impl App {
                 "a project name is 1 to 100 characters",
             ));
         }
-        if RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
-            errors.push(FieldError::new(
-                "city",
-                format!("“{city}”不是本省地级以上市"),
-                format!("“{city}” is not a city of the province"),
-            ));
-        }
+        let city = CityCode::from_name(claimed)
+            .map_err(|e| errors.push(FieldError::new("city", e.message(Lang::Zh), e.message(Lang::En))))
+            .ok();
         let land = match input.land_mu {
             Some(v) => v,
             None => {
@@ -976,23 +972,37 @@ impl App {
                 1.0
             }
         };
+        // Money arrives in 万元, as the form asks for it.
+        let mut money = |field: &str, v: Option<f64>| -> Option<Money> {
+            let m = Money::wan(v?);
+            if m.is_none() {
+                errors.push(FieldError::new(field, "金额超出范围", "the amount is out of range"));
+            }
+            m
+        };
+        let fixed_investment = money("fixed_investment_wan", input.fixed_investment_wan);
+        let annual_output = money("annual_output_wan", input.annual_output_wan);
+        let annual_tax = money("annual_tax_wan", input.annual_tax_wan);
+        let value_added = money("value_added_wan", input.value_added_wan);
+        let rd = money("rd_wan", input.rd_wan);
+        let wan = |m: Option<Money>| m.map(Money::as_wan);
         let proposal = admission::Proposal {
             project: project.clone(),
             zone: input.zone.trim().to_string(),
             industry_code: input.industry_code.trim().to_string(),
             land_mu: land,
-            fixed_investment_wan: input.fixed_investment_wan,
-            annual_output_wan: input.annual_output_wan,
-            annual_tax_wan: input.annual_tax_wan,
+            fixed_investment_wan: wan(fixed_investment),
+            annual_output_wan: wan(annual_output),
+            annual_tax_wan: wan(annual_tax),
             jobs: input.jobs,
             energy_tce: input.energy_tce,
-            value_added_wan: input.value_added_wan,
-            rd_wan: input.rd_wan,
+            value_added_wan: wan(value_added),
+            rd_wan: wan(rd),
         };
-        let result = match admission::assess(&proposal, &table) {
-            Ok(r) if errors.is_empty() => r,
-            Ok(_) => return Err(invalid_many(&errors)),
-            Err(es) => {
+        let (result, city) = match (admission::assess(&proposal, &table), city) {
+            (Ok(r), Some(city)) if errors.is_empty() => (r, city),
+            (Ok(_), _) => return Err(invalid_many(&errors)),
+            (Err(es), _) => {
                 errors.extend(es);
                 return Err(invalid_many(&errors));
             }
@@ -1004,13 +1014,13 @@ impl App {
             zone: proposal.zone.clone(),
             industry_code: proposal.industry_code.clone(),
             land_mu: land,
-            fixed_investment_wan: input.fixed_investment_wan,
-            annual_output_wan: input.annual_output_wan,
-            annual_tax_wan: input.annual_tax_wan,
+            fixed_investment_wan: fixed_investment,
+            annual_output_wan: annual_output,
+            annual_tax_wan: annual_tax,
             jobs: input.jobs,
             energy_tce: input.energy_tce,
-            value_added_wan: input.value_added_wan,
-            rd_wan: input.rd_wan,
+            value_added_wan: value_added,
+            rd_wan: rd,
             table_id: table.def().id.clone(),
             decision: result.decision.as_str().to_string(),
             result: json,
@@ -1035,7 +1045,7 @@ impl App {
         let rows = if scopes.contains(&Scope::All) {
             self.store.proposals(None).await?
         } else if scopes.contains(&Scope::OwnCity)
-            && let Some(city) = session.user.city.as_deref()
+            && let Some(city) = session.user.city
         {
             self.store.proposals(Some(city)).await?
         } else if scopes.is_empty() {
@@ -1056,7 +1066,7 @@ impl App {
             .proposal(id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("项目 {id} 不存在"), format!("no proposal {id}")))?;
-        if !session.can(&Action::AssessProjects { city: &row.city }) {
+        if !session.can(&Action::AssessProjects { city: row.city.as_str() }) {
             return Err(AppError::forbidden());
         }
         let names = self.user_names().await?;
@@ -1092,7 +1102,7 @@ impl App {
             let (electricity_mwh, water_m3) = consumption.get(&r.enterprise_id).copied().unwrap_or_default();
             inputs.push(resource_policy::PolicyInput {
                 enterprise: r.enterprise_id.to_string(),
-                city: r.city.clone(),
+                city: r.city.to_string(),
                 class,
                 electricity_mwh,
                 water_m3,
@@ -1210,10 +1220,10 @@ mod tests {
             id: 7,
             uscc: "X".into(),
             name: "n".into(),
-            city: "深圳".into(),
+            city: CityCode::Shenzhen,
             county: String::new(),
             industry: String::new(),
-            scale: "above".into(),
+            scale: jiqun_domain::Scale::Above,
             founded_year: 2018,
             listed: false,
             chain_nodes: vec![],

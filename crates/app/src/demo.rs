@@ -180,7 +180,7 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
     }
     let owner = Actor { id: user_ids.get("owner").copied(), name: "owner".into(), ip: String::new() };
     for (n, a) in store.assignments(Some(plan_id), None).await?.into_iter().enumerate() {
-        let mut who = reporter(&a.agency);
+        let mut who = reporter(a.agency.as_str());
         who.id = user_ids.get(&who.name).copied();
         // Every tenth assignment of each kind: 0 stalls, 1 is late, 2 is behind, 3 keeps a draft, 4 is returned.
         let kind = (n * 7 + 3) % 10;
@@ -311,7 +311,8 @@ async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -
     let mut rng = Rng::new(7001);
     let mut used: std::collections::HashSet<i64> = std::collections::HashSet::new();
     // Biggest first, by 2025 revenue (ties by id), above-scale firms only.
-    let mut big: Vec<&jiqun_store::EnterpriseRow> = firms.iter().filter(|e| e.scale == "above").collect();
+    let mut big: Vec<&jiqun_store::EnterpriseRow> =
+        firms.iter().filter(|e| e.scale == jiqun_domain::Scale::Above).collect();
     big.sort_by(|a, b| fig(b.id, 2025, "revenue_wan").total_cmp(&fig(a.id, 2025, "revenue_wan")).then(a.id.cmp(&b.id)));
     let put = |id: i64, values: Vec<(&'static str, f64)>| async move {
         let values: Vec<(String, f64)> =

@@ -1,9 +1,54 @@
-//! Checks of input shared by the use cases: a period as the contract writes it, one that has begun, text
-//! within its length. Each error names its field.
+//! Checks of input shared by the use cases and the edges: a period as the contract writes it, one that has
+//! begun, text within its length, and the domain's types (city, scale, department, money) read from what a
+//! user wrote. Each error names its field.
 
 use jiqun_domain::period::Period;
+use jiqun_domain::{AgencyName, AgencyRegistry, CityCode, Lang, Money, Scale};
 
-use crate::{AppError, AppResult};
+use crate::{AppError, AppResult, Code};
+
+/// A city as people write it (`广州`, `广州市`, `440100`): one of the province's 21 cities.
+pub fn parse_city(field: &str, s: &str) -> AppResult<CityCode> {
+    CityCode::from_name(s).map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
+}
+
+/// `above` (规上) or `below` (规下).
+pub fn parse_scale(field: &str, s: &str) -> AppResult<Scale> {
+    Scale::parse(s).ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!("“{s}”不是规模：应为“above”（规上）或“below”（规下）"),
+            format!("“{s}” is not a scale: above or below"),
+        )
+    })
+}
+
+/// A department, in the agency registry's short form where the registry knows it.
+pub fn parse_agency(field: &str, s: &str) -> AppResult<AgencyName> {
+    static REGISTRY: std::sync::OnceLock<AgencyRegistry> = std::sync::OnceLock::new();
+    AgencyName::resolve(REGISTRY.get_or_init(AgencyRegistry::guangdong), s)
+        .map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
+}
+
+/// An amount given in 万元, as the forms and the registry give money.
+pub fn parse_wan(field: &str, v: f64) -> AppResult<Money> {
+    Money::wan(v).ok_or_else(|| {
+        AppError::invalid(field, format!("“{v}”不是有效的金额（万元）"), format!("“{v}” is not an amount (10k yuan)"))
+    })
+}
+
+/// An optional parameter of an address (a filter): absent or empty is `None`; a value that does not parse
+/// is `invalid_parameter`, never a filter that silently matches nothing.
+pub fn parameter<T>(
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str, &str) -> AppResult<T>,
+) -> AppResult<Option<T>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(field, v).map(Some).map_err(|e| AppError { code: Code::InvalidParameter, ..e }),
+    }
+}
 
 pub(crate) fn parse_period(field: &str, s: &str) -> AppResult<Period> {
     Period::parse(s).map_err(|_| {

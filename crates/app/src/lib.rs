@@ -9,7 +9,7 @@ pub mod cultivation;
 pub mod demo;
 pub mod error;
 pub mod indicators;
-mod input;
+pub mod input;
 pub mod operations;
 pub mod plans;
 pub mod registry;
@@ -211,7 +211,7 @@ impl App {
                     display_name: "系统管理员".into(),
                     password_hash: auth::hash_password(&password)?,
                     roles: vec!["system_admin".into(), "plan_owner".into()],
-                    agency: Some("省工业和信息化厅".into()),
+                    agency: jiqun_domain::AgencyName::parse("省工业和信息化厅").ok(),
                     city: None,
                     uscc: None,
                     must_change_password: must_change,

@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 
 use jiqun_domain::enterprise::{EVALUATION_INPUTS, METRICS, metric, valid_industry_code};
-use jiqun_domain::{Lang, RegionModel};
+use jiqun_domain::{CityCode, Lang, Scale};
 use jiqun_store::{EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow};
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Object, Perm, Scope};
+use crate::input::{parse_city, parse_scale};
 use crate::{App, AppError, AppResult, Session};
 
 /// An enterprise as a form or the API describes it.
@@ -61,8 +62,8 @@ pub struct ItemScore {
 pub struct ResultView {
     pub evaluation_id: i64,
     pub enterprise_id: i64,
-    pub city: String,
-    pub scale: String,
+    pub city: CityCode,
+    pub scale: Scale,
     pub class: String,
     pub reason: String,
     /// Score, rank and items only for readers of the firm's figures.
@@ -90,7 +91,7 @@ pub struct EnterpriseView {
 pub struct EvaluationSummary {
     pub evaluation: EvaluationRow,
     /// (city, [A, B, C, D, T] counts).
-    pub by_city: Vec<(String, [i64; 5])>,
+    pub by_city: Vec<(CityCode, [i64; 5])>,
     pub previous: Option<EvaluationRow>,
     /// `moves[from][to]` over the firms in both runs, classes in the order A B C D T.
     pub moves: Option<[[i64; 5]; 5]>,
@@ -135,14 +136,7 @@ pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::invalid("name", "企业名称应为 1 至 100 字", "a name is 1 to 100 characters"));
     }
-    let city = input.city.trim().trim_end_matches('市').to_string();
-    if RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
-        return Err(AppError::invalid(
-            "city",
-            format!("“{city}”不是本省地级以上市"),
-            format!("“{city}” is not a city of the province"),
-        ));
-    }
+    let city = parse_city("city", &input.city)?;
     let county = input.county.trim().to_string();
     if county.chars().count() > 40 || county.chars().any(char::is_control) {
         return Err(AppError::invalid("county", "县（区）名称至多 40 字", "a county is at most 40 characters"));
@@ -155,13 +149,7 @@ pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
             format!("“{industry}” is not a GB/T 4754 industry code such as C39 or C3971"),
         ));
     }
-    if !matches!(input.scale.as_str(), "above" | "below") {
-        return Err(AppError::invalid(
-            "scale",
-            "规模应为“above”（规上）或“below”（规下）",
-            "scale is above (规上) or below (规下)",
-        ));
-    }
+    let scale = parse_scale("scale", &input.scale)?;
     let now = this_year();
     if input.founded_year < 1800 || input.founded_year > now {
         return Err(AppError::invalid(
@@ -183,7 +171,7 @@ pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
         city,
         county,
         industry,
-        scale: input.scale.clone(),
+        scale,
         founded_year: input.founded_year,
         listed: input.listed,
         chain_nodes: clean("chain_nodes", &input.chain_nodes)?,
@@ -235,7 +223,7 @@ pub fn check_figure(year: i64, key: &str, value: f64) -> AppResult<()> {
 }
 
 pub(crate) fn object(e: &EnterpriseRow) -> Object<'_> {
-    Object { uscc: &e.uscc, city: &e.city, ..Default::default() }
+    Object { uscc: &e.uscc, city: e.city.as_str(), ..Default::default() }
 }
 
 impl App {
@@ -391,8 +379,8 @@ impl App {
         Ok(ResultView {
             evaluation_id: r.evaluation_id,
             enterprise_id: r.enterprise_id,
-            city: r.city.clone(),
-            scale: r.scale.clone(),
+            city: r.city,
+            scale: r.scale,
             class: r.class.clone(),
             reason: r.reason.clone(),
             score: if figures { r.score } else { None },
@@ -510,7 +498,11 @@ impl App {
             }
             if scopes.contains(&Scope::All) || scopes.contains(&Scope::OwnCity) {
                 if scopes.contains(&Scope::OwnCity) && !scopes.contains(&Scope::All) {
-                    filter.city = session.user.city.clone().or(Some(String::new()));
+                    match session.user.city {
+                        Some(c) => filter.city = Some(c),
+                        // A city bureau's account without a city sees no firm.
+                        None => filter.ids = Some(Vec::new()),
+                    }
                 }
             } else if scopes.is_empty() {
                 return Err(AppError::forbidden());
@@ -577,10 +569,15 @@ impl App {
         for id in &ids {
             let e = by_id[id];
             let f = &figures[id];
-            let scale =
-                if e.scale == "below" { jiqun_eval::permu::Scale::Below } else { jiqun_eval::permu::Scale::Above };
-            let mut r =
-                jiqun_eval::permu::Record::new(&e.uscc, &e.city, scale, e.founded_year as i32, year as i32, f[0], f[1]);
+            let mut r = jiqun_eval::permu::Record::new(
+                &e.uscc,
+                e.city.as_str(),
+                e.scale,
+                e.founded_year as i32,
+                year as i32,
+                f[0],
+                f[1],
+            );
             r.county = Some(e.county.as_str()).filter(|c| !c.is_empty());
             r.industry = Some(e.industry.as_str()).filter(|c| !c.is_empty());
             r.revenue_wan = opt(f[2]);
@@ -614,7 +611,7 @@ impl App {
             created_at: 0,
         };
         let mut results = Vec::with_capacity(kept.len());
-        for (i, (firm, rating)) in ds.rows.iter().zip(&ev.ratings).enumerate() {
+        for (i, rating) in ev.ratings.iter().enumerate() {
             let items: Vec<ItemScore> = match ev.explain(&ds.rows, i, &scheme.scheme) {
                 Some(x) if rating.score().is_some() => x
                     .items
@@ -630,12 +627,12 @@ impl App {
                 _ => Vec::new(),
             };
             let json = serde_json::to_string(&items).map_err(AppError::internal)?;
-            let id = kept[i];
+            let firm = by_id[&kept[i]];
             results.push(ResultRow {
                 evaluation_id: 0,
-                enterprise_id: id,
-                city: ds.cities.get(firm.city as usize).cloned().unwrap_or_default(),
-                scale: firm.scale.as_str().to_string(),
+                enterprise_id: firm.id,
+                city: firm.city,
+                scale: firm.scale,
                 score: rating.score(),
                 rank: i64::from(rating.rank),
                 group_size: i64::from(rating.group_size),
@@ -658,20 +655,12 @@ impl App {
             return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
         };
         let results = self.store.evaluation_results(id).await?;
-        let mut by_city: Vec<(String, [i64; 5])> = Vec::new();
+        // In the province's order of its cities (the type's).
+        let mut counts: std::collections::BTreeMap<CityCode, [i64; 5]> = Default::default();
         for r in &results {
-            let i = match by_city.iter().position(|(c, _)| *c == r.city) {
-                Some(i) => i,
-                None => {
-                    by_city.push((r.city.clone(), [0; 5]));
-                    by_city.len() - 1
-                }
-            };
-            by_city[i].1[class_index(&r.class)] += 1;
+            counts.entry(r.city).or_default()[class_index(&r.class)] += 1;
         }
-        let model = RegionModel::guangdong();
-        let order = |c: &str| model.cities.iter().position(|x| x.name == c).unwrap_or(usize::MAX);
-        by_city.sort_by_key(|(c, _)| order(c));
+        let by_city = counts.into_iter().collect();
         let previous = self
             .store
             .evaluations()
@@ -707,7 +696,7 @@ impl App {
         &self,
         session: &Session,
         id: i64,
-        city: Option<&str>,
+        city: Option<CityCode>,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         if self.store.evaluation(id).await?.is_none() {
             return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
@@ -880,7 +869,8 @@ impl App {
         let mut parsed: Vec<ParsedRow> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut year0: Option<i64> = None;
-        let own_city = session.user.city.clone().unwrap_or_default();
+        let own_city = session.user.city;
+        let own_name = own_city.map_or("", CityCode::as_str);
         for (line, fields) in rows {
             let line = *line;
             if fields.len() != header.len() {
@@ -945,12 +935,12 @@ impl App {
                     continue;
                 }
             };
-            if !scopes.contains(&Scope::All) && e.city != own_city {
+            if !scopes.contains(&Scope::All) && Some(e.city) != own_city {
                 errors.push(line_error(
                     line,
                     "city",
-                    format!("只能导入本市（{own_city}）的企业"),
-                    format!("only firms of your own city ({own_city}) may be imported"),
+                    format!("只能导入本市（{own_name}）的企业"),
+                    format!("only firms of your own city ({own_name}) may be imported"),
                 ));
                 continue;
             }
@@ -1025,7 +1015,7 @@ impl App {
         if !scopes.contains(&Scope::All) {
             for (e, _, _, _) in &parsed {
                 if let Some(old) = self.store.enterprise_by_uscc(&e.uscc).await?
-                    && old.city != own_city
+                    && Some(old.city) != own_city
                 {
                     return Err(line_error(
                         seen[&e.uscc],

@@ -108,8 +108,8 @@ impl PlanView {
             .collect()
     }
 
-    pub fn agencies(&self) -> Vec<String> {
-        let mut v: Vec<String> = Vec::new();
+    pub fn agencies(&self) -> Vec<jiqun_domain::AgencyName> {
+        let mut v = Vec::new();
         for a in &self.assignments {
             if !v.contains(&a.row.agency) {
                 v.push(a.row.agency.clone());

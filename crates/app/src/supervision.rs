@@ -18,7 +18,7 @@ impl App {
     /// who may not report gets 403 whatever the body (and no hint whether the assignment exists).
     pub async fn may_file_report(&self, session: &Session, assignment_id: i64) -> AppResult<AssignmentRow> {
         match self.store.assignment(assignment_id).await? {
-            Some(a) if session.can(&Action::FileReport { agency: &a.agency }) => Ok(a),
+            Some(a) if session.can(&Action::FileReport { agency: a.agency.as_str() }) => Ok(a),
             Some(_) => Err(AppError::forbidden()),
             None if session.can(&Action::ReadPlan) => Err(no_assignment(assignment_id)),
             None => Err(AppError::forbidden()),
@@ -154,7 +154,7 @@ impl App {
                 AppError::forbidden()
             });
         };
-        session.require(&Action::FileReport { agency: &assignment.agency })?;
+        session.require(&Action::FileReport { agency: assignment.agency.as_str() })?;
         if report.as_ref().is_some_and(|r| !r.current || r.state == ReviewState::Accepted) {
             return Err(AppError::conflict(
                 "只能给当前版本、尚未通过审核的报告添加附件",

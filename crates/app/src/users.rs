@@ -1,7 +1,6 @@
 //! Accounts: creating them (passwords checked, 三员分立 enforced), contacts (sealed), granting roles, role
 //! definitions as data, and reading accounts. Logging in and passwords are in `auth`.
 
-use jiqun_domain::RegionModel;
 use jiqun_store::{Actor, NewUser, UserRow};
 
 use crate::auth::{ADMIN_ROLES, check_password_rules, hash_password};
@@ -87,18 +86,19 @@ impl App {
                 "a department reporter needs --agency",
             ));
         }
-        if input.roles.iter().any(|r| r == "city_reporter") {
-            match input.city.as_deref() {
-                Some(c) if RegionModel::guangdong().city(c).is_some_and(|x| !x.is_partner()) => {}
-                _ => {
-                    return Err(AppError::invalid(
-                        "city",
-                        "地市填报员须指定本省地级以上市",
-                        "a city reporter needs --city, a city of the province",
-                    ));
-                }
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+        let agency = given(&input.agency).map(|a| crate::input::parse_agency("agency", &a)).transpose()?;
+        let city = match given(&input.city) {
+            Some(c) => Some(crate::input::parse_city("city", &c)?),
+            None if input.roles.iter().any(|r| r == "city_reporter") => {
+                return Err(AppError::invalid(
+                    "city",
+                    "地市填报员须指定本省地级以上市",
+                    "a city reporter needs --city, a city of the province",
+                ));
             }
-        }
+            None => None,
+        };
         let uscc = input.uscc.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
         if let Some(u) = &uscc {
             jiqun_domain::uscc::validate(u.as_bytes()).map_err(|e| {
@@ -122,7 +122,6 @@ impl App {
             Some(s) => s.actor(ip),
             None => Actor::system("cli"),
         };
-        let agency = input.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
         Ok(self
             .store
             .create_user(
@@ -132,7 +131,7 @@ impl App {
                     password_hash: hash_password(&input.password)?,
                     roles: input.roles.clone(),
                     agency,
-                    city: input.city.clone(),
+                    city,
                     uscc,
                     must_change_password: preset == crate::Preset::Production,
                 },

@@ -79,6 +79,94 @@ pub struct AgencyRegistry {
 
 const GUANGDONG: &str = include_str!("../../../data/registry/guangdong-agencies.tsv");
 
+/// The name of a department or body as plans name it (`省科技厅`): trimmed, not empty, one name (no list
+/// separators, no control characters). A name the registry knows is held in
+/// its short form (`AgencyName::resolve`); one it does not know is kept as written, as the compiler keeps
+/// it (contracts §2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AgencyName(String);
+
+/// Why a string is not an agency's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgencyNameError {
+    Empty,
+    /// A list separator or control character: several names, or none.
+    Character(char),
+}
+
+impl AgencyNameError {
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (AgencyNameError::Empty, crate::Lang::Zh) => "部门名称不能为空".to_string(),
+            (AgencyNameError::Empty, crate::Lang::En) => "the department's name is empty".to_string(),
+            (AgencyNameError::Character(c), crate::Lang::Zh) => {
+                format!("部门名称中不能有“{}”：请只填一个部门", c.escape_default())
+            }
+            (AgencyNameError::Character(c), crate::Lang::En) => {
+                format!("“{}” cannot stand in a department's name: give one department", c.escape_default())
+            }
+        }
+    }
+}
+
+impl AgencyName {
+    /// Checks a name as written, without asking the registry (a stored name, a filter).
+    pub fn parse(s: &str) -> Result<AgencyName, AgencyNameError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(AgencyNameError::Empty);
+        }
+        if let Some(c) = s.chars().find(|c| c.is_control() || matches!(c, ',' | '，' | '、' | ';' | '；')) {
+            return Err(AgencyNameError::Character(c));
+        }
+        Ok(AgencyName(s.to_string()))
+    }
+
+    /// Checks a name and puts it in the registry's short form where the registry knows it (`科技厅`,
+    /// `广东省科学技术厅` → `省科技厅`).
+    pub fn resolve(registry: &AgencyRegistry, written: &str) -> Result<AgencyName, AgencyNameError> {
+        let name = AgencyName::parse(written)?;
+        Ok(AgencyName(registry.resolve(&name.0, None).name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AgencyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+crate::reads_as_str!(AgencyName);
+
+impl utoipa::PartialSchema for AgencyName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .description(Some("a department as plans name it, in the registry's short form (省科技厅)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AgencyName {}
+
+impl serde::Serialize for AgencyName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AgencyName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AgencyName, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        AgencyName::parse(&s).map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
+    }
+}
+
 impl AgencyRegistry {
     /// The built-in Guangdong registry.
     pub fn guangdong() -> AgencyRegistry {
@@ -298,6 +386,20 @@ mod tests {
             assert_eq!(reg.resolve(&a.short, None).name, a.short);
             assert_eq!(reg.resolve(&a.full, None).name, a.short, "{}", a.full);
         }
+    }
+
+    #[test]
+    fn agency_names_are_one_name_in_the_short_form() {
+        let reg = AgencyRegistry::guangdong();
+        assert_eq!(AgencyName::resolve(&reg, " 广东省发展和改革委员会 ").unwrap().as_str(), "省发展改革委");
+        assert_eq!(AgencyName::resolve(&reg, "省星际航行局").unwrap().as_str(), "省星际航行局");
+        assert_eq!(AgencyName::parse("  "), Err(AgencyNameError::Empty));
+        assert_eq!(AgencyName::parse("省科技厅、省商务厅"), Err(AgencyNameError::Character('、')));
+        assert_eq!(AgencyName::parse("省科技厅\n").unwrap().as_str(), "省科技厅");
+        assert_eq!(AgencyNameError::Empty.message(crate::Lang::Zh), "部门名称不能为空");
+        let name = AgencyName::parse("省科技厅").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"省科技厅\"");
+        assert!(serde_json::from_str::<AgencyName>("\"\"").is_err());
     }
 
     #[test]

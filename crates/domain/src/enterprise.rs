@@ -3,6 +3,22 @@
 //! the differentiated resource policy; the rest (`library`) feed the cultivation libraries, mapped to the
 //! libraries' figure names by the app layer (`jiqun_app::cultivation`).
 
+crate::labelled_enum! {
+    /// 规上 / 规下: whether a firm is above the statistical size threshold (规模以上工业企业). The strings are
+    /// the per-mu evaluation's (contracts §4) and the registry's.
+    pub enum Scale {
+        Above = "above", "规上", "above scale";
+        Below = "below", "规下", "below scale";
+    }
+}
+
+impl Scale {
+    /// The scale a CSV field names exactly (no spaces): the per-mu engine's reader, which works on bytes.
+    pub fn from_bytes(b: &[u8]) -> Option<Scale> {
+        Scale::ALL.into_iter().find(|s| s.as_str().as_bytes() == b)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Metric {
     pub key: &'static str,
@@ -139,6 +155,19 @@ mod tests {
         for bad in ["", "Z39", "C3", "C39711", "c39", "39x"] {
             assert!(!valid_industry_code(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn scales_parse_from_their_strings_only() {
+        assert_eq!(Scale::parse(" above "), Some(Scale::Above));
+        assert_eq!(Scale::parse("below"), Some(Scale::Below));
+        assert_eq!(Scale::parse("规上"), None);
+        assert_eq!(Scale::parse(""), None);
+        assert_eq!(Scale::from_bytes(b"below"), Some(Scale::Below));
+        assert_eq!(Scale::from_bytes(b" below"), None);
+        assert_eq!(Scale::Below.label(crate::Lang::Zh), "规下");
+        assert_eq!(serde_json::to_string(&Scale::Above).unwrap(), "\"above\"");
+        assert!(serde_json::from_str::<Scale>("\"medium\"").is_err());
     }
 
     #[test]

@@ -79,3 +79,48 @@ macro_rules! labelled_enum {
         }
     };
 }
+
+/// A type held as a checked string, read as that string where it is shown or compared with text that came
+/// from elsewhere (a page's query, a plan's names): `Deref<Target = str>` and equality with `str`,
+/// `&str` and `String`. Needs `as_str`.
+#[macro_export]
+macro_rules! reads_as_str {
+    ($t:ty) => {
+        impl ::std::ops::Deref for $t {
+            type Target = str;
+            fn deref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::cmp::PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<::std::string::String> for $t {
+            fn eq(&self, other: &::std::string::String) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<$t> for ::std::string::String {
+            fn eq(&self, other: &$t) -> bool {
+                self == other.as_str()
+            }
+        }
+
+        impl ::std::cmp::PartialEq<$t> for &str {
+            fn eq(&self, other: &$t) -> bool {
+                *self == other.as_str()
+            }
+        }
+    };
+}

@@ -19,7 +19,9 @@ mod tsv;
 pub mod units;
 pub mod uscc;
 
-pub use agency::{AgencyKind, AgencyRegistry, Resolved};
+pub use agency::{AgencyKind, AgencyName, AgencyRegistry, Resolved};
+pub use enterprise::Scale;
 pub use lang::Lang;
-pub use region::{City, Region, RegionModel};
+pub use region::{City, CityCode, Region, RegionModel};
 pub use tsv::TableError;
+pub use units::Money;

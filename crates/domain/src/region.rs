@@ -3,6 +3,82 @@
 
 use crate::tsv;
 
+crate::labelled_enum! {
+    /// One of Guangdong's 21 prefecture-level cities (地级以上市), the cities a firm, a city bureau or a
+    /// project belongs to. The string is the short name plans and the database use (`广州`); the division
+    /// code and region are the region model's (`division`, `region`). Hong Kong and Macao are partners named
+    /// in plans, not cities of the province, and are not among them. The list follows the city table, as a
+    /// test checks.
+    pub enum CityCode {
+        Guangzhou = "广州", "广州", "Guangzhou";
+        Shenzhen = "深圳", "深圳", "Shenzhen";
+        Zhuhai = "珠海", "珠海", "Zhuhai";
+        Foshan = "佛山", "佛山", "Foshan";
+        Huizhou = "惠州", "惠州", "Huizhou";
+        Dongguan = "东莞", "东莞", "Dongguan";
+        Zhongshan = "中山", "中山", "Zhongshan";
+        Jiangmen = "江门", "江门", "Jiangmen";
+        Zhaoqing = "肇庆", "肇庆", "Zhaoqing";
+        Shantou = "汕头", "汕头", "Shantou";
+        Shanwei = "汕尾", "汕尾", "Shanwei";
+        Chaozhou = "潮州", "潮州", "Chaozhou";
+        Jieyang = "揭阳", "揭阳", "Jieyang";
+        Zhanjiang = "湛江", "湛江", "Zhanjiang";
+        Maoming = "茂名", "茂名", "Maoming";
+        Yangjiang = "阳江", "阳江", "Yangjiang";
+        Shaoguan = "韶关", "韶关", "Shaoguan";
+        Heyuan = "河源", "河源", "Heyuan";
+        Meizhou = "梅州", "梅州", "Meizhou";
+        Qingyuan = "清远", "清远", "Qingyuan";
+        Yunfu = "云浮", "云浮", "Yunfu";
+    }
+}
+
+crate::reads_as_str!(CityCode);
+
+/// A name that is not one of the province's cities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CityError(pub String);
+
+impl CityError {
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Zh => format!("“{}”不是本省地级以上市", self.0),
+            crate::Lang::En => format!("“{}” is not a city of the province", self.0),
+        }
+    }
+}
+
+impl CityCode {
+    /// Reads a city as people write it: the short name (`广州`), the full name (`广州市`) or the division
+    /// code (`440100`). Hong Kong, Macao and anything else are refused.
+    pub fn from_name(s: &str) -> Result<CityCode, CityError> {
+        let s = s.trim();
+        builtin()
+            .city(s)
+            .or_else(|| builtin().city(s.trim_end_matches('市')))
+            .and_then(|c| CityCode::parse(&c.name))
+            .ok_or_else(|| CityError(s.to_string()))
+    }
+
+    /// The entry of the region model: full name, division code, region.
+    pub fn city(self) -> &'static City {
+        // Every value names a row of the built-in table (tested), so the lookup cannot fail.
+        builtin().city(self.as_str()).unwrap_or_else(|| unreachable!("city table lacks {}", self.as_str()))
+    }
+
+    /// The administrative division code (GB/T 2260): `440100` for 广州.
+    pub fn division(self) -> &'static str {
+        &self.city().code
+    }
+}
+
+/// The built-in model, read once.
+fn builtin() -> &'static RegionModel {
+    static MODEL: std::sync::OnceLock<RegionModel> = std::sync::OnceLock::new();
+    MODEL.get_or_init(RegionModel::guangdong)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct City {
     /// The short name used in plans: `广州`.
@@ -113,6 +189,25 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), 23, "codes are unique");
+    }
+
+    #[test]
+    fn the_city_type_is_the_tables_prefecture_cities() {
+        let m = RegionModel::guangdong();
+        let names: Vec<&str> = m.prefecture_cities().map(|c| c.name.as_str()).collect();
+        let typed: Vec<&str> = CityCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(typed, names);
+        assert_eq!(CityCode::from_name(" 深圳市 "), Ok(CityCode::Shenzhen));
+        assert_eq!(CityCode::from_name("441900"), Ok(CityCode::Dongguan));
+        assert_eq!(CityCode::Dongguan.division(), "441900");
+        assert_eq!(CityCode::Guangzhou.city().region, "珠三角");
+        assert_eq!(CityCode::Guangzhou.label(crate::Lang::En), "Guangzhou");
+        for bad in ["香港", "810000", "", "广州省", "Guangzhou"] {
+            assert!(CityCode::from_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(CityCode::from_name("香港").unwrap_err().message(crate::Lang::Zh), "“香港”不是本省地级以上市");
+        assert_eq!(CityCode::parse("广州市"), None, "the stored form is the short name");
+        assert_eq!(serde_json::to_string(&CityCode::Foshan).unwrap(), "\"佛山\"");
     }
 
     #[test]

@@ -81,6 +81,91 @@ pub fn figure_number(v: f64, unit: &str) -> String {
     s
 }
 
+/// An amount of money in 元: finite, so it can be added, compared and written. Shown as officials write
+/// money (`3500万元`, `1.2亿元`, `2.02万亿元`); serialised as its number of 元, or of 万元 where a field says
+/// so (`#[serde(with = "jiqun_domain::units::wan")]`, for the registry's and the forms' `…_wan` fields).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Money(f64);
+
+impl Money {
+    pub const ZERO: Money = Money(0.0);
+
+    /// An amount in 元; `None` for NaN or an infinity.
+    pub fn yuan(v: f64) -> Option<Money> {
+        v.is_finite().then_some(Money(v))
+    }
+
+    /// An amount in 万元 (the unit of the registry's figures).
+    pub fn wan(v: f64) -> Option<Money> {
+        Money::yuan(v * 1e4)
+    }
+
+    /// An amount in a money unit (`元`, `万元`, `亿元`, `万亿元`); `None` for another unit or a non-finite value.
+    pub fn in_unit(v: f64, unit: &str) -> Option<Money> {
+        let (m, base) = money_base(unit.trim());
+        if base == "元" { Money::yuan(v * m) } else { None }
+    }
+
+    pub fn as_yuan(self) -> f64 {
+        self.0
+    }
+
+    pub fn as_wan(self) -> f64 {
+        self.0 / 1e4
+    }
+}
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&figure(self.0, "元"))
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    fn add(self, other: Money) -> Money {
+        Money(self.0 + other.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, |a, b| a + b)
+    }
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let v = f64::deserialize(d)?;
+        Money::yuan(v).ok_or_else(|| serde::de::Error::custom("an amount of money is a finite number"))
+    }
+}
+
+/// Serde for an optional amount written as a number of 万元 (fields named `…_wan`).
+pub mod wan {
+    use super::Money;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(m) => s.serialize_some(&m.as_wan()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+        Option::<f64>::deserialize(d)?
+            .map(|v| Money::wan(v).ok_or_else(|| serde::de::Error::custom("an amount of money is a finite number")))
+            .transpose()
+    }
+}
+
 /// Appends `v` with at most `digits` decimals (0 to 6), trailing zeros dropped, without going through
 /// float formatting (which is slow enough to matter on a page of many figures).
 pub fn push_decimal(out: &mut String, v: f64, digits: usize) {
@@ -148,6 +233,34 @@ mod tests {
         }
         assert_eq!(figure_number(1.5e12, "元"), "1.5万亿");
         assert_eq!(figure_number(3.0, "个"), "3");
+    }
+
+    #[test]
+    fn money_is_finite_and_written_in_wan_or_yi() {
+        assert_eq!(Money::wan(3500.0).unwrap().to_string(), "3500万元");
+        assert_eq!(Money::yuan(1.2e8).unwrap().to_string(), "1.2亿元");
+        assert_eq!(Money::in_unit(2.016, "万亿元").unwrap().to_string(), "2.02万亿元");
+        assert_eq!(Money::yuan(3500.0).unwrap().to_string(), "3500元");
+        assert_eq!(Money::wan(123_456.0).unwrap().as_yuan(), 1_234_560_000.0);
+        assert_eq!(Money::yuan(25_000.0).unwrap().as_wan(), 2.5);
+        assert_eq!(Money::yuan(f64::NAN), None);
+        assert_eq!(Money::wan(f64::INFINITY), None);
+        assert_eq!(Money::in_unit(3.0, "个"), None);
+        assert_eq!(Money::in_unit(3.0, "元/千瓦时"), None);
+        let total: Money = [Money::wan(1.0).unwrap(), Money::wan(2.5).unwrap()].into_iter().sum();
+        assert_eq!(total.as_wan(), 3.5);
+        assert_eq!(serde_json::to_string(&total).unwrap(), "35000.0");
+        assert!(serde_json::from_str::<Money>("1e400").is_err());
+
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Form {
+            #[serde(with = "wan", default)]
+            tax_wan: Option<Money>,
+        }
+        let form: Form = serde_json::from_str(r#"{"tax_wan": 250}"#).unwrap();
+        assert_eq!(form.tax_wan.map(|m| m.to_string()).as_deref(), Some("250万元"));
+        assert_eq!(serde_json::to_string(&form).unwrap(), r#"{"tax_wan":250.0}"#);
+        assert_eq!(serde_json::from_str::<Form>("{}").unwrap(), Form { tax_wan: None });
     }
 
     /// The fast path writes what float formatting would, for many values.

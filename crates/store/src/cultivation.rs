@@ -9,6 +9,7 @@
 //! A proposal is a new industrial project as submitted for admission, with the decision the admission
 //! table gave and the full result (every metric, threshold, source and reason) as JSON.
 
+use jiqun_domain::Money;
 use jiqun_domain::audit::AuditAction;
 use serde::Serialize;
 use serde_json::json;
@@ -37,21 +38,21 @@ row! {
 
 const DESIGNATION_COLUMNS: &str = "id, library, chain, enterprise_id, reference, active, designated_by, designated_at, withdrawn_by, withdrawn_at, withdrawn_reason";
 
-/// A proposal as assessed, ready to store.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A proposal as assessed, ready to store. Its money is stored in 万元, the unit its columns are named by.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewProposal {
     pub project: String,
-    pub city: String,
+    pub city: jiqun_domain::CityCode,
     pub zone: String,
     pub industry_code: String,
     pub land_mu: f64,
-    pub fixed_investment_wan: Option<f64>,
-    pub annual_output_wan: Option<f64>,
-    pub annual_tax_wan: Option<f64>,
+    pub fixed_investment_wan: Option<Money>,
+    pub annual_output_wan: Option<Money>,
+    pub annual_tax_wan: Option<Money>,
     pub jobs: Option<f64>,
     pub energy_tce: Option<f64>,
-    pub value_added_wan: Option<f64>,
-    pub rd_wan: Option<f64>,
+    pub value_added_wan: Option<Money>,
+    pub rd_wan: Option<Money>,
     /// The admission table it was assessed against.
     pub table_id: String,
     /// `admit`, `admit_with_conditions` or `reject`.
@@ -65,17 +66,22 @@ row! {
     pub struct ProposalRow {
         pub id: i64,
         pub project: String,
-        pub city: String,
+        pub city: jiqun_domain::CityCode,
         pub zone: String,
         pub industry_code: String,
         pub land_mu: f64,
-        pub fixed_investment_wan: Option<f64>,
-        pub annual_output_wan: Option<f64>,
-        pub annual_tax_wan: Option<f64>,
+        #[serde(with = "jiqun_domain::units::wan")]
+        pub fixed_investment_wan: Option<Money>,
+        #[serde(with = "jiqun_domain::units::wan")]
+        pub annual_output_wan: Option<Money>,
+        #[serde(with = "jiqun_domain::units::wan")]
+        pub annual_tax_wan: Option<Money>,
         pub jobs: Option<f64>,
         pub energy_tce: Option<f64>,
-        pub value_added_wan: Option<f64>,
-        pub rd_wan: Option<f64>,
+        #[serde(with = "jiqun_domain::units::wan")]
+        pub value_added_wan: Option<Money>,
+        #[serde(with = "jiqun_domain::units::wan")]
+        pub rd_wan: Option<Money>,
         pub table_id: String,
         pub decision: String,
         #[serde(skip)]
@@ -242,17 +248,17 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
         )
         .bind(&p.project)
-        .bind(&p.city)
+        .bind(p.city.as_str())
         .bind(&p.zone)
         .bind(&p.industry_code)
         .bind(p.land_mu)
-        .bind(p.fixed_investment_wan)
-        .bind(p.annual_output_wan)
-        .bind(p.annual_tax_wan)
+        .bind(p.fixed_investment_wan.map(Money::as_wan))
+        .bind(p.annual_output_wan.map(Money::as_wan))
+        .bind(p.annual_tax_wan.map(Money::as_wan))
         .bind(p.jobs)
         .bind(p.energy_tce)
-        .bind(p.value_added_wan)
-        .bind(p.rd_wan)
+        .bind(p.value_added_wan.map(Money::as_wan))
+        .bind(p.rd_wan.map(Money::as_wan))
         .bind(&p.table_id)
         .bind(&p.decision)
         .bind(&p.result)
@@ -279,13 +285,13 @@ impl Store {
     }
 
     /// Proposals, of one city or all, newest first.
-    pub async fn proposals(&self, city: Option<&str>) -> Result<Vec<ProposalRow>> {
+    pub async fn proposals(&self, city: Option<jiqun_domain::CityCode>) -> Result<Vec<ProposalRow>> {
         let rows = match city {
             Some(c) => {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE city = $1 ORDER BY id DESC"
                 )))
-                .bind(c)
+                .bind(c.as_str())
                 .fetch_all(self.pool())
                 .await?
             }

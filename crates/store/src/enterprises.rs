@@ -8,6 +8,7 @@
 //! the before and after of every change can be reconstructed by someone allowed to read them.
 
 use jiqun_domain::audit::AuditAction;
+use jiqun_domain::{CityCode, Scale};
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -43,12 +44,11 @@ row! {
         pub id: i64,
         pub uscc: String,
         pub name: String,
-        pub city: String,
+        pub city: CityCode,
         pub county: String,
         /// GB/T 4754 code.
         pub industry: String,
-        /// `above` (规上) or `below` (规下).
-        pub scale: String,
+        pub scale: Scale,
         pub founded_year: i64,
         pub listed: bool,
         pub chain_nodes: Vec<String>,
@@ -61,14 +61,14 @@ row! {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewEnterprise {
     pub uscc: String,
     pub name: String,
-    pub city: String,
+    pub city: CityCode,
     pub county: String,
     pub industry: String,
-    pub scale: String,
+    pub scale: Scale,
     pub founded_year: i64,
     pub listed: bool,
     pub chain_nodes: Vec<String>,
@@ -121,8 +121,8 @@ row! {
     pub struct ResultRow {
         pub evaluation_id: i64,
         pub enterprise_id: i64,
-        pub city: String,
-        pub scale: String,
+        pub city: CityCode,
+        pub scale: Scale,
         pub score: Option<f64>,
         pub rank: i64,
         pub group_size: i64,
@@ -135,16 +135,15 @@ row! {
 }
 
 /// The province's official order of its cities (the region model's), as an SQL expression: the names are
-/// the registry file's, not user input, and quotes are doubled all the same.
+/// the type's, not user input.
 fn city_order() -> &'static str {
     static ORDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ORDER.get_or_init(|| {
-        let model = jiqun_domain::RegionModel::guangdong();
         let mut sql = String::from("CASE city");
-        for (i, c) in model.cities.iter().enumerate() {
-            sql.push_str(&format!(" WHEN '{}' THEN {i}", c.name.replace('\'', "''")));
+        for (i, c) in CityCode::ALL.iter().enumerate() {
+            sql.push_str(&format!(" WHEN '{c}' THEN {i}"));
         }
-        sql.push_str(&format!(" ELSE {} END", model.cities.len()));
+        sql.push_str(&format!(" ELSE {} END", CityCode::ALL.len()));
         sql
     })
 }
@@ -152,8 +151,8 @@ fn city_order() -> &'static str {
 /// A filter over the directory.
 #[derive(Debug, Clone, Default)]
 pub struct EnterpriseFilter {
-    pub city: Option<String>,
-    pub scale: Option<String>,
+    pub city: Option<CityCode>,
+    pub scale: Option<Scale>,
     /// Name or USCC contains this.
     pub q: Option<String>,
     pub tag: Option<String>,
@@ -170,10 +169,10 @@ impl Store {
              listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
         )
         .bind(&e.name)
-        .bind(&e.city)
+        .bind(e.city.as_str())
         .bind(&e.county)
         .bind(&e.industry)
-        .bind(&e.scale)
+        .bind(e.scale.as_str())
         .bind(e.founded_year)
         .bind(e.listed as i64)
         .bind(e.chain_nodes.join(","))
@@ -192,10 +191,10 @@ impl Store {
         )
         .bind(&e.uscc)
         .bind(&e.name)
-        .bind(&e.city)
+        .bind(e.city.as_str())
         .bind(&e.county)
         .bind(&e.industry)
-        .bind(&e.scale)
+        .bind(e.scale.as_str())
         .bind(e.founded_year)
         .bind(e.listed as i64)
         .bind(e.chain_nodes.join(","))
@@ -477,10 +476,10 @@ impl Store {
             format!("${}", args.len())
         };
         if let Some(c) = &f.city {
-            conds.push(format!("city = {}", arg(c.clone())));
+            conds.push(format!("city = {}", arg(c.to_string())));
         }
         if let Some(s) = &f.scale {
-            conds.push(format!("scale = {}", arg(s.clone())));
+            conds.push(format!("scale = {}", arg(s.to_string())));
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
             let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -675,8 +674,8 @@ impl Store {
                 q = q
                     .bind(id)
                     .bind(r.enterprise_id)
-                    .bind(r.city.clone())
-                    .bind(r.scale.clone())
+                    .bind(r.city.as_str())
+                    .bind(r.scale.as_str())
                     .bind(r.score)
                     .bind(r.rank)
                     .bind(r.group_size)

@@ -28,19 +28,57 @@ impl Column for bool {
     }
 }
 
-/// A value of a closed list (a state, a comparator): an unknown string in the database is a fault, never a
-/// silent default.
-macro_rules! listed {
-    ($($t:ty),*) => {
-        $(impl Column for $t {
-            fn read(r: &AnyRow, name: &str) -> Result<Self> {
-                let text: String = get(r, name)?;
-                <$t>::parse(&text).ok_or_else(|| crate::StoreError::Corrupt(format!("{name}: unknown value “{text}”")))
-            }
-        })*
-    };
+/// A value of a closed list (a state, a comparator, a scale, a city) or of a checked type (an agency's
+/// name), read by the type's own parser: an unknown or malformed string in the database is a fault, never
+/// a silent default. A nullable column reads as an `Option` of it.
+pub(crate) trait Parsed: Sized {
+    fn from_text(text: &str) -> Option<Self>;
 }
-listed!(jiqun_domain::report::ReportStatus, jiqun_domain::report::ReviewState, jiqun_domain::plan::Cmp);
+
+impl<T: Parsed> Column for T {
+    fn read(r: &AnyRow, name: &str) -> Result<Self> {
+        parsed(name, get(r, name)?)
+    }
+}
+
+impl<T: Parsed> Column for Option<T> {
+    fn read(r: &AnyRow, name: &str) -> Result<Self> {
+        get::<Option<String>>(r, name)?.map(|text| parsed(name, text)).transpose()
+    }
+}
+
+fn parsed<T: Parsed>(name: &str, text: String) -> Result<T> {
+    T::from_text(&text).ok_or_else(|| crate::StoreError::Corrupt(format!("{name}: unknown value “{text}”")))
+}
+
+macro_rules! listed {
+    ($($t:ty),*) => { $(impl Parsed for $t { fn from_text(text: &str) -> Option<Self> { <$t>::parse(text) } })* };
+}
+listed!(
+    jiqun_domain::report::ReportStatus,
+    jiqun_domain::report::ReviewState,
+    jiqun_domain::plan::Cmp,
+    jiqun_domain::Scale,
+    jiqun_domain::CityCode
+);
+
+impl Parsed for jiqun_domain::AgencyName {
+    fn from_text(text: &str) -> Option<Self> {
+        jiqun_domain::AgencyName::parse(text).ok()
+    }
+}
+
+/// Money is stored in 万元 (the columns say so: `…_wan`), the registry's and the forms' unit.
+impl Column for Option<jiqun_domain::Money> {
+    fn read(r: &AnyRow, name: &str) -> Result<Self> {
+        get::<Option<f64>>(r, name)?
+            .map(|v| {
+                jiqun_domain::Money::wan(v)
+                    .ok_or_else(|| crate::StoreError::Corrupt(format!("{name}: {v} is not an amount")))
+            })
+            .transpose()
+    }
+}
 
 impl Column for Vec<String> {
     fn read(r: &AnyRow, name: &str) -> Result<Self> {
@@ -200,7 +238,7 @@ row! {
         pub plan_id: i64,
         pub item: String,
         pub item_title: String,
-        pub agency: String,
+        pub agency: jiqun_domain::AgencyName,
         /// `lead` or `co`.
         pub role: String,
     }
@@ -280,8 +318,8 @@ row! {
         #[serde(skip)]
         pub password_hash: String,
         pub roles: Vec<String>,
-        pub agency: Option<String>,
-        pub city: Option<String>,
+        pub agency: Option<jiqun_domain::AgencyName>,
+        pub city: Option<jiqun_domain::CityCode>,
         pub uscc: Option<String>,
         pub must_change_password: bool,
         pub disabled: bool,
@@ -317,8 +355,8 @@ pub struct NewUser {
     pub display_name: String,
     pub password_hash: String,
     pub roles: Vec<String>,
-    pub agency: Option<String>,
-    pub city: Option<String>,
+    pub agency: Option<jiqun_domain::AgencyName>,
+    pub city: Option<jiqun_domain::CityCode>,
     pub uscc: Option<String>,
     pub must_change_password: bool,
 }

@@ -13,12 +13,16 @@ const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.titl
      FROM assignments a LEFT JOIN items i ON i.plan_id = a.plan_id AND i.item = a.item";
 
 impl Store {
-    pub async fn assignments(&self, plan_id: Option<i64>, agency: Option<&str>) -> Result<Vec<AssignmentRow>> {
+    pub async fn assignments(
+        &self,
+        plan_id: Option<i64>,
+        agency: Option<&jiqun_domain::AgencyName>,
+    ) -> Result<Vec<AssignmentRow>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ASSIGNMENT_SELECT} WHERE ($1 IS NULL OR a.plan_id = $1) AND ($2 IS NULL OR a.agency = $2) ORDER BY a.plan_id, i.position, a.role DESC, a.id"
         )))
         .bind(plan_id)
-        .bind(agency)
+        .bind(agency.map(|a| a.as_str()))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(AssignmentRow::from_row).collect()

@@ -279,8 +279,18 @@ fn contacts_are_sealed_and_survive_a_key_rotation() {
         let k = jiqun_crypto::KeyFile::load_or_create(&keys).unwrap();
         let s = jiqun_store::Store::open_with(&db, std::sync::Arc::new(jiqun_crypto::Software::new(k))).await.unwrap();
         let actor = jiqun_store::Actor::system("test");
-        let mut e =
-            jiqun_store::NewEnterprise { uscc: "91440300MA5F00000K".into(), name: "甲".into(), ..Default::default() };
+        let mut e = jiqun_store::NewEnterprise {
+            uscc: "91440300MA5F00000K".into(),
+            name: "甲".into(),
+            city: jiqun_domain::CityCode::Shenzhen,
+            county: String::new(),
+            industry: String::new(),
+            scale: jiqun_domain::Scale::Above,
+            founded_year: 2010,
+            listed: false,
+            chain_nodes: Vec::new(),
+            tags: Vec::new(),
+        };
         e.uscc.pop();
         let c = jiqun_domain::uscc::check_character(e.uscc.as_bytes()).unwrap();
         e.uscc.push(c as char);

@@ -579,11 +579,7 @@ fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> 
         return None;
     }
     i = comma(text, city_end)?;
-    e.scale = match text.get(i..i + 5)? {
-        b"above" => Scale::Above,
-        b"below" => Scale::Below,
-        _ => return None,
-    };
+    e.scale = Scale::from_bytes(text.get(i..i + 5)?)?;
     i = comma(text, i + 5)?;
     e.founded_year = fast_year(text.get(i..i + 4)?)?;
     i = comma(text, i + 4)?;
@@ -649,11 +645,7 @@ fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mu
                 i += 18;
             }
             Role::Scale => {
-                e.scale = match text.get(i..i + 5)? {
-                    b"above" => Scale::Above,
-                    b"below" => Scale::Below,
-                    _ => return None,
-                };
+                e.scale = Scale::from_bytes(text.get(i..i + 5)?)?;
                 i += 5;
             }
             Role::FoundedYear | Role::Year => {
@@ -794,11 +786,10 @@ fn row(src: &[u8], ranges: &[(u32, u32)], line_no: u32, layout: &Layout, chunk: 
         ));
         return;
     }
-    let scale = match field(3) {
-        b"above" => Scale::Above,
-        b"below" => Scale::Below,
-        other => {
-            let v = String::from_utf8_lossy(other);
+    let scale = match Scale::from_bytes(field(3)) {
+        Some(s) => s,
+        None => {
+            let v = String::from_utf8_lossy(field(3));
             chunk.errors.push(err(
                 line_here,
                 "scale",

@@ -29,22 +29,8 @@ pub use scheme::{
     NO_CAP_LIMIT, Needs, NotRated, Rule, ScaleRules, Scheme, SchemeError, SmallGroup, Undefined, builtin_ids,
 };
 
-/// 规上 / 规下.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scale {
-    Above,
-    Below,
-}
-
-impl Scale {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scale::Above => "above",
-            Scale::Below => "below",
-        }
-    }
-}
+/// 规上 / 规下: the domain's type (`Scale as usize` indexes the scheme's per-scale tables).
+pub use jiqun_domain::Scale;
 
 /// How many figures an enterprise carries (see [`Field`]).
 pub const FIGURES: usize = 10;

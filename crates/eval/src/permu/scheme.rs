@@ -940,7 +940,7 @@ fn read_adjustment(v: &Value, p: &str) -> Result<Adjustment, SchemeError> {
         )?,
         points: number(required(m, p, "points")?, &join(p, "points"))?,
         scale: match optional(m, "scale") {
-            Some(v) => Some(word(v, &join(p, "scale"), &[("above", Scale::Above), ("below", Scale::Below)])?),
+            Some(v) => Some(word(v, &join(p, "scale"), &Scale::ALL.map(|s| (s.as_str(), s)))?),
             None => None,
         },
         max_points: match optional(m, "max_points") {

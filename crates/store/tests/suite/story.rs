@@ -25,7 +25,7 @@ async fn story(url: &str) {
     let p = s.plan(id).await.unwrap().unwrap();
     assert_eq!(p.target_year, Some(2025));
     assert_eq!(s.items(id).await.unwrap().len(), 21);
-    let a = s.assignments(Some(id), Some("省科技厅")).await.unwrap();
+    let a = s.assignments(Some(id), Some(&kjt())).await.unwrap();
     assert_eq!(a.iter().filter(|x| x.role == "lead").count(), 4, "{url}");
     assert_eq!(s.assignments(Some(id), None).await.unwrap().len(), 76, "{url}");
     let inds = s.indicators(id).await.unwrap();
@@ -84,7 +84,7 @@ async fn story(url: &str) {
                 display_name: "科技厅填报员".into(),
                 password_hash: "x".into(),
                 roles: vec!["agency_reporter".into()],
-                agency: Some("省科技厅".into()),
+                agency: Some(kjt()),
                 city: None,
                 uscc: None,
                 must_change_password: false,
@@ -99,6 +99,10 @@ async fn story(url: &str) {
     let audit = s.audit_log(100).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "observation.correct"));
     assert!(audit.iter().any(|a| a.action == "report.return"));
+}
+
+fn kjt() -> jiqun_domain::AgencyName {
+    jiqun_domain::AgencyName::parse("省科技厅").unwrap()
 }
 
 fn s_user() -> NewUser {
@@ -187,7 +191,7 @@ async fn concurrent_report_saves_keep_one_current_version() {
         let s = Store::open(&url).await.unwrap();
         let owner = Actor::system("test");
         let plan_id = s.insert_plan(&plan(), "builtin", &owner).await.unwrap();
-        let asg = s.assignments(Some(plan_id), Some("省科技厅")).await.unwrap()[0].id;
+        let asg = s.assignments(Some(plan_id), Some(&kjt())).await.unwrap()[0].id;
         let mut saves = tokio::task::JoinSet::new();
         for i in 0..12 {
             let s = s.clone();

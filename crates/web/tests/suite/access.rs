@@ -77,10 +77,15 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) 
             app.store_for_tests().assign_expert(id, firm.id, &jiqun_store::Actor::system("test")).await.unwrap();
         }
     }
-    let assignment = app.store_for_tests().assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
+    let assignment = app
+        .store_for_tests()
+        .assignments(Some(1), Some(&jiqun_domain::AgencyName::parse("省科技厅").unwrap()))
+        .await
+        .unwrap()[0]
+        .id;
     let report = app.store_for_tests().assignment_reports(assignment).await.unwrap().last().unwrap().id;
     let evaluation = app.store_for_tests().evaluations().await.unwrap()[0].id;
-    let project = app.store_for_tests().proposals(Some("深圳")).await.unwrap()[0].id;
+    let project = app.store_for_tests().proposals(Some(jiqun_domain::CityCode::Shenzhen)).await.unwrap()[0].id;
     let ids = Ids { assignment, report, firm: firm.id, evaluation, project };
     (jiqun_web::router(Arc::new(app)), ids, firm_uscc)
 }

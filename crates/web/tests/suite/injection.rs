@@ -82,7 +82,13 @@ async fn story(api: &Api) {
     page_is_safe(api, "/", &owner, "").await;
 
     // A department's report (narrative, problems, help needed), the owner's review comment, an attachment's name.
-    let assignment = api.app.store_for_tests().assignments(Some(1), Some("省科技厅")).await.unwrap()[0].id;
+    let assignment = api
+        .app
+        .store_for_tests()
+        .assignments(Some(1), Some(&jiqun_domain::AgencyName::parse("省科技厅").unwrap()))
+        .await
+        .unwrap()[0]
+        .id;
     api.app.store_for_tests().set_round(1, "2026Q1", "2026-04-15", &jiqun_store::Actor::system("test")).await.unwrap();
     let (s, v) = api
         .call(

@@ -54,8 +54,8 @@ impl From<&UserRow> for LoginUser {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             roles: u.roles.clone(),
-            agency: u.agency.clone(),
-            city: u.city.clone(),
+            agency: u.agency.as_deref().map(String::from),
+            city: u.city.as_deref().map(String::from),
         }
     }
 }
@@ -102,8 +102,8 @@ pub async fn me(ctx: Ctx) -> ApiResult<Json<CurrentUser>> {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
         roles: u.roles.clone(),
-        agency: u.agency.clone(),
-        city: u.city.clone(),
+        agency: u.agency.as_deref().map(String::from),
+        city: u.city.as_deref().map(String::from),
         totp_enabled: u.totp_enabled,
         restriction: s.restriction.map(str::to_string),
         prev_login_at: u.prev_login_at,

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::AppError;
+use jiqun_app::input::{parameter, parse_city, parse_scale};
 use jiqun_app::model::{EnterpriseFilter, EnterpriseRow};
 use jiqun_app::registry::{EnterpriseInput, EnterpriseView, Figure, ImportOutcome, ItemScore, ResultView};
 use serde::{Deserialize, Serialize};
@@ -69,10 +70,10 @@ impl From<&EnterpriseRow> for EnterpriseSummary {
             id: e.id,
             uscc: e.uscc.clone(),
             name: e.name.clone(),
-            city: e.city.clone(),
+            city: e.city.to_string(),
             county: e.county.clone(),
             industry: e.industry.clone(),
-            scale: e.scale.clone(),
+            scale: e.scale.to_string(),
             founded_year: e.founded_year,
             listed: e.listed,
             chain_nodes: e.chain_nodes.clone(),
@@ -100,8 +101,8 @@ pub async fn enterprises(
 ) -> ApiResult<Json<EnterprisePage>> {
     let s = ctx.user().lang(ctx.lang)?;
     let filter = EnterpriseFilter {
-        city: q.city.filter(|c| !c.is_empty()),
-        scale: q.scale.filter(|c| !c.is_empty()),
+        city: parameter("city", q.city.as_deref(), parse_city).lang(ctx.lang)?,
+        scale: parameter("scale", q.scale.as_deref(), parse_scale).lang(ctx.lang)?,
         q: q.q,
         tag: q.tag,
         ids: None,
@@ -236,8 +237,8 @@ impl From<&ResultView> for EnterpriseResult {
         EnterpriseResult {
             evaluation_id: r.evaluation_id,
             enterprise_id: r.enterprise_id,
-            city: r.city.clone(),
-            scale: r.scale.clone(),
+            city: r.city.to_string(),
+            scale: r.scale.to_string(),
             class: r.class.clone(),
             reason: r.reason.clone(),
             score: r.score,

@@ -6,11 +6,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiqun_app::input::{parameter, parse_city, parse_scale};
 use jiqun_app::model::EnterpriseFilter;
 use jiqun_app::registry::{EnterpriseInput, EnterpriseView, Figure};
 use jiqun_app::{Action, AppError, Perm, Scope, Session};
-use jiqun_domain::Lang;
 use jiqun_domain::enterprise::{METRICS, metric};
+use jiqun_domain::{Lang, Scale};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -27,11 +28,8 @@ fn ctx_year(ctx: &Ctx) -> Option<i64> {
     ctx.query.split('&').find_map(|kv| kv.strip_prefix("year=")).and_then(|y| y.parse().ok())
 }
 
-pub(crate) fn scale_label(s: &str, lang: Lang) -> &'static str {
-    match s {
-        "above" => lang.pick("规上", "above scale"),
-        _ => lang.pick("规下", "below scale"),
-    }
+pub(crate) fn scale_label(s: &Scale, lang: Lang) -> &'static str {
+    s.label(lang)
 }
 
 pub(crate) fn class_chip(class: &str, reason: &str, lang: Lang) -> Markup {
@@ -71,8 +69,8 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.user().page(lang)?;
     let filter = EnterpriseFilter {
-        city: Some(q.city.clone()).filter(|c| !c.is_empty()),
-        scale: Some(q.scale.clone()).filter(|c| !c.is_empty()),
+        city: parameter("city", Some(&q.city), parse_city).page(lang)?,
+        scale: parameter("scale", Some(&q.scale), parse_scale).page(lang)?,
         q: Some(q.q.trim().to_string()).filter(|c| !c.is_empty()),
         tag: Some(q.tag.trim().to_string()).filter(|c| !c.is_empty()),
         ids: None,
@@ -110,7 +108,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
                     &e.city,
                     &e.county,
                     &e.industry,
-                    &e.scale,
+                    e.scale.as_str(),
                     &e.founded_year.to_string(),
                     if e.listed { "1" } else { "0" },
                     &e.chain_nodes.join(";"),
@@ -204,7 +202,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
 fn register_form(s: &Session, lang: Lang, v: &EnterpriseInput, error: Option<&AppError>) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
-    let own_city = s.user.city.clone().unwrap_or_default();
+    let own_city = s.user.city.as_deref().unwrap_or_default();
     let only_own = !s.roles.scopes(&s.user, Perm::EditEnterprise).contains(&Scope::All);
     html! {
         details.panel open[error.is_some()] {

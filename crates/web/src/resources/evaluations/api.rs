@@ -133,7 +133,7 @@ impl From<&jiqun_app::registry::EvaluationSummary> for EvaluationSummary {
             by_city: sm
                 .by_city
                 .iter()
-                .map(|(c, n)| EvaluationCityCounts { city: c.clone(), a: n[0], b: n[1], c: n[2], d: n[3], t: n[4] })
+                .map(|(c, n)| EvaluationCityCounts { city: c.to_string(), a: n[0], b: n[1], c: n[2], d: n[3], t: n[4] })
                 .collect(),
             previous: sm.previous.as_ref().map(|p| p.id),
             moves: sm.moves.map(|m| {
@@ -172,7 +172,8 @@ pub async fn evaluation_results(
     Query(q): Query<ResultsQuery>,
 ) -> ApiResult<Json<EvaluationResults>> {
     let s = ctx.user().lang(ctx.lang)?;
-    let rows = app.evaluation_results(s, id, q.city.as_deref().filter(|c| !c.is_empty())).await.lang(ctx.lang)?;
+    let city = jiqun_app::input::parameter("city", q.city.as_deref(), jiqun_app::input::parse_city).lang(ctx.lang)?;
+    let rows = app.evaluation_results(s, id, city).await.lang(ctx.lang)?;
     let items = rows
         .iter()
         .map(|(e, r)| EvaluationResult {

@@ -164,7 +164,7 @@ pub async fn evaluation(
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.user().page(lang)?;
     let sm = app.evaluation_summary(s, id).await.page(lang)?;
-    let city = Some(q.city.as_str()).filter(|c| !c.is_empty());
+    let city = jiqun_app::input::parameter("city", Some(&q.city), jiqun_app::input::parse_city).page(lang)?;
     let results = app.evaluation_results(s, id, city).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
     match ui::export(&ctx) {
@@ -175,8 +175,8 @@ pub async fn evaluation(
                 csv.row([
                     &e.uscc,
                     &e.name,
-                    &r.city,
-                    &r.scale,
+                    r.city.as_str(),
+                    r.scale.as_str(),
                     &r.score.map(|v| format!("{v:.6}")).unwrap_or_default(),
                     &r.rank.map(|v| v.to_string()).unwrap_or_default(),
                     &r.group_size.to_string(),

@@ -173,7 +173,7 @@ impl From<&AppLibraryEntry> for LibraryEntry {
             enterprise_id: e.enterprise_id,
             uscc: e.uscc.clone(),
             name: e.name.clone(),
-            city: e.city.clone(),
+            city: e.city.to_string(),
             status: e.status,
             chains: e.chains.clone(),
             references: e.references.clone(),

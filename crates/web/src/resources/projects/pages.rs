@@ -61,7 +61,7 @@ async fn show_projects(
                 csv.row([
                     p.row.id.to_string(),
                     p.row.project.clone(),
-                    p.row.city.clone(),
+                    p.row.city.to_string(),
                     p.row.zone.clone(),
                     p.row.industry_code.clone(),
                     ui::num(p.row.land_mu, 2),
@@ -83,7 +83,7 @@ async fn show_projects(
     };
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
     let all = s.roles.scopes(&s.user, Perm::AssessProjects).contains(&Scope::All);
-    let own = s.user.city.clone().unwrap_or_default();
+    let own = s.user.city.as_deref().unwrap_or_default();
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
@@ -287,13 +287,13 @@ pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     };
     let inputs: [(&str, &str, Option<f64>); 8] = [
         (t("用地面积（亩）", "Land (mu)"), "", Some(v.row.land_mu)),
-        (t("固定资产投资（万元）", "Fixed investment (10k yuan)"), "", v.row.fixed_investment_wan),
-        (t("预计年产值（万元）", "Expected output (10k yuan)"), "", v.row.annual_output_wan),
-        (t("预计年税收（万元）", "Expected tax (10k yuan)"), "", v.row.annual_tax_wan),
+        (t("固定资产投资（万元）", "Fixed investment (10k yuan)"), "", v.row.fixed_investment_wan.map(|m| m.as_wan())),
+        (t("预计年产值（万元）", "Expected output (10k yuan)"), "", v.row.annual_output_wan.map(|m| m.as_wan())),
+        (t("预计年税收（万元）", "Expected tax (10k yuan)"), "", v.row.annual_tax_wan.map(|m| m.as_wan())),
         (t("就业人数", "Jobs"), "", v.row.jobs),
         (t("年综合能耗（吨标准煤）", "Energy (tce)"), "", v.row.energy_tce),
-        (t("预计年增加值（万元）", "Expected value added (10k yuan)"), "", v.row.value_added_wan),
-        (t("年研发经费（万元）", "Annual R&D (10k yuan)"), "", v.row.rd_wan),
+        (t("预计年增加值（万元）", "Expected value added (10k yuan)"), "", v.row.value_added_wan.map(|m| m.as_wan())),
+        (t("年研发经费（万元）", "Annual R&D (10k yuan)"), "", v.row.rd_wan.map(|m| m.as_wan())),
     ];
     let example = v
         .result

@@ -143,7 +143,7 @@ impl From<&AssignmentView> for SupervisionAssignment {
             plan_id: a.row.plan_id,
             item: a.row.item.clone(),
             item_title: a.row.item_title.clone(),
-            agency: a.row.agency.clone(),
+            agency: a.row.agency.to_string(),
             role: a.row.role.clone(),
             overdue: a.overdue.clone(),
             stalled: a.stalled,
@@ -261,7 +261,7 @@ pub async fn reports(
         .filter(|(_, r)| q.state.is_none_or(|s| r.state == s))
         .map(|(a, r)| ReportWithAssignment {
             report: ReportView::from(r),
-            agency: a.row.agency.clone(),
+            agency: a.row.agency.to_string(),
             item: a.row.item.clone(),
         })
         .collect();

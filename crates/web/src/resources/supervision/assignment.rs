@@ -352,7 +352,7 @@ fn versions_csv(a: &AssignmentView, versions: &[ReportRow], lang: Lang) -> Csv {
     ]);
     for v in versions {
         csv.row([
-            a.row.agency.clone(),
+            a.row.agency.to_string(),
             a.row.item.clone(),
             v.period.clone(),
             v.version.to_string(),

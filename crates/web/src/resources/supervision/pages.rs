@@ -320,7 +320,7 @@ fn assignments_csv(rows: &[&AssignmentView], lang: Lang) -> Csv {
             a.row.id.to_string(),
             a.row.item.clone(),
             a.row.item_title.clone(),
-            a.row.agency.clone(),
+            a.row.agency.to_string(),
             role_label(&a.row.role, lang).to_string(),
             l.map(|r| r.period.clone()).unwrap_or_default(),
             l.map(|r| ui::report_state_label(&r.state, lang).to_string()).unwrap_or_default(),

@@ -51,7 +51,8 @@ async fn show(
         Some(Export::Csv) => return Ok(users_csv(&users, lang).respond("users", snap.synthetic)),
         None => {}
     }
-    let agencies: Vec<String> = snap.current_plan().map(|p| p.agencies()).unwrap_or_default();
+    let agencies: Vec<String> =
+        snap.current_plan().map(|p| p.agencies().iter().map(|a| a.to_string()).collect()).unwrap_or_default();
     // Role names as the role table says them (custom roles included).
     let table = app.role_table().await.page(lang)?;
     let role_label = |r: &str| table.role(r).map_or_else(|| r.to_string(), |d| d.label(lang).to_string());
@@ -158,8 +159,8 @@ fn users_csv(users: &[UserRow], lang: jiqun_domain::Lang) -> Csv {
             u.username.clone(),
             u.display_name.clone(),
             u.roles.join(" "),
-            u.agency.clone().unwrap_or_default(),
-            u.city.clone().unwrap_or_default(),
+            u.agency.as_deref().unwrap_or_default().to_string(),
+            u.city.as_deref().unwrap_or_default().to_string(),
             ui::opt_datetime(u.last_login_at),
             u.disabled.to_string(),
         ]);
