@@ -206,37 +206,25 @@ impl Store {
 
     /// The active designations, of one library or all, by library, chain and firm.
     pub async fn designations(&self, library: Option<&str>) -> Result<Vec<DesignationRow>> {
-        let rows = match library {
-            Some(l) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 AND library = $1 ORDER BY library, chain, enterprise_id"
-                )))
-                .bind(l)
-                .fetch_all(self.pool())
-                .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 ORDER BY library, chain, enterprise_id"
-                )))
-                .fetch_all(self.pool())
-                .await?
-            }
-        };
-        rows.iter().map(DesignationRow::from_row).collect()
+        self.all(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 AND ($1 IS NULL OR library = $1) \
+                 ORDER BY library, chain, enterprise_id"
+            )))
+            .bind(library),
+        )
+        .await
     }
 
     /// Every designation of one firm, withdrawn ones included, oldest first.
     pub async fn designations_of(&self, enterprise_id: i64) -> Result<Vec<DesignationRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE enterprise_id = $1 ORDER BY id"
-        )))
-        .bind(enterprise_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(DesignationRow::from_row)
-        .collect()
+        self.all(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE enterprise_id = $1 ORDER BY id"
+            )))
+            .bind(enterprise_id),
+        )
+        .await
     }
 
     /// Stores an assessed proposal with its audit record; returns its id.
@@ -286,32 +274,20 @@ impl Store {
 
     /// Proposals, of one city or all, newest first.
     pub async fn proposals(&self, city: Option<jiqun_domain::CityCode>) -> Result<Vec<ProposalRow>> {
-        let rows = match city {
-            Some(c) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE city = $1 ORDER BY id DESC"
-                )))
-                .bind(c.as_str())
-                .fetch_all(self.pool())
-                .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {PROPOSAL_COLUMNS} FROM project_proposals ORDER BY id DESC"
-                )))
-                .fetch_all(self.pool())
-                .await?
-            }
-        };
-        rows.iter().map(ProposalRow::from_row).collect()
+        self.all(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC"
+            )))
+            .bind(city.map(|c| c.as_str())),
+        )
+        .await
     }
 
     pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|r| ProposalRow::from_row(&r))
-            .transpose()
+        self.one::<ProposalRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE id = $1")))
+                .bind(id),
+        )
+        .await
     }
 }

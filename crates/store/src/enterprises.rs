@@ -14,8 +14,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::model::FromRow;
 use crate::model::row;
-use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms};
+use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms, values};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
@@ -384,31 +385,16 @@ impl Store {
                 .await?;
             }
         }
-        // See `save_evaluation` on the number of rows to a statement.
-        const PER_STATEMENT: usize = 48;
+        // See `values` on the number of rows to a statement (42 × 8 parameters).
+        const PER_STATEMENT: usize = 42;
         for chunk in new_rows.chunks(PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at) VALUES ",
+            let sql = format!(
+                "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at) VALUES {}",
+                values(chunk.len(), 8)
             );
-            for i in 0..chunk.len() {
-                let b = i * 7;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, 1, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                ));
-            }
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (id, year, metric, sealed, source) in chunk {
-                q = q.bind(*id).bind(*year).bind(metric).bind(sealed).bind(source).bind(actor.id).bind(now);
+                q = q.bind(*id).bind(*year).bind(metric).bind(sealed).bind(source).bind(1i64).bind(actor.id).bind(now);
             }
             q.execute(&mut *tx).await?;
         }
@@ -445,21 +431,19 @@ impl Store {
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<Option<EnterpriseRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|r| EnterpriseRow::from_row(&r))
-            .transpose()
+        self.one::<EnterpriseRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1")))
+                .bind(id),
+        )
+        .await
     }
 
     pub async fn enterprise_by_uscc(&self, uscc: &str) -> Result<Option<EnterpriseRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE uscc = $1")))
-            .bind(uscc)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|r| EnterpriseRow::from_row(&r))
-            .transpose()
+        self.one::<EnterpriseRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE uscc = $1")))
+                .bind(uscc),
+        )
+        .await
     }
 
     /// A page of the directory, ordered by city and name, and the number of matches.
@@ -521,12 +505,10 @@ impl Store {
 
     /// Every registered firm (an evaluation run), ordered by id.
     pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises ORDER BY id")))
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(EnterpriseRow::from_row)
-            .collect()
+        self.all::<EnterpriseRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises ORDER BY id"
+        ))))
+        .await
     }
 
     pub async fn enterprise_count(&self) -> Result<i64> {
@@ -535,46 +517,31 @@ impl Store {
 
     /// The current figures of one enterprise, all years.
     pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
-        sqlx::query(
+        self.all::<FigureRow>(sqlx::query(
             "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
              WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
         )
-        .bind(enterprise_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(FigureRow::from_row)
-        .collect()
+        .bind(enterprise_id)).await
     }
 
     /// Every version of one figure, oldest first.
     pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
-        sqlx::query(
+        self.all::<FigureRow>(sqlx::query(
             "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
              WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
         )
         .bind(enterprise_id)
         .bind(year)
-        .bind(metric)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(FigureRow::from_row)
-        .collect()
+        .bind(metric)).await
     }
 
     /// All current figures of one year (the input of an evaluation), ordered by enterprise.
     pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
-        sqlx::query(
+        self.all::<FigureRow>(sqlx::query(
             "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
              WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
         )
-        .bind(year)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(FigureRow::from_row)
-        .collect()
+        .bind(year)).await
     }
 
     /// The years that have figures, newest first.
@@ -650,21 +617,13 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        // Many rows to a statement, since each is a round trip to the database; not too many, since the
-        // SQLite driver finds each parameter by name (a cost that grows with the square of their number).
+        // See `values` on the number of rows to a statement.
         const PER_STATEMENT: usize = 32;
         for chunk in results.chunks(PER_STATEMENT) {
-            let mut sql = String::from(
-                "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items) VALUES ",
+            let sql = format!(
+                "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items) VALUES {}",
+                values(chunk.len(), 10)
             );
-            for i in 0..chunk.len() {
-                let b = i * 10;
-                if i > 0 {
-                    sql.push(',');
-                }
-                let params: Vec<String> = (1..=10).map(|k| format!("${}", b + k)).collect();
-                sql.push_str(&format!("({})", params.join(", ")));
-            }
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for r in chunk {
                 let sealed = self
@@ -702,39 +661,25 @@ impl Store {
 
     /// Evaluation runs, newest first.
     pub async fn evaluations(&self) -> Result<Vec<EvaluationRow>> {
-        sqlx::query(
+        self.all::<EvaluationRow>(sqlx::query(
             "SELECT id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at FROM evaluations ORDER BY id DESC",
-        )
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(EvaluationRow::from_row)
-        .collect()
+        )).await
     }
 
     pub async fn evaluation(&self, id: i64) -> Result<Option<EvaluationRow>> {
-        sqlx::query(
+        self.one::<EvaluationRow>(sqlx::query(
             "SELECT id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at FROM evaluations WHERE id = $1",
         )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .map(|r| EvaluationRow::from_row(&r))
-        .transpose()
+        .bind(id)).await
     }
 
     /// The results of one run, ordered as the evaluation's output (city, scale, rank, not rated last).
     pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
-        sqlx::query(
+        self.all::<ResultRow>(sqlx::query(
             "SELECT evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items FROM evaluation_results \
              WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id",
         )
-        .bind(evaluation_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(ResultRow::from_row)
-        .collect()
+        .bind(evaluation_id)).await
     }
 
     /// The classes given in one run to some firms (the directory's "latest class" column).
@@ -756,16 +701,11 @@ impl Store {
 
     /// One enterprise's results, newest run first.
     pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
-        sqlx::query(
+        self.all::<ResultRow>(sqlx::query(
             "SELECT evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items FROM evaluation_results \
              WHERE enterprise_id = $1 ORDER BY evaluation_id DESC",
         )
-        .bind(enterprise_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(ResultRow::from_row)
-        .collect()
+        .bind(enterprise_id)).await
     }
 
     /// Re-seals every sealed value of the registry (figures, contacts, evaluation items) with the newest

@@ -326,6 +326,16 @@ impl Store {
         &self.pool
     }
 
+    /// Runs a query and reads every row it returns as `T`.
+    pub(crate) async fn all<T: model::FromRow>(&self, q: Query<'_>) -> Result<Vec<T>> {
+        q.fetch_all(&self.pool).await?.iter().map(T::from_row).collect()
+    }
+
+    /// Runs a query and reads the row it returns, if any, as `T`.
+    pub(crate) async fn one<T: model::FromRow>(&self, q: Query<'_>) -> Result<Option<T>> {
+        q.fetch_optional(&self.pool).await?.as_ref().map(T::from_row).transpose()
+    }
+
     async fn migrate(&self) -> Result<()> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -463,15 +473,15 @@ impl Store {
 
     /// Successful writes after a moment, newest first (for "what changed since you were last here").
     pub async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditRow>> {
-        let rows = sqlx::query(
-            "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
+        self.all::<AuditRow>(
+            sqlx::query(
+                "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
              WHERE at > $1 AND success = 1 AND action NOT LIKE 'auth.%' ORDER BY id DESC LIMIT $2",
+            )
+            .bind(since)
+            .bind(limit),
         )
-        .bind(since)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(AuditRow::from_row).collect()
+        .await
     }
 
     /// Appends an audit record inside the caller's transaction, so the record and the change it describes
@@ -571,16 +581,16 @@ impl Store {
 
     /// Audit records in a time window, oldest first (for the audit administrator's view and export).
     pub async fn audit_range(&self, from: i64, to: i64, limit: i64) -> Result<Vec<AuditRow>> {
-        let rows = sqlx::query(
-            "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
+        self.all::<AuditRow>(
+            sqlx::query(
+                "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
              WHERE at >= $1 AND at < $2 ORDER BY id LIMIT $3",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(limit),
         )
-        .bind(from)
-        .bind(to)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(AuditRow::from_row).collect()
+        .await
     }
 
     /// Removes audit records older than `before` (ms). The hash of the last record removed becomes the
@@ -620,15 +630,26 @@ impl Store {
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRow>> {
-        let rows = sqlx::query(
+        self.all::<AuditRow>(sqlx::query(
             "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log ORDER BY id DESC LIMIT $1",
         )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(AuditRow::from_row).collect()
+        .bind(limit)).await
     }
 }
+
+/// The `VALUES` of a multi-row INSERT: `rows` tuples of `width` numbered parameters, `($1, $2), ($3, $4)`.
+/// Many rows to a statement, since each is a round trip to the database; not too many, since the SQLite
+/// driver finds each parameter by name (a cost that grows with the square of their number).
+pub(crate) fn values(rows: usize, width: usize) -> String {
+    let tuple = |r: usize| {
+        let params: Vec<String> = (1..=width).map(|k| format!("${}", r * width + k)).collect();
+        format!("({})", params.join(", "))
+    };
+    (0..rows).map(tuple).collect::<Vec<_>>().join(", ")
+}
+
+/// A query with its parameters bound, ready to run.
+pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>
 where

@@ -87,6 +87,11 @@ impl Column for Vec<String> {
     }
 }
 
+/// A row type: how it is read from a result row (see `Store::all` and `Store::one`).
+pub(crate) trait FromRow: Sized {
+    fn from_row(r: &AnyRow) -> Result<Self>;
+}
+
 /// A row type and its `from_row`, written once: each field is read from the column of its name, or of the
 /// name after `=`; `= default` fields are filled later (a report's attachments).
 macro_rules! row {
@@ -96,8 +101,8 @@ macro_rules! row {
             $($(#[$fm])* pub $f: $t,)*
         }
 
-        impl $name {
-            pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> $crate::Result<$name> {
+        impl $crate::model::FromRow for $name {
+            fn from_row(r: &sqlx::any::AnyRow) -> $crate::Result<$name> {
                 Ok($name { $($f: row!(@read r $f $t $(, $src)?),)* })
             }
         }

@@ -156,18 +156,18 @@ impl Store {
     }
 
     pub async fn plans(&self) -> Result<Vec<PlanRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM plans ORDER BY id", PlanRow::COLUMNS)))
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(PlanRow::from_row).collect()
+        self.all::<PlanRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM plans ORDER BY id",
+            PlanRow::COLUMNS
+        ))))
+        .await
     }
 
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM plans WHERE id = $1", PlanRow::COLUMNS)))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(PlanRow::from_row).transpose()
+        self.one::<PlanRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM plans WHERE id = $1", PlanRow::COLUMNS))).bind(id),
+        )
+        .await
     }
 
     /// The compiled plan as it was imported.
@@ -208,34 +208,33 @@ impl Store {
     }
 
     pub async fn items(&self, plan_id: i64) -> Result<Vec<ItemRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM items WHERE plan_id = $1 ORDER BY position",
-            ItemRow::COLUMNS
-        )))
-        .bind(plan_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(ItemRow::from_row).collect()
+        self.all::<ItemRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM items WHERE plan_id = $1 ORDER BY position",
+                ItemRow::COLUMNS
+            )))
+            .bind(plan_id),
+        )
+        .await
     }
 
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM indicators WHERE plan_id = $1 ORDER BY position, id",
-            IndicatorRow::COLUMNS
-        )))
-        .bind(plan_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(IndicatorRow::from_row).collect()
+        self.all::<IndicatorRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM indicators WHERE plan_id = $1 ORDER BY position, id",
+                IndicatorRow::COLUMNS
+            )))
+            .bind(plan_id),
+        )
+        .await
     }
 
     pub async fn indicator(&self, id: i64) -> Result<Option<IndicatorRow>> {
-        let row =
+        self.one::<IndicatorRow>(
             sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM indicators WHERE id = $1", IndicatorRow::COLUMNS)))
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-        row.as_ref().map(IndicatorRow::from_row).transpose()
+                .bind(id),
+        )
+        .await
     }
 
     /// Adds an indicator the document lacks.
@@ -334,41 +333,38 @@ impl Store {
 
     /// Current observations of an indicator, by period.
     pub async fn observations(&self, indicator_id: i64) -> Result<Vec<ObservationRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
+        self.all::<ObservationRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
              WHERE o.indicator_id = $1 AND o.is_current = 1 ORDER BY o.period_key, o.region",
-            ObservationRow::COLUMNS
-        )))
-        .bind(indicator_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(ObservationRow::from_row).collect()
+                ObservationRow::COLUMNS
+            )))
+            .bind(indicator_id),
+        )
+        .await
     }
 
     /// Every value ever entered for an indicator, corrections included, newest first.
     pub async fn observation_history(&self, indicator_id: i64) -> Result<Vec<ObservationRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
+        self.all::<ObservationRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
              WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC",
-            ObservationRow::COLUMNS
-        )))
-        .bind(indicator_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(ObservationRow::from_row).collect()
+                ObservationRow::COLUMNS
+            )))
+            .bind(indicator_id),
+        )
+        .await
     }
 
     /// Current observations of all indicators of a plan (for the dashboard's snapshot).
     pub async fn plan_observations(&self, plan_id: i64) -> Result<Vec<ObservationRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        self.all::<ObservationRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM observations o JOIN indicators i ON i.id = o.indicator_id LEFT JOIN users u ON u.id = o.entered_by \
              WHERE i.plan_id = $1 AND o.is_current = 1 ORDER BY o.indicator_id, o.period_key, o.region",
             ObservationRow::COLUMNS
         )))
-        .bind(plan_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(ObservationRow::from_row).collect()
+        .bind(plan_id)).await
     }
 
     /// Records a value. A second value for the same period and region is a correction: the old row stays,

@@ -4,6 +4,8 @@
 use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
+use crate::model::FromRow;
+
 use crate::{
     Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
     get, now_ms,
@@ -18,30 +20,26 @@ impl Store {
         plan_id: Option<i64>,
         agency: Option<&jiqun_domain::AgencyName>,
     ) -> Result<Vec<AssignmentRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        self.all::<AssignmentRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
             "{ASSIGNMENT_SELECT} WHERE ($1 IS NULL OR a.plan_id = $1) AND ($2 IS NULL OR a.agency = $2) ORDER BY a.plan_id, i.position, a.role DESC, a.id"
         )))
         .bind(plan_id)
-        .bind(agency.map(|a| a.as_str()))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(AssignmentRow::from_row).collect()
+        .bind(agency.map(|a| a.as_str()))).await
     }
 
     pub async fn assignment(&self, id: i64) -> Result<Option<AssignmentRow>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ASSIGNMENT_SELECT} WHERE a.id = $1")))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(AssignmentRow::from_row).transpose()
+        self.one::<AssignmentRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!("{ASSIGNMENT_SELECT} WHERE a.id = $1"))).bind(id),
+        )
+        .await
     }
 
     pub async fn rounds(&self, plan_id: i64) -> Result<Vec<RoundRow>> {
-        let rows = sqlx::query("SELECT id, plan_id, period, deadline FROM report_rounds WHERE plan_id = $1")
-            .bind(plan_id)
-            .fetch_all(self.pool())
+        let mut out = self
+            .all::<RoundRow>(
+                sqlx::query("SELECT id, plan_id, period, deadline FROM report_rounds WHERE plan_id = $1").bind(plan_id),
+            )
             .await?;
-        let mut out: Vec<RoundRow> = rows.iter().map(RoundRow::from_row).collect::<Result<_>>()?;
         out.sort_by_key(|r| jiqun_domain::period::Period::parse(&r.period).map(|p| p.sort_key()).unwrap_or((0, 0)));
         Ok(out)
     }
@@ -80,43 +78,39 @@ impl Store {
 
     /// Every version of every report of a plan (or of some assignments), newest version last.
     pub async fn reports(&self, plan_id: i64, current_only: bool) -> Result<Vec<ReportRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let mut reports = self.all::<ReportRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM reports r JOIN assignments a ON a.id = r.assignment_id LEFT JOIN users u ON u.id = r.created_by \
              WHERE a.plan_id = $1 AND ($2 = 0 OR r.is_current = 1) ORDER BY r.assignment_id, r.period, r.version",
             ReportRow::COLUMNS
         )))
         .bind(plan_id)
-        .bind(current_only as i64)
-        .fetch_all(self.pool())
-        .await?;
-        let mut reports: Vec<ReportRow> = rows.iter().map(ReportRow::from_row).collect::<Result<_>>()?;
+        .bind(current_only as i64)).await?;
         self.fill_attachments(&mut reports).await?;
         Ok(reports)
     }
 
     pub async fn assignment_reports(&self, assignment_id: i64) -> Result<Vec<ReportRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let mut reports = self.all::<ReportRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.assignment_id = $1 ORDER BY r.period, r.version",
             ReportRow::COLUMNS
         )))
-        .bind(assignment_id)
-        .fetch_all(self.pool())
-        .await?;
-        let mut reports: Vec<ReportRow> = rows.iter().map(ReportRow::from_row).collect::<Result<_>>()?;
+        .bind(assignment_id)).await?;
         self.fill_attachments(&mut reports).await?;
         Ok(reports)
     }
 
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1",
-            ReportRow::COLUMNS
-        )))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
+        let row = self
+            .one(
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1",
+                    ReportRow::COLUMNS
+                )))
+                .bind(id),
+            )
+            .await?;
         let Some(row) = row else { return Ok(None) };
-        let mut v = vec![ReportRow::from_row(&row)?];
+        let mut v = vec![row];
         self.fill_attachments(&mut v).await?;
         Ok(v.pop())
     }

@@ -4,6 +4,8 @@
 use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
+use crate::model::FromRow;
+
 use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
 
 impl Store {
@@ -193,27 +195,26 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users ORDER BY id", UserRow::COLUMNS)))
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(UserRow::from_row).collect()
+        self.all::<UserRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM users ORDER BY id",
+            UserRow::COLUMNS
+        ))))
+        .await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        let row =
+        self.one::<UserRow>(
             sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE username = $1", UserRow::COLUMNS)))
-                .bind(username)
-                .fetch_optional(self.pool())
-                .await?;
-        row.as_ref().map(UserRow::from_row).transpose()
+                .bind(username),
+        )
+        .await
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE id = $1", UserRow::COLUMNS)))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(UserRow::from_row).transpose()
+        self.one::<UserRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE id = $1", UserRow::COLUMNS))).bind(id),
+        )
+        .await
     }
 
     /// A failed login: counts it in the database (`failed_logins + 1`, never a value the caller read earlier,
