@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -219,10 +219,8 @@ impl Store {
     /// Every designation of one firm, withdrawn ones included, oldest first.
     pub async fn designations_of(&self, enterprise_id: i64) -> Result<Vec<DesignationRow>> {
         self.all(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE enterprise_id = $1 ORDER BY id"
-            )))
-            .bind(enterprise_id),
+            select(DESIGNATION_COLUMNS, "library_designations", "WHERE enterprise_id = $1 ORDER BY id")
+                .bind(enterprise_id),
         )
         .await
     }
@@ -275,19 +273,13 @@ impl Store {
     /// Proposals, of one city or all, newest first.
     pub async fn proposals(&self, city: Option<jiqun_domain::CityCode>) -> Result<Vec<ProposalRow>> {
         self.all(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC"
-            )))
-            .bind(city.map(|c| c.as_str())),
+            select(PROPOSAL_COLUMNS, "project_proposals", "WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC")
+                .bind(city.map(|c| c.as_str())),
         )
         .await
     }
 
     pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
-        self.one::<ProposalRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {PROPOSAL_COLUMNS} FROM project_proposals WHERE id = $1")))
-                .bind(id),
-        )
-        .await
+        self.one::<ProposalRow>(select(PROPOSAL_COLUMNS, "project_proposals", "WHERE id = $1").bind(id)).await
     }
 }

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::model::FromRow;
 use crate::model::row;
-use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms, values};
+use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms, select, values};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
@@ -161,6 +161,10 @@ pub struct EnterpriseFilter {
     pub ids: Option<Vec<i64>>,
 }
 
+const FIGURE_COLUMNS: &str = "id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at";
+const EVALUATION_COLUMNS: &str =
+    "id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at";
+const RESULT_COLUMNS: &str = "evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items";
 const ENTERPRISE_COLUMNS: &str = "id, uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, contact, created_at, updated_at";
 
 impl Store {
@@ -211,13 +215,12 @@ impl Store {
         e: &NewEnterprise,
         now: i64,
     ) -> Result<(i64, Option<EnterpriseRow>)> {
-        let old =
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE uscc = $1")))
-                .bind(&e.uscc)
-                .fetch_optional(&mut **tx)
-                .await?
-                .map(|r| EnterpriseRow::from_row(&r))
-                .transpose()?;
+        let old = select(ENTERPRISE_COLUMNS, "enterprises", "WHERE uscc = $1")
+            .bind(&e.uscc)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| EnterpriseRow::from_row(&r))
+            .transpose()?;
         let id = match &old {
             Some(o) => {
                 Self::update_enterprise_tx(tx, o.id, e, now).await?;
@@ -285,7 +288,7 @@ impl Store {
     }
 
     async fn enterprise_tx(&self, tx: &mut Tx, id: i64) -> Result<Option<EnterpriseRow>> {
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1")))
+        select(ENTERPRISE_COLUMNS, "enterprises", "WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
@@ -431,19 +434,11 @@ impl Store {
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1")))
-                .bind(id),
-        )
-        .await
+        self.one::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "WHERE id = $1").bind(id)).await
     }
 
     pub async fn enterprise_by_uscc(&self, uscc: &str) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises WHERE uscc = $1")))
-                .bind(uscc),
-        )
-        .await
+        self.one::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "WHERE uscc = $1").bind(uscc)).await
     }
 
     /// A page of the directory, ordered by city and name, and the number of matches.
@@ -505,10 +500,7 @@ impl Store {
 
     /// Every registered firm (an evaluation run), ordered by id.
     pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
-        self.all::<EnterpriseRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises ORDER BY id"
-        ))))
-        .await
+        self.all::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "ORDER BY id")).await
     }
 
     pub async fn enterprise_count(&self) -> Result<i64> {
@@ -517,31 +509,43 @@ impl Store {
 
     /// The current figures of one enterprise, all years.
     pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
-        self.all::<FigureRow>(sqlx::query(
-            "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
-             WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
+        self.all::<FigureRow>(
+            select(
+                FIGURE_COLUMNS,
+                "enterprise_figures",
+                "WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
+            )
+            .bind(enterprise_id),
         )
-        .bind(enterprise_id)).await
+        .await
     }
 
     /// Every version of one figure, oldest first.
     pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
-        self.all::<FigureRow>(sqlx::query(
-            "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
-             WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
+        self.all::<FigureRow>(
+            select(
+                FIGURE_COLUMNS,
+                "enterprise_figures",
+                "WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
+            )
+            .bind(enterprise_id)
+            .bind(year)
+            .bind(metric),
         )
-        .bind(enterprise_id)
-        .bind(year)
-        .bind(metric)).await
+        .await
     }
 
     /// All current figures of one year (the input of an evaluation), ordered by enterprise.
     pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
-        self.all::<FigureRow>(sqlx::query(
-            "SELECT id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at FROM enterprise_figures \
-             WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
+        self.all::<FigureRow>(
+            select(
+                FIGURE_COLUMNS,
+                "enterprise_figures",
+                "WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
+            )
+            .bind(year),
         )
-        .bind(year)).await
+        .await
     }
 
     /// The years that have figures, newest first.
@@ -661,24 +665,16 @@ impl Store {
 
     /// Evaluation runs, newest first.
     pub async fn evaluations(&self) -> Result<Vec<EvaluationRow>> {
-        self.all::<EvaluationRow>(sqlx::query(
-            "SELECT id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at FROM evaluations ORDER BY id DESC",
-        )).await
+        self.all::<EvaluationRow>(select(EVALUATION_COLUMNS, "evaluations", "ORDER BY id DESC")).await
     }
 
     pub async fn evaluation(&self, id: i64) -> Result<Option<EvaluationRow>> {
-        self.one::<EvaluationRow>(sqlx::query(
-            "SELECT id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at FROM evaluations WHERE id = $1",
-        )
-        .bind(id)).await
+        self.one::<EvaluationRow>(select(EVALUATION_COLUMNS, "evaluations", "WHERE id = $1").bind(id)).await
     }
 
     /// The results of one run, ordered as the evaluation's output (city, scale, rank, not rated last).
     pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
-        self.all::<ResultRow>(sqlx::query(
-            "SELECT evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items FROM evaluation_results \
-             WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id",
-        )
+        self.all::<ResultRow>(select(RESULT_COLUMNS, "evaluation_results", "WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
         .bind(evaluation_id)).await
     }
 
@@ -701,11 +697,11 @@ impl Store {
 
     /// One enterprise's results, newest run first.
     pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
-        self.all::<ResultRow>(sqlx::query(
-            "SELECT evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items FROM evaluation_results \
-             WHERE enterprise_id = $1 ORDER BY evaluation_id DESC",
+        self.all::<ResultRow>(
+            select(RESULT_COLUMNS, "evaluation_results", "WHERE enterprise_id = $1 ORDER BY evaluation_id DESC")
+                .bind(enterprise_id),
         )
-        .bind(enterprise_id)).await
+        .await
     }
 
     /// Re-seals every sealed value of the registry (figures, contacts, evaluation items) with the newest

@@ -648,6 +648,11 @@ pub(crate) fn values(rows: usize, width: usize) -> String {
     (0..rows).map(tuple).collect::<Vec<_>>().join(", ")
 }
 
+/// `SELECT columns FROM table rest`, the start of a query for a row type (`rest` is SQL text, never input).
+pub(crate) fn select(columns: &str, table: &str, rest: &str) -> Query<'static> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {columns} FROM {table} {rest}")))
+}
+
 /// A query with its parameters bound, ready to run.
 pub(crate) type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     Actor, IndicatorEdit, IndicatorRow, ItemRow, Missing, ObservationRow, PlanRow, Result, Store, StoreError, get,
-    now_ms,
+    now_ms, select,
 };
 
 /// Units counted one by one (bases, centres, parks, firms): such targets use linear achievement.
@@ -156,18 +156,11 @@ impl Store {
     }
 
     pub async fn plans(&self) -> Result<Vec<PlanRow>> {
-        self.all::<PlanRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM plans ORDER BY id",
-            PlanRow::COLUMNS
-        ))))
-        .await
+        self.all::<PlanRow>(select(PlanRow::COLUMNS, "plans", "ORDER BY id")).await
     }
 
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>> {
-        self.one::<PlanRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM plans WHERE id = $1", PlanRow::COLUMNS))).bind(id),
-        )
-        .await
+        self.one::<PlanRow>(select(PlanRow::COLUMNS, "plans", "WHERE id = $1").bind(id)).await
     }
 
     /// The compiled plan as it was imported.
@@ -208,33 +201,19 @@ impl Store {
     }
 
     pub async fn items(&self, plan_id: i64) -> Result<Vec<ItemRow>> {
-        self.all::<ItemRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM items WHERE plan_id = $1 ORDER BY position",
-                ItemRow::COLUMNS
-            )))
-            .bind(plan_id),
-        )
-        .await
+        self.all::<ItemRow>(select(ItemRow::COLUMNS, "items", "WHERE plan_id = $1 ORDER BY position").bind(plan_id))
+            .await
     }
 
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
         self.all::<IndicatorRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM indicators WHERE plan_id = $1 ORDER BY position, id",
-                IndicatorRow::COLUMNS
-            )))
-            .bind(plan_id),
+            select(IndicatorRow::COLUMNS, "indicators", "WHERE plan_id = $1 ORDER BY position, id").bind(plan_id),
         )
         .await
     }
 
     pub async fn indicator(&self, id: i64) -> Result<Option<IndicatorRow>> {
-        self.one::<IndicatorRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM indicators WHERE id = $1", IndicatorRow::COLUMNS)))
-                .bind(id),
-        )
-        .await
+        self.one::<IndicatorRow>(select(IndicatorRow::COLUMNS, "indicators", "WHERE id = $1").bind(id)).await
     }
 
     /// Adds an indicator the document lacks.

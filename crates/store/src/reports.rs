@@ -8,7 +8,7 @@ use crate::model::FromRow;
 
 use crate::{
     Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
-    get, now_ms,
+    get, now_ms, select,
 };
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
@@ -90,10 +90,7 @@ impl Store {
     }
 
     pub async fn assignment_reports(&self, assignment_id: i64) -> Result<Vec<ReportRow>> {
-        let mut reports = self.all::<ReportRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.assignment_id = $1 ORDER BY r.period, r.version",
-            ReportRow::COLUMNS
-        )))
+        let mut reports = self.all::<ReportRow>(select(ReportRow::COLUMNS, "reports", "r LEFT JOIN users u ON u.id = r.created_by WHERE r.assignment_id = $1 ORDER BY r.period, r.version")
         .bind(assignment_id)).await?;
         self.fill_attachments(&mut reports).await?;
         Ok(reports)
@@ -102,11 +99,8 @@ impl Store {
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
         let row = self
             .one(
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM reports r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1",
-                    ReportRow::COLUMNS
-                )))
-                .bind(id),
+                select(ReportRow::COLUMNS, "reports", "r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1")
+                    .bind(id),
             )
             .await?;
         let Some(row) = row else { return Ok(None) };

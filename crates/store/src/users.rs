@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::model::FromRow;
 
-use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
+use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms, select};
 
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
@@ -195,26 +195,15 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        self.all::<UserRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM users ORDER BY id",
-            UserRow::COLUMNS
-        ))))
-        .await
+        self.all::<UserRow>(select(UserRow::COLUMNS, "users", "ORDER BY id")).await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        self.one::<UserRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE username = $1", UserRow::COLUMNS)))
-                .bind(username),
-        )
-        .await
+        self.one::<UserRow>(select(UserRow::COLUMNS, "users", "WHERE username = $1").bind(username)).await
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
-        self.one::<UserRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {} FROM users WHERE id = $1", UserRow::COLUMNS))).bind(id),
-        )
-        .await
+        self.one::<UserRow>(select(UserRow::COLUMNS, "users", "WHERE id = $1").bind(id)).await
     }
 
     /// A failed login: counts it in the database (`failed_logins + 1`, never a value the caller read earlier,
