@@ -40,7 +40,29 @@ macro_rules! listed {
         })*
     };
 }
-listed!(jiqun_domain::report::ReportStatus, jiqun_domain::report::ReviewState, jiqun_domain::plan::Cmp);
+listed!(
+    jiqun_domain::report::ReportStatus,
+    jiqun_domain::report::ReviewState,
+    jiqun_domain::plan::Cmp,
+    jiqun_domain::bases::BaseKind,
+    jiqun_domain::bases::BaseLevel
+);
+
+impl Column for jiqun_domain::date::Date {
+    fn read(r: &AnyRow, name: &str) -> Result<Self> {
+        let text: String = get(r, name)?;
+        jiqun_domain::date::Date::parse(&text).map_err(|_| crate::StoreError::Corrupt(format!("{name}: not a date “{text}”")))
+    }
+}
+
+impl Column for Option<jiqun_domain::date::Date> {
+    fn read(r: &AnyRow, name: &str) -> Result<Self> {
+        match get::<Option<String>>(r, name)? {
+            None => Ok(None),
+            Some(_) => Ok(Some(<jiqun_domain::date::Date as Column>::read(r, name)?)),
+        }
+    }
+}
 
 impl Column for Vec<String> {
     fn read(r: &AnyRow, name: &str) -> Result<Self> {
