@@ -132,7 +132,11 @@ fn view(b: BaseRow, lang: jiqun_domain::Lang, bound: &[(i64, Derivation)]) -> Ba
 
 fn parse_date(field: &str, s: &str) -> Result<Date, FieldError> {
     Date::parse(s).map_err(|_| {
-        FieldError::new(field, format!("“{s}”不是有效日期，应形如 2025-06-30"), format!("“{s}” is not a date such as 2025-06-30"))
+        FieldError::new(
+            field,
+            format!("“{s}”不是有效日期，应形如 2025-06-30"),
+            format!("“{s}” is not a date such as 2025-06-30"),
+        )
     })
 }
 
@@ -190,13 +194,14 @@ fn check_base(input: &BaseInput) -> AppResult<NewBase> {
             }
         },
     };
-    let recognised_on = match parse_date("recognised_on", &input.recognised_on).and_then(|d| not_future("recognised_on", d)) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
+    let recognised_on =
+        match parse_date("recognised_on", &input.recognised_on).and_then(|d| not_future("recognised_on", d)) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
     let source = input.source.trim().to_string();
     if source.is_empty() {
         errors.push(FieldError::new(
@@ -205,9 +210,11 @@ fn check_base(input: &BaseInput) -> AppResult<NewBase> {
             "give the source (the notice, list or web page)",
         ));
     }
-    for (field, text, max) in
-        [("host_name", &input.host_name, 100), ("recognised_by", &input.recognised_by, 100), ("source", &input.source, 500)]
-    {
+    for (field, text, max) in [
+        ("host_name", &input.host_name, 100),
+        ("recognised_by", &input.recognised_by, 100),
+        ("source", &input.source, 500),
+    ] {
         if text.chars().count() > max {
             errors.push(FieldError::new(field, format!("不能超过 {max} 字"), format!("at most {max} characters")));
         }
@@ -226,6 +233,28 @@ fn check_base(input: &BaseInput) -> AppResult<NewBase> {
             synthetic: false,
         }),
         _ => Err(invalid_fields(&errors)),
+    }
+}
+
+/// What an indicator is computed from, as people say it: a library by its name, not its id.
+pub fn derivation_label(d: &Derivation, lang: jiqun_domain::Lang) -> String {
+    match d {
+        Derivation::Library { library } | Derivation::LibraryRd { library } => {
+            match jiqun_eval::libraries::builtin_library(library) {
+                Some(l) => {
+                    let name = lang.pick(&l.name().zh, &l.name().en).to_string();
+                    let rd = matches!(d, Derivation::LibraryRd { .. });
+                    match (lang, rd) {
+                        (jiqun_domain::Lang::Zh, false) => format!("{name}在库企业数"),
+                        (jiqun_domain::Lang::Zh, true) => format!("{name}研发投入强度"),
+                        (jiqun_domain::Lang::En, false) => format!("members of {name}"),
+                        (jiqun_domain::Lang::En, true) => format!("R&D intensity of {name}"),
+                    }
+                }
+                None => d.label(lang),
+            }
+        }
+        Derivation::Bases { .. } => d.label(lang),
     }
 }
 
@@ -272,7 +301,8 @@ impl App {
             return Ok(());
         }
         for ind in self.store.indicators(plan_id).await? {
-            let found = shipped.iter().find(|(item, name, _)| ind.item.as_deref() == Some(item.as_str()) && *name == ind.name);
+            let found =
+                shipped.iter().find(|(item, name, _)| ind.item.as_deref() == Some(item.as_str()) && *name == ind.name);
             if let Some((_, _, d)) = found {
                 self.store.set_derivation(ind.id, Some(&d.to_string()), actor).await?;
             }
@@ -300,13 +330,15 @@ impl App {
 
     pub async fn bases(&self, session: &Session, lang: jiqun_domain::Lang) -> AppResult<Vec<BaseView>> {
         session.require(&Action::ReadPlan)?;
-        let bound: Vec<(i64, Derivation)> = self.bound_indicators().await?.into_iter().map(|(i, d)| (i.id, d)).collect();
+        let bound: Vec<(i64, Derivation)> =
+            self.bound_indicators().await?.into_iter().map(|(i, d)| (i.id, d)).collect();
         Ok(self.store.bases().await?.into_iter().map(|b| view(b, lang, &bound)).collect())
     }
 
     pub async fn base(&self, session: &Session, id: i64, lang: jiqun_domain::Lang) -> AppResult<BaseView> {
         session.require(&Action::ReadPlan)?;
-        let bound: Vec<(i64, Derivation)> = self.bound_indicators().await?.into_iter().map(|(i, d)| (i.id, d)).collect();
+        let bound: Vec<(i64, Derivation)> =
+            self.bound_indicators().await?.into_iter().map(|(i, d)| (i.id, d)).collect();
         Ok(view(self.store.base(id).await?, lang, &bound))
     }
 
@@ -372,7 +404,13 @@ impl App {
     }
 
     /// Binds an indicator to a registry query (or unbinds it) and computes its values at once.
-    pub async fn set_derivation(&self, session: &Session, indicator_id: i64, input: &DerivationInput, ip: &str) -> AppResult<()> {
+    pub async fn set_derivation(
+        &self,
+        session: &Session,
+        indicator_id: i64,
+        input: &DerivationInput,
+        ip: &str,
+    ) -> AppResult<usize> {
         session.require(&Action::EditIndicator)?;
         self.store.indicator(indicator_id).await?.ok_or_else(|| {
             AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
@@ -395,8 +433,7 @@ impl App {
         };
         let actor = session.actor(ip);
         self.store.set_derivation(indicator_id, text.as_deref(), &actor).await?;
-        self.refresh_derived(&actor).await?;
-        Ok(())
+        self.refresh_derived(&actor).await
     }
 
     /// Writes the yearly values of every indicator bound to a count (bases, library members), from the
@@ -413,7 +450,12 @@ impl App {
             .bases()
             .await?
             .into_iter()
-            .map(|b| BaseFact { kind: b.kind, level: b.level, recognised_on: b.recognised_on, withdrawn_on: b.withdrawn_on })
+            .map(|b| BaseFact {
+                kind: b.kind,
+                level: b.level,
+                recognised_on: b.recognised_on,
+                withdrawn_on: b.withdrawn_on,
+            })
             .collect();
         let members: Vec<Membership> = self
             .store
@@ -445,7 +487,7 @@ impl App {
                 }
                 Derivation::LibraryRd { .. } => continue,
             };
-            let what = d.label(jiqun_domain::Lang::Zh);
+            let what = derivation_label(d, jiqun_domain::Lang::Zh);
             for (year, n) in yearly {
                 let at = if year == today.year { today } else { Date::year_end(year) };
                 values.push((ind.id, Period::Year(year), n as f64, format!("由系统根据{what}计算（截至 {at}）")));

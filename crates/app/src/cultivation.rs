@@ -15,8 +15,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use jiqun_domain::enterprise::{Metric as RegistryMetric, metric};
 use jiqun_domain::bases::Derivation;
+use jiqun_domain::enterprise::{Metric as RegistryMetric, metric};
 use jiqun_domain::period::Period;
 use jiqun_domain::{Lang, RegionModel};
 use jiqun_eval::admission;
@@ -600,7 +600,10 @@ impl App {
         let c = self.cultivation(check_year(year)?).await?;
         let mut rd = c.backbone_rd();
         let bound = self.bound_indicators().await?;
-        let fed = bound.into_iter().rev().find(|(_, d)| matches!(d, Derivation::LibraryRd { library } if library == "backbone"));
+        let fed = bound
+            .into_iter()
+            .rev()
+            .find(|(_, d)| matches!(d, Derivation::LibraryRd { library } if library == "backbone"));
         if let Some((ind, _)) = fed {
             rd.indicator_id = Some(ind.id);
             let period = year.to_string();

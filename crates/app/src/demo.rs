@@ -105,7 +105,8 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
     let mut rows = Vec::new();
     let bound = crate::bases::shipped_bindings(&plan.name);
     for (k, ind) in store.indicators(plan_id).await?.iter().enumerate() {
-        let derived = bound.iter().find(|(item, name, _)| ind.item.as_deref() == Some(item.as_str()) && *name == ind.name);
+        let derived =
+            bound.iter().find(|(item, name, _)| ind.item.as_deref() == Some(item.as_str()) && *name == ind.name);
         if let Some((_, _, jiqun_domain::bases::Derivation::Bases { kind, level })) = derived {
             // Counted from the demo's bases (below): the baseline is their count at the end of 2019.
             let n = DEMO_BASES

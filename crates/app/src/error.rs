@@ -394,7 +394,11 @@ impl From<jiqun_store::StoreError> for AppError {
 pub(crate) fn invalid_fields(errors: &[jiqun_eval::definition::FieldError]) -> AppError {
     let zh: Vec<String> = errors.iter().map(|e| e.zh.clone()).collect();
     let en: Vec<String> = errors.iter().map(|e| e.en.clone()).collect();
-    let mut e = AppError::new(Code::Invalid, format!("输入有误：{}", zh.join("；")), format!("invalid input: {}", en.join("; ")));
+    let mut e = AppError::new(
+        Code::Invalid,
+        format!("输入有误：{}", zh.join("；")),
+        format!("invalid input: {}", en.join("; ")),
+    );
     e.details = errors.iter().map(|x| (x.path.clone(), x.zh.clone(), x.en.clone())).collect();
     e
 }

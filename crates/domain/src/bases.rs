@@ -52,7 +52,8 @@ impl Derivation {
         let s = s.trim();
         let (source, rest) = s.split_once(':').unwrap_or((s, ""));
         let library = |rest: &str| {
-            let ok = !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            let ok =
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             ok.then(|| rest.to_string()).ok_or_else(|| {
                 (format!("“{rest}”不是培育库的编号"), format!("“{rest}” is not the id of a cultivation library"))
             })
@@ -98,10 +99,12 @@ impl Derivation {
                     Lang::En => format!("registry of bases: {level} {}", kind.label(lang)),
                 }
             }
-            Derivation::Library { library } => lang.pick(&format!("培育库在库企业数：{library}"), &format!("members of the library {library}")).to_string(),
-            Derivation::LibraryRd { library } => {
-                lang.pick(&format!("培育库研发投入强度：{library}"), &format!("R&D intensity of the library {library}")).to_string()
-            }
+            Derivation::Library { library } => lang
+                .pick(&format!("培育库在库企业数：{library}"), &format!("members of the library {library}"))
+                .to_string(),
+            Derivation::LibraryRd { library } => lang
+                .pick(&format!("培育库研发投入强度：{library}"), &format!("R&D intensity of the library {library}"))
+                .to_string(),
         }
     }
 
@@ -128,7 +131,9 @@ mod tests {
 
     #[test]
     fn derivations_read_back_what_they_write() {
-        for s in ["bases:innovation_centre@national", "bases:ic_design_base", "library:little_giant", "library_rd:backbone"] {
+        for s in
+            ["bases:innovation_centre@national", "bases:ic_design_base", "library:little_giant", "library_rd:backbone"]
+        {
             assert_eq!(Derivation::parse(s).unwrap().to_string(), s);
         }
         assert!(Derivation::parse("bases:castle").unwrap_err().0.contains("castle"));

@@ -169,24 +169,31 @@ impl Store {
     }
 
     /// Withdraws a base's recognition from `on`, with the reason; withdrawing twice is a conflict.
-    pub async fn withdraw_base(&self, id: i64, on: Date, reason: &str, expected_version: Option<i64>, actor: &Actor) -> Result<()> {
+    pub async fn withdraw_base(
+        &self,
+        id: i64,
+        on: Date,
+        reason: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let version = self.base_version(&mut tx, id, expected_version).await?;
-        let done: Option<String> = sqlx::query_scalar("SELECT withdrawn_on FROM bases WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let done: Option<String> =
+            sqlx::query_scalar("SELECT withdrawn_on FROM bases WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
         if let Some(on) = done {
             return Err(StoreError::Conflict(Clash::BaseWithdrawn { on }));
         }
-        sqlx::query("UPDATE bases SET withdrawn_on = $1, withdrawn_reason = $2, version = $3, updated_at = $4 WHERE id = $5")
-            .bind(on.to_string())
-            .bind(reason)
-            .bind(version + 1)
-            .bind(now_ms())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE bases SET withdrawn_on = $1, withdrawn_reason = $2, version = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(on.to_string())
+        .bind(reason)
+        .bind(version + 1)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let detail = json!({ "withdrawn_on": on, "reason": reason });
         self.audit(&mut tx, actor, AuditAction::BaseWithdraw, "base", &id.to_string(), true, &detail).await?;
         self.commit(tx).await
@@ -206,8 +213,16 @@ impl Store {
             return Err(StoreError::NotFound(Missing::Indicator(indicator_id)));
         }
         let detail = json!({ "derived_from": derived_from });
-        self.audit(&mut tx, actor, AuditAction::IndicatorDerivation, "indicator", &indicator_id.to_string(), true, &detail)
-            .await?;
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::IndicatorDerivation,
+            "indicator",
+            &indicator_id.to_string(),
+            true,
+            &detail,
+        )
+        .await?;
         self.commit(tx).await
     }
 
@@ -272,7 +287,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((get(r, "library")?, get(r, "enterprise_id")?, get(r, "designated_at")?, get(r, "withdrawn_at")?)))
+            .map(|r| {
+                Ok((get(r, "library")?, get(r, "enterprise_id")?, get(r, "designated_at")?, get(r, "withdrawn_at")?))
+            })
             .collect()
     }
 }

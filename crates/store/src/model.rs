@@ -51,7 +51,8 @@ listed!(
 impl Column for jiqun_domain::date::Date {
     fn read(r: &AnyRow, name: &str) -> Result<Self> {
         let text: String = get(r, name)?;
-        jiqun_domain::date::Date::parse(&text).map_err(|_| crate::StoreError::Corrupt(format!("{name}: not a date “{text}”")))
+        jiqun_domain::date::Date::parse(&text)
+            .map_err(|_| crate::StoreError::Corrupt(format!("{name}: not a date “{text}”")))
     }
 }
 

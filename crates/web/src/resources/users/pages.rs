@@ -290,8 +290,14 @@ pub async fn set_role(
             grants.push(jiqun_app::authz::Grant { perm: p, scope });
         }
     }
-    let def =
-        RoleDef { name: get("name"), label_zh: get("label_zh"), label_en: get("label_en"), grants, builtin: false, perms_version: jiqun_app::authz::PERMS_VERSION };
+    let def = RoleDef {
+        name: get("name"),
+        label_zh: get("label_zh"),
+        label_en: get("label_en"),
+        grants,
+        builtin: false,
+        perms_version: jiqun_app::authz::PERMS_VERSION,
+    };
     match app.set_role(s, &def, &ctx.ip).await {
         Ok(()) => Ok(Redirect::to("/roles").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
