@@ -48,10 +48,23 @@ jiqun_domain::labelled_enum! {
         ManageLibraries = "manage_libraries", "管理培育库（认定入库、维护档案）", "manage the cultivation libraries";
         /// Assess new industrial project proposals against the admission thresholds, and read them.
         AssessProjects = "assess_projects", "新增工业项目准入评价", "assess new industrial projects";
+        /// Register recognised platforms and bases, edit them, withdraw their recognition.
+        ManageBases = "manage_bases", "管理平台与基地", "manage the registry of platforms and bases";
     }
 }
 
+/// The permission list's version: it grows by one whenever permissions are added.
+pub const PERMS_VERSION: u32 = 2;
+
 impl Perm {
+    /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
+    pub fn since(self) -> u32 {
+        match self {
+            Perm::ManageBases => 2,
+            _ => 1,
+        }
+    }
+
     /// Only the administrator role that owns it may hold it.
     pub fn reserved_to(self) -> Option<&'static str> {
         match self {
@@ -93,6 +106,14 @@ pub struct RoleDef {
     /// Built in (cannot be deleted). The administrator roles are also fixed (cannot be edited).
     #[serde(default)]
     pub builtin: bool,
+    /// The permission list's version when the definition was saved ([`PERMS_VERSION`]; 1 before versions
+    /// were recorded).
+    #[serde(default = "first_perms_version")]
+    pub perms_version: u32,
+}
+
+fn first_perms_version() -> u32 {
+    1
 }
 
 impl RoleDef {
@@ -153,6 +174,7 @@ pub enum Action<'a> {
     AssessProjects {
         city: &'a str,
     },
+    ManageBases,
 }
 
 impl Action<'_> {
@@ -179,6 +201,7 @@ impl Action<'_> {
             Action::AssignExperts => (Perm::AssignExperts, none),
             Action::ManageLibraries => (Perm::ManageLibraries, none),
             Action::AssessProjects { city } => (Perm::AssessProjects, Object { city, ..none }),
+            Action::ManageBases => (Perm::ManageBases, none),
         }
     }
 }
@@ -211,6 +234,7 @@ impl Default for RoleTable {
             label_en: en.into(),
             grants,
             builtin: true,
+            perms_version: PERMS_VERSION,
         };
         RoleTable {
             roles: vec![
@@ -247,6 +271,7 @@ impl Default for RoleTable {
                         (AssignExperts, All),
                         (ManageLibraries, All),
                         (AssessProjects, All),
+                        (ManageBases, All),
                     ]),
                 ),
                 role(
@@ -288,7 +313,9 @@ impl Default for RoleTable {
 
 impl RoleTable {
     /// The built-in roles with stored definitions applied: a stored role replaces the built-in one of the
-    /// same name (the administrator roles excepted) or adds a new role.
+    /// same name (the administrator roles excepted) or adds a new role. A stored built-in role saved before
+    /// some permissions existed gains the grants its defaults give of those (a new duty reaches a role the
+    /// security administrator once edited); what the administrator removed of the older ones stays removed.
     pub fn with_stored(stored: Vec<RoleDef>) -> RoleTable {
         let mut table = RoleTable::default();
         for mut def in stored {
@@ -296,6 +323,11 @@ impl RoleTable {
                 Some(r) if r.fixed() => {}
                 Some(r) => {
                     def.builtin = true;
+                    for g in &r.grants {
+                        if g.perm.since() > def.perms_version && !def.grants.contains(g) {
+                            def.grants.push(*g);
+                        }
+                    }
                     *r = def;
                 }
                 None => {
@@ -486,6 +518,7 @@ mod tests {
             label_en: "viewer".into(),
             grants: vec![Grant { perm: Perm::ReadPlan, scope: Scope::All }],
             builtin: false,
+            perms_version: PERMS_VERSION,
         };
         let audit = RoleDef { name: "audit_admin".into(), grants: vec![], ..viewer.clone() };
         let county = RoleDef {
@@ -506,9 +539,27 @@ mod tests {
             label_en: "viewer".into(),
             grants: vec![Grant { perm: Perm::ReadAudit, scope: Scope::All }],
             builtin: true,
+            perms_version: PERMS_VERSION,
         };
         assert!(check_role_def(&sneaky).is_err());
         let t = RoleTable::with_stored(vec![sneaky]);
         assert!(!t.allowed(&user(&["viewer"], None, None), &Action::ReadAudit));
+    }
+
+    #[test]
+    fn a_role_edited_before_a_permission_existed_gains_it_as_its_defaults_do() {
+        // The plan owner's role as an administrator saved it before the registry of bases existed
+        // (no version recorded), without the right to close plans.
+        let old = r#"{"name":"plan_owner","label_zh":"计划管理","label_en":"plan owner",
+            "grants":[{"perm":"read_plan","scope":"all"},{"perm":"edit_indicator","scope":"all"}],"builtin":true}"#;
+        let def: RoleDef = serde_json::from_str(old).unwrap();
+        assert_eq!(def.perms_version, 1);
+        let t = RoleTable::with_stored(vec![def.clone()]);
+        let owner = user(&["plan_owner"], None, None);
+        assert!(t.allowed(&owner, &Action::ManageBases), "the new duty reaches the edited role");
+        assert!(!t.allowed(&owner, &Action::ClosePlan), "what the administrator removed stays removed");
+        // Saved again today, with the new permission removed: it stays removed.
+        let today = RoleDef { perms_version: PERMS_VERSION, ..def };
+        assert!(!RoleTable::with_stored(vec![today]).allowed(&owner, &Action::ManageBases));
     }
 }

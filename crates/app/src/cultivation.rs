@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use jiqun_domain::bases::Derivation;
 use jiqun_domain::enterprise::{Metric as RegistryMetric, metric};
 use jiqun_domain::period::Period;
 use jiqun_domain::{CityCode, Lang, Money, RegionModel};
@@ -66,21 +67,6 @@ pub const FIGURE_MAP: &[(&str, &str, f64)] = &[
 
 /// Figures of the year before the assessed one: (registry metric, library figure).
 pub const PREV_YEAR_MAP: &[(&str, &str)] = &[("revenue_wan", "revenue_prev"), ("rd_wan", "rd_prev")];
-
-/// The plan's indicator the backbone directory feeds (built-in plan, 一、(一)).
-pub const BACKBONE_RD_INDICATOR: &str = "重点龙头骨干企业研发投入强度";
-
-/// Count indicators a library's size feeds, by the indicator's exact name. The built-in plan has none of
-/// these (it names unicorns and single champions without a number); a plan owner who adds such an
-/// indicator gets it filled by [`App::recompute_library_indicators`].
-pub const COUNT_INDICATORS: &[(&str, &[&str])] = &[
-    ("little_giant", &["专精特新“小巨人”企业数量", "专精特新小巨人企业数量"]),
-    ("specialised_sme", &["专精特新中小企业数量"]),
-    ("single_champion", &["制造业单项冠军企业数量", "单项冠军企业数量"]),
-    ("unicorn", &["独角兽企业数量"]),
-    ("backbone", &["重点龙头骨干企业数量", "骨干企业数量"]),
-    ("ai_top100", &["人工智能百强企业数量"]),
-];
 
 /// The registry metrics a library profile holds (what `FIGURE_MAP` reads), for the profile form.
 pub fn profile_metrics() -> Vec<&'static RegistryMetric> {
@@ -613,7 +599,12 @@ impl App {
         }
         let c = self.cultivation(check_year(year)?).await?;
         let mut rd = c.backbone_rd();
-        if let Some(ind) = self.plan_indicator(BACKBONE_RD_INDICATOR).await? {
+        let bound = self.bound_indicators().await?;
+        let fed = bound
+            .into_iter()
+            .rev()
+            .find(|(_, d)| matches!(d, Derivation::LibraryRd { library } if library == "backbone"));
+        if let Some((ind, _)) = fed {
             rd.indicator_id = Some(ind.id);
             let period = year.to_string();
             rd.stored = self
@@ -625,15 +616,6 @@ impl App {
                 .map(|o| (o.value, o.source));
         }
         Ok(rd)
-    }
-
-    /// The current plan's indicator of this name (the latest active plan).
-    async fn plan_indicator(&self, name: &str) -> AppResult<Option<jiqun_store::IndicatorRow>> {
-        let plans = self.store.plans().await?;
-        let Some(plan) = plans.iter().filter(|p| p.status == "active").max_by_key(|p| p.id) else {
-            return Ok(None);
-        };
-        Ok(self.store.indicators(plan.id).await?.into_iter().find(|i| i.name == name))
     }
 
     /// Whether the reader may read each firm's figures, given the firms the reader is assigned to.
@@ -820,7 +802,10 @@ impl App {
             ));
         }
         let firm = self.designated_firm(input).await?;
-        Ok(self.store.designate(library, &chain, firm.id, reference, &session.actor(ip)).await?)
+        let actor = session.actor(ip);
+        let id = self.store.designate(library, &chain, firm.id, reference, &actor).await?;
+        self.refresh_derived(&actor).await?;
+        Ok(id)
     }
 
     /// Withdraws a firm's designation (the record stays, withdrawn, with the reason).
@@ -840,7 +825,10 @@ impl App {
             return Err(AppError::invalid("reference", "撤销原因至多 200 字", "the reason is at most 200 characters"));
         }
         let firm = self.designated_firm(input).await?;
-        Ok(self.store.withdraw_designation(library, &chain, firm.id, reason, &session.actor(ip)).await?)
+        let actor = session.actor(ip);
+        self.store.withdraw_designation(library, &chain, firm.id, reason, &actor).await?;
+        self.refresh_derived(&actor).await?;
+        Ok(())
     }
 
     /// Enters or corrects a firm's library profile figures (the registry's yearly figures the libraries
@@ -874,72 +862,71 @@ impl App {
         self.store_figures(session, id, year, values, source, ip).await
     }
 
-    /// Computes the indicators the libraries feed for `year` and stores each as the current plan's
-    /// province-wide observation (a correction when one exists): the backbone directory's R&D intensity,
-    /// and the count indicators of [`COUNT_INDICATORS`] the plan has.
+    /// Computes the indicators bound to a library (`library:ID` counts its members, `library_rd:backbone`
+    /// the backbone directory's R&D intensity) for `year`, and stores each as the province-wide value.
+    /// Which indicators these are is data (`indicators.derived_from`), not names in code.
     pub async fn recompute_library_indicators(
         &self,
         session: &Session,
         year: i64,
         ip: &str,
     ) -> AppResult<Vec<IndicatorUpdate>> {
-        if !session.can(&Action::ManageLibraries) {
-            return Err(AppError::forbidden());
-        }
+        session.require(&Action::ManageLibraries)?;
         let year = check_year(year)?;
         let c = self.cultivation(year).await?;
         let actor = session.actor(ip);
         let period = Period::Year(year as i32);
         let mut out = Vec::new();
-        let rd = c.backbone_rd();
-        let source = rd.source();
-        let mut update = IndicatorUpdate {
-            library: "backbone".into(),
-            indicator: BACKBONE_RD_INDICATOR.into(),
-            indicator_id: None,
-            period: period.to_string(),
-            value: rd.percent,
-            source: source.clone(),
-            stored: false,
-            note: None,
-        };
-        match (self.plan_indicator(BACKBONE_RD_INDICATOR).await?, rd.percent) {
-            (Some(ind), Some(v)) => {
-                self.store.add_observation(ind.id, period, "", v, &source, &actor).await?;
-                update.indicator_id = Some(ind.id);
-                update.stored = true;
+        for (ind, d) in self.bound_indicators().await? {
+            let mut update = IndicatorUpdate {
+                library: String::new(),
+                indicator: ind.name.clone(),
+                indicator_id: Some(ind.id),
+                period: period.to_string(),
+                value: None,
+                source: String::new(),
+                stored: false,
+                note: None,
+            };
+            match &d {
+                Derivation::LibraryRd { library } if library == "backbone" => {
+                    let rd = c.backbone_rd();
+                    update.library = library.clone();
+                    update.source = rd.source();
+                    update.value = rd.percent;
+                    match rd.percent {
+                        Some(v) => {
+                            self.store.write_derived(&[(ind.id, period, v, update.source.clone())], &actor).await?;
+                            update.stored = true;
+                        }
+                        None => {
+                            update.note = Some(Text::new(
+                                "目录成员没有可用的研发费用和营业收入数据，未写入",
+                                "no member has R&D and revenue for the year: nothing stored",
+                            ))
+                        }
+                    }
+                }
+                Derivation::LibraryRd { library } => {
+                    update.library = library.clone();
+                    update.note = Some(Text::new(
+                        "目前只能计算骨干企业目录的研发投入强度，未写入",
+                        "only the backbone directory's R&D intensity can be computed: nothing stored",
+                    ));
+                }
+                Derivation::Library { library } => {
+                    let n = c.members(library) as f64;
+                    update.library = library.clone();
+                    update.source = format!("由培育库计算：{year}年“{library}”库在库企业{n}家");
+                    update.value = Some(n);
+                    update.stored = true;
+                }
+                Derivation::Bases { .. } => continue,
             }
-            (Some(ind), None) => {
-                update.indicator_id = Some(ind.id);
-                update.note = Some(Text::new(
-                    "目录成员没有可用的研发费用和营业收入数据，未写入",
-                    "no member has R&D and revenue for the year: nothing stored",
-                ));
-            }
-            (None, _) => {
-                update.note =
-                    Some(Text::new("当前计划没有该指标，未写入", "the current plan has no such indicator: not stored"))
-            }
+            out.push(update);
         }
-        out.push(update);
-        for (library, names) in COUNT_INDICATORS {
-            for name in *names {
-                let Some(ind) = self.plan_indicator(name).await? else { continue };
-                let n = c.members(library) as f64;
-                let source = format!("由培育库计算：{year}年“{library}”库在库企业{n}家");
-                self.store.add_observation(ind.id, period, "", n, &source, &actor).await?;
-                out.push(IndicatorUpdate {
-                    library: library.to_string(),
-                    indicator: name.to_string(),
-                    indicator_id: Some(ind.id),
-                    period: period.to_string(),
-                    value: Some(n),
-                    source,
-                    stored: true,
-                    note: None,
-                });
-            }
-        }
+        // Member counts follow the designations' dates, like every other count.
+        self.refresh_derived(&actor).await?;
         Ok(out)
     }
 

@@ -3,6 +3,7 @@
 //! statistic. Generation is deterministic.
 
 use jiqun_domain::RegionModel;
+use jiqun_domain::bases::{BaseKind, BaseLevel};
 use jiqun_domain::period::Period;
 use jiqun_store::{Actor, ReportInput};
 
@@ -53,6 +54,36 @@ fn city_weight(name: &str) -> f64 {
     }
 }
 
+/// The demo's platforms and bases, all invented (names say 示例): (name, kind, level, city, recognised on).
+/// Chosen so that some count targets are met and some are not: one national innovation centre of the two
+/// the plan wants, three of three ultra-HD video bases, two of three IC design bases, …
+const DEMO_BASES: &[(&str, BaseKind, BaseLevel, &str, &str)] = &[
+    ("示例·国家级制造业创新中心甲（合成）", BaseKind::InnovationCentre, BaseLevel::National, "广州", "2019-06-18"),
+    ("示例·省级制造业创新中心乙（合成）", BaseKind::InnovationCentre, BaseLevel::Provincial, "深圳", "2020-03-02"),
+    ("示例·省级制造业创新中心丙（合成）", BaseKind::InnovationCentre, BaseLevel::Provincial, "东莞", "2022-09-15"),
+    ("示例·超高清视频产业基地一（合成）", BaseKind::UhdVideoBase, BaseLevel::Provincial, "惠州", "2019-11-20"),
+    ("示例·超高清视频产业基地二（合成）", BaseKind::UhdVideoBase, BaseLevel::Provincial, "广州", "2021-05-10"),
+    ("示例·超高清视频产业基地三（合成）", BaseKind::UhdVideoBase, BaseLevel::Provincial, "深圳", "2023-08-01"),
+    ("示例·集成电路设计基地一（合成）", BaseKind::IcDesignBase, BaseLevel::Provincial, "深圳", "2020-07-07"),
+    ("示例·集成电路设计基地二（合成）", BaseKind::IcDesignBase, BaseLevel::Provincial, "珠海", "2022-12-01"),
+    ("示例·智能终端产业基地一（合成）", BaseKind::SmartTerminalBase, BaseLevel::Provincial, "东莞", "2019-04-16"),
+    ("示例·智能终端产业基地二（合成）", BaseKind::SmartTerminalBase, BaseLevel::Provincial, "惠州", "2020-10-12"),
+    ("示例·智能终端产业基地三（合成）", BaseKind::SmartTerminalBase, BaseLevel::Provincial, "深圳", "2021-06-30"),
+    ("示例·智能终端产业基地四（合成）", BaseKind::SmartTerminalBase, BaseLevel::Provincial, "河源", "2024-03-18"),
+    ("示例·信创产业集聚区一（合成）", BaseKind::XinchuangCluster, BaseLevel::Provincial, "广州", "2021-01-25"),
+    ("示例·信创产业集聚区二（合成）", BaseKind::XinchuangCluster, BaseLevel::Provincial, "珠海", "2022-04-08"),
+    ("示例·信创产业集聚区三（合成）", BaseKind::XinchuangCluster, BaseLevel::Provincial, "佛山", "2023-11-11"),
+    ("示例·人工智能产业园区一（合成）", BaseKind::AiPark, BaseLevel::Provincial, "广州", "2019-09-09"),
+    ("示例·人工智能产业园区二（合成）", BaseKind::AiPark, BaseLevel::Provincial, "深圳", "2019-09-09"),
+    ("示例·人工智能产业园区三（合成）", BaseKind::AiPark, BaseLevel::Provincial, "佛山", "2020-12-21"),
+    ("示例·人工智能产业园区四（合成）", BaseKind::AiPark, BaseLevel::Provincial, "东莞", "2021-07-19"),
+    ("示例·人工智能产业园区五（合成）", BaseKind::AiPark, BaseLevel::Provincial, "珠海", "2022-06-06"),
+    ("示例·人工智能产业园区六（合成）", BaseKind::AiPark, BaseLevel::Provincial, "中山", "2023-03-27"),
+    ("示例·人工智能产业园区七（合成）", BaseKind::AiPark, BaseLevel::Provincial, "江门", "2024-10-15"),
+    ("示例·省重点实验室（合成）", BaseKind::KeyLab, BaseLevel::Provincial, "广州", "2020-02-14"),
+    ("示例·公共服务平台（合成）", BaseKind::PublicServicePlatform, BaseLevel::Provincial, "深圳", "2021-09-01"),
+];
+
 pub struct DemoAccounts {
     pub accounts: Vec<(String, String)>,
 }
@@ -72,7 +103,22 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
     let cities: Vec<&str> = model.prefecture_cities().map(|c| c.name.as_str()).collect();
     let total_weight: f64 = cities.iter().map(|c| city_weight(c)).sum();
     let mut rows = Vec::new();
+    let bound = crate::bases::shipped_bindings(&plan.name);
     for (k, ind) in store.indicators(plan_id).await?.iter().enumerate() {
+        let derived =
+            bound.iter().find(|(item, name, _)| ind.item.as_deref() == Some(item.as_str()) && *name == ind.name);
+        if let Some((_, _, jiqun_domain::bases::Derivation::Bases { kind, level })) = derived {
+            // Counted from the demo's bases (below): the baseline is their count at the end of 2019.
+            let n = DEMO_BASES
+                .iter()
+                .filter(|b| b.1 == *kind && level.is_none_or(|l| l == b.2) && b.4 <= "2019-12-31")
+                .count();
+            let mut e = edit_of(ind);
+            e.baseline_period = Some("2019".into());
+            e.baseline_value = Some(n as f64);
+            store.update_indicator(ind.id, &e, &actor).await?;
+            continue;
+        }
         // Outcomes relative to the target, chosen so that some targets are met and some are missed.
         let outcome = [1.0, 0.93, 1.02, 0.97, 1.12, 0.67, 1.0, 0.8, 1.05, 1.0, 1.15, 0.7][k % 12];
         let target = ind.target_value;
@@ -114,6 +160,26 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
         }
     }
     store.bulk_observations(&rows, &actor).await?;
+    for (name, kind, level, city, on) in DEMO_BASES {
+        let input = crate::bases::BaseInput {
+            name: name.to_string(),
+            kind: kind.as_str().into(),
+            level: level.as_str().into(),
+            city: city.to_string(),
+            host_name: format!("{city}示例运营单位（合成）"),
+            recognised_by: match level {
+                BaseLevel::National => "国家部委（示例）",
+                BaseLevel::Provincial => "省工业和信息化厅（示例）",
+                BaseLevel::Municipal => "市工业和信息化局（示例）",
+            }
+            .into(),
+            recognised_on: on.to_string(),
+            source: SOURCE.into(),
+            ..Default::default()
+        };
+        app.recognise_synthetic_base(&input, &actor).await?;
+    }
+    app.bind_shipped(plan_id, &actor).await?;
 
     // Accounts, one per kind of user.
     let mut accounts = Vec::new();

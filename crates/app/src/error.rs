@@ -109,6 +109,10 @@ catalogue! {
     Conflict = "conflict", 409,
         ["操作冲突", "conflict"],
         ["数据可能已被他人修改：请刷新页面，查看最新状态后再操作。", "Someone may have changed it meanwhile: reload the page and look at the current state first."];
+    /// A hand-typed value for an indicator Jiqun computes from a registry.
+    DerivedIndicator = "derived_indicator", 409,
+        ["该指标由系统根据登记数据自动计算，不能手工填报", "this indicator is computed from a registry and cannot be entered by hand"],
+        ["请在对应的登记库中登记或更正数据；如需人工认定完成情况，请使用“人工认定状态”并说明理由。", "Register or correct the data in the registry it is computed from; to set its status by hand, use the status override with a reason."];
     /// Two of the three administrator roles on one account (三员分立).
     SeparationOfDuties = "separation_of_duties", 409,
         ["违反三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任", "separation of duties: no account may hold two of the system, security and audit administrator roles"],
@@ -291,6 +295,7 @@ impl From<jiqun_store::StoreError> for AppError {
                         format!("企业 {uscc} 未列入培育库 {library}（{chain}）"),
                         format!("{uscc} is not designated in the library {library} ({chain})"),
                     ),
+                    Missing::Base(id) => (format!("平台或基地 {id} 不存在"), format!("no base {id}")),
                 };
                 AppError::not_found(zh, en)
             }
@@ -316,6 +321,17 @@ impl From<jiqun_store::StoreError> for AppError {
                     Clash::AlreadyDesignated { uscc, library, chain } => (
                         format!("企业 {uscc} 已列入培育库 {library}（{chain}）"),
                         format!("{uscc} is already designated in the library {library} ({chain})"),
+                    ),
+                    Clash::BaseExists { name, id } => (
+                        format!("“{name}”已登记（编号 {id}），同一类别和级别不能重复登记"),
+                        format!("“{name}” is registered already (id {id}) with that kind and level"),
+                    ),
+                    Clash::BaseWithdrawn { on } => {
+                        (format!("该平台或基地已于 {on} 撤销认定"), format!("its recognition was withdrawn on {on}"))
+                    }
+                    Clash::Stale { current } => (
+                        format!("记录已被他人修改（当前版本 {current}），请刷新后再改"),
+                        format!("the record changed meanwhile (now version {current}); reload it and edit again"),
                     ),
                 };
                 AppError::conflict(zh, en)
@@ -374,6 +390,19 @@ impl From<jiqun_store::StoreError> for AppError {
 
 /// Parses a JSON request body; a malformed one is `invalid_json` with the field, the line and the
 /// column, and what was wrong, in both languages.
+/// Several wrong fields at once: one 422 that names each (its details), in both languages.
+pub(crate) fn invalid_fields(errors: &[jiqun_eval::definition::FieldError]) -> AppError {
+    let zh: Vec<String> = errors.iter().map(|e| e.zh.clone()).collect();
+    let en: Vec<String> = errors.iter().map(|e| e.en.clone()).collect();
+    let mut e = AppError::new(
+        Code::Invalid,
+        format!("输入有误：{}", zh.join("；")),
+        format!("invalid input: {}", en.join("; ")),
+    );
+    e.details = errors.iter().map(|x| (x.path.clone(), x.zh.clone(), x.en.clone())).collect();
+    e
+}
+
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -843,6 +872,10 @@ mod tests {
                 library: "specialized".into(),
                 chain: "ic".into(),
             }),
+            StoreError::NotFound(Missing::Base(3)),
+            StoreError::Conflict(Clash::BaseExists { name: "Demo".into(), id: 3 }),
+            StoreError::Conflict(Clash::BaseWithdrawn { on: "2025-01-01".into() }),
+            StoreError::Conflict(Clash::Stale { current: 4 }),
             StoreError::Backup(BackupFault::NotEmpty),
             StoreError::Backup(BackupFault::NotABackup),
             StoreError::Backup(BackupFault::Malformed { line: 3, cause: "expected value".into() }),
@@ -855,7 +888,7 @@ mod tests {
             let shown = format!("{e}");
             let a = AppError::from(e);
             let zh = a.message(Lang::Zh);
-            assert_eq!(english_words(zh, &["kjt", "specialized", "ic"]), Vec::<&str>::new(), "{shown}: {zh}");
+            assert_eq!(english_words(zh, &["kjt", "specialized", "ic", "Demo"]), Vec::<&str>::new(), "{shown}: {zh}");
             assert!(!a.message(Lang::En).chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{shown}");
         }
         assert_eq!(

@@ -42,6 +42,22 @@ impl App {
         let indicator = self.store.indicator(indicator_id).await?.ok_or_else(|| {
             AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
         })?;
+        if let Some(d) = indicator.derived_from.as_deref().and_then(|t| jiqun_domain::bases::Derivation::parse(t).ok())
+        {
+            return Err(AppError::new(
+                crate::Code::DerivedIndicator,
+                format!(
+                    "“{}”由系统根据{}自动计算，不能手工填报",
+                    indicator.name,
+                    crate::bases::derivation_label(&d, jiqun_domain::Lang::Zh)
+                ),
+                format!(
+                    "“{}” is computed from the {}; it cannot be entered by hand",
+                    indicator.name,
+                    crate::bases::derivation_label(&d, jiqun_domain::Lang::En)
+                ),
+            ));
+        }
         let period = parse_period("period", period)?;
         begun("period", period)?;
         if !value.is_finite() {

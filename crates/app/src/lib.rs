@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod bases;
 pub mod cultivation;
 pub mod demo;
 pub mod error;
@@ -169,6 +170,7 @@ impl App {
                     label_en: name,
                     grants: Vec::new(),
                     builtin: false,
+                    perms_version: authz::PERMS_VERSION,
                 }),
             }
         }

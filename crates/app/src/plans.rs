@@ -18,7 +18,10 @@ impl App {
             err.details.push(("document".into(), e.message(jiqun_domain::Lang::Zh), e.message(jiqun_domain::Lang::En)));
             err
         })?;
-        Ok(self.store.insert_plan(&plan, source_name, &session.actor(ip)).await?)
+        let actor = session.actor(ip);
+        let id = self.store.insert_plan(&plan, source_name, &actor).await?;
+        self.bind_shipped(id, &actor).await?;
+        Ok(id)
     }
 
     pub async fn close_plan(

@@ -135,6 +135,11 @@ pub fn today_in_china() -> (i32, u8, u8) {
     civil((jiqun_store::now_ms() + 8 * 3_600_000).div_euclid(86_400_000))
 }
 
+/// The day in China (UTC+8) of a time in milliseconds since the epoch.
+pub fn date_in_china(ms: i64) -> jiqun_domain::date::Date {
+    jiqun_domain::date::Date::from_tuple(civil((ms + 8 * 3_600_000).div_euclid(86_400_000)))
+}
+
 /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
 fn civil(days: i64) -> (i32, u8, u8) {
     let z = days + 719_468;

@@ -226,6 +226,8 @@ impl App {
         let mut seen = std::collections::HashSet::new();
         def.grants.retain(|g| seen.insert(*g));
         def.builtin = crate::authz::RoleTable::default().role(&def.name).is_some();
+        // Saved with today's permissions in view: later ones will be offered again (see `with_stored`).
+        def.perms_version = crate::authz::PERMS_VERSION;
         let json = serde_json::to_string(&def).map_err(AppError::internal)?;
         Ok(self.store.set_role_def(&def.name, &json, &session.actor(ip)).await?)
     }

@@ -44,6 +44,11 @@ crate::labelled_enum! {
         LibraryDesignate = "library.designate", "列入培育库", "designated an enterprise in a library";
         LibraryWithdraw = "library.withdraw", "移出培育库", "withdrew an enterprise from a library";
         ProjectAssess = "project.assess", "项目准入评估", "assessed a project for admission";
+        BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
+        BaseUpdate = "base.update", "修改平台或基地", "edited a base";
+        BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";
+        IndicatorDerivation = "indicator.derivation", "设置指标计算来源", "set what an indicator is computed from";
+        ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";
         AuditPrune = "audit.prune", "清理过期审计记录", "pruned old audit records";
     }

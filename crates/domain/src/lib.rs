@@ -8,6 +8,8 @@ pub use utoipa as __utoipa;
 
 pub mod agency;
 pub mod audit;
+pub mod bases;
+pub mod date;
 pub mod enterprise;
 pub mod labelled;
 pub mod lang;

@@ -182,6 +182,28 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
         ),
         ("roles", &[("name", T), ("definition", T), ("updated_at", I)]),
         (
+            "bases",
+            &[
+                ("id", I),
+                ("name", T),
+                ("kind", T),
+                ("level", T),
+                ("city", T),
+                ("host_name", T),
+                ("host_uscc", T),
+                ("recognised_by", T),
+                ("recognised_on", T),
+                ("withdrawn_on", T),
+                ("withdrawn_reason", T),
+                ("source", T),
+                ("synthetic", I),
+                ("version", I),
+                ("created_by", I),
+                ("created_at", I),
+                ("updated_at", I),
+            ],
+        ),
+        (
             "enterprises",
             &[
                 ("id", I),

@@ -5,6 +5,7 @@
 //! appends its audit record.
 
 pub mod backup;
+mod bases;
 mod cultivation;
 mod enterprises;
 pub mod model;
@@ -20,6 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
+pub use bases::{BaseRow, Derived, NewBase};
 pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
@@ -56,6 +58,7 @@ pub enum Missing {
     User(i64),
     Enterprise(i64),
     Designation { uscc: String, library: String, chain: String },
+    Base(i64),
 }
 
 /// Why a write was refused.
@@ -72,6 +75,19 @@ pub enum Clash {
         uscc: String,
         library: String,
         chain: String,
+    },
+    /// A base of that name, kind and level is registered already (its id).
+    BaseExists {
+        name: String,
+        id: i64,
+    },
+    /// The base's recognition was withdrawn on that day.
+    BaseWithdrawn {
+        on: String,
+    },
+    /// The record changed since the caller read it: its current version.
+    Stale {
+        current: i64,
     },
 }
 

@@ -59,7 +59,9 @@ listed!(
     jiqun_domain::report::ReviewState,
     jiqun_domain::plan::Cmp,
     jiqun_domain::Scale,
-    jiqun_domain::CityCode
+    jiqun_domain::CityCode,
+    jiqun_domain::bases::BaseKind,
+    jiqun_domain::bases::BaseLevel
 );
 
 impl Parsed for jiqun_domain::AgencyName {
@@ -77,6 +79,11 @@ impl Column for Option<jiqun_domain::Money> {
                     .ok_or_else(|| crate::StoreError::Corrupt(format!("{name}: {v} is not an amount")))
             })
             .transpose()
+    }
+}
+impl Parsed for jiqun_domain::date::Date {
+    fn from_text(text: &str) -> Option<Self> {
+        jiqun_domain::date::Date::parse(text).ok()
     }
 }
 

@@ -334,6 +334,33 @@ CREATE UNIQUE INDEX reports_one_version ON reports (assignment_id, period, versi
 CREATE UNIQUE INDEX reports_one_current ON reports (assignment_id, period) WHERE is_current = 1
 "#,
     ),
+    (
+        8,
+        "registry of platforms and bases",
+        r#"
+CREATE TABLE bases (
+    id {ID},
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    level TEXT NOT NULL,
+    city TEXT NOT NULL DEFAULT '',
+    host_name TEXT NOT NULL DEFAULT '',
+    host_uscc TEXT,
+    recognised_by TEXT NOT NULL DEFAULT '',
+    recognised_on TEXT NOT NULL,
+    withdrawn_on TEXT,
+    withdrawn_reason TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX bases_once ON bases (kind, level, name);
+CREATE INDEX bases_by_kind ON bases (kind, level, recognised_on)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

@@ -10,7 +10,7 @@ use jiqun_app::{Perm, Scope};
 
 use crate::ctx::AppState;
 use crate::resources::{
-    auth, enterprises, evaluations, indicators, libraries, plans, projects, supervision, system, users,
+    auth, bases, enterprises, evaluations, indicators, libraries, plans, projects, supervision, system, users,
 };
 
 pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
@@ -169,6 +169,7 @@ const RESOURCES: &[(&[ApiRoute], &[PageRoute])] = &[
     (evaluations::API, evaluations::PAGES),
     (libraries::API, libraries::PAGES),
     (projects::API, projects::PAGES),
+    (bases::API, bases::PAGES),
 ];
 
 /// Every API route of every resource.

@@ -359,6 +359,7 @@ fn serve(rt: &tokio::runtime::Runtime) -> Demo {
                     && i.row.method == "growth"
                     && i.row.target_cmp != jiqun_domain::plan::Cmp::Le
                     && i.row.target_cmp != jiqun_domain::plan::Cmp::Lt
+                    && i.row.derived_from.is_none()
             })
             .map(|i| (i.row.id, i.row.target_value))
             .expect("the demo has a missed growth indicator");

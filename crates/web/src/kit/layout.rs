@@ -55,6 +55,7 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
         "/cities" => &["/cities/"],
         "/libraries" => &["/libraries/"],
         "/projects" => &["/projects/"],
+        "/bases" => &["/bases/"],
         _ => &[],
     };
     under.iter().any(|p| path.starts_with(p)).then_some("true")
@@ -71,6 +72,7 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
             ("/indicators", t("指标", "Indicators")),
             ("/supervision", t("督办", "Supervision")),
             ("/cities", t("地市", "Cities")),
+            ("/bases", t("平台与基地", "Bases")),
         ]);
     }
     if (u.has_role("agency_reporter") && u.agency.is_some()) || (u.has_role("city_reporter") && u.city.is_some()) {

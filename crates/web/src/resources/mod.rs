@@ -15,6 +15,7 @@
 //! | `/api/v1/projects…`, `/projects…` | `projects` |
 
 pub mod auth; // sign-in and the caller's own account
+pub mod bases; // recognised platforms and bases; what an indicator is computed from
 pub mod enterprises; // the registry of firms and their figures
 pub mod evaluations; // per-mu evaluation runs, schemes, the resource policy on a run
 pub mod indicators; // indicators and observations; the dashboard and the city map

@@ -204,9 +204,14 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(api.call("PUT", &settings, Some(&owner), allow(false)).await.0, StatusCode::OK);
     // Observations for a period that has not begun are refused too.
     let (s, v) = api
-        .call("POST", "/api/v1/indicators/1/observations", Some(&owner), Some(json!({ "period": "2099", "value": 1 })))
+        .call("POST", "/api/v1/indicators/3/observations", Some(&owner), Some(json!({ "period": "2099", "value": 1 })))
         .await;
     assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+    // A count target computed from the registry takes no hand-typed value (indicator 1: 国家级制造业创新中心).
+    let (s, v) = api
+        .call("POST", "/api/v1/indicators/1/observations", Some(&owner), Some(json!({ "period": "2024", "value": 5 })))
+        .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("derived_indicator")), "{v}");
     // The owner opens the round; then the department reports.
     let round = json!({ "period": "2026Q1", "deadline": "2026-04-15" });
     let (s, v) = api.call("POST", &format!("/api/v1/plans/{plan_id}/rounds"), Some(&owner), Some(round)).await;
@@ -437,7 +442,7 @@ async fn story(api: &Api, url: &str) {
 async fn errors_speak_the_requests_language(api: &Api, owner: &str, auditor: &str) {
     use jiqun_app::error::english_words;
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    let obs = "/api/v1/indicators/1/observations";
+    let obs = "/api/v1/indicators/3/observations";
     let cases: &[(&str, &str, &[u8], StatusCode, &str)] = &[
         ("POST", obs, br#"{"period":"2025","value":"lots"}"#, StatusCode::BAD_REQUEST, "invalid_json"),
         ("POST", obs, br#"{"period":"2025"}"#, StatusCode::BAD_REQUEST, "invalid_json"),
@@ -482,7 +487,7 @@ async fn cookie_sessions_need_the_csrf_token_for_api_writes() {
     let token = api.login("owner").await;
     let cookie = format!("jiqun_session={token}");
     let body = Some(json!({ "period": "2025", "value": 1.0 }).to_string().into_bytes());
-    let (s, v) = api.raw("POST", "/api/v1/indicators/1/observations", None, body.clone(), &[("cookie", &cookie)]).await;
+    let (s, v) = api.raw("POST", "/api/v1/indicators/3/observations", None, body.clone(), &[("cookie", &cookie)]).await;
     assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf")));
     // Reads with the cookie are fine.
     assert_eq!(api.raw("GET", "/api/v1/plans", None, None, &[("cookie", &cookie)]).await.0, StatusCode::OK);

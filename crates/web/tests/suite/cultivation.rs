@@ -267,6 +267,15 @@ async fn story(api: &Api, url: &str) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    let unicorn_indicator = v["id"].as_i64().unwrap();
+    let bind = format!("/api/v1/indicators/{unicorn_indicator}/derivation");
+    let (s, v) = api.call("PUT", &bind, &owner, json!({ "derived_from": "library:dragons" })).await;
+    assert_eq!(
+        (s, v["error"]["details"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("derived_from"))
+    );
+    let (s, v) = api.call("PUT", &bind, &owner, json!({ "derived_from": "library:unicorn" })).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let (_, v) = api.call("POST", "/api/v1/libraries/recompute", &owner, json!({ "year": 2023 })).await;
     let unicorns = v["updates"].as_array().unwrap().iter().find(|u| u["library"] == "unicorn").unwrap().clone();
     assert_eq!(unicorns["value"].as_f64(), Some(1.0), "only firm c has a valuation for 2023: {unicorns}");
@@ -407,7 +416,7 @@ async fn story(api: &Api, url: &str) {
     // Every write is in the audit trail, and the chain holds.
     let audit = api.app.store_for_tests().audit_range(0, i64::MAX, 1_000_000).await.unwrap();
     for action in
-        ["library.designate", "library.withdraw", "project.assess", "observation.correct", "enterprise.figures"]
+        ["library.designate", "library.withdraw", "project.assess", "observation.derive", "enterprise.figures"]
     {
         assert!(audit.iter().any(|r| r.action == action), "{action} audited");
     }

@@ -4,6 +4,7 @@
 mod access;
 mod account;
 mod api;
+mod bases;
 mod common;
 mod cultivation;
 mod injection;

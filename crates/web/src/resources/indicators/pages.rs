@@ -109,6 +109,7 @@ pub fn indicator_json(iv: &IndicatorView, lang: Lang) -> Value {
         "overridden": iv.overridden,
         "override_reason": r.override_reason,
         "override_at": r.override_at,
+        "derived_from": r.derived_from,
         "progress": {
             "computed_status": p.status.as_str(), "method": p.method, "ratio": p.ratio, "achieved": p.achieved,
             "final": p.is_final, "observed_rate": p.observed_rate, "required_rate": p.required_rate,
@@ -398,6 +399,15 @@ fn regions_for(s: &Session, iv: &IndicatorView) -> Vec<&'static str> {
 
 fn observation_form(s: &Session, iv: &IndicatorView, refused: &Refused, lang: Lang) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
+    if let Some(d) = iv.row.derived_from.as_deref().and_then(|t| jiqun_domain::bases::Derivation::parse(t).ok()) {
+        let registry = if d.counts_bases() { "/bases" } else { "/libraries" };
+        return html! {
+            section.panel #add aria-labelledby="h-add" {
+                h2 #h-add { (t("数据来源", "Where the values come from")) }
+                p { (t("本指标由系统根据", "Jiqun computes this indicator from the ")) a href=(registry) { (jiqun_app::bases::derivation_label(&d, lang)) } (t("自动计算，登记库变动时即时更新，不接受手工填报。如需人工认定完成情况，请使用下方“人工认定状态”并说明理由。", " and updates it whenever the registry changes; values cannot be typed in. To set its status by hand, use the override below with a reason.")) }
+            }
+        };
+    }
     let regions = regions_for(s, iv);
     if regions.is_empty() {
         return html! {};

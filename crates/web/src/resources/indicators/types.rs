@@ -239,6 +239,13 @@ pub struct IndicatorSummary {
     pub latest: Option<IndicatorPoint>,
     /// The plan's wording of the target.
     pub source_text: String,
+    /// What the value is computed from, when Jiqun computes it (`bases:innovation_centre@national`,
+    /// `library:little_giant`, `library_rd:backbone`); null when it is entered by hand.
+    #[schema(required = true)]
+    pub derived_from: Option<String>,
+    /// `derived_from` as people say it.
+    #[schema(required = true)]
+    pub derived_from_label: Option<String>,
     pub progress: IndicatorProgress,
     /// The status at each observed period.
     pub history: Vec<IndicatorHistoryEntry>,
@@ -267,6 +274,12 @@ impl IndicatorSummary {
             },
             latest: IndicatorPoint::of(&iv.latest),
             source_text: r.source_text.clone(),
+            derived_from: r.derived_from.clone(),
+            derived_from_label: r
+                .derived_from
+                .as_deref()
+                .and_then(|t| jiqun_domain::bases::Derivation::parse(t).ok())
+                .map(|d| jiqun_app::bases::derivation_label(&d, lang)),
             progress: IndicatorProgress {
                 status: iv.status.into(),
                 label: iv.status.label(lang).to_string(),

@@ -413,7 +413,14 @@ pub async fn set_role(
         });
         grants.push(jiqun_app::authz::Grant { perm: perm.lang(ctx.lang)?, scope: scope.lang(ctx.lang)? });
     }
-    let def = RoleDef { name, label_zh: b.label_zh, label_en: b.label_en, grants, builtin: false };
+    let def = RoleDef {
+        name,
+        label_zh: b.label_zh,
+        label_en: b.label_en,
+        grants,
+        builtin: false,
+        perms_version: jiqun_app::authz::PERMS_VERSION,
+    };
     app.set_role(s, &def, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }

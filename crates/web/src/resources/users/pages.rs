@@ -244,7 +244,7 @@ async fn show_roles(app: &AppState, ctx: &Ctx, s: &Session, error: Option<AppErr
             }
             details.panel {
                 summary { (t("新增角色", "Add a role")) }
-                (role_form(s, &RoleDef { name: String::new(), label_zh: String::new(), label_en: String::new(), grants: Vec::new(), builtin: false }, lang))
+                (role_form(s, &RoleDef { name: String::new(), label_zh: String::new(), label_en: String::new(), grants: Vec::new(), builtin: false, perms_version: jiqun_app::authz::PERMS_VERSION }, lang))
             }
         }
     };
@@ -291,8 +291,14 @@ pub async fn set_role(
             grants.push(jiqun_app::authz::Grant { perm: p, scope });
         }
     }
-    let def =
-        RoleDef { name: get("name"), label_zh: get("label_zh"), label_en: get("label_en"), grants, builtin: false };
+    let def = RoleDef {
+        name: get("name"),
+        label_zh: get("label_zh"),
+        label_en: get("label_en"),
+        grants,
+        builtin: false,
+        perms_version: jiqun_app::authz::PERMS_VERSION,
+    };
     match app.set_role(s, &def, &ctx.ip).await {
         Ok(()) => Ok(Redirect::to("/roles").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),

@@ -1,0 +1,287 @@
+//! The registry of recognised platforms and places (innovation centres, key laboratories, industry bases,
+//! parks, clusters), and the observations Jiqun writes for the indicators that count them.
+//!
+//! A base is never deleted: a withdrawn recognition keeps its row with the day and the reason, so the count
+//! on any past day can be reconstructed.
+
+use jiqun_domain::audit::AuditAction;
+use jiqun_domain::bases::{BaseKind, BaseLevel};
+use jiqun_domain::date::Date;
+use jiqun_domain::period::Period;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::model::row;
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms, select};
+
+row! {
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    pub struct BaseRow {
+        pub id: i64,
+        pub name: String,
+        pub kind: BaseKind,
+        pub level: BaseLevel,
+        /// The city it lies in (empty for a province-wide platform).
+        pub city: String,
+        /// The organisation that hosts or runs it.
+        pub host_name: String,
+        /// The host's USCC, where the host is an enterprise of the registry.
+        pub host_uscc: Option<String>,
+        /// Who recognised it (工业和信息化部, 省工业和信息化厅 …).
+        pub recognised_by: String,
+        pub recognised_on: Date,
+        pub withdrawn_on: Option<Date>,
+        pub withdrawn_reason: Option<String>,
+        /// Where the facts come from (a notice, a list, a web page).
+        pub source: String,
+        /// Made up for the demo, and labelled so wherever it is shown.
+        pub synthetic: bool,
+        pub version: i64,
+        pub created_by: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
+}
+
+const BASE_COLUMNS: &str = "id, name, kind, level, city, host_name, host_uscc, recognised_by, recognised_on, withdrawn_on, withdrawn_reason, source, synthetic, version, created_by, created_at, updated_at";
+
+/// A base as registered or edited (already checked by the application).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBase {
+    pub name: String,
+    pub kind: BaseKind,
+    pub level: BaseLevel,
+    pub city: String,
+    pub host_name: String,
+    pub host_uscc: Option<String>,
+    pub recognised_by: String,
+    pub recognised_on: Date,
+    pub source: String,
+    pub synthetic: bool,
+}
+
+/// A value Jiqun computed for a bound indicator: (indicator, period, value, source).
+pub type Derived = (i64, Period, f64, String);
+
+impl Store {
+    pub async fn bases(&self) -> Result<Vec<BaseRow>> {
+        self.all(select(BASE_COLUMNS, "bases", "ORDER BY kind, level, recognised_on, id")).await
+    }
+
+    pub async fn base(&self, id: i64) -> Result<BaseRow> {
+        self.one(select(BASE_COLUMNS, "bases", "WHERE id = $1").bind(id))
+            .await?
+            .ok_or(StoreError::NotFound(Missing::Base(id)))
+    }
+
+    async fn base_clash(&self, tx: &mut Tx, b: &NewBase, except: i64) -> Result<()> {
+        let other: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM bases WHERE kind = $1 AND level = $2 AND name = $3 AND id <> $4")
+                .bind(b.kind.as_str())
+                .bind(b.level.as_str())
+                .bind(&b.name)
+                .bind(except)
+                .fetch_optional(&mut **tx)
+                .await?;
+        match other {
+            Some(id) => Err(StoreError::Conflict(Clash::BaseExists { name: b.name.clone(), id })),
+            None => Ok(()),
+        }
+    }
+
+    /// Registers a recognised base; returns its id. The same name, kind and level twice is a conflict.
+    pub async fn insert_base(&self, b: &NewBase, actor: &Actor) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        self.base_clash(&mut tx, b, 0).await?;
+        let now = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO bases (name, kind, level, city, host_name, host_uscc, recognised_by, recognised_on, source, synthetic, version, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $12, $12) RETURNING id",
+        )
+        .bind(&b.name)
+        .bind(b.kind.as_str())
+        .bind(b.level.as_str())
+        .bind(&b.city)
+        .bind(&b.host_name)
+        .bind(&b.host_uscc)
+        .bind(&b.recognised_by)
+        .bind(b.recognised_on.to_string())
+        .bind(&b.source)
+        .bind(i64::from(b.synthetic))
+        .bind(actor.id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let detail = json!({ "name": b.name, "kind": b.kind, "level": b.level, "city": b.city, "recognised_on": b.recognised_on });
+        self.audit(&mut tx, actor, AuditAction::BaseRecognise, "base", &id.to_string(), true, &detail).await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// The version a write read must still be the current one (409 otherwise); `None` skips the check.
+    async fn base_version(&self, tx: &mut Tx, id: i64, expected: Option<i64>) -> Result<i64> {
+        let current: i64 = sqlx::query_scalar("SELECT version FROM bases WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound(Missing::Base(id)))?;
+        match expected {
+            Some(v) if v != current => Err(StoreError::Conflict(Clash::Stale { current })),
+            _ => Ok(current),
+        }
+    }
+
+    /// Changes what is recorded of a base (not its withdrawal).
+    pub async fn update_base(&self, id: i64, b: &NewBase, expected_version: Option<i64>, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let version = self.base_version(&mut tx, id, expected_version).await?;
+        self.base_clash(&mut tx, b, id).await?;
+        sqlx::query(
+            "UPDATE bases SET name = $1, kind = $2, level = $3, city = $4, host_name = $5, host_uscc = $6, recognised_by = $7, \
+             recognised_on = $8, source = $9, synthetic = $10, version = $11, updated_at = $12 WHERE id = $13",
+        )
+        .bind(&b.name)
+        .bind(b.kind.as_str())
+        .bind(b.level.as_str())
+        .bind(&b.city)
+        .bind(&b.host_name)
+        .bind(&b.host_uscc)
+        .bind(&b.recognised_by)
+        .bind(b.recognised_on.to_string())
+        .bind(&b.source)
+        .bind(i64::from(b.synthetic))
+        .bind(version + 1)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = json!({ "name": b.name, "kind": b.kind, "level": b.level, "city": b.city, "recognised_on": b.recognised_on });
+        self.audit(&mut tx, actor, AuditAction::BaseUpdate, "base", &id.to_string(), true, &detail).await?;
+        self.commit(tx).await
+    }
+
+    /// Withdraws a base's recognition from `on`, with the reason; withdrawing twice is a conflict.
+    pub async fn withdraw_base(
+        &self,
+        id: i64,
+        on: Date,
+        reason: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let version = self.base_version(&mut tx, id, expected_version).await?;
+        let done: Option<String> =
+            sqlx::query_scalar("SELECT withdrawn_on FROM bases WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        if let Some(on) = done {
+            return Err(StoreError::Conflict(Clash::BaseWithdrawn { on }));
+        }
+        sqlx::query(
+            "UPDATE bases SET withdrawn_on = $1, withdrawn_reason = $2, version = $3, updated_at = $4 WHERE id = $5",
+        )
+        .bind(on.to_string())
+        .bind(reason)
+        .bind(version + 1)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let detail = json!({ "withdrawn_on": on, "reason": reason });
+        self.audit(&mut tx, actor, AuditAction::BaseWithdraw, "base", &id.to_string(), true, &detail).await?;
+        self.commit(tx).await
+    }
+
+    /// Sets or clears what an indicator is computed from (the text form of a `Derivation`).
+    pub async fn set_derivation(&self, indicator_id: i64, derived_from: Option<&str>, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE indicators SET derived_from = $1, updated_at = $2 WHERE id = $3")
+            .bind(derived_from)
+            .bind(now_ms())
+            .bind(indicator_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(Missing::Indicator(indicator_id)));
+        }
+        let detail = json!({ "derived_from": derived_from });
+        self.audit(
+            &mut tx,
+            actor,
+            AuditAction::IndicatorDerivation,
+            "indicator",
+            &indicator_id.to_string(),
+            true,
+            &detail,
+        )
+        .await?;
+        self.commit(tx).await
+    }
+
+    /// Writes computed province-wide values in one transaction: a value equal to the current one is left
+    /// alone, a different one becomes the current value (the old one kept, as for a correction). Returns
+    /// how many values were written.
+    pub async fn write_derived(&self, values: &[Derived], actor: &Actor) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        let mut written = Vec::new();
+        for (indicator_id, period, value, source) in values {
+            let period_s = period.to_string();
+            let old = sqlx::query(
+                "SELECT id, value FROM observations WHERE indicator_id = $1 AND period = $2 AND region = '' AND is_current = 1",
+            )
+            .bind(indicator_id)
+            .bind(&period_s)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(r) = &old {
+                if get::<f64>(r, "value")? == *value {
+                    continue;
+                }
+                sqlx::query("UPDATE observations SET is_current = 0 WHERE id = $1")
+                    .bind(get::<i64>(r, "id")?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let (key, rank) = period.sort_key();
+            sqlx::query(
+                "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
+                 VALUES ($1, $2, $3, '', $4, $5, 1, $6, $7)",
+            )
+            .bind(indicator_id)
+            .bind(&period_s)
+            .bind(key * 4 + i64::from(rank))
+            .bind(value)
+            .bind(source)
+            .bind(actor.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            written.push(json!({ "indicator": indicator_id, "period": period_s, "value": value }));
+        }
+        if written.is_empty() {
+            // Nothing changed: no transaction to keep (the revision counter stays where it was).
+            tx.rollback().await?;
+            return Ok(0);
+        }
+        let detail = json!({ "values": written });
+        self.audit(&mut tx, actor, AuditAction::ObservationDerive, "observation", "*", true, &detail).await?;
+        self.commit(tx).await?;
+        Ok(written.len())
+    }
+}
+
+impl Store {
+    /// Every designation ever made, withdrawn ones included: (library, enterprise, designated at, withdrawn
+    /// at), for counting a library's members on past days.
+    pub async fn designation_spans(&self) -> Result<Vec<(String, i64, i64, Option<i64>)>> {
+        let rows = sqlx::query("SELECT library, enterprise_id, designated_at, withdrawn_at FROM library_designations")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((get(r, "library")?, get(r, "enterprise_id")?, get(r, "designated_at")?, get(r, "withdrawn_at")?))
+            })
+            .collect()
+    }
+}
