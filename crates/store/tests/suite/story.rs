@@ -57,8 +57,7 @@ async fn a_correction_keeps_the_old_observation() {
         let hist = s.observation_history(ind).await.unwrap();
         assert_eq!(hist.len(), 3);
         assert!(hist.iter().any(|o| o.value == 5.0e12 && !o.current));
-        let audit = s.audit_log(100).await.unwrap();
-        assert!(audit.iter().any(|a| a.action == "observation.correct"));
+        assert_audited(&s, "observation.correct").await;
     }
 }
 
@@ -90,8 +89,7 @@ async fn a_report_goes_from_draft_to_accepted_keeping_every_version() {
         let all = s.assignment_reports(asg).await.unwrap();
         assert_eq!(all.len(), 3);
         assert_eq!(all.iter().filter(|r| r.current).count(), 1);
-        let audit = s.audit_log(100).await.unwrap();
-        assert!(audit.iter().any(|a| a.action == "report.return"));
+        assert_audited(&s, "report.return").await;
     }
 }
 
@@ -125,6 +123,12 @@ async fn a_username_is_taken_once() {
         let u = s.user(uid).await.unwrap().unwrap();
         assert!(u.has_role("agency_reporter"));
     }
+}
+
+/// The audit log has a record of the action.
+async fn assert_audited(s: &Store, action: &str) {
+    let audit = s.audit_log(100).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == action), "{action}");
 }
 
 fn kjt() -> jiqun_domain::AgencyName {

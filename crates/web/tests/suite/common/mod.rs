@@ -43,11 +43,31 @@ where
     F: Fn(Client) -> Fut,
     Fut: Future<Output = ()>,
 {
-    test(Client::demo_sqlite().await).await;
-    if let Some(client) = Client::demo_postgres().await {
+    let mut clients = vec![Client::demo_sqlite().await];
+    clients.extend(Client::demo_postgres().await);
+    for client in clients {
+        println!("on {}", client.db); // shown when the test fails: which database it failed on
         test(client).await;
     }
 }
+
+/// Makes tests of async functions `name(api: Client)`: each runs once on SQLite and, with
+/// `JIQUN_TEST_POSTGRES`, once on PostgreSQL, over a fresh demo database (see [`on_each_db`]). They are
+/// listed as `<module>::on_each_db::<name>`; a function left out of the list is unused, which the build
+/// refuses.
+macro_rules! tests_on_each_db {
+    ($($name:ident),* $(,)?) => {
+        mod on_each_db {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    $crate::common::on_each_db(super::$name).await;
+                }
+            )*
+        }
+    };
+}
+pub(crate) use tests_on_each_db;
 
 /// A database with the bootstrap `admin` and the demo data set, made once per test process and backend, and
 /// the key file it was sealed and audited with. Each test works on a copy of it: loading the demo data
@@ -175,6 +195,11 @@ impl Client {
     pub async fn raw(&self, method: &str, uri: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
         let a = self.request(method, uri).token(token).body("application/json", body).await;
         (a.status, a.json())
+    }
+
+    /// Registers a firm (or re-registers it: the same USCC updates it) through the API.
+    pub async fn register(&self, token: &str, firm: Value) -> (StatusCode, Value) {
+        self.call("POST", "/api/v1/enterprises", token, firm).await
     }
 
     /// Logs in through the API and returns the bearer token.
@@ -412,6 +437,14 @@ pub fn uscc(division: &str, n: u32) -> String {
     let c = jiqun_domain::uscc::check_character(s.as_bytes()).unwrap();
     s.push(c as char);
     s
+}
+
+/// The USCC with a wrong check character.
+pub fn miscoded(uscc: &str) -> String {
+    let mut bad = uscc.to_string();
+    bad.pop();
+    bad.push(if uscc.ends_with('0') { '1' } else { '0' });
+    bad
 }
 
 /// Decodes the base-32 secret of a TOTP enrolment.
