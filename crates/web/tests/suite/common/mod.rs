@@ -2,8 +2,9 @@
 //! the one client that calls it in process (JSON with a bearer token, forms with a session cookie, raw
 //! bodies and headers), logged-in users of any role, and small helpers the subjects share.
 //!
-//! A test that should hold on both databases runs its body through [`on_each_db`]: once on SQLite and, with
-//! `JIQUN_TEST_POSTGRES` set, once more on PostgreSQL, each time over a fresh database with the demo data.
+//! A test that should hold on both databases is an `async fn name(api: Client)` listed in
+//! [`tests_on_each_db!`]: it runs once on SQLite and, with `JIQUN_TEST_POSTGRES` set, once more on
+//! PostgreSQL, each time over a fresh database with the demo data.
 #![allow(dead_code)] // each test file uses its own part
 
 use std::future::{Future, IntoFuture};
@@ -92,9 +93,8 @@ impl Seed {
                     true => jiqun_store::testing::postgres_url().await?,
                     false => jiqun_store::testing::sqlite_url(),
                 };
-                let dir = std::env::temp_dir().join("jiqun-tests");
-                std::fs::create_dir_all(&dir).unwrap();
-                let keys = dir.join(format!("{}.keys", unique("seed")));
+                let name = url.rsplit_once('/').unwrap().1;
+                let keys = std::env::temp_dir().join("jiqun-tests").join(format!("{name}.keys"));
                 let app = App::open_keyed(&url, &keys).await.unwrap_or_else(|e| panic!("{url}: {e}"));
                 app.bootstrap(Preset::Demo, Some(ADMIN_PASSWORD.into())).await.unwrap();
                 jiqun_app::demo::load(&app).await.unwrap();
@@ -114,14 +114,6 @@ impl Seed {
     }
 }
 
-/// A name no other test process uses, for a file or a database.
-fn unique(prefix: &str) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
-}
-
 impl Client {
     /// A demo server (the bootstrap `admin` with [`ADMIN_PASSWORD`], the demo data set) on a fresh SQLite
     /// database.
@@ -136,9 +128,11 @@ impl Client {
     pub async fn demo_postgres() -> Option<Client> {
         let seed = POSTGRES_SEED.get_or_init(|| Seed::make(true));
         let seed = seed.as_ref()?;
-        let server = std::env::var("JIQUN_TEST_POSTGRES").unwrap();
         let (base, template) = seed.url.rsplit_once('/').unwrap();
-        let name = unique("jiqun_test");
+        // The seed's name is unique to this process; its copies are numbered.
+        static COPIES: AtomicU64 = AtomicU64::new(0);
+        let name = format!("{template}_{}", COPIES.fetch_add(1, Ordering::Relaxed));
+        let server = std::env::var("JIQUN_TEST_POSTGRES").unwrap();
         let mut conn = sqlx::postgres::PgConnection::connect(&server).await.unwrap();
         // The seed's last connection may still be closing on the server: then the copy waits for it.
         for attempt in 0.. {
