@@ -293,6 +293,13 @@ impl Browser {
         self.screenshot_at(path, 1366);
     }
 
+    /// Opens a page, waits for an element of it and takes a screenshot.
+    fn visit(&self, url: &str, css: &str, path: &Path) {
+        self.goto(url);
+        self.find(css);
+        self.screenshot(path);
+    }
+
     /// A screenshot of the whole page: the window is made as tall as the document first.
     fn screenshot_at(&self, path: &Path, width: i64) {
         let _ = self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": 900 })));
@@ -477,21 +484,13 @@ fn e2e_in_headless_chromium() {
     b.find("svg.tilemap");
     assert_eq!(b.script("return document.querySelectorAll('svg.tilemap a').length;").as_i64(), Some(21));
     b.screenshot(&shots.join("cities.png"));
-    b.goto(&format!("{base}/plan"));
-    b.find("table.matrix");
-    b.screenshot(&shots.join("plan.png"));
-    b.goto(&format!("{base}/cities/%E6%B7%B1%E5%9C%B3"));
-    b.find("#h-role");
-    b.screenshot(&shots.join("city.png"));
-    b.goto(&format!("{base}/indicators/3"));
-    b.find("svg.linechart");
-    b.screenshot(&shots.join("indicator-by-city.png"));
+    b.visit(&format!("{base}/plan"), "table.matrix", &shots.join("plan.png"));
+    b.visit(&format!("{base}/cities/%E6%B7%B1%E5%9C%B3"), "#h-role", &shots.join("city.png"));
+    b.visit(&format!("{base}/indicators/3"), "svg.linechart", &shots.join("indicator-by-city.png"));
     b.goto(&format!("{base}/"));
     b.find("table.indicators");
     b.screenshot_at(&shots.join("dashboard-1024.png"), 1024);
-    b.goto(&format!("{base}/plans"));
-    b.find("#import");
-    b.screenshot(&shots.join("plans.png"));
+    b.visit(&format!("{base}/plans"), "#import", &shots.join("plans.png"));
     // Importing a plan document: app.js sends the file to the API with the CSRF header, then opens the plan.
     let doc = b.profile.join("plan.txt");
     std::fs::write(
@@ -505,9 +504,7 @@ fn e2e_in_headless_chromium() {
     b.wait_for_text("端到端测试导入");
     assert!(b.url().contains("/plans/"), "the imported plan opens: {}", b.url());
     // The registry: a CSV import through app.js (an error names line and column; then a clean file).
-    b.goto(&format!("{base}/enterprises"));
-    b.find("form[data-import-csv]");
-    b.screenshot(&shots.join("enterprises.png"));
+    b.visit(&format!("{base}/enterprises"), "form[data-import-csv]", &shots.join("enterprises.png"));
     let header = "uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan,value_added_wan,rd_wan,energy_tce,emission_t,employees,electricity_mwh";
     let bad = b.profile.join("firms-bad.csv");
     std::fs::write(&bad, format!("{header}\n91440300MA5FXXXXX0,端到端企业,深圳,above,2010,2025,10,abc,1,1,1,1,,1,1\n"))

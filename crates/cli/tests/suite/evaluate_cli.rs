@@ -1,18 +1,8 @@
 //! `jiqun evaluate` as a user runs it: built-in schemes by id, scheme files, the errors a wrong scheme or
 //! a scheme the data cannot serve gives (file and field named, exit 1), usage errors (exit 2), details.
 
+use crate::common::{jiqun, stderr};
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn jiqun(args: &[&str], lang: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jiqun"))
-        .args(args)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", lang)
-        .output()
-        .expect("runs")
-}
 
 fn dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("jiqun-evaluate-cli-{}", std::process::id()));
@@ -28,10 +18,6 @@ fn file(name: &str, text: &str) -> String {
 
 fn out(name: &str) -> String {
     dir().join(name).to_string_lossy().into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn code(k: usize) -> String {

@@ -1,6 +1,7 @@
 //! The `jiqun` binary as an operator runs it: plan parsing, evaluation, servers, users, keys, backups.
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
+mod common;
 mod evaluate_cli;
 mod plan_cli;
 mod platform_cli;

@@ -1,18 +1,8 @@
 //! `jiqun plan parse` and `jiqun plan show` as a user runs them: exit status, output, and the error
 //! messages for bad input in Chinese and in English.
 
+use crate::common::{jiqun, stderr};
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn jiqun(args: &[&str], lang: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jiqun"))
-        .args(args)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", lang)
-        .output()
-        .expect("runs")
-}
 
 fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("jiqun-cli-{}", std::process::id()));
@@ -20,10 +10,6 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     path
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

@@ -231,23 +231,32 @@ fn meta_of(p: &Plan) -> MetaRow<'_> {
     )
 }
 
+/// Compiles a metadata fixture and checks what its block gives: number, dates and index, issuers, title.
+fn block_gives(name: &str, meta: MetaRow<'_>, issuers: &[&str], title: &str) -> Plan {
+    let p = compile_str(meta_fixture(name));
+    assert_eq!(meta_of(&p), meta, "{name}");
+    assert_eq!(p.issuers, issuers, "{name}");
+    assert_eq!(p.title.as_deref(), Some(title), "{name}");
+    p
+}
+
 /// An html table of label and value cells, two pairs a row, other labels (企业规模, 适用区域, 关键词) among
 /// them. Where block and body disagree (two issuers against one, 15 January against 14) the block wins.
 #[test]
 fn metadata_in_an_html_table() {
-    let p = compile_str(meta_fixture("table"));
-    assert_eq!(
-        meta_of(&p),
-        (
-            Some("粤工信规字〔2099〕1号"),
-            Some("2099-01-15"),
-            Some("2099-01-20"),
-            Some("2101-12-31"),
-            Some("006939748/2099-00001")
-        )
+    let meta = (
+        Some("粤工信规字〔2099〕1号"),
+        Some("2099-01-15"),
+        Some("2099-01-20"),
+        Some("2101-12-31"),
+        Some("006939748/2099-00001"),
     );
-    assert_eq!(p.issuers, ["省工业和信息化厅", "省科技厅"]);
-    assert_eq!(p.title.as_deref(), Some("广东省发展超导材料产业集群行动计划(2099—2101年)"));
+    let p = block_gives(
+        "table",
+        meta,
+        &["省工业和信息化厅", "省科技厅"],
+        "广东省发展超导材料产业集群行动计划(2099—2101年)",
+    );
     assert_eq!(p.period, Some(Period { start: Some(2099), end: Some(2101) }));
     assert!(p.diagnostics.iter().all(|d| d.code != "unknown_agency"), "{:?}", p.diagnostics);
 }
@@ -256,19 +265,14 @@ fn metadata_in_an_html_table() {
 /// separated by a comma, an empty 有效期至. The block's number and date override the body's.
 #[test]
 fn metadata_as_colon_pairs_in_text() {
-    let p = compile_str(meta_fixture("colon"));
-    assert_eq!(
-        meta_of(&p),
-        (
-            Some("粤工信规字〔2099〕2号"),
-            Some("2099-01-05"),
-            Some("2099-01-08"),
-            None,
-            Some("11440000MB2C99999X/2099-00002")
-        )
+    let meta = (
+        Some("粤工信规字〔2099〕2号"),
+        Some("2099-01-05"),
+        Some("2099-01-08"),
+        None,
+        Some("11440000MB2C99999X/2099-00002"),
     );
-    assert_eq!(p.issuers, ["省工业和信息化厅", "省发展改革委"]);
-    assert_eq!(p.title.as_deref(), Some("广东省发展量子信息产业集群行动方案"));
+    let p = block_gives("colon", meta, &["省工业和信息化厅", "省发展改革委"], "广东省发展量子信息产业集群行动方案");
     assert!(p.diagnostics.iter().all(|d| d.code != "unknown_agency"), "{:?}", p.diagnostics);
 }
 
@@ -276,26 +280,18 @@ fn metadata_as_colon_pairs_in_text() {
 /// block has neither issuers nor 成文日期: both come from the signature block and the date under it.
 #[test]
 fn metadata_as_pipes_and_spaces_falls_back_to_the_body() {
-    let p = compile_str(meta_fixture("pipe"));
-    assert_eq!(
-        meta_of(&p),
-        (Some("粤工信规字〔2099〕3号"), Some("2099-01-25"), Some("2099-02-01"), None, Some("006939748/2099-00003"))
-    );
-    assert_eq!(p.issuers, ["省工业和信息化厅", "省发展改革委"]);
-    assert_eq!(p.title.as_deref(), Some("广东省发展类脑智能产业集群行动计划"));
+    let meta =
+        (Some("粤工信规字〔2099〕3号"), Some("2099-01-25"), Some("2099-02-01"), None, Some("006939748/2099-00003"));
+    block_gives("pipe", meta, &["省工业和信息化厅", "省发展改革委"], "广东省发展类脑智能产业集群行动计划");
 }
 
 /// Each label and each value on a line of its own (<dt>/<dd>); an empty 发文机关 is followed by the label
 /// 关键词, which is not taken for its value, so the issuers come from the body.
 #[test]
 fn metadata_as_one_label_or_value_a_line() {
-    let p = compile_str(meta_fixture("lines"));
-    assert_eq!(
-        meta_of(&p),
-        (Some("粤商务贸字〔2099〕4号"), Some("2099-03-01"), Some("2099-03-03"), None, Some("006939748/2099-00004"))
-    );
-    assert_eq!(p.issuers, ["省商务厅", "省发展改革委"]);
-    assert_eq!(p.title.as_deref(), Some("广东省跨境电商产业集群工作方案"));
+    let meta =
+        (Some("粤商务贸字〔2099〕4号"), Some("2099-03-01"), Some("2099-03-03"), None, Some("006939748/2099-00004"));
+    let p = block_gives("lines", meta, &["省商务厅", "省发展改革委"], "广东省跨境电商产业集群工作方案");
     assert!(p.diagnostics.iter().all(|d| d.code != "unknown_agency"), "{:?}", p.diagnostics);
 }
 

@@ -17,6 +17,27 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+    /// Fewer than `most` of `lines`, drawn at random: lines shuffled, dropped and repeated.
+    fn lines(&mut self, lines: &[&str], most: usize) -> Vec<u8> {
+        let mut out = String::new();
+        for _ in 0..self.below(most) {
+            out.push_str(lines[self.below(lines.len())]);
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+    /// `text` with 1 to `most` of the genre's tokens spliced in at character boundaries.
+    fn spliced(&mut self, text: &str, most: usize) -> Vec<u8> {
+        let mut s = text.to_string();
+        for _ in 0..1 + self.below(most) {
+            let mut at = self.below(s.len());
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            s.insert_str(at, TOKENS[self.below(TOKENS.len())]);
+        }
+        s.into_bytes()
+    }
 }
 
 const TOKENS: &[&str] = &[
@@ -208,26 +229,9 @@ fn mutations_of_the_real_plan() {
                 b
             }
             // Lines shuffled, dropped and repeated.
-            2 => {
-                let mut out = String::new();
-                for _ in 0..rng.below(40) {
-                    out.push_str(lines[rng.below(lines.len())]);
-                    out.push('\n');
-                }
-                out.into_bytes()
-            }
+            2 => rng.lines(&lines, 40),
             // Tokens spliced into the text at character boundaries.
-            _ => {
-                let mut s = BUILTIN_TEXT.to_string();
-                for _ in 0..1 + rng.below(30) {
-                    let mut at = rng.below(s.len());
-                    while !s.is_char_boundary(at) {
-                        at -= 1;
-                    }
-                    s.insert_str(at, TOKENS[rng.below(TOKENS.len())]);
-                }
-                s.into_bytes()
-            }
+            _ => rng.spliced(BUILTIN_TEXT, 30),
         };
         must_not_panic(&bytes, &opts);
     }
@@ -249,26 +253,9 @@ fn mutations_of_the_metadata_fixtures() {
                 // Truncated anywhere, also inside a character.
                 0 => doc.as_bytes()[..rng.below(doc.len())].to_vec(),
                 // Lines shuffled, dropped and repeated: labels without values, values without labels.
-                1 => {
-                    let mut out = String::new();
-                    for _ in 0..rng.below(30) {
-                        out.push_str(lines[rng.below(lines.len())]);
-                        out.push('\n');
-                    }
-                    out.into_bytes()
-                }
+                1 => rng.lines(&lines, 30),
                 // Tokens spliced into the text at character boundaries.
-                _ => {
-                    let mut s = doc.to_string();
-                    for _ in 0..1 + rng.below(20) {
-                        let mut at = rng.below(s.len());
-                        while !s.is_char_boundary(at) {
-                            at -= 1;
-                        }
-                        s.insert_str(at, TOKENS[rng.below(TOKENS.len())]);
-                    }
-                    s.into_bytes()
-                }
+                _ => rng.spliced(doc, 20),
             };
             must_not_panic(&bytes, &opts);
         }

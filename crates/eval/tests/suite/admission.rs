@@ -6,6 +6,8 @@ use jiqun_eval::admission::{Decision, Metric, MetricResult, Proposal, Table, Ver
 use jiqun_eval::definition::Confidence;
 use serde_json::{Value, json};
 
+use crate::common::{Edit, refused};
+
 fn table() -> Table {
     example_table().expect("the shipped table is valid")
 }
@@ -203,16 +205,8 @@ fn proposals_read_from_json() {
 }
 
 fn table_errors(edit: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
-    let mut v: Value = serde_json::from_str(table().to_json().as_str()).unwrap();
-    edit(&mut v);
-    match Table::from_json(&v.to_string()) {
-        Ok(_) => panic!("accepted"),
-        Err(es) => es.into_iter().map(|e| (e.path, e.en)).collect(),
-    }
+    refused(&table().to_json(), edit, Table::from_json)
 }
-
-/// A change to a table's JSON.
-type Edit = Box<dyn FnOnce(&mut Value)>;
 
 #[test]
 fn bad_tables_name_their_fields() {

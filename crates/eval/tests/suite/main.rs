@@ -2,6 +2,7 @@
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
 mod admission;
+mod common;
 mod counts;
 mod dataset;
 mod libraries;

@@ -6,6 +6,8 @@ use jiqun_eval::permu::Class;
 use jiqun_eval::resource_policy::{Level, Policy, PolicyInput, apply, example_policy, parse_class};
 use serde_json::{Value, json};
 
+use crate::common::{Edit, refused};
+
 fn input(id: &str, city: &str, class: Class, mwh: Option<f64>, m3: Option<f64>) -> PolicyInput {
     PolicyInput { enterprise: id.into(), city: city.into(), class, electricity_mwh: mwh, water_m3: m3 }
 }
@@ -80,16 +82,8 @@ fn classes_from_text() {
 }
 
 fn errors(edit: impl FnOnce(&mut Value)) -> Vec<(String, String)> {
-    let mut v: Value = serde_json::from_str(&example_policy().unwrap().to_json()).unwrap();
-    edit(&mut v);
-    match Policy::from_json(&v.to_string()) {
-        Ok(_) => panic!("accepted"),
-        Err(es) => es.into_iter().map(|e| (e.path, e.en)).collect(),
-    }
+    refused(&example_policy().unwrap().to_json(), edit, Policy::from_json)
 }
-
-/// A change to a table's JSON.
-type Edit = Box<dyn FnOnce(&mut Value)>;
 
 #[test]
 fn bad_tables_name_their_fields() {

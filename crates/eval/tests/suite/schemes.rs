@@ -301,28 +301,11 @@ fn bonus_and_deduction_items() {
         max_points: None,
         rule,
     };
+    let rent = |name: &str, scale: Scale, rule: Rule| item(name, AdjustmentKind::Deduction, 5.0, Some(scale), rule);
     scheme.adjustments = vec![
-        item(
-            "出租厂房（规上）",
-            AdjustmentKind::Deduction,
-            5.0,
-            Some(Scale::Above),
-            Rule::PerUnit { field: Field::Tenants, beyond: 1.0 },
-        ),
-        item(
-            "出租厂房（规下，首户）",
-            AdjustmentKind::Deduction,
-            5.0,
-            Some(Scale::Below),
-            Rule::AtLeast { field: Field::Tenants, value: 1.0 },
-        ),
-        item(
-            "出租厂房（规下）",
-            AdjustmentKind::Deduction,
-            5.0,
-            Some(Scale::Below),
-            Rule::PerUnit { field: Field::Tenants, beyond: 0.0 },
-        ),
+        rent("出租厂房（规上）", Scale::Above, Rule::PerUnit { field: Field::Tenants, beyond: 1.0 }),
+        rent("出租厂房（规下，首户）", Scale::Below, Rule::AtLeast { field: Field::Tenants, value: 1.0 }),
+        rent("出租厂房（规下）", Scale::Below, Rule::PerUnit { field: Field::Tenants, beyond: 0.0 }),
         item("专精特新", AdjustmentKind::Bonus, 3.0, None, Rule::Listed(vec![code(1), code(3)])),
         Adjustment {
             max_points: Some(4.0),

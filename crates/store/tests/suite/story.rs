@@ -1,4 +1,5 @@
-//! The storage story, on SQLite and (with `JIQUN_TEST_POSTGRES`) on PostgreSQL.
+//! Storage of plans, observations, reports, users and the audit chain, each test on SQLite and (with
+//! `JIQUN_TEST_POSTGRES`) on PostgreSQL.
 
 use jiqun_domain::period::Period;
 use jiqun_store::{Actor, NewUser, ReportInput, Store, testing};
@@ -7,98 +8,127 @@ fn plan() -> jiqun_domain::plan::Plan {
     jiqun_compiler::builtin(&jiqun_compiler::Options::default())
 }
 
+/// A store over a fresh database with the built-in plan inserted: the store, the plan's id, the actor.
+async fn with_plan(url: &str) -> (Store, i64, Actor) {
+    let s = Store::open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let owner = Actor::system("test");
+    let id = s.insert_plan(&plan(), "builtin", &owner).await.unwrap();
+    (s, id, owner)
+}
+
 #[tokio::test]
-async fn plans_indicators_observations_reports_users() {
+async fn a_plan_is_stored_with_its_items_assignments_and_indicators() {
     for url in testing::urls().await {
-        story(&url).await;
+        let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        // Opening again runs no migration twice.
+        let s2 = Store::open(&url).await.unwrap();
+        let owner = Actor::system("test");
+        let r0 = s.revision().await.unwrap();
+        let id = s.insert_plan(&plan(), "builtin", &owner).await.unwrap();
+        assert!(s2.revision().await.unwrap() > r0, "{url}: another connection sees the write");
+        let p = s.plan(id).await.unwrap().unwrap();
+        assert_eq!(p.target_year, Some(2025));
+        assert_eq!(s.items(id).await.unwrap().len(), 21);
+        let a = s.assignments(Some(id), Some(&kjt())).await.unwrap();
+        assert_eq!(a.iter().filter(|x| x.role == "lead").count(), 4, "{url}");
+        assert_eq!(s.assignments(Some(id), None).await.unwrap().len(), 76, "{url}");
+        let inds = s.indicators(id).await.unwrap();
+        assert_eq!(inds.len(), 12);
+        assert_eq!(inds[2].name, "新一代信息技术产业规模");
+        assert_eq!(inds[2].target_value, 7e12);
+        assert_eq!(inds[0].method, "linear", "a count of centres");
+        assert_eq!(inds[2].method, "growth");
+        assert_eq!(s.plan_document(id).await.unwrap().unwrap().targets.len(), 12);
     }
 }
 
-async fn story(url: &str) {
-    let s = Store::open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-    // Opening again runs no migration twice.
-    let s2 = Store::open(url).await.unwrap();
-    let owner = Actor::system("test");
-    let r0 = s.revision().await.unwrap();
-    let id = s.insert_plan(&plan(), "builtin", &owner).await.unwrap();
-    assert!(s2.revision().await.unwrap() > r0, "{url}: another connection sees the write");
-    let p = s.plan(id).await.unwrap().unwrap();
-    assert_eq!(p.target_year, Some(2025));
-    assert_eq!(s.items(id).await.unwrap().len(), 21);
-    let a = s.assignments(Some(id), Some(&kjt())).await.unwrap();
-    assert_eq!(a.iter().filter(|x| x.role == "lead").count(), 4, "{url}");
-    assert_eq!(s.assignments(Some(id), None).await.unwrap().len(), 76, "{url}");
-    let inds = s.indicators(id).await.unwrap();
-    assert_eq!(inds.len(), 12);
-    assert_eq!(inds[2].name, "新一代信息技术产业规模");
-    assert_eq!(inds[2].target_value, 7e12);
-    assert_eq!(inds[0].method, "linear", "a count of centres");
-    assert_eq!(inds[2].method, "growth");
-    assert_eq!(s.plan_document(id).await.unwrap().unwrap().targets.len(), 12);
+/// Observations and a correction that keeps the old value.
+#[tokio::test]
+async fn a_correction_keeps_the_old_observation() {
+    for url in testing::urls().await {
+        let (s, id, owner) = with_plan(&url).await;
+        let ind = s.indicators(id).await.unwrap()[2].id;
+        s.add_observation(ind, Period::parse("2023").unwrap(), "", 5.0e12, "统计局", &owner).await.unwrap();
+        s.add_observation(ind, Period::parse("2023").unwrap(), "", 5.1e12, "统计局(修正)", &owner).await.unwrap();
+        s.add_observation(ind, Period::parse("2023").unwrap(), "深圳", 2.5e12, "", &owner).await.unwrap();
+        let cur = s.observations(ind).await.unwrap();
+        assert_eq!(cur.len(), 2, "{url}");
+        assert_eq!(cur.iter().find(|o| o.region.is_empty()).unwrap().value, 5.1e12);
+        let hist = s.observation_history(ind).await.unwrap();
+        assert_eq!(hist.len(), 3);
+        assert!(hist.iter().any(|o| o.value == 5.0e12 && !o.current));
+        assert_audited(&s, "observation.correct").await;
+    }
+}
 
-    // Observations and a correction that keeps the old value.
-    let ind = inds[2].id;
-    s.add_observation(ind, Period::parse("2023").unwrap(), "", 5.0e12, "统计局", &owner).await.unwrap();
-    s.add_observation(ind, Period::parse("2023").unwrap(), "", 5.1e12, "统计局(修正)", &owner).await.unwrap();
-    s.add_observation(ind, Period::parse("2023").unwrap(), "深圳", 2.5e12, "", &owner).await.unwrap();
-    let cur = s.observations(ind).await.unwrap();
-    assert_eq!(cur.len(), 2);
-    assert_eq!(cur.iter().find(|o| o.region.is_empty()).unwrap().value, 5.1e12);
-    let hist = s.observation_history(ind).await.unwrap();
-    assert_eq!(hist.len(), 3);
-    assert!(hist.iter().any(|o| o.value == 5.0e12 && !o.current));
+/// Reports: draft, submit, return, resubmit, accept; versions kept, evidence stays with the report.
+#[tokio::test]
+async fn a_report_goes_from_draft_to_accepted_keeping_every_version() {
+    for url in testing::urls().await {
+        let (s, id, owner) = with_plan(&url).await;
+        let asg = s.assignments(Some(id), Some(&kjt())).await.unwrap()[0].id;
+        let input = |submit| ReportInput {
+            period: "2025Q1".into(),
+            status: "on_schedule".into(),
+            percent: 40.0,
+            narrative: "进展".into(),
+            submit,
+            ..Default::default()
+        };
+        s.save_report(asg, &input(false), &owner).await.unwrap();
+        let r = s.save_report(asg, &input(true), &owner).await.unwrap();
+        assert_eq!((r.version, r.state.as_str()), (2, "submitted"));
+        s.add_attachment(r.id, "证明.pdf", "application/pdf", b"%PDF-1.4", &owner).await.unwrap();
+        s.review_report(r.id, false, "请补充数据", &owner).await.unwrap();
+        assert!(s.review_report(r.id, true, "", &owner).await.is_err(), "a returned report is not under review");
+        let r3 = s.save_report(asg, &input(true), &owner).await.unwrap();
+        assert_eq!(r3.version, 3);
+        assert_eq!(r3.attachments.len(), 1, "{url}: evidence stays with the report");
+        s.review_report(r3.id, true, "同意", &owner).await.unwrap();
+        assert!(s.save_report(asg, &input(true), &owner).await.is_err(), "accepted reports are final");
+        let all = s.assignment_reports(asg).await.unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.iter().filter(|r| r.current).count(), 1);
+        assert_audited(&s, "report.return").await;
+    }
+}
 
-    // Reports: draft, submit, return, resubmit, accept; versions kept.
-    let asg = a[0].id;
-    let input = |submit| ReportInput {
-        period: "2025Q1".into(),
-        status: "on_schedule".into(),
-        percent: 40.0,
-        narrative: "进展".into(),
-        submit,
-        ..Default::default()
-    };
-    s.save_report(asg, &input(false), &owner).await.unwrap();
-    let r = s.save_report(asg, &input(true), &owner).await.unwrap();
-    assert_eq!((r.version, r.state.as_str()), (2, "submitted"));
-    s.add_attachment(r.id, "证明.pdf", "application/pdf", b"%PDF-1.4", &owner).await.unwrap();
-    s.review_report(r.id, false, "请补充数据", &owner).await.unwrap();
-    assert!(s.review_report(r.id, true, "", &owner).await.is_err(), "a returned report is not under review");
-    let r3 = s.save_report(asg, &input(true), &owner).await.unwrap();
-    assert_eq!(r3.version, 3);
-    assert_eq!(r3.attachments.len(), 1, "{url}: evidence stays with the report");
-    s.review_report(r3.id, true, "同意", &owner).await.unwrap();
-    assert!(s.save_report(asg, &input(true), &owner).await.is_err(), "accepted reports are final");
-    let all = s.assignment_reports(asg).await.unwrap();
-    assert_eq!(all.len(), 3);
-    assert_eq!(all.iter().filter(|r| r.current).count(), 1);
-    s.set_round(id, "2025Q1", "2025-04-15", &owner).await.unwrap();
-    s.set_round(id, "2025Q1", "2025-04-20", &owner).await.unwrap();
-    assert_eq!(s.rounds(id).await.unwrap()[0].deadline, "2025-04-20");
+/// Setting a round's deadline again moves it.
+#[tokio::test]
+async fn a_rounds_deadline_can_be_moved() {
+    for url in testing::urls().await {
+        let (s, id, owner) = with_plan(&url).await;
+        s.set_round(id, "2025Q1", "2025-04-15", &owner).await.unwrap();
+        s.set_round(id, "2025Q1", "2025-04-20", &owner).await.unwrap();
+        assert_eq!(s.rounds(id).await.unwrap()[0].deadline, "2025-04-20", "{url}");
+    }
+}
 
-    // Users.
-    let uid = s
-        .create_user(
-            &NewUser {
-                username: "kjt".into(),
-                display_name: "科技厅填报员".into(),
-                password_hash: "x".into(),
-                roles: vec!["agency_reporter".into()],
-                agency: Some(kjt()),
-                city: None,
-                uscc: None,
-                must_change_password: false,
-            },
-            &owner,
-        )
-        .await
-        .unwrap();
-    assert!(s.create_user(&NewUser { username: "kjt".into(), ..s_user() }, &owner).await.is_err());
-    let u = s.user(uid).await.unwrap().unwrap();
-    assert!(u.has_role("agency_reporter"));
+/// A user keeps its roles and scope; a username is taken once.
+#[tokio::test]
+async fn a_username_is_taken_once() {
+    for url in testing::urls().await {
+        let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        let owner = Actor::system("test");
+        let kjt = NewUser {
+            username: "kjt".into(),
+            display_name: "科技厅填报员".into(),
+            password_hash: "x".into(),
+            roles: vec!["agency_reporter".into()],
+            agency: Some(kjt()),
+            ..s_user()
+        };
+        let uid = s.create_user(&kjt, &owner).await.unwrap();
+        assert!(s.create_user(&NewUser { username: "kjt".into(), ..s_user() }, &owner).await.is_err(), "{url}");
+        let u = s.user(uid).await.unwrap().unwrap();
+        assert!(u.has_role("agency_reporter"));
+    }
+}
+
+/// The audit log has a record of the action.
+async fn assert_audited(s: &Store, action: &str) {
     let audit = s.audit_log(100).await.unwrap();
-    assert!(audit.iter().any(|a| a.action == "observation.correct"));
-    assert!(audit.iter().any(|a| a.action == "report.return"));
+    assert!(audit.iter().any(|a| a.action == action), "{action}");
 }
 
 fn kjt() -> jiqun_domain::AgencyName {
@@ -188,9 +218,7 @@ async fn another_process_writes_are_seen_without_polling_queries() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_report_saves_keep_one_current_version() {
     for url in testing::urls().await {
-        let s = Store::open(&url).await.unwrap();
-        let owner = Actor::system("test");
-        let plan_id = s.insert_plan(&plan(), "builtin", &owner).await.unwrap();
+        let (s, plan_id, owner) = with_plan(&url).await;
         let asg = s.assignments(Some(plan_id), Some(&kjt())).await.unwrap()[0].id;
         let mut saves = tokio::task::JoinSet::new();
         for i in 0..12 {

@@ -2,15 +2,12 @@
 //! is allowed or refused exactly as its declared `Access` says. A new route must declare its access (the
 //! table does not compile without it) and is then walked here with every role.
 
-use std::sync::Arc;
+use crate::common::{Client, ROLE_PASSWORD, csrf_meta};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use jiqun_app::users::UserInput;
-use jiqun_app::{App, Preset};
 use jiqun_web::routes::{Access, api_routes, page_routes};
-use serde_json::{Value, json};
-use tower::ServiceExt;
+use serde_json::json;
 
 const ROLES: &[&str] = jiqun_app::auth::ROLES;
 
@@ -27,20 +24,6 @@ fn allowed(access: Access, role: &str) -> bool {
     }
 }
 
-async fn call(router: &axum::Router, method: &str, uri: &str, token: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
-    let s = res.status();
-    let b = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
-    (s, serde_json::from_slice(&b).unwrap_or(Value::Null))
-}
-
 /// The objects the walks address: one of 省科技厅's assignments, its latest report, a firm of 深圳 (the
 /// enterprise user's own, assigned to the expert), an evaluation run and a project proposal of 深圳.
 #[derive(Clone, Copy)]
@@ -55,10 +38,9 @@ struct Ids {
 /// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
 /// of 省科技厅, the city reporter of 深圳, the enterprise user of the demo's first firm of 深圳, the expert
 /// assigned to that firm), and the ids of the objects the walks use.
-async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) {
-    let app = App::open(&jiqun_store::testing::sqlite_url()).await.unwrap();
-    app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-    jiqun_app::demo::load(&app).await.unwrap();
+async fn demo_with_a_user_per_role(prefix: &str) -> (Client, Ids, String) {
+    let client = Client::demo_sqlite().await;
+    let app = &client.app;
     let firm_uscc = app.store_for_tests().user_by_name("qiye").await.unwrap().unwrap().uscc.unwrap();
     let firm = app.store_for_tests().enterprise_by_uscc(&firm_uscc).await.unwrap().unwrap();
     assert_eq!(firm.city, "深圳");
@@ -66,7 +48,7 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) 
         let input = UserInput {
             username: format!("{prefix}_{role}"),
             display_name: String::new(),
-            password: "Role-12345".into(),
+            password: ROLE_PASSWORD.into(),
             roles: vec![role.to_string()],
             agency: (*role == "agency_reporter").then(|| "省科技厅".to_string()),
             city: (*role == "city_reporter").then(|| "深圳".to_string()),
@@ -87,7 +69,7 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (axum::Router, Ids, String) 
     let evaluation = app.store_for_tests().evaluations().await.unwrap()[0].id;
     let project = app.store_for_tests().proposals(Some(jiqun_domain::CityCode::Shenzhen)).await.unwrap()[0].id;
     let ids = Ids { assignment, report, firm: firm.id, evaluation, project };
-    (jiqun_web::router(Arc::new(app)), ids, firm_uscc)
+    (client, ids, firm_uscc)
 }
 
 /// A body each writing route accepts far enough to get past its permission check: the firm of 深圳 for
@@ -110,19 +92,10 @@ fn api_body(path: &str, firm_uscc: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn every_route_with_every_role() {
-    let (router, ids, firm_uscc) = demo_with_a_user_per_role("r").await;
+    let (api, ids, firm_uscc) = demo_with_a_user_per_role("r").await;
     let mut checked = 0;
     for role in ROLES {
-        let (s, v) = call(
-            &router,
-            "POST",
-            "/api/v1/auth/login",
-            "",
-            json!({ "username": format!("r_{role}"), "password": "Role-12345" }).to_string().into_bytes(),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{role}: {v}");
-        let token = v["token"].as_str().unwrap().to_string();
+        let token = api.login(&format!("r_{role}"), ROLE_PASSWORD).await;
         for r in api_routes() {
             // Every path the route answers at: its own and each old one kept as an alias.
             for path in std::iter::once(r.path).chain(r.aliases.iter().copied()) {
@@ -152,7 +125,7 @@ async fn every_route_with_every_role() {
                     uri.push_str("?year=2025&metric=tax_wan");
                 }
                 let body = api_body(path, &firm_uscc);
-                let (s, v) = call(&router, &r.method.to_uppercase(), &uri, &token, body).await;
+                let (s, v) = api.raw(&r.method.to_uppercase(), &uri, &token, body).await;
                 let expect = allowed(r.access, role);
                 if expect {
                     assert!(
@@ -174,52 +147,15 @@ async fn every_route_with_every_role() {
 /// The same walk over the UI's routes, with the session cookie and its CSRF token.
 #[tokio::test]
 async fn every_page_with_every_role() {
-    let (router, ids, firm_uscc) = demo_with_a_user_per_role("p").await;
+    let (ui, ids, firm_uscc) = demo_with_a_user_per_role("p").await;
     let (assignment, report) = (ids.assignment, ids.report);
-    let send = |method: &str, uri: String, cookie: Option<String>, body: Vec<u8>, csrf: Option<String>, form: bool| {
-        let router = router.clone();
-        let method = method.to_string();
-        async move {
-            let mut req = Request::builder().method(method.as_str()).uri(uri);
-            if let Some(c) = cookie {
-                req = req.header(header::COOKIE, c);
-            }
-            if let Some(t) = csrf {
-                req = req.header("x-csrf-token", t);
-            }
-            let ct = if form { "application/x-www-form-urlencoded" } else { "application/octet-stream" };
-            let res =
-                router.oneshot(req.header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap()).await.unwrap();
-            let s = res.status();
-            let loc = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-            let cookie = res
-                .headers()
-                .get_all(header::SET_COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find(|c| c.starts_with("jiqun_session="))
-                .map(|c| c.split(';').next().unwrap_or("").to_string());
-            let b = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
-            (s, loc, cookie, String::from_utf8_lossy(&b).into_owned())
-        }
-    };
     let enc = |s: &str| -> String { s.bytes().map(|b| format!("%{b:02X}")).collect() };
     let mut checked = 0;
     for role in ROLES {
-        let (s, _, cookie, _) = send(
-            "POST",
-            "/login".into(),
-            None,
-            format!("username=p_{role}&password=Role-12345").into_bytes(),
-            None,
-            true,
-        )
-        .await;
-        assert_eq!(s, StatusCode::SEE_OTHER, "{role} logs in");
-        let cookie = cookie.unwrap();
-        let (_, _, _, account) = send("GET", "/account".into(), Some(cookie.clone()), vec![], None, true).await;
-        let csrf =
-            account.split("name=\"csrf\" content=\"").nth(1).and_then(|x| x.split('"').next()).unwrap().to_string();
+        let login = ui.post("/login").form_encoded(&format!("username=p_{role}&password={ROLE_PASSWORD}")).await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER, "{role} logs in");
+        let cookie = login.session_cookie().unwrap();
+        let csrf = csrf_meta(&ui.get("/account").cookie(&cookie).await.body);
         for p in page_routes() {
             if p.path == "/logout" || p.path == "/login" {
                 continue; // logout would end the walk's session; the login form is public by design
@@ -235,26 +171,20 @@ async fn every_page_with_every_role() {
                 .replace("/projects/{id}", &format!("/projects/{}", ids.project))
                 .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("{id}", "1");
-            let (s, loc, _, body) = if p.method == "get" {
-                send("GET", uri.clone(), Some(cookie.clone()), vec![], None, true).await
+            let a = if p.method == "get" {
+                ui.get(&uri).cookie(&cookie).await
             } else if p.path.ends_with("/attachments") {
-                send(
-                    "POST",
-                    format!("{uri}?name=a.txt"),
-                    Some(cookie.clone()),
-                    b"x".to_vec(),
-                    Some(csrf.clone()),
-                    false,
-                )
-                .await
+                let call = ui.post(&format!("{uri}?name=a.txt")).cookie(&cookie).header("x-csrf-token", &csrf);
+                call.body("application/octet-stream", b"x".to_vec()).await
             } else {
                 let form = format!(
                     "csrf={csrf}&period=2026&value=1&region={sz}&status=on_schedule&percent=1&narrative=x\
                      &uscc={firm_uscc}&city={sz}&name=x&scale=above&founded_year=2000",
                     sz = enc("深圳")
                 );
-                send("POST", uri.clone(), Some(cookie.clone()), form.into_bytes(), None, true).await
+                ui.post(&uri).cookie(&cookie).form_encoded(&form).await
             };
+            let (s, loc, body) = (a.status, a.location(), &a.body);
             let expect = allowed(p.access, role);
             if expect {
                 assert!(s != StatusCode::FORBIDDEN && loc != "/login", "{role} may {} {uri}: got {s} {loc}", p.method);

@@ -1,96 +1,159 @@
-//! The JSON API as a client meets it, driven in process through the router, on SQLite and (with
-//! `JIQUN_TEST_POSTGRES`) PostgreSQL, with the demo data set loaded.
+//! The JSON API as a client meets it, driven in process through the router with the demo data set loaded,
+//! on SQLite and (with `JIQUN_TEST_POSTGRES`) PostgreSQL: plans, indicators and observations, supervision
+//! (rounds, reports, evidence, review), users, roles and the security policy, the audit trail, sessions and
+//! the error shape; then the OpenAPI document and the old paths kept as aliases.
 
-use std::sync::Arc;
+use crate::common::{ADMIN_PASSWORD, Client, code, field, tests_on_each_db};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use jiqun_app::{App, Preset};
+use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-struct Api {
-    router: axum::Router,
-}
+// Each `async fn …(api: Client)` below is a test run on SQLite and PostgreSQL (see `common::on_each_db`).
+tests_on_each_db!(
+    health_is_ok,
+    without_a_token_the_answer_is_401_in_the_callers_language,
+    a_plan_reads_with_its_sections_and_targets,
+    indicators_come_in_the_contracts_shape,
+    an_observation_meeting_the_target_changes_the_status_and_keeps_the_old_value,
+    a_bad_observation_names_its_field,
+    a_city_reporter_writes_only_its_own_citys_figures,
+    an_override_needs_a_reason_and_can_be_cleared,
+    a_department_reports_on_its_own_assignments_only,
+    a_report_needs_a_begun_period_with_a_round_unless_the_plan_allows_otherwise,
+    a_resubmitted_report_keeps_its_history,
+    evidence_is_attached_by_its_department_and_downloaded_by_readers,
+    the_owner_reviews_the_reports_waiting,
+    an_accepted_report_is_final_until_the_reviewer_returns_it,
+    a_second_plan_is_imported_and_the_first_closes_naming_it,
+    a_document_that_is_no_plan_is_refused,
+    only_the_system_administrator_creates_accounts_and_never_two_administrator_roles,
+    the_security_administrator_grants_roles_within_the_separation_of_duties,
+    the_security_policy_is_set_by_the_security_administrator_within_bounds,
+    the_audit_trail_is_read_and_exported_by_the_audit_administrator_only,
+    logout_ends_the_session_on_the_server,
+    five_failed_logins_lock_the_account,
+    an_unknown_endpoint_answers_in_the_error_shape,
+    errors_speak_the_requests_language,
+);
 
-impl Api {
-    async fn new(url: &str) -> Api {
-        let app = App::open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-        jiqun_app::demo::load(&app).await.unwrap();
-        Api { router: jiqun_web::router(Arc::new(app)) }
-    }
-
-    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-        self.raw(method, uri, token, body.map(|b| b.to_string().into_bytes()), &[]).await
-    }
-
-    async fn raw(
-        &self,
-        method: &str,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Vec<u8>>,
-        headers: &[(&str, &str)],
-    ) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(t) = token {
-            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        for (k, v) in headers {
-            req = req.header(*k, *v);
-        }
-        let req =
-            req.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.unwrap_or_default())).unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    async fn login(&self, user: &str) -> String {
-        let (s, v) = self
-            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": user, "password": "Demo@2025" })))
-            .await;
-        assert_eq!(s, StatusCode::OK, "{user}: {v}");
-        v["token"].as_str().unwrap().to_string()
-    }
-}
-
-#[tokio::test]
-async fn the_api_story() {
-    for url in jiqun_store::testing::urls().await {
-        story(&Api::new(&url).await, &url).await;
-    }
-}
-
-async fn story(api: &Api, url: &str) {
-    let (s, v) = api.call("GET", "/healthz", None, None).await;
-    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")), "{url}");
-
-    // Without a token: 401 in the error shape, in Chinese by default and English on request.
-    let (s, v) = api.call("GET", "/api/v1/plans", None, None).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
-    assert_eq!(v["error"]["code"], "unauthorized");
-    assert_eq!(v["error"]["message"], "请先登录");
-    let (_, v) = api.raw("GET", "/api/v1/plans", None, None, &[("accept-language", "en-US,en;q=0.9")]).await;
-    assert_eq!(v["error"]["message"], "please log in");
-
-    let owner = api.login("owner").await;
-    let (s, plans) = api.call("GET", "/api/v1/plans", Some(&owner), None).await;
+/// The demo's current plan.
+async fn plan_id(api: &Client, token: &str) -> i64 {
+    let (s, plans) = api.call("GET", "/api/v1/plans", token, Value::Null).await;
     assert_eq!(s, StatusCode::OK);
-    let plan_id = plans[0]["id"].as_i64().unwrap();
-    let (_, plan) = api.call("GET", &format!("/api/v1/plans/{plan_id}"), Some(&owner), None).await;
-    assert_eq!(plan["id"], plan_id);
-    assert_eq!(plan["sections"].as_array().unwrap().len(), 4);
-    assert_eq!(plan["targets"][2]["value"].as_f64(), Some(7e12));
+    plans[0]["id"].as_i64().unwrap()
+}
 
-    // Indicators in the contract's shape.
-    let (s, inds) = api.call("GET", &format!("/api/v1/indicators?plan={plan_id}"), Some(&owner), None).await;
+/// The plan's indicator 电子信息制造业总产值 (a scale in 元), as the indicator list gives it.
+async fn scale_indicator(api: &Client, token: &str) -> Value {
+    let plan_id = plan_id(api, token).await;
+    let (s, inds) = api.call("GET", &format!("/api/v1/indicators?plan={plan_id}"), token, Value::Null).await;
     assert_eq!(s, StatusCode::OK);
     let inds = inds.as_array().unwrap().clone();
     assert_eq!(inds.len(), 12);
-    let scale = inds.iter().find(|i| i["name"] == "电子信息制造业总产值").unwrap();
+    inds.into_iter().find(|i| i["name"] == "电子信息制造业总产值").unwrap()
+}
+
+/// Records an observation of 6.1 × 10¹² for 2025, which meets the scale indicator's target; its id.
+async fn observation_meeting_the_target(api: &Client, owner: &str) -> i64 {
+    let id = scale_indicator(api, owner).await["id"].as_i64().unwrap();
+    let obs = json!({ "period": "2025", "value": 6.1e12, "source": "修正" });
+    let (s, v) = api.call("POST", &format!("/api/v1/indicators/{id}/observations"), owner, obs).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    id
+}
+
+/// The assignments of 省科技厅 as its reporter lists them.
+async fn kjt_assignments(api: &Client, kjt: &str) -> Vec<Value> {
+    let (_, mine) =
+        api.call("GET", "/api/v1/assignments?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85", kjt, Value::Null).await;
+    mine.as_array().unwrap().clone()
+}
+
+/// The supervision fixture: the owner and 省科技厅's reporter logged in, one of 省科技厅's assignments, and
+/// the round of 2026Q1 opened by the owner.
+struct Supervision {
+    owner: String,
+    kjt: String,
+    plan_id: i64,
+    assignment: i64,
+}
+
+impl Supervision {
+    async fn new(api: &Client) -> Supervision {
+        let owner = api.demo_login("owner").await;
+        let kjt = api.demo_login("kjt").await;
+        let plan_id = plan_id(api, &owner).await;
+        let assignment = kjt_assignments(api, &kjt).await[0]["id"].as_i64().unwrap();
+        Supervision { owner, kjt, plan_id, assignment }
+    }
+
+    fn reports(&self) -> String {
+        format!("/api/v1/assignments/{}/reports", self.assignment)
+    }
+
+    /// The owner opens the round of 2026Q1.
+    async fn open_round(&self, api: &Client) {
+        let round = json!({ "period": "2026Q1", "deadline": "2026-04-15" });
+        let (s, v) = api.call("POST", &format!("/api/v1/plans/{}/rounds", self.plan_id), &self.owner, round).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+
+    /// The department's report for 2026Q1, submitted.
+    async fn submit(&self, api: &Client) -> Value {
+        let report = json!({ "period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": "<script>alert(1)</script>推进中" });
+        let (s, r) = api.call("POST", &self.reports(), &self.kjt, report).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        r
+    }
+
+    /// The owner accepts (`true`) or returns a report.
+    async fn review(&self, api: &Client, report: i64, accept: bool) -> (StatusCode, Value) {
+        let body = if accept {
+            json!({ "accept": true, "comment": "好" })
+        } else {
+            json!({ "accept": false, "comment": "请补充数据" })
+        };
+        api.call("POST", &format!("/api/v1/reports/{report}/review"), &self.owner, body).await
+    }
+
+    /// A report for 2026Q1 submitted and accepted.
+    async fn accepted(api: &Client) -> (Supervision, i64) {
+        let sup = Supervision::new(api).await;
+        sup.open_round(api).await;
+        let rid = sup.submit(api).await["id"].as_i64().unwrap();
+        let (s, v) = sup.review(api, rid, true).await;
+        assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("accepted")));
+        (sup, rid)
+    }
+}
+
+async fn health_is_ok(api: Client) {
+    let (s, v) = api.call("GET", "/healthz", "", Value::Null).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("ok")), "{}", api.db);
+}
+
+/// Without a token: 401 in the error shape, in Chinese by default and English on request.
+async fn without_a_token_the_answer_is_401_in_the_callers_language(api: Client) {
+    let (s, v) = api.call("GET", "/api/v1/plans", "", Value::Null).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(v["error"]["code"], "unauthorized");
+    assert_eq!(v["error"]["message"], "请先登录");
+    let v = api.get("/api/v1/plans").lang("en-US,en;q=0.9").await.json();
+    assert_eq!(v["error"]["message"], "please log in");
+}
+
+async fn a_plan_reads_with_its_sections_and_targets(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let plan_id = plan_id(&api, &owner).await;
+    let (_, plan) = api.call("GET", &format!("/api/v1/plans/{plan_id}"), &owner, Value::Null).await;
+    assert_eq!(plan["id"], plan_id);
+    assert_eq!(plan["sections"].as_array().unwrap().len(), 4);
+    assert_eq!(plan["targets"][2]["value"].as_f64(), Some(7e12));
+}
+
+async fn indicators_come_in_the_contracts_shape(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let scale = scale_indicator(&api, &owner).await;
     for key in ["id", "name", "unit", "direction", "baseline", "target", "latest", "progress"] {
         assert!(scale.get(key).is_some(), "{key} in {scale}");
     }
@@ -100,347 +163,289 @@ async fn story(api: &Api, url: &str) {
     assert_eq!(scale["latest"]["period"], "2025");
     assert_eq!(scale["progress"]["status"], "missed", "synthetic outcome 97 % of the target, final after 2025");
     assert!(scale["progress"]["inputs"]["required_rate"].is_number());
+}
 
-    // An observation that meets the target changes the status; the correction keeps the old value.
-    let id = scale["id"].as_i64().unwrap();
-    let obs = json!({ "period": "2025", "value": 6.1e12, "source": "修正" });
-    let (s, v) = api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), Some(obs)).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (_, after) = api.call("GET", &format!("/api/v1/indicators/{id}"), Some(&owner), None).await;
+/// An observation that meets the target changes the status; the correction keeps the old value.
+async fn an_observation_meeting_the_target_changes_the_status_and_keeps_the_old_value(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = observation_meeting_the_target(&api, &owner).await;
+    let (_, after) = api.call("GET", &format!("/api/v1/indicators/{id}"), &owner, Value::Null).await;
     assert_eq!(after["progress"]["status"], "achieved");
     assert_eq!(after["latest"]["value"].as_f64(), Some(6.1e12));
-    let (_, hist) = api.call("GET", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), None).await;
+    let (_, hist) = api.call("GET", &format!("/api/v1/indicators/{id}/observations"), &owner, Value::Null).await;
     assert!(
         hist.as_array().unwrap().iter().any(|o| o["period"] == "2025" && o["region"] == "" && o["current"] == false)
     );
-    // Bad input names its field.
-    let (s, v) = api
-        .call(
-            "POST",
-            &format!("/api/v1/indicators/{id}/observations"),
-            Some(&owner),
-            Some(json!({ "period": "2025Q5", "value": 1 })),
-        )
-        .await;
+}
+
+/// Bad input names its field; a body that is no JSON is a 400.
+async fn a_bad_observation_names_its_field(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = scale_indicator(&api, &owner).await["id"].as_i64().unwrap();
+    let url = format!("/api/v1/indicators/{id}/observations");
+    let (s, v) = api.call("POST", &url, &owner, json!({ "period": "2025Q5", "value": 1 })).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["details"][0]["field"], "period");
-    let (s, v) = api
-        .raw("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&owner), Some(b"{not json".to_vec()), &[])
-        .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
+    let (s, v) = api.raw("POST", &url, &owner, b"{not json".to_vec()).await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, Some("invalid_json")));
+    // Observations for a period that has not begun are refused too.
+    let (s, v) =
+        api.call("POST", "/api/v1/indicators/3/observations", &owner, json!({ "period": "2099", "value": 1 })).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+}
 
-    // A city reporter writes only its own city's figures.
-    let sz = api.login("shenzhen").await;
-    let obs = |region: &str| Some(json!({ "period": "2025", "value": 3.1e12, "region": region }));
-    assert_eq!(
-        api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("深圳")).await.0,
-        StatusCode::CREATED
-    );
-    assert_eq!(
-        api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("广州")).await.0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        api.call("POST", &format!("/api/v1/indicators/{id}/observations"), Some(&sz), obs("")).await.0,
-        StatusCode::FORBIDDEN
-    );
+async fn a_city_reporter_writes_only_its_own_citys_figures(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = scale_indicator(&api, &owner).await["id"].as_i64().unwrap();
+    let sz = api.demo_login("shenzhen").await;
+    let url = format!("/api/v1/indicators/{id}/observations");
+    let obs = |region: &str| json!({ "period": "2025", "value": 3.1e12, "region": region });
+    assert_eq!(api.call("POST", &url, &sz, obs("深圳")).await.0, StatusCode::CREATED);
+    assert_eq!(api.call("POST", &url, &sz, obs("广州")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api.call("POST", &url, &sz, obs("")).await.0, StatusCode::FORBIDDEN);
+}
 
-    // Override with a reason, then clear it.
-    let (s, v) = api
-        .call(
-            "POST",
-            &format!("/api/v1/indicators/{id}/override"),
-            Some(&owner),
-            Some(json!({ "status": "needs_acceleration", "reason": "统计口径调整" })),
-        )
-        .await;
+/// Override with a reason, then clear it; the computed status stays beside the overriding one.
+async fn an_override_needs_a_reason_and_can_be_cleared(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = observation_meeting_the_target(&api, &owner).await;
+    let url = format!("/api/v1/indicators/{id}/override");
+    let (s, v) =
+        api.call("POST", &url, &owner, json!({ "status": "needs_acceleration", "reason": "统计口径调整" })).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
         (v["progress"]["status"].as_str(), v["progress"]["computed_status"].as_str()),
         (Some("needs_acceleration"), Some("achieved"))
     );
-    let (s, _) = api
-        .call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": "on_track" })))
-        .await;
+    let (s, _) = api.call("POST", &url, &owner, json!({ "status": "on_track" })).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an override needs a reason");
-    let (_, v) = api
-        .call("POST", &format!("/api/v1/indicators/{id}/override"), Some(&owner), Some(json!({ "status": null })))
-        .await;
+    let (_, v) = api.call("POST", &url, &owner, json!({ "status": null })).await;
     assert_eq!(v["progress"]["overridden"], false);
+}
 
-    // Supervision: a department reports on its own assignments only, permission before validation.
-    let kjt = api.login("kjt").await;
-    let (_, mine) =
-        api.call("GET", "/api/v1/assignments?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85", Some(&kjt), None).await;
-    let mine = mine.as_array().unwrap().clone();
+/// Supervision: a department reports on its own assignments only, permission before validation.
+async fn a_department_reports_on_its_own_assignments_only(api: Client) {
+    let sup = Supervision::new(&api).await;
+    let mine = kjt_assignments(&api, &sup.kjt).await;
     assert!(!mine.is_empty());
     assert!(mine.iter().all(|a| a["agency"] == "省科技厅" && a["reports"].is_array()));
-    let (_, all) = api.call("GET", &format!("/api/v1/assignments?plan={plan_id}"), Some(&kjt), None).await;
+    let (_, all) = api.call("GET", &format!("/api/v1/assignments?plan={}", sup.plan_id), &sup.kjt, Value::Null).await;
     let other = all.as_array().unwrap().iter().find(|a| a["agency"] == "省商务厅").unwrap()["id"].as_i64().unwrap();
-    let (s, _) = api
-        .raw("POST", &format!("/api/v1/assignments/{other}/reports"), Some(&kjt), Some(b"garbage".to_vec()), &[])
-        .await;
+    let (s, _) = api.raw("POST", &format!("/api/v1/assignments/{other}/reports"), &sup.kjt, b"garbage".to_vec()).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "403 whatever the body");
-    let a = mine[0]["id"].as_i64().unwrap();
-    // Periods: one that has not begun is refused, naming it; one with no round is refused unless the plan allows
-    // reports outside rounds (off by default).
+}
+
+/// Periods: one that has not begun is refused, naming it; one with no round is refused unless the plan
+/// allows reports outside rounds (off by default, set by the plan owner only).
+async fn a_report_needs_a_begun_period_with_a_round_unless_the_plan_allows_otherwise(api: Client) {
+    let sup = Supervision::new(&api).await;
     let future = json!({ "period": "2099Q1", "status": "on_schedule", "percent": 30, "narrative": "x" });
-    let (s, v) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(future)).await;
-    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+    let (s, v) = api.call("POST", &sup.reports(), &sup.kjt, future).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
     assert!(v["error"]["message"].as_str().unwrap().contains("2099Q1 尚未开始"), "{v}");
     let no_round = json!({ "period": "2026Q2", "status": "on_schedule", "percent": 30, "narrative": "x" });
-    let (s, v) =
-        api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(no_round.clone())).await;
-    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
+    let (s, v) = api.call("POST", &sup.reports(), &sup.kjt, no_round.clone()).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
     assert!(v["error"]["message"].as_str().unwrap().contains("2026Q2 没有填报轮次"), "{v}");
-    let settings = format!("/api/v1/plans/{plan_id}/settings");
-    let (s, v) = api.call("GET", &settings, Some(&kjt), None).await;
+    let settings = format!("/api/v1/plans/{}/settings", sup.plan_id);
+    let (s, v) = api.call("GET", &settings, &sup.kjt, Value::Null).await;
     assert_eq!((s, v["reports_outside_rounds"].as_bool()), (StatusCode::OK, Some(false)));
-    let allow = |on: bool| Some(json!({ "reports_outside_rounds": on }));
-    assert_eq!(api.call("PUT", &settings, Some(&kjt), allow(true)).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(api.call("PUT", &settings, Some(&owner), allow(true)).await.0, StatusCode::OK);
-    let (s, v) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(no_round)).await;
+    let allow = |on: bool| json!({ "reports_outside_rounds": on });
+    assert_eq!(api.call("PUT", &settings, &sup.kjt, allow(true)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api.call("PUT", &settings, &sup.owner, allow(true)).await.0, StatusCode::OK);
+    let (s, v) = api.call("POST", &sup.reports(), &sup.kjt, no_round).await;
     assert_eq!(s, StatusCode::CREATED, "allowed outside rounds: {v}");
-    assert_eq!(api.call("PUT", &settings, Some(&owner), allow(false)).await.0, StatusCode::OK);
-    // Observations for a period that has not begun are refused too.
-    let (s, v) = api
-        .call("POST", "/api/v1/indicators/3/observations", Some(&owner), Some(json!({ "period": "2099", "value": 1 })))
-        .await;
-    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")));
-    // A count target computed from the registry takes no hand-typed value (indicator 1: 国家级制造业创新中心).
-    let (s, v) = api
-        .call("POST", "/api/v1/indicators/1/observations", Some(&owner), Some(json!({ "period": "2024", "value": 5 })))
-        .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("derived_indicator")), "{v}");
-    // The owner opens the round; then the department reports.
-    let round = json!({ "period": "2026Q1", "deadline": "2026-04-15" });
-    let (s, v) = api.call("POST", &format!("/api/v1/plans/{plan_id}/rounds"), Some(&owner), Some(round)).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let report = json!({ "period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": "<script>alert(1)</script>推进中" });
-    let (s, r1) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(report.clone())).await;
-    assert_eq!(s, StatusCode::CREATED, "{r1}");
-    let (s, r2) = api.call("POST", &format!("/api/v1/assignments/{a}/reports"), Some(&kjt), Some(report)).await;
-    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(api.call("PUT", &settings, &sup.owner, allow(false)).await.0, StatusCode::OK);
+}
+
+/// The owner opens the round; then the department reports, and a resubmission keeps the history.
+async fn a_resubmitted_report_keeps_its_history(api: Client) {
+    let sup = Supervision::new(&api).await;
+    sup.open_round(&api).await;
+    let r1 = sup.submit(&api).await;
+    let r2 = sup.submit(&api).await;
     assert_eq!(r2["version"].as_i64(), r1["version"].as_i64().map(|v| v + 1), "a resubmission keeps the history");
-    let (s, v) = api
-        .call(
-            "POST",
-            &format!("/api/v1/assignments/{a}/reports"),
-            Some(&kjt),
-            Some(json!({ "period": "2026Q1", "status": "sleeping", "percent": 30, "narrative": "x" })),
-        )
-        .await;
-    assert_eq!((s, v["error"]["details"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
-    // Evidence: the department attaches a file; another department may not; anyone reading may download.
-    let rid = r2["id"].as_i64().unwrap();
+    let sleeping = json!({ "period": "2026Q1", "status": "sleeping", "percent": 30, "narrative": "x" });
+    let (s, v) = api.call("POST", &sup.reports(), &sup.kjt, sleeping).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+}
+
+/// Evidence: the department attaches a file; another department may not; anyone reading may download.
+async fn evidence_is_attached_by_its_department_and_downloaded_by_readers(api: Client) {
+    let sup = Supervision::new(&api).await;
+    sup.open_round(&api).await;
+    let rid = sup.submit(&api).await["id"].as_i64().unwrap();
     let (s, att) = api
         .raw(
             "POST",
             &format!("/api/v1/reports/{rid}/attachments?filename=%E8%AF%81%E6%98%8E.pdf"),
-            Some(&kjt),
-            Some(b"%PDF-1.4 demo".to_vec()),
-            &[],
+            &sup.kjt,
+            b"%PDF-1.4 demo".to_vec(),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{att}");
-    let swt = api.login("swt").await;
-    let (s, _) = api
-        .raw("POST", &format!("/api/v1/reports/{rid}/attachments?filename=x.pdf"), Some(&swt), Some(b"x".to_vec()), &[])
-        .await;
+    let swt = api.demo_login("swt").await;
+    let (s, _) =
+        api.raw("POST", &format!("/api/v1/reports/{rid}/attachments?filename=x.pdf"), &swt, b"x".to_vec()).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let res = api
-        .router
-        .clone()
-        .oneshot(
-            Request::get(format!("/api/v1/attachments/{}", att["id"]))
-                .header(header::AUTHORIZATION, format!("Bearer {owner}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(
-        res.headers()[header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .contains("filename*=UTF-8''%E8%AF%81%E6%98%8E.pdf")
-    );
-    assert_eq!(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()[..], b"%PDF-1.4 demo");
-    // The owner sees it waiting and accepts it.
-    let (_, queue) =
-        api.call("GET", &format!("/api/v1/reports?plan={plan_id}&state=submitted"), Some(&owner), None).await;
-    assert!(queue.as_array().unwrap().iter().any(|r| r["id"] == r2["id"]));
-    let rid = r2["id"].as_i64().unwrap();
+    let res = api.get(&format!("/api/v1/attachments/{}", att["id"])).token(&sup.owner).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.header(header::CONTENT_DISPOSITION.as_str()).contains("filename*=UTF-8''%E8%AF%81%E6%98%8E.pdf"));
+    assert_eq!(&res.bytes[..], b"%PDF-1.4 demo");
+}
+
+/// The owner sees a submitted report waiting and accepts it; a department does not review.
+async fn the_owner_reviews_the_reports_waiting(api: Client) {
+    let sup = Supervision::new(&api).await;
+    sup.open_round(&api).await;
+    let r = sup.submit(&api).await;
+    let (_, queue) = api
+        .call("GET", &format!("/api/v1/reports?plan={}&state=submitted", sup.plan_id), &sup.owner, Value::Null)
+        .await;
+    assert!(queue.as_array().unwrap().iter().any(|q| q["id"] == r["id"]));
+    let rid = r["id"].as_i64().unwrap();
+    let accept = json!({ "accept": true });
     assert_eq!(
-        api.call("POST", &format!("/api/v1/reports/{rid}/review"), Some(&kjt), Some(json!({ "accept": true }))).await.0,
+        api.call("POST", &format!("/api/v1/reports/{rid}/review"), &sup.kjt, accept).await.0,
         StatusCode::FORBIDDEN
     );
-    let (s, v) = api
-        .call(
-            "POST",
-            &format!("/api/v1/reports/{rid}/review"),
-            Some(&owner),
-            Some(json!({ "accept": true, "comment": "好" })),
-        )
-        .await;
+    let (s, v) = sup.review(&api, rid, true).await;
     assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("accepted")));
-    // An accepted report is not overwritten by a resubmission (409, in the caller's language) until the
-    // reviewer returns it.
+}
+
+/// An accepted report is not overwritten by a resubmission (409, in the caller's language) until the
+/// reviewer returns it.
+async fn an_accepted_report_is_final_until_the_reviewer_returns_it(api: Client) {
+    let (sup, rid) = Supervision::accepted(&api).await;
     let again = json!({ "period": "2026Q1", "status": "done", "percent": 100, "narrative": "再报" });
-    let url = format!("/api/v1/assignments/{a}/reports");
-    let (s, v) = api.call("POST", &url, Some(&kjt), Some(again.clone())).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "{v}");
+    let (s, v) = api.call("POST", &sup.reports(), &sup.kjt, again.clone()).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("conflict")), "{v}");
     assert_eq!(v["error"]["message"], "2026Q1 的报告已审核通过，不能再次提交；如需修改，请审核人先退回");
-    let body = Some(again.to_string().into_bytes());
-    let (s, v) = api.raw("POST", &url, Some(&kjt), body, &[("accept-language", "en")]).await;
-    assert_eq!(s, StatusCode::CONFLICT);
+    let en = api.post(&sup.reports()).token(&sup.kjt).json(&again).lang("en").await;
+    assert_eq!(en.status, StatusCode::CONFLICT);
+    let v = en.json();
     assert!(v["error"]["message"].as_str().unwrap().starts_with("the report for 2026Q1 was accepted"), "{v}");
-    let returned = Some(json!({ "accept": false, "comment": "请补充数据" }));
-    let (s, v) = api.call("POST", &format!("/api/v1/reports/{rid}/review"), Some(&owner), returned).await;
+    let (s, v) = sup.review(&api, rid, false).await;
     assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("returned")), "{v}");
-    let (s, v) = api.call("POST", &url, Some(&kjt), Some(again)).await;
+    let (s, v) = api.call("POST", &sup.reports(), &sup.kjt, again).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+}
 
-    // A second plan beside the first.
+/// A second plan beside the first; the first closes with its final assessment, naming its successor.
+async fn a_second_plan_is_imported_and_the_first_closes_naming_it(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let kjt = api.demo_login("kjt").await;
+    let plan_id = plan_id(&api, &owner).await;
     let doc = include_bytes!("../../../compiler/tests/fixtures/genre-auto-cluster.txt").to_vec();
-    let (s, v) = api.raw("POST", "/api/v1/plans?name=auto", Some(&owner), Some(doc.clone()), &[]).await;
+    let (s, v) = api.raw("POST", "/api/v1/plans?name=auto", &owner, doc.clone()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    assert_eq!(api.call("GET", "/api/v1/plans", Some(&owner), None).await.1.as_array().unwrap().len(), 2);
-    assert_eq!(api.raw("POST", "/api/v1/plans", Some(&kjt), Some(doc), &[]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api.call("GET", "/api/v1/plans", &owner, Value::Null).await.1.as_array().unwrap().len(), 2);
+    assert_eq!(api.raw("POST", "/api/v1/plans", &kjt, doc).await.0, StatusCode::FORBIDDEN);
     let second = v["id"].as_i64().unwrap();
-    // The first plan closes with its final assessment, naming its successor.
     let close = json!({ "assessment": "（示例）总体完成，个别指标未达标。", "successor": second });
-    assert_eq!(
-        api.call("POST", &format!("/api/v1/plans/{plan_id}/close"), Some(&kjt), Some(close.clone())).await.0,
-        StatusCode::FORBIDDEN
-    );
-    let (s, v) = api.call("POST", &format!("/api/v1/plans/{plan_id}/close"), Some(&owner), Some(close)).await;
+    let url = format!("/api/v1/plans/{plan_id}/close");
+    assert_eq!(api.call("POST", &url, &kjt, close.clone()).await.0, StatusCode::FORBIDDEN);
+    let (s, v) = api.call("POST", &url, &owner, close).await;
     assert_eq!((s, v["status"].as_str(), v["successor_id"].as_i64()), (StatusCode::OK, Some("closed"), Some(second)));
-    let (s, v) = api.raw("POST", "/api/v1/plans", Some(&owner), Some(b"just words".to_vec()), &[]).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_document")));
+}
 
-    // Users: system administrators only; the three administrator roles stay apart.
-    let admin = {
-        let (_, v) = api
-            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "admin", "password": "Admin@12345" })))
-            .await;
-        v["token"].as_str().unwrap().to_string()
-    };
-    assert_eq!(api.call("GET", "/api/v1/users", Some(&kjt), None).await.0, StatusCode::FORBIDDEN);
-    let (s, v) = api
-        .call(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({ "username": "two", "password": "Xx-12345", "roles": ["system_admin", "audit_admin"] })),
-        )
-        .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("separation_of_duties")));
-    let (s, _) = api
-        .call(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(
-                json!({ "username": "swj", "password": "Xx-12345", "roles": ["agency_reporter"], "agency": "商务厅" }),
-            ),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+async fn a_document_that_is_no_plan_is_refused(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let (s, v) = api.raw("POST", "/api/v1/plans", &owner, b"just words".to_vec()).await;
+    assert_eq!((s, code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_document")));
+}
 
-    // The security administrator grants roles and sets the policy; the system administrator does neither.
-    let (s, _) = api
-        .call(
-            "POST",
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({ "username": "sec", "password": "Sec-12345", "roles": ["security_admin"] })),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
-    let sec = {
-        let (_, v) = api
-            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "sec", "password": "Sec-12345" })))
-            .await;
-        v["token"].as_str().unwrap().to_string()
-    };
-    assert_eq!(
-        api.call("POST", "/api/v1/roles", Some(&admin), Some(json!({ "username": "swj", "role": "viewer" }))).await.0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "swj", "role": "viewer" }))).await.0,
-        StatusCode::NO_CONTENT
-    );
-    let (s, v) = api
-        .call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "admin", "role": "audit_admin" })))
-        .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("separation_of_duties")));
-    let (s, v) =
-        api.call("POST", "/api/v1/roles", Some(&sec), Some(json!({ "username": "sec", "role": "plan_owner" }))).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("self_grant")), "no self-elevation");
-    let (s, v) = api
-        .call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "audit_retention_days", "value": "30" })))
-        .await;
-    assert_eq!(
-        (s, v["error"]["details"][0]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("value")),
-        "six months at least"
-    );
-    let (s, v) =
-        api.call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "lockout_failures", "value": "6" }))).await;
+/// Creates an account through the API as the system administrator.
+async fn create_user(api: &Client, admin: &str, body: Value) -> (StatusCode, Value) {
+    api.call("POST", "/api/v1/users", admin, body).await
+}
+
+/// Users: system administrators only; the three administrator roles stay apart.
+async fn only_the_system_administrator_creates_accounts_and_never_two_administrator_roles(api: Client) {
+    let admin = api.login("admin", ADMIN_PASSWORD).await;
+    let kjt = api.demo_login("kjt").await;
+    assert_eq!(api.call("GET", "/api/v1/users", &kjt, Value::Null).await.0, StatusCode::FORBIDDEN);
+    let two = json!({ "username": "two", "password": "Xx-12345", "roles": ["system_admin", "audit_admin"] });
+    let (s, v) = create_user(&api, &admin, two).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("separation_of_duties")));
+    let swj = json!({ "username": "swj", "password": "Xx-12345", "roles": ["agency_reporter"], "agency": "商务厅" });
+    assert_eq!(create_user(&api, &admin, swj).await.0, StatusCode::CREATED);
+}
+
+/// The security administrator grants roles; the system administrator does not; nobody elevates itself.
+async fn the_security_administrator_grants_roles_within_the_separation_of_duties(api: Client) {
+    let admin = api.login("admin", ADMIN_PASSWORD).await;
+    let swj = json!({ "username": "swj", "password": "Xx-12345", "roles": ["agency_reporter"], "agency": "商务厅" });
+    assert_eq!(create_user(&api, &admin, swj).await.0, StatusCode::CREATED);
+    let sec = json!({ "username": "sec", "password": "Sec-12345", "roles": ["security_admin"] });
+    assert_eq!(create_user(&api, &admin, sec).await.0, StatusCode::CREATED);
+    let sec = api.login("sec", "Sec-12345").await;
+    let grant = |username: &str, role: &str| json!({ "username": username, "role": role });
+    assert_eq!(api.call("POST", "/api/v1/roles", &admin, grant("swj", "viewer")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api.call("POST", "/api/v1/roles", &sec, grant("swj", "viewer")).await.0, StatusCode::NO_CONTENT);
+    let (s, v) = api.call("POST", "/api/v1/roles", &sec, grant("admin", "audit_admin")).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("separation_of_duties")));
+    let (s, v) = api.call("POST", "/api/v1/roles", &sec, grant("sec", "plan_owner")).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, Some("self_grant")), "no self-elevation");
+}
+
+/// The security administrator sets the policy within its bounds; the system administrator does not read it.
+async fn the_security_policy_is_set_by_the_security_administrator_within_bounds(api: Client) {
+    let admin = api.login("admin", ADMIN_PASSWORD).await;
+    let sec = api.demo_login("security").await;
+    let set = |key: &str, value: &str| json!({ "key": key, "value": value });
+    let (s, v) = api.call("POST", "/api/v1/policy", &sec, set("audit_retention_days", "30")).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("value")), "six months at least");
+    let (s, v) = api.call("POST", "/api/v1/policy", &sec, set("lockout_failures", "6")).await;
     assert_eq!((s, v["lockout_failures"].as_str()), (StatusCode::OK, Some("6")));
-    api.call("POST", "/api/v1/policy", Some(&sec), Some(json!({ "key": "lockout_failures", "value": "5" }))).await;
-    assert_eq!(api.call("GET", "/api/v1/policy", Some(&admin), None).await.0, StatusCode::FORBIDDEN);
+    api.call("POST", "/api/v1/policy", &sec, set("lockout_failures", "5")).await;
+    assert_eq!(api.call("GET", "/api/v1/policy", &admin, Value::Null).await.0, StatusCode::FORBIDDEN);
+}
 
-    // The audit trail: the audit administrator reads and exports it; nobody else does.
-    let auditor = api.login("auditor").await;
-    let (s, v) = api.call("GET", "/api/v1/audit?limit=5000", Some(&auditor), None).await;
+/// The audit trail: the audit administrator reads and exports it; nobody else does.
+async fn the_audit_trail_is_read_and_exported_by_the_audit_administrator_only(api: Client) {
+    let (sup, _) = Supervision::accepted(&api).await;
+    let auditor = api.demo_login("auditor").await;
+    let (s, v) = api.call("GET", "/api/v1/audit?limit=5000", &auditor, Value::Null).await;
     assert_eq!(s, StatusCode::OK);
     assert!(v["items"].as_array().unwrap().iter().any(|r| r["action"] == "report.accept"));
-    assert_eq!(api.call("GET", "/api/v1/audit", Some(&owner), None).await.0, StatusCode::FORBIDDEN);
-    let res = api
-        .router
-        .clone()
-        .oneshot(
-            Request::get("/api/v1/audit?format=csv")
-                .header(header::AUTHORIZATION, format!("Bearer {auditor}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
-    let csv = String::from_utf8(axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap().to_vec()).unwrap();
-    assert!(csv.starts_with("\u{feff}id,at,actor,ip,action"));
+    assert_eq!(api.call("GET", "/api/v1/audit", &sup.owner, Value::Null).await.0, StatusCode::FORBIDDEN);
+    let res = api.get("/api/v1/audit?format=csv").token(&auditor).await;
+    assert_eq!(res.header(header::CONTENT_TYPE.as_str()), "text/csv; charset=utf-8");
+    assert!(res.body.starts_with("\u{feff}id,at,actor,ip,action"));
+}
 
-    // Logout ends the session on the server.
-    assert_eq!(api.call("POST", "/api/v1/auth/logout", Some(&kjt), None).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(api.call("GET", "/api/v1/plans", Some(&kjt), None).await.0, StatusCode::UNAUTHORIZED);
+/// Logout ends the session on the server.
+async fn logout_ends_the_session_on_the_server(api: Client) {
+    let kjt = api.demo_login("kjt").await;
+    assert_eq!(api.call("POST", "/api/v1/auth/logout", &kjt, Value::Null).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(api.call("GET", "/api/v1/plans", &kjt, Value::Null).await.0, StatusCode::UNAUTHORIZED);
+}
 
-    // Lock-out: five failures, then 423 even with the right password.
+/// Lock-out: five failures, then 423 even with the right password.
+async fn five_failed_logins_lock_the_account(api: Client) {
+    let login = |password: &str| json!({ "username": "viewer", "password": password });
     for _ in 0..5 {
-        let (s, _) = api
-            .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "viewer", "password": "wrong" })))
-            .await;
+        let (s, _) = api.call("POST", "/api/v1/auth/login", "", login("wrong")).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
-    let (s, v) = api
-        .call("POST", "/api/v1/auth/login", None, Some(json!({ "username": "viewer", "password": "Demo@2025" })))
-        .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::LOCKED, Some("locked")));
+    let (s, v) = api.call("POST", "/api/v1/auth/login", "", login(crate::common::DEMO_PASSWORD)).await;
+    assert_eq!((s, code(&v)), (StatusCode::LOCKED, Some("locked")));
+}
 
-    // Unknown endpoints answer in the error shape.
-    let (s, v) = api.call("GET", "/api/v1/nothing", Some(&owner), None).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
-    errors_speak_the_requests_language(api, &owner, &auditor).await;
+/// Unknown endpoints answer in the error shape.
+async fn an_unknown_endpoint_answers_in_the_error_shape(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let (s, v) = api.call("GET", "/api/v1/nothing", &owner, Value::Null).await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
 /// Every error a client can meet is said in the request's language, including what the JSON parser, the
 /// address and axum itself would have said in English: a malformed body names the field, line and column.
-async fn errors_speak_the_requests_language(api: &Api, owner: &str, auditor: &str) {
+async fn errors_speak_the_requests_language(api: Client) {
     use jiqun_app::error::english_words;
+    let owner = api.demo_login("owner").await;
+    let auditor = api.demo_login("auditor").await;
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let obs = "/api/v1/indicators/3/observations";
     let cases: &[(&str, &str, &[u8], StatusCode, &str)] = &[
@@ -457,10 +462,11 @@ async fn errors_speak_the_requests_language(api: &Api, owner: &str, auditor: &st
     ];
     let fields = ["value", "period", "username", "limit", "body"];
     for (method, uri, body, status, code) in cases {
-        let token = if uri.contains("audit") { auditor } else { owner };
-        let (s, zh) = api.raw(method, uri, Some(token), Some(body.to_vec()), &[]).await;
+        let token = if uri.contains("audit") { &auditor } else { &owner };
+        let (s, zh) = api.raw(method, uri, token, body.to_vec()).await;
         assert_eq!((s, zh["error"]["code"].as_str()), (*status, Some(*code)), "{method} {uri}: {zh}");
-        let (_, en) = api.raw(method, uri, Some(token), Some(body.to_vec()), &[("accept-language", "en-US")]).await;
+        let en = api.request(method, uri).token(token).body("application/json", body.to_vec()).lang("en-US").await;
+        let en = en.json();
         assert_eq!(en["error"]["code"].as_str(), Some(*code));
         let (mzh, men) = (zh["error"]["message"].as_str().unwrap(), en["error"]["message"].as_str().unwrap());
         assert!(cjk(mzh) && english_words(mzh, &fields).is_empty(), "{method} {uri}: “{mzh}”");
@@ -471,26 +477,26 @@ async fn errors_speak_the_requests_language(api: &Api, owner: &str, auditor: &st
         }
     }
     // The field, line and column are named.
-    let (_, v) = api.raw("POST", obs, Some(owner), Some(br#"{"period":"2025","value":"lots"}"#.to_vec()), &[]).await;
+    let (_, v) = api.raw("POST", obs, &owner, br#"{"period":"2025","value":"lots"}"#.to_vec()).await;
     assert_eq!(
         v["error"]["message"],
         "请求体不是有效的 JSON：字段 value（第 1 行第 31 列）：应为数字，实际为字符串 \"lots\""
     );
     assert_eq!(v["error"]["details"][0]["field"], "value");
-    let (_, v) = api.raw("GET", "/api/v1/audit?limit=lots", Some(auditor), None, &[]).await;
+    let v = api.get("/api/v1/audit?limit=lots").token(&auditor).await.json();
     assert_eq!(v["error"]["details"][0]["field"], "limit", "{v}");
 }
 
 #[tokio::test]
 async fn cookie_sessions_need_the_csrf_token_for_api_writes() {
-    let api = Api::new(&jiqun_store::testing::sqlite_url()).await;
-    let token = api.login("owner").await;
+    let api = Client::demo_sqlite().await;
+    let token = api.demo_login("owner").await;
     let cookie = format!("jiqun_session={token}");
-    let body = Some(json!({ "period": "2025", "value": 1.0 }).to_string().into_bytes());
-    let (s, v) = api.raw("POST", "/api/v1/indicators/3/observations", None, body.clone(), &[("cookie", &cookie)]).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf")));
+    let body = json!({ "period": "2025", "value": 1.0 });
+    let a = api.post("/api/v1/indicators/3/observations").cookie(&cookie).json(&body).await;
+    assert_eq!((a.status, code(&a.json())), (StatusCode::FORBIDDEN, Some("csrf")));
     // Reads with the cookie are fine.
-    assert_eq!(api.raw("GET", "/api/v1/plans", None, None, &[("cookie", &cookie)]).await.0, StatusCode::OK);
+    assert_eq!(api.get("/api/v1/plans").cookie(&cookie).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -508,11 +514,11 @@ async fn the_openapi_document_lists_every_route_and_matches_its_snapshot() {
         }
     }
     // Every documented route is served (not 404 for the path nor 405 for the method), at each alias too.
-    let api = Api::new(&jiqun_store::testing::sqlite_url()).await;
+    let api = Client::demo_sqlite().await;
     for r in jiqun_web::routes::api_routes() {
         for path in std::iter::once(r.path).chain(r.aliases.iter().copied()) {
             let path = path.replace("{id}", "1");
-            let (s, _) = api.raw(&r.method.to_uppercase(), &path, None, Some(b"{}".to_vec()), &[]).await;
+            let (s, _) = api.raw(&r.method.to_uppercase(), &path, "", b"{}".to_vec()).await;
             assert!(
                 s != StatusCode::METHOD_NOT_ALLOWED && (s != StatusCode::NOT_FOUND || r.auth),
                 "{} {path}: {s}",
@@ -533,24 +539,24 @@ async fn the_openapi_document_lists_every_route_and_matches_its_snapshot() {
 /// read (a department's assignments) and for a write (a security policy setting).
 #[tokio::test]
 async fn an_old_path_and_its_new_one_give_the_same_answer() {
-    let api = Api::new(&jiqun_store::testing::sqlite_url()).await;
-    let kjt = api.login("kjt").await;
+    let api = Client::demo_sqlite().await;
+    let kjt = api.demo_login("kjt").await;
     let query = "?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85";
-    let old = api.call("GET", &format!("/api/v1/assignments{query}"), Some(&kjt), None).await;
-    let new = api.call("GET", &format!("/api/v1/supervision/assignments{query}"), Some(&kjt), None).await;
+    let old = api.call("GET", &format!("/api/v1/assignments{query}"), &kjt, Value::Null).await;
+    let new = api.call("GET", &format!("/api/v1/supervision/assignments{query}"), &kjt, Value::Null).await;
     assert_eq!(old.0, StatusCode::OK, "{}", old.1);
     assert!(old.1.as_array().is_some_and(|a| !a.is_empty()), "{}", old.1);
     assert_eq!(old, new);
 
-    let sec = api.login("security").await;
+    let sec = api.demo_login("security").await;
     let body = json!({ "key": "lockout_failures", "value": "6" });
-    let old = api.call("POST", "/api/v1/policy", Some(&sec), Some(body.clone())).await;
-    let new = api.call("POST", "/api/v1/security/policy", Some(&sec), Some(body)).await;
+    let old = api.call("POST", "/api/v1/policy", &sec, body.clone()).await;
+    let new = api.call("POST", "/api/v1/security/policy", &sec, body).await;
     assert_eq!((old.0, old.1["lockout_failures"].as_str()), (StatusCode::OK, Some("6")), "{}", old.1);
     assert_eq!(old, new);
     assert_eq!(
-        api.call("GET", "/api/v1/policy", Some(&sec), None).await,
-        api.call("GET", "/api/v1/security/policy", Some(&sec), None).await
+        api.call("GET", "/api/v1/policy", &sec, Value::Null).await,
+        api.call("GET", "/api/v1/security/policy", &sec, Value::Null).await
     );
 }
 

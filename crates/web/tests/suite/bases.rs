@@ -3,17 +3,20 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{Api, audit_actions_are_labelled};
+use crate::common::{Client, audit_holds, tests_on_each_db};
+
+// Each `async fn …(api: Client)` below is a test run on SQLite and PostgreSQL (see `common::on_each_db`).
+tests_on_each_db!(a_second_national_innovation_centre_turns_the_target_achieved);
 
 const NATIONAL_CENTRES: &str = "国家级制造业创新中心";
 
-async fn indicator(api: &Api, token: &str, name: &str) -> Value {
+async fn indicator(api: &Client, token: &str, name: &str) -> Value {
     let (s, v) = api.call("GET", "/api/v1/indicators", token, Value::Null).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v.as_array().unwrap().iter().find(|i| i["name"] == name).unwrap_or_else(|| panic!("no indicator {name}")).clone()
 }
 
-async fn history(api: &Api, token: &str, id: i64) -> Vec<(String, f64)> {
+async fn history(api: &Client, token: &str, id: i64) -> Vec<(String, f64)> {
     let (s, v) = api.call("GET", &format!("/api/v1/indicators/{id}/observations"), token, Value::Null).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let mut out: Vec<(String, f64)> = v
@@ -32,10 +35,9 @@ fn centre(name: &str, on: &str) -> Value {
             "recognised_by": "工业和信息化部", "recognised_on": on, "source": "（测试）认定通知" })
 }
 
-#[tokio::test]
-async fn a_second_national_innovation_centre_turns_the_target_achieved() {
-    for url in jiqun_store::testing::urls().await {
-        let api = Api::demo(&url).await;
+async fn a_second_national_innovation_centre_turns_the_target_achieved(api: Client) {
+    {
+        let url = &api.db;
         let owner = api.login("owner", "Demo@2025").await;
         let ind = indicator(&api, &owner, NATIONAL_CENTRES).await;
         let id = ind["id"].as_i64().unwrap();
@@ -71,14 +73,13 @@ async fn a_second_national_innovation_centre_turns_the_target_achieved() {
         assert_eq!(after.iter().find(|(p, _)| p == "2026").map(|x| x.1), Some(1.0));
         let (s, v) = api.call("POST", &format!("/api/v1/bases/{bid}/withdraw"), &owner, withdraw).await;
         assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "stale version: {v}");
-        audit_actions_are_labelled(&api.app).await;
+        audit_holds(&api.app, &["base.recognise", "base.withdraw", "observation.derive"]).await;
     }
 }
 
 #[tokio::test]
 async fn a_base_with_errors_is_refused_naming_each_field() {
-    let url = jiqun_store::testing::urls().await.remove(0);
-    let api = Api::demo(&url).await;
+    let api = Client::demo_sqlite().await;
     let owner = api.login("owner", "Demo@2025").await;
     let bad = json!({ "name": "", "kind": "castle", "level": "galactic", "city": "香港", "host_uscc": "123",
                       "recognised_on": "2099-01-01", "source": " " });
@@ -111,8 +112,7 @@ async fn a_base_with_errors_is_refused_naming_each_field() {
 
 #[tokio::test]
 async fn viewers_read_the_registry_and_only_the_plan_owner_changes_it() {
-    let url = jiqun_store::testing::urls().await.remove(0);
-    let api = Api::demo(&url).await;
+    let api = Client::demo_sqlite().await;
     let viewer = api.login("viewer", "Demo@2025").await;
     let (s, list) = api.call("GET", "/api/v1/bases", &viewer, Value::Null).await;
     assert_eq!(s, StatusCode::OK);
@@ -135,8 +135,7 @@ async fn viewers_read_the_registry_and_only_the_plan_owner_changes_it() {
 
 #[tokio::test]
 async fn an_unbound_indicator_takes_typed_values_again() {
-    let url = jiqun_store::testing::urls().await.remove(0);
-    let api = Api::demo(&url).await;
+    let api = Client::demo_sqlite().await;
     let owner = api.login("owner", "Demo@2025").await;
     let ind = indicator(&api, &owner, "集成电路设计基地").await;
     let id = ind["id"].as_i64().unwrap();
@@ -163,11 +162,9 @@ async fn an_unbound_indicator_takes_typed_values_again() {
 
 #[tokio::test]
 async fn the_bases_pages_list_register_and_withdraw() {
-    let url = jiqun_store::testing::urls().await.remove(0);
-    let api = Api::demo(&url).await;
-    let owner = api.login("owner", "Demo@2025").await;
-    let (s, page, _) = api.send("GET", "/bases", &owner, Vec::new()).await;
-    assert_eq!(s, StatusCode::OK);
+    let api = Client::demo_sqlite().await;
+    let owner = api.browser("owner", crate::common::DEMO_PASSWORD).await;
+    let page = api.page("/bases", &owner).await;
     for needle in [
         "平台与基地",
         "本库计算的目标",
@@ -178,13 +175,46 @@ async fn the_bases_pages_list_register_and_withdraw() {
     ] {
         assert!(page.contains(needle), "/bases shows {needle}");
     }
-    let (s, csv, _) = api.send("GET", "/bases?format=csv", &owner, Vec::new()).await;
-    assert_eq!(s, StatusCode::OK);
+    assert!(api.page("/bases?lang=en", &owner).await.contains("Targets computed from this registry"));
+    let csv = api.get("/bases?format=csv").browser(&owner).await.body;
     assert!(csv.contains("recognised_on") && csv.contains("示例·集成电路设计基地一（合成）"), "{csv}");
-    let (s, page, _) = api.send("GET", "/bases/1", &owner, Vec::new()).await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("撤销认定") && page.contains("计入的目标"), "{page}");
-    let viewer = api.login("viewer", "Demo@2025").await;
-    let (_, page, _) = api.send("GET", "/bases", &viewer, Vec::new()).await;
-    assert!(!page.contains("登记认定"), "no form for a reader");
+    // Registered through the form: a wrong date comes back with the form and the field named.
+    let fields = |on: &'static str| {
+        vec![
+            ("name", "（测试）集成电路设计基地三"),
+            ("kind", "ic_design_base"),
+            ("level", "provincial"),
+            ("city", "广州"),
+            ("recognised_by", "省工业和信息化厅"),
+            ("recognised_on", on),
+            ("source", "（测试）认定通知"),
+        ]
+    };
+    let mut bad = fields("2025-13-01");
+    bad.push(("csrf", &owner.csrf));
+    let a = api.submit("/bases", &owner, &bad).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("认定日期") || a.body.contains("recognised_on"), "the field is named");
+    let mut good = fields("2025-06-01");
+    good.push(("csrf", &owner.csrf));
+    let a = api.submit("/bases", &owner, &good).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let at = a.location().to_string();
+    let page = api.page(&at, &owner).await;
+    assert!(page.contains("（测试）集成电路设计基地三") && page.contains("计入的目标") && page.contains("撤销认定"));
+    let page = api.page("/bases", &owner).await;
+    assert!(page.contains("（测试）集成电路设计基地三"));
+    let a = api
+        .submit(
+            &format!("{at}/withdraw"),
+            &owner,
+            &[("csrf", &owner.csrf), ("withdrawn_on", "2026-01-05"), ("reason", "（测试）")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert!(api.page(&at, &owner).await.contains("2026-01-05"));
+    let viewer = api.browser("viewer", crate::common::DEMO_PASSWORD).await;
+    assert!(!api.page("/bases", &viewer).await.contains("登记认定"), "no form for a reader");
+    let a = api.submit("/bases", &viewer, &[("csrf", &viewer.csrf)]).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
 }

@@ -1,132 +1,84 @@
 //! Identity under the production policy: forced password change, password history, TOTP enrolment and
 //! login, replay refusal, idle timeout. On SQLite and (with `JIQUN_TEST_POSTGRES`) PostgreSQL.
 
-use std::sync::Arc;
+use crate::common::{ADMIN_PASSWORD, Client, base32_decode, code, field, now};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use jiqun_app::{App, Preset};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-async fn call(router: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let res = router.clone().oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
-    let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
-fn base32_decode(s: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let (mut buf, mut bits) = (0u32, 0);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => continue,
-        };
-        buf = (buf << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            out.push((buf >> (bits - 8)) as u8);
-            bits -= 8;
-        }
-    }
-    out
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
-}
 
 #[tokio::test]
 async fn production_policy_password_change_and_totp() {
     for url in jiqun_store::testing::urls().await {
-        let app = App::open(&url).await.unwrap();
-        app.bootstrap(Preset::Production, Some("Boot-Strap1".into())).await.unwrap();
-        let r = jiqun_web::router(Arc::new(app));
+        let r = Client::bare(&url, Preset::Production, "Boot-Strap1").await;
         let login = |pw: &'static str, totp: Option<String>| {
-            let r = r.clone();
-            async move {
-                let mut body = json!({ "username": "admin", "password": pw });
-                if let Some(t) = totp {
-                    body["totp"] = json!(t);
-                }
-                call(&r, "POST", "/api/v1/auth/login", None, body).await
+            let mut body = json!({ "username": "admin", "password": pw });
+            if let Some(t) = totp {
+                body["totp"] = json!(t);
             }
+            r.call("POST", "/api/v1/auth/login", "", body)
         };
         let (s, v) = login("Boot-Strap1", None).await;
         assert_eq!(s, StatusCode::OK, "{url}: {v}");
         assert_eq!(v["restriction"], "password_change_required");
         let t = v["token"].as_str().unwrap().to_string();
         // Only the account routes are open.
-        let (s, v) = call(&r, "GET", "/api/v1/plans", Some(&t), Value::Null).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("password_change_required")));
-        assert_eq!(call(&r, "GET", "/api/v1/auth/me", Some(&t), Value::Null).await.0, StatusCode::OK);
+        let (s, v) = r.call("GET", "/api/v1/plans", &t, Value::Null).await;
+        assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, Some("password_change_required")));
+        assert_eq!(r.call("GET", "/api/v1/auth/me", &t, Value::Null).await.0, StatusCode::OK);
         // Rules: the old password must be right; the new one strong and not the current one.
         let change = |old: &str, new: &str| json!({ "old_password": old, "new_password": new });
         assert_eq!(
-            call(&r, "POST", "/api/v1/auth/password", Some(&t), change("nope", "New-Pass-1")).await.0,
+            r.call("POST", "/api/v1/auth/password", &t, change("nope", "New-Pass-1")).await.0,
             StatusCode::UNPROCESSABLE_ENTITY
         );
         assert_eq!(
-            call(&r, "POST", "/api/v1/auth/password", Some(&t), change("Boot-Strap1", "short")).await.0,
+            r.call("POST", "/api/v1/auth/password", &t, change("Boot-Strap1", "short")).await.0,
             StatusCode::UNPROCESSABLE_ENTITY
         );
-        let (s, v) = call(&r, "POST", "/api/v1/auth/password", Some(&t), change("Boot-Strap1", "Boot-Strap1")).await;
+        let (s, v) = r.call("POST", "/api/v1/auth/password", &t, change("Boot-Strap1", "Boot-Strap1")).await;
+        assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")));
         assert_eq!(
-            (s, v["error"]["details"][0]["field"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password"))
-        );
-        assert_eq!(
-            call(&r, "POST", "/api/v1/auth/password", Some(&t), change("Boot-Strap1", "New-Pass-1")).await.0,
+            r.call("POST", "/api/v1/auth/password", &t, change("Boot-Strap1", "New-Pass-1")).await.0,
             StatusCode::NO_CONTENT
         );
         // An administrator under the production policy must now enrol TOTP.
-        let (s, v) = call(&r, "GET", "/api/v1/plans", Some(&t), Value::Null).await;
-        assert_eq!(
-            (s, v["error"]["code"].as_str()),
-            (StatusCode::FORBIDDEN, Some("totp_enrollment_required")),
-            "{url}"
-        );
-        let (s, e) = call(&r, "POST", "/api/v1/auth/totp/enroll", Some(&t), Value::Null).await;
+        let (s, v) = r.call("GET", "/api/v1/plans", &t, Value::Null).await;
+        assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, Some("totp_enrollment_required")), "{url}");
+        let (s, e) = r.call("POST", "/api/v1/auth/totp/enroll", &t, Value::Null).await;
         assert_eq!(s, StatusCode::OK);
         assert!(e["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/Jiqun:admin?secret="));
         let secret = base32_decode(e["secret"].as_str().unwrap());
         assert_eq!(secret.len(), 20);
         assert_eq!(
-            call(&r, "POST", "/api/v1/auth/totp/confirm", Some(&t), json!({ "code": "000000" })).await.0,
+            r.call("POST", "/api/v1/auth/totp/confirm", &t, json!({ "code": "000000" })).await.0,
             StatusCode::UNPROCESSABLE_ENTITY
         );
-        let code = jiqun_crypto::totp_at(&secret, now());
+        let totp = jiqun_crypto::totp_at(&secret, now());
         assert_eq!(
-            call(&r, "POST", "/api/v1/auth/totp/confirm", Some(&t), json!({ "code": code })).await.0,
+            r.call("POST", "/api/v1/auth/totp/confirm", &t, json!({ "code": totp })).await.0,
             StatusCode::NO_CONTENT
         );
         assert_eq!(
-            call(&r, "GET", "/api/v1/plans", Some(&t), Value::Null).await.0,
+            r.call("GET", "/api/v1/plans", &t, Value::Null).await.0,
             StatusCode::OK,
             "{url}: no restriction left"
         );
         // From now on the login needs the code.
         let (s, v) = login("New-Pass-1", None).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("totp_required")));
+        assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, Some("totp_required")));
         let (s, v) = login("New-Pass-1", Some("123456".into())).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_totp")));
+        assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, Some("bad_totp")));
         // The code of the next step (clock drift) works once; its replay is refused.
         let next = jiqun_crypto::totp_at(&secret, now() + 30);
         let (s, v) = login("New-Pass-1", Some(next.clone())).await;
         assert_eq!(s, StatusCode::OK, "{url}: {v}");
         assert!(v["restriction"].is_null());
         let (s, v) = login("New-Pass-1", Some(next)).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_totp")), "replay");
+        assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, Some("bad_totp")), "replay");
         // Back to the first password: refused (history).
         let t2 = v.get("token").and_then(Value::as_str).map(String::from).unwrap_or(t.clone());
-        let (s, _) = call(&r, "POST", "/api/v1/auth/password", Some(&t2), change("New-Pass-1", "Boot-Strap1")).await;
+        let (s, _) = r.call("POST", "/api/v1/auth/password", &t2, change("New-Pass-1", "Boot-Strap1")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{url}: no reuse of the last five");
     }
 }
@@ -134,24 +86,18 @@ async fn production_policy_password_change_and_totp() {
 #[tokio::test]
 async fn idle_sessions_end() {
     let url = jiqun_store::testing::sqlite_url();
-    let app = App::open(&url).await.unwrap();
-    app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-    let r = jiqun_web::router(Arc::new(app));
+    let r = Client::bare(&url, Preset::Demo, ADMIN_PASSWORD).await;
     let (_, v) =
-        call(&r, "POST", "/api/v1/auth/login", None, json!({ "username": "admin", "password": "Admin@12345" })).await;
+        r.call("POST", "/api/v1/auth/login", "", json!({ "username": "admin", "password": ADMIN_PASSWORD })).await;
     assert!(v["restriction"].is_null(), "the demo policy forces nothing: {v}");
     let t = v["token"].as_str().unwrap().to_string();
-    assert_eq!(call(&r, "GET", "/api/v1/plans", Some(&t), Value::Null).await.0, StatusCode::OK);
+    assert_eq!(r.call("GET", "/api/v1/plans", &t, Value::Null).await.0, StatusCode::OK);
     // The session was last used long ago: a server that has not cached it ends it.
     let other = App::open(&url).await.unwrap();
     sqlx::query("UPDATE sessions SET last_seen_at = 0").execute(other.store_for_tests().pool()).await.unwrap();
-    let r2 = jiqun_web::router(Arc::new(other));
-    assert_eq!(call(&r2, "GET", "/api/v1/plans", Some(&t), Value::Null).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        call(&r2, "GET", "/api/v1/plans", Some(&t), Value::Null).await.0,
-        StatusCode::UNAUTHORIZED,
-        "it stays ended"
-    );
+    let r2 = Client::over(other, &url);
+    assert_eq!(r2.call("GET", "/api/v1/plans", &t, Value::Null).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(r2.call("GET", "/api/v1/plans", &t, Value::Null).await.0, StatusCode::UNAUTHORIZED, "it stays ended");
 }
 
 /// Parallel guesses all count: 20 wrong passwords sent at once lock the account, and the right password then
@@ -159,15 +105,13 @@ async fn idle_sessions_end() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_wrong_logins_lock_the_account() {
     for url in jiqun_store::testing::urls().await {
-        let app = App::open(&url).await.unwrap();
-        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
-        let r = jiqun_web::router(Arc::new(app));
+        let r = Client::bare(&url, Preset::Demo, ADMIN_PASSWORD).await;
         let mut guesses = tokio::task::JoinSet::new();
         for i in 0..20 {
             let r = r.clone();
             guesses.spawn(async move {
                 let body = json!({ "username": "admin", "password": format!("wrong-{i}") });
-                call(&r, "POST", "/api/v1/auth/login", None, body).await.0
+                r.call("POST", "/api/v1/auth/login", "", body).await.0
             });
         }
         while let Some(s) = guesses.join_next().await {
@@ -175,8 +119,7 @@ async fn parallel_wrong_logins_lock_the_account() {
             assert!(s == StatusCode::UNAUTHORIZED || s == StatusCode::LOCKED, "{url}: {s}");
         }
         let (s, v) =
-            call(&r, "POST", "/api/v1/auth/login", None, json!({ "username": "admin", "password": "Admin@12345" }))
-                .await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::LOCKED, Some("locked")), "{url}: {v}");
+            r.call("POST", "/api/v1/auth/login", "", json!({ "username": "admin", "password": ADMIN_PASSWORD })).await;
+        assert_eq!((s, code(&v)), (StatusCode::LOCKED, Some("locked")), "{url}: {v}");
     }
 }
