@@ -186,8 +186,9 @@ impl Computed {
     }
 }
 
-/// The backbone directory's R&D intensity for a year, and what the indicator holds for that year.
-#[derive(Debug, Clone, Serialize)]
+/// The backbone directory's R&D intensity for a year, and what the plan's indicator holds for that year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = LibraryBackboneRd)]
 pub struct BackboneRd {
     pub year: i64,
     /// Firms designated on at least one chain.
@@ -198,13 +199,16 @@ pub struct BackboneRd {
     pub missing: usize,
     /// Members left out for a negative or non-finite figure.
     pub skipped: usize,
+    /// Σ R&D, 万元.
     pub rd_total: f64,
+    /// Σ revenue, 万元.
     pub revenue_total: f64,
-    /// Σ R&D ÷ Σ revenue × 100; None when no revenue was counted.
+    /// Σ R&D ÷ Σ revenue × 100; null when no revenue was counted.
     pub percent: Option<f64>,
-    /// The plan's indicator 重点龙头骨干企业研发投入强度 in the current plan, if there is one.
+    /// The indicator 重点龙头骨干企业研发投入强度 in the current plan; null when there is none.
     pub indicator_id: Option<i64>,
-    /// The value and source stored for that indicator and year, if any.
+    /// `[value, source]` stored for that indicator and year; null when none.
+    #[schema(value_type = Option<Vec<Object>>)]
     pub stored: Option<(f64, String)>,
 }
 
@@ -223,11 +227,16 @@ impl BackboneRd {
     }
 }
 
-/// A library with its counts for the year.
-#[derive(Debug, Clone, Serialize)]
+/// A cultivation library with its counts for the year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LibrarySummary {
     pub id: String,
+    /// How a firm becomes a member: `designation`, `criteria` or `ranking`.
+    #[schema(value_type = String)]
     pub membership: &'static str,
+    /// The library's definition (`jiqun_eval::libraries::LibraryDef`: names, source and confidence,
+    /// criteria, ranking), as the library's data file gives it.
+    #[schema(value_type = Object)]
     pub definition: LibraryDef,
     pub members: usize,
     pub candidates: usize,
@@ -235,51 +244,76 @@ pub struct LibrarySummary {
     pub by_chain: BTreeMap<String, usize>,
 }
 
-/// A firm in a library's list: a member, a candidate, or (for the ranking) a ranked firm.
-#[derive(Debug, Clone, Serialize)]
+/// A firm in a library's list: a member, a candidate, or (for a ranking) a ranked firm.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LibraryEntry {
     pub enterprise_id: i64,
     pub uscc: String,
     pub name: String,
+    #[schema(value_type = String)]
     pub city: CityCode,
+    /// `member`, `candidate`, `eligible` or `not_member`.
+    #[schema(value_type = String)]
     pub status: Status,
     pub chains: Vec<String>,
     /// The notices the firm's designations were published in.
     pub references: Vec<String>,
-    /// Whether the reader may read this firm's figures: only then are the checks' values given.
+    /// Whether the caller may read this firm's figures: only then are the checks' values given.
     pub figures_visible: bool,
-    /// Every check with its value, threshold and explanation (readers of the firm's figures only).
+    /// Every check with its value, threshold and explanation (the library engine's
+    /// `jiqun_eval::libraries::Assessment`); null unless the caller reads the firm's figures.
+    #[schema(value_type = Option<Object>)]
     pub assessment: Option<Assessment>,
     pub rank: Option<u32>,
     pub score: Option<f64>,
-    /// The ranking's items, each figure's value and points (readers of the firm's figures only).
+    /// The ranking's items, each figure's value and points (`jiqun_eval::libraries::Ranked`); null unless
+    /// the caller reads the firm's figures.
+    #[schema(value_type = Option<Object>)]
     pub ranked: Option<Ranked>,
     /// For the backbone directory: the firm's R&D ÷ revenue (readers of its figures only).
     pub rd_intensity: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One library for a year: its members and candidates.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LibraryView {
     pub year: i64,
     pub library: LibrarySummary,
     /// Members first, then candidates; a ranking in rank order.
     pub entries: Vec<LibraryEntry>,
+    /// The backbone directory's R&D intensity (that library only; null otherwise).
     pub backbone: Option<BackboneRd>,
 }
 
 /// One firm in one library.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = LibraryFirmEntry)]
 pub struct FirmLibrary {
+    /// The library's id.
     pub library: String,
+    #[schema(value_type = LibraryText)]
     pub name: Text,
+    /// `designation`, `criteria` or `ranking`.
+    #[schema(value_type = String)]
     pub membership: &'static str,
+    /// How far the library's definition can be trusted: H, M, L or X (Jiqun's example).
+    #[schema(value_type = String)]
     pub confidence: Confidence,
+    /// `member`, `candidate`, `eligible` or `not_member`.
+    #[schema(value_type = String)]
     pub status: Status,
     pub chains: Vec<String>,
+    #[schema(value_type = Option<LibraryText>)]
     pub summary: Option<Text>,
+    /// Every check with value and threshold (`jiqun_eval::libraries::Assessment`); null unless the caller
+    /// reads the firm's figures.
+    #[schema(value_type = Option<Object>)]
     pub assessment: Option<Assessment>,
     pub rank: Option<u32>,
     pub score: Option<f64>,
+    /// The ranking's items (`jiqun_eval::libraries::Ranked`); null unless the caller reads the firm's
+    /// figures.
+    #[schema(value_type = Option<Object>)]
     pub ranked: Option<Ranked>,
 }
 
@@ -294,92 +328,152 @@ pub struct FirmLibraries {
     pub may_manage: bool,
 }
 
-/// A designation or its withdrawal as a form or the API gives it: the firm by id or USCC.
-#[derive(Debug, Clone, Default, Deserialize)]
+// A designation as a form or the API gives it; a withdrawal too, with the reason in `reference` (the API's
+// withdrawal body names it `reason`).
+/// A firm to designate into a designation library: by id or USCC.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = LibraryDesignationBody)]
 pub struct DesignationInput {
     #[serde(default)]
     pub enterprise_id: Option<i64>,
     #[serde(default)]
     pub uscc: Option<String>,
+    /// The chain, for a per-chain library (the backbone directory).
     #[serde(default)]
     pub chain: Option<String>,
-    /// The notice (designation) or the reason (withdrawal).
+    /// The notice or list the designation was published in.
     #[serde(default)]
     pub reference: String,
 }
 
-/// What recomputing an indicator did.
-#[derive(Debug, Clone, Serialize)]
+/// What recomputing one indicator did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = LibraryIndicatorUpdate)]
 pub struct IndicatorUpdate {
     pub library: String,
+    /// The indicator's name.
     pub indicator: String,
+    /// The indicator in the current plan; null when the plan has none.
     pub indicator_id: Option<i64>,
     pub period: String,
     pub value: Option<f64>,
+    /// How the value was computed (the observation's source).
     pub source: String,
+    /// Whether it was stored as an observation.
     pub stored: bool,
+    /// Why it was not, where it was not.
+    #[schema(value_type = Option<LibraryText>)]
     pub note: Option<Text>,
 }
 
-/// A project proposal as a form or the API gives it.
-#[derive(Debug, Clone, Default, Deserialize)]
+// The doc comments of the types the API gives and takes are its descriptions in the OpenAPI document.
+
+/// A text in Chinese and English.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only a schema: that of `jiqun_eval::definition::Text`, which derives none.
+pub struct ProjectText {
+    zh: String,
+    en: String,
+}
+
+/// A text in Chinese and English.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only a schema, as `ProjectText`, under the name the libraries' API has always given it.
+pub struct LibraryText {
+    zh: String,
+    en: String,
+}
+
+/// A new industrial project proposal to assess. Missing figures count as no data (the worst case).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProjectProposalBody)]
 pub struct ProposalInput {
+    /// The project's name.
     #[serde(default)]
     pub project: String,
     #[serde(default)]
     pub city: String,
+    /// The zone (park) it would be built in.
     #[serde(default)]
     pub zone: String,
+    /// GB/T 4754 industry code.
     #[serde(default)]
     pub industry_code: String,
+    /// Land, mu.
     #[serde(default)]
     pub land_mu: Option<f64>,
+    /// Fixed-asset investment, 万元.
     #[serde(default)]
     pub fixed_investment_wan: Option<f64>,
+    /// Annual output, 万元.
     #[serde(default)]
     pub annual_output_wan: Option<f64>,
+    /// Annual tax, 万元.
     #[serde(default)]
     pub annual_tax_wan: Option<f64>,
     #[serde(default)]
     pub jobs: Option<f64>,
+    /// Energy use, tonnes of coal equivalent a year.
     #[serde(default)]
     pub energy_tce: Option<f64>,
+    /// Value added, 万元.
     #[serde(default)]
     pub value_added_wan: Option<f64>,
+    /// R&D spending, 万元.
     #[serde(default)]
     pub rd_wan: Option<f64>,
 }
 
-/// A threshold as stored with a proposal's result.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A threshold an assessment applied.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProjectLimit)]
 pub struct StoredLimit {
     pub value: f64,
+    /// Where the threshold comes from.
     pub source: String,
+    /// How far it can be trusted: H, M, L or X (Jiqun's example value).
+    #[schema(value_type = String)]
     pub confidence: Confidence,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One metric of an assessment: the proposal's value, the thresholds, the verdict and why.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProjectMetric)]
 pub struct StoredMetric {
     pub metric: String,
+    /// Null when the proposal gives no figure (judged as the worst case).
     pub value: Option<f64>,
+    /// The admission line.
     pub hard: Option<StoredLimit>,
+    /// The band above it where admission comes with conditions.
     pub soft: Option<StoredLimit>,
+    /// `pass`, `conditional`, `fail`, `no_data` or `not_set`.
     pub verdict: String,
+    /// The industry code prefix of the rule applied, if a rule for the industry was.
     #[serde(default)]
     pub rule_prefix: Option<String>,
+    #[schema(value_type = ProjectText)]
     pub explanation: Text,
     #[serde(default)]
+    #[schema(value_type = Option<ProjectText>)]
     pub note: Option<Text>,
 }
 
-/// The admission result as stored with a proposal (the engine's `AdmissionResult`, read back).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The admission result stored with a proposal.
+// The engine's `AdmissionResult`, read back.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ProjectResult)]
 pub struct StoredResult {
+    /// `admit`, `admit_with_conditions` or `reject`.
     pub decision: String,
     pub metrics: Vec<StoredMetric>,
+    #[schema(value_type = Vec<ProjectText>)]
     pub reasons: Vec<Text>,
+    /// The conditions of an admission with conditions.
     #[serde(default)]
+    #[schema(value_type = Option<ProjectText>)]
     pub conditions: Option<Text>,
+    #[schema(value_type = ProjectText)]
     pub summary: Text,
 }
 
@@ -407,11 +501,16 @@ pub struct PolicyView {
     pub water_reported: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What the differentiated resource policy means for one firm of the run.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = EvaluationPolicyMeasure)]
 pub struct PolicyMeasure {
     pub enterprise_id: i64,
     pub uscc: String,
     pub name: String,
+    /// The resource policy engine's measures for the firm (`jiqun_eval::resource_policy::Measures`: class,
+    /// surcharge rates and estimates in 元, land / energy / credit quota levels, notes).
+    #[schema(value_type = Object)]
     pub measures: resource_policy::Measures,
 }
 

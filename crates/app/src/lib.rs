@@ -36,8 +36,8 @@ pub use snapshot::Snapshot;
 /// the store.
 pub mod model {
     pub use jiqun_store::{
-        AuditRow, EnterpriseFilter, EnterpriseRow, IndicatorEdit, ObservationRow, ReportInput, ReportRow, UserRow,
-        now_ms,
+        AssignmentRow, AttachmentMeta, AuditRow, DesignationRow, EnterpriseFilter, EnterpriseRow, EvaluationRow,
+        IndicatorEdit, ObservationRow, PlanRow, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
     };
 }
 

@@ -14,61 +14,82 @@ use crate::authz::{Action, Object, Perm, Scope};
 use crate::input::{parse_city, parse_scale};
 use crate::{App, AppError, AppResult, Session};
 
-/// An enterprise as a form or the API describes it.
-#[derive(Debug, Clone, Default, Deserialize)]
+// What a form or the API gives; its doc comments are the API's description of the body.
+/// A firm to register, or the new record of a registered one (found by its USCC).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = EnterpriseBody)]
 pub struct EnterpriseInput {
+    /// Unified social credit code; its GB 32100 check character is validated.
     pub uscc: String,
     pub name: String,
     pub city: String,
+    /// The county or district.
     #[serde(default)]
     pub county: String,
+    /// GB/T 4754 industry code.
     #[serde(default)]
     pub industry: String,
+    /// `above` (规上) or `below` (规下).
     pub scale: String,
     pub founded_year: i64,
     #[serde(default)]
     pub listed: bool,
+    /// The industrial chains' nodes the firm belongs to.
     #[serde(default)]
     pub chain_nodes: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
-/// One figure in clear, for those allowed to read it.
-#[derive(Debug, Clone, Serialize)]
+/// One figure of a firm in clear (for those allowed to read it), one version of it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = EnterpriseFigure)]
 pub struct Figure {
     pub id: i64,
     pub year: i64,
+    /// The metric's key (contracts §4).
     pub metric: String,
     pub value: f64,
+    /// Where the figure comes from.
     pub source: String,
+    /// False for a version since corrected.
     pub is_current: bool,
+    /// The user who entered it.
     pub entered_by: Option<i64>,
+    /// Milliseconds since the Unix epoch.
     pub entered_at: i64,
 }
 
-/// One evaluation item of one enterprise: why it got its score.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// One evaluation item of a firm: why it got its score.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = EnterpriseResultItem)]
 pub struct ItemScore {
     pub name: String,
-    /// `None` where the indicator is undefined for the firm (it then scores the group's mean).
+    /// Null where the indicator is undefined for the firm (it then scores the group's mean).
     pub value: Option<f64>,
     pub benchmark: f64,
     pub score: f64,
 }
 
-/// A stored result, with its items opened when the reader may see figures.
-#[derive(Debug, Clone, Serialize)]
+/// A firm's result in a per-mu evaluation run; score, rank and items only for readers of its figures
+/// (null otherwise).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = EnterpriseResult)]
 pub struct ResultView {
     pub evaluation_id: i64,
     pub enterprise_id: i64,
+    #[schema(value_type = String)]
     pub city: CityCode,
+    /// `above` or `below`: the group the firm is ranked in.
+    #[schema(value_type = String)]
     pub scale: Scale,
+    /// A, B, C, D or T (not rated).
     pub class: String,
+    /// Why the firm has its class.
     pub reason: String,
-    /// Score, rank and items only for readers of the firm's figures.
     pub score: Option<f64>,
     pub rank: Option<i64>,
+    /// The number of firms in the firm's group.
     pub group_size: i64,
     pub items: Option<Vec<ItemScore>>,
 }
@@ -110,16 +131,7 @@ fn items_context(evaluation_id: i64, enterprise_id: i64) -> String {
 }
 
 pub(crate) fn this_year() -> i64 {
-    let days = jiqun_store::now_ms() / 86_400_000;
-    // Civil-from-days (Howard Hinnant's algorithm), year only.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(month <= 2)
+    i64::from(crate::snapshot::civil(jiqun_store::now_ms() / 86_400_000).0)
 }
 
 /// Checks an enterprise's record; every error names its field.
@@ -731,13 +743,20 @@ impl App {
     }
 }
 
-/// What an import did.
-#[derive(Debug, Clone, Serialize)]
+/// What a CSV import did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = EnterpriseImport)]
 pub struct ImportOutcome {
+    /// The figures' year.
     pub year: i64,
+    /// Firms registered.
     pub created: usize,
+    /// Firms whose record was updated.
     pub updated: usize,
+    /// Figures stored.
     pub figures: usize,
+    /// The file's encoding as detected: UTF-8 or GB18030.
+    #[schema(value_type = String)]
     pub encoding: &'static str,
 }
 

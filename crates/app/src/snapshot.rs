@@ -140,8 +140,8 @@ pub fn date_in_china(ms: i64) -> jiqun_domain::date::Date {
     jiqun_domain::date::Date::from_tuple(civil((ms + 8 * 3_600_000).div_euclid(86_400_000)))
 }
 
-/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i32, u8, u8) {
+/// The civil date (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil(days: i64) -> (i32, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
-use jiqun_app::{App, AppError, Session};
+use jiqun_app::{Action, App, AppError, Session};
 use jiqun_domain::Lang;
+
+use crate::error::{ApiResult, PageLang, PageResult, WithLang};
 
 pub const SESSION_COOKIE: &str = "jiqun_session";
 pub const LANG_COOKIE: &str = "jiqun_lang";
@@ -133,6 +135,59 @@ impl Ctx {
                 "the form is stale or forged; reload the page and try again",
             ))
         }
+    }
+
+    // The starts of handlers, in the order the contract asks (§3): the CSRF token of a cookie-authenticated
+    // write, the session, the permission, and only then the request's body or query (permission before
+    // validation). `api_*` answer errors as JSON, `page_*` as error pages.
+
+    /// The session of a JSON request (`user`).
+    pub fn api_user(&self) -> ApiResult<&Session> {
+        self.user().lang(self.lang)
+    }
+
+    /// The session of a JSON request whose caller may do `action`.
+    pub fn api_user_for(&self, action: &Action) -> ApiResult<&Session> {
+        self.user().and_then(|s| s.require(action).map(|()| s)).lang(self.lang)
+    }
+
+    /// The start of a JSON write: the CSRF token, then the session.
+    pub fn api_writer(&self) -> ApiResult<&Session> {
+        self.require_csrf(None).lang(self.lang)?;
+        self.api_user()
+    }
+
+    /// The start of a JSON write that needs `action`: the CSRF token, the session, the permission.
+    pub fn api_writer_for(&self, action: &Action) -> ApiResult<&Session> {
+        self.require_csrf(None).lang(self.lang)?;
+        self.api_user_for(action)
+    }
+
+    /// A JSON body, parsed as the contract says (`kit::api::parse_json`), its error in the request's language.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, body: &[u8]) -> ApiResult<T> {
+        crate::kit::api::parse_json(body).lang(self.lang)
+    }
+
+    /// The session of a page (`user`).
+    pub fn page_user(&self) -> PageResult<&Session> {
+        self.user().page(self.lang)
+    }
+
+    /// The session of a page whose user may do `action`.
+    pub fn page_user_for(&self, action: &Action) -> PageResult<&Session> {
+        self.user().and_then(|s| s.require(action).map(|()| s)).page(self.lang)
+    }
+
+    /// The start of a form post: the form's CSRF token, then the session.
+    pub fn page_writer(&self, csrf: Option<&str>) -> PageResult<&Session> {
+        self.require_csrf(csrf).page(self.lang)?;
+        self.page_user()
+    }
+
+    /// The start of a form post that needs `action`: the CSRF token, the session, the permission.
+    pub fn page_writer_for(&self, csrf: Option<&str>, action: &Action) -> PageResult<&Session> {
+        self.require_csrf(csrf).page(self.lang)?;
+        self.page_user_for(action)
     }
 
     pub fn wants(&self, format: &str) -> bool {

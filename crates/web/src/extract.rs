@@ -80,11 +80,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = Rejected;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let q = parts.uri.query().unwrap_or("");
-        urlencoded(q.as_bytes(), Code::InvalidParameter)
-            .map(Query)
-            .map_err(|e| Rejected::new(e, &parts.uri, &parts.headers))
+        query(parts.uri.query().unwrap_or("")).map(Query).map_err(|e| Rejected::new(e, &parts.uri, &parts.headers))
     }
+}
+
+/// A query string read by the handler itself, after the permission check, where `Query` would answer 400
+/// before it (permission before validation).
+pub fn query<T: DeserializeOwned>(q: &str) -> Result<T, AppError> {
+    urlencoded(q.as_bytes(), Code::InvalidParameter)
 }
 
 /// A form posted as `application/x-www-form-urlencoded`.

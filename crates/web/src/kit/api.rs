@@ -1,5 +1,6 @@
-//! What the JSON handlers share: the permission check, the start of every write (CSRF, permission, body, in
-//! that order), the contract's JSON parsing, a plan by id, and answers from bytes already serialised.
+//! What the JSON handlers share: the start of every write (CSRF, permission, body, in that order), the
+//! contract's JSON parsing, a plan by id, answers from bytes already serialised, and `api_record!`, which
+//! declares a response type that copies a record's fields.
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
@@ -8,13 +9,7 @@ use jiqun_app::{Action, AppError};
 use serde_json::Value;
 
 use crate::ctx::{AppState, Ctx};
-use crate::error::{ApiResult, WithLang};
-
-/// The caller's permission for an action: 401 without a session, 403 without the permission.
-pub fn need(ctx: &Ctx, action: Action) -> Result<(), AppError> {
-    let s = ctx.user()?;
-    if s.can(&action) { Ok(()) } else { Err(AppError::forbidden()) }
-}
+use crate::error::ApiResult;
 
 /// A plan of the current snapshot by id, or 404.
 pub async fn plan_view(app: &AppState, id: i64) -> Result<std::sync::Arc<PlanView>, AppError> {
@@ -29,10 +24,21 @@ pub fn write_request<'c, T: serde::de::DeserializeOwned>(
     action: Action,
     body: &[u8],
 ) -> ApiResult<(&'c jiqun_app::Session, T)> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    need(ctx, action).lang(ctx.lang)?;
-    let parsed = parse_json(body).lang(ctx.lang)?;
-    Ok((ctx.user().lang(ctx.lang)?, parsed))
+    let s = ctx.api_writer_for(&action)?;
+    Ok((s, ctx.json(body)?))
+}
+
+/// The query of a document uploaded as it is: the file's name, recorded as where the data came from.
+#[derive(serde::Deserialize)]
+pub struct Upload {
+    name: Option<String>,
+}
+
+impl Upload {
+    /// The name given, else `api`.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("api")
+    }
 }
 
 /// JSON bodies are parsed by hand so that a malformed one gets the contract's error shape, in the request's
@@ -61,3 +67,50 @@ impl AsRef<[u8]> for ArcBytes {
 pub fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
+
+/// A typed value (a city, a scale, a department) as the string the API gives.
+pub fn text<T: std::fmt::Display>(v: &T) -> String {
+    v.to_string()
+}
+
+pub fn opt_text<T: std::fmt::Display>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(T::to_string)
+}
+
+/// An amount in 万元, as the `…_wan` fields give it.
+pub fn wan(v: &Option<jiqun_domain::units::Money>) -> Option<f64> {
+    v.map(|m| m.as_wan())
+}
+
+/// Declares a response type of the API whose fields are those of a record (a store row the app returns),
+/// under the same names, and `new`, which copies them: the API's types stay its own (the fields it gives,
+/// described for the OpenAPI document) while the copying is written once, here. A field given as
+/// `pub f: T => convert` is `convert(&record.f)`; the fields after `with` are not the record's and `new`
+/// takes them in that order.
+macro_rules! api_record {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident from $record:ty {
+            $($(#[$fm:meta])* pub $f:ident: $t:ty $(=> $convert:expr)?,)*
+        }
+        $(with { $($(#[$xm:meta])* pub $x:ident: $xt:ty,)* })?
+    ) => {
+        $(#[$m])*
+        pub struct $name {
+            $($(#[$fm])* pub $f: $t,)*
+            $($($(#[$xm])* pub $x: $xt,)*)?
+        }
+
+        impl $name {
+            pub fn new(record: &$record $($(, $x: $xt)*)?) -> Self {
+                $name {
+                    $($f: $crate::kit::api::api_record!(@copy record.$f $(, $convert)?),)*
+                    $($($x,)*)?
+                }
+            }
+        }
+    };
+    (@copy $v:expr) => { ::core::clone::Clone::clone(&$v) };
+    (@copy $v:expr, $convert:expr) => { $convert(&$v) };
+}
+pub(crate) use api_record;

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::layout::{self, Frame};
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageError, PageResult};
 
 /// The region model, parsed once.
 pub fn regions() -> &'static RegionModel {
@@ -29,16 +29,19 @@ pub fn regions() -> &'static RegionModel {
 
 /// The session of a user who may read the plans; 401 (to the login page) without one, 403 otherwise.
 pub fn reader(ctx: &Ctx) -> PageResult<&Session> {
-    let s = ctx.user().page(ctx.lang)?;
-    if s.can(&Action::ReadPlan) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
+    ctx.page_user_for(&Action::ReadPlan)
 }
 
-/// The prelude of a form post that needs a permission: the CSRF token, the session, the permission.
-pub fn form_user<'c>(ctx: &'c Ctx, csrf: &str, action: &Action) -> PageResult<&'c Session> {
-    ctx.require_csrf(Some(csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
-    if s.can(action) { Ok(s) } else { Err(PageError(AppError::forbidden(), ctx.lang)) }
-}
+/// The statuses of an indicator's progress in the order pages show them, best first.
+pub const STATUSES: [Status; 7] = [
+    Status::Achieved,
+    Status::OnTrack,
+    Status::NeedsAcceleration,
+    Status::Limited,
+    Status::MovingAway,
+    Status::Missed,
+    Status::Insufficient,
+];
 
 pub fn can(s: &Session, a: &Action) -> bool {
     s.can(a)
@@ -57,6 +60,30 @@ pub fn plan_of<'a>(ctx: &Ctx, snap: &'a Snapshot, id: Option<i64>) -> PageResult
         None => snap
             .current_plan()
             .ok_or_else(|| not_found(ctx.lang, "尚未导入任何行动计划".into(), "no plan has been imported yet".into())),
+    }
+}
+
+/// A column of a table: its header in both languages, and whether it holds numbers (aligned right).
+pub struct Col {
+    zh: &'static str,
+    en: &'static str,
+    num: bool,
+}
+
+pub const fn col(zh: &'static str, en: &'static str) -> Col {
+    Col { zh, en, num: false }
+}
+
+pub const fn num_col(zh: &'static str, en: &'static str) -> Col {
+    Col { zh, en, num: true }
+}
+
+/// A table's head: one row with the columns' headers.
+pub fn head(lang: Lang, cols: &[Col]) -> Markup {
+    html! {
+        thead { tr { @for c in cols {
+            @if c.num { th.num scope="col" { (lang.pick(c.zh, c.en)) } } @else { th scope="col" { (lang.pick(c.zh, c.en)) } }
+        } } }
     }
 }
 
@@ -98,6 +125,11 @@ impl Csv {
         let mut c = Csv { out: String::from("\u{feff}") };
         c.row(headers.iter().copied());
         c
+    }
+
+    /// A CSV whose headers are said in the request's language: each `(zh, en)`.
+    pub fn translated(lang: Lang, headers: &[(&str, &str)]) -> Csv {
+        Csv::new(&headers.iter().map(|(zh, en)| lang.pick(zh, en)).collect::<Vec<_>>())
     }
 
     pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
@@ -221,22 +253,8 @@ pub fn datetime(ms: i64) -> String {
     let secs = ms.div_euclid(1000) + 8 * 3600;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil(days);
+    let (y, m, d) = jiqun_app::snapshot::civil(days);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
-}
-
-/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 pub fn opt_datetime(ms: Option<i64>) -> String {

@@ -410,6 +410,8 @@ async fn the_audit_trail_is_read_and_exported_by_the_audit_administrator_only(ap
     assert_eq!(s, StatusCode::OK);
     assert!(v["items"].as_array().unwrap().iter().any(|r| r["action"] == "report.accept"));
     assert_eq!(api.call("GET", "/api/v1/audit", &sup.owner, Value::Null).await.0, StatusCode::FORBIDDEN);
+    // Permission before validation: a query that does not parse is still 403 for a caller who may not read it.
+    assert_eq!(api.call("GET", "/api/v1/audit?limit=lots", &sup.owner, Value::Null).await.0, StatusCode::FORBIDDEN);
     let res = api.get("/api/v1/audit?format=csv").token(&auditor).await;
     assert_eq!(res.header(header::CONTENT_TYPE.as_str()), "text/csv; charset=utf-8");
     assert!(res.body.starts_with("\u{feff}id,at,actor,ip,action"));

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
-use crate::kit::api::parse_json;
+use crate::kit::api::{api_record, opt_text};
 
 /// Credentials to log in with.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -35,28 +35,17 @@ pub struct LoginToken {
     pub restriction: Option<String>,
 }
 
-/// The user who logged in.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct LoginUser {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    /// The names of the roles held.
-    pub roles: Vec<String>,
-    pub agency: Option<String>,
-    pub city: Option<String>,
-}
-
-impl From<&UserRow> for LoginUser {
-    fn from(u: &UserRow) -> Self {
-        LoginUser {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            roles: u.roles.clone(),
-            agency: u.agency.as_deref().map(String::from),
-            city: u.city.as_deref().map(String::from),
-        }
+api_record! {
+    /// The user who logged in.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct LoginUser from UserRow {
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        /// The names of the roles held.
+        pub roles: Vec<String>,
+        pub agency: Option<String> => opt_text,
+        pub city: Option<String> => opt_text,
     }
 }
 
@@ -80,7 +69,7 @@ pub struct CurrentUser {
 }
 
 pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
-    let body: LoginBody = parse_json(&body).lang(ctx.lang)?;
+    let body: LoginBody = ctx.json(&body)?;
     let ok =
         app.login_with(&body.username, &body.password, body.totp.as_deref(), "bearer", &ctx.ip).await.lang(ctx.lang)?;
     let u = &ok.user;
@@ -88,7 +77,7 @@ pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiRes
     Ok(Json(LoginToken {
         token: ok.token.clone(),
         expires_at: ok.expires_at,
-        user: LoginUser::from(u),
+        user: LoginUser::new(u),
         restriction: restriction.map(str::to_string),
     })
     .into_response())
@@ -122,7 +111,7 @@ pub struct PasswordBody {
 pub async fn change_password(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
-    let b: PasswordBody = parse_json(&body).lang(ctx.lang)?;
+    let b: PasswordBody = ctx.json(&body)?;
     app.change_password(s, &b.old_password, &b.new_password, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -153,7 +142,7 @@ pub struct TotpBody {
 pub async fn totp_confirm(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
-    let b: TotpBody = parse_json(&body).lang(ctx.lang)?;
+    let b: TotpBody = ctx.json(&body)?;
     app.totp_confirm(s, &b.code, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -119,9 +119,9 @@ pub async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): For
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CsrfOnly {
-    #[serde(default)]
     csrf: String,
 }
 
@@ -221,13 +221,7 @@ pub async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<L
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn logout(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfForm>) -> Response {
+pub async fn logout(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
     if ctx.require_csrf(Some(&f.csrf)).is_ok()
         && let Some(s) = &ctx.session
     {

@@ -14,12 +14,12 @@ use crate::extract::Path;
 use crate::kit::api::write_request;
 
 pub async fn bases(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<BaseView>>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     Ok(Json(app.bases(s, ctx.lang).await.lang(ctx.lang)?))
 }
 
 pub async fn base(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<BaseView>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     Ok(Json(app.base(s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 

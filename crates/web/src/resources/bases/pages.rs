@@ -19,7 +19,7 @@ use crate::extract::{Form, Path};
 use crate::kit::ui::{self, Csv, Export};
 
 pub async fn bases(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_user()?;
     show(&app, &ctx, s, &BaseForm::default(), None).await
 }
 
@@ -223,7 +223,7 @@ impl BaseForm {
 
 pub async fn recognise(State(app): State<AppState>, ctx: Ctx, Form(f): Form<BaseForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::ManageBases)?;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageBases)?;
     match app.recognise_base(s, &f.input(), &ctx.ip).await {
         Ok(id) => Ok(Redirect::to(&format!("/bases/{id}")).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
@@ -232,7 +232,7 @@ pub async fn recognise(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Base
 }
 
 pub async fn base(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_user()?;
     show_one(&app, &ctx, s, id, None).await
 }
 
@@ -309,7 +309,7 @@ pub async fn withdraw(
     Form(f): Form<WithdrawForm>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::ManageBases)?;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageBases)?;
     let input = WithdrawInput { withdrawn_on: f.withdrawn_on, reason: f.reason, version: f.version };
     match app.withdraw_base(s, id, &input, &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/bases/{id}")).into_response()),

@@ -46,16 +46,12 @@ fn value_text(v: f64, key: &str, lang: Lang) -> String {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     city: String,
-    #[serde(default)]
     scale: String,
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     tag: String,
-    #[serde(default)]
     page: i64,
 }
 
@@ -67,7 +63,7 @@ fn may_import(s: &Session) -> bool {
 pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let filter = EnterpriseFilter {
         city: parameter("city", Some(&q.city), parse_city).page(lang)?,
         scale: parameter("scale", Some(&q.scale), parse_scale).page(lang)?,
@@ -229,28 +225,18 @@ fn register_form(s: &Session, lang: Lang, v: &EnterpriseInput, error: Option<&Ap
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RegisterForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     uscc: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     city: String,
-    #[serde(default)]
     county: String,
-    #[serde(default)]
     industry: String,
-    #[serde(default)]
     scale: String,
-    #[serde(default)]
     founded_year: String,
-    #[serde(default)]
     chain_nodes: String,
-    #[serde(default)]
     tags: String,
-    #[serde(default)]
     listed: String,
 }
 
@@ -260,8 +246,7 @@ fn split_list(s: &str) -> Vec<String> {
 
 pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let input = EnterpriseInput {
         uscc: f.uscc.trim().to_ascii_uppercase(),
         name: f.name,
@@ -291,10 +276,9 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DetailQuery {
-    #[serde(default)]
     history: String,
-    #[serde(default)]
     year: Option<i64>,
 }
 
@@ -305,7 +289,7 @@ pub async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let view = app.enterprise_view(s, id).await.page(lang)?;
     let history = if !q.history.is_empty()
         && let Some(year) = q.year
@@ -385,7 +369,7 @@ async fn show_detail(
                         @if !items.is_empty() {
                             table.data.compact {
                                 caption { (t("各项指标：实际值、基准值（组内加总比）与得分", "Items: value, benchmark (the group's ratio of sums) and score")) }
-                                thead { tr { th scope="col" { (t("指标", "Item")) } th.num scope="col" { (t("实际值", "Value")) } th.num scope="col" { (t("基准值", "Benchmark")) } th.num scope="col" { (t("得分", "Score")) } } }
+                                (ui::head(lang, &[ui::col("指标", "Item"), ui::num_col("实际值", "Value"), ui::num_col("基准值", "Benchmark"), ui::num_col("得分", "Score")]))
                                 tbody { @for it in items { tr {
                                     th scope="row" { (it.name) }
                                     td.numcell { @match it.value { Some(v) => (ui::num(v, 2)), None => span.muted title=(t("缺数据，按组内该项平均得分计", "no data: scored the group's mean")) { (t("缺（取组均分）", "n/a (group mean)")) } } }
@@ -418,7 +402,7 @@ async fn show_detail(
             section.panel #history {
                 h3 { (t("修改历史：", "History: ")) (metric(key).map_or(key.as_str(), |m| lang.pick(m.zh, m.en))) " · " (year) }
                 table.data.compact {
-                    thead { tr { th scope="col" { (t("录入时间", "Entered")) } th.num scope="col" { (t("数值", "Value")) } th scope="col" { (t("来源", "Source")) } th scope="col" { (t("状态", "State")) } } }
+                    (ui::head(lang, &[ui::col("录入时间", "Entered"), ui::num_col("数值", "Value"), ui::col("来源", "Source"), ui::col("状态", "State")]))
                     tbody { @for f in rows { tr {
                         td { (ui::datetime(f.entered_at)) }
                         td.numcell { (value_text(f.value, key, lang)) }
@@ -473,8 +457,7 @@ pub async fn put_figures(
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(f.get("csrf").map(String::as_str)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(f.get("csrf").map(String::as_str))?;
     app.may_edit_enterprise(s, id).await.page(lang)?;
     let mut values = Vec::new();
     let mut bad: Option<AppError> = None;
@@ -507,11 +490,10 @@ pub async fn put_figures(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ExpertForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     username: String,
 }
 
@@ -522,8 +504,7 @@ pub async fn assign_expert(
     Form(f): Form<ExpertForm>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     match app.assign_expert(s, id, f.username.trim(), &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),

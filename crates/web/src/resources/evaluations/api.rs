@@ -7,52 +7,42 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::AppError;
+use jiqun_app::cultivation::PolicyMeasure;
+use jiqun_app::model::EvaluationRow;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-use super::super::enterprises::api::EnterpriseResult;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::parse_json;
+use crate::kit::api::api_record;
 
-/// A per-mu evaluation run.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EvaluationRun {
-    pub id: i64,
-    /// The figures' year.
-    pub year: i64,
-    pub scheme_id: String,
-    pub scheme_name: String,
-    /// Firms rated A to D.
-    pub rated: i64,
-    /// Firms not rated (class T).
-    pub not_rated: i64,
-    /// The user who ran it.
-    pub created_by: Option<i64>,
-    /// Milliseconds since the Unix epoch.
-    pub created_at: i64,
+api_record! {
+    /// A per-mu evaluation run.
+    #[derive(Debug, Clone, Serialize, ToSchema)]
+    pub struct EvaluationRun from EvaluationRow {
+        pub id: i64,
+        /// The figures' year.
+        pub year: i64,
+        pub scheme_id: String,
+        pub scheme_name: String,
+        /// Firms rated A to D.
+        pub rated: i64,
+        /// Firms not rated (class T).
+        pub not_rated: i64,
+        /// The user who ran it.
+        pub created_by: Option<i64>,
+        /// Milliseconds since the Unix epoch.
+        pub created_at: i64,
+    }
 }
 
 pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<EvaluationRun>>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let runs = app.evaluation_runs(s).await.lang(ctx.lang)?;
-    Ok(Json(
-        runs.iter()
-            .map(|r| EvaluationRun {
-                id: r.id,
-                year: r.year,
-                scheme_id: r.scheme_id.clone(),
-                scheme_name: r.scheme_name.clone(),
-                rated: r.rated,
-                not_rated: r.not_rated,
-                created_by: r.created_by,
-                created_at: r.created_at,
-            })
-            .collect(),
-    ))
+    Ok(Json(runs.iter().map(EvaluationRun::new).collect()))
 }
 
 /// A run to make: every registered firm with figures for the year, rated by a scheme.
@@ -70,12 +60,8 @@ fn default_scheme() -> String {
 }
 
 pub async fn run_evaluation(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    if !s.can(&jiqun_app::Action::RunEvaluation) {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
-    let b: EvaluationRunBody = parse_json(&body).lang(ctx.lang)?;
+    let s = ctx.api_writer_for(&jiqun_app::Action::RunEvaluation)?;
+    let b: EvaluationRunBody = ctx.json(&body)?;
     let id = app.run_evaluation(s, b.year, &b.scheme, &ctx.ip).await.lang(ctx.lang)?;
     let summary = app.evaluation_summary(s, id).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EvaluationSummary::from(&summary))).into_response())
@@ -155,7 +141,7 @@ pub async fn evaluation(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<EvaluationSummary>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let summary = app.evaluation_summary(s, id).await.lang(ctx.lang)?;
     Ok(Json(EvaluationSummary::from(&summary)))
 }
@@ -171,16 +157,12 @@ pub async fn evaluation_results(
     Path(id): Path<i64>,
     Query(q): Query<ResultsQuery>,
 ) -> ApiResult<Json<EvaluationResults>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let city = jiqun_app::input::parameter("city", q.city.as_deref(), jiqun_app::input::parse_city).lang(ctx.lang)?;
     let rows = app.evaluation_results(s, id, city).await.lang(ctx.lang)?;
     let items = rows
         .iter()
-        .map(|(e, r)| EvaluationResult {
-            result: EnterpriseResult::from(r),
-            uscc: e.uscc.clone(),
-            name: e.name.clone(),
-        })
+        .map(|(e, r)| EvaluationResult { result: r.clone(), uscc: e.uscc.clone(), name: e.name.clone() })
         .collect();
     Ok(Json(EvaluationResults { items }))
 }
@@ -189,7 +171,7 @@ pub async fn evaluation_results(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EvaluationResult {
     #[serde(flatten)]
-    pub result: EnterpriseResult,
+    pub result: jiqun_app::registry::ResultView,
     pub uscc: String,
     pub name: String,
 }
@@ -218,7 +200,7 @@ pub struct EvaluationScheme {
 }
 
 pub async fn schemes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<EvaluationScheme>>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let _ = app.evaluation_runs(s).await.lang(ctx.lang)?;
     let list = app
         .schemes()
@@ -253,28 +235,12 @@ pub struct EvaluationSchemeId {
 }
 
 pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    if !s.can(&jiqun_app::Action::RunEvaluation) {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
+    let s = ctx.api_writer_for(&jiqun_app::Action::RunEvaluation)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::invalid("scheme", "方案文件须为 UTF-8 编码的 JSON", "a scheme file is UTF-8 JSON"))
         .lang(ctx.lang)?;
     let id = app.put_scheme(s, text, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EvaluationSchemeId { id })).into_response())
-}
-
-/// What the differentiated resource policy means for one firm of the run.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct EvaluationPolicyMeasure {
-    pub enterprise_id: i64,
-    pub uscc: String,
-    pub name: String,
-    /// The resource policy engine's measures for the firm (`jiqun_eval::resource_policy::Measures`: class,
-    /// surcharge rates and estimates in 元, land / energy / credit quota levels, notes).
-    #[schema(value_type = Object)]
-    pub measures: jiqun_eval::resource_policy::Measures,
 }
 
 /// The differentiated resource policy applied to a run: per city and in total; per firm only where the
@@ -294,7 +260,7 @@ pub struct EvaluationPolicy {
     /// The province's totals, as each city's.
     #[schema(value_type = Object)]
     pub total: jiqun_eval::resource_policy::CitySummary,
-    pub measures: Vec<EvaluationPolicyMeasure>,
+    pub measures: Vec<PolicyMeasure>,
     /// Firms of the run with an electricity figure for its year.
     pub electricity_reported: usize,
     /// Firms of the run with a water figure for its year.
@@ -303,32 +269,13 @@ pub struct EvaluationPolicy {
 
 impl From<jiqun_app::cultivation::PolicyView> for EvaluationPolicy {
     fn from(v: jiqun_app::cultivation::PolicyView) -> Self {
-        let r = &v.evaluation;
         EvaluationPolicy {
-            evaluation: EvaluationRun {
-                id: r.id,
-                year: r.year,
-                scheme_id: r.scheme_id.clone(),
-                scheme_name: r.scheme_name.clone(),
-                rated: r.rated,
-                not_rated: r.not_rated,
-                created_by: r.created_by,
-                created_at: r.created_at,
-            },
+            evaluation: EvaluationRun::new(&v.evaluation),
             definition: v.definition,
             example: v.example,
             cities: v.cities,
             total: v.total,
-            measures: v
-                .measures
-                .into_iter()
-                .map(|m| EvaluationPolicyMeasure {
-                    enterprise_id: m.enterprise_id,
-                    uscc: m.uscc,
-                    name: m.name,
-                    measures: m.measures,
-                })
-                .collect(),
+            measures: v.measures,
             electricity_reported: v.electricity_reported,
             water_reported: v.water_reported,
         }
@@ -340,7 +287,7 @@ pub async fn resource_policy(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<EvaluationPolicy>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let view = app.resource_policy(s, id).await.lang(ctx.lang)?;
     Ok(Json(EvaluationPolicy::from(view)))
 }

@@ -14,6 +14,7 @@ use jiqun_app::Perm;
 
 use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json, list};
 
+#[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/evaluations", "evaluations", "Per-mu evaluation runs, newest first", FIRM_READERS, || get(api::evaluations))
         .ok(200, Some(list::<api::EvaluationRun>)),

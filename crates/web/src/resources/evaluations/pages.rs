@@ -22,7 +22,7 @@ use crate::kit::ui::{self, Csv, Export, example_banner, text};
 use crate::resources::enterprises::pages::{class_chip, scale_label};
 
 pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_user()?;
     show_evaluations(&app, &ctx, s, None, "").await
 }
 
@@ -52,13 +52,7 @@ async fn show_evaluations(
             p.sub { (t("按评价方案对登记企业逐年评价：在方案规定的分组内按基准值计分、排名并分 A/B/C/D 类。", "Registered firms rated year by year by a scheme: scored against benchmarks within the scheme's groups, ranked and classed A/B/C/D.")) }
         }
         table.data {
-            thead { tr {
-                th scope="col" { (t("年度", "Year")) }
-                th scope="col" { (t("评价方案", "Scheme")) }
-                th.num scope="col" { (t("参评", "Rated")) }
-                th.num scope="col" { (t("不参评", "Not rated")) }
-                th scope="col" { (t("评价时间", "Run at")) }
-            } }
+            (ui::head(lang, &[ui::col("年度", "Year"), ui::col("评价方案", "Scheme"), ui::num_col("参评", "Rated"), ui::num_col("不参评", "Not rated"), ui::col("评价时间", "Run at")]))
             tbody { @for r in &runs { tr {
                 th scope="row" { @if s.can(&Action::ReadEnterprises) { a href={ "/evaluations/" (r.id) } { (r.year) } } @else { (r.year) } }
                 td { (r.scheme_name) }
@@ -69,12 +63,7 @@ async fn show_evaluations(
         }
         h2 { (t("评价方案", "Schemes")) }
         table.data.compact {
-            thead { tr {
-                th scope="col" { (t("方案", "Scheme")) }
-                th scope="col" { (t("适用地区", "Jurisdiction")) }
-                th scope="col" { (t("年度", "Year")) }
-                th scope="col" { (t("依据", "Source")) }
-            } }
+            (ui::head(lang, &[ui::col("方案", "Scheme"), ui::col("适用地区", "Jurisdiction"), ui::col("年度", "Year"), ui::col("依据", "Source")]))
             tbody { @for sc in &schemes { tr {
                 th scope="row" { (sc.name) br; code { (sc.id) } @if !sc.builtin { " " span.chip { (t("本地添加", "added here")) } } }
                 td { (sc.scheme.jurisdiction) }
@@ -110,18 +99,16 @@ async fn show_evaluations(
     Ok(ui::page_status(ctx, s, snap.synthetic, status, t("亩均效益评价", "Per-mu evaluations"), body))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SchemeForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     json: String,
 }
 
 pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, Form(f): Form<SchemeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     match app.put_scheme(s, &f.json, &ctx.ip).await {
         Ok(_) => Ok(Redirect::to("/evaluations").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
@@ -129,19 +116,17 @@ pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Sch
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RunForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     year: String,
-    #[serde(default)]
     scheme: String,
 }
 
 pub async fn run(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::RunEvaluation)?;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::RunEvaluation)?;
     let year = f.year.trim().parse().unwrap_or(0);
     let scheme = if f.scheme.is_empty() { "default" } else { f.scheme.as_str() };
     let id = app.run_evaluation(s, year, scheme, &ctx.ip).await.page(lang)?;
@@ -149,8 +134,8 @@ pub async fn run(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) 
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct EvalQuery {
-    #[serde(default)]
     city: String,
 }
 
@@ -162,7 +147,7 @@ pub async fn evaluation(
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let sm = app.evaluation_summary(s, id).await.page(lang)?;
     let city = jiqun_app::input::parameter("city", Some(&q.city), jiqun_app::input::parse_city).page(lang)?;
     let results = app.evaluation_results(s, id, city).await.page(lang)?;
@@ -233,14 +218,7 @@ pub async fn evaluation(
         h2 { (t("企业结果", "Results")) @if let Some(c) = city { " · " (c) } }
         @if results.len() > shown.len() { p.muted { (t("仅显示前 500 家；完整结果请下载 CSV。", "The first 500 are shown; download the CSV for all.")) } }
         div.scroll { table.data.compact {
-            thead { tr {
-                th scope="col" { (t("企业", "Enterprise")) }
-                th scope="col" { (t("城市", "City")) }
-                th scope="col" { (t("规模", "Scale")) }
-                th.num scope="col" { (t("得分", "Score")) }
-                th.num scope="col" { (t("组内排名", "Rank")) }
-                th scope="col" { (t("类别", "Class")) }
-            } }
+            (ui::head(lang, &[ui::col("企业", "Enterprise"), ui::col("城市", "City"), ui::col("规模", "Scale"), ui::num_col("得分", "Score"), ui::num_col("组内排名", "Rank"), ui::col("类别", "Class")]))
             tbody { @for (e, r) in &shown { tr {
                 th scope="row" { a href={ "/enterprises/" (e.id) } { (e.name) } }
                 td { (r.city) }
@@ -301,7 +279,7 @@ fn yuan(v: f64, lang: Lang) -> String {
 pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let v = app.resource_policy(s, id).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
     match ui::export(&ctx) {
@@ -363,14 +341,7 @@ pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Pa
         @if let Some(n) = &v.definition.source.note { p.small.muted { (text(n, lang)) } }
         table.data.compact {
             caption { (text(&v.definition.name, lang)) }
-            thead { tr {
-                th scope="col" { (t("类别", "Class")) }
-                th.num scope="col" { (t("电价加价（元/千瓦时）", "Electricity (yuan/kWh)")) }
-                th.num scope="col" { (t("水价加价（元/立方米）", "Water (yuan/m³)")) }
-                th scope="col" { (t("用地指标", "Land quota")) }
-                th scope="col" { (t("用能指标", "Energy quota")) }
-                th scope="col" { (t("信贷", "Credit")) }
-            } }
+            (ui::head(lang, &[ui::col("类别", "Class"), ui::num_col("电价加价（元/千瓦时）", "Electricity (yuan/kWh)"), ui::num_col("水价加价（元/立方米）", "Water (yuan/m³)"), ui::col("用地指标", "Land quota"), ui::col("用能指标", "Energy quota"), ui::col("信贷", "Credit")]))
             tbody { @for c in classes { @if let Some(l) = v.definition.classes.get(c) { tr {
                 th scope="row" { span class={ "chip class-" (c.to_ascii_lowercase()) } { (c) } }
                 td.numcell { (ui::num(l.electricity_surcharge_yuan_per_kwh, 3)) }
@@ -418,17 +389,7 @@ pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Pa
         @if v.measures.is_empty() { p.muted { (t("企业明细仅对可查阅企业经营数据的用户显示。", "Per-firm measures are shown only to readers of the firms' figures.")) } } @else {
             @if v.measures.len() > shown.len() { p.muted { (t("仅显示前 500 家；完整数据请下载 JSON。", "The first 500 are shown; download the JSON for all.")) } }
             div.scroll { table.data.compact {
-                thead { tr {
-                    th scope="col" { (t("企业", "Enterprise")) }
-                    th scope="col" { (t("城市", "City")) }
-                    th scope="col" { (t("类别", "Class")) }
-                    th.num scope="col" { (t("电价加价估算", "Electricity surcharge")) }
-                    th.num scope="col" { (t("水价加价估算", "Water surcharge")) }
-                    th scope="col" { (t("用地", "Land")) }
-                    th scope="col" { (t("用能", "Energy")) }
-                    th scope="col" { (t("信贷", "Credit")) }
-                    th scope="col" { (t("说明", "Notes")) }
-                } }
+                (ui::head(lang, &[ui::col("企业", "Enterprise"), ui::col("城市", "City"), ui::col("类别", "Class"), ui::num_col("电价加价估算", "Electricity surcharge"), ui::num_col("水价加价估算", "Water surcharge"), ui::col("用地", "Land"), ui::col("用能", "Energy"), ui::col("信贷", "Credit"), ui::col("说明", "Notes")]))
                 tbody { @for m in &shown { tr {
                     th scope="row" { a href={ "/enterprises/" (m.enterprise_id) } { (m.name) } }
                     td { (m.measures.city) }

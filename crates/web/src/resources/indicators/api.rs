@@ -15,7 +15,7 @@ pub use super::types::*;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{json_bytes, need, parse_json, write_request};
+use crate::kit::api::{json_bytes, parse_json, write_request};
 
 #[derive(Deserialize)]
 pub struct PlanQuery {
@@ -23,7 +23,7 @@ pub struct PlanQuery {
 }
 
 pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Response> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let plans: Vec<_> = match q.plan {
         Some(id) => vec![
@@ -59,7 +59,7 @@ pub async fn indicator(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<IndicatorSummary>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
     Ok(Json(IndicatorSummary::new(&p.indicators[k], ctx.lang)))
 }
@@ -105,10 +105,10 @@ pub async fn observations(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<IndicatorObservation>>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     find_indicator(&app, id).await.lang(ctx.lang)?;
     let rows = app.observation_history(s, id).await.lang(ctx.lang)?;
-    Ok(Json(rows.into_iter().map(IndicatorObservation::from).collect()))
+    Ok(Json(rows.iter().map(IndicatorObservation::new).collect()))
 }
 
 pub async fn add_observation(
@@ -117,8 +117,7 @@ pub async fn add_observation(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_writer()?;
     // A body that is not even JSON: the permission question cannot depend on it, so answer it first.
     let parsed: Result<IndicatorObservationBody, AppError> = parse_json(&body);
     let b = match parsed {

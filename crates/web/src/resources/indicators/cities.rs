@@ -56,17 +56,20 @@ pub async fn map(State(app): State<AppState>, ctx: Ctx, Query(q): Query<MapQuery
             return Ok(ui::json(snap.synthetic, "cities", v));
         }
         Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                t("城市", "city"),
-                t("区域", "region"),
-                t("行政区划代码", "code"),
-                t("指标", "indicator"),
-                t("期别", "period"),
-                t("数值", "value"),
-                t("单位", "unit"),
-                t("排名", "rank"),
-                t("分级", "class"),
-            ]);
+            let mut csv = Csv::translated(
+                lang,
+                &[
+                    ("城市", "city"),
+                    ("区域", "region"),
+                    ("行政区划代码", "code"),
+                    ("指标", "indicator"),
+                    ("期别", "period"),
+                    ("数值", "value"),
+                    ("单位", "unit"),
+                    ("排名", "rank"),
+                    ("分级", "class"),
+                ],
+            );
             for r in &rows {
                 csv.row([
                     r.city.to_string(),
@@ -149,14 +152,7 @@ pub async fn map(State(app): State<AppState>, ctx: Ctx, Query(q): Query<MapQuery
             div.scroll {
                 table.data.compact {
                     caption { (title) " · " (t("按数值从高到低", "from the highest")) }
-                    thead { tr {
-                        th scope="col" { (t("排名", "Rank")) }
-                        th scope="col" { (t("城市", "City")) }
-                        th scope="col" { (t("区域", "Region")) }
-                        th scope="col" { (t("最新值", "Latest")) }
-                        th scope="col" { (t("期别", "Period")) }
-                        th scope="col" { (t("分级", "Class")) }
-                    } }
+                    (ui::head(lang, &[ui::col("排名", "Rank"), ui::col("城市", "City"), ui::col("区域", "Region"), ui::col("最新值", "Latest"), ui::col("期别", "Period"), ui::col("分级", "Class")]))
                     tbody {
                         @for r in sorted(&rows) {
                             tr {
@@ -241,14 +237,17 @@ pub async fn city(
             return Ok(ui::json(snap.synthetic, "city", v));
         }
         Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                t("城市", "city"),
-                t("指标", "indicator"),
-                t("期别", "period"),
-                t("数值", "value"),
-                t("单位", "unit"),
-                t("占全省", "share of province"),
-            ]);
+            let mut csv = Csv::translated(
+                lang,
+                &[
+                    ("城市", "city"),
+                    ("指标", "indicator"),
+                    ("期别", "period"),
+                    ("数值", "value"),
+                    ("单位", "unit"),
+                    ("占全省", "share of province"),
+                ],
+            );
             for f in &figures {
                 for p in f.series {
                     let prov = f.iv.series.iter().find(|x| x.period == p.period).map(|x| x.value);
@@ -310,13 +309,7 @@ pub async fn city(
                 div.scroll {
                     table.data {
                         caption { (c.name) (t(" 的分市指标：最新值、占全省比重、在 21 市中的排名和走势", "'s by-city indicators: latest value, share of the province, rank among the 21 cities, trend")) }
-                        thead { tr {
-                            th scope="col" { (t("指标", "Indicator")) }
-                            th scope="col" { (t("最新值", "Latest")) }
-                            th scope="col" { (t("占全省", "Share of province")) }
-                            th scope="col" { (t("排名", "Rank")) }
-                            th scope="col" { (t("走势", "Trend")) }
-                        } }
+                        (ui::head(lang, &[ui::col("指标", "Indicator"), ui::col("最新值", "Latest"), ui::col("占全省", "Share of province"), ui::col("排名", "Rank"), ui::col("走势", "Trend")]))
                         tbody { @for f in &figures {
                             tr {
                                 th scope="row" { (ui::indicator_link(f.iv)) }

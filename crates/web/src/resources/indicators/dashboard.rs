@@ -21,26 +21,15 @@ use crate::error::{PageLang, PageResult};
 use crate::kit::charts::sparkline;
 use crate::kit::layout;
 use crate::kit::ui::{
-    self, Csv, Export, badge, bar, can, human, period_label, period_text, share_of_target, target_text,
+    self, Csv, Export, STATUSES, badge, bar, can, human, period_label, period_text, share_of_target, target_text,
 };
 
-/// Statuses in the order the summary shows them.
-const ORDER: [Status; 7] = [
-    Status::Achieved,
-    Status::OnTrack,
-    Status::NeedsAcceleration,
-    Status::Limited,
-    Status::MovingAway,
-    Status::Missed,
-    Status::Insufficient,
-];
-
 fn rank(s: Status) -> usize {
-    ORDER.iter().position(|x| *x == s).unwrap_or(6)
+    STATUSES.iter().position(|x| *x == s).unwrap_or(6)
 }
 
 pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_user()?;
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let snap = app.snapshot().await.page(lang)?;
@@ -108,14 +97,7 @@ pub fn plan_part(plan: &PlanView, lang: Lang) -> PlanPart {
             div.scroll {
                 table.data.indicators {
                     caption { (t("各项目标指标的最新值、完成度与进展状态", "Each target indicator: latest value, share of target and status")) }
-                    thead { tr {
-                        th scope="col" { (t("指标", "Indicator")) }
-                        th scope="col" { (t("目标", "Target")) }
-                        th scope="col" { (t("最新值", "Latest")) }
-                        th scope="col" { (t("完成度", "Share of target")) }
-                        th scope="col" { (t("状态", "Status")) }
-                        th scope="col" { (t("走势", "Trend")) }
-                    } }
+                    (ui::head(lang, &[ui::col("指标", "Indicator"), ui::col("目标", "Target"), ui::col("最新值", "Latest"), ui::col("完成度", "Share of target"), ui::col("状态", "Status"), ui::col("走势", "Trend")]))
                     tbody {
                         @for iv in &plan.indicators {
                             tr {
@@ -148,12 +130,7 @@ pub fn plan_part(plan: &PlanView, lang: Lang) -> PlanPart {
             h2 #h-goals { (t("目标汇总", "Goals rolled up")) }
             table.data {
                 caption { (t("按计划目标条目汇总：最差状态与平均得分", "By goal item: the worst status and the mean score")) }
-                thead { tr {
-                    th scope="col" { (t("目标", "Goal")) }
-                    th scope="col" { (t("指标数", "Indicators")) }
-                    th scope="col" { (t("最差状态", "Worst status")) }
-                    th scope="col" { (t("平均得分", "Mean score")) }
-                } }
+                (ui::head(lang, &[ui::col("目标", "Goal"), ui::col("指标数", "Indicators"), ui::col("最差状态", "Worst status"), ui::col("平均得分", "Mean score")]))
                 tbody {
                     @for g in &plan.goals {
                         tr {
@@ -176,13 +153,7 @@ pub fn plan_part(plan: &PlanView, lang: Lang) -> PlanPart {
                 div.scroll {
                     table.data {
                         caption { (t("截止日期已过仍未提交报告的期别，及连续两期无进展的任务", "Periods past their deadline without a submitted report, and tasks without progress over two periods")) }
-                        thead { tr {
-                            th scope="col" { (t("部门", "Department")) }
-                            th scope="col" { (t("任务", "Task")) }
-                            th scope="col" { (t("逾期期别", "Overdue periods")) }
-                            th scope="col" { (t("停滞", "Stalled")) }
-                            th scope="col" { (t("最新报告", "Latest report")) }
-                        } }
+                        (ui::head(lang, &[ui::col("部门", "Department"), ui::col("任务", "Task"), ui::col("逾期期别", "Overdue periods"), ui::col("停滞", "Stalled"), ui::col("最新报告", "Latest report")]))
                         tbody {
                             @for a in &overdue {
                                 tr {
@@ -281,7 +252,7 @@ fn render_with(
                 p.k { (t("指标", "Indicators")) }
                 p.v { (plan.indicators.len()) }
                 ul.mini {
-                    @for (k, st) in ORDER.iter().enumerate() {
+                    @for (k, st) in STATUSES.iter().enumerate() {
                         @if counts[k] > 0 { li { (badge(*st, lang)) " " (counts[k]) } }
                     }
                 }
@@ -452,26 +423,28 @@ pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option
 }
 
 pub fn indicators_csv(plan: &PlanView, lang: Lang) -> Csv {
-    let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("编号", "id"),
-        t("条目", "item"),
-        t("指标", "indicator"),
-        t("单位", "unit"),
-        t("目标", "target"),
-        t("比较", "comparator"),
-        t("目标值", "target value"),
-        t("目标上限", "target upper bound"),
-        t("目标年份", "target year"),
-        t("基期", "baseline period"),
-        t("基期值", "baseline value"),
-        t("最新期别", "latest period"),
-        t("最新值", "latest value"),
-        t("完成度", "share of target"),
-        t("状态", "status"),
-        t("状态代码", "status code"),
-        t("人工调整", "overridden"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("编号", "id"),
+            ("条目", "item"),
+            ("指标", "indicator"),
+            ("单位", "unit"),
+            ("目标", "target"),
+            ("比较", "comparator"),
+            ("目标值", "target value"),
+            ("目标上限", "target upper bound"),
+            ("目标年份", "target year"),
+            ("基期", "baseline period"),
+            ("基期值", "baseline value"),
+            ("最新期别", "latest period"),
+            ("最新值", "latest value"),
+            ("完成度", "share of target"),
+            ("状态", "status"),
+            ("状态代码", "status code"),
+            ("人工调整", "overridden"),
+        ],
+    );
     for iv in &plan.indicators {
         let r = &iv.row;
         csv.row([

@@ -24,9 +24,10 @@ use jiqun_app::Perm;
 
 use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
+#[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/plans/{id}/indicators", "indicators", "Add an indicator the document lacks", Access::Perm(Perm::EditIndicator), || post(api::add_indicator))
-        .body( "{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}", Some(json::<api::IndicatorBody>))
+        .body("{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}", Some(json::<api::IndicatorBody>))
         .ok(201, Some(json::<api::IndicatorSummary>)),
     ApiRoute::new("get", "/api/v1/indicators", "indicators", "Indicators with baseline, target, latest value and computed progress", Access::Perm(Perm::ReadPlan), || get(api::indicators))
         .query(&[("plan", "plan id")])

@@ -10,7 +10,7 @@ use jiqun_app::model::ObservationRow;
 use jiqun_app::snapshot::{IndicatorView, PlanView};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
-use jiqun_eval::progress::{Method, Status};
+use jiqun_eval::progress::Method;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -55,17 +55,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
         div.scroll {
             table.data.indicators {
                 caption { (t("计划的全部指标：基期、目标、最新值、完成度与状态", "Every indicator of the plan: baseline, target, latest value, share of target and status")) }
-                thead { tr {
-                    th scope="col" { (t("条目", "Item")) }
-                    th scope="col" { (t("指标", "Indicator")) }
-                    th scope="col" { (t("方法", "Method")) }
-                    th scope="col" { (t("基期", "Baseline")) }
-                    th scope="col" { (t("目标", "Target")) }
-                    th scope="col" { (t("最新值", "Latest")) }
-                    th scope="col" { (t("完成度", "Share of target")) }
-                    th scope="col" { (t("状态", "Status")) }
-                    th scope="col" { (t("走势", "Trend")) }
-                } }
+                (ui::head(lang, &[ui::col("条目", "Item"), ui::col("指标", "Indicator"), ui::col("方法", "Method"), ui::col("基期", "Baseline"), ui::col("目标", "Target"), ui::col("最新值", "Latest"), ui::col("完成度", "Share of target"), ui::col("状态", "Status"), ui::col("走势", "Trend")]))
                 tbody { @for iv in &plan.indicators {
                     tr {
                         td { span.item-no { (iv.row.item.as_deref().unwrap_or("")) } }
@@ -256,7 +246,7 @@ fn render(
                 @else {
                     table.data.compact {
                         caption { (t("按各期观测值当时计算的状态（目标年之前的状态不是最终状态）", "The status as it stood at each observed period (not final before the target year)")) }
-                        thead { tr { th scope="col" { (t("期别", "Period")) } th scope="col" { (t("状态", "Status")) } } }
+                        (ui::head(lang, &[ui::col("期别", "Period"), ui::col("状态", "Status")]))
                         tbody { @for (p, st) in &iv.history { tr { th scope="row" { (period_label(p, lang)) } td { (badge(*st, lang)) } } } }
                     }
                 }
@@ -270,12 +260,7 @@ fn render(
             h2 #h-obs { (t("观测值", "Observations")) }
             table.data.compact {
                 caption { (t("全省数值（当前有效值）", "Province-wide values (current)")) }
-                thead { tr {
-                    th scope="col" { (t("期别", "Period")) }
-                    th.num scope="col" { (t("数值", "Value")) }
-                    th scope="col" { (t("来源", "Source")) }
-                    th scope="col" { (t("录入", "Entered")) }
-                } }
+                (ui::head(lang, &[ui::col("期别", "Period"), ui::num_col("数值", "Value"), ui::col("来源", "Source"), ui::col("录入", "Entered")]))
                 tbody { @for o in &province {
                     tr {
                         th scope="row" { (period_label(&o.period, lang)) }
@@ -311,14 +296,7 @@ fn render(
             @else {
                 table.data.compact {
                     caption { (t("被更正（已替换）的数值，最新在前", "Values that were corrected (replaced), newest first")) }
-                    thead { tr {
-                        th scope="col" { (t("期别", "Period")) }
-                        th scope="col" { (t("地区", "Region")) }
-                        th scope="col" { (t("原值", "Old value")) }
-                        th scope="col" { (t("现值", "Current value")) }
-                        th scope="col" { (t("原值来源", "Old source")) }
-                        th scope="col" { (t("原值录入", "Old value entered")) }
-                    } }
+                    (ui::head(lang, &[ui::col("期别", "Period"), ui::col("地区", "Region"), ui::col("原值", "Old value"), ui::col("现值", "Current value"), ui::col("原值来源", "Old source"), ui::col("原值录入", "Old value entered")]))
                     tbody { @for o in &corrections {
                         @let now = history.iter().find(|x| x.current && x.period == o.period && x.region == o.region);
                         tr {
@@ -458,16 +436,6 @@ fn value_hint(unit: &str, lang: Lang) -> &'static str {
     }
 }
 
-const STATUSES: [Status; 7] = [
-    Status::Achieved,
-    Status::OnTrack,
-    Status::NeedsAcceleration,
-    Status::Limited,
-    Status::MovingAway,
-    Status::Missed,
-    Status::Insufficient,
-];
-
 fn override_form(s: &Session, iv: &IndicatorView, refused: &Refused, lang: Lang) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
     let f = &refused.over;
@@ -484,7 +452,7 @@ fn override_form(s: &Session, iv: &IndicatorView, refused: &Refused, lang: Lang)
                     label for="ov-status" { (t("显示状态", "Status to show")) }
                     select #ov-status name="status" {
                         option value="" selected[current.is_empty()] { (t("不调整（使用计算结果）", "no override (computed)")) }
-                        @for st in STATUSES { option value=(st.as_str()) selected[current == st.as_str()] { (st.label(lang)) } }
+                        @for st in ui::STATUSES { option value=(st.as_str()) selected[current == st.as_str()] { (st.label(lang)) } }
                     }
                 }
                 div.field.wide {
@@ -575,17 +543,20 @@ fn edit_form(s: &Session, iv: &IndicatorView, refused: &Refused, lang: Lang) -> 
 
 fn observations_csv(iv: &IndicatorView, history: &[ObservationRow], lang: Lang) -> Csv {
     let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("指标", "indicator"),
-        t("期别", "period"),
-        t("地区", "region"),
-        t("数值", "value"),
-        t("单位", "unit"),
-        t("当前有效", "current"),
-        t("来源", "source"),
-        t("录入人", "entered by"),
-        t("录入时间", "entered at"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("指标", "indicator"),
+            ("期别", "period"),
+            ("地区", "region"),
+            ("数值", "value"),
+            ("单位", "unit"),
+            ("当前有效", "current"),
+            ("来源", "source"),
+            ("录入人", "entered by"),
+            ("录入时间", "entered at"),
+        ],
+    );
     for o in history {
         csv.row([
             iv.row.name.clone(),

@@ -9,6 +9,8 @@ use jiqun_eval::progress::{Method, Point, Status};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::kit::api::api_record;
+
 /// An indicator as the plan owner sets it: what adding one needs, and what editing one replaces.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct IndicatorBody {
@@ -312,42 +314,27 @@ impl IndicatorSummary {
     }
 }
 
-/// A recorded value of an indicator, current or superseded by a correction.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct IndicatorObservation {
-    pub id: i64,
-    pub indicator_id: i64,
-    pub period: String,
-    /// Empty for the province-wide figure, else a city's name.
-    pub region: String,
-    pub value: f64,
-    /// Where the figure comes from.
-    pub source: String,
-    /// The value in force (false once corrected).
-    pub current: bool,
-    /// Who entered it (a user id), when known.
-    #[schema(required = true)]
-    pub entered_by: Option<i64>,
-    #[schema(required = true)]
-    pub entered_by_name: Option<String>,
-    /// Unix time, seconds.
-    pub entered_at: i64,
-}
-
-impl From<ObservationRow> for IndicatorObservation {
-    fn from(o: ObservationRow) -> Self {
-        IndicatorObservation {
-            id: o.id,
-            indicator_id: o.indicator_id,
-            period: o.period,
-            region: o.region,
-            value: o.value,
-            source: o.source,
-            current: o.current,
-            entered_by: o.entered_by,
-            entered_by_name: o.entered_by_name,
-            entered_at: o.entered_at,
-        }
+api_record! {
+    /// A recorded value of an indicator, current or superseded by a correction.
+    #[derive(Debug, Serialize, ToSchema)]
+    pub struct IndicatorObservation from ObservationRow {
+        pub id: i64,
+        pub indicator_id: i64,
+        pub period: String,
+        /// Empty for the province-wide figure, else a city's name.
+        pub region: String,
+        pub value: f64,
+        /// Where the figure comes from.
+        pub source: String,
+        /// The value in force (false once corrected).
+        pub current: bool,
+        /// Who entered it (a user id), when known.
+        #[schema(required = true)]
+        pub entered_by: Option<i64>,
+        #[schema(required = true)]
+        pub entered_by_name: Option<String>,
+        /// Unix time, seconds.
+        pub entered_at: i64,
     }
 }
 

@@ -19,39 +19,38 @@ use crate::extract::{Form, Path};
 use crate::kit::ui;
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ObsForm {
-    #[serde(default)]
     pub(super) csrf: String,
-    #[serde(default)]
     pub(super) period: String,
-    #[serde(default)]
     pub(super) value: String,
-    #[serde(default)]
     pub(super) region: String,
-    #[serde(default)]
     pub(super) source: String,
 }
 
-/// Answers a write: 303 back to the page when it worked, the page again with the error (422) when the
-/// input was wrong, an error page otherwise.
+/// Answers a write of the form `form.which`: 303 back to the page when it worked, the page again with the
+/// form as typed and the error (422) when the input was wrong, an error page otherwise.
 async fn answer(
     app: &AppState,
     ctx: &Ctx,
     s: &Session,
     id: i64,
     result: Result<(), AppError>,
-    refused: impl FnOnce(AppError) -> Refused,
-    done: &str,
+    form: Refused,
 ) -> PageResult<Response> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?done={done}#status")).into_response()),
-        Err(e) if e.status() == 422 => show(app, ctx, s, id, refused(e), None).await,
+        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?done={}#status", form.which)).into_response()),
+        Err(e) if e.status() == 422 => show(app, ctx, s, id, Refused { error: Some(e), ..form }, None).await,
         Err(e) => Err(PageError(e, ctx.lang)),
     }
 }
 
-fn indicator_unit(snap: &jiqun_app::Snapshot, id: i64) -> Option<String> {
-    snap.plans.iter().find_map(|p| p.indicator(id)).map(|iv| iv.row.unit.clone())
+/// An indicator of any plan of the snapshot, or 404.
+fn indicator<'a>(ctx: &Ctx, snap: &'a jiqun_app::Snapshot, id: i64) -> PageResult<&'a IndicatorView> {
+    snap.plans
+        .iter()
+        .find_map(|p| p.indicator(id))
+        .ok_or_else(|| ui::not_found(ctx.lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))
 }
 
 pub async fn add_observation(
@@ -60,42 +59,25 @@ pub async fn add_observation(
     Path(id): Path<i64>,
     Form(f): Form<ObsForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
     let region = f.region.trim();
     // Permission before validation.
-    if !s.can(&Action::AddObservation { region }) {
-        return Err(PageError(AppError::forbidden(), ctx.lang));
-    }
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::AddObservation { region })?;
     let snap = app.snapshot().await.page(ctx.lang)?;
-    let unit = indicator_unit(&snap, id)
-        .ok_or_else(|| ui::not_found(ctx.lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))?;
-    let result = match ui::parse_amount(&f.value, &unit) {
+    let unit = &indicator(&ctx, &snap, id)?.row.unit;
+    let result = match ui::parse_amount(&f.value, unit) {
         Some(v) => app.add_observation(s, id, &f.period, v, Some(region), Some(&f.source), &ctx.ip).await.map(|_| ()),
         None => {
             Err(AppError::invalid("value", format!("“{}”不是数值", f.value), format!("“{}” is not a number", f.value)))
         }
     };
-    let kept = f.clone();
-    answer(
-        &app,
-        &ctx,
-        s,
-        id,
-        result,
-        move |e| Refused { which: "obs", error: Some(e), obs: kept, ..Default::default() },
-        "obs",
-    )
-    .await
+    answer(&app, &ctx, s, id, result, Refused { which: "obs", obs: f, ..Default::default() }).await
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct OverrideForm {
-    #[serde(default)]
     pub(super) csrf: String,
-    #[serde(default)]
     pub(super) status: String,
-    #[serde(default)]
     pub(super) reason: String,
 }
 
@@ -105,42 +87,23 @@ pub async fn override_status(
     Path(id): Path<i64>,
     Form(f): Form<OverrideForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let status = Some(f.status.trim()).filter(|x| !x.is_empty());
     let result = app.override_status(s, id, status, &f.reason, &ctx.ip).await;
-    let kept = f.clone();
-    answer(
-        &app,
-        &ctx,
-        s,
-        id,
-        result,
-        move |e| Refused { which: "override", error: Some(e), over: kept, ..Default::default() },
-        "override",
-    )
-    .await
+    answer(&app, &ctx, s, id, result, Refused { which: "override", over: f, ..Default::default() }).await
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct EditForm {
-    #[serde(default)]
     pub(super) csrf: String,
-    #[serde(default)]
     pub(super) baseline_period: String,
-    #[serde(default)]
     pub(super) baseline_value: String,
-    #[serde(default)]
     pub(super) target_cmp: String,
-    #[serde(default)]
     pub(super) target_value: String,
-    #[serde(default)]
     pub(super) target_value_max: String,
-    #[serde(default)]
     pub(super) target_year: String,
-    #[serde(default)]
     pub(super) frequency: String,
-    #[serde(default)]
     pub(super) method: String,
 }
 
@@ -195,32 +158,13 @@ pub async fn edit(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
-    if !s.can(&Action::EditIndicator) {
-        return Err(PageError(AppError::forbidden(), ctx.lang));
-    }
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::EditIndicator)?;
     let snap = app.snapshot().await.page(ctx.lang)?;
-    let iv = snap
-        .plans
-        .iter()
-        .find_map(|p| p.indicator(id))
-        .ok_or_else(|| ui::not_found(ctx.lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))?;
-    let result = match edit_of(iv, &f) {
+    let result = match edit_of(indicator(&ctx, &snap, id)?, &f) {
         Ok(e) => app.update_indicator(s, id, &e, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    let kept = f.clone();
-    answer(
-        &app,
-        &ctx,
-        s,
-        id,
-        result,
-        move |e| Refused { which: "edit", error: Some(e), edit: kept, ..Default::default() },
-        "edit",
-    )
-    .await
+    answer(&app, &ctx, s, id, result, Refused { which: "edit", edit: f, ..Default::default() }).await
 }
 
 // ---- /plans/{id}/indicators ----
@@ -255,35 +199,22 @@ pub fn add_indicator_form(s: &Session, plan: &PlanView, lang: Lang) -> Markup {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AddForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     unit: String,
-    #[serde(default)]
     item: String,
-    #[serde(default)]
     direction: String,
-    #[serde(default)]
     method: String,
-    #[serde(default)]
     frequency: String,
-    #[serde(default)]
     target_cmp: String,
-    #[serde(default)]
     target_value: String,
-    #[serde(default)]
     target_value_max: String,
-    #[serde(default)]
     target_year: String,
-    #[serde(default)]
     baseline_period: String,
-    #[serde(default)]
     baseline_value: String,
-    #[serde(default)]
     by_city: String,
 }
 
@@ -303,7 +234,7 @@ pub async fn add_indicator(
     Form(f): Form<AddForm>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::EditIndicator)?;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::EditIndicator)?;
     let e = (|| -> Result<IndicatorEdit, AppError> {
         Ok(IndicatorEdit {
             item: Some(f.item.trim().to_string()).filter(|i| !i.is_empty()),

@@ -16,9 +16,11 @@ pub mod pages;
 
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
+use jiqun_app::cultivation::{DesignationInput, LibraryView};
 
 use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json};
 
+#[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/libraries", "libraries", "The cultivation libraries with source, confidence and member / candidate counts for the year, and the backbone directory's R&D intensity", Access::Perm(Perm::ReadEnterprises), || get(api::libraries))
         .query(&[("year", "the figures' year (default: the registry's latest)")])
@@ -28,9 +30,9 @@ pub const API: &[ApiRoute] = &[
         .ok(200, Some(json::<api::LibraryRecompute>)),
     ApiRoute::new("get", "/api/v1/libraries/{name}", "libraries", "One library: members and candidates (a ranking in rank order, with its example weights); each check's values only for firms whose figures the caller reads", Access::Perm(Perm::ReadEnterprises), || get(api::library))
         .query(&[("year", "the figures' year (default: the registry's latest)")])
-        .ok(200, Some(json::<api::LibraryView>)),
+        .ok(200, Some(json::<LibraryView>)),
     ApiRoute::new("post", "/api/v1/libraries/{name}/designations", "libraries", "Designates a registered firm into a designation library (the backbone directory per chain), with the notice; audited", Access::Perm(Perm::ManageLibraries), || post(api::designate))
-        .body("{enterprise_id | uscc, chain?, reference?}", Some(json::<api::LibraryDesignationBody>))
+        .body("{enterprise_id | uscc, chain?, reference?}", Some(json::<DesignationInput>))
         .ok(201, Some(json::<api::LibraryDesignationId>)),
     ApiRoute::new("put", "/api/v1/libraries/{name}/ranking", "libraries", "Sets a ranking library's weights and the number selected (the AI top-100); checked field by field; audited", Access::Perm(Perm::ManageLibraries), || put(api::set_ranking))
         .body("{top_n, weights: [{figure, weight, lower_is_better?, log?}], note: {zh, en}}", Some(json::<api::LibraryRankingBody>))

@@ -19,6 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::api::YearQuery;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
@@ -102,12 +103,6 @@ fn chain_label(library: &str, chain: &str, lang: Lang) -> String {
         .unwrap_or_else(|| chain.to_string())
 }
 
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<i64>,
-}
-
 fn year_filter(action: &str, years: &[i64], year: i64, lang: Lang) -> Markup {
     html! {
         form.filters method="get" action=(action) {
@@ -121,7 +116,7 @@ fn year_filter(action: &str, years: &[i64], year: i64, lang: Lang) -> Markup {
 pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let (year, libs) = app.libraries(s, q.year).await.page(lang)?;
     let rd = app.backbone_rd(s, year).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
@@ -159,13 +154,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<YearQue
         (year_filter("/libraries", &years, year, lang))
         div.scroll { table.data {
             caption { (year) (t(" 年数据核验", " figures")) }
-            thead { tr {
-                th scope="col" { (t("培育库", "Library")) }
-                th scope="col" { (t("入库方式", "Membership")) }
-                th scope="col" { (t("依据与可信度", "Source and confidence")) }
-                th.num scope="col" { (t("在库", "Members")) }
-                th.num scope="col" { (t("候选", "Candidates")) }
-            } }
+            (ui::head(lang, &[ui::col("培育库", "Library"), ui::col("入库方式", "Membership"), ui::col("依据与可信度", "Source and confidence"), ui::num_col("在库", "Members"), ui::num_col("候选", "Candidates")]))
             tbody { @for l in &libs { tr {
                 th scope="row" { a href={ "/libraries/" (ui::enc(&l.id)) "?year=" (year) } { (text(&l.definition.name, lang)) } }
                 td { (membership_label(l.membership, lang)) }
@@ -220,17 +209,16 @@ fn backbone_box(s: &Session, rd: &cult::BackboneRd, lang: Lang) -> Markup {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RecomputeForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     year: String,
 }
 
 pub async fn recompute(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RecomputeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::ManageLibraries)?;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageLibraries)?;
     let year = f.year.trim().parse().unwrap_or(0);
     app.recompute_library_indicators(s, year, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/libraries?year={year}#backbone-rd")).into_response())
@@ -243,7 +231,7 @@ pub async fn library(
     Query(q): Query<YearQuery>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let view = app.library_view(s, &name, q.year).await.page(lang)?;
     show_library(&app, &ctx, s, &view, None).await
 }
@@ -325,7 +313,7 @@ async fn show_library(
                 }
                 p { (text(&r.note, lang)) " " (t("入选名额：前 ", "Selected: top ")) (r.top_n) }
                 table.data.compact {
-                    thead { tr { th scope="col" { (t("指标", "Figure")) } th.num scope="col" { (t("权重", "Weight")) } th.num scope="col" { (t("占比", "Share")) } th scope="col" { (t("标准化", "Scale")) } } }
+                    (ui::head(lang, &[ui::col("指标", "Figure"), ui::num_col("权重", "Weight"), ui::num_col("占比", "Share"), ui::col("标准化", "Scale")]))
                     tbody {
                         @let total: f64 = r.weights.iter().map(|w| w.weight).sum();
                         @for w in &r.weights { tr {
@@ -354,14 +342,7 @@ async fn show_library(
             h2 { (t("排名", "Ranking")) }
             @if view.entries.is_empty() { p.muted { (t("没有企业符合入围条件（无相关数据）。", "No firm meets the criteria (no data).")) } }
             div.scroll { table.data.compact {
-                thead { tr {
-                    th.num scope="col" { (t("名次", "Rank")) }
-                    th scope="col" { (t("企业", "Enterprise")) }
-                    th scope="col" { (t("城市", "City")) }
-                    th.num scope="col" { (t("得分", "Score")) }
-                    th scope="col" { (t("结果", "Result")) }
-                    th scope="col" { (t("各项得分", "Points")) }
-                } }
+                (ui::head(lang, &[ui::num_col("名次", "Rank"), ui::col("企业", "Enterprise"), ui::col("城市", "City"), ui::num_col("得分", "Score"), ui::col("结果", "Result"), ui::col("各项得分", "Points")]))
                 tbody { @for e in &view.entries { tr {
                     td.numcell { @if let Some(r) = e.rank { (r) } }
                     th scope="row" { a href={ "/enterprises/" (e.enterprise_id) } { (e.name) } }
@@ -494,16 +475,12 @@ fn entries_table(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct DesignationForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     enterprise_id: String,
-    #[serde(default)]
     uscc: String,
-    #[serde(default)]
     chain: String,
-    #[serde(default)]
     reference: String,
 }
 
@@ -542,9 +519,7 @@ pub async fn designate(
     Path(name): Path<String>,
     Form(f): Form<DesignationForm>,
 ) -> PageResult<Response> {
-    let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let r = app.designate(s, &name, &f.input(), &ctx.ip).await.map(|_| ());
     after_designation(&app, &ctx, s, &name, r).await
 }
@@ -555,9 +530,7 @@ pub async fn withdraw(
     Path(name): Path<String>,
     Form(f): Form<DesignationForm>,
 ) -> PageResult<Response> {
-    let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let r = app.withdraw_designation(s, &name, &f.input(), &ctx.ip).await;
     after_designation(&app, &ctx, s, &name, r).await
 }
@@ -571,7 +544,7 @@ pub async fn set_ranking(
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, f.get("csrf").map_or("", String::as_str), &Action::ManageLibraries)?;
+    let s = ctx.page_writer_for(f.get("csrf").map(String::as_str), &Action::ManageLibraries)?;
     let view = app.library_view(s, &name, None).await.page(lang)?;
     let Some(mut ranking) = view.library.definition.ranking.clone() else {
         return Err(PageError(AppError::not_found("此库不按排名入库", "this library is not a ranking"), lang));
@@ -624,12 +597,7 @@ pub fn firm_section(
     html! {
         h2 #libraries { (t("培育库", "Cultivation libraries")) " · " (fl.year) (t(" 年数据", " figures")) }
         div.scroll { table.data.compact {
-            thead { tr {
-                th scope="col" { (t("培育库", "Library")) }
-                th scope="col" { (t("可信度", "Confidence")) }
-                th scope="col" { (t("状态", "Status")) }
-                th scope="col" { (t("核验", "Checks")) }
-            } }
+            (ui::head(lang, &[ui::col("培育库", "Library"), ui::col("可信度", "Confidence"), ui::col("状态", "Status"), ui::col("核验", "Checks")]))
             tbody { @for l in &fl.libraries { tr {
                 th scope="row" { @if directory { a href={ "/libraries/" (ui::enc(&l.library)) } { (text(&l.name, lang)) } } @else { (text(&l.name, lang)) } }
                 td { (confidence_chip(l.confidence, lang)) }
@@ -651,7 +619,7 @@ pub fn firm_section(
         @if !fl.designations.is_empty() {
             table.data.compact {
                 caption { (t("认定记录", "Designations")) }
-                thead { tr { th scope="col" { (t("培育库", "Library")) } th scope="col" { (t("产业链", "Chain")) } th scope="col" { (t("认定文件", "Notice")) } th scope="col" { (t("认定时间", "Designated")) } th scope="col" { (t("状态", "State")) } } }
+                (ui::head(lang, &[ui::col("培育库", "Library"), ui::col("产业链", "Chain"), ui::col("认定文件", "Notice"), ui::col("认定时间", "Designated"), ui::col("状态", "State")]))
                 tbody { @for d in &fl.designations { tr {
                     td { (fl.libraries.iter().find(|l| l.library == d.library).map_or(d.library.as_str(), |l| text(&l.name, lang))) }
                     td { (chain_label(&d.library, &d.chain, lang)) } td { (d.reference) } td { (ui::datetime(d.designated_at)) }
@@ -694,11 +662,7 @@ pub async fn put_profile(
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(f.get("csrf").map(String::as_str)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !s.can(&Action::ManageLibraries) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    let s = ctx.page_writer_for(f.get("csrf").map(String::as_str), &Action::ManageLibraries)?;
     let mut values = Vec::new();
     for m in cult::profile_metrics() {
         let raw = f.get(m.key).map(|v| v.trim()).unwrap_or("");

@@ -6,62 +6,44 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
+use jiqun_app::model::PlanRow;
 use jiqun_app::snapshot::PlanView;
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{need, plan_view, write_request};
+use crate::kit::api::{Upload, api_record, plan_view, write_request};
 
-/// A plan as the system holds it: what the document says of itself, where it came from, and whether it is
-/// still in force.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PlanSummary {
-    pub id: i64,
-    /// What to call the plan on screen.
-    pub name: String,
-    pub title: Option<String>,
-    /// The document number (文号).
-    pub doc_number: Option<String>,
-    /// ISO date.
-    pub issued_on: Option<String>,
-    /// The first year of the plan's period.
-    pub period_start: Option<i64>,
-    /// The last year of the plan's period.
-    pub period_end: Option<i64>,
-    /// The year the plan's targets aim at: the period's end, else the targets' latest year.
-    pub target_year: Option<i64>,
-    /// Where the document came from (a file name or URL).
-    pub source_name: String,
-    /// `active` or `closed`.
-    pub status: String,
-    /// The final assessment, once closed.
-    pub final_assessment: Option<String>,
-    /// The plan that follows this one, once closed.
-    pub successor_id: Option<i64>,
-    /// When it was imported, ms since 1970.
-    pub created_at: i64,
-}
-
-impl From<&PlanView> for PlanSummary {
-    fn from(pv: &PlanView) -> Self {
-        let p = &pv.plan;
-        PlanSummary {
-            id: p.id,
-            name: p.name.clone(),
-            title: p.title.clone(),
-            doc_number: p.doc_number.clone(),
-            issued_on: p.issued_on.clone(),
-            period_start: p.period_start,
-            period_end: p.period_end,
-            target_year: p.target_year,
-            source_name: p.source_name.clone(),
-            status: p.status.clone(),
-            final_assessment: p.final_assessment.clone(),
-            successor_id: p.successor_id,
-            created_at: p.created_at,
-        }
+api_record! {
+    /// A plan as the system holds it: what the document says of itself, where it came from, and whether it is
+    /// still in force.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct PlanSummary from PlanRow {
+        pub id: i64,
+        /// What to call the plan on screen.
+        pub name: String,
+        pub title: Option<String>,
+        /// The document number (文号).
+        pub doc_number: Option<String>,
+        /// ISO date.
+        pub issued_on: Option<String>,
+        /// The first year of the plan's period.
+        pub period_start: Option<i64>,
+        /// The last year of the plan's period.
+        pub period_end: Option<i64>,
+        /// The year the plan's targets aim at: the period's end, else the targets' latest year.
+        pub target_year: Option<i64>,
+        /// Where the document came from (a file name or URL).
+        pub source_name: String,
+        /// `active` or `closed`.
+        pub status: String,
+        /// The final assessment, once closed.
+        pub final_assessment: Option<String>,
+        /// The plan that follows this one, once closed.
+        pub successor_id: Option<i64>,
+        /// When it was imported, ms since 1970.
+        pub created_at: i64,
     }
 }
 
@@ -92,32 +74,25 @@ impl From<&PlanView> for PlanDocument {
 }
 
 pub async fn plans(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<PlanSummary>>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
-    Ok(Json(snap.plans.iter().map(|p| PlanSummary::from(&**p)).collect()))
+    Ok(Json(snap.plans.iter().map(|p| PlanSummary::new(&p.plan)).collect()))
 }
 
 pub async fn plan(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PlanDocument>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
     Ok(Json(PlanDocument::from(&*pv)))
-}
-
-#[derive(Deserialize)]
-pub struct ImportQuery {
-    pub name: Option<String>,
 }
 
 pub async fn import_plan(
     State(app): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<ImportQuery>,
+    Query(q): Query<Upload>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    let name = q.name.unwrap_or_else(|| "api".into());
-    let id = app.import_plan(s, &body, &name, &ctx.ip).await.lang(ctx.lang)?;
+    let s = ctx.api_writer()?;
+    let id = app.import_plan(s, &body, q.name(), &ctx.ip).await.lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
     let out = PlanImported { id, name: pv.plan.name.clone(), items: pv.items.len(), indicators: pv.indicators.len() };
     Ok((StatusCode::CREATED, Json(out)).into_response())
@@ -157,5 +132,5 @@ pub async fn close_plan(
     }
     app.close_plan(session, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
-    Ok(Json(PlanSummary::from(&*pv)))
+    Ok(Json(PlanSummary::new(&pv.plan)))
 }

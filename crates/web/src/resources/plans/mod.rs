@@ -16,39 +16,19 @@ use jiqun_app::Perm;
 
 use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
+#[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/plans", "plans", "Plans", Access::Perm(Perm::ReadPlan), || get(api::plans))
         .ok(200, Some(list::<api::PlanSummary>)),
-    ApiRoute::new(
-        "post",
-        "/api/v1/plans",
-        "plans",
-        "Import a plan: the document (.txt UTF-8/GBK, .docx, .html) is the body",
-        Access::Perm(Perm::ImportPlan),
-        || post(api::import_plan),
-    )
-    .query(&[("name", "where the document came from")])
-    .upload("the document's bytes", "application/octet-stream")
-    .ok(201, Some(json::<api::PlanImported>)),
-    ApiRoute::new(
-        "get",
-        "/api/v1/plans/{id}",
-        "plans",
-        "A plan: the compiled plan JSON with its id",
-        Access::Perm(Perm::ReadPlan),
-        || get(api::plan),
-    )
-    .ok(200, Some(json::<api::PlanDocument>)),
-    ApiRoute::new(
-        "post",
-        "/api/v1/plans/{id}/close",
-        "plans",
-        "Close a plan with its final assessment, naming its successor plan",
-        Access::Perm(Perm::ClosePlan),
-        || post(api::close_plan),
-    )
-    .body("{assessment, successor?}", Some(json::<api::ClosePlanBody>))
-    .ok(200, Some(json::<api::PlanSummary>)),
+    ApiRoute::new("post", "/api/v1/plans", "plans", "Import a plan: the document (.txt UTF-8/GBK, .docx, .html) is the body", Access::Perm(Perm::ImportPlan), || post(api::import_plan))
+        .query(&[("name", "where the document came from")])
+        .upload("the document's bytes", "application/octet-stream")
+        .ok(201, Some(json::<api::PlanImported>)),
+    ApiRoute::new("get", "/api/v1/plans/{id}", "plans", "A plan: the compiled plan JSON with its id", Access::Perm(Perm::ReadPlan), || get(api::plan))
+        .ok(200, Some(json::<api::PlanDocument>)),
+    ApiRoute::new("post", "/api/v1/plans/{id}/close", "plans", "Close a plan with its final assessment, naming its successor plan", Access::Perm(Perm::ClosePlan), || post(api::close_plan))
+        .body("{assessment, successor?}", Some(json::<api::ClosePlanBody>))
+        .ok(200, Some(json::<api::PlanSummary>)),
 ];
 
 pub const PAGES: &[PageRoute] = &[

@@ -22,8 +22,8 @@ use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, badge, can, city_link, human, period_label};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PlanQuery {
-    #[serde(default)]
     table: Option<String>,
 }
 
@@ -223,13 +223,7 @@ fn item_block(item: &Item, ix: &Index, lang: Lang, level: u8) -> Markup {
                     summary { (t("各单位最新报告", "Latest reports by department")) " (" (assignments.len()) ")" }
                     table.data.compact {
                         caption.visually-hidden { (t("各责任单位的最新进展报告", "Each responsible department's latest report")) }
-                        thead { tr {
-                            th scope="col" { (t("单位", "Department")) }
-                            th scope="col" { (t("角色", "Role")) }
-                            th scope="col" { (t("最新报告", "Latest report")) }
-                            th scope="col" { (t("完成比例", "Percent")) }
-                            th scope="col" { (t("提示", "Flags")) }
-                        } }
+                        (ui::head(lang, &[ui::col("单位", "Department"), ui::col("角色", "Role"), ui::col("最新报告", "Latest report"), ui::col("完成比例", "Percent"), ui::col("提示", "Flags")]))
                         tbody { @for a in assignments {
                             tr {
                                 th scope="row" { a href={ "/assignments/" (a.row.id) } { (a.row.agency) } }
@@ -319,18 +313,20 @@ fn matrix(plan: &PlanView, ix: &Index, lang: Lang) -> Markup {
 }
 
 fn items_csv(plan: &PlanView, ix: &Index, lang: Lang) -> Csv {
-    let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("部分", "section"),
-        t("条目", "item"),
-        t("标题", "title"),
-        t("牵头单位", "lead"),
-        t("负责单位", "co-responsible"),
-        t("城市", "cities"),
-        t("目标", "targets"),
-        t("指标状态", "indicator status"),
-        t("最新报告", "latest reports"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("部分", "section"),
+            ("条目", "item"),
+            ("标题", "title"),
+            ("牵头单位", "lead"),
+            ("负责单位", "co-responsible"),
+            ("城市", "cities"),
+            ("目标", "targets"),
+            ("指标状态", "indicator status"),
+            ("最新报告", "latest reports"),
+        ],
+    );
     for sec in &plan.doc.sections {
         let mut items = Vec::new();
         walk(&sec.items, &mut items);
@@ -441,17 +437,19 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response>
 }
 
 fn plans_csv(snap: &Snapshot, lang: Lang) -> Csv {
-    let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("编号", "id"),
-        t("名称", "name"),
-        t("状态", "status"),
-        t("来源", "source"),
-        t("导入时间", "imported"),
-        t("条目", "items"),
-        t("指标", "indicators"),
-        t("任务分工", "assignments"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("编号", "id"),
+            ("名称", "name"),
+            ("状态", "status"),
+            ("来源", "source"),
+            ("导入时间", "imported"),
+            ("条目", "items"),
+            ("指标", "indicators"),
+            ("任务分工", "assignments"),
+        ],
+    );
     for p in &snap.plans {
         csv.row([
             p.plan.id.to_string(),
@@ -481,15 +479,7 @@ fn list_page(
         div.pagehead { h1 { (t("行动计划", "Plans")) } }
         table.data {
             caption { (t("系统中的行动计划", "The plans in the system")) }
-            thead { tr {
-                th scope="col" { (t("名称", "Name")) }
-                th scope="col" { (t("状态", "Status")) }
-                th scope="col" { (t("来源", "Source")) }
-                th scope="col" { (t("导入时间", "Imported")) }
-                th scope="col" { (t("条目", "Items")) }
-                th scope="col" { (t("指标", "Indicators")) }
-                th scope="col" { (t("任务分工", "Assignments")) }
-            } }
+            (ui::head(lang, &[ui::col("名称", "Name"), ui::col("状态", "Status"), ui::col("来源", "Source"), ui::col("导入时间", "Imported"), ui::col("条目", "Items"), ui::col("指标", "Indicators"), ui::col("任务分工", "Assignments")]))
             tbody { @for p in &snap.plans {
                 tr {
                     th scope="row" { a href={ "/plans/" (p.plan.id) } { (p.plan.name) } }
@@ -533,18 +523,15 @@ fn list_page(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ImportForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     text: String,
 }
 
 pub async fn import(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ImportForm>) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let lang = ctx.lang;
     let result = if f.text.trim().is_empty() && can(s, &Action::ImportPlan) {
         Err(AppError::invalid("document", "请选择文件或粘贴计划全文", "choose a file or paste the plan's text"))
@@ -584,13 +571,11 @@ pub fn close_form(s: &Session, plan: &PlanView, others: &[(i64, String)], lang: 
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct CloseForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     assessment: String,
-    #[serde(default)]
     successor: String,
 }
 
@@ -601,7 +586,7 @@ pub async fn close(
     Form(f): Form<CloseForm>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let s = ui::form_user(&ctx, &f.csrf, &Action::ClosePlan)?;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::ClosePlan)?;
     let successor = f.successor.trim().parse::<i64>().ok();
     app.close_plan(s, plan_id, &f.assessment, successor, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}")).into_response())

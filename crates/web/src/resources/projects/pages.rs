@@ -27,8 +27,7 @@ fn may_assess(s: &Session) -> bool {
 }
 
 pub async fn projects(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     show_projects(&app, &ctx, s, &ProposalForm::default(), None).await
 }
 
@@ -100,16 +99,7 @@ async fn show_projects(
         h2 { (t("已评价项目", "Assessed projects")) " · " (items.len()) }
         @if items.is_empty() { p.muted { (t("尚无项目。", "No project yet.")) } } @else {
             div.scroll { table.data.compact {
-                thead { tr {
-                    th scope="col" { (t("项目", "Project")) }
-                    th scope="col" { (t("城市", "City")) }
-                    th scope="col" { (t("区域", "Zone")) }
-                    th scope="col" { (t("行业代码", "Industry")) }
-                    th.num scope="col" { (t("用地（亩）", "Land (mu)")) }
-                    th scope="col" { (t("结论", "Decision")) }
-                    th scope="col" { (t("评价人", "Assessed by")) }
-                    th scope="col" { (t("评价时间", "Assessed at")) }
-                } }
+                (ui::head(lang, &[ui::col("项目", "Project"), ui::col("城市", "City"), ui::col("区域", "Zone"), ui::col("行业代码", "Industry"), ui::num_col("用地（亩）", "Land (mu)"), ui::col("结论", "Decision"), ui::col("评价人", "Assessed by"), ui::col("评价时间", "Assessed at")]))
                 tbody { @for p in &items { tr {
                     th scope="row" { a href={ "/projects/" (p.row.id) } { (p.row.project) } }
                     td { (p.row.city) }
@@ -153,7 +143,7 @@ async fn show_projects(
                 @for z in &tb.def().zones {
                     h3 { (text(&z.name, lang)) }
                     table.data.compact {
-                        thead { tr { th scope="col" { (t("行业", "Industry")) } th scope="col" { (t("指标", "Metric")) } th.num scope="col" { (t("准入线", "Hard limit")) } th.num scope="col" { (t("标准线", "Soft band")) } } }
+                        (ui::head(lang, &[ui::col("行业", "Industry"), ui::col("指标", "Metric"), ui::num_col("准入线", "Hard limit"), ui::num_col("标准线", "Soft band")]))
                         tbody { @for r in &z.rules { @for (m, th) in &r.thresholds { tr {
                             td { @if r.industry_prefix.is_empty() { (t("全部", "all")) } @else { code { (r.industry_prefix) } @if let Some(n) = &r.industry_name { " " (text(n, lang)) } } }
                             td { (cult::metric_label(m).get(lang)) }
@@ -187,32 +177,20 @@ fn limit_source(table: &jiqun_eval::admission::Table, key: &str, lang: Lang) -> 
 }
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ProposalForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     project: String,
-    #[serde(default)]
     city: String,
-    #[serde(default)]
     zone: String,
-    #[serde(default)]
     industry_code: String,
-    #[serde(default)]
     land_mu: String,
-    #[serde(default)]
     fixed_investment_wan: String,
-    #[serde(default)]
     annual_output_wan: String,
-    #[serde(default)]
     annual_tax_wan: String,
-    #[serde(default)]
     jobs: String,
-    #[serde(default)]
     energy_tce: String,
-    #[serde(default)]
     value_added_wan: String,
-    #[serde(default)]
     rd_wan: String,
 }
 
@@ -246,8 +224,7 @@ impl ProposalForm {
 
 pub async fn assess(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ProposalForm>) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(Some(&f.csrf)).page(lang)?;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     if !may_assess(s) {
         return Err(PageError(AppError::forbidden(), lang));
     }
@@ -265,7 +242,7 @@ pub async fn assess(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Proposa
 pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     let v: ProposalView = app.proposal(s, id).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
     if let Some(Export::Json) = ui::export(&ctx) {
@@ -312,14 +289,7 @@ pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         @if example { (example_banner(lang, "标“X 示例”的阈值是 Jiqun 的示例值，不是官方规定；标 H 的取自四川隆昌2022年做法。", "thresholds marked “X example” are Jiqun's example values, not official; those marked H follow Longchang, Sichuan, 2022.")) }
         div.scroll { table.data.compact {
             caption { (t("各项指标：数值、准入线（不达即不予准入）、标准线（不达则有条件准入）及依据", "Each metric: value, hard limit (missed: reject), soft band (missed: conditions) and source")) }
-            thead { tr {
-                th scope="col" { (t("指标", "Metric")) }
-                th.num scope="col" { (t("数值", "Value")) }
-                th.num scope="col" { (t("准入线", "Hard limit")) }
-                th.num scope="col" { (t("标准线", "Soft band")) }
-                th scope="col" { (t("结论", "Verdict")) }
-                th scope="col" { (t("说明", "Explanation")) }
-            } }
+            (ui::head(lang, &[ui::col("指标", "Metric"), ui::num_col("数值", "Value"), ui::num_col("准入线", "Hard limit"), ui::num_col("标准线", "Soft band"), ui::col("结论", "Verdict"), ui::col("说明", "Explanation")]))
             tbody { @for m in &v.result.metrics { tr {
                 th scope="row" { (cult::metric_label(&m.metric).get(lang)) }
                 td.numcell { @match m.value { Some(x) => (ui::num(x, 2)), None => span.muted { (t("无数据", "no data")) } } }

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
-use jiqun_app::model::{ReportInput, ReportRow};
+use jiqun_app::model::{AssignmentRow, AttachmentMeta, ReportInput, ReportRow};
 use jiqun_app::snapshot::AssignmentView;
 use jiqun_domain::report::{ReportStatus, ReviewState};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{need, parse_json, plan_view, write_request};
+use crate::kit::api::{api_record, text};
+use crate::kit::api::{plan_view, write_request};
 
 #[derive(Deserialize)]
 pub struct AssignmentQuery {
@@ -23,86 +24,59 @@ pub struct AssignmentQuery {
     pub plan: Option<i64>,
 }
 
-/// Evidence attached to a progress report (its bytes are downloaded at `/api/v1/supervision/attachments/{id}`).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ReportAttachment {
-    pub id: i64,
-    pub report_id: i64,
-    pub filename: String,
-    /// As the uploader declared it.
-    pub content_type: String,
-    /// Bytes.
-    pub size: i64,
-}
-
-/// A progress report on an assignment: one version of one period's report.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ReportView {
-    pub id: i64,
-    pub assignment_id: i64,
-    /// The reporting period (for example `2025Q2`).
-    pub period: String,
-    /// 1 for the first filing of the period, then one more for each resubmission.
-    pub version: i64,
-    /// The period's current version.
-    pub current: bool,
-    pub state: ReviewState,
-    pub status: ReportStatus,
-    /// Share of the work done, 0-100.
-    pub percent: f64,
-    pub narrative: String,
-    pub problems: String,
-    pub help_needed: String,
-    /// The reviewer's comment, once reviewed.
-    #[schema(required = true)]
-    pub review_comment: Option<String>,
-    /// Unix time, seconds.
-    pub created_at: i64,
-    /// Who filed it (a user id), when known.
-    #[schema(required = true)]
-    pub created_by: Option<i64>,
-    #[schema(required = true)]
-    pub created_by_name: Option<String>,
-    #[schema(required = true)]
-    pub submitted_at: Option<i64>,
-    #[schema(required = true)]
-    pub reviewed_at: Option<i64>,
-    pub attachments: Vec<ReportAttachment>,
-}
-
-impl From<&ReportRow> for ReportView {
-    fn from(r: &ReportRow) -> Self {
-        ReportView {
-            id: r.id,
-            assignment_id: r.assignment_id,
-            period: r.period.clone(),
-            version: r.version,
-            current: r.current,
-            state: r.state,
-            status: r.status,
-            percent: r.percent,
-            narrative: r.narrative.clone(),
-            problems: r.problems.clone(),
-            help_needed: r.help_needed.clone(),
-            review_comment: r.review_comment.clone(),
-            created_at: r.created_at,
-            created_by: r.created_by,
-            created_by_name: r.created_by_name.clone(),
-            submitted_at: r.submitted_at,
-            reviewed_at: r.reviewed_at,
-            attachments: r
-                .attachments
-                .iter()
-                .map(|a| ReportAttachment {
-                    id: a.id,
-                    report_id: a.report_id,
-                    filename: a.filename.clone(),
-                    content_type: a.content_type.clone(),
-                    size: a.size,
-                })
-                .collect(),
-        }
+api_record! {
+    /// Evidence attached to a progress report (its bytes are downloaded at `/api/v1/supervision/attachments/{id}`).
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct ReportAttachment from AttachmentMeta {
+        pub id: i64,
+        pub report_id: i64,
+        pub filename: String,
+        /// As the uploader declared it.
+        pub content_type: String,
+        /// Bytes.
+        pub size: i64,
     }
+}
+
+api_record! {
+    /// A progress report on an assignment: one version of one period's report.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct ReportView from ReportRow {
+        pub id: i64,
+        pub assignment_id: i64,
+        /// The reporting period (for example `2025Q2`).
+        pub period: String,
+        /// 1 for the first filing of the period, then one more for each resubmission.
+        pub version: i64,
+        /// The period's current version.
+        pub current: bool,
+        pub state: ReviewState,
+        pub status: ReportStatus,
+        /// Share of the work done, 0-100.
+        pub percent: f64,
+        pub narrative: String,
+        pub problems: String,
+        pub help_needed: String,
+        /// The reviewer's comment, once reviewed.
+        #[schema(required = true)]
+        pub review_comment: Option<String>,
+        /// Unix time, seconds.
+        pub created_at: i64,
+        /// Who filed it (a user id), when known.
+        #[schema(required = true)]
+        pub created_by: Option<i64>,
+        #[schema(required = true)]
+        pub created_by_name: Option<String>,
+        #[schema(required = true)]
+        pub submitted_at: Option<i64>,
+        #[schema(required = true)]
+        pub reviewed_at: Option<i64>,
+        pub attachments: Vec<ReportAttachment> => attachments,
+    }
+}
+
+fn attachments(a: &[AttachmentMeta]) -> Vec<ReportAttachment> {
+    a.iter().map(ReportAttachment::new).collect()
 }
 
 /// A current report, with the department and the plan item it reports on.
@@ -116,40 +90,32 @@ pub struct ReportWithAssignment {
     pub item: String,
 }
 
-/// An item a department answers for, with its current reports.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SupervisionAssignment {
-    pub id: i64,
-    pub plan_id: i64,
-    /// The plan item's number.
-    pub item: String,
-    pub item_title: String,
-    /// The department.
-    pub agency: String,
-    /// `lead` or `co`.
-    pub role: String,
-    /// Periods whose deadline has passed without a submitted report.
-    pub overdue: Vec<String>,
-    /// No progress over the last two reporting periods.
-    pub stalled: bool,
-    /// The current version of each period's report.
-    pub reports: Vec<ReportView>,
+api_record! {
+    /// An item a department answers for, with its current reports.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct SupervisionAssignment from AssignmentRow {
+        pub id: i64,
+        pub plan_id: i64,
+        /// The plan item's number.
+        pub item: String,
+        pub item_title: String,
+        /// The department.
+        pub agency: String => text,
+        /// `lead` or `co`.
+        pub role: String,
+    }
+    with {
+        /// Periods whose deadline has passed without a submitted report.
+        pub overdue: Vec<String>,
+        /// No progress over the last two reporting periods.
+        pub stalled: bool,
+        /// The current version of each period's report.
+        pub reports: Vec<ReportView>,
+    }
 }
 
-impl From<&AssignmentView> for SupervisionAssignment {
-    fn from(a: &AssignmentView) -> Self {
-        SupervisionAssignment {
-            id: a.row.id,
-            plan_id: a.row.plan_id,
-            item: a.row.item.clone(),
-            item_title: a.row.item_title.clone(),
-            agency: a.row.agency.to_string(),
-            role: a.row.role.clone(),
-            overdue: a.overdue.clone(),
-            stalled: a.stalled,
-            reports: a.reports.iter().map(ReportView::from).collect(),
-        }
-    }
+fn assignment(a: &AssignmentView) -> SupervisionAssignment {
+    SupervisionAssignment::new(&a.row, a.overdue.clone(), a.stalled, a.reports.iter().map(ReportView::new).collect())
 }
 
 pub async fn assignments(
@@ -157,7 +123,7 @@ pub async fn assignments(
     ctx: Ctx,
     Query(q): Query<AssignmentQuery>,
 ) -> ApiResult<Json<Vec<SupervisionAssignment>>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let agency = q.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
     let out = snap
@@ -166,7 +132,7 @@ pub async fn assignments(
         .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
         .flat_map(|p| p.assignments.iter())
         .filter(|a| agency.as_deref().is_none_or(|ag| a.row.agency == ag))
-        .map(SupervisionAssignment::from)
+        .map(assignment)
         .collect();
     Ok(Json(out))
 }
@@ -199,11 +165,10 @@ pub async fn file_report(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_writer()?;
     // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
     app.may_file_report(s, id).await.lang(ctx.lang)?;
-    let b: FileReportBody = parse_json(&body).lang(ctx.lang)?;
+    let b: FileReportBody = ctx.json(&body)?;
     let input = ReportInput {
         period: b.period,
         status: b.status,
@@ -214,7 +179,7 @@ pub async fn file_report(
         submit: !b.draft,
     };
     let report = app.file_report(s, id, &input, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(ReportView::from(&report))).into_response())
+    Ok((StatusCode::CREATED, Json(ReportView::new(&report))).into_response())
 }
 
 /// The plan owner's review of a submitted report.
@@ -236,7 +201,7 @@ pub async fn review_report(
     let (session, b) = write_request::<ReviewReportBody>(&ctx, Action::ReviewReport, &body)?;
     app.review_report(session, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
     let r = app.report(session, id).await.lang(ctx.lang)?;
-    Ok(Json(ReportView::from(&r)))
+    Ok(Json(ReportView::new(&r)))
 }
 
 #[derive(Deserialize)]
@@ -250,7 +215,7 @@ pub async fn reports(
     ctx: Ctx,
     Query(q): Query<ReportsQuery>,
 ) -> ApiResult<Json<Vec<ReportWithAssignment>>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let snap = app.snapshot().await.lang(ctx.lang)?;
     let out = snap
         .plans
@@ -260,7 +225,7 @@ pub async fn reports(
         .flat_map(|a| a.reports.iter().map(move |r| (a, r)))
         .filter(|(_, r)| q.state.is_none_or(|s| r.state == s))
         .map(|(a, r)| ReportWithAssignment {
-            report: ReportView::from(r),
+            report: ReportView::new(r),
             agency: a.row.agency.to_string(),
             item: a.row.item.clone(),
         })
@@ -284,7 +249,7 @@ pub async fn rounds(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<ReportingRound>>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     let pv = plan_view(&app, id).await.lang(ctx.lang)?;
     let out = pv
         .rounds
@@ -345,7 +310,7 @@ pub async fn plan_settings(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<PlanSettings>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
     plan_view(&app, id).await.lang(ctx.lang)?;
     let allow = app.reports_outside_rounds(id).await.lang(ctx.lang)?;
     Ok(Json(PlanSettings { plan_id: id, reports_outside_rounds: allow }))
@@ -386,8 +351,7 @@ pub async fn add_attachment(
     Query(q): Query<AttachmentQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_writer()?;
     let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let aid = app.add_attachment(s, id, &q.filename, content_type, &body, &ctx.ip).await.lang(ctx.lang)?;
     let added = ReportAttachmentAdded { id: aid, report_id: id, filename: q.filename, size: body.len() };
@@ -395,7 +359,7 @@ pub async fn add_attachment(
 }
 
 pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let (meta, data) = app.attachment(s, id).await.lang(ctx.lang)?;
     let mut r = axum::body::Body::from(data).into_response();
     let h = r.headers_mut();

@@ -26,22 +26,15 @@ use crate::resources::plans::pages::flags;
 pub use jiqun_app::supervision::MAX_ATTACHMENT;
 
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ReportForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     period: String,
-    #[serde(default)]
     status: String,
-    #[serde(default)]
     percent: String,
-    #[serde(default)]
     narrative: String,
-    #[serde(default)]
     problems: String,
-    #[serde(default)]
     help_needed: String,
-    #[serde(default)]
     action: String,
 }
 
@@ -330,26 +323,28 @@ fn report_form(
 }
 
 fn versions_csv(a: &AssignmentView, versions: &[ReportRow], lang: Lang) -> Csv {
-    let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("部门", "department"),
-        t("条目", "item"),
-        t("期别", "period"),
-        t("版本", "version"),
-        t("当前版本", "current"),
-        t("报告状态", "state"),
-        t("进展", "status"),
-        t("完成比例", "percent"),
-        t("工作进展", "narrative"),
-        t("存在问题", "problems"),
-        t("需协调事项", "help needed"),
-        t("审核意见", "review comment"),
-        t("填报人", "created by"),
-        t("创建时间", "created at"),
-        t("提交时间", "submitted at"),
-        t("审核时间", "reviewed at"),
-        t("附件", "attachments"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("部门", "department"),
+            ("条目", "item"),
+            ("期别", "period"),
+            ("版本", "version"),
+            ("当前版本", "current"),
+            ("报告状态", "state"),
+            ("进展", "status"),
+            ("完成比例", "percent"),
+            ("工作进展", "narrative"),
+            ("存在问题", "problems"),
+            ("需协调事项", "help needed"),
+            ("审核意见", "review comment"),
+            ("填报人", "created by"),
+            ("创建时间", "created at"),
+            ("提交时间", "submitted at"),
+            ("审核时间", "reviewed at"),
+            ("附件", "attachments"),
+        ],
+    );
     for v in versions {
         csv.row([
             a.row.agency.to_string(),
@@ -380,8 +375,7 @@ pub async fn file_report(
     Path(id): Path<i64>,
     Form(f): Form<ReportForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let lang = ctx.lang;
     // Permission before validation: another department's assignment is 403 whatever the form says.
     app.may_file_report(s, id).await.page(lang)?;
@@ -422,8 +416,8 @@ pub async fn file_report(
 // ---- attachments ----
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct UploadQuery {
-    #[serde(default)]
     name: String,
 }
 
@@ -485,7 +479,7 @@ const SAFE_TYPES: &[&str] = &[
 ];
 
 pub async fn download(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_user()?;
     let (meta, data) = app.attachment(s, id).await.page(ctx.lang)?;
     let kind = if SAFE_TYPES.contains(&meta.content_type.as_str()) {
         meta.content_type.as_str()

@@ -33,11 +33,10 @@ fn registry() -> &'static AgencyRegistry {
 // ---- /supervision ----
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SupQuery {
     plan: Option<i64>,
-    #[serde(default)]
     agency: String,
-    #[serde(default)]
     flag: String,
     done: Option<String>,
 }
@@ -134,13 +133,7 @@ async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused:
                     div.scroll {
                         table.data.review {
                             caption { (t("各部门已提交、等待审核的进展报告；通过或写明意见后退回", "Reports the departments have submitted, waiting for review: accept, or return with a comment")) }
-                            thead { tr {
-                                th scope="col" { (t("部门 / 任务", "Department / task")) }
-                                th scope="col" { (t("期别", "Period")) }
-                                th scope="col" { (t("进展", "Progress")) }
-                                th scope="col" { (t("报告内容", "Report")) }
-                                th scope="col" { (t("审核", "Review")) }
-                            } }
+                            (ui::head(lang, &[ui::col("部门 / 任务", "Department / task"), ui::col("期别", "Period"), ui::col("进展", "Progress"), ui::col("报告内容", "Report"), ui::col("审核", "Review")]))
                             tbody {
                                 @for (a, r) in &queue {
                                     tr #{ "r" (r.id) } {
@@ -185,12 +178,7 @@ async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused:
             @else {
                 table.data.compact {
                     caption { (t("各期进展报告的截止日期", "The deadline of each period's reports")) }
-                    thead { tr {
-                        th scope="col" { (t("期别", "Period")) }
-                        th scope="col" { (t("截止日期", "Deadline")) }
-                        th scope="col" { (t("已提交", "Filed")) }
-                        th scope="col" { (t("逾期未报", "Overdue")) }
-                    } }
+                    (ui::head(lang, &[ui::col("期别", "Period"), ui::col("截止日期", "Deadline"), ui::col("已提交", "Filed"), ui::col("逾期未报", "Overdue")]))
                     tbody { @for round in &plan.rounds {
                         @let filed = plan.assignments.iter().filter(|a| a.reports.iter().any(|r| r.period == round.period && r.state != ReviewState::Draft)).count();
                         @let late = plan.assignments.iter().filter(|a| a.overdue.contains(&round.period)).count();
@@ -300,20 +288,22 @@ pub(super) fn assignment_json(a: &AssignmentView) -> Value {
 }
 
 fn assignments_csv(rows: &[&AssignmentView], lang: Lang) -> Csv {
-    let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("任务分工编号", "assignment"),
-        t("条目", "item"),
-        t("任务", "task"),
-        t("部门", "department"),
-        t("角色", "role"),
-        t("最新期别", "latest period"),
-        t("报告状态", "report state"),
-        t("进展", "progress"),
-        t("完成比例", "percent"),
-        t("逾期期别", "overdue periods"),
-        t("停滞", "stalled"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("任务分工编号", "assignment"),
+            ("条目", "item"),
+            ("任务", "task"),
+            ("部门", "department"),
+            ("角色", "role"),
+            ("最新期别", "latest period"),
+            ("报告状态", "report state"),
+            ("进展", "progress"),
+            ("完成比例", "percent"),
+            ("逾期期别", "overdue periods"),
+            ("停滞", "stalled"),
+        ],
+    );
     for a in rows {
         let l = a.latest();
         csv.row([
@@ -334,12 +324,10 @@ fn assignments_csv(rows: &[&AssignmentView], lang: Lang) -> Csv {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ReviewForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     comment: String,
 }
 
@@ -349,8 +337,7 @@ pub async fn review(
     Path(id): Path<i64>,
     Form(f): Form<ReviewForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let result = if s.can(&Action::ReviewReport) && !matches!(f.decision.as_str(), "accept" | "return") {
         Err(AppError::invalid("decision", "请选择通过或退回", "choose accept or return"))
     } else {
@@ -368,12 +355,10 @@ pub async fn review(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RoundForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     period: String,
-    #[serde(default)]
     deadline: String,
 }
 
@@ -383,8 +368,7 @@ pub async fn set_round(
     Path(plan_id): Path<i64>,
     Form(f): Form<RoundForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     match app.set_round(s, plan_id, f.period.trim(), f.deadline.trim(), &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/supervision?plan={plan_id}&done=round#rounds")).into_response()),
         Err(e) if e.status() == 422 => {
@@ -403,10 +387,9 @@ pub async fn set_round(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SettingsForm {
-    #[serde(default)]
     csrf: String,
-    #[serde(default)]
     reports_outside_rounds: String,
 }
 
@@ -416,8 +399,7 @@ pub async fn set_settings(
     Path(plan_id): Path<i64>,
     Form(f): Form<SettingsForm>,
 ) -> PageResult<Response> {
-    ctx.require_csrf(Some(&f.csrf)).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&f.csrf))?;
     let allow = f.reports_outside_rounds == "1";
     app.set_reports_outside_rounds(s, plan_id, allow, &ctx.ip).await.page(ctx.lang)?;
     Ok(Redirect::to(&format!("/supervision?plan={plan_id}&done=round#rounds")).into_response())
@@ -524,10 +506,7 @@ pub async fn agency(
 }
 
 pub async fn my(ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
-    if !can(s, &Action::ReadPlan) {
-        return Err(AppError::forbidden()).page(ctx.lang);
-    }
+    let s = ctx.page_user_for(&Action::ReadPlan)?;
     let u = &s.user;
     let to = if let (true, Some(a)) = (u.has_role("agency_reporter"), u.agency.as_deref()) {
         format!("/agencies/{}", enc(a))

@@ -12,6 +12,7 @@ use axum::routing::get;
 use crate::kit::assets::{CSS, JS, asset};
 use crate::routes::{Access, ApiRoute, PageRoute, json};
 
+#[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/healthz", "system", "200 when the database answers", Access::Public, || get(api::healthz))
         .ok(200, Some(json::<api::Health>))

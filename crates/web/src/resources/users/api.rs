@@ -13,71 +13,51 @@ use std::collections::BTreeMap;
 
 use crate::ctx::{AppState, Ctx};
 use crate::error::{ApiResult, WithLang};
-use crate::extract::{Path, Query};
-use crate::kit::api::{need, parse_json, write_request};
+use crate::extract::Path;
+use crate::kit::api::write_request;
+use crate::kit::api::{api_record, opt_text};
 
-/// An account, as the administrators see it (never its password hash or TOTP secret).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct UserView {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    /// The names of the roles held.
-    pub roles: Vec<String>,
-    /// The department the user works for.
-    pub agency: Option<String>,
-    /// The city the user works for.
-    pub city: Option<String>,
-    /// The enterprise's unified social credit code, for an enterprise account.
-    pub uscc: Option<String>,
-    /// The password must be changed at the next login.
-    pub must_change_password: bool,
-    pub disabled: bool,
-    /// Consecutive failed logins.
-    pub failed_logins: i64,
-    /// Locked until then, ms since 1970.
-    pub locked_until: Option<i64>,
-    /// ms since 1970.
-    pub last_login_at: Option<i64>,
-    /// The login before the last, ms since 1970.
-    pub prev_login_at: Option<i64>,
-    /// ms since 1970.
-    pub created_at: i64,
-    /// A TOTP second factor is enrolled and asked for at login.
-    pub totp_enabled: bool,
-    /// ms since 1970.
-    pub password_changed_at: Option<i64>,
-    /// A phone number or e-mail (stored sealed with SM4).
-    pub contact: Option<String>,
-}
-
-impl UserView {
-    /// The account with its contact, unsealed.
-    pub fn new(u: &UserRow, contact: Option<String>) -> Self {
-        UserView {
-            id: u.id,
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            roles: u.roles.clone(),
-            agency: u.agency.as_deref().map(String::from),
-            city: u.city.as_deref().map(String::from),
-            uscc: u.uscc.clone(),
-            must_change_password: u.must_change_password,
-            disabled: u.disabled,
-            failed_logins: u.failed_logins,
-            locked_until: u.locked_until,
-            last_login_at: u.last_login_at,
-            prev_login_at: u.prev_login_at,
-            created_at: u.created_at,
-            totp_enabled: u.totp_enabled,
-            password_changed_at: u.password_changed_at,
-            contact,
-        }
+api_record! {
+    /// An account, as the administrators see it (never its password hash or TOTP secret).
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct UserView from UserRow {
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        /// The names of the roles held.
+        pub roles: Vec<String>,
+        /// The department the user works for.
+        pub agency: Option<String> => opt_text,
+        /// The city the user works for.
+        pub city: Option<String> => opt_text,
+        /// The enterprise's unified social credit code, for an enterprise account.
+        pub uscc: Option<String>,
+        /// The password must be changed at the next login.
+        pub must_change_password: bool,
+        pub disabled: bool,
+        /// Consecutive failed logins.
+        pub failed_logins: i64,
+        /// Locked until then, ms since 1970.
+        pub locked_until: Option<i64>,
+        /// ms since 1970.
+        pub last_login_at: Option<i64>,
+        /// The login before the last, ms since 1970.
+        pub prev_login_at: Option<i64>,
+        /// ms since 1970.
+        pub created_at: i64,
+        /// A TOTP second factor is enrolled and asked for at login.
+        pub totp_enabled: bool,
+        /// ms since 1970.
+        pub password_changed_at: Option<i64>,
+    }
+    with {
+        /// A phone number or e-mail (stored sealed with SM4).
+        pub contact: Option<String>,
     }
 }
 
 pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<UserView>>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let users = app.users(s).await.lang(ctx.lang)?;
     Ok(Json(users.iter().map(|u| UserView::new(u, app.contact_of(u))).collect()))
 }
@@ -134,12 +114,8 @@ pub struct GrantRoleBody {
 }
 
 pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    if !s.can(&Action::ManageRoles) {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
-    let b: GrantRoleBody = parse_json(&body).lang(ctx.lang)?;
+    let s = ctx.api_writer_for(&Action::ManageRoles)?;
+    let b: GrantRoleBody = ctx.json(&body)?;
     app.grant_role(Some(s), &b.username, &b.role, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -150,7 +126,7 @@ pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> A
 pub struct SecurityPolicy(pub BTreeMap<String, String>);
 
 pub async fn security_policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<SecurityPolicy>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let settings = app.security_policy(s).await.lang(ctx.lang)?;
     Ok(Json(SecurityPolicy(settings.into_iter().collect())))
 }
@@ -169,50 +145,31 @@ pub async fn set_security_policy(
     ctx: Ctx,
     body: Bytes,
 ) -> ApiResult<Json<SecurityPolicy>> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    if !s.can(&Action::ManageRoles) {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
-    let b: SecurityPolicyBody = parse_json(&body).lang(ctx.lang)?;
+    let s = ctx.api_writer_for(&Action::ManageRoles)?;
+    let b: SecurityPolicyBody = ctx.json(&body)?;
     app.set_security_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
     let settings = app.security_policy(s).await.lang(ctx.lang)?;
     Ok(Json(SecurityPolicy(settings.into_iter().collect())))
 }
 
-/// One entry of the audit trail: who did what to which object, from where, and whether it succeeded.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// When, ms since 1970.
-    pub at: i64,
-    /// The actor's username (or `system`).
-    pub actor: String,
-    /// The actor's account id; null for the system or an unknown user.
-    pub actor_id: Option<i64>,
-    pub ip: String,
-    /// What was done (`login`, `create_user`, `import_plan`, …).
-    pub action: String,
-    pub object_type: String,
-    pub object_id: String,
-    pub success: bool,
-    pub detail: String,
-}
-
-impl From<&AuditRow> for AuditEntry {
-    fn from(r: &AuditRow) -> Self {
-        AuditEntry {
-            id: r.id,
-            at: r.at,
-            actor: r.actor.clone(),
-            actor_id: r.actor_id,
-            ip: r.ip.clone(),
-            action: r.action.clone(),
-            object_type: r.object_type.clone(),
-            object_id: r.object_id.clone(),
-            success: r.success,
-            detail: r.detail.clone(),
-        }
+api_record! {
+    /// One entry of the audit trail: who did what to which object, from where, and whether it succeeded.
+    #[derive(Serialize, utoipa::ToSchema)]
+    pub struct AuditEntry from AuditRow {
+        pub id: i64,
+        /// When, ms since 1970.
+        pub at: i64,
+        /// The actor's username (or `system`).
+        pub actor: String,
+        /// The actor's account id; null for the system or an unknown user.
+        pub actor_id: Option<i64>,
+        pub ip: String,
+        /// What was done (`login`, `create_user`, `import_plan`, …).
+        pub action: String,
+        pub object_type: String,
+        pub object_id: String,
+        pub success: bool,
+        pub detail: String,
     }
 }
 
@@ -231,11 +188,11 @@ pub struct AuditTrail {
 }
 
 pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Changes>> {
-    need(&ctx, Action::ReadPlan).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
+    ctx.api_user_for(&Action::ReadPlan)?;
+    let s = ctx.api_user()?;
     let since = s.user.prev_login_at.unwrap_or(0);
     let rows = app.changes_since(since, 200).await.lang(ctx.lang)?;
-    Ok(Json(Changes { since, items: rows.iter().map(AuditEntry::from).collect() }))
+    Ok(Json(Changes { since, items: rows.iter().map(AuditEntry::new).collect() }))
 }
 
 #[derive(Deserialize)]
@@ -249,8 +206,10 @@ pub struct AuditQuery {
 }
 
 /// The audit trail, for the audit administrator only; also as CSV.
-pub async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> ApiResult<Response> {
-    let s = ctx.user().lang(ctx.lang)?;
+pub async fn audit(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Response> {
+    // Permission before validation (contracts §3): the query is read only for a caller who may read the trail.
+    let s = ctx.api_user_for(&Action::ReadAudit)?;
+    let q: AuditQuery = crate::extract::query(&ctx.query).lang(ctx.lang)?;
     let now = jiqun_app::model::now_ms();
     let (from, to) = (q.from.unwrap_or(now - 30 * 86_400_000), q.to.unwrap_or(i64::MAX));
     let rows = app.audit_trail(s, from, to, q.limit.unwrap_or(10_000)).await.lang(ctx.lang)?;
@@ -280,7 +239,7 @@ pub async fn audit(State(app): State<AppState>, ctx: Ctx, Query(q): Query<AuditQ
         );
         return Ok(res);
     }
-    Ok(Json(AuditTrail { items: rows.iter().map(AuditEntry::from).collect() }).into_response())
+    Ok(Json(AuditTrail { items: rows.iter().map(AuditEntry::new).collect() }).into_response())
 }
 
 /// A CSV cell: quoted when needed; a leading = + - @ is neutralised so a spreadsheet does not run it.
@@ -338,7 +297,7 @@ pub struct RoleScope {
 }
 
 pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<RoleTableView>> {
-    let s = ctx.user().lang(ctx.lang)?;
+    let s = ctx.api_user()?;
     let table = app.roles(s).await.lang(ctx.lang)?;
     let roles = table
         .roles
@@ -389,12 +348,8 @@ pub async fn set_role(
     Path(name): Path<String>,
     body: Bytes,
 ) -> ApiResult<StatusCode> {
-    ctx.require_csrf(None).lang(ctx.lang)?;
-    let s = ctx.user().lang(ctx.lang)?;
-    if !s.can(&jiqun_app::Action::ManageRoles) {
-        return Err(AppError::forbidden()).lang(ctx.lang);
-    }
-    let b: RoleBody = parse_json(&body).lang(ctx.lang)?;
+    let s = ctx.api_writer_for(&jiqun_app::Action::ManageRoles)?;
+    let b: RoleBody = ctx.json(&body)?;
     let mut grants = Vec::new();
     for (i, g) in b.grants.iter().enumerate() {
         let perm = Perm::parse(&g.perm).ok_or_else(|| {

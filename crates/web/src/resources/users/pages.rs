@@ -18,10 +18,7 @@ use crate::extract::Form;
 use crate::kit::ui::{self, Csv, Export, can};
 
 pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.user().page(ctx.lang)?;
-    if !can(s, &Action::ReadUsers) {
-        return Err(PageError(AppError::forbidden(), ctx.lang));
-    }
+    let s = ctx.page_user_for(&Action::ReadUsers)?;
     show(&app, &ctx, s, None, &NewUserForm::default()).await
 }
 
@@ -65,15 +62,7 @@ async fn show(
         div.scroll {
             table.data {
                 caption { (t("系统账户及其角色", "Accounts and their roles")) }
-                thead { tr {
-                    th scope="col" { (t("用户名", "Username")) }
-                    th scope="col" { (t("姓名 / 单位", "Name")) }
-                    th scope="col" { (t("角色", "Roles")) }
-                    th scope="col" { (t("所属部门", "Department")) }
-                    th scope="col" { (t("所属城市", "City")) }
-                    th scope="col" { (t("最近登录", "Last login")) }
-                    th scope="col" { (t("状态", "State")) }
-                } }
+                (ui::head(lang, &[ui::col("用户名", "Username"), ui::col("姓名 / 单位", "Name"), ui::col("角色", "Roles"), ui::col("所属部门", "Department"), ui::col("所属城市", "City"), ui::col("最近登录", "Last login"), ui::col("状态", "State")]))
                 tbody { @for u in &users {
                     tr {
                         th scope="row" { (u.username) }
@@ -144,16 +133,18 @@ async fn show(
 }
 
 fn users_csv(users: &[UserRow], lang: jiqun_domain::Lang) -> Csv {
-    let t = |zh, en| lang.pick(zh, en);
-    let mut csv = Csv::new(&[
-        t("用户名", "username"),
-        t("姓名", "display name"),
-        t("角色", "roles"),
-        t("部门", "department"),
-        t("城市", "city"),
-        t("最近登录", "last login"),
-        t("停用", "disabled"),
-    ]);
+    let mut csv = Csv::translated(
+        lang,
+        &[
+            ("用户名", "username"),
+            ("姓名", "display name"),
+            ("角色", "roles"),
+            ("部门", "department"),
+            ("城市", "city"),
+            ("最近登录", "last login"),
+            ("停用", "disabled"),
+        ],
+    );
     for u in users {
         csv.row([
             u.username.clone(),
@@ -175,8 +166,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    ctx.require_csrf(Some(&get("csrf"))).page(ctx.lang)?;
-    let s = ctx.user().page(ctx.lang)?;
+    let s = ctx.page_writer(Some(&get("csrf")))?;
     let form = NewUserForm {
         username: get("username"),
         display_name: get("display_name"),
@@ -204,8 +194,7 @@ pub async fn create(
 // ---- /roles ----
 
 pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let s = ctx.user().page(lang)?;
+    let s = ctx.page_user()?;
     show_roles(&app, &ctx, s, None).await
 }
 
@@ -279,11 +268,7 @@ pub async fn set_role(
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    ctx.require_csrf(f.get("csrf").map(String::as_str)).page(lang)?;
-    let s = ctx.user().page(lang)?;
-    if !s.can(&Action::ManageRoles) {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
+    let s = ctx.page_writer_for(f.get("csrf").map(String::as_str), &Action::ManageRoles)?;
     let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut grants = Vec::new();
     for p in Perm::ALL {
