@@ -1,4 +1,4 @@
-//! What every handler knows about its request: the language, the session (from a bearer token or the
+//! What every handler knows about its request: the application, the language, the session (from a bearer token or the
 //! session cookie), the client's address, and whether a cookie-authenticated write carries its CSRF token.
 
 use std::net::SocketAddr;
@@ -18,6 +18,8 @@ pub const LANG_COOKIE: &str = "jiqun_lang";
 pub type AppState = Arc<App>;
 
 pub struct Ctx {
+    /// The application: the use cases the handler calls.
+    pub app: AppState,
     pub lang: Lang,
     pub session: Option<Session>,
     pub ip: String,
@@ -90,6 +92,7 @@ impl FromRequestParts<AppState> for Ctx {
         let (token, via_cookie) = token_of(&parts.headers);
         let session = session_of(app, token.as_deref()).await;
         Ok(Ctx {
+            app: app.clone(),
             lang,
             via_cookie: via_cookie && session.is_some(),
             session,

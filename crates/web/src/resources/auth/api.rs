@@ -2,13 +2,12 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::model::UserRow;
 use serde::{Deserialize, Serialize};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::kit::api::{api_record, opt_text};
 
@@ -68,12 +67,15 @@ pub struct CurrentUser {
     pub prev_login_at: Option<i64>,
 }
 
-pub async fn login(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+pub async fn login(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let body: LoginBody = ctx.json(&body)?;
-    let ok =
-        app.login_with(&body.username, &body.password, body.totp.as_deref(), "bearer", &ctx.ip).await.lang(ctx.lang)?;
+    let ok = ctx
+        .app
+        .login_with(&body.username, &body.password, body.totp.as_deref(), "bearer", &ctx.ip)
+        .await
+        .lang(ctx.lang)?;
     let u = &ok.user;
-    let restriction = app.restriction_of(u).await;
+    let restriction = ctx.app.restriction_of(u).await;
     Ok(Json(LoginToken {
         token: ok.token.clone(),
         expires_at: ok.expires_at,
@@ -108,11 +110,11 @@ pub struct PasswordBody {
     pub new_password: String,
 }
 
-pub async fn change_password(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn change_password(ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
     let b: PasswordBody = ctx.json(&body)?;
-    app.change_password(s, &b.old_password, &b.new_password, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.change_password(s, &b.old_password, &b.new_password, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,10 +127,10 @@ pub struct TotpEnrolment {
     pub otpauth_uri: String,
 }
 
-pub async fn totp_enrol(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<TotpEnrolment>> {
+pub async fn totp_enrol(ctx: Ctx) -> ApiResult<Json<TotpEnrolment>> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
-    let e = app.totp_enrol(s, &ctx.ip).await.lang(ctx.lang)?;
+    let e = ctx.app.totp_enrol(s, &ctx.ip).await.lang(ctx.lang)?;
     Ok(Json(TotpEnrolment { secret: e.secret_base32, otpauth_uri: e.otpauth_uri }))
 }
 
@@ -139,17 +141,17 @@ pub struct TotpBody {
     pub code: String,
 }
 
-pub async fn totp_confirm(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn totp_confirm(ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
     let b: TotpBody = ctx.json(&body)?;
-    app.totp_confirm(s, &b.code, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.totp_confirm(s, &b.code, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn logout(State(app): State<AppState>, ctx: Ctx) -> ApiResult<StatusCode> {
+pub async fn logout(ctx: Ctx) -> ApiResult<StatusCode> {
     ctx.require_csrf(None).lang(ctx.lang)?;
     let s = ctx.account().lang(ctx.lang)?;
-    app.logout(s, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.logout(s, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }

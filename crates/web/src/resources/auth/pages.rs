@@ -3,13 +3,12 @@
 //! (a password that must be changed, an administrator without TOTP under the production policy), which is
 //! sent here until it has done what it must.
 
-use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::ctx::{AppState, Ctx, SESSION_COOKIE};
+use crate::ctx::{Ctx, SESSION_COOKIE};
 use crate::extract::Form;
 use crate::kit::{layout, ui};
 
@@ -95,7 +94,7 @@ pub struct PasswordForm {
     again: String,
 }
 
-pub async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Response {
+pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> Response {
     let lang = ctx.lang;
     if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
         return render(&ctx, Some((false, e.message(lang).to_string())), None);
@@ -108,7 +107,7 @@ pub async fn change_password(State(app): State<AppState>, ctx: Ctx, Form(f): For
             None,
         );
     }
-    match app.change_password(s, &f.old_password, &f.new_password, &ctx.ip).await {
+    match ctx.app.change_password(s, &f.old_password, &f.new_password, &ctx.ip).await {
         // The session's restriction is recomputed on the next request: go on to what is left, if anything.
         Ok(()) => Redirect::to("/").into_response(),
         Err(e) => {
@@ -125,13 +124,13 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-pub async fn enrol(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
+pub async fn enrol(ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
     let lang = ctx.lang;
     if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
         return render(&ctx, Some((false, e.message(lang).to_string())), None);
     }
     let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
-    match app.totp_enrol(s, &ctx.ip).await {
+    match ctx.app.totp_enrol(s, &ctx.ip).await {
         Ok(e) => render(&ctx, None, Some((e.secret_base32, e.otpauth_uri))),
         Err(e) => render(&ctx, Some((false, e.message(lang).to_string())), None),
     }
@@ -144,13 +143,13 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn confirm(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CodeForm>) -> Response {
+pub async fn confirm(ctx: Ctx, Form(f): Form<CodeForm>) -> Response {
     let lang = ctx.lang;
     if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
         return render(&ctx, Some((false, e.message(lang).to_string())), None);
     }
     let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
-    match app.totp_confirm(s, &f.code, &ctx.ip).await {
+    match ctx.app.totp_confirm(s, &f.code, &ctx.ip).await {
         Ok(()) => Redirect::to("/").into_response(),
         Err(e) => {
             let detail =
@@ -201,12 +200,12 @@ pub struct LoginForm {
     totp: String,
 }
 
-pub async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
+pub async fn login_submit(ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
     let totp = Some(f.totp.trim()).filter(|c| !c.is_empty());
-    match app.login_with(&f.username, &f.password, totp, "cookie", &ctx.ip).await {
+    match ctx.app.login_with(&f.username, &f.password, totp, "cookie", &ctx.ip).await {
         Ok(ok) => {
             // A session that must first change its password or enrol TOTP goes to the account page.
-            let to = if app.restriction_of(&ok.user).await.is_some() { "/account" } else { "/" };
+            let to = if ctx.app.restriction_of(&ok.user).await.is_some() { "/account" } else { "/" };
             let mut r = Redirect::to(to).into_response();
             let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", ok.token);
             if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -221,11 +220,11 @@ pub async fn login_submit(State(app): State<AppState>, ctx: Ctx, Form(f): Form<L
     }
 }
 
-pub async fn logout(State(app): State<AppState>, ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
+pub async fn logout(ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
     if ctx.require_csrf(Some(&f.csrf)).is_ok()
         && let Some(s) = &ctx.session
     {
-        let _ = app.logout(s, &ctx.ip).await;
+        let _ = ctx.app.logout(s, &ctx.ip).await;
     }
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().insert(

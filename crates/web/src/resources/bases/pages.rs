@@ -2,7 +2,6 @@
 //! and the form to register one; `/bases/{id}`: one base, with the form to withdraw its recognition.
 //! Demo entries are synthetic and say so.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::bases::{BaseInput, BaseView, WithdrawInput};
@@ -13,14 +12,14 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path};
 use crate::kit::ui::{self, Csv, Export};
 
-pub async fn bases(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn bases(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    show(&app, &ctx, s, &BaseForm::default(), None).await
+    show(&ctx, s, &BaseForm::default(), None).await
 }
 
 fn level_chip(b: &BaseView) -> Markup {
@@ -31,17 +30,11 @@ fn synthetic_chip(lang: Lang) -> Markup {
     html! { span.chip.synthetic title=(lang.pick("演示用合成数据，非真实认定", "made up for the demo, not a real recognition")) { (lang.pick("示例", "synthetic")) } }
 }
 
-async fn show(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    form: &BaseForm,
-    error: Option<AppError>,
-) -> PageResult<Response> {
+async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let items = app.bases(s, lang).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let items = ctx.app.bases(s, lang).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "bases", json!({ "items": items }))),
         Some(Export::Csv) => {
@@ -221,26 +214,26 @@ impl BaseForm {
     }
 }
 
-pub async fn recognise(State(app): State<AppState>, ctx: Ctx, Form(f): Form<BaseForm>) -> PageResult<Response> {
+pub async fn recognise(ctx: Ctx, Form(f): Form<BaseForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageBases)?;
-    match app.recognise_base(s, &f.input(), &ctx.ip).await {
+    match ctx.app.recognise_base(s, &f.input(), &ctx.ip).await {
         Ok(id) => Ok(Redirect::to(&format!("/bases/{id}")).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show(&app, &ctx, s, &f, Some(e)).await,
+        Err(e) => show(&ctx, s, &f, Some(e)).await,
     }
 }
 
-pub async fn base(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn base(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    show_one(&app, &ctx, s, id, None).await
+    show_one(&ctx, s, id, None).await
 }
 
-async fn show_one(app: &AppState, ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageResult<Response> {
+async fn show_one(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let b = app.base(s, id, lang).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let b = ctx.app.base(s, id, lang).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     if let Some(Export::Json) = ui::export(ctx) {
         return Ok(ui::json(snap.synthetic, "base", json!(b)));
     }
@@ -302,18 +295,13 @@ pub struct WithdrawForm {
     version: Option<i64>,
 }
 
-pub async fn withdraw(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<WithdrawForm>,
-) -> PageResult<Response> {
+pub async fn withdraw(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<WithdrawForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageBases)?;
     let input = WithdrawInput { withdrawn_on: f.withdrawn_on, reason: f.reason, version: f.version };
-    match app.withdraw_base(s, id, &input, &ctx.ip).await {
+    match ctx.app.withdraw_base(s, id, &input, &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/bases/{id}")).into_response()),
         Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_one(&app, &ctx, s, id, Some(e)).await,
+        Err(e) => show_one(&ctx, s, id, Some(e)).await,
     }
 }

@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::AppError;
@@ -14,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::{Upload, api_record, text};
@@ -66,11 +65,7 @@ pub struct EnterprisePage {
     pub offset: i64,
 }
 
-pub async fn enterprises(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<EnterprisesQuery>,
-) -> ApiResult<Json<EnterprisePage>> {
+pub async fn enterprises(ctx: Ctx, Query(q): Query<EnterprisesQuery>) -> ApiResult<Json<EnterprisePage>> {
     let s = ctx.api_user()?;
     let filter = EnterpriseFilter {
         city: parameter("city", q.city.as_deref(), parse_city).lang(ctx.lang)?,
@@ -81,15 +76,15 @@ pub async fn enterprises(
     };
     let offset = q.offset.unwrap_or(0);
     let limit = q.limit.unwrap_or(100);
-    let (rows, total) = app.enterprises(s, filter, offset, limit).await.lang(ctx.lang)?;
+    let (rows, total) = ctx.app.enterprises(s, filter, offset, limit).await.lang(ctx.lang)?;
     Ok(Json(EnterprisePage { items: rows.iter().map(EnterpriseSummary::new).collect(), total, offset }))
 }
 
-pub async fn create_enterprise(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+pub async fn create_enterprise(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
     let input: EnterpriseInput = ctx.json(&body)?;
-    let id = app.register_enterprise(s, &input, &ctx.ip).await.lang(ctx.lang)?;
-    let view = app.enterprise_view(s, id).await.lang(ctx.lang)?;
+    let id = ctx.app.register_enterprise(s, &input, &ctx.ip).await.lang(ctx.lang)?;
+    let view = ctx.app.enterprise_view(s, id).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EnterpriseDetail::from(&view))).into_response())
 }
 
@@ -151,13 +146,9 @@ pub fn view_json(v: &EnterpriseView, _lang: jiqun_domain::Lang) -> Value {
     serde_json::to_value(EnterpriseDetail::from(v)).unwrap_or(Value::Null)
 }
 
-pub async fn enterprise(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<EnterpriseDetail>> {
+pub async fn enterprise(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<EnterpriseDetail>> {
     let s = ctx.api_user()?;
-    let view = app.enterprise_view(s, id).await.lang(ctx.lang)?;
+    let view = ctx.app.enterprise_view(s, id).await.lang(ctx.lang)?;
     Ok(Json(EnterpriseDetail::from(&view)))
 }
 
@@ -198,19 +189,14 @@ pub fn figure_values(figures: &serde_json::Map<String, Value>, flags: bool) -> R
         .collect()
 }
 
-pub async fn put_figures(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn put_figures(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
     // Permission before validation: the use case checks it first, on the stored firm; a body that does
     // not parse is reported only to a caller who may write.
-    app.may_edit_enterprise(s, id).await.lang(ctx.lang)?;
+    ctx.app.may_edit_enterprise(s, id).await.lang(ctx.lang)?;
     let b: EnterpriseFiguresBody = ctx.json(&body)?;
     let values = figure_values(&b.figures, false).lang(ctx.lang)?;
-    let ids = app.put_figures(s, id, b.year, &values, &b.source, &ctx.ip).await.lang(ctx.lang)?;
+    let ids = ctx.app.put_figures(s, id, b.year, &values, &b.source, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EnterpriseFigureIds { ids })).into_response())
 }
 
@@ -221,14 +207,13 @@ pub struct HistoryQuery {
 }
 
 pub async fn figure_history(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<Vec<Figure>>> {
     let s = ctx.api_user()?;
     let (year, metric) = (q.year.unwrap_or(0), q.metric.as_deref().unwrap_or(""));
-    let rows = app.figure_history(s, id, year, metric).await.lang(ctx.lang)?;
+    let rows = ctx.app.figure_history(s, id, year, metric).await.lang(ctx.lang)?;
     Ok(Json(rows))
 }
 
@@ -239,25 +224,15 @@ pub struct EnterpriseExpertBody {
     pub username: String,
 }
 
-pub async fn assign_expert(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn assign_expert(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<StatusCode> {
     let s = ctx.api_writer_for(&jiqun_app::Action::AssignExperts)?;
     let b: EnterpriseExpertBody = ctx.json(&body)?;
-    app.assign_expert(s, id, &b.username, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.assign_expert(s, id, &b.username, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn import(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<Upload>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn import(ctx: Ctx, Query(q): Query<Upload>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
-    let out = app.import_enterprises(s, &body, q.name(), &ctx.ip).await.lang(ctx.lang)?;
+    let out = ctx.app.import_enterprises(s, &body, q.name(), &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }

@@ -3,7 +3,6 @@
 //! the forms for its figures and expert. What a user sees follows the access rules: figures only for those
 //! who may read them.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::input::{parameter, parse_city, parse_scale};
@@ -16,7 +15,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export};
@@ -60,7 +59,7 @@ fn may_import(s: &Session) -> bool {
     scopes.contains(&Scope::All) || scopes.contains(&Scope::OwnCity)
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
+pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.page_user()?;
@@ -74,12 +73,12 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
     let page = q.page.max(0);
     let export = ui::export(&ctx);
     let (offset, limit) = if export.is_some() { (0, 1000) } else { (page * PAGE, PAGE) };
-    let (rows, total) = app.enterprises(s, filter, offset, limit).await.page(lang)?;
+    let (rows, total) = ctx.app.enterprises(s, filter, offset, limit).await.page(lang)?;
     // An enterprise user has one firm: its page is the directory.
     if !s.can(&Action::ReadEnterprises) && rows.len() == 1 && total == 1 && export.is_none() {
         return Ok(Redirect::to(&format!("/enterprises/{}", rows[0].id)).into_response());
     }
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match export {
         Some(Export::Json) => {
             return Ok(ui::json(snap.synthetic, "enterprises", json!({ "total": total, "items": rows })));
@@ -119,7 +118,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQue
     let pages = (total + PAGE - 1) / PAGE;
     // The class each firm got in the latest year's run.
     let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
-    let (latest, classes) = app.latest_classes(s, &ids).await.page(lang)?;
+    let (latest, classes) = ctx.app.latest_classes(s, &ids).await.page(lang)?;
     let link = |p: i64| {
         format!(
             "/enterprises?city={}&scale={}&q={}&tag={}&page={p}",
@@ -244,7 +243,7 @@ fn split_list(s: &str) -> Vec<String> {
     s.split([';', '；']).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
 }
 
-pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Response> {
+pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
     let input = EnterpriseInput {
@@ -259,11 +258,11 @@ pub async fn register(State(app): State<AppState>, ctx: Ctx, Form(f): Form<Regis
         chain_nodes: split_list(&f.chain_nodes),
         tags: split_list(&f.tags),
     };
-    match app.register_enterprise(s, &input, &ctx.ip).await {
+    match ctx.app.register_enterprise(s, &input, &ctx.ip).await {
         Ok(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => {
-            let snap = app.snapshot().await.page(lang)?;
+            let snap = ctx.app.snapshot().await.page(lang)?;
             let t = |zh, en| lang.pick(zh, en);
             let body = html! {
                 div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
@@ -282,27 +281,21 @@ pub struct DetailQuery {
     year: Option<i64>,
 }
 
-pub async fn detail(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> PageResult<Response> {
+pub async fn detail(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_user()?;
-    let view = app.enterprise_view(s, id).await.page(lang)?;
+    let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
     let history = if !q.history.is_empty()
         && let Some(year) = q.year
     {
-        Some((year, q.history.clone(), app.figure_history(s, id, year, &q.history).await.page(lang)?))
+        Some((year, q.history.clone(), ctx.app.figure_history(s, id, year, &q.history).await.page(lang)?))
     } else {
         None
     };
-    show_detail(&app, &ctx, s, &view, history, None).await
+    show_detail(&ctx, s, &view, history, None).await
 }
 
 async fn show_detail(
-    app: &AppState,
     ctx: &Ctx,
     s: &Session,
     view: &EnterpriseView,
@@ -311,7 +304,7 @@ async fn show_detail(
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let e = &view.row;
     if let Some(Export::Json) = ui::export(ctx) {
         return Ok(ui::json(snap.synthetic, "enterprise", super::api::view_json(view, lang)));
@@ -328,8 +321,8 @@ async fn show_detail(
         None => StatusCode::OK,
     };
     let next_year = years.last().copied().unwrap_or(2025);
-    let libraries = match app.firm_libraries(s, e.id, ctx_year(ctx)).await {
-        Err(err) if err.status() == 422 => app.firm_libraries(s, e.id, None).await,
+    let libraries = match ctx.app.firm_libraries(s, e.id, ctx_year(ctx)).await {
+        Err(err) if err.status() == 422 => ctx.app.firm_libraries(s, e.id, None).await,
         other => other,
     }
     .page(lang)?;
@@ -451,14 +444,13 @@ async fn show_detail(
 }
 
 pub async fn put_figures(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<std::collections::HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(f.get("csrf").map(String::as_str))?;
-    app.may_edit_enterprise(s, id).await.page(lang)?;
+    ctx.app.may_edit_enterprise(s, id).await.page(lang)?;
     let mut values = Vec::new();
     let mut bad: Option<AppError> = None;
     for m in METRICS {
@@ -478,14 +470,14 @@ pub async fn put_figures(
     let source = f.get("source").map(String::as_str).unwrap_or("");
     let result = match bad {
         Some(e) => Err(e),
-        None => app.put_figures(s, id, year, &values, source, &ctx.ip).await,
+        None => ctx.app.put_figures(s, id, year, &values, source, &ctx.ip).await,
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => {
-            let view = app.enterprise_view(s, id).await.page(lang)?;
-            show_detail(&app, &ctx, s, &view, None, Some(e)).await
+            let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
+            show_detail(&ctx, s, &view, None, Some(e)).await
         }
     }
 }
@@ -497,20 +489,15 @@ pub struct ExpertForm {
     username: String,
 }
 
-pub async fn assign_expert(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ExpertForm>,
-) -> PageResult<Response> {
+pub async fn assign_expert(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExpertForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    match app.assign_expert(s, id, f.username.trim(), &ctx.ip).await {
+    match ctx.app.assign_expert(s, id, f.username.trim(), &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
         Err(e) => {
-            let view = app.enterprise_view(s, id).await.page(lang)?;
-            show_detail(&app, &ctx, s, &view, None, Some(e)).await
+            let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
+            show_detail(&ctx, s, &view, None, Some(e)).await
         }
     }
 }

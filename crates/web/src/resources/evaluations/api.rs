@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::AppError;
@@ -14,7 +13,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::api_record;
@@ -39,9 +38,9 @@ api_record! {
     }
 }
 
-pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<EvaluationRun>>> {
+pub async fn evaluations(ctx: Ctx) -> ApiResult<Json<Vec<EvaluationRun>>> {
     let s = ctx.api_user()?;
-    let runs = app.evaluation_runs(s).await.lang(ctx.lang)?;
+    let runs = ctx.app.evaluation_runs(s).await.lang(ctx.lang)?;
     Ok(Json(runs.iter().map(EvaluationRun::new).collect()))
 }
 
@@ -59,11 +58,11 @@ fn default_scheme() -> String {
     "default".into()
 }
 
-pub async fn run_evaluation(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+pub async fn run_evaluation(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer_for(&jiqun_app::Action::RunEvaluation)?;
     let b: EvaluationRunBody = ctx.json(&body)?;
-    let id = app.run_evaluation(s, b.year, &b.scheme, &ctx.ip).await.lang(ctx.lang)?;
-    let summary = app.evaluation_summary(s, id).await.lang(ctx.lang)?;
+    let id = ctx.app.run_evaluation(s, b.year, &b.scheme, &ctx.ip).await.lang(ctx.lang)?;
+    let summary = ctx.app.evaluation_summary(s, id).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EvaluationSummary::from(&summary))).into_response())
 }
 
@@ -136,13 +135,9 @@ impl From<&jiqun_app::registry::EvaluationSummary> for EvaluationSummary {
     }
 }
 
-pub async fn evaluation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<EvaluationSummary>> {
+pub async fn evaluation(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<EvaluationSummary>> {
     let s = ctx.api_user()?;
-    let summary = app.evaluation_summary(s, id).await.lang(ctx.lang)?;
+    let summary = ctx.app.evaluation_summary(s, id).await.lang(ctx.lang)?;
     Ok(Json(EvaluationSummary::from(&summary)))
 }
 
@@ -152,14 +147,13 @@ pub struct ResultsQuery {
 }
 
 pub async fn evaluation_results(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<ResultsQuery>,
 ) -> ApiResult<Json<EvaluationResults>> {
     let s = ctx.api_user()?;
     let city = jiqun_app::input::parameter("city", q.city.as_deref(), jiqun_app::input::parse_city).lang(ctx.lang)?;
-    let rows = app.evaluation_results(s, id, city).await.lang(ctx.lang)?;
+    let rows = ctx.app.evaluation_results(s, id, city).await.lang(ctx.lang)?;
     let items = rows
         .iter()
         .map(|(e, r)| EvaluationResult { result: r.clone(), uscc: e.uscc.clone(), name: e.name.clone() })
@@ -199,10 +193,11 @@ pub struct EvaluationScheme {
     pub definition: Value,
 }
 
-pub async fn schemes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<EvaluationScheme>>> {
+pub async fn schemes(ctx: Ctx) -> ApiResult<Json<Vec<EvaluationScheme>>> {
     let s = ctx.api_user()?;
-    let _ = app.evaluation_runs(s).await.lang(ctx.lang)?;
-    let list = app
+    let _ = ctx.app.evaluation_runs(s).await.lang(ctx.lang)?;
+    let list = ctx
+        .app
         .schemes()
         .await
         .lang(ctx.lang)?
@@ -234,12 +229,12 @@ pub struct EvaluationSchemeId {
     pub id: String,
 }
 
-pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+pub async fn put_scheme(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer_for(&jiqun_app::Action::RunEvaluation)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::invalid("scheme", "方案文件须为 UTF-8 编码的 JSON", "a scheme file is UTF-8 JSON"))
         .lang(ctx.lang)?;
-    let id = app.put_scheme(s, text, &ctx.ip).await.lang(ctx.lang)?;
+    let id = ctx.app.put_scheme(s, text, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EvaluationSchemeId { id })).into_response())
 }
 
@@ -282,12 +277,8 @@ impl From<jiqun_app::cultivation::PolicyView> for EvaluationPolicy {
     }
 }
 
-pub async fn resource_policy(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<EvaluationPolicy>> {
+pub async fn resource_policy(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<EvaluationPolicy>> {
     let s = ctx.api_user()?;
-    let view = app.resource_policy(s, id).await.lang(ctx.lang)?;
+    let view = ctx.app.resource_policy(s, id).await.lang(ctx.lang)?;
     Ok(Json(EvaluationPolicy::from(view)))
 }

@@ -2,7 +2,6 @@
 //! run (`/evaluations/{id}`) with the distribution by city and class and the movement since last year, and
 //! the differentiated resource policy (an example table) applied to a run (`/evaluations/{id}/policy`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation as cult;
@@ -15,33 +14,27 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
 use crate::resources::enterprises::pages::{class_chip, scale_label};
 
-pub async fn evaluations(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn evaluations(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    show_evaluations(&app, &ctx, s, None, "").await
+    show_evaluations(&ctx, s, None, "").await
 }
 
-async fn show_evaluations(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    error: Option<AppError>,
-    draft: &str,
-) -> PageResult<Response> {
+async fn show_evaluations(ctx: &Ctx, s: &Session, error: Option<AppError>, draft: &str) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let runs = app.evaluation_runs(s).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let runs = ctx.app.evaluation_runs(s).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     if let Some(Export::Json) = ui::export(ctx) {
         return Ok(ui::json(snap.synthetic, "evaluations", json!({ "evaluations": runs })));
     }
-    let years = app.figure_years().await.page(lang)?;
-    let schemes = app.schemes().await.page(lang)?;
+    let years = ctx.app.figure_years().await.page(lang)?;
+    let schemes = ctx.app.schemes().await.page(lang)?;
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
@@ -106,13 +99,13 @@ pub struct SchemeForm {
     json: String,
 }
 
-pub async fn put_scheme(State(app): State<AppState>, ctx: Ctx, Form(f): Form<SchemeForm>) -> PageResult<Response> {
+pub async fn put_scheme(ctx: Ctx, Form(f): Form<SchemeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    match app.put_scheme(s, &f.json, &ctx.ip).await {
+    match ctx.app.put_scheme(s, &f.json, &ctx.ip).await {
         Ok(_) => Ok(Redirect::to("/evaluations").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_evaluations(&app, &ctx, s, Some(e), &f.json).await,
+        Err(e) => show_evaluations(&ctx, s, Some(e), &f.json).await,
     }
 }
 
@@ -124,12 +117,12 @@ pub struct RunForm {
     scheme: String,
 }
 
-pub async fn run(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RunForm>) -> PageResult<Response> {
+pub async fn run(ctx: Ctx, Form(f): Form<RunForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::RunEvaluation)?;
     let year = f.year.trim().parse().unwrap_or(0);
     let scheme = if f.scheme.is_empty() { "default" } else { f.scheme.as_str() };
-    let id = app.run_evaluation(s, year, scheme, &ctx.ip).await.page(lang)?;
+    let id = ctx.app.run_evaluation(s, year, scheme, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/evaluations/{id}")).into_response())
 }
 
@@ -139,19 +132,14 @@ pub struct EvalQuery {
     city: String,
 }
 
-pub async fn evaluation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<EvalQuery>,
-) -> PageResult<Response> {
+pub async fn evaluation(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<EvalQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.page_user()?;
-    let sm = app.evaluation_summary(s, id).await.page(lang)?;
+    let sm = ctx.app.evaluation_summary(s, id).await.page(lang)?;
     let city = jiqun_app::input::parameter("city", Some(&q.city), jiqun_app::input::parse_city).page(lang)?;
-    let results = app.evaluation_results(s, id, city).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let results = ctx.app.evaluation_results(s, id, city).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Csv) => {
             let mut csv =
@@ -276,12 +264,12 @@ fn yuan(v: f64, lang: Lang) -> String {
     }
 }
 
-pub async fn resource_policy(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn resource_policy(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.page_user()?;
-    let v = app.resource_policy(s, id).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let v = ctx.app.resource_policy(s, id).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "policy", json!(v))),
         Some(Export::Csv) => {

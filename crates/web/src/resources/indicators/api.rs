@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::snapshot::PlanView;
@@ -22,9 +21,9 @@ pub struct PlanQuery {
     pub plan: Option<i64>,
 }
 
-pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Response> {
+pub async fn indicators(ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Response> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.lang(ctx.lang)?;
     let plans: Vec<_> = match q.plan {
         Some(id) => vec![
             snap.plan(id)
@@ -36,7 +35,7 @@ pub async fn indicators(State(app): State<AppState>, ctx: Ctx, Query(q): Query<P
     };
     // The list is the same for every reader until the data changes: serialise it once per revision.
     let key = format!("api/indicators/{:?}/{:?}", q.plan, ctx.lang);
-    let body = app.rendered(&key, snap.revision, || {
+    let body = ctx.app.rendered(&key, snap.revision, || {
         let list: Vec<IndicatorSummary> =
             plans.iter().flat_map(|p| p.indicators.iter().map(|i| IndicatorSummary::new(i, ctx.lang))).collect();
         serde_json::to_vec(&list).unwrap_or_default()
@@ -54,69 +53,41 @@ async fn find_indicator(app: &AppState, id: i64) -> Result<(std::sync::Arc<PlanV
     Err(AppError::not_found(format!("指标 {id} 不存在"), format!("no indicator {id}")))
 }
 
-pub async fn indicator(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<IndicatorSummary>> {
+pub async fn indicator(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<IndicatorSummary>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&ctx.app, id).await.lang(ctx.lang)?;
     Ok(Json(IndicatorSummary::new(&p.indicators[k], ctx.lang)))
 }
 
-pub async fn update_indicator(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Json<IndicatorSummary>> {
+pub async fn update_indicator(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<IndicatorSummary>> {
     let (session, b) = write_request::<IndicatorBody>(&ctx, Action::EditIndicator, &body)?;
-    app.update_indicator(session, id, &b.into(), &ctx.ip).await.lang(ctx.lang)?;
-    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    ctx.app.update_indicator(session, id, &b.into(), &ctx.ip).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&ctx.app, id).await.lang(ctx.lang)?;
     Ok(Json(IndicatorSummary::new(&p.indicators[k], ctx.lang)))
 }
 
-pub async fn add_indicator(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(plan_id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn add_indicator(ctx: Ctx, Path(plan_id): Path<i64>, body: Bytes) -> ApiResult<Response> {
     let (session, b) = write_request::<IndicatorBody>(&ctx, Action::EditIndicator, &body)?;
-    let id = app.add_indicator(session, plan_id, &b.into(), &ctx.ip).await.lang(ctx.lang)?;
-    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    let id = ctx.app.add_indicator(session, plan_id, &b.into(), &ctx.ip).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&ctx.app, id).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(IndicatorSummary::new(&p.indicators[k], ctx.lang))).into_response())
 }
 
-pub async fn override_status(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Json<IndicatorSummary>> {
+pub async fn override_status(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<IndicatorSummary>> {
     let (session, b) = write_request::<IndicatorOverrideBody>(&ctx, Action::OverrideStatus, &body)?;
-    app.override_status(session, id, b.status.as_deref(), &b.reason, &ctx.ip).await.lang(ctx.lang)?;
-    let (p, k) = find_indicator(&app, id).await.lang(ctx.lang)?;
+    ctx.app.override_status(session, id, b.status.as_deref(), &b.reason, &ctx.ip).await.lang(ctx.lang)?;
+    let (p, k) = find_indicator(&ctx.app, id).await.lang(ctx.lang)?;
     Ok(Json(IndicatorSummary::new(&p.indicators[k], ctx.lang)))
 }
 
-pub async fn observations(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<IndicatorObservation>>> {
+pub async fn observations(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Vec<IndicatorObservation>>> {
     let s = ctx.api_user()?;
-    find_indicator(&app, id).await.lang(ctx.lang)?;
-    let rows = app.observation_history(s, id).await.lang(ctx.lang)?;
+    find_indicator(&ctx.app, id).await.lang(ctx.lang)?;
+    let rows = ctx.app.observation_history(s, id).await.lang(ctx.lang)?;
     Ok(Json(rows.iter().map(IndicatorObservation::new).collect()))
 }
 
-pub async fn add_observation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn add_observation(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
     // A body that is not even JSON: the permission question cannot depend on it, so answer it first.
     let parsed: Result<IndicatorObservationBody, AppError> = parse_json(&body);
@@ -128,7 +99,8 @@ pub async fn add_observation(
             return Err(if anywhere { e } else { AppError::forbidden() }).lang(ctx.lang);
         }
     };
-    let obs = app
+    let obs = ctx
+        .app
         .add_observation(s, id, &b.period, b.value, b.region.as_deref(), b.source.as_deref(), &ctx.ip)
         .await
         .lang(ctx.lang)?;

@@ -2,7 +2,6 @@
 //! and the same figures as a table. `/cities/{name}`: a city's region and code, its role in the cluster
 //! layout, the items naming it, and its figures.
 
-use axum::extract::State;
 use axum::response::Response;
 use jiqun_app::snapshot::{IndicatorView, PlanView};
 use jiqun_domain::Lang;
@@ -11,7 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageLang, PageResult};
 use crate::extract::{Path, Query};
 use crate::kit::charts::{Tile, class_of, quantile_breaks, sparkline, tile_map};
@@ -33,11 +32,11 @@ struct Row<'a> {
     rank: Option<usize>,
 }
 
-pub async fn map(State(app): State<AppState>, ctx: Ctx, Query(q): Query<MapQuery>) -> PageResult<Response> {
+pub async fn map(ctx: Ctx, Query(q): Query<MapQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let plan = ui::plan_of(&ctx, &snap, q.plan)?;
     let by_city: Vec<&IndicatorView> = plan.indicators.iter().filter(|i| i.row.by_city).collect();
     let chosen =
@@ -209,19 +208,14 @@ fn sorted<'a>(rows: &'a [Row<'a>]) -> Vec<&'a Row<'a>> {
 
 // ---- /cities/{name} ----
 
-pub async fn city(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    Query(q): Query<MapQuery>,
-) -> PageResult<Response> {
+pub async fn city(ctx: Ctx, Path(name): Path<String>, Query(q): Query<MapQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let c = ui::regions().city(&name).ok_or_else(|| {
         ui::not_found(lang, format!("“{name}”不是本省的城市"), format!("“{name}” is not a city of the province"))
     })?;
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let plan = ui::plan_of(&ctx, &snap, q.plan)?;
     let layout: Vec<_> = plan.doc.layout.iter().filter(|l| l.cities.contains(&c.name)).collect();
     let items: Vec<_> = plan.items.iter().filter(|i| i.cities.contains(&c.name)).collect();

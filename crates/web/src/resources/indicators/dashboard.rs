@@ -5,7 +5,6 @@
 use jiqun_domain::report::ReviewState;
 use std::sync::{Arc, Mutex, Weak};
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::model::AuditRow;
 use jiqun_app::snapshot::{PlanView, Snapshot};
@@ -16,7 +15,7 @@ use jiqun_eval::progress::Status;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageLang, PageResult};
 use crate::kit::charts::sparkline;
 use crate::kit::layout;
@@ -28,11 +27,11 @@ fn rank(s: Status) -> usize {
     STATUSES.iter().position(|x| *x == s).unwrap_or(6)
 }
 
-pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     if !can(s, &Action::ReadPlan) {
         let body = html! {
             h1 { (t("欢迎", "Welcome")) }
@@ -49,7 +48,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Resp
         return Ok(ui::page(&ctx, s, snap.synthetic, t("总览", "Dashboard"), body));
     };
     let since = s.user.prev_login_at.unwrap_or(0);
-    let changes = app.changes_since(since, 20).await.page(lang)?;
+    let changes = ctx.app.changes_since(since, 20).await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
             return Ok(ui::json(snap.synthetic, "dashboard", dashboard_json(plan, &changes, since, lang)));
@@ -59,7 +58,7 @@ pub async fn dashboard(State(app): State<AppState>, ctx: Ctx) -> PageResult<Resp
     }
     // The whole page is the same for this session until the data changes: render it once per revision.
     let key = format!("page/dashboard/{}/{:?}/{}", s.token_hash, lang, ctx.query);
-    let html = app.rendered(&key, snap.revision, || {
+    let html = ctx.app.rendered(&key, snap.revision, || {
         let body = render_cached(&snap, plan, s, &changes, since, lang);
         let body = html! { (body) (ui::downloads(&ctx, lang)) };
         let here = if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) };

@@ -3,7 +3,6 @@
 //! observations by province and city, the correction history, and the forms to add a value, override the
 //! status and edit the baseline and target (their handlers are in `writes`).
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiqun_app::model::ObservationRow;
@@ -17,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::dashboard::indicators_csv;
 use super::writes::{EditForm, ObsForm, OverrideForm};
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageLang, PageResult};
 use crate::extract::{Path, Query};
 use crate::kit::charts::{ChartText, indicator_chart, sparkline};
@@ -30,11 +29,11 @@ pub struct ListQuery {
     plan: Option<i64>,
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
+pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let plan = ui::plan_of(&ctx, &snap, q.plan)?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
@@ -126,18 +125,12 @@ pub struct DetailQuery {
     done: Option<String>,
 }
 
-pub async fn detail(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
-) -> PageResult<Response> {
+pub async fn detail(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
-    show(&app, &ctx, s, id, Refused::default(), q.done.as_deref()).await
+    show(&ctx, s, id, Refused::default(), q.done.as_deref()).await
 }
 
 pub(super) async fn show(
-    app: &AppState,
     ctx: &Ctx,
     s: &Session,
     id: i64,
@@ -145,13 +138,13 @@ pub(super) async fn show(
     done: Option<&str>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let (plan, iv) = snap
         .plans
         .iter()
         .find_map(|p| p.indicator(id).map(|iv| (p, iv)))
         .ok_or_else(|| ui::not_found(lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))?;
-    let history = app.observation_history(s, id).await.page(lang)?;
+    let history = ctx.app.observation_history(s, id).await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => {
             let v = json!({ "indicator": indicator_json(iv, lang), "observations": history });
@@ -163,7 +156,7 @@ pub(super) async fn show(
         None => {}
     }
     let override_by = match iv.row.override_by {
-        Some(uid) if iv.overridden => app.override_author(s, uid).await.ok().flatten(),
+        Some(uid) if iv.overridden => ctx.app.override_author(s, uid).await.ok().flatten(),
         _ => None,
     };
     let status = if refused.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };

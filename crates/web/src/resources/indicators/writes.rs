@@ -3,7 +3,6 @@
 //! page again and the error when the input was wrong; and adding an indicator the document lacks
 //! (`/plans/{id}/indicators`, the form shown on `/indicators`).
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::model::IndicatorEdit;
 use jiqun_app::snapshot::{IndicatorView, PlanView};
@@ -13,7 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::pages::{Refused, show};
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path};
 use crate::kit::ui;
@@ -30,17 +29,10 @@ pub struct ObsForm {
 
 /// Answers a write of the form `form.which`: 303 back to the page when it worked, the page again with the
 /// form as typed and the error (422) when the input was wrong, an error page otherwise.
-async fn answer(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    id: i64,
-    result: Result<(), AppError>,
-    form: Refused,
-) -> PageResult<Response> {
+async fn answer(ctx: &Ctx, s: &Session, id: i64, result: Result<(), AppError>, form: Refused) -> PageResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}?done={}#status", form.which)).into_response()),
-        Err(e) if e.status() == 422 => show(app, ctx, s, id, Refused { error: Some(e), ..form }, None).await,
+        Err(e) if e.status() == 422 => show(ctx, s, id, Refused { error: Some(e), ..form }, None).await,
         Err(e) => Err(PageError(e, ctx.lang)),
     }
 }
@@ -53,24 +45,21 @@ fn indicator<'a>(ctx: &Ctx, snap: &'a jiqun_app::Snapshot, id: i64) -> PageResul
         .ok_or_else(|| ui::not_found(ctx.lang, format!("指标 {id} 不存在"), format!("no indicator {id}")))
 }
 
-pub async fn add_observation(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ObsForm>,
-) -> PageResult<Response> {
+pub async fn add_observation(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ObsForm>) -> PageResult<Response> {
     let region = f.region.trim();
     // Permission before validation.
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::AddObservation { region })?;
-    let snap = app.snapshot().await.page(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.page(ctx.lang)?;
     let unit = &indicator(&ctx, &snap, id)?.row.unit;
     let result = match ui::parse_amount(&f.value, unit) {
-        Some(v) => app.add_observation(s, id, &f.period, v, Some(region), Some(&f.source), &ctx.ip).await.map(|_| ()),
+        Some(v) => {
+            ctx.app.add_observation(s, id, &f.period, v, Some(region), Some(&f.source), &ctx.ip).await.map(|_| ())
+        }
         None => {
             Err(AppError::invalid("value", format!("“{}”不是数值", f.value), format!("“{}” is not a number", f.value)))
         }
     };
-    answer(&app, &ctx, s, id, result, Refused { which: "obs", obs: f, ..Default::default() }).await
+    answer(&ctx, s, id, result, Refused { which: "obs", obs: f, ..Default::default() }).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -81,16 +70,11 @@ pub struct OverrideForm {
     pub(super) reason: String,
 }
 
-pub async fn override_status(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<OverrideForm>,
-) -> PageResult<Response> {
+pub async fn override_status(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<OverrideForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
     let status = Some(f.status.trim()).filter(|x| !x.is_empty());
-    let result = app.override_status(s, id, status, &f.reason, &ctx.ip).await;
-    answer(&app, &ctx, s, id, result, Refused { which: "override", over: f, ..Default::default() }).await
+    let result = ctx.app.override_status(s, id, status, &f.reason, &ctx.ip).await;
+    answer(&ctx, s, id, result, Refused { which: "override", over: f, ..Default::default() }).await
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -152,19 +136,14 @@ fn edit_of(iv: &IndicatorView, f: &EditForm) -> Result<IndicatorEdit, AppError> 
     })
 }
 
-pub async fn edit(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<EditForm>,
-) -> PageResult<Response> {
+pub async fn edit(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<EditForm>) -> PageResult<Response> {
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::EditIndicator)?;
-    let snap = app.snapshot().await.page(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.page(ctx.lang)?;
     let result = match edit_of(indicator(&ctx, &snap, id)?, &f) {
-        Ok(e) => app.update_indicator(s, id, &e, &ctx.ip).await,
+        Ok(e) => ctx.app.update_indicator(s, id, &e, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    answer(&app, &ctx, s, id, result, Refused { which: "edit", edit: f, ..Default::default() }).await
+    answer(&ctx, s, id, result, Refused { which: "edit", edit: f, ..Default::default() }).await
 }
 
 // ---- /plans/{id}/indicators ----
@@ -227,12 +206,7 @@ fn amount(field: &str, s: &str, unit: &str) -> Result<Option<f64>, AppError> {
         .ok_or_else(|| AppError::invalid(field, format!("“{s}”不是数值"), format!("“{s}” is not a number")))
 }
 
-pub async fn add_indicator(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(plan_id): Path<i64>,
-    Form(f): Form<AddForm>,
-) -> PageResult<Response> {
+pub async fn add_indicator(ctx: Ctx, Path(plan_id): Path<i64>, Form(f): Form<AddForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::EditIndicator)?;
     let e = (|| -> Result<IndicatorEdit, AppError> {
@@ -258,6 +232,6 @@ pub async fn add_indicator(
         })
     })()
     .page(lang)?;
-    let id = app.add_indicator(s, plan_id, &e, &ctx.ip).await.page(lang)?;
+    let id = ctx.app.add_indicator(s, plan_id, &e, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/indicators/{id}")).into_response())
 }

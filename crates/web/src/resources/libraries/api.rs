@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
@@ -17,7 +16,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::super::enterprises::api::{EnterpriseFigureIds, figure_values};
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::api_record;
@@ -36,37 +35,23 @@ pub struct YearQuery {
     pub year: Option<i64>,
 }
 
-pub async fn libraries(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<YearQuery>,
-) -> ApiResult<Json<LibraryList>> {
+pub async fn libraries(ctx: Ctx, Query(q): Query<YearQuery>) -> ApiResult<Json<LibraryList>> {
     let s = ctx.api_user()?;
-    let (year, list) = app.libraries(s, q.year).await.lang(ctx.lang)?;
-    let backbone = app.backbone_rd(s, year).await.lang(ctx.lang)?;
+    let (year, list) = ctx.app.libraries(s, q.year).await.lang(ctx.lang)?;
+    let backbone = ctx.app.backbone_rd(s, year).await.lang(ctx.lang)?;
     Ok(Json(LibraryList { year, libraries: list, backbone_rd: backbone }))
 }
 
-pub async fn library(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    Query(q): Query<YearQuery>,
-) -> ApiResult<Json<LibraryView>> {
+pub async fn library(ctx: Ctx, Path(name): Path<String>, Query(q): Query<YearQuery>) -> ApiResult<Json<LibraryView>> {
     let s = ctx.api_user()?;
-    let view = app.library_view(s, &name, q.year).await.lang(ctx.lang)?;
+    let view = ctx.app.library_view(s, &name, q.year).await.lang(ctx.lang)?;
     Ok(Json(view))
 }
 
-pub async fn designate(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn designate(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer_for(&Action::ManageLibraries)?;
     let input: DesignationInput = ctx.json(&body)?;
-    let id = app.designate(s, &name, &input, &ctx.ip).await.lang(ctx.lang)?;
+    let id = ctx.app.designate(s, &name, &input, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(LibraryDesignationId { id, library: name })).into_response())
 }
 
@@ -92,30 +77,20 @@ pub struct LibraryWithdrawBody {
     pub reason: String,
 }
 
-pub async fn withdraw(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn withdraw(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> ApiResult<StatusCode> {
     let s = ctx.api_writer_for(&Action::ManageLibraries)?;
     let b: LibraryWithdrawBody = ctx.json(&body)?;
     let input = DesignationInput { enterprise_id: b.enterprise_id, uscc: b.uscc, chain: b.chain, reference: b.reason };
-    app.withdraw_designation(s, &name, &input, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.withdraw_designation(s, &name, &input, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Sets a ranking library's weights: the body is the `ranking` of a library definition
 /// (`{top_n, weights: [{figure, weight, lower_is_better?, log?}], note: {zh, en}}`).
-pub async fn set_ranking(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn set_ranking(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> ApiResult<StatusCode> {
     let s = ctx.api_writer_for(&Action::ManageLibraries)?;
     let b: LibraryRankingBody = ctx.json(&body)?;
-    app.set_library_ranking(s, &name, b.0, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.set_library_ranking(s, &name, b.0, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -140,10 +115,10 @@ pub struct LibraryRecompute {
     pub updates: Vec<IndicatorUpdate>,
 }
 
-pub async fn recompute(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Json<LibraryRecompute>> {
+pub async fn recompute(ctx: Ctx, body: Bytes) -> ApiResult<Json<LibraryRecompute>> {
     let s = ctx.api_writer_for(&Action::ManageLibraries)?;
     let b: LibraryRecomputeBody = ctx.json(&body)?;
-    let updates = app.recompute_library_indicators(s, b.year, &ctx.ip).await.lang(ctx.lang)?;
+    let updates = ctx.app.recompute_library_indicators(s, b.year, &ctx.ip).await.lang(ctx.lang)?;
     Ok(Json(LibraryRecompute { year: b.year, updates }))
 }
 
@@ -189,13 +164,12 @@ fn designations(d: &[DesignationRow]) -> Vec<LibraryDesignation> {
 }
 
 pub async fn firm_libraries(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> ApiResult<Json<LibraryFirmView>> {
     let s = ctx.api_user()?;
-    let v = app.firm_libraries(s, id, q.year).await.lang(ctx.lang)?;
+    let v = ctx.app.firm_libraries(s, id, q.year).await.lang(ctx.lang)?;
     Ok(Json(LibraryFirmView::new(&v)))
 }
 
@@ -211,15 +185,10 @@ pub struct LibraryProfileBody {
     pub figures: serde_json::Map<String, Value>,
 }
 
-pub async fn put_profile(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn put_profile(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer_for(&Action::ManageLibraries)?;
     let b: LibraryProfileBody = ctx.json(&body)?;
     let values = figure_values(&b.figures, true).lang(ctx.lang)?;
-    let ids = app.put_library_profile(s, id, b.year, &values, &b.source, &ctx.ip).await.lang(ctx.lang)?;
+    let ids = ctx.app.put_library_profile(s, id, b.year, &values, &b.source, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EnterpriseFigureIds { ids })).into_response())
 }

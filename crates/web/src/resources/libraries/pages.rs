@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation::{self as cult, DesignationInput, FirmLibraries, LibraryEntry, LibraryView};
@@ -20,7 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::api::YearQuery;
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
@@ -113,13 +112,13 @@ fn year_filter(action: &str, years: &[i64], year: i64, lang: Lang) -> Markup {
     }
 }
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult<Response> {
+pub async fn list(ctx: Ctx, Query(q): Query<YearQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.page_user()?;
-    let (year, libs) = app.libraries(s, q.year).await.page(lang)?;
-    let rd = app.backbone_rd(s, year).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let (year, libs) = ctx.app.libraries(s, q.year).await.page(lang)?;
+    let rd = ctx.app.backbone_rd(s, year).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
             return Ok(ui::json(
@@ -145,7 +144,7 @@ pub async fn list(State(app): State<AppState>, ctx: Ctx, Query(q): Query<YearQue
         }
         None => {}
     }
-    let years = app.figure_years().await.page(lang)?;
+    let years = ctx.app.figure_years().await.page(lang)?;
     let body = html! {
         div.pagehead {
             h1 { (t("企业培育库", "Cultivation libraries")) }
@@ -216,36 +215,25 @@ pub struct RecomputeForm {
     year: String,
 }
 
-pub async fn recompute(State(app): State<AppState>, ctx: Ctx, Form(f): Form<RecomputeForm>) -> PageResult<Response> {
+pub async fn recompute(ctx: Ctx, Form(f): Form<RecomputeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageLibraries)?;
     let year = f.year.trim().parse().unwrap_or(0);
-    app.recompute_library_indicators(s, year, &ctx.ip).await.page(lang)?;
+    ctx.app.recompute_library_indicators(s, year, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/libraries?year={year}#backbone-rd")).into_response())
 }
 
-pub async fn library(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    Query(q): Query<YearQuery>,
-) -> PageResult<Response> {
+pub async fn library(ctx: Ctx, Path(name): Path<String>, Query(q): Query<YearQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_user()?;
-    let view = app.library_view(s, &name, q.year).await.page(lang)?;
-    show_library(&app, &ctx, s, &view, None).await
+    let view = ctx.app.library_view(s, &name, q.year).await.page(lang)?;
+    show_library(&ctx, s, &view, None).await
 }
 
-async fn show_library(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    view: &LibraryView,
-    error: Option<AppError>,
-) -> PageResult<Response> {
+async fn show_library(ctx: &Ctx, s: &Session, view: &LibraryView, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let def = &view.library.definition;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "library", json!(view))),
@@ -269,7 +257,7 @@ async fn show_library(
         }
         None => {}
     }
-    let years = app.figure_years().await.page(lang)?;
+    let years = ctx.app.figure_years().await.page(lang)?;
     let manage = s.can(&Action::ManageLibraries) && view.library.membership == "designation";
     let members: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Member).collect();
     let candidates: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Candidate).collect();
@@ -495,57 +483,40 @@ impl DesignationForm {
     }
 }
 
-async fn after_designation(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    name: &str,
-    result: Result<(), AppError>,
-) -> PageResult<Response> {
+async fn after_designation(ctx: &Ctx, s: &Session, name: &str, result: Result<(), AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/libraries/{}", ui::enc(name))).into_response()),
         Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
         Err(e) => {
-            let view = app.library_view(s, name, None).await.page(lang)?;
-            show_library(app, ctx, s, &view, Some(e)).await
+            let view = ctx.app.library_view(s, name, None).await.page(lang)?;
+            show_library(ctx, s, &view, Some(e)).await
         }
     }
 }
 
-pub async fn designate(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    Form(f): Form<DesignationForm>,
-) -> PageResult<Response> {
+pub async fn designate(ctx: Ctx, Path(name): Path<String>, Form(f): Form<DesignationForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
-    let r = app.designate(s, &name, &f.input(), &ctx.ip).await.map(|_| ());
-    after_designation(&app, &ctx, s, &name, r).await
+    let r = ctx.app.designate(s, &name, &f.input(), &ctx.ip).await.map(|_| ());
+    after_designation(&ctx, s, &name, r).await
 }
 
-pub async fn withdraw(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    Form(f): Form<DesignationForm>,
-) -> PageResult<Response> {
+pub async fn withdraw(ctx: Ctx, Path(name): Path<String>, Form(f): Form<DesignationForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
-    let r = app.withdraw_designation(s, &name, &f.input(), &ctx.ip).await;
-    after_designation(&app, &ctx, s, &name, r).await
+    let r = ctx.app.withdraw_designation(s, &name, &f.input(), &ctx.ip).await;
+    after_designation(&ctx, s, &name, r).await
 }
 
 /// Saves a ranking library's weights from the form: the same figures as now, new weights and N; the note
 /// says the weights were set here.
 pub async fn set_ranking(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(name): Path<String>,
     Form(f): Form<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(f.get("csrf").map(String::as_str), &Action::ManageLibraries)?;
-    let view = app.library_view(s, &name, None).await.page(lang)?;
+    let view = ctx.app.library_view(s, &name, None).await.page(lang)?;
     let Some(mut ranking) = view.library.definition.ranking.clone() else {
         return Err(PageError(AppError::not_found("此库不按排名入库", "this library is not a ranking"), lang));
     };
@@ -574,10 +545,10 @@ pub async fn set_ranking(
         Ok(())
     })();
     let result = match parsed {
-        Ok(()) => app.set_library_ranking(s, &name, ranking, &ctx.ip).await,
+        Ok(()) => ctx.app.set_library_ranking(s, &name, ranking, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    after_designation(&app, &ctx, s, &name, result).await
+    after_designation(&ctx, s, &name, result).await
 }
 
 /// The section "培育库" of a firm's page: each library's status, the checks for readers of its figures,
@@ -656,7 +627,6 @@ pub fn firm_section(
 }
 
 pub async fn put_profile(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<HashMap<String, String>>,
@@ -681,6 +651,6 @@ pub async fn put_profile(
     }
     let year: i64 = f.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0);
     let source = f.get("source").map(String::as_str).unwrap_or("");
-    app.put_library_profile(s, id, year, &values, source, &ctx.ip).await.page(lang)?;
+    ctx.app.put_library_profile(s, id, year, &values, source, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/enterprises/{id}?year={year}#libraries")).into_response())
 }

@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
@@ -10,7 +9,7 @@ use jiqun_app::model::PlanRow;
 use jiqun_app::snapshot::PlanView;
 use serde::{Deserialize, Serialize};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::{Upload, api_record, plan_view, write_request};
@@ -73,27 +72,22 @@ impl From<&PlanView> for PlanDocument {
     }
 }
 
-pub async fn plans(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<PlanSummary>>> {
+pub async fn plans(ctx: Ctx) -> ApiResult<Json<Vec<PlanSummary>>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.lang(ctx.lang)?;
     Ok(Json(snap.plans.iter().map(|p| PlanSummary::new(&p.plan)).collect()))
 }
 
-pub async fn plan(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PlanDocument>> {
+pub async fn plan(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PlanDocument>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    let pv = plan_view(&ctx.app, id).await.lang(ctx.lang)?;
     Ok(Json(PlanDocument::from(&*pv)))
 }
 
-pub async fn import_plan(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<Upload>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn import_plan(ctx: Ctx, Query(q): Query<Upload>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
-    let id = app.import_plan(s, &body, q.name(), &ctx.ip).await.lang(ctx.lang)?;
-    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    let id = ctx.app.import_plan(s, &body, q.name(), &ctx.ip).await.lang(ctx.lang)?;
+    let pv = plan_view(&ctx.app, id).await.lang(ctx.lang)?;
     let out = PlanImported { id, name: pv.plan.name.clone(), items: pv.items.len(), indicators: pv.indicators.len() };
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
@@ -120,17 +114,12 @@ pub struct ClosePlanBody {
     pub successor: Option<i64>,
 }
 
-pub async fn close_plan(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Json<PlanSummary>> {
+pub async fn close_plan(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<PlanSummary>> {
     let (session, b) = write_request::<ClosePlanBody>(&ctx, Action::ClosePlan, &body)?;
     if let Some(s) = b.successor {
-        plan_view(&app, s).await.lang(ctx.lang)?;
+        plan_view(&ctx.app, s).await.lang(ctx.lang)?;
     }
-    app.close_plan(session, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
-    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    ctx.app.close_plan(session, id, &b.assessment, b.successor, &ctx.ip).await.lang(ctx.lang)?;
+    let pv = plan_view(&ctx.app, id).await.lang(ctx.lang)?;
     Ok(Json(PlanSummary::new(&pv.plan)))
 }

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{AssignmentView, IndicatorView, PlanView, Snapshot};
@@ -16,7 +15,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, badge, can, city_link, human, period_label};
@@ -27,23 +26,18 @@ pub struct PlanQuery {
     table: Option<String>,
 }
 
-pub async fn current(State(app): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery>) -> PageResult<Response> {
-    show(app, ctx, None, q).await
+pub async fn current(ctx: Ctx, Query(q): Query<PlanQuery>) -> PageResult<Response> {
+    show(ctx, None, q).await
 }
 
-pub async fn by_id(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<PlanQuery>,
-) -> PageResult<Response> {
-    show(app, ctx, Some(id), q).await
+pub async fn by_id(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<PlanQuery>) -> PageResult<Response> {
+    show(ctx, Some(id), q).await
 }
 
-async fn show(app: AppState, ctx: Ctx, id: Option<i64>, q: PlanQuery) -> PageResult<Response> {
+async fn show(ctx: Ctx, id: Option<i64>, q: PlanQuery) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
     let lang = ctx.lang;
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let plan = ui::plan_of(&ctx, &snap, id)?;
     let ix = Index::new(plan);
     match ui::export(&ctx) {
@@ -420,9 +414,9 @@ fn plan_json(plan: &PlanView, lang: Lang) -> Value {
 
 // ---- /plans ----
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn list(ctx: Ctx) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
-    let snap = app.snapshot().await.page(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.page(ctx.lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
             let v = json!({ "plans": snap.plans.iter().map(|p| json!({
@@ -530,19 +524,19 @@ pub struct ImportForm {
     text: String,
 }
 
-pub async fn import(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ImportForm>) -> PageResult<Response> {
+pub async fn import(ctx: Ctx, Form(f): Form<ImportForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
     let lang = ctx.lang;
     let result = if f.text.trim().is_empty() && can(s, &Action::ImportPlan) {
         Err(AppError::invalid("document", "请选择文件或粘贴计划全文", "choose a file or paste the plan's text"))
     } else {
         let name = if f.name.trim().is_empty() { lang.pick("粘贴的文本", "pasted text") } else { f.name.trim() };
-        app.import_plan(s, f.text.as_bytes(), name, &ctx.ip).await
+        ctx.app.import_plan(s, f.text.as_bytes(), name, &ctx.ip).await
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
         Err(e) if e.status() == 422 => {
-            let snap = app.snapshot().await.page(lang)?;
+            let snap = ctx.app.snapshot().await.page(lang)?;
             Ok(list_page(&ctx, s, &snap, Some(&e), &f, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(e).page(lang),
@@ -579,15 +573,10 @@ pub struct CloseForm {
     successor: String,
 }
 
-pub async fn close(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(plan_id): Path<i64>,
-    Form(f): Form<CloseForm>,
-) -> PageResult<Response> {
+pub async fn close(ctx: Ctx, Path(plan_id): Path<i64>, Form(f): Form<CloseForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ClosePlan)?;
     let successor = f.successor.trim().parse::<i64>().ok();
-    app.close_plan(s, plan_id, &f.assessment, successor, &ctx.ip).await.page(lang)?;
+    ctx.app.close_plan(s, plan_id, &f.assessment, successor, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/plans/{plan_id}")).into_response())
 }

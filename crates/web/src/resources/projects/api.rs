@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::cultivation::{ProposalInput, ProposalView, StoredResult};
@@ -11,7 +10,7 @@ use jiqun_app::{AppError, Perm};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::Path;
 use crate::kit::api::{api_record, text, wan};
@@ -63,14 +62,14 @@ pub struct ProjectList {
     pub table: Option<jiqun_eval::admission::TableDef>,
 }
 
-pub async fn projects(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<ProjectList>> {
+pub async fn projects(ctx: Ctx) -> ApiResult<Json<ProjectList>> {
     let s = ctx.api_user()?;
-    let items = app.proposals(s).await.lang(ctx.lang)?;
+    let items = ctx.app.proposals(s).await.lang(ctx.lang)?;
     let table = jiqun_eval::admission::example_table().ok().map(|t| t.def().clone());
     Ok(Json(ProjectList { items: items.iter().map(proposal).collect(), table }))
 }
 
-pub async fn assess_project(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+pub async fn assess_project(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
     // Whoever holds the permission in no scope is refused before the body is read; the city is checked
     // by the use case once it is known.
@@ -78,12 +77,12 @@ pub async fn assess_project(State(app): State<AppState>, ctx: Ctx, body: Bytes) 
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
     let input: ProposalInput = ctx.json(&body)?;
-    let view = app.assess_project(s, &input, &ctx.ip).await.lang(ctx.lang)?;
+    let view = ctx.app.assess_project(s, &input, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(proposal(&view))).into_response())
 }
 
-pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ProjectProposal>> {
+pub async fn project(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ProjectProposal>> {
     let s = ctx.api_user()?;
-    let view = app.proposal(s, id).await.lang(ctx.lang)?;
+    let view = ctx.app.proposal(s, id).await.lang(ctx.lang)?;
     Ok(Json(proposal(&view)))
 }

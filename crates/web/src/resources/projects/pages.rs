@@ -2,7 +2,6 @@
 //! metric, threshold and source (`/projects/{id}`). Every example threshold (Jiqun's, confidence X) is
 //! labelled as such.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation::{self as cult, ProposalInput, ProposalView};
@@ -13,7 +12,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
@@ -26,22 +25,16 @@ fn may_assess(s: &Session) -> bool {
     !s.roles.scopes(&s.user, Perm::AssessProjects).is_empty()
 }
 
-pub async fn projects(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn projects(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    show_projects(&app, &ctx, s, &ProposalForm::default(), None).await
+    show_projects(&ctx, s, &ProposalForm::default(), None).await
 }
 
-async fn show_projects(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    form: &ProposalForm,
-    error: Option<AppError>,
-) -> PageResult<Response> {
+async fn show_projects(ctx: &Ctx, s: &Session, form: &ProposalForm, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let items = app.proposals(s).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let items = ctx.app.proposals(s).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "projects", json!({ "items": items }))),
         Some(Export::Csv) => {
@@ -222,29 +215,29 @@ impl ProposalForm {
     }
 }
 
-pub async fn assess(State(app): State<AppState>, ctx: Ctx, Form(f): Form<ProposalForm>) -> PageResult<Response> {
+pub async fn assess(ctx: Ctx, Form(f): Form<ProposalForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
     if !may_assess(s) {
         return Err(PageError(AppError::forbidden(), lang));
     }
     let result = match f.input() {
-        Ok(input) => app.assess_project(s, &input, &ctx.ip).await,
+        Ok(input) => ctx.app.assess_project(s, &input, &ctx.ip).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(v) => Ok(Redirect::to(&format!("/projects/{}", v.row.id)).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_projects(&app, &ctx, s, &f, Some(e)).await,
+        Err(e) => show_projects(&ctx, s, &f, Some(e)).await,
     }
 }
 
-pub async fn project(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn project(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let s = ctx.page_user()?;
-    let v: ProposalView = app.proposal(s, id).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let v: ProposalView = ctx.app.proposal(s, id).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     if let Some(Export::Json) = ui::export(&ctx) {
         return Ok(ui::json(snap.synthetic, "project", json!(v)));
     }

@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
@@ -12,7 +11,7 @@ use jiqun_app::snapshot::AssignmentView;
 use jiqun_domain::report::{ReportStatus, ReviewState};
 use serde::{Deserialize, Serialize};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::{api_record, text};
@@ -118,13 +117,9 @@ fn assignment(a: &AssignmentView) -> SupervisionAssignment {
     SupervisionAssignment::new(&a.row, a.overdue.clone(), a.stalled, a.reports.iter().map(ReportView::new).collect())
 }
 
-pub async fn assignments(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<AssignmentQuery>,
-) -> ApiResult<Json<Vec<SupervisionAssignment>>> {
+pub async fn assignments(ctx: Ctx, Query(q): Query<AssignmentQuery>) -> ApiResult<Json<Vec<SupervisionAssignment>>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.lang(ctx.lang)?;
     let agency = q.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
     let out = snap
         .plans
@@ -159,15 +154,10 @@ pub struct FileReportBody {
     pub draft: bool,
 }
 
-pub async fn file_report(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Response> {
+pub async fn file_report(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
     // Permission before validation: whoever may not report for this assignment gets 403 whatever the body.
-    app.may_file_report(s, id).await.lang(ctx.lang)?;
+    ctx.app.may_file_report(s, id).await.lang(ctx.lang)?;
     let b: FileReportBody = ctx.json(&body)?;
     let input = ReportInput {
         period: b.period,
@@ -178,7 +168,7 @@ pub async fn file_report(
         help_needed: b.help_needed,
         submit: !b.draft,
     };
-    let report = app.file_report(s, id, &input, &ctx.ip).await.lang(ctx.lang)?;
+    let report = ctx.app.file_report(s, id, &input, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(ReportView::new(&report))).into_response())
 }
 
@@ -192,15 +182,10 @@ pub struct ReviewReportBody {
     pub comment: String,
 }
 
-pub async fn review_report(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Json<ReportView>> {
+pub async fn review_report(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<ReportView>> {
     let (session, b) = write_request::<ReviewReportBody>(&ctx, Action::ReviewReport, &body)?;
-    app.review_report(session, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
-    let r = app.report(session, id).await.lang(ctx.lang)?;
+    ctx.app.review_report(session, id, b.accept, &b.comment, &ctx.ip).await.lang(ctx.lang)?;
+    let r = ctx.app.report(session, id).await.lang(ctx.lang)?;
     Ok(Json(ReportView::new(&r)))
 }
 
@@ -210,13 +195,9 @@ pub struct ReportsQuery {
     pub state: Option<jiqun_domain::report::ReviewState>,
 }
 
-pub async fn reports(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<ReportsQuery>,
-) -> ApiResult<Json<Vec<ReportWithAssignment>>> {
+pub async fn reports(ctx: Ctx, Query(q): Query<ReportsQuery>) -> ApiResult<Json<Vec<ReportWithAssignment>>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let snap = app.snapshot().await.lang(ctx.lang)?;
+    let snap = ctx.app.snapshot().await.lang(ctx.lang)?;
     let out = snap
         .plans
         .iter()
@@ -244,13 +225,9 @@ pub struct ReportingRound {
     pub deadline: String,
 }
 
-pub async fn rounds(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<ReportingRound>>> {
+pub async fn rounds(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Vec<ReportingRound>>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let pv = plan_view(&app, id).await.lang(ctx.lang)?;
+    let pv = plan_view(&ctx.app, id).await.lang(ctx.lang)?;
     let out = pv
         .rounds
         .iter()
@@ -282,9 +259,9 @@ pub struct ReportingRoundSet {
     pub deadline: String,
 }
 
-pub async fn set_round(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+pub async fn set_round(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
     let (session, b) = write_request::<ReportingRoundBody>(&ctx, Action::ManageRounds, &body)?;
-    app.set_round(session, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.set_round(session, id, &b.period, &b.deadline, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(ReportingRoundSet { plan_id: id, period: b.period, deadline: b.deadline }))
         .into_response())
 }
@@ -305,25 +282,16 @@ pub struct PlanSettings {
     pub reports_outside_rounds: bool,
 }
 
-pub async fn plan_settings(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<PlanSettings>> {
+pub async fn plan_settings(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PlanSettings>> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    plan_view(&app, id).await.lang(ctx.lang)?;
-    let allow = app.reports_outside_rounds(id).await.lang(ctx.lang)?;
+    plan_view(&ctx.app, id).await.lang(ctx.lang)?;
+    let allow = ctx.app.reports_outside_rounds(id).await.lang(ctx.lang)?;
     Ok(Json(PlanSettings { plan_id: id, reports_outside_rounds: allow }))
 }
 
-pub async fn set_plan_settings(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult<Json<PlanSettings>> {
+pub async fn set_plan_settings(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<PlanSettings>> {
     let (session, b) = write_request::<PlanSettingsBody>(&ctx, Action::ManageRounds, &body)?;
-    app.set_reports_outside_rounds(session, id, b.reports_outside_rounds, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.set_reports_outside_rounds(session, id, b.reports_outside_rounds, &ctx.ip).await.lang(ctx.lang)?;
     Ok(Json(PlanSettings { plan_id: id, reports_outside_rounds: b.reports_outside_rounds }))
 }
 
@@ -344,7 +312,6 @@ pub struct AttachmentQuery {
 }
 
 pub async fn add_attachment(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     headers: axum::http::HeaderMap,
@@ -353,14 +320,14 @@ pub async fn add_attachment(
 ) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
     let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let aid = app.add_attachment(s, id, &q.filename, content_type, &body, &ctx.ip).await.lang(ctx.lang)?;
+    let aid = ctx.app.add_attachment(s, id, &q.filename, content_type, &body, &ctx.ip).await.lang(ctx.lang)?;
     let added = ReportAttachmentAdded { id: aid, report_id: id, filename: q.filename, size: body.len() };
     Ok((StatusCode::CREATED, Json(added)).into_response())
 }
 
-pub async fn attachment(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn attachment(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let s = ctx.api_user()?;
-    let (meta, data) = app.attachment(s, id).await.lang(ctx.lang)?;
+    let (meta, data) = ctx.app.attachment(s, id).await.lang(ctx.lang)?;
     let mut r = axum::body::Body::from(data).into_response();
     let h = r.headers_mut();
     // Served as a download, never rendered in the site's origin.

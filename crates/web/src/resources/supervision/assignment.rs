@@ -3,7 +3,6 @@
 //! body (`app.js`, `/reports/{id}/attachments`), at most 10 MB, and downloaded from `/attachments/{id}`.
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::model::{ReportInput, ReportRow};
@@ -16,7 +15,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::pages::assignment_json;
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiError, PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, can, enc, num, period_label, report_status_label, role_label, state_chip};
@@ -48,18 +47,12 @@ fn find_assignment(snap: &Snapshot, id: i64) -> Option<(&PlanView, &AssignmentVi
     snap.plans.iter().find_map(|p| p.assignments.iter().find(|a| a.row.id == id).map(|a| (p.as_ref(), a)))
 }
 
-pub async fn assignment(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<AssignmentQuery>,
-) -> PageResult<Response> {
+pub async fn assignment(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<AssignmentQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
-    assignment_page(&app, &ctx, s, id, &q, None).await
+    assignment_page(&ctx, s, id, &q, None).await
 }
 
 async fn assignment_page(
-    app: &AppState,
     ctx: &Ctx,
     s: &Session,
     id: i64,
@@ -67,10 +60,10 @@ async fn assignment_page(
     refused: Option<(AppError, ReportForm)>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let (plan, a) = find_assignment(&snap, id)
         .ok_or_else(|| ui::not_found(lang, format!("任务分工 {id} 不存在"), format!("no assignment {id}")))?;
-    let versions = app.assignment_reports(s, id).await.page(lang)?;
+    let versions = ctx.app.assignment_reports(s, id).await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => {
             let v = json!({ "assignment": assignment_json(a), "versions": versions });
@@ -369,16 +362,11 @@ fn versions_csv(a: &AssignmentView, versions: &[ReportRow], lang: Lang) -> Csv {
     csv
 }
 
-pub async fn file_report(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ReportForm>,
-) -> PageResult<Response> {
+pub async fn file_report(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReportForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
     let lang = ctx.lang;
     // Permission before validation: another department's assignment is 403 whatever the form says.
-    app.may_file_report(s, id).await.page(lang)?;
+    ctx.app.may_file_report(s, id).await.page(lang)?;
     let submit = f.action != "draft";
     let percent = f.percent.trim().trim_end_matches('%').parse::<f64>();
     let result = match percent {
@@ -392,7 +380,7 @@ pub async fn file_report(
                 help_needed: f.help_needed.clone(),
                 submit,
             };
-            app.file_report(s, id, &input, &ctx.ip).await.map(|_| ())
+            ctx.app.file_report(s, id, &input, &ctx.ip).await.map(|_| ())
         }
         Err(_) => Err(AppError::invalid(
             "percent",
@@ -407,7 +395,7 @@ pub async fn file_report(
         }
         Err(e) if e.status() == 422 || e.code == jiqun_app::Code::Conflict => {
             let q = AssignmentQuery::default();
-            assignment_page(&app, &ctx, s, id, &q, Some((e, f))).await
+            assignment_page(&ctx, s, id, &q, Some((e, f))).await
         }
         Err(e) => Err(PageError(e, lang)),
     }
@@ -443,7 +431,6 @@ fn clean_type(headers: &HeaderMap) -> String {
 }
 
 pub async fn upload(
-    State(app): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<UploadQuery>,
@@ -457,7 +444,7 @@ pub async fn upload(
     let name = clean_name(&q.name);
     let kind = clean_type(&headers);
     // One use case for the page and the API: permission, the report's state, the size.
-    let aid = app.add_attachment(s, id, &name, &kind, &body, &ctx.ip).await.map_err(e)?;
+    let aid = ctx.app.add_attachment(s, id, &name, &kind, &body, &ctx.ip).await.map_err(e)?;
     Ok((StatusCode::CREATED, axum::Json(json!({ "id": aid, "report_id": id, "filename": name, "size": body.len() })))
         .into_response())
 }
@@ -478,9 +465,9 @@ const SAFE_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 ];
 
-pub async fn download(State(app): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn download(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    let (meta, data) = app.attachment(s, id).await.page(ctx.lang)?;
+    let (meta, data) = ctx.app.attachment(s, id).await.page(ctx.lang)?;
     let kind = if SAFE_TYPES.contains(&meta.content_type.as_str()) {
         meta.content_type.as_str()
     } else {

@@ -7,7 +7,6 @@
 use jiqun_domain::report::{ReportStatus, ReviewState};
 use std::sync::OnceLock;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::snapshot::{AssignmentView, PlanView};
@@ -17,7 +16,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{
@@ -52,9 +51,9 @@ struct SupRefused {
     deadline: String,
 }
 
-pub async fn supervision(State(app): State<AppState>, ctx: Ctx, Query(q): Query<SupQuery>) -> PageResult<Response> {
+pub async fn supervision(ctx: Ctx, Query(q): Query<SupQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
-    sup_page(&app, &ctx, s, &q, SupRefused::default()).await
+    sup_page(&ctx, s, &q, SupRefused::default()).await
 }
 
 fn filtered<'a>(plan: &'a PlanView, q: &SupQuery) -> Vec<&'a AssignmentView> {
@@ -70,10 +69,10 @@ fn filtered<'a>(plan: &'a PlanView, q: &SupQuery) -> Vec<&'a AssignmentView> {
         .collect()
 }
 
-async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused: SupRefused) -> PageResult<Response> {
+async fn sup_page(ctx: &Ctx, s: &Session, q: &SupQuery, refused: SupRefused) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let plan = ui::plan_of(ctx, &snap, q.plan)?;
     let rows = filtered(plan, q);
     let owner = can(s, &Action::ReviewReport);
@@ -94,7 +93,7 @@ async fn sup_page(app: &AppState, ctx: &Ctx, s: &Session, q: &SupQuery, refused:
         None => {}
     }
     let agencies = plan.agencies();
-    let outside_rounds = app.reports_outside_rounds(plan.plan.id).await.page(lang)?;
+    let outside_rounds = ctx.app.reports_outside_rounds(plan.plan.id).await.page(lang)?;
     let status = if refused.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let body = html! {
         div.pagehead {
@@ -331,24 +330,19 @@ pub struct ReviewForm {
     comment: String,
 }
 
-pub async fn review(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<ReviewForm>,
-) -> PageResult<Response> {
+pub async fn review(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReviewForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
     let result = if s.can(&Action::ReviewReport) && !matches!(f.decision.as_str(), "accept" | "return") {
         Err(AppError::invalid("decision", "请选择通过或退回", "choose accept or return"))
     } else {
-        app.review_report(s, id, f.decision == "accept", f.comment.trim(), &ctx.ip).await
+        ctx.app.review_report(s, id, f.decision == "accept", f.comment.trim(), &ctx.ip).await
     };
     match result {
         Ok(()) => Ok(Redirect::to("/supervision?done=review#review").into_response()),
         Err(e) if e.status() == 422 => {
             let refused =
                 SupRefused { which: "review", report: id, error: Some(e), comment: f.comment, ..Default::default() };
-            sup_page(&app, &ctx, s, &SupQuery::default(), refused).await
+            sup_page(&ctx, s, &SupQuery::default(), refused).await
         }
         Err(e) => Err(PageError(e, ctx.lang)),
     }
@@ -362,14 +356,9 @@ pub struct RoundForm {
     deadline: String,
 }
 
-pub async fn set_round(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(plan_id): Path<i64>,
-    Form(f): Form<RoundForm>,
-) -> PageResult<Response> {
+pub async fn set_round(ctx: Ctx, Path(plan_id): Path<i64>, Form(f): Form<RoundForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
-    match app.set_round(s, plan_id, f.period.trim(), f.deadline.trim(), &ctx.ip).await {
+    match ctx.app.set_round(s, plan_id, f.period.trim(), f.deadline.trim(), &ctx.ip).await {
         Ok(()) => Ok(Redirect::to(&format!("/supervision?plan={plan_id}&done=round#rounds")).into_response()),
         Err(e) if e.status() == 422 => {
             let refused = SupRefused {
@@ -380,7 +369,7 @@ pub async fn set_round(
                 ..Default::default()
             };
             let q = SupQuery { plan: Some(plan_id), ..Default::default() };
-            sup_page(&app, &ctx, s, &q, refused).await
+            sup_page(&ctx, s, &q, refused).await
         }
         Err(e) => Err(PageError(e, ctx.lang)),
     }
@@ -393,15 +382,10 @@ pub struct SettingsForm {
     reports_outside_rounds: String,
 }
 
-pub async fn set_settings(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(plan_id): Path<i64>,
-    Form(f): Form<SettingsForm>,
-) -> PageResult<Response> {
+pub async fn set_settings(ctx: Ctx, Path(plan_id): Path<i64>, Form(f): Form<SettingsForm>) -> PageResult<Response> {
     let s = ctx.page_writer(Some(&f.csrf))?;
     let allow = f.reports_outside_rounds == "1";
-    app.set_reports_outside_rounds(s, plan_id, allow, &ctx.ip).await.page(ctx.lang)?;
+    ctx.app.set_reports_outside_rounds(s, plan_id, allow, &ctx.ip).await.page(ctx.lang)?;
     Ok(Redirect::to(&format!("/supervision?plan={plan_id}&done=round#rounds")).into_response())
 }
 
@@ -420,16 +404,11 @@ pub struct AgencyQuery {
     plan: Option<i64>,
 }
 
-pub async fn agency(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    Query(q): Query<AgencyQuery>,
-) -> PageResult<Response> {
+pub async fn agency(ctx: Ctx, Path(name): Path<String>, Query(q): Query<AgencyQuery>) -> PageResult<Response> {
     let s = ui::reader(&ctx)?;
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let snap = app.snapshot().await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let plan = ui::plan_of(&ctx, &snap, q.plan)?;
     let agency = resolve_agency(plan, &name).ok_or_else(|| {
         ui::not_found(

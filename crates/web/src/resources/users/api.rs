@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::model::{AuditRow, UserRow};
@@ -11,7 +10,7 @@ use jiqun_app::{Action, AppError, Perm, RoleDef, Scope};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::Path;
 use crate::kit::api::write_request;
@@ -56,10 +55,10 @@ api_record! {
     }
 }
 
-pub async fn users(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<UserView>>> {
+pub async fn users(ctx: Ctx) -> ApiResult<Json<Vec<UserView>>> {
     let s = ctx.api_user()?;
-    let users = app.users(s).await.lang(ctx.lang)?;
-    Ok(Json(users.iter().map(|u| UserView::new(u, app.contact_of(u))).collect()))
+    let users = ctx.app.users(s).await.lang(ctx.lang)?;
+    Ok(Json(users.iter().map(|u| UserView::new(u, ctx.app.contact_of(u))).collect()))
 }
 
 /// A new account.
@@ -86,7 +85,7 @@ pub struct UserBody {
     pub contact: Option<String>,
 }
 
-pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+pub async fn create_user(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let (session, b) = write_request::<UserBody>(&ctx, Action::ManageUsers, &body)?;
     let input = jiqun_app::users::UserInput {
         username: b.username,
@@ -97,12 +96,12 @@ pub async fn create_user(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> 
         city: b.city,
         uscc: b.uscc,
     };
-    let id = app.create_user(Some(session), &input, &ctx.ip).await.lang(ctx.lang)?;
+    let id = ctx.app.create_user(Some(session), &input, &ctx.ip).await.lang(ctx.lang)?;
     if b.contact.is_some() {
-        app.set_contact(Some(session), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
+        ctx.app.set_contact(Some(session), id, b.contact.as_deref(), &ctx.ip).await.lang(ctx.lang)?;
     }
-    let u = app.user(session, id).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(UserView::new(&u, app.contact_of(&u)))).into_response())
+    let u = ctx.app.user(session, id).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(UserView::new(&u, ctx.app.contact_of(&u)))).into_response())
 }
 
 /// A role to grant to an account.
@@ -113,10 +112,10 @@ pub struct GrantRoleBody {
     pub role: String,
 }
 
-pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
+pub async fn grant_role(ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     let s = ctx.api_writer_for(&Action::ManageRoles)?;
     let b: GrantRoleBody = ctx.json(&body)?;
-    app.grant_role(Some(s), &b.username, &b.role, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.grant_role(Some(s), &b.username, &b.role, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,9 +124,9 @@ pub async fn grant_role(State(app): State<AppState>, ctx: Ctx, body: Bytes) -> A
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SecurityPolicy(pub BTreeMap<String, String>);
 
-pub async fn security_policy(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<SecurityPolicy>> {
+pub async fn security_policy(ctx: Ctx) -> ApiResult<Json<SecurityPolicy>> {
     let s = ctx.api_user()?;
-    let settings = app.security_policy(s).await.lang(ctx.lang)?;
+    let settings = ctx.app.security_policy(s).await.lang(ctx.lang)?;
     Ok(Json(SecurityPolicy(settings.into_iter().collect())))
 }
 
@@ -140,15 +139,11 @@ pub struct SecurityPolicyBody {
     pub value: String,
 }
 
-pub async fn set_security_policy(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    body: Bytes,
-) -> ApiResult<Json<SecurityPolicy>> {
+pub async fn set_security_policy(ctx: Ctx, body: Bytes) -> ApiResult<Json<SecurityPolicy>> {
     let s = ctx.api_writer_for(&Action::ManageRoles)?;
     let b: SecurityPolicyBody = ctx.json(&body)?;
-    app.set_security_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
-    let settings = app.security_policy(s).await.lang(ctx.lang)?;
+    ctx.app.set_security_policy(s, &b.key, &b.value, &ctx.ip).await.lang(ctx.lang)?;
+    let settings = ctx.app.security_policy(s).await.lang(ctx.lang)?;
     Ok(Json(SecurityPolicy(settings.into_iter().collect())))
 }
 
@@ -187,11 +182,11 @@ pub struct AuditTrail {
     pub items: Vec<AuditEntry>,
 }
 
-pub async fn changes(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<Changes>> {
+pub async fn changes(ctx: Ctx) -> ApiResult<Json<Changes>> {
     ctx.api_user_for(&Action::ReadPlan)?;
     let s = ctx.api_user()?;
     let since = s.user.prev_login_at.unwrap_or(0);
-    let rows = app.changes_since(since, 200).await.lang(ctx.lang)?;
+    let rows = ctx.app.changes_since(since, 200).await.lang(ctx.lang)?;
     Ok(Json(Changes { since, items: rows.iter().map(AuditEntry::new).collect() }))
 }
 
@@ -206,13 +201,13 @@ pub struct AuditQuery {
 }
 
 /// The audit trail, for the audit administrator only; also as CSV.
-pub async fn audit(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Response> {
+pub async fn audit(ctx: Ctx) -> ApiResult<Response> {
     // Permission before validation (contracts §3): the query is read only for a caller who may read the trail.
     let s = ctx.api_user_for(&Action::ReadAudit)?;
     let q: AuditQuery = crate::extract::query(&ctx.query).lang(ctx.lang)?;
     let now = jiqun_app::model::now_ms();
     let (from, to) = (q.from.unwrap_or(now - 30 * 86_400_000), q.to.unwrap_or(i64::MAX));
-    let rows = app.audit_trail(s, from, to, q.limit.unwrap_or(10_000)).await.lang(ctx.lang)?;
+    let rows = ctx.app.audit_trail(s, from, to, q.limit.unwrap_or(10_000)).await.lang(ctx.lang)?;
     if q.format.as_deref() == Some("csv") {
         let mut out = String::from("\u{feff}id,at,actor,ip,action,object_type,object_id,success,detail\n");
         for r in &rows {
@@ -296,9 +291,9 @@ pub struct RoleScope {
     pub label: String,
 }
 
-pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> ApiResult<Json<RoleTableView>> {
+pub async fn roles(ctx: Ctx) -> ApiResult<Json<RoleTableView>> {
     let s = ctx.api_user()?;
-    let table = app.roles(s).await.lang(ctx.lang)?;
+    let table = ctx.app.roles(s).await.lang(ctx.lang)?;
     let roles = table
         .roles
         .iter()
@@ -342,12 +337,7 @@ pub struct RoleGrantBody {
     pub scope: String,
 }
 
-pub async fn set_role(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Path(name): Path<String>,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn set_role(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> ApiResult<StatusCode> {
     let s = ctx.api_writer_for(&jiqun_app::Action::ManageRoles)?;
     let b: RoleBody = ctx.json(&body)?;
     let mut grants = Vec::new();
@@ -376,6 +366,6 @@ pub async fn set_role(
         builtin: false,
         perms_version: jiqun_app::authz::PERMS_VERSION,
     };
-    app.set_role(s, &def, &ctx.ip).await.lang(ctx.lang)?;
+    ctx.app.set_role(s, &def, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }

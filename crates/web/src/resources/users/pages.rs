@@ -2,7 +2,6 @@
 //! create one. Roles follow the separation of duties the use case enforces. `/roles`: the role definitions,
 //! a permission matrix, and the security administrator's forms to change them.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::model::UserRow;
@@ -12,14 +11,14 @@ use jiqun_domain::Lang;
 use maud::{Markup, html};
 use serde_json::json;
 
-use crate::ctx::{AppState, Ctx};
+use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::Form;
 use crate::kit::ui::{self, Csv, Export, can};
 
-pub async fn list(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn list(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user_for(&Action::ReadUsers)?;
-    show(&app, &ctx, s, None, &NewUserForm::default()).await
+    show(&ctx, s, None, &NewUserForm::default()).await
 }
 
 #[derive(Default)]
@@ -32,17 +31,11 @@ struct NewUserForm {
     uscc: String,
 }
 
-async fn show(
-    app: &AppState,
-    ctx: &Ctx,
-    s: &Session,
-    error: Option<AppError>,
-    form: &NewUserForm,
-) -> PageResult<Response> {
+async fn show(ctx: &Ctx, s: &Session, error: Option<AppError>, form: &NewUserForm) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let users = app.users(s).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let users = ctx.app.users(s).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "users", json!({ "users": users }))),
         Some(Export::Csv) => return Ok(users_csv(&users, lang).respond("users", snap.synthetic)),
@@ -51,7 +44,7 @@ async fn show(
     let agencies: Vec<String> =
         snap.current_plan().map(|p| p.agencies().iter().map(|a| a.to_string()).collect()).unwrap_or_default();
     // Role names as the role table says them (custom roles included).
-    let table = app.role_table().await.page(lang)?;
+    let table = ctx.app.role_table().await.page(lang)?;
     let role_label = |r: &str| table.role(r).map_or_else(|| r.to_string(), |d| d.label(lang).to_string());
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
@@ -160,11 +153,7 @@ fn users_csv(users: &[UserRow], lang: jiqun_domain::Lang) -> Csv {
 }
 
 /// The form arrives as pairs, because the roles are repeated checkboxes.
-pub async fn create(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> PageResult<Response> {
+pub async fn create(ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> PageResult<Response> {
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let s = ctx.page_writer(Some(&get("csrf")))?;
     let form = NewUserForm {
@@ -184,25 +173,25 @@ pub async fn create(
         city: Some(form.city.trim().to_string()).filter(|c| !c.is_empty()),
         uscc: Some(form.uscc.clone()).filter(|c| !c.is_empty()),
     };
-    match app.create_user(Some(s), &input, &ctx.ip).await {
+    match ctx.app.create_user(Some(s), &input, &ctx.ip).await {
         Ok(_) => Ok(Redirect::to("/users").into_response()),
-        Err(e) if matches!(e.status(), 409 | 422) => show(&app, &ctx, s, Some(e), &form).await,
+        Err(e) if matches!(e.status(), 409 | 422) => show(&ctx, s, Some(e), &form).await,
         Err(e) => Err(PageError(e, ctx.lang)),
     }
 }
 
 // ---- /roles ----
 
-pub async fn roles(State(app): State<AppState>, ctx: Ctx) -> PageResult<Response> {
+pub async fn roles(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    show_roles(&app, &ctx, s, None).await
+    show_roles(&ctx, s, None).await
 }
 
-async fn show_roles(app: &AppState, ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageResult<Response> {
+async fn show_roles(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let table = app.roles(s).await.page(lang)?;
-    let snap = app.snapshot().await.page(lang)?;
+    let table = ctx.app.roles(s).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
     let edit = s.can(&Action::ManageRoles);
     let scope_of = |r: &RoleDef, p: Perm| -> Option<Scope> { r.grants.iter().find(|g| g.perm == p).map(|g| g.scope) };
     let status = match &error {
@@ -262,11 +251,7 @@ fn role_form(s: &Session, r: &RoleDef, lang: Lang) -> Markup {
     }
 }
 
-pub async fn set_role(
-    State(app): State<AppState>,
-    ctx: Ctx,
-    Form(f): Form<std::collections::HashMap<String, String>>,
-) -> PageResult<Response> {
+pub async fn set_role(ctx: Ctx, Form(f): Form<std::collections::HashMap<String, String>>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(f.get("csrf").map(String::as_str), &Action::ManageRoles)?;
     let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
@@ -284,9 +269,9 @@ pub async fn set_role(
         builtin: false,
         perms_version: jiqun_app::authz::PERMS_VERSION,
     };
-    match app.set_role(s, &def, &ctx.ip).await {
+    match ctx.app.set_role(s, &def, &ctx.ip).await {
         Ok(()) => Ok(Redirect::to("/roles").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_roles(&app, &ctx, s, Some(e)).await,
+        Err(e) => show_roles(&ctx, s, Some(e)).await,
     }
 }
