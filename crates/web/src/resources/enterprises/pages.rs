@@ -3,13 +3,15 @@
 //! the forms for its figures and expert. What a user sees follows the access rules: figures only for those
 //! who may read them.
 
+use std::collections::HashMap;
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::input::{parameter, parse_city, parse_scale};
 use jiqun_app::model::EnterpriseFilter;
 use jiqun_app::registry::{EnterpriseInput, EnterpriseView, Figure};
 use jiqun_app::{Action, AppError, Perm, Scope, Session};
-use jiqun_domain::enterprise::{METRICS, metric};
+use jiqun_domain::enterprise::{METRICS, Metric, metric};
 use jiqun_domain::{Lang, Scale};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -443,34 +445,40 @@ async fn show_detail(
     Ok(ui::page_status(ctx, s, snap.synthetic, status, &e.name, body))
 }
 
+/// Metric key and value.
+type Figures = Vec<(String, f64)>;
+
+/// A form of a firm's figures for a year (its figures, or its library profile): the year, the source, and
+/// the value of each of `metrics` filled in; an error names the first value that is not a number.
+pub(crate) fn figures_form(
+    f: &HashMap<String, String>,
+    metrics: impl IntoIterator<Item = &'static Metric>,
+) -> (i64, &str, Result<Figures, AppError>) {
+    let year: i64 = f.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0);
+    let source = f.get("source").map(String::as_str).unwrap_or("");
+    let values = metrics
+        .into_iter()
+        .filter_map(|m| Some((m, f.get(m.key).map(|v| v.trim()).filter(|v| !v.is_empty())?)))
+        .map(|(m, raw)| match ui::parse_amount(raw, "") {
+            Some(v) => Ok((m.key.to_string(), v)),
+            None => Err(AppError::invalid(m.key, format!("“{raw}”不是数值"), format!("“{raw}” is not a number"))),
+        })
+        .collect();
+    (year, source, values)
+}
+
 pub async fn put_figures(
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<std::collections::HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(f.get("csrf").map(String::as_str))?;
     ctx.app.may_edit_enterprise(s, id).await.page(lang)?;
-    let mut values = Vec::new();
-    let mut bad: Option<AppError> = None;
-    for m in METRICS {
-        let raw = f.get(m.key).map(|v| v.trim()).unwrap_or("");
-        if raw.is_empty() {
-            continue;
-        }
-        match ui::parse_amount(raw, "") {
-            Some(v) => values.push((m.key.to_string(), v)),
-            None => {
-                bad = Some(AppError::invalid(m.key, format!("“{raw}”不是数值"), format!("“{raw}” is not a number")));
-                break;
-            }
-        }
-    }
-    let year: i64 = f.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0);
-    let source = f.get("source").map(String::as_str).unwrap_or("");
-    let result = match bad {
-        Some(e) => Err(e),
-        None => ctx.app.put_figures(s, id, year, &values, source, &ctx.ip).await,
+    let (year, source, values) = figures_form(&f, METRICS);
+    let result = match values {
+        Ok(values) => ctx.app.put_figures(s, id, year, &values, source, &ctx.ip).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),

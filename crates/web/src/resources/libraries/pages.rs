@@ -23,6 +23,7 @@ use crate::ctx::Ctx;
 use crate::error::{PageError, PageLang, PageResult};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
+use crate::resources::enterprises::pages::figures_form;
 
 fn membership_label(m: &str, lang: Lang) -> &'static str {
     match m {
@@ -633,24 +634,8 @@ pub async fn put_profile(
 ) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(f.get("csrf").map(String::as_str), &Action::ManageLibraries)?;
-    let mut values = Vec::new();
-    for m in cult::profile_metrics() {
-        let raw = f.get(m.key).map(|v| v.trim()).unwrap_or("");
-        if raw.is_empty() {
-            continue;
-        }
-        match ui::parse_amount(raw, "") {
-            Some(v) => values.push((m.key.to_string(), v)),
-            None => {
-                return Err(PageError(
-                    AppError::invalid(m.key, format!("“{raw}”不是数值"), format!("“{raw}” is not a number")),
-                    lang,
-                ));
-            }
-        }
-    }
-    let year: i64 = f.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0);
-    let source = f.get("source").map(String::as_str).unwrap_or("");
+    let (year, source, values) = figures_form(&f, cult::profile_metrics());
+    let values = values.page(lang)?;
     ctx.app.put_library_profile(s, id, year, &values, source, &ctx.ip).await.page(lang)?;
     Ok(Redirect::to(&format!("/enterprises/{id}?year={year}#libraries")).into_response())
 }
