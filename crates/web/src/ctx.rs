@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Uri, header};
 use jiqun_app::{Action, App, AppError, Session};
 use jiqun_domain::Lang;
 
-use crate::error::{ApiResult, PageLang, PageResult, WithLang};
+use crate::error::{ApiResult, PageResult, WithLang};
 
 pub const SESSION_COOKIE: &str = "jiqun_session";
 pub const LANG_COOKIE: &str = "jiqun_lang";

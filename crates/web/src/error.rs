@@ -44,14 +44,19 @@ impl IntoResponse for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-/// Attaches the request's language to a use case's error.
+/// Attaches the request's language to a use case's error: `lang` for an API answer, `page` for a page.
 pub trait WithLang<T> {
     fn lang(self, lang: Lang) -> ApiResult<T>;
+    fn page(self, lang: Lang) -> PageResult<T>;
 }
 
 impl<T> WithLang<T> for Result<T, AppError> {
     fn lang(self, lang: Lang) -> ApiResult<T> {
         self.map_err(|e| ApiError(e, lang))
+    }
+
+    fn page(self, lang: Lang) -> PageResult<T> {
+        self.map_err(|e| PageError(e, lang))
     }
 }
 
@@ -224,13 +229,3 @@ pub async fn no_such_page(uri: axum::http::Uri, headers: axum::http::HeaderMap) 
 }
 
 pub type PageResult<T> = Result<T, PageError>;
-
-pub trait PageLang<T> {
-    fn page(self, lang: Lang) -> PageResult<T>;
-}
-
-impl<T> PageLang<T> for Result<T, AppError> {
-    fn page(self, lang: Lang) -> PageResult<T> {
-        self.map_err(|e| PageError(e, lang))
-    }
-}

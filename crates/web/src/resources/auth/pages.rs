@@ -5,6 +5,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiqun_app::{AppError, Session};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -94,28 +95,31 @@ pub struct PasswordForm {
     again: String,
 }
 
-pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> Response {
+/// The start of an account form: the CSRF token (a stale form gets the page again with the error), then
+/// the session, restricted or not (the login page without one).
+#[allow(clippy::result_large_err)] // The handler's early answer, passed on by value as axum takes it.
+fn account_writer<'c>(ctx: &'c Ctx, csrf: &str) -> Result<&'c Session, Response> {
+    if let Err(e) = ctx.require_csrf(Some(csrf)) {
+        return Err(refused(ctx, &e));
+    }
+    ctx.account().map_err(|_| Redirect::to("/login").into_response())
+}
+
+/// The account page again with why the form was refused: the first field's message, else the error's.
+fn refused(ctx: &Ctx, e: &AppError) -> Response {
     let lang = ctx.lang;
-    if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
-        return render(&ctx, Some((false, e.message(lang).to_string())), None);
-    }
-    let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
+    let detail = e.details(lang).first().map(|d| d.message.clone()).unwrap_or_else(|| e.message(lang).to_string());
+    render(ctx, Some((false, detail)), None)
+}
+
+pub async fn change_password(ctx: Ctx, Form(f): Form<PasswordForm>) -> Result<Response, Response> {
+    let s = account_writer(&ctx, &f.csrf)?;
     if f.new_password != f.again {
-        return render(
-            &ctx,
-            Some((false, lang.pick("两次输入的新密码不一致", "the new passwords differ").into())),
-            None,
-        );
+        return Err(refused(&ctx, &AppError::invalid("again", "两次输入的新密码不一致", "the new passwords differ")));
     }
-    match ctx.app.change_password(s, &f.old_password, &f.new_password, &ctx.ip).await {
-        // The session's restriction is recomputed on the next request: go on to what is left, if anything.
-        Ok(()) => Redirect::to("/").into_response(),
-        Err(e) => {
-            let detail =
-                e.details(lang).first().map(|d| d.message.clone()).unwrap_or_else(|| e.message(lang).to_string());
-            render(&ctx, Some((false, detail)), None)
-        }
-    }
+    // The session's restriction is recomputed on the next request: go on to what is left, if anything.
+    ctx.app.change_password(s, &f.old_password, &f.new_password, &ctx.ip).await.map_err(|e| refused(&ctx, &e))?;
+    Ok(Redirect::to("/").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -124,16 +128,10 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-pub async fn enrol(ctx: Ctx, Form(f): Form<CsrfOnly>) -> Response {
-    let lang = ctx.lang;
-    if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
-        return render(&ctx, Some((false, e.message(lang).to_string())), None);
-    }
-    let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
-    match ctx.app.totp_enrol(s, &ctx.ip).await {
-        Ok(e) => render(&ctx, None, Some((e.secret_base32, e.otpauth_uri))),
-        Err(e) => render(&ctx, Some((false, e.message(lang).to_string())), None),
-    }
+pub async fn enrol(ctx: Ctx, Form(f): Form<CsrfOnly>) -> Result<Response, Response> {
+    let s = account_writer(&ctx, &f.csrf)?;
+    let e = ctx.app.totp_enrol(s, &ctx.ip).await.map_err(|e| refused(&ctx, &e))?;
+    Ok(render(&ctx, None, Some((e.secret_base32, e.otpauth_uri))))
 }
 
 #[derive(Deserialize)]
@@ -143,20 +141,10 @@ pub struct CodeForm {
     code: String,
 }
 
-pub async fn confirm(ctx: Ctx, Form(f): Form<CodeForm>) -> Response {
-    let lang = ctx.lang;
-    if let Err(e) = ctx.require_csrf(Some(&f.csrf)) {
-        return render(&ctx, Some((false, e.message(lang).to_string())), None);
-    }
-    let Ok(s) = ctx.account() else { return Redirect::to("/login").into_response() };
-    match ctx.app.totp_confirm(s, &f.code, &ctx.ip).await {
-        Ok(()) => Redirect::to("/").into_response(),
-        Err(e) => {
-            let detail =
-                e.details(lang).first().map(|d| d.message.clone()).unwrap_or_else(|| e.message(lang).to_string());
-            render(&ctx, Some((false, detail)), None)
-        }
-    }
+pub async fn confirm(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, Response> {
+    let s = account_writer(&ctx, &f.csrf)?;
+    ctx.app.totp_confirm(s, &f.code, &ctx.ip).await.map_err(|e| refused(&ctx, &e))?;
+    Ok(Redirect::to("/").into_response())
 }
 
 // ---- /login, /logout ----

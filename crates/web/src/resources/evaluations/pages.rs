@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
 use crate::resources::enterprises::pages::{class_chip, scale_label};

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
-use crate::error::{PageLang, PageResult};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::charts::{Tile, class_of, quantile_breaks, sparkline, tile_map};
 use crate::kit::ui::{self, Csv, Export, human, period_text};

@@ -16,7 +16,7 @@ use maud::{Markup, html};
 use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
-use crate::error::{PageLang, PageResult};
+use crate::error::{PageResult, WithLang};
 use crate::kit::charts::sparkline;
 use crate::kit::layout;
 use crate::kit::ui::{

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::dashboard::indicators_csv;
 use super::writes::{EditForm, ObsForm, OverrideForm};
 use crate::ctx::Ctx;
-use crate::error::{PageLang, PageResult};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::charts::{ChartText, indicator_chart, sparkline};
 use crate::kit::ui::{

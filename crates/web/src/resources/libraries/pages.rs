@@ -20,7 +20,7 @@ use serde_json::json;
 
 use super::api::YearQuery;
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
 use crate::resources::enterprises::pages::figures_form;

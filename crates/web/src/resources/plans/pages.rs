@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
-use crate::error::{PageLang, PageResult};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, badge, can, city_link, human, period_label};
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
 

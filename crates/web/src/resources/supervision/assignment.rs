@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::pages::assignment_json;
 use crate::ctx::Ctx;
-use crate::error::{ApiError, PageError, PageLang, PageResult};
+use crate::error::{ApiError, PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, can, enc, num, period_label, report_status_label, role_label, state_chip};
 use crate::resources::plans::pages::flags;

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{
     self, Csv, Export, bar, can, enc, num, period_label, report_status_label, role_label, state_chip,

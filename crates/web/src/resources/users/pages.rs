@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageLang, PageResult};
+use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::Form;
 use crate::kit::ui::{self, Csv, Export, can};
 
