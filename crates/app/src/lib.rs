@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod input;
 pub mod operations;
 pub mod plans;
+pub mod projects;
 pub mod registry;
 pub mod schemes;
 pub mod security;
@@ -36,8 +37,8 @@ pub use snapshot::Snapshot;
 /// the store.
 pub mod model {
     pub use jiqun_store::{
-        AuditRow, EnterpriseFilter, EnterpriseRow, IndicatorEdit, ObservationRow, ReportInput, ReportRow, UserRow,
-        now_ms,
+        AuditRow, EnterpriseFilter, EnterpriseRow, IndicatorEdit, ObservationRow, ProjectFilter, ReportInput,
+        ReportRow, UserRow, now_ms,
     };
 }
 
