@@ -50,6 +50,14 @@ jiqun_domain::labelled_enum! {
         AssessProjects = "assess_projects", "新增工业项目准入评价", "assess new industrial projects";
         /// Register recognised platforms and bases, edit them, withdraw their recognition.
         ManageBases = "manage_bases", "管理平台与基地", "manage the registry of platforms and bases";
+        /// The key-project libraries: projects, their stages, problems and tracking.
+        ReadProjects = "read_projects", "查阅重点项目", "read key projects";
+        /// Register key projects, move their stages, put them in libraries.
+        ManageProjects = "manage_projects", "管理重点项目（入库、阶段、跟踪服务）", "manage key projects";
+        /// Raise a problem on a project (企业直通车) and accept or reopen its answer.
+        RaiseProblem = "raise_problem", "提出项目问题（企业直通车）", "raise problems on projects";
+        /// Answer the problems routed to the department.
+        AnswerProblem = "answer_problem", "答复项目问题", "answer project problems";
     }
 }
 
@@ -60,7 +68,11 @@ impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
     pub fn since(self) -> u32 {
         match self {
-            Perm::ManageBases => 2,
+            Perm::ManageBases
+            | Perm::ReadProjects
+            | Perm::ManageProjects
+            | Perm::RaiseProblem
+            | Perm::AnswerProblem => 2,
             _ => 1,
         }
     }
@@ -175,6 +187,14 @@ pub enum Action<'a> {
         city: &'a str,
     },
     ManageBases,
+    /// A project (`city`, `uscc` of its owner).
+    ReadProjects(Object<'a>),
+    ManageProjects(Object<'a>),
+    RaiseProblem(Object<'a>),
+    /// A problem routed to this department.
+    AnswerProblem {
+        agency: &'a str,
+    },
 }
 
 impl Action<'_> {
@@ -202,6 +222,10 @@ impl Action<'_> {
             Action::ManageLibraries => (Perm::ManageLibraries, none),
             Action::AssessProjects { city } => (Perm::AssessProjects, Object { city, ..none }),
             Action::ManageBases => (Perm::ManageBases, none),
+            Action::ReadProjects(o) => (Perm::ReadProjects, *o),
+            Action::ManageProjects(o) => (Perm::ManageProjects, *o),
+            Action::RaiseProblem(o) => (Perm::RaiseProblem, *o),
+            Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
         }
     }
 }
@@ -272,13 +296,23 @@ impl Default for RoleTable {
                         (ManageLibraries, All),
                         (AssessProjects, All),
                         (ManageBases, All),
+                        (ReadProjects, All),
+                        (ManageProjects, All),
+                        (RaiseProblem, All),
+                        (AnswerProblem, All),
                     ]),
                 ),
                 role(
                     "agency_reporter",
                     "部门填报员",
                     "department reporter",
-                    g(&[(ReadPlan, All), (FileReport, OwnAgency), (ReadEnterprises, All)]),
+                    g(&[
+                        (ReadPlan, All),
+                        (FileReport, OwnAgency),
+                        (ReadEnterprises, All),
+                        (ReadProjects, All),
+                        (AnswerProblem, OwnAgency),
+                    ]),
                 ),
                 role(
                     "city_reporter",
@@ -291,13 +325,21 @@ impl Default for RoleTable {
                         (ReadFigures, OwnCity),
                         (EditEnterprise, OwnCity),
                         (AssessProjects, OwnCity),
+                        (ReadProjects, OwnCity),
+                        (ManageProjects, OwnCity),
+                        (RaiseProblem, OwnCity),
                     ]),
                 ),
                 role(
                     "enterprise",
                     "企业用户",
                     "enterprise",
-                    g(&[(ReadFigures, OwnEnterprise), (EditEnterprise, OwnEnterprise)]),
+                    g(&[
+                        (ReadFigures, OwnEnterprise),
+                        (EditEnterprise, OwnEnterprise),
+                        (ReadProjects, OwnEnterprise),
+                        (RaiseProblem, OwnEnterprise),
+                    ]),
                 ),
                 role(
                     "expert",
@@ -305,7 +347,7 @@ impl Default for RoleTable {
                     "expert",
                     g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadFigures, Assigned)]),
                 ),
-                role("viewer", "查阅", "viewer", g(&[(ReadPlan, All), (ReadEnterprises, All)])),
+                role("viewer", "查阅", "viewer", g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All)])),
             ],
         }
     }

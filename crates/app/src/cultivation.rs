@@ -481,6 +481,8 @@ pub struct StoredResult {
 pub struct ProposalView {
     #[serde(flatten)]
     pub row: ProposalRow,
+    /// The project this check is a step of.
+    pub project_id: Option<i64>,
     /// Who assessed it (username).
     pub assessed_by_name: Option<String>,
     pub result: StoredResult,
@@ -1111,14 +1113,27 @@ impl App {
             decision: result.decision.as_str().to_string(),
             result: json,
         };
-        let id = self.store.save_proposal(&row, &session.actor(ip)).await?;
+        // The check is the first step of a project: the project starts at 谋划 with it, in one transaction.
+        let project = jiqun_store::NewProject {
+            name: row.project.clone(),
+            city: row.city.as_str().to_string(),
+            source: "新增工业项目准入评价".into(),
+            ..Default::default()
+        };
+        let today = jiqun_domain::date::Date::from_tuple(crate::snapshot::today_in_china());
+        let (_, id) = self.store.insert_project_with_admission(&project, &row, today, &session.actor(ip)).await?;
         self.proposal(session, id).await
     }
 
     fn proposal_view(row: ProposalRow, names: &HashMap<i64, String>) -> AppResult<ProposalView> {
         let result: StoredResult =
             serde_json::from_str(&row.result).map_err(|e| AppError::internal(format!("proposal {}: {e}", row.id)))?;
-        Ok(ProposalView { assessed_by_name: row.assessed_by.and_then(|u| names.get(&u).cloned()), row, result })
+        Ok(ProposalView {
+            assessed_by_name: row.assessed_by.and_then(|u| names.get(&u).cloned()),
+            project_id: None,
+            row,
+            result,
+        })
     }
 
     async fn user_names(&self) -> AppResult<HashMap<i64, String>> {
@@ -1140,7 +1155,22 @@ impl App {
             Vec::new()
         };
         let names = self.user_names().await?;
-        rows.into_iter().map(|r| Self::proposal_view(r, &names)).collect()
+        let projects: HashMap<i64, i64> = self
+            .store
+            .projects(&jiqun_store::ProjectFilter::default())
+            .await?
+            .into_iter()
+            .filter_map(|p| Some((p.admission_id?, p.id)))
+            .collect();
+        rows.into_iter()
+            .map(|r| {
+                let id = r.id;
+                Self::proposal_view(r, &names).map(|mut v| {
+                    v.project_id = projects.get(&id).copied();
+                    v
+                })
+            })
+            .collect()
     }
 
     pub async fn proposal(&self, session: &Session, id: i64) -> AppResult<ProposalView> {
@@ -1156,7 +1186,9 @@ impl App {
             return Err(AppError::forbidden());
         }
         let names = self.user_names().await?;
-        Self::proposal_view(row, &names)
+        let mut view = Self::proposal_view(row, &names)?;
+        view.project_id = self.store.project_of_admission(id).await?.map(|p| p.id);
+        Ok(view)
     }
 
     /// The example differentiated-resource policy applied to one evaluation run: counts by class,

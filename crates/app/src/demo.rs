@@ -345,8 +345,140 @@ async fn load_registry(app: &App) -> AppResult<Vec<(String, String)>> {
         app.assign_expert(&session, f.id, "zhuanjia", "").await?;
     }
     load_cultivation(app, &session, &firm).await?;
+    load_projects(app, &session, &firm).await?;
     app.logout(&session, "").await?;
     Ok(accounts)
+}
+
+/// The projects the plan names (三、(二): “跟踪服务‘粤芯半导体’、‘中芯国际’、英诺赛科氮化镓芯片、紫光集团
+/// ‘芯云城’等重大项目建设落地”), with only what a public source says: name, city, owner where the source names
+/// it, the source, and the stage it reports with its date. Figures no source gives are left empty.
+/// (name, city, owner, source, (stage, on, what the source reports))
+type Named<'a> = (&'a str, &'a str, &'a str, &'a str, Option<(&'a str, &'a str, &'a str)>);
+const NAMED_PROJECTS: &[Named] = &[
+    (
+        "粤芯半导体12英寸集成电路生产线",
+        "广州",
+        "广州粤芯半导体技术有限公司",
+        "新华网，2019-03-18，《广州首条12英寸芯片生产线预计9月实现量产》：项目位于中新广州知识城，主设备已进入厂房",
+        Some(("building", "2019-03-17", "据新华网报道：主设备已进入厂房（2019年3月）")),
+    ),
+    (
+        "中芯国际深圳12英寸集成电路生产线",
+        "深圳",
+        "中芯国际集成电路制造（深圳）有限公司",
+        "中芯国际公告（美通社），2016-11-03：宣布正式启动中芯深圳12英寸集成电路生产线项目，位于深圳市坪山新区",
+        None,
+    ),
+    (
+        "英诺赛科氮化镓芯片项目",
+        "珠海",
+        "",
+        "《广东省发展新一代信息技术产业集群行动计划》点名跟踪服务；企业创办于珠海（公开报道）。业主名称、投资额等待核实后填写",
+        None,
+    ),
+    (
+        "紫光集团“芯云城”（芯云产业城）项目",
+        "东莞",
+        "紫光集团有限公司",
+        "新快报（网易转载），2017-11-17：东莞市人民政府与紫光集团签订战略合作框架协议，拟落户滨海湾新区；2018-06-21 东莞招商大会签署落地协议（公开报道）",
+        Some(("signed", "2018-06-21", "据公开报道：在东莞产业招商大会签署落地协议")),
+    ),
+];
+
+/// The projects' demo: the four the plan names (facts from public sources only) and synthetic ones
+/// (names say 示例), one of them the demo enterprise's own with a problem raised on the through-train.
+async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> AppResult<()> {
+    use crate::projects::{ProblemInput, ProjectInput, StageInput};
+    let actor = session.actor("");
+    for (name, city, owner, source, stage) in NAMED_PROJECTS {
+        let input = ProjectInput {
+            name: name.to_string(),
+            owner_name: owner.to_string(),
+            city: city.to_string(),
+            plan_items: vec!["3.2".into()],
+            chain_nodes: vec!["集成电路".into()],
+            libraries: vec!["ic_key".into()],
+            source: source.to_string(),
+            ..Default::default()
+        };
+        let id = app.create_listed_project(&input, false, &actor).await?;
+        if let Some((to, on, why)) = stage {
+            let s = StageInput { stage: to.to_string(), on: on.to_string(), reason: why.to_string(), version: None };
+            app.move_stage(session, id, &s, "").await?;
+        }
+    }
+    // Synthetic projects: (name, city, library, stages reached with their dates, investment 万元, own firm's)
+    type Demo<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)], f64, bool);
+    let demo: &[Demo] = &[
+        (
+            "示例·5G基站射频器件扩产项目（合成）",
+            "深圳",
+            "5g_major",
+            &[("signed", "2024-03-01"), ("started", "2024-06-18"), ("building", "2024-09-01")],
+            85_000.0,
+            true,
+        ),
+        (
+            "示例·5G工业互联网平台项目（合成）",
+            "广州",
+            "5g_major",
+            &[
+                ("signed", "2023-11-20"),
+                ("started", "2024-02-26"),
+                ("building", "2024-05-01"),
+                ("completed", "2025-10-30"),
+                ("operating", "2026-02-01"),
+            ],
+            42_000.0,
+            false,
+        ),
+        ("示例·车规级芯片封测基地（合成）", "珠海", "ic_key", &[("signed", "2025-04-08")], 120_000.0, false),
+        (
+            "示例·化合物半导体外延项目（合成）",
+            "东莞",
+            "ic_key",
+            &[("signed", "2024-07-15"), ("started", "2024-12-01"), ("suspended", "2025-08-20")],
+            60_000.0,
+            false,
+        ),
+        ("示例·智能终端显示模组项目（合成）", "惠州", "5g_major", &[], 38_000.0, false),
+    ];
+    let mut own_project = None;
+    for (name, city, library, stages, invest, own) in demo {
+        let input = ProjectInput {
+            name: name.to_string(),
+            owner_uscc: own.then(|| own_firm.to_string()),
+            owner_name: if *own { "示例企业（合成）".into() } else { String::new() },
+            city: city.to_string(),
+            plan_items: vec![if *library == "ic_key" { "3.2".into() } else { "3.3".into() }],
+            libraries: vec![library.to_string()],
+            total_investment_wan: Some(*invest),
+            fast_lane: *own,
+            source: SOURCE.into(),
+            ..Default::default()
+        };
+        let id = app.create_listed_project(&input, true, &actor).await?;
+        for (to, on) in *stages {
+            let s =
+                StageInput { stage: to.to_string(), on: on.to_string(), reason: "（示例）".into(), version: None };
+            app.move_stage(session, id, &s, "").await?;
+        }
+        if *own {
+            own_project = Some(id);
+        }
+    }
+    if let Some(id) = own_project {
+        let login = app.login("qiye", DEMO_PASSWORD, "api", "").await?;
+        let firm = app.session(&login.token).await?.ok_or_else(|| crate::AppError::internal("demo: qiye session"))?;
+        let problem = ProblemInput {
+            kind: "power".into(),
+            description: "（示例）新厂房双回路供电接入排期晚于设备进场时间，请协调供电部门提前接入。".into(),
+        };
+        app.raise_problem(&firm, id, &problem, "").await?;
+        app.logout(&firm, "").await?;
+    }
+    Ok(())
 }
 
 /// The source recorded with the demo's library profile figures.

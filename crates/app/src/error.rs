@@ -296,6 +296,8 @@ impl From<jiqun_store::StoreError> for AppError {
                         format!("{uscc} is not designated in the library {library} ({chain})"),
                     ),
                     Missing::Base(id) => (format!("平台或基地 {id} 不存在"), format!("no base {id}")),
+                    Missing::Project(id) => (format!("项目 {id} 不存在"), format!("no project {id}")),
+                    Missing::Problem(id) => (format!("问题 {id} 不存在"), format!("no problem {id}")),
                 };
                 AppError::not_found(zh, en)
             }
@@ -329,6 +331,10 @@ impl From<jiqun_store::StoreError> for AppError {
                     Clash::BaseWithdrawn { on } => {
                         (format!("该平台或基地已于 {on} 撤销认定"), format!("its recognition was withdrawn on {on}"))
                     }
+                    Clash::ProblemMoved => (
+                        "该问题已被他人处理，请刷新后查看".to_string(),
+                        "someone has moved the problem on meanwhile; reload it".to_string(),
+                    ),
                     Clash::Stale { current } => (
                         format!("记录已被他人修改（当前版本 {current}），请刷新后再改"),
                         format!("the record changed meanwhile (now version {current}); reload it and edit again"),
@@ -876,6 +882,9 @@ mod tests {
             StoreError::Conflict(Clash::BaseExists { name: "Demo".into(), id: 3 }),
             StoreError::Conflict(Clash::BaseWithdrawn { on: "2025-01-01".into() }),
             StoreError::Conflict(Clash::Stale { current: 4 }),
+            StoreError::Conflict(Clash::ProblemMoved),
+            StoreError::NotFound(Missing::Project(3)),
+            StoreError::NotFound(Missing::Problem(3)),
             StoreError::Backup(BackupFault::NotEmpty),
             StoreError::Backup(BackupFault::NotABackup),
             StoreError::Backup(BackupFault::Malformed { line: 3, cause: "expected value".into() }),

@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod input;
 pub mod operations;
 pub mod plans;
+pub mod projects;
 pub mod registry;
 pub mod schemes;
 pub mod security;
@@ -37,7 +38,7 @@ pub use snapshot::Snapshot;
 pub mod model {
     pub use jiqun_store::{
         AssignmentRow, AttachmentMeta, AuditRow, DesignationRow, EnterpriseFilter, EnterpriseRow, EvaluationRow,
-        IndicatorEdit, ObservationRow, PlanRow, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
+        IndicatorEdit, ObservationRow, PlanRow, ProjectFilter, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
     };
 }
 

@@ -44,6 +44,13 @@ crate::labelled_enum! {
         LibraryDesignate = "library.designate", "列入培育库", "designated an enterprise in a library";
         LibraryWithdraw = "library.withdraw", "移出培育库", "withdrew an enterprise from a library";
         ProjectAssess = "project.assess", "项目准入评估", "assessed a project for admission";
+        ProjectCreate = "project.create", "登记重点项目", "registered a key project";
+        ProjectStage = "project.stage", "变更项目阶段", "changed a project's stage";
+        ProblemRaise = "problem.raise", "提出项目问题", "raised a project problem";
+        ProblemRoute = "problem.route", "改派项目问题", "routed a project problem to another department";
+        ProblemAnswer = "problem.answer", "答复项目问题", "answered a project problem";
+        ProblemClose = "problem.close", "办结项目问题", "closed a project problem";
+        ProblemReopen = "problem.reopen", "重新办理项目问题", "reopened a project problem";
         BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
         BaseUpdate = "base.update", "修改平台或基地", "edited a base";
         BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";

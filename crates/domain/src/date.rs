@@ -68,6 +68,35 @@ impl Date {
     pub fn from_tuple((year, month, day): (i32, u8, u8)) -> Date {
         Date { year, month, day }
     }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The day `days` after 1970-01-01.
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        Date { year: y as i32, month: m as u8, day: d as u8 }
+    }
+
+    pub fn plus_days(self, n: i64) -> Date {
+        Date::from_days(self.days() + n)
+    }
 }
 
 impl fmt::Display for Date {
@@ -117,5 +146,9 @@ mod tests {
         assert_eq!(Date::parse("2025年6月3日").unwrap().to_string(), "2025-06-03");
         assert_eq!(Date::parse("2025/6/3").unwrap(), Date::new(2025, 6, 3).unwrap());
         assert!(Date::parse("2025-06-03").unwrap() < Date::parse("2025-06-10").unwrap());
+        let d = Date::parse("2024-02-20").unwrap();
+        assert_eq!(d.plus_days(10).to_string(), "2024-03-01", "through a leap day");
+        assert_eq!(Date::parse("2025-12-25").unwrap().plus_days(10).to_string(), "2026-01-04");
+        assert_eq!(Date::new(1970, 1, 1).unwrap().days(), 0);
     }
 }

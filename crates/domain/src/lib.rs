@@ -15,6 +15,7 @@ pub mod labelled;
 pub mod lang;
 pub mod period;
 pub mod plan;
+pub mod projects;
 pub mod region;
 pub mod report;
 mod tsv;

@@ -330,12 +330,75 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("hash", T),
             ],
         ),
+        (
+            "projects",
+            &[
+                ("id", I),
+                ("name", T),
+                ("owner_uscc", T),
+                ("owner_name", T),
+                ("city", T),
+                ("stage", T),
+                ("suspended_from", T),
+                ("plan_items", T),
+                ("chain_nodes", T),
+                ("total_investment_wan", F),
+                ("planned_start", T),
+                ("planned_finish", T),
+                ("fast_lane", I),
+                ("source", T),
+                ("synthetic", I),
+                ("admission_id", I),
+                ("version", I),
+                ("created_by", I),
+                ("created_at", I),
+                ("updated_at", I),
+            ],
+        ),
+        (
+            "project_stages",
+            &[
+                ("id", I),
+                ("project_id", I),
+                ("from_stage", T),
+                ("to_stage", T),
+                ("on_date", T),
+                ("reason", T),
+                ("by_user", I),
+                ("at", I),
+            ],
+        ),
+        ("project_libraries", &[("id", T), ("name_zh", T), ("name_en", T), ("plan_item", T), ("position", I)]),
+        ("project_library_members", &[("library_id", T), ("project_id", I)]),
+        (
+            "project_problems",
+            &[
+                ("id", I),
+                ("project_id", I),
+                ("kind", T),
+                ("description", T),
+                ("department", T),
+                ("deadline", T),
+                ("state", T),
+                ("raised_by", I),
+                ("raised_at", I),
+                ("answer", T),
+                ("decision_basis", T),
+                ("answered_by", I),
+                ("answered_at", I),
+                ("closed_at", I),
+                ("reopened", I),
+            ],
+        ),
     ]
 };
 
 /// Tables whose `id` is an auto-increment key (PostgreSQL sequences are moved past the restored ids).
 fn has_serial_id(table: &str) -> bool {
-    !matches!(table, "settings" | "revision" | "roles" | "evaluation_schemes")
+    !matches!(
+        table,
+        "settings" | "revision" | "roles" | "evaluation_schemes" | "project_libraries" | "project_library_members"
+    )
 }
 
 pub const FORMAT: &str = "jiqun-backup";

@@ -228,6 +228,13 @@ impl Store {
     /// Stores an assessed proposal with its audit record; returns its id.
     pub async fn save_proposal(&self, p: &NewProposal, actor: &Actor) -> Result<i64> {
         let mut tx = self.begin().await?;
+        let id = self.save_proposal_tx(&mut tx, p, actor).await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// The same inside a transaction (a project's admission step).
+    pub(crate) async fn save_proposal_tx(&self, tx: &mut Tx, p: &NewProposal, actor: &Actor) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO project_proposals (project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, \
              annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at) \
@@ -251,10 +258,10 @@ impl Store {
         .bind(actor.id)
         .bind(now_ms())
         .persistent(false)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         self.audit(
-            &mut tx,
+            tx,
             actor,
             AuditAction::ProjectAssess,
             "project",
@@ -266,7 +273,6 @@ impl Store {
             }),
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 

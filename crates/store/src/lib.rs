@@ -10,6 +10,7 @@ mod cultivation;
 mod enterprises;
 pub mod model;
 mod plans;
+mod projects;
 mod reports;
 mod schema;
 pub mod testing;
@@ -28,6 +29,7 @@ pub use enterprises::{
     enterprise_contact_context, figure_context, result_items_context,
 };
 pub use model::*;
+pub use projects::{NewProject, ProblemRow, ProjectFilter, ProjectLibraryRow, ProjectRow, StageChangeRow, StageMove};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -59,6 +61,8 @@ pub enum Missing {
     Enterprise(i64),
     Designation { uscc: String, library: String, chain: String },
     Base(i64),
+    Project(i64),
+    Problem(i64),
 }
 
 /// Why a write was refused.
@@ -85,6 +89,8 @@ pub enum Clash {
     BaseWithdrawn {
         on: String,
     },
+    /// Someone moved the problem on first (answered, closed or reopened it).
+    ProblemMoved,
     /// The record changed since the caller read it: its current version.
     Stale {
         current: i64,

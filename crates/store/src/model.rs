@@ -61,7 +61,10 @@ listed!(
     jiqun_domain::Scale,
     jiqun_domain::CityCode,
     jiqun_domain::bases::BaseKind,
-    jiqun_domain::bases::BaseLevel
+    jiqun_domain::bases::BaseLevel,
+    jiqun_domain::projects::ProjectStage,
+    jiqun_domain::projects::ProblemKind,
+    jiqun_domain::projects::ProblemState
 );
 
 impl Parsed for jiqun_domain::AgencyName {

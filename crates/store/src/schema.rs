@@ -361,6 +361,85 @@ CREATE UNIQUE INDEX bases_once ON bases (kind, level, name);
 CREATE INDEX bases_by_kind ON bases (kind, level, recognised_on)
 "#,
     ),
+    (
+        9,
+        "key projects with stages, libraries and problems; admission proposals become projects",
+        r#"
+CREATE TABLE projects (
+    id {ID},
+    name TEXT NOT NULL,
+    owner_uscc TEXT,
+    owner_name TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    stage TEXT NOT NULL,
+    suspended_from TEXT,
+    plan_items TEXT NOT NULL DEFAULT '',
+    chain_nodes TEXT NOT NULL DEFAULT '',
+    total_investment_wan {FLOAT},
+    planned_start TEXT,
+    planned_finish TEXT,
+    fast_lane BIGINT NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '',
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    admission_id BIGINT REFERENCES project_proposals(id),
+    version BIGINT NOT NULL DEFAULT 1,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX projects_by_city ON projects (city, stage);
+CREATE UNIQUE INDEX projects_one_per_admission ON projects (admission_id);
+INSERT INTO projects (name, city, stage, admission_id, created_by, created_at, updated_at)
+    SELECT project, city, 'planning', id, assessed_by, assessed_at, assessed_at FROM project_proposals ORDER BY id;
+CREATE TABLE project_stages (
+    id {ID},
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    from_stage TEXT,
+    to_stage TEXT NOT NULL,
+    on_date TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    by_user BIGINT,
+    at BIGINT NOT NULL
+);
+CREATE INDEX project_stages_by_project ON project_stages (project_id, id);
+INSERT INTO project_stages (project_id, from_stage, to_stage, on_date, reason, by_user, at)
+    SELECT id, NULL, 'planning', NULL, '新增工业项目准入评价', created_by, created_at FROM projects;
+CREATE TABLE project_libraries (
+    id TEXT PRIMARY KEY,
+    name_zh TEXT NOT NULL,
+    name_en TEXT NOT NULL,
+    plan_item TEXT NOT NULL DEFAULT '',
+    position BIGINT NOT NULL
+);
+INSERT INTO project_libraries (id, name_zh, name_en, plan_item, position) VALUES
+    ('ic_key', '集成电路重点项目库', 'key integrated-circuit projects', '3.2', 1),
+    ('5g_major', '5G重大项目库', 'major 5G projects', '3.3', 2);
+CREATE TABLE project_library_members (
+    library_id TEXT NOT NULL REFERENCES project_libraries(id),
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    PRIMARY KEY (library_id, project_id)
+);
+CREATE TABLE project_problems (
+    id {ID},
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    kind TEXT NOT NULL,
+    description TEXT NOT NULL,
+    department TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    state TEXT NOT NULL,
+    raised_by BIGINT,
+    raised_at BIGINT NOT NULL,
+    answer TEXT,
+    decision_basis TEXT,
+    answered_by BIGINT,
+    answered_at BIGINT,
+    closed_at BIGINT,
+    reopened BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX project_problems_by_project ON project_problems (project_id, id);
+CREATE INDEX project_problems_by_department ON project_problems (department, state)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

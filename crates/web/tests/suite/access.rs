@@ -33,6 +33,8 @@ struct Ids {
     firm: i64,
     evaluation: i64,
     project: i64,
+    problem: i64,
+    admission: i64,
 }
 
 /// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
@@ -67,8 +69,15 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (Client, Ids, String) {
         .id;
     let report = app.store_for_tests().assignment_reports(assignment).await.unwrap().last().unwrap().id;
     let evaluation = app.store_for_tests().evaluations().await.unwrap()[0].id;
-    let project = app.store_for_tests().proposals(Some(jiqun_domain::CityCode::Shenzhen)).await.unwrap()[0].id;
-    let ids = Ids { assignment, report, firm: firm.id, evaluation, project };
+    // The enterprise's own project (in 深圳), and its problem routed to 省科技厅 for the department's walk.
+    let own = jiqun_app::model::ProjectFilter { owner_uscc: Some(firm_uscc.clone()), ..Default::default() };
+    let project = app.store_for_tests().projects(&own).await.unwrap()[0].id;
+    let problem = app.store_for_tests().problems(Some(project)).await.unwrap()[0].id;
+    let due = jiqun_domain::date::Date::parse("2099-01-01").unwrap();
+    let system = jiqun_store::Actor::system("test");
+    app.store_for_tests().reroute_problem(problem, "省科技厅", due, &system).await.unwrap();
+    let admission = app.store_for_tests().proposals(Some(jiqun_domain::CityCode::Shenzhen)).await.unwrap()[0].id;
+    let ids = Ids { assignment, report, firm: firm.id, evaluation, project, problem, admission };
     (client, ids, firm_uscc)
 }
 
@@ -112,8 +121,12 @@ async fn every_route_with_every_role() {
                     ids.firm
                 } else if path.starts_with("/api/v1/evaluations/") {
                     ids.evaluation
+                } else if path.starts_with("/api/v1/projects/admissions/") {
+                    ids.admission
                 } else if path.starts_with("/api/v1/projects/") {
                     ids.project
+                } else if path.starts_with("/api/v1/problems/") {
+                    ids.problem
                 } else {
                     1
                 };
@@ -168,7 +181,9 @@ async fn every_page_with_every_role() {
                 .replace("/cities/{name}", &format!("/cities/{}", enc("深圳")))
                 .replace("/enterprises/{id}", &format!("/enterprises/{}", ids.firm))
                 .replace("/evaluations/{id}", &format!("/evaluations/{}", ids.evaluation))
+                .replace("/projects/admission/{id}", &format!("/projects/admission/{}", ids.admission))
                 .replace("/projects/{id}", &format!("/projects/{}", ids.project))
+                .replace("/problems/{id}", &format!("/problems/{}", ids.problem))
                 .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("{id}", "1");
             let a = if p.method == "get" {

@@ -409,8 +409,10 @@ async fn a_city_bureau_assesses_and_reads_its_own_citys_projects_only(api: Clien
     assert!(v["table"]["zones"].is_array());
     let (s, _) = api.call("GET", &format!("/api/v1/projects/{gz_project}"), &sz, Value::Null).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = api.call("GET", "/api/v1/projects/admissions", &viewer, Value::Null).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "admission checks are for those who assess");
     let (s, _) = api.call("GET", "/api/v1/projects", &viewer, Value::Null).await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::OK, "viewers read the key projects");
 }
 
 /// The policy on a 2023 run: the five firms form one group, classed A, B, B, C, D by the cut-offs
@@ -490,8 +492,9 @@ async fn cultivation_pages_render_in_both_languages() {
     let firm = store.designations(Some("little_giant")).await.unwrap()[0].enterprise_id;
     let mut pages = vec![
         ("/libraries".to_string(), ("培育库", "Cultivation libraries")),
-        ("/projects".into(), ("新增工业项目准入", "New industrial project admission")),
-        (format!("/projects/{project}"), ("准入", "admission")),
+        ("/projects/admission".into(), ("新增工业项目准入", "New industrial project admission")),
+        (format!("/projects/admission/{project}"), ("准入", "admission")),
+        ("/projects".into(), ("重点项目", "Key projects")),
         (format!("/evaluations/{run}/policy"), ("示例", "Example")),
         (format!("/enterprises/{firm}"), ("培育库", "Cultivation libraries")),
     ];

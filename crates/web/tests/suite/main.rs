@@ -10,6 +10,7 @@ mod cultivation;
 mod injection;
 mod manage;
 mod pages;
+mod projects;
 mod registry;
 mod security;
 mod tls;

@@ -1,88 +1,171 @@
-//! New industrial project admission: the proposals with their decisions, assessing one, and one proposal.
+//! The key-project library as JSON: the projects (filtered), one project with its timeline and problems,
+//! registering one (or assessing a new industrial project for admission, which starts one), moving its
+//! stage, and the problems of the enterprise through-train.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use jiqun_app::cultivation::{ProposalInput, ProposalView, StoredResult};
-use jiqun_app::model::ProposalRow;
+use jiqun_app::cultivation::ProposalInput;
+use jiqun_app::model::ProjectFilter;
+use jiqun_app::projects::{
+    AnswerInput, ProblemInput, ProblemView, ProjectDetail, ProjectInput, ProjectLibrary, ProjectView, RouteInput,
+    SettleInput, StageInput,
+};
 use jiqun_app::{AppError, Perm};
-use serde::Serialize;
+use jiqun_domain::projects::ProjectStage;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
-use crate::extract::Path;
-use crate::kit::api::{api_record, text, wan};
+use crate::extract::{Path, Query};
 
-api_record! {
-    /// A proposal as assessed, with its result and who assessed it.
-    #[derive(Debug, Clone, Serialize, ToSchema)]
-    pub struct ProjectProposal from ProposalRow {
-        pub id: i64,
-        pub project: String,
-        pub city: String => text,
-        pub zone: String,
-        pub industry_code: String,
-        pub land_mu: f64,
-        pub fixed_investment_wan: Option<f64> => wan,
-        pub annual_output_wan: Option<f64> => wan,
-        pub annual_tax_wan: Option<f64> => wan,
-        pub jobs: Option<f64>,
-        pub energy_tce: Option<f64>,
-        pub value_added_wan: Option<f64> => wan,
-        pub rd_wan: Option<f64> => wan,
-        /// The admission table it was assessed against.
-        pub table_id: String,
-        /// `admit`, `admit_with_conditions` or `reject`.
-        pub decision: String,
-        /// The user who assessed it.
-        pub assessed_by: Option<i64>,
-        /// Milliseconds since the Unix epoch.
-        pub assessed_at: i64,
-    }
-    with {
-        /// Who assessed it (user name).
-        pub assessed_by_name: Option<String>,
-        pub result: StoredResult,
-    }
-}
-
-fn proposal(v: &ProposalView) -> ProjectProposal {
-    ProjectProposal::new(&v.row, v.assessed_by_name.clone(), v.result.clone())
-}
-
-/// The proposals and the admission table they are assessed against.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// The projects and the libraries, with the admission table an admission check applies.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectList {
-    pub items: Vec<ProjectProposal>,
-    /// The admission table (`jiqun_eval::admission::TableDef`: Jiqun's example thresholds per metric and
-    /// industry, with their sources), as its data file gives it; null if it cannot be read.
+    pub items: Vec<ProjectView>,
+    pub total: usize,
+    pub libraries: Vec<ProjectLibrary>,
+    /// The admission table (Jiqun's example thresholds), as its data file gives it.
     #[schema(value_type = Option<Object>)]
     pub table: Option<jiqun_eval::admission::TableDef>,
 }
 
-pub async fn projects(ctx: Ctx) -> ApiResult<Json<ProjectList>> {
-    let s = ctx.api_user()?;
-    let items = ctx.app.proposals(s).await.lang(ctx.lang)?;
-    let table = jiqun_eval::admission::example_table().ok().map(|t| t.def().clone());
-    Ok(Json(ProjectList { items: items.iter().map(proposal).collect(), table }))
+/// Filters of the project list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectQuery {
+    pub library: Option<String>,
+    pub city: Option<String>,
+    pub stage: Option<String>,
+    pub item: Option<String>,
 }
 
-pub async fn assess_project(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+impl ProjectQuery {
+    pub fn filter(&self) -> Result<ProjectFilter, AppError> {
+        let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let stage = match nonempty(&self.stage) {
+            None => None,
+            Some(s) => Some(ProjectStage::parse(&s).ok_or_else(|| {
+                AppError::new(
+                    jiqun_app::Code::InvalidParameter,
+                    format!("“{s}”不是项目阶段"),
+                    format!("“{s}” is not a project stage"),
+                )
+            })?),
+        };
+        Ok(ProjectFilter {
+            library: nonempty(&self.library),
+            city: nonempty(&self.city),
+            stage,
+            plan_item: nonempty(&self.item),
+            owner_uscc: None,
+        })
+    }
+}
+
+/// A body for `POST /api/v1/projects`: a key project to register, or (with `project`, as before) a new
+/// industrial project to assess for admission, which starts a project at 谋划 with its check.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // documents the body; the handler reads it by its keys
+pub enum NewProjectBody {
+    Project(ProjectInput),
+    Admission(ProposalInput),
+}
+
+pub async fn projects(ctx: Ctx, Query(q): Query<ProjectQuery>) -> ApiResult<Json<ProjectList>> {
+    let s = ctx.api_user()?;
+    let filter = q.filter().lang(ctx.lang)?;
+    let items = ctx.app.projects(s, &filter, ctx.lang).await.lang(ctx.lang)?;
+    let libraries = ctx.app.project_libraries(s, ctx.lang).await.lang(ctx.lang)?;
+    let table = jiqun_eval::admission::example_table().ok().map(|t| t.def().clone());
+    Ok(Json(ProjectList { total: items.len(), items, libraries, table }))
+}
+
+pub async fn project(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ProjectDetail>> {
+    let s = ctx.api_user()?;
+    Ok(Json(ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?))
+}
+
+pub async fn create(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
-    // Whoever holds the permission in no scope is refused before the body is read; the city is checked
-    // by the use case once it is known.
-    if s.roles.scopes(&s.user, Perm::AssessProjects).is_empty() {
+    let (assess, manage) = (Perm::AssessProjects, Perm::ManageProjects);
+    // Whoever may do neither is refused before the body is read; the city is checked by the use case.
+    if s.roles.scopes(&s.user, assess).is_empty() && s.roles.scopes(&s.user, manage).is_empty() {
         return Err(AppError::forbidden()).lang(ctx.lang);
     }
-    let input: ProposalInput = ctx.json(&body)?;
-    let view = ctx.app.assess_project(s, &input, &ctx.ip).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(proposal(&view))).into_response())
+    let v: serde_json::Value = ctx.json(&body)?;
+    let id = if v.get("project").is_some() {
+        let b: ProposalInput = ctx.json(&body)?;
+        let view = ctx.app.assess_project(s, &b, &ctx.ip).await.lang(ctx.lang)?;
+        view.project_id.ok_or_else(|| AppError::internal("an admission without its project")).lang(ctx.lang)?
+    } else {
+        let b: ProjectInput = ctx.json(&body)?;
+        ctx.app.create_project(s, &b, &ctx.ip).await.lang(ctx.lang)?
+    };
+    let detail = ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
 }
 
-pub async fn project(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<ProjectProposal>> {
+pub async fn move_stage(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<ProjectDetail>> {
+    let s = ctx.api_writer()?;
+    if s.roles.scopes(&s.user, Perm::ManageProjects).is_empty() {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: StageInput = ctx.json(&body)?;
+    ctx.app.move_stage(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?))
+}
+
+pub async fn raise_problem(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    let s = ctx.api_writer()?;
+    if s.roles.scopes(&s.user, Perm::RaiseProblem).is_empty() {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: ProblemInput = ctx.json(&body)?;
+    let pid = ctx.app.raise_problem(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    let problem = problem_of(&ctx, pid).await?;
+    Ok((StatusCode::CREATED, Json(problem)).into_response())
+}
+
+async fn problem_of(ctx: &Ctx, id: i64) -> ApiResult<ProblemView> {
     let s = ctx.api_user()?;
-    let view = ctx.app.proposal(s, id).await.lang(ctx.lang)?;
-    Ok(Json(proposal(&view)))
+    let all = ctx.app.problems(s, ctx.lang).await.lang(ctx.lang)?;
+    all.into_iter().find(|p| p.id == id).ok_or_else(AppError::forbidden).lang(ctx.lang)
+}
+
+pub async fn problems(ctx: Ctx) -> ApiResult<Json<Vec<ProblemView>>> {
+    let s = ctx.api_user()?;
+    Ok(Json(ctx.app.problems(s, ctx.lang).await.lang(ctx.lang)?))
+}
+
+pub async fn answer(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<ProblemView>> {
+    let s = ctx.api_writer()?;
+    if s.roles.scopes(&s.user, Perm::AnswerProblem).is_empty() {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: AnswerInput = ctx.json(&body)?;
+    ctx.app.answer_problem(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(problem_of(&ctx, id).await?))
+}
+
+pub async fn settle(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<ProblemView>> {
+    let s = ctx.api_writer()?;
+    if s.roles.scopes(&s.user, Perm::RaiseProblem).is_empty() {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: SettleInput = ctx.json(&body)?;
+    ctx.app.settle_problem(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(problem_of(&ctx, id).await?))
+}
+
+pub async fn route(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<ProblemView>> {
+    let s = ctx.api_writer()?;
+    if s.roles.scopes(&s.user, Perm::ManageProjects).is_empty() {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    let b: RouteInput = ctx.json(&body)?;
+    ctx.app.route_problem(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(problem_of(&ctx, id).await?))
 }

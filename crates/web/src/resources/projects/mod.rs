@@ -1,32 +1,74 @@
-//! Projects: new industrial project admission (新增工业项目准入) — a proposed project assessed on investment,
-//! output, tax, jobs, energy and R&D per mu against the admission table (example thresholds), and stored
-//! with its decision.
+//! Key projects (重点项目库, 跟踪服务): one record per project from 谋划 to 投产, its stages, the project
+//! libraries, the problems of the enterprise through-train (企业直通车); and new industrial project admission
+//! (新增工业项目准入), a step of a project: a proposed project assessed on investment, output, tax, jobs,
+//! energy and R&D per mu against the admission table (example thresholds).
 //!
-//! - API: `/api/v1/projects`, `/api/v1/projects/{id}`
-//! - Pages: `/projects`, `/projects/{id}`
+//! - API: `/api/v1/projects`, `/api/v1/projects/{id}`, `/api/v1/projects/{id}/stage`,
+//!   `/api/v1/projects/{id}/problems`, `/api/v1/problems`, `/api/v1/problems/{id}/answer`,
+//!   `/api/v1/problems/{id}/settle`, `/api/v1/problems/{id}/route`, `/api/v1/projects/admissions`, `/api/v1/projects/admissions/{id}`
+//! - Pages: `/projects`, `/projects/{id}`, `/projects/admission`, `/projects/admission/{id}`
 
+pub mod admission_api;
+pub mod admission_pages;
 pub mod api;
 pub mod pages;
 
 use axum::routing::{get, post};
 use jiqun_app::Perm;
-use jiqun_app::cultivation::ProposalInput;
+use jiqun_app::projects::{AnswerInput, ProblemInput, ProblemView, ProjectDetail, RouteInput, SettleInput, StageInput};
 
-use crate::routes::{Access, ApiRoute, PageRoute, json};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+
+const READ: Access = Access::Perm(Perm::ReadProjects);
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
-    ApiRoute::new("get", "/api/v1/projects", "admission", "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)", Access::Perm(Perm::AssessProjects), || get(api::projects))
+    ApiRoute::new("get", "/api/v1/projects", "projects", "Key projects the caller may read (a city's own for its bureau, an enterprise's own), filtered by library, city, stage and plan item, with the project libraries", READ, || get(api::projects))
+        .query(&[("library", "a project library id"), ("city", "a city"), ("stage", "a stage code"), ("item", "a plan item")])
         .ok(200, Some(json::<api::ProjectList>)),
-    ApiRoute::new("post", "/api/v1/projects", "admission", "Assesses a proposal (admit, admit with conditions, reject, with each metric, threshold, source and reason) and stores it", Access::Perm(Perm::AssessProjects), || post(api::assess_project))
-        .body("{project, city, zone, industry_code, land_mu, fixed_investment_wan?, annual_output_wan?, annual_tax_wan?, jobs?, energy_tce?, value_added_wan?, rd_wan?}", Some(json::<ProposalInput>))
-        .ok(201, Some(json::<api::ProjectProposal>)),
-    ApiRoute::new("get", "/api/v1/projects/{id}", "admission", "One proposal with its stored result and who assessed it", Access::Perm(Perm::AssessProjects), || get(api::project))
-        .ok(200, Some(json::<api::ProjectProposal>)),
+    ApiRoute::new("post", "/api/v1/projects", "projects", "Registers a key project at 谋划; or, with the admission body (`project`, `land_mu` …), assesses a new industrial project and starts a project with its check", Access::Any(&[Perm::ManageProjects, Perm::AssessProjects]), || post(api::create))
+        .body("{name, city, source, owner_uscc?, owner_name?, libraries?, plan_items?, …} or the admission body {project, city, zone, industry_code, land_mu, …}", Some(json::<api::NewProjectBody>))
+        .ok(201, Some(json::<ProjectDetail>)),
+    ApiRoute::new("get", "/api/v1/projects/admissions", "admission", "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)", Access::Perm(Perm::AssessProjects), || get(admission_api::admissions))
+        .ok(200, Some(json::<admission_api::AdmissionList>)),
+    ApiRoute::new("get", "/api/v1/projects/admissions/{id}", "admission", "One admission check with its stored result, who assessed it and its project", Access::Perm(Perm::AssessProjects), || get(admission_api::admission))
+        .ok(200, Some(json::<admission_api::ProjectProposal>)),
+    ApiRoute::new("get", "/api/v1/projects/{id}", "projects", "One project with its stage timeline and problems", READ, || get(api::project))
+        .ok(200, Some(json::<ProjectDetail>)),
+    ApiRoute::new("post", "/api/v1/projects/{id}/stage", "projects", "Moves a project to another stage with the day and why; an impossible change (投产 before 开工, anything after 终止) is 409 naming both stages", Access::Perm(Perm::ManageProjects), || post(api::move_stage))
+        .body("{stage, on, reason, version?}", Some(json::<StageInput>))
+        .ok(200, Some(json::<ProjectDetail>)),
+    ApiRoute::new("post", "/api/v1/projects/{id}/problems", "projects", "Raises a problem on a project (企业直通车), routed to the department for its kind with a deadline", Access::Perm(Perm::RaiseProblem), || post(api::raise_problem))
+        .body("{kind, description}", Some(json::<ProblemInput>))
+        .ok(201, Some(json::<ProblemView>)),
+    ApiRoute::new("get", "/api/v1/problems", "projects", "Problems: those routed to the caller's department, and those on the projects the caller reads; open and overdue first", Access::Any(&[Perm::ReadProjects, Perm::AnswerProblem]), || get(api::problems))
+        .ok(200, Some(list::<ProblemView>)),
+    ApiRoute::new("post", "/api/v1/problems/{id}/answer", "projects", "The department answers a problem routed to it (with the basis of a case-by-case decision, if it is one)", Access::Perm(Perm::AnswerProblem), || post(api::answer))
+        .body("{answer, decision_basis?}", Some(json::<AnswerInput>))
+        .ok(200, Some(json::<ProblemView>)),
+    ApiRoute::new("post", "/api/v1/problems/{id}/route", "projects", "Routes a problem to another department (those who manage the project); its deadline starts again", Access::Perm(Perm::ManageProjects), || post(api::route))
+        .body("{department}", Some(json::<RouteInput>))
+        .ok(200, Some(json::<ProblemView>)),
+    ApiRoute::new("post", "/api/v1/problems/{id}/settle", "projects", "The raiser accepts an answer (closing the problem) or reopens it", Access::Perm(Perm::RaiseProblem), || post(api::settle))
+        .body("{accept}", Some(json::<SettleInput>))
+        .ok(200, Some(json::<ProblemView>)),
 ];
 
+#[rustfmt::skip]
 pub const PAGES: &[PageRoute] = &[
-    PageRoute::new("get", "/projects", Access::Perm(Perm::AssessProjects), || get(pages::projects)),
-    PageRoute::new("post", "/projects", Access::Perm(Perm::AssessProjects), || post(pages::assess)),
-    PageRoute::new("get", "/projects/{id}", Access::Perm(Perm::AssessProjects), || get(pages::project)),
+    PageRoute::new("get", "/projects", READ, || get(pages::projects)),
+    PageRoute::new("post", "/projects", Access::Perm(Perm::AssessProjects), || post(admission_pages::assess)),
+    PageRoute::new("post", "/projects/new", Access::Perm(Perm::ManageProjects), || post(pages::register)),
+    PageRoute::new("get", "/projects/admission", Access::Perm(Perm::AssessProjects), || {
+        get(admission_pages::admission)
+    }),
+    PageRoute::new("post", "/projects/admission", Access::Perm(Perm::AssessProjects), || post(admission_pages::assess)),
+    PageRoute::new("get", "/projects/admission/{id}", Access::Perm(Perm::AssessProjects), || {
+        get(admission_pages::check)
+    }),
+    PageRoute::new("get", "/projects/{id}", READ, || get(pages::project)),
+    PageRoute::new("post", "/projects/{id}/stage", Access::Perm(Perm::ManageProjects), || post(pages::stage)),
+    PageRoute::new("post", "/projects/{id}/problems", Access::Perm(Perm::RaiseProblem), || post(pages::raise)),
+    PageRoute::new("post", "/problems/{id}/answer", Access::Perm(Perm::AnswerProblem), || post(pages::answer)),
+    PageRoute::new("post", "/problems/{id}/settle", Access::Perm(Perm::RaiseProblem), || post(pages::settle)),
 ];

@@ -1,304 +1,437 @@
-//! New-project admission: the proposals and the form to assess one (`/projects`), and one decision with each
-//! metric, threshold and source (`/projects/{id}`). Every example threshold (Jiqun's, confidence X) is
-//! labelled as such.
+//! `/projects`: the key-project libraries (集成电路重点项目库, 5G重大项目库 …) with filters by library, city and
+//! stage, and the form to register a project; `/projects/{id}`: one project with its stage timeline, its
+//! problems (企业直通车) and the forms to move its stage, raise, answer and settle problems. Facts of the
+//! plan's named projects come with their public source; demo projects say they are synthetic.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiqun_app::cultivation::{self as cult, ProposalInput, ProposalView};
-use jiqun_app::{AppError, Perm, Scope, Session};
+use jiqun_app::projects::{
+    AnswerInput, ProblemInput, ProjectDetail, ProjectInput, ProjectView, SettleInput, StageInput,
+};
+use jiqun_app::{Action, AppError, Object, Perm, Session};
 use jiqun_domain::Lang;
-use jiqun_eval::definition::Confidence;
+use jiqun_domain::projects::{ProblemKind, ProblemState, ProjectStage};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::ctx::Ctx;
+use super::api::ProjectQuery;
+use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageResult, WithLang};
-use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export, example_banner, text};
+use crate::extract::{Form, Path, Query};
+use crate::kit::ui::{self, Csv, Export};
 
-fn decision_chip(code: &str, lang: Lang) -> Markup {
-    html! { span class={ "chip dc-" (code) } { (cult::decision_label(code, lang)) } }
+fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
+    html! { span class={ "chip st-" (stage.as_str()) } { (stage.label(lang)) } }
 }
 
-fn may_assess(s: &Session) -> bool {
-    !s.roles.scopes(&s.user, Perm::AssessProjects).is_empty()
+fn state_chip(state: ProblemState, overdue: bool, lang: Lang) -> Markup {
+    html! {
+        span class={ "chip pb-" (state.as_str()) } { (state.label(lang)) }
+        @if overdue { " " span.chip.oc-failed { (lang.pick("已超期", "overdue")) } }
+    }
 }
 
-pub async fn projects(ctx: Ctx) -> PageResult<Response> {
+fn synthetic_chip(lang: Lang) -> Markup {
+    html! { span.chip.synthetic title=(lang.pick("演示用合成数据", "made up for the demo")) { (lang.pick("示例", "synthetic")) } }
+}
+
+fn money(v: Option<f64>, lang: Lang) -> String {
+    match v {
+        Some(w) => ui::human(w * 10_000.0, "元"),
+        None => lang.pick("未公开", "not published").to_string(),
+    }
+}
+
+pub async fn projects(ctx: Ctx, Query(q): Query<ProjectQuery>) -> PageResult<Response> {
     let s = ctx.page_user()?;
-    show_projects(&ctx, s, &ProposalForm::default(), None).await
+    show(&ctx.app, &ctx, s, &q, &NewProjectForm::default(), None).await
 }
 
-async fn show_projects(ctx: &Ctx, s: &Session, form: &ProposalForm, error: Option<AppError>) -> PageResult<Response> {
+async fn show(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    q: &ProjectQuery,
+    form: &NewProjectForm,
+    error: Option<AppError>,
+) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let items = ctx.app.proposals(s).await.page(lang)?;
-    let snap = ctx.app.snapshot().await.page(lang)?;
+    let filter = q.filter().page(lang)?;
+    let items = app.projects(s, &filter, lang).await.page(lang)?;
+    let libraries = app.project_libraries(s, lang).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "projects", json!({ "items": items }))),
         Some(Export::Csv) => {
             let mut csv = Csv::new(&[
                 "id",
-                "project",
+                "name",
+                "owner_uscc",
+                "owner_name",
                 "city",
-                "zone",
-                "industry_code",
-                "land_mu",
-                "decision",
-                "assessed_by",
-                "assessed_at",
+                "stage",
+                "libraries",
+                "plan_items",
+                "total_investment_wan",
+                "open_problems",
+                "overdue_problems",
+                "source",
+                "synthetic",
             ]);
             for p in &items {
                 csv.row([
-                    p.row.id.to_string(),
-                    p.row.project.clone(),
-                    p.row.city.to_string(),
-                    p.row.zone.clone(),
-                    p.row.industry_code.clone(),
-                    ui::num(p.row.land_mu, 2),
-                    p.row.decision.clone(),
-                    p.assessed_by_name.clone().unwrap_or_default(),
-                    ui::datetime(p.row.assessed_at),
+                    p.id.to_string(),
+                    p.name.clone(),
+                    p.owner_uscc.clone().unwrap_or_default(),
+                    p.owner_name.clone(),
+                    p.city.clone(),
+                    p.stage.as_str().to_string(),
+                    p.libraries.join(" "),
+                    p.plan_items.join(" "),
+                    p.total_investment_wan.map(|v| ui::num(v, 2)).unwrap_or_default(),
+                    p.open_problems.to_string(),
+                    p.overdue_problems.to_string(),
+                    p.source.clone(),
+                    if p.synthetic { "1".into() } else { "0".into() },
                 ]);
             }
             return Ok(csv.respond("projects", snap.synthetic));
         }
         None => {}
     }
-    let table = jiqun_eval::admission::example_table().ok();
-    let zone_name = |id: &str| -> String {
-        table
-            .as_ref()
-            .and_then(|tb| tb.def().zones.iter().find(|z| z.id == id))
-            .map_or_else(|| id.to_string(), |z| text(&z.name, lang).to_string())
-    };
+    let may_register = !s.roles.scopes(&s.user, Perm::ManageProjects).is_empty();
+    let may_assess = !s.roles.scopes(&s.user, Perm::AssessProjects).is_empty();
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
-    let all = s.roles.scopes(&s.user, Perm::AssessProjects).contains(&Scope::All);
-    let own = s.user.city.as_deref().unwrap_or_default();
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
     };
-    let num_field = |name: &str, zh: &str, en: &str, v: &str| {
-        html! { label { (lang.pick(zh, en)) input name=(name) inputmode="decimal" value=(v); } }
-    };
+    let selected = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     let body = html! {
         div.pagehead {
-            h1 { (t("新增工业项目准入", "New industrial project admission")) }
-            p.sub { (t("按亩均投资强度、产出、税收、就业、能耗和研发投入评价拟落地的工业项目：予以准入、有条件准入（签订履约监管协议）或不予准入。", "Proposed industrial projects assessed on investment, output, tax, jobs, energy and R&D per mu: admit, admit with conditions (a performance agreement) or reject.")) }
+            h1 { (t("重点项目", "Key projects")) }
+            p.sub { (t("计划要求建立集成电路重点项目库和5G重大项目库，实行跟踪服务。每个项目从谋划到投产一条记录：阶段及其变更、企业直通车问题及办理情况。", "The plan asks for libraries of key IC and major 5G projects with tracking service. One record per project from planning to operation: its stages and their changes, and the problems raised on the enterprise through-train.")) }
         }
-        (example_banner(lang, "准入阈值为示例表：投资强度、亩均税收、亩均产值的准入线取自四川隆昌2022年做法（H，非广东规定），其余数值为 Jiqun 示例（X），须由省或地市主管部门设定。", "the thresholds are an example table: the hard limits for investment, tax and output per mu follow Longchang, Sichuan, 2022 (H, not a Guangdong rule); everything else is Jiqun's example (X), for the province or city to set."))
-        h2 { (t("已评价项目", "Assessed projects")) " · " (items.len()) }
-        @if items.is_empty() { p.muted { (t("尚无项目。", "No project yet.")) } } @else {
+        @if items.iter().any(|p| p.synthetic) {
+            (ui::example_banner(lang, "标有“示例”的项目为演示用合成数据；计划点名的项目只列公开来源载明的事实，来源未载明的数字留空。", "projects marked “synthetic” are made up for the demo; the projects the plan names carry only facts a public source gives, and figures no source gives are left empty."))
+        }
+        ul.cards { @for l in &libraries { li { a href={ "/projects?library=" (l.id) } { strong { (l.name) } } " · " (l.projects) (t(" 个项目", " projects")) @if !l.plan_item.is_empty() { " · " (t("计划条目 ", "plan item ")) (l.plan_item) } } } }
+        form.filters method="get" action="/projects" {
+            label { (t("项目库", "Library")) select name="library" { option value="" { (t("全部", "all")) } @for l in &libraries { option value=(l.id) selected[selected(&q.library, &l.id)] { (l.name) } } } }
+            label { (t("城市", "City")) select name="city" { option value="" { (t("全部", "all")) } @for c in &cities { option value=(c) selected[selected(&q.city, c)] { (c) } } } }
+            label { (t("阶段", "Stage")) select name="stage" { option value="" { (t("全部", "all")) } @for st in ProjectStage::ALL { option value=(st.as_str()) selected[selected(&q.stage, st.as_str())] { (st.label(lang)) } } } }
+            button type="submit" { (t("筛选", "Filter")) }
+        }
+        h2 { (t("项目", "Projects")) " · " (items.len()) }
+        @if items.is_empty() { p.muted { (t("没有符合条件的项目。", "No project matches.")) } } @else {
             div.scroll { table.data.compact {
-                (ui::head(lang, &[ui::col("项目", "Project"), ui::col("城市", "City"), ui::col("区域", "Zone"), ui::col("行业代码", "Industry"), ui::num_col("用地（亩）", "Land (mu)"), ui::col("结论", "Decision"), ui::col("评价人", "Assessed by"), ui::col("评价时间", "Assessed at")]))
+                thead { tr {
+                    th scope="col" { (t("项目", "Project")) }
+                    th scope="col" { (t("城市", "City")) }
+                    th scope="col" { (t("业主", "Owner")) }
+                    th scope="col" { (t("阶段", "Stage")) }
+                    th.num scope="col" { (t("计划总投资", "Planned investment")) }
+                    th.num scope="col" { (t("未办结问题", "Open problems")) }
+                } }
                 tbody { @for p in &items { tr {
-                    th scope="row" { a href={ "/projects/" (p.row.id) } { (p.row.project) } }
-                    td { (p.row.city) }
-                    td { (zone_name(&p.row.zone)) }
-                    td { code { (p.row.industry_code) } }
-                    td.numcell { (ui::num(p.row.land_mu, 2)) }
-                    td { (decision_chip(&p.row.decision, lang)) }
-                    td { (p.assessed_by_name.as_deref().unwrap_or("—")) }
-                    td { (ui::datetime(p.row.assessed_at)) }
+                    th scope="row" { a href={ "/projects/" (p.id) } { (p.name) } @if p.synthetic { " " (synthetic_chip(lang)) } }
+                    td { (p.city) }
+                    td { @if p.owner_name.is_empty() { span.muted { (t("待核实", "to be verified")) } } @else { (p.owner_name) } }
+                    td { (stage_chip(p.stage, lang)) }
+                    td.numcell { (money(p.total_investment_wan, lang)) }
+                    td.numcell { (p.open_problems) @if p.overdue_problems > 0 { " " span.chip.oc-failed { (t("超期 ", "overdue ")) (p.overdue_problems) } } }
                 } } }
             } }
         }
         (ui::downloads(ctx, lang))
-        @if may_assess(s) {
-            details.panel open[error.is_some() || items.is_empty()] {
-                summary { (t("评价新项目", "Assess a project")) }
+        @if may_assess { p { a href="/projects/admission" { (t("新增工业项目准入评价 →", "Assess a new industrial project for admission →")) } } }
+        @if may_register {
+            details.panel open[error.is_some()] {
+                summary { (t("登记重点项目", "Register a key project")) }
                 @if let Some(e) = &error { (ui::form_error(e, lang)) }
-                form.grid method="post" action="/projects" {
+                form.grid method="post" action="/projects/new" {
                     (ui::csrf(s))
-                    label { (t("项目名称", "Project")) input name="project" required maxlength="100" value=(form.project); }
-                    label { (t("城市", "City"))
-                        select name="city" required { @for c in &cities { @if all || *c == own { option value=(c) selected[form.city == *c] { (c) } } } } }
-                    label { (t("所在区域", "Zone"))
-                        select name="zone" required { @if let Some(tb) = &table { @for z in &tb.def().zones { option value=(z.id) selected[form.zone == z.id] { (text(&z.name, lang)) } } } } }
-                    label { (t("行业代码（GB/T 4754，2至4位数字）", "Industry code (GB/T 4754, 2 to 4 digits)")) input name="industry_code" required maxlength="4" pattern="[0-9]{2,4}" value=(form.industry_code) placeholder="3973"; }
-                    (num_field("land_mu", "用地面积（亩）", "Land (mu)", &form.land_mu))
-                    (num_field("fixed_investment_wan", "固定资产投资（万元）", "Fixed investment (10k yuan)", &form.fixed_investment_wan))
-                    (num_field("annual_output_wan", "预计年产值（万元）", "Expected annual output (10k yuan)", &form.annual_output_wan))
-                    (num_field("annual_tax_wan", "预计年税收（万元）", "Expected annual tax (10k yuan)", &form.annual_tax_wan))
-                    (num_field("jobs", "就业人数", "Jobs", &form.jobs))
-                    (num_field("energy_tce", "年综合能耗（吨标准煤）", "Annual energy (tce)", &form.energy_tce))
-                    (num_field("value_added_wan", "预计年增加值（万元）", "Expected value added (10k yuan)", &form.value_added_wan))
-                    (num_field("rd_wan", "年研发经费（万元）", "Annual R&D (10k yuan)", &form.rd_wan))
-                    button type="submit" { (t("评价并保存", "Assess and save")) }
+                    label { (t("项目名称", "Name")) input name="name" required maxlength="100" value=(form.name); }
+                    label { (t("城市", "City")) select name="city" required { @for c in &cities { option value=(c) selected[form.city == *c] { (c) } } } }
+                    label { (t("业主单位", "Owner")) input name="owner_name" maxlength="100" value=(form.owner_name); }
+                    label { (t("业主统一社会信用代码", "Owner's USCC")) input name="owner_uscc" maxlength="18" value=(form.owner_uscc); }
+                    label { (t("项目库", "Library")) select name="library" { option value="" { (t("（不入库）", "(none)")) } @for l in &libraries { option value=(l.id) selected[form.library == l.id] { (l.name) } } } }
+                    label { (t("计划总投资（万元）", "Planned investment (10k yuan)")) input name="total_investment_wan" inputmode="decimal" value=(form.total_investment_wan); }
+                    label.wide { (t("来源（批复、签约或公开报道）", "Source (approval, contract or public report)")) input name="source" required maxlength="500" value=(form.source); }
+                    div.actions { button type="submit" { (t("登记", "Register")) } }
                 }
-            }
-        }
-        @if let Some(tb) = &table {
-            details.panel {
-                summary { (t("准入阈值表（示例）", "The admission table (example)")) }
-                @for z in &tb.def().zones {
-                    h3 { (text(&z.name, lang)) }
-                    table.data.compact {
-                        (ui::head(lang, &[ui::col("行业", "Industry"), ui::col("指标", "Metric"), ui::num_col("准入线", "Hard limit"), ui::num_col("标准线", "Soft band")]))
-                        tbody { @for r in &z.rules { @for (m, th) in &r.thresholds { tr {
-                            td { @if r.industry_prefix.is_empty() { (t("全部", "all")) } @else { code { (r.industry_prefix) } @if let Some(n) = &r.industry_name { " " (text(n, lang)) } } }
-                            td { (cult::metric_label(m).get(lang)) }
-                            td.numcell { @if let Some(h) = &th.hard { (ui::num(h.value, 2)) " " (limit_source(tb, &h.source, lang)) } }
-                            td.numcell { @if let Some(x) = &th.soft { (ui::num(x.value, 2)) " " (limit_source(tb, &x.source, lang)) } }
-                        } } } }
-                    }
-                }
-                p.small { (t("有条件准入要求：", "Conditions: ")) (text(&tb.def().conditions, lang)) }
             }
         }
     };
-    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("新增工业项目准入", "Project admission"), body))
-}
-
-/// A threshold's source as a confidence chip with the citation in its title; example values say so.
-fn limit_source(table: &jiqun_eval::admission::Table, key: &str, lang: Lang) -> Markup {
-    match table.def().sources.get(key) {
-        Some(src) => {
-            let letter = match src.confidence {
-                Confidence::H => "H",
-                Confidence::M => "M",
-                Confidence::L => "L",
-                Confidence::X => "X",
-            };
-            let class = if src.confidence == Confidence::X { "oc-failed" } else { "oc-passed" };
-            html! { span class={ "chip " (class) } title=(src.citation) { (letter) @if src.confidence == Confidence::X { " " (lang.pick("示例", "example")) } } }
-        }
-        None => html! { span.chip { (key) } },
-    }
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("重点项目", "Key projects"), body))
 }
 
 #[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct ProposalForm {
+pub struct NewProjectForm {
+    #[serde(default)]
     csrf: String,
-    project: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
     city: String,
-    zone: String,
-    industry_code: String,
-    land_mu: String,
-    fixed_investment_wan: String,
-    annual_output_wan: String,
-    annual_tax_wan: String,
-    jobs: String,
-    energy_tce: String,
-    value_added_wan: String,
-    rd_wan: String,
+    #[serde(default)]
+    owner_name: String,
+    #[serde(default)]
+    owner_uscc: String,
+    #[serde(default)]
+    library: String,
+    #[serde(default)]
+    total_investment_wan: String,
+    #[serde(default)]
+    source: String,
 }
 
-impl ProposalForm {
-    fn input(&self) -> Result<ProposalInput, AppError> {
-        let num = |field: &str, raw: &str| -> Result<Option<f64>, AppError> {
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return Ok(None);
-            }
-            ui::parse_amount(raw, "")
-                .map(Some)
-                .ok_or_else(|| AppError::invalid(field, format!("“{raw}”不是数值"), format!("“{raw}” is not a number")))
-        };
-        Ok(ProposalInput {
-            project: self.project.clone(),
-            city: self.city.clone(),
-            zone: self.zone.clone(),
-            industry_code: self.industry_code.clone(),
-            land_mu: num("land_mu", &self.land_mu)?,
-            fixed_investment_wan: num("fixed_investment_wan", &self.fixed_investment_wan)?,
-            annual_output_wan: num("annual_output_wan", &self.annual_output_wan)?,
-            annual_tax_wan: num("annual_tax_wan", &self.annual_tax_wan)?,
-            jobs: num("jobs", &self.jobs)?,
-            energy_tce: num("energy_tce", &self.energy_tce)?,
-            value_added_wan: num("value_added_wan", &self.value_added_wan)?,
-            rd_wan: num("rd_wan", &self.rd_wan)?,
-        })
-    }
-}
-
-pub async fn assess(ctx: Ctx, Form(f): Form<ProposalForm>) -> PageResult<Response> {
+pub async fn register(ctx: Ctx, Form(f): Form<NewProjectForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    if !may_assess(s) {
+    if s.roles.scopes(&s.user, Perm::ManageProjects).is_empty() {
         return Err(PageError(AppError::forbidden(), lang));
     }
-    let result = match f.input() {
-        Ok(input) => ctx.app.assess_project(s, &input, &ctx.ip).await,
+    let investment = match f.total_investment_wan.trim() {
+        "" => Ok(None),
+        raw => ui::parse_amount(raw, "").map(Some).ok_or_else(|| {
+            AppError::invalid("total_investment_wan", format!("“{raw}”不是数值"), format!("“{raw}” is not a number"))
+        }),
+    };
+    let result = match investment {
+        Ok(total_investment_wan) => {
+            let input = ProjectInput {
+                name: f.name.clone(),
+                owner_uscc: Some(f.owner_uscc.clone()),
+                owner_name: f.owner_name.clone(),
+                city: f.city.clone(),
+                libraries: if f.library.is_empty() { vec![] } else { vec![f.library.clone()] },
+                total_investment_wan,
+                source: f.source.clone(),
+                ..Default::default()
+            };
+            ctx.app.create_project(s, &input, &ctx.ip).await
+        }
         Err(e) => Err(e),
     };
     match result {
-        Ok(v) => Ok(Redirect::to(&format!("/projects/{}", v.row.id)).into_response()),
+        Ok(id) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_projects(&ctx, s, &f, Some(e)).await,
+        Err(e) => show(&ctx.app, &ctx, s, &ProjectQuery::default(), &f, Some(e)).await,
     }
 }
 
+fn object(p: &ProjectView) -> Object<'_> {
+    Object { city: &p.city, uscc: p.owner_uscc.as_deref().unwrap_or(""), ..Object::default() }
+}
+
 pub async fn project(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    let s = ctx.page_user()?;
+    show_one(&ctx.app, &ctx, s, id, None).await
+}
+
+async fn show_one(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    id: i64,
+    error: Option<(&str, AppError)>,
+) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let s = ctx.page_user()?;
-    let v: ProposalView = ctx.app.proposal(s, id).await.page(lang)?;
-    let snap = ctx.app.snapshot().await.page(lang)?;
-    if let Some(Export::Json) = ui::export(&ctx) {
-        return Ok(ui::json(snap.synthetic, "project", json!(v)));
+    let d: ProjectDetail = app.project(s, id, lang).await.page(lang)?;
+    let snap = app.snapshot().await.page(lang)?;
+    if let Some(Export::Json) = ui::export(ctx) {
+        return Ok(ui::json(snap.synthetic, "project", json!(d)));
     }
-    let table = jiqun_eval::admission::example_table().ok().filter(|tb| tb.def().id == v.row.table_id);
-    let zone = table
-        .as_ref()
-        .and_then(|tb| tb.def().zones.iter().find(|z| z.id == v.row.zone))
-        .map_or_else(|| v.row.zone.clone(), |z| text(&z.name, lang).to_string());
-    let limit = |l: &Option<cult::StoredLimit>| -> Markup {
-        match l {
-            None => html! { span.muted { "—" } },
-            Some(l) => html! {
-                (ui::num(l.value, 2)) " "
-                @match &table { Some(tb) => (limit_source(tb, &l.source, lang)), None => span.chip { (l.source) } }
-            },
-        }
+    let p = &d.project;
+    let manage = s.can(&Action::ManageProjects(object(p)));
+    let raise = s.can(&Action::RaiseProblem(object(p))) && p.stage.is_open();
+    let status = match &error {
+        Some((_, e)) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        None => StatusCode::OK,
     };
-    let inputs: [(&str, &str, Option<f64>); 8] = [
-        (t("用地面积（亩）", "Land (mu)"), "", Some(v.row.land_mu)),
-        (t("固定资产投资（万元）", "Fixed investment (10k yuan)"), "", v.row.fixed_investment_wan.map(|m| m.as_wan())),
-        (t("预计年产值（万元）", "Expected output (10k yuan)"), "", v.row.annual_output_wan.map(|m| m.as_wan())),
-        (t("预计年税收（万元）", "Expected tax (10k yuan)"), "", v.row.annual_tax_wan.map(|m| m.as_wan())),
-        (t("就业人数", "Jobs"), "", v.row.jobs),
-        (t("年综合能耗（吨标准煤）", "Energy (tce)"), "", v.row.energy_tce),
-        (t("预计年增加值（万元）", "Expected value added (10k yuan)"), "", v.row.value_added_wan.map(|m| m.as_wan())),
-        (t("年研发经费（万元）", "Annual R&D (10k yuan)"), "", v.row.rd_wan.map(|m| m.as_wan())),
-    ];
-    let example = v
-        .result
-        .metrics
-        .iter()
-        .any(|m| [&m.hard, &m.soft].into_iter().flatten().any(|l| l.confidence == Confidence::X));
+    let err = |which: &str| error.as_ref().filter(|(w, _)| *w == which).map(|(_, e)| ui::form_error(e, lang));
+    let dash = |v: &str| if v.is_empty() { t("—", "—").to_string() } else { v.to_string() };
+    let next: Vec<ProjectStage> =
+        ProjectStage::ALL.into_iter().filter(|to| p.stage.may_move(*to, p.suspended_from).is_ok()).collect();
     let body = html! {
+        p.crumbs { a href="/projects" { (t("重点项目", "Key projects")) } }
         div.pagehead {
-            p.crumbs { a href="/projects" { (t("新增工业项目准入", "Project admission")) } " › " }
-            h1 { (v.row.project) " " (decision_chip(&v.row.decision, lang)) }
-            p.sub { (ui::city_link(&v.row.city)) " · " (zone) " · " (t("行业 ", "industry ")) code { (v.row.industry_code) }
-                " · " (t("评价人 ", "assessed by ")) (v.assessed_by_name.as_deref().unwrap_or("—")) " · " (ui::datetime(v.row.assessed_at)) }
+            h1 { (p.name) " " (stage_chip(p.stage, lang)) @if p.synthetic { " " (synthetic_chip(lang)) } }
+            p.sub { (p.city) " · " (t("业主 ", "owner ")) (dash(&p.owner_name)) @if let Some(u) = &p.owner_uscc { " " code { (u) } } }
         }
-        p { strong { (text(&v.result.summary, lang)) } }
-        @if let Some(c) = &v.result.conditions { p.notice { (t("准入条件：", "Conditions: ")) (text(c, lang)) } }
-        @if example { (example_banner(lang, "标“X 示例”的阈值是 Jiqun 的示例值，不是官方规定；标 H 的取自四川隆昌2022年做法。", "thresholds marked “X example” are Jiqun's example values, not official; those marked H follow Longchang, Sichuan, 2022.")) }
-        div.scroll { table.data.compact {
-            caption { (t("各项指标：数值、准入线（不达即不予准入）、标准线（不达则有条件准入）及依据", "Each metric: value, hard limit (missed: reject), soft band (missed: conditions) and source")) }
-            (ui::head(lang, &[ui::col("指标", "Metric"), ui::num_col("数值", "Value"), ui::num_col("准入线", "Hard limit"), ui::num_col("标准线", "Soft band"), ui::col("结论", "Verdict"), ui::col("说明", "Explanation")]))
-            tbody { @for m in &v.result.metrics { tr {
-                th scope="row" { (cult::metric_label(&m.metric).get(lang)) }
-                td.numcell { @match m.value { Some(x) => (ui::num(x, 2)), None => span.muted { (t("无数据", "no data")) } } }
-                td.numcell { (limit(&m.hard)) }
-                td.numcell { (limit(&m.soft)) }
-                td { (cult::verdict_label(&m.verdict, lang)) }
-                td.small { (text(&m.explanation, lang)) @if let Some(n) = &m.note { " " (text(n, lang)) } }
+        @if p.synthetic { (ui::example_banner(lang, "本项目为演示用合成数据。", "this project is made up for the demo.")) }
+        dl.facts {
+            dt { (t("项目库", "Libraries")) } dd { (dash(&p.libraries.join("、"))) }
+            dt { (t("服务的计划条目", "Plan items")) } dd { (dash(&p.plan_items.join("、"))) }
+            dt { (t("计划总投资", "Planned investment")) } dd { (money(p.total_investment_wan, lang)) }
+            @if p.fast_lane { dt { (t("快速通道", "Fast lane")) } dd { (t("是（问题办理时限减半）", "yes (problem deadlines halved)")) } }
+            dt { (t("来源", "Source")) } dd { (p.source) }
+            @if let Some(a) = p.admission_id {
+                dt { (t("准入评价", "Admission check")) } dd { a href={ "/projects/admission/" (a) } { (p.decision.as_deref().map(|d| jiqun_app::cultivation::decision_label(d, lang)).unwrap_or("—")) } }
+            }
+        }
+        section aria-labelledby="h-timeline" {
+            h2 #h-timeline { (t("阶段", "Stages")) }
+            ol.timeline { @for c in &d.stages { li {
+                (stage_chip(c.to_stage, lang)) " "
+                @match c.on { Some(on) => (on.to_string()), None => span.muted { (t("日期未记录", "date not recorded")) } }
+                " · " (c.reason) @if let Some(by) = &c.by { span.muted { " · " (by) } }
             } } }
-        } }
-        @if !v.result.reasons.is_empty() {
-            h2 { (t("理由", "Reasons")) }
-            ul { @for r in &v.result.reasons { li { (text(r, lang)) } } }
+            @if manage && !next.is_empty() {
+                details.panel open[err("stage").is_some()] {
+                    summary { (t("变更阶段", "Change the stage")) }
+                    @if let Some(e) = err("stage") { (e) }
+                    form.grid method="post" action={ "/projects/" (p.id) "/stage" } {
+                        (ui::csrf(s))
+                        input type="hidden" name="version" value=(p.version);
+                        label { (t("新阶段", "New stage")) select name="stage" required { @for st in &next { option value=(st.as_str()) { (st.label(lang)) } } } }
+                        label { (t("日期", "Date")) input name="on" type="date" required; }
+                        label.wide { (t("依据（签约、施工许可、验收等）", "Why (contract, permit, acceptance …)")) input name="reason" required maxlength="500"; }
+                        div.actions { button type="submit" { (t("变更", "Change")) } }
+                    }
+                }
+            }
         }
-        h2 { (t("申报数据", "The proposal")) }
-        dl.facts { @for (label, _, val) in &inputs { dt { (label) } dd { @match val { Some(x) => (ui::num(*x, 2)), None => span.muted { (t("未填报", "not given")) } } } } }
-        p.downloads { a href={ "/projects/" (v.row.id) "?format=json" } { "JSON" } }
+        section aria-labelledby="h-problems" {
+            h2 #h-problems { (t("企业直通车问题", "Problems (enterprise through-train)")) " · " (d.problems.len()) }
+            @if d.problems.is_empty() { p.muted { (t("暂无问题。", "No problem raised.")) } }
+            @for x in &d.problems {
+                article.panel {
+                    h3 { (x.kind_label) " " (state_chip(x.state, x.overdue, lang)) }
+                    p { (x.description) }
+                    p.small.muted { (t("交办 ", "routed to ")) (x.department) " · " (t("办理时限 ", "deadline ")) (x.deadline.to_string()) " · " (t("提出于 ", "raised ")) (ui::datetime(x.raised_at)) @if x.reopened > 0 { " · " (t("重新办理 ", "reopened ")) (x.reopened) } }
+                    @if let Some(a) = &x.answer { p { strong { (t("答复：", "Answer: ")) } (a) } }
+                    @if let Some(b) = &x.decision_basis { p.small { (t("一事一议依据：", "Basis of the case-by-case decision: ")) (b) } }
+                    @if x.state.awaits_answer() && s.can(&Action::AnswerProblem { agency: &x.department }) {
+                        @if let Some(e) = err(&format!("answer-{}", x.id)) { (e) }
+                        form.grid method="post" action={ "/problems/" (x.id) "/answer" } {
+                            (ui::csrf(s))
+                            label.wide { (t("答复", "Answer")) textarea name="answer" required maxlength="2000" {} }
+                            label.wide { (t("一事一议依据（如有）", "Basis of a case-by-case decision (if any)")) input name="decision_basis" maxlength="1000"; }
+                            div.actions { button type="submit" { (t("答复", "Answer")) } }
+                        }
+                    }
+                    @if x.state == ProblemState::Answered && s.can(&Action::RaiseProblem(object(p))) {
+                        form.inline method="post" action={ "/problems/" (x.id) "/settle" } {
+                            (ui::csrf(s))
+                            button type="submit" name="accept" value="true" { (t("确认办结", "Accept and close")) }
+                            " "
+                            button type="submit" name="accept" value="false" { (t("不满意，重新办理", "Not solved: reopen")) }
+                        }
+                    }
+                }
+            }
+            @if raise {
+                details.panel open[err("problem").is_some()] {
+                    summary { (t("提出问题", "Raise a problem")) }
+                    @if let Some(e) = err("problem") { (e) }
+                    form.grid method="post" action={ "/projects/" (p.id) "/problems" } {
+                        (ui::csrf(s))
+                        label { (t("类别", "Kind")) select name="kind" required { @for k in ProblemKind::ALL { option value=(k.as_str()) { (k.label(lang)) " → " (k.routing().0) } } } }
+                        label.wide { (t("问题描述", "What is the problem")) textarea name="description" required maxlength="2000" {} }
+                        div.actions { button type="submit" { (t("提交", "Submit")) } }
+                    }
+                }
+            }
+        }
+        p.downloads { a href={ "/projects/" (p.id) "?format=json" } { "JSON" } }
     };
-    Ok(ui::page(&ctx, s, snap.synthetic, &v.row.project, body))
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, &p.name, body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// A form's answer: back to the project, or the project with the refused form's error.
+async fn after(
+    app: &AppState,
+    ctx: &Ctx,
+    s: &Session,
+    id: i64,
+    which: &str,
+    r: Result<(), AppError>,
+) -> PageResult<Response> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, ctx.lang)),
+        Err(e) => show_one(app, ctx, s, id, Some((which, e))).await,
+    }
+}
+
+pub async fn stage(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StageForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let input = StageInput { stage: f.stage, on: f.on, reason: f.reason, version: f.version };
+    let r = ctx.app.move_stage(s, id, &input, &ctx.ip).await;
+    after(&ctx.app, &ctx, s, id, "stage", r).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProblemForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn raise(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ProblemForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let r = ctx
+        .app
+        .raise_problem(s, id, &ProblemInput { kind: f.kind, description: f.description }, &ctx.ip)
+        .await
+        .map(|_| ());
+    after(&ctx.app, &ctx, s, id, "problem", r).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct AnswerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    decision_basis: String,
+    #[serde(default)]
+    accept: String,
+}
+
+/// The project a problem is on, for the redirect back (403/404 as the use case says).
+async fn problem_project(app: &AppState, ctx: &Ctx, s: &Session, problem: i64) -> PageResult<i64> {
+    let all = app.problems(s, ctx.lang).await.page(ctx.lang)?;
+    all.into_iter()
+        .find(|x| x.id == problem)
+        .map(|x| x.project_id)
+        .ok_or_else(|| PageError(AppError::forbidden(), ctx.lang))
+}
+
+pub async fn answer(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let project = problem_project(&ctx.app, &ctx, s, id).await?;
+    let basis = Some(f.decision_basis).filter(|b| !b.trim().is_empty());
+    let r = ctx.app.answer_problem(s, id, &AnswerInput { answer: f.answer, decision_basis: basis }, &ctx.ip).await;
+    after(&ctx.app, &ctx, s, project, &format!("answer-{id}"), r).await
+}
+
+pub async fn settle(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let project = problem_project(&ctx.app, &ctx, s, id).await?;
+    let r = ctx.app.settle_problem(s, id, &SettleInput { accept: f.accept == "true" }, &ctx.ip).await;
+    after(&ctx.app, &ctx, s, project, "settle", r).await
 }

@@ -1,0 +1,632 @@
+//! Key projects (重点项目库, 跟踪服务): registering them, moving their stages, the libraries they belong to,
+//! and the problems owners raise (企业直通车), routed to a department with a deadline. Who sees a project:
+//! the province everywhere, a city bureau its city's, an enterprise its own; a department answers the
+//! problems routed to it.
+
+use std::collections::HashMap;
+
+use jiqun_domain::RegionModel;
+use jiqun_domain::date::Date;
+use jiqun_domain::projects::{ProblemKind, ProblemState, ProjectStage};
+use jiqun_domain::uscc::Uscc;
+use jiqun_eval::definition::FieldError;
+use jiqun_store::{NewProject, ProblemRow, ProjectFilter, ProjectLibraryRow, ProjectRow, StageChangeRow};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::invalid_fields;
+use crate::snapshot::today_in_china;
+use crate::{Action, App, AppError, AppResult, Code, Object, Session};
+
+/// A key project as a user registers it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    pub name: String,
+    /// The owner enterprise's USCC (GB 32100), when known.
+    #[serde(default)]
+    pub owner_uscc: Option<String>,
+    /// The owner's name as published.
+    #[serde(default)]
+    pub owner_name: String,
+    /// The city it is built in.
+    pub city: String,
+    /// Plan items and programmes it serves (`3.2`).
+    #[serde(default)]
+    pub plan_items: Vec<String>,
+    /// Chain nodes (free tags).
+    #[serde(default)]
+    pub chain_nodes: Vec<String>,
+    /// Project libraries it goes into (`ic_key`, `5g_major`, …).
+    #[serde(default)]
+    pub libraries: Vec<String>,
+    /// Total planned investment, 万元.
+    #[serde(default)]
+    pub total_investment_wan: Option<f64>,
+    #[serde(default)]
+    pub planned_start: Option<String>,
+    #[serde(default)]
+    pub planned_finish: Option<String>,
+    /// On the fast lane (shorter deadlines for its problems).
+    #[serde(default)]
+    pub fast_lane: bool,
+    /// Where the facts come from. Required.
+    pub source: String,
+}
+
+/// A stage change.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageInput {
+    /// The new stage (`signed`, `started`, …, `suspended`, `terminated`).
+    pub stage: String,
+    /// The day it happened, `YYYY-MM-DD`; not in the future.
+    pub on: String,
+    /// Why (a contract signed, a permit, a decision …).
+    pub reason: String,
+    /// The project's version read: a stale one gets 409.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// A problem raised on a project.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemInput {
+    /// `land`, `energy`, `power`, `finance`, `approval`, `talent` or `other`.
+    pub kind: String,
+    pub description: String,
+}
+
+/// Routing a problem to another department.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteInput {
+    /// A department the plan names (its full or short name).
+    pub department: String,
+}
+
+/// A department's answer.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerInput {
+    pub answer: String,
+    /// The basis of a decision taken case by case (一事一议), if it is one.
+    #[serde(default)]
+    pub decision_basis: Option<String>,
+}
+
+/// The raiser's verdict on an answer: accept closes the problem, otherwise it is reopened.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettleInput {
+    pub accept: bool,
+}
+
+/// A project as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectView {
+    pub id: i64,
+    pub name: String,
+    pub owner_uscc: Option<String>,
+    pub owner_name: String,
+    pub city: String,
+    pub stage: ProjectStage,
+    pub stage_label: String,
+    pub suspended_from: Option<ProjectStage>,
+    pub plan_items: Vec<String>,
+    pub chain_nodes: Vec<String>,
+    /// The project libraries it is in.
+    pub libraries: Vec<String>,
+    /// 万元; null when no source gives it.
+    pub total_investment_wan: Option<f64>,
+    pub planned_start: Option<Date>,
+    pub planned_finish: Option<Date>,
+    pub fast_lane: bool,
+    pub source: String,
+    /// Made up for the demo (示例数据).
+    pub synthetic: bool,
+    pub version: i64,
+    pub open_problems: usize,
+    pub overdue_problems: usize,
+    /// The new-project admission check recorded on it, if any: its id, decision, full result and assessor.
+    pub admission_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<crate::cultivation::StoredResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessed_by_name: Option<String>,
+}
+
+/// A problem as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemView {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    pub kind: ProblemKind,
+    pub kind_label: String,
+    pub description: String,
+    pub department: String,
+    pub deadline: Date,
+    pub state: ProblemState,
+    pub state_label: String,
+    /// Waiting for an answer past its deadline.
+    pub overdue: bool,
+    pub answer: Option<String>,
+    pub decision_basis: Option<String>,
+    pub raised_at: i64,
+    pub answered_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub reopened: i64,
+}
+
+/// One stage change in a project's timeline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StageChange {
+    pub from_stage: Option<ProjectStage>,
+    pub to_stage: ProjectStage,
+    pub to_label: String,
+    pub on: Option<Date>,
+    pub reason: String,
+    pub by: Option<String>,
+    pub at: i64,
+}
+
+/// A project with its timeline and problems.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectDetail {
+    #[serde(flatten)]
+    pub project: ProjectView,
+    pub stages: Vec<StageChange>,
+    pub problems: Vec<ProblemView>,
+}
+
+/// A project library.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectLibrary {
+    pub id: String,
+    pub name: String,
+    /// The plan item it serves.
+    pub plan_item: String,
+    pub projects: usize,
+}
+
+fn object(p: &ProjectRow) -> Object<'_> {
+    Object { city: &p.city, uscc: p.owner_uscc.as_deref().unwrap_or(""), ..Object::default() }
+}
+
+fn today() -> Date {
+    Date::from_tuple(today_in_china())
+}
+
+fn problem_view(p: ProblemRow, project_name: &str, lang: jiqun_domain::Lang) -> ProblemView {
+    ProblemView {
+        overdue: p.state.awaits_answer() && p.deadline < today(),
+        id: p.id,
+        project_id: p.project_id,
+        project_name: project_name.to_string(),
+        kind_label: p.kind.label(lang).to_string(),
+        kind: p.kind,
+        description: p.description,
+        department: p.department,
+        deadline: p.deadline,
+        state_label: p.state.label(lang).to_string(),
+        state: p.state,
+        answer: p.answer,
+        decision_basis: p.decision_basis,
+        raised_at: p.raised_at,
+        answered_at: p.answered_at,
+        closed_at: p.closed_at,
+        reopened: p.reopened,
+    }
+}
+
+fn date_field(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
+    match Date::parse(s) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                format!("“{s}”不是有效日期，应形如 2025-06-30"),
+                format!("“{s}” is not a date such as 2025-06-30"),
+            ));
+            None
+        }
+    }
+}
+
+fn text_field(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
+        errors.push(FieldError::new(field, format!("应为 1 至 {max} 字"), format!("1 to {max} characters")));
+    }
+    t.to_string()
+}
+
+impl App {
+    async fn check_project(&self, input: &ProjectInput) -> AppResult<NewProject> {
+        let mut errors = Vec::new();
+        let name = text_field("name", &input.name, 100, &mut errors);
+        let city = input.city.trim().trim_end_matches('市').to_string();
+        if RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
+            errors.push(FieldError::new(
+                "city",
+                format!("“{city}”不是本省地级以上市"),
+                format!("“{city}” is not a city of the province"),
+            ));
+        }
+        let owner_uscc = match input.owner_uscc.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => match Uscc::parse(s) {
+                Ok(u) => Some(u.to_string()),
+                Err(_) => {
+                    errors.push(FieldError::new(
+                        "owner_uscc",
+                        format!("“{s}”不是有效的统一社会信用代码（GB 32100）"),
+                        format!("“{s}” is not a valid unified social credit code (GB 32100)"),
+                    ));
+                    None
+                }
+            },
+        };
+        let libraries = self.store.project_libraries().await?;
+        for l in &input.libraries {
+            if !libraries.iter().any(|x| &x.id == l) {
+                let known: Vec<&str> = libraries.iter().map(|x| x.id.as_str()).collect();
+                errors.push(FieldError::new(
+                    "libraries",
+                    format!("没有项目库“{l}”，可选：{}", known.join("、")),
+                    format!("there is no project library “{l}”; one of: {}", known.join(", ")),
+                ));
+            }
+        }
+        if let Some(v) = input.total_investment_wan
+            && !(v.is_finite() && v >= 0.0)
+        {
+            errors.push(FieldError::new(
+                "total_investment_wan",
+                "投资额应为非负数",
+                "the investment is a number not below zero",
+            ));
+        }
+        let planned_start = input
+            .planned_start
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|s| date_field("planned_start", s, &mut errors));
+        let planned_finish = input
+            .planned_finish
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|s| date_field("planned_finish", s, &mut errors));
+        if let (Some(a), Some(b)) = (planned_start, planned_finish)
+            && b < a
+        {
+            errors.push(FieldError::new(
+                "planned_finish",
+                "计划竣工日期早于计划开工日期",
+                "the planned finish is before the planned start",
+            ));
+        }
+        let source = text_field("source", &input.source, 500, &mut errors);
+        let tags = |v: &[String]| {
+            v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !s.contains(',')).collect()
+        };
+        if !errors.is_empty() {
+            return Err(invalid_fields(&errors));
+        }
+        Ok(NewProject {
+            name,
+            owner_uscc,
+            owner_name: input.owner_name.trim().to_string(),
+            city,
+            plan_items: tags(&input.plan_items),
+            chain_nodes: tags(&input.chain_nodes),
+            total_investment_wan: input.total_investment_wan,
+            planned_start,
+            planned_finish,
+            fast_lane: input.fast_lane,
+            source,
+            synthetic: false,
+            libraries: input.libraries.clone(),
+        })
+    }
+
+    async fn project_views(&self, rows: Vec<ProjectRow>, lang: jiqun_domain::Lang) -> AppResult<Vec<ProjectView>> {
+        let memberships = self.store.project_memberships().await?;
+        let problems = self.store.problems(None).await?;
+        let names: HashMap<i64, String> = self.store.users().await?.into_iter().map(|u| (u.id, u.username)).collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for p in rows {
+            let mine: Vec<&ProblemRow> = problems.iter().filter(|x| x.project_id == p.id).collect();
+            let admission = match p.admission_id {
+                Some(a) => self.store.proposal(a).await?,
+                None => None,
+            };
+            let result = admission.as_ref().and_then(|a| serde_json::from_str(&a.result).ok());
+            out.push(ProjectView {
+                libraries: memberships.iter().filter(|(_, id)| *id == p.id).map(|(l, _)| l.clone()).collect(),
+                open_problems: mine.iter().filter(|x| x.state != ProblemState::Closed).count(),
+                overdue_problems: mine.iter().filter(|x| x.state.awaits_answer() && x.deadline < today()).count(),
+                stage_label: p.stage.label(lang).to_string(),
+                decision: admission.as_ref().map(|a| a.decision.clone()),
+                assessed_by_name: admission.as_ref().and_then(|a| a.assessed_by).and_then(|u| names.get(&u).cloned()),
+                result,
+                id: p.id,
+                name: p.name,
+                owner_uscc: p.owner_uscc,
+                owner_name: p.owner_name,
+                city: p.city,
+                stage: p.stage,
+                suspended_from: p.suspended_from,
+                plan_items: p.plan_items,
+                chain_nodes: p.chain_nodes,
+                total_investment_wan: p.total_investment_wan,
+                planned_start: p.planned_start,
+                planned_finish: p.planned_finish,
+                fast_lane: p.fast_lane,
+                source: p.source,
+                synthetic: p.synthetic,
+                version: p.version,
+                admission_id: p.admission_id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The projects the caller may read, filtered; 403 for a caller who may read none.
+    pub async fn projects(
+        &self,
+        session: &Session,
+        filter: &ProjectFilter,
+        lang: jiqun_domain::Lang,
+    ) -> AppResult<Vec<ProjectView>> {
+        if session.roles.scopes(&session.user, crate::Perm::ReadProjects).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        let rows: Vec<ProjectRow> = self
+            .store
+            .projects(filter)
+            .await?
+            .into_iter()
+            .filter(|p| session.can(&Action::ReadProjects(object(p))))
+            .collect();
+        self.project_views(rows, lang).await
+    }
+
+    async fn readable_project(&self, session: &Session, id: i64) -> AppResult<ProjectRow> {
+        if session.roles.scopes(&session.user, crate::Perm::ReadProjects).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        let p = self.store.project(id).await?;
+        session.require(&Action::ReadProjects(object(&p)))?;
+        Ok(p)
+    }
+
+    pub async fn project(&self, session: &Session, id: i64, lang: jiqun_domain::Lang) -> AppResult<ProjectDetail> {
+        let p = self.readable_project(session, id).await?;
+        let name = p.name.clone();
+        let project = self.project_views(vec![p], lang).await?.remove(0);
+        let stages = self
+            .store
+            .stage_changes(id)
+            .await?
+            .into_iter()
+            .map(|s: StageChangeRow| StageChange {
+                from_stage: s.from_stage,
+                to_label: s.to_stage.label(lang).to_string(),
+                to_stage: s.to_stage,
+                on: s.on_date,
+                reason: s.reason,
+                by: s.by_name,
+                at: s.at,
+            })
+            .collect();
+        let problems = self.store.problems(Some(id)).await?.into_iter().map(|x| problem_view(x, &name, lang)).collect();
+        Ok(ProjectDetail { project, stages, problems })
+    }
+
+    pub async fn project_libraries(
+        &self,
+        session: &Session,
+        lang: jiqun_domain::Lang,
+    ) -> AppResult<Vec<ProjectLibrary>> {
+        if session.roles.scopes(&session.user, crate::Perm::ReadProjects).is_empty() {
+            return Err(AppError::forbidden());
+        }
+        let members = self.store.project_memberships().await?;
+        Ok(self
+            .store
+            .project_libraries()
+            .await?
+            .into_iter()
+            .map(|l: ProjectLibraryRow| ProjectLibrary {
+                projects: members.iter().filter(|(id, _)| *id == l.id).count(),
+                name: lang.pick(&l.name_zh, &l.name_en).to_string(),
+                id: l.id,
+                plan_item: l.plan_item,
+            })
+            .collect())
+    }
+
+    /// Registers a key project at 谋划; returns its id.
+    pub async fn create_project(&self, session: &Session, input: &ProjectInput, ip: &str) -> AppResult<i64> {
+        let city = input.city.trim().trim_end_matches('市');
+        session.require(&Action::ManageProjects(Object { city, ..Object::default() }))?;
+        let p = self.check_project(input).await?;
+        Ok(self.store.insert_project(&p, today(), &session.actor(ip)).await?)
+    }
+
+    /// Demo projects, marked synthetic, or facts from a public source (the demo data set).
+    pub(crate) async fn create_listed_project(
+        &self,
+        input: &ProjectInput,
+        synthetic: bool,
+        actor: &jiqun_store::Actor,
+    ) -> AppResult<i64> {
+        let mut p = self.check_project(input).await?;
+        p.synthetic = synthetic;
+        Ok(self.store.insert_project(&p, today(), actor).await?)
+    }
+
+    /// Moves a project to another stage; an impossible change is 409 naming both stages.
+    pub async fn move_stage(&self, session: &Session, id: i64, input: &StageInput, ip: &str) -> AppResult<()> {
+        let p = self.store.project(id).await?;
+        session.require(&Action::ManageProjects(object(&p)))?;
+        let mut errors = Vec::new();
+        let to = ProjectStage::parse(&input.stage);
+        if to.is_none() {
+            let known: Vec<&str> = ProjectStage::ALL.iter().map(|s| s.as_str()).collect();
+            errors.push(FieldError::new(
+                "stage",
+                format!("“{}”不是项目阶段，可选：{}", input.stage, known.join("、")),
+                format!("“{}” is not a stage; one of: {}", input.stage, known.join(", ")),
+            ));
+        }
+        let on = date_field("on", &input.on, &mut errors);
+        if let Some(d) = on
+            && d > today()
+        {
+            errors.push(FieldError::new("on", format!("{d} 晚于今天"), format!("{d} is after today")));
+        }
+        let reason = text_field("reason", &input.reason, 500, &mut errors);
+        let (Some(to), Some(on), true) = (to, on, errors.is_empty()) else { return Err(invalid_fields(&errors)) };
+        p.stage.may_move(to, p.suspended_from).map_err(|r| AppError::new(Code::Conflict, r.zh, r.en))?;
+        let suspended_from = match to {
+            ProjectStage::Suspended => Some(p.stage),
+            _ => None,
+        };
+        let change =
+            jiqun_store::StageMove { to, suspended_from, on, reason: &reason, expected: (p.stage, input.version) };
+        self.store.move_stage(id, &change, &session.actor(ip)).await?;
+        Ok(())
+    }
+
+    /// Raises a problem on an open project, routed to the department for its kind with a deadline
+    /// (shorter on the fast lane); returns its id.
+    pub async fn raise_problem(
+        &self,
+        session: &Session,
+        project_id: i64,
+        input: &ProblemInput,
+        ip: &str,
+    ) -> AppResult<i64> {
+        let p = self.store.project(project_id).await?;
+        session.require(&Action::RaiseProblem(object(&p)))?;
+        let mut errors = Vec::new();
+        let kind = ProblemKind::parse(&input.kind);
+        if kind.is_none() {
+            errors.push(FieldError::new(
+                "kind",
+                format!("“{}”不是问题类别，可选：用地 land、能耗指标 energy、用电 power、融资 finance、审批 approval、人才 talent、其他 other", input.kind),
+                format!("“{}” is not a kind of problem; one of: land, energy, power, finance, approval, talent, other", input.kind),
+            ));
+        }
+        let description = text_field("description", &input.description, 2000, &mut errors);
+        let (Some(kind), true) = (kind, errors.is_empty()) else { return Err(invalid_fields(&errors)) };
+        if !p.stage.is_open() {
+            return Err(AppError::conflict(
+                format!("项目已{}，不再受理问题", p.stage.label(jiqun_domain::Lang::Zh)),
+                format!("the project is {}: no more problems are taken", p.stage.label(jiqun_domain::Lang::En)),
+            ));
+        }
+        let (department, _) = kind.routing();
+        let deadline = today().plus_days(i64::from(kind.deadline_days(p.fast_lane)));
+        Ok(self.store.raise_problem(project_id, kind, &description, department, deadline, &session.actor(ip)).await?)
+    }
+
+    /// Routes a problem to another department (those who manage the project); the deadline starts again.
+    pub async fn route_problem(&self, session: &Session, id: i64, input: &RouteInput, ip: &str) -> AppResult<()> {
+        let x = self.store.problem(id).await?;
+        let p = self.store.project(x.project_id).await?;
+        session.require(&Action::ManageProjects(object(&p)))?;
+        let name = input.department.trim();
+        let resolved = jiqun_domain::AgencyRegistry::guangdong().resolve(name, None);
+        if !resolved.known {
+            return Err(AppError::invalid(
+                "department",
+                format!("“{name}”不是已登记的部门"),
+                format!("“{name}” is not a registered department"),
+            ));
+        }
+        let department = resolved.name;
+        if !x.state.awaits_answer() {
+            return Err(AppError::conflict(
+                format!("该问题当前为“{}”，不能改派", x.state.label(jiqun_domain::Lang::Zh)),
+                format!("the problem is {}: it cannot be rerouted", x.state.label(jiqun_domain::Lang::En)),
+            ));
+        }
+        let deadline = today().plus_days(i64::from(x.kind.deadline_days(p.fast_lane)));
+        Ok(self.store.reroute_problem(id, &department, deadline, &session.actor(ip)).await?)
+    }
+
+    /// The department answers a problem routed to it.
+    pub async fn answer_problem(&self, session: &Session, id: i64, input: &AnswerInput, ip: &str) -> AppResult<()> {
+        let x = self.store.problem(id).await?;
+        session.require(&Action::AnswerProblem { agency: &x.department })?;
+        let mut errors = Vec::new();
+        let answer = text_field("answer", &input.answer, 2000, &mut errors);
+        let basis = input.decision_basis.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        if basis.as_ref().is_some_and(|b| b.chars().count() > 1000) {
+            errors.push(FieldError::new("decision_basis", "不能超过 1000 字", "at most 1000 characters"));
+        }
+        if !errors.is_empty() {
+            return Err(invalid_fields(&errors));
+        }
+        if !x.state.awaits_answer() {
+            return Err(AppError::conflict(
+                format!("该问题当前为“{}”，不在待答复状态", x.state.label(jiqun_domain::Lang::Zh)),
+                format!("the problem is {}, not waiting for an answer", x.state.label(jiqun_domain::Lang::En)),
+            ));
+        }
+        self.store
+            .move_problem(id, x.state, ProblemState::Answered, Some((&answer, basis.as_deref())), &session.actor(ip))
+            .await?;
+        Ok(())
+    }
+
+    /// The raiser (or whoever may raise problems on the project) accepts an answer, closing the problem,
+    /// or reopens it.
+    pub async fn settle_problem(&self, session: &Session, id: i64, input: &SettleInput, ip: &str) -> AppResult<()> {
+        let x = self.store.problem(id).await?;
+        let p = self.store.project(x.project_id).await?;
+        session.require(&Action::RaiseProblem(object(&p)))?;
+        if x.state != ProblemState::Answered {
+            return Err(AppError::conflict(
+                format!("该问题当前为“{}”，尚无答复可确认", x.state.label(jiqun_domain::Lang::Zh)),
+                format!("the problem is {}: there is no answer to settle", x.state.label(jiqun_domain::Lang::En)),
+            ));
+        }
+        let to = if input.accept { ProblemState::Closed } else { ProblemState::Reopened };
+        self.store.move_problem(id, x.state, to, None, &session.actor(ip)).await?;
+        Ok(())
+    }
+
+    /// Problems the caller deals with: routed to the caller's department (a department), on the projects
+    /// the caller may read otherwise; open ones first, overdue first among them.
+    pub async fn problems(&self, session: &Session, lang: jiqun_domain::Lang) -> AppResult<Vec<ProblemView>> {
+        let answers = session.roles.scopes(&session.user, crate::Perm::AnswerProblem);
+        let reads = session.roles.scopes(&session.user, crate::Perm::ReadProjects);
+        if answers.is_empty() && reads.is_empty() {
+            return Err(AppError::forbidden());
+        }
+        let projects: HashMap<i64, ProjectRow> =
+            self.store.projects(&ProjectFilter::default()).await?.into_iter().map(|p| (p.id, p)).collect();
+        let mut out: Vec<ProblemView> = self
+            .store
+            .problems(None)
+            .await?
+            .into_iter()
+            .filter_map(|x| {
+                let p = projects.get(&x.project_id)?;
+                let mine = session.can(&Action::AnswerProblem { agency: &x.department });
+                (mine || session.can(&Action::ReadProjects(object(p)))).then(|| problem_view(x, &p.name, lang))
+            })
+            .collect();
+        out.sort_by_key(|x| (x.state == ProblemState::Closed, !x.overdue, x.deadline));
+        Ok(out)
+    }
+}

@@ -1,0 +1,310 @@
+//! Key projects through the API and the pages, on SQLite and PostgreSQL: one project's life from 谋划 to 投产
+//! with a problem raised, answered and closed; impossible stage changes; who sees and does what; the
+//! admission check as a project's first step; the plan's named projects with their sources.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::common::{Client, DEMO_PASSWORD, audit_holds, code, field, tests_on_each_db};
+
+tests_on_each_db!(a_project_goes_from_planning_to_operation_with_a_problem_solved_on_the_way);
+
+fn stage(to: &str, on: &str) -> Value {
+    json!({ "stage": to, "on": on, "reason": "（测试）依据" })
+}
+
+async fn new_project(api: &Client, token: &str) -> i64 {
+    let body = json!({ "name": "（测试）功率芯片封测项目", "city": "深圳", "owner_name": "（测试）业主", "libraries": ["ic_key"],
+                       "plan_items": ["3.2"], "total_investment_wan": 50000, "source": "（测试）签约文件" });
+    let (s, v) = api.call("POST", "/api/v1/projects", token, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["stage"].as_str(), v["libraries"][0].as_str()), (Some("planning"), Some("ic_key")));
+    v["id"].as_i64().unwrap()
+}
+
+async fn a_project_goes_from_planning_to_operation_with_a_problem_solved_on_the_way(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = new_project(&api, &owner).await;
+    let at = |p: &str| format!("/api/v1/projects/{id}{p}");
+    for (to, on) in [("signed", "2025-01-10"), ("started", "2025-03-01"), ("building", "2025-03-20")] {
+        let (s, v) = api.call("POST", &at("/stage"), &owner, stage(to, on)).await;
+        assert_eq!((s, v["stage"].as_str()), (StatusCode::OK, Some(to)), "{v}");
+    }
+    // The city bureau raises a problem; it goes to the department for its kind, with a deadline.
+    let sz = api.demo_login("shenzhen").await;
+    let (s, p) = api
+        .call("POST", &at("/problems"), &sz, json!({ "kind": "land", "description": "（测试）二期用地指标未落实" }))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!((p["department"].as_str(), p["state"].as_str()), (Some("省自然资源厅"), Some("open")));
+    let pid = p["id"].as_i64().unwrap();
+    // The plan owner routes it to 省科技厅, whose reporter answers; the bureau first reopens, then accepts.
+    let (s, v) =
+        api.call("POST", &format!("/api/v1/problems/{pid}/route"), &owner, json!({ "department": "省科技厅" })).await;
+    assert_eq!((s, v["department"].as_str()), (StatusCode::OK, Some("省科技厅")), "{v}");
+    let kjt = api.demo_login("kjt").await;
+    let (s, mine) = api.call("GET", "/api/v1/problems", &kjt, Value::Null).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(mine.as_array().unwrap().iter().any(|x| x["id"] == pid), "in the department's own list: {mine}");
+    let gxt = api.demo_login("gxt").await;
+    let answer = json!({ "answer": "（测试）已协调", "decision_basis": "（测试）一事一议会议纪要" });
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/problems/{pid}/answer"), &gxt, answer.clone()).await.0,
+        StatusCode::FORBIDDEN,
+        "another department"
+    );
+    let (s, v) = api.call("POST", &format!("/api/v1/problems/{pid}/answer"), &kjt, answer.clone()).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("answered")), "{v}");
+    let (s, v) = api.call("POST", &format!("/api/v1/problems/{pid}/answer"), &kjt, answer.clone()).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("conflict")), "answered already");
+    let (s, v) = api.call("POST", &format!("/api/v1/problems/{pid}/settle"), &sz, json!({ "accept": false })).await;
+    assert_eq!((s, v["state"].as_str(), v["reopened"].as_i64()), (StatusCode::OK, Some("reopened"), Some(1)), "{v}");
+    assert_eq!(api.call("POST", &format!("/api/v1/problems/{pid}/answer"), &kjt, answer).await.0, StatusCode::OK);
+    let (s, v) = api.call("POST", &format!("/api/v1/problems/{pid}/settle"), &sz, json!({ "accept": true })).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("closed")), "{v}");
+    // Then completion and operation; the timeline has every change with its date.
+    for (to, on) in [("completed", "2025-11-30"), ("operating", "2026-01-05")] {
+        assert_eq!(api.call("POST", &at("/stage"), &owner, stage(to, on)).await.0, StatusCode::OK);
+    }
+    let (s, d) = api.call("GET", &at(""), &sz, Value::Null).await;
+    assert_eq!(s, StatusCode::OK);
+    let stages: Vec<&str> = d["stages"].as_array().unwrap().iter().map(|x| x["to_stage"].as_str().unwrap()).collect();
+    assert_eq!(stages, ["planning", "signed", "started", "building", "completed", "operating"]);
+    assert_eq!(d["stages"][5]["on"], "2026-01-05");
+    assert_eq!(
+        (d["open_problems"].as_u64(), d["problems"][0]["decision_basis"].as_str()),
+        (Some(0), Some("（测试）一事一议会议纪要"))
+    );
+    // Nothing follows operation.
+    let (s, v) = api.call("POST", &at("/stage"), &owner, stage("suspended", "2026-01-06")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("投产"), "{v}");
+    audit_holds(
+        &api.app,
+        &[
+            "project.create",
+            "project.stage",
+            "problem.raise",
+            "problem.route",
+            "problem.answer",
+            "problem.reopen",
+            "problem.close",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn impossible_stage_changes_are_refused_naming_both_stages() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let id = new_project(&api, &owner).await;
+    let at = format!("/api/v1/projects/{id}/stage");
+    let (s, v) = api.call("POST", &at, &owner, stage("operating", "2025-01-01")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let m = v["error"]["message"].as_str().unwrap();
+    assert!(m.contains("谋划") && m.contains("投产") && m.contains("尚未开工"), "{m}");
+    let (_, v) = api
+        .request("POST", &at)
+        .token(&owner)
+        .lang("en")
+        .json(&stage("operating", "2025-01-01"))
+        .await
+        .json()
+        .clone()
+        .pipe_json();
+    assert!(v["error"]["message"].as_str().unwrap().contains("planning"), "{v}");
+    let (s, v) = api.call("POST", &at, &owner, json!({ "stage": "flying", "on": "2099-01-01", "reason": "" })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let fields: Vec<&str> =
+        v["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["stage", "on", "reason"]);
+    assert_eq!(api.call("POST", &at, &owner, stage("terminated", "2025-02-01")).await.0, StatusCode::OK);
+    let (s, v) = api.call("POST", &at, &owner, stage("signed", "2025-02-02")).await;
+    assert!(s == StatusCode::CONFLICT && v["error"]["message"].as_str().unwrap().contains("终止"), "{v}");
+    let (s, v) = api
+        .call("POST", &format!("/api/v1/projects/{id}/problems"), &owner, json!({ "kind": "land", "description": "x" }))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "a terminated project takes no problems: {v}");
+    let (s, v) = api
+        .call(
+            "POST",
+            "/api/v1/projects",
+            &owner,
+            json!({ "name": "", "city": "香港", "owner_uscc": "123", "libraries": ["nope"], "source": "" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(field(&v), Some("name"));
+}
+
+trait PipeJson {
+    fn pipe_json(self) -> (StatusCode, Value);
+}
+
+impl PipeJson for Value {
+    fn pipe_json(self) -> (StatusCode, Value) {
+        (StatusCode::OK, self)
+    }
+}
+
+#[tokio::test]
+async fn each_sees_its_own_projects_and_the_enterprise_raises_problems_on_its_own() {
+    let api = Client::demo_sqlite().await;
+    let firm = api.demo_login("qiye").await;
+    let (s, v) = api.call("GET", "/api/v1/projects", &firm, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mine = v["items"].as_array().unwrap();
+    assert_eq!(mine.len(), 1, "the demo firm owns one project: {v}");
+    assert_eq!(
+        (mine[0]["synthetic"].as_bool(), mine[0]["open_problems"].as_u64()),
+        (Some(true), Some(1)),
+        "with its problem"
+    );
+    let own = mine[0]["id"].as_i64().unwrap();
+    let (s, _) = api
+        .call(
+            "POST",
+            &format!("/api/v1/projects/{own}/problems"),
+            &firm,
+            json!({ "kind": "finance", "description": "（测试）" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let owner = api.demo_login("owner").await;
+    let (_, all) = api.call("GET", "/api/v1/projects", &owner, Value::Null).await;
+    let other = all["items"].as_array().unwrap().iter().find(|p| p["id"] != own).unwrap()["id"].as_i64().unwrap();
+    assert_eq!(
+        api.call("GET", &format!("/api/v1/projects/{other}"), &firm, Value::Null).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.call(
+            "POST",
+            &format!("/api/v1/projects/{other}/problems"),
+            &firm,
+            json!({ "kind": "land", "description": "x" })
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/projects/{own}/stage"), &firm, stage("started", "2025-01-01")).await.0,
+        StatusCode::FORBIDDEN,
+        "firms do not move stages"
+    );
+    let gz = api.demo_login("guangzhou").await;
+    let (_, v) = api.call("GET", "/api/v1/projects", &gz, Value::Null).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|p| p["city"] == "广州"), "{v}");
+    let viewer = api.demo_login("viewer").await;
+    assert_eq!(api.call("POST", "/api/v1/projects", &viewer, json!({})).await.0, StatusCode::FORBIDDEN);
+    let (s, v) = api.call("GET", "/api/v1/projects?stage=nonsense", &owner, Value::Null).await;
+    assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, Some("invalid_parameter")));
+    let (_, v) = api.call("GET", "/api/v1/projects?library=5g_major&stage=operating", &owner, Value::Null).await;
+    assert!(
+        v["items"].as_array().unwrap().iter().all(|p| p["stage"] == "operating" && p["libraries"][0] == "5g_major"),
+        "{v}"
+    );
+    assert_eq!(v["total"].as_u64(), Some(v["items"].as_array().unwrap().len() as u64));
+}
+
+#[tokio::test]
+async fn the_plans_named_projects_carry_only_sourced_facts() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let (_, v) = api.call("GET", "/api/v1/projects?library=ic_key", &owner, Value::Null).await;
+    let items = v["items"].as_array().unwrap();
+    let named: Vec<&Value> = items.iter().filter(|p| p["synthetic"] == false).collect();
+    assert_eq!(named.len(), 4, "粤芯, 中芯国际, 英诺赛科, 紫光芯云城: {v}");
+    for p in &named {
+        assert!(!p["source"].as_str().unwrap().is_empty(), "each with its source: {p}");
+        assert!(p["total_investment_wan"].is_null(), "no figure without a source: {p}");
+    }
+    let yuexin = named.iter().find(|p| p["name"].as_str().unwrap().contains("粤芯")).unwrap();
+    assert_eq!((yuexin["city"].as_str(), yuexin["stage"].as_str()), (Some("广州"), Some("building")));
+    assert!(yuexin["source"].as_str().unwrap().contains("新华网"));
+    let synthetic = items.iter().filter(|p| p["synthetic"] == true);
+    assert!(synthetic.clone().all(|p| p["name"].as_str().unwrap().contains("示例")), "demo projects say so");
+}
+
+#[tokio::test]
+async fn an_admission_check_starts_a_project_and_keeps_its_result() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let body = json!({ "project": "（测试）新型显示模组", "city": "惠州", "zone": "provincial_park", "industry_code": "3974", "land_mu": 50,
+                       "fixed_investment_wan": 20000, "annual_output_wan": 30000, "annual_tax_wan": 1000, "jobs": 100,
+                       "energy_tce": 2000, "value_added_wan": 8000, "rd_wan": 900 });
+    let (s, v) = api.call("POST", "/api/v1/projects", &owner, body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        (v["stage"].as_str(), v["decision"].as_str(), v["assessed_by_name"].as_str()),
+        (Some("planning"), Some("admit"), Some("owner"))
+    );
+    assert!(v["result"]["metrics"].is_array() && v["admission_id"].is_i64());
+    let (s, a) =
+        api.call("GET", &format!("/api/v1/projects/admissions/{}", v["admission_id"]), &owner, Value::Null).await;
+    assert_eq!((s, a["project_id"].as_i64()), (StatusCode::OK, v["id"].as_i64()), "{a}");
+    // The demo's earlier checks became projects too (migration), each with its check.
+    let (_, list) = api.call("GET", "/api/v1/projects/admissions", &owner, Value::Null).await;
+    let checks = list["items"].as_array().unwrap();
+    assert!(checks.len() >= 5 && checks.iter().all(|c| c["project_id"].is_i64()), "{list}");
+}
+
+#[tokio::test]
+async fn the_project_pages_show_the_timeline_and_take_the_forms() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.browser("owner", DEMO_PASSWORD).await;
+    let page = api.page("/projects", &owner).await;
+    for needle in
+        ["重点项目", "集成电路重点项目库", "5G重大项目库", "粤芯半导体", "待核实", "登记重点项目", "演示用合成数据"]
+    {
+        assert!(page.contains(needle), "/projects shows {needle}");
+    }
+    assert!(api.page("/projects?lang=en", &owner).await.contains("Key projects"));
+    let csv = api.get("/projects?format=csv").browser(&owner).await.body;
+    assert!(csv.starts_with('\u{feff}') || csv.contains("owner_uscc"), "{csv}");
+    let form = [
+        ("csrf", owner.csrf.as_str()),
+        ("name", "（测试）页面登记项目"),
+        ("city", "佛山"),
+        ("library", "5g_major"),
+        ("total_investment_wan", "1.2亿"),
+        ("source", "（测试）"),
+    ];
+    let a = api.submit("/projects/new", &owner, &form).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let at = a.location().to_string();
+    let page = api.page(&at, &owner).await;
+    assert!(page.contains("（测试）页面登记项目") && page.contains("变更阶段") && page.contains("提出问题"), "{page}");
+    let a = api
+        .submit(
+            &format!("{at}/stage"),
+            &owner,
+            &[("csrf", &owner.csrf), ("stage", "operating"), ("on", "2025-01-01"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "the form comes back with the refusal");
+    assert!(a.body.contains("尚未开工"));
+    let a = api
+        .submit(
+            &format!("{at}/stage"),
+            &owner,
+            &[("csrf", &owner.csrf), ("stage", "signed"), ("on", "2025-01-01"), ("reason", "签约")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let a = api
+        .submit(
+            &format!("{at}/problems"),
+            &owner,
+            &[("csrf", &owner.csrf), ("kind", "approval"), ("description", "（测试）环评批复")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let page = api.page(&at, &owner).await;
+    assert!(
+        page.contains("签约") && page.contains("（测试）环评批复") && page.contains("省政务服务数据管理局"),
+        "{page}"
+    );
+}
