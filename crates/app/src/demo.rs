@@ -702,7 +702,11 @@ async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -
             value_added_wan: f[5],
             rd_wan: f[6],
         };
-        app.assess_project(session, &input, "").await?;
+        let check = app.assess_project(session, &input, "").await?;
+        if let Some(project) = check.project_id {
+            // The demo's proposals are invented: the projects they start say so.
+            app.store.mark_project_synthetic(project, &session.actor("")).await?;
+        }
     }
 
     // The plan's indicator 重点龙头骨干企业研发投入强度, from the directory (a correction of the synthetic

@@ -45,6 +45,7 @@ crate::labelled_enum! {
         LibraryWithdraw = "library.withdraw", "移出培育库", "withdrew an enterprise from a library";
         ProjectAssess = "project.assess", "项目准入评估", "assessed a project for admission";
         ProjectCreate = "project.create", "登记重点项目", "registered a key project";
+        ProjectUpdate = "project.update", "修改重点项目", "edited a key project";
         ProjectStage = "project.stage", "变更项目阶段", "changed a project's stage";
         ProblemRaise = "problem.raise", "提出项目问题", "raised a project problem";
         ProblemRoute = "problem.route", "改派项目问题", "routed a project problem to another department";

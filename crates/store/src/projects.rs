@@ -358,6 +358,19 @@ impl Store {
         Ok(id)
     }
 
+    /// Marks a project as made up for the demo (the demo's admission checks start such projects).
+    pub async fn mark_project_synthetic(&self, id: i64, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE projects SET synthetic = 1, source = $1 WHERE id = $2")
+            .bind("示例数据（合成）")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let detail = json!({ "synthetic": true });
+        self.audit(&mut tx, actor, AuditAction::ProjectUpdate, "project", &id.to_string(), true, &detail).await?;
+        self.commit(tx).await
+    }
+
     /// Routes a problem to another department with a new deadline.
     pub async fn reroute_problem(&self, id: i64, department: &str, deadline: Date, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
