@@ -7,10 +7,11 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri, header};
-use jiqun_app::{Action, App, AppError, Session};
+use jiqun_app::{Action, App, AppError, Perm, Session};
 use jiqun_domain::Lang;
 
 use crate::error::{ApiResult, PageResult, WithLang};
+use crate::routes::Access;
 
 pub const SESSION_COOKIE: &str = "jiqun_session";
 pub const LANG_COOKIE: &str = "jiqun_lang";
@@ -83,14 +84,49 @@ pub async fn session_of(app: &AppState, token: Option<&str>) -> Option<Session> 
     }
 }
 
+/// Whether the route's declared access admits the caller: 401 without a session, the restriction's
+/// error for a restricted session, 403 without the permission in any scope. This runs when the request's
+/// context is made, before a handler reads its path, query or body, so a caller who may not use a route
+/// learns nothing from a validation error (permission before validation, contract §3). The handler and
+/// the use case then decide on the object's scope.
+fn admits(access: Access, session: Option<&Session>) -> Result<(), AppError> {
+    let perms: &[Perm] = match access {
+        Access::Public => return Ok(()),
+        Access::Account => return session.map(|_| ()).ok_or_else(AppError::unauthorized),
+        Access::Perm(ref p) => std::slice::from_ref(p),
+        Access::Any(ps) => ps,
+        Access::Scoped(p, scopes) => {
+            let s = session.ok_or_else(AppError::unauthorized)?;
+            s.unrestricted()?;
+            let held = s.roles.scopes(&s.user, p);
+            return if held.iter().any(|x| scopes.contains(x)) { Ok(()) } else { Err(AppError::forbidden()) };
+        }
+    };
+    let s = session.ok_or_else(AppError::unauthorized)?;
+    s.unrestricted()?;
+    if perms.iter().any(|p| !s.roles.scopes(&s.user, *p).is_empty()) { Ok(()) } else { Err(AppError::forbidden()) }
+}
+
 impl FromRequestParts<AppState> for Ctx {
-    type Rejection = std::convert::Infallible;
+    /// A caller the route's declared access does not admit: an API error or a page error.
+    type Rejection = axum::response::Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
         let lang = language(parts);
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
         let (token, via_cookie) = token_of(&parts.headers);
         let session = session_of(app, token.as_deref()).await;
+        let matched = parts.extensions.get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string());
+        if let Some(access) = matched.and_then(|path| crate::routes::access_of(parts.method.as_str(), &path))
+            && let Err(e) = admits(access, session.as_ref())
+        {
+            return Err(if parts.uri.path().starts_with("/api/") {
+                crate::error::ApiError(e, lang).into_response()
+            } else {
+                crate::error::PageError(e, lang).into_response()
+            });
+        }
         Ok(Ctx {
             app: app.clone(),
             lang,

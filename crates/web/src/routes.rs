@@ -182,6 +182,26 @@ pub fn page_routes() -> Vec<&'static PageRoute> {
     RESOURCES.iter().flat_map(|(_, pages)| pages.iter()).collect()
 }
 
+/// The declared access of the route a request matched (by method and route path, aliases included).
+pub fn access_of(method: &str, path: &str) -> Option<Access> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<HashMap<(String, &'static str), Access>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t = HashMap::new();
+        for r in api_routes() {
+            for p in std::iter::once(r.path).chain(r.aliases.iter().copied()) {
+                t.insert((r.method.to_uppercase(), p), r.access);
+            }
+        }
+        for p in page_routes() {
+            t.insert((p.method.to_uppercase(), p.path), p.access);
+        }
+        t
+    });
+    table.get(&(method.to_uppercase(), path)).copied()
+}
+
 pub fn api_router() -> Router<AppState> {
     let mut r = Router::new();
     for route in api_routes() {
