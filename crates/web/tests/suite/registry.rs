@@ -269,6 +269,7 @@ async fn an_evaluation_shows_each_reader_what_it_may_see(api: Client) {
         api.call("GET", &format!("/api/v1/evaluations/{run_id}/results?city=深圳"), &firm_user, Value::Null).await;
     let mine = res["items"].as_array().unwrap();
     assert_eq!(mine.len(), 1, "the firm's user sees its own result only: {res}");
+    assert_eq!(res["total"].as_u64(), Some(1), "the list says how many: {res}");
     assert_eq!(mine[0]["uscc"], r.a.as_str());
     let run_of =
         |v: &Value| v["evaluations"].as_array().unwrap().iter().find(|e| e["evaluation_id"] == run_id).unwrap().clone();

@@ -154,11 +154,11 @@ pub async fn evaluation_results(
     let s = ctx.api_user()?;
     let city = jiqun_app::input::parameter("city", q.city.as_deref(), jiqun_app::input::parse_city).lang(ctx.lang)?;
     let rows = ctx.app.evaluation_results(s, id, city).await.lang(ctx.lang)?;
-    let items = rows
+    let items: Vec<EvaluationResult> = rows
         .iter()
         .map(|(e, r)| EvaluationResult { result: r.clone(), uscc: e.uscc.clone(), name: e.name.clone() })
         .collect();
-    Ok(Json(EvaluationResults { items }))
+    Ok(Json(EvaluationResults { total: items.len(), items }))
 }
 
 /// A firm's result in a run, with the firm's USCC and name.
@@ -174,6 +174,8 @@ pub struct EvaluationResult {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EvaluationResults {
     pub items: Vec<EvaluationResult>,
+    /// How many results there are (all of them are in `items`).
+    pub total: usize,
 }
 
 /// A per-mu evaluation scheme available for runs.
