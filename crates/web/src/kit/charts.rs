@@ -102,6 +102,12 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
     let vmin = vs.iter().copied().fold(f64::INFINITY, f64::min);
     let vmax = vs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let (y0, y1, step) = ticks(if vmin >= 0.0 { 0.0 } else { vmin }, if vmax > 0.0 { vmax * 1.05 } else { 1.0 }, 5);
+    // Counts are whole: no tick at 0.4 个 (which would read as “0个”, “1个”, “1个” …).
+    let (y0, y1, step) = if jiqun_domain::units::unit_kind(unit) == jiqun_domain::units::UnitKind::Count && step < 1.0 {
+        (y0.floor(), y1.ceil().max(y0.floor() + 1.0), 1.0)
+    } else {
+        (y0, y1, step)
+    };
     let px = |t: f64| ml + (w - ml - mr) * (t - x0) / (x1 - x0);
     let py = |v: f64| mt + (h - mt - mb) * (1.0 - (v - y0) / (y1 - y0));
 
