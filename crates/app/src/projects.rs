@@ -493,6 +493,27 @@ impl App {
             errors.push(FieldError::new("on", format!("{d} 晚于今天"), format!("{d} is after today")));
         }
         let reason = text_field("reason", &input.reason, 500, &mut errors);
+        // Stage changes follow each other in time (the first entry is the day the project was entered, which
+        // may come after its real history when that is entered later).
+        if let Some(d) = on {
+            let last = self
+                .store
+                .stage_changes(id)
+                .await?
+                .into_iter()
+                .filter(|c| c.from_stage.is_some())
+                .filter_map(|c| c.on_date)
+                .max();
+            if let Some(last) = last
+                && d < last
+            {
+                errors.push(FieldError::new(
+                    "on",
+                    format!("{d} 早于上一次阶段变更（{last}）"),
+                    format!("{d} is before the previous stage change ({last})"),
+                ));
+            }
+        }
         let (Some(to), Some(on), true) = (to, on, errors.is_empty()) else { return Err(invalid_fields(&errors)) };
         p.stage.may_move(to, p.suspended_from).map_err(|r| AppError::new(Code::Conflict, r.zh, r.en))?;
         let suspended_from = match to {

@@ -535,6 +535,78 @@ fn e2e_in_headless_chromium() {
     b.goto(&format!("{base}/indicators/{id}"));
     b.wait_for_text("The status and its inputs");
     b.screenshot(&shots.join("indicator-en.png"));
+
+    // (d) A second national manufacturing innovation centre is recognised: the target "国家级制造业创新中心2个以上",
+    // computed from the registry of bases, turns achieved.
+    let target_row = "return [...document.querySelectorAll('section[aria-labelledby=h-targets] tbody tr')].find(r => r.textContent.includes('国家级制造业创新中心')).textContent;";
+    b.goto(&format!("{base}/bases?lang=zh"));
+    b.wait_for_text("本库计算的目标");
+    assert!(b.script(target_row).as_str().unwrap_or("").contains("未完成"), "one centre of two: missed");
+    b.script("document.querySelectorAll('details').forEach(d => d.open = true); return 1;");
+    b.type_into("form[action='/bases'] input[name=name]", "端到端测试·国家级制造业创新中心");
+    b.click("form[action='/bases'] select[name=kind] option[value='innovation_centre']");
+    b.click("form[action='/bases'] select[name=level] option[value='national']");
+    b.click("form[action='/bases'] select[name=city] option[value='深圳']");
+    b.script(
+        "document.querySelector(\"form[action='/bases'] input[name=recognised_on]\").value = '2025-03-01'; return 1;",
+    );
+    b.type_into("form[action='/bases'] input[name=source]", "端到端测试认定文件");
+    b.click("form[action='/bases'] button[type=submit]");
+    b.wait_for_text("计入的目标");
+    b.goto(&format!("{base}/bases?lang=zh"));
+    b.wait_for_text("端到端测试·国家级制造业创新中心");
+    let row = b.script(target_row);
+    assert!(row.as_str().unwrap_or("").contains("已达成"), "two centres: achieved: {row}");
+    b.screenshot(&shots.join("bases.png"));
+
+    // (e) One key project's life: registered at 谋划, signed, started, built, a problem raised, answered by
+    // the department it is routed to and closed by the raiser, then completed and in operation.
+    b.goto(&format!("{base}/projects?lang=zh"));
+    b.wait_for_text("集成电路重点项目库");
+    b.script("document.querySelectorAll('details').forEach(d => d.open = true); return 1;");
+    b.type_into("form[action='/projects/new'] input[name=name]", "端到端测试·功率器件封测项目");
+    b.click("form[action='/projects/new'] select[name=city] option[value='深圳']");
+    b.click("form[action='/projects/new'] select[name=library] option[value='ic_key']");
+    b.type_into("form[action='/projects/new'] input[name=total_investment_wan]", "50000");
+    b.type_into("form[action='/projects/new'] input[name=source]", "端到端测试签约文件");
+    b.click("form[action='/projects/new'] button[type=submit]");
+    b.wait_for_text("端到端测试·功率器件封测项目");
+    let project = b.url();
+    let stage = |to: &str, on: &str, label: &str| {
+        b.goto(&project);
+        b.script("document.querySelectorAll('details').forEach(d => d.open = true); return 1;");
+        b.click(&format!("form[action$='/stage'] select[name=stage] option[value='{to}']"));
+        b.script(&format!(
+            "document.querySelector(\"form[action$='/stage'] input[name=on]\").value = '{on}'; return 1;"
+        ));
+        b.type_into("form[action$='/stage'] input[name=reason]", &format!("端到端测试：{label}"));
+        b.click("form[action$='/stage'] button[type=submit]");
+        b.wait_for_text(&format!("端到端测试：{label}"));
+    };
+    stage("signed", "2025-01-10", "签约");
+    stage("started", "2025-03-01", "开工");
+    stage("building", "2025-03-20", "在建");
+    b.script("document.querySelectorAll('details').forEach(d => d.open = true); return 1;");
+    b.click("form[action$='/problems'] select[name=kind] option[value='other']");
+    b.type_into("form[action$='/problems'] textarea[name=description]", "端到端测试：配套道路未接通");
+    b.click("form[action$='/problems'] button[type=submit]");
+    b.wait_for_text("端到端测试：配套道路未接通");
+    assert!(b.source().contains("省工业和信息化厅"), "routed to the department for its kind");
+    b.logout();
+    b.login(base, "gxt");
+    b.goto(&project);
+    b.type_into("form[action$='/answer'] textarea[name=answer]", "端到端测试：已协调市政部门，本月接通");
+    b.click("form[action$='/answer'] button[type=submit]");
+    b.wait_for_text("端到端测试：已协调市政部门");
+    b.logout();
+    b.login(base, "owner");
+    b.goto(&project);
+    b.click("form[action$='/settle'] button[value=true]");
+    b.wait_for_text("已办结");
+    stage("completed", "2025-11-30", "竣工");
+    stage("operating", "2026-01-05", "投产");
+    assert!(b.text("h1").contains("投产"), "in operation: {}", b.text("h1"));
+    b.screenshot(&shots.join("project.png"));
     drop(b);
     drop(driver);
     println!("screenshots in {}", shots.display());

@@ -119,6 +119,9 @@ async fn impossible_stage_changes_are_refused_naming_both_stages() {
     let fields: Vec<&str> =
         v["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["stage", "on", "reason"]);
+    assert_eq!(api.call("POST", &at, &owner, stage("signed", "2025-01-10")).await.0, StatusCode::OK);
+    let (s, v) = api.call("POST", &at, &owner, stage("started", "2024-12-01")).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("on")), "before the signing: {v}");
     assert_eq!(api.call("POST", &at, &owner, stage("terminated", "2025-02-01")).await.0, StatusCode::OK);
     let (s, v) = api.call("POST", &at, &owner, stage("signed", "2025-02-02")).await;
     assert!(s == StatusCode::CONFLICT && v["error"]["message"].as_str().unwrap().contains("终止"), "{v}");

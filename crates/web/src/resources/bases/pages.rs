@@ -74,19 +74,17 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
         }
         None => {}
     }
-    // The count targets of the current plan that the registry feeds, with their status.
+    // The count targets of the active plans that the registry feeds, with their status.
     let targets: Vec<_> = snap
-        .current_plan()
-        .map(|p| {
-            p.indicators
-                .iter()
-                .filter_map(|iv| {
-                    let d = Derivation::parse(iv.row.derived_from.as_deref()?).ok()?;
-                    d.counts_bases().then_some((iv, d))
-                })
-                .collect()
+        .plans
+        .iter()
+        .filter(|p| p.plan.status == "active")
+        .flat_map(|p| p.indicators.iter())
+        .filter_map(|iv| {
+            let d = Derivation::parse(iv.row.derived_from.as_deref()?).ok()?;
+            d.counts_bases().then_some((iv, d))
         })
-        .unwrap_or_default();
+        .collect();
     let may_manage = s.can(&Action::ManageBases);
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),

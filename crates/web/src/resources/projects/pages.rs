@@ -247,6 +247,12 @@ async fn show_one(
         return Ok(ui::json(snap.synthetic, "project", json!(d)));
     }
     let p = &d.project;
+    let libraries = ctx.app.project_libraries(s, lang).await.page(lang)?;
+    let library_names: Vec<&str> = p
+        .libraries
+        .iter()
+        .map(|id| libraries.iter().find(|l| &l.id == id).map_or(id.as_str(), |l| l.name.as_str()))
+        .collect();
     let manage = s.can(&Action::ManageProjects(object(p)));
     let raise = s.can(&Action::RaiseProblem(object(p))) && p.stage.is_open();
     let status = match &error {
@@ -265,7 +271,7 @@ async fn show_one(
         }
         @if p.synthetic { (ui::example_banner(lang, "本项目为演示用合成数据。", "this project is made up for the demo.")) }
         dl.facts {
-            dt { (t("项目库", "Libraries")) } dd { (dash(&p.libraries.join("、"))) }
+            dt { (t("项目库", "Libraries")) } dd { (dash(&library_names.join("、"))) }
             dt { (t("服务的计划条目", "Plan items")) } dd { (dash(&p.plan_items.join("、"))) }
             dt { (t("计划总投资", "Planned investment")) } dd { (money(p.total_investment_wan, lang)) }
             @if p.fast_lane { dt { (t("快速通道", "Fast lane")) } dd { (t("是（问题办理时限减半）", "yes (problem deadlines halved)")) } }
