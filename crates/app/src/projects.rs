@@ -409,7 +409,11 @@ impl App {
     pub async fn project(&self, session: &Session, id: i64, lang: jiqun_domain::Lang) -> AppResult<ProjectDetail> {
         let p = self.readable_project(session, id).await?;
         let name = p.name.clone();
-        let project = self.project_views(vec![p], lang).await?.remove(0);
+        let project = self
+            .project_views(vec![p], lang)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::internal("a project without its view"))?;
         let stages = self
             .store
             .stage_changes(id)
