@@ -88,6 +88,10 @@ async fn a_department_sees_the_problems_routed_to_it_on_its_dashboard() {
     assert!(page.contains("新厂房双回路供电接入"), "routed to it: listed");
     let en = api.page("/?lang=en", &kjt).await;
     assert!(en.contains("problems to answer"), "in English too");
+    // And on its own tasks page, where /my leads.
+    let mine = api.get("/my").browser(&kjt).await;
+    let tasks = api.page(mine.location(), &kjt).await;
+    assert!(tasks.contains("待答复的项目问题") && tasks.contains("新厂房双回路供电接入"), "on its tasks page");
     // Another department does not list it as its own.
     let gxt = api.browser("gxt", DEMO_PASSWORD).await;
     let page = api.page("/", &gxt).await;
@@ -146,4 +150,25 @@ async fn the_nav_names_the_key_projects_for_those_who_read_them() {
     // The admission page is linked from the key projects for those who assess.
     let owner = api.browser("owner", DEMO_PASSWORD).await;
     assert!(api.page("/projects", &owner).await.contains("href=\"/projects/admission\""));
+}
+
+#[tokio::test]
+async fn the_desk_and_the_key_project_panel_are_in_the_json_downloads() {
+    let api = Client::demo_sqlite().await;
+    let (project, problem) = own_problem(&api).await;
+    make_overdue(&api, problem).await;
+    let qiye = api.browser("qiye", DEMO_PASSWORD).await;
+    let a = api.get("/?format=json").browser(&qiye).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let v = a.json();
+    assert!(v["evaluation"]["class"].is_string(), "{v}");
+    assert!(v["owed"].is_array() && v["libraries"].as_array().is_some_and(|l| !l.is_empty()), "{v}");
+    assert_eq!(v["projects"][0]["id"].as_i64(), Some(project), "{v}");
+    assert_eq!(v["open_problems"][0]["overdue"], true, "{v}");
+    let owner = api.browser("owner", DEMO_PASSWORD).await;
+    let a = api.get("/?format=json").browser(&owner).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert_eq!(v["key_projects"]["projects_with_overdue_problems"][0]["id"].as_i64(), Some(project), "{v}");
+    assert_eq!(v["key_projects"]["overdue_problems"][0]["id"].as_i64(), Some(problem), "{v}");
 }

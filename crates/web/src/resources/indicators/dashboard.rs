@@ -37,6 +37,9 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
         if s.user.uscc.is_some() {
             match ctx.app.enterprise_desk(s, lang).await {
                 Ok(desk) => {
+                    if let Some(Export::Json) = ui::export(&ctx) {
+                        return Ok(ui::json(snap.synthetic, "desk", super::desk::desk_json(&desk, lang)));
+                    }
                     let body = super::desk::enterprise_desk(&desk, lang);
                     return Ok(ui::page(&ctx, s, snap.synthetic, t("本企业", "My enterprise"), body));
                 }
@@ -60,15 +63,19 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
     };
     let since = s.user.prev_login_at.unwrap_or(0);
     let changes = ctx.app.changes_since(since, 20).await.page(lang)?;
+    // The key projects' panel: overdue problems depend on the day as well as the data.
+    let watch = ctx.app.project_watch(s, lang).await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
-            return Ok(ui::json(snap.synthetic, "dashboard", dashboard_json(plan, &changes, since, lang)));
+            let mut v = dashboard_json(plan, &changes, since, lang);
+            if let (Some(w), Some(o)) = (&watch, v.as_object_mut()) {
+                o.insert("key_projects".into(), super::desk::watch_json(w));
+            }
+            return Ok(ui::json(snap.synthetic, "dashboard", v));
         }
         Some(Export::Csv) => return Ok(indicators_csv(plan, lang).respond("dashboard", snap.synthetic)),
         None => {}
     }
-    // The key projects' panel: overdue problems depend on the day as well as the data.
-    let watch = ctx.app.project_watch(s, lang).await.page(lang)?;
     let today = jiqun_app::snapshot::today_in_china();
     // The whole page is the same for this session until the data changes: render it once per revision.
     let key = format!("page/dashboard/{}/{:?}/{}/{today:?}", s.token_hash, lang, ctx.query);

@@ -8,6 +8,7 @@ use jiqun_app::projects::ProblemView;
 use jiqun_domain::Lang;
 use jiqun_domain::projects::{ProblemState, ProjectStage};
 use maud::{Markup, html};
+use serde_json::{Value, json};
 
 use crate::kit::ui;
 use crate::resources::enterprises::pages::class_chip;
@@ -181,6 +182,22 @@ pub fn enterprise_desk(d: &EnterpriseDesk, lang: Lang) -> Markup {
                 p { a href="/projects" { (t("全部重点项目", "All key projects")) } }
             }
         }
+        p.downloads { (t("下载本页数据：", "This page's data: ")) a href="/?format=json" { "JSON" } }
+    }
+}
+
+/// The problems routed to a department and waiting for its answer (its own reporter's task page).
+pub fn department_problems(name: &str, list: &[ProblemView], lang: Lang) -> Markup {
+    let t = |zh, en| lang.pick(zh, en);
+    html! {
+        section aria-labelledby="h-problems-to-answer" {
+            h2 #h-problems-to-answer { (t("待答复的项目问题（企业直通车）", "Project problems to answer (through-train)")) " · " (list.len()) }
+            @if list.is_empty() {
+                p { (t("没有转办本部门、待答复的问题。", "No problem routed to your department waits for an answer.")) }
+            } @else {
+                (problems_table(list, &format!("{name}{}", t("：转办本部门、等待答复的问题，超期的在前", ": problems routed to it awaiting its answer, overdue first")), lang))
+            }
+        }
     }
 }
 
@@ -219,4 +236,42 @@ pub fn project_panel(w: &ProjectWatch, lang: Lang) -> Markup {
             }
         }
     }
+}
+
+/// The desk as the page's JSON download (`/?format=json`).
+pub fn desk_json(d: &EnterpriseDesk, lang: Lang) -> Value {
+    let library = |l: &jiqun_app::cultivation::FirmLibrary| {
+        json!({
+            "library": l.library, "name": ui::text(&l.name, lang), "membership": l.membership,
+            "status": l.status.as_str(), "status_label": l.status.label(lang), "chains": l.chains,
+            "rank": l.rank, "summary": l.summary.as_ref().map(|s| ui::text(s, lang)),
+        })
+    };
+    json!({
+        "uscc": d.uscc,
+        "enterprise": d.enterprise.as_ref().map(|e| json!({ "id": e.id, "name": e.name, "city": e.city.as_str() })),
+        "evaluation": d.latest.as_ref().map(|(run, r)| json!({
+            "evaluation_id": run.id, "year": run.year, "scheme": run.scheme_name, "class": r.class,
+            "reason": r.reason, "score": r.score, "rank": r.rank, "group_size": r.group_size, "items": r.items,
+        })),
+        "library_year": d.library_year,
+        "libraries": d.libraries.iter().map(library).collect::<Vec<_>>(),
+        "may_apply": d.may_apply.iter().map(library).collect::<Vec<_>>(),
+        "owed_year": d.owed_year,
+        "owed": d.owed.iter().map(|m| json!({ "metric": m.key, "name": lang.pick(m.zh, m.en), "unit": lang.pick(m.unit_zh, m.unit_en) })).collect::<Vec<_>>(),
+        "projects": d.projects,
+        "open_problems": d.problems,
+    })
+}
+
+/// The key-project panel in the dashboard's JSON download.
+pub fn watch_json(w: &ProjectWatch) -> Value {
+    json!({
+        "overdue_problems": w.overdue,
+        "projects_with_overdue_problems": w.projects.iter().map(|p| json!({
+            "id": p.id, "name": p.name, "city": p.city, "stage": p.stage.as_str(), "stage_label": p.stage_label,
+            "overdue_problems": p.overdue, "open_problems": p.open,
+        })).collect::<Vec<_>>(),
+        "department": w.department.as_ref().map(|(name, mine)| json!({ "name": name, "to_answer": mine })),
+    })
 }
