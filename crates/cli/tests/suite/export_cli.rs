@@ -20,9 +20,14 @@ fn text(o: &Output) -> String {
 fn seeded() -> String {
     let db = jiqun_store::testing::sqlite_url();
     let keys = PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    seed(&db, &keys);
+    db
+}
+
+fn seed(db: &str, keys: &std::path::Path) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let app = App::open_keyed(&db, &keys).await.unwrap();
+        let app = App::open_keyed(db, keys).await.unwrap();
         app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
         let login = app.login("admin", "Admin@12345", "api", "").await.unwrap();
         let s = app.session(&login.token).await.unwrap().unwrap();
@@ -51,16 +56,20 @@ fn seeded() -> String {
         };
         app.recognise_base(&s, &base, "").await.unwrap();
     });
-    db
 }
 
 fn export(db: &str, table: &str, format: &str) -> (Output, PathBuf) {
+    export_with(db, table, format, None)
+}
+
+fn export_with(db: &str, table: &str, format: &str, keys: Option<&std::path::Path>) -> (Output, PathBuf) {
     let out = std::env::temp_dir().join(format!("jiqun-export-{}-{table}-{}.{format}", std::process::id(), nanos()));
-    let o = bin_in("en_US.UTF-8")
-        .args(["export", "--db", db, "--table", table, "--format", format, "--output", out.to_str().unwrap()])
-        .output()
-        .expect("runs");
-    (o, out)
+    let mut c = bin_in("en_US.UTF-8");
+    c.args(["export", "--db", db, "--table", table, "--format", format, "--output", out.to_str().unwrap()]);
+    if let Some(k) = keys {
+        c.env("JIQUN_KEY_FILE", k);
+    }
+    (c.output().expect("runs"), out)
 }
 
 fn nanos() -> u128 {
@@ -125,4 +134,20 @@ fn a_table_not_exported_yet_is_refused_naming_those_that_are() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("projects, bases"), "{}", text(&o));
     assert!(!path.exists(), "no file written");
+}
+
+#[test]
+fn projects_and_bases_export_from_postgresql_too() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let Some(db) = rt.block_on(jiqun_store::testing::postgres_url()) else { return };
+    drop(rt);
+    let keys = std::env::temp_dir().join(format!("jiqun-export-{}-{}.keys", std::process::id(), nanos()));
+    seed(&db, &keys);
+    let (o, path) = export_with(&db, "projects", "json", Some(&keys));
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!((v[0]["stage"].as_str(), v[0]["open_problems"].as_u64()), (Some("planning"), Some(1)), "{v}");
+    let (o, path) = export_with(&db, "bases", "csv", Some(&keys));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::read_to_string(&path).unwrap().contains(",innovation_centre,"));
 }
