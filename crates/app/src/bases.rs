@@ -330,6 +330,12 @@ impl App {
 
     pub async fn bases(&self, session: &Session, lang: jiqun_domain::Lang) -> AppResult<Vec<BaseView>> {
         session.require(&Action::ReadPlan)?;
+        self.base_views(lang).await
+    }
+
+    /// Every base as the API shows it, with no permission check: for the use cases that decided it, and for
+    /// the operator's export (`jiqun export --table bases`).
+    pub(crate) async fn base_views(&self, lang: jiqun_domain::Lang) -> AppResult<Vec<BaseView>> {
         let bound: Vec<(i64, Derivation)> =
             self.bound_indicators().await?.into_iter().map(|(i, d)| (i.id, d)).collect();
         Ok(self.store.bases().await?.into_iter().map(|b| view(b, lang, &bound)).collect())

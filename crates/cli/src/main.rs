@@ -88,6 +88,18 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Export a table of the database (projects, bases) as CSV, JSON or an Excel workbook.
+    Export {
+        #[arg(long)]
+        db: String,
+        /// projects or bases
+        #[arg(long)]
+        table: String,
+        #[arg(long, value_enum)]
+        format: export::ExportFormat,
+        #[arg(long)]
+        output: PathBuf,
+    },
     /// Users: add one, grant a role.
     User {
         #[command(subcommand)]
@@ -203,6 +215,7 @@ enum PlanCommand {
 }
 
 mod evaluate;
+mod export;
 mod server;
 mod user;
 
@@ -390,6 +403,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io_refusal(&output, true))?;
             Ok(())
         }
+        Command::Export { db, table, format, output } => export::run(&db, &table, format, &output, lang),
         Command::Evaluate { input, output, scheme, details, skip_invalid } => {
             evaluate::run(&input, &output, scheme.as_deref(), details.as_deref(), skip_invalid, lang)
         }

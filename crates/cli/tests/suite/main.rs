@@ -3,5 +3,6 @@
 
 mod common;
 mod evaluate_cli;
+mod export_cli;
 mod plan_cli;
 mod platform_cli;

@@ -87,8 +87,12 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
     if s.can(&Action::ReadEnterprises) {
         nav.push(("/libraries", t("培育库", "Libraries")));
     }
-    if !s.roles.scopes(u, Perm::AssessProjects).is_empty() {
-        nav.push(("/projects", t("项目准入", "Admission")));
+    // Key projects for those who read them (the admission page is linked from there); the admission page
+    // itself for a role that assesses projects without reading the key projects.
+    if !s.roles.scopes(u, Perm::ReadProjects).is_empty() {
+        nav.push(("/projects", t("重点项目", "Key projects")));
+    } else if !s.roles.scopes(u, Perm::AssessProjects).is_empty() {
+        nav.push(("/projects/admission", t("项目准入", "Admission")));
     }
     if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));

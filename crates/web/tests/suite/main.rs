@@ -7,6 +7,7 @@ mod api;
 mod bases;
 mod common;
 mod cultivation;
+mod desk;
 mod injection;
 mod manage;
 mod pages;

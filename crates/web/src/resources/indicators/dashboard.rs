@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, Weak};
 use axum::response::{IntoResponse, Response};
 use jiqun_app::model::AuditRow;
 use jiqun_app::snapshot::{PlanView, Snapshot};
-use jiqun_app::{Action, Session};
+use jiqun_app::{Action, Code, Session};
 use jiqun_domain::Lang;
 use jiqun_domain::audit::AuditAction;
 use jiqun_eval::progress::Status;
@@ -33,6 +33,20 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
     let t = |zh, en| lang.pick(zh, en);
     let snap = ctx.app.snapshot().await.page(lang)?;
     if !can(s, &Action::ReadPlan) {
+        // An enterprise account: its firm's desk.
+        if s.user.uscc.is_some() {
+            match ctx.app.enterprise_desk(s, lang).await {
+                Ok(desk) => {
+                    if let Some(Export::Json) = ui::export(&ctx) {
+                        return Ok(ui::json(snap.synthetic, "desk", super::desk::desk_json(&desk, lang)));
+                    }
+                    let body = super::desk::enterprise_desk(&desk, lang);
+                    return Ok(ui::page(&ctx, s, snap.synthetic, t("本企业", "My enterprise"), body));
+                }
+                Err(e) if e.code == Code::Forbidden => {}
+                Err(e) => return Err(e).page(lang),
+            }
+        }
         let body = html! {
             h1 { (t("欢迎", "Welcome")) }
             p { (t("您的角色不查看计划数据。", "Your role does not read the plan's data.")) }
@@ -49,18 +63,26 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
     };
     let since = s.user.prev_login_at.unwrap_or(0);
     let changes = ctx.app.changes_since(since, 20).await.page(lang)?;
+    // The key projects' panel: overdue problems depend on the day as well as the data.
+    let watch = ctx.app.project_watch(s, lang).await.page(lang)?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
-            return Ok(ui::json(snap.synthetic, "dashboard", dashboard_json(plan, &changes, since, lang)));
+            let mut v = dashboard_json(plan, &changes, since, lang);
+            if let (Some(w), Some(o)) = (&watch, v.as_object_mut()) {
+                o.insert("key_projects".into(), super::desk::watch_json(w));
+            }
+            return Ok(ui::json(snap.synthetic, "dashboard", v));
         }
         Some(Export::Csv) => return Ok(indicators_csv(plan, lang).respond("dashboard", snap.synthetic)),
         None => {}
     }
+    let today = jiqun_app::snapshot::today_in_china();
     // The whole page is the same for this session until the data changes: render it once per revision.
-    let key = format!("page/dashboard/{}/{:?}/{}", s.token_hash, lang, ctx.query);
+    let key = format!("page/dashboard/{}/{:?}/{}/{today:?}", s.token_hash, lang, ctx.query);
     let html = ctx.app.rendered(&key, snap.revision, || {
         let body = render_cached(&snap, plan, s, &changes, since, lang);
-        let body = html! { (body) (ui::downloads(&ctx, lang)) };
+        let panel = watch.as_ref().map(|w| super::desk::project_panel(w, lang));
+        let body = html! { (body) @if let Some(p) = panel { (p) } (ui::downloads(&ctx, lang)) };
         let here = if ctx.query.is_empty() { ctx.path.clone() } else { format!("{}?{}", ctx.path, ctx.query) };
         let f = layout::Frame { lang, session: s, here: &here, synthetic: snap.synthetic };
         layout::page(&f, t("总览", "Dashboard"), body).into_string().into_bytes()

@@ -15,6 +15,7 @@
 pub mod api;
 pub mod cities;
 pub mod dashboard;
+pub mod desk;
 pub mod pages;
 pub mod types;
 pub mod writes;

@@ -97,7 +97,7 @@ fn checks(list: &[CheckResult], lang: Lang) -> Markup {
 }
 
 /// A chain's name (the backbone directory's chains), or its id.
-fn chain_label(library: &str, chain: &str, lang: Lang) -> String {
+pub(crate) fn chain_label(library: &str, chain: &str, lang: Lang) -> String {
     jiqun_eval::libraries::builtin_library(library)
         .and_then(|l| l.chains().iter().find(|c| c.id == chain).map(|c| text(&c.name, lang).to_string()))
         .unwrap_or_else(|| chain.to_string())

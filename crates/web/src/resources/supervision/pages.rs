@@ -427,6 +427,11 @@ pub async fn agency(ctx: Ctx, Path(name): Path<String>, Query(q): Query<AgencyQu
         None => {}
     }
     let mine = s.user.agency.as_deref() == Some(agency.as_str());
+    // The department's own reporter: the key-project problems routed to it, waiting for its answer.
+    let to_answer = match mine {
+        true => ctx.app.project_watch(s, lang).await.page(lang)?.and_then(|w| w.department),
+        false => None,
+    };
     let files = can(s, &Action::FileReport { agency: &agency });
     let full = registry().get(&agency).map(|a| a.full.clone()).filter(|f| *f != agency);
     let lead = rows.iter().filter(|a| a.row.role == "lead").count();
@@ -479,6 +484,7 @@ pub async fn agency(ctx: Ctx, Path(name): Path<String>, Query(q): Query<AgencyQu
                 }
             }
         }
+        @if let Some((name, list)) = &to_answer { (crate::resources::indicators::desk::department_problems(name, list, lang)) }
         (ui::downloads(&ctx, lang))
     };
     Ok(ui::page(&ctx, s, snap.synthetic, &agency, body))

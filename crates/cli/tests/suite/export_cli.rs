@@ -1,0 +1,153 @@
+//! `jiqun export --table projects|bases` as an operator runs it on a database: CSV, JSON and Excel, and a
+//! table it cannot export refused with the ones it can.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::Output;
+
+use jiqun_app::bases::BaseInput;
+use jiqun_app::projects::{ProblemInput, ProjectInput};
+use jiqun_app::{App, Preset};
+use serde_json::Value;
+
+use crate::common::bin_in;
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A database with one key project (with a problem) and one recognised base.
+fn seeded() -> String {
+    let db = jiqun_store::testing::sqlite_url();
+    let keys = PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    seed(&db, &keys);
+    db
+}
+
+fn seed(db: &str, keys: &std::path::Path) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let app = App::open_keyed(db, keys).await.unwrap();
+        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
+        let login = app.login("admin", "Admin@12345", "api", "").await.unwrap();
+        let s = app.session(&login.token).await.unwrap().unwrap();
+        let project = ProjectInput {
+            name: "（测试）氮化镓功率器件项目, 一期".into(),
+            owner_name: "（测试）业主".into(),
+            city: "珠海".into(),
+            plan_items: vec!["3.2".into()],
+            libraries: vec!["ic_key".into()],
+            total_investment_wan: Some(12_345.5),
+            source: "（测试）签约文件".into(),
+            ..Default::default()
+        };
+        let id = app.create_project(&s, &project, "").await.unwrap();
+        let problem = ProblemInput { kind: "land".into(), description: "（测试）用地指标".into() };
+        app.raise_problem(&s, id, &problem, "").await.unwrap();
+        let base = BaseInput {
+            name: "（测试）国家级制造业创新中心".into(),
+            kind: "innovation_centre".into(),
+            level: "national".into(),
+            city: "广州".into(),
+            recognised_by: "工业和信息化部".into(),
+            recognised_on: "2024-05-01".into(),
+            source: "（测试）认定文件".into(),
+            ..Default::default()
+        };
+        app.recognise_base(&s, &base, "").await.unwrap();
+    });
+}
+
+fn export(db: &str, table: &str, format: &str) -> (Output, PathBuf) {
+    export_with(db, table, format, None)
+}
+
+fn export_with(db: &str, table: &str, format: &str, keys: Option<&std::path::Path>) -> (Output, PathBuf) {
+    let out = std::env::temp_dir().join(format!("jiqun-export-{}-{table}-{}.{format}", std::process::id(), nanos()));
+    let mut c = bin_in("en_US.UTF-8");
+    c.args(["export", "--db", db, "--table", table, "--format", format, "--output", out.to_str().unwrap()]);
+    if let Some(k) = keys {
+        c.env("JIQUN_KEY_FILE", k);
+    }
+    (c.output().expect("runs"), out)
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+#[test]
+fn projects_export_as_csv_json_and_xlsx() {
+    let db = seeded();
+    let (o, path) = export(&db, "projects", "csv");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 rows exported"), "{}", text(&o));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("id,name,owner_uscc,owner_name,city,stage,"), "{header}");
+    let row = lines.next().unwrap();
+    assert!(row.contains("\"（测试）氮化镓功率器件项目, 一期\""), "a comma is quoted: {row}");
+    assert!(row.contains(",珠海,planning,"), "{row}");
+    assert!(row.contains("ic_key") && row.contains("12345.5"), "{row}");
+
+    let (o, path) = export(&db, "projects", "json");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let p = &v.as_array().unwrap()[0];
+    assert_eq!((p["stage"].as_str(), p["city"].as_str()), (Some("planning"), Some("珠海")), "{v}");
+    assert_eq!((p["open_problems"].as_u64(), p["overdue_problems"].as_u64()), (Some(1), Some(0)), "{v}");
+    assert_eq!(p["libraries"], serde_json::json!(["ic_key"]));
+    assert_eq!(p["total_investment_wan"].as_f64(), Some(12_345.5));
+
+    let (o, path) = export(&db, "projects", "xlsx");
+    assert!(o.status.success(), "{}", text(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
+    assert!(sheet.contains("（测试）氮化镓功率器件项目, 一期") && sheet.contains("<v>12345.5</v>"), "{sheet}");
+    assert!(zip.by_name("xl/workbook.xml").is_ok() && zip.by_name("[Content_Types].xml").is_ok());
+}
+
+#[test]
+fn bases_export_with_their_kind_and_level() {
+    let db = seeded();
+    let (o, path) = export(&db, "bases", "json");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let b = &v.as_array().unwrap()[0];
+    assert_eq!(
+        (b["kind"].as_str(), b["level"].as_str(), b["recognised_on"].as_str()),
+        (Some("innovation_centre"), Some("national"), Some("2024-05-01")),
+        "{v}"
+    );
+    let (o, path) = export(&db, "bases", "csv");
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.contains("（测试）国家级制造业创新中心,innovation_centre,"), "{csv}");
+}
+
+#[test]
+fn a_table_not_exported_yet_is_refused_naming_those_that_are() {
+    let db = seeded();
+    let (o, path) = export(&db, "chains", "csv");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("projects, bases"), "{}", text(&o));
+    assert!(!path.exists(), "no file written");
+}
+
+#[test]
+fn projects_and_bases_export_from_postgresql_too() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let Some(db) = rt.block_on(jiqun_store::testing::postgres_url()) else { return };
+    drop(rt);
+    let keys = std::env::temp_dir().join(format!("jiqun-export-{}-{}.keys", std::process::id(), nanos()));
+    seed(&db, &keys);
+    let (o, path) = export_with(&db, "projects", "json", Some(&keys));
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!((v[0]["stage"].as_str(), v[0]["open_problems"].as_u64()), (Some("planning"), Some(1)), "{v}");
+    let (o, path) = export_with(&db, "bases", "csv", Some(&keys));
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::read_to_string(&path).unwrap().contains(",innovation_centre,"));
+}
