@@ -356,6 +356,10 @@ impl From<jiqun_store::StoreError> for AppError {
                             "the cumulative investment {submitted} (10k yuan) is above {accepted} accepted for the later {period}: a cumulative does not go down"
                         ),
                     ),
+                    Clash::OwnReport => (
+                        "不能审核通过本人报送的进度，请由其他有权人员审核".to_string(),
+                        "nobody accepts a report they filed; someone else with the right reviews it".to_string(),
+                    ),
                     Clash::MilestoneDone { on } => {
                         (format!("该节点已于 {on} 完成"), format!("the milestone was done on {on}"))
                     }
@@ -918,6 +922,7 @@ mod tests {
                 later: false,
             }),
             StoreError::Conflict(Clash::MilestoneDone { on: "2025-01-01".into() }),
+            StoreError::Conflict(Clash::OwnReport),
             StoreError::Backup(BackupFault::NotEmpty),
             StoreError::Backup(BackupFault::NotABackup),
             StoreError::Backup(BackupFault::Malformed { line: 3, cause: "expected value".into() }),

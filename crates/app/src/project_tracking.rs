@@ -327,15 +327,17 @@ impl App {
     ) -> AppResult<()> {
         let mut new = check_progress(input)?;
         new.synthetic = true;
-        let actor = session.actor("");
-        self.store.report_progress(project_id, &new, &actor).await?;
+        // Filed by nobody in particular (the demo), accepted by the caller.
+        let filer = jiqun_store::Actor::system("示例数据（合成）");
+        self.store.report_progress(project_id, &new, &filer).await?;
         if accept {
-            self.store.review_progress(project_id, &new.period, true, "（示例）", &actor).await?;
+            self.store.review_progress(project_id, &new.period, true, "（示例）", &session.actor("")).await?;
         }
         Ok(())
     }
 
-    /// Accepts a period's progress or returns it with a comment (those who manage the project).
+    /// Accepts a period's progress or returns it with a comment (those who manage the project); nobody
+    /// accepts a report they filed.
     pub async fn review_progress(
         &self,
         session: &Session,

@@ -111,6 +111,8 @@ pub enum Clash {
         accepted: String,
         later: bool,
     },
+    /// Whoever filed a report does not accept it.
+    OwnReport,
     /// The milestone was done already, on that day.
     MilestoneDone {
         on: String,

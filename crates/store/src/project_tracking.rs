@@ -210,7 +210,8 @@ impl Store {
     }
 
     /// Accepts a period's submitted progress or returns it with a comment (an accepted one may be returned,
-    /// which reopens it). Accepting checks the cumulative against the other accepted periods again.
+    /// which reopens it). Nobody accepts a report they filed (four eyes). Accepting checks the cumulative
+    /// against the other accepted periods again.
     pub async fn review_progress(
         &self,
         project_id: i64,
@@ -221,7 +222,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let row = sqlx::query(
-            "SELECT id, state, period_key, invest_cumulative_wan FROM project_progress WHERE project_id = $1 AND period = $2 AND is_current = 1",
+            "SELECT id, state, period_key, invest_cumulative_wan, created_by FROM project_progress WHERE project_id = $1 AND period = $2 AND is_current = 1",
         )
         .bind(project_id)
         .bind(period)
@@ -232,6 +233,10 @@ impl Store {
             (get(&row, "id")?, get(&row, "state")?, get(&row, "period_key")?, get(&row, "invest_cumulative_wan")?);
         if !ReviewState::parse(&state).is_some_and(|s| s.may_review(accept)) {
             return Err(StoreError::Conflict(Clash::ReportNotSubmitted { state }));
+        }
+        let by: Option<i64> = get(&row, "created_by")?;
+        if accept && actor.id.is_some() && actor.id == by {
+            return Err(StoreError::Conflict(Clash::OwnReport));
         }
         if accept {
             self.check_cumulative(&mut tx, project_id, key, period, cumulative).await?;

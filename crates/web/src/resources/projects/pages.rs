@@ -395,7 +395,7 @@ async fn show_one(
                                 form.inline method="post" action={ "/projects/" (p.id) "/progress/" (g.period) "/review" } {
                                     (ui::csrf(s))
                                     input name="comment" maxlength="1000" placeholder=(t("意见（退回时必填）", "comment (required to return)"));
-                                    @if g.state.may_review(true) { button type="submit" name="accept" value="true" { (t("通过", "Accept")) } " " }
+                                    @if g.state.may_review(true) && g.by.as_deref() != Some(s.user.username.as_str()) { button type="submit" name="accept" value="true" { (t("通过", "Accept")) } " " }
                                     button type="submit" name="accept" value="false" { (t("退回", "Return")) }
                                 }
                             }
