@@ -247,7 +247,11 @@ fn period_key(p: Period) -> i64 {
 
 fn amount(field: &str, v: f64, errors: &mut Vec<FieldError>) {
     if !(v.is_finite() && (0.0..=1e9).contains(&v)) {
-        errors.push(FieldError::new(field, "投资额应为非负数（万元）", "an amount not below zero (10k yuan)"));
+        errors.push(FieldError::new(
+            field,
+            "投资额应为 0 至 1000000000 万元之间的数",
+            "an amount from 0 to 1000000000 (10k yuan)",
+        ));
     }
 }
 
