@@ -58,11 +58,13 @@ jiqun_domain::labelled_enum! {
         RaiseProblem = "raise_problem", "提出项目问题（企业直通车）", "raise problems on projects";
         /// Answer the problems routed to the department.
         AnswerProblem = "answer_problem", "答复项目问题", "answer project problems";
+        /// Report a project's progress per period (investment completed, physical progress).
+        ReportProject = "report_project", "填报项目进度", "report projects' progress";
     }
 }
 
 /// The permission list's version: it grows by one whenever permissions are added.
-pub const PERMS_VERSION: u32 = 2;
+pub const PERMS_VERSION: u32 = 3;
 
 impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
@@ -73,6 +75,7 @@ impl Perm {
             | Perm::ManageProjects
             | Perm::RaiseProblem
             | Perm::AnswerProblem => 2,
+            Perm::ReportProject => 3,
             _ => 1,
         }
     }
@@ -191,6 +194,8 @@ pub enum Action<'a> {
     ReadProjects(Object<'a>),
     ManageProjects(Object<'a>),
     RaiseProblem(Object<'a>),
+    /// Report a project's progress (`city`, `uscc` of its owner).
+    ReportProject(Object<'a>),
     /// A problem routed to this department.
     AnswerProblem {
         agency: &'a str,
@@ -225,6 +230,7 @@ impl Action<'_> {
             Action::ReadProjects(o) => (Perm::ReadProjects, *o),
             Action::ManageProjects(o) => (Perm::ManageProjects, *o),
             Action::RaiseProblem(o) => (Perm::RaiseProblem, *o),
+            Action::ReportProject(o) => (Perm::ReportProject, *o),
             Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
         }
     }
@@ -300,6 +306,7 @@ impl Default for RoleTable {
                         (ManageProjects, All),
                         (RaiseProblem, All),
                         (AnswerProblem, All),
+                        (ReportProject, All),
                     ]),
                 ),
                 role(
@@ -328,6 +335,7 @@ impl Default for RoleTable {
                         (ReadProjects, OwnCity),
                         (ManageProjects, OwnCity),
                         (RaiseProblem, OwnCity),
+                        (ReportProject, OwnCity),
                     ]),
                 ),
                 role(
@@ -339,6 +347,7 @@ impl Default for RoleTable {
                         (EditEnterprise, OwnEnterprise),
                         (ReadProjects, OwnEnterprise),
                         (RaiseProblem, OwnEnterprise),
+                        (ReportProject, OwnEnterprise),
                     ]),
                 ),
                 role(
@@ -550,6 +559,29 @@ mod tests {
             assert!(!t.allowed(&u, &Action::ManageLibraries), "{role}");
             assert!(!t.allowed(&u, &Action::AssessProjects { city: "深圳" }), "{role}");
         }
+    }
+
+    #[test]
+    fn owners_and_city_bureaus_report_project_progress() {
+        let t = RoleTable::default();
+        let mut firm = user(&["enterprise"], None, None);
+        firm.uscc = Some("91440300MA5F00000X".into());
+        let own = Object { uscc: "91440300MA5F00000X", city: "深圳", ..Default::default() };
+        let other = Object { uscc: "91440100MA5F00000Y", city: "广州", ..Default::default() };
+        assert!(t.allowed(&firm, &Action::ReportProject(own)));
+        assert!(!t.allowed(&firm, &Action::ReportProject(other)));
+        assert!(!t.allowed(&firm, &Action::ManageProjects(own)), "firms do not review their own progress");
+        let sz = user(&["city_reporter"], None, Some("深圳"));
+        assert!(t.allowed(&sz, &Action::ReportProject(own)) && !t.allowed(&sz, &Action::ReportProject(other)));
+        assert!(t.allowed(&user(&["plan_owner"], None, None), &Action::ReportProject(other)));
+        for role in ["viewer", "expert", "agency_reporter"] {
+            assert!(!t.allowed(&user(&[role], Some("省科技厅"), None), &Action::ReportProject(own)), "{role}");
+        }
+        // A city reporter's role saved before the permission existed gains it.
+        let mut old = t.role("city_reporter").unwrap().clone();
+        old.grants.retain(|g| g.perm != Perm::ReportProject);
+        old.perms_version = 2;
+        assert!(RoleTable::with_stored(vec![old]).allowed(&sz, &Action::ReportProject(own)));
     }
 
     #[test]

@@ -445,6 +445,7 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
         ("示例·智能终端显示模组项目（合成）", "惠州", "5g_major", &[], 38_000.0, false),
     ];
     let mut own_project = None;
+    let mut ids = Vec::new();
     for (name, city, library, stages, invest, own) in demo {
         let input = ProjectInput {
             name: name.to_string(),
@@ -467,7 +468,9 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
         if *own {
             own_project = Some(id);
         }
+        ids.push(id);
     }
+    load_project_tracking(app, session, &ids).await?;
     if let Some(id) = own_project {
         let login = app.login("qiye", DEMO_PASSWORD, "api", "").await?;
         let firm = app.session(&login.token).await?.ok_or_else(|| crate::AppError::internal("demo: qiye session"))?;
@@ -477,6 +480,88 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
         };
         app.raise_problem(&firm, id, &problem, "").await?;
         app.logout(&firm, "").await?;
+    }
+    Ok(())
+}
+
+/// The synthetic projects' progress per period, milestones (one slipping: the RF project's equipment
+/// move-in, planned for 2025-06-30 and not done) and tracking log, all marked synthetic. The plan's named
+/// projects get none: no source gives their figures. `ids` are the synthetic projects in the order
+/// `load_projects` lists them.
+async fn load_project_tracking(app: &App, session: &crate::Session, ids: &[i64]) -> AppResult<()> {
+    use crate::projects::ProgressInput;
+    use jiqun_domain::date::Date;
+    use jiqun_domain::projects::TrackingKind;
+    let (Some(&rf), Some(&platform), Some(&compound)) = (ids.first(), ids.get(1), ids.get(3)) else {
+        return Ok(());
+    };
+    let date = |s: &str| Date::parse(s).map_err(|_| crate::AppError::internal("demo: a date"));
+    // (project, period, in the period, cumulative, percent, narrative, accepted)
+    type Row<'a> = (i64, &'a str, f64, f64, f64, &'a str, bool);
+    let rows: &[Row] = &[
+        (rf, "2024Q4", 9_000.0, 9_000.0, 12.0, "（示例）桩基施工完成，主体结构开始施工。", true),
+        (rf, "2025Q1", 14_000.0, 23_000.0, 28.0, "（示例）主体结构封顶。", true),
+        (rf, "2025Q2", 11_000.0, 34_000.0, 40.0, "（示例）机电安装过半；设备进场因供电接入推迟。", true),
+        (rf, "2025Q3", 6_000.0, 40_000.0, 46.0, "（示例）等待双回路供电接入，设备进场顺延。", false),
+        (platform, "2024", 18_000.0, 18_000.0, 45.0, "（示例）平台一期建设，完成机房与网络部署。", true),
+        (platform, "2025", 24_000.0, 42_000.0, 100.0, "（示例）二期完成，10月竣工验收。", true),
+        (compound, "2025Q1", 7_500.0, 7_500.0, 10.0, "（示例）厂房基础施工。", true),
+        (compound, "2025Q2", 4_000.0, 11_500.0, 15.0, "（示例）资金到位不及预期，施工放缓。", true),
+    ];
+    for (id, period, invest, cumulative, percent, narrative, accept) in rows {
+        let input = ProgressInput {
+            period: period.to_string(),
+            invest_period_wan: *invest,
+            invest_cumulative_wan: *cumulative,
+            physical_percent: *percent,
+            narrative: narrative.to_string(),
+        };
+        app.report_listed_progress(session, *id, &input, *accept).await?;
+    }
+    // (project, name, planned, done)
+    type Mile<'a> = (i64, &'a str, &'a str, Option<&'a str>);
+    let miles: &[Mile] = &[
+        (rf, "（示例）主体结构封顶", "2025-03-31", Some("2025-03-28")),
+        (rf, "（示例）生产设备进场", "2025-06-30", None),
+        (rf, "（示例）试生产", "2027-06-30", None),
+        (platform, "（示例）一期上线", "2024-12-31", Some("2024-12-20")),
+        (platform, "（示例）竣工验收", "2025-10-31", Some("2025-10-30")),
+        (compound, "（示例）厂房封顶", "2027-12-31", None),
+    ];
+    for (id, name, planned, done) in miles {
+        let done = match done {
+            Some(d) => Some(date(d)?),
+            None => None,
+        };
+        app.add_listed_milestone(session, *id, name, date(planned)?, done).await?;
+    }
+    // (project, day, kind, note, who)
+    type Log<'a> = (i64, &'a str, TrackingKind, &'a str, &'a str);
+    let log: &[Log] = &[
+        (
+            rf,
+            "2025-03-12",
+            TrackingKind::Visit,
+            "（示例）现场走访，了解主体施工进度与用电需求。",
+            "（示例）市工业和信息化局、业主",
+        ),
+        (
+            rf,
+            "2025-07-08",
+            TrackingKind::Meeting,
+            "（示例）协调供电部门，商定双回路接入排期。",
+            "（示例）市工业和信息化局、供电局、业主",
+        ),
+        (
+            compound,
+            "2025-08-25",
+            TrackingKind::Decision,
+            "（示例）同意项目暂停，资金落实后恢复建设。",
+            "（示例）市重点项目联席会议",
+        ),
+    ];
+    for (id, on, kind, note, who) in log {
+        app.add_listed_tracking(session, *id, date(on)?, *kind, note, who).await?;
     }
     Ok(())
 }

@@ -298,6 +298,11 @@ impl From<jiqun_store::StoreError> for AppError {
                     Missing::Base(id) => (format!("平台或基地 {id} 不存在"), format!("no base {id}")),
                     Missing::Project(id) => (format!("项目 {id} 不存在"), format!("no project {id}")),
                     Missing::Problem(id) => (format!("问题 {id} 不存在"), format!("no problem {id}")),
+                    Missing::Progress { project, period } => (
+                        format!("项目 {project} 没有 {period} 的进度"),
+                        format!("project {project} has no progress for {period}"),
+                    ),
+                    Missing::Milestone(id) => (format!("项目节点 {id} 不存在"), format!("no milestone {id}")),
                 };
                 AppError::not_found(zh, en)
             }
@@ -335,6 +340,29 @@ impl From<jiqun_store::StoreError> for AppError {
                         "该问题已被他人处理，请刷新后查看".to_string(),
                         "someone has moved the problem on meanwhile; reload it".to_string(),
                     ),
+                    Clash::CumulativeOrder { submitted, period, accepted, later: false } => (
+                        format!(
+                            "累计完成投资 {submitted} 万元低于 {period} 已审核通过的累计 {accepted} 万元：累计数不能下降"
+                        ),
+                        format!(
+                            "the cumulative investment {submitted} (10k yuan) is below {accepted} accepted for {period}: a cumulative does not go down"
+                        ),
+                    ),
+                    Clash::CumulativeOrder { submitted, period, accepted, later: true } => (
+                        format!(
+                            "累计完成投资 {submitted} 万元高于其后 {period} 已审核通过的累计 {accepted} 万元：累计数不能下降"
+                        ),
+                        format!(
+                            "the cumulative investment {submitted} (10k yuan) is above {accepted} accepted for the later {period}: a cumulative does not go down"
+                        ),
+                    ),
+                    Clash::OwnReport => (
+                        "不能审核通过本人报送的进度，请由其他有权人员审核".to_string(),
+                        "nobody accepts a report they filed; someone else with the right reviews it".to_string(),
+                    ),
+                    Clash::MilestoneDone { on } => {
+                        (format!("该节点已于 {on} 完成"), format!("the milestone was done on {on}"))
+                    }
                     Clash::Stale { current } => (
                         format!("记录已被他人修改（当前版本 {current}），请刷新后再改"),
                         format!("the record changed meanwhile (now version {current}); reload it and edit again"),
@@ -885,6 +913,16 @@ mod tests {
             StoreError::Conflict(Clash::ProblemMoved),
             StoreError::NotFound(Missing::Project(3)),
             StoreError::NotFound(Missing::Problem(3)),
+            StoreError::NotFound(Missing::Progress { project: 3, period: "2025Q2".into() }),
+            StoreError::NotFound(Missing::Milestone(3)),
+            StoreError::Conflict(Clash::CumulativeOrder {
+                submitted: "100".into(),
+                period: "2025Q1".into(),
+                accepted: "120".into(),
+                later: false,
+            }),
+            StoreError::Conflict(Clash::MilestoneDone { on: "2025-01-01".into() }),
+            StoreError::Conflict(Clash::OwnReport),
             StoreError::Backup(BackupFault::NotEmpty),
             StoreError::Backup(BackupFault::NotABackup),
             StoreError::Backup(BackupFault::Malformed { line: 3, cause: "expected value".into() }),

@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
+pub use crate::project_tracking::{
+    MilestoneDoneInput, MilestoneInput, MilestoneView, ProgressInput, ProgressReviewInput, ProgressView, TrackingEntry,
+    TrackingInput,
+};
 use crate::snapshot::today_in_china;
 use crate::{Action, App, AppError, AppResult, Code, Object, Session};
 
@@ -129,6 +133,12 @@ pub struct ProjectView {
     pub version: i64,
     pub open_problems: usize,
     pub overdue_problems: usize,
+    /// Milestones past their planned date and not done.
+    pub slipping_milestones: usize,
+    /// The cumulative investment completed by the latest accepted period, 万元; null before any.
+    pub completed_investment_wan: Option<f64>,
+    /// Physical progress by the latest accepted period, percent; null before any.
+    pub physical_percent: Option<f64>,
     /// The new-project admission check recorded on it, if any: its id, decision, full result and assessor.
     pub admission_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,13 +185,21 @@ pub struct StageChange {
     pub at: i64,
 }
 
-/// A project with its timeline and problems.
+/// A project with its timeline, problems, progress per period, milestones and tracking log.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProjectDetail {
     #[serde(flatten)]
     pub project: ProjectView,
     pub stages: Vec<StageChange>,
     pub problems: Vec<ProblemView>,
+    /// The current report of each period, in time order.
+    pub progress: Vec<ProgressView>,
+    /// Earlier versions of the periods' reports (resubmitted), in time order.
+    pub progress_history: Vec<ProgressView>,
+    /// By planned date.
+    pub milestones: Vec<MilestoneView>,
+    /// Visits, meetings and decisions, latest first.
+    pub log: Vec<TrackingEntry>,
 }
 
 /// A project library.
@@ -339,6 +357,9 @@ impl App {
         let memberships = self.store.project_memberships().await?;
         let problems = self.store.problems(None).await?;
         let names: HashMap<i64, String> = self.store.users().await?.into_iter().map(|u| (u.id, u.username)).collect();
+        let milestones = self.store.milestones(None).await?;
+        let progress = self.store.current_progress().await?;
+        let day = today();
         let mut out = Vec::with_capacity(rows.len());
         for p in rows {
             let mine: Vec<&ProblemRow> = problems.iter().filter(|x| x.project_id == p.id).collect();
@@ -347,7 +368,17 @@ impl App {
                 None => None,
             };
             let result = admission.as_ref().and_then(|a| serde_json::from_str(&a.result).ok());
+            let accepted = progress
+                .iter()
+                .filter(|g| g.project_id == p.id && g.state == jiqun_domain::report::ReviewState::Accepted)
+                .max_by_key(|g| g.period_key);
             out.push(ProjectView {
+                slipping_milestones: milestones
+                    .iter()
+                    .filter(|m| m.project_id == p.id && crate::project_tracking::is_slipping(m, day))
+                    .count(),
+                completed_investment_wan: accepted.map(|g| g.invest_cumulative_wan),
+                physical_percent: accepted.map(|g| g.physical_percent),
                 libraries: memberships.iter().filter(|(_, id)| *id == p.id).map(|(l, _)| l.clone()).collect(),
                 open_problems: mine.iter().filter(|x| x.state != ProblemState::Closed).count(),
                 overdue_problems: mine.iter().filter(|x| x.state.awaits_answer() && x.deadline < today()).count(),
@@ -430,7 +461,35 @@ impl App {
             })
             .collect();
         let problems = self.store.problems(Some(id)).await?.into_iter().map(|x| problem_view(x, &name, lang)).collect();
-        Ok(ProjectDetail { project, stages, problems })
+        let (current, history): (Vec<_>, Vec<_>) =
+            self.store.progress(id).await?.into_iter().partition(|g| g.is_current);
+        let view = |v: Vec<jiqun_store::ProgressRow>| {
+            v.into_iter().map(|g| crate::project_tracking::progress_view(g, lang)).collect()
+        };
+        let day = today();
+        let milestones = self
+            .store
+            .milestones(Some(id))
+            .await?
+            .into_iter()
+            .map(|m| crate::project_tracking::milestone_view(m, day))
+            .collect();
+        let log = self
+            .store
+            .tracking_log(id)
+            .await?
+            .into_iter()
+            .map(|t| crate::project_tracking::tracking_entry(t, lang))
+            .collect();
+        Ok(ProjectDetail {
+            project,
+            stages,
+            problems,
+            progress: view(current),
+            progress_history: view(history),
+            milestones,
+            log,
+        })
     }
 
     pub async fn project_libraries(

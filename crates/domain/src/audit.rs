@@ -52,6 +52,12 @@ crate::labelled_enum! {
         ProblemAnswer = "problem.answer", "答复项目问题", "answered a project problem";
         ProblemClose = "problem.close", "办结项目问题", "closed a project problem";
         ProblemReopen = "problem.reopen", "重新办理项目问题", "reopened a project problem";
+        ProjectProgress = "project.progress", "填报项目进度", "reported a project's progress";
+        ProjectProgressAccept = "project.progress_accept", "审核通过项目进度", "accepted a project's progress";
+        ProjectProgressReturn = "project.progress_return", "退回项目进度", "returned a project's progress";
+        MilestoneAdd = "milestone.add", "新增项目节点", "added a project milestone";
+        MilestoneDone = "milestone.done", "项目节点完成", "marked a project milestone done";
+        ProjectLog = "project.log", "记录跟踪服务", "recorded a tracking-log entry";
         BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
         BaseUpdate = "base.update", "修改平台或基地", "edited a base";
         BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";

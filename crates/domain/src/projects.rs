@@ -108,6 +108,15 @@ crate::labelled_enum! {
     }
 }
 
+crate::labelled_enum! {
+    /// An entry of a project's tracking log (跟踪服务).
+    pub enum TrackingKind {
+        Visit = "visit", "走访", "visit";
+        Meeting = "meeting", "会商", "meeting";
+        Decision = "decision", "决策", "decision";
+    }
+}
+
 impl ProblemState {
     /// Waiting for the department's answer.
     pub fn awaits_answer(self) -> bool {

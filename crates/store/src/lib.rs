@@ -10,6 +10,7 @@ mod cultivation;
 mod enterprises;
 pub mod model;
 mod plans;
+mod project_tracking;
 mod projects;
 mod reports;
 mod schema;
@@ -29,6 +30,7 @@ pub use enterprises::{
     enterprise_contact_context, figure_context, result_items_context,
 };
 pub use model::*;
+pub use project_tracking::{MilestoneRow, NewProgress, NewTracking, ProgressRow, TrackingRow};
 pub use projects::{NewProject, ProblemRow, ProjectFilter, ProjectLibraryRow, ProjectRow, StageChangeRow, StageMove};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,10 +61,20 @@ pub enum Missing {
     Report(i64),
     User(i64),
     Enterprise(i64),
-    Designation { uscc: String, library: String, chain: String },
+    Designation {
+        uscc: String,
+        library: String,
+        chain: String,
+    },
     Base(i64),
     Project(i64),
     Problem(i64),
+    /// No progress of that project for that period.
+    Progress {
+        project: i64,
+        period: String,
+    },
+    Milestone(i64),
 }
 
 /// Why a write was refused.
@@ -91,6 +103,20 @@ pub enum Clash {
     },
     /// Someone moved the problem on first (answered, closed or reopened it).
     ProblemMoved,
+    /// A period's cumulative investment (`submitted`, 万元) would go below an earlier period's accepted
+    /// cumulative (`later` false) or above a later one's (`later` true).
+    CumulativeOrder {
+        submitted: String,
+        period: String,
+        accepted: String,
+        later: bool,
+    },
+    /// Whoever filed a report does not accept it.
+    OwnReport,
+    /// The milestone was done already, on that day.
+    MilestoneDone {
+        on: String,
+    },
     /// The record changed since the caller read it: its current version.
     Stale {
         current: i64,

@@ -64,7 +64,8 @@ listed!(
     jiqun_domain::bases::BaseLevel,
     jiqun_domain::projects::ProjectStage,
     jiqun_domain::projects::ProblemKind,
-    jiqun_domain::projects::ProblemState
+    jiqun_domain::projects::ProblemState,
+    jiqun_domain::projects::TrackingKind
 );
 
 impl Parsed for jiqun_domain::AgencyName {

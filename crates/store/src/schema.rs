@@ -440,6 +440,58 @@ CREATE INDEX project_problems_by_project ON project_problems (project_id, id);
 CREATE INDEX project_problems_by_department ON project_problems (department, state)
 "#,
     ),
+    (
+        10,
+        "key projects' progress per period, milestones and tracking log",
+        r#"
+CREATE TABLE project_progress (
+    id {ID},
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    period TEXT NOT NULL,
+    period_key BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    is_current BIGINT NOT NULL,
+    state TEXT NOT NULL,
+    invest_period_wan {FLOAT} NOT NULL,
+    invest_cumulative_wan {FLOAT} NOT NULL,
+    physical_percent {FLOAT} NOT NULL,
+    narrative TEXT NOT NULL,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    review_comment TEXT,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    reviewed_by BIGINT,
+    reviewed_at BIGINT
+);
+CREATE UNIQUE INDEX project_progress_one_version ON project_progress (project_id, period, version);
+CREATE UNIQUE INDEX project_progress_one_current ON project_progress (project_id, period) WHERE is_current = 1;
+CREATE TABLE project_milestones (
+    id {ID},
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    planned_on TEXT NOT NULL,
+    done_on TEXT,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    done_by BIGINT,
+    done_at BIGINT
+);
+CREATE INDEX project_milestones_by_project ON project_milestones (project_id, planned_on);
+CREATE TABLE project_log (
+    id {ID},
+    project_id BIGINT NOT NULL REFERENCES projects(id),
+    on_date TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    note TEXT NOT NULL,
+    who TEXT NOT NULL,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    by_user BIGINT,
+    at BIGINT NOT NULL
+);
+CREATE INDEX project_log_by_project ON project_log (project_id, on_date)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

@@ -204,6 +204,89 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
     }
 }
 
+/// Texts of the investment chart.
+pub struct InvestmentText<'a> {
+    pub title: &'a str,
+    pub completed: &'a str,
+    pub planned: &'a str,
+}
+
+/// A project's planned-vs-completed investment: the cumulative investment completed by each period (万元,
+/// solid with points, periods evenly spaced in time order) against the planned total (a dashed level line,
+/// when a source gives it). Nothing is drawn without a period.
+pub fn investment_chart(id: &str, points: &[(String, f64)], planned: Option<f64>, t: &InvestmentText) -> Markup {
+    if points.is_empty() {
+        return html! {};
+    }
+    let unit = "万元";
+    let (w, h) = (960.0, 300.0);
+    let (ml, mr, mt, mb) = (92.0, 140.0, 20.0, 40.0);
+    let top = points.iter().map(|p| p.1).chain(planned).fold(0.0_f64, f64::max);
+    let (y0, y1, step) = ticks(0.0, if top > 0.0 { top * 1.05 } else { 1.0 }, 5);
+    let n = points.len();
+    let px = |i: usize| if n == 1 { ml + (w - ml - mr) / 2.0 } else { ml + (w - ml - mr) * i as f64 / (n - 1) as f64 };
+    let py = |v: f64| mt + (h - mt - mb) * (1.0 - (v - y0) / (y1 - y0));
+    let mut yticks = Vec::new();
+    let mut v = y0;
+    while v <= y1 + step * 0.001 && yticks.len() < 12 {
+        yticks.push(v);
+        v += step;
+    }
+    let mut line = String::new();
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(line, "{},{} ", c(px(i)), c(py(p.1)));
+    }
+    let money = |v: f64| human(v * 10_000.0, "元");
+    let desc = format!(
+        "{}: {}{}",
+        t.title,
+        points.iter().map(|(p, v)| format!("{p} {}", money(*v))).collect::<Vec<_>>().join(", "),
+        planned.map(|v| format!("; {} {}", t.planned, money(v))).unwrap_or_default()
+    );
+    html! {
+        figure.chart {
+            svg.linechart viewBox={ "0 0 " (w) " " (h) } role="img" aria-labelledby={ (id) "-t " (id) "-d" } focusable="false" {
+                title #{ (id) "-t" } { (t.title) }
+                desc #{ (id) "-d" } { (desc) }
+                g.grid {
+                    @for v in &yticks {
+                        line x1=(c(ml)) x2=(c(w - mr)) y1=(c(py(*v))) y2=(c(py(*v))) {}
+                    }
+                }
+                g.axis {
+                    line x1=(c(ml)) x2=(c(w - mr)) y1=(c(h - mb)) y2=(c(h - mb)) {}
+                    @for v in &yticks {
+                        text.ylabel x=(c(ml - 8.0)) y=(c(py(*v) + 4.0)) text-anchor="end" { (human(*v, unit)) }
+                    }
+                    @for (i, p) in points.iter().enumerate() {
+                        line x1=(c(px(i))) x2=(c(px(i))) y1=(c(h - mb)) y2=(c(h - mb + 5.0)) {}
+                        text.xlabel x=(c(px(i))) y=(c(h - mb + 20.0)) text-anchor="middle" { (p.0) }
+                    }
+                }
+                @if let Some(total) = planned {
+                    g.target {
+                        line x1=(c(ml)) x2=(c(w - mr)) y1=(c(py(total))) y2=(c(py(total))) {}
+                        text x=(c(w - mr + 8.0)) y=(c(py(total) - 2.0)) { (t.planned) }
+                        text.strong x=(c(w - mr + 8.0)) y=(c(py(total) + 14.0)) { (money(total)) }
+                    }
+                }
+                @if n > 1 {
+                    polyline.actual points=(line.trim_end()) fill="none" {}
+                }
+                @for (i, p) in points.iter().enumerate() {
+                    circle.actual cx=(c(px(i))) cy=(c(py(p.1))) r="3.5" {
+                        title { (p.0) ": " (money(p.1)) }
+                    }
+                }
+            }
+            figcaption.legend {
+                span.key.k-actual { (t.completed) }
+                @if let Some(total) = planned { span.key.k-target { (t.planned) " " (money(total)) } }
+            }
+        }
+    }
+}
+
 /// Where each of Guangdong's 21 cities sits on the tile grid (column, row): roughly geographic, the Pearl
 /// River Delta's nine in the centre, the east's four to the right, the west's three to the lower left and
 /// the north's five above.

@@ -35,6 +35,7 @@ struct Ids {
     project: i64,
     problem: i64,
     admission: i64,
+    milestone: i64,
 }
 
 /// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
@@ -77,7 +78,9 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (Client, Ids, String) {
     let system = jiqun_store::Actor::system("test");
     app.store_for_tests().reroute_problem(problem, "省科技厅", due, &system).await.unwrap();
     let admission = app.store_for_tests().proposals(Some(jiqun_domain::CityCode::Shenzhen)).await.unwrap()[0].id;
-    let ids = Ids { assignment, report, firm: firm.id, evaluation, project, problem, admission };
+    // A milestone of that project, for the milestone routes.
+    let milestone = app.store_for_tests().milestones(Some(project)).await.unwrap()[0].id;
+    let ids = Ids { assignment, report, firm: firm.id, evaluation, project, problem, admission, milestone };
     (client, ids, firm_uscc)
 }
 
@@ -127,10 +130,13 @@ async fn every_route_with_every_role() {
                     ids.project
                 } else if path.starts_with("/api/v1/problems/") {
                     ids.problem
+                } else if path.starts_with("/api/v1/milestones/") {
+                    ids.milestone
                 } else {
                     1
                 };
-                let mut uri = path.replace("{id}", &id.to_string()).replace("{name}", "walk_role");
+                let mut uri =
+                    path.replace("{id}", &id.to_string()).replace("{name}", "walk_role").replace("{period}", "2025Q1");
                 if path.ends_with("/attachments") {
                     uri.push_str("?filename=a.txt");
                 }
@@ -184,6 +190,8 @@ async fn every_page_with_every_role() {
                 .replace("/projects/admission/{id}", &format!("/projects/admission/{}", ids.admission))
                 .replace("/projects/{id}", &format!("/projects/{}", ids.project))
                 .replace("/problems/{id}", &format!("/problems/{}", ids.problem))
+                .replace("/milestones/{id}", &format!("/milestones/{}", ids.milestone))
+                .replace("{period}", "2025Q1")
                 .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("{id}", "1");
             let a = if p.method == "get" {

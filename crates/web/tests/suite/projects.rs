@@ -7,7 +7,11 @@ use serde_json::{Value, json};
 
 use crate::common::{Client, DEMO_PASSWORD, audit_holds, code, field, tests_on_each_db};
 
-tests_on_each_db!(a_project_goes_from_planning_to_operation_with_a_problem_solved_on_the_way);
+tests_on_each_db!(
+    a_project_goes_from_planning_to_operation_with_a_problem_solved_on_the_way,
+    a_periods_progress_is_resubmitted_until_accepted_and_the_cumulative_never_goes_down,
+    a_milestone_past_its_date_and_not_done_is_slipping,
+);
 
 fn stage(to: &str, on: &str) -> Value {
     json!({ "stage": to, "on": on, "reason": "（测试）依据" })
@@ -310,4 +314,284 @@ async fn the_project_pages_show_the_timeline_and_take_the_forms() {
         page.contains("签约") && page.contains("（测试）环评批复") && page.contains("省政务服务数据管理局"),
         "{page}"
     );
+}
+
+fn progress(period: &str, invest: f64, cumulative: f64, percent: f64) -> Value {
+    json!({ "period": period, "invest_period_wan": invest, "invest_cumulative_wan": cumulative,
+            "physical_percent": percent, "narrative": "（测试）进展" })
+}
+
+fn fields(v: &Value) -> Vec<&str> {
+    v["error"]["details"].as_array().map(|d| d.iter().filter_map(|x| x["field"].as_str()).collect()).unwrap_or_default()
+}
+
+async fn a_periods_progress_is_resubmitted_until_accepted_and_the_cumulative_never_goes_down(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = new_project(&api, &owner).await; // in 深圳
+    let at = format!("/api/v1/projects/{id}/progress");
+    let review = |period: &str| format!("/api/v1/projects/{id}/progress/{period}/review");
+    // The city bureau of 深圳 reports; a viewer, another city and a firm not owning it may not.
+    let sz = api.demo_login("shenzhen").await;
+    for who in ["viewer", "guangzhou", "qiye"] {
+        let t = api.demo_login(who).await;
+        let (s, v) = api.call("POST", &at, &t, progress("2025Q1", 1000.0, 1000.0, 5.0)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}: {v}");
+    }
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q1", 1000.0, 1000.0, 5.0)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        (v["progress"][0]["state"].as_str(), v["progress"][0]["version"].as_i64()),
+        (Some("submitted"), Some(1))
+    );
+    // A second report of the period is a resubmission; the first stays in the history.
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q1", 1200.0, 1200.0, 6.0)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["progress"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (v["progress"][0]["version"].as_i64(), v["progress_history"][0]["version"].as_i64()),
+        (Some(2), Some(1))
+    );
+    // Returning needs a comment; a return reopens it for another resubmission; then it is accepted.
+    let (s, v) = api.call("POST", &review("2025Q1"), &owner, json!({ "accept": false })).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("comment")), "{v}");
+    let (s, v) =
+        api.call("POST", &review("2025Q1"), &owner, json!({ "accept": false, "comment": "（测试）请附凭证" })).await;
+    assert_eq!((s, v["progress"][0]["state"].as_str()), (StatusCode::OK, Some("returned")), "{v}");
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q1", 1200.0, 1200.0, 6.0)).await;
+    assert_eq!((s, v["progress"][0]["version"].as_i64()), (StatusCode::CREATED, Some(3)), "{v}");
+    // The city bureau manages its city's projects, but does not accept what it filed itself (four eyes).
+    let (s, v) = api.call("POST", &review("2025Q1"), &sz, json!({ "accept": true })).await;
+    assert!(s == StatusCode::CONFLICT && v["error"]["message"].as_str().unwrap().contains("本人"), "{v}");
+    let (s, v) = api.call("POST", &review("2025Q1"), &owner, json!({ "accept": true })).await;
+    assert_eq!((s, v["progress"][0]["state"].as_str()), (StatusCode::OK, Some("accepted")), "{v}");
+    let (s, v) = api.call("POST", &review("2025Q1"), &owner, json!({ "accept": true })).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("conflict")), "accepted already: {v}");
+    // An accepted period no longer changes.
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q1", 1300.0, 1300.0, 7.0)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // The next period's cumulative must not go below 1200.
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q2", 100.0, 900.0, 8.0)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let m = v["error"]["message"].as_str().unwrap();
+    assert!(m.contains("900") && m.contains("1200") && m.contains("2025Q1") && m.contains("不能下降"), "{m}");
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q2", 800.0, 2000.0, 15.0)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let periods: Vec<&str> = v["progress"].as_array().unwrap().iter().map(|g| g["period"].as_str().unwrap()).collect();
+    assert_eq!(periods, ["2025Q1", "2025Q2"]);
+    assert_eq!((v["completed_investment_wan"].as_f64(), v["physical_percent"].as_f64()), (Some(1200.0), Some(6.0)));
+    // Bad input names its fields; a period not begun is refused.
+    let (s, v) = api.call("POST", &at, &sz, progress("2099Q1", -1.0, 10.0, 120.0)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(fields(&v), ["period", "invest_period_wan", "physical_percent"]);
+    assert!(v["error"]["message"].as_str().unwrap().contains("尚未开始"), "{v}");
+    let (s, v) = api.call("POST", &at, &sz, progress("2025Q3", 500.0, 400.0, 20.0)).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("invest_cumulative_wan")), "{v}");
+    let (s, v) = api.call("POST", &review("someday"), &owner, json!({ "accept": true })).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("period")), "{v}");
+    let (s, _) = api.call("POST", &review("2024Q4"), &owner, json!({ "accept": true })).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "no progress for that period");
+    audit_holds(&api.app, &["project.progress", "project.progress_accept", "project.progress_return"]).await;
+}
+
+async fn a_milestone_past_its_date_and_not_done_is_slipping(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = new_project(&api, &owner).await;
+    let at = format!("/api/v1/projects/{id}/milestones");
+    let (s, m) = api.call("POST", &at, &owner, json!({ "name": "（测试）主体封顶", "planned_on": "2020-01-31" })).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    assert_eq!((m["slipping"].as_bool(), m["done_on"].is_null()), (Some(true), true), "{m}");
+    let (s, v) = api.call("POST", &at, &owner, json!({ "name": "（测试）投产", "planned_on": "2099-12-31" })).await;
+    assert_eq!((s, v["slipping"].as_bool()), (StatusCode::CREATED, Some(false)), "not yet due: {v}");
+    let (_, d) = api.call("GET", &format!("/api/v1/projects/{id}"), &owner, Value::Null).await;
+    assert_eq!(d["slipping_milestones"].as_u64(), Some(1), "{d}");
+    assert_eq!(d["milestones"].as_array().unwrap().len(), 2);
+    let (_, list) = api.call("GET", "/api/v1/projects", &owner, Value::Null).await;
+    let mine = list["items"].as_array().unwrap().iter().find(|p| p["id"] == id).unwrap();
+    assert_eq!(mine["slipping_milestones"].as_u64(), Some(1));
+    let done = format!("/api/v1/milestones/{}/done", m["id"]);
+    let (s, v) = api.call("POST", &done, &owner, json!({ "on": "2099-01-01" })).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("on")), "not in the future: {v}");
+    let (s, v) = api.call("POST", &at, &owner, json!({ "name": "", "planned_on": "someday" })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&v), ["name", "planned_on"]);
+    let firm = api.demo_login("qiye").await;
+    assert_eq!(api.call("POST", &done, &firm, json!({ "on": "2020-02-10" })).await.0, StatusCode::FORBIDDEN);
+    let gz = api.demo_login("guangzhou").await;
+    assert_eq!(
+        api.call("POST", &done, &gz, json!({ "on": "2020-02-10" })).await.0,
+        StatusCode::FORBIDDEN,
+        "another city"
+    );
+    let (s, v) = api.call("POST", &done, &owner, json!({ "on": "2020-02-10" })).await;
+    assert_eq!(
+        (s, v["slipping"].as_bool(), v["done_on"].as_str()),
+        (StatusCode::OK, Some(false), Some("2020-02-10")),
+        "{v}"
+    );
+    let (s, v) = api.call("POST", &done, &owner, json!({ "on": "2020-02-11" })).await;
+    assert!(s == StatusCode::CONFLICT && v["error"]["message"].as_str().unwrap().contains("2020-02-10"), "{v}");
+    assert_eq!(
+        api.call("POST", "/api/v1/milestones/999999/done", &owner, json!({ "on": "2020-02-11" })).await.0,
+        StatusCode::NOT_FOUND
+    );
+    audit_holds(&api.app, &["milestone.add", "milestone.done"]).await;
+}
+
+#[tokio::test]
+async fn the_tracking_log_is_kept_by_managers_and_the_departments_answering_the_projects_problems() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let id = new_project(&api, &owner).await;
+    let at = format!("/api/v1/projects/{id}/log");
+    let entry = json!({ "on": "2025-05-20", "kind": "meeting", "note": "（测试）协调用地", "who": "（测试）市自然资源局、业主" });
+    let (s, v) = api.call("POST", &at, &owner, entry.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["log"][0]["kind"].as_str(), v["log"][0]["kind_label"].as_str()), (Some("meeting"), Some("会商")));
+    assert_eq!(v["log"][0]["by"].as_str(), Some("owner"));
+    // A department logs once a problem of the project is routed to it.
+    let kjt = api.demo_login("kjt").await;
+    assert_eq!(api.call("POST", &at, &kjt, entry.clone()).await.0, StatusCode::FORBIDDEN, "no problem of its own here");
+    let (_, p) = api
+        .call(
+            "POST",
+            &format!("/api/v1/projects/{id}/problems"),
+            &owner,
+            json!({ "kind": "other", "description": "（测试）" }),
+        )
+        .await;
+    let pid = p["id"].as_i64().unwrap();
+    api.call("POST", &format!("/api/v1/problems/{pid}/route"), &owner, json!({ "department": "省科技厅" })).await;
+    let visit = json!({ "on": "2025-06-01", "kind": "visit", "note": "（测试）现场调研", "who": "（测试）省科技厅" });
+    let (s, v) = api.call("POST", &at, &kjt, visit).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["log"].as_array().unwrap().len(), 2, "latest first: {v}");
+    assert_eq!(v["log"][0]["kind"].as_str(), Some("visit"));
+    let (s, v) =
+        api.call("POST", &at, &owner, json!({ "on": "2999-01-01", "kind": "party", "note": "", "who": "x" })).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&v), ["on", "kind", "note"]);
+    for who in ["qiye", "viewer"] {
+        let t = api.demo_login(who).await;
+        assert_eq!(api.call("POST", &at, &t, entry.clone()).await.0, StatusCode::FORBIDDEN, "{who}");
+    }
+    audit_holds(&api.app, &["project.log"]).await;
+}
+
+#[tokio::test]
+async fn the_demo_follows_its_synthetic_projects_and_invents_nothing_for_the_named_ones() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let (_, v) = api.call("GET", "/api/v1/projects", &owner, Value::Null).await;
+    let items = v["items"].as_array().unwrap();
+    let mut slipping = 0;
+    for p in items {
+        let (_, d) = api.call("GET", &format!("/api/v1/projects/{}", p["id"]), &owner, Value::Null).await;
+        if p["synthetic"] == false {
+            for part in ["progress", "milestones", "log"] {
+                assert!(d[part].as_array().unwrap().is_empty(), "no invented {part} for {}", p["name"]);
+            }
+            assert!(d["completed_investment_wan"].is_null());
+        } else {
+            for part in ["progress", "milestones", "log"] {
+                assert!(d[part].as_array().unwrap().iter().all(|x| x["synthetic"] == true), "{part} labelled: {d}");
+            }
+        }
+        slipping += d["slipping_milestones"].as_u64().unwrap();
+    }
+    assert_eq!(slipping, 1, "one slipping milestone in the demo");
+    let firm = api.demo_login("qiye").await;
+    let (_, mine) = api.call("GET", "/api/v1/projects", &firm, Value::Null).await;
+    let own = &mine["items"][0];
+    assert_eq!(own["slipping_milestones"].as_u64(), Some(1), "{own}");
+    let (_, d) = api.call("GET", &format!("/api/v1/projects/{}", own["id"]), &firm, Value::Null).await;
+    let states: Vec<&str> = d["progress"].as_array().unwrap().iter().map(|g| g["state"].as_str().unwrap()).collect();
+    assert!(states.contains(&"accepted") && states.contains(&"submitted"), "{states:?}");
+    assert!(!d["log"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_project_page_shows_progress_milestones_the_log_and_the_investment_chart() {
+    let api = Client::demo_sqlite().await;
+    let owner_token = api.demo_login("owner").await;
+    let (_, v) = api.call("GET", "/api/v1/projects?city=深圳", &owner_token, Value::Null).await;
+    let rf =
+        v["items"].as_array().unwrap().iter().find(|p| p["name"].as_str().unwrap().contains("射频")).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+    let owner = api.browser("owner", DEMO_PASSWORD).await;
+    let at = format!("/projects/{rf}");
+    let page = api.page(&at, &owner).await;
+    for needle in [
+        "分期进度",
+        "<svg",
+        "计划总投资",
+        "关键节点",
+        "滞后",
+        "跟踪服务记录",
+        "走访",
+        "填报进度",
+        "新增节点",
+        "记录走访、会商或决策",
+        "待审核",
+    ] {
+        assert!(page.contains(needle), "{at} shows {needle}");
+    }
+    assert!(!page.contains(" style="), "no inline style");
+    assert!(api.page(&format!("{at}?lang=en"), &owner).await.contains("Progress by period"));
+    // The forms: accept the waiting period, report the next, add a milestone and mark it done, log a visit.
+    let a =
+        api.submit(&format!("{at}/progress/2025Q3/review"), &owner, &[("csrf", &owner.csrf), ("accept", "true")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let form = [
+        ("csrf", owner.csrf.as_str()),
+        ("period", "2025Q4"),
+        ("invest_period_wan", "3000"),
+        ("invest_cumulative_wan", "30000"),
+        ("physical_percent", "50%"),
+        ("narrative", "（测试）页面填报"),
+    ];
+    let a = api.submit(&format!("{at}/progress"), &owner, &form).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "below the accepted 40000: the form comes back");
+    assert!(a.body.contains("不能下降"), "{}", a.body);
+    let form = [("invest_cumulative_wan", "43000"), form[0], form[1], form[2], form[4], form[5]];
+    assert_eq!(api.submit(&format!("{at}/progress"), &owner, &form).await.status, StatusCode::SEE_OTHER);
+    let a = api
+        .submit(
+            &format!("{at}/milestones"),
+            &owner,
+            &[("csrf", &owner.csrf), ("name", "（测试）页面节点"), ("planned_on", "2026-01-15")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let a = api
+        .submit(
+            &format!("{at}/log"),
+            &owner,
+            &[
+                ("csrf", &owner.csrf),
+                ("on", "2025-09-01"),
+                ("kind", "decision"),
+                ("note", "（测试）页面记录"),
+                ("who", "（测试）"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let a = api.submit(&format!("{at}/log"), &owner, &[("csrf", &owner.csrf), ("on", "x"), ("kind", "visit")]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = api.page(&at, &owner).await;
+    assert!(
+        page.contains("2025Q4") && page.contains("（测试）页面节点") && page.contains("（测试）页面记录"),
+        "{page}"
+    );
+    let (_, d) = api.call("GET", &format!("/api/v1/projects/{rf}"), &owner_token, Value::Null).await;
+    let m = d["milestones"].as_array().unwrap().iter().find(|m| m["name"] == "（测试）页面节点").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let a = api.submit(&format!("/milestones/{m}/done"), &owner, &[("csrf", &owner.csrf), ("on", "2026-01-10")]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    // The firm sees its project's page with the progress form but neither the milestone nor the log form.
+    let firm = api.browser("qiye", DEMO_PASSWORD).await;
+    let page = api.page(&at, &firm).await;
+    assert!(page.contains("填报进度") && !page.contains("新增节点") && !page.contains("记录走访、会商或决策"));
 }

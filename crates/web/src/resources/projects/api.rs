@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Response};
 use jiqun_app::cultivation::ProposalInput;
 use jiqun_app::model::ProjectFilter;
 use jiqun_app::projects::{
-    AnswerInput, ProblemInput, ProblemView, ProjectDetail, ProjectInput, ProjectLibrary, ProjectView, RouteInput,
-    SettleInput, StageInput,
+    AnswerInput, MilestoneDoneInput, MilestoneInput, MilestoneView, ProblemInput, ProblemView, ProgressInput,
+    ProgressReviewInput, ProjectDetail, ProjectInput, ProjectLibrary, ProjectView, RouteInput, SettleInput, StageInput,
+    TrackingInput,
 };
 use jiqun_app::{AppError, Perm};
 use jiqun_domain::projects::ProjectStage;
@@ -168,4 +169,59 @@ pub async fn route(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json
     let b: RouteInput = ctx.json(&body)?;
     ctx.app.route_problem(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
     Ok(Json(problem_of(&ctx, id).await?))
+}
+
+/// Refuses, before the body is read, a caller who holds none of the permissions anywhere.
+fn holds_any(ctx: &Ctx, s: &jiqun_app::Session, perms: &[Perm]) -> ApiResult<()> {
+    if perms.iter().all(|p| s.roles.scopes(&s.user, *p).is_empty()) {
+        return Err(AppError::forbidden()).lang(ctx.lang);
+    }
+    Ok(())
+}
+
+pub async fn report_progress(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    let s = ctx.api_writer()?;
+    holds_any(&ctx, s, &[Perm::ReportProject])?;
+    let b: ProgressInput = ctx.json(&body)?;
+    ctx.app.report_progress(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    let detail = ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+pub async fn review_progress(
+    ctx: Ctx,
+    Path((id, period)): Path<(i64, String)>,
+    body: Bytes,
+) -> ApiResult<Json<ProjectDetail>> {
+    let s = ctx.api_writer()?;
+    holds_any(&ctx, s, &[Perm::ManageProjects])?;
+    let b: ProgressReviewInput = ctx.json(&body)?;
+    ctx.app.review_progress(s, id, &period, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?))
+}
+
+pub async fn add_milestone(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    let s = ctx.api_writer()?;
+    holds_any(&ctx, s, &[Perm::ManageProjects])?;
+    let b: MilestoneInput = ctx.json(&body)?;
+    let mid = ctx.app.add_milestone(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    let view: MilestoneView = ctx.app.milestone(s, mid).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+pub async fn milestone_done(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<MilestoneView>> {
+    let s = ctx.api_writer()?;
+    holds_any(&ctx, s, &[Perm::ManageProjects])?;
+    let b: MilestoneDoneInput = ctx.json(&body)?;
+    ctx.app.milestone_done(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(ctx.app.milestone(s, id).await.lang(ctx.lang)?))
+}
+
+pub async fn add_tracking(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+    let s = ctx.api_writer()?;
+    holds_any(&ctx, s, &[Perm::ManageProjects, Perm::AnswerProblem])?;
+    let b: TrackingInput = ctx.json(&body)?;
+    ctx.app.add_tracking(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    let detail = ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
 }

@@ -5,8 +5,11 @@
 //!
 //! - API: `/api/v1/projects`, `/api/v1/projects/{id}`, `/api/v1/projects/{id}/stage`,
 //!   `/api/v1/projects/{id}/problems`, `/api/v1/problems`, `/api/v1/problems/{id}/answer`,
-//!   `/api/v1/problems/{id}/settle`, `/api/v1/problems/{id}/route`, `/api/v1/projects/admissions`, `/api/v1/projects/admissions/{id}`
-//! - Pages: `/projects`, `/projects/{id}`, `/projects/admission`, `/projects/admission/{id}`
+//!   `/api/v1/problems/{id}/settle`, `/api/v1/problems/{id}/route`, `/api/v1/projects/admissions`, `/api/v1/projects/admissions/{id}`,
+//!   `/api/v1/projects/{id}/progress`, `/api/v1/projects/{id}/progress/{period}/review`,
+//!   `/api/v1/projects/{id}/milestones`, `/api/v1/milestones/{id}/done`, `/api/v1/projects/{id}/log`
+//! - Pages: `/projects`, `/projects/{id}` (with its progress, milestones and tracking log and their forms),
+//!   `/projects/admission`, `/projects/admission/{id}`
 
 pub mod admission_api;
 pub mod admission_pages;
@@ -15,7 +18,10 @@ pub mod pages;
 
 use axum::routing::{get, post};
 use jiqun_app::Perm;
-use jiqun_app::projects::{AnswerInput, ProblemInput, ProblemView, ProjectDetail, RouteInput, SettleInput, StageInput};
+use jiqun_app::projects::{
+    AnswerInput, MilestoneDoneInput, MilestoneInput, MilestoneView, ProblemInput, ProblemView, ProgressInput,
+    ProgressReviewInput, ProjectDetail, RouteInput, SettleInput, StageInput, TrackingInput,
+};
 
 use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
@@ -52,6 +58,21 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/problems/{id}/settle", "projects", "The raiser accepts an answer (closing the problem) or reopens it", Access::Perm(Perm::RaiseProblem), || post(api::settle))
         .body("{accept}", Some(json::<SettleInput>))
         .ok(200, Some(json::<ProblemView>)),
+    ApiRoute::new("post", "/api/v1/projects/{id}/progress", "projects", "Reports a period's progress (investment completed in the period and cumulative, physical progress, narrative): the owner enterprise, the city bureau or the plan owner; a period not begun is refused; a second report of a period is a resubmission until one is accepted; a cumulative below an earlier accepted period's is 409", Access::Perm(Perm::ReportProject), || post(api::report_progress))
+        .body("{period, invest_period_wan, invest_cumulative_wan, physical_percent, narrative}", Some(json::<ProgressInput>))
+        .ok(201, Some(json::<ProjectDetail>)),
+    ApiRoute::new("post", "/api/v1/projects/{id}/progress/{period}/review", "projects", "Accepts a period's progress or returns it with a comment (those who manage the project)", Access::Perm(Perm::ManageProjects), || post(api::review_progress))
+        .body("{accept, comment?}", Some(json::<ProgressReviewInput>))
+        .ok(200, Some(json::<ProjectDetail>)),
+    ApiRoute::new("post", "/api/v1/projects/{id}/milestones", "projects", "Adds a milestone with its planned date (those who manage the project); one past its planned date and not done is slipping", Access::Perm(Perm::ManageProjects), || post(api::add_milestone))
+        .body("{name, planned_on}", Some(json::<MilestoneInput>))
+        .ok(201, Some(json::<MilestoneView>)),
+    ApiRoute::new("post", "/api/v1/milestones/{id}/done", "projects", "Records the day a milestone was reached (those who manage its project)", Access::Perm(Perm::ManageProjects), || post(api::milestone_done))
+        .body("{on}", Some(json::<MilestoneDoneInput>))
+        .ok(200, Some(json::<MilestoneView>)),
+    ApiRoute::new("post", "/api/v1/projects/{id}/log", "projects", "Records a visit, meeting or decision in the project's tracking log (跟踪服务): those who manage the project, or a department answering one of its problems", Access::Any(&[Perm::ManageProjects, Perm::AnswerProblem]), || post(api::add_tracking))
+        .body("{on, kind, note, who}", Some(json::<TrackingInput>))
+        .ok(201, Some(json::<ProjectDetail>)),
 ];
 
 #[rustfmt::skip]
@@ -71,4 +92,9 @@ pub const PAGES: &[PageRoute] = &[
     PageRoute::new("post", "/projects/{id}/problems", Access::Perm(Perm::RaiseProblem), || post(pages::raise)),
     PageRoute::new("post", "/problems/{id}/answer", Access::Perm(Perm::AnswerProblem), || post(pages::answer)),
     PageRoute::new("post", "/problems/{id}/settle", Access::Perm(Perm::RaiseProblem), || post(pages::settle)),
+    PageRoute::new("post", "/projects/{id}/progress", Access::Perm(Perm::ReportProject), || post(pages::progress)),
+    PageRoute::new("post", "/projects/{id}/progress/{period}/review", Access::Perm(Perm::ManageProjects), || post(pages::review)),
+    PageRoute::new("post", "/projects/{id}/milestones", Access::Perm(Perm::ManageProjects), || post(pages::milestone)),
+    PageRoute::new("post", "/milestones/{id}/done", Access::Perm(Perm::ManageProjects), || post(pages::milestone_done)),
+    PageRoute::new("post", "/projects/{id}/log", Access::Any(&[Perm::ManageProjects, Perm::AnswerProblem]), || post(pages::log)),
 ];

@@ -6,11 +6,14 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::projects::{
-    AnswerInput, ProblemInput, ProjectDetail, ProjectInput, ProjectView, SettleInput, StageInput,
+    AnswerInput, MilestoneDoneInput, MilestoneInput, ProblemInput, ProgressInput, ProgressReviewInput, ProjectDetail,
+    ProjectInput, ProjectView, SettleInput, StageInput, TrackingInput,
 };
 use jiqun_app::{Action, AppError, Object, Perm, Session};
 use jiqun_domain::Lang;
+use jiqun_domain::projects::TrackingKind;
 use jiqun_domain::projects::{ProblemKind, ProblemState, ProjectStage};
+use jiqun_domain::report::ReviewState;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::json;
@@ -19,6 +22,7 @@ use super::api::ProjectQuery;
 use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
+use crate::kit::charts;
 use crate::kit::ui::{self, Csv, Export};
 
 fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
@@ -79,6 +83,9 @@ async fn show(
                 "overdue_problems",
                 "source",
                 "synthetic",
+                "completed_investment_wan",
+                "physical_percent",
+                "slipping_milestones",
             ]);
             for p in &items {
                 csv.row([
@@ -95,6 +102,9 @@ async fn show(
                     p.overdue_problems.to_string(),
                     p.source.clone(),
                     if p.synthetic { "1".into() } else { "0".into() },
+                    p.completed_investment_wan.map(|v| ui::num(v, 2)).unwrap_or_default(),
+                    p.physical_percent.map(|v| ui::num(v, 1)).unwrap_or_default(),
+                    p.slipping_milestones.to_string(),
                 ]);
             }
             return Ok(csv.respond("projects", snap.synthetic));
@@ -139,7 +149,7 @@ async fn show(
                     th scope="row" { a href={ "/projects/" (p.id) } { (p.name) } @if p.synthetic { " " (synthetic_chip(lang)) } }
                     td { (p.city) }
                     td { @if p.owner_name.is_empty() { span.muted { (t("待核实", "to be verified")) } } @else { (p.owner_name) } }
-                    td { (stage_chip(p.stage, lang)) }
+                    td { (stage_chip(p.stage, lang)) @if p.slipping_milestones > 0 { " " span.chip.oc-failed { (t("节点滞后 ", "slipping ")) (p.slipping_milestones) } } }
                     td.numcell { (money(p.total_investment_wan, lang)) }
                     td.numcell { (p.open_problems) @if p.overdue_problems > 0 { " " span.chip.oc-failed { (t("超期 ", "overdue ")) (p.overdue_problems) } } }
                 } } }
@@ -255,6 +265,20 @@ async fn show_one(
         .collect();
     let manage = s.can(&Action::ManageProjects(object(p)));
     let raise = s.can(&Action::RaiseProblem(object(p))) && p.stage.is_open();
+    let report = s.can(&Action::ReportProject(object(p)));
+    let log = app.may_log_project(s, id).await.page(lang)?;
+    let chart_points: Vec<(String, f64)> = d
+        .progress
+        .iter()
+        .filter(|g| g.state == ReviewState::Accepted)
+        .map(|g| (g.period.clone(), g.invest_cumulative_wan))
+        .collect();
+    let chart_text = charts::InvestmentText {
+        title: t("累计完成投资与计划总投资", "Cumulative investment completed against the planned total"),
+        completed: t("累计完成投资（已审核）", "cumulative completed (accepted)"),
+        planned: t("计划总投资", "planned total"),
+    };
+    let wan = |v: f64| ui::num(v, 2);
     let status = match &error {
         Some((_, e)) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         None => StatusCode::OK,
@@ -340,6 +364,135 @@ async fn show_one(
                         label { (t("类别", "Kind")) select name="kind" required { @for k in ProblemKind::ALL { option value=(k.as_str()) { (k.label(lang)) " → " (k.routing().0) } } } }
                         label.wide { (t("问题描述", "What is the problem")) textarea name="description" required maxlength="2000" {} }
                         div.actions { button type="submit" { (t("提交", "Submit")) } }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="h-progress" {
+            h2 #h-progress { (t("分期进度", "Progress by period")) }
+            @if let Some(done) = p.completed_investment_wan {
+                p { (t("已审核累计完成投资 ", "Accepted cumulative investment ")) strong { (money(Some(done), lang)) }
+                    @if let Some(total) = p.total_investment_wan { @if total > 0.0 { " · " (t("占计划总投资 ", "of the planned total ")) (ui::num(done * 100.0 / total, 1)) "%" } }
+                    @if let Some(pc) = p.physical_percent { " · " (t("形象进度 ", "physical progress ")) (ui::num(pc, 1)) "%" }
+                }
+            }
+            (charts::investment_chart(&format!("invest-{}", p.id), &chart_points, p.total_investment_wan, &chart_text))
+            @if d.progress.is_empty() { p.muted { (t("尚未填报进度。", "No progress reported yet.")) } } @else {
+                div.scroll { table.data.compact {
+                    thead { tr {
+                        th scope="col" { (t("报告期", "Period")) }
+                        th.num scope="col" { (t("本期完成投资（万元）", "In the period (10k yuan)")) }
+                        th.num scope="col" { (t("累计完成投资（万元）", "Cumulative (10k yuan)")) }
+                        th.num scope="col" { (t("形象进度", "Physical progress")) }
+                        th scope="col" { (t("进展", "Narrative")) }
+                        th scope="col" { (t("审核", "Review")) }
+                    } }
+                    tbody { @for g in &d.progress { tr {
+                        th scope="row" { (g.period) @if g.synthetic { " " (synthetic_chip(lang)) } }
+                        td.numcell { (wan(g.invest_period_wan)) }
+                        td.numcell { (wan(g.invest_cumulative_wan)) }
+                        td.numcell { (ui::num(g.physical_percent, 1)) "%" }
+                        td { (g.narrative) @if let Some(by) = &g.by { span.muted { " · " (by) } } @if g.version > 1 { span.muted { " · " (t("第 ", "version ")) (g.version) (t(" 次报送", "")) } } }
+                        td {
+                            (ui::state_chip(&g.state, lang))
+                            @if let Some(c) = g.review_comment.as_deref().filter(|c| !c.is_empty()) { " " span.small { (c) } }
+                            @if manage && g.state.may_review(false) {
+                                @if let Some(e) = err(&format!("review-{}", g.period)) { (e) }
+                                form.inline method="post" action={ "/projects/" (p.id) "/progress/" (g.period) "/review" } {
+                                    (ui::csrf(s))
+                                    input name="comment" maxlength="1000" placeholder=(t("意见（退回时必填）", "comment (required to return)"));
+                                    @if g.state.may_review(true) && g.by.as_deref() != Some(s.user.username.as_str()) { button type="submit" name="accept" value="true" { (t("通过", "Accept")) } " " }
+                                    button type="submit" name="accept" value="false" { (t("退回", "Return")) }
+                                }
+                            }
+                        }
+                    } } }
+                } }
+            }
+            @if !d.progress_history.is_empty() {
+                details.panel {
+                    summary { (t("历次报送", "Earlier versions")) " · " (d.progress_history.len()) }
+                    ul { @for g in &d.progress_history { li {
+                        (g.period) " · " (t("第 ", "version ")) (g.version) (t(" 次", "")) " · " (g.state_label) " · "
+                        (wan(g.invest_cumulative_wan)) (t(" 万元", " (10k yuan)")) " · " (ui::num(g.physical_percent, 1)) "%"
+                        @if let Some(c) = g.review_comment.as_deref().filter(|c| !c.is_empty()) { " · " (c) }
+                    } } }
+                }
+            }
+            @if report {
+                details.panel open[err("progress").is_some()] {
+                    summary { (t("填报进度", "Report progress")) }
+                    @if let Some(e) = err("progress") { (e) }
+                    form.grid method="post" action={ "/projects/" (p.id) "/progress" } {
+                        (ui::csrf(s))
+                        label { (t("报告期（如 2025Q2）", "Period (e.g. 2025Q2)")) input name="period" required maxlength="7"; }
+                        label { (t("本期完成投资（万元）", "Investment in the period (10k yuan)")) input name="invest_period_wan" required inputmode="decimal"; }
+                        label { (t("累计完成投资（万元）", "Cumulative investment (10k yuan)")) input name="invest_cumulative_wan" required inputmode="decimal"; }
+                        label { (t("形象进度（%）", "Physical progress (%)")) input name="physical_percent" required inputmode="decimal"; }
+                        label.wide { (t("进展情况", "What was done")) textarea name="narrative" required maxlength="1000" {} }
+                        div.actions { button type="submit" { (t("提交", "Submit")) } }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="h-milestones" {
+            h2 #h-milestones { (t("关键节点", "Milestones")) @if p.slipping_milestones > 0 { " " span.chip.oc-failed { (t("滞后 ", "slipping ")) (p.slipping_milestones) } } }
+            @if d.milestones.is_empty() { p.muted { (t("尚未设置节点。", "No milestone set.")) } } @else {
+                div.scroll { table.data.compact {
+                    thead { tr {
+                        th scope="col" { (t("节点", "Milestone")) }
+                        th scope="col" { (t("计划日期", "Planned")) }
+                        th scope="col" { (t("实际完成", "Done")) }
+                    } }
+                    tbody { @for m in &d.milestones { tr {
+                        th scope="row" { (m.name) @if m.synthetic { " " (synthetic_chip(lang)) } @if m.slipping { " " span.chip.oc-failed { (t("滞后", "slipping")) } } }
+                        td { (m.planned_on.to_string()) }
+                        td {
+                            @match m.done_on { Some(on) => (on.to_string()), None => span.muted { (t("未完成", "not yet")) } }
+                            @if manage && m.done_on.is_none() {
+                                @if let Some(e) = err(&format!("done-{}", m.id)) { (e) }
+                                form.inline method="post" action={ "/milestones/" (m.id) "/done" } {
+                                    (ui::csrf(s))
+                                    input name="on" type="date" required aria-label=(t("完成日期", "Day done"));
+                                    " " button type="submit" { (t("标记完成", "Mark done")) }
+                                }
+                            }
+                        }
+                    } } }
+                } }
+            }
+            @if manage {
+                details.panel open[err("milestone").is_some()] {
+                    summary { (t("新增节点", "Add a milestone")) }
+                    @if let Some(e) = err("milestone") { (e) }
+                    form.grid method="post" action={ "/projects/" (p.id) "/milestones" } {
+                        (ui::csrf(s))
+                        label { (t("节点名称", "Name")) input name="name" required maxlength="200"; }
+                        label { (t("计划日期", "Planned date")) input name="planned_on" type="date" required; }
+                        div.actions { button type="submit" { (t("新增", "Add")) } }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="h-log" {
+            h2 #h-log { (t("跟踪服务记录", "Tracking log")) " · " (d.log.len()) }
+            @if d.log.is_empty() { p.muted { (t("暂无记录。", "Nothing recorded yet.")) } }
+            ol.timeline { @for e in &d.log { li {
+                (e.on.to_string()) " · " strong { (e.kind_label) } " · " (e.note)
+                span.muted { " · " (t("参加：", "with: ")) (e.who) @if let Some(by) = &e.by { " · " (t("记录人 ", "recorded by ")) (by) } }
+                @if e.synthetic { " " (synthetic_chip(lang)) }
+            } } }
+            @if log {
+                details.panel open[err("log").is_some()] {
+                    summary { (t("记录走访、会商或决策", "Record a visit, meeting or decision")) }
+                    @if let Some(e) = err("log") { (e) }
+                    form.grid method="post" action={ "/projects/" (p.id) "/log" } {
+                        (ui::csrf(s))
+                        label { (t("日期", "Date")) input name="on" type="date" required; }
+                        label { (t("类别", "Kind")) select name="kind" required { @for k in TrackingKind::ALL { option value=(k.as_str()) { (k.label(lang)) } } } }
+                        label.wide { (t("参加人员", "Who took part")) input name="who" required maxlength="200"; }
+                        label.wide { (t("内容", "Note")) textarea name="note" required maxlength="2000" {} }
+                        div.actions { button type="submit" { (t("记录", "Record")) } }
                     }
                 }
             }
@@ -440,4 +593,106 @@ pub async fn settle(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<AnswerForm>) ->
     let project = problem_project(&ctx.app, &ctx, s, id).await?;
     let r = ctx.app.settle_problem(s, id, &SettleInput { accept: f.accept == "true" }, &ctx.ip).await;
     after(&ctx.app, &ctx, s, project, "settle", r).await
+}
+
+/// A number typed in a form: empty or not a number is `NaN`, which the use case refuses naming the field.
+fn number(raw: &str) -> f64 {
+    ui::parse_amount(raw.trim(), "").unwrap_or(f64::NAN)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProgressForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    invest_period_wan: String,
+    #[serde(default)]
+    invest_cumulative_wan: String,
+    #[serde(default)]
+    physical_percent: String,
+    #[serde(default)]
+    narrative: String,
+}
+
+pub async fn progress(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ProgressForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let input = ProgressInput {
+        period: f.period,
+        invest_period_wan: number(&f.invest_period_wan),
+        invest_cumulative_wan: number(&f.invest_cumulative_wan),
+        physical_percent: number(f.physical_percent.trim().trim_end_matches(['%', '％'])),
+        narrative: f.narrative,
+    };
+    let r = ctx.app.report_progress(s, id, &input, &ctx.ip).await.map(|_| ());
+    after(&ctx.app, &ctx, s, id, "progress", r).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    accept: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn review(
+    ctx: Ctx,
+    Path((id, period)): Path<(i64, String)>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let input = ProgressReviewInput { accept: f.accept == "true", comment: f.comment };
+    let r = ctx.app.review_progress(s, id, &period, &input, &ctx.ip).await;
+    after(&ctx.app, &ctx, s, id, &format!("review-{period}"), r).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct MilestoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
+    on: String,
+}
+
+pub async fn milestone(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MilestoneForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let input = MilestoneInput { name: f.name, planned_on: f.planned_on };
+    let r = ctx.app.add_milestone(s, id, &input, &ctx.ip).await.map(|_| ());
+    after(&ctx.app, &ctx, s, id, "milestone", r).await
+}
+
+pub async fn milestone_done(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MilestoneForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let m = ctx.app.milestone(s, id).await.page(ctx.lang)?;
+    let r = ctx.app.milestone_done(s, id, &MilestoneDoneInput { on: f.on }, &ctx.ip).await.map(|_| ());
+    after(&ctx.app, &ctx, s, m.project_id, &format!("done-{id}"), r).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct LogForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    who: String,
+}
+
+pub async fn log(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<LogForm>) -> PageResult<Response> {
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let input = TrackingInput { on: f.on, kind: f.kind, note: f.note, who: f.who };
+    let r = ctx.app.add_tracking(s, id, &input, &ctx.ip).await.map(|_| ());
+    after(&ctx.app, &ctx, s, id, "log", r).await
 }
