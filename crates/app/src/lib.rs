@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod input;
 pub mod operations;
 pub mod plans;
+pub mod project_settings;
 pub mod project_tracking;
 pub mod projects;
 pub mod registry;

@@ -617,9 +617,10 @@ impl App {
                 format!("the project is {}: no more problems are taken", p.stage.label(jiqun_domain::Lang::En)),
             ));
         }
-        let (department, _) = kind.routing();
-        let deadline = today().plus_days(i64::from(kind.deadline_days(p.fast_lane)));
-        Ok(self.store.raise_problem(project_id, kind, &description, department, deadline, &session.actor(ip)).await?)
+        let routing = self.routing_in_force().await?;
+        let (department, _) = routing.rule(kind);
+        let deadline = today().plus_days(i64::from(routing.deadline_days(kind, p.fast_lane)));
+        Ok(self.store.raise_problem(project_id, kind, &description, &department, deadline, &session.actor(ip)).await?)
     }
 
     /// Routes a problem to another department (those who manage the project); the deadline starts again.
@@ -643,7 +644,8 @@ impl App {
                 format!("the problem is {}: it cannot be rerouted", x.state.label(jiqun_domain::Lang::En)),
             ));
         }
-        let deadline = today().plus_days(i64::from(x.kind.deadline_days(p.fast_lane)));
+        let days = self.routing_in_force().await?.deadline_days(x.kind, p.fast_lane);
+        let deadline = today().plus_days(i64::from(days));
         Ok(self.store.reroute_problem(id, &department, deadline, &session.actor(ip)).await?)
     }
 

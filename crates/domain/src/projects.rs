@@ -126,8 +126,8 @@ impl ProblemState {
 
 impl ProblemKind {
     /// The department a problem of this kind goes to, and its deadline in days (a fast-lane project gets
-    /// half, at least two). Jiqun's defaults, for the plan owner to change; the departments are those the
-    /// plan names.
+    /// half, at least two): Jiqun's defaults, which the plan owner changes (the setting `project.routing`,
+    /// crates/app/src/project_settings.rs); the departments are those the plan names.
     pub fn routing(self) -> (&'static str, u32) {
         match self {
             ProblemKind::Land => ("省自然资源厅", 20),
@@ -142,8 +142,13 @@ impl ProblemKind {
 
     pub fn deadline_days(self, fast_lane: bool) -> u32 {
         let (_, days) = self.routing();
-        if fast_lane { (days / 2).max(2) } else { days }
+        deadline_days(days, fast_lane)
     }
+}
+
+/// The deadline of a problem routed with `days`: half, at least two, on the fast lane.
+pub fn deadline_days(days: u32, fast_lane: bool) -> u32 {
+    if fast_lane { (days / 2).max(2) } else { days }
 }
 
 #[cfg(test)]

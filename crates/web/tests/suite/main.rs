@@ -11,6 +11,7 @@ mod desk;
 mod injection;
 mod manage;
 mod pages;
+mod project_routing;
 mod projects;
 mod registry;
 mod security;

@@ -7,25 +7,30 @@
 //!   `/api/v1/projects/{id}/problems`, `/api/v1/problems`, `/api/v1/problems/{id}/answer`,
 //!   `/api/v1/problems/{id}/settle`, `/api/v1/problems/{id}/route`, `/api/v1/projects/admissions`, `/api/v1/projects/admissions/{id}`,
 //!   `/api/v1/projects/{id}/progress`, `/api/v1/projects/{id}/progress/{period}/review`,
-//!   `/api/v1/projects/{id}/milestones`, `/api/v1/milestones/{id}/done`, `/api/v1/projects/{id}/log`
-//! - Pages: `/projects`, `/projects/{id}` (with its progress, milestones and tracking log and their forms),
+//!   `/api/v1/projects/{id}/milestones`, `/api/v1/milestones/{id}/done`, `/api/v1/projects/{id}/log`,
+//!   `/api/v1/projects/routing`
+//! - Pages: `/projects` (with the routing form for the plan owner, posted to `/projects/routing`), `/projects/{id}` (with its progress, milestones and tracking log and their forms),
 //!   `/projects/admission`, `/projects/admission/{id}`
 
 pub mod admission_api;
 pub mod admission_pages;
 pub mod api;
 pub mod pages;
+pub mod routing;
 
-use axum::routing::{get, post};
-use jiqun_app::Perm;
+use axum::routing::{get, post, put};
+use jiqun_app::project_settings::ProblemRouting;
 use jiqun_app::projects::{
     AnswerInput, MilestoneDoneInput, MilestoneInput, MilestoneView, ProblemInput, ProblemView, ProgressInput,
     ProgressReviewInput, ProjectDetail, RouteInput, SettleInput, StageInput, TrackingInput,
 };
+use jiqun_app::{Perm, Scope};
 
 use crate::routes::{Access, ApiRoute, PageRoute, json, list};
 
 const READ: Access = Access::Perm(Perm::ReadProjects);
+/// The province's settings of key projects: `manage_projects` everywhere (not a city bureau's).
+const PROVINCE_MANAGES: Access = Access::Scoped(Perm::ManageProjects, &[Scope::All]);
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
@@ -35,6 +40,11 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/projects", "projects", "Registers a key project at 谋划; or, with the admission body (`project`, `land_mu` …), assesses a new industrial project and starts a project with its check", Access::Any(&[Perm::ManageProjects, Perm::AssessProjects]), || post(api::create))
         .body("{name, city, source, owner_uscc?, owner_name?, libraries?, plan_items?, …} or the admission body {project, city, zone, industry_code, land_mu, …}", Some(json::<api::NewProjectBody>))
         .ok(201, Some(json::<ProjectDetail>)),
+    ApiRoute::new("get", "/api/v1/projects/routing", "projects", "Where each kind of problem goes (企业直通车) and in how many days it is due (half, at least two, on the fast lane)", READ, || get(routing::routing))
+        .ok(200, Some(json::<ProblemRouting>)),
+    ApiRoute::new("put", "/api/v1/projects/routing", "projects", "Changes the routing of problems (the plan owner: `manage_projects` everywhere); each department must be registered, each number of days 1–365; a kind left out keeps its setting", PROVINCE_MANAGES, || put(routing::set_routing))
+        .body("{routing: {land: {department, days}, …}}", Some(json::<ProblemRouting>))
+        .ok(200, Some(json::<ProblemRouting>)),
     ApiRoute::new("get", "/api/v1/projects/admissions", "admission", "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)", Access::Perm(Perm::AssessProjects), || get(admission_api::admissions))
         .ok(200, Some(json::<admission_api::AdmissionList>)),
     ApiRoute::new("get", "/api/v1/projects/admissions/{id}", "admission", "One admission check with its stored result, who assessed it and its project", Access::Perm(Perm::AssessProjects), || get(admission_api::admission))
@@ -79,6 +89,7 @@ pub const API: &[ApiRoute] = &[
 pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/projects", READ, || get(pages::projects)),
     PageRoute::new("post", "/projects", Access::Perm(Perm::AssessProjects), || post(admission_pages::assess)),
+    PageRoute::new("post", "/projects/routing", PROVINCE_MANAGES, || post(routing::set_routing_page)),
     PageRoute::new("post", "/projects/new", Access::Perm(Perm::ManageProjects), || post(pages::register)),
     PageRoute::new("get", "/projects/admission", Access::Perm(Perm::AssessProjects), || {
         get(admission_pages::admission)

@@ -113,6 +113,10 @@ async fn show(
     }
     let may_register = !s.roles.scopes(&s.user, Perm::ManageProjects).is_empty();
     let may_assess = !s.roles.scopes(&s.user, Perm::AssessProjects).is_empty();
+    let routing = match s.can(&Action::ManageProjects(Object::default())) {
+        true => Some(app.problem_routing(s).await.page(lang)?),
+        false => None,
+    };
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
     let status = match &error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
@@ -174,6 +178,7 @@ async fn show(
                 }
             }
         }
+        @if let Some(routing) = &routing { (super::routing::panel(s, lang, routing, None)) }
     };
     Ok(ui::page_status(ctx, s, snap.synthetic, status, t("重点项目", "Key projects"), body))
 }
@@ -267,6 +272,7 @@ async fn show_one(
     let raise = s.can(&Action::RaiseProblem(object(p))) && p.stage.is_open();
     let report = s.can(&Action::ReportProject(object(p)));
     let log = app.may_log_project(s, id).await.page(lang)?;
+    let routing = app.problem_routing(s).await.page(lang)?;
     let chart_points: Vec<(String, f64)> = d
         .progress
         .iter()
@@ -361,7 +367,7 @@ async fn show_one(
                     @if let Some(e) = err("problem") { (e) }
                     form.grid method="post" action={ "/projects/" (p.id) "/problems" } {
                         (ui::csrf(s))
-                        label { (t("类别", "Kind")) select name="kind" required { @for k in ProblemKind::ALL { option value=(k.as_str()) { (k.label(lang)) " → " (k.routing().0) } } } }
+                        label { (t("类别", "Kind")) select name="kind" required { @for k in ProblemKind::ALL { option value=(k.as_str()) { (k.label(lang)) " → " (routing.rule(k).0) } } } }
                         label.wide { (t("问题描述", "What is the problem")) textarea name="description" required maxlength="2000" {} }
                         div.actions { button type="submit" { (t("提交", "Submit")) } }
                     }
