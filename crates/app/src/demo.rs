@@ -471,6 +471,16 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
         ids.push(id);
     }
     load_project_tracking(app, session, &ids).await?;
+    // Who tracks each library (跟踪服务): the departments the plan charges with it, and the plan owner.
+    for (library, departments) in
+        [("ic_key", ["省工业和信息化厅", "省发展改革委"]), ("5g_major", ["省工业和信息化厅", "省通信管理局"])]
+    {
+        let trackers = crate::project_settings::LibraryTrackers {
+            departments: departments.iter().map(|d| d.to_string()).collect(),
+            officials: vec!["owner".into()],
+        };
+        app.set_library_trackers(session, library, &trackers, "").await?;
+    }
     if let Some(id) = own_project {
         let login = app.login("qiye", DEMO_PASSWORD, "api", "").await?;
         let firm = app.session(&login.token).await?.ok_or_else(|| crate::AppError::internal("demo: qiye session"))?;

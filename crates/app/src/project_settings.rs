@@ -137,3 +137,90 @@ impl App {
         Ok(out)
     }
 }
+
+/// Who tracks and serves a project library (跟踪服务).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = ProjectLibraryTrackers)]
+pub struct LibraryTrackers {
+    /// Departments (registered ones; stored by their short names, e.g. `省工业和信息化厅`).
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// Officials: usernames of existing accounts.
+    #[serde(default)]
+    pub officials: Vec<String>,
+}
+
+/// At most this many departments, and as many officials, per library.
+const MAX_TRACKERS: usize = 20;
+
+impl App {
+    /// Each project library's trackers, by library id.
+    pub(crate) async fn library_trackers(&self) -> AppResult<std::collections::HashMap<String, LibraryTrackers>> {
+        Ok(self
+            .store
+            .library_trackers()
+            .await?
+            .into_iter()
+            .map(|r| (r.id, LibraryTrackers { departments: r.tracking_departments, officials: r.tracking_officials }))
+            .collect())
+    }
+
+    /// Sets who tracks a project library (the plan owner: `manage_projects` everywhere): each department must be
+    /// a registered one, each official an existing account's username; an unknown one is 422 naming it and its
+    /// field (`departments[1]`). Repeats are dropped. Returns what is stored.
+    pub async fn set_library_trackers(
+        &self,
+        session: &Session,
+        id: &str,
+        input: &LibraryTrackers,
+        ip: &str,
+    ) -> AppResult<LibraryTrackers> {
+        session.require(&Action::ManageProjects(Object::default()))?;
+        if !self.store.project_libraries().await?.iter().any(|l| l.id == id) {
+            return Err(AppError::not_found(format!("没有项目库“{id}”"), format!("no project library “{id}”")));
+        }
+        let registry = jiqun_domain::AgencyRegistry::guangdong();
+        let mut errors = Vec::new();
+        let mut out = LibraryTrackers::default();
+        for (i, name) in input.departments.iter().enumerate() {
+            let name = name.trim();
+            let resolved = registry.resolve(name, None);
+            if name.is_empty() || !resolved.known {
+                errors.push(FieldError::new(
+                    format!("departments[{i}]"),
+                    format!("“{name}”不是已登记的部门"),
+                    format!("“{name}” is not a registered department"),
+                ));
+            } else if !out.departments.contains(&resolved.name) {
+                out.departments.push(resolved.name);
+            }
+        }
+        for (i, name) in input.officials.iter().enumerate() {
+            let name = name.trim();
+            if name.is_empty() || self.store.user_by_name(name).await?.is_none() {
+                errors.push(FieldError::new(
+                    format!("officials[{i}]"),
+                    format!("没有用户“{name}”"),
+                    format!("no account “{name}”"),
+                ));
+            } else if !out.officials.iter().any(|o| o == name) {
+                out.officials.push(name.to_string());
+            }
+        }
+        for (field, n) in [("departments", out.departments.len()), ("officials", out.officials.len())] {
+            if n > MAX_TRACKERS {
+                errors.push(FieldError::new(
+                    field,
+                    format!("至多 {MAX_TRACKERS} 个"),
+                    format!("at most {MAX_TRACKERS}"),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(invalid_fields(&errors));
+        }
+        self.store.set_library_trackers(id, &out.departments, &out.officials, &session.actor(ip)).await?;
+        Ok(out)
+    }
+}

@@ -210,6 +210,8 @@ pub struct ProjectLibrary {
     /// The plan item it serves.
     pub plan_item: String,
     pub projects: usize,
+    /// The departments and officials who track and serve it (跟踪服务).
+    pub trackers: crate::project_settings::LibraryTrackers,
 }
 
 fn object(p: &ProjectRow) -> Object<'_> {
@@ -501,6 +503,7 @@ impl App {
             return Err(AppError::forbidden());
         }
         let members = self.store.project_memberships().await?;
+        let mut trackers = self.library_trackers().await?;
         Ok(self
             .store
             .project_libraries()
@@ -508,6 +511,7 @@ impl App {
             .into_iter()
             .map(|l: ProjectLibraryRow| ProjectLibrary {
                 projects: members.iter().filter(|(id, _)| *id == l.id).count(),
+                trackers: trackers.remove(&l.id).unwrap_or_default(),
                 name: lang.pick(&l.name_zh, &l.name_en).to_string(),
                 id: l.id,
                 plan_item: l.plan_item,

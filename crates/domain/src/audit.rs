@@ -58,6 +58,7 @@ crate::labelled_enum! {
         MilestoneAdd = "milestone.add", "新增项目节点", "added a project milestone";
         MilestoneDone = "milestone.done", "项目节点完成", "marked a project milestone done";
         ProjectLog = "project.log", "记录跟踪服务", "recorded a tracking-log entry";
+        ProjectLibraryTrackers = "project_library.trackers", "设置项目库跟踪服务部门和人员", "set who tracks a project library";
         BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
         BaseUpdate = "base.update", "修改平台或基地", "edited a base";
         BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";

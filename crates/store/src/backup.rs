@@ -368,7 +368,18 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("at", I),
             ],
         ),
-        ("project_libraries", &[("id", T), ("name_zh", T), ("name_en", T), ("plan_item", T), ("position", I)]),
+        (
+            "project_libraries",
+            &[
+                ("id", T),
+                ("name_zh", T),
+                ("name_en", T),
+                ("plan_item", T),
+                ("position", I),
+                ("tracking_departments", T),
+                ("tracking_officials", T),
+            ],
+        ),
         ("project_library_members", &[("library_id", T), ("project_id", I)]),
         (
             "project_problems",

@@ -10,6 +10,7 @@ mod cultivation;
 mod enterprises;
 pub mod model;
 mod plans;
+mod project_settings;
 mod project_tracking;
 mod projects;
 mod reports;
@@ -30,6 +31,7 @@ pub use enterprises::{
     enterprise_contact_context, figure_context, result_items_context,
 };
 pub use model::*;
+pub use project_settings::LibraryTrackersRow;
 pub use project_tracking::{MilestoneRow, NewProgress, NewTracking, ProgressRow, TrackingRow};
 pub use projects::{NewProject, ProblemRow, ProjectFilter, ProjectLibraryRow, ProjectRow, StageChangeRow, StageMove};
 

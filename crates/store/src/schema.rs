@@ -492,6 +492,15 @@ CREATE TABLE project_log (
 CREATE INDEX project_log_by_project ON project_log (project_id, on_date)
 "#,
     ),
+    // 11 is the projects' migration of the other branch (ProjectInput/NewProject); this one follows it.
+    (
+        12,
+        "project_library_trackers",
+        r#"
+ALTER TABLE project_libraries ADD COLUMN tracking_departments TEXT NOT NULL DEFAULT '';
+ALTER TABLE project_libraries ADD COLUMN tracking_officials TEXT NOT NULL DEFAULT ''
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

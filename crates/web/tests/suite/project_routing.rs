@@ -1,6 +1,7 @@
 //! The routing of problems (企业直通车) as the plan owner's settings, on SQLite and PostgreSQL: a changed
 //! department gets the next problem of its kind, with the changed days (half on the fast lane); bad input
-//! names its field; a city bureau may not change the province's routing.
+//! names its field; a city bureau may not change the province's routing. Who tracks each project library
+//! (跟踪服务): set by the plan owner, shown on the list and the cards.
 
 use axum::http::StatusCode;
 use jiqun_domain::date::Date;
@@ -8,7 +9,10 @@ use serde_json::{Value, json};
 
 use crate::common::{Client, DEMO_PASSWORD, code, tests_on_each_db};
 
-tests_on_each_db!(the_plan_owner_changes_where_problems_go_and_in_how_many_days,);
+tests_on_each_db!(
+    the_plan_owner_changes_where_problems_go_and_in_how_many_days,
+    the_plan_owner_says_who_tracks_each_project_library,
+);
 
 async fn project(api: &Client, token: &str, fast_lane: bool) -> i64 {
     let body = json!({ "name": "（测试）路由项目", "city": "深圳", "fast_lane": fast_lane, "source": "（测试）" });
@@ -127,4 +131,52 @@ async fn the_routing_form_on_the_projects_page_is_the_plan_owners() {
 
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
+}
+
+fn library<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list["libraries"].as_array().unwrap().iter().find(|l| l["id"] == id).unwrap()
+}
+
+async fn the_plan_owner_says_who_tracks_each_project_library(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let (s, v) = api.call("GET", "/api/v1/projects", &owner, Value::Null).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        library(&v, "ic_key")["trackers"],
+        json!({ "departments": ["省工业和信息化厅", "省发展改革委"], "officials": ["owner"] }),
+        "the demo's: {v}"
+    );
+    assert_eq!(library(&v, "5g_major")["trackers"]["departments"], json!(["省工业和信息化厅", "省通信管理局"]));
+    let body =
+        json!({ "departments": ["广东省科学技术厅", "省工业和信息化厅", "省科技厅"], "officials": ["owner", "kjt"] });
+    let sz = api.demo_login("shenzhen").await;
+    let (s, _) = api.call("PUT", "/api/v1/project-libraries/5g_major", &sz, body.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a city bureau does not set the province's trackers");
+    let bad = json!({ "departments": ["省工业和信息化厅", "省无此局"], "officials": ["nobody_here"] });
+    let (s, v) = api.call("PUT", "/api/v1/project-libraries/5g_major", &owner, bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let details = v["error"]["details"].as_array().unwrap();
+    let fields: Vec<&str> = details.iter().filter_map(|d| d["field"].as_str()).collect();
+    assert_eq!(fields, ["departments[1]", "officials[0]"], "{v}");
+    assert!(v.to_string().contains("省无此局") && v.to_string().contains("nobody_here"), "names them: {v}");
+    let (s, _) = api.call("PUT", "/api/v1/project-libraries/no_such", &owner, body.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = api.call("PUT", "/api/v1/project-libraries/5g_major", &owner, body).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["trackers"],
+        json!({ "departments": ["省科技厅", "省工业和信息化厅"], "officials": ["owner", "kjt"] }),
+        "short names, repeats dropped: {v}"
+    );
+    let (_, v) = api.call("GET", "/api/v1/projects", &sz, Value::Null).await;
+    assert_eq!(library(&v, "5g_major")["trackers"]["officials"], json!(["owner", "kjt"]), "{v}");
+    assert_eq!(library(&v, "ic_key")["trackers"]["departments"], json!(["省工业和信息化厅", "省发展改革委"]));
+}
+
+#[tokio::test]
+async fn the_library_cards_say_who_tracks_them() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.browser("owner", DEMO_PASSWORD).await;
+    let page = api.page("/projects", &owner).await;
+    assert!(page.contains("跟踪服务") && page.contains("省通信管理局") && page.contains("省发展改革委"), "{page}");
 }

@@ -8,21 +8,22 @@
 //!   `/api/v1/problems/{id}/settle`, `/api/v1/problems/{id}/route`, `/api/v1/projects/admissions`, `/api/v1/projects/admissions/{id}`,
 //!   `/api/v1/projects/{id}/progress`, `/api/v1/projects/{id}/progress/{period}/review`,
 //!   `/api/v1/projects/{id}/milestones`, `/api/v1/milestones/{id}/done`, `/api/v1/projects/{id}/log`,
-//!   `/api/v1/projects/routing`
+//!   `/api/v1/projects/routing`, `/api/v1/project-libraries/{id}`
 //! - Pages: `/projects` (with the routing form for the plan owner, posted to `/projects/routing`), `/projects/{id}` (with its progress, milestones and tracking log and their forms),
 //!   `/projects/admission`, `/projects/admission/{id}`
 
 pub mod admission_api;
 pub mod admission_pages;
 pub mod api;
+pub mod libraries;
 pub mod pages;
 pub mod routing;
 
 use axum::routing::{get, post, put};
-use jiqun_app::project_settings::ProblemRouting;
+use jiqun_app::project_settings::{LibraryTrackers, ProblemRouting};
 use jiqun_app::projects::{
     AnswerInput, MilestoneDoneInput, MilestoneInput, MilestoneView, ProblemInput, ProblemView, ProgressInput,
-    ProgressReviewInput, ProjectDetail, RouteInput, SettleInput, StageInput, TrackingInput,
+    ProgressReviewInput, ProjectDetail, ProjectLibrary, RouteInput, SettleInput, StageInput, TrackingInput,
 };
 use jiqun_app::{Perm, Scope};
 
@@ -45,6 +46,9 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("put", "/api/v1/projects/routing", "projects", "Changes the routing of problems (the plan owner: `manage_projects` everywhere); each department must be registered, each number of days 1–365; a kind left out keeps its setting", PROVINCE_MANAGES, || put(routing::set_routing))
         .body("{routing: {land: {department, days}, …}}", Some(json::<ProblemRouting>))
         .ok(200, Some(json::<ProblemRouting>)),
+    ApiRoute::new("put", "/api/v1/project-libraries/{id}", "projects", "Sets who tracks and serves a project library (跟踪服务): its departments (registered ones) and officials (usernames of existing accounts); the plan owner only; an unknown one is 422 naming it", PROVINCE_MANAGES, || put(libraries::set_trackers))
+        .body("{departments, officials}", Some(json::<LibraryTrackers>))
+        .ok(200, Some(json::<ProjectLibrary>)),
     ApiRoute::new("get", "/api/v1/projects/admissions", "admission", "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)", Access::Perm(Perm::AssessProjects), || get(admission_api::admissions))
         .ok(200, Some(json::<admission_api::AdmissionList>)),
     ApiRoute::new("get", "/api/v1/projects/admissions/{id}", "admission", "One admission check with its stored result, who assessed it and its project", Access::Perm(Perm::AssessProjects), || get(admission_api::admission))

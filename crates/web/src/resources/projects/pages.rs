@@ -131,7 +131,11 @@ async fn show(
         @if items.iter().any(|p| p.synthetic) {
             (ui::example_banner(lang, "标有“示例”的项目为演示用合成数据；计划点名的项目只列公开来源载明的事实，来源未载明的数字留空。", "projects marked “synthetic” are made up for the demo; the projects the plan names carry only facts a public source gives, and figures no source gives are left empty."))
         }
-        ul.cards { @for l in &libraries { li { a href={ "/projects?library=" (l.id) } { strong { (l.name) } } " · " (l.projects) (t(" 个项目", " projects")) @if !l.plan_item.is_empty() { " · " (t("计划条目 ", "plan item ")) (l.plan_item) } } } }
+        ul.cards { @for l in &libraries { li { a href={ "/projects?library=" (l.id) } { strong { (l.name) } } " · " (l.projects) (t(" 个项目", " projects")) @if !l.plan_item.is_empty() { " · " (t("计划条目 ", "plan item ")) (l.plan_item) }
+            @if !l.trackers.departments.is_empty() || !l.trackers.officials.is_empty() {
+                br; span.muted { (t("跟踪服务：", "Tracked by: ")) (l.trackers.departments.join("、")) @if !l.trackers.departments.is_empty() && !l.trackers.officials.is_empty() { "；" } (l.trackers.officials.join("、")) }
+            }
+        } } }
         form.filters method="get" action="/projects" {
             label { (t("项目库", "Library")) select name="library" { option value="" { (t("全部", "all")) } @for l in &libraries { option value=(l.id) selected[selected(&q.library, &l.id)] { (l.name) } } } }
             label { (t("城市", "City")) select name="city" { option value="" { (t("全部", "all")) } @for c in &cities { option value=(c) selected[selected(&q.city, c)] { (c) } } } }
