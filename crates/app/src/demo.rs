@@ -455,6 +455,13 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
             plan_items: vec![if *library == "ic_key" { "3.2".into() } else { "3.3".into() }],
             libraries: vec![library.to_string()],
             total_investment_wan: Some(*invest),
+            yearly_plan: if *own {
+                [(2024, 20_000.0), (2025, 45_000.0), (2026, 20_000.0)]
+                    .map(|(year, amount_wan)| crate::projects::YearAmount { year, amount_wan })
+                    .to_vec()
+            } else {
+                Vec::new()
+            },
             fast_lane: *own,
             source: SOURCE.into(),
             ..Default::default()
