@@ -343,8 +343,6 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("plan_items", T),
                 ("chain_nodes", T),
                 ("total_investment_wan", F),
-                ("yearly_plan", T),
-                ("figure_sources", T),
                 ("planned_start", T),
                 ("planned_finish", T),
                 ("fast_lane", I),
@@ -355,6 +353,8 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("created_by", I),
                 ("created_at", I),
                 ("updated_at", I),
+                ("yearly_plan", T),
+                ("figure_sources", T),
             ],
         ),
         (
