@@ -208,9 +208,6 @@ pub struct NewProjectForm {
 pub async fn register(ctx: Ctx, Form(f): Form<NewProjectForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    if s.roles.scopes(&s.user, Perm::ManageProjects).is_empty() {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
     let investment = match f.total_investment_wan.trim() {
         "" => Ok(None),
         raw => ui::parse_amount(raw, "").map(Some).ok_or_else(|| {
