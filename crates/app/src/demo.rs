@@ -455,6 +455,13 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
             plan_items: vec![if *library == "ic_key" { "3.2".into() } else { "3.3".into() }],
             libraries: vec![library.to_string()],
             total_investment_wan: Some(*invest),
+            yearly_plan: if *own {
+                [(2024, 20_000.0), (2025, 45_000.0), (2026, 20_000.0)]
+                    .map(|(year, amount_wan)| crate::projects::YearAmount { year, amount_wan })
+                    .to_vec()
+            } else {
+                Vec::new()
+            },
             fast_lane: *own,
             source: SOURCE.into(),
             ..Default::default()
@@ -533,17 +540,23 @@ async fn load_project_tracking(app: &App, session: &crate::Session, ids: &[i64])
     let miles: &[Mile] = &[
         (rf, "（示例）主体结构封顶", "2025-03-31", Some("2025-03-28")),
         (rf, "（示例）生产设备进场", "2025-06-30", None),
-        (rf, "（示例）试生产", "2027-06-30", None),
+        // Future milestones are dated from today, so that the demo has exactly one slipping milestone whenever
+        // it is loaded (a fixed date would slip one day).
+        (rf, "（示例）试生产", "+200", None),
         (platform, "（示例）一期上线", "2024-12-31", Some("2024-12-20")),
         (platform, "（示例）竣工验收", "2025-10-31", Some("2025-10-30")),
-        (compound, "（示例）厂房封顶", "2027-12-31", None),
+        (compound, "（示例）厂房封顶", "+400", None),
     ];
     for (id, name, planned, done) in miles {
         let done = match done {
             Some(d) => Some(date(d)?),
             None => None,
         };
-        app.add_listed_milestone(session, *id, name, date(planned)?, done).await?;
+        let planned = match planned.strip_prefix('+').and_then(|n| n.parse::<i64>().ok()) {
+            Some(days) => jiqun_domain::date::Date::from_tuple(crate::snapshot::today_in_china()).plus_days(days),
+            None => date(planned)?,
+        };
+        app.add_listed_milestone(session, *id, name, planned, done).await?;
     }
     // (project, day, kind, note, who)
     type Log<'a> = (i64, &'a str, TrackingKind, &'a str, &'a str);

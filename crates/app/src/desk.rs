@@ -66,6 +66,8 @@ pub struct ProjectWatch {
     /// For a department (its own scope): the department's name and the problems routed to it that wait for
     /// its answer, overdue first.
     pub department: Option<(String, Vec<ProblemView>)>,
+    /// The projects the caller reads that have milestones past their planned date and not done, most first.
+    pub slipping: Vec<crate::projects::ProjectView>,
 }
 
 impl App {
@@ -168,6 +170,16 @@ impl App {
             });
         }
         watch.projects.sort_by_key(|p| (std::cmp::Reverse(p.overdue), p.id));
+        if !reads.is_empty() {
+            let mut slipping: Vec<crate::projects::ProjectView> = self
+                .projects(session, &ProjectFilter::default(), lang)
+                .await?
+                .into_iter()
+                .filter(|p| p.slipping_milestones > 0)
+                .collect();
+            slipping.sort_by_key(|p| (std::cmp::Reverse(p.slipping_milestones), p.id));
+            watch.slipping = slipping;
+        }
         if answers.contains(&Scope::OwnAgency)
             && !answers.contains(&Scope::All)
             && let Some(agency) = session.user.agency.as_ref()

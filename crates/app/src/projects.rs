@@ -47,6 +47,13 @@ pub struct ProjectInput {
     /// Total planned investment, 万元.
     #[serde(default)]
     pub total_investment_wan: Option<f64>,
+    /// The planned investment by year, 万元 (years distinct; their sum not above the total).
+    #[serde(default)]
+    pub yearly_plan: Vec<YearAmount>,
+    /// The source of each figure given (`total_investment_wan`, `yearly_plan`); a figure without its own
+    /// source has the project's `source`.
+    #[serde(default)]
+    pub figure_sources: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub planned_start: Option<String>,
     #[serde(default)]
@@ -57,6 +64,18 @@ pub struct ProjectInput {
     /// Where the facts come from. Required.
     pub source: String,
 }
+
+/// A year's planned investment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YearAmount {
+    pub year: i32,
+    /// 万元.
+    pub amount_wan: f64,
+}
+
+/// The figures of a project that carry a source of their own.
+const SOURCED_FIGURES: &[&str] = &["total_investment_wan", "yearly_plan"];
 
 /// A stage change.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -124,6 +143,10 @@ pub struct ProjectView {
     pub libraries: Vec<String>,
     /// 万元; null when no source gives it.
     pub total_investment_wan: Option<f64>,
+    /// The planned investment by year, 万元.
+    pub yearly_plan: Vec<YearAmount>,
+    /// The source of each figure given (`total_investment_wan`, `yearly_plan`).
+    pub figure_sources: std::collections::BTreeMap<String, String>,
     pub planned_start: Option<Date>,
     pub planned_finish: Option<Date>,
     pub fast_lane: bool,
@@ -216,6 +239,14 @@ pub struct ProjectLibrary {
 
 fn object(p: &ProjectRow) -> Object<'_> {
     Object { city: &p.city, uscc: p.owner_uscc.as_deref().unwrap_or(""), ..Object::default() }
+}
+
+/// A JSON column of a project: empty text is nothing; text that does not read is a fault of the data.
+fn stored_json<T: serde::de::DeserializeOwned + Default>(id: i64, column: &str, text: &str) -> AppResult<T> {
+    if text.is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(text).map_err(|e| AppError::internal(format!("project {id}: {column}: {e}")))
 }
 
 fn today() -> Date {
@@ -332,6 +363,62 @@ impl App {
             ));
         }
         let source = text_field("source", &input.source, 500, &mut errors);
+        if let Some(u) = &owner_uscc
+            && self.store.enterprise_by_uscc(u).await?.is_none()
+        {
+            errors.push(FieldError::new(
+                "owner_uscc",
+                format!("{u} 未在企业名录中登记，请先登记业主企业"),
+                format!("{u} is not in the enterprise registry: register the owner first"),
+            ));
+        }
+        let mut years = std::collections::BTreeSet::new();
+        for (i, y) in input.yearly_plan.iter().enumerate() {
+            let field = format!("yearly_plan[{i}]");
+            if !(2000..=2100).contains(&y.year) || !years.insert(y.year) {
+                errors.push(FieldError::new(
+                    &field,
+                    format!("年份 {} 无效或重复", y.year),
+                    format!("the year {} is invalid or repeated", y.year),
+                ));
+            }
+            if !(y.amount_wan.is_finite() && y.amount_wan >= 0.0) {
+                errors.push(FieldError::new(
+                    &field,
+                    "计划投资额应为非负数",
+                    "the planned amount is a number not below zero",
+                ));
+            }
+        }
+        let planned: f64 = input.yearly_plan.iter().map(|y| y.amount_wan).filter(|v| v.is_finite()).sum();
+        if let Some(total) = input.total_investment_wan
+            && planned > total * (1.0 + 1e-9)
+        {
+            errors.push(FieldError::new(
+                "yearly_plan",
+                format!("分年度计划合计 {planned} 万元，超过计划总投资 {total} 万元"),
+                format!("the yearly plan adds up to {planned} (10k yuan), above the planned total of {total}"),
+            ));
+        }
+        let mut figure_sources = std::collections::BTreeMap::new();
+        for (k, v) in &input.figure_sources {
+            if !SOURCED_FIGURES.contains(&k.as_str()) {
+                errors.push(FieldError::new(
+                    "figure_sources",
+                    format!("“{k}”不是可注明来源的数字，可选：{}", SOURCED_FIGURES.join("、")),
+                    format!("“{k}” is not a figure with a source; one of: {}", SOURCED_FIGURES.join(", ")),
+                ));
+            } else if !v.trim().is_empty() {
+                figure_sources.insert(k.clone(), text_field(&format!("figure_sources.{k}"), v, 500, &mut errors));
+            }
+        }
+        // Each figure given has a source: its own, else the project's.
+        let given = [input.total_investment_wan.is_some(), !input.yearly_plan.is_empty()];
+        for (k, present) in SOURCED_FIGURES.iter().zip(given) {
+            if present {
+                figure_sources.entry(k.to_string()).or_insert_with(|| source.clone());
+            }
+        }
         let tags = |v: &[String]| {
             v.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && !s.contains(',')).collect()
         };
@@ -346,6 +433,16 @@ impl App {
             plan_items: tags(&input.plan_items),
             chain_nodes: tags(&input.chain_nodes),
             total_investment_wan: input.total_investment_wan,
+            yearly_plan: if input.yearly_plan.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&input.yearly_plan).map_err(AppError::internal)?
+            },
+            figure_sources: if figure_sources.is_empty() {
+                String::new()
+            } else {
+                serde_json::to_string(&figure_sources).map_err(AppError::internal)?
+            },
             planned_start,
             planned_finish,
             fast_lane: input.fast_lane,
@@ -398,6 +495,8 @@ impl App {
                 plan_items: p.plan_items,
                 chain_nodes: p.chain_nodes,
                 total_investment_wan: p.total_investment_wan,
+                yearly_plan: stored_json(p.id, "yearly_plan", &p.yearly_plan)?,
+                figure_sources: stored_json(p.id, "figure_sources", &p.figure_sources)?,
                 planned_start: p.planned_start,
                 planned_finish: p.planned_finish,
                 fast_lane: p.fast_lane,

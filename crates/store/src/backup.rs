@@ -353,6 +353,8 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("created_by", I),
                 ("created_at", I),
                 ("updated_at", I),
+                ("yearly_plan", T),
+                ("figure_sources", T),
             ],
         ),
         (

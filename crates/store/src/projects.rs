@@ -29,6 +29,10 @@ row! {
         pub chain_nodes: Vec<String>,
         /// Total planned investment, 万元; empty when no source gives it.
         pub total_investment_wan: Option<f64>,
+        /// The planned investment by year, as JSON `[{"year", "amount_wan"}]` (empty text for none).
+        pub yearly_plan: String,
+        /// The source of each figure, as JSON `{"total_investment_wan": "…", "yearly_plan": "…"}`.
+        pub figure_sources: String,
         pub planned_start: Option<Date>,
         pub planned_finish: Option<Date>,
         /// On the fast lane: problems get shorter deadlines.
@@ -45,7 +49,7 @@ row! {
     }
 }
 
-const PROJECT_COLUMNS: &str = "id, name, owner_uscc, owner_name, city, stage, suspended_from, plan_items, chain_nodes, total_investment_wan, planned_start, planned_finish, fast_lane, source, synthetic, admission_id, version, created_by, created_at, updated_at";
+const PROJECT_COLUMNS: &str = "id, name, owner_uscc, owner_name, city, stage, suspended_from, plan_items, chain_nodes, total_investment_wan, yearly_plan, figure_sources, planned_start, planned_finish, fast_lane, source, synthetic, admission_id, version, created_by, created_at, updated_at";
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,6 +114,10 @@ pub struct NewProject {
     pub plan_items: Vec<String>,
     pub chain_nodes: Vec<String>,
     pub total_investment_wan: Option<f64>,
+    /// JSON, as in `ProjectRow::yearly_plan`.
+    pub yearly_plan: String,
+    /// JSON, as in `ProjectRow::figure_sources`.
+    pub figure_sources: String,
     pub planned_start: Option<Date>,
     pub planned_finish: Option<Date>,
     pub fast_lane: bool,
@@ -205,8 +213,8 @@ impl Store {
     ) -> Result<i64> {
         let now = now_ms();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO projects (name, owner_uscc, owner_name, city, stage, plan_items, chain_nodes, total_investment_wan, planned_start, planned_finish, fast_lane, source, synthetic, admission_id, version, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'planning', $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $15) RETURNING id",
+            "INSERT INTO projects (name, owner_uscc, owner_name, city, stage, plan_items, chain_nodes, total_investment_wan, planned_start, planned_finish, fast_lane, source, synthetic, admission_id, version, created_by, created_at, updated_at, yearly_plan, figure_sources) \
+             VALUES ($1, $2, $3, $4, 'planning', $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $15, $16, $17) RETURNING id",
         )
         .bind(&p.name)
         .bind(&p.owner_uscc)
@@ -223,6 +231,8 @@ impl Store {
         .bind(admission_id)
         .bind(actor.id)
         .bind(now)
+        .bind(&p.yearly_plan)
+        .bind(&p.figure_sources)
         // A null float and a number bind differently through the Any driver: no cached statement.
         .persistent(false)
         .fetch_one(&mut **tx)

@@ -492,7 +492,14 @@ CREATE TABLE project_log (
 CREATE INDEX project_log_by_project ON project_log (project_id, on_date)
 "#,
     ),
-    // 11 is the projects' migration of the other branch (ProjectInput/NewProject); this one follows it.
+    (
+        11,
+        "a key project's yearly investment plan and the source of each figure",
+        r#"
+ALTER TABLE projects ADD COLUMN yearly_plan TEXT NOT NULL DEFAULT '';
+ALTER TABLE projects ADD COLUMN figure_sources TEXT NOT NULL DEFAULT ''
+"#,
+    ),
     (
         12,
         "project_library_trackers",

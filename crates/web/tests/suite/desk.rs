@@ -172,3 +172,20 @@ async fn the_desk_and_the_key_project_panel_are_in_the_json_downloads() {
     assert_eq!(v["key_projects"]["projects_with_overdue_problems"][0]["id"].as_i64(), Some(project), "{v}");
     assert_eq!(v["key_projects"]["overdue_problems"][0]["id"].as_i64(), Some(problem), "{v}");
 }
+
+/// Officials see the projects whose milestones slip (the demo has exactly one: a planned date past, not done).
+#[tokio::test]
+async fn the_dashboard_lists_the_projects_whose_milestones_slip() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.browser("owner", DEMO_PASSWORD).await;
+    let page = api.page("/", &owner).await;
+    assert!(page.contains("关键节点滞后的项目"), "the panel shows slipping projects");
+    let v = api.get("/?format=json").browser(&owner).await.json();
+    let slipping = v["key_projects"]["projects_with_slipping_milestones"].as_array().unwrap().clone();
+    assert_eq!(slipping.len(), 1, "{v}");
+    assert!(slipping[0]["name"].as_str().unwrap().contains("射频"), "{slipping:?}");
+    assert_eq!(slipping[0]["slipping_milestones"].as_u64(), Some(1));
+    let gz = api.browser("guangzhou", DEMO_PASSWORD).await;
+    let v = api.get("/?format=json").browser(&gz).await.json();
+    assert_eq!(v["key_projects"]["projects_with_slipping_milestones"], serde_json::json!([]), "not 广州's: {v}");
+}

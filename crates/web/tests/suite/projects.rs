@@ -595,3 +595,39 @@ async fn the_project_page_shows_progress_milestones_the_log_and_the_investment_c
     let page = api.page(&at, &firm).await;
     assert!(page.contains("填报进度") && !page.contains("新增节点") && !page.contains("记录走访、会商或决策"));
 }
+
+/// A project's figures each carry a source; the yearly plan is checked against the total; the owner must be
+/// a registered enterprise.
+#[tokio::test]
+async fn a_projects_figures_carry_their_sources_and_the_yearly_plan_fits_the_total() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let body = |plan: Value, uscc: Option<&str>| {
+        json!({ "name": "（测试）分年度项目", "city": "广州", "source": "（测试）立项批复", "owner_uscc": uscc,
+                "total_investment_wan": 10000, "yearly_plan": plan,
+                "figure_sources": { "yearly_plan": "（测试）年度投资计划表" } })
+    };
+    let too_much = json!([{ "year": 2025, "amount_wan": 6000 }, { "year": 2026, "amount_wan": 6000 }]);
+    let (s, v) = api.call("POST", "/api/v1/projects", &owner, body(too_much, None)).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("yearly_plan")), "{v}");
+    let twice = json!([{ "year": 2025, "amount_wan": 1 }, { "year": 2025, "amount_wan": 1 }]);
+    let (s, v) = api.call("POST", "/api/v1/projects", &owner, body(twice, None)).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("yearly_plan[1]")), "{v}");
+    let unregistered = crate::common::uscc("440100", 999);
+    let ok = json!([{ "year": 2025, "amount_wan": 4000 }, { "year": 2026, "amount_wan": 6000 }]);
+    let (s, v) = api.call("POST", "/api/v1/projects", &owner, body(ok.clone(), Some(&unregistered))).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("owner_uscc")), "not in the registry: {v}");
+    let (s, v) = api.call("POST", "/api/v1/projects", &owner, body(ok, None)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["yearly_plan"][1]["amount_wan"].as_f64(), Some(6000.0));
+    assert_eq!(v["figure_sources"]["yearly_plan"], "（测试）年度投资计划表");
+    assert_eq!(
+        v["figure_sources"]["total_investment_wan"], "（测试）立项批复",
+        "the project's source when none of its own"
+    );
+    let browser = api.browser("owner", DEMO_PASSWORD).await;
+    let page = api.page(&format!("/projects/{}", v["id"]), &browser).await;
+    assert!(page.contains("分年度投资计划") && page.contains("（测试）年度投资计划表"), "{page}");
+    let page = api.page("/projects?item=3.3", &browser).await;
+    assert!(page.contains("5G基站射频器件") && !page.contains("粤芯"), "filtered by plan item");
+}

@@ -215,6 +215,20 @@ pub fn project_panel(w: &ProjectWatch, lang: Lang) -> Markup {
                     (problems_table(mine, t("转办本部门、等待答复的问题，超期的在前", "Problems routed to your department awaiting its answer, overdue first"), lang))
                 }
             }
+            @if !w.slipping.is_empty() {
+                div.scroll {
+                    table.data {
+                        caption { (t("关键节点滞后的项目", "Projects with slipping milestones")) }
+                        (ui::head(lang, &[ui::col("项目", "Project"), ui::col("地市", "City"), ui::col("阶段", "Stage"), ui::num_col("滞后节点", "Slipping milestones")]))
+                        tbody { @for p in &w.slipping { tr {
+                            th scope="row" { a href={ "/projects/" (p.id) } { (p.name) } }
+                            td { (p.city) }
+                            td { (stage_chip(p.stage, lang)) }
+                            td.numcell { span.chip.oc-failed { (p.slipping_milestones) } }
+                        } } }
+                    }
+                }
+            }
             @if w.overdue.is_empty() {
                 p { (t("没有超期未答复的项目问题。", "No project problem is past its deadline.")) " " a href="/projects" { (t("全部重点项目", "All key projects")) } }
             } @else {
@@ -273,5 +287,8 @@ pub fn watch_json(w: &ProjectWatch) -> Value {
             "overdue_problems": p.overdue, "open_problems": p.open,
         })).collect::<Vec<_>>(),
         "department": w.department.as_ref().map(|(name, mine)| json!({ "name": name, "to_answer": mine })),
+        "projects_with_slipping_milestones": w.slipping.iter().map(|p| json!({
+            "id": p.id, "name": p.name, "city": p.city, "stage": p.stage.as_str(), "slipping_milestones": p.slipping_milestones,
+        })).collect::<Vec<_>>(),
     })
 }

