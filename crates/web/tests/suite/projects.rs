@@ -631,3 +631,33 @@ async fn a_projects_figures_carry_their_sources_and_the_yearly_plan_fits_the_tot
     let page = api.page("/projects?item=3.3", &browser).await;
     assert!(page.contains("5G基站射频器件") && !page.contains("粤芯"), "filtered by plan item");
 }
+
+/// The plan owner sets who tracks a library on /projects; an unknown department is refused naming it; a
+/// city bureau may not.
+#[tokio::test]
+async fn the_plan_owner_sets_who_tracks_a_library_on_the_page() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.browser("owner", DEMO_PASSWORD).await;
+    let page = api.page("/projects", &owner).await;
+    assert!(page.contains("跟踪服务的部门和人员"), "the form is there for the plan owner");
+    let at = "/projects/libraries/5g_major/trackers";
+    let a = api
+        .submit(
+            at,
+            &owner,
+            &[("csrf", &owner.csrf), ("departments", "省科技厅、省工业和信息化厅"), ("officials", "owner, kjt")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let page = api.page("/projects", &owner).await;
+    assert!(page.contains("省科技厅、省工业和信息化厅；owner、kjt"), "the card says who tracks it");
+    let a = api.submit(at, &owner, &[("csrf", &owner.csrf), ("departments", "省魔法厅"), ("officials", "")]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("省魔法厅"), "the unknown department is named");
+    let sz = api.browser("shenzhen", DEMO_PASSWORD).await;
+    assert!(!api.page("/projects", &sz).await.contains("跟踪服务的部门和人员"));
+    assert_eq!(
+        api.submit(at, &sz, &[("csrf", &sz.csrf), ("departments", "省科技厅")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -94,6 +94,7 @@ pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/projects", READ, || get(pages::projects)),
     PageRoute::new("post", "/projects", Access::Perm(Perm::AssessProjects), || post(admission_pages::assess)),
     PageRoute::new("post", "/projects/routing", PROVINCE_MANAGES, || post(routing::set_routing_page)),
+    PageRoute::new("post", "/projects/libraries/{id}/trackers", PROVINCE_MANAGES, || post(libraries::set_trackers_page)),
     PageRoute::new("post", "/projects/new", Access::Perm(Perm::ManageProjects), || post(pages::register)),
     PageRoute::new("get", "/projects/admission", Access::Perm(Perm::AssessProjects), || {
         get(admission_pages::admission)

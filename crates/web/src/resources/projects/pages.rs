@@ -189,7 +189,10 @@ async fn show(
                 }
             }
         }
-        @if let Some(routing) = &routing { (super::routing::panel(s, lang, routing, None)) }
+        @if let Some(routing) = &routing {
+            (super::routing::panel(s, lang, routing, None))
+            (super::libraries::trackers_panel(s, lang, &libraries))
+        }
     };
     Ok(ui::page_status(ctx, s, snap.synthetic, status, t("重点项目", "Key projects"), body))
 }
