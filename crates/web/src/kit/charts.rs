@@ -57,6 +57,34 @@ fn ticks(lo: f64, hi: f64, want: usize) -> (f64, f64, f64) {
     ((lo / step).floor() * step, (hi / step).ceil() * step, step)
 }
 
+/// A value axis from `lo` to past `hi`: its ends and its ticks (at most 12). A count's ticks are whole: no
+/// tick at 0.4 个, which would read as “0个”, “1个”, “1个” ….
+fn value_axis(lo: f64, hi: f64, unit: &str) -> (f64, f64, Vec<f64>) {
+    let (y0, y1, step) = ticks(lo, hi, 5);
+    let (y0, y1, step) = if jiqun_domain::units::unit_kind(unit) == jiqun_domain::units::UnitKind::Count && step < 1.0 {
+        (y0.floor(), y1.ceil().max(y0.floor() + 1.0), 1.0)
+    } else {
+        (y0, y1, step)
+    };
+    let mut yticks = Vec::new();
+    let mut v = y0;
+    while v <= y1 + step * 0.001 && yticks.len() < 12 {
+        yticks.push(v);
+        v += step;
+    }
+    (y0, y1, yticks)
+}
+
+/// The horizontal grid lines of a value axis, from `x0` to `x1`.
+fn grid(yticks: &[f64], x0: f64, x1: f64, py: impl Fn(f64) -> f64) -> Markup {
+    html! { g.grid { @for v in yticks { line x1=(c(x0)) x2=(c(x1)) y1=(c(py(*v))) y2=(c(py(*v))) {} } } }
+}
+
+/// The labels of a value axis, right-aligned left of `x`.
+fn value_labels(yticks: &[f64], x: f64, py: impl Fn(f64) -> f64, unit: &str) -> Markup {
+    html! { @for v in yticks { text.ylabel x=(c(x - 8.0)) y=(c(py(*v) + 4.0)) text-anchor="end" { (human(*v, unit)) } } }
+}
+
 /// Texts of the indicator chart.
 pub struct ChartText<'a> {
     pub title: &'a str,
@@ -101,22 +129,10 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
     let x1 = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max).ceil().max(x0 + 1.0);
     let vmin = vs.iter().copied().fold(f64::INFINITY, f64::min);
     let vmax = vs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (y0, y1, step) = ticks(if vmin >= 0.0 { 0.0 } else { vmin }, if vmax > 0.0 { vmax * 1.05 } else { 1.0 }, 5);
-    // Counts are whole: no tick at 0.4 个 (which would read as “0个”, “1个”, “1个” …).
-    let (y0, y1, step) = if jiqun_domain::units::unit_kind(unit) == jiqun_domain::units::UnitKind::Count && step < 1.0 {
-        (y0.floor(), y1.ceil().max(y0.floor() + 1.0), 1.0)
-    } else {
-        (y0, y1, step)
-    };
+    let (y0, y1, yticks) =
+        value_axis(if vmin >= 0.0 { 0.0 } else { vmin }, if vmax > 0.0 { vmax * 1.05 } else { 1.0 }, unit);
     let px = |t: f64| ml + (w - ml - mr) * (t - x0) / (x1 - x0);
     let py = |v: f64| mt + (h - mt - mb) * (1.0 - (v - y0) / (y1 - y0));
-
-    let mut yticks = Vec::new();
-    let mut v = y0;
-    while v <= y1 + step * 0.001 && yticks.len() < 12 {
-        yticks.push(v);
-        v += step;
-    }
     let every = if x1 - x0 > 12.0 { 2 } else { 1 };
     let years: Vec<i64> = (x0 as i64..=x1 as i64).filter(|y| (y - x0 as i64) % every == 0).collect();
 
@@ -157,16 +173,10 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
             svg.linechart viewBox={ "0 0 " (w) " " (h) } role="img" aria-labelledby={ (id) "-t " (id) "-d" } focusable="false" {
                 title #{ (id) "-t" } { (t.title) }
                 desc #{ (id) "-d" } { (desc) }
-                g.grid {
-                    @for v in &yticks {
-                        line x1=(c(ml)) x2=(c(w - mr)) y1=(c(py(*v))) y2=(c(py(*v))) {}
-                    }
-                }
+                (grid(&yticks, ml, w - mr, py))
                 g.axis {
                     line x1=(c(ml)) x2=(c(w - mr)) y1=(c(h - mb)) y2=(c(h - mb)) {}
-                    @for v in &yticks {
-                        text.ylabel x=(c(ml - 8.0)) y=(c(py(*v) + 4.0)) text-anchor="end" { (human(*v, unit)) }
-                    }
+                    (value_labels(&yticks, ml, py, unit))
                     @for y in &years {
                         line x1=(c(px(*y as f64))) x2=(c(px(*y as f64))) y1=(c(h - mb)) y2=(c(h - mb + 5.0)) {}
                         text.xlabel x=(c(px(*y as f64))) y=(c(h - mb + 20.0)) text-anchor="middle" { (y) (lang.pick("年", "")) }
@@ -222,16 +232,10 @@ pub fn investment_chart(id: &str, points: &[(String, f64)], planned: Option<f64>
     let (w, h) = (960.0, 300.0);
     let (ml, mr, mt, mb) = (92.0, 140.0, 20.0, 40.0);
     let top = points.iter().map(|p| p.1).chain(planned).fold(0.0_f64, f64::max);
-    let (y0, y1, step) = ticks(0.0, if top > 0.0 { top * 1.05 } else { 1.0 }, 5);
+    let (y0, y1, yticks) = value_axis(0.0, if top > 0.0 { top * 1.05 } else { 1.0 }, unit);
     let n = points.len();
     let px = |i: usize| if n == 1 { ml + (w - ml - mr) / 2.0 } else { ml + (w - ml - mr) * i as f64 / (n - 1) as f64 };
     let py = |v: f64| mt + (h - mt - mb) * (1.0 - (v - y0) / (y1 - y0));
-    let mut yticks = Vec::new();
-    let mut v = y0;
-    while v <= y1 + step * 0.001 && yticks.len() < 12 {
-        yticks.push(v);
-        v += step;
-    }
     let mut line = String::new();
     for (i, p) in points.iter().enumerate() {
         let _ = write!(line, "{},{} ", c(px(i)), c(py(p.1)));
@@ -248,16 +252,10 @@ pub fn investment_chart(id: &str, points: &[(String, f64)], planned: Option<f64>
             svg.linechart viewBox={ "0 0 " (w) " " (h) } role="img" aria-labelledby={ (id) "-t " (id) "-d" } focusable="false" {
                 title #{ (id) "-t" } { (t.title) }
                 desc #{ (id) "-d" } { (desc) }
-                g.grid {
-                    @for v in &yticks {
-                        line x1=(c(ml)) x2=(c(w - mr)) y1=(c(py(*v))) y2=(c(py(*v))) {}
-                    }
-                }
+                (grid(&yticks, ml, w - mr, py))
                 g.axis {
                     line x1=(c(ml)) x2=(c(w - mr)) y1=(c(h - mb)) y2=(c(h - mb)) {}
-                    @for v in &yticks {
-                        text.ylabel x=(c(ml - 8.0)) y=(c(py(*v) + 4.0)) text-anchor="end" { (human(*v, unit)) }
-                    }
+                    (value_labels(&yticks, ml, py, unit))
                     @for (i, p) in points.iter().enumerate() {
                         line x1=(c(px(i))) x2=(c(px(i))) y1=(c(h - mb)) y2=(c(h - mb + 5.0)) {}
                         text.xlabel x=(c(px(i))) y=(c(h - mb + 20.0)) text-anchor="middle" { (p.0) }
