@@ -19,7 +19,8 @@ use jiqun_eval::definition::FieldError;
 
 use crate::error::invalid_fields;
 use crate::input::limit_text;
-use crate::snapshot::{date_in_china, today_in_china};
+use crate::input::{date_field, today};
+use crate::snapshot::date_in_china;
 use crate::{Action, App, AppError, AppResult, Session};
 
 /// A base as a user registers or edits it.
@@ -130,24 +131,6 @@ fn view(b: BaseRow, lang: jiqun_domain::Lang, bound: &[(i64, Derivation)]) -> Ba
     }
 }
 
-fn parse_date(field: &str, s: &str) -> Result<Date, FieldError> {
-    Date::parse(s).map_err(|_| {
-        FieldError::new(
-            field,
-            format!("“{s}”不是有效日期，应形如 2025-06-30"),
-            format!("“{s}” is not a date such as 2025-06-30"),
-        )
-    })
-}
-
-fn not_future(field: &str, d: Date) -> Result<Date, FieldError> {
-    let today = Date::from_tuple(today_in_china());
-    if d > today {
-        return Err(FieldError::new(field, format!("{d} 晚于今天，不能登记"), format!("{d} is after today")));
-    }
-    Ok(d)
-}
-
 /// Checks a base as entered; every wrong field is named at once.
 fn check_base(input: &BaseInput) -> AppResult<NewBase> {
     let mut errors = Vec::new();
@@ -194,14 +177,7 @@ fn check_base(input: &BaseInput) -> AppResult<NewBase> {
             }
         },
     };
-    let recognised_on =
-        match parse_date("recognised_on", &input.recognised_on).and_then(|d| not_future("recognised_on", d)) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        };
+    let recognised_on = date_field("recognised_on", &input.recognised_on, true, &mut errors);
     let source = input.source.trim().to_string();
     if source.is_empty() {
         errors.push(FieldError::new(
@@ -388,9 +364,10 @@ impl App {
     pub async fn withdraw_base(&self, session: &Session, id: i64, input: &WithdrawInput, ip: &str) -> AppResult<()> {
         session.require(&Action::ManageBases)?;
         let base = self.store.base(id).await?;
-        let on = parse_date("withdrawn_on", &input.withdrawn_on)
-            .and_then(|d| not_future("withdrawn_on", d))
-            .map_err(|e| invalid_fields(&[e]))?;
+        let mut errors = Vec::new();
+        let Some(on) = date_field("withdrawn_on", &input.withdrawn_on, true, &mut errors) else {
+            return Err(invalid_fields(&errors));
+        };
         if on < base.recognised_on {
             return Err(AppError::invalid(
                 "withdrawn_on",
@@ -475,7 +452,7 @@ impl App {
                 until: until.map(date_in_china),
             })
             .collect();
-        let today = Date::from_tuple(today_in_china());
+        let today = today();
         let mut values: Vec<Derived> = Vec::new();
         for (ind, d) in &bound {
             let first = ind

@@ -542,18 +542,6 @@ pub fn metric_label(code: &str) -> Text {
     admission::Metric::parse(code).map_or_else(|| Text::new(code, code), |m| m.label())
 }
 
-fn invalid_many(errors: &[FieldError]) -> AppError {
-    let zh: Vec<String> = errors.iter().map(|e| e.zh.clone()).collect();
-    let en: Vec<String> = errors.iter().map(|e| e.en.clone()).collect();
-    let mut e = AppError::new(
-        crate::Code::Invalid,
-        format!("输入有误：{}", zh.join("；")),
-        format!("invalid input: {}", en.join("; ")),
-    );
-    e.details = errors.iter().map(|x| (x.path.clone(), x.zh.clone(), x.en.clone())).collect();
-    e
-}
-
 fn engine_error(what: &str, errors: &[FieldError]) -> AppError {
     let text: Vec<String> = errors.iter().map(|e| e.message(Lang::En)).collect();
     AppError::internal(format!("{what}: {}", text.join("; ")))
@@ -609,7 +597,7 @@ impl App {
                 format!("the library “{id}” is not a ranking"),
             ));
         }
-        lib.with_ranking(ranking.clone()).map_err(|e| invalid_many(&e))?;
+        lib.with_ranking(ranking.clone()).map_err(|e| crate::error::invalid_fields(&e))?;
         let json = serde_json::to_string(&ranking).map_err(AppError::internal)?;
         Ok(self.store.set_setting(&ranking_key(id), &json, &session.actor(ip)).await?)
     }
@@ -1089,10 +1077,10 @@ impl App {
         };
         let (result, city) = match (admission::assess(&proposal, &table), city) {
             (Ok(r), Some(city)) if errors.is_empty() => (r, city),
-            (Ok(_), _) => return Err(invalid_many(&errors)),
+            (Ok(_), _) => return Err(crate::error::invalid_fields(&errors)),
             (Err(es), _) => {
                 errors.extend(es);
-                return Err(invalid_many(&errors));
+                return Err(crate::error::invalid_fields(&errors));
             }
         };
         let json = serde_json::to_string(&result).map_err(AppError::internal)?;

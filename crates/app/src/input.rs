@@ -2,8 +2,10 @@
 //! begun, text within its length, and the domain's types (city, scale, department, money) read from what a
 //! user wrote. Each error names its field.
 
+use jiqun_domain::date::Date;
 use jiqun_domain::period::Period;
 use jiqun_domain::{AgencyName, AgencyRegistry, CityCode, Lang, Money, Scale};
+use jiqun_eval::definition::FieldError;
 
 use crate::{AppError, AppResult, Code};
 
@@ -78,4 +80,40 @@ pub(crate) fn limit_text(field: &str, s: &str, max: usize) -> AppResult<()> {
         return Err(AppError::invalid(field, format!("不能超过 {max} 字"), format!("at most {max} characters")));
     }
     Ok(())
+}
+
+/// Today in China (UTC+8), the calendar dates are checked against.
+pub(crate) fn today() -> Date {
+    Date::from_tuple(crate::snapshot::today_in_china())
+}
+
+/// A text of 1 to `max` characters (trimmed; line breaks allowed, other control characters not), or the
+/// field's error added to `errors`.
+pub(crate) fn text_field(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
+        errors.push(FieldError::new(field, format!("应为 1 至 {max} 字"), format!("1 to {max} characters")));
+    }
+    t.to_string()
+}
+
+/// A calendar day (`2025-06-30`), not after today when `not_after_today`, or the field's error added to
+/// `errors`.
+pub(crate) fn date_field(field: &str, s: &str, not_after_today: bool, errors: &mut Vec<FieldError>) -> Option<Date> {
+    match Date::parse(s) {
+        Ok(d) if not_after_today && d > today() => {
+            errors.push(FieldError::new(field, format!("{d} 晚于今天"), format!("{d} is after today")));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            let s = s.trim();
+            errors.push(FieldError::new(
+                field,
+                format!("“{s}”不是有效日期，应形如 2025-06-30"),
+                format!("“{s}” is not a date such as 2025-06-30"),
+            ));
+            None
+        }
+    }
 }

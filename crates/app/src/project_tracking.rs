@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
+use crate::input::{date_field, text_field, today};
+use crate::projects::object;
 use crate::snapshot::today_in_china;
-use crate::{Action, App, AppError, AppResult, Object, Session};
+use crate::{Action, App, AppError, AppResult, Session};
 
 /// A period's progress as the owner or the city bureau reports it.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -133,10 +135,6 @@ pub struct TrackingEntry {
     pub synthetic: bool,
 }
 
-pub(crate) fn today() -> Date {
-    Date::from_tuple(today_in_china())
-}
-
 pub(crate) fn is_slipping(m: &MilestoneRow, today: Date) -> bool {
     m.done_on.is_none() && m.planned_on < today
 }
@@ -183,36 +181,6 @@ pub(crate) fn tracking_entry(t: TrackingRow, lang: Lang) -> TrackingEntry {
         by: t.by_name,
         at: t.at,
         synthetic: t.synthetic,
-    }
-}
-
-fn object(p: &ProjectRow) -> Object<'_> {
-    Object { city: &p.city, uscc: p.owner_uscc.as_deref().unwrap_or(""), ..Object::default() }
-}
-
-fn text(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let t = s.trim();
-    if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(FieldError::new(field, format!("应为 1 至 {max} 字"), format!("1 to {max} characters")));
-    }
-    t.to_string()
-}
-
-fn day(field: &str, s: &str, not_after_today: bool, errors: &mut Vec<FieldError>) -> Option<Date> {
-    match Date::parse(s.trim()) {
-        Ok(d) if not_after_today && d > today() => {
-            errors.push(FieldError::new(field, format!("{d} 晚于今天"), format!("{d} is after today")));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("“{}”不是有效日期，应形如 2025-06-30", s.trim()),
-                format!("“{}” is not a date such as 2025-06-30", s.trim()),
-            ));
-            None
-        }
     }
 }
 
@@ -276,7 +244,7 @@ pub(crate) fn check_progress(input: &ProgressInput) -> AppResult<NewProgress> {
             "physical progress is between 0 and 100 percent",
         ));
     }
-    let narrative = text("narrative", &input.narrative, 1000, &mut errors);
+    let narrative = text_field("narrative", &input.narrative, 1000, &mut errors);
     let (Some(period), true) = (period, errors.is_empty()) else { return Err(invalid_fields(&errors)) };
     Ok(NewProgress {
         period: period.to_string(),
@@ -382,8 +350,8 @@ impl App {
         let p = self.store.project(project_id).await?;
         session.require(&Action::ManageProjects(object(&p)))?;
         let mut errors = Vec::new();
-        let name = text("name", &input.name, 200, &mut errors);
-        let planned = day("planned_on", &input.planned_on, false, &mut errors);
+        let name = text_field("name", &input.name, 200, &mut errors);
+        let planned = date_field("planned_on", &input.planned_on, false, &mut errors);
         let (Some(planned), true) = (planned, errors.is_empty()) else { return Err(invalid_fields(&errors)) };
         Ok(self.store.add_milestone(project_id, &name, planned, false, &session.actor(ip)).await?)
     }
@@ -417,7 +385,7 @@ impl App {
         let p = self.store.project(m.project_id).await?;
         session.require(&Action::ManageProjects(object(&p)))?;
         let mut errors = Vec::new();
-        let Some(on) = day("on", &input.on, true, &mut errors) else { return Err(invalid_fields(&errors)) };
+        let Some(on) = date_field("on", &input.on, true, &mut errors) else { return Err(invalid_fields(&errors)) };
         self.store.milestone_done(id, on, &session.actor(ip)).await?;
         Ok(p.id)
     }
@@ -443,7 +411,7 @@ impl App {
             return Err(AppError::forbidden());
         }
         let mut errors = Vec::new();
-        let on = day("on", &input.on, true, &mut errors);
+        let on = date_field("on", &input.on, true, &mut errors);
         let kind = TrackingKind::parse(input.kind.trim());
         if kind.is_none() {
             errors.push(FieldError::new(
@@ -452,8 +420,8 @@ impl App {
                 format!("“{}” is not a kind of entry; one of: visit, meeting, decision", input.kind),
             ));
         }
-        let note = text("note", &input.note, 2000, &mut errors);
-        let who = text("who", &input.who, 200, &mut errors);
+        let note = text_field("note", &input.note, 2000, &mut errors);
+        let who = text_field("who", &input.who, 200, &mut errors);
         let (Some(on), Some(kind), true) = (on, kind, errors.is_empty()) else {
             return Err(invalid_fields(&errors));
         };

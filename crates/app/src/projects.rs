@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
+use crate::input::{date_field, text_field, today};
 pub use crate::project_tracking::{
     MilestoneDoneInput, MilestoneInput, MilestoneView, ProgressInput, ProgressReviewInput, ProgressView, TrackingEntry,
     TrackingInput,
 };
-use crate::snapshot::today_in_china;
 use crate::{Action, App, AppError, AppResult, Code, Object, Session};
 
 /// A key project as a user registers it.
@@ -237,7 +237,7 @@ pub struct ProjectLibrary {
     pub trackers: crate::project_settings::LibraryTrackers,
 }
 
-fn object(p: &ProjectRow) -> Object<'_> {
+pub(crate) fn object(p: &ProjectRow) -> Object<'_> {
     Object { city: &p.city, uscc: p.owner_uscc.as_deref().unwrap_or(""), ..Object::default() }
 }
 
@@ -247,10 +247,6 @@ fn stored_json<T: serde::de::DeserializeOwned + Default>(id: i64, column: &str, 
         return Ok(T::default());
     }
     serde_json::from_str(text).map_err(|e| AppError::internal(format!("project {id}: {column}: {e}")))
-}
-
-fn today() -> Date {
-    Date::from_tuple(today_in_china())
 }
 
 fn problem_view(p: ProblemRow, project_name: &str, lang: jiqun_domain::Lang) -> ProblemView {
@@ -273,28 +269,6 @@ fn problem_view(p: ProblemRow, project_name: &str, lang: jiqun_domain::Lang) -> 
         closed_at: p.closed_at,
         reopened: p.reopened,
     }
-}
-
-fn date_field(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Date> {
-    match Date::parse(s) {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                format!("“{s}”不是有效日期，应形如 2025-06-30"),
-                format!("“{s}” is not a date such as 2025-06-30"),
-            ));
-            None
-        }
-    }
-}
-
-fn text_field(field: &str, s: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
-    let t = s.trim();
-    if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(FieldError::new(field, format!("应为 1 至 {max} 字"), format!("1 to {max} characters")));
-    }
-    t.to_string()
 }
 
 impl App {
@@ -347,12 +321,12 @@ impl App {
             .planned_start
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .and_then(|s| date_field("planned_start", s, &mut errors));
+            .and_then(|s| date_field("planned_start", s, false, &mut errors));
         let planned_finish = input
             .planned_finish
             .as_deref()
             .filter(|s| !s.trim().is_empty())
-            .and_then(|s| date_field("planned_finish", s, &mut errors));
+            .and_then(|s| date_field("planned_finish", s, false, &mut errors));
         if let (Some(a), Some(b)) = (planned_start, planned_finish)
             && b < a
         {
@@ -652,12 +626,7 @@ impl App {
                 format!("“{}” is not a stage; one of: {}", input.stage, known.join(", ")),
             ));
         }
-        let on = date_field("on", &input.on, &mut errors);
-        if let Some(d) = on
-            && d > today()
-        {
-            errors.push(FieldError::new("on", format!("{d} 晚于今天"), format!("{d} is after today")));
-        }
+        let on = date_field("on", &input.on, true, &mut errors);
         let reason = text_field("reason", &input.reason, 500, &mut errors);
         // Stage changes follow each other in time (the first entry is the day the project was entered, which
         // may come after its real history when that is entered later).

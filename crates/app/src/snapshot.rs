@@ -142,17 +142,8 @@ pub fn date_in_china(ms: i64) -> jiqun_domain::date::Date {
 
 /// The civil date (year, month, day) of a day counted from 1970-01-01 (Howard Hinnant's algorithm).
 pub fn civil(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    (y as i32, m as u8, d as u8)
+    let d = jiqun_domain::date::Date::from_days(days);
+    (d.year, d.month, d.day)
 }
 
 pub fn indicator_view(row: &IndicatorRow, obs: &[&ObservationRow], now_year: i32) -> IndicatorView {
