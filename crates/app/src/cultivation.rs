@@ -1184,12 +1184,7 @@ impl App {
     /// may read its figures. Electricity and water come from the registry's figures of the run's year;
     /// a firm without them has no estimate and is counted as missing.
     pub async fn resource_policy(&self, session: &Session, id: i64) -> AppResult<PolicyView> {
-        if !session.can(&Action::ReadEnterprises) {
-            return Err(AppError::forbidden());
-        }
-        let Some(evaluation) = self.store.evaluation(id).await? else {
-            return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
-        };
+        let evaluation = self.evaluation_for_directory(session, id).await?;
         let table = resource_policy::example_policy().map_err(|e| engine_error("policy table", &e))?;
         let results = self.store.evaluation_results(id).await?;
         let mut consumption: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();

@@ -283,8 +283,7 @@ impl App {
         input: &ProgressInput,
         ip: &str,
     ) -> AppResult<i64> {
-        let p = self.store.project(project_id).await?;
-        session.require(&Action::ReportProject(object(&p)))?;
+        self.project_for(session, project_id, |p| Action::ReportProject(object(p))).await?;
         let new = check_progress(input)?;
         Ok(self.store.report_progress(project_id, &new, &session.actor(ip)).await?)
     }
@@ -318,8 +317,7 @@ impl App {
         input: &ProgressReviewInput,
         ip: &str,
     ) -> AppResult<()> {
-        let p = self.store.project(project_id).await?;
-        session.require(&Action::ManageProjects(object(&p)))?;
+        self.project_for(session, project_id, |p| Action::ManageProjects(object(p))).await?;
         let period = Period::parse(period).map_err(|_| {
             AppError::invalid(
                 "period",
@@ -347,8 +345,7 @@ impl App {
         input: &MilestoneInput,
         ip: &str,
     ) -> AppResult<i64> {
-        let p = self.store.project(project_id).await?;
-        session.require(&Action::ManageProjects(object(&p)))?;
+        self.project_for(session, project_id, |p| Action::ManageProjects(object(p))).await?;
         let mut errors = Vec::new();
         let name = text_field("name", &input.name, 200, &mut errors);
         let planned = date_field("planned_on", &input.planned_on, false, &mut errors);
@@ -382,8 +379,7 @@ impl App {
         ip: &str,
     ) -> AppResult<i64> {
         let m = self.store.milestone(id).await?;
-        let p = self.store.project(m.project_id).await?;
-        session.require(&Action::ManageProjects(object(&p)))?;
+        let p = self.project_for(session, m.project_id, |p| Action::ManageProjects(object(p))).await?;
         let mut errors = Vec::new();
         let Some(on) = date_field("on", &input.on, true, &mut errors) else { return Err(invalid_fields(&errors)) };
         self.store.milestone_done(id, on, &session.actor(ip)).await?;
@@ -393,8 +389,7 @@ impl App {
     /// One milestone, for whoever may read its project.
     pub async fn milestone(&self, session: &Session, id: i64) -> AppResult<MilestoneView> {
         let m = self.store.milestone(id).await?;
-        let p = self.store.project(m.project_id).await?;
-        session.require(&Action::ReadProjects(object(&p)))?;
+        self.project_for(session, m.project_id, |p| Action::ReadProjects(object(p))).await?;
         Ok(milestone_view(m, today()))
     }
 

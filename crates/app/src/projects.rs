@@ -503,13 +503,23 @@ impl App {
         self.project_views(rows, lang).await
     }
 
+    /// A project, once the caller may do the action with it.
+    pub(crate) async fn project_for(
+        &self,
+        session: &Session,
+        id: i64,
+        action: impl FnOnce(&ProjectRow) -> Action<'_>,
+    ) -> AppResult<ProjectRow> {
+        let p = self.store.project(id).await?;
+        session.require(&action(&p))?;
+        Ok(p)
+    }
+
     async fn readable_project(&self, session: &Session, id: i64) -> AppResult<ProjectRow> {
         if session.roles.scopes(&session.user, crate::Perm::ReadProjects).is_empty() {
             return Err(AppError::forbidden());
         }
-        let p = self.store.project(id).await?;
-        session.require(&Action::ReadProjects(object(&p)))?;
-        Ok(p)
+        self.project_for(session, id, |p| Action::ReadProjects(object(p))).await
     }
 
     pub async fn project(&self, session: &Session, id: i64, lang: jiqun_domain::Lang) -> AppResult<ProjectDetail> {
@@ -614,8 +624,7 @@ impl App {
 
     /// Moves a project to another stage; an impossible change is 409 naming both stages.
     pub async fn move_stage(&self, session: &Session, id: i64, input: &StageInput, ip: &str) -> AppResult<()> {
-        let p = self.store.project(id).await?;
-        session.require(&Action::ManageProjects(object(&p)))?;
+        let p = self.project_for(session, id, |p| Action::ManageProjects(object(p))).await?;
         let mut errors = Vec::new();
         let to = ProjectStage::parse(&input.stage);
         if to.is_none() {
@@ -670,8 +679,7 @@ impl App {
         input: &ProblemInput,
         ip: &str,
     ) -> AppResult<i64> {
-        let p = self.store.project(project_id).await?;
-        session.require(&Action::RaiseProblem(object(&p)))?;
+        let p = self.project_for(session, project_id, |p| Action::RaiseProblem(object(p))).await?;
         let mut errors = Vec::new();
         let kind = ProblemKind::parse(&input.kind);
         if kind.is_none() {
@@ -698,8 +706,7 @@ impl App {
     /// Routes a problem to another department (those who manage the project); the deadline starts again.
     pub async fn route_problem(&self, session: &Session, id: i64, input: &RouteInput, ip: &str) -> AppResult<()> {
         let x = self.store.problem(id).await?;
-        let p = self.store.project(x.project_id).await?;
-        session.require(&Action::ManageProjects(object(&p)))?;
+        let p = self.project_for(session, x.project_id, |p| Action::ManageProjects(object(p))).await?;
         let name = input.department.trim();
         let resolved = jiqun_domain::AgencyRegistry::guangdong().resolve(name, None);
         if !resolved.known {
@@ -750,8 +757,7 @@ impl App {
     /// or reopens it.
     pub async fn settle_problem(&self, session: &Session, id: i64, input: &SettleInput, ip: &str) -> AppResult<()> {
         let x = self.store.problem(id).await?;
-        let p = self.store.project(x.project_id).await?;
-        session.require(&Action::RaiseProblem(object(&p)))?;
+        self.project_for(session, x.project_id, |p| Action::RaiseProblem(object(p))).await?;
         if x.state != ProblemState::Answered {
             return Err(AppError::conflict(
                 format!("该问题当前为“{}”，尚无答复可确认", x.state.label(jiqun_domain::Lang::Zh)),

@@ -658,14 +658,25 @@ impl App {
         Ok(id)
     }
 
-    /// A run's distribution by city and class, and its movement since last year's run.
-    pub async fn evaluation_summary(&self, session: &Session, id: i64) -> AppResult<EvaluationSummary> {
+    /// An evaluation run, or `not_found` naming it.
+    async fn evaluation(&self, id: i64) -> AppResult<EvaluationRow> {
+        self.store
+            .evaluation(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")))
+    }
+
+    /// An evaluation run, for a reader of the whole directory (its summaries span every firm).
+    pub(crate) async fn evaluation_for_directory(&self, session: &Session, id: i64) -> AppResult<EvaluationRow> {
         if !session.can(&Action::ReadEnterprises) {
             return Err(AppError::forbidden());
         }
-        let Some(evaluation) = self.store.evaluation(id).await? else {
-            return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
-        };
+        self.evaluation(id).await
+    }
+
+    /// A run's distribution by city and class, and its movement since last year's run.
+    pub async fn evaluation_summary(&self, session: &Session, id: i64) -> AppResult<EvaluationSummary> {
+        let evaluation = self.evaluation_for_directory(session, id).await?;
         let results = self.store.evaluation_results(id).await?;
         // In the province's order of its cities (the type's).
         let mut counts: std::collections::BTreeMap<CityCode, [i64; 5]> = Default::default();
@@ -710,9 +721,7 @@ impl App {
         id: i64,
         city: Option<CityCode>,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
-        if self.store.evaluation(id).await?.is_none() {
-            return Err(AppError::not_found(format!("评价 {id} 不存在"), format!("no evaluation {id}")));
-        }
+        self.evaluation(id).await?;
         let directory = session.can(&Action::ReadEnterprises);
         let mut out = Vec::new();
         let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();

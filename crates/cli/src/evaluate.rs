@@ -47,12 +47,10 @@ pub fn run(
     if let (Some(y), Some(first)) = (scheme.year, ds.rows.first())
         && first.year != y
     {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("注意：方案“{}”是 {y} 年度的，数据是 {} 年度的", scheme.id, first.year),
-                Lang::En => format!("note: the scheme “{}” is for {y}; the data are for {}", scheme.id, first.year),
-            }
+        note!(
+            lang,
+            ("注意：方案“{}”是 {y} 年度的，数据是 {} 年度的", scheme.id, first.year),
+            ("note: the scheme “{}” is for {y}; the data are for {}", scheme.id, first.year)
         );
     }
     let ev = ds
@@ -66,12 +64,10 @@ pub fn run(
         let errors_path = output.with_extension("errors.csv");
         write_atomically_with(&errors_path, |f| f.write_all(csv::write_errors(&ds.errors, lang).as_bytes()))
             .map_err(|e| io(&errors_path, e))?;
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("跳过 {} 行有错误的数据，错误见 {}", ds.errors.len(), errors_path.display()),
-                Lang::En => format!("{} invalid rows skipped; errors in {}", ds.errors.len(), errors_path.display()),
-            }
+        note!(
+            lang,
+            ("跳过 {} 行有错误的数据，错误见 {}", ds.errors.len(), errors_path.display()),
+            ("{} invalid rows skipped; errors in {}", ds.errors.len(), errors_path.display())
         );
     }
     Ok(())

@@ -39,12 +39,10 @@ pub fn run(db: &str, table: &str, format: ExportFormat, output: &Path, lang: Lan
         let tmp = output.with_extension("partial");
         std::fs::write(&tmp, &bytes).map_err(io_refusal(output, true))?;
         std::fs::rename(&tmp, output).map_err(io_refusal(output, true))?;
-        println!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("已导出 {} 行到 {}。", t.rows.len(), output.display()),
-                Lang::En => format!("{} rows exported to {}.", t.rows.len(), output.display()),
-            }
+        say!(
+            lang,
+            ("已导出 {} 行到 {}。", t.rows.len(), output.display()),
+            ("{} rows exported to {}.", t.rows.len(), output.display())
         );
         Ok(())
     })

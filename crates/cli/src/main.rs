@@ -214,6 +214,19 @@ enum PlanCommand {
     },
 }
 
+/// Prints one line in the user's language: `say!(lang, ("已导出 {} 行", n), ("{} rows exported", n))`; each
+/// side is a `format!` argument list. `note!` prints to standard error instead.
+macro_rules! say {
+    ($lang:expr, ($($zh:tt)+), ($($en:tt)+)) => {
+        println!("{}", match $lang { Lang::Zh => format!($($zh)+), Lang::En => format!($($en)+) })
+    };
+}
+macro_rules! note {
+    ($lang:expr, ($($zh:tt)+), ($($en:tt)+)) => {
+        eprintln!("{}", match $lang { Lang::Zh => format!($($zh)+), Lang::En => format!($($en)+) })
+    };
+}
+
 mod evaluate;
 mod export;
 mod server;
@@ -323,15 +336,13 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             })?;
             drop(w);
             std::fs::rename(&tmp, &output).map_err(io_refusal(&output, true))?;
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("已备份 {rows} 行到 {}（密钥文件不在备份中，请另行保管）。", output.display()),
-                    Lang::En => format!(
-                        "{rows} rows backed up to {} (the key file is not in the backup: keep it separately).",
-                        output.display()
-                    ),
-                }
+            say!(
+                lang,
+                ("已备份 {rows} 行到 {}（密钥文件不在备份中，请另行保管）。", output.display()),
+                (
+                    "{rows} rows backed up to {} (the key file is not in the backup: keep it separately).",
+                    output.display()
+                )
             );
             Ok(())
         }),
@@ -339,36 +350,26 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             let file = std::fs::File::open(&input).map_err(io_refusal(&input, false))?;
             let app = server::open(&db).await?;
             let rows = app.restore(&mut std::io::BufReader::new(file)).await?;
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("已恢复 {rows} 行。"),
-                    Lang::En => format!("{rows} rows restored."),
-                }
-            );
+            say!(lang, ("已恢复 {rows} 行。"), ("{rows} rows restored."));
             Ok(())
         }),
         Command::Keys { command: KeysCommand::Rotate { db } } => server::block_on(async move {
             let path = jiqun_app::key_file_path(&db, std::env::var("JIQUN_KEY_FILE").ok())?;
             let n = jiqun_app::operations::rotate_keys(&db, &path).await?;
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("已启用新的字段密钥，并用它重新加密了 {n} 个字段。"),
-                    Lang::En => format!("a new field key is in use; {n} fields re-sealed with it."),
-                }
+            say!(
+                lang,
+                ("已启用新的字段密钥，并用它重新加密了 {n} 个字段。"),
+                ("a new field key is in use; {n} fields re-sealed with it.")
             );
             Ok(())
         }),
         Command::Audit { command: AuditCommand::Prune { db } } => server::block_on(async move {
             let app = server::open(&db).await?;
             let (n, days) = app.prune_audit("cli").await?;
-            println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("已清理 {n} 条超过 {days} 天的审计记录，审计链仍可校验。"),
-                    Lang::En => format!("{n} audit records older than {days} days removed; the chain still verifies."),
-                }
+            say!(
+                lang,
+                ("已清理 {n} 条超过 {days} 天的审计记录，审计链仍可校验。"),
+                ("{n} audit records older than {days} days removed; the chain still verifies.")
             );
             Ok(())
         }),
@@ -376,13 +377,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             let app = server::open(&db).await?;
             match app.verify_audit().await? {
                 AuditCheck::Intact { records } => {
-                    println!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!("审计链完整：{records} 条记录。"),
-                            Lang::En => format!("the audit chain is intact: {records} records."),
-                        }
-                    );
+                    say!(lang, ("审计链完整：{records} 条记录。"), ("the audit chain is intact: {records} records."));
                     Ok(())
                 }
                 AuditCheck::Broken { id, reason } => Err(refuse(Code::AuditChainBroken, |l| match l {

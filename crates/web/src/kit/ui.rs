@@ -80,10 +80,16 @@ pub const fn num_col(zh: &'static str, en: &'static str) -> Col {
 
 /// A table's head: one row with the columns' headers.
 pub fn head(lang: Lang, cols: &[Col]) -> Markup {
+    html! { thead { tr { (self::cols(lang, cols)) } } }
+}
+
+/// Column headers, for a head that has other cells too (a column shown only to some readers, one per
+/// period).
+pub fn cols(lang: Lang, cols: &[Col]) -> Markup {
     html! {
-        thead { tr { @for c in cols {
+        @for c in cols {
             @if c.num { th.num scope="col" { (lang.pick(c.zh, c.en)) } } @else { th scope="col" { (lang.pick(c.zh, c.en)) } }
-        } } }
+        }
     }
 }
 

@@ -104,13 +104,7 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
             section aria-labelledby="h-targets" {
                 h2 #h-targets { (t("本库计算的目标", "Targets computed from this registry")) }
                 div.scroll { table.data.compact {
-                    thead { tr {
-                        th scope="col" { (t("指标", "Indicator")) }
-                        th scope="col" { (t("计算口径", "Counted from")) }
-                        th.num scope="col" { (t("目标", "Target")) }
-                        th.num scope="col" { (t("当前", "Now")) }
-                        th scope="col" { (t("状态", "Status")) }
-                    } }
+                    (ui::head(lang, &[ui::col("指标", "Indicator"), ui::col("计算口径", "Counted from"), ui::num_col("目标", "Target"), ui::num_col("当前", "Now"), ui::col("状态", "Status")]))
                     tbody { @for (iv, d) in &targets { tr {
                         th scope="row" { (ui::indicator_link(iv)) }
                         td { (d.label(lang)) }
@@ -124,15 +118,7 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
         h2 { (t("登记在册", "Registered")) " · " (standing) @if standing != items.len() { (ui::paren(lang, &format!("{}{}", t("另有已撤销 ", "and withdrawn: "), items.len() - standing))) } }
         @if items.is_empty() { p.muted { (t("尚未登记平台或基地。", "Nothing registered yet.")) } } @else {
             div.scroll { table.data.compact {
-                thead { tr {
-                    th scope="col" { (t("名称", "Name")) }
-                    th scope="col" { (t("类别", "Kind")) }
-                    th scope="col" { (t("级别", "Level")) }
-                    th scope="col" { (t("城市", "City")) }
-                    th scope="col" { (t("认定机构", "Recognised by")) }
-                    th scope="col" { (t("认定日期", "Recognised on")) }
-                    th scope="col" { (t("状态", "Standing")) }
-                } }
+                (ui::head(lang, &[ui::col("名称", "Name"), ui::col("类别", "Kind"), ui::col("级别", "Level"), ui::col("城市", "City"), ui::col("认定机构", "Recognised by"), ui::col("认定日期", "Recognised on"), ui::col("状态", "Standing")]))
                 tbody { @for b in &items { tr {
                     th scope="row" { a href={ "/bases/" (b.id) } { (b.name) } @if b.synthetic { " " (synthetic_chip(lang)) } }
                     td { (b.kind_label) }

@@ -150,13 +150,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> 
         div.scroll { table.data {
             caption { (t("企业（按城市、名称排序）", "Enterprises by city and name")) }
             thead { tr {
-                th scope="col" { (t("企业名称", "Name")) }
-                th scope="col" { (t("统一社会信用代码", "USCC")) }
-                th scope="col" { (t("城市", "City")) }
-                th scope="col" { (t("行业", "Industry")) }
-                th scope="col" { (t("规模", "Scale")) }
-                th scope="col" { (t("产业链环节", "Chain")) }
-                th scope="col" { (t("标签", "Tags")) }
+                (ui::cols(lang, &[ui::col("企业名称", "Name"), ui::col("统一社会信用代码", "USCC"), ui::col("城市", "City"), ui::col("行业", "Industry"), ui::col("规模", "Scale"), ui::col("产业链环节", "Chain"), ui::col("标签", "Tags")]))
                 th scope="col" { @if let Some(r) = &latest { (r.year) } (t(" 年评价", " class")) }
             } }
             tbody { @for e in &rows { tr {

@@ -349,13 +349,7 @@ pub async fn resource_policy(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Respon
             thead { tr {
                 th scope="col" { (t("城市", "City")) }
                 @for c in classes { th.num scope="col" { (c) } }
-                th.num scope="col" { (t("电价加价估算", "Electricity surcharge")) }
-                th.num scope="col" { (t("缺用电数据", "No electricity")) }
-                th.num scope="col" { (t("水价加价估算", "Water surcharge")) }
-                th.num scope="col" { (t("缺用水数据", "No water")) }
-                th.num scope="col" { (t("用地优先", "Land priority")) }
-                th.num scope="col" { (t("用能优先", "Energy priority")) }
-                th.num scope="col" { (t("不予供地", "No new land")) }
+                (ui::cols(lang, &[ui::num_col("电价加价估算", "Electricity surcharge"), ui::num_col("缺用电数据", "No electricity"), ui::num_col("水价加价估算", "Water surcharge"), ui::num_col("缺用水数据", "No water"), ui::num_col("用地优先", "Land priority"), ui::num_col("用能优先", "Energy priority"), ui::num_col("不予供地", "No new land")]))
             } }
             tbody {
                 @for c in v.cities.iter().chain(std::iter::once(&v.total)) {

@@ -355,10 +355,7 @@ async fn show_library(ctx: &Ctx, s: &Session, view: &LibraryView, error: Option<
                 @if in_chain.is_empty() { p.muted { (t("尚未认定企业。", "No firm designated yet.")) } } @else {
                     div.scroll { table.data.compact {
                         thead { tr {
-                            th scope="col" { (t("企业", "Enterprise")) }
-                            th scope="col" { (t("城市", "City")) }
-                            th scope="col" { (t("认定文件", "Notice")) }
-                            th.num scope="col" { (t("研发投入强度", "R&D intensity")) }
+                            (ui::cols(lang, &[ui::col("企业", "Enterprise"), ui::col("城市", "City"), ui::col("认定文件", "Notice"), ui::num_col("研发投入强度", "R&D intensity")]))
                             @if manage { th scope="col" { (t("操作", "Action")) } }
                         } }
                         tbody { @for e in &in_chain { tr {
@@ -428,11 +425,7 @@ fn entries_table(
         @if entries.is_empty() { p.muted { (t("无。", "None.")) } } @else {
             div.scroll { table.data.compact {
                 thead { tr {
-                    th scope="col" { (t("企业", "Enterprise")) }
-                    th scope="col" { (t("城市", "City")) }
-                    th scope="col" { (t("状态", "Status")) }
-                    th scope="col" { (t("认定文件", "Notice")) }
-                    th scope="col" { (t("逐项核验", "Checks")) }
+                    (ui::cols(lang, &[ui::col("企业", "Enterprise"), ui::col("城市", "City"), ui::col("状态", "Status"), ui::col("认定文件", "Notice"), ui::col("逐项核验", "Checks")]))
                     @if withdraw || designate { th scope="col" { (t("操作", "Action")) } }
                 } }
                 tbody { @for e in entries { tr {

@@ -274,8 +274,7 @@ fn matrix(plan: &PlanView, ix: &Index, lang: Lang) -> Markup {
                 thead { tr {
                     th scope="col" { (t("单位", "Department")) }
                     @for it in &items { th scope="col" { abbr title=(it.title) { (it.id) } } }
-                    th scope="col" { (t("牵头", "Lead")) }
-                    th scope="col" { (t("负责", "Co")) }
+                    (ui::cols(lang, &[ui::col("牵头", "Lead"), ui::col("负责", "Co")]))
                 } }
                 tbody {
                     @for ag in &plan.doc.agencies {

@@ -152,14 +152,7 @@ async fn show(
         h2 { (t("项目", "Projects")) " · " (items.len()) }
         @if items.is_empty() { p.muted { (t("没有符合条件的项目。", "No project matches.")) } } @else {
             div.scroll { table.data.compact {
-                thead { tr {
-                    th scope="col" { (t("项目", "Project")) }
-                    th scope="col" { (t("城市", "City")) }
-                    th scope="col" { (t("业主", "Owner")) }
-                    th scope="col" { (t("阶段", "Stage")) }
-                    th.num scope="col" { (t("计划总投资", "Planned investment")) }
-                    th.num scope="col" { (t("未办结问题", "Open problems")) }
-                } }
+                (ui::head(lang, &[ui::col("项目", "Project"), ui::col("城市", "City"), ui::col("业主", "Owner"), ui::col("阶段", "Stage"), ui::num_col("计划总投资", "Planned investment"), ui::num_col("未办结问题", "Open problems")]))
                 tbody { @for p in &items { tr {
                     th scope="row" { a href={ "/projects/" (p.id) } { (p.name) } @if p.synthetic { " " (synthetic_chip(lang)) } }
                     td { (p.city) }
@@ -405,14 +398,7 @@ async fn show_one(
             (charts::investment_chart(&format!("invest-{}", p.id), &chart_points, p.total_investment_wan, &chart_text))
             @if d.progress.is_empty() { p.muted { (t("尚未填报进度。", "No progress reported yet.")) } } @else {
                 div.scroll { table.data.compact {
-                    thead { tr {
-                        th scope="col" { (t("报告期", "Period")) }
-                        th.num scope="col" { (t("本期完成投资（万元）", "In the period (10k yuan)")) }
-                        th.num scope="col" { (t("累计完成投资（万元）", "Cumulative (10k yuan)")) }
-                        th.num scope="col" { (t("形象进度", "Physical progress")) }
-                        th scope="col" { (t("进展", "Narrative")) }
-                        th scope="col" { (t("审核", "Review")) }
-                    } }
+                    (ui::head(lang, &[ui::col("报告期", "Period"), ui::num_col("本期完成投资（万元）", "In the period (10k yuan)"), ui::num_col("累计完成投资（万元）", "Cumulative (10k yuan)"), ui::num_col("形象进度", "Physical progress"), ui::col("进展", "Narrative"), ui::col("审核", "Review")]))
                     tbody { @for g in &d.progress { tr {
                         th scope="row" { (g.period) @if g.synthetic { " " (synthetic_chip(lang)) } }
                         td.numcell { (wan(g.invest_period_wan)) }
@@ -465,11 +451,7 @@ async fn show_one(
             h2 #h-milestones { (t("关键节点", "Milestones")) @if p.slipping_milestones > 0 { " " span.chip.oc-failed { (t("滞后 ", "slipping ")) (p.slipping_milestones) } } }
             @if d.milestones.is_empty() { p.muted { (t("尚未设置节点。", "No milestone set.")) } } @else {
                 div.scroll { table.data.compact {
-                    thead { tr {
-                        th scope="col" { (t("节点", "Milestone")) }
-                        th scope="col" { (t("计划日期", "Planned")) }
-                        th scope="col" { (t("实际完成", "Done")) }
-                    } }
+                    (ui::head(lang, &[ui::col("节点", "Milestone"), ui::col("计划日期", "Planned"), ui::col("实际完成", "Done")]))
                     tbody { @for m in &d.milestones { tr {
                         th scope="row" { (m.name) @if m.synthetic { " " (synthetic_chip(lang)) } @if m.slipping { " " span.chip.oc-failed { (t("滞后", "slipping")) } } }
                         td { (m.planned_on.to_string()) }

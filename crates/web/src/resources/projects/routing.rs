@@ -40,11 +40,7 @@ pub fn panel(s: &Session, lang: Lang, routing: &ProblemRouting, error: Option<&A
             form method="post" action="/projects/routing" {
                 (ui::csrf(s))
                 table.data.compact {
-                    thead { tr {
-                        th scope="col" { (t("类别", "Kind")) }
-                        th scope="col" { (t("部门", "Department")) }
-                        th scope="col" { (t("时限（天）", "Days")) }
-                    } }
+                    (ui::head(lang, &[ui::col("类别", "Kind"), ui::col("部门", "Department"), ui::col("时限（天）", "Days")]))
                     tbody { @for k in ProblemKind::ALL {
                         @let rule = routing.routing.get(k.as_str());
                         tr {

@@ -239,11 +239,7 @@ fn assignments_table(rows: &[&AssignmentView], lang: Lang, with_agency: bool) ->
                 thead { tr {
                     th scope="col" { (t("任务", "Task")) }
                     @if with_agency { th scope="col" { (t("部门", "Department")) } }
-                    th scope="col" { (t("角色", "Role")) }
-                    th scope="col" { (t("最新报告", "Latest report")) }
-                    th scope="col" { (t("进展", "Progress")) }
-                    th scope="col" { (t("完成比例", "Percent")) }
-                    th scope="col" { (t("提示", "Flags")) }
+                    (ui::cols(lang, &[ui::col("角色", "Role"), ui::col("最新报告", "Latest report"), ui::col("进展", "Progress"), ui::col("完成比例", "Percent"), ui::col("提示", "Flags")]))
                 } }
                 tbody { @for a in rows {
                     tr {
@@ -456,11 +452,9 @@ pub async fn agency(ctx: Ctx, Path(name): Path<String>, Query(q): Query<AgencyQu
                 table.data.agency {
                     caption { (agency) (t(" 承担的任务及各期报告状态", "'s tasks and each period's report")) }
                     thead { tr {
-                        th scope="col" { (t("任务", "Task")) }
-                        th scope="col" { (t("角色", "Role")) }
+                        (ui::cols(lang, &[ui::col("任务", "Task"), ui::col("角色", "Role")]))
                         @for round in &plan.rounds { th scope="col" { (period_label(&round.period, lang)) br; span.muted.small { (t("截止 ", "due ")) (round.deadline) } } }
-                        th scope="col" { (t("完成比例", "Percent")) }
-                        th scope="col" { (t("提示", "Flags")) }
+                        (ui::cols(lang, &[ui::col("完成比例", "Percent"), ui::col("提示", "Flags")]))
                         th scope="col" { span.visually-hidden { (t("操作", "Action")) } }
                     } }
                     tbody { @for a in &rows {
