@@ -156,7 +156,7 @@ impl Workflow {
             }
             if let Some(first) = seen.insert((from, to), i) {
                 errors.push(FieldError::new(
-                    format!("{p}"),
+                    p.clone(),
                     format!("{from} → {to} 与 transitions[{first}] 重复"),
                     format!("{from} → {to} repeats transitions[{first}]"),
                 ));
