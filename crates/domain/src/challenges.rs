@@ -206,7 +206,10 @@ impl Workflow {
             return Ok(());
         }
         let name = |r: &String, lang: Lang| match self.role_labels.get(r) {
-            Some(l) => format!("{}（{r}）", l.get(lang)),
+            Some(l) => match lang {
+                Lang::Zh => format!("{}（{r}）", l.zh),
+                Lang::En => format!("{} ({r})", l.en),
+            },
             None => r.clone(),
         };
         let zh: Vec<String> = t.roles.iter().map(|r| name(r, Lang::Zh)).collect();
