@@ -182,25 +182,30 @@ impl Vocabulary {
         if raw.chains.is_empty() {
             errors.push(FieldError::new("chains", "至少要有一条产业链", "at least one chain is required"));
         }
-        let mut chains = Vec::new();
-        let mut chain_ids: BTreeMap<String, usize> = BTreeMap::new();
-        let mut node_ids: BTreeMap<String, String> = BTreeMap::new();
-        // Chain names and aliases, across the vocabulary: a text names at most one chain.
+        // First the chains: their ids, names and aliases, each naming at most one chain.
+        let mut chain_ids: BTreeMap<&str, usize> = BTreeMap::new();
         let mut chain_keys: BTreeMap<String, String> = BTreeMap::new();
-        for (ci, c) in raw.chains.into_iter().enumerate() {
+        for (ci, c) in raw.chains.iter().enumerate() {
             let p = format!("chains[{ci}]");
             check_id(&c.id, &format!("{p}.id"), &mut errors);
-            if let Some(first) = chain_ids.insert(c.id.clone(), ci) {
+            if let Some(first) = chain_ids.insert(&c.id, ci) {
                 errors.push(dup(&format!("{p}.id"), &c.id, &format!("chains[{first}].id")));
             }
             check_text(&c.name, &format!("{p}.name"), &mut errors);
             check_nonempty(&c.plan_item, &format!("{p}.plan_item"), &mut errors);
             check_nonempty(&c.source, &format!("{p}.source"), &mut errors);
-            let names = [("id", c.id.as_str()), ("name.zh", &c.name.zh), ("name.en", &c.name.en)];
-            let aliases = c.aliases.iter().enumerate().map(|(i, a)| (format!("aliases[{i}]"), a.as_str()));
-            for (field, key) in names.iter().map(|(f, k)| (f.to_string(), *k)).chain(aliases) {
+            if c.nodes.is_empty() {
+                errors.push(FieldError::new(format!("{p}.nodes"), "至少要有一个环节", "at least one node is required"));
+            }
+            let keys = [("id", c.id.as_str()), ("name.zh", &c.name.zh), ("name.en", &c.name.en)]
+                .into_iter()
+                .map(|(f, k)| (f.to_string(), k))
+                .chain(c.aliases.iter().enumerate().map(|(i, a)| (format!("aliases[{i}]"), a.as_str())));
+            for (field, key) in keys {
                 let path = format!("{p}.{field}");
-                check_nonempty(key, &path, &mut errors);
+                if field.starts_with("aliases") {
+                    check_nonempty(key, &path, &mut errors);
+                }
                 let k = normalise(key);
                 if k.is_empty() {
                     continue;
@@ -213,10 +218,12 @@ impl Vocabulary {
                     }
                 }
             }
-            if c.nodes.is_empty() {
-                errors.push(FieldError::new(format!("{p}.nodes"), "至少要有一个环节", "at least one node is required"));
-            }
-            // Node names within the chain: a text names at most one node of a chain.
+        }
+        // Then the nodes: ids unique in the vocabulary; names unique within their chain and unlike any chain's.
+        let mut node_ids: BTreeMap<String, String> = BTreeMap::new();
+        let mut chains = Vec::new();
+        for (ci, c) in raw.chains.into_iter().enumerate() {
+            let p = format!("chains[{ci}]");
             let mut node_keys: BTreeMap<String, String> = BTreeMap::new();
             let mut nodes = Vec::new();
             for (ni, n) in c.nodes.into_iter().enumerate() {
@@ -241,13 +248,16 @@ impl Vocabulary {
                     .chain(n.renamed_from.iter().enumerate().map(|(i, a)| (format!("renamed_from[{i}]"), a.as_str())));
                 for (field, key) in keys {
                     let path = format!("{np}.{field}");
-                    check_nonempty(key, &path, &mut errors);
+                    if field != "id" {
+                        check_nonempty(key, &path, &mut errors);
+                    }
                     let k = normalise(key);
                     if k.is_empty() {
                         continue;
                     }
                     if let Some(chain_path) = chain_keys.get(&k) {
                         errors.push(dup(&path, key, chain_path));
+                        continue;
                     }
                     match node_keys.get(&k) {
                         Some(other) if !other.starts_with(&format!("{np}.")) => errors.push(dup(&path, key, other)),
@@ -278,19 +288,6 @@ impl Vocabulary {
                 source: c.source,
                 nodes,
             });
-        }
-        // A chain name given later may equal a node name given earlier: check node names against every chain.
-        for c in &chains {
-            for n in &c.nodes {
-                for key in n.keys() {
-                    if let Some(chain_path) = chain_keys.get(&normalise(key)) {
-                        let msg = dup(&format!("node {}", n.id), key, chain_path);
-                        if !errors.contains(&msg) && !errors.iter().any(|e| e.en == msg.en) {
-                            errors.push(msg);
-                        }
-                    }
-                }
-            }
         }
         if errors.is_empty() {
             Ok(Vocabulary { version: raw.version, source: raw.source, chains })

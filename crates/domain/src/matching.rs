@@ -29,8 +29,8 @@ pub struct Category {
     pub name: Text,
     /// The ids of the chains (see `chains::Vocabulary`) the category serves.
     pub chains: Vec<String>,
-    /// The plan names it among the chips whose self-reliance it wants raised (自主化), so a domestic
-    /// supplier is preferred.
+    /// The plan names it among the core chips whose self-reliance it wants raised (三（二）“提升核心芯片自主化
+    /// 水平”) or that it wants developed first (三（三）“优先发展…5G高端芯片”), so a domestic supplier is preferred.
     pub substitution_priority: bool,
     /// The plan's sentence, or a note that the category is Jiqun's example and not named in the plan.
     pub source: String,
@@ -125,13 +125,14 @@ pub struct ChipProduct {
 }
 
 /// What a terminal maker needs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TerminalNeed {
     pub firm: Uscc,
     pub city: CityCode,
     /// A category id.
     pub category: String,
     /// Pieces a year, where known.
+    #[serde(default)]
     pub annual_volume: Option<u64>,
     /// By when the chip must be in mass production for the terminal.
     pub needed_by: Date,

@@ -4,7 +4,7 @@
 //! investment-attraction list (招商清单) and the technology list (gaps to be closed by research, not by
 //! attracting a firm). Pure: the facts come in, the analysis goes out. Rules: docs/chains.md.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use jiqun_domain::CityCode;
 use jiqun_domain::chains::{FirmRole, Segment, Tier, Vocabulary};
@@ -324,7 +324,8 @@ pub fn analyse(v: &Vocabulary, facts: &Facts, settings: &Settings) -> Result<Ana
             }
             let revenue: f64 = firms.iter().filter_map(|f| f.revenue_wan).sum();
             let output: f64 = firms.iter().filter_map(|f| f.output_wan).sum();
-            let share = |x: f64, total: f64| (total > 0.0).then(|| round2(x / total * 100.0) / 100.0);
+            let share =
+                |x: f64, total: f64| (total > 0.0 && total.is_finite()).then(|| round2(x / total * 100.0) / 100.0);
             let revenue_share = share(revenue, chain_revenue);
             let output_share = share(output, chain_output);
             let backbone = firms.iter().filter(|f| f.is_backbone).count();
@@ -562,9 +563,4 @@ fn lists(nodes: &[NodeReport], s: &Settings) -> (Vec<ListEntry>, Vec<ListEntry>)
         out
     };
     (entries(attraction, false), entries(technology, true))
-}
-
-/// The distinct firms of a set of facts (for a summary line).
-pub fn distinct_firms(facts: &Facts) -> usize {
-    facts.firms.iter().map(|f| f.uscc.as_str()).collect::<BTreeSet<_>>().len()
 }

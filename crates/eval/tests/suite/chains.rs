@@ -133,6 +133,10 @@ fn bad_vocabulary_files_name_the_field() {
     assert!(has(&e, "chains[7].id"), "{e:?}");
     let e = vocabulary_refused(|v| v["chains"][0]["nodes"][0]["aliases"] = json!(["新型显示"]));
     assert!(has(&e, "chains[0].nodes[1].name_zh"), "two nodes of a chain share a name: {e:?}");
+    let e = vocabulary_refused(|v| v["chains"][0]["nodes"][1]["name_zh"] = json!("人工智能"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, "chains[0].nodes[1].name_zh", "a node named like a later chain");
+    assert!(e[0].1.contains("chains[3].name.zh"), "{e:?}");
     let e = vocabulary_refused(|v| v["chains"][0]["name"]["en"] = json!(""));
     assert!(has(&e, "chains[0].name"), "{e:?}");
     let e = vocabulary_refused(|v| v["chains"][0]["nodes"][0]["colour"] = json!("red"));
@@ -313,4 +317,31 @@ fn the_builtin_vocabulary_with_no_facts_lists_every_node() {
     assert_eq!(a.nodes.len(), nodes);
     assert_eq!(a.attraction_list.len() + a.technology_list.len(), nodes, "each no-firm gap is on one list");
     assert!(a.nodes.iter().all(|n| n.revenue_share.is_none() && n.gaps.len() == 1));
+}
+
+#[test]
+fn hostile_text_and_files_never_panic() {
+    let v = Vocabulary::builtin();
+    let long = "链".repeat(100_000);
+    for text in ["\u{0}", "\u{FEFF}新型显示", "～", "\u{FF5E}\u{FF01}", "e\u{301}", &long, "\n\t\r", "🦀"] {
+        assert!(matches!(v.resolve(text), Resolution::Unassigned { .. }), "{text:?}");
+    }
+    for file in ["", "null", "[]", "{\"version\": 1}", "{\"chains\": [[[[[]]]]]}", &"[".repeat(10_000)] {
+        assert!(Vocabulary::parse(file).is_err(), "{file:.20}");
+    }
+    let f = Facts {
+        firms: vec![FirmFact {
+            revenue_wan: Some(f64::INFINITY),
+            output_wan: Some(1e308),
+            ..fact(1, CityCode::Yunfu, "a", 0.0)
+        }],
+        ..Facts::default()
+    };
+    assert!(analyse(&small(), &f, &Settings::default()).is_err());
+    let huge = Facts {
+        firms: vec![fact(1, CityCode::Yunfu, "a", 1e308), fact(2, CityCode::Yunfu, "b", 1e308)],
+        ..Facts::default()
+    };
+    let a = analyse(&small(), &huge, &Settings::default()).unwrap();
+    assert!(a.nodes.iter().all(|n| n.strength.score.is_finite() || n.output_share.is_none()));
 }

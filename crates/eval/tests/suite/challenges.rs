@@ -168,6 +168,9 @@ fn the_score_counts_only_complete_reviews_of_experts_who_need_not_stand_aside() 
     c.assignments.retain(|a| !(a.expert == "e4" && a.application == "a1"));
     assert_eq!(score(&c, "a1").unwrap().score, Some(68.0));
     assert!(score(&c, "a9").is_err());
+    let lines = jiqun_eval::challenges::review_breakdown(&c.reviews[3], &c.criteria);
+    assert_eq!(lines[0].en, "tech (weight 60): 10");
+    assert_eq!(lines[1].zh, "team（权重 40）：—");
 }
 
 #[test]
