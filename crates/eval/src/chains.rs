@@ -10,12 +10,12 @@ use jiqun_domain::CityCode;
 use jiqun_domain::chains::{FirmRole, Segment, Tier, Vocabulary};
 use jiqun_domain::datafile::{FieldError, Text};
 use jiqun_domain::uscc::Uscc;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::definition::fmt_num;
 
 /// One firm on one node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FirmFact {
     pub uscc: Uscc,
     pub city: CityCode,
@@ -32,7 +32,7 @@ pub struct FirmFact {
 }
 
 /// Whether a node depends on supply from outside the province, and where that is said.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dependency {
     pub node: String,
     pub outside: bool,
@@ -41,7 +41,8 @@ pub struct Dependency {
 }
 
 /// Everything known about the province's chains.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Facts {
     pub firms: Vec<FirmFact>,
     /// Projects under way (signed to building) per node id.
@@ -51,8 +52,9 @@ pub struct Facts {
     pub dependencies: Vec<Dependency>,
 }
 
-/// What the plan owner sets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What the plan owner sets; a missing field takes its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// A node with firms whose strength is below this (0–100) has a `below_threshold` gap.
     pub strength_threshold: f64,

@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiqun_domain::datafile::{FieldError, Text, normalise};
 use jiqun_domain::uscc::Uscc;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::definition::fmt_num;
 
 /// Who applies or employs an expert: a firm by its code, or an institute (university, research body) by
 /// its name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Organisation {
     Firm(Uscc),
@@ -41,20 +41,20 @@ impl Organisation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Criterion {
     pub id: String,
     pub name: Text,
     pub weight: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
     pub id: String,
     pub organisation: Organisation,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expert {
     pub id: String,
     /// Where the expert works, if anywhere.
@@ -63,14 +63,14 @@ pub struct Expert {
     pub interests: Vec<Organisation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {
     pub expert: String,
     pub application: String,
 }
 
 /// Scores per criterion id, 0 to 100; `submitted` once the expert has handed it in.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub expert: String,
     pub application: String,
@@ -78,7 +78,7 @@ pub struct Review {
     pub submitted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Challenge {
     pub id: String,
     pub criteria: Vec<Criterion>,

@@ -10,12 +10,13 @@ use jiqun_domain::date::Date;
 use jiqun_domain::matching::{Categories, ChipProduct, Maturity, TerminalNeed};
 use jiqun_domain::uscc::Uscc;
 use jiqun_domain::{CityCode, Lang};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::definition::fmt_num;
 
 /// The weight of each component; only their proportions matter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Weights {
     pub category: f64,
     pub maturity: f64,
@@ -33,7 +34,8 @@ impl Default for Weights {
 
 /// The months a product is assumed to need from its maturity to mass production: example values for the
 /// plan owner to set, not industry facts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LeadMonths {
     pub research: f64,
     pub sample: f64,
@@ -57,7 +59,8 @@ impl LeadMonths {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub weights: Weights,
     pub lead_months: LeadMonths,

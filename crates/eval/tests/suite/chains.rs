@@ -345,3 +345,19 @@ fn hostile_text_and_files_never_panic() {
     let a = analyse(&small(), &huge, &Settings::default()).unwrap();
     assert!(a.nodes.iter().all(|n| n.strength.score.is_finite() || n.output_share.is_none()));
 }
+
+#[test]
+fn facts_settings_and_the_analysis_travel_as_json() {
+    let f = facts();
+    let back: Facts = serde_json::from_value(serde_json::to_value(&f).unwrap()).unwrap();
+    assert_eq!(back, f);
+    let s: Settings = serde_json::from_str(r#"{"strength_threshold": 50}"#).unwrap();
+    assert_eq!(s, Settings { strength_threshold: 50.0, ..Settings::default() });
+    assert!(serde_json::from_str::<Settings>(r#"{"threshold": 50}"#).is_err(), "unknown fields are refused");
+    let a = serde_json::to_value(analyse(&small(), &f, &Settings::default()).unwrap()).unwrap();
+    assert_eq!(a["nodes"][1]["gaps"][1]["rule"], "below_threshold");
+    assert_eq!(a["nodes"][1]["gaps"][1]["threshold"], 60.0);
+    assert_eq!(a["nodes"][1]["firms_by_city"][0]["city"], "深圳");
+    assert_eq!(a["attraction_list"][0]["gaps"][0]["rule"], "no_firm");
+    assert_eq!(a["settings"]["research_segments"][0], "chips_and_components");
+}

@@ -243,3 +243,14 @@ fn criteria_and_references_are_checked() {
     zero.criteria = vec![crit("tech", 0.0)];
     assert_eq!(may_award(&zero).unwrap_err()[0].path, "criteria");
 }
+
+#[test]
+fn a_challenge_reads_from_json() {
+    let c = challenge();
+    let back: Challenge = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
+    assert_eq!(back, c);
+    let app: Application =
+        serde_json::from_value(json!({"id": "a", "organisation": {"institute": "某研究院"}})).unwrap();
+    assert_eq!(app.organisation, Organisation::Institute("某研究院".into()));
+    assert!(serde_json::from_value::<Application>(json!({"id": "a", "organisation": {"firm": "123"}})).is_err());
+}
