@@ -2,10 +2,13 @@
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
 mod admission;
+mod chains;
+mod challenges;
 mod common;
 mod counts;
 mod dataset;
 mod libraries;
+mod matching;
 mod resource_policy;
 mod robustness;
 mod schemes;
