@@ -60,11 +60,16 @@ jiqun_domain::labelled_enum! {
         AnswerProblem = "answer_problem", "答复项目问题", "answer project problems";
         /// Report a project's progress per period (investment completed, physical progress).
         ReportProject = "report_project", "填报项目进度", "report projects' progress";
+        /// The chain map: nodes, the firms, projects and bases on them, gaps and the lists made from them.
+        ReadChains = "read_chains", "查阅产业链图谱与补链分析", "read the chain map and gap analysis";
+        /// Edit the chain vocabulary, decide what unmatched names mean, record outside dependencies, set
+        /// the gap-analysis settings, put firms and bases on nodes.
+        ManageChains = "manage_chains", "管理产业链图谱", "manage the chain map";
     }
 }
 
 /// The permission list's version: it grows by one whenever permissions are added.
-pub const PERMS_VERSION: u32 = 3;
+pub const PERMS_VERSION: u32 = 4;
 
 impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
@@ -76,6 +81,7 @@ impl Perm {
             | Perm::RaiseProblem
             | Perm::AnswerProblem => 2,
             Perm::ReportProject => 3,
+            Perm::ReadChains | Perm::ManageChains => 4,
             _ => 1,
         }
     }
@@ -200,6 +206,8 @@ pub enum Action<'a> {
     AnswerProblem {
         agency: &'a str,
     },
+    ReadChains,
+    ManageChains,
 }
 
 impl Action<'_> {
@@ -232,6 +240,8 @@ impl Action<'_> {
             Action::RaiseProblem(o) => (Perm::RaiseProblem, *o),
             Action::ReportProject(o) => (Perm::ReportProject, *o),
             Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
+            Action::ReadChains => (Perm::ReadChains, none),
+            Action::ManageChains => (Perm::ManageChains, none),
         }
     }
 }
@@ -307,6 +317,8 @@ impl Default for RoleTable {
                         (RaiseProblem, All),
                         (AnswerProblem, All),
                         (ReportProject, All),
+                        (ReadChains, All),
+                        (ManageChains, All),
                     ]),
                 ),
                 role(
@@ -319,6 +331,7 @@ impl Default for RoleTable {
                         (ReadEnterprises, All),
                         (ReadProjects, All),
                         (AnswerProblem, OwnAgency),
+                        (ReadChains, All),
                     ]),
                 ),
                 role(
@@ -336,6 +349,7 @@ impl Default for RoleTable {
                         (ManageProjects, OwnCity),
                         (RaiseProblem, OwnCity),
                         (ReportProject, OwnCity),
+                        (ReadChains, All),
                     ]),
                 ),
                 role(
@@ -356,7 +370,12 @@ impl Default for RoleTable {
                     "expert",
                     g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadFigures, Assigned)]),
                 ),
-                role("viewer", "查阅", "viewer", g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All)])),
+                role(
+                    "viewer",
+                    "查阅",
+                    "viewer",
+                    g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All), (ReadChains, All)]),
+                ),
             ],
         }
     }

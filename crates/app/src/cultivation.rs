@@ -1124,7 +1124,7 @@ impl App {
         })
     }
 
-    async fn user_names(&self) -> AppResult<HashMap<i64, String>> {
+    pub(crate) async fn user_names(&self) -> AppResult<HashMap<i64, String>> {
         Ok(self.store.users().await?.into_iter().map(|u| (u.id, u.username)).collect())
     }
 

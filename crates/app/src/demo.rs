@@ -344,7 +344,8 @@ async fn load_registry(app: &App) -> AppResult<Vec<(String, String)>> {
     for f in firms {
         app.assign_expert(&session, f.id, "zhuanjia", "").await?;
     }
-    load_cultivation(app, &session, &firm).await?;
+    let chain_of_firm = load_chains(app, &session).await?;
+    load_cultivation(app, &session, &firm, &chain_of_firm).await?;
     load_projects(app, &session, &firm).await?;
     app.logout(&session, "").await?;
     Ok(accounts)
@@ -392,12 +393,21 @@ async fn load_projects(app: &App, session: &crate::Session, own_firm: &str) -> A
     use crate::projects::{ProblemInput, ProjectInput, StageInput};
     let actor = session.actor("");
     for (name, city, owner, source, stage) in NAMED_PROJECTS {
+        // The node the name says (a production line makes chips; 氮化镓芯片 is a node of its own); 芯云城
+        // says no more than 集成电路, left for a person to place.
+        let chain_node = if name.contains("生产线") {
+            "集成电路制造"
+        } else if name.contains("氮化镓") {
+            "氮化镓芯片"
+        } else {
+            "集成电路"
+        };
         let input = ProjectInput {
             name: name.to_string(),
             owner_name: owner.to_string(),
             city: city.to_string(),
             plan_items: vec!["3.2".into()],
-            chain_nodes: vec!["集成电路".into()],
+            chain_nodes: vec![chain_node.to_string()],
             libraries: vec!["ic_key".into()],
             source: source.to_string(),
             ..Default::default()
@@ -598,7 +608,110 @@ pub const PROFILE_SOURCE: &str = "示例培育库档案（合成）";
 /// cloud firms (the top-100 ranking); a few unicorns; four project proposals, one for each decision and
 /// one admitted with conditions for missing data; the indicators the libraries feed, recomputed for 2024
 /// and 2025.
-async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -> AppResult<()> {
+/// The chain map's demo: the synthetic firms put on nodes by their sector (a made-up mapping, spread over
+/// a few nodes of each chain so that some nodes are strong, some thin and some empty), two outside
+/// dependencies and the demo's bases on their nodes, all labelled as examples. The sectors' own names stay
+/// on the firms: some match a node (新型显示, 通信设备), the others are left for a person to resolve on
+/// `/chains/unassigned`. Returns each placed firm's first chain among the backbone directory's six.
+async fn load_chains(app: &App, session: &crate::Session) -> AppResult<std::collections::HashMap<i64, &'static str>> {
+    use crate::chains::{BasePlacementInput, DependencyInput, FirmPlacementInput};
+    // (sector, nodes its firms are spread over)
+    const SPREAD: &[(&str, &[&str])] = &[
+        (
+            "集成电路",
+            &[
+                "integrated_circuits.design",
+                "integrated_circuits.packaging_testing",
+                "auto_electronics.automotive_soc",
+                "smart_terminal.mobile_cpu",
+                "ai.ai_chips",
+                "integrated_circuits.design",
+                "next_gen_network.rf_chips",
+                "auto_electronics.automotive_soc",
+            ],
+        ),
+        ("新型显示", &["ultra_hd_video.core_parts", "ultra_hd_video.capture_equipment"]),
+        (
+            "通信设备",
+            &[
+                "next_gen_network.core_devices",
+                "next_gen_network.optical_switching_chips",
+                "next_gen_network.core_devices",
+            ],
+        ),
+        ("计算机整机", &["smart_terminal.tablets", "auto_electronics.connected_vehicles"]),
+        ("电子元器件", &["new_electronic_components.core_components", "iot.core_parts", "auto_electronics.core_parts"]),
+        ("智能终端", &["smart_terminal.phones", "smart_terminal.wearables", "smart_terminal.phones"]),
+        ("软件与信息服务", &["ai.smart_manufacturing", "iot.nb_iot", "auto_electronics.control_software"]),
+        ("互联网与云计算", &["ai.smart_healthcare", "ai.smart_transport", "iot.nb_iot"]),
+    ];
+    let (firms, _) = app.store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, i64::MAX).await?;
+    let mut turn: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut chain_of = std::collections::HashMap::new();
+    for e in &firms {
+        let Some(sector) = e.chain_nodes.first() else { continue };
+        let Some((_, nodes)) = SPREAD.iter().find(|(s, _)| s == sector) else { continue };
+        let k = turn.entry(sector_key(sector)).or_default();
+        let node = nodes[*k % nodes.len()];
+        *k += 1;
+        let role = if e.scale == jiqun_domain::Scale::Above && *k % 5 == 1 {
+            "leader"
+        } else if (*k).is_multiple_of(3) {
+            "supplier"
+        } else {
+            "producer"
+        };
+        let input = FirmPlacementInput {
+            uscc: e.uscc.clone(),
+            role: Some(role.into()),
+            capacity: "（示例）主营产品与产能为虚构".into(),
+            source: "示例数据（合成）".into(),
+        };
+        app.place_chain_firm(session, node, &input, "").await?;
+        let chain = node.split('.').next().unwrap_or("");
+        if let Some(six) = jiqun_domain::chains::LEGACY_CHAIN_IDS.iter().find(|c| **c == chain) {
+            chain_of.entry(e.id).or_insert(*six);
+        }
+    }
+    for (node, source) in [
+        ("integrated_circuits.equipment", "（示例）省内集成电路装备主要依赖省外和进口，见示例调研报告（合成）"),
+        ("smart_terminal.mobile_cpu", "（示例）手机CPU主要由省外企业供给，见示例调研报告（合成）"),
+    ] {
+        app.set_chain_dependency(session, node, &DependencyInput { outside: true, source: source.into() }, "").await?;
+    }
+    let bases = app.store.bases().await?;
+    for b in &bases {
+        let node = match b.kind {
+            BaseKind::IcDesignBase => "integrated_circuits.design",
+            BaseKind::UhdVideoBase => "ultra_hd_video.capture_equipment",
+            BaseKind::SmartTerminalBase => "smart_terminal.phones",
+            BaseKind::AiPark => "ai.smart_manufacturing",
+            _ => continue,
+        };
+        app.place_chain_base(session, node, &BasePlacementInput { base_id: b.id, on: true }, "").await?;
+    }
+    Ok(chain_of)
+}
+
+fn sector_key(s: &str) -> &'static str {
+    match s {
+        "集成电路" => "ic",
+        "新型显示" => "display",
+        "通信设备" => "comms",
+        "计算机整机" => "computers",
+        "电子元器件" => "components",
+        "智能终端" => "terminals",
+        "软件与信息服务" => "software",
+        _ => "cloud",
+    }
+}
+
+async fn load_cultivation(
+    app: &App,
+    session: &crate::Session,
+    own_firm: &str,
+    chain_of_firm: &std::collections::HashMap<i64, &'static str>,
+) -> AppResult<()> {
     use crate::cultivation::{DesignationInput, ProposalInput};
     let (firms, _) = app.store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, i64::MAX).await?;
     let mut clear: std::collections::HashMap<(i64, i64, String), f64> = std::collections::HashMap::new();
@@ -635,18 +748,12 @@ async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -
         app.designate(session, library, &input, "").await
     };
 
-    // The backbone directory: four big firms a chain, by their registry chain node (a synthetic mapping).
-    let chain_of = |e: &jiqun_store::EnterpriseRow| match e.chain_nodes.first().map(String::as_str) {
-        Some("新型显示") => "ultra_hd_video",
-        Some("通信设备") => "next_gen_network",
-        Some("智能终端" | "计算机整机") => "smart_terminal",
-        Some("软件与信息服务" | "互联网与云计算") => "ai",
-        Some("电子元器件") => "iot",
-        _ => "auto_electronics",
-    };
+    // The backbone directory: four big firms a chain, by the chain the demo put them on (a synthetic
+    // mapping); a firm on none of the six chains is not designated.
+    let chain_of = |e: &jiqun_store::EnterpriseRow| chain_of_firm.get(&e.id).copied();
     let mut n = 1;
-    for chain in ["ultra_hd_video", "next_gen_network", "smart_terminal", "ai", "iot", "auto_electronics"] {
-        for e in big.iter().filter(|e| chain_of(e) == chain).take(4) {
+    for chain in jiqun_domain::chains::LEGACY_CHAIN_IDS {
+        for e in big.iter().filter(|e| chain_of(e) == Some(chain)).take(4) {
             designate("backbone", e.id, Some(chain), n).await?;
             used.insert(e.id);
             n += 1;
@@ -654,8 +761,9 @@ async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -
     }
     if let Some(e) = firms.iter().find(|e| e.uscc == own_firm)
         && !used.contains(&e.id)
+        && let Some(chain) = chain_of(e)
     {
-        designate("backbone", e.id, Some(chain_of(e)), n).await?;
+        designate("backbone", e.id, Some(chain), n).await?;
         n += 1;
     }
 
@@ -751,7 +859,7 @@ async fn load_cultivation(app: &App, session: &crate::Session, own_firm: &str) -
     }
 
     // The AI top-100: AI revenue for the software and cloud firms (ranked on Jiqun's example weights).
-    for e in firms.iter().filter(|e| chain_of(e) == "ai").take(30) {
+    for e in firms.iter().filter(|e| chain_of(e) == Some("ai")).take(30) {
         let rev = fig(e.id, 2025, "revenue_wan");
         if rev > 0.0 {
             let values =

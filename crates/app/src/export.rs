@@ -1,6 +1,6 @@
 //! `jiqun export --db URL --table NAME`: a table of the database as rows of named columns, for the operator
 //! who holds the database (the database is the credential, as for a backup). The command line writes them
-//! as CSV or JSON. Tables so far: `projects` and `bases`.
+//! as CSV or JSON. Tables so far: `projects`, `bases` and `chains` (one row a chain node).
 
 use jiqun_domain::Lang;
 use jiqun_domain::projects::ProblemState;
@@ -11,7 +11,7 @@ use crate::snapshot::today_in_china;
 use crate::{App, AppError, AppResult, Code};
 
 /// The tables `jiqun export` writes.
-pub const EXPORT_TABLES: &[&str] = &["projects", "bases"];
+pub const EXPORT_TABLES: &[&str] = &["projects", "bases", "chains"];
 
 /// A table: its columns in order, and its rows, each an object with those keys.
 #[derive(Debug, Clone)]
@@ -66,6 +66,28 @@ const PROJECT_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
+const CHAIN_COLUMNS: &[&str] = &[
+    "chain",
+    "chain_name",
+    "node",
+    "node_name",
+    "tier",
+    "segment",
+    "firms",
+    "backbone",
+    "in_library",
+    "projects",
+    "bases",
+    "revenue_wan",
+    "revenue_share",
+    "output_wan",
+    "output_share",
+    "strength",
+    "outside_dependency",
+    "gaps",
+    "figures_year",
+];
+
 const BASE_COLUMNS: &[&str] = &[
     "id",
     "name",
@@ -100,6 +122,10 @@ impl App {
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(AppError::internal)?;
                 Ok(Exported { columns: BASE_COLUMNS.to_vec(), rows })
+            }
+            "chains" => {
+                let rows = self.chain_export_rows(lang).await?.into_iter().map(|v| row(CHAIN_COLUMNS, v)).collect();
+                Ok(Exported { columns: CHAIN_COLUMNS.to_vec(), rows })
             }
             other => Err(AppError::new(
                 Code::InvalidArgument,

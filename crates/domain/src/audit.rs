@@ -62,6 +62,12 @@ crate::labelled_enum! {
         BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
         BaseUpdate = "base.update", "修改平台或基地", "edited a base";
         BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";
+        ChainVocabulary = "chain.vocabulary", "修改产业链环节表", "changed the chain vocabulary";
+        ChainTextMap = "chain.text_map", "认定产业链环节名称", "decided which chain node a name means";
+        ChainDependency = "chain.dependency", "记录环节省外依赖", "recorded a node's outside dependency";
+        ChainSettings = "chain.settings", "修改补链分析设置", "changed the gap-analysis settings";
+        ChainFirm = "chain.firm", "设置企业所在环节", "set a firm's place on a chain node";
+        ChainBase = "chain.base", "设置平台基地所在环节", "set a base's chain node";
         IndicatorDerivation = "indicator.derivation", "设置指标计算来源", "set what an indicator is computed from";
         ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";

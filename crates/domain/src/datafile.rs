@@ -1,15 +1,16 @@
 //! What the vocabularies held as JSON data (chains, chip categories, the challenge workflow) share: bilingual
 //! text, errors that name the field they are about, and the normalising of text typed by people.
 //!
-//! The eval crate's definition files have the same shape of error (`jiqun_eval::definition::FieldError`);
-//! this one lives in the domain so that domain data can be checked where it is defined.
+//! The eval crate's definition files (libraries, admission, resource policy) use the same types
+//! (`jiqun_eval::definition` re-exports them), so every data file's errors read alike.
 
 use crate::Lang;
 use serde::{Deserialize, Serialize};
 
 /// A text in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = BilingualText)]
 pub struct Text {
     pub zh: String,
     pub en: String,
@@ -51,7 +52,7 @@ impl FieldError {
 
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::En))
+        f.write_str(&self.message(Lang::Zh))
     }
 }
 

@@ -53,8 +53,9 @@ pub struct Facts {
 }
 
 /// What the plan owner sets; a missing field takes its default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = ChainSettings)]
 pub struct Settings {
     /// A node with firms whose strength is below this (0–100) has a `below_threshold` gap.
     pub strength_threshold: f64,
@@ -101,15 +102,17 @@ pub const FIRM_POINTS: f64 = 40.0;
 pub const BACKBONE_POINTS: f64 = 30.0;
 pub const OUTPUT_POINTS: f64 = 30.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ChainStrengthPart)]
 pub enum StrengthPart {
     Firms,
     Backbone,
     Output,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainStrengthItem)]
 pub struct StrengthItem {
     pub part: StrengthPart,
     pub points: f64,
@@ -118,15 +121,17 @@ pub struct StrengthItem {
 }
 
 /// 0–100, the sum of its parts (each shown with its reason).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainStrength)]
 pub struct Strength {
     pub score: f64,
     pub parts: Vec<StrengthItem>,
 }
 
 /// The rule that found a gap.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "rule", rename_all = "snake_case")]
+#[schema(as = ChainGapRule)]
 pub enum GapRule {
     /// No firm in the province on the node.
     NoFirm,
@@ -159,26 +164,30 @@ impl GapRule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainGap)]
 pub struct Gap {
     #[serde(flatten)]
     pub rule: GapRule,
     pub explanation: Text,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainCityFirms)]
 pub struct CityFirms {
     pub city: CityCode,
     pub firms: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainRoleFirms)]
 pub struct RoleFirms {
     pub role: FirmRole,
     pub firms: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainNodeReport)]
 pub struct NodeReport {
     pub chain: String,
     pub node: String,
@@ -205,7 +214,8 @@ pub struct NodeReport {
 }
 
 /// A node on one of the two lists, with the gaps that put it there and why it ranks where it does.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainListEntry)]
 pub struct ListEntry {
     pub rank: usize,
     pub chain: String,
@@ -215,7 +225,8 @@ pub struct ListEntry {
     pub reasons: Vec<Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ChainAnalysis)]
 pub struct Analysis {
     pub settings: Settings,
     pub nodes: Vec<NodeReport>,
@@ -235,7 +246,8 @@ impl Analysis {
 }
 
 fn round2(v: f64) -> f64 {
-    if v.is_finite() { (v * 100.0).round() / 100.0 } else { v }
+    // `+ 0.0` turns a negative zero (a sum of nothing) into zero, which is how it should be written.
+    if v.is_finite() { (v * 100.0).round() / 100.0 + 0.0 } else { v }
 }
 
 fn check_facts(v: &Vocabulary, facts: &Facts) -> Result<(), Vec<FieldError>> {

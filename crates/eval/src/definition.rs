@@ -5,27 +5,7 @@
 use jiqun_domain::Lang;
 use serde::{Deserialize, Serialize};
 
-/// A text in Chinese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
-        Text { zh: zh.into(), en: en.into() }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        lang.pick(&self.zh, &self.en)
-    }
-
-    pub(crate) fn is_blank(&self) -> bool {
-        self.zh.trim().is_empty() || self.en.trim().is_empty()
-    }
-}
+pub use jiqun_domain::datafile::{FieldError, Text, check_text, parse_json};
 
 /// How far a fact can be trusted, as `docs/mechanisms.md` grades it: H official text seen; M a mirror or
 /// several agreeing copies of government text; L one third-party source; X Jiqun's own example value.
@@ -73,58 +53,6 @@ impl Source {
         if let Some(n) = &self.note {
             check_text(n, &format!("{path}.note"), errors);
         }
-    }
-}
-
-/// One thing wrong with a definition file or an input. `path` names the field, e.g.
-/// `criteria[2].any_of[0].figure` or `land_mu`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub path: String,
-    pub zh: String,
-    pub en: String,
-}
-
-impl FieldError {
-    pub fn new(path: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
-        FieldError { path: path.into(), zh: zh.into(), en: en.into() }
-    }
-
-    /// `path: message` in the language asked for.
-    pub fn message(&self, lang: Lang) -> String {
-        let m = lang.pick(&self.zh, &self.en);
-        if self.path.is_empty() { m.to_string() } else { format!("{}: {m}", self.path) }
-    }
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::Zh))
-    }
-}
-
-impl std::error::Error for FieldError {}
-
-/// Reads a definition's JSON into its serde form. A syntax or shape error comes back as one error with the
-/// line and column (serde's own wording of the shape problem, which names the field, is kept in both
-/// languages).
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<FieldError>> {
-    serde_json::from_str(text).map_err(|e| {
-        let (line, col) = (e.line(), e.column());
-        let what = e.to_string();
-        // serde_json appends " at line L column C"; the position is given separately.
-        let what = what.split(" at line ").next().unwrap_or(&what).to_string();
-        vec![FieldError::new(
-            format!("line {line}, column {col}"),
-            format!("JSON 无效（第{line}行第{col}列）：{what}"),
-            format!("invalid JSON (line {line}, column {col}): {what}"),
-        )]
-    })
-}
-
-pub(crate) fn check_text(t: &Text, path: &str, errors: &mut Vec<FieldError>) {
-    if t.is_blank() {
-        errors.push(FieldError::new(path, "中文和英文文本都不能为空", "both the zh and the en text are required"));
     }
 }
 
@@ -179,13 +107,5 @@ mod tests {
         assert_eq!(fmt_num(0.5), "0.5");
         assert_eq!(fmt_num(-0.001), "0");
         assert_eq!(fmt_num(10000.0), "10000");
-    }
-
-    #[test]
-    fn json_errors_name_the_position() {
-        let e = parse_json::<Text>("{\"zh\": \"x\", \"fr\": 1}").unwrap_err();
-        assert_eq!(e.len(), 1);
-        assert!(e[0].en.contains("unknown field `fr`"), "{}", e[0].en);
-        assert!(e[0].zh.contains("第1行"), "{}", e[0].zh);
     }
 }

@@ -454,6 +454,22 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("at", I),
             ],
         ),
+        ("chain_vocabularies", &[("id", I), ("body", T), ("note", T), ("created_by", I), ("created_at", I)]),
+        ("chain_text_map", &[("text", T), ("node_id", T), ("decided_by", I), ("decided_at", I)]),
+        ("chain_node_facts", &[("node_id", T), ("outside", I), ("source", T), ("updated_by", I), ("updated_at", I)]),
+        (
+            "chain_firms",
+            &[
+                ("enterprise_id", I),
+                ("node_id", T),
+                ("role", T),
+                ("capacity", T),
+                ("source", T),
+                ("updated_by", I),
+                ("updated_at", I),
+            ],
+        ),
+        ("chain_bases", &[("base_id", I), ("node_id", T), ("updated_by", I), ("updated_at", I)]),
     ]
 };
 
@@ -461,7 +477,16 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
 fn has_serial_id(table: &str) -> bool {
     !matches!(
         table,
-        "settings" | "revision" | "roles" | "evaluation_schemes" | "project_libraries" | "project_library_members"
+        "settings"
+            | "revision"
+            | "roles"
+            | "evaluation_schemes"
+            | "project_libraries"
+            | "project_library_members"
+            | "chain_text_map"
+            | "chain_node_facts"
+            | "chain_firms"
+            | "chain_bases"
     )
 }
 

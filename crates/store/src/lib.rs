@@ -6,6 +6,7 @@
 
 pub mod backup;
 mod bases;
+mod chains;
 mod cultivation;
 mod enterprises;
 pub mod model;
@@ -25,6 +26,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use bases::{BaseRow, Derived, NewBase};
+pub use chains::{ChainBaseRow, ChainFirmRow, NodeFactRow, TextMapRow, VocabularyRow};
 pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,

@@ -508,6 +508,50 @@ ALTER TABLE project_libraries ADD COLUMN tracking_departments TEXT NOT NULL DEFA
 ALTER TABLE project_libraries ADD COLUMN tracking_officials TEXT NOT NULL DEFAULT ''
 "#,
     ),
+    (
+        13,
+        "the chain vocabulary's versions, names decided to mean a node, outside dependencies, firms' roles and bases on nodes",
+        r#"
+CREATE TABLE chain_vocabularies (
+    id {ID},
+    body TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE chain_text_map (
+    text TEXT PRIMARY KEY,
+    node_id TEXT,
+    decided_by BIGINT,
+    decided_at BIGINT NOT NULL
+);
+CREATE TABLE chain_node_facts (
+    node_id TEXT PRIMARY KEY,
+    outside BIGINT NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '',
+    updated_by BIGINT,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE chain_firms (
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    node_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    capacity TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    updated_by BIGINT,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (enterprise_id, node_id)
+);
+CREATE INDEX chain_firms_by_node ON chain_firms (node_id);
+CREATE TABLE chain_bases (
+    base_id BIGINT NOT NULL REFERENCES bases(id),
+    node_id TEXT NOT NULL,
+    updated_by BIGINT,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (base_id, node_id)
+)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

@@ -130,10 +130,29 @@ fn bases_export_with_their_kind_and_level() {
 #[test]
 fn a_table_not_exported_yet_is_refused_naming_those_that_are() {
     let db = seeded();
-    let (o, path) = export(&db, "chains", "csv");
+    let (o, path) = export(&db, "matches_of_mars", "csv");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("projects, bases"), "{}", text(&o));
+    assert!(text(&o).contains("projects, bases, chains"), "{}", text(&o));
     assert!(!path.exists(), "no file written");
+}
+
+#[test]
+fn the_chain_map_exports_a_row_a_node() {
+    let db = seeded();
+    let (o, path) = export(&db, "chains", "csv");
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].trim_start_matches('\u{feff}').starts_with("chain,chain_name,node,node_name,tier,segment,firms"),
+        "{csv}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("integrated_circuits,") && l.contains(",integrated_circuits.gan_chips,")),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 1 + 82, "one row a node of the built-in vocabulary");
+    assert!(!csv.contains("-0.0"), "no negative zero: {csv}");
 }
 
 #[test]

@@ -56,6 +56,7 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
         "/libraries" => &["/libraries/"],
         "/projects" => &["/projects/"],
         "/bases" => &["/bases/"],
+        "/chains" => &["/chains/"],
         _ => &[],
     };
     under.iter().any(|p| path.starts_with(p)).then_some("true")
@@ -74,6 +75,9 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
             ("/cities", t("地市", "Cities")),
             ("/bases", t("平台与基地", "Bases")),
         ]);
+    }
+    if s.can(&Action::ReadChains) {
+        nav.push(("/chains", t("产业链", "Chains")));
     }
     if (u.has_role("agency_reporter") && u.agency.is_some()) || (u.has_role("city_reporter") && u.city.is_some()) {
         nav.push(("/my", t("我的任务", "My tasks")));

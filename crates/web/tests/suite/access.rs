@@ -135,8 +135,12 @@ async fn every_route_with_every_role() {
                 } else {
                     1
                 };
-                let mut uri =
-                    path.replace("{id}", &id.to_string()).replace("{name}", "walk_role").replace("{period}", "2025Q1");
+                let mut uri = path
+                    .replace("/chains/{id}", "/chains/integrated_circuits")
+                    .replace("{node}", "integrated_circuits.design")
+                    .replace("{id}", &id.to_string())
+                    .replace("{name}", "walk_role")
+                    .replace("{period}", "2025Q1");
                 if path.ends_with("/attachments") {
                     uri.push_str("?filename=a.txt");
                 }
@@ -193,6 +197,8 @@ async fn every_page_with_every_role() {
                 .replace("/milestones/{id}", &format!("/milestones/{}", ids.milestone))
                 .replace("{period}", "2025Q1")
                 .replace("/libraries/{name}", "/libraries/backbone")
+                .replace("/chains/{id}", "/chains/integrated_circuits")
+                .replace("{node}", "integrated_circuits.design")
                 .replace("{id}", "1");
             let a = if p.method == "get" {
                 ui.get(&uri).cookie(&cookie).await
