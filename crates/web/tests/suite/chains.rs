@@ -242,6 +242,21 @@ async fn the_pages_draw_the_map_and_export_it() {
     let en = api.get("/chains").browser(&owner).lang("en").await;
     assert!(en.body.contains("Attraction list"), "English");
 
+    // A base put on a node from its page counts there.
+    let token = api.login("owner", "Demo@2025").await;
+    let bases = get(&api, &token, "/api/v1/bases").await;
+    let key_lab = bases.as_array().unwrap().iter().find(|b| b["kind"] == "key_lab").unwrap()["id"].to_string();
+    let node = "/chains/ai/nodes/ai.ai_chips";
+    let a = api
+        .submit(&format!("{node}/bases"), &owner, &[("csrf", &owner.csrf), ("base_id", &key_lab), ("on", "1")])
+        .await;
+    assert_eq!((a.status, a.location()), (StatusCode::SEE_OTHER, node));
+    let d = get(&api, &token, "/api/v1/chains/ai/nodes/ai.ai_chips").await;
+    assert_eq!(d["bases"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["node"]["report"]["bases"], 1);
+    let a = api.submit(&format!("{node}/bases"), &owner, &[("csrf", &owner.csrf), ("on", "1")]).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "no base chosen");
+
     // The settings form: a bad threshold is shown on the page, in the page's language.
     let a = api
         .submit(

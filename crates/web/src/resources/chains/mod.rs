@@ -72,4 +72,5 @@ pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/chains/{id}/nodes/{node}", READ, || get(pages::node)),
     PageRoute::new("post", "/chains/{id}/nodes/{node}/dependency", MANAGE, || post(pages::set_dependency)),
     PageRoute::new("post", "/chains/{id}/nodes/{node}/firms", MANAGE, || post(pages::place_firm)),
+    PageRoute::new("post", "/chains/{id}/nodes/{node}/bases", MANAGE, || post(pages::place_base)),
 ];

@@ -5,7 +5,9 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use jiqun_app::chains::{ChainDetail, ChainNodeView, DependencyInput, FirmPlacementInput, TextDecisionInput};
+use jiqun_app::chains::{
+    BasePlacementInput, ChainDetail, ChainNodeView, DependencyInput, FirmPlacementInput, TextDecisionInput,
+};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
 use jiqun_domain::chains::{FirmRole, Segment};
@@ -385,6 +387,7 @@ async fn show_node(ctx: &Ctx, s: &Session, id: &str, node: &str, error: Option<A
     let n: &ChainNodeView = &d.node;
     let r = &n.report;
     let manage = s.can(&Action::ManageChains);
+    let bases = if manage { ctx.app.bases(s, lang).await.page(lang)? } else { Vec::new() };
     let name = lang.pick(&n.name_zh, &n.name_en);
     let body = html! {
         p.crumbs {
@@ -450,6 +453,20 @@ async fn show_node(ctx: &Ctx, s: &Session, id: &str, node: &str, error: Option<A
                 }
             }
             details.panel {
+                summary { (t("登记平台或基地在本环节", "Put a base on this node")) }
+                form.grid method="post" action={ (node_href(&d.chain.id, &n.id)) "/bases" } {
+                    (ui::csrf(s))
+                    label.wide { (t("平台或基地", "Base")) select name="base_id" required {
+                        @for b in &bases { option value=(b.id) { (b.name) " · " (b.kind_label) } }
+                    } }
+                    label { (t("操作", "Action")) select name="on" {
+                        option value="1" { (t("列入本环节", "put on this node")) }
+                        option value="0" { (t("移出本环节", "take off this node")) }
+                    } }
+                    div.actions { button type="submit" { (t("保存", "Save")) } }
+                }
+            }
+            details.panel {
                 summary { (t("登记企业在本环节", "Put a firm on this node")) }
                 form.grid method="post" action={ (node_href(&d.chain.id, &n.id)) "/firms" } {
                     (ui::csrf(s))
@@ -487,6 +504,37 @@ pub async fn set_dependency(
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageChains)?;
     let input = DependencyInput { outside: f.outside == "1", source: f.source.clone() };
     match ctx.app.set_chain_dependency(s, &node, &input, &ctx.ip).await {
+        Ok(()) => Ok(Redirect::to(&node_href(&id, &node)).into_response()),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
+        Err(e) => show_node(&ctx, s, &id, &node, Some(e)).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct BaseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    base_id: String,
+    #[serde(default)]
+    on: String,
+}
+
+pub async fn place_base(
+    ctx: Ctx,
+    Path((id, node)): Path<(String, String)>,
+    Form(f): Form<BaseForm>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageChains)?;
+    let result = match f.base_id.trim().parse::<i64>() {
+        Ok(base_id) => {
+            let input = BasePlacementInput { base_id, on: f.on != "0" };
+            ctx.app.place_chain_base(s, &node, &input, &ctx.ip).await
+        }
+        Err(_) => Err(AppError::invalid("base_id", "请选择平台或基地", "choose a base")),
+    };
+    match result {
         Ok(()) => Ok(Redirect::to(&node_href(&id, &node)).into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => show_node(&ctx, s, &id, &node, Some(e)).await,
