@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod authz;
 pub mod bases;
+pub mod bulletin;
 pub mod chains;
 pub mod cultivation;
 pub mod demo;

@@ -16,6 +16,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Html,
+    Docx,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Create the demo database if absent (built-in plan and a synthetic data set) and serve the web UI and API.
@@ -88,15 +94,30 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Export a table of the database (projects, bases) as CSV, JSON or an Excel workbook.
+    /// Export a table of the database (projects, bases, chains) as CSV, JSON or an Excel workbook.
     Export {
         #[arg(long)]
         db: String,
-        /// projects or bases
+        /// projects, bases or chains
         #[arg(long)]
         table: String,
         #[arg(long, value_enum)]
         format: export::ExportFormat,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// The progress bulletin of a plan for a period (督办通报), as a printable HTML document.
+    Report {
+        #[arg(long)]
+        db: String,
+        /// The plan's id (`jiqun plan` lists them; 1 for the demo's).
+        #[arg(long)]
+        plan: i64,
+        /// 2025, 2025Q4 or 2025-06.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_enum)]
+        format: ReportFormat,
         #[arg(long)]
         output: PathBuf,
     },
@@ -399,6 +420,28 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             Ok(())
         }
         Command::Export { db, table, format, output } => export::run(&db, &table, format, &output, lang),
+        Command::Report { db, plan, period, format, output } => server::block_on(async move {
+            let app = server::open(&db).await?;
+            let b = app.bulletin_for_operator(plan, &period).await?;
+            let text = match format {
+                ReportFormat::Html => jiqun_web::resources::plans::bulletin::document(&b, lang, true),
+                ReportFormat::Docx => {
+                    return Err(refuse(Code::InvalidArgument, |l| {
+                        l.pick(
+                            "尚不能生成 Word（.docx）通报，请用 --format html（可在浏览器中打印或另存为 PDF）",
+                            "the Word (.docx) bulletin is not built yet; use --format html (print it or save it as PDF from a browser)",
+                        )
+                        .to_string()
+                    }));
+                }
+            };
+            // Written beside the target and renamed when complete: a failure leaves no partial file.
+            let tmp = output.with_extension("partial");
+            std::fs::write(&tmp, text).map_err(io_refusal(&output, true))?;
+            std::fs::rename(&tmp, &output).map_err(io_refusal(&output, true))?;
+            say!(lang, ("已生成通报：{}", output.display()), ("bulletin written to {}", output.display()));
+            Ok(())
+        }),
         Command::Evaluate { input, output, scheme, details, skip_invalid } => {
             evaluate::run(&input, &output, scheme.as_deref(), details.as_deref(), skip_invalid, lang)
         }

@@ -1,4 +1,4 @@
-//! `jiqun export --table projects|bases` as an operator runs it on a database: CSV, JSON and Excel, and a
+//! `jiqun export` and `jiqun report` as an operator runs them on a database: CSV, JSON and Excel, a
 //! table it cannot export refused with the ones it can.
 
 use std::io::Read;
@@ -169,4 +169,52 @@ fn projects_and_bases_export_from_postgresql_too() {
     let (o, path) = export_with(&db, "bases", "csv", Some(&keys));
     assert!(o.status.success(), "{}", text(&o));
     assert!(std::fs::read_to_string(&path).unwrap().contains(",innovation_centre,"));
+}
+
+/// `jiqun report`: the bulletin as an HTML file that carries its style sheet; Word is refused saying so, and
+/// a bad period names itself; neither leaves a file.
+#[test]
+fn the_bulletin_is_written_as_a_standalone_html_file() {
+    let db = seeded();
+    // The built-in plan, imported by a plan owner.
+    let keys = PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let app = App::open_keyed(&db, &keys).await.unwrap();
+        let owner = jiqun_app::users::UserInput {
+            username: "owner".into(),
+            display_name: "（测试）计划管理".into(),
+            password: "Owner@12345".into(),
+            roles: vec!["plan_owner".into()],
+            agency: None,
+            city: None,
+            uscc: None,
+        };
+        app.create_user(None, &owner, "").await.unwrap();
+        let login = app.login("owner", "Owner@12345", "api", "").await.unwrap();
+        let s = app.session(&login.token).await.unwrap().unwrap();
+        let text =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/plans/guangdong-ngit-cluster-2025.txt"));
+        app.import_plan(&s, &text.unwrap(), "builtin.txt", "").await.unwrap();
+    });
+    drop(rt);
+    let out = std::env::temp_dir().join(format!("jiqun-report-{}-{}.html", std::process::id(), nanos()));
+    let run = |period: &str, format: &str| {
+        let mut c = bin_in("zh_CN.UTF-8");
+        c.args(["report", "--db", &db, "--plan", "1", "--period", period, "--format", format]);
+        c.args(["--output", out.to_str().unwrap()]);
+        c.output().expect("runs")
+    };
+    let o = run("2025Q9", "html");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("2025Q9") && !out.exists(), "{}", text(&o));
+    let o = run("2025", "docx");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--format html") && !out.exists(), "{}", text(&o));
+    let o = run("2025", "html");
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<style>") && html.contains("实施进展通报"));
+    assert!(html.contains("二、各单位报送情况"), "the responsibility matrix");
+    let _ = std::fs::remove_file(&out);
 }

@@ -664,3 +664,24 @@ async fn the_cached_dashboard_is_the_page_from_scratch() {
         }
     }
 }
+
+/// The progress bulletin of a period: a printable document of its own, with each department's report state
+/// for the period and the missing ones marked; a bad period is refused naming it.
+#[tokio::test]
+async fn the_bulletin_of_a_period_names_the_missing_reports() {
+    let ui = Client::demo_sqlite().await;
+    let owner = ui.browser("owner", "Demo@2025").await;
+    let page = ui.page("/plans/1/bulletin?period=2025", &owner).await;
+    assert!(page.contains("实施进展通报") && page.contains("示例数据（合成）"), "titled and labelled synthetic");
+    for heading in ["一、目标完成情况", "二、各单位报送情况", "三、逾期与停滞事项", "四、重点项目", "五、亩均效益评价"]
+    {
+        assert!(page.contains(heading), "{heading}");
+    }
+    assert!(page.contains("tr class=\"missing\""), "a department without a report for the period is marked");
+    assert!(page.contains("href=\"/assets/app.css\""), "served, it links the style sheet");
+    let bad = ui.get("/plans/1/bulletin?period=2025Q9").browser(&owner).await;
+    assert_eq!(bad.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("2025Q9"), "the bad period is named");
+    let en = ui.get("/plans/1/bulletin?period=2025").browser(&owner).lang("en").await;
+    assert!(en.body.contains("Progress bulletin") && en.body.contains("1. Targets"));
+}

@@ -9,6 +9,7 @@
 //! are in `supervision`.
 
 pub mod api;
+pub mod bulletin;
 pub mod pages;
 
 use axum::routing::{get, post};
@@ -36,5 +37,6 @@ pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/plans", Access::Perm(Perm::ReadPlan), || get(pages::list)),
     PageRoute::new("post", "/plans/import", Access::Perm(Perm::ImportPlan), || post(pages::import)),
     PageRoute::new("get", "/plans/{id}", Access::Perm(Perm::ReadPlan), || get(pages::by_id)),
+    PageRoute::new("get", "/plans/{id}/bulletin", Access::Perm(Perm::ReadPlan), || get(bulletin::bulletin)),
     PageRoute::new("post", "/plans/{id}/close", Access::Perm(Perm::ClosePlan), || post(pages::close)),
 ];
