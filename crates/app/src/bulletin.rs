@@ -55,6 +55,9 @@ pub struct Flagged {
     pub stalled: bool,
 }
 
+/// An evaluation run's year and each city's count of firms by class (A, B, C, D, not rated).
+pub type ClassesByCity = (i64, Vec<(String, [usize; 5])>);
+
 #[derive(Debug, Clone)]
 pub struct Bulletin {
     pub plan_id: i64,
@@ -74,8 +77,8 @@ pub struct Bulletin {
     /// Key projects by stage (every stage listed, in the stages' order).
     pub projects_by_stage: Vec<(ProjectStage, usize)>,
     pub open_problems: usize,
-    /// The latest evaluation run's year and each city's count of firms by class (A, B, C, D, not rated).
-    pub evaluation: Option<(i64, Vec<(String, [usize; 5])>)>,
+    /// The latest evaluation run, by city (for readers of the directory).
+    pub evaluation: Option<ClassesByCity>,
 }
 
 impl App {
@@ -173,7 +176,7 @@ impl App {
     }
 
     /// The newest evaluation run: each city's firms by class.
-    async fn evaluation_by_city(&self) -> AppResult<Option<(i64, Vec<(String, [usize; 5])>)>> {
+    async fn evaluation_by_city(&self) -> AppResult<Option<ClassesByCity>> {
         let Some(run) = self.store.evaluations().await?.into_iter().max_by_key(|e| (e.year, e.id)) else {
             return Ok(None);
         };
