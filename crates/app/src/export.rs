@@ -107,22 +107,23 @@ const BASE_COLUMNS: &[&str] = &[
     "counts_for",
 ];
 
+/// Bases as a table: the operator's export, and the registry page's CSV (of the bases its reader sees).
+pub fn base_table(bases: &[crate::bases::BaseView]) -> AppResult<Exported> {
+    let rows = bases
+        .iter()
+        .map(|b| serde_json::to_value(b).map(|v| row(BASE_COLUMNS, v)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AppError::internal)?;
+    Ok(Exported { columns: BASE_COLUMNS.to_vec(), rows })
+}
+
 impl App {
     /// A table for the operator's export; labels in `lang`. An unknown table is refused naming the known
     /// ones.
     pub async fn export_table(&self, table: &str, lang: Lang) -> AppResult<Exported> {
         match table {
             "projects" => self.export_projects(lang).await,
-            "bases" => {
-                let rows = self
-                    .base_views(lang)
-                    .await?
-                    .into_iter()
-                    .map(|b| serde_json::to_value(b).map(|v| row(BASE_COLUMNS, v)))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(AppError::internal)?;
-                Ok(Exported { columns: BASE_COLUMNS.to_vec(), rows })
-            }
+            "bases" => base_table(&self.base_views(lang).await?),
             "chains" => {
                 let rows = self.chain_export_rows(lang).await?.into_iter().map(|v| row(CHAIN_COLUMNS, v)).collect();
                 Ok(Exported { columns: CHAIN_COLUMNS.to_vec(), rows })

@@ -133,6 +133,15 @@ impl Csv {
         c
     }
 
+    /// A table the application made (the same columns and cells as `jiqun export` writes).
+    pub fn table(t: &jiqun_app::export::Exported) -> Csv {
+        let mut c = Csv::new(&t.columns);
+        for r in &t.rows {
+            c.row(t.columns.iter().map(|k| r.get(*k).map(jiqun_app::export::Exported::cell).unwrap_or_default()));
+        }
+        c
+    }
+
     /// A CSV whose headers are said in the request's language: each `(zh, en)`.
     pub fn translated(lang: Lang, headers: &[(&str, &str)]) -> Csv {
         Csv::new(&headers.iter().map(|(zh, en)| lang.pick(zh, en)).collect::<Vec<_>>())

@@ -38,39 +38,8 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "bases", json!({ "items": items }))),
         Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "name",
-                "kind",
-                "level",
-                "city",
-                "host_name",
-                "host_uscc",
-                "recognised_by",
-                "recognised_on",
-                "withdrawn_on",
-                "withdrawn_reason",
-                "source",
-                "synthetic",
-            ]);
-            for b in &items {
-                csv.row([
-                    b.id.to_string(),
-                    b.name.clone(),
-                    b.kind_label.clone(),
-                    b.level_label.clone(),
-                    b.city.clone(),
-                    b.host_name.clone(),
-                    b.host_uscc.clone().unwrap_or_default(),
-                    b.recognised_by.clone(),
-                    b.recognised_on.to_string(),
-                    b.withdrawn_on.map(|d| d.to_string()).unwrap_or_default(),
-                    b.withdrawn_reason.clone().unwrap_or_default(),
-                    b.source.clone(),
-                    if b.synthetic { "1".into() } else { "0".into() },
-                ]);
-            }
-            return Ok(csv.respond("bases", snap.synthetic));
+            let table = jiqun_app::export::base_table(&items).page(lang)?;
+            return Ok(Csv::table(&table).respond("bases", snap.synthetic));
         }
         None => {}
     }
