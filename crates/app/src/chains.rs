@@ -801,6 +801,43 @@ impl App {
     }
 }
 
+/// What one of a record's chain names leads to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChainPlace {
+    pub text: String,
+    /// The node's chain and id, and its name; null when the name matches no node (see `/chains/unassigned`).
+    pub chain: Option<String>,
+    pub node: Option<String>,
+    pub node_name: Option<String>,
+}
+
+impl App {
+    /// Where each of a record's chain names leads, by the vocabulary in force and the names decided (for a
+    /// record's own page, so that an unmatched name shows where it is).
+    pub async fn chain_places(&self, texts: &[String]) -> AppResult<Vec<ChainPlace>> {
+        let (v, _) = self.chain_vocabulary().await?;
+        let decisions: HashMap<String, Option<String>> =
+            self.store.chain_text_map().await?.into_iter().map(|d| (d.text, d.node_id)).collect();
+        Ok(texts
+            .iter()
+            .filter_map(|text| {
+                let node = match place(&v, &decisions, text) {
+                    Place::Node(n) => Some(n),
+                    Place::Nowhere => return None,
+                    Place::Unassigned(_) => None,
+                };
+                let found = node.as_deref().and_then(|n| v.node(n));
+                Some(ChainPlace {
+                    text: text.clone(),
+                    chain: found.map(|(c, _)| c.id.clone()),
+                    node: found.map(|(_, n)| n.id.clone()),
+                    node_name: found.map(|(_, n)| n.name_zh.clone()),
+                })
+            })
+            .collect())
+    }
+}
+
 enum Place {
     Node(String),
     /// A person decided the text names no node.

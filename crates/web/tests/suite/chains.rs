@@ -242,8 +242,17 @@ async fn the_pages_draw_the_map_and_export_it() {
     let en = api.get("/chains").browser(&owner).lang("en").await;
     assert!(en.body.contains("Attraction list"), "English");
 
-    // A base put on a node from its page counts there.
+    // A firm's own page says which of its chain names match a node (a link) and which do not.
     let token = api.login("owner", "Demo@2025").await;
+    let list = get(&api, &token, "/api/v1/chains/unassigned").await;
+    let holder =
+        list.as_array().unwrap().iter().find(|u| u["text"] == "计算机整机").unwrap()["holders"][0]["id"].clone();
+    let firm = api.page(&format!("/enterprises/{holder}"), &owner).await;
+    assert!(firm.contains("计算机整机") && firm.contains("未对应环节"), "the unmatched name is flagged");
+    let matched = list.as_array().unwrap().iter().all(|u| u["text"] != "新型显示");
+    assert!(matched, "新型显示 is a node's name");
+
+    // A base put on a node from its page counts there.
     let bases = get(&api, &token, "/api/v1/bases").await;
     let key_lab = bases.as_array().unwrap().iter().find(|b| b["kind"] == "key_lab").unwrap()["id"].to_string();
     let node = "/chains/ai/nodes/ai.ai_chips";

@@ -322,6 +322,8 @@ async fn show_detail(
         other => other,
     }
     .page(lang)?;
+    let places = ctx.app.chain_places(&e.chain_nodes).await.page(lang)?;
+    let read_chains = s.can(&Action::ReadChains);
     let body = html! {
         div.pagehead {
             p.crumbs { @if s.can(&Action::ReadEnterprises) { a href="/enterprises" { (t("企业名录", "Registry")) } " › " } }
@@ -332,7 +334,16 @@ async fn show_detail(
             dt { (t("行业代码", "Industry")) } dd { (if e.industry.is_empty() { "—" } else { &e.industry }) }
             dt { (t("成立年份", "Founded")) } dd { (e.founded_year) }
             dt { (t("上市", "Listed")) } dd { (if e.listed { t("是", "yes") } else { t("否", "no") }) }
-            dt { (t("产业链环节", "Chain nodes")) } dd { (e.chain_nodes.join(ui::sep(lang))) }
+            dt { (t("产业链环节", "Chain nodes")) } dd {
+                @for (i, p) in places.iter().enumerate() {
+                    @if i > 0 { (ui::sep(lang)) }
+                    @match (&p.chain, &p.node, read_chains) {
+                        (Some(c), Some(n), true) => { a href={ "/chains/" (ui::enc(c)) "/nodes/" (ui::enc(n)) } { (p.text) } }
+                        (Some(_), Some(_), false) => { (p.text) }
+                        _ => { (p.text) " " span.chip.oc-failed title=(t("与产业链环节表不一致，待认定", "matches no node of the chain vocabulary; to be resolved")) { (t("未对应环节", "no node")) } }
+                    }
+                }
+            }
             dt { (t("标签", "Tags")) } dd { @for tag in &e.tags { span.chip { (tag) } " " } }
             @if let Some(c) = &view.contact { dt { (t("联系人", "Contact")) } dd { (c) } }
             @if !experts.is_empty() { dt { (t("评审专家", "Experts")) } dd { (experts) } }
