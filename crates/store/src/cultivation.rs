@@ -93,6 +93,18 @@ row! {
 
 const PROPOSAL_COLUMNS: &str = "id, project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at";
 
+/// The firm's active designation in a library and chain, if it has one.
+async fn active_designation(tx: &mut Tx, library: &str, chain: &str, enterprise_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
+    )
+    .bind(library)
+    .bind(chain)
+    .bind(enterprise_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 impl Store {
     async fn uscc_tx(&self, tx: &mut Tx, enterprise_id: i64) -> Result<String> {
         sqlx::query_scalar("SELECT uscc FROM enterprises WHERE id = $1")
@@ -114,15 +126,7 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let uscc = self.uscc_tx(&mut tx, enterprise_id).await?;
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
-        )
-        .bind(library)
-        .bind(chain)
-        .bind(enterprise_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if existing.is_some() {
+        if active_designation(&mut tx, library, chain, enterprise_id).await?.is_some() {
             return Err(StoreError::Conflict(Clash::AlreadyDesignated {
                 uscc,
                 library: library.to_string(),
@@ -141,17 +145,8 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::LibraryDesignate,
-            "enterprise",
-            &uscc,
-            true,
-            &json!({ "designation": id, "library": library, "chain": chain, "reference": reference }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "designation": id, "library": library, "chain": chain, "reference": reference });
+        self.commit_audited(tx, actor, AuditAction::LibraryDesignate, "enterprise", &uscc, &detail).await?;
         Ok(id)
     }
 
@@ -166,15 +161,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let uscc = self.uscc_tx(&mut tx, enterprise_id).await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
-        )
-        .bind(library)
-        .bind(chain)
-        .bind(enterprise_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(id) = id else {
+        let Some(id) = active_designation(&mut tx, library, chain, enterprise_id).await? else {
             return Err(StoreError::NotFound(Missing::Designation {
                 uscc: uscc.to_string(),
                 library: library.to_string(),
@@ -190,18 +177,8 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::LibraryWithdraw,
-            "enterprise",
-            &uscc,
-            true,
-            &json!({ "designation": id, "library": library, "chain": chain, "reason": reason }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "designation": id, "library": library, "chain": chain, "reason": reason });
+        self.commit_audited(tx, actor, AuditAction::LibraryWithdraw, "enterprise", &uscc, &detail).await
     }
 
     /// The active designations, of one library or all, by library, chain and firm.

@@ -46,7 +46,6 @@ impl Store {
             "before": before.map(|b| json!({ "departments": b.tracking_departments, "officials": b.tracking_officials })),
             "after": { "departments": departments, "officials": officials },
         });
-        self.audit(&mut tx, actor, AuditAction::ProjectLibraryTrackers, "project_library", id, true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProjectLibraryTrackers, "project_library", id, &detail).await
     }
 }

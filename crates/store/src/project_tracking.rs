@@ -203,9 +203,8 @@ impl Store {
         let detail = json!({ "project": project_id, "period": p.period, "version": version,
             "invest_period_wan": p.invest_period_wan, "invest_cumulative_wan": p.invest_cumulative_wan,
             "physical_percent": p.physical_percent });
-        self.audit(&mut tx, actor, AuditAction::ProjectProgress, "project_progress", &id.to_string(), true, &detail)
+        self.commit_audited(tx, actor, AuditAction::ProjectProgress, "project_progress", &id.to_string(), &detail)
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -253,8 +252,7 @@ impl Store {
         .await?;
         let action = if accept { AuditAction::ProjectProgressAccept } else { AuditAction::ProjectProgressReturn };
         let detail = json!({ "project": project_id, "period": period, "comment": comment });
-        self.audit(&mut tx, actor, action, "project_progress", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, action, "project_progress", &id.to_string(), &detail).await
     }
 
     pub async fn milestones(&self, project_id: Option<i64>) -> Result<Vec<MilestoneRow>> {
@@ -273,9 +271,7 @@ impl Store {
     }
 
     pub async fn milestone(&self, id: i64) -> Result<MilestoneRow> {
-        self.one(select(MILESTONE_COLUMNS, "project_milestones", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Milestone(id)))
+        self.by_id(MILESTONE_COLUMNS, "project_milestones", id, Missing::Milestone).await
     }
 
     /// Adds a milestone to a project; returns its id.
@@ -300,8 +296,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "project": project_id, "name": name, "planned_on": planned_on });
-        self.audit(&mut tx, actor, AuditAction::MilestoneAdd, "milestone", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::MilestoneAdd, "milestone", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
@@ -324,17 +319,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::MilestoneDone,
-            "milestone",
-            &id.to_string(),
-            true,
-            &json!({ "on": on }),
-        )
-        .await?;
-        self.commit(tx).await
+        let detail = json!({ "on": on });
+        self.commit_audited(tx, actor, AuditAction::MilestoneDone, "milestone", &id.to_string(), &detail).await
     }
 
     pub async fn tracking_log(&self, project_id: i64) -> Result<Vec<TrackingRow>> {
@@ -365,8 +351,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "project": project_id, "on": e.on, "kind": e.kind, "who": e.who });
-        self.audit(&mut tx, actor, AuditAction::ProjectLog, "project", &project_id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ProjectLog, "project", &project_id.to_string(), &detail).await?;
         Ok(id)
     }
 }

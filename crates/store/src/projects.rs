@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select, update_existing};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -168,9 +168,7 @@ impl Store {
     }
 
     pub async fn project(&self, id: i64) -> Result<ProjectRow> {
-        self.one(select(PROJECT_COLUMNS, "projects", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Project(id)))
+        self.by_id(PROJECT_COLUMNS, "projects", id, Missing::Project).await
     }
 
     /// The project an admission check belongs to.
@@ -185,11 +183,9 @@ impl Store {
 
     /// (library, project) pairs.
     pub async fn project_memberships(&self) -> Result<Vec<(String, i64)>> {
-        let rows =
-            sqlx::query("SELECT library_id, project_id FROM project_library_members ORDER BY library_id, project_id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok((crate::get(r, "library_id")?, crate::get(r, "project_id")?))).collect()
+        Ok(sqlx::query_as("SELECT library_id, project_id FROM project_library_members ORDER BY library_id, project_id")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     pub async fn stage_changes(&self, project_id: i64) -> Result<Vec<StageChangeRow>> {
@@ -319,8 +315,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "from": stage, "to": to, "on": on, "reason": reason });
-        self.audit(&mut tx, actor, AuditAction::ProjectStage, "project", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProjectStage, "project", &id.to_string(), &detail).await
     }
 
     pub async fn problems(&self, project_id: Option<i64>) -> Result<Vec<ProblemRow>> {
@@ -333,9 +328,7 @@ impl Store {
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRow> {
-        self.one(select(PROBLEM_COLUMNS, "project_problems", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Problem(id)))
+        self.by_id(PROBLEM_COLUMNS, "project_problems", id, Missing::Problem).await
     }
 
     /// Raises a problem on a project, routed to a department with a deadline; returns its id.
@@ -363,8 +356,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "project": project_id, "kind": kind, "department": department, "deadline": deadline });
-        self.audit(&mut tx, actor, AuditAction::ProblemRaise, "problem", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ProblemRaise, "problem", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
@@ -377,26 +369,19 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = json!({ "synthetic": true });
-        self.audit(&mut tx, actor, AuditAction::ProjectUpdate, "project", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProjectUpdate, "project", &id.to_string(), &detail).await
     }
 
     /// Routes a problem to another department with a new deadline.
     pub async fn reroute_problem(&self, id: i64, department: &str, deadline: Date, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE project_problems SET department = $1, deadline = $2 WHERE id = $3")
+        let q = sqlx::query("UPDATE project_problems SET department = $1, deadline = $2 WHERE id = $3")
             .bind(department)
             .bind(deadline.to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(Missing::Problem(id)));
-        }
+            .bind(id);
+        update_existing(&mut tx, q, Missing::Problem(id)).await?;
         let detail = json!({ "department": department, "deadline": deadline });
-        self.audit(&mut tx, actor, AuditAction::ProblemRoute, "problem", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProblemRoute, "problem", &id.to_string(), &detail).await
     }
 
     /// Moves a problem from `from` to `to` (the application has checked who may and that it may), with the
@@ -447,7 +432,6 @@ impl Store {
         };
         let detail =
             json!({ "from": from, "to": to, "answer": answer.map(|a| a.0), "basis": answer.and_then(|a| a.1) });
-        self.audit(&mut tx, actor, action, "problem", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, action, "problem", &id.to_string(), &detail).await
     }
 }
