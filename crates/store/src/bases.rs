@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::model::row;
 use crate::plans::{current_observation, insert_observation};
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select, update_existing};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, select, update_existing};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -116,23 +116,10 @@ impl Store {
         Ok(id)
     }
 
-    /// The version a write read must still be the current one (409 otherwise); `None` skips the check.
-    async fn base_version(&self, tx: &mut Tx, id: i64, expected: Option<i64>) -> Result<i64> {
-        let current: i64 = sqlx::query_scalar("SELECT version FROM bases WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Base(id)))?;
-        match expected {
-            Some(v) if v != current => Err(StoreError::Conflict(Clash::Stale { current })),
-            _ => Ok(current),
-        }
-    }
-
     /// Changes what is recorded of a base (not its withdrawal).
     pub async fn update_base(&self, id: i64, b: &NewBase, expected_version: Option<i64>, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.base_version(&mut tx, id, expected_version).await?;
+        let version = checked_version(&mut tx, "bases", id, expected_version, Missing::Base).await?;
         self.base_clash(&mut tx, b, id).await?;
         sqlx::query(
             "UPDATE bases SET name = $1, kind = $2, level = $3, city = $4, host_name = $5, host_uscc = $6, recognised_by = $7, \
@@ -167,7 +154,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.base_version(&mut tx, id, expected_version).await?;
+        let version = checked_version(&mut tx, "bases", id, expected_version, Missing::Base).await?;
         let done: Option<String> =
             sqlx::query_scalar("SELECT withdrawn_on FROM bases WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
         if let Some(on) = done {

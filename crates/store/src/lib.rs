@@ -731,6 +731,26 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
     ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// The version of the row a write is about to change, which must still be the one the caller read
+/// (`expected`; `None` skips the check): a newer one is a conflict (409), no row `missing(id)`.
+pub(crate) async fn checked_version(
+    tx: &mut Tx,
+    table: &str,
+    id: i64,
+    expected: Option<i64>,
+    missing: fn(i64) -> Missing,
+) -> Result<i64> {
+    let current: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT version FROM {table} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound(missing(id)))?;
+    match expected {
+        Some(v) if v != current => Err(StoreError::Conflict(Clash::Stale { current })),
+        _ => Ok(current),
+    }
+}
+
 /// Runs a write that must change a row: when it changes none, the row does not exist (`missing`).
 pub(crate) async fn update_existing(tx: &mut Tx, q: Query<'_>, missing: Missing) -> Result<()> {
     if q.execute(&mut **tx).await?.rows_affected() == 0 {

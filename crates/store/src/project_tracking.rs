@@ -255,19 +255,10 @@ impl Store {
         self.commit_audited(tx, actor, action, "project_progress", &id.to_string(), &detail).await
     }
 
+    /// The milestones of one project, or of all, by project and planned day.
     pub async fn milestones(&self, project_id: Option<i64>) -> Result<Vec<MilestoneRow>> {
-        match project_id {
-            Some(p) => {
-                self.all(
-                    select(MILESTONE_COLUMNS, "project_milestones", "WHERE project_id = $1 ORDER BY planned_on, id")
-                        .bind(p),
-                )
-                .await
-            }
-            None => {
-                self.all(select(MILESTONE_COLUMNS, "project_milestones", "ORDER BY project_id, planned_on, id")).await
-            }
-        }
+        let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY project_id, planned_on, id";
+        self.all(select(MILESTONE_COLUMNS, "project_milestones", rest).bind(project_id)).await
     }
 
     pub async fn milestone(&self, id: i64) -> Result<MilestoneRow> {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select, update_existing};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, select, update_existing};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -283,15 +283,10 @@ impl Store {
     pub async fn move_stage(&self, id: i64, m: &StageMove<'_>, actor: &Actor) -> Result<()> {
         let StageMove { to, suspended_from, on, reason, expected } = *m;
         let mut tx = self.begin().await?;
-        let (stage, version): (String, i64) = {
-            let r = sqlx::query("SELECT stage, version FROM projects WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound(Missing::Project(id)))?;
-            (crate::get(&r, "stage")?, crate::get(&r, "version")?)
-        };
-        if stage != expected.0.as_str() || expected.1.is_some_and(|v| v != version) {
+        let version = checked_version(&mut tx, "projects", id, expected.1, Missing::Project).await?;
+        let stage: String =
+            sqlx::query_scalar("SELECT stage FROM projects WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        if stage != expected.0.as_str() {
             return Err(StoreError::Conflict(Clash::Stale { current: version }));
         }
         sqlx::query("UPDATE projects SET stage = $1, suspended_from = $2, version = $3, updated_at = $4 WHERE id = $5")
@@ -318,13 +313,10 @@ impl Store {
         self.commit_audited(tx, actor, AuditAction::ProjectStage, "project", &id.to_string(), &detail).await
     }
 
+    /// The problems of one project, or of all, oldest first.
     pub async fn problems(&self, project_id: Option<i64>) -> Result<Vec<ProblemRow>> {
-        match project_id {
-            Some(p) => {
-                self.all(select(PROBLEM_COLUMNS, "project_problems", "WHERE project_id = $1 ORDER BY id").bind(p)).await
-            }
-            None => self.all(select(PROBLEM_COLUMNS, "project_problems", "ORDER BY id")).await,
-        }
+        let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY id";
+        self.all(select(PROBLEM_COLUMNS, "project_problems", rest).bind(project_id)).await
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRow> {
