@@ -16,6 +16,7 @@ use crate::plans::{current_observation, insert_observation};
 use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, select, update_existing};
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BaseRow {
         pub id: i64,
@@ -44,8 +45,6 @@ row! {
     }
 }
 
-const BASE_COLUMNS: &str = "id, name, kind, level, city, host_name, host_uscc, recognised_by, recognised_on, withdrawn_on, withdrawn_reason, source, synthetic, version, created_by, created_at, updated_at";
-
 /// A base as registered or edited (already checked by the application).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewBase {
@@ -66,11 +65,11 @@ pub type Derived = (i64, Period, f64, String);
 
 impl Store {
     pub async fn bases(&self) -> Result<Vec<BaseRow>> {
-        self.all(select(BASE_COLUMNS, "bases", "ORDER BY kind, level, recognised_on, id")).await
+        self.all(select(BaseRow::COLUMNS, "bases", "ORDER BY kind, level, recognised_on, id")).await
     }
 
     pub async fn base(&self, id: i64) -> Result<BaseRow> {
-        self.by_id(BASE_COLUMNS, "bases", id, Missing::Base).await
+        self.by_id(BaseRow::COLUMNS, "bases", id, Missing::Base).await
     }
 
     async fn base_clash(&self, tx: &mut Tx, b: &NewBase, except: i64) -> Result<()> {

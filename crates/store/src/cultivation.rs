@@ -18,6 +18,7 @@ use crate::model::row;
 use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct DesignationRow {
         pub id: i64,
@@ -35,8 +36,6 @@ row! {
         pub withdrawn_reason: Option<String>,
     }
 }
-
-const DESIGNATION_COLUMNS: &str = "id, library, chain, enterprise_id, reference, active, designated_by, designated_at, withdrawn_by, withdrawn_at, withdrawn_reason";
 
 /// A proposal as assessed, ready to store. Its money is stored in 万元, the unit its columns are named by.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +61,7 @@ pub struct NewProposal {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProposalRow {
         pub id: i64,
@@ -90,8 +90,6 @@ row! {
         pub assessed_at: i64,
     }
 }
-
-const PROPOSAL_COLUMNS: &str = "id, project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at";
 
 /// The firm's active designation in a library and chain, if it has one.
 async fn active_designation(tx: &mut Tx, library: &str, chain: &str, enterprise_id: i64) -> Result<Option<i64>> {
@@ -183,20 +181,14 @@ impl Store {
 
     /// The active designations, of one library or all, by library, chain and firm.
     pub async fn designations(&self, library: Option<&str>) -> Result<Vec<DesignationRow>> {
-        self.all(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 AND ($1 IS NULL OR library = $1) \
-                 ORDER BY library, chain, enterprise_id"
-            )))
-            .bind(library),
-        )
-        .await
+        let rest = "WHERE active = 1 AND ($1 IS NULL OR library = $1) ORDER BY library, chain, enterprise_id";
+        self.all(select(DesignationRow::COLUMNS, "library_designations", rest).bind(library)).await
     }
 
     /// Every designation of one firm, withdrawn ones included, oldest first.
     pub async fn designations_of(&self, enterprise_id: i64) -> Result<Vec<DesignationRow>> {
         self.all(
-            select(DESIGNATION_COLUMNS, "library_designations", "WHERE enterprise_id = $1 ORDER BY id")
+            select(DesignationRow::COLUMNS, "library_designations", "WHERE enterprise_id = $1 ORDER BY id")
                 .bind(enterprise_id),
         )
         .await
@@ -256,13 +248,13 @@ impl Store {
     /// Proposals, of one city or all, newest first.
     pub async fn proposals(&self, city: Option<jiqun_domain::CityCode>) -> Result<Vec<ProposalRow>> {
         self.all(
-            select(PROPOSAL_COLUMNS, "project_proposals", "WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC")
+            select(ProposalRow::COLUMNS, "project_proposals", "WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC")
                 .bind(city.map(|c| c.as_str())),
         )
         .await
     }
 
     pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
-        self.one::<ProposalRow>(select(PROPOSAL_COLUMNS, "project_proposals", "WHERE id = $1").bind(id)).await
+        self.one::<ProposalRow>(select(ProposalRow::COLUMNS, "project_proposals", "WHERE id = $1").bind(id)).await
     }
 }

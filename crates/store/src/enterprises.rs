@@ -43,6 +43,7 @@ pub fn result_items_context(evaluation_id: i64, enterprise_id: i64) -> String {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct EnterpriseRow {
         pub id: i64,
@@ -80,6 +81,7 @@ pub struct NewEnterprise {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct FigureRow {
         pub id: i64,
@@ -105,6 +107,7 @@ pub struct FigureInput {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct EvaluationRow {
         pub id: i64,
@@ -121,6 +124,7 @@ row! {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ResultRow {
         pub evaluation_id: i64,
@@ -164,12 +168,6 @@ pub struct EnterpriseFilter {
     pub ids: Option<Vec<i64>>,
 }
 
-const FIGURE_COLUMNS: &str = "id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at";
-const EVALUATION_COLUMNS: &str =
-    "id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at";
-const RESULT_COLUMNS: &str = "evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items";
-const ENTERPRISE_COLUMNS: &str = "id, uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, contact, created_at, updated_at";
-
 impl Store {
     /// Binds a record's fields after the USCC (which never changes), in the order of the two statements
     /// below, and then the time.
@@ -210,7 +208,7 @@ impl Store {
         e: &NewEnterprise,
         now: i64,
     ) -> Result<(i64, Option<EnterpriseRow>)> {
-        let old = select(ENTERPRISE_COLUMNS, "enterprises", "WHERE uscc = $1")
+        let old = select(EnterpriseRow::COLUMNS, "enterprises", "WHERE uscc = $1")
             .bind(&e.uscc)
             .fetch_optional(&mut **tx)
             .await?
@@ -282,7 +280,7 @@ impl Store {
     }
 
     async fn enterprise_tx(&self, tx: &mut Tx, id: i64) -> Result<Option<EnterpriseRow>> {
-        select(ENTERPRISE_COLUMNS, "enterprises", "WHERE id = $1")
+        select(EnterpriseRow::COLUMNS, "enterprises", "WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
@@ -387,11 +385,11 @@ impl Store {
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "WHERE id = $1").bind(id)).await
+        self.one::<EnterpriseRow>(select(EnterpriseRow::COLUMNS, "enterprises", "WHERE id = $1").bind(id)).await
     }
 
     pub async fn enterprise_by_uscc(&self, uscc: &str) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "WHERE uscc = $1").bind(uscc)).await
+        self.one::<EnterpriseRow>(select(EnterpriseRow::COLUMNS, "enterprises", "WHERE uscc = $1").bind(uscc)).await
     }
 
     /// A page of the directory, ordered by city and name, and the number of matches.
@@ -436,7 +434,8 @@ impl Store {
         }
         let total = count.fetch_one(self.pool()).await?;
         let sql = format!(
-            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises{where_} ORDER BY {}, city, name, id LIMIT {} OFFSET {}",
+            "SELECT {} FROM enterprises{where_} ORDER BY {}, city, name, id LIMIT {} OFFSET {}",
+            EnterpriseRow::COLUMNS,
             city_order(),
             limit.clamp(0, 100_000),
             offset.max(0)
@@ -451,7 +450,7 @@ impl Store {
 
     /// Every registered firm (an evaluation run), ordered by id.
     pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
-        self.all::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "ORDER BY id")).await
+        self.all::<EnterpriseRow>(select(EnterpriseRow::COLUMNS, "enterprises", "ORDER BY id")).await
     }
 
     pub async fn enterprise_count(&self) -> Result<i64> {
@@ -462,7 +461,7 @@ impl Store {
     pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
             select(
-                FIGURE_COLUMNS,
+                FigureRow::COLUMNS,
                 "enterprise_figures",
                 "WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
             )
@@ -475,7 +474,7 @@ impl Store {
     pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
             select(
-                FIGURE_COLUMNS,
+                FigureRow::COLUMNS,
                 "enterprise_figures",
                 "WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
             )
@@ -490,7 +489,7 @@ impl Store {
     pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
             select(
-                FIGURE_COLUMNS,
+                FigureRow::COLUMNS,
                 "enterprise_figures",
                 "WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
             )
@@ -596,16 +595,16 @@ impl Store {
 
     /// Evaluation runs, newest first.
     pub async fn evaluations(&self) -> Result<Vec<EvaluationRow>> {
-        self.all::<EvaluationRow>(select(EVALUATION_COLUMNS, "evaluations", "ORDER BY id DESC")).await
+        self.all::<EvaluationRow>(select(EvaluationRow::COLUMNS, "evaluations", "ORDER BY id DESC")).await
     }
 
     pub async fn evaluation(&self, id: i64) -> Result<Option<EvaluationRow>> {
-        self.one::<EvaluationRow>(select(EVALUATION_COLUMNS, "evaluations", "WHERE id = $1").bind(id)).await
+        self.one::<EvaluationRow>(select(EvaluationRow::COLUMNS, "evaluations", "WHERE id = $1").bind(id)).await
     }
 
     /// The results of one run, ordered as the evaluation's output (city, scale, rank, not rated last).
     pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
-        self.all::<ResultRow>(select(RESULT_COLUMNS, "evaluation_results", "WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
+        self.all::<ResultRow>(select(ResultRow::COLUMNS, "evaluation_results", "WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
         .bind(evaluation_id)).await
     }
 
@@ -626,7 +625,7 @@ impl Store {
     /// One enterprise's results, newest run first.
     pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
         self.all::<ResultRow>(
-            select(RESULT_COLUMNS, "evaluation_results", "WHERE enterprise_id = $1 ORDER BY evaluation_id DESC")
+            select(ResultRow::COLUMNS, "evaluation_results", "WHERE enterprise_id = $1 ORDER BY evaluation_id DESC")
                 .bind(enterprise_id),
         )
         .await

@@ -104,8 +104,19 @@ pub(crate) trait FromRow: Sized {
 }
 
 /// A row type and its `from_row`, written once: each field is read from the column of its name, or of the
-/// name after `=`; `= default` fields are filled later (a report's attachments).
+/// name after `=`; `= default` fields are filled later (a report's attachments). With `columns;` first, the
+/// row is one table's and the macro also writes `COLUMNS`, what its `SELECT`s read: the fields' columns.
 macro_rules! row {
+    (columns; $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty $(= $src:literal)?,)* }) => {
+        $crate::model::row! { $(#[$m])* pub struct $name { $($(#[$fm])* pub $f: $t $(= $src)?,)* } }
+
+        impl $name {
+            pub(crate) const COLUMNS: &'static str =
+                $crate::model::column_list(concat!($($crate::model::row!(@column $f $(, $src)?), ", ",)*));
+        }
+    };
+    (@column $f:ident) => { stringify!($f) };
+    (@column $f:ident, $col:literal) => { $col };
     ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty $(= $src:tt)?,)* }) => {
         $(#[$m])*
         pub struct $name {
@@ -124,7 +135,20 @@ macro_rules! row {
 }
 pub(crate) use row;
 
+/// `a, b, c, ` as `a, b, c` (for `row!`'s `COLUMNS`).
+pub(crate) const fn column_list(joined: &'static str) -> &'static str {
+    let bytes = joined.as_bytes();
+    if bytes.len() < 2 {
+        return joined;
+    }
+    match std::str::from_utf8(bytes.split_at(bytes.len() - 2).0) {
+        Ok(list) => list,
+        Err(_) => joined,
+    }
+}
+
 row! {
+    columns;
     #[derive(Debug, Clone, Serialize)]
     pub struct PlanRow {
         pub id: i64,
@@ -145,11 +169,8 @@ row! {
     }
 }
 
-impl PlanRow {
-    pub(crate) const COLUMNS: &'static str = "id, name, title, doc_number, issued_on, period_start, period_end, target_year, source_name, status, final_assessment, successor_id, created_at";
-}
-
 row! {
+    columns;
     #[derive(Debug, Clone, Serialize)]
     pub struct ItemRow {
         pub id: i64,
@@ -166,12 +187,8 @@ row! {
     }
 }
 
-impl ItemRow {
-    pub(crate) const COLUMNS: &'static str =
-        "id, plan_id, item, parent, section_no, section_title, section_kind, title, body, cities, position";
-}
-
 row! {
+    columns;
     #[derive(Debug, Clone, Serialize)]
     pub struct IndicatorRow {
         pub id: i64,
@@ -202,10 +219,6 @@ row! {
         pub position: i64,
         pub updated_at: i64,
     }
-}
-
-impl IndicatorRow {
-    pub(crate) const COLUMNS: &'static str = "id, plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, target_cmp, target_value, target_value_max, target_year, source_text, derived_from, override_status, override_reason, override_by, override_at, by_city, position, updated_at";
 }
 
 /// What the plan owner may set on an indicator (and what a new one needs).
@@ -326,6 +339,7 @@ pub struct ReportInput {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, Serialize)]
     pub struct UserRow {
         pub id: i64,
@@ -358,8 +372,6 @@ row! {
 }
 
 impl UserRow {
-    pub(crate) const COLUMNS: &'static str = "id, username, display_name, password_hash, roles, agency, city, uscc, must_change_password, disabled, failed_logins, locked_until, last_login_at, prev_login_at, created_at, totp_secret, totp_enabled, totp_last_step, password_changed_at, contact";
-
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }
@@ -407,3 +419,15 @@ row! {
 }
 
 impl AuditRow {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_tables_columns_are_its_fields_columns() {
+        assert_eq!(super::column_list("a, b, "), "a, b");
+        assert_eq!(
+            crate::FigureRow::COLUMNS,
+            "id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at"
+        );
+    }
+}

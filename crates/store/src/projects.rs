@@ -12,6 +12,7 @@ use crate::model::row;
 use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, select, update_existing};
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProjectRow {
         pub id: i64,
@@ -49,8 +50,6 @@ row! {
     }
 }
 
-const PROJECT_COLUMNS: &str = "id, name, owner_uscc, owner_name, city, stage, suspended_from, plan_items, chain_nodes, total_investment_wan, yearly_plan, figure_sources, planned_start, planned_finish, fast_lane, source, synthetic, admission_id, version, created_by, created_at, updated_at";
-
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct StageChangeRow {
@@ -79,6 +78,7 @@ row! {
 }
 
 row! {
+    columns;
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProblemRow {
         pub id: i64,
@@ -101,8 +101,6 @@ row! {
         pub reopened: i64,
     }
 }
-
-const PROBLEM_COLUMNS: &str = "id, project_id, kind, description, department, deadline, state, raised_by, raised_at, answer, decision_basis, answered_by, answered_at, closed_at, reopened";
 
 /// A project as registered (checked by the application).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -149,7 +147,7 @@ pub struct ProjectFilter {
 
 impl Store {
     pub async fn projects(&self, f: &ProjectFilter) -> Result<Vec<ProjectRow>> {
-        let mut rows: Vec<ProjectRow> = self.all(select(PROJECT_COLUMNS, "projects", "ORDER BY id")).await?;
+        let mut rows: Vec<ProjectRow> = self.all(select(ProjectRow::COLUMNS, "projects", "ORDER BY id")).await?;
         if let Some(l) = &f.library {
             let members: Vec<i64> =
                 sqlx::query_scalar("SELECT project_id FROM project_library_members WHERE library_id = $1")
@@ -168,12 +166,12 @@ impl Store {
     }
 
     pub async fn project(&self, id: i64) -> Result<ProjectRow> {
-        self.by_id(PROJECT_COLUMNS, "projects", id, Missing::Project).await
+        self.by_id(ProjectRow::COLUMNS, "projects", id, Missing::Project).await
     }
 
     /// The project an admission check belongs to.
     pub async fn project_of_admission(&self, admission_id: i64) -> Result<Option<ProjectRow>> {
-        self.one(select(PROJECT_COLUMNS, "projects", "WHERE admission_id = $1").bind(admission_id)).await
+        self.one(select(ProjectRow::COLUMNS, "projects", "WHERE admission_id = $1").bind(admission_id)).await
     }
 
     pub async fn project_libraries(&self) -> Result<Vec<ProjectLibraryRow>> {
@@ -316,11 +314,11 @@ impl Store {
     /// The problems of one project, or of all, oldest first.
     pub async fn problems(&self, project_id: Option<i64>) -> Result<Vec<ProblemRow>> {
         let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY id";
-        self.all(select(PROBLEM_COLUMNS, "project_problems", rest).bind(project_id)).await
+        self.all(select(ProblemRow::COLUMNS, "project_problems", rest).bind(project_id)).await
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRow> {
-        self.by_id(PROBLEM_COLUMNS, "project_problems", id, Missing::Problem).await
+        self.by_id(ProblemRow::COLUMNS, "project_problems", id, Missing::Problem).await
     }
 
     /// Raises a problem on a project, routed to a department with a deadline; returns its id.
