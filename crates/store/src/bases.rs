@@ -11,12 +11,12 @@ use jiqun_domain::period::Period;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
+use crate::model::{Table, row};
 use crate::plans::{current_observation, insert_observation};
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, select, update_existing};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, update_existing};
 
 row! {
-    columns;
+    table "bases";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BaseRow {
         pub id: i64,
@@ -65,11 +65,11 @@ pub type Derived = (i64, Period, f64, String);
 
 impl Store {
     pub async fn bases(&self) -> Result<Vec<BaseRow>> {
-        self.all(select(BaseRow::COLUMNS, "bases", "ORDER BY kind, level, recognised_on, id")).await
+        self.all(BaseRow::select("ORDER BY kind, level, recognised_on, id")).await
     }
 
     pub async fn base(&self, id: i64) -> Result<BaseRow> {
-        self.by_id(BaseRow::COLUMNS, "bases", id, Missing::Base).await
+        self.by_id(id, Missing::Base).await
     }
 
     async fn base_clash(&self, tx: &mut Tx, b: &NewBase, except: i64) -> Result<()> {

@@ -14,11 +14,11 @@ use jiqun_domain::audit::AuditAction;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::model::{Table, row};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms};
 
 row! {
-    columns;
+    table "library_designations";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct DesignationRow {
         pub id: i64,
@@ -61,7 +61,7 @@ pub struct NewProposal {
 }
 
 row! {
-    columns;
+    table "project_proposals";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProposalRow {
         pub id: i64,
@@ -182,16 +182,12 @@ impl Store {
     /// The active designations, of one library or all, by library, chain and firm.
     pub async fn designations(&self, library: Option<&str>) -> Result<Vec<DesignationRow>> {
         let rest = "WHERE active = 1 AND ($1 IS NULL OR library = $1) ORDER BY library, chain, enterprise_id";
-        self.all(select(DesignationRow::COLUMNS, "library_designations", rest).bind(library)).await
+        self.all(DesignationRow::select(rest).bind(library)).await
     }
 
     /// Every designation of one firm, withdrawn ones included, oldest first.
     pub async fn designations_of(&self, enterprise_id: i64) -> Result<Vec<DesignationRow>> {
-        self.all(
-            select(DesignationRow::COLUMNS, "library_designations", "WHERE enterprise_id = $1 ORDER BY id")
-                .bind(enterprise_id),
-        )
-        .await
+        self.all(DesignationRow::select("WHERE enterprise_id = $1 ORDER BY id").bind(enterprise_id)).await
     }
 
     /// Stores an assessed proposal with its audit record; returns its id.
@@ -247,14 +243,11 @@ impl Store {
 
     /// Proposals, of one city or all, newest first.
     pub async fn proposals(&self, city: Option<jiqun_domain::CityCode>) -> Result<Vec<ProposalRow>> {
-        self.all(
-            select(ProposalRow::COLUMNS, "project_proposals", "WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC")
-                .bind(city.map(|c| c.as_str())),
-        )
-        .await
+        self.all(ProposalRow::select("WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC").bind(city.map(|c| c.as_str())))
+            .await
     }
 
     pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
-        self.one::<ProposalRow>(select(ProposalRow::COLUMNS, "project_proposals", "WHERE id = $1").bind(id)).await
+        self.one::<ProposalRow>(ProposalRow::select("WHERE id = $1").bind(id)).await
     }
 }

@@ -16,10 +16,8 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 
 use crate::model::FromRow;
-use crate::model::row;
-use crate::{
-    Actor, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, select, update_existing,
-};
+use crate::model::{Table, row};
+use crate::{Actor, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
@@ -43,7 +41,7 @@ pub fn result_items_context(evaluation_id: i64, enterprise_id: i64) -> String {
 }
 
 row! {
-    columns;
+    table "enterprises";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct EnterpriseRow {
         pub id: i64,
@@ -81,7 +79,7 @@ pub struct NewEnterprise {
 }
 
 row! {
-    columns;
+    table "enterprise_figures";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct FigureRow {
         pub id: i64,
@@ -107,7 +105,7 @@ pub struct FigureInput {
 }
 
 row! {
-    columns;
+    table "evaluations";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct EvaluationRow {
         pub id: i64,
@@ -124,7 +122,7 @@ row! {
 }
 
 row! {
-    columns;
+    table "evaluation_results";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ResultRow {
         pub evaluation_id: i64,
@@ -208,7 +206,7 @@ impl Store {
         e: &NewEnterprise,
         now: i64,
     ) -> Result<(i64, Option<EnterpriseRow>)> {
-        let old = select(EnterpriseRow::COLUMNS, "enterprises", "WHERE uscc = $1")
+        let old = EnterpriseRow::select("WHERE uscc = $1")
             .bind(&e.uscc)
             .fetch_optional(&mut **tx)
             .await?
@@ -280,7 +278,7 @@ impl Store {
     }
 
     async fn enterprise_tx(&self, tx: &mut Tx, id: i64) -> Result<Option<EnterpriseRow>> {
-        select(EnterpriseRow::COLUMNS, "enterprises", "WHERE id = $1")
+        EnterpriseRow::select("WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
@@ -385,11 +383,11 @@ impl Store {
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(select(EnterpriseRow::COLUMNS, "enterprises", "WHERE id = $1").bind(id)).await
+        self.one::<EnterpriseRow>(EnterpriseRow::select("WHERE id = $1").bind(id)).await
     }
 
     pub async fn enterprise_by_uscc(&self, uscc: &str) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(select(EnterpriseRow::COLUMNS, "enterprises", "WHERE uscc = $1").bind(uscc)).await
+        self.one::<EnterpriseRow>(EnterpriseRow::select("WHERE uscc = $1").bind(uscc)).await
     }
 
     /// A page of the directory, ordered by city and name, and the number of matches.
@@ -450,7 +448,7 @@ impl Store {
 
     /// Every registered firm (an evaluation run), ordered by id.
     pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
-        self.all::<EnterpriseRow>(select(EnterpriseRow::COLUMNS, "enterprises", "ORDER BY id")).await
+        self.all::<EnterpriseRow>(EnterpriseRow::select("ORDER BY id")).await
     }
 
     pub async fn enterprise_count(&self) -> Result<i64> {
@@ -460,12 +458,7 @@ impl Store {
     /// The current figures of one enterprise, all years.
     pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            select(
-                FigureRow::COLUMNS,
-                "enterprise_figures",
-                "WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
-            )
-            .bind(enterprise_id),
+            FigureRow::select("WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric").bind(enterprise_id),
         )
         .await
     }
@@ -473,14 +466,10 @@ impl Store {
     /// Every version of one figure, oldest first.
     pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            select(
-                FigureRow::COLUMNS,
-                "enterprise_figures",
-                "WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
-            )
-            .bind(enterprise_id)
-            .bind(year)
-            .bind(metric),
+            FigureRow::select("WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id")
+                .bind(enterprise_id)
+                .bind(year)
+                .bind(metric),
         )
         .await
     }
@@ -488,12 +477,7 @@ impl Store {
     /// All current figures of one year (the input of an evaluation), ordered by enterprise.
     pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            select(
-                FigureRow::COLUMNS,
-                "enterprise_figures",
-                "WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
-            )
-            .bind(year),
+            FigureRow::select("WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric").bind(year),
         )
         .await
     }
@@ -595,16 +579,16 @@ impl Store {
 
     /// Evaluation runs, newest first.
     pub async fn evaluations(&self) -> Result<Vec<EvaluationRow>> {
-        self.all::<EvaluationRow>(select(EvaluationRow::COLUMNS, "evaluations", "ORDER BY id DESC")).await
+        self.all::<EvaluationRow>(EvaluationRow::select("ORDER BY id DESC")).await
     }
 
     pub async fn evaluation(&self, id: i64) -> Result<Option<EvaluationRow>> {
-        self.one::<EvaluationRow>(select(EvaluationRow::COLUMNS, "evaluations", "WHERE id = $1").bind(id)).await
+        self.one::<EvaluationRow>(EvaluationRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// The results of one run, ordered as the evaluation's output (city, scale, rank, not rated last).
     pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
-        self.all::<ResultRow>(select(ResultRow::COLUMNS, "evaluation_results", "WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
+        self.all::<ResultRow>(ResultRow::select("WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
         .bind(evaluation_id)).await
     }
 
@@ -625,8 +609,7 @@ impl Store {
     /// One enterprise's results, newest run first.
     pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
         self.all::<ResultRow>(
-            select(ResultRow::COLUMNS, "evaluation_results", "WHERE enterprise_id = $1 ORDER BY evaluation_id DESC")
-                .bind(enterprise_id),
+            ResultRow::select("WHERE enterprise_id = $1 ORDER BY evaluation_id DESC").bind(enterprise_id),
         )
         .await
     }

@@ -386,15 +386,9 @@ impl Store {
         q.fetch_optional(&self.pool).await?.as_ref().map(T::from_row).transpose()
     }
 
-    /// The row of `table` with this id, read as `T`; `missing(id)` when there is none.
-    pub(crate) async fn by_id<T: model::FromRow>(
-        &self,
-        columns: &str,
-        table: &str,
-        id: i64,
-        missing: fn(i64) -> Missing,
-    ) -> Result<T> {
-        self.one(select(columns, table, "WHERE id = $1").bind(id)).await?.ok_or(StoreError::NotFound(missing(id)))
+    /// The row of `T`'s table with this id; `missing(id)` when there is none.
+    pub(crate) async fn by_id<T: model::Table>(&self, id: i64, missing: fn(i64) -> Missing) -> Result<T> {
+        self.one(T::select("WHERE id = $1").bind(id)).await?.ok_or(StoreError::NotFound(missing(id)))
     }
 
     async fn migrate(&self) -> Result<()> {

@@ -104,14 +104,16 @@ pub(crate) trait FromRow: Sized {
 }
 
 /// A row type and its `from_row`, written once: each field is read from the column of its name, or of the
-/// name after `=`; `= default` fields are filled later (a report's attachments). With `columns;` first, the
-/// row is one table's and the macro also writes `COLUMNS`, what its `SELECT`s read: the fields' columns.
+/// name after `=`; `= default` fields are filled later (a report's attachments). With `table "name";` first,
+/// the row is that table's: the macro also writes its `Table` (the columns its queries select are the
+/// fields' columns).
 macro_rules! row {
-    (columns; $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty $(= $src:literal)?,)* }) => {
+    (table $table:literal; $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty $(= $src:literal)?,)* }) => {
         $crate::model::row! { $(#[$m])* pub struct $name { $($(#[$fm])* pub $f: $t $(= $src)?,)* } }
 
-        impl $name {
-            pub(crate) const COLUMNS: &'static str =
+        impl $crate::model::Table for $name {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static str =
                 $crate::model::column_list(concat!($($crate::model::row!(@column $f $(, $src)?), ", ",)*));
         }
     };
@@ -135,6 +137,18 @@ macro_rules! row {
 }
 pub(crate) use row;
 
+/// A row type that is one table's (`row! { table "…"; … }`).
+pub(crate) trait Table: FromRow {
+    const TABLE: &'static str;
+    /// What its queries select: the column each field is read from.
+    const COLUMNS: &'static str;
+
+    /// `SELECT` its columns `FROM` its table, then `rest` (SQL text, never input).
+    fn select(rest: &str) -> crate::Query<'static> {
+        crate::select(Self::COLUMNS, Self::TABLE, rest)
+    }
+}
+
 /// `a, b, c, ` as `a, b, c` (for `row!`'s `COLUMNS`).
 pub(crate) const fn column_list(joined: &'static str) -> &'static str {
     let bytes = joined.as_bytes();
@@ -148,7 +162,7 @@ pub(crate) const fn column_list(joined: &'static str) -> &'static str {
 }
 
 row! {
-    columns;
+    table "plans";
     #[derive(Debug, Clone, Serialize)]
     pub struct PlanRow {
         pub id: i64,
@@ -170,7 +184,7 @@ row! {
 }
 
 row! {
-    columns;
+    table "items";
     #[derive(Debug, Clone, Serialize)]
     pub struct ItemRow {
         pub id: i64,
@@ -188,7 +202,7 @@ row! {
 }
 
 row! {
-    columns;
+    table "indicators";
     #[derive(Debug, Clone, Serialize)]
     pub struct IndicatorRow {
         pub id: i64,
@@ -339,7 +353,7 @@ pub struct ReportInput {
 }
 
 row! {
-    columns;
+    table "users";
     #[derive(Debug, Clone, Serialize)]
     pub struct UserRow {
         pub id: i64,
@@ -422,6 +436,8 @@ impl AuditRow {}
 
 #[cfg(test)]
 mod tests {
+    use super::Table;
+
     #[test]
     fn a_tables_columns_are_its_fields_columns() {
         assert_eq!(super::column_list("a, b, "), "a, b");

@@ -5,9 +5,10 @@ use jiqun_domain::period::Period;
 use jiqun_domain::plan::{Cmp, Plan};
 use serde_json::json;
 
+use crate::model::Table;
 use crate::{
     Actor, IndicatorEdit, IndicatorRow, ItemRow, Missing, ObservationRow, PlanRow, Query, Result, Store, StoreError,
-    Tx, get, now_ms, select, update_existing,
+    Tx, get, now_ms, update_existing,
 };
 
 /// Units counted one by one (bases, centres, parks, firms): such targets use linear achievement.
@@ -201,11 +202,11 @@ impl Store {
     }
 
     pub async fn plans(&self) -> Result<Vec<PlanRow>> {
-        self.all::<PlanRow>(select(PlanRow::COLUMNS, "plans", "ORDER BY id")).await
+        self.all::<PlanRow>(PlanRow::select("ORDER BY id")).await
     }
 
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>> {
-        self.one::<PlanRow>(select(PlanRow::COLUMNS, "plans", "WHERE id = $1").bind(id)).await
+        self.one::<PlanRow>(PlanRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// The compiled plan as it was imported.
@@ -231,19 +232,15 @@ impl Store {
     }
 
     pub async fn items(&self, plan_id: i64) -> Result<Vec<ItemRow>> {
-        self.all::<ItemRow>(select(ItemRow::COLUMNS, "items", "WHERE plan_id = $1 ORDER BY position").bind(plan_id))
-            .await
+        self.all::<ItemRow>(ItemRow::select("WHERE plan_id = $1 ORDER BY position").bind(plan_id)).await
     }
 
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
-        self.all::<IndicatorRow>(
-            select(IndicatorRow::COLUMNS, "indicators", "WHERE plan_id = $1 ORDER BY position, id").bind(plan_id),
-        )
-        .await
+        self.all::<IndicatorRow>(IndicatorRow::select("WHERE plan_id = $1 ORDER BY position, id").bind(plan_id)).await
     }
 
     pub async fn indicator(&self, id: i64) -> Result<Option<IndicatorRow>> {
-        self.one::<IndicatorRow>(select(IndicatorRow::COLUMNS, "indicators", "WHERE id = $1").bind(id)).await
+        self.one::<IndicatorRow>(IndicatorRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// Adds an indicator the document lacks.

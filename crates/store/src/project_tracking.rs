@@ -10,7 +10,7 @@ use jiqun_domain::report::ReviewState;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
+use crate::model::{Table, row};
 use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms, select};
 
 row! {
@@ -45,7 +45,7 @@ row! {
 const PROGRESS_COLUMNS: &str = "g.id, g.project_id, g.period, g.period_key, g.version, g.is_current, g.state, g.invest_period_wan, g.invest_cumulative_wan, g.physical_percent, g.narrative, g.synthetic, g.review_comment, g.created_by, u.username AS by_name, g.created_at, g.reviewed_by, g.reviewed_at";
 
 row! {
-    columns;
+    table "project_milestones";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct MilestoneRow {
         pub id: i64,
@@ -256,11 +256,11 @@ impl Store {
     /// The milestones of one project, or of all, by project and planned day.
     pub async fn milestones(&self, project_id: Option<i64>) -> Result<Vec<MilestoneRow>> {
         let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY project_id, planned_on, id";
-        self.all(select(MilestoneRow::COLUMNS, "project_milestones", rest).bind(project_id)).await
+        self.all(MilestoneRow::select(rest).bind(project_id)).await
     }
 
     pub async fn milestone(&self, id: i64) -> Result<MilestoneRow> {
-        self.by_id(MilestoneRow::COLUMNS, "project_milestones", id, Missing::Milestone).await
+        self.by_id(id, Missing::Milestone).await
     }
 
     /// Adds a milestone to a project; returns its id.

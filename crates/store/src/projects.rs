@@ -8,11 +8,11 @@ use jiqun_domain::projects::{ProblemKind, ProblemState, ProjectStage};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, select, update_existing};
+use crate::model::{Table, row};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, update_existing};
 
 row! {
-    columns;
+    table "projects";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProjectRow {
         pub id: i64,
@@ -67,6 +67,7 @@ row! {
 }
 
 row! {
+    table "project_libraries";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProjectLibraryRow {
         pub id: String,
@@ -78,7 +79,7 @@ row! {
 }
 
 row! {
-    columns;
+    table "project_problems";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProblemRow {
         pub id: i64,
@@ -147,7 +148,7 @@ pub struct ProjectFilter {
 
 impl Store {
     pub async fn projects(&self, f: &ProjectFilter) -> Result<Vec<ProjectRow>> {
-        let mut rows: Vec<ProjectRow> = self.all(select(ProjectRow::COLUMNS, "projects", "ORDER BY id")).await?;
+        let mut rows: Vec<ProjectRow> = self.all(ProjectRow::select("ORDER BY id")).await?;
         if let Some(l) = &f.library {
             let members: Vec<i64> =
                 sqlx::query_scalar("SELECT project_id FROM project_library_members WHERE library_id = $1")
@@ -166,17 +167,16 @@ impl Store {
     }
 
     pub async fn project(&self, id: i64) -> Result<ProjectRow> {
-        self.by_id(ProjectRow::COLUMNS, "projects", id, Missing::Project).await
+        self.by_id(id, Missing::Project).await
     }
 
     /// The project an admission check belongs to.
     pub async fn project_of_admission(&self, admission_id: i64) -> Result<Option<ProjectRow>> {
-        self.one(select(ProjectRow::COLUMNS, "projects", "WHERE admission_id = $1").bind(admission_id)).await
+        self.one(ProjectRow::select("WHERE admission_id = $1").bind(admission_id)).await
     }
 
     pub async fn project_libraries(&self) -> Result<Vec<ProjectLibraryRow>> {
-        self.all(select("id, name_zh, name_en, plan_item, position", "project_libraries", "ORDER BY position, id"))
-            .await
+        self.all(ProjectLibraryRow::select("ORDER BY position, id")).await
     }
 
     /// (library, project) pairs.
@@ -314,11 +314,11 @@ impl Store {
     /// The problems of one project, or of all, oldest first.
     pub async fn problems(&self, project_id: Option<i64>) -> Result<Vec<ProblemRow>> {
         let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY id";
-        self.all(select(ProblemRow::COLUMNS, "project_problems", rest).bind(project_id)).await
+        self.all(ProblemRow::select(rest).bind(project_id)).await
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRow> {
-        self.by_id(ProblemRow::COLUMNS, "project_problems", id, Missing::Problem).await
+        self.by_id(id, Missing::Problem).await
     }
 
     /// Raises a problem on a project, routed to a department with a deadline; returns its id.

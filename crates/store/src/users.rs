@@ -4,9 +4,9 @@
 use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
-use crate::model::FromRow;
+use crate::model::{FromRow, Table};
 
-use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms, select};
+use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
 
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
@@ -162,15 +162,15 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        self.all::<UserRow>(select(UserRow::COLUMNS, "users", "ORDER BY id")).await
+        self.all::<UserRow>(UserRow::select("ORDER BY id")).await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        self.one::<UserRow>(select(UserRow::COLUMNS, "users", "WHERE username = $1").bind(username)).await
+        self.one::<UserRow>(UserRow::select("WHERE username = $1").bind(username)).await
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
-        self.one::<UserRow>(select(UserRow::COLUMNS, "users", "WHERE id = $1").bind(id)).await
+        self.one::<UserRow>(UserRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// A failed login: counts it in the database (`failed_logins + 1`, never a value the caller read earlier,
