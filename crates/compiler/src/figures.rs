@@ -478,30 +478,28 @@ mod tests {
 
     #[test]
     fn values_units_and_comparators() {
-        let f = one("新一代信息技术产业规模突破7万亿元");
-        assert_eq!((f.value, f.unit.as_str(), f.cmp), (7e12, "元", Cmp::Gt));
-        let f = one("软件业务收入超过1.8万亿元");
-        assert_eq!((f.value, f.cmp), (1.8e12, Cmp::Gt));
-        let f = one("总产值达到6万亿元");
-        assert_eq!((f.value, f.cmp), (6e12, Cmp::Ge));
-        let f = one("建设国家级制造业创新中心2个以上");
-        assert_eq!((f.value, f.unit.as_str(), f.cmp), (2.0, "个", Cmp::Ge));
-        let f = one("研发投入强度超过6%");
-        assert_eq!((f.value, f.unit.as_str(), f.cmp), (6.0, "%", Cmp::Gt));
+        // (text, value, unit, comparator); `None`: not what the case is about.
+        let cases: [(&str, f64, Option<&str>, Option<Cmp>); 11] = [
+            ("新一代信息技术产业规模突破7万亿元", 7e12, Some("元"), Some(Cmp::Gt)),
+            ("软件业务收入超过1.8万亿元", 1.8e12, None, Some(Cmp::Gt)),
+            ("总产值达到6万亿元", 6e12, None, Some(Cmp::Ge)),
+            ("建设国家级制造业创新中心2个以上", 2.0, Some("个"), Some(Cmp::Ge)),
+            ("研发投入强度超过6%", 6.0, Some("%"), Some(Cmp::Gt)),
+            ("打造千亿级信息技术应用创新产业集群", 1e11, Some("元"), Some(Cmp::Ge)),
+            ("打造成万亿级5G产业集聚区", 1e12, None, Some(Cmp::Ge)),
+            ("单位能耗控制在0.5吨以内", 0.5, None, Some(Cmp::Le)),
+            ("力争产量约300万辆", 3e6, Some("辆"), Some(Cmp::Eq)),
+            ("营业收入8404.78亿元", 8.40478e11, None, None),
+            ("装机容量1,200万千瓦", 1.2e7, Some("千瓦"), None),
+        ];
+        for (text, value, unit, cmp) in cases {
+            let f = one(text);
+            assert_eq!(f.value, value, "{text}");
+            assert!(unit.is_none_or(|u| f.unit == u), "{text}: {f:?}");
+            assert!(cmp.is_none_or(|c| f.cmp == c), "{text}: {f:?}");
+        }
         let f = one("建设3-5个产业集聚区");
         assert_eq!((f.value, f.value_max, f.cmp), (3.0, Some(5.0), Cmp::Range));
-        let f = one("打造千亿级信息技术应用创新产业集群");
-        assert_eq!((f.value, f.unit.as_str(), f.cmp), (1e11, "元", Cmp::Ge));
-        let f = one("打造成万亿级5G产业集聚区");
-        assert_eq!((f.value, f.cmp), (1e12, Cmp::Ge));
-        let f = one("单位能耗控制在0.5吨以内");
-        assert_eq!((f.value, f.cmp), (0.5, Cmp::Le));
-        let f = one("力争产量约300万辆");
-        assert_eq!((f.value, f.unit.as_str(), f.cmp), (3e6, "辆", Cmp::Eq));
-        let f = one("营业收入8404.78亿元");
-        assert_eq!(f.value, 8.40478e11);
-        let f = one("装机容量1,200万千瓦");
-        assert_eq!((f.value, f.unit.as_str()), (1.2e7, "千瓦"));
     }
 
     #[test]

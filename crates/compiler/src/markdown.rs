@@ -15,12 +15,17 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// A table's header row and the rule under it.
+fn head(o: &mut String, names: &[&str]) {
+    let _ = writeln!(o, "| {} |\n{}|", names.join(" | "), "|---".repeat(names.len()));
+}
+
 pub fn render(plan: &Plan, lang: Lang) -> String {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let mut o = String::new();
     let none = t("(无)", "(none)");
     let _ = writeln!(o, "# {}\n", plan.name);
-    let _ = writeln!(o, "| {} | {} |\n|---|---|", t("项目", "field"), t("内容", "value"));
+    head(&mut o, &[t("项目", "field"), t("内容", "value")]);
     let _ =
         writeln!(o, "| {} | {} |", t("标题", "title"), plan.title.as_deref().map(cell).unwrap_or_else(|| none.into()));
     let _ = writeln!(o, "| {} | {} |", t("文号", "document number"), plan.doc_number.as_deref().unwrap_or(none));
@@ -62,15 +67,9 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     if plan.targets.is_empty() {
         let _ = writeln!(o, "{none}");
     } else {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
-            t("条目", "item"),
-            t("指标", "subject"),
-            t("比较", "cmp"),
-            t("目标值", "value"),
-            t("年份", "year")
-        );
+        let names =
+            [t("条目", "item"), t("指标", "subject"), t("比较", "cmp"), t("目标值", "value"), t("年份", "year")];
+        head(&mut o, &names);
         for tg in &plan.targets {
             let value = match tg.value_max {
                 Some(max) => {
@@ -84,14 +83,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     }
     if !plan.facts.is_empty() {
         let _ = writeln!(o, "\n## {}\n", t("基期事实", "Facts"));
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} |\n|---|---|---|---|",
-            t("条目", "item"),
-            t("指标", "subject"),
-            t("数值", "value"),
-            t("年份", "year")
-        );
+        head(&mut o, &[t("条目", "item"), t("指标", "subject"), t("数值", "value"), t("年份", "year")]);
         for f in &plan.facts {
             let year = f.year.map(|y| y.to_string()).unwrap_or_default();
             let _ = writeln!(o, "| {} | {} | {} | {} |", f.item, cell(&f.subject), human_value(f.value, &f.unit), year);
@@ -135,13 +127,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     if with_cities.is_empty() {
         let _ = writeln!(o, "{none}");
     } else {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} |\n|---|---|---|",
-            t("条目", "item"),
-            t("城市", "cities"),
-            t("区域", "regions")
-        );
+        head(&mut o, &[t("条目", "item"), t("城市", "cities"), t("区域", "regions")]);
         for it in with_cities {
             let _ =
                 writeln!(o, "| {} {} | {} | {} |", it.id, cell(&it.title), it.cities.join("、"), it.regions.join("、"));
@@ -149,8 +135,7 @@ pub fn render(plan: &Plan, lang: Lang) -> String {
     }
     if !plan.layout.is_empty() {
         let _ = writeln!(o, "\n## {}\n", t("产业布局", "Cluster layout"));
-        let _ =
-            writeln!(o, "| {} | {} | {} |\n|---|---|---|", t("条目", "item"), t("布局", "what"), t("城市", "cities"));
+        head(&mut o, &[t("条目", "item"), t("布局", "what"), t("城市", "cities")]);
         for l in &plan.layout {
             let _ = writeln!(o, "| {} | {} | {} |", l.item, cell(&l.subject), l.cities.join("、"));
         }

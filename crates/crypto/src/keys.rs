@@ -140,16 +140,23 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
+/// For tests: a directory of this run's own and a key file path in it that no earlier run left behind.
+#[cfg(test)]
+pub(crate) fn fresh_key_path(tag: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("jiqun-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{tag}.keys"));
+    let _ = std::fs::remove_file(&path);
+    (dir, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn created_with_mode_0600_and_read_back() {
-        let dir = std::env::temp_dir().join(format!("jiqun-keys-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("k.keys");
-        let _ = std::fs::remove_file(&path);
+        let (_, path) = fresh_key_path("keys");
         let a = KeyFile::load_or_create(&path).unwrap();
         #[cfg(unix)]
         {

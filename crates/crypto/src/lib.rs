@@ -219,10 +219,7 @@ mod tests {
 
     #[test]
     fn a_followed_key_file_is_reloaded_after_rotation() {
-        let dir = std::env::temp_dir().join(format!("jiqun-follow-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("follow.keys");
-        let _ = std::fs::remove_file(&path);
+        let (dir, path) = keys::fresh_key_path("follow");
         let server = Software::from_file(&path).unwrap();
         let old = server.seal(b"before", b"ctx").unwrap();
         // Another process rotates the file: adds key 2 and seals with it.

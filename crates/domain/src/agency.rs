@@ -134,12 +134,7 @@ impl AgencyName {
     }
 }
 
-impl std::fmt::Display for AgencyName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
+crate::checked_string!(AgencyName);
 crate::reads_as_str!(AgencyName);
 
 impl utoipa::PartialSchema for AgencyName {
@@ -153,19 +148,6 @@ impl utoipa::PartialSchema for AgencyName {
 }
 
 impl utoipa::ToSchema for AgencyName {}
-
-impl serde::Serialize for AgencyName {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AgencyName {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AgencyName, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        AgencyName::parse(&s).map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
-    }
-}
 
 impl AgencyRegistry {
     /// The built-in Guangdong registry.

@@ -53,17 +53,7 @@ macro_rules! labelled_enum {
 
         impl $crate::__utoipa::ToSchema for $name {}
 
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl $crate::__serde::Serialize for $name {
-            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
+        $crate::written_as_str!($name);
 
         impl<'de> $crate::__serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<$name, D::Error> {
@@ -75,6 +65,42 @@ macro_rules! labelled_enum {
                         known.join(", ")
                     ))
                 })
+            }
+        }
+    };
+}
+
+/// `Display` and `Serialize` as `as_str` says: the one string form of a value that travels as a string.
+#[macro_export]
+macro_rules! written_as_str {
+    ($t:ty) => {
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__serde::Serialize for $t {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// A type held as a checked string that travels as that string: shown and serialised as it is, and read
+/// through its own checker (`parse`, whose error says what is wrong with `message(Lang)`), so that no
+/// unchecked value deserialises. Needs `as_str` and `parse`.
+#[macro_export]
+macro_rules! checked_string {
+    ($t:ty) => {
+        $crate::written_as_str!($t);
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $t {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> ::std::result::Result<$t, D::Error> {
+                let s = <::std::borrow::Cow<'de, str> as $crate::__serde::Deserialize>::deserialize(d)?;
+                <$t>::parse(&s)
+                    .map_err(|e| <D::Error as $crate::__serde::de::Error>::custom(e.message($crate::Lang::En)))
             }
         }
     };

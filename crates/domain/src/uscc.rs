@@ -140,11 +140,7 @@ impl Uscc {
     }
 }
 
-impl std::fmt::Display for Uscc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::checked_string!(Uscc);
 
 impl std::str::FromStr for Uscc {
     type Err = UsccError;
@@ -164,19 +160,6 @@ impl utoipa::PartialSchema for Uscc {
 }
 
 impl utoipa::ToSchema for Uscc {}
-
-impl serde::Serialize for Uscc {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Uscc {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Uscc, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Uscc::parse(&s).map_err(|e| serde::de::Error::custom(e.message(crate::Lang::En)))
-    }
-}
 
 /// Validates a code (upper case as written; lower case is refused, as registries print capitals).
 pub fn validate(code: &[u8]) -> Result<(), UsccError> {

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiqun_domain::Lang;
 use serde::{Deserialize, Serialize};
 
-use crate::definition::{Confidence, FieldError, Source, Text, check_id, check_text, fmt_num, parse_json, tidy};
+use crate::definition::{
+    Confidence, FieldError, Source, Text, check_heading, check_id, check_text, fmt_num, parse_json, tidy,
+};
 
 /// The figures an admission table can set thresholds on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -215,12 +217,8 @@ impl Table {
 
     pub fn from_def(def: TableDef) -> Result<Table, Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_id(&def.id, "id", &mut errors);
-        check_text(&def.name, "name", &mut errors);
+        check_heading(&def.id, &def.name, def.description.as_ref(), &mut errors);
         check_text(&def.conditions, "conditions", &mut errors);
-        if let Some(d) = &def.description {
-            check_text(d, "description", &mut errors);
-        }
         for (k, s) in &def.sources {
             s.validate(&format!("sources.{k}"), &mut errors);
         }
@@ -387,31 +385,13 @@ pub struct Proposal {
     pub rd_wan: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// Ordered best first, so the decision is the worst of the metrics' verdicts.
-    Admit,
-    AdmitWithConditions,
-    Reject,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Admit => "admit",
-            Decision::AdmitWithConditions => "admit_with_conditions",
-            Decision::Reject => "reject",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            Decision::Admit => ("予以准入", "admit"),
-            Decision::AdmitWithConditions => ("有条件准入", "admit with conditions"),
-            Decision::Reject => ("不予准入", "reject"),
-        };
-        lang.pick(zh, en)
+jiqun_domain::labelled_enum! {
+    /// What the table says of a proposal. Ordered best first, so the decision is the worst of the metrics'
+    /// verdicts.
+    pub enum Decision {
+        Admit = "admit", "予以准入", "admit";
+        AdmitWithConditions = "admit_with_conditions", "有条件准入", "admit with conditions";
+        Reject = "reject", "不予准入", "reject";
     }
 }
 

@@ -56,6 +56,15 @@ impl Source {
     }
 }
 
+/// Checks what every definition begins with: its id, its name and its description, if it has one.
+pub(crate) fn check_heading(id: &str, name: &Text, description: Option<&Text>, errors: &mut Vec<FieldError>) {
+    check_id(id, "id", errors);
+    check_text(name, "name", errors);
+    if let Some(d) = description {
+        check_text(d, "description", errors);
+    }
+}
+
 /// An identifier: lower-case ASCII letters, digits, `_` and `-`, 1 to 64 characters.
 pub(crate) fn check_id(id: &str, path: &str, errors: &mut Vec<FieldError>) {
     let ok = !id.is_empty()

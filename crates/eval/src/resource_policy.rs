@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiqun_domain::Lang;
 use serde::{Deserialize, Serialize};
 
-use crate::definition::{Confidence, FieldError, Source, Text, check_id, check_text, fmt_num, parse_json};
+use crate::definition::{Confidence, FieldError, Source, Text, check_heading, check_text, fmt_num, parse_json};
 use crate::permu::Class;
 
 pub const CLASSES: [Class; 5] = [Class::A, Class::B, Class::C, Class::D, Class::T];
@@ -116,11 +116,7 @@ impl Policy {
 
     pub fn from_def(def: PolicyDef) -> Result<Policy, Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_id(&def.id, "id", &mut errors);
-        check_text(&def.name, "name", &mut errors);
-        if let Some(d) = &def.description {
-            check_text(d, "description", &mut errors);
-        }
+        check_heading(&def.id, &def.name, def.description.as_ref(), &mut errors);
         def.source.validate("source", &mut errors);
         let known: BTreeSet<&str> = CLASSES.iter().map(|c| c.as_str()).collect();
         for k in def.classes.keys() {

@@ -11,10 +11,12 @@ use jiqun_domain::period::Period;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms, select};
+use crate::model::{Table, row};
+use crate::plans::{current_observation, insert_observation};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, update_existing};
 
 row! {
+    table "bases";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct BaseRow {
         pub id: i64,
@@ -43,8 +45,6 @@ row! {
     }
 }
 
-const BASE_COLUMNS: &str = "id, name, kind, level, city, host_name, host_uscc, recognised_by, recognised_on, withdrawn_on, withdrawn_reason, source, synthetic, version, created_by, created_at, updated_at";
-
 /// A base as registered or edited (already checked by the application).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewBase {
@@ -65,13 +65,11 @@ pub type Derived = (i64, Period, f64, String);
 
 impl Store {
     pub async fn bases(&self) -> Result<Vec<BaseRow>> {
-        self.all(select(BASE_COLUMNS, "bases", "ORDER BY kind, level, recognised_on, id")).await
+        self.all(BaseRow::select("ORDER BY kind, level, recognised_on, id")).await
     }
 
     pub async fn base(&self, id: i64) -> Result<BaseRow> {
-        self.one(select(BASE_COLUMNS, "bases", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Base(id)))
+        self.by_id(id, Missing::Base).await
     }
 
     async fn base_clash(&self, tx: &mut Tx, b: &NewBase, except: i64) -> Result<()> {
@@ -113,28 +111,14 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "name": b.name, "kind": b.kind, "level": b.level, "city": b.city, "recognised_on": b.recognised_on });
-        self.audit(&mut tx, actor, AuditAction::BaseRecognise, "base", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::BaseRecognise, "base", &id.to_string(), &detail).await?;
         Ok(id)
-    }
-
-    /// The version a write read must still be the current one (409 otherwise); `None` skips the check.
-    async fn base_version(&self, tx: &mut Tx, id: i64, expected: Option<i64>) -> Result<i64> {
-        let current: i64 = sqlx::query_scalar("SELECT version FROM bases WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Base(id)))?;
-        match expected {
-            Some(v) if v != current => Err(StoreError::Conflict(Clash::Stale { current })),
-            _ => Ok(current),
-        }
     }
 
     /// Changes what is recorded of a base (not its withdrawal).
     pub async fn update_base(&self, id: i64, b: &NewBase, expected_version: Option<i64>, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.base_version(&mut tx, id, expected_version).await?;
+        let version = checked_version(&mut tx, "bases", id, expected_version, Missing::Base).await?;
         self.base_clash(&mut tx, b, id).await?;
         sqlx::query(
             "UPDATE bases SET name = $1, kind = $2, level = $3, city = $4, host_name = $5, host_uscc = $6, recognised_by = $7, \
@@ -156,8 +140,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "name": b.name, "kind": b.kind, "level": b.level, "city": b.city, "recognised_on": b.recognised_on });
-        self.audit(&mut tx, actor, AuditAction::BaseUpdate, "base", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::BaseUpdate, "base", &id.to_string(), &detail).await
     }
 
     /// Withdraws a base's recognition from `on`, with the reason; withdrawing twice is a conflict.
@@ -170,7 +153,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.base_version(&mut tx, id, expected_version).await?;
+        let version = checked_version(&mut tx, "bases", id, expected_version, Missing::Base).await?;
         let done: Option<String> =
             sqlx::query_scalar("SELECT withdrawn_on FROM bases WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
         if let Some(on) = done {
@@ -187,35 +170,27 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "withdrawn_on": on, "reason": reason });
-        self.audit(&mut tx, actor, AuditAction::BaseWithdraw, "base", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::BaseWithdraw, "base", &id.to_string(), &detail).await
     }
 
     /// Sets or clears what an indicator is computed from (the text form of a `Derivation`).
     pub async fn set_derivation(&self, indicator_id: i64, derived_from: Option<&str>, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE indicators SET derived_from = $1, updated_at = $2 WHERE id = $3")
+        let q = sqlx::query("UPDATE indicators SET derived_from = $1, updated_at = $2 WHERE id = $3")
             .bind(derived_from)
             .bind(now_ms())
-            .bind(indicator_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(Missing::Indicator(indicator_id)));
-        }
+            .bind(indicator_id);
+        update_existing(&mut tx, q, Missing::Indicator(indicator_id)).await?;
         let detail = json!({ "derived_from": derived_from });
-        self.audit(
-            &mut tx,
+        self.commit_audited(
+            tx,
             actor,
             AuditAction::IndicatorDerivation,
             "indicator",
             &indicator_id.to_string(),
-            true,
             &detail,
         )
-        .await?;
-        self.commit(tx).await
+        .await
     }
 
     /// Writes computed province-wide values in one transaction: a value equal to the current one is left
@@ -227,36 +202,11 @@ impl Store {
         let mut written = Vec::new();
         for (indicator_id, period, value, source) in values {
             let period_s = period.to_string();
-            let old = sqlx::query(
-                "SELECT id, value FROM observations WHERE indicator_id = $1 AND period = $2 AND region = '' AND is_current = 1",
-            )
-            .bind(indicator_id)
-            .bind(&period_s)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(r) = &old {
-                if get::<f64>(r, "value")? == *value {
-                    continue;
-                }
-                sqlx::query("UPDATE observations SET is_current = 0 WHERE id = $1")
-                    .bind(get::<i64>(r, "id")?)
-                    .execute(&mut *tx)
-                    .await?;
+            let old = current_observation(&mut tx, *indicator_id, &period_s, "").await?;
+            if old.is_some_and(|(_, v)| v == *value) {
+                continue;
             }
-            let (key, rank) = period.sort_key();
-            sqlx::query(
-                "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
-                 VALUES ($1, $2, $3, '', $4, $5, 1, $6, $7)",
-            )
-            .bind(indicator_id)
-            .bind(&period_s)
-            .bind(key * 4 + i64::from(rank))
-            .bind(value)
-            .bind(source)
-            .bind(actor.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            insert_observation(&mut tx, old, (*indicator_id, period, "", *value, source), actor, now).await?;
             written.push(json!({ "indicator": indicator_id, "period": period_s, "value": value }));
         }
         if written.is_empty() {
@@ -265,8 +215,7 @@ impl Store {
             return Ok(0);
         }
         let detail = json!({ "values": written });
-        self.audit(&mut tx, actor, AuditAction::ObservationDerive, "observation", "*", true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ObservationDerive, "observation", "*", &detail).await?;
         Ok(written.len())
     }
 }
@@ -275,13 +224,8 @@ impl Store {
     /// Every designation ever made, withdrawn ones included: (library, enterprise, designated at, withdrawn
     /// at), for counting a library's members on past days.
     pub async fn designation_spans(&self) -> Result<Vec<(String, i64, i64, Option<i64>)>> {
-        let rows = sqlx::query("SELECT library, enterprise_id, designated_at, withdrawn_at FROM library_designations")
+        Ok(sqlx::query_as("SELECT library, enterprise_id, designated_at, withdrawn_at FROM library_designations")
             .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((get(r, "library")?, get(r, "enterprise_id")?, get(r, "designated_at")?, get(r, "withdrawn_at")?))
-            })
-            .collect()
+            .await?)
     }
 }

@@ -9,10 +9,12 @@ use jiqun_domain::chains::FirmRole;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::model::Table;
 use crate::model::row;
-use crate::{Actor, Result, Store, now_ms, select};
+use crate::{Actor, Result, Store, now_ms};
 
 row! {
+    table "chain_vocabularies";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct VocabularyRow {
         pub id: i64,
@@ -26,6 +28,7 @@ row! {
 }
 
 row! {
+    table "chain_text_map";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct TextMapRow {
         pub text: String,
@@ -37,6 +40,7 @@ row! {
 }
 
 row! {
+    table "chain_node_facts";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct NodeFactRow {
         pub node_id: String,
@@ -49,6 +53,7 @@ row! {
 }
 
 row! {
+    table "chain_firms";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChainFirmRow {
         pub enterprise_id: i64,
@@ -63,6 +68,7 @@ row! {
 }
 
 row! {
+    table "chain_bases";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChainBaseRow {
         pub base_id: i64,
@@ -75,7 +81,7 @@ row! {
 impl Store {
     /// Every saved version of the vocabulary, the newest first.
     pub async fn chain_vocabularies(&self) -> Result<Vec<VocabularyRow>> {
-        self.all(select("id, body, note, created_by, created_at", "chain_vocabularies", "ORDER BY id DESC")).await
+        self.all(VocabularyRow::select("ORDER BY id DESC")).await
     }
 
     /// Saves a new version of the vocabulary (checked by the application); returns its id.
@@ -91,14 +97,13 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "version": id, "note": note });
-        self.audit(&mut tx, actor, AuditAction::ChainVocabulary, "chain_vocabulary", &id.to_string(), true, &detail)
+        self.commit_audited(tx, actor, AuditAction::ChainVocabulary, "chain_vocabulary", &id.to_string(), &detail)
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
     pub async fn chain_text_map(&self) -> Result<Vec<TextMapRow>> {
-        self.all(select("text, node_id, decided_by, decided_at", "chain_text_map", "ORDER BY text")).await
+        self.all(TextMapRow::select("ORDER BY text")).await
     }
 
     /// Records that a text means a node (or none), for every record that holds it.
@@ -113,13 +118,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = json!({ "text": text, "node": node });
-        self.audit(&mut tx, actor, AuditAction::ChainTextMap, "chain_text", text, true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ChainTextMap, "chain_text", text, &detail).await
     }
 
     pub async fn chain_node_facts(&self) -> Result<Vec<NodeFactRow>> {
-        self.all(select("node_id, outside, source, updated_by, updated_at", "chain_node_facts", "ORDER BY node_id"))
-            .await
+        self.all(NodeFactRow::select("ORDER BY node_id")).await
     }
 
     /// Records whether a node depends on supply from outside the province, and the source that says so.
@@ -137,17 +140,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "outside": outside, "source": source });
-        self.audit(&mut tx, actor, AuditAction::ChainDependency, "chain_node", node, true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ChainDependency, "chain_node", node, &detail).await
     }
 
     pub async fn chain_firms(&self) -> Result<Vec<ChainFirmRow>> {
-        self.all(select(
-            "enterprise_id, node_id, role, capacity, source, updated_by, updated_at",
-            "chain_firms",
-            "ORDER BY node_id, enterprise_id",
-        ))
-        .await
+        self.all(ChainFirmRow::select("ORDER BY node_id, enterprise_id")).await
     }
 
     /// Puts a firm on a node with its role and capacity (replacing what was recorded of it there), or takes
@@ -181,13 +178,11 @@ impl Store {
             .await?;
         }
         let detail = json!({ "node": node, "role": role.map(|r| r.0), "capacity": role.map(|r| r.1) });
-        self.audit(&mut tx, actor, AuditAction::ChainFirm, "enterprise", &enterprise_id.to_string(), true, &detail)
-            .await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ChainFirm, "enterprise", &enterprise_id.to_string(), &detail).await
     }
 
     pub async fn chain_bases(&self) -> Result<Vec<ChainBaseRow>> {
-        self.all(select("base_id, node_id, updated_by, updated_at", "chain_bases", "ORDER BY node_id, base_id")).await
+        self.all(ChainBaseRow::select("ORDER BY node_id, base_id")).await
     }
 
     /// Puts a base on a node (`on` true) or takes it off.
@@ -208,7 +203,6 @@ impl Store {
                 .await?;
         }
         let detail = json!({ "node": node, "on": on });
-        self.audit(&mut tx, actor, AuditAction::ChainBase, "base", &base_id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ChainBase, "base", &base_id.to_string(), &detail).await
     }
 }

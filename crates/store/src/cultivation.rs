@@ -14,10 +14,11 @@ use jiqun_domain::audit::AuditAction;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::model::{Table, row};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms};
 
 row! {
+    table "library_designations";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct DesignationRow {
         pub id: i64,
@@ -35,8 +36,6 @@ row! {
         pub withdrawn_reason: Option<String>,
     }
 }
-
-const DESIGNATION_COLUMNS: &str = "id, library, chain, enterprise_id, reference, active, designated_by, designated_at, withdrawn_by, withdrawn_at, withdrawn_reason";
 
 /// A proposal as assessed, ready to store. Its money is stored in 万元, the unit its columns are named by.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +61,7 @@ pub struct NewProposal {
 }
 
 row! {
+    table "project_proposals";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProposalRow {
         pub id: i64,
@@ -91,7 +91,17 @@ row! {
     }
 }
 
-const PROPOSAL_COLUMNS: &str = "id, project, city, zone, industry_code, land_mu, fixed_investment_wan, annual_output_wan, annual_tax_wan, jobs, energy_tce, value_added_wan, rd_wan, table_id, decision, result, assessed_by, assessed_at";
+/// The firm's active designation in a library and chain, if it has one.
+async fn active_designation(tx: &mut Tx, library: &str, chain: &str, enterprise_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
+    )
+    .bind(library)
+    .bind(chain)
+    .bind(enterprise_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
 
 impl Store {
     async fn uscc_tx(&self, tx: &mut Tx, enterprise_id: i64) -> Result<String> {
@@ -114,15 +124,7 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let uscc = self.uscc_tx(&mut tx, enterprise_id).await?;
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
-        )
-        .bind(library)
-        .bind(chain)
-        .bind(enterprise_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if existing.is_some() {
+        if active_designation(&mut tx, library, chain, enterprise_id).await?.is_some() {
             return Err(StoreError::Conflict(Clash::AlreadyDesignated {
                 uscc,
                 library: library.to_string(),
@@ -141,17 +143,8 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::LibraryDesignate,
-            "enterprise",
-            &uscc,
-            true,
-            &json!({ "designation": id, "library": library, "chain": chain, "reference": reference }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "designation": id, "library": library, "chain": chain, "reference": reference });
+        self.commit_audited(tx, actor, AuditAction::LibraryDesignate, "enterprise", &uscc, &detail).await?;
         Ok(id)
     }
 
@@ -166,15 +159,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let uscc = self.uscc_tx(&mut tx, enterprise_id).await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM library_designations WHERE library = $1 AND chain = $2 AND enterprise_id = $3 AND active = 1",
-        )
-        .bind(library)
-        .bind(chain)
-        .bind(enterprise_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(id) = id else {
+        let Some(id) = active_designation(&mut tx, library, chain, enterprise_id).await? else {
             return Err(StoreError::NotFound(Missing::Designation {
                 uscc: uscc.to_string(),
                 library: library.to_string(),
@@ -190,39 +175,19 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::LibraryWithdraw,
-            "enterprise",
-            &uscc,
-            true,
-            &json!({ "designation": id, "library": library, "chain": chain, "reason": reason }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "designation": id, "library": library, "chain": chain, "reason": reason });
+        self.commit_audited(tx, actor, AuditAction::LibraryWithdraw, "enterprise", &uscc, &detail).await
     }
 
     /// The active designations, of one library or all, by library, chain and firm.
     pub async fn designations(&self, library: Option<&str>) -> Result<Vec<DesignationRow>> {
-        self.all(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {DESIGNATION_COLUMNS} FROM library_designations WHERE active = 1 AND ($1 IS NULL OR library = $1) \
-                 ORDER BY library, chain, enterprise_id"
-            )))
-            .bind(library),
-        )
-        .await
+        let rest = "WHERE active = 1 AND ($1 IS NULL OR library = $1) ORDER BY library, chain, enterprise_id";
+        self.all(DesignationRow::select(rest).bind(library)).await
     }
 
     /// Every designation of one firm, withdrawn ones included, oldest first.
     pub async fn designations_of(&self, enterprise_id: i64) -> Result<Vec<DesignationRow>> {
-        self.all(
-            select(DESIGNATION_COLUMNS, "library_designations", "WHERE enterprise_id = $1 ORDER BY id")
-                .bind(enterprise_id),
-        )
-        .await
+        self.all(DesignationRow::select("WHERE enterprise_id = $1 ORDER BY id").bind(enterprise_id)).await
     }
 
     /// Stores an assessed proposal with its audit record; returns its id.
@@ -278,14 +243,11 @@ impl Store {
 
     /// Proposals, of one city or all, newest first.
     pub async fn proposals(&self, city: Option<jiqun_domain::CityCode>) -> Result<Vec<ProposalRow>> {
-        self.all(
-            select(PROPOSAL_COLUMNS, "project_proposals", "WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC")
-                .bind(city.map(|c| c.as_str())),
-        )
-        .await
+        self.all(ProposalRow::select("WHERE ($1 IS NULL OR city = $1) ORDER BY id DESC").bind(city.map(|c| c.as_str())))
+            .await
     }
 
     pub async fn proposal(&self, id: i64) -> Result<Option<ProposalRow>> {
-        self.one::<ProposalRow>(select(PROPOSAL_COLUMNS, "project_proposals", "WHERE id = $1").bind(id)).await
+        self.one::<ProposalRow>(ProposalRow::select("WHERE id = $1").bind(id)).await
     }
 }

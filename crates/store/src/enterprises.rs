@@ -13,10 +13,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::json;
+use sqlx::any::AnyRow;
 
 use crate::model::FromRow;
-use crate::model::row;
-use crate::{Actor, Missing, Result, Store, StoreError, Tx, get, now_ms, select, values};
+use crate::model::{Table, row};
+use crate::{Actor, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
@@ -40,6 +41,7 @@ pub fn result_items_context(evaluation_id: i64, enterprise_id: i64) -> String {
 }
 
 row! {
+    table "enterprises";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct EnterpriseRow {
         pub id: i64,
@@ -77,6 +79,7 @@ pub struct NewEnterprise {
 }
 
 row! {
+    table "enterprise_figures";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct FigureRow {
         pub id: i64,
@@ -102,6 +105,7 @@ pub struct FigureInput {
 }
 
 row! {
+    table "evaluations";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct EvaluationRow {
         pub id: i64,
@@ -118,6 +122,7 @@ row! {
 }
 
 row! {
+    table "evaluation_results";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ResultRow {
         pub evaluation_id: i64,
@@ -161,52 +166,38 @@ pub struct EnterpriseFilter {
     pub ids: Option<Vec<i64>>,
 }
 
-const FIGURE_COLUMNS: &str = "id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at";
-const EVALUATION_COLUMNS: &str =
-    "id, year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at";
-const RESULT_COLUMNS: &str = "evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items";
-const ENTERPRISE_COLUMNS: &str = "id, uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, contact, created_at, updated_at";
-
 impl Store {
+    /// Binds a record's fields after the USCC (which never changes), in the order of the two statements
+    /// below, and then the time.
+    fn bind_enterprise<'q>(q: Query<'q>, e: &'q NewEnterprise, now: i64) -> Query<'q> {
+        q.bind(&e.name)
+            .bind(e.city.as_str())
+            .bind(&e.county)
+            .bind(&e.industry)
+            .bind(e.scale.as_str())
+            .bind(e.founded_year)
+            .bind(e.listed as i64)
+            .bind(e.chain_nodes.join(","))
+            .bind(e.tags.join(","))
+            .bind(now)
+    }
+
     async fn update_enterprise_tx(tx: &mut Tx, id: i64, e: &NewEnterprise, now: i64) -> Result<()> {
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
              listed = $7, chain_nodes = $8, tags = $9, updated_at = $10 WHERE id = $11",
-        )
-        .bind(&e.name)
-        .bind(e.city.as_str())
-        .bind(&e.county)
-        .bind(&e.industry)
-        .bind(e.scale.as_str())
-        .bind(e.founded_year)
-        .bind(e.listed as i64)
-        .bind(e.chain_nodes.join(","))
-        .bind(e.tags.join(","))
-        .bind(now)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+        );
+        Self::bind_enterprise(q, e, now).bind(id).execute(&mut **tx).await?;
         Ok(())
     }
 
     async fn insert_enterprise_tx(tx: &mut Tx, e: &NewEnterprise, now: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        let q = sqlx::query(
             "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(&e.uscc)
-        .bind(&e.name)
-        .bind(e.city.as_str())
-        .bind(&e.county)
-        .bind(&e.industry)
-        .bind(e.scale.as_str())
-        .bind(e.founded_year)
-        .bind(e.listed as i64)
-        .bind(e.chain_nodes.join(","))
-        .bind(e.tags.join(","))
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?)
+        );
+        let row = Self::bind_enterprise(q.bind(&e.uscc), e, now).fetch_one(&mut **tx).await?;
+        get(&row, "id")
     }
 
     async fn upsert_enterprise_tx(
@@ -215,7 +206,7 @@ impl Store {
         e: &NewEnterprise,
         now: i64,
     ) -> Result<(i64, Option<EnterpriseRow>)> {
-        let old = select(ENTERPRISE_COLUMNS, "enterprises", "WHERE uscc = $1")
+        let old = EnterpriseRow::select("WHERE uscc = $1")
             .bind(&e.uscc)
             .fetch_optional(&mut **tx)
             .await?
@@ -281,14 +272,13 @@ impl Store {
         let (id, old) = self.upsert_enterprise_tx(&mut tx, e, now).await?;
         let after = self.enterprise_tx(&mut tx, id).await?;
         let action = if old.is_some() { AuditAction::EnterpriseUpdate } else { AuditAction::EnterpriseCreate };
-        self.audit(&mut tx, actor, action, "enterprise", &e.uscc, true, &json!({ "before": old, "after": after }))
-            .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "before": old, "after": after });
+        self.commit_audited(tx, actor, action, "enterprise", &e.uscc, &detail).await?;
         Ok(id)
     }
 
     async fn enterprise_tx(&self, tx: &mut Tx, id: i64) -> Result<Option<EnterpriseRow>> {
-        select(ENTERPRISE_COLUMNS, "enterprises", "WHERE id = $1")
+        EnterpriseRow::select("WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut **tx)
             .await?
@@ -314,17 +304,8 @@ impl Store {
             .zip(&ids)
             .map(|(f, (old, new))| json!({ "year": f.year, "metric": f.metric, "source": f.source, "before_row": old, "after_row": new }))
             .collect();
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::EnterpriseFigures,
-            "enterprise",
-            &e.uscc,
-            true,
-            &json!({ "figures": detail }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "figures": detail });
+        self.commit_audited(tx, actor, AuditAction::EnterpriseFigures, "enterprise", &e.uscc, &detail).await?;
         Ok(ids.into_iter().map(|(_, id)| id).collect())
     }
 
@@ -343,12 +324,8 @@ impl Store {
         // once, and the new figures inserted many rows to a statement.
         let mut tx = self.begin().await?;
         let now = now_ms();
-        let existing: HashMap<String, i64> = sqlx::query("SELECT id, uscc FROM enterprises")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| Ok((get(r, "uscc")?, get(r, "id")?)))
-            .collect::<Result<_>>()?;
+        let existing: HashMap<String, i64> =
+            sqlx::query_as("SELECT uscc, id FROM enterprises").fetch_all(&mut *tx).await?.into_iter().collect();
         let (mut created, mut updated) = (0, 0);
         // (year, metric) → firms whose current figure is replaced.
         let mut retire: HashMap<(i64, String), Vec<i64>> = HashMap::new();
@@ -375,12 +352,10 @@ impl Store {
         }
         for ((year, metric), ids) in &retire {
             for chunk in ids.chunks(500) {
-                // Integers only: safe to inline.
-                let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "UPDATE enterprise_figures SET is_current = 0 WHERE year = $1 AND metric = $2 AND is_current = 1 \
                      AND enterprise_id IN ({})",
-                    list.join(",")
+                    id_list(chunk)
                 )))
                 .bind(year)
                 .bind(metric)
@@ -389,56 +364,30 @@ impl Store {
             }
         }
         // See `values` on the number of rows to a statement (42 × 8 parameters).
-        const PER_STATEMENT: usize = 42;
-        for chunk in new_rows.chunks(PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at) VALUES {}",
-                values(chunk.len(), 8)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (id, year, metric, sealed, source) in chunk {
-                q = q.bind(*id).bind(*year).bind(metric).bind(sealed).bind(source).bind(1i64).bind(actor.id).bind(now);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        let figures: usize = rows.iter().map(|(_, f)| f.len()).sum();
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::EnterpriseImport,
-            "enterprise",
-            source,
-            true,
-            &json!({ "created": created, "updated": updated, "figures": figures, "source": source }),
-        )
+        let head = "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at)";
+        insert_rows(&mut tx, head, 8, 42, &new_rows, |q, (id, year, metric, sealed, source)| {
+            Ok(q.bind(*id).bind(*year).bind(metric).bind(sealed).bind(source).bind(1i64).bind(actor.id).bind(now))
+        })
         .await?;
-        self.commit(tx).await?;
+        let figures: usize = rows.iter().map(|(_, f)| f.len()).sum();
+        let detail = json!({ "created": created, "updated": updated, "figures": figures, "source": source });
+        self.commit_audited(tx, actor, AuditAction::EnterpriseImport, "enterprise", source, &detail).await?;
         Ok((created, updated))
     }
 
     pub async fn set_enterprise_contact(&self, id: i64, sealed: Option<&str>, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE enterprises SET contact = $1 WHERE id = $2")
-            .bind(sealed)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(Missing::Enterprise(id)));
-        }
-        self.audit(&mut tx, actor, AuditAction::EnterpriseContact, "enterprise", &id.to_string(), true, &json!({}))
-            .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let q = sqlx::query("UPDATE enterprises SET contact = $1 WHERE id = $2").bind(sealed).bind(id);
+        update_existing(&mut tx, q, Missing::Enterprise(id)).await?;
+        self.commit_audited(tx, actor, AuditAction::EnterpriseContact, "enterprise", &id.to_string(), &json!({})).await
     }
 
     pub async fn enterprise(&self, id: i64) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "WHERE id = $1").bind(id)).await
+        self.one::<EnterpriseRow>(EnterpriseRow::select("WHERE id = $1").bind(id)).await
     }
 
     pub async fn enterprise_by_uscc(&self, uscc: &str) -> Result<Option<EnterpriseRow>> {
-        self.one::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "WHERE uscc = $1").bind(uscc)).await
+        self.one::<EnterpriseRow>(EnterpriseRow::select("WHERE uscc = $1").bind(uscc)).await
     }
 
     /// A page of the directory, ordered by city and name, and the number of matches.
@@ -473,9 +422,7 @@ impl Store {
             if ids.is_empty() {
                 return Ok((Vec::new(), 0));
             }
-            // Integers only: safe to inline.
-            let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-            conds.push(format!("id IN ({})", list.join(",")));
+            conds.push(format!("id IN ({})", id_list(ids)));
         }
         let where_ = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
         let mut count =
@@ -485,7 +432,8 @@ impl Store {
         }
         let total = count.fetch_one(self.pool()).await?;
         let sql = format!(
-            "SELECT {ENTERPRISE_COLUMNS} FROM enterprises{where_} ORDER BY {}, city, name, id LIMIT {} OFFSET {}",
+            "SELECT {} FROM enterprises{where_} ORDER BY {}, city, name, id LIMIT {} OFFSET {}",
+            EnterpriseRow::COLUMNS,
             city_order(),
             limit.clamp(0, 100_000),
             offset.max(0)
@@ -500,7 +448,7 @@ impl Store {
 
     /// Every registered firm (an evaluation run), ordered by id.
     pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
-        self.all::<EnterpriseRow>(select(ENTERPRISE_COLUMNS, "enterprises", "ORDER BY id")).await
+        self.all::<EnterpriseRow>(EnterpriseRow::select("ORDER BY id")).await
     }
 
     pub async fn enterprise_count(&self) -> Result<i64> {
@@ -510,12 +458,7 @@ impl Store {
     /// The current figures of one enterprise, all years.
     pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            select(
-                FIGURE_COLUMNS,
-                "enterprise_figures",
-                "WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric",
-            )
-            .bind(enterprise_id),
+            FigureRow::select("WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric").bind(enterprise_id),
         )
         .await
     }
@@ -523,14 +466,10 @@ impl Store {
     /// Every version of one figure, oldest first.
     pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            select(
-                FIGURE_COLUMNS,
-                "enterprise_figures",
-                "WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id",
-            )
-            .bind(enterprise_id)
-            .bind(year)
-            .bind(metric),
+            FigureRow::select("WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id")
+                .bind(enterprise_id)
+                .bind(year)
+                .bind(metric),
         )
         .await
     }
@@ -538,12 +477,7 @@ impl Store {
     /// All current figures of one year (the input of an evaluation), ordered by enterprise.
     pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            select(
-                FIGURE_COLUMNS,
-                "enterprise_figures",
-                "WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric",
-            )
-            .bind(year),
+            FigureRow::select("WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric").bind(year),
         )
         .await
     }
@@ -574,18 +508,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        self.audit(
-            &mut tx,
+        let detail = json!({ "expert": user_id });
+        self.commit_audited(
+            tx,
             actor,
             AuditAction::EnterpriseAssignExpert,
             "enterprise",
             &enterprise_id.to_string(),
-            true,
-            &json!({ "expert": user_id }),
+            &detail,
         )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        .await
     }
 
     pub async fn experts_of(&self, enterprise_id: i64) -> Result<Vec<i64>> {
@@ -621,60 +553,42 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        // See `values` on the number of rows to a statement.
-        const PER_STATEMENT: usize = 32;
-        for chunk in results.chunks(PER_STATEMENT) {
-            let sql = format!(
-                "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items) VALUES {}",
-                values(chunk.len(), 10)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in chunk {
-                let sealed = self
-                    .crypto()
-                    .seal(r.items.as_bytes(), result_items_context(id, r.enterprise_id).as_bytes())
-                    .map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
-                q = q
-                    .bind(id)
-                    .bind(r.enterprise_id)
-                    .bind(r.city.as_str())
-                    .bind(r.scale.as_str())
-                    .bind(r.score)
-                    .bind(r.rank)
-                    .bind(r.group_size)
-                    .bind(r.class.clone())
-                    .bind(r.reason.clone())
-                    .bind(sealed);
-            }
-            // Not cached: a nullable float (a score) is bound (see plans.rs on sqlx's Any driver).
-            q.persistent(false).execute(&mut *tx).await?;
-        }
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::EvaluationRun,
-            "evaluation",
-            &id.to_string(),
-            true,
-            &json!({ "year": e.year, "scheme": e.scheme_id, "rated": e.rated, "not_rated": e.not_rated }),
-        )
+        // See `values` on the number of rows to a statement (32 × 10 parameters).
+        let head = "INSERT INTO evaluation_results (evaluation_id, enterprise_id, city, scale, score, rank, group_size, class, reason, items)";
+        insert_rows(&mut tx, head, 10, 32, results, |q, r| {
+            let sealed = self
+                .crypto()
+                .seal(r.items.as_bytes(), result_items_context(id, r.enterprise_id).as_bytes())
+                .map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
+            Ok(q.bind(id)
+                .bind(r.enterprise_id)
+                .bind(r.city.as_str())
+                .bind(r.scale.as_str())
+                .bind(r.score)
+                .bind(r.rank)
+                .bind(r.group_size)
+                .bind(&r.class)
+                .bind(&r.reason)
+                .bind(sealed))
+        })
         .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "year": e.year, "scheme": e.scheme_id, "rated": e.rated, "not_rated": e.not_rated });
+        self.commit_audited(tx, actor, AuditAction::EvaluationRun, "evaluation", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
     /// Evaluation runs, newest first.
     pub async fn evaluations(&self) -> Result<Vec<EvaluationRow>> {
-        self.all::<EvaluationRow>(select(EVALUATION_COLUMNS, "evaluations", "ORDER BY id DESC")).await
+        self.all::<EvaluationRow>(EvaluationRow::select("ORDER BY id DESC")).await
     }
 
     pub async fn evaluation(&self, id: i64) -> Result<Option<EvaluationRow>> {
-        self.one::<EvaluationRow>(select(EVALUATION_COLUMNS, "evaluations", "WHERE id = $1").bind(id)).await
+        self.one::<EvaluationRow>(EvaluationRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// The results of one run, ordered as the evaluation's output (city, scale, rank, not rated last).
     pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
-        self.all::<ResultRow>(select(RESULT_COLUMNS, "evaluation_results", "WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
+        self.all::<ResultRow>(ResultRow::select("WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
         .bind(evaluation_id)).await
     }
 
@@ -683,23 +597,19 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        // Integers only: safe to inline.
-        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT enterprise_id, class FROM evaluation_results WHERE evaluation_id = $1 AND enterprise_id IN ({})",
-            list.join(",")
+            id_list(ids)
         )))
         .bind(evaluation_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| Ok((get(r, "enterprise_id")?, get(r, "class")?))).collect()
+        .await?)
     }
 
     /// One enterprise's results, newest run first.
     pub async fn results_of_enterprise(&self, enterprise_id: i64) -> Result<Vec<ResultRow>> {
         self.all::<ResultRow>(
-            select(RESULT_COLUMNS, "evaluation_results", "WHERE enterprise_id = $1 ORDER BY evaluation_id DESC")
-                .bind(enterprise_id),
+            ResultRow::select("WHERE enterprise_id = $1 ORDER BY evaluation_id DESC").bind(enterprise_id),
         )
         .await
     }
@@ -714,73 +624,49 @@ impl Store {
                 crypto.open(sealed, ctx.as_bytes()).map_err(|e| StoreError::Corrupt(format!("open {ctx}: {e}")))?;
             crypto.seal(&clear, ctx.as_bytes()).map_err(|e| StoreError::Corrupt(format!("seal {ctx}: {e}")))
         };
+        // The sealed columns: (table, column, the columns that name a value, the value's context from them).
+        type Context = fn(&AnyRow) -> Result<String>;
+        let sealed: [(&str, &str, &str, Context); 3] = [
+            ("enterprise_figures", "sealed", "id, enterprise_id, year, metric", |r| {
+                Ok(figure_context(get(r, "enterprise_id")?, get(r, "year")?, &get::<String>(r, "metric")?))
+            }),
+            ("enterprises", "contact", "id", |r| Ok(enterprise_contact_context(get(r, "id")?))),
+            ("evaluation_results", "items", "id, evaluation_id, enterprise_id", |r| {
+                Ok(result_items_context(get(r, "evaluation_id")?, get(r, "enterprise_id")?))
+            }),
+        ];
         let mut n = 0;
-        let rows = sqlx::query("SELECT id, enterprise_id, year, metric, sealed FROM enterprise_figures ORDER BY id")
+        for (table, column, keys, context) in sealed {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {keys}, {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY id"
+            )))
             .fetch_all(&mut *tx)
             .await?;
-        for r in &rows {
-            let (id, firm, year, metric, sealed): (i64, i64, i64, String, String) =
-                (get(r, "id")?, get(r, "enterprise_id")?, get(r, "year")?, get(r, "metric")?, get(r, "sealed")?);
-            let new = reseal(&sealed, &figure_context(firm, year, &metric))?;
-            sqlx::query("UPDATE enterprise_figures SET sealed = $1 WHERE id = $2")
-                .bind(new)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            n += 1;
+            for r in &rows {
+                let new = reseal(&get::<String>(r, column)?, &context(r)?)?;
+                sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = $1 WHERE id = $2")))
+                    .bind(new)
+                    .bind(get::<i64>(r, "id")?)
+                    .execute(&mut *tx)
+                    .await?;
+                n += 1;
+            }
         }
-        let rows = sqlx::query("SELECT id, contact FROM enterprises WHERE contact IS NOT NULL ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await?;
-        for r in &rows {
-            let (id, sealed): (i64, String) = (get(r, "id")?, get(r, "contact")?);
-            let new = reseal(&sealed, &enterprise_contact_context(id))?;
-            sqlx::query("UPDATE enterprises SET contact = $1 WHERE id = $2")
-                .bind(new)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            n += 1;
-        }
-        let rows = sqlx::query("SELECT id, evaluation_id, enterprise_id, items FROM evaluation_results ORDER BY id")
-            .fetch_all(&mut *tx)
-            .await?;
-        for r in &rows {
-            let (id, run, firm, sealed): (i64, i64, i64, String) =
-                (get(r, "id")?, get(r, "evaluation_id")?, get(r, "enterprise_id")?, get(r, "items")?);
-            let new = reseal(&sealed, &result_items_context(run, firm))?;
-            sqlx::query("UPDATE evaluation_results SET items = $1 WHERE id = $2")
-                .bind(new)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            n += 1;
-        }
-        self.audit(&mut tx, actor, AuditAction::KeysReseal, "registry", "", true, &json!({ "values": n })).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::KeysReseal, "registry", "", &json!({ "values": n })).await?;
         Ok(n)
     }
 
     /// Evaluation schemes a jurisdiction added: (id, name, JSON definition, created at), by id.
     pub async fn stored_schemes(&self) -> Result<Vec<(String, String, String, i64)>> {
-        let rows =
-            sqlx::query("SELECT scheme_id, name, definition, created_at FROM evaluation_schemes ORDER BY scheme_id")
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter()
-            .map(|r| Ok((get(r, "scheme_id")?, get(r, "name")?, get(r, "definition")?, get(r, "created_at")?)))
-            .collect()
+        Ok(sqlx::query_as("SELECT scheme_id, name, definition, created_at FROM evaluation_schemes ORDER BY scheme_id")
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// Adds or replaces a stored scheme (checked by the caller); audited with before and after.
     pub async fn put_scheme(&self, id: &str, name: &str, definition: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let before: Option<String> =
-            sqlx::query_scalar("SELECT definition FROM evaluation_schemes WHERE scheme_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        sqlx::query("DELETE FROM evaluation_schemes WHERE scheme_id = $1").bind(id).execute(&mut *tx).await?;
+        let before = replaced_definition(&mut tx, "evaluation_schemes", "scheme_id", id).await?;
         sqlx::query(
             "INSERT INTO evaluation_schemes (scheme_id, name, definition, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -791,52 +677,44 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
-        self.audit(
-            &mut tx,
-            actor,
-            if before.is_some() { AuditAction::SchemeUpdate } else { AuditAction::SchemeCreate },
-            "scheme",
-            id,
-            true,
-            &json!({ "before": before.as_deref().map(parse), "after": parse(definition) }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let action = if before.is_some() { AuditAction::SchemeUpdate } else { AuditAction::SchemeCreate };
+        self.commit_audited(tx, actor, action, "scheme", id, &definition_change(before, definition)).await
     }
 
     /// Stored role definitions (name, JSON).
     pub async fn role_defs(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT name, definition FROM roles ORDER BY name").fetch_all(self.pool()).await?;
-        rows.iter().map(|r| Ok((get(r, "name")?, get(r, "definition")?))).collect()
+        Ok(sqlx::query_as("SELECT name, definition FROM roles ORDER BY name").fetch_all(self.pool()).await?)
     }
 
     pub async fn set_role_def(&self, name: &str, definition: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let before: Option<String> = sqlx::query_scalar("SELECT definition FROM roles WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM roles WHERE name = $1").bind(name).execute(&mut *tx).await?;
+        let before = replaced_definition(&mut tx, "roles", "name", name).await?;
         sqlx::query("INSERT INTO roles (name, definition, updated_at) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(definition)
             .bind(now_ms())
             .execute(&mut *tx)
             .await?;
-        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::RoleSet,
-            "role",
-            name,
-            true,
-            &json!({ "before": before.as_deref().map(parse), "after": parse(definition) }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        self.commit_audited(tx, actor, AuditAction::RoleSet, "role", name, &definition_change(before, definition)).await
     }
+}
+
+/// Removes the stored JSON definition (a scheme, a role) that a new one replaces; returns it, if any.
+async fn replaced_definition(tx: &mut Tx, table: &str, key: &str, value: &str) -> Result<Option<String>> {
+    let before: Option<String> =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT definition FROM {table} WHERE {key} = $1")))
+            .bind(value)
+            .fetch_optional(&mut **tx)
+            .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {key} = $1")))
+        .bind(value)
+        .execute(&mut **tx)
+        .await?;
+    Ok(before)
+}
+
+/// The audit detail of a replaced definition: before (if any) and after, as JSON.
+fn definition_change(before: Option<String>, after: &str) -> serde_json::Value {
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
+    json!({ "before": before.as_deref().map(parse), "after": parse(after) })
 }

@@ -388,6 +388,11 @@ impl Store {
         q.fetch_optional(&self.pool).await?.as_ref().map(T::from_row).transpose()
     }
 
+    /// The row of `T`'s table with this id; `missing(id)` when there is none.
+    pub(crate) async fn by_id<T: model::Table>(&self, id: i64, missing: fn(i64) -> Missing) -> Result<T> {
+        self.one(T::select("WHERE id = $1").bind(id)).await?.ok_or(StoreError::NotFound(missing(id)))
+    }
+
     async fn migrate(&self) -> Result<()> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -493,18 +498,8 @@ impl Store {
             .bind(value)
             .execute(&mut *tx)
             .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::SettingSet,
-            "setting",
-            key,
-            true,
-            &serde_json::json!({ "value": value }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = serde_json::json!({ "value": value });
+        self.commit_audited(tx, actor, AuditAction::SettingSet, "setting", key, &detail).await
     }
 
     /// Records an event that has no write of its own (a failed login), in its own transaction.
@@ -521,6 +516,20 @@ impl Store {
         self.audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
         self.commit(tx).await?;
         Ok(())
+    }
+
+    /// Ends a successful write: appends its audit record in the transaction and commits the two together.
+    pub(crate) async fn commit_audited(
+        &self,
+        mut tx: Tx,
+        actor: &Actor,
+        action: AuditAction,
+        object_type: &str,
+        object_id: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        self.audit(&mut tx, actor, action, object_type, object_id, true, detail).await?;
+        self.commit(tx).await
     }
 
     /// Successful writes after a moment, newest first (for "what changed since you were last here").
@@ -667,17 +676,8 @@ impl Store {
             .bind(&anchor)
             .execute(&mut *tx)
             .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::AuditPrune,
-            "audit_log",
-            &last_id.to_string(),
-            true,
-            &serde_json::json!({ "removed": n, "before": before }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = serde_json::json!({ "removed": n, "before": before });
+        self.commit_audited(tx, actor, AuditAction::AuditPrune, "audit_log", &last_id.to_string(), &detail).await?;
         Ok(n as usize)
     }
 
@@ -698,6 +698,61 @@ pub(crate) fn values(rows: usize, width: usize) -> String {
         format!("({})", params.join(", "))
     };
     (0..rows).map(tuple).collect::<Vec<_>>().join(", ")
+}
+
+/// Inserts `rows` with multi-row INSERTs of `per_statement` rows each (see `values`): `head` is
+/// `INSERT INTO table (columns)` with `width` columns, and `bind` binds one row's values in that order.
+/// Not cached: the text changes with the number of rows, and a nullable float may be bound (see plans.rs
+/// on sqlx's Any driver).
+pub(crate) async fn insert_rows<'r, T>(
+    tx: &mut Tx,
+    head: &str,
+    width: usize,
+    per_statement: usize,
+    rows: &'r [T],
+    mut bind: impl FnMut(Query<'r>, &'r T) -> Result<Query<'r>>,
+) -> Result<()> {
+    for chunk in rows.chunks(per_statement) {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("{head} VALUES {}", values(chunk.len(), width))));
+        for row in chunk {
+            q = bind(q, row)?;
+        }
+        q.persistent(false).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Ids as the text of an SQL list (`1,2,3`), for `IN (…)`: integers only, so safe to inline.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// The version of the row a write is about to change, which must still be the one the caller read
+/// (`expected`; `None` skips the check): a newer one is a conflict (409), no row `missing(id)`.
+pub(crate) async fn checked_version(
+    tx: &mut Tx,
+    table: &str,
+    id: i64,
+    expected: Option<i64>,
+    missing: fn(i64) -> Missing,
+) -> Result<i64> {
+    let current: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT version FROM {table} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound(missing(id)))?;
+    match expected {
+        Some(v) if v != current => Err(StoreError::Conflict(Clash::Stale { current })),
+        _ => Ok(current),
+    }
+}
+
+/// Runs a write that must change a row: when it changes none, the row does not exist (`missing`).
+pub(crate) async fn update_existing(tx: &mut Tx, q: Query<'_>, missing: Missing) -> Result<()> {
+    if q.execute(&mut **tx).await?.rows_affected() == 0 {
+        return Err(StoreError::NotFound(missing));
+    }
+    Ok(())
 }
 
 /// `SELECT columns FROM table rest`, the start of a query for a row type (`rest` is SQL text, never input).

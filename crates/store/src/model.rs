@@ -105,8 +105,21 @@ pub(crate) trait FromRow: Sized {
 }
 
 /// A row type and its `from_row`, written once: each field is read from the column of its name, or of the
-/// name after `=`; `= default` fields are filled later (a report's attachments).
+/// name after `=`; `= default` fields are filled later (a report's attachments). With `table "name";` first,
+/// the row is that table's: the macro also writes its `Table` (the columns its queries select are the
+/// fields' columns).
 macro_rules! row {
+    (table $table:literal; $(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty $(= $src:literal)?,)* }) => {
+        $crate::model::row! { $(#[$m])* pub struct $name { $($(#[$fm])* pub $f: $t $(= $src)?,)* } }
+
+        impl $crate::model::Table for $name {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static str =
+                $crate::model::column_list(concat!($($crate::model::row!(@column $f $(, $src)?), ", ",)*));
+        }
+    };
+    (@column $f:ident) => { stringify!($f) };
+    (@column $f:ident, $col:literal) => { $col };
     ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty $(= $src:tt)?,)* }) => {
         $(#[$m])*
         pub struct $name {
@@ -125,7 +138,32 @@ macro_rules! row {
 }
 pub(crate) use row;
 
+/// A row type that is one table's (`row! { table "…"; … }`).
+pub(crate) trait Table: FromRow {
+    const TABLE: &'static str;
+    /// What its queries select: the column each field is read from.
+    const COLUMNS: &'static str;
+
+    /// `SELECT` its columns `FROM` its table, then `rest` (SQL text, never input).
+    fn select(rest: &str) -> crate::Query<'static> {
+        crate::select(Self::COLUMNS, Self::TABLE, rest)
+    }
+}
+
+/// `a, b, c, ` as `a, b, c` (for `row!`'s `COLUMNS`).
+pub(crate) const fn column_list(joined: &'static str) -> &'static str {
+    let bytes = joined.as_bytes();
+    if bytes.len() < 2 {
+        return joined;
+    }
+    match std::str::from_utf8(bytes.split_at(bytes.len() - 2).0) {
+        Ok(list) => list,
+        Err(_) => joined,
+    }
+}
+
 row! {
+    table "plans";
     #[derive(Debug, Clone, Serialize)]
     pub struct PlanRow {
         pub id: i64,
@@ -146,11 +184,8 @@ row! {
     }
 }
 
-impl PlanRow {
-    pub(crate) const COLUMNS: &'static str = "id, name, title, doc_number, issued_on, period_start, period_end, target_year, source_name, status, final_assessment, successor_id, created_at";
-}
-
 row! {
+    table "items";
     #[derive(Debug, Clone, Serialize)]
     pub struct ItemRow {
         pub id: i64,
@@ -167,12 +202,8 @@ row! {
     }
 }
 
-impl ItemRow {
-    pub(crate) const COLUMNS: &'static str =
-        "id, plan_id, item, parent, section_no, section_title, section_kind, title, body, cities, position";
-}
-
 row! {
+    table "indicators";
     #[derive(Debug, Clone, Serialize)]
     pub struct IndicatorRow {
         pub id: i64,
@@ -203,10 +234,6 @@ row! {
         pub position: i64,
         pub updated_at: i64,
     }
-}
-
-impl IndicatorRow {
-    pub(crate) const COLUMNS: &'static str = "id, plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, target_cmp, target_value, target_value_max, target_year, source_text, derived_from, override_status, override_reason, override_by, override_at, by_city, position, updated_at";
 }
 
 /// What the plan owner may set on an indicator (and what a new one needs).
@@ -327,6 +354,7 @@ pub struct ReportInput {
 }
 
 row! {
+    table "users";
     #[derive(Debug, Clone, Serialize)]
     pub struct UserRow {
         pub id: i64,
@@ -359,8 +387,6 @@ row! {
 }
 
 impl UserRow {
-    pub(crate) const COLUMNS: &'static str = "id, username, display_name, password_hash, roles, agency, city, uscc, must_change_password, disabled, failed_logins, locked_until, last_login_at, prev_login_at, created_at, totp_secret, totp_enabled, totp_last_step, password_changed_at, contact";
-
     pub fn has_role(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }
@@ -408,3 +434,17 @@ row! {
 }
 
 impl AuditRow {}
+
+#[cfg(test)]
+mod tests {
+    use super::Table;
+
+    #[test]
+    fn a_tables_columns_are_its_fields_columns() {
+        assert_eq!(super::column_list("a, b, "), "a, b");
+        assert_eq!(
+            crate::FigureRow::COLUMNS,
+            "id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at"
+        );
+    }
+}

@@ -5,9 +5,10 @@ use jiqun_domain::period::Period;
 use jiqun_domain::plan::{Cmp, Plan};
 use serde_json::json;
 
+use crate::model::Table;
 use crate::{
-    Actor, IndicatorEdit, IndicatorRow, ItemRow, Missing, ObservationRow, PlanRow, Result, Store, StoreError, get,
-    now_ms, select,
+    Actor, IndicatorEdit, IndicatorRow, ItemRow, Missing, ObservationRow, PlanRow, Query, Result, Store, StoreError,
+    Tx, get, now_ms, update_existing,
 };
 
 /// Units counted one by one (bases, centres, parks, firms): such targets use linear achievement.
@@ -30,29 +31,82 @@ async fn insert_indicator(
     position: i64,
     now: i64,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    let q = sqlx::query(
         "INSERT INTO indicators (plan_id, item, name, unit, direction, method, frequency, baseline_period, baseline_value, \
          target_cmp, target_value, target_value_max, target_year, source_text, by_city, position, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+    );
+    let row = bind_indicator(q.bind(plan_id), e)
+        .bind(source_text)
+        .bind(e.by_city as i64)
+        .bind(position)
+        .bind(now)
+        .persistent(false)
+        .fetch_one(&mut **tx)
+        .await?;
+    get(&row, "id")
+}
+
+/// Binds an indicator's fields from `item` to `target_year`, in the order of its columns.
+fn bind_indicator<'q>(q: Query<'q>, e: &'q IndicatorEdit) -> Query<'q> {
+    q.bind(&e.item)
+        .bind(&e.name)
+        .bind(&e.unit)
+        .bind(&e.direction)
+        .bind(&e.method)
+        .bind(&e.frequency)
+        .bind(&e.baseline_period)
+        .bind(e.baseline_value)
+        .bind(&e.target_cmp)
+        .bind(e.target_value)
+        .bind(e.target_value_max)
+        .bind(e.target_year)
+}
+
+/// The current value of an indicator's period and region, if it has one: (its row, the value).
+pub(crate) async fn current_observation(
+    tx: &mut Tx,
+    indicator_id: i64,
+    period: &str,
+    region: &str,
+) -> Result<Option<(i64, f64)>> {
+    sqlx::query(
+        "SELECT id, value FROM observations WHERE indicator_id = $1 AND period = $2 AND region = $3 AND is_current = 1",
     )
-    .bind(plan_id)
-    .bind(&e.item)
-    .bind(&e.name)
-    .bind(&e.unit)
-    .bind(&e.direction)
-    .bind(&e.method)
-    .bind(&e.frequency)
-    .bind(&e.baseline_period)
-    .bind(e.baseline_value)
-    .bind(&e.target_cmp)
-    .bind(e.target_value)
-    .bind(e.target_value_max)
-    .bind(e.target_year)
-    .bind(source_text)
-    .bind(e.by_city as i64)
-    .bind(position)
+    .bind(indicator_id)
+    .bind(period)
+    .bind(region)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| -> Result<(i64, f64)> { Ok((get(&r, "id")?, get(&r, "value")?)) })
+    .transpose()
+}
+
+/// Records a value (indicator, period, region, value, source) as the current one of its period and region;
+/// the current row before it (`old`), if any, stays as history. Returns the new row's id.
+pub(crate) async fn insert_observation(
+    tx: &mut Tx,
+    old: Option<(i64, f64)>,
+    (indicator_id, period, region, value, source): (i64, &Period, &str, f64, &str),
+    actor: &Actor,
+    now: i64,
+) -> Result<i64> {
+    if let Some((old_id, _)) = old {
+        sqlx::query("UPDATE observations SET is_current = 0 WHERE id = $1").bind(old_id).execute(&mut **tx).await?;
+    }
+    let (key, rank) = period.sort_key();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
+    )
+    .bind(indicator_id)
+    .bind(period.to_string())
+    .bind(key * 4 + i64::from(rank))
+    .bind(region)
+    .bind(value)
+    .bind(source)
+    .bind(actor.id)
     .bind(now)
-    .persistent(false)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -141,26 +195,18 @@ impl Store {
             };
             insert_indicator(&mut tx, id, &e, &t.text, i as i64 + 1, now).await?;
         }
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::PlanImport,
-            "plan",
-            &id.to_string(),
-            true,
-            &json!({ "name": plan.name, "source": source_name, "items": position, "targets": plan.targets.len() }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail =
+            json!({ "name": plan.name, "source": source_name, "items": position, "targets": plan.targets.len() });
+        self.commit_audited(tx, actor, AuditAction::PlanImport, "plan", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
     pub async fn plans(&self) -> Result<Vec<PlanRow>> {
-        self.all::<PlanRow>(select(PlanRow::COLUMNS, "plans", "ORDER BY id")).await
+        self.all::<PlanRow>(PlanRow::select("ORDER BY id")).await
     }
 
     pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>> {
-        self.one::<PlanRow>(select(PlanRow::COLUMNS, "plans", "WHERE id = $1").bind(id)).await
+        self.one::<PlanRow>(PlanRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// The compiled plan as it was imported.
@@ -175,45 +221,26 @@ impl Store {
 
     pub async fn close_plan(&self, id: i64, assessment: &str, successor: Option<i64>, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n =
+        let q =
             sqlx::query("UPDATE plans SET status = 'closed', final_assessment = $1, successor_id = $2 WHERE id = $3")
                 .bind(assessment)
                 .bind(successor)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(Missing::Plan(id)));
-        }
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::PlanClose,
-            "plan",
-            &id.to_string(),
-            true,
-            &json!({ "assessment": assessment, "successor": successor }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+                .bind(id);
+        update_existing(&mut tx, q, Missing::Plan(id)).await?;
+        let detail = json!({ "assessment": assessment, "successor": successor });
+        self.commit_audited(tx, actor, AuditAction::PlanClose, "plan", &id.to_string(), &detail).await
     }
 
     pub async fn items(&self, plan_id: i64) -> Result<Vec<ItemRow>> {
-        self.all::<ItemRow>(select(ItemRow::COLUMNS, "items", "WHERE plan_id = $1 ORDER BY position").bind(plan_id))
-            .await
+        self.all::<ItemRow>(ItemRow::select("WHERE plan_id = $1 ORDER BY position").bind(plan_id)).await
     }
 
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
-        self.all::<IndicatorRow>(
-            select(IndicatorRow::COLUMNS, "indicators", "WHERE plan_id = $1 ORDER BY position, id").bind(plan_id),
-        )
-        .await
+        self.all::<IndicatorRow>(IndicatorRow::select("WHERE plan_id = $1 ORDER BY position, id").bind(plan_id)).await
     }
 
     pub async fn indicator(&self, id: i64) -> Result<Option<IndicatorRow>> {
-        self.one::<IndicatorRow>(select(IndicatorRow::COLUMNS, "indicators", "WHERE id = $1").bind(id)).await
+        self.one::<IndicatorRow>(IndicatorRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// Adds an indicator the document lacks.
@@ -225,89 +252,46 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let id = insert_indicator(&mut tx, plan_id, e, "", position.unwrap_or(0) + 1, now).await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::IndicatorCreate,
-            "indicator",
-            &id.to_string(),
-            true,
-            &json!({ "name": e.name }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "name": e.name });
+        self.commit_audited(tx, actor, AuditAction::IndicatorCreate, "indicator", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
     pub async fn update_indicator(&self, id: i64, e: &IndicatorEdit, actor: &Actor) -> Result<()> {
         let before = self.indicator(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Indicator(id)))?;
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE indicators SET item = $1, name = $2, unit = $3, direction = $4, method = $5, frequency = $6, \
              baseline_period = $7, baseline_value = $8, target_cmp = $9, target_value = $10, target_value_max = $11, \
              target_year = $12, by_city = $13, updated_at = $14 WHERE id = $15",
-        )
-        .bind(&e.item)
-        .bind(&e.name)
-        .bind(&e.unit)
-        .bind(&e.direction)
-        .bind(&e.method)
-        .bind(&e.frequency)
-        .bind(&e.baseline_period)
-        .bind(e.baseline_value)
-        .bind(&e.target_cmp)
-        .bind(e.target_value)
-        .bind(e.target_value_max)
-        .bind(e.target_year)
-        .bind(e.by_city as i64)
-        .bind(now_ms())
-        .bind(id)
-        .persistent(false)
-        .execute(&mut *tx)
-        .await?;
+        );
+        bind_indicator(q, e).bind(e.by_city as i64).bind(now_ms()).bind(id).persistent(false).execute(&mut *tx).await?;
         let after = json!({
             "name": e.name, "unit": e.unit, "direction": e.direction, "method": e.method, "frequency": e.frequency,
             "baseline_period": e.baseline_period, "baseline_value": e.baseline_value, "target_cmp": e.target_cmp,
             "target_value": e.target_value, "target_value_max": e.target_value_max, "target_year": e.target_year,
         });
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::IndicatorUpdate,
-            "indicator",
-            &id.to_string(),
-            true,
-            &json!({ "before": before, "after": after }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "before": before, "after": after });
+        self.commit_audited(tx, actor, AuditAction::IndicatorUpdate, "indicator", &id.to_string(), &detail).await
     }
 
     /// Sets (or with `None`, clears) the plan owner's override of the computed status.
     pub async fn set_override(&self, id: i64, status: Option<(&str, &str)>, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query(
+        let q = sqlx::query(
             "UPDATE indicators SET override_status = $1, override_reason = $2, override_by = $3, override_at = $4 WHERE id = $5",
         )
         .bind(status.map(|s| s.0))
         .bind(status.map(|s| s.1))
         .bind(status.and(actor.id))
         .bind(status.map(|_| now_ms()))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(Missing::Indicator(id)));
-        }
+        .bind(id);
+        update_existing(&mut tx, q, Missing::Indicator(id)).await?;
         let detail = match status {
             Some((s, reason)) => json!({ "status": s, "reason": reason }),
             None => json!({ "cleared": true }),
         };
-        self.audit(&mut tx, actor, AuditAction::IndicatorOverride, "indicator", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
-        Ok(())
+        self.commit_audited(tx, actor, AuditAction::IndicatorOverride, "indicator", &id.to_string(), &detail).await
     }
 
     /// Current observations of an indicator, by period.
@@ -359,41 +343,15 @@ impl Store {
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let period_s = period.to_string();
-        let old: Option<(i64, f64)> = sqlx::query(
-            "SELECT id, value FROM observations WHERE indicator_id = $1 AND period = $2 AND region = $3 AND is_current = 1",
-        )
-        .bind(indicator_id)
-        .bind(&period_s)
-        .bind(region)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| -> Result<(i64, f64)> { Ok((get(&r, "id")?, get(&r, "value")?)) })
-        .transpose()?;
-        if let Some((old_id, _)) = old {
-            sqlx::query("UPDATE observations SET is_current = 0 WHERE id = $1").bind(old_id).execute(&mut *tx).await?;
-        }
-        let (key, rank) = period.sort_key();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
-        )
-        .bind(indicator_id)
-        .bind(&period_s)
-        .bind(key * 4 + i64::from(rank))
-        .bind(region)
-        .bind(value)
-        .bind(source)
-        .bind(actor.id)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
+        let old = current_observation(&mut tx, indicator_id, &period_s, region).await?;
+        let id =
+            insert_observation(&mut tx, old, (indicator_id, &period, region, value, source), actor, now_ms()).await?;
         let detail = json!({
             "indicator": indicator_id, "period": period_s, "region": region, "value": value, "source": source,
             "before": old.map(|(_, v)| v),
         });
         let action = if old.is_some() { AuditAction::ObservationCorrect } else { AuditAction::ObservationAdd };
-        self.audit(&mut tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, action, "observation", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
@@ -403,33 +361,10 @@ impl Store {
         let mut tx = self.begin().await?;
         let now = now_ms();
         for (indicator_id, period, region, value, source) in rows {
-            let (key, rank) = period.sort_key();
-            sqlx::query(
-                "INSERT INTO observations (indicator_id, period, period_key, region, value, source, is_current, entered_by, entered_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8)",
-            )
-            .bind(indicator_id)
-            .bind(period.to_string())
-            .bind(key * 4 + i64::from(rank))
-            .bind(region)
-            .bind(value)
-            .bind(source)
-            .bind(actor.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            insert_observation(&mut tx, None, (*indicator_id, period, region, *value, source), actor, now).await?;
         }
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::ObservationBulk,
-            "observation",
-            "*",
-            true,
-            &json!({ "rows": rows.len() }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "rows": rows.len() });
+        self.commit_audited(tx, actor, AuditAction::ObservationBulk, "observation", "*", &detail).await?;
         Ok(rows.len())
     }
 }

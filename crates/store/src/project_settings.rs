@@ -5,10 +5,11 @@ use jiqun_domain::audit::AuditAction;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Result, Store, select};
+use crate::model::{Table, row};
+use crate::{Actor, Result, Store};
 
 row! {
+    table "project_libraries";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct LibraryTrackersRow {
         /// The library (`ic_key`, `5g_major`, …).
@@ -22,8 +23,7 @@ row! {
 impl Store {
     /// Each project library's trackers.
     pub async fn library_trackers(&self) -> Result<Vec<LibraryTrackersRow>> {
-        self.all(select("id, tracking_departments, tracking_officials", "project_libraries", "ORDER BY position, id"))
-            .await
+        self.all(LibraryTrackersRow::select("ORDER BY position, id")).await
     }
 
     /// Sets a library's departments and officials (checked by the caller), audited with before and after.
@@ -46,7 +46,6 @@ impl Store {
             "before": before.map(|b| json!({ "departments": b.tracking_departments, "officials": b.tracking_officials })),
             "after": { "departments": departments, "officials": officials },
         });
-        self.audit(&mut tx, actor, AuditAction::ProjectLibraryTrackers, "project_library", id, true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProjectLibraryTrackers, "project_library", id, &detail).await
     }
 }

@@ -10,7 +10,7 @@ use jiqun_domain::report::ReviewState;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
+use crate::model::{Table, row};
 use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms, select};
 
 row! {
@@ -45,6 +45,7 @@ row! {
 const PROGRESS_COLUMNS: &str = "g.id, g.project_id, g.period, g.period_key, g.version, g.is_current, g.state, g.invest_period_wan, g.invest_cumulative_wan, g.physical_percent, g.narrative, g.synthetic, g.review_comment, g.created_by, u.username AS by_name, g.created_at, g.reviewed_by, g.reviewed_at";
 
 row! {
+    table "project_milestones";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct MilestoneRow {
         pub id: i64,
@@ -60,9 +61,6 @@ row! {
         pub done_at: Option<i64>,
     }
 }
-
-const MILESTONE_COLUMNS: &str =
-    "id, project_id, name, planned_on, done_on, synthetic, created_by, created_at, done_by, done_at";
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -203,9 +201,8 @@ impl Store {
         let detail = json!({ "project": project_id, "period": p.period, "version": version,
             "invest_period_wan": p.invest_period_wan, "invest_cumulative_wan": p.invest_cumulative_wan,
             "physical_percent": p.physical_percent });
-        self.audit(&mut tx, actor, AuditAction::ProjectProgress, "project_progress", &id.to_string(), true, &detail)
+        self.commit_audited(tx, actor, AuditAction::ProjectProgress, "project_progress", &id.to_string(), &detail)
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -253,29 +250,17 @@ impl Store {
         .await?;
         let action = if accept { AuditAction::ProjectProgressAccept } else { AuditAction::ProjectProgressReturn };
         let detail = json!({ "project": project_id, "period": period, "comment": comment });
-        self.audit(&mut tx, actor, action, "project_progress", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, action, "project_progress", &id.to_string(), &detail).await
     }
 
+    /// The milestones of one project, or of all, by project and planned day.
     pub async fn milestones(&self, project_id: Option<i64>) -> Result<Vec<MilestoneRow>> {
-        match project_id {
-            Some(p) => {
-                self.all(
-                    select(MILESTONE_COLUMNS, "project_milestones", "WHERE project_id = $1 ORDER BY planned_on, id")
-                        .bind(p),
-                )
-                .await
-            }
-            None => {
-                self.all(select(MILESTONE_COLUMNS, "project_milestones", "ORDER BY project_id, planned_on, id")).await
-            }
-        }
+        let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY project_id, planned_on, id";
+        self.all(MilestoneRow::select(rest).bind(project_id)).await
     }
 
     pub async fn milestone(&self, id: i64) -> Result<MilestoneRow> {
-        self.one(select(MILESTONE_COLUMNS, "project_milestones", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Milestone(id)))
+        self.by_id(id, Missing::Milestone).await
     }
 
     /// Adds a milestone to a project; returns its id.
@@ -300,8 +285,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "project": project_id, "name": name, "planned_on": planned_on });
-        self.audit(&mut tx, actor, AuditAction::MilestoneAdd, "milestone", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::MilestoneAdd, "milestone", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
@@ -324,17 +308,8 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::MilestoneDone,
-            "milestone",
-            &id.to_string(),
-            true,
-            &json!({ "on": on }),
-        )
-        .await?;
-        self.commit(tx).await
+        let detail = json!({ "on": on });
+        self.commit_audited(tx, actor, AuditAction::MilestoneDone, "milestone", &id.to_string(), &detail).await
     }
 
     pub async fn tracking_log(&self, project_id: i64) -> Result<Vec<TrackingRow>> {
@@ -365,8 +340,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "project": project_id, "on": e.on, "kind": e.kind, "who": e.who });
-        self.audit(&mut tx, actor, AuditAction::ProjectLog, "project", &project_id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ProjectLog, "project", &project_id.to_string(), &detail).await?;
         Ok(id)
     }
 }

@@ -8,10 +8,11 @@ use jiqun_domain::projects::{ProblemKind, ProblemState, ProjectStage};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::model::{Table, row};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, checked_version, now_ms, update_existing};
 
 row! {
+    table "projects";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProjectRow {
         pub id: i64,
@@ -49,8 +50,6 @@ row! {
     }
 }
 
-const PROJECT_COLUMNS: &str = "id, name, owner_uscc, owner_name, city, stage, suspended_from, plan_items, chain_nodes, total_investment_wan, yearly_plan, figure_sources, planned_start, planned_finish, fast_lane, source, synthetic, admission_id, version, created_by, created_at, updated_at";
-
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct StageChangeRow {
@@ -68,6 +67,7 @@ row! {
 }
 
 row! {
+    table "project_libraries";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProjectLibraryRow {
         pub id: String,
@@ -79,6 +79,7 @@ row! {
 }
 
 row! {
+    table "project_problems";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ProblemRow {
         pub id: i64,
@@ -101,8 +102,6 @@ row! {
         pub reopened: i64,
     }
 }
-
-const PROBLEM_COLUMNS: &str = "id, project_id, kind, description, department, deadline, state, raised_by, raised_at, answer, decision_basis, answered_by, answered_at, closed_at, reopened";
 
 /// A project as registered (checked by the application).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -149,7 +148,7 @@ pub struct ProjectFilter {
 
 impl Store {
     pub async fn projects(&self, f: &ProjectFilter) -> Result<Vec<ProjectRow>> {
-        let mut rows: Vec<ProjectRow> = self.all(select(PROJECT_COLUMNS, "projects", "ORDER BY id")).await?;
+        let mut rows: Vec<ProjectRow> = self.all(ProjectRow::select("ORDER BY id")).await?;
         if let Some(l) = &f.library {
             let members: Vec<i64> =
                 sqlx::query_scalar("SELECT project_id FROM project_library_members WHERE library_id = $1")
@@ -168,28 +167,23 @@ impl Store {
     }
 
     pub async fn project(&self, id: i64) -> Result<ProjectRow> {
-        self.one(select(PROJECT_COLUMNS, "projects", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Project(id)))
+        self.by_id(id, Missing::Project).await
     }
 
     /// The project an admission check belongs to.
     pub async fn project_of_admission(&self, admission_id: i64) -> Result<Option<ProjectRow>> {
-        self.one(select(PROJECT_COLUMNS, "projects", "WHERE admission_id = $1").bind(admission_id)).await
+        self.one(ProjectRow::select("WHERE admission_id = $1").bind(admission_id)).await
     }
 
     pub async fn project_libraries(&self) -> Result<Vec<ProjectLibraryRow>> {
-        self.all(select("id, name_zh, name_en, plan_item, position", "project_libraries", "ORDER BY position, id"))
-            .await
+        self.all(ProjectLibraryRow::select("ORDER BY position, id")).await
     }
 
     /// (library, project) pairs.
     pub async fn project_memberships(&self) -> Result<Vec<(String, i64)>> {
-        let rows =
-            sqlx::query("SELECT library_id, project_id FROM project_library_members ORDER BY library_id, project_id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok((crate::get(r, "library_id")?, crate::get(r, "project_id")?))).collect()
+        Ok(sqlx::query_as("SELECT library_id, project_id FROM project_library_members ORDER BY library_id, project_id")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     pub async fn stage_changes(&self, project_id: i64) -> Result<Vec<StageChangeRow>> {
@@ -287,15 +281,10 @@ impl Store {
     pub async fn move_stage(&self, id: i64, m: &StageMove<'_>, actor: &Actor) -> Result<()> {
         let StageMove { to, suspended_from, on, reason, expected } = *m;
         let mut tx = self.begin().await?;
-        let (stage, version): (String, i64) = {
-            let r = sqlx::query("SELECT stage, version FROM projects WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound(Missing::Project(id)))?;
-            (crate::get(&r, "stage")?, crate::get(&r, "version")?)
-        };
-        if stage != expected.0.as_str() || expected.1.is_some_and(|v| v != version) {
+        let version = checked_version(&mut tx, "projects", id, expected.1, Missing::Project).await?;
+        let stage: String =
+            sqlx::query_scalar("SELECT stage FROM projects WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+        if stage != expected.0.as_str() {
             return Err(StoreError::Conflict(Clash::Stale { current: version }));
         }
         sqlx::query("UPDATE projects SET stage = $1, suspended_from = $2, version = $3, updated_at = $4 WHERE id = $5")
@@ -319,23 +308,17 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "from": stage, "to": to, "on": on, "reason": reason });
-        self.audit(&mut tx, actor, AuditAction::ProjectStage, "project", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProjectStage, "project", &id.to_string(), &detail).await
     }
 
+    /// The problems of one project, or of all, oldest first.
     pub async fn problems(&self, project_id: Option<i64>) -> Result<Vec<ProblemRow>> {
-        match project_id {
-            Some(p) => {
-                self.all(select(PROBLEM_COLUMNS, "project_problems", "WHERE project_id = $1 ORDER BY id").bind(p)).await
-            }
-            None => self.all(select(PROBLEM_COLUMNS, "project_problems", "ORDER BY id")).await,
-        }
+        let rest = "WHERE ($1 IS NULL OR project_id = $1) ORDER BY id";
+        self.all(ProblemRow::select(rest).bind(project_id)).await
     }
 
     pub async fn problem(&self, id: i64) -> Result<ProblemRow> {
-        self.one(select(PROBLEM_COLUMNS, "project_problems", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Problem(id)))
+        self.by_id(id, Missing::Problem).await
     }
 
     /// Raises a problem on a project, routed to a department with a deadline; returns its id.
@@ -363,8 +346,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "project": project_id, "kind": kind, "department": department, "deadline": deadline });
-        self.audit(&mut tx, actor, AuditAction::ProblemRaise, "problem", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ProblemRaise, "problem", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
@@ -377,26 +359,19 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = json!({ "synthetic": true });
-        self.audit(&mut tx, actor, AuditAction::ProjectUpdate, "project", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProjectUpdate, "project", &id.to_string(), &detail).await
     }
 
     /// Routes a problem to another department with a new deadline.
     pub async fn reroute_problem(&self, id: i64, department: &str, deadline: Date, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("UPDATE project_problems SET department = $1, deadline = $2 WHERE id = $3")
+        let q = sqlx::query("UPDATE project_problems SET department = $1, deadline = $2 WHERE id = $3")
             .bind(department)
             .bind(deadline.to_string())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound(Missing::Problem(id)));
-        }
+            .bind(id);
+        update_existing(&mut tx, q, Missing::Problem(id)).await?;
         let detail = json!({ "department": department, "deadline": deadline });
-        self.audit(&mut tx, actor, AuditAction::ProblemRoute, "problem", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ProblemRoute, "problem", &id.to_string(), &detail).await
     }
 
     /// Moves a problem from `from` to `to` (the application has checked who may and that it may), with the
@@ -447,7 +422,6 @@ impl Store {
         };
         let detail =
             json!({ "from": from, "to": to, "answer": answer.map(|a| a.0), "basis": answer.and_then(|a| a.1) });
-        self.audit(&mut tx, actor, action, "problem", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, action, "problem", &id.to_string(), &detail).await
     }
 }

@@ -62,18 +62,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::RoundSet,
-            "plan",
-            &plan_id.to_string(),
-            true,
-            &json!({ "period": period, "deadline": deadline }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "period": period, "deadline": deadline });
+        self.commit_audited(tx, actor, AuditAction::RoundSet, "plan", &plan_id.to_string(), &detail).await
     }
 
     /// Every version of every report of a plan (or of some assignments), newest version last.
@@ -180,16 +170,8 @@ impl Store {
                 .await?;
         }
         let action = if input.submit { AuditAction::ReportSubmit } else { AuditAction::ReportDraft };
-        self.audit(&mut tx,
-            actor,
-            action,
-            "report",
-            &id.to_string(),
-            true,
-            &json!({ "assignment": assignment_id, "period": input.period, "version": version, "status": input.status, "percent": input.percent }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "assignment": assignment_id, "period": input.period, "version": version, "status": input.status, "percent": input.percent });
+        self.commit_audited(tx, actor, action, "report", &id.to_string(), &detail).await?;
         self.report(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Report(id)))
     }
 
@@ -221,10 +203,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let action = if accept { AuditAction::ReportAccept } else { AuditAction::ReportReturn };
-        self.audit(&mut tx, actor, action, "report", &report_id.to_string(), true, &json!({ "comment": comment }))
-            .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "comment": comment });
+        self.commit_audited(tx, actor, action, "report", &report_id.to_string(), &detail).await
     }
 
     pub async fn add_attachment(
@@ -248,17 +228,8 @@ impl Store {
         .bind(actor.id)
         .fetch_one(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::AttachmentAdd,
-            "report",
-            &report_id.to_string(),
-            true,
-            &json!({ "file": filename, "size": data.len() }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "file": filename, "size": data.len() });
+        self.commit_audited(tx, actor, AuditAction::AttachmentAdd, "report", &report_id.to_string(), &detail).await?;
         Ok(id)
     }
 

@@ -4,9 +4,9 @@
 use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
-use crate::model::FromRow;
+use crate::model::{FromRow, Table};
 
-use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms, select};
+use crate::{Actor, Clash, Missing, NewUser, Result, SessionRow, Store, StoreError, UserRow, get, now_ms};
 
 impl Store {
     pub async fn user_count(&self) -> Result<i64> {
@@ -37,17 +37,8 @@ impl Store {
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::UserCreate,
-            "user",
-            &u.username,
-            true,
-            &json!({ "roles": u.roles, "agency": u.agency, "city": u.city, "uscc": u.uscc }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "roles": u.roles, "agency": u.agency, "city": u.city, "uscc": u.uscc });
+        self.commit_audited(tx, actor, AuditAction::UserCreate, "user", &u.username, &detail).await?;
         Ok(id)
     }
 
@@ -61,18 +52,8 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::UserRoles,
-            "user",
-            &user_id.to_string(),
-            true,
-            &json!({ "before": before, "after": roles }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "before": before, "after": roles });
+        self.commit_audited(tx, actor, AuditAction::UserRoles, "user", &user_id.to_string(), &detail).await
     }
 
     /// Sets a new password hash, keeping the old one in the history (for the no-reuse rule).
@@ -99,9 +80,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        self.audit(&mut tx, actor, AuditAction::UserPassword, "user", &user_id.to_string(), true, &json!({})).await?;
-        self.commit(tx).await?;
-        Ok(())
+        self.commit_audited(tx, actor, AuditAction::UserPassword, "user", &user_id.to_string(), &json!({})).await
     }
 
     /// The user's previous password hashes, newest first.
@@ -135,9 +114,7 @@ impl Store {
             (true, true) => AuditAction::TotpEnable,
             _ => AuditAction::TotpRemove,
         };
-        self.audit(&mut tx, actor, action, "user", &user_id.to_string(), true, &json!({})).await?;
-        self.commit(tx).await?;
-        Ok(())
+        self.commit_audited(tx, actor, action, "user", &user_id.to_string(), &json!({})).await
     }
 
     /// Records the TOTP step just used, so the same code cannot be replayed. False when it was used already.
@@ -157,18 +134,8 @@ impl Store {
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET contact = $1 WHERE id = $2").bind(sealed).bind(user_id).execute(&mut *tx).await?;
         // The audit record says that it changed, not what it is.
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::UserContact,
-            "user",
-            &user_id.to_string(),
-            true,
-            &json!({ "set": sealed.is_some() }),
-        )
-        .await?;
-        self.commit(tx).await?;
-        Ok(())
+        let detail = json!({ "set": sealed.is_some() });
+        self.commit_audited(tx, actor, AuditAction::UserContact, "user", &user_id.to_string(), &detail).await
     }
 
     /// Marks a session as used now (called at most once a minute per session); ends it when it has been
@@ -195,15 +162,15 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        self.all::<UserRow>(select(UserRow::COLUMNS, "users", "ORDER BY id")).await
+        self.all::<UserRow>(UserRow::select("ORDER BY id")).await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        self.one::<UserRow>(select(UserRow::COLUMNS, "users", "WHERE username = $1").bind(username)).await
+        self.one::<UserRow>(UserRow::select("WHERE username = $1").bind(username)).await
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
-        self.one::<UserRow>(select(UserRow::COLUMNS, "users", "WHERE id = $1").bind(id)).await
+        self.one::<UserRow>(UserRow::select("WHERE id = $1").bind(id)).await
     }
 
     /// A failed login: counts it in the database (`failed_logins + 1`, never a value the caller read earlier,
@@ -235,16 +202,8 @@ impl Store {
         let locked_at: Option<i64> = get(&row, "locked_until")?;
         let locked = count == 0 && locked_at == Some(lock_until);
         let failures = if locked { max_failures.max(1) } else { count };
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::AuthLogin,
-            "user",
-            &user.username,
-            false,
-            &json!({ "failures": failures, "locked": locked }),
-        )
-        .await?;
+        let detail = json!({ "failures": failures, "locked": locked });
+        self.audit(&mut tx, actor, AuditAction::AuthLogin, "user", &user.username, false, &detail).await?;
         self.commit(tx).await?;
         Ok(locked)
     }
@@ -286,17 +245,8 @@ impl Store {
         .bind(session.expires_at)
         .execute(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::AuthLogin,
-            "user",
-            &user.username,
-            true,
-            &json!({ "kind": session.kind }),
-        )
-        .await?;
-        self.commit(tx).await?;
+        let detail = json!({ "kind": session.kind });
+        self.commit_audited(tx, actor, AuditAction::AuthLogin, "user", &user.username, &detail).await?;
         Ok(true)
     }
 
@@ -319,8 +269,6 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-        self.audit(&mut tx, actor, AuditAction::AuthLogout, "session", "", true, &json!({})).await?;
-        self.commit(tx).await?;
-        Ok(())
+        self.commit_audited(tx, actor, AuditAction::AuthLogout, "session", "", &json!({})).await
     }
 }

@@ -114,19 +114,16 @@ const VOID: &[&str] = &[
     "meta", "param", "source", "track", "wbr",
 ];
 
-/// Elements that start a new line where they open and where they close.
+/// Headings: blocks (`BLOCK`) that also close an open `<p>` (`CLOSES_P`).
+const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
+
+/// Elements that start a new line where they open and where they close, with `HEADINGS`.
 const BLOCK: &[&str] = &[
     "p",
     "div",
     "br",
     "li",
     "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "table",
     "section",
     "article",
@@ -165,7 +162,7 @@ const BLOCK: &[&str] = &[
     "html",
 ];
 
-/// Start tags that close an open `<p>`, as the html parsing algorithm does.
+/// Start tags that close an open `<p>`, as the html parsing algorithm does, with `HEADINGS`.
 const CLOSES_P: &[&str] = &[
     "address",
     "article",
@@ -182,12 +179,6 @@ const CLOSES_P: &[&str] = &[
     "figure",
     "footer",
     "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
     "header",
     "hgroup",
     "hr",
@@ -206,6 +197,10 @@ const CLOSES_P: &[&str] = &[
     "dt",
     "listing",
 ];
+
+fn is_block(name: &str) -> bool {
+    BLOCK.contains(&name) || HEADINGS.contains(&name)
+}
 
 const HEAD_CONTENT: &[&str] = &["title", "meta", "link", "style", "script", "base", "noscript", "template"];
 
@@ -340,7 +335,7 @@ impl Extractor<'_> {
         if self.skip_from.is_some() {
             return;
         }
-        if BLOCK.contains(&name) {
+        if is_block(name) {
             self.flush();
         } else if name == "td" || name == "th" {
             self.push_char(' ');
@@ -358,7 +353,7 @@ impl Extractor<'_> {
         // A hidden block generates no box, so its end separates nothing either.
         let was_hidden = self.skip_from.is_some();
         self.close(name);
-        if !was_hidden && BLOCK.contains(&name) {
+        if !was_hidden && is_block(name) {
             self.flush();
         }
     }
@@ -413,7 +408,7 @@ impl Extractor<'_> {
             "tr" => (&["tr", "td", "th"], &["table", "tbody", "thead", "tfoot"]),
             "tbody" | "thead" | "tfoot" => (&["tbody", "thead", "tfoot", "tr", "td", "th"], &["table"]),
             "option" => (&["option"], &["select", "datalist"]),
-            _ if CLOSES_P.contains(&name) => {
+            _ if CLOSES_P.contains(&name) || HEADINGS.contains(&name) => {
                 (&["p"], &["td", "th", "table", "caption", "button", "object", "template"])
             }
             _ => return,

@@ -4,9 +4,6 @@
 //! attachments. The documents are fictional and say so.
 
 use jiqun_compiler::{Options, compile};
-/// item, subject, comparator, value, value_max, unit, year.
-type TargetRow<'a> = (&'a str, &'a str, Cmp, f64, Option<f64>, &'a str, Option<i32>);
-
 use jiqun_domain::plan::{Cmp, Period, Plan, SectionKind};
 
 fn compile_str(s: &str) -> Plan {
@@ -110,11 +107,7 @@ fn facts_are_never_targets_and_targets_never_facts() {
             ("1", "新能源汽车产量", 1.3e6, "辆", Some(2022)),
         ]
     );
-    let targets: Vec<TargetRow> = p
-        .targets
-        .iter()
-        .map(|t| (t.item.as_str(), t.subject.as_str(), t.cmp, t.value, t.value_max, t.unit.as_str(), t.year))
-        .collect();
+    let targets = crate::target_rows(&p);
     assert_eq!(
         targets,
         vec![

@@ -1,9 +1,6 @@
 //! The built-in Guangdong plan, compiled, against the structure read from the document by hand.
 
 use jiqun_compiler::{Options, builtin};
-/// item, subject, comparator, value, value_max, unit, year.
-type TargetRow<'a> = (&'a str, &'a str, Cmp, f64, Option<f64>, &'a str, Option<i32>);
-
 use jiqun_domain::plan::{Cmp, Plan, SectionKind};
 
 fn plan() -> Plan {
@@ -108,11 +105,7 @@ fn every_items_lead_and_co_responsible_departments() {
 #[test]
 fn every_quantitative_target() {
     let p = plan();
-    let got: Vec<TargetRow> = p
-        .targets
-        .iter()
-        .map(|t| (t.item.as_str(), t.subject.as_str(), t.cmp, t.value, t.value_max, t.unit.as_str(), t.year))
-        .collect();
+    let got = crate::target_rows(&p);
     let y = Some(2025);
     assert_eq!(
         got,

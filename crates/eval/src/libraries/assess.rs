@@ -10,31 +10,12 @@ use super::figures::{FigureInfo, lookup};
 use super::{Criterion, Designation, Figure, Library, Membership, Profile, Rule, Test};
 use crate::definition::{Text, fmt_num, tidy};
 
-/// A check's result. "No data" is not a pass: a library admits only on `Passed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Passed,
-    Failed,
-    NoData,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-            Outcome::NoData => "no_data",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            Outcome::Passed => ("达标", "passed"),
-            Outcome::Failed => ("未达标", "failed"),
-            Outcome::NoData => ("无数据", "no data"),
-        };
-        lang.pick(zh, en)
+jiqun_domain::labelled_enum! {
+    /// A check's result. "No data" is not a pass: a library admits only on `Passed`.
+    pub enum Outcome {
+        Passed = "passed", "达标", "passed";
+        Failed = "failed", "未达标", "failed";
+        NoData = "no_data", "无数据", "no data";
     }
 }
 
@@ -144,36 +125,16 @@ impl CheckResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// In the library: designated, meeting every criterion of a criteria library, or ranked within the top N.
-    Member,
-    /// Meets every criterion of a designation library but is not designated: can apply.
-    Candidate,
-    /// Meets the criteria of a ranked library; [`rank`] decides (it leaves no one `Eligible`).
-    Eligible,
-    NotMember,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Member => "member",
-            Status::Candidate => "candidate",
-            Status::Eligible => "eligible",
-            Status::NotMember => "not_member",
-        }
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            Status::Member => ("在库", "member"),
-            Status::Candidate => ("符合条件，可申报认定", "meets the criteria, may apply"),
-            Status::Eligible => ("符合入围条件，待排名", "eligible, ranking decides"),
-            Status::NotMember => ("不在库", "not a member"),
-        };
-        lang.pick(zh, en)
+jiqun_domain::labelled_enum! {
+    /// Where an enterprise stands against a library.
+    pub enum Status {
+        /// In the library: designated, meeting every criterion of a criteria library, or ranked within the top N.
+        Member = "member", "在库", "member";
+        /// Meets every criterion of a designation library but is not designated: can apply.
+        Candidate = "candidate", "符合条件，可申报认定", "meets the criteria, may apply";
+        /// Meets the criteria of a ranked library; [`rank`] decides (it leaves no one `Eligible`).
+        Eligible = "eligible", "符合入围条件，待排名", "eligible, ranking decides";
+        NotMember = "not_member", "不在库", "not a member";
     }
 }
 
@@ -367,22 +328,17 @@ pub fn assess(profile: &Profile, library: &Library) -> Assessment {
     };
     let (failed_zh, failed_en) = names(&checks, Outcome::Failed);
     let (nodata_zh, nodata_en) = names(&checks, Outcome::NoData);
-    let mut zh = match (status, library.membership) {
-        (Status::Member, Membership::Designation) => "已认定入库".to_string(),
-        (Status::Member, _) => "符合全部条件，在库".to_string(),
-        (Status::Candidate, _) => "符合全部可核验条件，尚未认定，可申报".to_string(),
-        (Status::Eligible, _) => "符合入围条件，是否入库由排名决定".to_string(),
-        (Status::NotMember, Membership::Designation) if checks.is_empty() => "未认定入库".to_string(),
-        (Status::NotMember, _) => "不符合条件".to_string(),
+    let (zh, en) = match (status, library.membership) {
+        (Status::Member, Membership::Designation) => ("已认定入库", "designated"),
+        (Status::Member, _) => ("符合全部条件，在库", "meets every criterion: a member"),
+        (Status::Candidate, _) => {
+            ("符合全部可核验条件，尚未认定，可申报", "meets every checkable criterion, not designated: may apply")
+        }
+        (Status::Eligible, _) => ("符合入围条件，是否入库由排名决定", "eligible: the ranking decides"),
+        (Status::NotMember, Membership::Designation) if checks.is_empty() => ("未认定入库", "not designated"),
+        (Status::NotMember, _) => ("不符合条件", "does not meet the criteria"),
     };
-    let mut en = match (status, library.membership) {
-        (Status::Member, Membership::Designation) => "designated".to_string(),
-        (Status::Member, _) => "meets every criterion: a member".to_string(),
-        (Status::Candidate, _) => "meets every checkable criterion, not designated: may apply".to_string(),
-        (Status::Eligible, _) => "eligible: the ranking decides".to_string(),
-        (Status::NotMember, Membership::Designation) if checks.is_empty() => "not designated".to_string(),
-        (Status::NotMember, _) => "does not meet the criteria".to_string(),
-    };
+    let (mut zh, mut en) = (zh.to_string(), en.to_string());
     if !failed_zh.is_empty() {
         zh.push_str(&format!("；未达标：{failed_zh}"));
         en.push_str(&format!("; failed: {failed_en}"));

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::definition::{FieldError, Source, Text, check_id, check_text, parse_json};
+use crate::definition::{FieldError, Source, Text, check_heading, check_id, check_text, parse_json};
 pub use assess::{
     Assessment, CheckKind, CheckResult, Outcome, RankItem, Ranked, RankingResult, RdIntensity, Status, Threshold,
     assess, backbone_rd_intensity, count_by_chain, count_members, rank, rd_intensity,
@@ -246,11 +246,7 @@ impl Library {
     /// Checks a definition. Every problem is reported, each naming its field.
     pub fn from_def(def: LibraryDef) -> Result<Library, Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_id(&def.id, "id", &mut errors);
-        check_text(&def.name, "name", &mut errors);
-        if let Some(d) = &def.description {
-            check_text(d, "description", &mut errors);
-        }
+        check_heading(&def.id, &def.name, def.description.as_ref(), &mut errors);
         def.source.validate("source", &mut errors);
         let membership = match def.membership.as_str() {
             "designation" => Some(Membership::Designation),

@@ -13,28 +13,23 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiqun_domain::Lang;
+use jiqun_domain::enterprise::EVALUATION_INPUTS;
 // The fast USCC check (`validate` gives the error when this says no).
 use jiqun_domain::uscc::is_valid as uscc_ok;
 
 use super::{Class, Dataset, Enterprise, Evaluation, FIGURES, FastMap, GroupKey, Needs, Scale, Scheme, both};
 
-pub const COLUMNS: [&str; 15] = [
-    "uscc",
-    "name",
-    "city",
-    "scale",
-    "founded_year",
-    "year",
-    "land_mu",
-    "tax_wan",
-    "revenue_wan",
-    "value_added_wan",
-    "rd_wan",
-    "energy_tce",
-    "emission_t",
-    "employees",
-    "electricity_mwh",
-];
+/// The contract's columns: who and when, then the evaluation's nine inputs in their order.
+pub const COLUMNS: [&str; 15] = {
+    let head = ["uscc", "name", "city", "scale", "founded_year", "year"];
+    let mut all = [""; 15];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = if i < head.len() { head[i] } else { EVALUATION_INPUTS[i - head.len()] };
+        i += 1;
+    }
+    all
+};
 
 /// Optional input columns a scheme may read.
 pub const OPTIONAL_COLUMNS: [&str; 3] = ["county", "industry", "tenants"];
@@ -484,30 +479,27 @@ fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
             }
         }
     }
-    let s = text.get(i..).unwrap_or(&[]);
-    let mut k = 0;
-    let mut mantissa = 0u64;
-    while k < s.len() && k < 20 {
-        let d = s[k].wrapping_sub(b'0');
-        if d > 9 {
-            break;
-        }
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-        k += 1;
-    }
-    let whole = k;
-    let mut frac = 0;
-    if k < s.len() && s[k] == b'.' {
-        k += 1;
-        let from = k;
-        while k < s.len() && k < 21 {
+    // Appends the digits from `s[k]` on (up to `s[limit]`, not included) to `mantissa`; where they end.
+    #[inline(always)]
+    fn digits(s: &[u8], mut k: usize, limit: usize, mantissa: &mut u64) -> usize {
+        while k < s.len() && k < limit {
             let d = s[k].wrapping_sub(b'0');
             if d > 9 {
                 break;
             }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
             k += 1;
         }
+        k
+    }
+    let s = text.get(i..).unwrap_or(&[]);
+    let mut mantissa = 0u64;
+    let mut k = digits(s, 0, 20, &mut mantissa);
+    let whole = k;
+    let mut frac = 0;
+    if k < s.len() && s[k] == b'.' {
+        let from = k + 1;
+        k = digits(s, from, 21, &mut mantissa);
         frac = k - from;
         if whole + frac == 0 {
             return None;
@@ -551,16 +543,7 @@ fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> 
             _ => false,
         }
     }
-    let mut e = Enterprise {
-        uscc: [0; 18],
-        scale: Scale::Above,
-        city: 0,
-        county: 0,
-        industry: 0,
-        founded_year: 0,
-        year: 0,
-        figures: [f64::NAN; FIGURES],
-    };
+    let mut e = Enterprise::BLANK;
     let code = text.get(start..start + 18)?;
     if !uscc_ok(code) {
         return None;
@@ -619,16 +602,7 @@ fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> 
 /// one.
 #[inline]
 fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mut Chunk) -> Option<usize> {
-    let mut e = Enterprise {
-        uscc: [0; 18],
-        scale: Scale::Above,
-        city: 0,
-        county: 0,
-        industry: 0,
-        founded_year: 0,
-        year: 0,
-        figures: [f64::NAN; FIGURES],
-    };
+    let mut e = Enterprise::BLANK;
     let (mut city, mut county, mut industry): (&[u8], Option<&[u8]>, Option<&[u8]>) = (&[], None, None);
     let mut key = 0u64;
     let mut i = start;

@@ -55,6 +55,18 @@ pub struct Enterprise {
 }
 
 impl Enterprise {
+    /// Nothing known yet: every figure missing (NaN), every index 0.
+    pub const BLANK: Enterprise = Enterprise {
+        uscc: [0; 18],
+        scale: Scale::Above,
+        city: 0,
+        county: 0,
+        industry: 0,
+        founded_year: 0,
+        year: 0,
+        figures: [f64::NAN; FIGURES],
+    };
+
     pub fn land_mu(&self) -> f64 {
         self.figures[0]
     }
