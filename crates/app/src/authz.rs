@@ -60,11 +60,20 @@ jiqun_domain::labelled_enum! {
         AnswerProblem = "answer_problem", "答复项目问题", "answer project problems";
         /// Report a project's progress per period (investment completed, physical progress).
         ReportProject = "report_project", "填报项目进度", "report projects' progress";
+        /// 揭榜挂帅: the challenges past their draft (a draft only to those who manage it).
+        ReadChallenges = "read_challenges", "查阅揭榜挂帅榜单", "read open challenges";
+        /// Draft and edit challenges, assign their experts, record milestones; move them as the workflow
+        /// lets the user's roles (scope: the issuing department).
+        ManageChallenges = "manage_challenges", "发布与管理揭榜挂帅榜单", "issue and manage open challenges";
+        /// Apply for a challenge (an enterprise for itself; everywhere: record an institute's application).
+        ApplyChallenge = "apply_challenge", "揭榜申报", "apply for open challenges";
+        /// Review the applications one is assigned to and need not stand aside from.
+        ReviewChallenge = "review_challenge", "评审揭榜申报", "review challenge applications";
     }
 }
 
 /// The permission list's version: it grows by one whenever permissions are added.
-pub const PERMS_VERSION: u32 = 3;
+pub const PERMS_VERSION: u32 = 5;
 
 impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
@@ -76,6 +85,7 @@ impl Perm {
             | Perm::RaiseProblem
             | Perm::AnswerProblem => 2,
             Perm::ReportProject => 3,
+            Perm::ReadChallenges | Perm::ManageChallenges | Perm::ApplyChallenge | Perm::ReviewChallenge => 5,
             _ => 1,
         }
     }
@@ -101,7 +111,8 @@ jiqun_domain::labelled_enum! {
         OwnCity = "own_city", "本市", "own city";
         /// The enterprise whose USCC the user holds (`users.uscc`).
         OwnEnterprise = "own_enterprise", "本企业", "own enterprise";
-        /// Objects the user is assigned to (an expert's review assignments).
+        /// Objects the user is assigned to (an expert's review assignments: firms, and challenge
+        /// applications the expert need not stand aside from).
         Assigned = "assigned", "分派给本人的", "assigned to the user";
     }
 }
@@ -200,6 +211,19 @@ pub enum Action<'a> {
     AnswerProblem {
         agency: &'a str,
     },
+    ReadChallenges,
+    /// A challenge of this issuing department (`""` for one not yet drafted: everywhere only).
+    ManageChallenges {
+        agency: &'a str,
+    },
+    /// Apply for a challenge as the organisation of this USCC (`""` for an institute: everywhere only).
+    ApplyChallenge {
+        uscc: &'a str,
+    },
+    /// Review an application; `assigned` holds the experts assigned to it who need not stand aside.
+    ReviewChallenge {
+        assigned: &'a [i64],
+    },
 }
 
 impl Action<'_> {
@@ -229,6 +253,10 @@ impl Action<'_> {
             Action::ManageBases => (Perm::ManageBases, none),
             Action::ReadProjects(o) => (Perm::ReadProjects, *o),
             Action::ManageProjects(o) => (Perm::ManageProjects, *o),
+            Action::ReadChallenges => (Perm::ReadChallenges, none),
+            Action::ManageChallenges { agency } => (Perm::ManageChallenges, Object { agency, ..none }),
+            Action::ApplyChallenge { uscc } => (Perm::ApplyChallenge, Object { uscc, ..none }),
+            Action::ReviewChallenge { assigned } => (Perm::ReviewChallenge, Object { assigned, ..none }),
             Action::RaiseProblem(o) => (Perm::RaiseProblem, *o),
             Action::ReportProject(o) => (Perm::ReportProject, *o),
             Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
@@ -307,6 +335,9 @@ impl Default for RoleTable {
                         (RaiseProblem, All),
                         (AnswerProblem, All),
                         (ReportProject, All),
+                        (ReadChallenges, All),
+                        (ManageChallenges, All),
+                        (ApplyChallenge, All),
                     ]),
                 ),
                 role(
@@ -319,6 +350,8 @@ impl Default for RoleTable {
                         (ReadEnterprises, All),
                         (ReadProjects, All),
                         (AnswerProblem, OwnAgency),
+                        (ReadChallenges, All),
+                        (ManageChallenges, OwnAgency),
                     ]),
                 ),
                 role(
@@ -336,6 +369,7 @@ impl Default for RoleTable {
                         (ManageProjects, OwnCity),
                         (RaiseProblem, OwnCity),
                         (ReportProject, OwnCity),
+                        (ReadChallenges, All),
                     ]),
                 ),
                 role(
@@ -348,15 +382,28 @@ impl Default for RoleTable {
                         (ReadProjects, OwnEnterprise),
                         (RaiseProblem, OwnEnterprise),
                         (ReportProject, OwnEnterprise),
+                        (ReadChallenges, All),
+                        (ApplyChallenge, OwnEnterprise),
                     ]),
                 ),
                 role(
                     "expert",
                     "专家",
                     "expert",
-                    g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadFigures, Assigned)]),
+                    g(&[
+                        (ReadPlan, All),
+                        (ReadEnterprises, All),
+                        (ReadFigures, Assigned),
+                        (ReadChallenges, All),
+                        (ReviewChallenge, Assigned),
+                    ]),
                 ),
-                role("viewer", "查阅", "viewer", g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All)])),
+                role(
+                    "viewer",
+                    "查阅",
+                    "viewer",
+                    g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All), (ReadChallenges, All)]),
+                ),
             ],
         }
     }

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod authz;
 pub mod bases;
+pub mod challenges;
 pub mod cultivation;
 pub mod demo;
 pub mod desk;
@@ -41,8 +42,9 @@ pub use snapshot::Snapshot;
 /// the store.
 pub mod model {
     pub use jiqun_store::{
-        AssignmentRow, AttachmentMeta, AuditRow, DesignationRow, EnterpriseFilter, EnterpriseRow, EvaluationRow,
-        IndicatorEdit, ObservationRow, PlanRow, ProjectFilter, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
+        AssignmentRow, AttachmentMeta, AuditRow, ChallengeStep, DesignationRow, EnterpriseFilter, EnterpriseRow,
+        EvaluationRow, IndicatorEdit, NewChallenge, NewChallengeApplication, NewChallengeExpert, ObservationRow,
+        PlanRow, ProjectFilter, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
     };
 }
 

@@ -62,6 +62,14 @@ crate::labelled_enum! {
         BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
         BaseUpdate = "base.update", "修改平台或基地", "edited a base";
         BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";
+        ChallengeCreate = "challenge.create", "起草揭榜挂帅榜单", "drafted an open challenge";
+        ChallengeUpdate = "challenge.update", "修改揭榜挂帅榜单", "edited an open challenge";
+        ChallengeMove = "challenge.move", "榜单状态流转", "moved an open challenge to another state";
+        ChallengeApply = "challenge.apply", "揭榜申报", "applied for an open challenge";
+        ChallengeAttach = "challenge.attach", "上传揭榜申报附件", "attached a file to a challenge application";
+        ChallengeExpert = "challenge.expert", "指派榜单评审专家", "assigned an expert to an open challenge";
+        ChallengeReview = "challenge.review", "评审揭榜申报", "reviewed a challenge application";
+        ChallengeMilestone = "challenge.milestone", "记录攻关里程碑", "recorded a challenge milestone";
         IndicatorDerivation = "indicator.derivation", "设置指标计算来源", "set what an indicator is computed from";
         ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";

@@ -65,7 +65,8 @@ listed!(
     jiqun_domain::projects::ProjectStage,
     jiqun_domain::projects::ProblemKind,
     jiqun_domain::projects::ProblemState,
-    jiqun_domain::projects::TrackingKind
+    jiqun_domain::projects::TrackingKind,
+    jiqun_domain::challenges::ChallengeState
 );
 
 impl Parsed for jiqun_domain::AgencyName {

@@ -13,9 +13,11 @@
 //! | `/api/v1/evaluations…`, `/api/v1/schemes`, `/evaluations…`, `/schemes` | `evaluations` |
 //! | `/api/v1/libraries…`, `…/enterprises/{id}/libraries`, `…/enterprises/{id}/profile`, `/libraries…` | `libraries` |
 //! | `/api/v1/projects…`, `/projects…` | `projects` |
+//! | `/api/v1/challenges…`, `/api/v1/challenge-applications…`, `/api/v1/challenge-attachments…`, `/challenges…`, `/challenge-applications…`, `/challenge-attachments…` | `challenges` |
 
 pub mod auth; // sign-in and the caller's own account
 pub mod bases; // recognised platforms and bases; what an indicator is computed from
+pub mod challenges; // 揭榜挂帅: open challenges, applications, expert review, milestones
 pub mod enterprises; // the registry of firms and their figures
 pub mod evaluations; // per-mu evaluation runs, schemes, the resource policy on a run
 pub mod indicators; // indicators and observations; the dashboard and the city map

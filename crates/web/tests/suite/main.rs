@@ -5,6 +5,7 @@ mod access;
 mod account;
 mod api;
 mod bases;
+mod challenges;
 mod common;
 mod cultivation;
 mod desk;
