@@ -632,6 +632,40 @@ mod tests {
     }
 
     #[test]
+    fn challenges_are_issued_by_departments_applied_for_by_firms_reviewed_by_assigned_experts() {
+        let t = RoleTable::default();
+        let kjt = user(&["agency_reporter"], Some("省科技厅"), None);
+        assert!(t.allowed(&kjt, &Action::ManageChallenges { agency: "省科技厅" }));
+        assert!(!t.allowed(&kjt, &Action::ManageChallenges { agency: "省商务厅" }));
+        assert!(t.allowed(&user(&["plan_owner"], None, None), &Action::ManageChallenges { agency: "省商务厅" }));
+        let mut firm = user(&["enterprise"], None, None);
+        firm.uscc = Some("91440300MA5F00000X".into());
+        assert!(t.allowed(&firm, &Action::ApplyChallenge { uscc: "91440300MA5F00000X" }));
+        assert!(!t.allowed(&firm, &Action::ApplyChallenge { uscc: "91440100MA5F00000Y" }));
+        assert!(!t.allowed(&firm, &Action::ApplyChallenge { uscc: "" }), "an institute's application: not its own");
+        let mut expert = user(&["expert"], None, None);
+        expert.id = 7;
+        assert!(t.allowed(&expert, &Action::ReviewChallenge { assigned: &[3, 7] }));
+        assert!(!t.allowed(&expert, &Action::ReviewChallenge { assigned: &[3] }), "recused or not on the panel");
+        for role in ["viewer", "city_reporter", "enterprise", "expert", "agency_reporter", "plan_owner"] {
+            assert!(t.allowed(&user(&[role], None, None), &Action::ReadChallenges), "{role}");
+        }
+        assert!(!t.allowed(&user(&["viewer"], None, None), &Action::ReviewChallenge { assigned: &[1] }));
+        // A role saved before the permissions existed (version 3) gains them; custom roles may be given them.
+        let mut old = t.role("expert").unwrap().clone();
+        old.grants.retain(|g| g.perm.since() < 5);
+        old.perms_version = 3;
+        assert!(RoleTable::with_stored(vec![old]).allowed(&expert, &Action::ReviewChallenge { assigned: &[7] }));
+        assert_eq!(Perm::ManageChallenges.since(), 5);
+        // Every role the example workflow names exists in the role table.
+        for tr in &jiqun_domain::challenges::Workflow::example().transitions {
+            for r in &tr.roles {
+                assert!(t.role(r).is_some(), "the workflow names an unknown role {r}");
+            }
+        }
+    }
+
+    #[test]
     fn stored_roles_change_grants_but_not_the_administrators() {
         let viewer = RoleDef {
             name: "viewer".into(),

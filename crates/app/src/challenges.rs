@@ -1360,18 +1360,15 @@ fn missing_text(c: &Loaded, m: &engine::Missing, lang: Lang) -> String {
     let who = |id: &str| c.applications.iter().find(|a| a.id.to_string() == id).map(|a| a.org_name.clone());
     let app = who(&m.application).unwrap_or_else(|| m.application.clone());
     let reason = m.reason.get(lang);
-    match (&m.expert, app.is_empty()) {
-        (Some(e), _) => {
+    match &m.expert {
+        Some(e) => {
             let e = e.parse::<i64>().ok().and_then(|id| c.names.get(&id).cloned()).unwrap_or_else(|| e.clone());
             match lang {
                 Lang::Zh => format!("{app}（专家 {e}）：{reason}"),
                 Lang::En => format!("{app} (expert {e}): {reason}"),
             }
         }
-        (None, true) => reason.to_string(),
-        (None, false) => match lang {
-            Lang::Zh => format!("{app}：{reason}"),
-            Lang::En => format!("{app}: {reason}"),
-        },
+        // The engine's reason names the application already.
+        None => reason.to_string(),
     }
 }

@@ -919,7 +919,7 @@ async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> A
     let (Some(firm_b), Some(firm_c)) = (other.first().cloned(), other.get(1).cloned()) else { return Ok(()) };
     let challenge = |title: &str, department: &str, node: &str, rule: &str, funding: f64| ChallengeInput {
         title: title.into(),
-        problem: format!("（合成示例）{title}：省内相关环节企业少、关键技术依赖省外供给，需组织攻关。"),
+        problem: "（合成示例）省内该环节企业少、关键技术依赖省外供给，需组织联合攻关。".into(),
         indicators: "（合成示例）关键性能指标达到国内先进水平；完成样品流片或样机验证；形成不少于 3 项发明专利申请。"
             .into(),
         funding_wan: Some(funding),

@@ -46,6 +46,11 @@ fn workflow_note(lang: Lang, note: &str) -> Markup {
     }
 }
 
+/// Whether the database holds the synthetic demo data set (the layout's banner says so on every page).
+async fn demo_data(ctx: &Ctx) -> PageResult<bool> {
+    Ok(ctx.app.snapshot().await.page(ctx.lang)?.synthetic)
+}
+
 fn status_of(error: &Option<AppError>) -> StatusCode {
     match error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
@@ -131,7 +136,8 @@ pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
         }
         (ui::downloads(&ctx, lang))
     };
-    Ok(ui::page_status(&ctx, s, synthetic, StatusCode::OK, t("揭榜挂帅", "Open challenges"), body))
+    let demo = synthetic || demo_data(&ctx).await?;
+    Ok(ui::page_status(&ctx, s, demo, StatusCode::OK, t("揭榜挂帅", "Open challenges"), body))
 }
 
 /// The new-challenge form's query: the chain node and gap rule a chain page links with.
@@ -196,7 +202,8 @@ async fn show_form(ctx: &Ctx, s: &Session, form: &ChallengeForm, error: Option<A
         p.muted { (t("评审标准（默认）：", "Review criteria (default): "))
             @for (i, k) in criteria.iter().enumerate() { @if i > 0 { (t("；", "; ")) } (lang.pick(&k.name_zh, &k.name_en)) " " (k.weight) } }
     };
-    Ok(ui::page_status(ctx, s, false, status_of(&error), t("起草榜单", "Draft a challenge"), body))
+    let demo = demo_data(ctx).await?;
+    Ok(ui::page_status(ctx, s, demo, status_of(&error), t("起草榜单", "Draft a challenge"), body))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -389,7 +396,8 @@ async fn show(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageR
             }
         }
     };
-    Ok(ui::page_status(ctx, s, c.synthetic, status_of(&error), &c.title, body))
+    let demo = c.synthetic || demo_data(ctx).await?;
+    Ok(ui::page_status(ctx, s, demo, status_of(&error), &c.title, body))
 }
 
 /// The moves from the challenge's state: a button for each the caller may make (with the winner or the note
@@ -397,12 +405,16 @@ async fn show(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageR
 fn moves(s: &Session, d: &ChallengeDetail, lang: Lang) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
     let c = &d.challenge;
+    let may_award = d.award.as_ref().is_none_or(|a| a.may_award);
+    let any = d.may_manage || c.moves.iter().any(|m| m.allowed);
     html! {
-        @if !c.moves.is_empty() {
+        @if !c.moves.is_empty() && any {
             section.moves aria-labelledby="h-moves" {
                 h2 #h-moves { (t("流转", "Moves")) }
                 @for m in &c.moves {
-                    @if m.allowed {
+                    @if m.allowed && m.to == ChallengeState::Awarded && !may_award {
+                        p.muted { (m.to_label) (t("：评审尚未全部完成，暂不能定榜（见“评审专家”）", ": not every review is in yet (see the expert panel)")) }
+                    } @else if m.allowed {
                         form.inline method="post" action={ "/challenges/" (c.id) "/move" } {
                             (ui::csrf(s))
                             input type="hidden" name="to" value=(m.to.as_str());
@@ -614,7 +626,8 @@ async fn show_application(ctx: &Ctx, s: &Session, id: i64, error: Option<AppErro
             }
         }
     };
-    Ok(ui::page_status(ctx, s, c.synthetic, status_of(&error), &a.org_name, body))
+    let demo = c.synthetic || demo_data(ctx).await?;
+    Ok(ui::page_status(ctx, s, demo, status_of(&error), &a.org_name, body))
 }
 
 pub async fn review(ctx: Ctx, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult<Response> {
