@@ -232,8 +232,19 @@ async fn a_challenge_with_errors_is_refused_naming_each_field() {
     // A stale version is a conflict.
     let mut edit = draft("（测试）挑战（改）");
     edit["version"] = json!(99);
-    let (s, v) = api.call("PUT", &format!("/api/v1/challenges/{id}"), &owner, edit).await;
+    let (s, v) = api.call("PUT", &format!("/api/v1/challenges/{id}"), &owner, edit.clone()).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    edit["version"] = c["challenge"]["version"].clone();
+    let (s, v) = api.call("PUT", &format!("/api/v1/challenges/{id}"), &owner, edit).await;
+    assert_eq!((s, v["challenge"]["title"].as_str()), (StatusCode::OK, Some("（测试）挑战（改）")), "{v}");
+    // A department reporter cannot edit another department's challenge, whatever the body.
+    let kjt = api.demo_login("kjt").await;
+    let mut other = draft("（测试）商务厅的");
+    other["department"] = json!("省商务厅");
+    let (_, o) = api.call("POST", "/api/v1/challenges", &owner, other).await;
+    let oid = o["challenge"]["id"].as_i64().unwrap();
+    let (s, v) = api.call("PUT", &format!("/api/v1/challenges/{oid}"), &kjt, json!({ "nonsense": 1 })).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "permission before validation: {v}");
 }
 
 #[tokio::test]

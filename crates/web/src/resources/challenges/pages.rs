@@ -420,7 +420,7 @@ fn moves(s: &Session, d: &ChallengeDetail, lang: Lang) -> Markup {
                             input type="hidden" name="to" value=(m.to.as_str());
                             input type="hidden" name="version" value=(c.version);
                             @if m.to == ChallengeState::Awarded {
-                                label { (t("中榜申报", "Winning application"))
+                                label { (t("中榜申报", "Winning application")) " "
                                     select name="winner" required { @for id in &d.ranking { @if let Some(a) = d.applications.iter().find(|a| a.id == *id) {
                                         option value=(a.id) { (a.org_name) @if let Some(sc) = a.score { "（" (sc) "）" } }
                                     } } }
@@ -429,7 +429,8 @@ fn moves(s: &Session, d: &ChallengeDetail, lang: Lang) -> Markup {
                             @if matches!(m.to, ChallengeState::Accepted | ChallengeState::Failed) {
                                 label { (t("验收意见", "What the acceptance found")) input name="note" required maxlength="2000"; }
                             }
-                            button type="submit" { (t("转为：", "Move to: ")) (m.to_label) }
+                            @let back = ChallengeState::ALL.iter().position(|x| *x == m.to) < ChallengeState::ALL.iter().position(|x| *x == c.state);
+                            button type="submit" class=[back.then_some("secondary")] { (t("转为：", "Move to: ")) (m.to_label) }
                         }
                     } @else {
                         p.muted { (m.to_label) (t("：须由 ", ": made by ")) (m.roles.join(t("、", ", "))) (t(" 操作", "")) }
