@@ -238,6 +238,8 @@ pub struct ChallengeReviewView {
     pub expert_id: i64,
     pub expert: String,
     pub scores: BTreeMap<String, f64>,
+    /// Each criterion with its weight and score, as people read it (`技术方案（权重 40）：85`).
+    pub breakdown: Vec<String>,
     pub comment: String,
     pub submitted: bool,
     /// Whether it counts towards the score; if not, why.
@@ -663,14 +665,25 @@ impl App {
         let may_manage = manages(session, &c.row);
         let me = session.user.id;
         let score = ranking.iter().find(|s| s.application == a.id.to_string());
+        let eng_criteria = c.engine().criteria;
         let mut reviews = Vec::new();
         for r in c.reviews.iter().filter(|r| r.application_id == a.id && (may_manage || r.expert_id == me)) {
             let why = score.and_then(|s| s.not_counted.iter().find(|n| n.expert == r.expert_id.to_string()));
             let expert = c.names.get(&r.expert_id).cloned().unwrap_or_default();
+            let scores: BTreeMap<String, f64> = serde_json::from_str(&r.scores).unwrap_or_default();
+            let review = engine::Review {
+                expert: r.expert_id.to_string(),
+                application: a.id.to_string(),
+                scores: scores.clone(),
+                submitted: r.submitted,
+            };
+            let breakdown =
+                engine::review_breakdown(&review, &eng_criteria).iter().map(|t| t.get(lang).to_string()).collect();
             reviews.push(ChallengeReviewView {
                 expert_id: r.expert_id,
                 expert,
-                scores: serde_json::from_str(&r.scores).unwrap_or_default(),
+                scores,
+                breakdown,
                 comment: r.comment.clone(),
                 submitted: r.submitted,
                 counted: score.is_some_and(|s| s.counted.contains(&r.expert_id.to_string())),

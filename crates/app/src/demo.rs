@@ -1001,8 +1001,10 @@ async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> A
         "",
     )
     .await?;
-    app.review_application(&expert_session, a3, &full("（合成示例）尚在评审中。", [72.0, 75.0, 0.0, 0.0], false), "")
-        .await?;
+    // A draft with two criteria scored so far.
+    let mut partly = full("（合成示例）尚在评审中。", [72.0, 75.0, 0.0, 0.0], false);
+    partly.scores.retain(|k, _| k == "technical" || k == "team");
+    app.review_application(&expert_session, a3, &partly, "").await?;
 
     // Awarded and under way, with a milestone.
     let done = challenge(

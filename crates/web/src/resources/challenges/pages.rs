@@ -598,7 +598,7 @@ async fn show_application(ctx: &Ctx, s: &Session, id: i64, error: Option<AppErro
                 (ui::head(lang, &[ui::col("专家", "Expert"), ui::col("分数", "Scores"), ui::col("意见", "Comment"), ui::col("状态", "State")]))
                 tbody { @for r in &a.reviews { tr {
                     th scope="row" { (r.expert) }
-                    td { @for (k, v) in &r.scores { (k) " " (v) " " } }
+                    td { @for (i, line) in r.breakdown.iter().enumerate() { @if i > 0 { br; } (line) } }
                     td { (r.comment) }
                     td {
                         @if r.submitted { (t("已提交", "handed in")) } @else { (t("草稿", "draft")) }
