@@ -697,7 +697,6 @@ impl App {
             .into_iter()
             .map(|f| ChallengeAttachmentView { id: f.id, filename: f.filename, size: f.size })
             .collect();
-        let assigned = c.assigned_to(a);
         let mine_submitted = c.reviews.iter().any(|r| r.application_id == a.id && r.expert_id == me && r.submitted);
         Ok(ChallengeApplicationView {
             id: a.id,
@@ -711,9 +710,7 @@ impl App {
             attachments,
             score: if may_manage { score.and_then(|s| s.score) } else { None },
             reviews,
-            may_review: c.row.state == ChallengeState::Review
-                && !mine_submitted
-                && session.can(&Action::ReviewChallenge { assigned: &assigned }),
+            may_review: c.row.state == ChallengeState::Review && !mine_submitted && reviews_it(session, c, a),
         })
     }
 
@@ -1210,8 +1207,7 @@ impl App {
     pub async fn may_review_application(&self, session: &Session, id: i64) -> AppResult<()> {
         let a = self.store.challenge_application(id).await?;
         let c = self.load_challenge(a.challenge_id).await?;
-        let assigned = c.assigned_to(&a);
-        if session.can(&Action::ReviewChallenge { assigned: &assigned }) {
+        if reviews_it(session, &c, &a) {
             return Ok(());
         }
         let on_panel = c.experts.iter().any(|e| e.user_id == session.user.id);
@@ -1362,11 +1358,15 @@ fn acts_for(session: &Session, c: &Loaded, to: ChallengeState) -> bool {
 /// Who sees an application: the issuing department, the applicant, the panel's experts who need not stand
 /// aside from it.
 fn may_see_application(session: &Session, c: &Loaded, a: &ChallengeApplicationRow) -> bool {
-    if manages(session, &c.row) || applies_as(session, a) {
-        return true;
-    }
+    manages(session, &c.row) || applies_as(session, a) || reviews_it(session, c, a)
+}
+
+/// The caller is an expert who reviews the application: on the panel, need not stand aside, holding the
+/// permission for it. Recusal holds whatever the grant's scope (a custom role granting review everywhere
+/// still does not see what its holder must stand aside from).
+fn reviews_it(session: &Session, c: &Loaded, a: &ChallengeApplicationRow) -> bool {
     let assigned = c.assigned_to(a);
-    session.can(&Action::ReviewChallenge { assigned: &assigned })
+    assigned.contains(&session.user.id) && session.can(&Action::ReviewChallenge { assigned: &assigned })
 }
 
 fn missing_text(c: &Loaded, m: &engine::Missing, lang: Lang) -> String {

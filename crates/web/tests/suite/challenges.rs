@@ -319,3 +319,32 @@ async fn the_pages_show_the_workflow_as_an_example_and_the_form_takes_a_chain_ga
         assert!(list.contains("揭榜挂帅"), "{who}");
     }
 }
+
+#[tokio::test]
+async fn recusal_holds_for_a_custom_role_that_reviews_everywhere() {
+    let api = Client::demo_sqlite().await;
+    let sec = api.demo_login("security").await;
+    let role = json!({ "label_zh": "特聘评审", "label_en": "panel reviewer",
+                       "grants": [{ "perm": "read_challenges", "scope": "all" }, { "perm": "review_challenge", "scope": "all" }] });
+    let (s, v) = api.call("PUT", "/api/v1/roles/panel_reviewer", &sec, role).await;
+    assert!(s.is_success(), "{v}");
+    api.user("wide_zj", "viewer", None, None).await;
+    let (s, v) =
+        api.call("POST", "/api/v1/roles", &sec, json!({ "username": "wide_zj", "role": "panel_reviewer" })).await;
+    assert!(s.is_success(), "{v}");
+    let owner = api.demo_login("owner").await;
+    let (_, list) = api.call("GET", "/api/v1/challenges", &owner, Value::Null).await;
+    let id = list.as_array().unwrap().iter().find(|c| c["state"] == "review").unwrap()["id"].as_i64().unwrap();
+    let (_, d) = api.call("GET", &format!("/api/v1/challenges/{id}"), &owner, Value::Null).await;
+    let firm = d["applications"].as_array().unwrap().iter().find(|a| a["org_kind"] == "firm").unwrap().clone();
+    let body = json!({ "username": "wide_zj", "interests": [firm["org_id"]] });
+    let (s, v) = api.call("POST", &format!("/api/v1/challenges/{id}/experts"), &owner, body).await;
+    assert_eq!(s, StatusCode::OK, "a custom role holding review_challenge may sit on the panel: {v}");
+    // Logged in again, with the role granted.
+    let reviewer = api.login("wide_zj", crate::common::ROLE_PASSWORD).await;
+    let (s, v) =
+        api.call("GET", &format!("/api/v1/challenge-applications/{}", firm["id"]), &reviewer, Value::Null).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, Some("challenge_recused")), "{v}");
+    let (_, d) = api.call("GET", &format!("/api/v1/challenges/{id}"), &reviewer, Value::Null).await;
+    assert_eq!(d["applications"].as_array().unwrap().len(), 2, "all but the one it stands aside from: {d}");
+}
