@@ -1381,7 +1381,11 @@ fn missing_text(c: &Loaded, m: &engine::Missing, lang: Lang) -> String {
                 Lang::En => format!("{app} (expert {e}): {reason}"),
             }
         }
-        // The engine's reason names the application already.
-        None => reason.to_string(),
+        // No application at all, or one with no expert who need not stand aside (the engine says it by id).
+        None if m.application.is_empty() => reason.to_string(),
+        None => match lang {
+            Lang::Zh => format!("{app}：没有无须回避的评审专家，请另行指派"),
+            Lang::En => format!("{app}: no assigned expert who need not stand aside; assign another"),
+        },
     }
 }
