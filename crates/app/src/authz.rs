@@ -65,11 +65,20 @@ jiqun_domain::labelled_enum! {
         /// Edit the chain vocabulary, decide what unmatched names mean, record outside dependencies, set
         /// the gap-analysis settings, put firms and bases on nodes.
         ManageChains = "manage_chains", "管理产业链图谱", "manage the chain map";
+        /// 揭榜挂帅: the challenges past their draft (a draft only to those who manage it).
+        ReadChallenges = "read_challenges", "查阅揭榜挂帅榜单", "read open challenges";
+        /// Draft and edit challenges, assign their experts, record milestones; move them as the workflow
+        /// lets the user's roles (scope: the issuing department).
+        ManageChallenges = "manage_challenges", "发布与管理揭榜挂帅榜单", "issue and manage open challenges";
+        /// Apply for a challenge (an enterprise for itself; everywhere: record an institute's application).
+        ApplyChallenge = "apply_challenge", "揭榜申报", "apply for open challenges";
+        /// Review the applications one is assigned to and need not stand aside from.
+        ReviewChallenge = "review_challenge", "评审揭榜申报", "review challenge applications";
     }
 }
 
 /// The permission list's version: it grows by one whenever permissions are added.
-pub const PERMS_VERSION: u32 = 4;
+pub const PERMS_VERSION: u32 = 5;
 
 impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
@@ -82,6 +91,7 @@ impl Perm {
             | Perm::AnswerProblem => 2,
             Perm::ReportProject => 3,
             Perm::ReadChains | Perm::ManageChains => 4,
+            Perm::ReadChallenges | Perm::ManageChallenges | Perm::ApplyChallenge | Perm::ReviewChallenge => 5,
             _ => 1,
         }
     }
@@ -107,7 +117,8 @@ jiqun_domain::labelled_enum! {
         OwnCity = "own_city", "本市", "own city";
         /// The enterprise whose USCC the user holds (`users.uscc`).
         OwnEnterprise = "own_enterprise", "本企业", "own enterprise";
-        /// Objects the user is assigned to (an expert's review assignments).
+        /// Objects the user is assigned to (an expert's review assignments: firms, and challenge
+        /// applications the expert need not stand aside from).
         Assigned = "assigned", "分派给本人的", "assigned to the user";
     }
 }
@@ -208,6 +219,19 @@ pub enum Action<'a> {
     },
     ReadChains,
     ManageChains,
+    ReadChallenges,
+    /// A challenge of this issuing department (`""` for one not yet drafted: everywhere only).
+    ManageChallenges {
+        agency: &'a str,
+    },
+    /// Apply for a challenge as the organisation of this USCC (`""` for an institute: everywhere only).
+    ApplyChallenge {
+        uscc: &'a str,
+    },
+    /// Review an application; `assigned` holds the experts assigned to it who need not stand aside.
+    ReviewChallenge {
+        assigned: &'a [i64],
+    },
 }
 
 impl Action<'_> {
@@ -237,6 +261,10 @@ impl Action<'_> {
             Action::ManageBases => (Perm::ManageBases, none),
             Action::ReadProjects(o) => (Perm::ReadProjects, *o),
             Action::ManageProjects(o) => (Perm::ManageProjects, *o),
+            Action::ReadChallenges => (Perm::ReadChallenges, none),
+            Action::ManageChallenges { agency } => (Perm::ManageChallenges, Object { agency, ..none }),
+            Action::ApplyChallenge { uscc } => (Perm::ApplyChallenge, Object { uscc, ..none }),
+            Action::ReviewChallenge { assigned } => (Perm::ReviewChallenge, Object { assigned, ..none }),
             Action::RaiseProblem(o) => (Perm::RaiseProblem, *o),
             Action::ReportProject(o) => (Perm::ReportProject, *o),
             Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
@@ -319,6 +347,9 @@ impl Default for RoleTable {
                         (ReportProject, All),
                         (ReadChains, All),
                         (ManageChains, All),
+                        (ReadChallenges, All),
+                        (ManageChallenges, All),
+                        (ApplyChallenge, All),
                     ]),
                 ),
                 role(
@@ -332,6 +363,8 @@ impl Default for RoleTable {
                         (ReadProjects, All),
                         (AnswerProblem, OwnAgency),
                         (ReadChains, All),
+                        (ReadChallenges, All),
+                        (ManageChallenges, OwnAgency),
                     ]),
                 ),
                 role(
@@ -350,6 +383,7 @@ impl Default for RoleTable {
                         (RaiseProblem, OwnCity),
                         (ReportProject, OwnCity),
                         (ReadChains, All),
+                        (ReadChallenges, All),
                     ]),
                 ),
                 role(
@@ -362,19 +396,33 @@ impl Default for RoleTable {
                         (ReadProjects, OwnEnterprise),
                         (RaiseProblem, OwnEnterprise),
                         (ReportProject, OwnEnterprise),
+                        (ReadChallenges, All),
+                        (ApplyChallenge, OwnEnterprise),
                     ]),
                 ),
                 role(
                     "expert",
                     "专家",
                     "expert",
-                    g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadFigures, Assigned)]),
+                    g(&[
+                        (ReadPlan, All),
+                        (ReadEnterprises, All),
+                        (ReadFigures, Assigned),
+                        (ReadChallenges, All),
+                        (ReviewChallenge, Assigned),
+                    ]),
                 ),
                 role(
                     "viewer",
                     "查阅",
                     "viewer",
-                    g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All), (ReadChains, All)]),
+                    g(&[
+                        (ReadPlan, All),
+                        (ReadEnterprises, All),
+                        (ReadProjects, All),
+                        (ReadChains, All),
+                        (ReadChallenges, All),
+                    ]),
                 ),
             ],
         }
@@ -601,6 +649,40 @@ mod tests {
         old.grants.retain(|g| g.perm != Perm::ReportProject);
         old.perms_version = 2;
         assert!(RoleTable::with_stored(vec![old]).allowed(&sz, &Action::ReportProject(own)));
+    }
+
+    #[test]
+    fn challenges_are_issued_by_departments_applied_for_by_firms_reviewed_by_assigned_experts() {
+        let t = RoleTable::default();
+        let kjt = user(&["agency_reporter"], Some("省科技厅"), None);
+        assert!(t.allowed(&kjt, &Action::ManageChallenges { agency: "省科技厅" }));
+        assert!(!t.allowed(&kjt, &Action::ManageChallenges { agency: "省商务厅" }));
+        assert!(t.allowed(&user(&["plan_owner"], None, None), &Action::ManageChallenges { agency: "省商务厅" }));
+        let mut firm = user(&["enterprise"], None, None);
+        firm.uscc = Some("91440300MA5F00000X".into());
+        assert!(t.allowed(&firm, &Action::ApplyChallenge { uscc: "91440300MA5F00000X" }));
+        assert!(!t.allowed(&firm, &Action::ApplyChallenge { uscc: "91440100MA5F00000Y" }));
+        assert!(!t.allowed(&firm, &Action::ApplyChallenge { uscc: "" }), "an institute's application: not its own");
+        let mut expert = user(&["expert"], None, None);
+        expert.id = 7;
+        assert!(t.allowed(&expert, &Action::ReviewChallenge { assigned: &[3, 7] }));
+        assert!(!t.allowed(&expert, &Action::ReviewChallenge { assigned: &[3] }), "recused or not on the panel");
+        for role in ["viewer", "city_reporter", "enterprise", "expert", "agency_reporter", "plan_owner"] {
+            assert!(t.allowed(&user(&[role], None, None), &Action::ReadChallenges), "{role}");
+        }
+        assert!(!t.allowed(&user(&["viewer"], None, None), &Action::ReviewChallenge { assigned: &[1] }));
+        // A role saved before the permissions existed (version 3) gains them; custom roles may be given them.
+        let mut old = t.role("expert").unwrap().clone();
+        old.grants.retain(|g| g.perm.since() < 5);
+        old.perms_version = 3;
+        assert!(RoleTable::with_stored(vec![old]).allowed(&expert, &Action::ReviewChallenge { assigned: &[7] }));
+        assert_eq!(Perm::ManageChallenges.since(), 5);
+        // Every role the example workflow names exists in the role table.
+        for tr in &jiqun_domain::challenges::Workflow::example().transitions {
+            for r in &tr.roles {
+                assert!(t.role(r).is_some(), "the workflow names an unknown role {r}");
+            }
+        }
     }
 
     #[test]

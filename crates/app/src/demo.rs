@@ -347,6 +347,7 @@ async fn load_registry(app: &App) -> AppResult<Vec<(String, String)>> {
     let chain_of_firm = load_chains(app, &session).await?;
     load_cultivation(app, &session, &firm, &chain_of_firm).await?;
     load_projects(app, &session, &firm).await?;
+    load_challenges(app, &session, &firm).await?;
     app.logout(&session, "").await?;
     Ok(accounts)
 }
@@ -1010,6 +1011,137 @@ pub fn registry_csv(count: usize, seed: u64) -> (String, String, String) {
         }
     }
     (a, b, first_sz)
+}
+
+/// A few synthetic open challenges (揭榜挂帅), titled 示例…（合成）: one drafted, one open for applications,
+/// one under review with the expert `zhuanjia` standing aside from an applicant it declared an interest in,
+/// and one awarded and under way with a milestone.
+async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> AppResult<()> {
+    use crate::challenges::{
+        ChallengeApplicationInput, ChallengeExpertInput, ChallengeInput, ChallengeMilestoneInput, ChallengeMoveInput,
+        ChallengeReviewInput,
+    };
+    let actor = Actor { id: Some(owner.user.id), name: owner.user.username.clone(), ip: String::new() };
+    let (others, _) = app.store.enterprises(&jiqun_store::EnterpriseFilter::default(), 5, 3).await?;
+    let other: Vec<String> = others.iter().map(|e| e.uscc.to_string()).filter(|u| u != own_firm).collect();
+    let (Some(firm_b), Some(firm_c)) = (other.first().cloned(), other.get(1).cloned()) else { return Ok(()) };
+    let challenge = |title: &str, department: &str, node: &str, rule: &str, funding: f64| ChallengeInput {
+        title: title.into(),
+        problem: "（合成示例）省内该环节企业少、关键技术依赖省外供给，需组织联合攻关。".into(),
+        indicators: "（合成示例）关键性能指标达到国内先进水平；完成样品流片或样机验证；形成不少于 3 项发明专利申请。"
+            .into(),
+        funding_wan: Some(funding),
+        reward: "（合成示例）验收通过后按合同拨付后续资金，并优先推荐参评省级创新平台。".into(),
+        eligibility: "（合成示例）在粤注册的企业、高校或科研院所，可牵头组建联合体。".into(),
+        department: department.into(),
+        chain_node: Some(node.into()),
+        gap_rule: Some(rule.into()),
+        criteria: None,
+        apply_by: Some("2026-03-31".into()),
+        finish_by: Some("2027-12-31".into()),
+        version: None,
+    };
+    let step = |to: &str| ChallengeMoveInput { to: to.into(), winner: None, note: None, version: None };
+    let apply = |uscc: Option<&str>, institute: Option<&str>, what: &str| ChallengeApplicationInput {
+        summary: format!("（合成示例）{what}"),
+        uscc: uscc.map(String::from),
+        institute: institute.map(String::from),
+        org_name: None,
+    };
+    let expert = |interests: Vec<String>| ChallengeExpertInput {
+        username: "zhuanjia".into(),
+        organisation: "示例大学（合成）".into(),
+        interests,
+    };
+    let full = |comment: &str, s: [f64; 4], submit: bool| ChallengeReviewInput {
+        scores: ["technical", "team", "plan", "budget"].iter().map(|k| k.to_string()).zip(s).collect(),
+        comment: comment.into(),
+        submit,
+    };
+    let zhuanjia = app.login("zhuanjia", DEMO_PASSWORD, "api", "").await?;
+    let expert_session =
+        app.session(&zhuanjia.token).await?.ok_or_else(|| crate::AppError::internal("demo: expert session"))?;
+
+    // A draft, not yet published.
+    let draft = challenge(
+        "示例：第三代半导体功率器件可靠性提升（合成）",
+        "省工业和信息化厅",
+        "integrated_circuits.gan_chips",
+        "below_threshold",
+        800.0,
+    );
+    app.create_synthetic_challenge(&draft, &actor).await?;
+
+    // Open for applications.
+    let open = challenge(
+        "示例：工业互联网边缘计算网关国产化（合成）",
+        "省工业和信息化厅",
+        "iot.control_software",
+        "outside_dependency",
+        500.0,
+    );
+    let id = app.create_synthetic_challenge(&open, &actor).await?;
+    app.move_challenge(owner, id, &step("published"), "").await?;
+    app.move_challenge(owner, id, &step("applications_open"), "").await?;
+
+    // Under review: the expert declared an interest in one applicant and stands aside from it.
+    let review = challenge(
+        "示例：8K超高清视频编解码芯片攻关（合成）",
+        "省科技厅",
+        "ultra_hd_video.chips_and_components",
+        "single_firm",
+        2000.0,
+    );
+    let id = app.create_synthetic_challenge(&review, &actor).await?;
+    app.move_challenge(owner, id, &step("published"), "").await?;
+    app.move_challenge(owner, id, &step("applications_open"), "").await?;
+    let a1 = app.apply_challenge(owner, id, &apply(Some(own_firm), None, "基于自研架构的8K编解码SoC方案"), "").await?;
+    app.apply_challenge(owner, id, &apply(Some(&firm_b), None, "联合高校的编解码IP授权与流片方案"), "").await?;
+    let a3 = app
+        .apply_challenge(owner, id, &apply(None, Some("示例研究院（合成）"), "面向广电的编解码算法与芯片验证"), "")
+        .await?;
+    app.assign_challenge_expert(owner, id, &expert(vec![firm_b.clone()]), "").await?;
+    app.move_challenge(owner, id, &step("review"), "").await?;
+    app.review_application(
+        &expert_session,
+        a1,
+        &full("（合成示例）方案完整，指标论证充分。", [85.0, 80.0, 78.0, 70.0], true),
+        "",
+    )
+    .await?;
+    // A draft with two criteria scored so far.
+    let mut partly = full("（合成示例）尚在评审中。", [72.0, 75.0, 0.0, 0.0], false);
+    partly.scores.retain(|k, _| k == "technical" || k == "team");
+    app.review_application(&expert_session, a3, &partly, "").await?;
+
+    // Awarded and under way, with a milestone.
+    let done = challenge(
+        "示例：车规级MCU功能安全认证攻关（合成）",
+        "省科技厅",
+        "auto_electronics.automotive_soc",
+        "no_firm",
+        1500.0,
+    );
+    let id = app.create_synthetic_challenge(&done, &actor).await?;
+    app.move_challenge(owner, id, &step("published"), "").await?;
+    app.move_challenge(owner, id, &step("applications_open"), "").await?;
+    let w = app.apply_challenge(owner, id, &apply(Some(&firm_c), None, "车规MCU功能安全流程与认证方案"), "").await?;
+    app.assign_challenge_expert(owner, id, &expert(vec![]), "").await?;
+    app.move_challenge(owner, id, &step("review"), "").await?;
+    app.review_application(&expert_session, w, &full("（合成示例）同意推荐。", [88.0, 82.0, 85.0, 80.0], true), "")
+        .await?;
+    let award = ChallengeMoveInput { winner: Some(w), ..step("awarded") };
+    app.move_challenge(owner, id, &award, "").await?;
+    app.move_challenge(owner, id, &step("in_progress"), "").await?;
+    let milestone = ChallengeMilestoneInput {
+        name: "（合成示例）完成功能安全概念设计评审".into(),
+        due_on: "2026-06-30".into(),
+        done_on: None,
+        note: String::new(),
+    };
+    app.add_challenge_milestone(owner, id, &milestone, "").await?;
+    app.logout(&expert_session, "").await?;
+    Ok(())
 }
 
 fn edit_of(ind: &jiqun_store::IndicatorRow) -> jiqun_store::IndicatorEdit {

@@ -117,6 +117,18 @@ catalogue! {
     SeparationOfDuties = "separation_of_duties", 409,
         ["违反三员分立：系统管理员、安全管理员、审计管理员不能由同一账户兼任", "separation of duties: no account may hold two of the system, security and audit administrator roles"],
         ["请为每种管理员角色分别建立账户。", "Give each administrator role its own account."];
+    /// A challenge moved to a state the workflow has no move to from where it stands.
+    ChallengeMove = "challenge_move", 409,
+        ["榜单不能这样流转", "the challenge cannot move that way"],
+        ["请按页面上列出的可选流转操作；流转方式见榜单页的流程说明。", "Use one of the moves the page lists; the workflow is shown on the challenge's page."];
+    /// A move of a challenge the workflow gives to other roles (the message names them).
+    ChallengeRole = "challenge_role", 403,
+        ["此流转须由其他角色操作", "another role makes this move"],
+        ["请联系提示中所列角色的人员办理。", "Ask someone holding one of the roles named to make it."];
+    /// An expert asked for an application they must stand aside from (or are not assigned to).
+    ChallengeRecused = "challenge_recused", 403,
+        ["您须回避或未被指派评审此申报", "you stand aside from this application or are not assigned to it"],
+        ["回避的申报对您不可见；如有疑问，请联系发榜部门。", "An application you stand aside from is not shown to you; ask the issuing department if in doubt."];
     TooLarge = "too_large", 413,
         ["内容过大", "too large"],
         ["请缩小文件后重试。", "Make the file smaller and try again."];
@@ -303,6 +315,11 @@ impl From<jiqun_store::StoreError> for AppError {
                         format!("project {project} has no progress for {period}"),
                     ),
                     Missing::Milestone(id) => (format!("项目节点 {id} 不存在"), format!("no milestone {id}")),
+                    Missing::Challenge(id) => (format!("榜单 {id} 不存在"), format!("no challenge {id}")),
+                    Missing::ChallengeApplication(id) => {
+                        (format!("揭榜申报 {id} 不存在"), format!("no challenge application {id}"))
+                    }
+                    Missing::ChallengeAttachment(id) => (format!("附件 {id} 不存在"), format!("no attachment {id}")),
                 };
                 AppError::not_found(zh, en)
             }
@@ -363,6 +380,27 @@ impl From<jiqun_store::StoreError> for AppError {
                     Clash::MilestoneDone { on } => {
                         (format!("该节点已于 {on} 完成"), format!("the milestone was done on {on}"))
                     }
+                    Clash::ChallengeState { state } => {
+                        let st = jiqun_domain::challenges::ChallengeState::parse(state);
+                        let zh = st.map(|s| s.label(Lang::Zh)).unwrap_or(state.as_str());
+                        let en = st.map(|s| s.label(Lang::En)).unwrap_or(state.as_str());
+                        (
+                            format!("榜单当前为“{zh}”，不能进行此操作"),
+                            format!("the challenge is {en} now: this cannot be done in that state"),
+                        )
+                    }
+                    Clash::AlreadyApplied => (
+                        "该单位已申报此榜单".to_string(),
+                        "this organisation has applied for the challenge already".to_string(),
+                    ),
+                    Clash::ExpertOnPanel => (
+                        "该专家已在此榜单的评审专家组中".to_string(),
+                        "the expert is on the challenge's panel already".to_string(),
+                    ),
+                    Clash::ReviewSubmitted => (
+                        "评审意见已提交，不能再修改".to_string(),
+                        "the review has been handed in and no longer changes".to_string(),
+                    ),
                     Clash::Stale { current } => (
                         format!("记录已被他人修改（当前版本 {current}），请刷新后再改"),
                         format!("the record changed meanwhile (now version {current}); reload it and edit again"),
@@ -923,6 +961,13 @@ mod tests {
             }),
             StoreError::Conflict(Clash::MilestoneDone { on: "2025-01-01".into() }),
             StoreError::Conflict(Clash::OwnReport),
+            StoreError::NotFound(Missing::Challenge(3)),
+            StoreError::NotFound(Missing::ChallengeApplication(3)),
+            StoreError::NotFound(Missing::ChallengeAttachment(3)),
+            StoreError::Conflict(Clash::ChallengeState { state: "review".into() }),
+            StoreError::Conflict(Clash::AlreadyApplied),
+            StoreError::Conflict(Clash::ExpertOnPanel),
+            StoreError::Conflict(Clash::ReviewSubmitted),
             StoreError::Backup(BackupFault::NotEmpty),
             StoreError::Backup(BackupFault::NotABackup),
             StoreError::Backup(BackupFault::Malformed { line: 3, cause: "expected value".into() }),

@@ -1,6 +1,6 @@
 //! `jiqun export --db URL --table NAME`: a table of the database as rows of named columns, for the operator
 //! who holds the database (the database is the credential, as for a backup). The command line writes them
-//! as CSV or JSON. Tables so far: `projects`, `bases` and `chains` (one row a chain node).
+//! as CSV or JSON. Tables so far: `projects`, `bases`, `chains` (one row a chain node) and `challenges`.
 
 use jiqun_domain::Lang;
 use jiqun_domain::projects::ProblemState;
@@ -11,7 +11,7 @@ use crate::snapshot::today_in_china;
 use crate::{App, AppError, AppResult, Code};
 
 /// The tables `jiqun export` writes.
-pub const EXPORT_TABLES: &[&str] = &["projects", "bases", "chains"];
+pub const EXPORT_TABLES: &[&str] = &["projects", "bases", "chains", "challenges"];
 
 /// A table: its columns in order, and its rows, each an object with those keys.
 #[derive(Debug, Clone)]
@@ -117,6 +117,27 @@ pub fn base_table(bases: &[crate::bases::BaseView]) -> AppResult<Exported> {
     Ok(Exported { columns: BASE_COLUMNS.to_vec(), rows })
 }
 
+const CHALLENGE_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "state",
+    "state_label",
+    "department",
+    "chain_node",
+    "gap_rule",
+    "funding_wan",
+    "reward",
+    "eligibility",
+    "apply_by",
+    "finish_by",
+    "applications",
+    "winner_id",
+    "outcome_note",
+    "synthetic",
+    "created_at",
+    "updated_at",
+];
+
 impl App {
     /// A table for the operator's export; labels in `lang`. An unknown table is refused naming the known
     /// ones.
@@ -127,6 +148,37 @@ impl App {
             "chains" => {
                 let rows = self.chain_export_rows(lang).await?.into_iter().map(|v| row(CHAIN_COLUMNS, v)).collect();
                 Ok(Exported { columns: CHAIN_COLUMNS.to_vec(), rows })
+            }
+            "challenges" => {
+                let rows = self
+                    .challenge_rows_for_export()
+                    .await?
+                    .into_iter()
+                    .map(|(c, applications)| {
+                        let v = json!({
+                            "id": c.id,
+                            "title": c.title,
+                            "state": c.state.as_str(),
+                            "state_label": c.state.label(lang),
+                            "department": c.department,
+                            "chain_node": c.chain_node,
+                            "gap_rule": c.gap_rule,
+                            "funding_wan": c.funding_wan,
+                            "reward": c.reward,
+                            "eligibility": c.eligibility,
+                            "apply_by": c.apply_by.map(|d| d.to_string()),
+                            "finish_by": c.finish_by.map(|d| d.to_string()),
+                            "applications": applications,
+                            "winner_id": c.winner_id,
+                            "outcome_note": c.outcome_note,
+                            "synthetic": c.synthetic,
+                            "created_at": c.created_at,
+                            "updated_at": c.updated_at,
+                        });
+                        row(CHALLENGE_COLUMNS, v)
+                    })
+                    .collect();
+                Ok(Exported { columns: CHALLENGE_COLUMNS.to_vec(), rows })
             }
             other => Err(AppError::new(
                 Code::InvalidArgument,

@@ -117,3 +117,30 @@ pub(crate) fn date_field(field: &str, s: &str, not_after_today: bool, errors: &m
         }
     }
 }
+
+/// An uploaded file's name and type as stored, checked: a name of 1 to 200 characters with no path in it, at
+/// most `max` bytes and not empty; a type that is missing or too long becomes `application/octet-stream`.
+pub(crate) fn check_upload<'a>(
+    filename: &'a str,
+    content_type: &'a str,
+    data: &[u8],
+    max: usize,
+) -> AppResult<(&'a str, &'a str)> {
+    let name = filename.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\', '\0']) {
+        return Err(AppError::invalid("filename", "文件名无效", "invalid file name"));
+    }
+    if data.len() > max {
+        return Err(AppError::new(
+            crate::Code::TooLarge,
+            format!("附件不能超过 {} MB", max >> 20),
+            format!("an attachment cannot exceed {} MB", max >> 20),
+        ));
+    }
+    if data.is_empty() {
+        return Err(AppError::invalid("file", "请选择要上传的文件", "choose a file to upload"));
+    }
+    let content_type =
+        if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };
+    Ok((name, content_type))
+}

@@ -8,6 +8,7 @@ pub mod authz;
 pub mod bases;
 pub mod bulletin;
 pub mod chains;
+pub mod challenges;
 pub mod cultivation;
 pub mod demo;
 pub mod desk;
@@ -43,8 +44,9 @@ pub use snapshot::Snapshot;
 /// the store.
 pub mod model {
     pub use jiqun_store::{
-        AssignmentRow, AttachmentMeta, AuditRow, DesignationRow, EnterpriseFilter, EnterpriseRow, EvaluationRow,
-        IndicatorEdit, ObservationRow, PlanRow, ProjectFilter, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
+        AssignmentRow, AttachmentMeta, AuditRow, ChallengeStep, DesignationRow, EnterpriseFilter, EnterpriseRow,
+        EvaluationRow, IndicatorEdit, NewChallenge, NewChallengeApplication, NewChallengeExpert, ObservationRow,
+        PlanRow, ProjectFilter, ProposalRow, ReportInput, ReportRow, UserRow, now_ms,
     };
 }
 

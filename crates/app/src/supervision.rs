@@ -161,22 +161,7 @@ impl App {
                 "only the current version of a report not yet accepted takes attachments",
             ));
         }
-        let name = filename.trim();
-        if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\', '\0']) {
-            return Err(AppError::invalid("filename", "文件名无效", "invalid file name"));
-        }
-        if data.len() > MAX_ATTACHMENT {
-            return Err(AppError::new(
-                crate::Code::TooLarge,
-                format!("附件不能超过 {} MB", MAX_ATTACHMENT >> 20),
-                format!("an attachment cannot exceed {} MB", MAX_ATTACHMENT >> 20),
-            ));
-        }
-        if data.is_empty() {
-            return Err(AppError::invalid("file", "请选择要上传的文件", "choose a file to upload"));
-        }
-        let content_type =
-            if content_type.is_empty() || content_type.len() > 100 { "application/octet-stream" } else { content_type };
+        let (name, content_type) = crate::input::check_upload(filename, content_type, data, MAX_ATTACHMENT)?;
         Ok(self.store.add_attachment(report_id, name, content_type, data, &session.actor(ip)).await?)
     }
 

@@ -94,11 +94,11 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Export a table of the database (projects, bases, chains) as CSV, JSON or an Excel workbook.
+    /// Export a table of the database (projects, bases, chains, challenges) as CSV, JSON or an Excel workbook.
     Export {
         #[arg(long)]
         db: String,
-        /// projects, bases or chains
+        /// projects, bases, chains or challenges
         #[arg(long)]
         table: String,
         #[arg(long, value_enum)]

@@ -68,6 +68,14 @@ crate::labelled_enum! {
         ChainSettings = "chain.settings", "修改补链分析设置", "changed the gap-analysis settings";
         ChainFirm = "chain.firm", "设置企业所在环节", "set a firm's place on a chain node";
         ChainBase = "chain.base", "设置平台基地所在环节", "set a base's chain node";
+        ChallengeCreate = "challenge.create", "起草揭榜挂帅榜单", "drafted an open challenge";
+        ChallengeUpdate = "challenge.update", "修改揭榜挂帅榜单", "edited an open challenge";
+        ChallengeMove = "challenge.move", "榜单状态流转", "moved an open challenge to another state";
+        ChallengeApply = "challenge.apply", "揭榜申报", "applied for an open challenge";
+        ChallengeAttach = "challenge.attach", "上传揭榜申报附件", "attached a file to a challenge application";
+        ChallengeExpert = "challenge.expert", "指派榜单评审专家", "assigned an expert to an open challenge";
+        ChallengeReview = "challenge.review", "评审揭榜申报", "reviewed a challenge application";
+        ChallengeMilestone = "challenge.milestone", "记录攻关里程碑", "recorded a challenge milestone";
         IndicatorDerivation = "indicator.derivation", "设置指标计算来源", "set what an indicator is computed from";
         ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";

@@ -7,6 +7,7 @@
 pub mod backup;
 mod bases;
 mod chains;
+mod challenges;
 mod cultivation;
 mod enterprises;
 pub mod model;
@@ -27,6 +28,10 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 
 pub use bases::{BaseRow, Derived, NewBase};
 pub use chains::{ChainBaseRow, ChainFirmRow, NodeFactRow, TextMapRow, VocabularyRow};
+pub use challenges::{
+    ChallengeApplicationRow, ChallengeAttachmentMeta, ChallengeExpertRow, ChallengeMilestoneRow, ChallengeReviewRow,
+    ChallengeRow, ChallengeStep, NewChallenge, NewChallengeApplication, NewChallengeExpert,
+};
 pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
@@ -79,6 +84,9 @@ pub enum Missing {
         period: String,
     },
     Milestone(i64),
+    Challenge(i64),
+    ChallengeApplication(i64),
+    ChallengeAttachment(i64),
 }
 
 /// Why a write was refused.
@@ -121,6 +129,16 @@ pub enum Clash {
     MilestoneDone {
         on: String,
     },
+    /// The challenge is not (or no longer) in the state the write needs: its state now.
+    ChallengeState {
+        state: String,
+    },
+    /// The organisation has applied for the challenge already.
+    AlreadyApplied,
+    /// The expert is on the challenge's panel already.
+    ExpertOnPanel,
+    /// The expert handed the review in already: it no longer changes.
+    ReviewSubmitted,
     /// The record changed since the caller read it: its current version.
     Stale {
         current: i64,

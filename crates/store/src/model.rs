@@ -66,7 +66,8 @@ listed!(
     jiqun_domain::projects::ProblemKind,
     jiqun_domain::projects::ProblemState,
     jiqun_domain::projects::TrackingKind,
-    jiqun_domain::chains::FirmRole
+    jiqun_domain::chains::FirmRole,
+    jiqun_domain::challenges::ChallengeState
 );
 
 impl Parsed for jiqun_domain::AgencyName {

@@ -552,6 +552,87 @@ CREATE TABLE chain_bases (
 )
 "#,
     ),
+    (
+        14,
+        "open challenges (揭榜挂帅): challenges, applications and their attachments, expert panels, reviews, milestones",
+        r#"
+CREATE TABLE challenges (
+    id {ID},
+    title TEXT NOT NULL,
+    problem TEXT NOT NULL,
+    indicators TEXT NOT NULL,
+    funding_wan {FLOAT},
+    reward TEXT NOT NULL,
+    eligibility TEXT NOT NULL,
+    department TEXT NOT NULL,
+    chain_node TEXT,
+    gap_rule TEXT,
+    criteria TEXT NOT NULL,
+    apply_by TEXT,
+    finish_by TEXT,
+    state TEXT NOT NULL,
+    winner_id BIGINT,
+    outcome_note TEXT,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE challenge_applications (
+    id {ID},
+    challenge_id BIGINT NOT NULL REFERENCES challenges(id),
+    org_kind TEXT NOT NULL,
+    org_id TEXT NOT NULL,
+    org_name TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX challenge_applications_once ON challenge_applications (challenge_id, org_kind, org_id);
+CREATE TABLE challenge_attachments (
+    id {ID},
+    application_id BIGINT NOT NULL REFERENCES challenge_applications(id),
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    data {BLOB} NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE challenge_experts (
+    id {ID},
+    challenge_id BIGINT NOT NULL REFERENCES challenges(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    org_kind TEXT NOT NULL,
+    org_id TEXT NOT NULL,
+    interests TEXT NOT NULL,
+    assigned_by BIGINT,
+    assigned_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX challenge_experts_once ON challenge_experts (challenge_id, user_id);
+CREATE TABLE challenge_reviews (
+    id {ID},
+    application_id BIGINT NOT NULL REFERENCES challenge_applications(id),
+    expert_id BIGINT NOT NULL REFERENCES users(id),
+    scores TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    submitted BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX challenge_reviews_once ON challenge_reviews (application_id, expert_id);
+CREATE TABLE challenge_milestones (
+    id {ID},
+    challenge_id BIGINT NOT NULL REFERENCES challenges(id),
+    name TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    done_on TEXT,
+    note TEXT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL
+)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

@@ -10,7 +10,8 @@ use jiqun_app::{Perm, Scope};
 
 use crate::ctx::AppState;
 use crate::resources::{
-    auth, bases, chains, enterprises, evaluations, indicators, libraries, plans, projects, supervision, system, users,
+    auth, bases, chains, challenges, enterprises, evaluations, indicators, libraries, plans, projects, supervision,
+    system, users,
 };
 
 pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
@@ -171,6 +172,7 @@ const RESOURCES: &[(&[ApiRoute], &[PageRoute])] = &[
     (projects::API, projects::PAGES),
     (bases::API, bases::PAGES),
     (chains::API, chains::PAGES),
+    (challenges::API, challenges::PAGES),
 ];
 
 /// Every API route of every resource.

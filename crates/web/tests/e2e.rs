@@ -2,7 +2,8 @@
 //! (HTTP/1.1 over `TcpStream`, JSON with serde_json). The server runs in process on a fresh demo database.
 //!
 //! Scenarios: log in and open the dashboard; add an observation on an indicator page and see the status
-//! change; file a report as a department reporter and see it on the plan owner's review list. Screenshots of
+//! change; file a report as a department reporter and see it on the plan owner's review list; one open
+//! challenge (揭榜挂帅) from draft to accepted, with an expert standing aside. Screenshots of
 //! the dashboard, an indicator page, the supervision page and the tile map go to `target/e2e/*.png`.
 //!
 //! Without chromedriver the test prints "skipped: chromedriver not found" and passes, unless `JIQUN_E2E=1`,
@@ -356,6 +357,17 @@ fn serve(rt: &tokio::runtime::Runtime) -> Demo {
         let app = App::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
         app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
         jiqun_app::demo::load(&app).await.unwrap();
+        // A second expert for the challenge scenario (the demo has one).
+        let expert = jiqun_app::users::UserInput {
+            username: "e2e_zj".into(),
+            display_name: "端到端测试专家".into(),
+            password: "Demo@2025".into(),
+            roles: vec!["expert".into()],
+            agency: None,
+            city: None,
+            uscc: None,
+        };
+        app.create_user(None, &expert, "").await.unwrap();
         let snap = app.snapshot().await.unwrap();
         let plan = snap.current_plan().unwrap();
         let missed = plan
@@ -607,6 +619,118 @@ fn e2e_in_headless_chromium() {
     stage("operating", "2026-01-05", "投产");
     assert!(b.text("h1").contains("投产"), "in operation: {}", b.text("h1"));
     b.screenshot(&shots.join("project.png"));
+    b.logout();
+
+    // (f) One open challenge's life (揭榜挂帅), from draft to accepted: drafted from a chain gap's link, published
+    // and opened by the plan owner, applied for by the enterprise (with a file) and for an institute, reviewed
+    // by two experts of whom one stands aside from the institute (and cannot open its application), awarded
+    // to the enterprise, started by it, a milestone recorded, accepted by the issuing department.
+    let open_all = "document.querySelectorAll('details').forEach(d => d.open = true); return 1;";
+    let mv = |to: &str, label: &str| {
+        b.script(open_all);
+        b.script(&format!(
+            "document.querySelector(\"form[action$='/move'] input[name=to][value='{to}']\").form.querySelector('button').click(); return 1;"
+        ));
+        b.wait_for_text(&format!("<span class=\"chip\">{label}</span>"));
+    };
+    b.login(base, "owner");
+    b.goto(&format!("{base}/challenges/new?node=ultra_hd_video.chips_and_components&rule=no_firm&lang=zh"));
+    let chosen = b.script("return document.querySelector('select[name=chain_node]').value;");
+    assert_eq!(chosen.as_str(), Some("ultra_hd_video.chips_and_components"), "the chain gap is prefilled");
+    b.type_into("form[action='/challenges'] input[name=title]", "端到端测试·8K编码芯片揭榜");
+    b.type_into("form[action='/challenges'] textarea[name=problem]", "端到端测试：编码芯片无省内企业");
+    b.type_into("form[action='/challenges'] textarea[name=indicators]", "端到端测试：8K@60 实时编码");
+    b.type_into("form[action='/challenges'] input[name=department]", "省科技厅");
+    b.click("form[action='/challenges'] button[type=submit]");
+    b.wait_for_text("端到端测试·8K编码芯片揭榜");
+    assert!(b.source().contains("流程为示例配置"), "the page says the workflow is an example");
+    let challenge = b.url();
+    mv("published", "已发榜");
+    mv("applications_open", "揭榜申报中");
+    b.logout();
+
+    b.login(base, "qiye");
+    b.goto(&challenge);
+    b.script(open_all);
+    b.type_into("form[action$='/apply'] textarea[name=summary]", "端到端测试：企业自研编码SoC");
+    b.click("form[action$='/apply'] button[type=submit]");
+    b.wait_for_text("端到端测试：企业自研编码SoC");
+    let firm_application = b.url();
+    let plan_file = b.profile.join("e2e-揭榜方案.txt");
+    std::fs::write(&plan_file, "端到端测试揭榜方案").unwrap();
+    b.type_into("form.upload input[type=file]", &plan_file.display().to_string());
+    b.click("form.upload button");
+    b.wait_for_text("e2e-揭榜方案.txt");
+    b.logout();
+
+    b.login(base, "owner");
+    b.goto(&challenge);
+    b.script(open_all);
+    b.type_into("form[action$='/apply'] textarea[name=summary]", "端到端测试：研究院算法方案");
+    b.type_into("form[action$='/apply'] input[name=institute]", "端到端研究院");
+    b.click("form[action$='/apply'] button[type=submit]");
+    b.wait_for_text("端到端测试：研究院算法方案");
+    let institute_application = b.url();
+    for (expert, organisation) in [("zhuanjia", "端到端研究院"), ("e2e_zj", "")] {
+        b.goto(&challenge);
+        b.script(open_all);
+        b.type_into("form[action$='/experts'] input[name=username]", expert);
+        b.type_into("form[action$='/experts'] input[name=organisation]", organisation);
+        b.click("form[action$='/experts'] button[type=submit]");
+        b.wait_for_text(&format!("<strong>{expert}</strong>"));
+    }
+    assert!(b.source().contains("专家与申报单位为同一单位，须回避"), "zhuanjia stands aside from the institute");
+    mv("review", "评审中");
+    b.logout();
+
+    let review = |user: &str, application: &str, score: &str| {
+        b.login(base, user);
+        b.goto(application);
+        for k in ["technical", "team", "plan", "budget"] {
+            b.type_into(&format!("input[name=score_{k}]"), score);
+        }
+        b.type_into("textarea[name=comment]", "端到端测试评审意见");
+        b.click("#review button[value=submit]");
+        b.wait_for_text("端到端测试评审意见");
+        b.logout();
+    };
+    b.login(base, "zhuanjia");
+    b.goto(&challenge);
+    b.wait_for_text("端到端测试·8K编码芯片揭榜");
+    assert!(!b.source().contains("端到端研究院"), "the recused expert does not see the institute's application");
+    b.goto(&institute_application);
+    b.wait_for_text("challenge_recused");
+    b.screenshot(&shots.join("challenge-recused.png"));
+    b.logout();
+    review("zhuanjia", &firm_application, "85");
+    review("e2e_zj", &firm_application, "90");
+    review("e2e_zj", &institute_application, "70");
+
+    b.login(base, "owner");
+    b.goto(&challenge);
+    b.wait_for_text("评审已全部完成，可以定榜");
+    b.screenshot(&shots.join("challenge-review.png"));
+    mv("awarded", "已定榜");
+    b.logout();
+    b.login(base, "qiye");
+    b.goto(&challenge);
+    mv("in_progress", "攻关实施中");
+    b.logout();
+    b.login(base, "kjt");
+    b.goto(&challenge);
+    b.script(open_all);
+    b.type_into("form[action$='/milestones'] input[name=name]", "端到端测试：样片流片");
+    b.script(
+        "document.querySelector(\"form[action$='/milestones'] input[name=due_on]\").value = '2026-12-31'; return 1;",
+    );
+    b.click("form[action$='/milestones'] button[type=submit]");
+    b.wait_for_text("端到端测试：样片流片");
+    b.script(open_all);
+    b.type_into("form[action$='/move'] input[name=note]", "端到端测试：指标全部达到");
+    b.script("document.querySelector(\"form[action$='/move'] input[name=to][value='accepted']\").form.querySelector('button').click(); return 1;");
+    b.wait_for_text("<span class=\"chip oc-passed\">已验收</span>");
+    assert!(b.source().contains("端到端测试：指标全部达到"));
+    b.screenshot(&shots.join("challenge-accepted.png"));
     drop(b);
     drop(driver);
     println!("screenshots in {}", shots.display());

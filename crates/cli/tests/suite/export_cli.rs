@@ -16,7 +16,7 @@ fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
-/// A database with one key project (with a problem) and one recognised base.
+/// A database with one key project (with a problem), one recognised base and one published challenge.
 fn seeded() -> String {
     let db = jiqun_store::testing::sqlite_url();
     let keys = PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
@@ -55,6 +55,24 @@ fn seed(db: &str, keys: &std::path::Path) {
             ..Default::default()
         };
         app.recognise_base(&s, &base, "").await.unwrap();
+        let challenge = jiqun_app::challenges::ChallengeInput {
+            title: "（测试）8K编码芯片揭榜".into(),
+            problem: "（测试）无省内企业".into(),
+            indicators: "（测试）8K@60".into(),
+            funding_wan: Some(800.0),
+            department: "省科技厅".into(),
+            chain_node: Some("ultra_hd_video.chips_and_components".into()),
+            gap_rule: Some("no_firm".into()),
+            ..Default::default()
+        };
+        let id = app.create_challenge(&s, &challenge, "").await.unwrap();
+        let publish = jiqun_app::challenges::ChallengeMoveInput {
+            to: "published".into(),
+            winner: None,
+            note: None,
+            version: None,
+        };
+        app.move_challenge(&s, id, &publish, "").await.unwrap();
     });
 }
 
@@ -128,11 +146,29 @@ fn bases_export_with_their_kind_and_level() {
 }
 
 #[test]
+fn challenges_export_with_their_state_and_chain_gap() {
+    let db = seeded();
+    let (o, path) = export(&db, "challenges", "json");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let c = &v.as_array().unwrap()[0];
+    assert_eq!(
+        (c["state"].as_str(), c["chain_node"].as_str(), c["gap_rule"].as_str(), c["applications"].as_u64()),
+        (Some("published"), Some("ultra_hd_video.chips_and_components"), Some("no_firm"), Some(0)),
+        "{v}"
+    );
+    let (o, path) = export(&db, "challenges", "csv");
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.contains("（测试）8K编码芯片揭榜,published,"), "{csv}");
+}
+
+#[test]
 fn a_table_not_exported_yet_is_refused_naming_those_that_are() {
     let db = seeded();
     let (o, path) = export(&db, "matches_of_mars", "csv");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("projects, bases, chains"), "{}", text(&o));
+    assert!(text(&o).contains("projects, bases, chains, challenges"), "{}", text(&o));
     assert!(!path.exists(), "no file written");
 }
 

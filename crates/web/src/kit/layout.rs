@@ -57,6 +57,7 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
         "/projects" => &["/projects/"],
         "/bases" => &["/bases/"],
         "/chains" => &["/chains/"],
+        "/challenges" => &["/challenges/", "/challenge-applications/"],
         _ => &[],
     };
     under.iter().any(|p| path.starts_with(p)).then_some("true")
@@ -97,6 +98,9 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
         nav.push(("/projects", t("重点项目", "Key projects")));
     } else if !s.roles.scopes(u, Perm::AssessProjects).is_empty() {
         nav.push(("/projects/admission", t("项目准入", "Admission")));
+    }
+    if s.can(&Action::ReadChallenges) {
+        nav.push(("/challenges", t("揭榜挂帅", "Challenges")));
     }
     if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));

@@ -552,6 +552,77 @@ pub fn example_banner(lang: Lang, zh: &str, en: &str) -> Markup {
     html! { p.example role="note" { strong { (lang.pick("示例值 (example)", "Example values")) } " — " (lang.pick(zh, en)) } }
 }
 
+// ---- uploads and downloads of files (report evidence, challenge applications) ----
+
+/// A file name as stored: the last path component, without control characters, at most 200 characters.
+pub fn clean_upload_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let s: String = last.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
+    let s = s.trim().to_string();
+    if s.is_empty() { "attachment".into() } else { s }
+}
+
+/// A content type as stored: `type/subtype` from the header when it looks like one.
+pub fn clean_upload_type(headers: &axum::http::HeaderMap) -> String {
+    let v = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let v = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ok = v.len() <= 100
+        && v.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && (a.chars().chain(b.chars())).all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
+        });
+    if ok { v } else { "application/octet-stream".into() }
+}
+
+/// Types a browser may show inline-safe as a download; everything else is `application/octet-stream`.
+const SAFE_TYPES: &[&str] = &[
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+];
+
+/// A stored file as a download: a safe type or `application/octet-stream`, never rendered in the site's
+/// origin, its name in ASCII and in UTF-8.
+pub fn download(filename: &str, content_type: &str, data: Vec<u8>) -> Response {
+    let kind = if SAFE_TYPES.contains(&content_type) { content_type } else { "application/octet-stream" };
+    let mut r = data.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let ascii: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    let encoded: String = filename
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disp = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    if let Ok(v) = HeaderValue::from_str(&disp) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

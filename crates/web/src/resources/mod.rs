@@ -15,10 +15,12 @@
 //! | `/api/v1/projects…`, `/projects…` | `projects` |
 //! | `/api/v1/bases…`, `/bases…` | `bases` |
 //! | `/api/v1/chains…`, `/chains…` | `chains` |
+//! | `/api/v1/challenges…`, `/api/v1/challenge-applications…`, `/api/v1/challenge-attachments…`, `/challenges…`, `/challenge-applications…`, `/challenge-attachments…` | `challenges` |
 
 pub mod auth; // sign-in and the caller's own account
 pub mod bases; // recognised platforms and bases; what an indicator is computed from
 pub mod chains; // the chain map: nodes, firms on them, gaps, attraction and technology lists
+pub mod challenges; // 揭榜挂帅: open challenges, applications, expert review, milestones
 pub mod enterprises; // the registry of firms and their figures
 pub mod evaluations; // per-mu evaluation runs, schemes, the resource policy on a run
 pub mod indicators; // indicators and observations; the dashboard and the city map

@@ -36,6 +36,9 @@ struct Ids {
     problem: i64,
     admission: i64,
     milestone: i64,
+    challenge: i64,
+    application: i64,
+    attachment: i64,
 }
 
 /// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
@@ -80,8 +83,70 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (Client, Ids, String) {
     let admission = app.store_for_tests().proposals(Some(jiqun_domain::CityCode::Shenzhen)).await.unwrap()[0].id;
     // A milestone of that project, for the milestone routes.
     let milestone = app.store_for_tests().milestones(Some(project)).await.unwrap()[0].id;
-    let ids = Ids { assignment, report, firm: firm.id, evaluation, project, problem, admission, milestone };
+    // A challenge of 省科技厅 under review, the enterprise's application to it (with a file), the walk's expert
+    // on its panel (need not stand aside).
+    let (challenge, application, attachment) = walk_challenge(app, &firm_uscc).await;
+    let ids = Ids {
+        assignment,
+        report,
+        firm: firm.id,
+        evaluation,
+        project,
+        problem,
+        admission,
+        milestone,
+        challenge,
+        application,
+        attachment,
+    };
     (client, ids, firm_uscc)
+}
+
+/// A challenge issued by 省科技厅 under review, with an application of the firm `firm_uscc` carrying a file, and
+/// the walk's expert (`r_expert` or `p_expert`) on its panel.
+async fn walk_challenge(app: &jiqun_app::App, firm_uscc: &str) -> (i64, i64, i64) {
+    let store = app.store_for_tests();
+    let system = jiqun_store::Actor::system("test");
+    let c = jiqun_app::model::NewChallenge {
+        title: "（测试）巡检榜单".into(),
+        problem: "x".into(),
+        indicators: "x".into(),
+        funding_wan: None,
+        reward: String::new(),
+        eligibility: String::new(),
+        department: "省科技厅".into(),
+        chain_node: None,
+        gap_rule: None,
+        criteria: serde_json::to_string(&jiqun_app::challenges::default_criteria()).unwrap(),
+        apply_by: None,
+        finish_by: None,
+        synthetic: false,
+    };
+    let id = store.insert_challenge(&c, &system).await.unwrap();
+    use jiqun_app::model::ChallengeStep;
+    use jiqun_domain::challenges::ChallengeState::*;
+    for (from, to) in [(Draft, Published), (Published, ApplicationsOpen)] {
+        store.move_challenge(id, &ChallengeStep::plain(from, to), None, &system).await.unwrap();
+    }
+    let a = jiqun_app::model::NewChallengeApplication {
+        org_kind: "firm".into(),
+        org_id: firm_uscc.into(),
+        org_name: "（测试）企业".into(),
+        summary: "x".into(),
+    };
+    let aid = store.insert_challenge_application(id, &a, &system).await.unwrap();
+    let file = store.insert_challenge_attachment(aid, "a.txt", "text/plain", b"x", &system).await.unwrap();
+    for u in store.users().await.unwrap().into_iter().filter(|u| u.roles.iter().any(|r| r == "expert")) {
+        let e = jiqun_app::model::NewChallengeExpert {
+            user_id: u.id,
+            org_kind: String::new(),
+            org_id: String::new(),
+            interests: "[]".into(),
+        };
+        store.insert_challenge_expert(id, &e, &system).await.unwrap();
+    }
+    store.move_challenge(id, &ChallengeStep::plain(ApplicationsOpen, Review), None, &system).await.unwrap();
+    (id, aid, file)
 }
 
 /// A body each writing route accepts far enough to get past its permission check: the firm of 深圳 for
@@ -132,6 +197,12 @@ async fn every_route_with_every_role() {
                     ids.problem
                 } else if path.starts_with("/api/v1/milestones/") {
                     ids.milestone
+                } else if path.starts_with("/api/v1/challenges/") {
+                    ids.challenge
+                } else if path.starts_with("/api/v1/challenge-applications/") {
+                    ids.application
+                } else if path.starts_with("/api/v1/challenge-attachments/") {
+                    ids.attachment
                 } else {
                     1
                 };
@@ -195,6 +266,9 @@ async fn every_page_with_every_role() {
                 .replace("/projects/{id}", &format!("/projects/{}", ids.project))
                 .replace("/problems/{id}", &format!("/problems/{}", ids.problem))
                 .replace("/milestones/{id}", &format!("/milestones/{}", ids.milestone))
+                .replace("/challenges/{id}", &format!("/challenges/{}", ids.challenge))
+                .replace("/challenge-applications/{id}", &format!("/challenge-applications/{}", ids.application))
+                .replace("/challenge-attachments/{id}", &format!("/challenge-attachments/{}", ids.attachment))
                 .replace("{period}", "2025Q1")
                 .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("/chains/{id}", "/chains/integrated_circuits")

@@ -6,6 +6,7 @@ mod account;
 mod api;
 mod bases;
 mod chains;
+mod challenges;
 mod common;
 mod cultivation;
 mod desk;

@@ -120,6 +120,8 @@ async fn show_chains(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageRes
     let names: Vec<(String, String)> =
         o.chains.iter().map(|c| (c.id.clone(), lang.pick(&c.name, &c.name_en).to_string())).collect();
     let manage = s.can(&Action::ManageChains);
+    // Who may draft a challenge (for any department) is offered to turn a technology gap into one.
+    let may_issue = !s.roles.scopes(&s.user, jiqun_app::Perm::ManageChallenges).is_empty();
     let body = html! {
         div.pagehead {
             h1 { (t("产业链图谱与补链", "Chains and their gaps")) }
@@ -151,7 +153,7 @@ async fn show_chains(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageRes
         (list_table(&o.attraction_list, &names, lang, false))
         h2 #technology { (t("技术攻关清单", "Technology list")) }
         p.muted.small { (o.technology_rule.get(lang)) }
-        (list_table(&o.technology_list, &names, lang, manage))
+        (list_table(&o.technology_list, &names, lang, may_issue))
         (ui::downloads(ctx, lang))
         @if manage { (settings_form(s, &o.settings, &error, lang)) }
     };

@@ -3,7 +3,7 @@
 //! body (`app.js`, `/reports/{id}/attachments`), at most 10 MB, and downloaded from `/attachments/{id}`.
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::model::{ReportInput, ReportRow};
 use jiqun_app::snapshot::{AssignmentView, PlanView, Snapshot};
@@ -409,27 +409,6 @@ pub struct UploadQuery {
     name: String,
 }
 
-/// A file name as stored: the last path component, without control characters, at most 200 characters.
-fn clean_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let s: String = last.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>')).take(200).collect();
-    let s = s.trim().to_string();
-    if s.is_empty() { "attachment".into() } else { s }
-}
-
-/// A content type as stored: `type/subtype` from the header when it looks like one.
-fn clean_type(headers: &HeaderMap) -> String {
-    let v = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let v = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let ok = v.len() <= 100
-        && v.split_once('/').is_some_and(|(a, b)| {
-            !a.is_empty()
-                && !b.is_empty()
-                && (a.chars().chain(b.chars())).all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
-        });
-    if ok { v } else { "application/octet-stream".into() }
-}
-
 pub async fn upload(
     ctx: Ctx,
     Path(id): Path<i64>,
@@ -441,53 +420,16 @@ pub async fn upload(
     let e = |err: AppError| ApiError(err, lang);
     ctx.require_csrf(None).map_err(e)?;
     let s = ctx.user().map_err(e)?;
-    let name = clean_name(&q.name);
-    let kind = clean_type(&headers);
+    let name = ui::clean_upload_name(&q.name);
+    let kind = ui::clean_upload_type(&headers);
     // One use case for the page and the API: permission, the report's state, the size.
     let aid = ctx.app.add_attachment(s, id, &name, &kind, &body, &ctx.ip).await.map_err(e)?;
     Ok((StatusCode::CREATED, axum::Json(json!({ "id": aid, "report_id": id, "filename": name, "size": body.len() })))
         .into_response())
 }
 
-/// Types a browser may show inline-safe as a download; everything else is `application/octet-stream`.
-const SAFE_TYPES: &[&str] = &[
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-];
-
 pub async fn download(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let (meta, data) = ctx.app.attachment(s, id).await.page(ctx.lang)?;
-    let kind = if SAFE_TYPES.contains(&meta.content_type.as_str()) {
-        meta.content_type.as_str()
-    } else {
-        "application/octet-stream"
-    };
-    let mut r = data.into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    let ascii: String = meta
-        .filename
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-        .collect();
-    let disp = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", enc(&meta.filename));
-    if let Ok(v) = HeaderValue::from_str(&disp) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(r)
+    Ok(ui::download(&meta.filename, &meta.content_type, data))
 }
