@@ -293,6 +293,12 @@ impl App {
         }
     }
 
+    /// The vocabulary in force, for forms that name a node (drafting a challenge): the plan's own data,
+    /// shown to whoever may fill such a form.
+    pub async fn chain_vocabulary_for_forms(&self) -> AppResult<Vocabulary> {
+        Ok(self.chain_vocabulary().await?.0)
+    }
+
     async fn chain_settings(&self) -> AppResult<Settings> {
         match self.store.setting(SETTINGS_KEY).await? {
             Some(text) => serde_json::from_str(&text).map_err(AppError::internal),

@@ -731,6 +731,46 @@ fn e2e_in_headless_chromium() {
     b.wait_for_text("<span class=\"chip oc-passed\">已验收</span>");
     assert!(b.source().contains("端到端测试：指标全部达到"));
     b.screenshot(&shots.join("challenge-accepted.png"));
+    b.logout();
+
+    // (g) A chain gap found, listed and turned into a challenge: the chain map rings the gap, the node page
+    // says which rule found it, the technology list ranks it, and its link drafts a challenge for it.
+    b.login(base, "owner");
+    b.goto(&format!("{base}/chains/integrated_circuits?lang=zh"));
+    b.wait_for_text("集成电路");
+    let map = b.source();
+    assert!(map.contains("svg class=\"chainmap\""), "the chain map is drawn");
+    assert!(map.contains("stroke=\"#c62828\""), "gaps are ringed");
+    b.screenshot(&shots.join("chain-map.png"));
+    b.goto(&format!("{base}/chains?lang=zh"));
+    b.wait_for_text("技术攻关清单");
+    let first = b.script(
+        "const a = document.querySelector('a[href^=\"/challenges/new?node=\"]'); return a ? a.getAttribute('href') : '';",
+    );
+    let href = first.as_str().unwrap_or("").to_string();
+    assert!(href.contains("&rule="), "the technology list offers its gaps as challenges: {href}");
+    let node = href.trim_start_matches("/challenges/new?node=").split('&').next().unwrap_or("").to_string();
+    let chain = node.split('.').next().unwrap_or("").to_string();
+    b.goto(&format!("{base}/chains/{chain}/nodes/{node}?lang=zh"));
+    let notice = b.text("div.notice");
+    assert!(
+        notice.contains("无企业") || notice.contains("依赖省外供给"),
+        "the node page says which rule found the gap: {notice}"
+    );
+    b.goto(&format!("{base}/chains?lang=zh"));
+    b.wait_for_text("技术攻关清单");
+    b.click(&format!("a[href='{href}']"));
+    b.find("select[name=chain_node]");
+    let chosen = b.script("return document.querySelector('select[name=chain_node]').value;");
+    assert_eq!(chosen.as_str(), Some(node.as_str()), "the gap's node is prefilled");
+    b.type_into("form[action='/challenges'] input[name=title]", "端到端测试·补链攻关榜");
+    b.type_into("form[action='/challenges'] textarea[name=problem]", "端到端测试：技术攻关清单上的缺口");
+    b.type_into("form[action='/challenges'] textarea[name=indicators]", "端到端测试：达到国内先进水平");
+    b.type_into("form[action='/challenges'] input[name=department]", "省科技厅");
+    b.click("form[action='/challenges'] button[type=submit]");
+    b.wait_for_text("端到端测试·补链攻关榜");
+    assert!(b.source().contains(&format!("<code>{node}</code>")), "the challenge names the node of its gap");
+    b.screenshot(&shots.join("chain-gap-challenge.png"));
     drop(b);
     drop(driver);
     println!("screenshots in {}", shots.display());

@@ -13,7 +13,6 @@ use jiqun_app::challenges::{
 };
 use jiqun_app::{AppError, Session};
 use jiqun_domain::Lang;
-use jiqun_domain::chains::Vocabulary;
 use jiqun_domain::challenges::ChallengeState;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -160,7 +159,7 @@ pub async fn new_form(ctx: Ctx) -> PageResult<Response> {
 async fn show_form(ctx: &Ctx, s: &Session, form: &ChallengeForm, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
-    let vocabulary = Vocabulary::builtin();
+    let vocabulary = ctx.app.chain_vocabulary_for_forms().await.page(lang)?;
     let known_node = form.chain_node.is_empty() || vocabulary.node(&form.chain_node).is_some();
     let criteria = default_criteria();
     let body = html! {
