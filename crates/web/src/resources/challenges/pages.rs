@@ -295,7 +295,13 @@ async fn show(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageR
             dt { (t("奖励与支持", "Reward")) } dd { @if c.reward.is_empty() { "—" } @else { (c.reward) } }
             dt { (t("揭榜条件", "Eligibility")) } dd { @if c.eligibility.is_empty() { "—" } @else { (c.eligibility) } }
             dt { (t("产业链短板", "Chain gap")) } dd {
-                @if let Some(n) = &c.chain_node { (c.chain_node_label.as_deref().unwrap_or(n)) " " code { (n) } } @else { "—" }
+                @if let Some(n) = &c.chain_node {
+                    @let label = c.chain_node_label.as_deref().unwrap_or(n);
+                    @if s.can(&jiqun_app::Action::ReadChains) {
+                        a href={ "/chains/" (ui::enc(n.split('.').next().unwrap_or(""))) "/nodes/" (ui::enc(n)) } { (label) }
+                    } @else { (label) }
+                    " " code { (n) }
+                } @else { "—" }
                 @if let Some(g) = &c.gap_rule_label { " · " (g) }
             }
             dt { (t("申报截止", "Apply by")) } dd { @if let Some(x) = c.apply_by { (x.to_string()) } @else { "—" } }
