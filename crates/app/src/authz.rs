@@ -60,11 +60,20 @@ jiqun_domain::labelled_enum! {
         AnswerProblem = "answer_problem", "答复项目问题", "answer project problems";
         /// Report a project's progress per period (investment completed, physical progress).
         ReportProject = "report_project", "填报项目进度", "report projects' progress";
+        /// Chip–terminal matchmaking: the ranked pairs, the products, needs and meetings they rest on (scoped:
+        /// an enterprise sees what involves it, a city bureau what involves a firm of its city).
+        ReadMatches = "read_matches", "查阅芯片与终端对接", "read chip–terminal matchmaking";
+        /// List and edit chip products and terminal needs (an enterprise its own).
+        EditMatchListings = "edit_match_listings", "维护芯片产品与终端需求", "maintain chip products and terminal needs";
+        /// Record matchmaking meetings (对接会) and their outcomes.
+        RecordMatchMeetings = "record_match_meetings", "记录对接会与对接结果", "record matchmaking meetings and outcomes";
+        /// Set the weights of the matchmaking score and the lead times it assumes.
+        SetMatchSettings = "set_match_settings", "设定对接评分权重", "set the matchmaking weights";
     }
 }
 
 /// The permission list's version: it grows by one whenever permissions are added.
-pub const PERMS_VERSION: u32 = 3;
+pub const PERMS_VERSION: u32 = 6;
 
 impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
@@ -76,6 +85,7 @@ impl Perm {
             | Perm::RaiseProblem
             | Perm::AnswerProblem => 2,
             Perm::ReportProject => 3,
+            Perm::ReadMatches | Perm::EditMatchListings | Perm::RecordMatchMeetings | Perm::SetMatchSettings => 6,
             _ => 1,
         }
     }
@@ -200,6 +210,13 @@ pub enum Action<'a> {
     AnswerProblem {
         agency: &'a str,
     },
+    /// Matchmaking that involves a firm (`uscc`, `city` of the firm).
+    ReadMatches(Object<'a>),
+    /// A product or need of a firm (`uscc`, `city`).
+    EditMatchListings(Object<'a>),
+    /// A meeting on a pair, checked against one of its two firms (`uscc`, `city`).
+    RecordMatchMeetings(Object<'a>),
+    SetMatchSettings,
 }
 
 impl Action<'_> {
@@ -232,6 +249,10 @@ impl Action<'_> {
             Action::RaiseProblem(o) => (Perm::RaiseProblem, *o),
             Action::ReportProject(o) => (Perm::ReportProject, *o),
             Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
+            Action::ReadMatches(o) => (Perm::ReadMatches, *o),
+            Action::EditMatchListings(o) => (Perm::EditMatchListings, *o),
+            Action::RecordMatchMeetings(o) => (Perm::RecordMatchMeetings, *o),
+            Action::SetMatchSettings => (Perm::SetMatchSettings, none),
         }
     }
 }
@@ -307,6 +328,10 @@ impl Default for RoleTable {
                         (RaiseProblem, All),
                         (AnswerProblem, All),
                         (ReportProject, All),
+                        (ReadMatches, All),
+                        (EditMatchListings, All),
+                        (RecordMatchMeetings, All),
+                        (SetMatchSettings, All),
                     ]),
                 ),
                 role(
@@ -319,6 +344,7 @@ impl Default for RoleTable {
                         (ReadEnterprises, All),
                         (ReadProjects, All),
                         (AnswerProblem, OwnAgency),
+                        (ReadMatches, All),
                     ]),
                 ),
                 role(
@@ -336,6 +362,9 @@ impl Default for RoleTable {
                         (ManageProjects, OwnCity),
                         (RaiseProblem, OwnCity),
                         (ReportProject, OwnCity),
+                        (ReadMatches, OwnCity),
+                        (EditMatchListings, OwnCity),
+                        (RecordMatchMeetings, OwnCity),
                     ]),
                 ),
                 role(
@@ -348,6 +377,8 @@ impl Default for RoleTable {
                         (ReadProjects, OwnEnterprise),
                         (RaiseProblem, OwnEnterprise),
                         (ReportProject, OwnEnterprise),
+                        (ReadMatches, OwnEnterprise),
+                        (EditMatchListings, OwnEnterprise),
                     ]),
                 ),
                 role(
@@ -356,7 +387,12 @@ impl Default for RoleTable {
                     "expert",
                     g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadFigures, Assigned)]),
                 ),
-                role("viewer", "查阅", "viewer", g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All)])),
+                role(
+                    "viewer",
+                    "查阅",
+                    "viewer",
+                    g(&[(ReadPlan, All), (ReadEnterprises, All), (ReadProjects, All), (ReadMatches, All)]),
+                ),
             ],
         }
     }

@@ -88,11 +88,11 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Export a table of the database (projects, bases) as CSV, JSON or an Excel workbook.
+    /// Export a table of the database (projects, bases, matches) as CSV, JSON or an Excel workbook.
     Export {
         #[arg(long)]
         db: String,
-        /// projects or bases
+        /// projects, bases or matches
         #[arg(long)]
         table: String,
         #[arg(long, value_enum)]

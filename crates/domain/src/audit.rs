@@ -62,6 +62,13 @@ crate::labelled_enum! {
         BaseRecognise = "base.recognise", "登记认定平台或基地", "registered a recognised base";
         BaseUpdate = "base.update", "修改平台或基地", "edited a base";
         BaseWithdraw = "base.withdraw", "撤销平台或基地认定", "withdrew a base's recognition";
+        MatchProductCreate = "match_product.create", "登记芯片产品", "listed a chip product";
+        MatchProductUpdate = "match_product.update", "修改芯片产品", "edited a chip product";
+        MatchNeedCreate = "match_need.create", "登记终端需求", "listed a terminal need";
+        MatchNeedUpdate = "match_need.update", "修改终端需求", "edited a terminal need";
+        MatchMeetingCreate = "match_meeting.create", "记录对接会", "recorded a matchmaking meeting";
+        MatchMeetingOutcome = "match_meeting.outcome", "记录对接结果", "recorded a matchmaking outcome";
+        MatchSettings = "match.settings", "设定对接评分权重", "set the matchmaking weights";
         IndicatorDerivation = "indicator.derivation", "设置指标计算来源", "set what an indicator is computed from";
         ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";

@@ -8,6 +8,7 @@ pub mod backup;
 mod bases;
 mod cultivation;
 mod enterprises;
+mod matching;
 pub mod model;
 mod plans;
 mod project_settings;
@@ -29,6 +30,9 @@ pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
     enterprise_contact_context, figure_context, result_items_context,
+};
+pub use matching::{
+    MATCH_SETTINGS_KEY, MatchMeetingRow, MatchNeedRow, MatchProductRow, NewMatchMeeting, NewMatchNeed, NewMatchProduct,
 };
 pub use model::*;
 pub use project_settings::LibraryTrackersRow;
@@ -77,6 +81,9 @@ pub enum Missing {
         period: String,
     },
     Milestone(i64),
+    MatchProduct(i64),
+    MatchNeed(i64),
+    MatchMeeting(i64),
 }
 
 /// Why a write was refused.

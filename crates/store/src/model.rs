@@ -65,7 +65,9 @@ listed!(
     jiqun_domain::projects::ProjectStage,
     jiqun_domain::projects::ProblemKind,
     jiqun_domain::projects::ProblemState,
-    jiqun_domain::projects::TrackingKind
+    jiqun_domain::projects::TrackingKind,
+    jiqun_domain::matching::Maturity,
+    jiqun_domain::matching::MatchOutcome
 );
 
 impl Parsed for jiqun_domain::AgencyName {

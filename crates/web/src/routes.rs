@@ -10,7 +10,7 @@ use jiqun_app::{Perm, Scope};
 
 use crate::ctx::AppState;
 use crate::resources::{
-    auth, bases, enterprises, evaluations, indicators, libraries, plans, projects, supervision, system, users,
+    auth, bases, enterprises, evaluations, indicators, libraries, matching, plans, projects, supervision, system, users,
 };
 
 pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
@@ -170,6 +170,7 @@ const RESOURCES: &[(&[ApiRoute], &[PageRoute])] = &[
     (libraries::API, libraries::PAGES),
     (projects::API, projects::PAGES),
     (bases::API, bases::PAGES),
+    (matching::API, matching::PAGES),
 ];
 
 /// Every API route of every resource.

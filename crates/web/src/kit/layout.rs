@@ -56,6 +56,7 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
         "/libraries" => &["/libraries/"],
         "/projects" => &["/projects/"],
         "/bases" => &["/bases/"],
+        "/matching" => &["/matching/"],
         _ => &[],
     };
     under.iter().any(|p| path.starts_with(p)).then_some("true")
@@ -93,6 +94,9 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
         nav.push(("/projects", t("重点项目", "Key projects")));
     } else if !s.roles.scopes(u, Perm::AssessProjects).is_empty() {
         nav.push(("/projects/admission", t("项目准入", "Admission")));
+    }
+    if !s.roles.scopes(u, Perm::ReadMatches).is_empty() {
+        nav.push(("/matching", t("芯片对接", "Chip matching")));
     }
     if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));

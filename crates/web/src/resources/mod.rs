@@ -13,6 +13,7 @@
 //! | `/api/v1/evaluations…`, `/api/v1/schemes`, `/evaluations…`, `/schemes` | `evaluations` |
 //! | `/api/v1/libraries…`, `…/enterprises/{id}/libraries`, `…/enterprises/{id}/profile`, `/libraries…` | `libraries` |
 //! | `/api/v1/projects…`, `/projects…` | `projects` |
+//! | `/api/v1/matches…`, `/matching…` | `matching` |
 
 pub mod auth; // sign-in and the caller's own account
 pub mod bases; // recognised platforms and bases; what an indicator is computed from
@@ -20,6 +21,7 @@ pub mod enterprises; // the registry of firms and their figures
 pub mod evaluations; // per-mu evaluation runs, schemes, the resource policy on a run
 pub mod indicators; // indicators and observations; the dashboard and the city map
 pub mod libraries; // cultivation libraries and a firm's place in them
+pub mod matching; // chip ↔ terminal matchmaking: products, needs, ranked pairs, meetings, weights
 pub mod plans; // plan documents: import, read, close
 pub mod projects; // new industrial project admission
 pub mod supervision; // assignments, reports, review, attachments, rounds
