@@ -69,7 +69,7 @@ pub struct WithdrawInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DerivationInput {
-    /// `bases:KIND[@LEVEL]`, `library:ID` or `library_rd:ID`, or null.
+    /// `bases:KIND[@LEVEL]`, `library:ID`, `library_rd:ID` or `matches:signed`, or null.
     pub derived_from: Option<String>,
 }
 

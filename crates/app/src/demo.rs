@@ -932,11 +932,24 @@ async fn load_matching(app: &App, own_firm: &str) -> AppResult<()> {
     let actor = Actor::system("demo");
     let store = &app.store;
     let (firms, _) = store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, 10_000).await?;
-    let chip: Vec<_> = firms.iter().filter(|f| f.industry == "C3973" && f.uscc != own_firm).collect();
-    let terminal: Vec<_> = firms
-        .iter()
-        .filter(|f| matches!(f.industry.as_str(), "C3963" | "C3921" | "C3911") && f.uscc != own_firm)
-        .collect();
+    // One firm a city in turn, so that the pairs span the province (same city, same region, farther).
+    let spread = |keep: &dyn Fn(&jiqun_store::EnterpriseRow) -> bool| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut first: Vec<&jiqun_store::EnterpriseRow> = Vec::new();
+        for f in firms.iter().filter(|f| keep(f) && f.uscc != own_firm) {
+            if seen.insert(f.city) {
+                first.push(f);
+            }
+        }
+        first
+    };
+    let chip = spread(&|f| f.industry == "C3973");
+    // Terminal makers from the other end of the list, so that a pair is not always of one city.
+    let terminal: Vec<_> =
+        spread(&|f| matches!(f.industry.as_str(), "C3963" | "C3921" | "C3911")).into_iter().rev().collect();
+    if chip.is_empty() || terminal.is_empty() {
+        return Ok(());
+    }
     // (name, category, node nm, maturity, pieces a year)
     let products: &[(&str, &str, Option<i64>, &str, Option<i64>)] = &[
         ("示例·5G基带芯片 X1（合成）", "baseband_5g", Some(7), "sample", Some(2_000_000)),
@@ -1033,11 +1046,11 @@ async fn load_matching(app: &App, own_firm: &str) -> AppResult<()> {
             store.insert_match_product(&p, &actor).await?;
         } else {
             let input = MatchNeedInput {
-                name: "示例·本企业终端用射频前端（合成）".into(),
-                category: "rf_frontend".into(),
-                annual_volume: Some(600_000),
+                name: "示例·本企业服务器用AI推理芯片（合成）".into(),
+                category: "ai_chip".into(),
+                annual_volume: Some(150_000),
                 needed_by: "2027-10-31".into(),
-                requirements: "示例：支持Sub-6GHz（合成）".into(),
+                requirements: "示例：INT8算力不低于32TOPS，功耗低于75瓦（合成）".into(),
                 ..Default::default()
             };
             let mut n = App::check_need(&input, own.id)?;
