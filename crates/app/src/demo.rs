@@ -951,7 +951,8 @@ async fn load_matching(app: &App, own_firm: &str) -> AppResult<()> {
         return Ok(());
     }
     // (name, category, node nm, maturity, pieces a year)
-    let products: &[(&str, &str, Option<i64>, &str, Option<i64>)] = &[
+    type Product<'a> = (&'a str, &'a str, Option<i64>, &'a str, Option<i64>);
+    let products: &[Product] = &[
         ("示例·5G基带芯片 X1（合成）", "baseband_5g", Some(7), "sample", Some(2_000_000)),
         ("示例·射频前端模组 R2（合成）", "rf_frontend", Some(28), "mass_production", Some(5_000_000)),
         ("示例·AI推理芯片 A3（合成）", "ai_chip", Some(12), "engineering_validation", Some(300_000)),
@@ -1060,7 +1061,9 @@ async fn load_matching(app: &App, own_firm: &str) -> AppResult<()> {
     }
     let date =
         |s: &str| jiqun_domain::date::Date::parse(s).map_err(|_| crate::AppError::internal(format!("demo date {s}")));
-    let meetings: &[(usize, &str, Option<(MatchOutcome, &str, &str)>)] = &[
+    // (the product and need at that position, held on, the outcome with its day and note)
+    type Meeting<'a> = (usize, &'a str, Option<(MatchOutcome, &'a str, &'a str)>);
+    let meetings: &[Meeting] = &[
         (1, "2026-03-18", Some((MatchOutcome::Signed, "2026-06-30", "示例：签订年度供货框架合同（合成）"))),
         (0, "2026-05-20", Some((MatchOutcome::Trial, "2026-08-15", "示例：送样试用（合成）"))),
         (4, "2026-10-22", None),

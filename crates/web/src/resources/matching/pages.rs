@@ -28,12 +28,12 @@ fn synthetic_chip(lang: Lang) -> Markup {
 
 /// Pieces a year as an official writes them: 500万颗, 2000颗.
 fn pieces(v: Option<i64>, lang: Lang) -> String {
-    match v {
-        None => "—".into(),
-        Some(v) if v >= 100_000_000 => format!("{}{}", ui::num(v as f64 / 1e8, 2), lang.pick("亿颗", "00 million")),
-        Some(v) if v >= 10_000 && lang == Lang::Zh => format!("{}万颗", ui::num(v as f64 / 1e4, 2)),
-        Some(v) if lang == Lang::Zh => format!("{v}颗"),
-        Some(v) => thousands(v),
+    match (v, lang) {
+        (None, _) => "—".into(),
+        (Some(v), Lang::Zh) if v >= 100_000_000 => format!("{}亿颗", ui::num(v as f64 / 1e8, 2)),
+        (Some(v), Lang::Zh) if v >= 10_000 => format!("{}万颗", ui::num(v as f64 / 1e4, 2)),
+        (Some(v), Lang::Zh) => format!("{v}颗"),
+        (Some(v), Lang::En) => thousands(v),
     }
 }
 
@@ -41,7 +41,7 @@ fn thousands(v: i64) -> String {
     let s = v.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -72,10 +72,10 @@ fn tabs(ctx: &Ctx, s: &Session) -> Markup {
         items.push(("/matching/settings", t("评分权重", "Weights")));
     }
     html! {
-        nav.subnav aria-label=(t("芯片与终端对接", "Chip–terminal matching")) {
-            @for (href, label) in &items {
-                a href=(href) aria-current=[(here == *href).then_some("page")] { (label) } " "
-            }
+        nav.toc aria-label=(t("芯片与终端对接", "Chip–terminal matching")) {
+            ul { @for (href, label) in &items {
+                li { a href=(href) aria-current=[(here == *href).then_some("page")] { (label) } }
+            } }
         }
     }
 }
@@ -530,7 +530,7 @@ async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppEr
                     td { (n.city.label(lang)) }
                     td { (n.category_label) }
                     td.numcell { (pieces(n.annual_volume, lang)) }
-                    td { (n.needed_by.to_string()) }
+                    td.date { (n.needed_by.to_string()) }
                     td { (n.requirements) }
                     td { @if n.active { (t("有效", "open")) } @else { span.muted { (t("已撤回", "withdrawn")) } } }
                 } } }
@@ -677,7 +677,7 @@ async fn show_meetings(
             div.scroll { table.data.compact {
                 (ui::head(lang, &[ui::col("日期", "Held on"), ui::col("对接会", "Meeting"), ui::col("芯片产品（企业）", "Chip product (firm)"), ui::col("终端需求（企业）", "Terminal need (firm)"), ui::col("结果", "Outcome")]))
                 tbody { @for m in &items { tr {
-                    td { (m.held_on.to_string()) }
+                    td.date { (m.held_on.to_string()) }
                     td { (m.place) @if m.synthetic { " " (synthetic_chip(lang)) } @if !m.note.is_empty() { br; span.muted { (m.note) } } }
                     td { (m.product_name) br; span.muted { (m.chip_firm) } }
                     td { (m.need_name) br; span.muted { (m.terminal_firm) } }
