@@ -442,19 +442,23 @@ impl App {
         }
     }
 
-    /// The firm a listing is for: the given USCC, or the caller's own; a registered enterprise.
+    /// The firm a new listing is for (the given USCC, or the caller's own; a registered enterprise) once the
+    /// caller may keep its listings.
     async fn listing_firm(&self, session: &Session, uscc: Option<&str>) -> AppResult<jiqun_store::EnterpriseRow> {
+        require_any(session, Perm::EditMatchListings)?;
         let given = uscc.map(str::trim).filter(|s| !s.is_empty());
         let Some(uscc) = given.or(session.user.uscc.as_deref()) else {
             return Err(AppError::invalid("uscc", "请填写企业的统一社会信用代码", "give the firm's USCC"));
         };
-        self.store.enterprise_by_uscc(uscc).await?.ok_or_else(|| {
+        let firm = self.store.enterprise_by_uscc(uscc).await?.ok_or_else(|| {
             AppError::invalid(
                 "uscc",
                 format!("“{uscc}”不是已登记企业的统一社会信用代码"),
                 format!("“{uscc}” is not the USCC of a registered enterprise"),
             )
-        })
+        })?;
+        session.require(&Action::EditMatchListings(object(&firm.uscc, firm.city)))?;
+        Ok(firm)
     }
 
     /// The categories chips and their uses are filed under.
@@ -538,9 +542,7 @@ impl App {
 
     /// Lists a chip product for a firm the caller keeps listings of.
     pub async fn create_match_product(&self, session: &Session, input: &MatchProductInput, ip: &str) -> AppResult<i64> {
-        require_any(session, Perm::EditMatchListings)?;
         let firm = self.listing_firm(session, input.uscc.as_deref()).await?;
-        session.require(&Action::EditMatchListings(object(&firm.uscc, firm.city)))?;
         let p = Self::check_product(input, firm.id)?;
         Ok(self.store.insert_match_product(&p, &session.actor(ip)).await?)
     }
@@ -555,8 +557,7 @@ impl App {
     ) -> AppResult<()> {
         require_any(session, Perm::EditMatchListings)?;
         let old = self.store.match_product(id).await?;
-        session.require(&Action::EditMatchListings(object(&old.uscc, old.city)))?;
-        same_firm(input.uscc.as_deref(), &old.uscc)?;
+        kept_by(session, input.uscc.as_deref(), &old.uscc, old.city)?;
         let mut p = Self::check_product(input, old.enterprise_id)?;
         p.synthetic = old.synthetic;
         Ok(self.store.update_match_product(id, &p, input.version, &session.actor(ip)).await?)
@@ -605,9 +606,7 @@ impl App {
     }
 
     pub async fn create_match_need(&self, session: &Session, input: &MatchNeedInput, ip: &str) -> AppResult<i64> {
-        require_any(session, Perm::EditMatchListings)?;
         let firm = self.listing_firm(session, input.uscc.as_deref()).await?;
-        session.require(&Action::EditMatchListings(object(&firm.uscc, firm.city)))?;
         let n = Self::check_need(input, firm.id)?;
         Ok(self.store.insert_match_need(&n, &session.actor(ip)).await?)
     }
@@ -621,8 +620,7 @@ impl App {
     ) -> AppResult<()> {
         require_any(session, Perm::EditMatchListings)?;
         let old = self.store.match_need(id).await?;
-        session.require(&Action::EditMatchListings(object(&old.uscc, old.city)))?;
-        same_firm(input.uscc.as_deref(), &old.uscc)?;
+        kept_by(session, input.uscc.as_deref(), &old.uscc, old.city)?;
         let mut n = Self::check_need(input, old.enterprise_id)?;
         n.synthetic = old.synthetic;
         Ok(self.store.update_match_need(id, &n, input.version, &session.actor(ip)).await?)
@@ -943,7 +941,9 @@ fn from_data(errors: Vec<jiqun_domain::datafile::FieldError>) -> Vec<FieldError>
     errors.into_iter().map(|e| FieldError::new(e.path, e.zh, e.en)).collect()
 }
 
-fn same_firm(given: Option<&str>, own: &str) -> AppResult<()> {
+/// An existing listing the caller may edit, whose firm the edit does not change.
+fn kept_by(session: &Session, given: Option<&str>, own: &str, city: CityCode) -> AppResult<()> {
+    session.require(&Action::EditMatchListings(object(own, city)))?;
     match given.map(str::trim).filter(|s| !s.is_empty()) {
         Some(u) if u != own => Err(AppError::invalid(
             "uscc",

@@ -490,14 +490,20 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
     }
 
-    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&mut *tx).await?;
+    /// Replaces a setting's value inside a write transaction (its caller audits it).
+    pub(crate) async fn put_setting(&self, tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&mut **tx).await?;
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
             .bind(key)
             .bind(value)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
+        Ok(())
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        self.put_setting(&mut tx, key, value).await?;
         self.audit(
             &mut tx,
             actor,

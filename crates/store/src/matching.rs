@@ -374,12 +374,7 @@ impl Store {
     pub async fn set_match_settings(&self, value: &str, actor: &Actor) -> Result<()> {
         let before = self.setting(MATCH_SETTINGS_KEY).await?;
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1").bind(MATCH_SETTINGS_KEY).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
-            .bind(MATCH_SETTINGS_KEY)
-            .bind(value)
-            .execute(&mut *tx)
-            .await?;
+        self.put_setting(&mut tx, MATCH_SETTINGS_KEY, value).await?;
         let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
         let detail = json!({ "before": before.as_deref().map(parse), "after": parse(value) });
         self.audit(&mut tx, actor, AuditAction::MatchSettings, "setting", MATCH_SETTINGS_KEY, true, &detail).await?;
