@@ -26,27 +26,12 @@ fn synthetic_chip(lang: Lang) -> Markup {
     html! { span.chip.synthetic title=(lang.pick("演示用合成数据，非真实企业信息", "made up for the demo, not a real firm's")) { (lang.pick("示例", "synthetic")) } }
 }
 
-/// Pieces a year as an official writes them: 500万颗, 2000颗.
+/// Pieces a year as an official writes them (500万颗), or a dash when unknown.
 fn pieces(v: Option<i64>, lang: Lang) -> String {
-    match (v, lang) {
-        (None, _) => "—".into(),
-        (Some(v), Lang::Zh) if v >= 100_000_000 => format!("{}亿颗", ui::num(v as f64 / 1e8, 2)),
-        (Some(v), Lang::Zh) if v >= 10_000 => format!("{}万颗", ui::num(v as f64 / 1e4, 2)),
-        (Some(v), Lang::Zh) => format!("{v}颗"),
-        (Some(v), Lang::En) => thousands(v),
+    match v.and_then(|v| u64::try_from(v).ok()) {
+        Some(v) => jiqun_eval::matching::pieces(v, lang),
+        None => "—".into(),
     }
-}
-
-fn thousands(v: i64) -> String {
-    let s = v.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0 { format!("-{out}") } else { out }
 }
 
 fn outcome_chip(o: Option<MatchOutcome>, lang: Lang) -> Markup {
