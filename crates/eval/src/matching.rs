@@ -283,7 +283,7 @@ fn maturity(p: &ChipProduct, n: &TerminalNeed, today: Date, lead: &LeadMonths) -
     let months_left = (n.needed_by.days() - today.days()) as f64 / 30.44;
     let need = lead.of(p.maturity);
     let (zh_m, en_m) = (p.maturity.label(Lang::Zh), p.maturity.label(Lang::En));
-    let left = fmt_num(months_left.max(0.0));
+    let left = fmt_num(months_left.max(0.0).round());
     let (fit, zh, en) = if need <= 0.0 {
         (1.0, format!("{zh_m}，可按期供货"), format!("{en_m}: can supply on time"))
     } else if months_left <= 0.0 {

@@ -75,6 +75,12 @@ fn head(ctx: &Ctx, s: &Session, title: &str, sub: &str) -> Markup {
     }
 }
 
+/// Whether the database holds the synthetic demo data set (the frame's banner, the exports' flag), or the
+/// entries shown include synthetic ones.
+async fn synthetic(ctx: &Ctx, shown: bool) -> PageResult<bool> {
+    Ok(shown || ctx.app.snapshot().await.page(ctx.lang)?.synthetic)
+}
+
 fn status_of(error: &Option<AppError>) -> StatusCode {
     match error {
         Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
@@ -101,7 +107,8 @@ pub async fn pairs(ctx: Ctx, Query(f): Query<MatchFilter>) -> PageResult<Respons
     let s = ctx.page_user()?;
     let items = ctx.app.match_pairs(s, &f, lang).await.page(lang)?;
     let settings = ctx.app.match_settings(s).await.page(lang)?;
-    let synthetic = items.iter().any(|p| p.synthetic);
+    let shown = items.iter().any(|p| p.synthetic);
+    let synthetic = synthetic(&ctx, shown).await?;
     match ui::export(&ctx) {
         Some(Export::Json) => {
             return Ok(ui::json(synthetic, "matching", json!({ "items": items, "settings": settings })));
@@ -171,7 +178,7 @@ pub async fn pairs(ctx: Ctx, Query(f): Query<MatchFilter>) -> PageResult<Respons
     let w = &settings.weights;
     let body = html! {
         (head(&ctx, s, t("芯片与终端对接", "Chip–terminal matching"), t("芯片设计企业的产品与终端应用企业的需求按类别配对，逐项说明得分：类别匹配、成熟度与需求时间、供需量、地域邻近、合作基础、国产替代优先。", "Chip designers' products paired with terminal makers' needs of the same category, each score explained: category, maturity against timing, volume, proximity, prior cooperation, domestic substitution.")))
-        @if synthetic {
+        @if shown {
             (ui::example_banner(lang, "标有“示例”的产品、需求和对接记录为演示用合成数据，企业与数字均为虚构。", "entries marked “synthetic” are made up for the demo: the firms and figures are invented."))
         }
         @if let Some(note) = scope_note(s, lang) { p.muted { (note) } }
@@ -326,7 +333,8 @@ async fn show_products(ctx: &Ctx, s: &Session, form: &ProductForm, error: Option
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let items = ctx.app.match_products(s, lang).await.page(lang)?;
-    let synthetic = items.iter().any(|p| p.synthetic);
+    let shown = items.iter().any(|p| p.synthetic);
+    let synthetic = synthetic(ctx, shown).await?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(synthetic, "matching_products", json!({ "items": items }))),
         Some(Export::Csv) => {
@@ -367,7 +375,7 @@ async fn show_products(ctx: &Ctx, s: &Session, form: &ProductForm, error: Option
     let may_list = !s.roles.scopes(&s.user, Perm::EditMatchListings).is_empty();
     let body = html! {
         (head(ctx, s, t("芯片产品", "Chip products"), t("芯片设计企业登记的产品：类别、工艺节点、成熟度和年供货能力。", "Products chip designers list: category, process node, maturity and yearly supply.")))
-        @if synthetic { (ui::example_banner(lang, "标有“示例”的产品为演示用合成数据。", "products marked “synthetic” are made up for the demo.")) }
+        @if shown { (ui::example_banner(lang, "标有“示例”的产品为演示用合成数据。", "products marked “synthetic” are made up for the demo.")) }
         @if let Some(note) = scope_note(s, lang) { p.muted { (note) } }
         @if items.is_empty() { p.muted { (t("尚无芯片产品。", "No chip products yet.")) } } @else {
             div.scroll { table.data.compact {
@@ -465,7 +473,8 @@ async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppEr
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let items = ctx.app.match_needs(s, lang).await.page(lang)?;
-    let synthetic = items.iter().any(|n| n.synthetic);
+    let shown = items.iter().any(|n| n.synthetic);
+    let synthetic = synthetic(ctx, shown).await?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(synthetic, "matching_needs", json!({ "items": items }))),
         Some(Export::Csv) => {
@@ -504,7 +513,7 @@ async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppEr
     let may_list = !s.roles.scopes(&s.user, Perm::EditMatchListings).is_empty();
     let body = html! {
         (head(ctx, s, t("终端需求", "Terminal needs"), t("终端应用企业登记的芯片需求：类别、年需求量、需求日期和技术要求。", "Chip needs terminal makers list: category, yearly volume, when it is needed and the requirements.")))
-        @if synthetic { (ui::example_banner(lang, "标有“示例”的需求为演示用合成数据。", "needs marked “synthetic” are made up for the demo.")) }
+        @if shown { (ui::example_banner(lang, "标有“示例”的需求为演示用合成数据。", "needs marked “synthetic” are made up for the demo.")) }
         @if let Some(note) = scope_note(s, lang) { p.muted { (note) } }
         @if items.is_empty() { p.muted { (t("尚无终端需求。", "No terminal needs yet.")) } } @else {
             div.scroll { table.data.compact {
@@ -602,7 +611,8 @@ async fn show_meetings(
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let items = ctx.app.match_meetings(s, lang).await.page(lang)?;
-    let synthetic = items.iter().any(|m| m.synthetic);
+    let shown = items.iter().any(|m| m.synthetic);
+    let synthetic = synthetic(ctx, shown).await?;
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(synthetic, "matching_meetings", json!({ "items": items }))),
         Some(Export::Csv) => {
@@ -656,7 +666,7 @@ async fn show_meetings(
     let status = status_of(&error.clone().or(outcome_error.as_ref().map(|(_, e)| e.clone())));
     let body = html! {
         (head(ctx, s, t("对接会与对接结果", "Meetings and outcomes"), t("对接会记录及其结果（签订合同、试用验证、未达成合作）。签约和试用计入此后评分的“合作基础”。", "Matchmaking meetings and what came of them (contract signed, trial, no fit). A contract or a trial counts as prior cooperation in later scores.")))
-        @if synthetic { (ui::example_banner(lang, "标有“示例”的对接记录为演示用合成数据。", "records marked “synthetic” are made up for the demo.")) }
+        @if shown { (ui::example_banner(lang, "标有“示例”的对接记录为演示用合成数据。", "records marked “synthetic” are made up for the demo.")) }
         @if let Some(note) = scope_note(s, lang) { p.muted { (note) } }
         @if items.is_empty() { p.muted { (t("尚无对接会记录。", "No meetings recorded yet.")) } } @else {
             div.scroll { table.data.compact {
@@ -823,12 +833,14 @@ impl SettingsForm {
 pub async fn settings(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let current = ctx.app.match_settings(s).await.page(ctx.lang)?;
-    show_settings(&ctx, s, &current, &SettingsForm::of(&current), None)
+    let demo = synthetic(&ctx, false).await?;
+    show_settings(&ctx, s, demo, &current, &SettingsForm::of(&current), None)
 }
 
 fn show_settings(
     ctx: &Ctx,
     s: &Session,
+    demo: bool,
     current: &MatchSettings,
     form: &SettingsForm,
     error: Option<AppError>,
@@ -836,7 +848,7 @@ fn show_settings(
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     if let Some(Export::Json) = ui::export(ctx) {
-        return Ok(ui::json(false, "matching_settings", json!({ "settings": current })));
+        return Ok(ui::json(demo, "matching_settings", json!({ "settings": current })));
     }
     let (w, l) = (&current.weights, &current.lead_months);
     let total = w.category + w.maturity + w.volume + w.proximity + w.cooperation + w.substitution;
@@ -912,9 +924,10 @@ fn show_settings(
             } } }
         } }
         h2 { (t("到量产所需月数（示例假设）", "Months to mass production (example assumptions)")) }
-        p { (Maturity::Research.label(lang)) (ui::colon(lang)) (ui::num(l.research, 1)) (ui::sep(lang))
-            (Maturity::Sample.label(lang)) (ui::colon(lang)) (ui::num(l.sample, 1)) (ui::sep(lang))
-            (Maturity::EngineeringValidation.label(lang)) (ui::colon(lang)) (ui::num(l.engineering_validation, 1)) }
+        @let months = |v: f64| format!("{}{}", ui::num(v, 1), t(" 个月", " months"));
+        p { (Maturity::Research.label(lang)) (ui::colon(lang)) (months(l.research)) (ui::sep(lang))
+            (Maturity::Sample.label(lang)) (ui::colon(lang)) (months(l.sample)) (ui::sep(lang))
+            (Maturity::EngineeringValidation.label(lang)) (ui::colon(lang)) (months(l.engineering_validation)) }
         p.downloads { (t("下载本页数据：", "This page's data: ")) a href="/matching/settings?format=json" { "JSON" } }
         @if may_set {
             details.panel open[error.is_some()] {
@@ -933,7 +946,7 @@ fn show_settings(
             }
         }
     };
-    Ok(ui::page_status(ctx, s, false, status_of(&error), t("对接评分权重", "Matchmaking weights"), body))
+    Ok(ui::page_status(ctx, s, demo, status_of(&error), t("对接评分权重", "Matchmaking weights"), body))
 }
 
 pub async fn set_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> PageResult<Response> {
@@ -944,7 +957,8 @@ pub async fn set_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> PageResult<R
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => {
             let current = ctx.app.match_settings(s).await.page(lang)?;
-            show_settings(&ctx, s, &current, &f, Some(e))
+            let demo = synthetic(&ctx, false).await?;
+            show_settings(&ctx, s, demo, &current, &f, Some(e))
         }
     }
 }
