@@ -90,6 +90,8 @@ impl Settings {
         let sum = all[..6].iter().map(|(_, v)| v).sum::<f64>();
         if errors.is_empty() && sum <= 0.0 {
             errors.push(FieldError::new("weights", "权重之和应大于 0", "the weights must add up to more than 0"));
+        } else if errors.is_empty() && !sum.is_finite() {
+            errors.push(FieldError::new("weights", "权重过大，无法相加", "the weights are too large to add up"));
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }

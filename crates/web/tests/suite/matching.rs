@@ -313,6 +313,13 @@ async fn weights_are_validated_and_set_by_the_plan_owner(api: Client) {
     let zero = json!({ "weights": { "category": 0, "maturity": 0, "volume": 0, "proximity": 0, "cooperation": 0, "substitution": 0 }, "lead_months": d["lead_months"] });
     let (s, v) = api.call("PUT", "/api/v1/matches/settings", &owner, zero).await;
     assert_eq!((s, fields(&v)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["weights".to_string()]), "{v}");
+    let huge = json!({ "weights": { "category": 1e308, "maturity": 1e308, "volume": 0, "proximity": 0, "cooperation": 0, "substitution": 0 }, "lead_months": d["lead_months"] });
+    let (s, v) = api.call("PUT", "/api/v1/matches/settings", &owner, huge).await;
+    assert_eq!(
+        (s, fields(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["weights".to_string()]),
+        "no infinite sum: {v}"
+    );
     let (s, _) = api.call("PUT", "/api/v1/matches/settings", &owner, json!({ "weights": d["weights"] })).await;
     assert!(s.is_client_error(), "lead times are required: {s}");
 
