@@ -243,6 +243,8 @@ async fn every_page_with_every_role() {
                 .replace("/problems/{id}", &format!("/problems/{}", ids.problem))
                 .replace("/milestones/{id}", &format!("/milestones/{}", ids.milestone))
                 .replace("/matching/meetings/{id}", &format!("/matching/meetings/{}", ids.match_meeting))
+                .replace("/matching/products/{id}", &format!("/matching/products/{}", ids.match_product))
+                .replace("/matching/needs/{id}", &format!("/matching/needs/{}", ids.match_need))
                 .replace("{period}", "2025Q1")
                 .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("{id}", "1");

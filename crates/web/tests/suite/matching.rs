@@ -409,6 +409,17 @@ async fn the_pages_show_pairs_listings_meetings_and_weights(api: Client) {
     let page = api.page("/matching/needs", &qiye).await;
     assert!(page.contains("（测试）手表电源管理") && page.contains("20万颗"), "{page}");
     assert!(page.contains("仅显示涉及本企业的条目"));
+    // … and withdraws it with its button: it is no longer matched.
+    let (_, needs) = api.call("GET", "/api/v1/matches/needs", &api.demo_login("qiye").await, Value::Null).await;
+    let mine = needs.as_array().unwrap().iter().find(|n| n["name"] == "（测试）手表电源管理").unwrap().clone();
+    let path = format!("/matching/needs/{}/active", mine["id"]);
+    let version = mine["version"].to_string();
+    let a = api.submit(&path, &qiye, &[("csrf", &qiye.csrf), ("active", "0"), ("version", &version)]).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let owner_token = api.demo_login("owner").await;
+    let (_, n) = api.call("GET", &format!("/api/v1/matches/needs/{}", mine["id"]), &owner_token, Value::Null).await;
+    assert_eq!(n["active"], false, "{n}");
+    assert!(pairs(&api, &owner_token, "").await.iter().all(|p| p["need_id"] != mine["id"]));
     assert!(!api.page("/matching/settings", &qiye).await.contains("修改权重"));
     let a = api.submit("/matching/settings", &qiye, &[("csrf", &qiye.csrf)]).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);

@@ -6,7 +6,8 @@
 //!   `/api/v1/matches/products/{id}`, `/api/v1/matches/needs`, `/api/v1/matches/needs/{id}`,
 //!   `/api/v1/matches/meetings`, `/api/v1/matches/meetings/{id}`, `/api/v1/matches/meetings/{id}/outcome`,
 //!   `/api/v1/matches/settings`
-//! - Pages: `/matching` (the ranked pairs), `/matching/products`, `/matching/needs`, `/matching/meetings`
+//! - Pages: `/matching` (the ranked pairs), `/matching/products`, `/matching/needs` (each listing withdrawn or
+//!   offered again at `…/{id}/active`), `/matching/meetings`
 //!   (with the outcome form, posted to `/matching/meetings/{id}/outcome`), `/matching/settings`
 
 pub mod api;
@@ -75,8 +76,10 @@ pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/matching", READ, || get(pages::pairs)),
     PageRoute::new("get", "/matching/products", READ, || get(pages::products)),
     PageRoute::new("post", "/matching/products", LIST, || post(pages::create_product)),
+    PageRoute::new("post", "/matching/products/{id}/active", LIST, || post(pages::product_active)),
     PageRoute::new("get", "/matching/needs", READ, || get(pages::needs)),
     PageRoute::new("post", "/matching/needs", LIST, || post(pages::create_need)),
+    PageRoute::new("post", "/matching/needs/{id}/active", LIST, || post(pages::need_active)),
     PageRoute::new("get", "/matching/meetings", READ, || get(pages::meetings)),
     PageRoute::new("post", "/matching/meetings", RECORD, || post(pages::record_meeting)),
     PageRoute::new("post", "/matching/meetings/{id}/outcome", RECORD, || post(pages::record_outcome)),

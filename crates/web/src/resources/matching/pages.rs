@@ -1,6 +1,7 @@
 //! `/matching`: the ranked chip ↔ terminal pairs with every score explained, filtered by chain and city;
 //! `/matching/products` and `/matching/needs`: the listings with the forms to add one; `/matching/meetings`:
-//! the matchmaking meetings and their outcomes with their forms; `/matching/settings`: the weights. Each list
+//! the matchmaking meetings and their outcomes with their forms (a listing is withdrawn or offered again with
+//! `/matching/products/{id}/active`, `/matching/needs/{id}/active`); `/matching/settings`: the weights. Each list
 //! also as CSV and JSON (`?format=csv`, `?format=json`). Demo entries are synthetic and say so.
 
 use axum::http::StatusCode;
@@ -388,7 +389,10 @@ async fn show_products(ctx: &Ctx, s: &Session, form: &ProductForm, error: Option
                     td.numcell { @if let Some(n) = p.process_node_nm { (n) "nm" } @else { "—" } }
                     td { (p.maturity_label) }
                     td.numcell { (pieces(p.annual_volume, lang)) }
-                    td { @if p.active { (t("在供", "offered")) } @else { span.muted { (t("已停供", "withdrawn")) } } }
+                    td {
+                        @if p.active { (t("在供", "offered")) } @else { span.muted { (t("已停供", "withdrawn")) } }
+                        @if keeps(s, &p.uscc, p.city) { (active_form(s, &format!("/matching/products/{}/active", p.id), p.active, p.version, lang)) }
+                    }
                 } } }
             } }
         }
@@ -426,6 +430,78 @@ pub async fn create_product(ctx: Ctx, Form(f): Form<ProductForm>) -> PageResult<
         Ok(()) => Ok(Redirect::to("/matching/products").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => show_products(&ctx, s, &f, Some(e)).await,
+    }
+}
+
+/// Whether the user keeps this firm's listings.
+fn keeps(s: &Session, uscc: &str, city: jiqun_domain::CityCode) -> bool {
+    s.can(&jiqun_app::Action::EditMatchListings(jiqun_app::Object { uscc, city: city.as_str(), ..Default::default() }))
+}
+
+/// The button that withdraws a listing or offers it again.
+fn active_form(s: &Session, action: &str, active: bool, version: i64, lang: Lang) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            (ui::csrf(s))
+            input type="hidden" name="version" value=(version);
+            input type="hidden" name="active" value=(if active { "0" } else { "1" });
+            button type="submit" { @if active { (lang.pick("撤回", "Withdraw")) } @else { (lang.pick("重新发布", "Offer again")) } }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ActiveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    active: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// Withdraws a product or offers it again, keeping what is recorded of it.
+pub async fn product_active(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let p = ctx.app.match_product(s, id, lang).await.page(lang)?;
+    let input = MatchProductInput {
+        uscc: None,
+        name: p.name,
+        category: p.category,
+        process_node_nm: p.process_node_nm,
+        maturity: p.maturity.as_str().into(),
+        annual_volume: p.annual_volume,
+        note: p.note,
+        active: Some(f.active == "1"),
+        version: f.version,
+    };
+    match ctx.app.update_match_product(s, id, &input, &ctx.ip).await {
+        Ok(()) => Ok(Redirect::to("/matching/products").into_response()),
+        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
+        Err(e) => show_products(&ctx, s, &ProductForm::default(), Some(e)).await,
+    }
+}
+
+/// Withdraws a need or lists it again.
+pub async fn need_active(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.page_writer(Some(&f.csrf))?;
+    let n = ctx.app.match_need(s, id, lang).await.page(lang)?;
+    let input = MatchNeedInput {
+        uscc: None,
+        name: n.name,
+        category: n.category,
+        annual_volume: n.annual_volume,
+        needed_by: n.needed_by.to_string(),
+        requirements: n.requirements,
+        active: Some(f.active == "1"),
+        version: f.version,
+    };
+    match ctx.app.update_match_need(s, id, &input, &ctx.ip).await {
+        Ok(()) => Ok(Redirect::to("/matching/needs").into_response()),
+        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
+        Err(e) => show_needs(&ctx, s, &NeedForm::default(), Some(e)).await,
     }
 }
 
@@ -526,7 +602,10 @@ async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppEr
                     td.numcell { (pieces(n.annual_volume, lang)) }
                     td.date { (n.needed_by.to_string()) }
                     td { (n.requirements) }
-                    td { @if n.active { (t("有效", "open")) } @else { span.muted { (t("已撤回", "withdrawn")) } } }
+                    td {
+                        @if n.active { (t("有效", "open")) } @else { span.muted { (t("已撤回", "withdrawn")) } }
+                        @if keeps(s, &n.uscc, n.city) { (active_form(s, &format!("/matching/needs/{}/active", n.id), n.active, n.version, lang)) }
+                    }
                 } } }
             } }
         }
