@@ -384,14 +384,14 @@ async fn show_products(ctx: &Ctx, s: &Session, form: &ProductForm, error: Option
                 tbody { @for p in &items { tr {
                     th scope="row" { (p.name) @if p.synthetic { " " (synthetic_chip(lang)) } }
                     td { (p.firm_name) }
-                    td { (p.city.label(lang)) }
+                    td.nowrap { (p.city.label(lang)) }
                     td { (p.category_label) }
                     td.numcell { @if let Some(n) = p.process_node_nm { (n) "nm" } @else { "—" } }
                     td { (p.maturity_label) }
                     td.numcell { (pieces(p.annual_volume, lang)) }
-                    td {
+                    td.nowrap {
                         @if p.active { (t("在供", "offered")) } @else { span.muted { (t("已停供", "withdrawn")) } }
-                        @if keeps(s, &p.uscc, p.city) { (active_form(s, &format!("/matching/products/{}/active", p.id), p.active, p.version, lang)) }
+                        @if keeps(s, &p.uscc, p.city) { (active_form(s, &format!("/matching/products/{}/active", p.id), p.active, p.version, [t("停供", "withdraw"), t("恢复在供", "offer again")])) }
                     }
                 } } }
             } }
@@ -439,13 +439,13 @@ fn keeps(s: &Session, uscc: &str, city: jiqun_domain::CityCode) -> bool {
 }
 
 /// The button that withdraws a listing or offers it again.
-fn active_form(s: &Session, action: &str, active: bool, version: i64, lang: Lang) -> Markup {
+fn active_form(s: &Session, action: &str, active: bool, version: i64, labels: [&str; 2]) -> Markup {
     html! {
-        form.inline method="post" action=(action) {
+        form method="post" action=(action) {
             (ui::csrf(s))
             input type="hidden" name="version" value=(version);
             input type="hidden" name="active" value=(if active { "0" } else { "1" });
-            button type="submit" { @if active { (lang.pick("撤回", "Withdraw")) } @else { (lang.pick("重新发布", "Offer again")) } }
+            button.link.small type="submit" { @if active { (labels[0]) } @else { (labels[1]) } }
         }
     }
 }
@@ -597,14 +597,14 @@ async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppEr
                 tbody { @for n in &items { tr {
                     th scope="row" { (n.name) @if n.synthetic { " " (synthetic_chip(lang)) } }
                     td { (n.firm_name) }
-                    td { (n.city.label(lang)) }
+                    td.nowrap { (n.city.label(lang)) }
                     td { (n.category_label) }
                     td.numcell { (pieces(n.annual_volume, lang)) }
-                    td.date { (n.needed_by.to_string()) }
+                    td.nowrap { (n.needed_by.to_string()) }
                     td { (n.requirements) }
-                    td {
+                    td.nowrap {
                         @if n.active { (t("有效", "open")) } @else { span.muted { (t("已撤回", "withdrawn")) } }
-                        @if keeps(s, &n.uscc, n.city) { (active_form(s, &format!("/matching/needs/{}/active", n.id), n.active, n.version, lang)) }
+                        @if keeps(s, &n.uscc, n.city) { (active_form(s, &format!("/matching/needs/{}/active", n.id), n.active, n.version, [t("撤回", "withdraw"), t("重新发布", "list again")])) }
                     }
                 } } }
             } }
@@ -751,7 +751,7 @@ async fn show_meetings(
             div.scroll { table.data.compact {
                 (ui::head(lang, &[ui::col("日期", "Held on"), ui::col("对接会", "Meeting"), ui::col("芯片产品（企业）", "Chip product (firm)"), ui::col("终端需求（企业）", "Terminal need (firm)"), ui::col("结果", "Outcome")]))
                 tbody { @for m in &items { tr {
-                    td.date { (m.held_on.to_string()) }
+                    td.nowrap { (m.held_on.to_string()) }
                     td { (m.place) @if m.synthetic { " " (synthetic_chip(lang)) } @if !m.note.is_empty() { br; span.muted { (m.note) } } }
                     td { (m.product_name) br; span.muted { (m.chip_firm) } }
                     td { (m.need_name) br; span.muted { (m.terminal_firm) } }
