@@ -117,8 +117,17 @@ async fn an_enterprise_sees_only_its_own_pairs_and_edits_only_its_own_listings(a
     let sz = api.demo_login("shenzhen").await;
     let theirs = pairs(&api, &sz, "").await;
     assert!(theirs.iter().all(|p| p["chip_city"] == "深圳" || p["terminal_city"] == "深圳"), "{theirs:?}");
+    // It records meetings on those pairs only.
+    let everything = pairs(&api, &owner, "").await;
+    let meeting = |p: &Value| json!({ "product_id": p["product_id"], "need_id": p["need_id"], "held_on": "2026-01-10", "place": "（测试）市对接会" });
+    let away = everything.iter().find(|p| p["chip_city"] != "深圳" && p["terminal_city"] != "深圳").unwrap();
+    let (s, v) = api.call("POST", "/api/v1/matches/meetings", &sz, meeting(away)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    let home = everything.iter().find(|p| p["chip_city"] == "深圳" || p["terminal_city"] == "深圳").unwrap();
+    let (s, v) = api.call("POST", "/api/v1/matches/meetings", &sz, meeting(home)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
     let viewer = api.demo_login("viewer").await;
-    assert_eq!(pairs(&api, &viewer, "").await.len(), pairs(&api, &owner, "").await.len());
+    assert_eq!(pairs(&api, &viewer, "").await.len(), everything.len());
     let (s, _) = api.call("POST", "/api/v1/matches/products", &viewer, product).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A meeting is recorded by officials, not by the firm.
