@@ -74,11 +74,20 @@ jiqun_domain::labelled_enum! {
         ApplyChallenge = "apply_challenge", "揭榜申报", "apply for open challenges";
         /// Review the applications one is assigned to and need not stand aside from.
         ReviewChallenge = "review_challenge", "评审揭榜申报", "review challenge applications";
+        /// Chip–terminal matchmaking: the ranked pairs, the products, needs and meetings they rest on (scoped:
+        /// an enterprise sees what involves it, a city bureau what involves a firm of its city).
+        ReadMatches = "read_matches", "查阅芯片与终端对接", "read chip–terminal matchmaking";
+        /// List and edit chip products and terminal needs (an enterprise its own).
+        EditMatchListings = "edit_match_listings", "维护芯片产品与终端需求", "maintain chip products and terminal needs";
+        /// Record matchmaking meetings (对接会) and their outcomes.
+        RecordMatchMeetings = "record_match_meetings", "记录对接会与对接结果", "record matchmaking meetings and outcomes";
+        /// Set the weights of the matchmaking score and the lead times it assumes.
+        SetMatchSettings = "set_match_settings", "设定对接评分权重", "set the matchmaking weights";
     }
 }
 
 /// The permission list's version: it grows by one whenever permissions are added.
-pub const PERMS_VERSION: u32 = 5;
+pub const PERMS_VERSION: u32 = 6;
 
 impl Perm {
     /// The version of the permission list that brought it (see [`RoleTable::with_stored`]).
@@ -92,6 +101,7 @@ impl Perm {
             Perm::ReportProject => 3,
             Perm::ReadChains | Perm::ManageChains => 4,
             Perm::ReadChallenges | Perm::ManageChallenges | Perm::ApplyChallenge | Perm::ReviewChallenge => 5,
+            Perm::ReadMatches | Perm::EditMatchListings | Perm::RecordMatchMeetings | Perm::SetMatchSettings => 6,
             _ => 1,
         }
     }
@@ -232,6 +242,13 @@ pub enum Action<'a> {
     ReviewChallenge {
         assigned: &'a [i64],
     },
+    /// Matchmaking that involves a firm (`uscc`, `city` of the firm).
+    ReadMatches(Object<'a>),
+    /// A product or need of a firm (`uscc`, `city`).
+    EditMatchListings(Object<'a>),
+    /// A meeting on a pair, checked against one of its two firms (`uscc`, `city`).
+    RecordMatchMeetings(Object<'a>),
+    SetMatchSettings,
 }
 
 impl Action<'_> {
@@ -270,6 +287,10 @@ impl Action<'_> {
             Action::AnswerProblem { agency } => (Perm::AnswerProblem, Object { agency, ..none }),
             Action::ReadChains => (Perm::ReadChains, none),
             Action::ManageChains => (Perm::ManageChains, none),
+            Action::ReadMatches(o) => (Perm::ReadMatches, *o),
+            Action::EditMatchListings(o) => (Perm::EditMatchListings, *o),
+            Action::RecordMatchMeetings(o) => (Perm::RecordMatchMeetings, *o),
+            Action::SetMatchSettings => (Perm::SetMatchSettings, none),
         }
     }
 }
@@ -350,6 +371,10 @@ impl Default for RoleTable {
                         (ReadChallenges, All),
                         (ManageChallenges, All),
                         (ApplyChallenge, All),
+                        (ReadMatches, All),
+                        (EditMatchListings, All),
+                        (RecordMatchMeetings, All),
+                        (SetMatchSettings, All),
                     ]),
                 ),
                 role(
@@ -365,6 +390,7 @@ impl Default for RoleTable {
                         (ReadChains, All),
                         (ReadChallenges, All),
                         (ManageChallenges, OwnAgency),
+                        (ReadMatches, All),
                     ]),
                 ),
                 role(
@@ -384,6 +410,9 @@ impl Default for RoleTable {
                         (ReportProject, OwnCity),
                         (ReadChains, All),
                         (ReadChallenges, All),
+                        (ReadMatches, OwnCity),
+                        (EditMatchListings, OwnCity),
+                        (RecordMatchMeetings, OwnCity),
                     ]),
                 ),
                 role(
@@ -398,6 +427,8 @@ impl Default for RoleTable {
                         (ReportProject, OwnEnterprise),
                         (ReadChallenges, All),
                         (ApplyChallenge, OwnEnterprise),
+                        (ReadMatches, OwnEnterprise),
+                        (EditMatchListings, OwnEnterprise),
                     ]),
                 ),
                 role(
@@ -422,6 +453,7 @@ impl Default for RoleTable {
                         (ReadProjects, All),
                         (ReadChains, All),
                         (ReadChallenges, All),
+                        (ReadMatches, All),
                     ]),
                 ),
             ],

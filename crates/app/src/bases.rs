@@ -69,7 +69,7 @@ pub struct WithdrawInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DerivationInput {
-    /// `bases:KIND[@LEVEL]`, `library:ID` or `library_rd:ID`, or null.
+    /// `bases:KIND[@LEVEL]`, `library:ID`, `library_rd:ID` or `matches:signed`, or null.
     pub derived_from: Option<String>,
 }
 
@@ -230,7 +230,7 @@ pub fn derivation_label(d: &Derivation, lang: jiqun_domain::Lang) -> String {
                 None => d.label(lang),
             }
         }
-        Derivation::Bases { .. } => d.label(lang),
+        Derivation::Bases { .. } | Derivation::MatchesSigned => d.label(lang),
     }
 }
 
@@ -452,6 +452,11 @@ impl App {
                 until: until.map(date_in_china),
             })
             .collect();
+        let signed = if bound.iter().any(|(_, d)| *d == Derivation::MatchesSigned) {
+            self.signed_pairs().await?
+        } else {
+            Vec::new()
+        };
         let today = today();
         let mut values: Vec<Derived> = Vec::new();
         for (ind, d) in &bound {
@@ -468,6 +473,7 @@ impl App {
                 Derivation::Library { library } => {
                     counts::yearly(first, today, |at| counts::members_at(&members, library, at))
                 }
+                Derivation::MatchesSigned => counts::yearly(first, today, |at| counts::signed_at(&signed, at)),
                 Derivation::LibraryRd { .. } => continue,
             };
             let what = derivation_label(d, jiqun_domain::Lang::Zh);

@@ -1010,7 +1010,7 @@ impl App {
                     update.value = Some(n);
                     update.stored = true;
                 }
-                Derivation::Bases { .. } => continue,
+                Derivation::Bases { .. } | Derivation::MatchesSigned => continue,
             }
             out.push(update);
         }

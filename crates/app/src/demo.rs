@@ -4,6 +4,7 @@
 
 use jiqun_domain::RegionModel;
 use jiqun_domain::bases::{BaseKind, BaseLevel};
+use jiqun_domain::matching::MatchOutcome;
 use jiqun_domain::period::Period;
 use jiqun_store::{Actor, ReportInput};
 
@@ -348,6 +349,7 @@ async fn load_registry(app: &App) -> AppResult<Vec<(String, String)>> {
     load_cultivation(app, &session, &firm, &chain_of_firm).await?;
     load_projects(app, &session, &firm).await?;
     load_challenges(app, &session, &firm).await?;
+    load_matching(app, &firm).await?;
     app.logout(&session, "").await?;
     Ok(accounts)
 }
@@ -1160,6 +1162,168 @@ fn edit_of(ind: &jiqun_store::IndicatorRow) -> jiqun_store::IndicatorEdit {
         target_year: ind.target_year,
         by_city: ind.by_city,
     }
+}
+
+/// Synthetic chip products of the demo's IC firms and needs of its terminal and equipment makers, with three
+/// matchmaking meetings (one signed, one on trial, one awaiting its outcome). The enterprise user's own firm
+/// lists one too, so that its view is not empty.
+async fn load_matching(app: &App, own_firm: &str) -> AppResult<()> {
+    use crate::matching::{MatchNeedInput, MatchProductInput};
+    let actor = Actor::system("demo");
+    let store = &app.store;
+    let (firms, _) = store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, 10_000).await?;
+    // One firm a city in turn, so that the pairs span the province (same city, same region, farther).
+    let spread = |keep: &dyn Fn(&jiqun_store::EnterpriseRow) -> bool| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut first: Vec<&jiqun_store::EnterpriseRow> = Vec::new();
+        for f in firms.iter().filter(|f| keep(f) && f.uscc != own_firm) {
+            if seen.insert(f.city) {
+                first.push(f);
+            }
+        }
+        first
+    };
+    let chip = spread(&|f| f.industry == "C3973");
+    // Terminal makers from the other end of the list, so that a pair is not always of one city.
+    let terminal: Vec<_> =
+        spread(&|f| matches!(f.industry.as_str(), "C3963" | "C3921" | "C3911")).into_iter().rev().collect();
+    if chip.is_empty() || terminal.is_empty() {
+        return Ok(());
+    }
+    // (name, category, node nm, maturity, pieces a year)
+    type Product<'a> = (&'a str, &'a str, Option<i64>, &'a str, Option<i64>);
+    let products: &[Product] = &[
+        ("示例·5G基带芯片 X1（合成）", "baseband_5g", Some(7), "sample", Some(2_000_000)),
+        ("示例·射频前端模组 R2（合成）", "rf_frontend", Some(28), "mass_production", Some(5_000_000)),
+        ("示例·AI推理芯片 A3（合成）", "ai_chip", Some(12), "engineering_validation", Some(300_000)),
+        ("示例·车规级SoC C4（合成）", "automotive_soc", Some(16), "research", None),
+        ("示例·图像处理芯片 V5（合成）", "image_processing", Some(22), "mass_production", Some(1_000_000)),
+        ("示例·电源管理芯片 P6（合成）", "power_management", Some(55), "mass_production", Some(20_000_000)),
+        ("示例·手机CPU M7（合成）", "mobile_cpu", Some(5), "sample", Some(1_000_000)),
+    ];
+    // (name, category, pieces a year, needed by, requirements)
+    let needs: &[(&str, &str, Option<i64>, &str, &str)] = &[
+        (
+            "示例·5G CPE终端基带（合成）",
+            "baseband_5g",
+            Some(500_000),
+            "2027-06-30",
+            "示例：支持SA/NSA，功耗低于3瓦（合成）",
+        ),
+        (
+            "示例·智能手机射频前端（合成）",
+            "rf_frontend",
+            Some(8_000_000),
+            "2027-03-31",
+            "示例：覆盖n77/n78/n79频段（合成）",
+        ),
+        (
+            "示例·边缘AI盒子推理芯片（合成）",
+            "ai_chip",
+            Some(200_000),
+            "2027-09-30",
+            "示例：INT8算力不低于16TOPS（合成）",
+        ),
+        (
+            "示例·安防摄像头图像处理（合成）",
+            "image_processing",
+            Some(2_000_000),
+            "2027-01-31",
+            "示例：支持4K、宽动态（合成）",
+        ),
+        (
+            "示例·车载智能座舱主控（合成）",
+            "automotive_soc",
+            Some(100_000),
+            "2028-12-31",
+            "示例：AEC-Q100车规认证（合成）",
+        ),
+        ("示例·可穿戴设备电源管理（合成）", "power_management", None, "2027-06-30", "示例：静态电流低于1微安（合成）"),
+        ("示例·智能手机主控（合成）", "mobile_cpu", Some(3_000_000), "2027-12-31", "示例：八核，支持5G（合成）"),
+    ];
+    let mut product_ids = Vec::new();
+    for ((name, category, node, maturity, volume), firm) in products.iter().zip(chip.iter().cycle()) {
+        let input = MatchProductInput {
+            name: name.to_string(),
+            category: category.to_string(),
+            process_node_nm: *node,
+            maturity: maturity.to_string(),
+            annual_volume: *volume,
+            note: SOURCE.into(),
+            ..Default::default()
+        };
+        let mut p = App::check_product(&input, firm.id)?;
+        p.synthetic = true;
+        product_ids.push(store.insert_match_product(&p, &actor).await?);
+    }
+    let mut need_ids = Vec::new();
+    for ((name, category, volume, by, requirements), firm) in needs.iter().zip(terminal.iter().cycle()) {
+        let input = MatchNeedInput {
+            name: name.to_string(),
+            category: category.to_string(),
+            annual_volume: *volume,
+            needed_by: by.to_string(),
+            requirements: requirements.to_string(),
+            ..Default::default()
+        };
+        let mut n = App::check_need(&input, firm.id)?;
+        n.synthetic = true;
+        need_ids.push(store.insert_match_need(&n, &actor).await?);
+    }
+    // The enterprise user's firm: a chip maker lists a product, any other firm a need.
+    if let Some(own) = firms.iter().find(|f| f.uscc == own_firm) {
+        if own.industry == "C3973" {
+            let input = MatchProductInput {
+                name: "示例·本企业射频前端芯片（合成）".into(),
+                category: "rf_frontend".into(),
+                process_node_nm: Some(40),
+                maturity: "engineering_validation".into(),
+                annual_volume: Some(1_000_000),
+                note: SOURCE.into(),
+                ..Default::default()
+            };
+            let mut p = App::check_product(&input, own.id)?;
+            p.synthetic = true;
+            store.insert_match_product(&p, &actor).await?;
+        } else {
+            let input = MatchNeedInput {
+                name: "示例·本企业服务器用AI推理芯片（合成）".into(),
+                category: "ai_chip".into(),
+                annual_volume: Some(150_000),
+                needed_by: "2027-10-31".into(),
+                requirements: "示例：INT8算力不低于32TOPS，功耗低于75瓦（合成）".into(),
+                ..Default::default()
+            };
+            let mut n = App::check_need(&input, own.id)?;
+            n.synthetic = true;
+            store.insert_match_need(&n, &actor).await?;
+        }
+    }
+    let date =
+        |s: &str| jiqun_domain::date::Date::parse(s).map_err(|_| crate::AppError::internal(format!("demo date {s}")));
+    // (the product and need at that position, held on, the outcome with its day and note)
+    type Meeting<'a> = (usize, &'a str, Option<(MatchOutcome, &'a str, &'a str)>);
+    let meetings: &[Meeting] = &[
+        (1, "2026-03-18", Some((MatchOutcome::Signed, "2026-06-30", "示例：签订年度供货框架合同（合成）"))),
+        (0, "2026-05-20", Some((MatchOutcome::Trial, "2026-08-15", "示例：送样试用（合成）"))),
+        (4, "2026-10-22", None),
+    ];
+    for (k, held, outcome) in meetings {
+        let (Some(&product_id), Some(&need_id)) = (product_ids.get(*k), need_ids.get(*k)) else { continue };
+        let m = jiqun_store::NewMatchMeeting {
+            product_id,
+            need_id,
+            held_on: date(held)?,
+            place: "示例·全省芯片设计与终端应用对接会（合成）".into(),
+            note: SOURCE.into(),
+            synthetic: true,
+        };
+        let id = store.insert_match_meeting(&m, &actor).await?;
+        if let Some((o, on, note)) = outcome {
+            store.set_match_outcome(id, *o, date(on)?, note, None, &actor).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Four significant digits, as statistics are published.

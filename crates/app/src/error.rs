@@ -320,6 +320,9 @@ impl From<jiqun_store::StoreError> for AppError {
                         (format!("揭榜申报 {id} 不存在"), format!("no challenge application {id}"))
                     }
                     Missing::ChallengeAttachment(id) => (format!("附件 {id} 不存在"), format!("no attachment {id}")),
+                    Missing::MatchProduct(id) => (format!("芯片产品 {id} 不存在"), format!("no chip product {id}")),
+                    Missing::MatchNeed(id) => (format!("终端需求 {id} 不存在"), format!("no terminal need {id}")),
+                    Missing::MatchMeeting(id) => (format!("对接会记录 {id} 不存在"), format!("no meeting {id}")),
                 };
                 AppError::not_found(zh, en)
             }
@@ -953,6 +956,9 @@ mod tests {
             StoreError::NotFound(Missing::Problem(3)),
             StoreError::NotFound(Missing::Progress { project: 3, period: "2025Q2".into() }),
             StoreError::NotFound(Missing::Milestone(3)),
+            StoreError::NotFound(Missing::MatchProduct(3)),
+            StoreError::NotFound(Missing::MatchNeed(3)),
+            StoreError::NotFound(Missing::MatchMeeting(3)),
             StoreError::Conflict(Clash::CumulativeOrder {
                 submitted: "100".into(),
                 period: "2025Q1".into(),

@@ -1,6 +1,7 @@
 //! `jiqun export --db URL --table NAME`: a table of the database as rows of named columns, for the operator
 //! who holds the database (the database is the credential, as for a backup). The command line writes them
-//! as CSV or JSON. Tables so far: `projects`, `bases`, `chains` (one row a chain node) and `challenges`.
+//! as CSV or JSON. Tables so far: `projects`, `bases`, `chains` (one row a chain node), `challenges` and `matches`
+//! (the chip–terminal candidate pairs).
 
 use jiqun_domain::Lang;
 use jiqun_domain::projects::ProblemState;
@@ -11,7 +12,7 @@ use crate::snapshot::today_in_china;
 use crate::{App, AppError, AppResult, Code};
 
 /// The tables `jiqun export` writes.
-pub const EXPORT_TABLES: &[&str] = &["projects", "bases", "chains", "challenges"];
+pub const EXPORT_TABLES: &[&str] = &["projects", "bases", "chains", "challenges", "matches"];
 
 /// A table: its columns in order, and its rows, each an object with those keys.
 #[derive(Debug, Clone)]
@@ -138,6 +139,36 @@ const CHALLENGE_COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
+/// The chip–terminal pairs, ranked, each component's points in a column of its own.
+const MATCH_COLUMNS: &[&str] = &[
+    "rank",
+    "score",
+    "category",
+    "category_label",
+    "product_id",
+    "product_name",
+    "chip_uscc",
+    "chip_firm",
+    "chip_city",
+    "maturity_label",
+    "need_id",
+    "need_name",
+    "terminal_uscc",
+    "terminal_firm",
+    "terminal_city",
+    "needed_by",
+    "points_category",
+    "points_maturity",
+    "points_volume",
+    "points_proximity",
+    "points_cooperation",
+    "points_substitution",
+    "meetings",
+    "outcome",
+    "outcome_label",
+    "synthetic",
+];
+
 impl App {
     /// A table for the operator's export; labels in `lang`. An unknown table is refused naming the known
     /// ones.
@@ -179,6 +210,20 @@ impl App {
                     })
                     .collect();
                 Ok(Exported { columns: CHALLENGE_COLUMNS.to_vec(), rows })
+            }
+            "matches" => {
+                let pairs = self.ranked_pairs(&crate::matching::MatchFilter::default(), lang, |_, _| true).await?;
+                let mut rows = Vec::new();
+                for p in pairs {
+                    let mut v = serde_json::to_value(&p).map_err(AppError::internal)?;
+                    if let Some(o) = v.as_object_mut() {
+                        for c in &p.components {
+                            o.insert(format!("points_{}", c.component), json!(c.points));
+                        }
+                    }
+                    rows.push(row(MATCH_COLUMNS, v));
+                }
+                Ok(Exported { columns: MATCH_COLUMNS.to_vec(), rows })
             }
             other => Err(AppError::new(
                 Code::InvalidArgument,

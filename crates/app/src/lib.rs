@@ -16,6 +16,7 @@ pub mod error;
 pub mod export;
 pub mod indicators;
 pub mod input;
+pub mod matching;
 pub mod operations;
 pub mod plans;
 pub mod project_settings;

@@ -94,11 +94,12 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Export a table of the database (projects, bases, chains, challenges) as CSV, JSON or an Excel workbook.
+    /// Export a table of the database (projects, bases, chains, challenges, matches) as CSV, JSON or an Excel
+    /// workbook.
     Export {
         #[arg(long)]
         db: String,
-        /// projects, bases, chains or challenges
+        /// projects, bases, chains, challenges or matches
         #[arg(long)]
         table: String,
         #[arg(long, value_enum)]

@@ -76,6 +76,13 @@ crate::labelled_enum! {
         ChallengeExpert = "challenge.expert", "指派榜单评审专家", "assigned an expert to an open challenge";
         ChallengeReview = "challenge.review", "评审揭榜申报", "reviewed a challenge application";
         ChallengeMilestone = "challenge.milestone", "记录攻关里程碑", "recorded a challenge milestone";
+        MatchProductCreate = "match_product.create", "登记芯片产品", "listed a chip product";
+        MatchProductUpdate = "match_product.update", "修改芯片产品", "edited a chip product";
+        MatchNeedCreate = "match_need.create", "登记终端需求", "listed a terminal need";
+        MatchNeedUpdate = "match_need.update", "修改终端需求", "edited a terminal need";
+        MatchMeetingCreate = "match_meeting.create", "记录对接会", "recorded a matchmaking meeting";
+        MatchMeetingOutcome = "match_meeting.outcome", "记录对接结果", "recorded a matchmaking outcome";
+        MatchSettings = "match.settings", "设定对接评分权重", "set the matchmaking weights";
         IndicatorDerivation = "indicator.derivation", "设置指标计算来源", "set what an indicator is computed from";
         ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";

@@ -44,6 +44,9 @@ pub enum Derivation {
     Library { library: String },
     /// The R&D intensity (R&D over revenue, %) of a library's members in the year.
     LibraryRd { library: String },
+    /// How many chip–terminal pairs (a product and a need) have a signed contract recorded by the period's
+    /// end (`matches:signed`).
+    MatchesSigned,
 }
 
 impl Derivation {
@@ -81,9 +84,18 @@ impl Derivation {
             }
             "library" => Ok(Derivation::Library { library: library(rest)? }),
             "library_rd" => Ok(Derivation::LibraryRd { library: library(rest)? }),
+            "matches" if rest == "signed" => Ok(Derivation::MatchesSigned),
+            "matches" => Err((
+                format!("“{rest}”不是对接结果的计数口径，可选：signed"),
+                format!("“{rest}” is not a count of matchmaking outcomes; write matches:signed"),
+            )),
             _ => Err((
-                format!("“{s}”不是可用的计算来源，应形如 bases:innovation_centre@national 或 library:little_giant"),
-                format!("“{s}” is not a source to derive from; write bases:KIND[@LEVEL], library:ID or library_rd:ID"),
+                format!(
+                    "“{s}”不是可用的计算来源，应形如 bases:innovation_centre@national、library:little_giant 或 matches:signed"
+                ),
+                format!(
+                    "“{s}” is not a source to derive from; write bases:KIND[@LEVEL], library:ID, library_rd:ID or matches:signed"
+                ),
             )),
         }
     }
@@ -105,6 +117,9 @@ impl Derivation {
             Derivation::LibraryRd { library } => lang
                 .pick(&format!("培育库研发投入强度：{library}"), &format!("R&D intensity of the library {library}"))
                 .to_string(),
+            Derivation::MatchesSigned => {
+                lang.pick("芯片与终端对接已签约的对接数", "chip–terminal pairs with a signed contract").to_string()
+            }
         }
     }
 
@@ -121,6 +136,7 @@ impl fmt::Display for Derivation {
             Derivation::Bases { kind, level: None } => write!(f, "bases:{kind}"),
             Derivation::Library { library } => write!(f, "library:{library}"),
             Derivation::LibraryRd { library } => write!(f, "library_rd:{library}"),
+            Derivation::MatchesSigned => write!(f, "matches:signed"),
         }
     }
 }
@@ -131,9 +147,13 @@ mod tests {
 
     #[test]
     fn derivations_read_back_what_they_write() {
-        for s in
-            ["bases:innovation_centre@national", "bases:ic_design_base", "library:little_giant", "library_rd:backbone"]
-        {
+        for s in [
+            "bases:innovation_centre@national",
+            "bases:ic_design_base",
+            "library:little_giant",
+            "library_rd:backbone",
+            "matches:signed",
+        ] {
             assert_eq!(Derivation::parse(s).unwrap().to_string(), s);
         }
         assert!(Derivation::parse("bases:castle").unwrap_err().0.contains("castle"));
@@ -141,6 +161,7 @@ mod tests {
         assert!(Derivation::parse("library:").is_err());
         assert!(Derivation::parse("library:Little Giant").is_err());
         assert!(Derivation::parse("guess").is_err());
+        assert!(Derivation::parse("matches:trial").unwrap_err().1.contains("matches:signed"));
         let d = Derivation::parse("bases:innovation_centre@national").unwrap();
         assert_eq!(d.label(Lang::Zh), "平台与基地库：国家级制造业创新中心");
         assert_eq!(d.label(Lang::En), "registry of bases: national manufacturing innovation centre");

@@ -21,6 +21,23 @@ crate::labelled_enum! {
     }
 }
 
+crate::labelled_enum! {
+    /// What came of a matchmaking meeting (对接结果). A signed contract and a trial count as cooperation
+    /// for later matching; a signed contract is what `matches:signed` counts.
+    pub enum MatchOutcome {
+        Signed = "signed", "签订合同", "contract signed";
+        Trial = "trial", "试用验证", "trial";
+        NoFit = "no_fit", "未达成合作", "no fit";
+    }
+}
+
+impl MatchOutcome {
+    /// Whether the two firms have worked together after it.
+    pub fn is_cooperation(self) -> bool {
+        matches!(self, MatchOutcome::Signed | MatchOutcome::Trial)
+    }
+}
+
 /// A chip/use category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

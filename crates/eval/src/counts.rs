@@ -44,6 +44,12 @@ pub fn members_at(facts: &[Membership], library: &str, at: Date) -> usize {
     firms.len()
 }
 
+/// The chip–terminal pairs whose contract was signed by `at`: each pair given by the day its first signed
+/// outcome was recorded as happening.
+pub fn signed_at(first_signed: &[Date], at: Date) -> usize {
+    first_signed.iter().filter(|d| **d <= at).count()
+}
+
 /// The years whose value a bound indicator gets: from `first` to the year of `today`, each counted at the
 /// year's end, the year in course at `today`. Empty when `first` is after today's year.
 pub fn yearly(first: i32, today: Date, count: impl Fn(Date) -> usize) -> Vec<(i32, usize)> {

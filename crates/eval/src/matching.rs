@@ -90,6 +90,8 @@ impl Settings {
         let sum = all[..6].iter().map(|(_, v)| v).sum::<f64>();
         if errors.is_empty() && sum <= 0.0 {
             errors.push(FieldError::new("weights", "权重之和应大于 0", "the weights must add up to more than 0"));
+        } else if errors.is_empty() && !sum.is_finite() {
+            errors.push(FieldError::new("weights", "权重过大，无法相加", "the weights are too large to add up"));
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
@@ -283,7 +285,7 @@ fn maturity(p: &ChipProduct, n: &TerminalNeed, today: Date, lead: &LeadMonths) -
     let months_left = (n.needed_by.days() - today.days()) as f64 / 30.44;
     let need = lead.of(p.maturity);
     let (zh_m, en_m) = (p.maturity.label(Lang::Zh), p.maturity.label(Lang::En));
-    let left = fmt_num(months_left.max(0.0));
+    let left = fmt_num(months_left.max(0.0).round());
     let (fit, zh, en) = if need <= 0.0 {
         (1.0, format!("{zh_m}，可按期供货"), format!("{en_m}: can supply on time"))
     } else if months_left <= 0.0 {
@@ -306,17 +308,40 @@ fn maturity(p: &ChipProduct, n: &TerminalNeed, today: Date, lead: &LeadMonths) -
     (round2(fit), Text::new(zh, en))
 }
 
+/// A number of pieces as an official writes it: 500万颗, 2.5亿颗, 800颗; in English with thousands separators
+/// (5,000,000 pieces).
+pub fn pieces(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh if n >= 100_000_000 => format!("{}亿颗", fmt_num(n as f64 / 1e8)),
+        Lang::Zh if n >= 10_000 => format!("{}万颗", fmt_num(n as f64 / 1e4)),
+        Lang::Zh => format!("{n}颗"),
+        Lang::En => {
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out.push_str(if n == 1 { " piece" } else { " pieces" });
+            out
+        }
+    }
+}
+
 fn volume(p: &ChipProduct, n: &TerminalNeed) -> Fit {
+    let (zh, en) = (|v| pieces(v, Lang::Zh), |v| pieces(v, Lang::En));
     let (fit, zh, en) = match (p.annual_volume, n.annual_volume) {
         (Some(s), Some(0)) => {
-            (1.0, format!("年供货能力 {s} 颗，需求量为 0"), format!("supplies {s} a year; the need is 0"))
+            (1.0, format!("年供货能力 {}，需求量为 0", zh(s)), format!("supplies {} a year; the need is 0", en(s)))
         }
         (Some(s), Some(d)) => {
             let fit = (s as f64 / d as f64).min(1.0);
             (
                 fit,
-                format!("年供货能力 {s} 颗，年需求 {d} 颗，可满足 {}%", fmt_num(fit * 100.0)),
-                format!("supplies {s} a year against a need of {d}: {}% covered", fmt_num(fit * 100.0)),
+                format!("年供货能力 {}，年需求 {}，可满足 {}%", zh(s), zh(d), fmt_num(fit * 100.0)),
+                format!("supplies {} a year against a need of {}: {}% covered", en(s), en(d), fmt_num(fit * 100.0)),
             )
         }
         _ => (

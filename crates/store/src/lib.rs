@@ -10,6 +10,7 @@ mod chains;
 mod challenges;
 mod cultivation;
 mod enterprises;
+mod matching;
 pub mod model;
 mod plans;
 mod project_settings;
@@ -36,6 +37,9 @@ pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
     enterprise_contact_context, figure_context, result_items_context,
+};
+pub use matching::{
+    MATCH_SETTINGS_KEY, MatchMeetingRow, MatchNeedRow, MatchProductRow, NewMatchMeeting, NewMatchNeed, NewMatchProduct,
 };
 pub use model::*;
 pub use project_settings::LibraryTrackersRow;
@@ -87,6 +91,9 @@ pub enum Missing {
     Challenge(i64),
     ChallengeApplication(i64),
     ChallengeAttachment(i64),
+    MatchProduct(i64),
+    MatchNeed(i64),
+    MatchMeeting(i64),
 }
 
 /// Why a write was refused.
@@ -508,14 +515,20 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?)
     }
 
-    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&mut *tx).await?;
+    /// Replaces a setting's value inside a write transaction (its caller audits it).
+    pub(crate) async fn put_setting(&self, tx: &mut Tx, key: &str, value: &str) -> Result<()> {
+        sqlx::query("DELETE FROM settings WHERE key = $1").bind(key).execute(&mut **tx).await?;
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
             .bind(key)
             .bind(value)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
+        Ok(())
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> Result<()> {
+        let mut tx = self.begin().await?;
+        self.put_setting(&mut tx, key, value).await?;
         let detail = serde_json::json!({ "value": value });
         self.commit_audited(tx, actor, AuditAction::SettingSet, "setting", key, &detail).await
     }

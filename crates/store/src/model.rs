@@ -67,7 +67,9 @@ listed!(
     jiqun_domain::projects::ProblemState,
     jiqun_domain::projects::TrackingKind,
     jiqun_domain::chains::FirmRole,
-    jiqun_domain::challenges::ChallengeState
+    jiqun_domain::challenges::ChallengeState,
+    jiqun_domain::matching::Maturity,
+    jiqun_domain::matching::MatchOutcome
 );
 
 impl Parsed for jiqun_domain::AgencyName {

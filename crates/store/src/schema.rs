@@ -633,6 +633,62 @@ CREATE TABLE challenge_milestones (
 )
 "#,
     ),
+    (
+        15,
+        "chip-terminal matchmaking: chip products, terminal needs, meetings and their outcomes",
+        r#"
+CREATE TABLE match_products (
+    id {ID},
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    process_node_nm BIGINT,
+    maturity TEXT NOT NULL,
+    annual_volume BIGINT,
+    note TEXT NOT NULL DEFAULT '',
+    active BIGINT NOT NULL DEFAULT 1,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX match_products_by_enterprise ON match_products (enterprise_id);
+CREATE TABLE match_needs (
+    id {ID},
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    annual_volume BIGINT,
+    needed_by TEXT NOT NULL,
+    requirements TEXT NOT NULL,
+    active BIGINT NOT NULL DEFAULT 1,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX match_needs_by_enterprise ON match_needs (enterprise_id);
+CREATE TABLE match_meetings (
+    id {ID},
+    product_id BIGINT NOT NULL REFERENCES match_products(id),
+    need_id BIGINT NOT NULL REFERENCES match_needs(id),
+    held_on TEXT NOT NULL,
+    place TEXT NOT NULL,
+    note TEXT NOT NULL,
+    outcome TEXT,
+    outcome_on TEXT,
+    outcome_note TEXT,
+    synthetic BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL,
+    created_by BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX match_meetings_by_pair ON match_meetings (product_id, need_id)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

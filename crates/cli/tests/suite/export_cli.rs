@@ -168,7 +168,7 @@ fn a_table_not_exported_yet_is_refused_naming_those_that_are() {
     let db = seeded();
     let (o, path) = export(&db, "matches_of_mars", "csv");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("projects, bases, chains, challenges"), "{}", text(&o));
+    assert!(text(&o).contains("projects, bases, chains, challenges, matches"), "{}", text(&o));
     assert!(!path.exists(), "no file written");
 }
 
@@ -253,4 +253,90 @@ fn the_bulletin_is_written_as_a_standalone_html_file() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<style>") && html.contains("实施进展通报"));
     assert!(html.contains("二、各单位报送情况"), "the responsibility matrix");
     let _ = std::fs::remove_file(&out);
+}
+
+/// A valid USCC of a firm of the division, unique by `n`.
+fn uscc(division: &str, n: u32) -> String {
+    let mut s = format!("91{division}MA{n:07}");
+    s.truncate(17);
+    let c = jiqun_domain::uscc::check_character(s.as_bytes()).unwrap();
+    s.push(c as char);
+    s
+}
+
+#[test]
+fn matches_export_ranked_with_each_components_points() {
+    use jiqun_app::matching::{MatchNeedInput, MatchProductInput};
+    use jiqun_app::registry::EnterpriseInput;
+    let db = jiqun_store::testing::sqlite_url();
+    let keys = PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (chip, terminal) = (uscc("440300", 1), uscc("440100", 2));
+    rt.block_on(async {
+        let app = App::open_keyed(&db, &keys).await.unwrap();
+        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
+        let owner = jiqun_app::users::UserInput {
+            username: "owner".into(),
+            display_name: String::new(),
+            password: "Owner@12345".into(),
+            roles: vec!["plan_owner".into()],
+            agency: None,
+            city: None,
+            uscc: None,
+        };
+        app.create_user(None, &owner, "").await.unwrap();
+        let login = app.login("owner", "Owner@12345", "api", "").await.unwrap();
+        let s = app.session(&login.token).await.unwrap().unwrap();
+        for (u, name, city) in [(&chip, "（测试）芯片设计公司", "深圳"), (&terminal, "（测试）终端公司", "广州")]
+        {
+            let firm = EnterpriseInput {
+                uscc: u.clone(),
+                name: name.into(),
+                city: city.into(),
+                scale: "above".into(),
+                founded_year: 2010,
+                ..Default::default()
+            };
+            app.register_enterprise(&s, &firm, "").await.unwrap();
+        }
+        let product = MatchProductInput {
+            uscc: Some(chip.clone()),
+            name: "（测试）射频前端, R1".into(),
+            category: "rf_frontend".into(),
+            maturity: "mass_production".into(),
+            annual_volume: Some(1_000),
+            ..Default::default()
+        };
+        app.create_match_product(&s, &product, "").await.unwrap();
+        let need = MatchNeedInput {
+            uscc: Some(terminal.clone()),
+            name: "（测试）手机射频".into(),
+            category: "rf_frontend".into(),
+            annual_volume: Some(2_000),
+            needed_by: "2030-01-01".into(),
+            requirements: "（测试）n78".into(),
+            ..Default::default()
+        };
+        app.create_match_need(&s, &need, "").await.unwrap();
+    });
+    drop(rt);
+    let (o, path) = export(&db, "matches", "json");
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let p = &v.as_array().unwrap()[0];
+    assert_eq!(
+        (p["rank"].as_u64(), p["chip_uscc"].as_str(), p["terminal_uscc"].as_str()),
+        (Some(1), Some(chip.as_str()), Some(terminal.as_str())),
+        "{v}"
+    );
+    // 25 + 25 + 15 × 0.5 (half the need) + 15 × 0.5 (same region) + 0 + 10 = 75.
+    assert_eq!(
+        (p["score"].as_f64(), p["points_volume"].as_f64(), p["points_proximity"].as_f64()),
+        (Some(75.0), Some(7.5), Some(7.5)),
+        "{p}"
+    );
+    let (o, path) = export(&db, "matches", "csv");
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.contains("rank,score,category,") && csv.contains("\"（测试）射频前端, R1\""), "{csv}");
 }

@@ -218,3 +218,14 @@ fn weights_and_inputs_are_checked() {
     .unwrap();
     assert_eq!(one[0].score, two[0].score);
 }
+
+#[test]
+fn pieces_are_written_as_officials_write_them() {
+    use jiqun_domain::Lang;
+    use jiqun_eval::matching::pieces;
+    assert_eq!(pieces(5_000_000, Lang::Zh), "500万颗");
+    assert_eq!(pieces(250_000_000, Lang::Zh), "2.5亿颗");
+    assert_eq!(pieces(800, Lang::Zh), "800颗");
+    assert_eq!(pieces(5_000_000, Lang::En), "5,000,000 pieces");
+    assert_eq!(pieces(1, Lang::En), "1 piece");
+}

@@ -58,6 +58,7 @@ fn current(path: &str, href: &str) -> Option<&'static str> {
         "/bases" => &["/bases/"],
         "/chains" => &["/chains/"],
         "/challenges" => &["/challenges/", "/challenge-applications/"],
+        "/matching" => &["/matching/"],
         _ => &[],
     };
     under.iter().any(|p| path.starts_with(p)).then_some("true")
@@ -101,6 +102,9 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
     }
     if s.can(&Action::ReadChallenges) {
         nav.push(("/challenges", t("揭榜挂帅", "Challenges")));
+    }
+    if !s.roles.scopes(u, Perm::ReadMatches).is_empty() {
+        nav.push(("/matching", t("芯片对接", "Chip matching")));
     }
     if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));

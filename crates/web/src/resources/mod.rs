@@ -16,6 +16,7 @@
 //! | `/api/v1/bases…`, `/bases…` | `bases` |
 //! | `/api/v1/chains…`, `/chains…` | `chains` |
 //! | `/api/v1/challenges…`, `/api/v1/challenge-applications…`, `/api/v1/challenge-attachments…`, `/challenges…`, `/challenge-applications…`, `/challenge-attachments…` | `challenges` |
+//! | `/api/v1/matches…`, `/matching…` | `matching` |
 
 pub mod auth; // sign-in and the caller's own account
 pub mod bases; // recognised platforms and bases; what an indicator is computed from
@@ -25,6 +26,7 @@ pub mod enterprises; // the registry of firms and their figures
 pub mod evaluations; // per-mu evaluation runs, schemes, the resource policy on a run
 pub mod indicators; // indicators and observations; the dashboard and the city map
 pub mod libraries; // cultivation libraries and a firm's place in them
+pub mod matching; // chip ↔ terminal matchmaking: products, needs, ranked pairs, meetings, weights
 pub mod plans; // plan documents: import, read, close
 pub mod projects; // new industrial project admission
 pub mod supervision; // assignments, reports, review, attachments, rounds

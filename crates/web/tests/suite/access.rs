@@ -39,6 +39,10 @@ struct Ids {
     challenge: i64,
     application: i64,
     attachment: i64,
+    /// A chip product, a terminal need and a meeting of the enterprise user's firm (of 深圳).
+    match_product: i64,
+    match_need: i64,
+    match_meeting: i64,
 }
 
 /// The demo data set, a user of every role (`{prefix}_{role}`, password `Role-12345`; the department reporter
@@ -86,6 +90,35 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (Client, Ids, String) {
     // A challenge of 省科技厅 under review, the enterprise's application to it (with a file), the walk's expert
     // on its panel (need not stand aside).
     let (challenge, application, attachment) = walk_challenge(app, &firm_uscc).await;
+    // A product of the firm (the demo lists a need of it), and a meeting on its need with a product of another
+    // firm of the same category, for the matchmaking routes.
+    let store = app.store_for_tests();
+    let mut product = jiqun_store::NewMatchProduct {
+        enterprise_id: firm.id,
+        name: "（测试）走查产品".into(),
+        category: "mcu".into(),
+        process_node_nm: None,
+        maturity: jiqun_domain::matching::Maturity::Sample,
+        annual_volume: None,
+        note: String::new(),
+        active: true,
+        synthetic: false,
+    };
+    let match_product = store.insert_match_product(&product, &system).await.unwrap();
+    let need = store.match_needs().await.unwrap().into_iter().find(|n| n.uscc == firm_uscc).expect("the firm's need");
+    let (some, _) = store.enterprises(&Default::default(), 0, 2).await.unwrap();
+    product.enterprise_id = some.iter().find(|e| e.uscc != firm_uscc).unwrap().id;
+    product.category = need.category.clone();
+    let other = store.insert_match_product(&product, &system).await.unwrap();
+    let meeting = jiqun_store::NewMatchMeeting {
+        product_id: other,
+        need_id: need.id,
+        held_on: jiqun_domain::date::Date::parse("2026-01-05").unwrap(),
+        place: "（测试）走查对接会".into(),
+        note: String::new(),
+        synthetic: false,
+    };
+    let match_meeting = store.insert_match_meeting(&meeting, &system).await.unwrap();
     let ids = Ids {
         assignment,
         report,
@@ -98,6 +131,9 @@ async fn demo_with_a_user_per_role(prefix: &str) -> (Client, Ids, String) {
         challenge,
         application,
         attachment,
+        match_product,
+        match_need: need.id,
+        match_meeting,
     };
     (client, ids, firm_uscc)
 }
@@ -203,6 +239,12 @@ async fn every_route_with_every_role() {
                     ids.application
                 } else if path.starts_with("/api/v1/challenge-attachments/") {
                     ids.attachment
+                } else if path.starts_with("/api/v1/matches/products/") {
+                    ids.match_product
+                } else if path.starts_with("/api/v1/matches/needs/") {
+                    ids.match_need
+                } else if path.starts_with("/api/v1/matches/meetings/") {
+                    ids.match_meeting
                 } else {
                     1
                 };
@@ -269,6 +311,9 @@ async fn every_page_with_every_role() {
                 .replace("/challenges/{id}", &format!("/challenges/{}", ids.challenge))
                 .replace("/challenge-applications/{id}", &format!("/challenge-applications/{}", ids.application))
                 .replace("/challenge-attachments/{id}", &format!("/challenge-attachments/{}", ids.attachment))
+                .replace("/matching/meetings/{id}", &format!("/matching/meetings/{}", ids.match_meeting))
+                .replace("/matching/products/{id}", &format!("/matching/products/{}", ids.match_product))
+                .replace("/matching/needs/{id}", &format!("/matching/needs/{}", ids.match_need))
                 .replace("{period}", "2025Q1")
                 .replace("/libraries/{name}", "/libraries/backbone")
                 .replace("/chains/{id}", "/chains/integrated_circuits")

@@ -12,6 +12,7 @@ mod cultivation;
 mod desk;
 mod injection;
 mod manage;
+mod matching;
 mod pages;
 mod project_routing;
 mod projects;

@@ -28,7 +28,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/bases/{id}/withdraw", "bases", "Withdraws a base's recognition from a day, with the reason; it no longer counts from that day", Access::Perm(Perm::ManageBases), || post(api::withdraw))
         .body("{withdrawn_on, reason, version?}", Some(json::<WithdrawInput>))
         .ok(200, Some(json::<BaseView>)),
-    ApiRoute::new("put", "/api/v1/indicators/{id}/derivation", "indicators", "Binds an indicator to what it is computed from (`bases:KIND[@LEVEL]`, `library:ID`, `library_rd:ID`) or, with null, makes it entered by hand again; its values are recomputed at once", Access::Perm(Perm::EditIndicator), || put(api::set_derivation))
+    ApiRoute::new("put", "/api/v1/indicators/{id}/derivation", "indicators", "Binds an indicator to what it is computed from (`bases:KIND[@LEVEL]`, `library:ID`, `library_rd:ID`, `matches:signed`) or, with null, makes it entered by hand again; its values are recomputed at once", Access::Perm(Perm::EditIndicator), || put(api::set_derivation))
         .body("{derived_from}", Some(json::<DerivationInput>))
         .ok(200, Some(json::<DerivedSummary>)),
 ];
