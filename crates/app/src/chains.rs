@@ -94,6 +94,10 @@ pub struct ChainNodeView {
     pub source: String,
     /// Recorded outside dependency, if any has been recorded.
     pub dependency: Option<DependencyInput>,
+    /// The node's revenue and value added are withheld (shown as 0, their shares as null, the output part
+    /// of the strength without its figure): fewer than three firms sit on it, so a sum would give away a
+    /// firm's figures, and the reader does not read every firm's figures.
+    pub figures_withheld: bool,
     pub report: NodeReport,
 }
 
@@ -491,7 +495,7 @@ impl App {
             source: chain.source.clone(),
             figures_year: l.figures_year,
             settings: l.settings.clone(),
-            nodes: chain.nodes.iter().filter_map(|n| node_view(&l, n)).collect(),
+            nodes: chain.nodes.iter().filter_map(|n| node_view(&l, n, discloses(session))).collect(),
         })
     }
 
@@ -527,7 +531,8 @@ impl App {
                 format!("the chain {} has no node {node}", c.name.en),
             ));
         };
-        let view = node_view(&l, n).ok_or_else(|| AppError::internal(format!("node {node} not analysed")))?;
+        let view = node_view(&l, n, discloses(session))
+            .ok_or_else(|| AppError::internal(format!("node {node} not analysed")))?;
         let mut firms: Vec<ChainNodeFirm> = l
             .placed
             .firms
@@ -777,7 +782,7 @@ impl App {
         let l = self.load_chains().await?;
         let mut rows = Vec::new();
         for c in &l.vocabulary.chains {
-            for n in c.nodes.iter().filter_map(|n| node_view(&l, n)) {
+            for n in c.nodes.iter().filter_map(|n| node_view(&l, n, true)) {
                 let r = &n.report;
                 let gaps: Vec<&str> = r.gaps.iter().map(|g| g.explanation.get(lang)).collect();
                 rows.push(serde_json::json!({
@@ -914,7 +919,32 @@ fn summary(l: &Loaded, c: &jiqun_domain::chains::Chain) -> ChainSummary {
     }
 }
 
-fn node_view(l: &Loaded, n: &Node) -> Option<ChainNodeView> {
+/// Fewer firms than this on a node and its money figures are withheld from readers who do not read every
+/// firm's figures (the usual rule against disclosing one firm through an aggregate).
+pub const DISCLOSURE_MIN_FIRMS: usize = 3;
+
+/// Whether the reader may see every node's money figures: only who reads all firms' figures.
+fn discloses(session: &Session) -> bool {
+    session.roles.scopes(&session.user, crate::Perm::ReadFigures).contains(&crate::Scope::All)
+}
+
+fn node_view(l: &Loaded, n: &Node, disclose: bool) -> Option<ChainNodeView> {
+    let mut report = l.analysis.node(&n.id)?.clone();
+    let withheld = !disclose && report.firms > 0 && report.firms < DISCLOSURE_MIN_FIRMS;
+    if withheld {
+        report.revenue_wan = 0.0;
+        report.output_wan = 0.0;
+        report.revenue_share = None;
+        report.output_share = None;
+        for p in &mut report.strength.parts {
+            if p.part == jiqun_eval::chains::StrengthPart::Output {
+                p.reason = Text::new(
+                    "产值部分：不足 3 家企业，数据不公开",
+                    "output part: fewer than 3 firms, the figure is not shown",
+                );
+            }
+        }
+    }
     Some(ChainNodeView {
         id: n.id.clone(),
         name_zh: n.name_zh.clone(),
@@ -925,6 +955,7 @@ fn node_view(l: &Loaded, n: &Node) -> Option<ChainNodeView> {
         renamed_from: n.renamed_from.clone(),
         source: n.source.clone(),
         dependency: l.dependencies.get(&n.id).cloned(),
-        report: l.analysis.node(&n.id)?.clone(),
+        figures_withheld: withheld,
+        report,
     })
 }

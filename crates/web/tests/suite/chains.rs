@@ -138,6 +138,34 @@ async fn the_chains_carry_the_plans_names_and_the_lists_say_why() {
 }
 
 #[tokio::test]
+async fn a_node_of_fewer_than_three_firms_withholds_its_money_figures() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.login("owner", "Demo@2025").await;
+    let node = "integrated_circuits.gan_chips";
+    let firms = get(&api, &owner, "/api/v1/enterprises?limit=1").await;
+    let uscc = firms["items"][0]["uscc"].clone();
+    let place = json!({ "uscc": uscc, "role": "producer" });
+    let (s, _) = api.call("POST", &format!("/api/v1/chains/nodes/{node}/firms"), &owner, place).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let uri = format!("/api/v1/chains/integrated_circuits/nodes/{node}");
+    // The plan owner reads every firm's figures: the single firm's share is shown.
+    let mine = get(&api, &owner, &uri).await;
+    assert_eq!(mine["node"]["figures_withheld"], false, "{mine}");
+    // A department does not: the sum of one firm would be that firm's revenue.
+    let kjt = api.login("kjt", "Demo@2025").await;
+    let theirs = get(&api, &kjt, &uri).await;
+    assert_eq!(theirs["node"]["figures_withheld"], true, "{theirs}");
+    assert_eq!(theirs["node"]["report"]["revenue_wan"], 0.0);
+    assert_eq!(theirs["node"]["report"]["revenue_share"], Value::Null);
+    let parts = theirs["node"]["report"]["strength"]["parts"].to_string();
+    assert!(parts.contains("不公开") || parts.contains("not shown"), "{parts}");
+    // A node of many firms shows its figures to everyone.
+    let design = get(&api, &kjt, "/api/v1/chains/integrated_circuits/nodes/integrated_circuits.design").await;
+    assert_eq!(design["node"]["figures_withheld"], false);
+    assert!(design["node"]["report"]["revenue_share"].as_f64().is_some(), "{design}");
+}
+
+#[tokio::test]
 async fn only_the_plan_owner_changes_the_map() {
     let api = Client::demo_sqlite().await;
     let city = api.login("shenzhen", "Demo@2025").await;

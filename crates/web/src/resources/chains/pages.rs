@@ -277,8 +277,12 @@ pub async fn chain(ctx: Ctx, Path(id): Path<String>) -> PageResult<Response> {
                 td { (n.tier.label(lang)) }
                 td { (n.segment.label(lang)) }
                 td.numcell { (n.report.firms) }
-                td.numcell { (share(n.report.revenue_share)) }
-                td.numcell { (share(n.report.output_share)) }
+                @if n.figures_withheld {
+                    td.numcell colspan="2" title=(t("不足 3 家企业，数据不公开", "fewer than 3 firms: not shown")) { (t("不公开", "withheld")) }
+                } @else {
+                    td.numcell { (share(n.report.revenue_share)) }
+                    td.numcell { (share(n.report.output_share)) }
+                }
                 td.numcell { (n.report.backbone) }
                 td.numcell { (n.report.projects) }
                 td.numcell { (n.report.bases) }
@@ -324,9 +328,9 @@ fn nodes_csv(c: &ChainDetail, lang: Lang) -> Csv {
             n.tier.label(lang).to_string(),
             n.segment.label(lang).to_string(),
             r.firms.to_string(),
-            num(r.revenue_wan, 2),
+            if n.figures_withheld { String::new() } else { num(r.revenue_wan, 2) },
             r.revenue_share.map(|x| num(x, 4)).unwrap_or_default(),
-            num(r.output_wan, 2),
+            if n.figures_withheld { String::new() } else { num(r.output_wan, 2) },
             r.output_share.map(|x| num(x, 4)).unwrap_or_default(),
             r.backbone.to_string(),
             r.in_library.to_string(),
