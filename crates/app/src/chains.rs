@@ -9,6 +9,7 @@
 //! and change what.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiqun_domain::bases::BaseKind;
 use jiqun_domain::chains::{FirmRole, Node, Resolution, Segment, Tier, Vocabulary};
@@ -268,8 +269,8 @@ struct Placed {
     unassigned: Vec<ChainUnassigned>,
 }
 
-/// Everything the analysis and the pages need, read once.
-struct Loaded {
+/// Everything the analysis and the pages need, read once per revision (`App::chains` caches it).
+pub(crate) struct Loaded {
     vocabulary: Vocabulary,
     version: Option<i64>,
     settings: Settings,
@@ -310,7 +311,24 @@ impl App {
         }
     }
 
-    async fn load_chains(&self) -> AppResult<Loaded> {
+    /// The chain map's facts and analysis, computed once per revision of the database (every write moves
+    /// the revision, so a change anywhere shows at once).
+    async fn load_chains(&self) -> AppResult<Arc<Loaded>> {
+        let revision = self.store.revision().await?;
+        if let Ok(c) = self.chains.read()
+            && let Some((rev, loaded)) = c.as_ref()
+            && *rev == revision
+        {
+            return Ok(loaded.clone());
+        }
+        let loaded = Arc::new(self.compute_chains().await?);
+        if let Ok(mut slot) = self.chains.write() {
+            *slot = Some((revision, loaded.clone()));
+        }
+        Ok(loaded)
+    }
+
+    async fn compute_chains(&self) -> AppResult<Loaded> {
         let (vocabulary, version) = self.chain_vocabulary().await?;
         let settings = self.chain_settings().await?;
         let enterprises: HashMap<i64, EnterpriseRow> =
@@ -585,7 +603,7 @@ impl App {
     /// The names held by enterprises and projects that match no node.
     pub async fn chain_unassigned(&self, session: &Session) -> AppResult<Vec<ChainUnassigned>> {
         session.require(&Action::ReadChains)?;
-        Ok(self.load_chains().await?.placed.unassigned)
+        Ok(self.load_chains().await?.placed.unassigned.clone())
     }
 
     /// Every node of the vocabulary in force, for forms (chain id, node id, chain name, node name).

@@ -88,6 +88,8 @@ pub struct App {
     roles: std::sync::RwLock<Option<(i64, Arc<authz::RoleTable>)>>,
     /// The cultivation libraries' assessments of every firm, valid for one revision and year.
     cultivation: std::sync::RwLock<Option<(i64, i64, Arc<cultivation::Computed>)>>,
+    /// The chain map's facts and analysis, valid for one revision.
+    chains: std::sync::RwLock<Option<(i64, Arc<chains::Loaded>)>>,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -157,6 +159,7 @@ impl App {
             changes: Default::default(),
             roles: Default::default(),
             cultivation: Default::default(),
+            chains: Default::default(),
         }
     }
 
