@@ -294,6 +294,32 @@ async fn the_pages_draw_the_map_and_export_it() {
     let a = api.submit(&format!("{node}/bases"), &owner, &[("csrf", &owner.csrf), ("on", "1")]).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "no base chosen");
 
+    // The vocabulary page: the plan owner saves a new version from it; bad JSON is shown with its position.
+    let page = api.page("/chains/vocabulary", &owner).await;
+    assert!(page.contains("内置版本") && page.contains("integrated_circuits.gan_chips"));
+    let a = api
+        .submit("/chains/vocabulary", &owner, &[("csrf", &owner.csrf), ("vocabulary", "{ nope"), ("note", "x")])
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("第1行"), "the position of the JSON error");
+    let v = get(&api, &token, "/api/v1/chains/vocabulary").await["vocabulary"].to_string();
+    let renamed = v.replace("\"氮化镓芯片\"", "\"氮化镓功率芯片\"");
+    let a = api
+        .submit(
+            "/chains/vocabulary",
+            &owner,
+            &[("csrf", &owner.csrf), ("vocabulary", &renamed), ("note", "（测试）改名")],
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.location()),
+        (StatusCode::SEE_OTHER, "/chains/vocabulary"),
+        "{}",
+        &a.body[..a.body.len().min(400)]
+    );
+    let page = api.page("/chains/vocabulary", &owner).await;
+    assert!(page.contains("（测试）改名") && page.contains("氮化镓功率芯片"));
+
     // The settings form: a bad threshold is shown on the page, in the page's language.
     let a = api
         .submit(

@@ -6,7 +6,7 @@
 //!   `/api/v1/chains/{id}/nodes/{node}`, `/api/v1/chains/unassigned`, `/api/v1/chains/names`,
 //!   `/api/v1/chains/settings`, `/api/v1/chains/vocabulary`, `/api/v1/chains/nodes/{node}/dependency`,
 //!   `/api/v1/chains/nodes/{node}/firms`, `/api/v1/chains/nodes/{node}/bases`
-//! - Pages: `/chains`, `/chains/unassigned`, `/chains/{id}` (with the map, `/chains/{id}/map.svg`),
+//! - Pages: `/chains`, `/chains/unassigned`, `/chains/vocabulary`, `/chains/{id}` (with the map, `/chains/{id}/map.svg`),
 //!   `/chains/{id}/nodes/{node}`, and the forms they post
 
 pub mod api;
@@ -66,6 +66,8 @@ pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/chains", READ, || get(pages::chains)),
     PageRoute::new("post", "/chains/settings", MANAGE, || post(pages::set_settings)),
     PageRoute::new("get", "/chains/unassigned", READ, || get(pages::unassigned)),
+    PageRoute::new("get", "/chains/vocabulary", READ, || get(pages::vocabulary)),
+    PageRoute::new("post", "/chains/vocabulary", MANAGE, || post(pages::put_vocabulary)),
     PageRoute::new("post", "/chains/names", MANAGE, || post(pages::decide_name)),
     PageRoute::new("get", "/chains/{id}", READ, || get(pages::chain)),
     PageRoute::new("get", "/chains/{id}/map.svg", READ, || get(pages::map_svg)),

@@ -131,6 +131,7 @@ async fn show_chains(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageRes
         p.muted.small {
             (t("环节表：", "Vocabulary: ")) (o.citation)
             @if let Some(v) = o.vocabulary_version { (t("（第 ", " (version ")) (v) (t(" 版）", ")")) } @else { (t("（内置）", " (built in)")) }
+            " " a href="/chains/vocabulary" { (t("查看环节表", "the vocabulary")) }
             " · " @if let Some(y) = o.figures_year { (t("营收与增加值取 ", "Revenue and value added from ")) (y) (t(" 年企业库数据", " registry figures")) } @else { (t("企业库尚无营收数据", "no registry figures yet")) }
         }
         @if o.unassigned > 0 {
@@ -685,5 +686,86 @@ pub async fn decide_name(ctx: Ctx, Form(f): Form<NameForm>) -> PageResult<Respon
         Ok(()) => Ok(Redirect::to("/chains/unassigned").into_response()),
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => show_unassigned(&ctx, s, Some(e)).await,
+    }
+}
+
+pub async fn vocabulary(ctx: Ctx) -> PageResult<Response> {
+    let s = ctx.page_user()?;
+    show_vocabulary(&ctx, s, None, None).await
+}
+
+async fn show_vocabulary(ctx: &Ctx, s: &Session, text: Option<&str>, error: Option<AppError>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |zh, en| lang.pick(zh, en);
+    let v = ctx.app.chain_vocabulary_view(s).await.page(lang)?;
+    let snap = ctx.app.snapshot().await.page(lang)?;
+    if let Some(Export::Json) = ui::export(ctx) {
+        return Ok(ui::json(snap.synthetic, "chain_vocabulary", json!(v)));
+    }
+    let pretty = serde_json::to_string_pretty(&v.vocabulary).unwrap_or_default();
+    let body = html! {
+        p.crumbs { a href="/chains" { (t("产业链", "Chains")) } }
+        div.pagehead {
+            h1 { (t("产业链环节表", "Chain vocabulary")) }
+            p.sub {
+                @match v.version { Some(n) => { (t("第 ", "Version ")) (n) (t(" 版", "")) }, None => { (t("内置版本（取自计划原文）", "The built-in version (from the plan's text)")) } }
+            }
+        }
+        @if let Some(e) = &error { (ui::form_error(e, lang)) }
+        @if v.history.is_empty() { p.muted { (t("尚未修改。", "Not changed yet.")) } } @else {
+            table.data.compact {
+                (ui::head(lang, &[ui::num_col("版本", "Version"), ui::col("说明", "What changed"), ui::col("保存人", "Saved by"), ui::col("时间", "When")]))
+                tbody { @for h in &v.history { tr {
+                    td.numcell { (h.version) }
+                    td { (h.note) }
+                    td { (h.saved_by.as_deref().unwrap_or("—")) }
+                    td { (ui::datetime(h.saved_at)) }
+                } } }
+            }
+        }
+        @if s.can(&Action::ManageChains) {
+            form.grid method="post" action="/chains/vocabulary" {
+                (ui::csrf(s))
+                p.muted.small.wide { (t("改名时保留环节标识（id），原名自动记入曾用名；已有企业或平台的环节不能删除。每项都校验，错误指明字段。", "Keep a node's id when renaming it: the former name is kept. A node with firms or bases on it cannot be removed. Every field is checked; an error names its field.")) }
+                label.wide { (t("环节表（JSON）", "Vocabulary (JSON)")) textarea name="vocabulary" rows="24" spellcheck="false" { (text.unwrap_or(&pretty)) } }
+                label.wide { (t("修改说明", "What changed")) input name="note" required maxlength="500"; }
+                div.actions { button type="submit" { (t("保存为新版本", "Save as a new version")) } }
+            }
+        } @else {
+            pre.small { (pretty) }
+        }
+    };
+    let status = status_of(&error);
+    Ok(ui::page_status(ctx, s, snap.synthetic, status, t("产业链环节表", "Chain vocabulary"), body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct VocabularyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    vocabulary: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn put_vocabulary(ctx: Ctx, Form(f): Form<VocabularyForm>) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageChains)?;
+    let result = match serde_json::from_str::<serde_json::Value>(&f.vocabulary) {
+        Ok(vocabulary) => {
+            let input = jiqun_app::chains::VocabularyInput { vocabulary, note: f.note.clone() };
+            ctx.app.put_chain_vocabulary(s, &input, &ctx.ip).await.map(|_| ())
+        }
+        Err(e) => Err(AppError::invalid(
+            "vocabulary",
+            format!("JSON 无效（第{}行第{}列）", e.line(), e.column()),
+            format!("invalid JSON (line {}, column {})", e.line(), e.column()),
+        )),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/chains/vocabulary").into_response()),
+        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
+        Err(e) => show_vocabulary(&ctx, s, Some(&f.vocabulary), Some(e)).await,
     }
 }
