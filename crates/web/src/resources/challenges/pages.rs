@@ -114,13 +114,13 @@ pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
         }
         @if items.is_empty() { p.muted { (t("尚无榜单。", "No challenges yet.")) } } @else {
             div.scroll { table.data.compact {
-                (ui::head(lang, &[ui::col("榜单", "Challenge"), ui::col("发榜部门", "Issued by"), ui::col("产业链短板", "Chain gap"), ui::col("状态", "State"), ui::num_col("资助（万元）", "Funding (10k yuan)"), ui::col("申报截止", "Apply by"), ui::num_col("申报数", "Applications")]))
+                (ui::head(lang, &[ui::col("榜单", "Challenge"), ui::col("发榜部门", "Issued by"), ui::col("产业链短板", "Chain gap"), ui::col("状态", "State"), ui::num_col("资助", "Funding"), ui::col("申报截止", "Apply by"), ui::num_col("申报数", "Applications")]))
                 tbody { @for c in &items { tr {
                     th scope="row" { a href={ "/challenges/" (c.id) } { (c.title) } @if c.synthetic { " " (synthetic_chip(lang)) } }
                     td { (c.department) }
                     td { @if let Some(l) = &c.chain_node_label { (l) @if let Some(g) = &c.gap_rule_label { br; span.muted { (g) } } } @else { "—" } }
                     td { (state_chip(c)) }
-                    td.numcell { @if let Some(f) = c.funding_wan { (f) } @else { "—" } }
+                    td.numcell { @if let Some(f) = c.funding_wan { (ui::human(f, "万元")) } @else { "—" } }
                     td { @if let Some(d) = c.apply_by { (d.to_string()) } @else { "—" } }
                     td.numcell { (c.applications) }
                 } } }
@@ -291,7 +291,7 @@ async fn show(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageR
         dl.facts {
             dt { (t("技术难题", "Problem")) } dd { (c.problem) }
             dt { (t("技术指标", "Indicators")) } dd { (c.indicators) }
-            dt { (t("资助（万元）", "Funding (10k yuan)")) } dd { @if let Some(f) = c.funding_wan { (f) } @else { "—" } }
+            dt { (t("资助", "Funding")) } dd { @if let Some(f) = c.funding_wan { (ui::human(f, "万元")) } @else { "—" } }
             dt { (t("奖励与支持", "Reward")) } dd { @if c.reward.is_empty() { "—" } @else { (c.reward) } }
             dt { (t("揭榜条件", "Eligibility")) } dd { @if c.eligibility.is_empty() { "—" } @else { (c.eligibility) } }
             dt { (t("产业链短板", "Chain gap")) } dd {
