@@ -679,6 +679,7 @@ async fn load_chains(app: &App, session: &crate::Session) -> AppResult<std::coll
     for (node, source) in [
         ("integrated_circuits.equipment", "（示例）省内集成电路装备主要依赖省外和进口，见示例调研报告（合成）"),
         ("smart_terminal.mobile_cpu", "（示例）手机CPU主要由省外企业供给，见示例调研报告（合成）"),
+        ("auto_electronics.automotive_soc", "（示例）车规级芯片主要依赖省外和进口供给，见示例调研报告（合成）"),
     ] {
         app.set_chain_dependency(session, node, &DependencyInput { outside: true, source: source.into() }, "").await?;
     }
@@ -1015,7 +1016,8 @@ pub fn registry_csv(count: usize, seed: u64) -> (String, String, String) {
     (a, b, first_sz)
 }
 
-/// A few synthetic open challenges (揭榜挂帅), titled 示例…（合成）: one drafted, one open for applications,
+/// A few synthetic open challenges (揭榜挂帅), titled 示例…（合成）, each on a gap the demo's chain map finds
+/// by the rule it names: one drafted, one open for applications,
 /// one under review with the expert `zhuanjia` standing aside from an applicant it declared an interest in,
 /// and one awarded and under way with a milestone.
 async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> AppResult<()> {
@@ -1069,7 +1071,7 @@ async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> A
         "示例：第三代半导体功率器件可靠性提升（合成）",
         "省工业和信息化厅",
         "integrated_circuits.gan_chips",
-        "below_threshold",
+        "no_firm",
         800.0,
     );
     app.create_synthetic_challenge(&draft, &actor).await?;
@@ -1079,7 +1081,7 @@ async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> A
         "示例：工业互联网边缘计算网关国产化（合成）",
         "省工业和信息化厅",
         "iot.control_software",
-        "outside_dependency",
+        "no_firm",
         500.0,
     );
     let id = app.create_synthetic_challenge(&open, &actor).await?;
@@ -1091,7 +1093,7 @@ async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> A
         "示例：8K超高清视频编解码芯片攻关（合成）",
         "省科技厅",
         "ultra_hd_video.chips_and_components",
-        "single_firm",
+        "no_firm",
         2000.0,
     );
     let id = app.create_synthetic_challenge(&review, &actor).await?;
@@ -1121,7 +1123,7 @@ async fn load_challenges(app: &App, owner: &crate::Session, own_firm: &str) -> A
         "示例：车规级MCU功能安全认证攻关（合成）",
         "省科技厅",
         "auto_electronics.automotive_soc",
-        "no_firm",
+        "outside_dependency",
         1500.0,
     );
     let id = app.create_synthetic_challenge(&done, &actor).await?;

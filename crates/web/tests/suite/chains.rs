@@ -343,3 +343,21 @@ async fn the_pages_draw_the_map_and_export_it() {
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", &a.body[..a.body.len().min(500)]);
 }
+
+/// The demo's challenges answer gaps the demo's chain map finds, by the rule each names (a made-up data set
+/// that contradicted itself would teach the wrong thing).
+#[tokio::test]
+async fn the_demo_challenges_answer_gaps_the_map_finds() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.login("owner", "Demo@2025").await;
+    let challenges = get(&api, &owner, "/api/v1/challenges").await;
+    let mut checked = 0;
+    for c in challenges.as_array().unwrap() {
+        let (Some(node), Some(rule)) = (c["chain_node"].as_str(), c["gap_rule"].as_str()) else { continue };
+        let chain = node.split('.').next().unwrap();
+        let gaps = get(&api, &owner, &format!("/api/v1/chains/{chain}/gaps")).await;
+        assert!(gaps_of(&gaps, node).contains(&rule), "{} names {node} {rule}: {gaps}", c["title"]);
+        checked += 1;
+    }
+    assert!(checked >= 4, "{challenges}");
+}
