@@ -37,12 +37,8 @@ use crate::{Action, App, AppError, AppResult, Code, Session};
 pub const MAX_CHALLENGE_ATTACHMENT: usize = 10 << 20;
 
 /// The gap rules of the chain analysis a challenge may answer (`jiqun_eval::chains::GapRule`).
-pub const GAP_RULES: &[(&str, &str, &str)] = &[
-    ("no_firm", "无企业", "no firm"),
-    ("single_firm", "仅一家企业", "a single firm"),
-    ("outside_dependency", "依赖省外供给", "supplied from outside the province"),
-    ("below_threshold", "强度低于阈值", "strength below the threshold"),
-];
+/// The kinds of chain gap a challenge may answer: the chain map's rules (`jiqun_eval::chains::GapKind`).
+pub use jiqun_eval::chains::GapKind;
 
 /// A review criterion as entered.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -359,7 +355,7 @@ pub fn default_criteria() -> Vec<CriterionInput> {
 }
 
 fn gap_rule_label(rule: &str, lang: Lang) -> Option<String> {
-    GAP_RULES.iter().find(|(r, _, _)| *r == rule).map(|(_, zh, en)| lang.pick(zh, en).to_string())
+    GapKind::parse(rule).map(|k| k.label(lang).to_string())
 }
 
 /// An organisation as written: a valid USCC is a firm, anything else an institute's name.
@@ -835,7 +831,7 @@ impl App {
         let gap_rule = input.gap_rule.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         if let Some(g) = &gap_rule {
             if gap_rule_label(g, Lang::En).is_none() {
-                let known: Vec<&str> = GAP_RULES.iter().map(|r| r.0).collect();
+                let known: Vec<&str> = GapKind::ALL.iter().map(|k| k.as_str()).collect();
                 errors.push(FieldError::new(
                     "gap_rule",
                     format!("“{g}”不是短板规则，可选：{}", known.join("、")),

@@ -143,7 +143,27 @@ pub enum GapRule {
     OutsideDependency { source: String },
 }
 
+jiqun_domain::labelled_enum! {
+    /// The kind of a gap rule without its figures: how a gap is named where only its kind matters (the gap
+    /// an open challenge answers).
+    pub enum GapKind {
+        NoFirm = "no_firm", "无企业", "no firm";
+        SingleFirm = "single_firm", "仅一家企业", "a single firm";
+        OutsideDependency = "outside_dependency", "依赖省外供给", "supplied from outside the province";
+        BelowThreshold = "below_threshold", "强度低于阈值", "strength below the threshold";
+    }
+}
+
 impl GapRule {
+    pub fn kind(&self) -> GapKind {
+        match self {
+            GapRule::NoFirm => GapKind::NoFirm,
+            GapRule::SingleFirm => GapKind::SingleFirm,
+            GapRule::OutsideDependency { .. } => GapKind::OutsideDependency,
+            GapRule::BelowThreshold { .. } => GapKind::BelowThreshold,
+        }
+    }
+
     /// How severe, for the attraction list: no firm 4, single firm 3, outside dependency 2, below threshold 1.
     pub fn severity(&self) -> u8 {
         match self {
@@ -155,12 +175,8 @@ impl GapRule {
     }
 
     pub fn label(&self) -> Text {
-        match self {
-            GapRule::NoFirm => Text::new("无企业", "no firm"),
-            GapRule::SingleFirm => Text::new("仅一家企业", "a single firm"),
-            GapRule::OutsideDependency { .. } => Text::new("依赖省外供给", "supplied from outside the province"),
-            GapRule::BelowThreshold { .. } => Text::new("强度低于阈值", "strength below the threshold"),
-        }
+        let k = self.kind();
+        Text::new(k.label(jiqun_domain::Lang::Zh), k.label(jiqun_domain::Lang::En))
     }
 }
 

@@ -59,21 +59,11 @@ fn list_table(entries: &[ListEntry], names: &[(String, String)], lang: Lang, cha
                     td { @for g in &e.gaps { span.chip.oc-failed title=(g.explanation.get(lang)) { (g.rule.label().get(lang)) } " " } }
                     td.small { (e.reasons.iter().map(|r| r.get(lang)).collect::<Vec<_>>().join(t("；", "; "))) }
                     @if challenge_link {
-                        td { a href={ "/challenges/new?node=" (enc(&e.node)) "&rule=" (enc(e.gaps.first().map(|g| rule_code(&g.rule)).unwrap_or(""))) } { (t("转为揭榜挂帅", "Open a challenge")) } }
+                        td { a href={ "/challenges/new?node=" (enc(&e.node)) "&rule=" (enc(e.gaps.first().map(|g| g.rule.kind().as_str()).unwrap_or(""))) } { (t("转为揭榜挂帅", "Open a challenge")) } }
                     }
                 } } }
             } }
         }
-    }
-}
-
-fn rule_code(r: &jiqun_eval::chains::GapRule) -> &'static str {
-    use jiqun_eval::chains::GapRule::*;
-    match r {
-        NoFirm => "no_firm",
-        SingleFirm => "single_firm",
-        BelowThreshold { .. } => "below_threshold",
-        OutsideDependency { .. } => "outside_dependency",
     }
 }
 

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::challenges::{
     ChallengeApplicationInput, ChallengeDetail, ChallengeExpertInput, ChallengeInput, ChallengeMilestoneInput,
-    ChallengeMoveInput, ChallengeReviewInput, ChallengeView, GAP_RULES, default_criteria,
+    ChallengeMoveInput, ChallengeReviewInput, ChallengeView, GapKind, default_criteria,
 };
 use jiqun_app::{AppError, Session};
 use jiqun_domain::Lang;
@@ -191,7 +191,7 @@ async fn show_form(ctx: &Ctx, s: &Session, form: &ChallengeForm, error: Option<A
             label { (t("短板规则", "Gap rule"))
                 select name="gap_rule" {
                     option value="" { (t("（无）", "(none)")) }
-                    @for (id, zh, en) in GAP_RULES { option value=(id) selected[form.gap_rule == *id] { (lang.pick(zh, en)) } }
+                    @for k in GapKind::ALL { option value=(k.as_str()) selected[form.gap_rule == k.as_str()] { (k.label(lang)) } }
                 }
             }
             label { (t("申报截止日", "Apply by")) input name="apply_by" type="date" value=(form.apply_by); }
