@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::{Actor, Missing, Result, Store, StoreError, checked_version, now_ms, select};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -173,21 +173,6 @@ impl Store {
             .ok_or(StoreError::NotFound(Missing::MatchMeeting(id)))
     }
 
-    /// The version a write read must still be current (409 otherwise); `None` skips the check.
-    async fn match_version(&self, tx: &mut Tx, table: Table, id: i64, expected: Option<i64>) -> Result<i64> {
-        let (sql, missing) = match table {
-            Table::Products => ("SELECT version FROM match_products WHERE id = $1", Missing::MatchProduct(id)),
-            Table::Needs => ("SELECT version FROM match_needs WHERE id = $1", Missing::MatchNeed(id)),
-            Table::Meetings => ("SELECT version FROM match_meetings WHERE id = $1", Missing::MatchMeeting(id)),
-        };
-        let current: i64 =
-            sqlx::query_scalar(sql).bind(id).fetch_optional(&mut **tx).await?.ok_or(StoreError::NotFound(missing))?;
-        match expected {
-            Some(v) if v != current => Err(StoreError::Conflict(Clash::Stale { current })),
-            _ => Ok(current),
-        }
-    }
-
     /// Lists a chip product; returns its id.
     pub async fn insert_match_product(&self, p: &NewMatchProduct, actor: &Actor) -> Result<i64> {
         let mut tx = self.begin().await?;
@@ -231,7 +216,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.match_version(&mut tx, Table::Products, id, expected_version).await?;
+        let version = checked_version(&mut tx, "match_products", id, expected_version, Missing::MatchProduct).await?;
         sqlx::query(
             "UPDATE match_products SET name = $1, category = $2, process_node_nm = $3, maturity = $4, annual_volume = $5, \
              note = $6, active = $7, version = $8, updated_at = $9 WHERE id = $10",
@@ -295,7 +280,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.match_version(&mut tx, Table::Needs, id, expected_version).await?;
+        let version = checked_version(&mut tx, "match_needs", id, expected_version, Missing::MatchNeed).await?;
         sqlx::query(
             "UPDATE match_needs SET name = $1, category = $2, annual_volume = $3, needed_by = $4, requirements = $5, \
              active = $6, version = $7, updated_at = $8 WHERE id = $9",
@@ -352,7 +337,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let version = self.match_version(&mut tx, Table::Meetings, id, expected_version).await?;
+        let version = checked_version(&mut tx, "match_meetings", id, expected_version, Missing::MatchMeeting).await?;
         sqlx::query(
             "UPDATE match_meetings SET outcome = $1, outcome_on = $2, outcome_note = $3, version = $4, updated_at = $5 WHERE id = $6",
         )
@@ -380,13 +365,6 @@ impl Store {
         self.audit(&mut tx, actor, AuditAction::MatchSettings, "setting", MATCH_SETTINGS_KEY, true, &detail).await?;
         self.commit(tx).await
     }
-}
-
-#[derive(Clone, Copy)]
-enum Table {
-    Products,
-    Needs,
-    Meetings,
 }
 
 fn product_detail(p: &NewMatchProduct) -> serde_json::Value {
