@@ -93,6 +93,11 @@ pub fn cols(lang: Lang, cols: &[Col]) -> Markup {
     }
 }
 
+/// The status of a page shown again with a form's error: the error's own (422 for invalid input), else 200.
+pub fn form_status(error: Option<&AppError>) -> StatusCode {
+    error.map_or(StatusCode::OK, |e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY))
+}
+
 /// Renders a page in the frame.
 pub fn page(ctx: &Ctx, s: &Session, synthetic: bool, title: &str, body: Markup) -> Response {
     page_status(ctx, s, synthetic, StatusCode::OK, title, body)

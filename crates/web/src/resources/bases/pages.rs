@@ -2,7 +2,6 @@
 //! and the form to register one; `/bases/{id}`: one base, with the form to withdraw its recognition.
 //! Demo entries are synthetic and say so.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::bases::{BaseInput, BaseView, WithdrawInput};
 use jiqun_app::{Action, AppError, Session};
@@ -55,10 +54,7 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
         })
         .collect();
     let may_manage = s.can(&Action::ManageBases);
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
     let standing = items.iter().filter(|b| b.withdrawn_on.is_none()).count();
     let body = html! {
@@ -192,10 +188,7 @@ async fn show_one(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> P
     }
     let counted: Vec<_> =
         snap.plans.iter().flat_map(|p| p.indicators.iter()).filter(|iv| b.counts_for.contains(&iv.row.id)).collect();
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let dash = |v: &str| if v.is_empty() { "—".to_string() } else { v.to_string() };
     let body = html! {
         p.crumbs { a href="/bases" { (t("平台与基地", "Platforms and bases")) } }

@@ -3,7 +3,7 @@
 //! projects and bases on a node; `/chains/unassigned`: the names that match no node, to be resolved by a
 //! person. Each also as CSV and JSON.
 
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::chains::{
     BasePlacementInput, ChainDetail, ChainNodeView, DependencyInput, FirmPlacementInput, TextDecisionInput,
@@ -28,13 +28,6 @@ fn synthetic_note(lang: Lang) -> Markup {
         "演示库中的企业、项目和平台均为合成数据；环节表取自计划原文，各环节的企业分布为虚构，不代表真实产业状况。",
         "the demo's firms, projects and bases are synthetic: the nodes come from the plan's text, but which firms sit on them is invented and says nothing about the real industry.",
     )
-}
-
-fn status_of(error: &Option<AppError>) -> StatusCode {
-    match error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    }
 }
 
 fn node_href(chain: &str, node: &str) -> String {
@@ -148,7 +141,7 @@ async fn show_chains(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageRes
         (ui::downloads(ctx, lang))
         @if manage { (settings_form(s, &o.settings, &error, lang)) }
     };
-    Ok(ui::page_status(ctx, s, snap.synthetic, status_of(&error), t("产业链", "Chains"), body))
+    Ok(ui::page_status(ctx, s, snap.synthetic, ui::form_status(error.as_ref()), t("产业链", "Chains"), body))
 }
 
 fn settings_form(s: &Session, settings: &Settings, error: &Option<AppError>, lang: Lang) -> Markup {
@@ -479,7 +472,7 @@ async fn show_node(ctx: &Ctx, s: &Session, id: &str, node: &str, error: Option<A
             }
         }
     };
-    Ok(ui::page_status(ctx, s, snap.synthetic, status_of(&error), name, body))
+    Ok(ui::page_status(ctx, s, snap.synthetic, ui::form_status(error.as_ref()), name, body))
 }
 
 #[derive(Deserialize, Default)]
@@ -643,7 +636,14 @@ async fn show_unassigned(ctx: &Ctx, s: &Session, error: Option<AppError>) -> Pag
         }
         (ui::downloads(ctx, lang))
     };
-    Ok(ui::page_status(ctx, s, snap.synthetic, status_of(&error), t("未对应环节的名称", "Unmatched chain names"), body))
+    Ok(ui::page_status(
+        ctx,
+        s,
+        snap.synthetic,
+        ui::form_status(error.as_ref()),
+        t("未对应环节的名称", "Unmatched chain names"),
+        body,
+    ))
 }
 
 fn reason_label(reason: &str, lang: Lang) -> &'static str {
@@ -725,7 +725,7 @@ async fn show_vocabulary(ctx: &Ctx, s: &Session, text: Option<&str>, error: Opti
             pre.small { (pretty) }
         }
     };
-    let status = status_of(&error);
+    let status = ui::form_status(error.as_ref());
     Ok(ui::page_status(ctx, s, snap.synthetic, status, t("产业链环节表", "Chain vocabulary"), body))
 }
 

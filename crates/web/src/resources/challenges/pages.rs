@@ -50,13 +50,6 @@ async fn demo_data(ctx: &Ctx) -> PageResult<bool> {
     Ok(ctx.app.snapshot().await.page(ctx.lang)?.synthetic)
 }
 
-fn status_of(error: &Option<AppError>) -> StatusCode {
-    match error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    }
-}
-
 pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let lang = ctx.lang;
@@ -202,7 +195,7 @@ async fn show_form(ctx: &Ctx, s: &Session, form: &ChallengeForm, error: Option<A
             @for (i, k) in criteria.iter().enumerate() { @if i > 0 { (t("；", "; ")) } (lang.pick(&k.name_zh, &k.name_en)) " " (k.weight) } }
     };
     let demo = demo_data(ctx).await?;
-    Ok(ui::page_status(ctx, s, demo, status_of(&error), t("起草榜单", "Draft a challenge"), body))
+    Ok(ui::page_status(ctx, s, demo, ui::form_status(error.as_ref()), t("起草榜单", "Draft a challenge"), body))
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -402,7 +395,7 @@ async fn show(ctx: &Ctx, s: &Session, id: i64, error: Option<AppError>) -> PageR
         }
     };
     let demo = c.synthetic || demo_data(ctx).await?;
-    Ok(ui::page_status(ctx, s, demo, status_of(&error), &c.title, body))
+    Ok(ui::page_status(ctx, s, demo, ui::form_status(error.as_ref()), &c.title, body))
 }
 
 /// The moves from the challenge's state: a button for each the caller may make (with the winner or the note
@@ -633,7 +626,7 @@ async fn show_application(ctx: &Ctx, s: &Session, id: i64, error: Option<AppErro
         }
     };
     let demo = c.synthetic || demo_data(ctx).await?;
-    Ok(ui::page_status(ctx, s, demo, status_of(&error), &a.org_name, body))
+    Ok(ui::page_status(ctx, s, demo, ui::form_status(error.as_ref()), &a.org_name, body))
 }
 
 pub async fn review(ctx: Ctx, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult<Response> {

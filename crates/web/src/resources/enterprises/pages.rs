@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::input::{parameter, parse_city, parse_scale};
 use jiqun_app::model::EnterpriseFilter;
@@ -264,7 +263,7 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Respo
                 div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
                 (register_form(s, lang, &input, Some(&e)))
             };
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = ui::form_status(Some(&e));
             Ok(ui::page_status(&ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
         }
     }
@@ -312,10 +311,7 @@ async fn show_detail(
         METRICS.iter().filter(|m| view.figures.iter().flatten().any(|f| f.metric == m.key)).collect();
     let cell = |year: i64, key: &str| view.figures.iter().flatten().find(|f| f.year == year && f.metric == key);
     let experts = if view.experts.is_empty() { String::new() } else { view.expert_names.join(ui::sep(lang)) };
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let next_year = years.last().copied().unwrap_or(2025);
     let libraries = match ctx.app.firm_libraries(s, e.id, ctx_year(ctx)).await {
         Err(err) if err.status() == 422 => ctx.app.firm_libraries(s, e.id, None).await,

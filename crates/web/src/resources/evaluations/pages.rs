@@ -2,7 +2,6 @@
 //! run (`/evaluations/{id}`) with the distribution by city and class and the movement since last year, and
 //! the differentiated resource policy (an example table) applied to a run (`/evaluations/{id}/policy`).
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation as cult;
 use jiqun_app::model::EnterpriseRow;
@@ -35,10 +34,7 @@ async fn show_evaluations(ctx: &Ctx, s: &Session, error: Option<AppError>, draft
     }
     let years = ctx.app.figure_years().await.page(lang)?;
     let schemes = ctx.app.schemes().await.page(lang)?;
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let body = html! {
         div.pagehead {
             h1 { (t("亩均效益评价", "Per-mu evaluations")) }

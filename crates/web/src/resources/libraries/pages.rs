@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation::{self as cult, DesignationInput, FirmLibraries, LibraryEntry, LibraryView};
 use jiqun_app::registry::Figure as RegistryFigure;
@@ -262,10 +261,7 @@ async fn show_library(ctx: &Ctx, s: &Session, view: &LibraryView, error: Option<
     let manage = s.can(&Action::ManageLibraries) && view.library.membership == "designation";
     let members: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Member).collect();
     let candidates: Vec<&LibraryEntry> = view.entries.iter().filter(|e| e.status == Status::Candidate).collect();
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let here = format!("/libraries/{}", ui::enc(&view.library.id));
     let body = html! {
         div.pagehead {

@@ -4,7 +4,6 @@
 //! `/matching/products/{id}/active`, `/matching/needs/{id}/active`); `/matching/settings`: the weights. Each list
 //! also as CSV and JSON (`?format=csv`, `?format=json`). Demo entries are synthetic and say so.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::matching::{
     MatchFilter, MatchLeadMonths, MatchMeetingInput, MatchNeedInput, MatchOutcomeInput, MatchProductInput,
@@ -80,13 +79,6 @@ fn head(ctx: &Ctx, s: &Session, title: &str, sub: &str) -> Markup {
 /// entries shown include synthetic ones.
 async fn synthetic(ctx: &Ctx, shown: bool) -> PageResult<bool> {
     Ok(shown || ctx.app.snapshot().await.page(ctx.lang)?.synthetic)
-}
-
-fn status_of(error: &Option<AppError>) -> StatusCode {
-    match error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    }
 }
 
 fn scope_note(s: &Session, lang: Lang) -> Option<&'static str> {
@@ -416,7 +408,7 @@ async fn show_products(ctx: &Ctx, s: &Session, form: &ProductForm, error: Option
             }
         }
     };
-    Ok(ui::page_status(ctx, s, synthetic, status_of(&error), t("芯片产品", "Chip products"), body))
+    Ok(ui::page_status(ctx, s, synthetic, ui::form_status(error.as_ref()), t("芯片产品", "Chip products"), body))
 }
 
 pub async fn create_product(ctx: Ctx, Form(f): Form<ProductForm>) -> PageResult<Response> {
@@ -627,7 +619,7 @@ async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppEr
             }
         }
     };
-    Ok(ui::page_status(ctx, s, synthetic, status_of(&error), t("终端需求", "Terminal needs"), body))
+    Ok(ui::page_status(ctx, s, synthetic, ui::form_status(error.as_ref()), t("终端需求", "Terminal needs"), body))
 }
 
 pub async fn create_need(ctx: Ctx, Form(f): Form<NeedForm>) -> PageResult<Response> {
@@ -742,7 +734,7 @@ async fn show_meetings(
     let may_record = !s.roles.scopes(&s.user, Perm::RecordMatchMeetings).is_empty();
     let pairs =
         if may_record { ctx.app.match_pairs(s, &MatchFilter::default(), lang).await.page(lang)? } else { Vec::new() };
-    let status = status_of(&error.clone().or(outcome_error.as_ref().map(|(_, e)| e.clone())));
+    let status = ui::form_status(error.as_ref().or(outcome_error.as_ref().map(|(_, e)| e)));
     let body = html! {
         (head(ctx, s, t("对接会与对接结果", "Meetings and outcomes"), t("对接会记录及其结果（签订合同、试用验证、未达成合作）。签约和试用计入此后评分的“合作基础”。", "Matchmaking meetings and what came of them (contract signed, trial, no fit). A contract or a trial counts as prior cooperation in later scores.")))
         @if shown { (ui::example_banner(lang, "标有“示例”的对接记录为演示用合成数据。", "records marked “synthetic” are made up for the demo.")) }
@@ -1025,7 +1017,7 @@ fn show_settings(
             }
         }
     };
-    Ok(ui::page_status(ctx, s, demo, status_of(&error), t("对接评分权重", "Matchmaking weights"), body))
+    Ok(ui::page_status(ctx, s, demo, ui::form_status(error.as_ref()), t("对接评分权重", "Matchmaking weights"), body))
 }
 
 pub async fn set_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> PageResult<Response> {

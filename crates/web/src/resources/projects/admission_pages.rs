@@ -2,7 +2,6 @@
 //! metric, threshold and source (`/projects/admission/{id}`); an assessment starts a key project. Every example threshold (Jiqun's, confidence X) is
 //! labelled as such.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::cultivation::{self as cult, ProposalInput, ProposalView};
 use jiqun_app::{AppError, Perm, Scope, Session};
@@ -76,10 +75,7 @@ async fn show_projects(ctx: &Ctx, s: &Session, form: &ProposalForm, error: Optio
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
     let all = s.roles.scopes(&s.user, Perm::AssessProjects).contains(&Scope::All);
     let own = s.user.city.as_deref().unwrap_or_default();
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let num_field = |name: &str, zh: &str, en: &str, v: &str| {
         html! { label { (lang.pick(zh, en)) input name=(name) inputmode="decimal" value=(v); } }
     };

@@ -3,7 +3,6 @@
 //! problems (企业直通车) and the forms to move its stage, raise, answer and settle problems. Facts of the
 //! plan's named projects come with their public source; demo projects say they are synthetic.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::projects::{
     AnswerInput, MilestoneDoneInput, MilestoneInput, ProblemInput, ProgressInput, ProgressReviewInput, ProjectDetail,
@@ -118,10 +117,7 @@ async fn show(
         false => None,
     };
     let cities: Vec<&str> = ui::regions().prefecture_cities().map(|c| c.name.as_str()).collect();
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let selected = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     // The plan items (programmes) the projects serve, for the filter.
     let mut items_in_use: Vec<String> =
@@ -289,10 +285,7 @@ async fn show_one(
         planned: t("计划总投资", "planned total"),
     };
     let wan = |v: f64| ui::num(v, 2);
-    let status = match &error {
-        Some((_, e)) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref().map(|(_, e)| e));
     let err = |which: &str| error.as_ref().filter(|(w, _)| *w == which).map(|(_, e)| ui::form_error(e, lang));
     let dash = |v: &str| if v.is_empty() { t("—", "—").to_string() } else { v.to_string() };
     let next: Vec<ProjectStage> =

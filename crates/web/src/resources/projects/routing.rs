@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::project_settings::{ProblemRouting, RoutingRule};
 use jiqun_app::{Action, AppError, Object, Session};
@@ -73,7 +72,7 @@ pub async fn set_routing_page(ctx: Ctx, Form(f): Form<BTreeMap<String, String>>)
         Err(e) if e.status() == 403 => Err(PageError(e, lang)),
         Err(e) => {
             let snap = ctx.app.snapshot().await.page(lang)?;
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let status = ui::form_status(Some(&e));
             let body = html! {
                 div.pagehead { h1 { (lang.pick("问题分派", "Routing of problems")) } }
                 (panel(s, lang, &input, Some(&e)))

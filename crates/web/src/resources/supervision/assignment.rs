@@ -74,10 +74,7 @@ async fn assignment_page(
         }
         None => {}
     }
-    let status = match &refused {
-        Some((e, _)) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(refused.as_ref().map(|(e, _)| e));
     let title = format!("{} {} · {}", a.row.item, a.row.item_title, a.row.agency);
     let body = render_assignment(ctx, s, &snap, plan, a, &versions, q, refused.as_ref());
     Ok(ui::page_status(ctx, s, snap.synthetic, status, &title, body))

@@ -2,7 +2,6 @@
 //! create one. Roles follow the separation of duties the use case enforces. `/roles`: the role definitions,
 //! a permission matrix, and the security administrator's forms to change them.
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::model::UserRow;
 use jiqun_app::users::UserInput;
@@ -46,10 +45,7 @@ async fn show(ctx: &Ctx, s: &Session, error: Option<AppError>, form: &NewUserFor
     // Role names as the role table says them (custom roles included).
     let table = ctx.app.role_table().await.page(lang)?;
     let role_label = |r: &str| table.role(r).map_or_else(|| r.to_string(), |d| d.label(lang).to_string());
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let body = html! {
         div.pagehead { h1 { (t("用户", "Users")) } }
         div.scroll {
@@ -194,10 +190,7 @@ async fn show_roles(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageResu
     let snap = ctx.app.snapshot().await.page(lang)?;
     let edit = s.can(&Action::ManageRoles);
     let scope_of = |r: &RoleDef, p: Perm| -> Option<Scope> { r.grants.iter().find(|g| g.perm == p).map(|g| g.scope) };
-    let status = match &error {
-        Some(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        None => StatusCode::OK,
-    };
+    let status = ui::form_status(error.as_ref());
     let body = html! {
         div.pagehead {
             h1 { (t("角色与权限", "Roles and permissions")) }
