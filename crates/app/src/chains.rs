@@ -287,7 +287,7 @@ pub(crate) struct Loaded {
 impl App {
     /// The vocabulary in force (the latest saved version, else the built-in one) and its version.
     pub(crate) async fn chain_vocabulary(&self) -> AppResult<(Vocabulary, Option<i64>)> {
-        match self.store.chain_vocabularies().await?.into_iter().next() {
+        match self.store.current_chain_vocabulary().await? {
             Some(row) => {
                 let v = Vocabulary::parse(&row.body).map_err(|e| {
                     AppError::internal(format!("stored chain vocabulary {} does not read: {:?}", row.id, e.first()))

@@ -84,6 +84,11 @@ impl Store {
         self.all(VocabularyRow::select("ORDER BY id DESC")).await
     }
 
+    /// The newest saved version of the vocabulary, if any was saved.
+    pub async fn current_chain_vocabulary(&self) -> Result<Option<VocabularyRow>> {
+        self.one(VocabularyRow::select("ORDER BY id DESC LIMIT 1")).await
+    }
+
     /// Saves a new version of the vocabulary (checked by the application); returns its id.
     pub async fn put_chain_vocabulary(&self, body: &str, note: &str, actor: &Actor) -> Result<i64> {
         let mut tx = self.begin().await?;
