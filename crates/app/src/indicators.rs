@@ -3,6 +3,7 @@
 //! snapshot (`snapshot.rs`) and the progress engine (`jiqun_eval::progress`).
 
 use jiqun_domain::RegionModel;
+use jiqun_domain::period::Period;
 use jiqun_store::{IndicatorEdit, ObservationRow};
 
 use crate::input::{begun, limit_text, parse_period};
@@ -37,6 +38,22 @@ impl App {
         source: Option<&str>,
         ip: &str,
     ) -> AppResult<i64> {
+        let (period, region, source) =
+            self.check_observation(session, indicator_id, period, value, region, source).await?;
+        Ok(self.store.add_observation(indicator_id, period, &region, value, &source, &session.actor(ip)).await?)
+    }
+
+    /// The checks of `add_observation` (permission first), without writing: the period, region and
+    /// source as they are stored. An import checks each row with this.
+    pub(crate) async fn check_observation(
+        &self,
+        session: &Session,
+        indicator_id: i64,
+        period: &str,
+        value: f64,
+        region: Option<&str>,
+        source: Option<&str>,
+    ) -> AppResult<(Period, String, String)> {
         let region = region.unwrap_or("").trim();
         session.require(&Action::AddObservation { region })?;
         let indicator = self.store.indicator(indicator_id).await?.ok_or_else(|| {
@@ -75,7 +92,7 @@ impl App {
         }
         let source = source.unwrap_or("").trim();
         limit_text("source", source, 200)?;
-        Ok(self.store.add_observation(indicator_id, period, region, value, source, &session.actor(ip)).await?)
+        Ok((period, region.to_string(), source.to_string()))
     }
 
     fn check_indicator(e: &IndicatorEdit) -> AppResult<()> {

@@ -14,9 +14,9 @@ pub fn parse_city(field: &str, s: &str) -> AppResult<CityCode> {
     CityCode::from_name(s).map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
 }
 
-/// `above` (规上) or `below` (规下).
+/// `above` (规上) or `below` (规下); the labels 规上 and 规下 are read too.
 pub fn parse_scale(field: &str, s: &str) -> AppResult<Scale> {
-    Scale::parse(s).ok_or_else(|| {
+    Scale::from_text(s).ok_or_else(|| {
         AppError::invalid(
             field,
             format!("“{s}”不是规模：应为“above”（规上）或“below”（规下）"),

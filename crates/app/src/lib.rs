@@ -14,6 +14,7 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod export;
+pub mod imports;
 pub mod indicators;
 pub mod input;
 pub mod matching;

@@ -11,6 +11,7 @@ use jiqun_store::{EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, F
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Object, Perm, Scope};
+use crate::imports::{CellError, ImportKind, Located, Place};
 use crate::input::{parse_city, parse_scale};
 use crate::{App, AppError, AppResult, Session};
 
@@ -769,98 +770,20 @@ pub struct ImportOutcome {
     pub encoding: &'static str,
 }
 
-/// Splits CSV text into records (RFC 4180 quoting), each with the line it starts on.
-/// A record: the line it starts on and its fields.
-type Record = (usize, Vec<String>);
 /// A row ready to store: the firm, its figures, the year and the source.
 type ParsedRow = (NewEnterprise, Vec<(String, f64)>, i64, String);
-
-fn csv_records(text: &str) -> Result<Vec<Record>, (usize, String, String)> {
-    let mut out = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let (mut line, mut start) = (1usize, 1usize);
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => {
-                quoted = true;
-                any = true;
-            }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                any = true;
-            }
-            '\r' => {}
-            '\n' => {
-                fields.push(std::mem::take(&mut field));
-                if any || fields.iter().any(|f| !f.is_empty()) {
-                    out.push((start, std::mem::take(&mut fields)));
-                } else {
-                    fields.clear();
-                }
-                line += 1;
-                start = line;
-                any = false;
-            }
-            _ => {
-                field.push(c);
-                any = true;
-            }
-        }
-    }
-    if quoted {
-        return Err((
-            start,
-            "引号未闭合（文件可能不完整）".into(),
-            "unbalanced quotes (is the file truncated?)".into(),
-        ));
-    }
-    if any || !field.is_empty() || !fields.is_empty() {
-        fields.push(field);
-        out.push((start, fields));
-    }
-    Ok(out)
-}
 
 /// The import's columns: the evaluation input of contracts §4, with optional registry columns.
 const IMPORT_REQUIRED: [&str; 6] = ["uscc", "name", "city", "scale", "founded_year", "year"];
 const IMPORT_OPTIONAL: [&str; 6] = ["county", "industry", "listed", "chain_nodes", "tags", "source"];
 
-/// An error in an imported file: the detail's field is `line:column` for programs, its message names the
-/// line and column for people.
-fn line_error(line: usize, column: &str, zh: String, en: String) -> AppError {
-    let zh = format!("第 {line} 行{}：{zh}", if column.is_empty() { String::new() } else { format!("“{column}”列") });
-    let en =
-        format!("line {line}{}: {en}", if column.is_empty() { String::new() } else { format!(", column {column}") });
-    let mut e = AppError::new(crate::Code::InvalidFile, zh.clone(), en.clone());
-    e.details.push((format!("{line}:{column}"), zh, en));
-    e
-}
-
 impl App {
-    /// Imports a CSV in the evaluation input format (contracts §4; optional columns county, industry,
-    /// listed, chain_nodes, tags (separated by ;), source, and any metric of the catalogue): registers
+    /// Imports enterprises and their figures from a CSV in the evaluation input format (contracts §4;
+    /// optional columns county, industry, listed, chain_nodes, tags (separated by ;), source, and any
+    /// metric of the catalogue) or from the enterprise template (.xlsx) with the same columns: registers
     /// or updates each firm and stores its figures for the row's year. All or nothing: every row is
-    /// checked first and every error names its line and column. A city bureau may import only firms of
-    /// its own city.
+    /// checked first and every error names its line (or cell) and column. A city bureau may import only
+    /// firms of its own city.
     pub async fn import_enterprises(
         &self,
         session: &Session,
@@ -868,71 +791,69 @@ impl App {
         source_name: &str,
         ip: &str,
     ) -> AppResult<ImportOutcome> {
-        let scopes = session.roles.scopes(&session.user, Perm::EditEnterprise);
-        if !scopes.contains(&Scope::All) && !scopes.contains(&Scope::OwnCity) {
-            return Err(AppError::forbidden());
-        }
-        let (text, encoding) = jiqun_compiler::input::decode_text(bytes).map_err(|e| {
-            let mut err = AppError::new(crate::Code::InvalidFile, e.message(Lang::Zh), e.message(Lang::En));
-            err.details.push(("file".into(), e.message(Lang::Zh), e.message(Lang::En)));
-            err
-        })?;
-        let records = csv_records(&text).map_err(|(line, zh, en)| line_error(line, "", zh, en))?;
-        let Some(((_, header), rows)) = records.split_first() else {
-            return Err(line_error(1, "", "文件为空".into(), "the file is empty".into()));
-        };
-        let header: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
-        let col = |name: &str| header.iter().position(|h| h == name);
-        for name in IMPORT_REQUIRED.iter().chain(["land_mu", "tax_wan"].iter()) {
-            if col(name).is_none() {
-                return Err(line_error(1, name, format!("缺少“{name}”列"), format!("the column “{name}” is missing")));
+        may_import_enterprises(session)?;
+        let located = crate::imports::locate(bytes, source_name, Some(ImportKind::Enterprises))?;
+        self.import_enterprise_table(session, &located, source_name, ip).await
+    }
+
+    /// Every row of an enterprise file checked: the rows to store, or every mistake.
+    pub(crate) async fn check_enterprise_table(
+        &self,
+        session: &Session,
+        l: &Located,
+    ) -> AppResult<Result<(i64, Vec<ParsedRow>), Vec<CellError>>> {
+        let scopes = may_import_enterprises(session)?;
+        let mut errors: Vec<CellError> = Vec::new();
+        // Columns the enterprise file does not know are refused rather than passed over.
+        if let Some(header) = l.sheet.rows.iter().find(|r| r.number == l.header_row) {
+            for (c, cell) in header.cells.iter().enumerate() {
+                let h = cell.text().to_ascii_lowercase();
+                let known = l.names.get(c).cloned().flatten().is_some_and(|n| {
+                    IMPORT_REQUIRED.contains(&n.as_str())
+                        || IMPORT_OPTIONAL.contains(&n.as_str())
+                        || metric(&n).is_some()
+                });
+                if !h.is_empty() && !known {
+                    let place = Place {
+                        sheet: l.sheet.name.clone(),
+                        csv: l.sheet.csv,
+                        row: l.header_row,
+                        column: Some(c),
+                        name: h.clone(),
+                    };
+                    errors.push(CellError::new(
+                        place,
+                        h.clone(),
+                        format!("未知列“{h}”"),
+                        format!("unknown column “{h}”"),
+                    ));
+                }
             }
         }
-        for h in &header {
-            if !IMPORT_REQUIRED.contains(&h.as_str()) && !IMPORT_OPTIONAL.contains(&h.as_str()) && metric(h).is_none() {
-                return Err(line_error(1, h, format!("未知列“{h}”"), format!("unknown column “{h}”")));
-            }
-        }
-        let mut errors: Vec<AppError> = Vec::new();
         let mut parsed: Vec<ParsedRow> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut year0: Option<i64> = None;
         let own_city = session.user.city;
         let own_name = own_city.map_or("", CityCode::as_str);
-        for (line, fields) in rows {
-            let line = *line;
-            if fields.len() != header.len() {
-                errors.push(line_error(
-                    line,
-                    "",
-                    format!("应有 {} 列，实有 {} 列", header.len(), fields.len()),
-                    format!("{} columns expected, {} found", header.len(), fields.len()),
-                ));
-                continue;
-            }
-            let get = |name: &str| col(name).map_or("", |i| fields[i].trim());
-            let int = |name: &str| -> Result<i64, AppError> {
-                get(name).parse::<i64>().map_err(|_| {
-                    line_error(
-                        line,
-                        name,
-                        format!("“{}”不是整数", get(name)),
-                        format!("“{}” is not a whole number", get(name)),
-                    )
-                })
-            };
-            let (founded, year) = match (int("founded_year"), int("year")) {
-                (Ok(f), Ok(y)) => (f, y),
-                (Err(e), _) | (_, Err(e)) => {
-                    errors.push(e);
+        for row in l.rows() {
+            let (founded, year) = match (l.whole(row, "founded_year"), l.whole(row, "year")) {
+                (Ok(Some(f)), Ok(Some(y))) => (f, y),
+                (f, y) => {
+                    for (r, name) in [(f, "founded_year"), (y, "year")] {
+                        match r {
+                            Err(e) => errors.push(e),
+                            Ok(None) => errors.push(l.error(row, name, "不能为空", "must not be empty")),
+                            Ok(Some(_)) => {}
+                        }
+                    }
                     continue;
                 }
             };
             match year0 {
                 None => year0 = Some(year),
                 Some(y) if y != year => {
-                    errors.push(line_error(
-                        line,
+                    errors.push(l.error(
+                        row,
                         "year",
                         format!("年份应与首行相同（{y}）"),
                         format!("the year must be the first row's ({y})"),
@@ -941,103 +862,103 @@ impl App {
                 }
                 _ => {}
             }
-            let list =
-                |name: &str| get(name).split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let get = |name: &str| l.text(row, name);
+            let list = |name: &str| {
+                get(name).split([';', '；']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+            };
+            let listed = match get("listed").as_str() {
+                "" | "0" | "false" | "no" | "否" => false,
+                "1" | "true" | "yes" | "是" => true,
+                other => {
+                    errors.push(l.error(
+                        row,
+                        "listed",
+                        format!("“{other}”应为“是”或“否”"),
+                        format!("“{other}” is not yes or no"),
+                    ));
+                    continue;
+                }
+            };
             let input = EnterpriseInput {
-                uscc: get("uscc").to_string(),
-                name: get("name").to_string(),
-                city: get("city").to_string(),
-                county: get("county").to_string(),
-                industry: get("industry").to_string(),
-                scale: get("scale").to_string(),
+                uscc: get("uscc"),
+                name: get("name"),
+                city: get("city"),
+                county: get("county"),
+                industry: get("industry"),
+                scale: get("scale"),
                 founded_year: founded,
-                listed: matches!(get("listed"), "1" | "true" | "yes" | "是"),
+                listed,
                 chain_nodes: list("chain_nodes"),
                 tags: list("tags"),
             };
             let e = match check_enterprise(&input) {
                 Ok(e) => e,
                 Err(err) => {
-                    let (field, zh, en) = err.details.first().cloned().unwrap_or_default();
-                    errors.push(line_error(line, &field, zh, en));
+                    errors.push(l.app_error(row, &err));
                     continue;
                 }
             };
             if !scopes.contains(&Scope::All) && Some(e.city) != own_city {
-                errors.push(line_error(
-                    line,
+                errors.push(l.error(
+                    row,
                     "city",
                     format!("只能导入本市（{own_name}）的企业"),
                     format!("only firms of your own city ({own_name}) may be imported"),
                 ));
                 continue;
             }
-            if let Some(first) = seen.insert(e.uscc.clone(), line) {
-                errors.push(line_error(
-                    line,
-                    "uscc",
-                    format!("与第 {first} 行重复"),
-                    format!("duplicate of line {first}"),
-                ));
+            if let Some(first) = seen.insert(e.uscc.clone(), row.number) {
+                errors.push(l.error(row, "uscc", format!("与第 {first} 行重复"), format!("duplicate of line {first}")));
                 continue;
             }
             let mut values = Vec::new();
             let mut bad = false;
-            for (i, h) in header.iter().enumerate() {
-                if metric(h).is_none() {
-                    continue;
-                }
-                let raw = fields[i].trim();
-                if raw.is_empty() {
-                    if h == "land_mu" || h == "tax_wan" {
-                        errors.push(line_error(line, h, "不能为空".into(), "must not be empty".into()));
-                        bad = true;
+            for name in l.names.iter().flatten() {
+                let Some(m) = metric(name) else { continue };
+                let v = match l.number(row, m.key, Some(m.unit_zh)) {
+                    Ok(Some(v)) => v,
+                    Ok(None) => {
+                        if m.key == "land_mu" || m.key == "tax_wan" {
+                            errors.push(l.error(row, m.key, "不能为空", "must not be empty"));
+                            bad = true;
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                let v = match raw.parse::<f64>() {
-                    Ok(v) if v.is_finite() => v,
-                    _ => {
-                        errors.push(line_error(
-                            line,
-                            h,
-                            format!("“{raw}”不是数字"),
-                            format!("“{raw}” is not a number"),
-                        ));
+                    Err(e) => {
+                        errors.push(e);
                         bad = true;
                         continue;
                     }
                 };
-                if let Err(err) = check_figure(year, h, v) {
-                    let (_, zh, en) = err.details.first().cloned().unwrap_or_default();
-                    errors.push(line_error(line, h, zh, en));
+                if let Err(err) = check_figure(year, m.key, v) {
+                    let mut e = l.app_error(row, &err);
+                    e.place = l.place(row, m.key);
+                    errors.push(e);
                     bad = true;
                     continue;
                 }
-                values.push((h.clone(), v));
+                values.push((m.key.to_string(), v));
             }
             if !bad {
-                let source = match get("source") {
-                    "" => format!("导入：{source_name}"),
+                let source = match get("source").as_str() {
+                    "" => String::new(),
                     s => s.chars().take(200).collect(),
                 };
                 parsed.push((e, values, year, source));
             }
         }
         if !errors.is_empty() {
-            let n = errors.len();
-            let mut err = AppError::new(
-                crate::Code::InvalidFile,
-                format!("{source_name} 有 {n} 处错误，未导入任何数据"),
-                format!("{source_name} has {n} errors; nothing was imported"),
-            );
-            for e in errors.into_iter().take(200) {
-                err.details.extend(e.details);
-            }
-            return Err(err);
+            return Ok(Err(errors));
         }
         let Some(year) = year0 else {
-            return Err(line_error(2, "", "没有数据行".into(), "no data rows".into()));
+            let place = Place {
+                sheet: l.sheet.name.clone(),
+                csv: l.sheet.csv,
+                row: l.header_row + 1,
+                column: None,
+                name: String::new(),
+            };
+            return Ok(Err(vec![CellError::new(place, String::new(), "没有数据行", "no data rows")]));
         };
         // Existing firms of another city stay with their city's bureau.
         if !scopes.contains(&Scope::All) {
@@ -1045,20 +966,44 @@ impl App {
                 if let Some(old) = self.store.enterprise_by_uscc(&e.uscc).await?
                     && Some(old.city) != own_city
                 {
-                    return Err(line_error(
-                        seen[&e.uscc],
-                        "uscc",
-                        "该企业属于其他城市".into(),
-                        "this firm belongs to another city".into(),
-                    ));
+                    let place = Place {
+                        sheet: l.sheet.name.clone(),
+                        csv: l.sheet.csv,
+                        row: seen[&e.uscc],
+                        column: l.col("uscc"),
+                        name: "uscc".into(),
+                    };
+                    return Ok(Err(vec![CellError::new(
+                        place,
+                        e.uscc.clone(),
+                        "该企业属于其他城市",
+                        "this firm belongs to another city",
+                    )]));
                 }
             }
         }
+        Ok(Ok((year, parsed)))
+    }
+
+    /// Checks an enterprise file and stores it in one transaction, its figures sealed.
+    pub(crate) async fn import_enterprise_table(
+        &self,
+        session: &Session,
+        l: &Located,
+        source_name: &str,
+        ip: &str,
+    ) -> AppResult<ImportOutcome> {
+        let (year, parsed) = match self.check_enterprise_table(session, l).await? {
+            Ok(p) => p,
+            Err(errors) => return Err(crate::imports::refusal(source_name, &errors)),
+        };
         // Figures are sealed under their firm's id, known only once the firm is stored: the store seals
         // them inside the import's transaction.
+        let default_source = format!("导入：{source_name}");
         let mut batch = Vec::with_capacity(parsed.len());
         let mut figures = 0;
         for (e, values, year, source) in &parsed {
+            let source = if source.is_empty() { &default_source } else { source };
             let mut inputs = Vec::with_capacity(values.len());
             for (key, v) in values {
                 inputs.push((key.clone(), v.to_string(), source.clone(), *year));
@@ -1070,7 +1015,18 @@ impl App {
         let seal = |id: i64, year: i64, key: &str, clear: &str| -> Result<String, String> {
             crypto.seal(clear.as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
         };
-        let (created, updated) = self.store.import_enterprises(&batch, source_name, &seal, &session.actor(ip)).await?;
+        let (created, updated) =
+            self.store.import_enterprises(&batch, source_name, &l.sha256, &seal, &session.actor(ip)).await?;
+        let encoding = l.encoding;
         Ok(ImportOutcome { year, created, updated, figures, encoding })
     }
+}
+
+/// Who may import enterprises: those who edit every firm, or their own city's.
+fn may_import_enterprises(session: &Session) -> AppResult<Vec<Scope>> {
+    let scopes = session.roles.scopes(&session.user, Perm::EditEnterprise);
+    if !scopes.contains(&Scope::All) && !scopes.contains(&Scope::OwnCity) {
+        return Err(AppError::forbidden());
+    }
+    Ok(scopes)
 }

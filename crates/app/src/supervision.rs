@@ -67,6 +67,18 @@ impl App {
         input: &ReportInput,
         ip: &str,
     ) -> AppResult<ReportRow> {
+        let input = self.check_report(session, assignment_id, input).await?;
+        Ok(self.store.save_report(assignment_id, &input, &session.actor(ip)).await?)
+    }
+
+    /// The checks of `file_report` (permission first), without writing: the report as it is stored. An
+    /// import checks each row with this.
+    pub(crate) async fn check_report(
+        &self,
+        session: &Session,
+        assignment_id: i64,
+        input: &ReportInput,
+    ) -> AppResult<ReportInput> {
         // Permission before validation and before revealing whether the assignment exists.
         let assignment = self.may_file_report(session, assignment_id).await?;
         let period = parse_period("period", &input.period)?;
@@ -128,8 +140,7 @@ impl App {
         limit_text("problems", &input.problems, 5000)?;
         limit_text("help_needed", &input.help_needed, 5000)?;
         // Stored in the contract's spelling (2025Q2, not 2025q2), so one period is one key.
-        let input = ReportInput { period: period.to_string(), ..input.clone() };
-        Ok(self.store.save_report(assignment_id, &input, &session.actor(ip)).await?)
+        Ok(ReportInput { period: period.to_string(), ..input.clone() })
     }
 
     /// Evidence for a report, filed by the department that owns it. At most `MAX_ATTACHMENT` bytes.

@@ -36,6 +36,7 @@ crate::labelled_enum! {
         EnterpriseUpdate = "enterprise.update", "修改企业信息", "edited an enterprise";
         EnterpriseFigures = "enterprise.figures", "填报企业数据", "entered an enterprise's figures";
         EnterpriseImport = "enterprise.import", "导入企业数据", "imported enterprise data";
+        FileImport = "import.file", "导入填报文件", "imported a filled-in file";
         EnterpriseContact = "enterprise.contact", "修改企业联系人", "changed an enterprise's contact";
         EnterpriseAssignExpert = "enterprise.assign_expert", "指派评审专家", "assigned an expert";
         EvaluationRun = "evaluation.run", "开展亩均评价", "ran a per-mu evaluation";

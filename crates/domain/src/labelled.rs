@@ -12,6 +12,7 @@
 /// }
 /// assert_eq!(Colour::parse("green"), Some(Colour::Green));
 /// assert_eq!(Colour::Red.label(jiqun_domain::Lang::Zh), "红");
+/// assert_eq!(Colour::from_text("绿"), Some(Colour::Green));
 /// ```
 #[macro_export]
 macro_rules! labelled_enum {
@@ -39,6 +40,17 @@ macro_rules! labelled_enum {
             /// As people say it.
             pub fn label(self, lang: $crate::Lang) -> &'static str {
                 match self { $($name::$variant => lang.pick($zh, $en),)* }
+            }
+
+            /// The value a person's text names: the stable string or either label (what a filled-in
+            /// template or a form holds). `None` for anything else.
+            pub fn from_text(s: &str) -> Option<$name> {
+                let s = s.trim();
+                $name::parse(s).or_else(|| {
+                    $name::ALL.into_iter().find(|v| {
+                        v.label($crate::Lang::Zh) == s || v.label($crate::Lang::En).eq_ignore_ascii_case(s)
+                    })
+                })
             }
         }
 

@@ -316,6 +316,7 @@ impl Store {
         &self,
         rows: &[(NewEnterprise, Vec<ClearFigure>)],
         source: &str,
+        sha256: &str,
         seal: &SealFigure<'_>,
         actor: &Actor,
     ) -> Result<(usize, usize)> {
@@ -370,7 +371,8 @@ impl Store {
         })
         .await?;
         let figures: usize = rows.iter().map(|(_, f)| f.len()).sum();
-        let detail = json!({ "created": created, "updated": updated, "figures": figures, "source": source });
+        let detail =
+            json!({ "created": created, "updated": updated, "figures": figures, "source": source, "sha256": sha256 });
         self.commit_audited(tx, actor, AuditAction::EnterpriseImport, "enterprise", source, &detail).await?;
         Ok((created, updated))
     }

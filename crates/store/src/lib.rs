@@ -10,6 +10,7 @@ mod chains;
 mod challenges;
 mod cultivation;
 mod enterprises;
+mod imports;
 mod matching;
 pub mod model;
 mod plans;
@@ -38,6 +39,7 @@ pub use enterprises::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
     enterprise_contact_context, figure_context, result_items_context,
 };
+pub use imports::{ImportWrite, ImportedFile};
 pub use matching::{
     MATCH_SETTINGS_KEY, MatchMeetingRow, MatchNeedRow, MatchProductRow, NewMatchMeeting, NewMatchNeed, NewMatchProduct,
 };

@@ -342,16 +342,32 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
+        let id = self.add_observation_tx(&mut tx, indicator_id, period, region, value, source, actor).await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// `add_observation` inside a transaction the caller commits (an import commits many at once).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn add_observation_tx(
+        &self,
+        tx: &mut Tx,
+        indicator_id: i64,
+        period: Period,
+        region: &str,
+        value: f64,
+        source: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
         let period_s = period.to_string();
-        let old = current_observation(&mut tx, indicator_id, &period_s, region).await?;
-        let id =
-            insert_observation(&mut tx, old, (indicator_id, &period, region, value, source), actor, now_ms()).await?;
+        let old = current_observation(tx, indicator_id, &period_s, region).await?;
+        let id = insert_observation(tx, old, (indicator_id, &period, region, value, source), actor, now_ms()).await?;
         let detail = json!({
             "indicator": indicator_id, "period": period_s, "region": region, "value": value, "source": source,
             "before": old.map(|(_, v)| v),
         });
         let action = if old.is_some() { AuditAction::ObservationCorrect } else { AuditAction::ObservationAdd };
-        self.commit_audited(tx, actor, action, "observation", &id.to_string(), &detail).await?;
+        self.audit(tx, actor, action, "observation", &id.to_string(), true, &detail).await?;
         Ok(id)
     }
 

@@ -162,12 +162,25 @@ impl Store {
     /// accepted period (nor exceed a later one). Returns the new row's id.
     pub async fn report_progress(&self, project_id: i64, p: &NewProgress, actor: &Actor) -> Result<i64> {
         let mut tx = self.begin().await?;
+        let id = self.report_progress_tx(&mut tx, project_id, p, actor).await?;
+        self.commit(tx).await?;
+        Ok(id)
+    }
+
+    /// `report_progress` inside a transaction the caller commits (an import commits many at once).
+    pub(crate) async fn report_progress_tx(
+        &self,
+        tx: &mut Tx,
+        project_id: i64,
+        p: &NewProgress,
+        actor: &Actor,
+    ) -> Result<i64> {
         let prev = sqlx::query(
             "SELECT id, version, state FROM project_progress WHERE project_id = $1 AND period = $2 AND is_current = 1",
         )
         .bind(project_id)
         .bind(&p.period)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         let prev: Option<(i64, i64, String)> = match prev {
             Some(r) => Some((get(&r, "id")?, get(&r, "version")?, get(&r, "state")?)),
@@ -176,9 +189,9 @@ impl Store {
         if prev.as_ref().is_some_and(|(_, _, s)| s == "accepted") {
             return Err(StoreError::Conflict(Clash::ReportAccepted));
         }
-        self.check_cumulative(&mut tx, project_id, p.period_key, &p.period, p.invest_cumulative_wan).await?;
+        self.check_cumulative(tx, project_id, p.period_key, &p.period, p.invest_cumulative_wan).await?;
         if let Some((id, _, _)) = &prev {
-            sqlx::query("UPDATE project_progress SET is_current = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE project_progress SET is_current = 0 WHERE id = $1").bind(id).execute(&mut **tx).await?;
         }
         let version = prev.as_ref().map_or(1, |p| p.1 + 1);
         let id: i64 = sqlx::query_scalar(
@@ -196,13 +209,12 @@ impl Store {
         .bind(i64::from(p.synthetic))
         .bind(actor.id)
         .bind(now_ms())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let detail = json!({ "project": project_id, "period": p.period, "version": version,
             "invest_period_wan": p.invest_period_wan, "invest_cumulative_wan": p.invest_cumulative_wan,
             "physical_percent": p.physical_percent });
-        self.commit_audited(tx, actor, AuditAction::ProjectProgress, "project_progress", &id.to_string(), &detail)
-            .await?;
+        self.audit(tx, actor, AuditAction::ProjectProgress, "project_progress", &id.to_string(), true, &detail).await?;
         Ok(id)
     }
 

@@ -8,7 +8,7 @@ use crate::model::FromRow;
 
 use crate::{
     Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
-    get, now_ms, select,
+    Tx, get, now_ms, select,
 };
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
@@ -123,12 +123,25 @@ impl Store {
     /// history. A report already accepted for the period cannot be replaced.
     pub async fn save_report(&self, assignment_id: i64, input: &ReportInput, actor: &Actor) -> Result<ReportRow> {
         let mut tx = self.begin().await?;
+        let id = self.save_report_tx(&mut tx, assignment_id, input, actor).await?;
+        self.commit(tx).await?;
+        self.report(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Report(id)))
+    }
+
+    /// `save_report` inside a transaction the caller commits (an import commits many at once).
+    pub(crate) async fn save_report_tx(
+        &self,
+        tx: &mut Tx,
+        assignment_id: i64,
+        input: &ReportInput,
+        actor: &Actor,
+    ) -> Result<i64> {
         let prev: Option<(i64, i64, String)> = sqlx::query(
             "SELECT id, version, state FROM reports WHERE assignment_id = $1 AND period = $2 AND is_current = 1",
         )
         .bind(assignment_id)
         .bind(&input.period)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
         .map(|r| -> Result<(i64, i64, String)> { Ok((get(&r, "id")?, get(&r, "version")?, get(&r, "state")?)) })
         .transpose()?;
@@ -138,7 +151,7 @@ impl Store {
             return Err(StoreError::Conflict(Clash::ReportAccepted));
         }
         if let Some((prev_id, _, _)) = &prev {
-            sqlx::query("UPDATE reports SET is_current = 0 WHERE id = $1").bind(prev_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE reports SET is_current = 0 WHERE id = $1").bind(prev_id).execute(&mut **tx).await?;
         }
         let now = now_ms();
         let version = prev.as_ref().map(|p| p.1 + 1).unwrap_or(1);
@@ -159,20 +172,20 @@ impl Store {
         .bind(now)
         .bind(actor.id)
         .bind(input.submit.then_some(now))
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         // Evidence filed with an earlier version stays with the report.
         if let Some((prev_id, _, _)) = &prev {
             sqlx::query("UPDATE attachments SET report_id = $1 WHERE report_id = $2")
                 .bind(id)
                 .bind(prev_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         let action = if input.submit { AuditAction::ReportSubmit } else { AuditAction::ReportDraft };
         let detail = json!({ "assignment": assignment_id, "period": input.period, "version": version, "status": input.status, "percent": input.percent });
-        self.commit_audited(tx, actor, action, "report", &id.to_string(), &detail).await?;
-        self.report(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Report(id)))
+        self.audit(tx, actor, action, "report", &id.to_string(), true, &detail).await?;
+        Ok(id)
     }
 
     /// The plan owner accepts a submitted report or returns it with comments; an accepted report may be

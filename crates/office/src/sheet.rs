@@ -1,0 +1,508 @@
+//! A workbook or a CSV file read into a grid of cells, and the cells read the way people really fill them
+//! in: numbers stored as text, full-width digits and punctuation, thousands separators, amounts written
+//! with 万元 or 亿元, dates as Excel serial numbers or as text.
+//!
+//! Positions are kept in the user's terms: the sheet's name, the row number Excel (or the CSV's line)
+//! shows, and the column as letters.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use jiqun_domain::date::Date;
+
+/// A cell as it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// A cell Excel holds as a date: its serial number (days since 1899-12-30).
+    Date(f64),
+    /// A formula error such as `#DIV/0!`.
+    Error(String),
+}
+
+impl Cell {
+    /// True for an empty cell and for one holding only spaces.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.chars().all(|c| c.is_whitespace()),
+            _ => false,
+        }
+    }
+
+    /// The cell as the user would read it in Excel (numbers without a needless `.0`).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) | Cell::Date(n) => number_text(*n),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// The cell as text, full-width characters made half-width and the ends trimmed.
+    pub fn text(&self) -> String {
+        halfwidth(self.display().trim()).trim().to_string()
+    }
+}
+
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+/// A row: the number Excel shows (or the CSV line the record starts on), and its cells from column A.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub number: usize,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    pub fn get(&self, column: usize) -> &Cell {
+        self.cells.get(column).unwrap_or(&Cell::Empty)
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(Cell::is_blank)
+    }
+}
+
+/// One sheet: its name (for a CSV, the file's name) and its rows that hold anything, in order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Row>,
+    /// Whether positions are said as CSV lines rather than worksheet cells.
+    pub csv: bool,
+}
+
+/// A problem with a file or a cell, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Problem {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Problem {
+        Problem { zh: zh.into(), en: en.into() }
+    }
+}
+
+/// Whether the bytes are a zip archive, as an .xlsx is.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// The sheets of an .xlsx workbook, in the workbook's order, rows that hold nothing left out.
+pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Problem::new(
+            format!("无法读取 Excel 工作簿（应为 .xlsx 格式）：{e}"),
+            format!("this is not a readable Excel workbook (.xlsx): {e}"),
+        )
+    })?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| {
+            Problem::new(format!("无法读取工作表“{name}”：{e}"), format!("the sheet “{name}” cannot be read: {e}"))
+        })?;
+        let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+        let mut rows = Vec::new();
+        for (i, cells) in range.rows().enumerate() {
+            let mut row = Vec::with_capacity(col0 + cells.len());
+            row.resize(col0, Cell::Empty);
+            row.extend(cells.iter().map(cell_of));
+            while row.last().is_some_and(|c| *c == Cell::Empty) {
+                row.pop();
+            }
+            if !row.is_empty() {
+                rows.push(Row { number: row0 + i + 1, cells: row });
+            }
+        }
+        out.push(Sheet { name, rows, csv: false });
+    }
+    Ok(out)
+}
+
+fn cell_of(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(d) => Cell::Date(d.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// A CSV text (already decoded) as one sheet named `name`: comma-separated, fields quoted with `"` where
+/// they hold commas, quotes or line ends; each row numbered by the line its record starts on; blank lines
+/// left out. An error names the line the broken record starts on.
+pub fn read_csv(name: &str, text: &str) -> Result<Sheet, (usize, Problem)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut fields: Vec<Cell> = Vec::new();
+    let mut field = String::new();
+    let (mut line, mut start) = (1usize, 1usize);
+    let mut quoted = false;
+    let mut any = false;
+    let mut chars = text.chars().peekable();
+    let mut finish = |fields: &mut Vec<Cell>, start: usize| {
+        let cells: Vec<Cell> = std::mem::take(fields);
+        if cells.iter().any(|c| !c.is_blank()) {
+            rows.push(Row { number: start, cells });
+        }
+    };
+    let cell = |s: String| if s.is_empty() { Cell::Empty } else { Cell::Text(s) };
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => {
+                quoted = true;
+                any = true;
+            }
+            ',' => {
+                fields.push(cell(std::mem::take(&mut field)));
+                any = true;
+            }
+            '\r' => {}
+            '\n' => {
+                fields.push(cell(std::mem::take(&mut field)));
+                if any {
+                    finish(&mut fields, start);
+                }
+                fields.clear();
+                line += 1;
+                start = line;
+                any = false;
+            }
+            _ => {
+                field.push(c);
+                any = true;
+            }
+        }
+    }
+    if quoted {
+        return Err((
+            start,
+            Problem::new("引号未闭合（文件可能不完整）", "unbalanced quotes (is the file truncated?)"),
+        ));
+    }
+    if any {
+        fields.push(cell(field));
+        finish(&mut fields, start);
+    }
+    Ok(Sheet { name: name.to_string(), rows, csv: true })
+}
+
+/// The column letters of a 0-based index: A … Z, AA …
+pub fn column_letters(mut i: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8_lossy(&s).into_owned()
+}
+
+/// Full-width ASCII (！ to ～) and the ideographic space made half-width; the Chinese comma and full stop
+/// left alone (they are text), except where a number is read.
+pub fn halfwidth(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' | '\u{a0}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// How many 元 a unit of money is: 元 1, 万元 10⁴, 亿元 10⁸.
+pub fn money_unit(unit: &str) -> Option<f64> {
+    match unit.trim() {
+        "元" => Some(1.0),
+        "千元" => Some(1e3),
+        "万元" => Some(1e4),
+        "百万元" => Some(1e6),
+        "亿元" => Some(1e8),
+        _ => None,
+    }
+}
+
+/// The unit a header names in brackets at its end, as in `营业收入（亿元）` or `tax (万元)`.
+pub fn header_unit(header: &str) -> Option<String> {
+    let h = halfwidth(header.trim());
+    let h = h.trim_end();
+    let inner = h.strip_suffix(')').or_else(|| h.strip_suffix(']'))?;
+    let open = inner.rfind(['(', '['])?;
+    Some(inner[open + 1..].trim().to_string())
+}
+
+/// A header without its bracketed unit and spaces: `营业收入（亿元）` → `营业收入`.
+pub fn header_name(header: &str) -> String {
+    let h = halfwidth(header.trim());
+    let base = match header_unit(&h) {
+        Some(_) => h.rfind(['(', '[']).map_or(h.as_str(), |i| &h[..i]),
+        None => h.as_str(),
+    };
+    base.chars().filter(|c| !c.is_whitespace() && *c != '*').collect()
+}
+
+/// A number as people type it into a cell: a number cell as it is; text with full-width digits, spaces,
+/// thousands separators (`1,234.5`, `1，234`), a Chinese full stop as the decimal point, or a trailing
+/// `%` (kept as the number before it). A trailing unit of money (`12.5亿元`) is converted into `unit`
+/// (the column's unit of money) when both are units of money. Anything else is an error saying why.
+pub fn number(cell: &Cell, unit: Option<&str>) -> Result<Option<f64>, Problem> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(n) if n.is_finite() => Ok(Some(*n)),
+        Cell::Number(_) => Err(Problem::new("不是有效数字", "not a valid number")),
+        Cell::Date(_) => Err(Problem::new("应为数字，不是日期", "a number is expected, not a date")),
+        Cell::Bool(_) => Err(Problem::new("应为数字", "a number is expected")),
+        Cell::Error(e) => Err(Problem::new(format!("单元格是公式错误 {e}"), format!("the cell holds the error {e}"))),
+        Cell::Text(raw) => {
+            let t: String = halfwidth(raw)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c {
+                    '。' => '.',
+                    '，' => ',',
+                    '－' | '−' => '-',
+                    c => c,
+                })
+                .collect();
+            if t.is_empty() || t == "-" {
+                return Ok(None);
+            }
+            let (digits, factor) = match ["亿元", "百万元", "千元", "万元", "元"].iter().find(|u| t.ends_with(**u))
+            {
+                Some(u) => {
+                    let written = money_unit(u).unwrap_or(1.0);
+                    let column = unit.and_then(money_unit).ok_or_else(|| {
+                        Problem::new(
+                            format!("“{raw}”带有单位，此列不是金额"),
+                            format!("“{raw}” has a unit; this column is not money"),
+                        )
+                    })?;
+                    (&t[..t.len() - u.len()], (written, column))
+                }
+                None => (t.strip_suffix('%').unwrap_or(&t), (1.0, 1.0)),
+            };
+            let plain = strip_thousands(digits).ok_or_else(|| not_a_number(raw))?;
+            match plain.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(Some(v * factor.0 / factor.1)),
+                _ => Err(not_a_number(raw)),
+            }
+        }
+    }
+}
+
+fn not_a_number(raw: &str) -> Problem {
+    Problem::new(format!("“{}”不是数字", raw.trim()), format!("“{}” is not a number", raw.trim()))
+}
+
+/// `1,234,567.8` → `1234567.8`; `None` when commas are not in groups of three.
+fn strip_thousands(s: &str) -> Option<String> {
+    if !s.contains(',') {
+        return Some(s.to_string());
+    }
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let int = int.strip_prefix('-').map_or((false, int), |r| (true, r));
+    let groups: Vec<&str> = int.1.split(',').collect();
+    let ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+    if !ok || frac.is_some_and(|f| f.contains(',')) {
+        return None;
+    }
+    let mut out = String::new();
+    if int.0 {
+        out.push('-');
+    }
+    out.push_str(&groups.concat());
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// A whole number (a year, a count): as [`number`], and it must have no fraction.
+pub fn whole(cell: &Cell) -> Result<Option<i64>, Problem> {
+    match number(cell, None)? {
+        None => Ok(None),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => Ok(Some(v as i64)),
+        Some(_) => Err(Problem::new(
+            format!("“{}”不是整数", cell.display()),
+            format!("“{}” is not a whole number", cell.display()),
+        )),
+    }
+}
+
+/// A day: a date cell or an Excel serial number (the 1900 date system), or text as `Date::parse` reads it
+/// (2025-03-01, 2025/3/1, 2025年3月1日) after full-width characters are made half-width.
+pub fn date(cell: &Cell) -> Result<Option<Date>, Problem> {
+    let bad = |raw: &str| {
+        Problem::new(
+            format!("“{raw}”不是日期（应如 2025-03-01）"),
+            format!("“{raw}” is not a date (write it as 2025-03-01)"),
+        )
+    };
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Date(serial) | Cell::Number(serial) => from_serial(*serial).map(Some).ok_or_else(|| bad(&cell.display())),
+        Cell::Text(raw) => {
+            let t = halfwidth(raw);
+            let t = t.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            // "2025-03-01 00:00:00" as some programs write a date.
+            let day = t.split_once([' ', 'T']).map_or(t, |(d, _)| d);
+            Date::parse(day).map(Some).map_err(|_| bad(raw.trim()))
+        }
+        _ => Err(bad(&cell.display())),
+    }
+}
+
+/// The day of an Excel serial number in the 1900 date system (serial 1 is 1900-01-01; Excel counts a
+/// 29 February 1900 that never was, so serials from 61 on are one day ahead).
+pub fn from_serial(serial: f64) -> Option<Date> {
+    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+        return None;
+    }
+    let n = serial.floor() as i64;
+    // Days since 1970-01-01: serial 25569 is 1970-01-01.
+    let days = if n < 61 { n - 25568 } else { n - 25569 };
+    let (y, m, d) = civil_from_days(days);
+    Date::new(y, m, d)
+}
+
+/// The serial number Excel gives a day (the inverse of [`from_serial`] from 1900-03-01 on).
+pub fn to_serial(d: Date) -> f64 {
+    (days_from_civil(d.year, d.month, d.day) + 25569) as f64
+}
+
+// Howard Hinnant's civil-date algorithms (public domain descriptions), days relative to 1970-01-01.
+fn civil_from_days(z: i64) -> (i32, u8, u8) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    #[test]
+    fn numbers_as_people_type_them() {
+        assert_eq!(number(&Cell::Number(12.5), None), Ok(Some(12.5)));
+        assert_eq!(number(&t("１２３．５"), None), Ok(Some(123.5)));
+        assert_eq!(number(&t(" 1,234,567.5 "), None), Ok(Some(1_234_567.5)));
+        assert_eq!(number(&t("1，234"), None), Ok(Some(1234.0)));
+        assert_eq!(number(&t("12。5"), None), Ok(Some(12.5)));
+        assert_eq!(number(&t("45%"), None), Ok(Some(45.0)));
+        assert_eq!(number(&t(""), None), Ok(None));
+        assert_eq!(number(&t("1.2亿元"), Some("万元")), Ok(Some(12_000.0)));
+        assert_eq!(number(&t("3500万元"), Some("亿元")), Ok(Some(0.35)));
+        assert!(number(&t("12,34"), None).is_err());
+        assert!(number(&t("abc"), None).is_err());
+        assert!(number(&t("12亿元"), None).is_err());
+        assert!(number(&Cell::Error("#DIV/0!".into()), None).is_err());
+    }
+
+    #[test]
+    fn whole_numbers_refuse_fractions() {
+        assert_eq!(whole(&t("２０２５")), Ok(Some(2025)));
+        assert_eq!(whole(&Cell::Number(2025.0)), Ok(Some(2025)));
+        assert!(whole(&Cell::Number(2025.5)).is_err());
+    }
+
+    #[test]
+    fn dates_from_serials_and_text() {
+        assert_eq!(date(&Cell::Date(45717.0)), Ok(Date::new(2025, 3, 1)));
+        assert_eq!(date(&Cell::Number(1.0)), Ok(Date::new(1900, 1, 1)));
+        assert_eq!(date(&Cell::Number(61.0)), Ok(Date::new(1900, 3, 1)));
+        assert_eq!(date(&t("２０２５年３月１日")), Ok(Date::new(2025, 3, 1)));
+        assert_eq!(date(&t("2025/3/1")), Ok(Date::new(2025, 3, 1)));
+        assert_eq!(date(&t("2025-03-01 00:00:00")), Ok(Date::new(2025, 3, 1)));
+        assert!(date(&t("2025-02-30")).is_err());
+        for d in [Date::new(2025, 3, 1), Date::new(2000, 2, 29), Date::new(1999, 12, 31)].into_iter().flatten() {
+            assert_eq!(from_serial(to_serial(d)), Some(d));
+        }
+    }
+
+    #[test]
+    fn headers_with_units() {
+        assert_eq!(header_unit("营业收入（亿元）").as_deref(), Some("亿元"));
+        assert_eq!(header_unit("tax (万元)").as_deref(), Some("万元"));
+        assert_eq!(header_unit("企业名称"), None);
+        assert_eq!(header_name("营业收入（亿元）"), "营业收入");
+        assert_eq!(header_name(" 统一社会信用代码* "), "统一社会信用代码");
+    }
+
+    #[test]
+    fn csv_rows_keep_their_line_numbers() {
+        let s = read_csv("a.csv", "\u{feff}a,b\r\n\r\n\"x\ny\",2\n,\n3,\"q\"\"\"").unwrap();
+        let numbers: Vec<usize> = s.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 3, 6]);
+        assert_eq!(s.rows[1].cells[0], t("x\ny"));
+        assert_eq!(s.rows[2].cells[1], t("q\""));
+        assert!(read_csv("b.csv", "a,\"b\n").is_err());
+    }
+
+    #[test]
+    fn column_letters_run_past_z() {
+        let names: Vec<String> = [0, 25, 26, 27, 51, 52, 701, 702].into_iter().map(column_letters).collect();
+        assert_eq!(names, ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    }
+}
