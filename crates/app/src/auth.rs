@@ -128,7 +128,9 @@ impl Session {
     }
 
     pub fn actor(&self, ip: &str) -> Actor {
-        Actor { id: Some(self.user.id), name: self.user.username.clone(), ip: ip.to_string() }
+        // The operator's session (crate::operations::operator_session) is nobody's account.
+        let id = (self.user.id != crate::operations::OPERATOR_ID).then_some(self.user.id);
+        Actor { id, name: self.user.username.clone(), ip: ip.to_string() }
     }
 }
 

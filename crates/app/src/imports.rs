@@ -99,7 +99,8 @@ impl Place {
 /// One mistake in a file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellError {
-    pub place: Place,
+    /// Boxed: errors travel in `Result`s row by row, and the place is the bulk of one.
+    pub place: Box<Place>,
     /// The cell's content as the user sees it.
     pub value: String,
     pub zh: String,
@@ -108,7 +109,7 @@ pub struct CellError {
 
 impl CellError {
     pub fn new(place: Place, value: String, zh: impl Into<String>, en: impl Into<String>) -> CellError {
-        CellError { place, value, zh: zh.into(), en: en.into() }
+        CellError { place: Box::new(place), value, zh: zh.into(), en: en.into() }
     }
 
     fn from_app(place: Place, value: String, e: &AppError) -> CellError {
@@ -263,68 +264,75 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
     let known = known_columns();
     let by_label: HashMap<String, &str> =
         known.iter().map(|(_, c)| (sheet::header_name(&c.label), c.name.as_str())).collect();
-    for s in &sheets {
-        for (i, row) in s.rows.iter().take(30).enumerate() {
-            let machine: Vec<Option<String>> = row
-                .cells
-                .iter()
-                .map(|c| {
-                    let t = c.text().to_ascii_lowercase();
-                    known.iter().any(|(_, k)| k.name == t).then_some(t)
-                })
-                .collect();
-            let labelled: Vec<Option<String>> =
-                row.cells.iter().map(|c| by_label.get(&sheet::header_name(&c.text())).map(|n| n.to_string())).collect();
-            let (names, label_row) = if machine.iter().flatten().count() >= 2 {
-                let above = i.checked_sub(1).map(|j| &s.rows[j]).filter(|r| r.number + 1 == row.number);
-                (machine, above)
-            } else if labelled.iter().flatten().count() >= 2 {
-                (labelled, Some(row))
-            } else {
-                continue;
-            };
-            let present: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
-            let kind = match want {
-                Some(k) => k,
-                None => {
-                    let best = ImportKind::ALL
-                        .into_iter()
-                        .max_by_key(|k| k.required().iter().filter(|r| present.contains(r)).count());
-                    let Some(best) = best else { continue };
-                    best
+    // Machine names first, anywhere in the first rows of any sheet (a template's hidden row lies under
+    // its Chinese headers); only a file without them is read by its Chinese headers.
+    for by_labels in [false, true] {
+        for s in &sheets {
+            for (i, row) in s.rows.iter().take(30).enumerate() {
+                let machine: Vec<Option<String>> = row
+                    .cells
+                    .iter()
+                    .map(|c| {
+                        let t = c.text().to_ascii_lowercase();
+                        known.iter().any(|(_, k)| k.name == t).then_some(t)
+                    })
+                    .collect();
+                let labelled: Vec<Option<String>> = row
+                    .cells
+                    .iter()
+                    .map(|c| by_label.get(&sheet::header_name(&c.text())).map(|n| n.to_string()))
+                    .collect();
+                let (names, label_row) = if !by_labels && machine.iter().flatten().count() >= 2 {
+                    let above = i.checked_sub(1).map(|j| &s.rows[j]).filter(|r| r.number + 1 == row.number);
+                    (machine, above)
+                } else if by_labels && labelled.iter().flatten().count() >= 2 {
+                    (labelled, Some(row))
+                } else {
+                    continue;
+                };
+                let present: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+                let kind = match want {
+                    Some(k) => k,
+                    None => {
+                        let best = ImportKind::ALL
+                            .into_iter()
+                            .max_by_key(|k| k.required().iter().filter(|r| present.contains(r)).count());
+                        let Some(best) = best else { continue };
+                        best
+                    }
+                };
+                let missing: Vec<&str> = kind.required().iter().copied().filter(|r| !present.contains(r)).collect();
+                if !missing.is_empty() {
+                    let at =
+                        Place { sheet: s.name.clone(), csv: s.csv, row: row.number, column: None, name: String::new() };
+                    let list = missing.join(", ");
+                    return Err(refusal(
+                        source_name,
+                        &[CellError::new(
+                            at,
+                            String::new(),
+                            format!("缺少“{list}”列（{}模板的列）", kind.label(Lang::Zh)),
+                            format!(
+                                "the column(s) “{list}” are missing (columns of the {} template)",
+                                kind.label(Lang::En)
+                            ),
+                        )],
+                    ));
                 }
-            };
-            let missing: Vec<&str> = kind.required().iter().copied().filter(|r| !present.contains(r)).collect();
-            if !missing.is_empty() {
-                let at =
-                    Place { sheet: s.name.clone(), csv: s.csv, row: row.number, column: None, name: String::new() };
-                let list = missing.join(", ");
-                return Err(refusal(
-                    source_name,
-                    &[CellError::new(
-                        at,
-                        String::new(),
-                        format!("缺少“{list}”列（{}模板的列）", kind.label(Lang::Zh)),
-                        format!(
-                            "the column(s) “{list}” are missing (columns of the {} template)",
-                            kind.label(Lang::En)
-                        ),
-                    )],
-                ));
+                let units =
+                    (0..names.len()).map(|c| label_row.and_then(|r| sheet::header_unit(&r.get(c).text()))).collect();
+                let name_row = (!s.csv && label_row.is_some_and(|r| r.number != row.number)).then_some(row.number);
+                return Ok(Located {
+                    kind,
+                    sheet: s.clone(),
+                    header_row: row.number,
+                    name_row,
+                    names,
+                    units,
+                    encoding,
+                    sha256,
+                });
             }
-            let units =
-                (0..names.len()).map(|c| label_row.and_then(|r| sheet::header_unit(&r.get(c).text()))).collect();
-            let name_row = (!s.csv && label_row.is_some_and(|r| r.number != row.number)).then_some(row.number);
-            return Ok(Located {
-                kind,
-                sheet: s.clone(),
-                header_row: row.number,
-                name_row,
-                names,
-                units,
-                encoding,
-                sha256,
-            });
         }
     }
     let expected = want.map_or_else(
@@ -341,6 +349,24 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
 
 fn city_names() -> Vec<String> {
     CityCode::ALL.iter().map(|c| c.as_str().to_string()).collect()
+}
+
+/// A template of the built-in plan, for `jiqun template` without a database: the plan is compiled into a
+/// scratch database that is removed afterwards. Enterprise, observation and report templates are whole;
+/// a projects template has no rows (projects live in a database).
+pub async fn template_of_builtin_plan(kind: ImportKind, period: Option<&str>, lang: Lang) -> AppResult<TemplateFile> {
+    let dir = std::env::temp_dir().join(format!("jiqun-template-{}-{}", std::process::id(), crate::input::today()));
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::io(&dir, true, &e))?;
+    let result = async {
+        let db = format!("sqlite://{}", dir.join("plan.db").display());
+        let app = App::open_keyed(&db, &dir.join("plan.keys")).await?;
+        let plan = jiqun_compiler::builtin(&jiqun_compiler::Options::default());
+        app.store.insert_plan(&plan, "内置计划", &jiqun_store::Actor::system("jiqun template")).await?;
+        app.template(&crate::operations::operator_session("命令行：jiqun template"), kind, None, period, lang).await
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// A kind's columns, in the template's order.
@@ -549,6 +575,9 @@ impl App {
                 "每行一项任务分工；填写进展状态、完成比例和工作进展；“是否提交审核”填“是”即提交，否则存为草稿；进展状态不填的行不导入。"
             }
             ImportKind::Projects => {
+                if session.roles.scopes(&session.user, Perm::ReportProject).is_empty() {
+                    return Err(AppError::forbidden());
+                }
                 let views = self.projects(session, &ProjectFilter::default(), lang).await?;
                 let mut mine = Vec::new();
                 for v in views {
@@ -556,9 +585,7 @@ impl App {
                         mine.push(v);
                     }
                 }
-                if mine.is_empty() && session.roles.scopes(&session.user, Perm::ReadProjects).is_empty() {
-                    return Err(AppError::forbidden());
-                }
+
                 for v in mine {
                     rows.push(vec![
                         Value::Number(v.id as f64),

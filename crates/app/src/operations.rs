@@ -23,6 +23,55 @@ pub async fn rotate_keys(db: &str, key_file: &std::path::Path) -> AppResult<usiz
     app.reseal_secrets().await
 }
 
+/// The user id of the operator's session: no account has it, and what the operator writes is recorded
+/// as the system's (`Session::actor`).
+pub const OPERATOR_ID: i64 = 0;
+
+/// The session of an operator who holds the database (`jiqun import --db`, `jiqun template --db`): every
+/// permission over every scope but the administrators' reserved ones, as the database is the credential.
+/// It is never a web session. `name` is what the audit log records (`命令行：jiqun import`).
+pub fn operator_session(name: &str) -> crate::Session {
+    use crate::authz::{Grant, PERMS_VERSION, Perm, RoleDef, RoleTable, Scope};
+    let role = RoleDef {
+        name: "operator".into(),
+        label_zh: "数据库操作员".into(),
+        label_en: "database operator".into(),
+        grants: Perm::ALL.iter().map(|&perm| Grant { perm, scope: Scope::All }).collect(),
+        builtin: true,
+        perms_version: PERMS_VERSION,
+    };
+    let user = jiqun_store::UserRow {
+        id: OPERATOR_ID,
+        username: name.to_string(),
+        display_name: name.to_string(),
+        password_hash: String::new(),
+        roles: vec!["operator".into()],
+        agency: None,
+        city: None,
+        uscc: None,
+        must_change_password: false,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        last_login_at: None,
+        prev_login_at: None,
+        created_at: 0,
+        totp_secret: None,
+        totp_enabled: false,
+        totp_last_step: 0,
+        password_changed_at: None,
+        contact: None,
+    };
+    crate::Session {
+        user,
+        csrf: String::new(),
+        kind: "operator".into(),
+        token_hash: String::new(),
+        restriction: None,
+        roles: std::sync::Arc::new(RoleTable { roles: vec![role] }),
+    }
+}
+
 impl App {
     /// The audit trail between two moments (milliseconds), for the audit administrator.
     pub async fn audit_trail(

@@ -137,14 +137,18 @@ pub(crate) fn this_year() -> i64 {
 
 /// Checks an enterprise's record; every error names its field.
 pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
-    let uscc = input.uscc.trim().to_string();
-    jiqun_domain::uscc::validate(uscc.as_bytes()).map_err(|e| {
-        AppError::invalid(
-            "uscc",
-            format!("{uscc}：{}", e.message(Lang::Zh)),
-            format!("{uscc}: {}", e.message(Lang::En)),
-        )
-    })?;
+    // Spaces, full-width characters and lower case are forgiven, as people type codes (Uscc::parse).
+    let typed = input.uscc.trim();
+    let uscc = jiqun_domain::uscc::Uscc::parse(typed)
+        .map_err(|e| {
+            AppError::invalid(
+                "uscc",
+                format!("{typed}：{}", e.message(Lang::Zh)),
+                format!("{typed}: {}", e.message(Lang::En)),
+            )
+        })?
+        .as_str()
+        .to_string();
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::invalid("name", "企业名称应为 1 至 100 字", "a name is 1 to 100 characters"));
@@ -932,7 +936,7 @@ impl App {
                 };
                 if let Err(err) = check_figure(year, m.key, v) {
                     let mut e = l.app_error(row, &err);
-                    e.place = l.place(row, m.key);
+                    e.place = Box::new(l.place(row, m.key));
                     errors.push(e);
                     bad = true;
                     continue;

@@ -107,6 +107,32 @@ enum Command {
         #[arg(long)]
         output: PathBuf,
     },
+    /// An Excel template to fill in and import: observations, reports, enterprises or projects. With
+    /// --db, the database's plan and its rows (assignments, indicators, projects); without, the built-in plan.
+    Template {
+        #[arg(long, value_parser = parse_kind)]
+        kind: jiqun_app::imports::ImportKind,
+        #[arg(long)]
+        output: PathBuf,
+        #[arg(long)]
+        db: Option<String>,
+        /// The plan's id (default: the first plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The period the rows are for: 2025, 2025Q2 or 2025-06 (default: the one under way).
+        #[arg(long)]
+        period: Option<String>,
+    },
+    /// Import a filled-in template (.xlsx) or a CSV with the same columns; the kind is read from the file.
+    /// All or nothing: a refused file lists every mistake (sheet, row, column).
+    Import {
+        #[arg(long)]
+        db: String,
+        file: PathBuf,
+        /// Where to write the workbook with its mistakes marked, when it is refused.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
     /// The progress bulletin of a plan for a period (督办通报), as a printable HTML document.
     Report {
         #[arg(long)]
@@ -251,6 +277,7 @@ macro_rules! note {
 
 mod evaluate;
 mod export;
+mod imports;
 mod server;
 mod user;
 
@@ -291,6 +318,14 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn parse_kind(s: &str) -> Result<jiqun_app::imports::ImportKind, String> {
+    use jiqun_app::imports::ImportKind;
+    ImportKind::parse(s).ok_or_else(|| {
+        let known: Vec<&str> = ImportKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("“{s}”: {}", known.join(", "))
+    })
 }
 
 fn read_file(path: &PathBuf) -> Result<Vec<u8>, Refusal> {
@@ -421,6 +456,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             Ok(())
         }
         Command::Export { db, table, format, output } => export::run(&db, &table, format, &output, lang),
+        Command::Template { kind, output, db, plan, period } => {
+            imports::template(kind, &output, db.as_deref(), plan, period.as_deref(), lang)
+        }
+        Command::Import { db, file, errors } => imports::import(&db, &file, errors.as_deref(), lang),
         Command::Report { db, plan, period, format, output } => server::block_on(async move {
             let app = server::open(&db).await?;
             let b = app.bulletin_for_operator(plan, &period).await?;

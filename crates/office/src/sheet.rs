@@ -396,7 +396,7 @@ pub fn date(cell: &Cell) -> Result<Option<Date>, Problem> {
 /// The day of an Excel serial number in the 1900 date system (serial 1 is 1900-01-01; Excel counts a
 /// 29 February 1900 that never was, so serials from 61 on are one day ahead).
 pub fn from_serial(serial: f64) -> Option<Date> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let n = serial.floor() as i64;

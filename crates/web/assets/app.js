@@ -121,6 +121,90 @@
       });
     }
 
+    // Templates and import (/imports): the file is the body, sent with upload progress; a refused file's
+    // mistakes are listed (place, problem), and the same file can be fetched back with them marked.
+    for (const form of document.querySelectorAll("form[data-import-file]")) {
+      const status = form.querySelector(".import-status");
+      const bar = form.querySelector(".import-progress");
+      const list = form.querySelector(".import-errors");
+      const post = (url, file, type) =>
+        new Promise((resolve, reject) => {
+          const x = new XMLHttpRequest();
+          x.open("POST", url);
+          x.setRequestHeader("X-CSRF-Token", csrf());
+          x.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+          x.responseType = type;
+          x.upload.onprogress = (e) => {
+            if (bar && e.lengthComputable) bar.value = Math.round((e.loaded / e.total) * 100);
+          };
+          x.upload.onload = () => show(status, say("已上传，正在校验……", "Uploaded; checking…"));
+          x.onload = () => resolve(x);
+          x.onerror = () => reject(new Error(say("网络错误", "network error")));
+          x.send(file);
+        });
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const input = form.querySelector('input[type="file"]');
+        const file = input && input.files && input.files[0];
+        list.replaceChildren();
+        if (!file) {
+          show(status, say("请选择文件", "Choose a file"), true);
+          return;
+        }
+        const name = encodeURIComponent(file.name);
+        if (bar) {
+          bar.hidden = false;
+          bar.value = 0;
+        }
+        show(status, say("正在上传 " + file.name + " ……", "Uploading " + file.name + "…"));
+        try {
+          const x = await post(form.dataset.importFile + "?name=" + name, file, "json");
+          const d = x.response || {};
+          if (x.status === 201) {
+            show(status, say("已导入：" + d.rows + " 行（新增 " + d.created + "，更新 " + d.updated + "）。",
+              "Imported: " + d.rows + " rows (" + d.created + " new, " + d.updated + " updated)."));
+            return;
+          }
+          const err = d.error || {};
+          show(status, err.message || say("导入失败（" + x.status + "）", "import failed (" + x.status + ")"), true);
+          const details = err.details || [];
+          if (details.length) {
+            const table = document.createElement("table");
+            const head = table.createTHead().insertRow();
+            for (const h of [say("位置", "Where"), say("问题", "Problem")]) {
+              const th = document.createElement("th");
+              th.textContent = h;
+              head.appendChild(th);
+            }
+            const body = table.createTBody();
+            for (const item of details) {
+              const row = body.insertRow();
+              row.insertCell().textContent = item.field;
+              row.insertCell().textContent = item.message;
+            }
+            const button = document.createElement("button");
+            button.type = "button";
+            button.textContent = say("下载标出错误的工作簿", "Download the workbook with its mistakes marked");
+            button.addEventListener("click", async () => {
+              const m = await post(form.dataset.marked + "?name=" + name, file, "blob");
+              if (m.status !== 200) return;
+              const a = document.createElement("a");
+              a.href = URL.createObjectURL(m.response);
+              a.download = file.name.replace(/\.[^.]*$/, "") + "-errors.xlsx";
+              document.body.appendChild(a);
+              a.click();
+              a.remove();
+            });
+            list.append(button, table);
+          }
+        } catch (x) {
+          show(status, x.message, true);
+        } finally {
+          if (bar) bar.hidden = true;
+        }
+      });
+    }
+
     // Attachments: the file is the body; the page reloads to list it.
     for (const form of document.querySelectorAll("form[data-upload]")) {
       form.addEventListener("submit", async (e) => {

@@ -10,8 +10,8 @@ use jiqun_app::{Perm, Scope};
 
 use crate::ctx::AppState;
 use crate::resources::{
-    auth, bases, chains, challenges, enterprises, evaluations, indicators, libraries, matching, plans, projects,
-    supervision, system, users,
+    auth, bases, chains, challenges, enterprises, evaluations, imports, indicators, libraries, matching, plans,
+    projects, supervision, system, users,
 };
 
 pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
@@ -174,6 +174,7 @@ const RESOURCES: &[(&[ApiRoute], &[PageRoute])] = &[
     (chains::API, chains::PAGES),
     (challenges::API, challenges::PAGES),
     (matching::API, matching::PAGES),
+    (imports::API, imports::PAGES),
 ];
 
 /// Every API route of every resource.

@@ -106,6 +106,10 @@ pub fn page(f: &Frame, title: &str, body: Markup) -> Markup {
     if !s.roles.scopes(u, Perm::ReadMatches).is_empty() {
         nav.push(("/matching", t("芯片对接", "Chip matching")));
     }
+    let fills = [Perm::EditEnterprise, Perm::AddObservation, Perm::FileReport, Perm::ReportProject];
+    if fills.iter().any(|p| !s.roles.scopes(u, *p).is_empty()) {
+        nav.push(("/imports", t("填报导入", "Templates & import")));
+    }
     if s.can(&Action::ReadUsers) {
         nav.push(("/users", t("用户", "Users")));
         nav.push(("/roles", t("角色", "Roles")));

@@ -13,6 +13,7 @@ mod desk;
 mod injection;
 mod manage;
 mod matching;
+mod office;
 mod pages;
 mod project_routing;
 mod projects;
