@@ -1427,3 +1427,32 @@ pub fn enterprises_csv(count: usize, seed: u64, out: &mut dyn std::io::Write) ->
     }
     w.flush()
 }
+
+/// The same synthetic firms as [`enterprises_csv`], as a filled-in enterprise template (.xlsx): the
+/// benchmark's and the tests' workbook of many rows.
+pub fn enterprises_xlsx(count: usize, seed: u64) -> AppResult<Vec<u8>> {
+    let mut csv = Vec::new();
+    enterprises_csv(count, seed, &mut csv).map_err(crate::AppError::internal)?;
+    let text = String::from_utf8(csv).map_err(crate::AppError::internal)?;
+    let sheet =
+        jiqun_office::sheet::read_csv("enterprises", &text).map_err(|(_, p)| crate::AppError::internal(p.en))?;
+    let (kind, mut t) = crate::imports::blank_template(crate::imports::ImportKind::Enterprises);
+    let header: Vec<String> =
+        sheet.rows.first().map(|r| r.cells.iter().map(|c| c.text()).collect()).unwrap_or_default();
+    let at: Vec<Option<usize>> = t.columns.iter().map(|c| header.iter().position(|h| *h == c.name)).collect();
+    // Figures and years as numbers; codes and names as text (an all-digit USCC would lose digits as a number).
+    let numeric: Vec<bool> = t.columns.iter().map(|c| c.unit.is_some() || c.name.ends_with("year")).collect();
+    for row in sheet.rows.iter().skip(1) {
+        let cells = at.iter().zip(&numeric).map(|(i, numeric)| match i.map(|i| row.get(i)) {
+            Some(jiqun_office::sheet::Cell::Text(s)) => match s.parse::<f64>() {
+                Ok(v) if *numeric => jiqun_office::template::Value::Number(v),
+                _ => jiqun_office::template::Value::Text(s.clone()),
+            },
+            _ => jiqun_office::template::Value::Empty,
+        });
+        t.rows.push(cells.collect());
+    }
+    t.input_rows = t.rows.len();
+    t.title = format!("示例企业数据（合成）· {}", kind.label(jiqun_domain::Lang::Zh));
+    jiqun_office::template::write(&t).map_err(|p| crate::AppError::internal(p.en))
+}

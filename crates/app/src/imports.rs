@@ -219,6 +219,9 @@ impl Located {
             (Some(w), Some(u)) => (w, u),
             _ => (1.0, 1.0),
         };
+        // A cell that names its own unit (`1.2亿元`) is converted by that, not again by the header's.
+        let own_unit = matches!(cell, Cell::Text(t) if t.trim_end().ends_with('元'));
+        let factor = if own_unit { (1.0, 1.0) } else { factor };
         sheet::number(cell, unit).map(|v| v.map(|v| v * factor.0 / factor.1)).map_err(problem)
     }
 
@@ -369,6 +372,20 @@ pub async fn template_of_builtin_plan(kind: ImportKind, period: Option<&str>, la
     result
 }
 
+/// A template of a kind without rows or header values (a synthetic data set fills it).
+pub fn blank_template(kind: ImportKind) -> (ImportKind, Template) {
+    let t = Template {
+        sheet: kind.label(Lang::Zh).to_string(),
+        title: String::new(),
+        info: Vec::new(),
+        note: String::new(),
+        columns: columns(kind),
+        rows: Vec::new(),
+        input_rows: 0,
+    };
+    (kind, t)
+}
+
 /// A kind's columns, in the template's order.
 fn columns(kind: ImportKind) -> Vec<Column> {
     let yes_no = Rule::List(vec!["是".into(), "否".into()]);
@@ -389,7 +406,7 @@ fn columns(kind: ImportKind) -> Vec<Column> {
             ];
             for m in METRICS {
                 let rule = if m.flag {
-                    Rule::List(vec!["1".into(), "0".into()])
+                    Rule::List(vec!["是".into(), "否".into()])
                 } else if m.percent {
                     Rule::Decimal { min: if m.signed { None } else { Some(0.0) }, max: Some(100.0) }
                 } else {

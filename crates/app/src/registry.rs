@@ -866,6 +866,17 @@ impl App {
                 }
                 _ => {}
             }
+            if let jiqun_office::sheet::Cell::Number(n) = l.cell(row, "uscc")
+                && *n >= 1e15
+            {
+                errors.push(l.error(
+                    row,
+                    "uscc",
+                    "统一社会信用代码被存成了数字，Excel 只保留 15 位有效数字，末几位已丢失；请把该列设为“文本”后重新填写",
+                    "the USCC was stored as a number, and Excel keeps only 15 digits, so its last digits are lost; format the column as text and type it again",
+                ));
+                continue;
+            }
             let get = |name: &str| l.text(row, name);
             let list = |name: &str| {
                 get(name).split([';', '；']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
@@ -919,7 +930,17 @@ impl App {
             let mut bad = false;
             for name in l.names.iter().flatten() {
                 let Some(m) = metric(name) else { continue };
-                let v = match l.number(row, m.key, Some(m.unit_zh)) {
+                // A yes/no figure as the template's list gives it: 是 or 否.
+                let flag = match l.text(row, m.key).as_str() {
+                    "是" | "yes" if m.flag => Some(1.0),
+                    "否" | "no" if m.flag => Some(0.0),
+                    _ => None,
+                };
+                let read = match flag {
+                    Some(v) => Ok(Some(v)),
+                    None => l.number(row, m.key, Some(m.unit_zh)),
+                };
+                let v = match read {
                     Ok(Some(v)) => v,
                     Ok(None) => {
                         if m.key == "land_mu" || m.key == "tax_wan" {

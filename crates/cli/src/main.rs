@@ -181,7 +181,8 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum DemoDataCommand {
-    /// A reproducible synthetic input file for `jiqun evaluate` (contracts §4 format).
+    /// A reproducible synthetic input file for `jiqun evaluate` (contracts §4 format); an output ending in
+    /// .xlsx gets the same firms as a filled-in enterprise template (for `jiqun import`).
     Enterprises {
         #[arg(long)]
         count: usize,
@@ -451,6 +452,11 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             }
         }),
         Command::DemoData { command: DemoDataCommand::Enterprises { count, seed, output } } => {
+            if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+                // The same firms as a filled-in enterprise template.
+                let bytes = jiqun_app::demo::enterprises_xlsx(count, seed)?;
+                return std::fs::write(&output, bytes).map_err(io_refusal(&output, true));
+            }
             let mut f = std::fs::File::create(&output).map_err(io_refusal(&output, true))?;
             jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io_refusal(&output, true))?;
             Ok(())

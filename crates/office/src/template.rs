@@ -193,7 +193,7 @@ fn write_inner(t: &Template) -> Result<Vec<u8>, XlsxError> {
     for (i, (l, v)) in t.info.iter().enumerate() {
         let c = (i * 2) as u16;
         ws.write_string_with_format(1, c, l, &label)?;
-        ws.write_string(1, c + 1, v)?;
+        ws.write_string_with_format(1, c + 1, v, &Format::new())?;
     }
     ws.merge_range(2, 0, 2, last_col.max(3), &t.note, &note)?;
 
@@ -214,19 +214,30 @@ fn write_inner(t: &Template) -> Result<Vec<u8>, XlsxError> {
         if matches!(c.rule, Rule::Date) {
             cell = cell.set_num_format("yyyy-mm-dd");
         }
+        if matches!(c.rule, Rule::Any | Rule::List(_)) && c.decimals.is_none() {
+            // Text: a code of digits typed here stays as typed (as a number Excel would keep 15 digits).
+            cell = cell.set_num_format("@");
+        }
+        if c.input {
+            // The whole column is open for typing (the header rows carry their own locked formats).
+            ws.set_column_format(col, &cell)?;
+        }
         for (r, row) in t.rows.iter().enumerate() {
             let at = (FIRST_DATA_ROW - 1 + r) as u32;
             match row.get(i).unwrap_or(&Value::Empty) {
-                Value::Empty => ws.write_blank(at, col, &cell)?,
-                Value::Text(s) => ws.write_string_with_format(at, col, s, &cell)?,
-                Value::Number(n) => ws.write_number_with_format(at, col, *n, &cell)?,
-            };
+                Value::Empty if c.input => {}
+                Value::Empty => {
+                    ws.write_blank(at, col, &cell)?;
+                }
+                Value::Text(s) => {
+                    ws.write_string_with_format(at, col, s, &cell)?;
+                }
+                Value::Number(n) => {
+                    ws.write_number_with_format(at, col, *n, &cell)?;
+                }
+            }
         }
         if c.input {
-            // Rows beyond the given ones stay open for typing.
-            for at in (FIRST_DATA_ROW - 1 + t.rows.len()) as u32..=last_input_row {
-                ws.write_blank(at, col, &cell)?;
-            }
             if let Some(v) = validation(c)? {
                 ws.add_data_validation((FIRST_DATA_ROW - 1) as u32, col, last_input_row, col, &v)?;
             }

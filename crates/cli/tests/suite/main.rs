@@ -4,5 +4,6 @@
 mod common;
 mod evaluate_cli;
 mod export_cli;
+mod import_cli;
 mod plan_cli;
 mod platform_cli;
