@@ -237,10 +237,10 @@ fn write_inner(t: &Template) -> Result<Vec<u8>, XlsxError> {
                 }
             }
         }
-        if c.input {
-            if let Some(v) = validation(c)? {
-                ws.add_data_validation((FIRST_DATA_ROW - 1) as u32, col, last_input_row, col, &v)?;
-            }
+        if c.input
+            && let Some(v) = validation(c)?
+        {
+            ws.add_data_validation((FIRST_DATA_ROW - 1) as u32, col, last_input_row, col, &v)?;
         }
     }
     ws.set_row_hidden((NAME_ROW - 1) as u32)?;
