@@ -146,6 +146,40 @@ fn file_problem(p: Problem) -> AppError {
     e
 }
 
+/// What an import is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Rows checked so far of all.
+    Check,
+    /// Writing the checked rows in one transaction (0 of n before, n of n after).
+    Write,
+}
+
+/// Where an import reports its progress (`jiqun import` draws a bar with it).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<Tick>>);
+
+/// A progress report: the stage, how much is done, of how much.
+type Tick = dyn Fn(Stage, usize, usize) + Send + Sync;
+
+impl Progress {
+    pub fn new(f: impl Fn(Stage, usize, usize) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    pub fn tick(&self, stage: Stage, done: usize, total: usize) {
+        if let Some(f) = &self.0 {
+            f(stage, done, total);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(on)" } else { "Progress(off)" })
+    }
+}
+
 /// The sheet of a file that holds a kind's columns, with the columns named.
 #[derive(Debug, Clone)]
 pub struct Located {
@@ -162,9 +196,22 @@ pub struct Located {
     /// The encoding a CSV was read in.
     pub encoding: &'static str,
     pub sha256: String,
+    pub progress: Progress,
 }
 
 impl Located {
+    /// Reports a row checked, every 1,000 rows and at the last.
+    pub fn checked(&self, n: usize, total: usize) {
+        if n.is_multiple_of(1000) || n == total {
+            self.progress.tick(Stage::Check, n, total);
+        }
+    }
+
+    /// How many data rows there are.
+    pub fn count(&self) -> usize {
+        self.rows().count()
+    }
+
     pub fn col(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n.as_deref() == Some(name))
     }
@@ -252,6 +299,12 @@ fn known_columns() -> Vec<(ImportKind, Column)> {
 /// do not matter.
 pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppResult<Located> {
     let sha256 = hex::encode(sha2::Sha256::digest(bytes));
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(file_problem(Problem::new(
+            "这是旧版 Excel 文件（.xls），请在 Excel 中另存为 .xlsx 后上传",
+            "this is an old Excel file (.xls); save it as .xlsx in Excel and upload that",
+        )));
+    }
     let (sheets, encoding) = if sheet::is_zip(bytes) {
         (sheet::read_xlsx(bytes).map_err(file_problem)?, "xlsx")
     } else {
@@ -270,7 +323,8 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
     // Machine names first, anywhere in the first rows of any sheet (a template's hidden row lies under
     // its Chinese headers); only a file without them is read by its Chinese headers.
     for by_labels in [false, true] {
-        for s in &sheets {
+        for si in 0..sheets.len() {
+            let s = &sheets[si];
             for (i, row) in s.rows.iter().take(30).enumerate() {
                 let machine: Vec<Option<String>> = row
                     .cells
@@ -325,16 +379,21 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
                 let units =
                     (0..names.len()).map(|c| label_row.and_then(|r| sheet::header_unit(&r.get(c).text()))).collect();
                 let name_row = (!s.csv && label_row.is_some_and(|r| r.number != row.number)).then_some(row.number);
-                return Ok(Located {
+                let mut located = Located {
                     kind,
-                    sheet: s.clone(),
+                    // Moved in below, once nothing borrows the sheets: a sheet of many rows is not copied.
+                    sheet: Sheet::default(),
                     header_row: row.number,
                     name_row,
                     names,
                     units,
                     encoding,
                     sha256,
-                });
+                    progress: Progress::default(),
+                };
+                let mut sheets = sheets;
+                located.sheet = sheets.swap_remove(si);
+                return Ok(located);
             }
         }
     }
@@ -646,7 +705,20 @@ impl App {
         source_name: &str,
         ip: &str,
     ) -> AppResult<ImportSummary> {
-        let located = locate(bytes, source_name, None)?;
+        self.import_file_with_progress(session, bytes, source_name, ip, Progress::default()).await
+    }
+
+    /// `import_file`, reporting its progress as it checks and writes.
+    pub async fn import_file_with_progress(
+        &self,
+        session: &Session,
+        bytes: &[u8],
+        source_name: &str,
+        ip: &str,
+        progress: Progress,
+    ) -> AppResult<ImportSummary> {
+        let mut located = locate(bytes, source_name, None)?;
+        located.progress = progress;
         self.import_located(session, located, source_name, ip).await
     }
 
@@ -707,7 +779,9 @@ impl App {
             sha256: located.sha256.clone(),
             rows: writes.len(),
         };
+        located.progress.tick(Stage::Write, 0, writes.len());
         self.store.import_writes(&writes, &file, &session.actor(ip)).await?;
+        located.progress.tick(Stage::Write, writes.len(), writes.len());
         Ok(ImportSummary {
             kind: located.kind,
             rows: writes.len(),
@@ -728,7 +802,9 @@ impl App {
         let mut errors = Vec::new();
         let mut writes = Vec::new();
         let mut seen: HashMap<(i64, String, String), usize> = HashMap::new();
-        for row in l.rows() {
+        let total = l.count();
+        for (n, row) in l.rows().enumerate() {
+            l.checked(n + 1, total);
             let id = match l.whole(row, l.kind.required()[0]) {
                 Ok(Some(id)) => id,
                 Ok(None) => {

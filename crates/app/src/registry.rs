@@ -839,7 +839,9 @@ impl App {
         let mut year0: Option<i64> = None;
         let own_city = session.user.city;
         let own_name = own_city.map_or("", CityCode::as_str);
-        for row in l.rows() {
+        let total = l.count();
+        for (n, row) in l.rows().enumerate() {
+            l.checked(n + 1, total);
             let (founded, year) = match (l.whole(row, "founded_year"), l.whole(row, "year")) {
                 (Ok(Some(f)), Ok(Some(y))) => (f, y),
                 (f, y) => {
@@ -906,28 +908,36 @@ impl App {
                 chain_nodes: list("chain_nodes"),
                 tags: list("tags"),
             };
-            let e = match check_enterprise(&input) {
-                Ok(e) => e,
+            // The record's mistakes and the figures' are all reported, not only the first of the row.
+            let mut bad = false;
+            let record = match check_enterprise(&input) {
+                Ok(e) => Some(e),
                 Err(err) => {
                     errors.push(l.app_error(row, &err));
-                    continue;
+                    bad = true;
+                    None
                 }
             };
-            if !scopes.contains(&Scope::All) && Some(e.city) != own_city {
-                errors.push(l.error(
-                    row,
-                    "city",
-                    format!("只能导入本市（{own_name}）的企业"),
-                    format!("only firms of your own city ({own_name}) may be imported"),
-                ));
-                continue;
-            }
-            if let Some(first) = seen.insert(e.uscc.clone(), row.number) {
-                errors.push(l.error(row, "uscc", format!("与第 {first} 行重复"), format!("duplicate of line {first}")));
-                continue;
+            if let Some(e) = &record {
+                if !scopes.contains(&Scope::All) && Some(e.city) != own_city {
+                    errors.push(l.error(
+                        row,
+                        "city",
+                        format!("只能导入本市（{own_name}）的企业"),
+                        format!("only firms of your own city ({own_name}) may be imported"),
+                    ));
+                    bad = true;
+                } else if let Some(first) = seen.insert(e.uscc.clone(), row.number) {
+                    errors.push(l.error(
+                        row,
+                        "uscc",
+                        format!("与第 {first} 行重复"),
+                        format!("duplicate of line {first}"),
+                    ));
+                    bad = true;
+                }
             }
             let mut values = Vec::new();
-            let mut bad = false;
             for name in l.names.iter().flatten() {
                 let Some(m) = metric(name) else { continue };
                 // A yes/no figure as the template's list gives it: 是 or 否.
@@ -964,7 +974,7 @@ impl App {
                 }
                 values.push((m.key.to_string(), v));
             }
-            if !bad {
+            if let (Some(e), false) = (record, bad) {
                 let source = match get("source").as_str() {
                     "" => String::new(),
                     s => s.chars().take(200).collect(),
@@ -1040,8 +1050,10 @@ impl App {
         let seal = |id: i64, year: i64, key: &str, clear: &str| -> Result<String, String> {
             crypto.seal(clear.as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
         };
+        l.progress.tick(crate::imports::Stage::Write, 0, batch.len());
         let (created, updated) =
             self.store.import_enterprises(&batch, source_name, &l.sha256, &seal, &session.actor(ip)).await?;
+        l.progress.tick(crate::imports::Stage::Write, batch.len(), batch.len());
         let encoding = l.encoding;
         Ok(ImportOutcome { year, created, updated, figures, encoding })
     }

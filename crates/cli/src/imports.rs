@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use jiqun_app::imports::ImportKind;
+use jiqun_app::imports::{ImportKind, Progress, Stage};
 use jiqun_app::operations::operator_session;
 use jiqun_domain::Lang;
 
@@ -41,13 +41,36 @@ pub fn template(
     })
 }
 
+/// A bar on standard error while the import checks and writes, when standard error is a terminal.
+fn bar(lang: Lang) -> Progress {
+    use std::io::{IsTerminal, Write};
+    if !std::io::stderr().is_terminal() {
+        return Progress::default();
+    }
+    Progress::new(move |stage, done, total| {
+        let what = match (stage, lang) {
+            (Stage::Check, Lang::Zh) => "校验",
+            (Stage::Check, Lang::En) => "checking",
+            (Stage::Write, Lang::Zh) => "写入",
+            (Stage::Write, Lang::En) => "writing",
+        };
+        let filled = (done * 30).checked_div(total).unwrap_or(30);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{what} [{}{}] {done}/{total} ", "#".repeat(filled), ".".repeat(30 - filled));
+        if stage == Stage::Write && done == total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    })
+}
+
 pub fn import(db: &str, file: &Path, errors: Option<&Path>, lang: Lang) -> Result<(), Refusal> {
     let bytes = std::fs::read(file).map_err(io_refusal(file, false))?;
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     server::block_on(async move {
         let app = server::open(db).await?;
         let session = operator_session("命令行：jiqun import");
-        match app.import_file(&session, &bytes, &name, "").await {
+        match app.import_file_with_progress(&session, &bytes, &name, "", bar(lang)).await {
             Ok(done) => {
                 say!(
                     lang,
