@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, Export};
 
 pub async fn bases(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
@@ -37,8 +37,8 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "bases", json!({ "items": items }))),
         Some(Export::Csv) => {
-            let table = jiqun_app::export::base_table(&items).page(lang)?;
-            return Ok(Csv::table(&table).respond("bases", snap.synthetic));
+            let csv = jiqun_app::export::TableFormat::Csv;
+            return ui::export_download(ctx, s, "bases", csv, None, None).await.page(lang);
         }
         None => {}
     }
