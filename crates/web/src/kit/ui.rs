@@ -146,10 +146,9 @@ pub async fn export_download(
 pub fn export_buttons(lang: Lang, table: &str, extra_query: &str) -> Markup {
     let href = |format: &str| format!("/api/v1/exports/{table}?format={format}{extra_query}");
     html! {
-        span.export-buttons {
-            a.button.secondary href=(href("xlsx")) download { (lang.pick("导出 Excel", "Export Excel")) }
-            " "
-            a.button.secondary href=(href("csv")) download { (lang.pick("导出 CSV", "Export CSV")) }
+        p.buttons.export {
+            a.button.small href=(href("xlsx")) download { (lang.pick("导出 Excel", "Export Excel")) }
+            a.button.small href=(href("csv")) download { (lang.pick("导出 CSV", "Export CSV")) }
         }
     }
 }

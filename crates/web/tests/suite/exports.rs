@@ -89,18 +89,27 @@ async fn a_workbook_read_back_equals_the_rows(api: Client) {
 async fn a_city_bureau_exports_only_its_citys_rows(api: Client) {
     let owner = api.demo_login("owner").await;
     let shenzhen = api.demo_login("shenzhen").await;
-    for table in ["enterprises", "evaluations", "projects"] {
-        let all = rows(&api, &owner, table).await;
-        let mine = rows(&api, &shenzhen, table).await;
-        assert!(!mine.is_empty(), "{table}: 深圳 has some");
-        assert!(mine.iter().all(|r| r["city"] == "深圳"), "{table}: only 深圳's: {mine:?}");
-        let theirs = all.iter().filter(|r| r["city"] == "深圳").count();
-        assert_eq!(mine.len(), theirs, "{table}: every row of 深圳");
-        assert!(all.len() > mine.len(), "{table}: the owner sees other cities too");
-    }
-    // The bureau reads its city's figures.
+    // Its projects: 深圳's, every one of them.
+    let all = rows(&api, &owner, "projects").await;
+    let mine = rows(&api, &shenzhen, "projects").await;
+    assert!(!mine.is_empty() && mine.iter().all(|r| r["city"] == "深圳"), "only 深圳's projects");
+    assert_eq!(mine.len(), all.iter().filter(|r| r["city"] == "深圳").count(), "every project of 深圳");
+    assert!(all.len() > mine.len(), "the owner sees other cities' too");
+    // The directory, as the bureau reads it: every firm listed, figures only of 深圳's firms.
     let firms = rows(&api, &shenzhen, "enterprises").await;
-    assert!(firms.iter().any(|f| f["tax_wan"].is_number()), "{firms:?}");
+    let with_figures: Vec<&Value> = firms.iter().filter(|f| f["figures_year"].is_number()).collect();
+    assert!(!with_figures.is_empty(), "its city's figures");
+    assert!(with_figures.iter().all(|f| f["city"] == "深圳"), "no other city's figures");
+    assert!(
+        firms.iter().filter(|f| f["city"] != "深圳").all(|f| f["tax_wan"].is_null() && f["revenue_wan"].is_null()),
+        "no figure of another city's firm"
+    );
+    assert_eq!(with_figures.len(), firms.iter().filter(|f| f["city"] == "深圳").count());
+    // A run's results: classes for the directory, scores only for 深圳's firms.
+    let results = rows(&api, &shenzhen, "evaluations").await;
+    let scored: Vec<&Value> = results.iter().filter(|r| r["score"].is_number()).collect();
+    assert!(!scored.is_empty() && scored.iter().all(|r| r["city"] == "深圳"), "scores of 深圳's firms only");
+    assert!(results.iter().filter(|r| r["city"] != "深圳").all(|r| r["rank"].is_null()));
 }
 
 async fn an_enterprise_user_exports_only_its_own_firm(api: Client) {
