@@ -11,9 +11,9 @@
 
 use std::collections::HashMap;
 
+use jiqun_domain::Lang;
 use jiqun_domain::audit::AuditAction;
 use jiqun_domain::enterprise::METRICS;
-use jiqun_domain::Lang;
 pub use jiqun_office::table::{
     Cell, Collected, Column, Kind, RowSink, TableError, TableFormat, TableWriter, push_csv_cell,
 };

@@ -723,13 +723,8 @@ impl App {
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         self.evaluation(id).await?;
         let reader = RegistryReader::of(session, self.store.assigned_enterprises(session.user.id).await?);
-        let results: Vec<ResultRow> = self
-            .store
-            .evaluation_results(id)
-            .await?
-            .into_iter()
-            .filter(|r| city.is_none_or(|c| c == r.city))
-            .collect();
+        let results: Vec<ResultRow> =
+            self.store.evaluation_results(id).await?.into_iter().filter(|r| city.is_none_or(|c| c == r.city)).collect();
         let out = self.readable_results(&reader, &results, true).await?;
         if !session.can(&Action::ReadEnterprises)
             && out.is_empty()
@@ -773,10 +768,7 @@ impl App {
     }
 
     /// Who reads the registry: the operator, or a user with the firms the user is assigned to review.
-    pub(crate) async fn registry_reader<'a>(
-        &self,
-        who: crate::export::Exporter<'a>,
-    ) -> AppResult<RegistryReader<'a>> {
+    pub(crate) async fn registry_reader<'a>(&self, who: crate::export::Exporter<'a>) -> AppResult<RegistryReader<'a>> {
         match who {
             crate::export::Exporter::Operator => Ok(RegistryReader::Operator),
             crate::export::Exporter::User(session) => {

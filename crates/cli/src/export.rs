@@ -62,7 +62,11 @@ pub fn run(
         file.sync_all().map_err(io_refusal(output, true))?;
         drop(file);
         std::fs::rename(&tmp, output).map_err(io_refusal(output, true))?;
-        say!(lang, ("已导出 {} 行到 {}。", rows, output.display()), ("{} rows exported to {}.", rows, output.display()));
+        say!(
+            lang,
+            ("已导出 {} 行到 {}。", rows, output.display()),
+            ("{} rows exported to {}.", rows, output.display())
+        );
         Ok(())
     })
 }

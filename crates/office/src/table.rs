@@ -117,7 +117,9 @@ impl Cell {
             Cell::Empty => Value::Null,
             Cell::Text(s) | Cell::Date(s) => Value::String(s.clone()),
             Cell::Int(n) | Cell::Time(n) => Value::from(*n),
-            Cell::Num(v) => serde_json::Number::from_f64(if *v == 0.0 { 0.0 } else { *v }).map_or(Value::Null, Value::Number),
+            Cell::Num(v) => {
+                serde_json::Number::from_f64(if *v == 0.0 { 0.0 } else { *v }).map_or(Value::Null, Value::Number)
+            }
             Cell::Bool(b) => Value::Bool(*b),
             Cell::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
         }
@@ -318,8 +320,11 @@ struct Sheet<W> {
 
 /// An Excel sheet's name: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(name: &str) -> String {
-    let clean: String =
-        name.chars().filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control()).take(31).collect();
+    let clean: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
+        .take(31)
+        .collect();
     let clean = clean.trim_matches('\'').to_string();
     if clean.is_empty() { "Sheet1".into() } else { clean }
 }
@@ -328,8 +333,14 @@ fn sheet_name(name: &str) -> String {
 pub fn display_width(s: &str) -> f64 {
     s.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2.0,
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2.0,
             _ => 1.0,
         })
         .sum()
@@ -378,10 +389,8 @@ impl<W: Write + Send> TableWriter<W> {
                 let mut book = Workbook::new();
                 // The sheet's rows go to a temporary file as they are written (constant-memory mode).
                 book.add_worksheet_with_constant_memory()?.set_name(sheet_name(sheet))?;
-                let header = CellFormat::new()
-                    .set_bold()
-                    .set_background_color(0xDDE6F0)
-                    .set_border_bottom(FormatBorder::Thin);
+                let header =
+                    CellFormat::new().set_bold().set_background_color(0xDDE6F0).set_border_bottom(FormatBorder::Thin);
                 Target::Xlsx(Box::new(Sheet { book, out, header, formats: Vec::new(), widths: Vec::new() }))
             }
         };

@@ -487,7 +487,10 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rest = format!("WHERE year = $1 AND is_current = 1 AND enterprise_id IN ({}) ORDER BY enterprise_id, metric", id_list(ids));
+        let rest = format!(
+            "WHERE year = $1 AND is_current = 1 AND enterprise_id IN ({}) ORDER BY enterprise_id, metric",
+            id_list(ids)
+        );
         self.all::<FigureRow>(FigureRow::select(&rest).bind(year)).await
     }
 

@@ -5,10 +5,10 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::Output;
 
+use calamine::{Data, Reader, Xlsx};
 use jiqun_app::bases::BaseInput;
 use jiqun_app::projects::{ProblemInput, ProjectInput};
 use jiqun_app::{App, Preset};
-use calamine::{Data, Reader, Xlsx};
 use serde_json::Value;
 
 use crate::common::bin_in;

@@ -139,9 +139,10 @@ async fn exports_are_audited_with_their_row_count(api: Client) {
     let trail = api.app.store_for_tests().audit_range(0, i64::MAX, 100_000).await.unwrap();
     let exports: Vec<_> = trail.iter().filter(|r| r.action == "export.table").collect();
     let of = |who: &str, table: &str| {
-        exports.iter().find(|r| r.actor == who && r.object_id == table).map(|r| {
-            serde_json::from_str::<Value>(&r.detail).unwrap_or(Value::Null)
-        })
+        exports
+            .iter()
+            .find(|r| r.actor == who && r.object_id == table)
+            .map(|r| serde_json::from_str::<Value>(&r.detail).unwrap_or(Value::Null))
     };
     let d = of("shenzhen", "enterprises").expect("the bureau's export audited");
     assert_eq!((d["rows"].as_u64(), d["format"].as_str()), (Some(n as u64), Some("json")), "{d}");

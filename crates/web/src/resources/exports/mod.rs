@@ -14,11 +14,8 @@ use jiqun_app::Perm;
 use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, binary};
 
 /// The media types an export is answered in.
-pub const MEDIA_TYPES: &[&str] = &[
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "text/csv",
-    "application/json",
-];
+pub const MEDIA_TYPES: &[&str] =
+    &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/json"];
 
 const QUERY: &[(&str, &str)] = &[("format", "`xlsx` (default), `csv` (UTF-8 with a byte-order mark) or `json`")];
 const QUERY_EVALUATIONS: &[(&str, &str)] = &[
@@ -43,16 +40,61 @@ macro_rules! export_route {
 }
 
 pub const API: &[ApiRoute] = &[
-    export_route!("indicators", "The indicators of every plan with baseline, target, latest value and status, as a file", Access::Perm(Perm::ReadPlan), QUERY),
-    export_route!("observations", "The current value of every indicator by period and region, as a file", Access::Perm(Perm::ReadPlan), QUERY),
-    export_route!("reports", "The current version of every progress report with its assignment, as a file", Access::Perm(Perm::ReadPlan), QUERY),
-    export_route!("enterprises", "The firms the caller may list (a city bureau its city's, an enterprise user its own), with the year's figures where the caller may read them, as a file", FIRM_READERS, QUERY_ENTERPRISES),
-    export_route!("evaluations", "A per-mu evaluation run's results per firm as the caller may see them (score and rank only where the caller reads the figures), as a file", FIRM_READERS, QUERY_EVALUATIONS),
-    export_route!("projects", "The key projects the caller may read, as a file", Access::Perm(Perm::ReadProjects), QUERY),
+    export_route!(
+        "indicators",
+        "The indicators of every plan with baseline, target, latest value and status, as a file",
+        Access::Perm(Perm::ReadPlan),
+        QUERY
+    ),
+    export_route!(
+        "observations",
+        "The current value of every indicator by period and region, as a file",
+        Access::Perm(Perm::ReadPlan),
+        QUERY
+    ),
+    export_route!(
+        "reports",
+        "The current version of every progress report with its assignment, as a file",
+        Access::Perm(Perm::ReadPlan),
+        QUERY
+    ),
+    export_route!(
+        "enterprises",
+        "The firms the caller may list (a city bureau its city's, an enterprise user its own), with the year's figures where the caller may read them, as a file",
+        FIRM_READERS,
+        QUERY_ENTERPRISES
+    ),
+    export_route!(
+        "evaluations",
+        "A per-mu evaluation run's results per firm as the caller may see them (score and rank only where the caller reads the figures), as a file",
+        FIRM_READERS,
+        QUERY_EVALUATIONS
+    ),
+    export_route!(
+        "projects",
+        "The key projects the caller may read, as a file",
+        Access::Perm(Perm::ReadProjects),
+        QUERY
+    ),
     export_route!("bases", "The recognised platforms and bases, as a file", Access::Perm(Perm::ReadPlan), QUERY),
-    export_route!("chains", "The chain map, one row a node with what the gap analysis found there, as a file", Access::Perm(Perm::ReadChains), QUERY),
-    export_route!("challenges", "The open challenges the caller may see, as a file", Access::Perm(Perm::ReadChallenges), QUERY),
-    export_route!("matches", "The chip–terminal candidate pairs the caller may see, ranked, each component's points in a column, as a file", Access::Perm(Perm::ReadMatches), QUERY),
+    export_route!(
+        "chains",
+        "The chain map, one row a node with what the gap analysis found there, as a file",
+        Access::Perm(Perm::ReadChains),
+        QUERY
+    ),
+    export_route!(
+        "challenges",
+        "The open challenges the caller may see, as a file",
+        Access::Perm(Perm::ReadChallenges),
+        QUERY
+    ),
+    export_route!(
+        "matches",
+        "The chip–terminal candidate pairs the caller may see, ranked, each component's points in a column, as a file",
+        Access::Perm(Perm::ReadMatches),
+        QUERY
+    ),
 ];
 
 pub const PAGES: &[PageRoute] = &[];
