@@ -12,7 +12,7 @@ FORMAT=${2:-xlsx}
 PROFILE=${PROFILE:-release}
 if [ "$PROFILE" = release ]; then cargo build --release -q -p jiqun; else cargo build -q -p jiqun; fi
 BIN=${CARGO_TARGET_DIR:-target}/$PROFILE/jiqun
-WORK=$(mktemp -d)
+WORK=$(mktemp -d)  # under $TMPDIR when set; the workbook's temporary file goes there too
 trap 'rm -rf "$WORK"' EXIT
 DB="$WORK/bench.db"
 export JIQUN_KEY_FILE="$WORK/bench.keys" JIQUN_NEW_PASSWORD='Bench@12345'
@@ -51,6 +51,15 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 read -r SECS KB < "$WORK/time"
 OUT_MB=$(du -m "$WORK/out.$FORMAT" | cut -f1)
+if [ "$FORMAT" = xlsx ]; then # the rows in the sheet, header included, counted without unzipping to disk
+  SHEET_ROWS=$(python3 -c 'import sys, zipfile
+n = 0; tail = b""
+with zipfile.ZipFile(sys.argv[1]).open("xl/worksheets/sheet1.xml") as f:
+    while chunk := f.read(1 << 20):
+        n += (tail + chunk).count(b"<row "); tail = chunk[-4:]
+print(n)' "$WORK/out.$FORMAT")
+  [ "$SHEET_ROWS" -eq $((ROWS + 1)) ] || { echo "the sheet has $SHEET_ROWS rows, not $((ROWS + 1))" >&2; exit 1; }
+fi
 echo
 echo "Export of one evaluation run, $ROWS rows, as $FORMAT ($PROFILE build), $(nproc) cores; database ${DB_MB} MB;" \
   "load average before $LOAD_BEFORE, after $LOAD_AFTER"

@@ -377,8 +377,10 @@ impl App {
         })
     }
 
-    fn result_view(&self, r: &ResultRow, figures: bool) -> AppResult<ResultView> {
-        let items = if figures && !r.items.is_empty() {
+    /// A result as a reader sees it: score, rank and (with `items`, opened from their seal) the items only
+    /// for a reader of the firm's figures.
+    fn result_view(&self, r: &ResultRow, figures: bool, items: bool) -> AppResult<ResultView> {
+        let items = if figures && items && !r.items.is_empty() {
             let clear = self
                 .store
                 .crypto()
@@ -431,7 +433,7 @@ impl App {
         let mut results = Vec::new();
         for r in self.store.results_of_enterprise(id).await? {
             if let Some(run) = runs.get(&r.evaluation_id) {
-                results.push((run.clone(), self.result_view(&r, may_figures)?));
+                results.push((run.clone(), self.result_view(&r, may_figures, true)?));
             }
         }
         let may_edit = session.can(&Action::EditEnterprise(object(&row)));
@@ -756,12 +758,7 @@ impl App {
             let Some(e) = firms.get(&r.enterprise_id) else { continue };
             let figures = reader.reads_figures(e);
             if figures || reader.lists_all() {
-                let mut view = self.result_view(r, figures && items)?;
-                if figures && !items {
-                    view.score = r.score;
-                    view.rank = (r.rank > 0).then_some(r.rank);
-                }
-                out.push((e.clone(), view));
+                out.push((e.clone(), self.result_view(r, figures, items)?));
             }
         }
         Ok(out)

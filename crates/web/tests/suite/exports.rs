@@ -153,3 +153,30 @@ async fn exports_are_audited_with_their_row_count(api: Client) {
     let changes = api.app.changes_since(0, 10_000).await.unwrap();
     assert!(changes.iter().all(|r| r.action != "export.table"));
 }
+
+/// The pages that show a table offer its export, and the link works with the page's own session.
+#[tokio::test]
+async fn the_pages_showing_a_table_offer_its_export() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.browser("owner", crate::common::DEMO_PASSWORD).await;
+    for (page, table) in [
+        ("/enterprises", "enterprises"),
+        ("/indicators", "indicators"),
+        ("/supervision", "reports"),
+        ("/projects", "projects"),
+        ("/bases", "bases"),
+        ("/chains", "chains"),
+        ("/challenges", "challenges"),
+        ("/matching", "matches"),
+    ] {
+        let html = api.page(page, &owner).await;
+        let href = format!("/api/v1/exports/{table}?format=xlsx");
+        assert!(html.contains(&href) && html.contains("导出 Excel") && html.contains("导出 CSV"), "{page}");
+    }
+    let run = api.app.store_for_tests().evaluations().await.unwrap()[0].id;
+    let html = api.page(&format!("/evaluations/{run}"), &owner).await;
+    assert!(html.contains(&format!("/api/v1/exports/evaluations?format=csv&amp;run={run}")), "the run's own export");
+    let a = api.get(&format!("/api/v1/exports/evaluations?format=csv&run={run}")).browser(&owner).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(a.bytes.starts_with("\u{feff}evaluation_id,".as_bytes()));
+}
