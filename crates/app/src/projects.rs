@@ -426,7 +426,11 @@ impl App {
         })
     }
 
-    async fn project_views(&self, rows: Vec<ProjectRow>, lang: jiqun_domain::Lang) -> AppResult<Vec<ProjectView>> {
+    pub(crate) async fn project_views(
+        &self,
+        rows: Vec<ProjectRow>,
+        lang: jiqun_domain::Lang,
+    ) -> AppResult<Vec<ProjectView>> {
         let memberships = self.store.project_memberships().await?;
         let problems = self.store.problems(None).await?;
         let names: HashMap<i64, String> = self.store.users().await?.into_iter().map(|u| (u.id, u.username)).collect();

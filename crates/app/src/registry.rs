@@ -382,8 +382,10 @@ impl App {
         })
     }
 
-    fn result_view(&self, r: &ResultRow, figures: bool) -> AppResult<ResultView> {
-        let items = if figures && !r.items.is_empty() {
+    /// A result as a reader sees it: score, rank and (with `items`, opened from their seal) the items only
+    /// for a reader of the firm's figures.
+    fn result_view(&self, r: &ResultRow, figures: bool, items: bool) -> AppResult<ResultView> {
+        let items = if figures && items && !r.items.is_empty() {
             let clear = self
                 .store
                 .crypto()
@@ -436,7 +438,7 @@ impl App {
         let mut results = Vec::new();
         for r in self.store.results_of_enterprise(id).await? {
             if let Some(run) = runs.get(&r.evaluation_id) {
-                results.push((run.clone(), self.result_view(&r, may_figures)?));
+                results.push((run.clone(), self.result_view(&r, may_figures, true)?));
             }
         }
         let may_edit = session.can(&Action::EditEnterprise(object(&row)));
@@ -664,7 +666,7 @@ impl App {
     }
 
     /// An evaluation run, or `not_found` naming it.
-    async fn evaluation(&self, id: i64) -> AppResult<EvaluationRow> {
+    pub(crate) async fn evaluation(&self, id: i64) -> AppResult<EvaluationRow> {
         self.store
             .evaluation(id)
             .await?
@@ -727,33 +729,93 @@ impl App {
         city: Option<CityCode>,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         self.evaluation(id).await?;
-        let directory = session.can(&Action::ReadEnterprises);
-        let mut out = Vec::new();
-        let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
-        let results = self.store.evaluation_results(id).await?;
-        let need: Vec<i64> =
-            results.iter().filter(|r| city.is_none_or(|c| c == r.city)).map(|r| r.enterprise_id).collect();
-        if !need.is_empty() {
-            let need: std::collections::HashSet<i64> = need.into_iter().collect();
-            for e in self.store.all_enterprises().await? {
-                if need.contains(&e.id) {
-                    firms.insert(e.id, e);
-                }
-            }
-        }
-        let assigned = self.store.assigned_enterprises(session.user.id).await?;
-        for r in results.iter().filter(|r| city.is_none_or(|c| c == r.city)) {
-            let Some(e) = firms.get(&r.enterprise_id) else { continue };
-            let experts: &[i64] = if assigned.contains(&e.id) { std::slice::from_ref(&session.user.id) } else { &[] };
-            let figures = session.can(&Action::ReadFigures(Object { assigned: experts, ..object(e) }));
-            if directory || figures {
-                out.push((e.clone(), self.result_view(r, figures)?));
-            }
-        }
-        if !directory && out.is_empty() && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty() {
+        let reader = RegistryReader::of(session, self.store.assigned_enterprises(session.user.id).await?);
+        let results: Vec<ResultRow> =
+            self.store.evaluation_results(id).await?.into_iter().filter(|r| city.is_none_or(|c| c == r.city)).collect();
+        let out = self.readable_results(&reader, &results, true).await?;
+        if !session.can(&Action::ReadEnterprises)
+            && out.is_empty()
+            && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty()
+        {
             return Err(AppError::forbidden());
         }
         Ok(out)
+    }
+
+    /// The results the reader may see, in their order, each with its firm; score, rank (and, with
+    /// `items`, the items) only where the reader reads the firm's figures.
+    pub(crate) async fn readable_results(
+        &self,
+        reader: &RegistryReader<'_>,
+        results: &[ResultRow],
+        items: bool,
+    ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
+        let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
+        let need: Vec<i64> = results.iter().map(|r| r.enterprise_id).collect();
+        for chunk in need.chunks(1000) {
+            let filter = EnterpriseFilter { ids: Some(chunk.to_vec()), ..Default::default() };
+            for e in self.store.enterprises(&filter, 0, chunk.len() as i64).await?.0 {
+                firms.insert(e.id, e);
+            }
+        }
+        let mut out = Vec::new();
+        for r in results {
+            let Some(e) = firms.get(&r.enterprise_id) else { continue };
+            let figures = reader.reads_figures(e);
+            if figures || reader.lists_all() {
+                out.push((e.clone(), self.result_view(r, figures, items)?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Who reads the registry: the operator, or a user with the firms the user is assigned to review.
+    pub(crate) async fn registry_reader<'a>(&self, who: crate::export::Exporter<'a>) -> AppResult<RegistryReader<'a>> {
+        match who {
+            crate::export::Exporter::Operator => Ok(RegistryReader::Operator),
+            crate::export::Exporter::User(session) => {
+                if !session.can(&Action::ReadEnterprises)
+                    && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty()
+                {
+                    return Err(AppError::forbidden());
+                }
+                Ok(RegistryReader::of(session, self.store.assigned_enterprises(session.user.id).await?))
+            }
+        }
+    }
+}
+
+/// The registry's read rule, once: who lists a firm and who reads its figures. The operator holding the
+/// database reads everything; a user lists every firm with the directory (`ReadEnterprises`) and reads the
+/// figures its grants allow (its own enterprise, its city, the firms it is assigned to review, all).
+pub(crate) enum RegistryReader<'a> {
+    Operator,
+    User { session: &'a Session, directory: bool, assigned: Vec<i64> },
+}
+
+impl<'a> RegistryReader<'a> {
+    pub(crate) fn of(session: &'a Session, assigned: Vec<i64>) -> RegistryReader<'a> {
+        RegistryReader::User { session, directory: session.can(&Action::ReadEnterprises), assigned }
+    }
+
+    /// Whether the reader lists every firm (the directory), not only those whose figures it reads.
+    pub(crate) fn lists_all(&self) -> bool {
+        match self {
+            RegistryReader::Operator => true,
+            RegistryReader::User { directory, .. } => *directory,
+        }
+    }
+
+    /// Whether the reader may read this firm's figures (and its results' scores).
+    pub(crate) fn reads_figures(&self, e: &EnterpriseRow) -> bool {
+        match self {
+            RegistryReader::Operator => true,
+            RegistryReader::User { session, assigned, .. } => {
+                let experts: &[i64] =
+                    if assigned.contains(&e.id) { std::slice::from_ref(&session.user.id) } else { &[] };
+                session.can(&Action::ReadFigures(Object { assigned: experts, ..object(e) }))
+            }
+        }
     }
 }
 

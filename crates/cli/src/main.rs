@@ -94,18 +94,24 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
-    /// Export a table of the database (projects, bases, chains, challenges, matches) as CSV, JSON or an Excel
-    /// workbook.
+    /// Export a table of the database as an Excel workbook, CSV or JSON, written row by row.
     Export {
         #[arg(long)]
         db: String,
-        /// projects, bases, chains, challenges or matches
+        /// indicators, observations, reports, enterprises, evaluations, projects, bases, chains, challenges
+        /// or matches
         #[arg(long)]
         table: String,
         #[arg(long, value_enum)]
         format: export::ExportFormat,
         #[arg(long)]
         output: PathBuf,
+        /// evaluations: the run (the latest year's newest run by default)
+        #[arg(long)]
+        run: Option<i64>,
+        /// enterprises: the figures' year (the latest year with figures by default)
+        #[arg(long)]
+        year: Option<i64>,
     },
     /// An Excel template to fill in and import: observations, reports, enterprises or projects. With
     /// --db, the database's plan and its rows (assignments, indicators, projects); without, the built-in plan.
@@ -461,7 +467,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             jiqun_app::demo::enterprises_csv(count, seed, &mut f).map_err(io_refusal(&output, true))?;
             Ok(())
         }
-        Command::Export { db, table, format, output } => export::run(&db, &table, format, &output, lang),
+        Command::Export { db, table, format, output, run, year } => {
+            export::run(&db, &table, format, &output, export::Options { run, year }, lang)
+        }
         Command::Template { kind, output, db, plan, period } => {
             imports::template(kind, &output, db.as_deref(), plan, period.as_deref(), lang)
         }

@@ -88,6 +88,7 @@ crate::labelled_enum! {
         ObservationDerive = "observation.derive", "自动计算指标数据", "computed indicator values from a registry";
         KeysReseal = "keys.reseal", "更换密钥并重新加密", "re-sealed data with a new key";
         AuditPrune = "audit.prune", "清理过期审计记录", "pruned old audit records";
+        DataExport = "export.table", "导出数据", "exported a table";
     }
 }
 

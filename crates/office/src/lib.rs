@@ -7,6 +7,8 @@
 //! - [`template`]: the import templates (header block, Chinese headers over a hidden row of machine names,
 //!   validation lists, locked cells, frozen panes), and a filled-in workbook given back with its mistakes
 //!   marked.
+//! - [`table`]: tables written row by row as a workbook (constant memory), CSV or JSON, for exports.
 
 pub mod sheet;
+pub mod table;
 pub mod template;

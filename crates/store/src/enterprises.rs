@@ -484,6 +484,18 @@ impl Store {
         .await
     }
 
+    /// The current figures of one year of these firms (an export's page), ordered by firm.
+    pub async fn current_figures_of(&self, ids: &[i64], year: i64) -> Result<Vec<FigureRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rest = format!(
+            "WHERE year = $1 AND is_current = 1 AND enterprise_id IN ({}) ORDER BY enterprise_id, metric",
+            id_list(ids)
+        );
+        self.all::<FigureRow>(FigureRow::select(&rest).bind(year)).await
+    }
+
     /// The years that have figures, newest first.
     pub async fn figure_years(&self) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar("SELECT DISTINCT year FROM enterprise_figures WHERE is_current = 1 ORDER BY year DESC")
@@ -592,6 +604,26 @@ impl Store {
     pub async fn evaluation_results(&self, evaluation_id: i64) -> Result<Vec<ResultRow>> {
         self.all::<ResultRow>(ResultRow::select("WHERE evaluation_id = $1 ORDER BY city, scale, CASE WHEN rank = 0 THEN 1 ELSE 0 END, rank, enterprise_id")
         .bind(evaluation_id)).await
+    }
+
+    /// A page of one run's results after the result `after` (its row id), in the order they were stored,
+    /// each with its row id (the key of the next page): an export reads a run of any size this way.
+    pub async fn evaluation_results_after(
+        &self,
+        evaluation_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, ResultRow)>> {
+        // `+evaluation_id` keeps SQLite on the row-id order instead of sorting the run for every page.
+        let sql = format!(
+            "SELECT id AS page_key, {} FROM evaluation_results WHERE +evaluation_id = $1 AND id > $2 ORDER BY id LIMIT {}",
+            ResultRow::COLUMNS,
+            limit.clamp(1, 100_000)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(evaluation_id).bind(after).fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| Ok((<i64 as crate::model::Column>::read(r, "page_key")?, ResultRow::from_row(r)?)))
+            .collect()
     }
 
     /// The classes given in one run to some firms (the directory's "latest class" column).

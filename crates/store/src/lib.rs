@@ -565,12 +565,13 @@ impl Store {
         self.commit(tx).await
     }
 
-    /// Successful writes after a moment, newest first (for "what changed since you were last here").
+    /// Successful writes after a moment, newest first (for "what changed since you were last here"); an
+    /// export, which changes nothing, is not one.
     pub async fn audit_since(&self, since: i64, limit: i64) -> Result<Vec<AuditRow>> {
         self.all::<AuditRow>(
             sqlx::query(
                 "SELECT id, at, actor, actor_id, ip, action, object_type, object_id, success, detail FROM audit_log \
-             WHERE at > $1 AND success = 1 AND action NOT LIKE 'auth.%' ORDER BY id DESC LIMIT $2",
+             WHERE at > $1 AND success = 1 AND action NOT LIKE 'auth.%' AND action NOT LIKE 'export.%' ORDER BY id DESC LIMIT $2",
             )
             .bind(since)
             .bind(limit),

@@ -330,6 +330,21 @@ impl Store {
         .bind(plan_id)).await
     }
 
+    /// A page of the current values of every indicator after the value `after` (its id), by id: an
+    /// export reads them all this way.
+    pub async fn current_observations_after(&self, after: i64, limit: i64) -> Result<Vec<ObservationRow>> {
+        self.all::<ObservationRow>(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
+             WHERE o.is_current = 1 AND o.id > $1 ORDER BY o.id LIMIT {}",
+                ObservationRow::COLUMNS,
+                limit.clamp(1, 100_000)
+            )))
+            .bind(after),
+        )
+        .await
+    }
+
     /// Records a value. A second value for the same period and region is a correction: the old row stays,
     /// no longer current, and the audit record holds both.
     pub async fn add_observation(

@@ -131,8 +131,25 @@ fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
                 (_, Some(schema)) => {
                     let schema = serde_json::to_value(schema(components)).unwrap_or(Value::Null);
                     let binary = schema["format"] == "binary";
-                    let content_type = if binary { "application/octet-stream" } else { "application/json" };
-                    json!({ "description": "success", "content": { content_type: { "schema": schema } } })
+                    if !r.produces.is_empty() {
+                        // A file in the format the query asks for: each media type with its schema.
+                        let mut content = Map::new();
+                        for t in r.produces {
+                            let s = if *t == "application/json" {
+                                json!({ "type": "array", "items": { "type": "object" } })
+                            } else {
+                                schema.clone()
+                            };
+                            content.insert((*t).to_string(), json!({ "schema": s }));
+                        }
+                        json!({
+                            "description": "success: the file, with a Content-Disposition naming it",
+                            "content": content,
+                        })
+                    } else {
+                        let content_type = if binary { "application/octet-stream" } else { "application/json" };
+                        json!({ "description": "success", "content": { content_type: { "schema": schema } } })
+                    }
                 }
                 (_, None) => json!({ "description": "success" }),
             },

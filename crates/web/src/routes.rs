@@ -10,8 +10,8 @@ use jiqun_app::{Perm, Scope};
 
 use crate::ctx::AppState;
 use crate::resources::{
-    auth, bases, chains, challenges, enterprises, evaluations, imports, indicators, libraries, matching, plans,
-    projects, supervision, system, users,
+    auth, bases, chains, challenges, enterprises, evaluations, exports, imports, indicators, libraries, matching,
+    plans, projects, supervision, system, users,
 };
 
 pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
@@ -38,6 +38,9 @@ pub struct ApiRoute {
     pub upload: Option<&'static str>,
     /// The success status.
     pub ok: u16,
+    /// The media types of a success response that is a file in one of several formats (an export); empty
+    /// for the others.
+    pub produces: &'static [&'static str],
     /// The success response's type (`json::<ReportView>`, `list::<PlanSummary>`); `None` for a 204 and,
     /// until their types are written, the routes counted in `UNTYPED_RESPONSES`.
     pub response: Option<SchemaFn>,
@@ -72,6 +75,7 @@ impl ApiRoute {
             request: None,
             upload: None,
             ok: 200,
+            produces: &[],
             response: None,
             auth: true,
             access,
@@ -97,6 +101,12 @@ impl ApiRoute {
     pub const fn ok(mut self, status: u16, response: Option<SchemaFn>) -> ApiRoute {
         self.ok = status;
         self.response = response;
+        self
+    }
+
+    /// A file answered in one of these media types (chosen by the query).
+    pub const fn produces(mut self, media_types: &'static [&'static str]) -> ApiRoute {
+        self.produces = media_types;
         self
     }
 
@@ -175,6 +185,7 @@ const RESOURCES: &[(&[ApiRoute], &[PageRoute])] = &[
     (challenges::API, challenges::PAGES),
     (matching::API, matching::PAGES),
     (imports::API, imports::PAGES),
+    (exports::API, exports::PAGES),
 ];
 
 /// Every API route of every resource.

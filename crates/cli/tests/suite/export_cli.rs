@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::Output;
 
+use calamine::{Data, Reader, Xlsx};
 use jiqun_app::bases::BaseInput;
 use jiqun_app::projects::{ProblemInput, ProjectInput};
 use jiqun_app::{App, Preset};
@@ -120,11 +121,24 @@ fn projects_export_as_csv_json_and_xlsx() {
 
     let (o, path) = export(&db, "projects", "xlsx");
     assert!(o.status.success(), "{}", text(&o));
+    let rows = sheet(&path);
+    assert_eq!(rows.len(), 2, "a header and the project");
+    assert_eq!((&rows[0][0], &rows[0][1]), (&Data::String("ID".into()), &Data::String("Project".into())));
+    let at = |key: &str| rows[0].iter().position(|h| h == &Data::String(key.into())).expect(key);
+    assert_eq!(rows[1][at("Project")], Data::String("（测试）氮化镓功率器件项目, 一期".into()));
+    assert_eq!(rows[1][at("Total investment (10k yuan)")], Data::Float(12_345.5));
+    assert_eq!(rows[1][at("Libraries")], Data::String("ic_key".into()));
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-    let mut sheet = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet).unwrap();
-    assert!(sheet.contains("（测试）氮化镓功率器件项目, 一期") && sheet.contains("<v>12345.5</v>"), "{sheet}");
-    assert!(zip.by_name("xl/workbook.xml").is_ok() && zip.by_name("[Content_Types].xml").is_ok());
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
+    assert!(xml.contains("state=\"frozen\"") && xml.contains("<autoFilter ref=\"A1:"), "frozen header, filters");
+}
+
+/// The first sheet of a workbook, read back.
+fn sheet(path: &std::path::Path) -> Vec<Vec<Data>> {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).expect("a workbook");
+    let name = book.sheet_names()[0].clone();
+    book.worksheet_range(&name).expect("its sheet").rows().map(|r| r.to_vec()).collect()
 }
 
 #[test]
@@ -339,4 +353,90 @@ fn matches_export_ranked_with_each_components_points() {
     assert!(o.status.success(), "{}", text(&o));
     let csv = std::fs::read_to_string(&path).unwrap();
     assert!(csv.contains("rank,score,category,") && csv.contains("\"（测试）射频前端, R1\""), "{csv}");
+}
+
+/// A registry of synthetic firms imported with their figures and rated for their year, as the plan owner.
+fn registry(db: &str, keys: &std::path::Path) -> i64 {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let app = App::open_keyed(db, keys).await.unwrap();
+        app.bootstrap(Preset::Demo, Some("Admin@12345".into())).await.unwrap();
+        let login = app.login("admin", "Admin@12345", "api", "").await.unwrap();
+        let s = app.session(&login.token).await.unwrap().unwrap();
+        let mut csv = Vec::new();
+        jiqun_app::demo::enterprises_csv(40, 7, &mut csv).unwrap();
+        let outcome = app.import_enterprises(&s, &csv, "synthetic.csv", "").await.unwrap();
+        app.run_evaluation(&s, outcome.year, "default", "").await.unwrap();
+        outcome.year
+    })
+}
+
+#[test]
+fn enterprises_export_with_their_figures_and_evaluations_with_their_scores() {
+    let db = jiqun_store::testing::sqlite_url();
+    let keys = PathBuf::from(db.trim_start_matches("sqlite://")).with_extension("keys");
+    let year = registry(&db, &keys);
+    let (o, path) = export(&db, "enterprises", "json");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("40 rows exported"), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let firms = v.as_array().unwrap();
+    assert_eq!(firms.len(), 40);
+    assert!(firms.iter().all(|f| f["figures_year"].as_i64() == Some(year) && f["revenue_wan"].is_number()), "{v}");
+    let (o, path) = export(&db, "enterprises", "xlsx");
+    assert!(o.status.success(), "{}", text(&o));
+    let rows = sheet(&path);
+    assert_eq!(rows.len(), 41);
+    let revenue = rows[0].iter().position(|h| h == &Data::String("Revenue (10k yuan)".into())).unwrap();
+    for (row, firm) in rows[1..].iter().zip(firms) {
+        assert_eq!(row[1], Data::String(firm["uscc"].as_str().unwrap().into()));
+        assert_eq!(row[revenue], Data::Float(firm["revenue_wan"].as_f64().unwrap()));
+    }
+    let (o, path) = export(&db, "evaluations", "csv");
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.starts_with("\u{feff}evaluation_id,year,scheme,enterprise_id,uscc,name,city,scale,class,"), "{csv}");
+    assert_eq!(csv.lines().count(), 41, "{csv}");
+    let (o, _) = export_with_args(&db, "evaluations", "csv", &["--run", "999"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("999"), "{}", text(&o));
+    // Every export is in the audit trail: who, the table, the format and the rows.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let trail = rt.block_on(async {
+        let app = App::open_keyed(&db, &keys).await.unwrap();
+        app.store_for_tests().audit_range(0, i64::MAX, 100_000).await.unwrap()
+    });
+    let exports: Vec<Value> = trail
+        .iter()
+        .filter(|r| r.action == "export.table" && r.actor == "cli")
+        .map(|r| serde_json::from_str(&r.detail).unwrap())
+        .collect();
+    assert!(
+        exports.iter().any(|d| d["table"] == "enterprises" && d["format"] == "xlsx" && d["rows"] == 40),
+        "{exports:?}"
+    );
+    assert!(exports.iter().any(|d| d["table"] == "evaluations" && d["rows"] == 40), "{exports:?}");
+}
+
+#[test]
+fn indicators_observations_and_reports_export() {
+    let db = seeded();
+    for table in ["indicators", "observations", "reports"] {
+        let (o, path) = export(&db, table, "csv");
+        assert!(o.status.success(), "{table}: {}", text(&o));
+        let csv = std::fs::read_to_string(&path).unwrap();
+        assert!(csv.starts_with('\u{feff}') && csv.contains("\r\n"), "{table}: {csv}");
+    }
+    let (o, path) = export(&db, "reports", "csv");
+    assert!(o.status.success());
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert!(csv.trim_start_matches('\u{feff}').starts_with("id,plan_id,assignment_id,item,"), "{csv}");
+}
+
+fn export_with_args(db: &str, table: &str, format: &str, args: &[&str]) -> (Output, PathBuf) {
+    let out = std::env::temp_dir().join(format!("jiqun-export-{}-{table}-{}.{format}", std::process::id(), nanos()));
+    let mut c = bin_in("en_US.UTF-8");
+    c.args(["export", "--db", db, "--table", table, "--format", format, "--output", out.to_str().unwrap()]);
+    c.args(args);
+    (c.output().expect("runs"), out)
 }

@@ -116,6 +116,43 @@ pub enum Export {
     Json,
 }
 
+/// A table exported for the session's user as a file to download (`/api/v1/exports/{table}`, and the pages'
+/// own CSV links): the application's export into a buffer, answered with the format's media type and a file
+/// name of the table and the day.
+pub async fn export_download(
+    ctx: &Ctx,
+    session: &jiqun_app::Session,
+    table: &str,
+    format: jiqun_app::export::TableFormat,
+    run: Option<i64>,
+    year: Option<i64>,
+) -> Result<Response, jiqun_app::AppError> {
+    use jiqun_app::export::{ExportRequest, Exporter, TableWriter, sink_error};
+    let request = ExportRequest { run, year, ip: ctx.ip.clone(), ..ExportRequest::new(table, format, ctx.lang) };
+    let mut sink = TableWriter::new(format, ctx.lang, table, Vec::new()).map_err(sink_error)?;
+    ctx.app.export(Exporter::User(session), &request, &mut sink).await?;
+    let (bytes, _) = sink.finish().map_err(sink_error)?;
+    let mut r = axum::body::Body::from(bytes).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    let file = jiqun_app::export::export_file_name(table, format);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", ascii_name(&file))) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+/// The "导出 Excel" / "导出 CSV" links of a page that shows a table: its export for the page's reader.
+pub fn export_buttons(lang: Lang, table: &str, extra_query: &str) -> Markup {
+    let href = |format: &str| format!("/api/v1/exports/{table}?format={format}{extra_query}");
+    html! {
+        p.buttons.export {
+            a.button.small href=(href("xlsx")) download { (lang.pick("导出 Excel", "Export Excel")) }
+            a.button.small href=(href("csv")) download { (lang.pick("导出 CSV", "Export CSV")) }
+        }
+    }
+}
+
 pub fn export(ctx: &Ctx) -> Option<Export> {
     if ctx.wants("csv") {
         Some(Export::Csv)
@@ -135,15 +172,6 @@ impl Csv {
     pub fn new(headers: &[&str]) -> Csv {
         let mut c = Csv { out: String::from("\u{feff}") };
         c.row(headers.iter().copied());
-        c
-    }
-
-    /// A table the application made (the same columns and cells as `jiqun export` writes).
-    pub fn table(t: &jiqun_app::export::Exported) -> Csv {
-        let mut c = Csv::new(&t.columns);
-        for r in &t.rows {
-            c.row(t.columns.iter().map(|k| r.get(*k).map(jiqun_app::export::Exported::cell).unwrap_or_default()));
-        }
         c
     }
 
@@ -179,24 +207,9 @@ impl Csv {
 }
 
 fn push_csv_cell(out: &mut String, cell: &str) {
-    // A cell Excel would read as a formula is prefixed with an apostrophe (numbers stay numbers).
-    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err();
-    let quote = formula || cell.contains([',', '"', '\n', '\r']);
-    if quote {
-        out.push('"');
-    }
-    if formula {
-        out.push('\'');
-    }
-    for ch in cell.chars() {
-        if ch == '"' {
-            out.push('"');
-        }
-        out.push(ch);
-    }
-    if quote {
-        out.push('"');
-    }
+    // One rule for every CSV the system writes (the exports' too): quoted where needed, a cell Excel would
+    // read as a formula prefixed with an apostrophe (numbers stay numbers).
+    jiqun_app::export::push_csv_cell(out, cell);
 }
 
 /// A name safe in a quoted header parameter.

@@ -18,6 +18,7 @@
 //! | `/api/v1/challenges…`, `/api/v1/challenge-applications…`, `/api/v1/challenge-attachments…`, `/challenges…`, `/challenge-applications…`, `/challenge-attachments…` | `challenges` |
 //! | `/api/v1/matches…`, `/matching…` | `matching` |
 //! | `/api/v1/templates/…`, `/api/v1/imports…`, `/imports` | `imports` |
+//! | `/api/v1/exports/{table}` | `exports` |
 
 pub mod auth; // sign-in and the caller's own account
 pub mod bases; // recognised platforms and bases; what an indicator is computed from
@@ -25,6 +26,7 @@ pub mod chains; // the chain map: nodes, firms on them, gaps, attraction and tec
 pub mod challenges; // 揭榜挂帅: open challenges, applications, expert review, milestones
 pub mod enterprises; // the registry of firms and their figures
 pub mod evaluations; // per-mu evaluation runs, schemes, the resource policy on a run
+pub mod exports; // any table the user may read, as an Excel workbook, CSV or JSON
 pub mod imports; // Excel templates and the filled-in files taken back
 pub mod indicators; // indicators and observations; the dashboard and the city map
 pub mod libraries; // cultivation libraries and a firm's place in them

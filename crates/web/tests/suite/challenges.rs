@@ -276,9 +276,12 @@ async fn the_demo_has_synthetic_challenges_one_under_review_with_a_recused_exper
     let (_, d) = api.call("GET", &format!("/api/v1/challenges/{id}"), &viewer, Value::Null).await;
     assert!(d["applications"].as_array().unwrap().is_empty(), "{d}");
     // The export.
-    let t = api.app.export_table("challenges", jiqun_domain::Lang::Zh).await.unwrap();
+    use jiqun_app::export::{Collected, ExportRequest, Exporter, TableFormat};
+    let mut t = Collected::default();
+    let request = ExportRequest::new("challenges", TableFormat::Json, jiqun_domain::Lang::Zh);
+    api.app.export(Exporter::Operator, &request, &mut t).await.unwrap();
     assert_eq!(t.rows.len(), list.len());
-    assert!(t.columns.contains(&"state") && t.columns.contains(&"synthetic"));
+    assert!(t.columns.iter().any(|c| c.key == "state") && t.columns.iter().any(|c| c.key == "synthetic"));
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod challenges;
 mod common;
 mod cultivation;
 mod desk;
+mod exports;
 mod injection;
 mod manage;
 mod matching;

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, Export};
 
 pub async fn bases(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
@@ -37,8 +37,8 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "bases", json!({ "items": items }))),
         Some(Export::Csv) => {
-            let table = jiqun_app::export::base_table(&items).page(lang)?;
-            return Ok(Csv::table(&table).respond("bases", snap.synthetic));
+            let csv = jiqun_app::export::TableFormat::Csv;
+            return ui::export_download(ctx, s, "bases", csv, None, None).await.page(lang);
         }
         None => {}
     }
@@ -61,6 +61,7 @@ async fn show(ctx: &Ctx, s: &Session, form: &BaseForm, error: Option<AppError>) 
         div.pagehead {
             h1 { (t("平台与基地", "Platforms and bases")) }
             p.sub { (t("经认定的制造业创新中心、重点实验室、产业基地、园区和集聚区。计划中的数量目标由本库自动计算：登记、更正或撤销认定后，相关指标即时更新。", "Recognised innovation centres, laboratories, industry bases, parks and clusters. The plan's count targets are computed from this registry: registering, correcting or withdrawing a recognition updates them at once.")) }
+            (ui::export_buttons(lang, "bases", ""))
         }
         @if items.iter().any(|b| b.synthetic) {
             (ui::example_banner(lang, "标有“示例”的条目为演示用合成数据，名称和日期均为虚构，不代表真实认定。", "entries marked “synthetic” are made up for the demo: their names and dates are invented, not real recognitions."))

@@ -109,6 +109,7 @@ async fn show_chains(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageRes
         div.pagehead {
             h1 { (t("产业链图谱与补链", "Chains and their gaps")) }
             p.sub { (t("计划“稳链强链补链”工程：各产业链按上游、中游、下游的环节排列，标出省内企业、项目和平台，按规则找出短板，形成招商清单和技术攻关清单。", "The plan's programme to stabilise, strengthen and complete the chains: each chain's nodes upstream to downstream, the province's firms, projects and bases on them, the gaps found by rule, and from them the attraction list and the technology list.")) }
+            (ui::export_buttons(lang, "chains", ""))
         }
         @if snap.synthetic { (synthetic_note(lang)) }
         p.muted.small {

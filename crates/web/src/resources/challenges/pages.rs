@@ -97,6 +97,7 @@ pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
         div.pagehead {
             h1 { (t("揭榜挂帅", "Open challenges (揭榜挂帅)")) }
             p.sub { (t("针对产业链短板发布技术攻关榜单，企业和院所揭榜申报，专家评审（利益相关须回避），定榜后跟踪攻关并验收。", "Technical challenges issued against the chains' gaps: enterprises and institutes apply, experts review (standing aside where they have an interest), the winner's work is tracked to acceptance.")) }
+            (ui::export_buttons(lang, "challenges", ""))
         }
         @if synthetic {
             (ui::example_banner(lang, "标有“示例（合成）”的榜单为演示用合成数据，题目、单位和评分均为虚构。", "challenges marked “synthetic” are made up for the demo: their titles, organisations and scores are invented."))

@@ -133,6 +133,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> 
         div.pagehead {
             h1 { (t("企业名录", "Enterprise registry")) }
             p.sub { (t("重点企业库：按统一社会信用代码登记，经营数据按年度报送（加密存储，仅本企业、属地主管部门、分派专家和计划管理处室可见）。", "Key enterprises by USCC; yearly figures are stored encrypted and shown only to the firm, its city's bureau, assigned experts and the plan owner.")) }
+            (ui::export_buttons(lang, "enterprises", ""))
         }
         form.filters method="get" action="/enterprises" {
             label { (t("城市", "City"))

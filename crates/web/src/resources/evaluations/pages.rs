@@ -176,6 +176,7 @@ pub async fn evaluation(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<EvalQuery
             p.crumbs { a href="/evaluations" { (t("亩均效益评价", "Evaluations")) } " › " }
             h1 { (title) }
             p.sub { (t("参评 ", "Rated ")) (sm.evaluation.rated) (t(" 家，不参评 ", ", not rated ")) (sm.evaluation.not_rated) (t(" 家", "")) }
+            (ui::export_buttons(lang, "evaluations", &format!("&run={id}")))
         }
         div.scroll { table.data.compact {
             caption { (t("各市分类分布（家）", "Firms by city and class")) }

@@ -50,6 +50,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> 
         div.pagehead {
             h1 { (t("指标", "Indicators")) }
             p.sub { (plan.plan.name) }
+            (ui::export_buttons(lang, "indicators", ""))
         }
         div.scroll {
             table.data.indicators {

@@ -171,6 +171,7 @@ pub async fn pairs(ctx: Ctx, Query(f): Query<MatchFilter>) -> PageResult<Respons
     let w = &settings.weights;
     let body = html! {
         (head(&ctx, s, t("芯片与终端对接", "Chip–terminal matching"), t("芯片设计企业的产品与终端应用企业的需求按类别配对，逐项说明得分：类别匹配、成熟度与需求时间、供需量、地域邻近、合作基础、国产替代优先。", "Chip designers' products paired with terminal makers' needs of the same category, each score explained: category, maturity against timing, volume, proximity, prior cooperation, domestic substitution.")))
+        (ui::export_buttons(ctx.lang, "matches", ""))
         @if shown {
             (ui::example_banner(lang, "标有“示例”的产品、需求和对接记录为演示用合成数据，企业与数字均为虚构。", "entries marked “synthetic” are made up for the demo: the firms and figures are invented."))
         }

@@ -129,6 +129,7 @@ async fn show(
         div.pagehead {
             h1 { (t("重点项目", "Key projects")) }
             p.sub { (t("计划要求建立集成电路重点项目库和5G重大项目库，实行跟踪服务。每个项目从谋划到投产一条记录：阶段及其变更、企业直通车问题及办理情况。", "The plan asks for libraries of key IC and major 5G projects with tracking service. One record per project from planning to operation: its stages and their changes, and the problems raised on the enterprise through-train.")) }
+            (ui::export_buttons(lang, "projects", ""))
         }
         @if items.iter().any(|p| p.synthetic) {
             (ui::example_banner(lang, "标有“示例”的项目为演示用合成数据；计划点名的项目只列公开来源载明的事实，来源未载明的数字留空。", "projects marked “synthetic” are made up for the demo; the projects the plan names carry only facts a public source gives, and figures no source gives are left empty."))

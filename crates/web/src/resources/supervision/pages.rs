@@ -99,6 +99,7 @@ async fn sup_page(ctx: &Ctx, s: &Session, q: &SupQuery, refused: SupRefused) -> 
         div.pagehead {
             h1 { (t("督办", "Supervision")) }
             p.sub { (plan.plan.name) }
+            (ui::export_buttons(lang, "reports", ""))
         }
         @if let Some(d) = &q.done {
             p.notice role="status" { (match d.as_str() { "review" => t("已保存审核结果。", "The review is saved."), "round" => t("已保存报送轮次。", "The reporting round is saved."), _ => t("已保存。", "Saved.") }) }
