@@ -131,8 +131,22 @@ fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
                 (_, Some(schema)) => {
                     let schema = serde_json::to_value(schema(components)).unwrap_or(Value::Null);
                     let binary = schema["format"] == "binary";
-                    let content_type = if binary { "application/octet-stream" } else { "application/json" };
-                    json!({ "description": "success", "content": { content_type: { "schema": schema } } })
+                    let mut content = Map::new();
+                    match (binary, r.produces) {
+                        (true, []) => {
+                            content.insert("application/octet-stream".into(), json!({ "schema": schema }));
+                        }
+                        (true, types) => {
+                            for t in types {
+                                let s = if t.starts_with("text/") { json!({ "type": "string" }) } else { schema.clone() };
+                                content.insert(t.to_string(), json!({ "schema": s }));
+                            }
+                        }
+                        (false, _) => {
+                            content.insert("application/json".into(), json!({ "schema": schema }));
+                        }
+                    }
+                    json!({ "description": "success", "content": content })
                 }
                 (_, None) => json!({ "description": "success" }),
             },

@@ -38,6 +38,9 @@ pub struct ApiRoute {
     pub upload: Option<&'static str>,
     /// The success status.
     pub ok: u16,
+    /// The media types of a response that is a file (`binary`), when it is not `application/octet-stream`
+    /// (a Word document, an HTML document); empty for the rest.
+    pub produces: &'static [&'static str],
     /// The success response's type (`json::<ReportView>`, `list::<PlanSummary>`); `None` for a 204 and,
     /// until their types are written, the routes counted in `UNTYPED_RESPONSES`.
     pub response: Option<SchemaFn>,
@@ -72,6 +75,7 @@ impl ApiRoute {
             request: None,
             upload: None,
             ok: 200,
+            produces: &[],
             response: None,
             auth: true,
             access,
@@ -97,6 +101,12 @@ impl ApiRoute {
     pub const fn ok(mut self, status: u16, response: Option<SchemaFn>) -> ApiRoute {
         self.ok = status;
         self.response = response;
+        self
+    }
+
+    /// The media types of a file response (`binary`): the OpenAPI document lists each.
+    pub const fn produces(mut self, media_types: &'static [&'static str]) -> ApiRoute {
+        self.produces = media_types;
         self
     }
 
