@@ -16,7 +16,6 @@ struct Cli {
     command: Command,
 }
 
-
 #[derive(Subcommand)]
 enum Command {
     /// Create the demo database if absent (built-in plan and a synthetic data set) and serve the web UI and API.

@@ -137,7 +137,12 @@ pub fn target_chart(chart: &TargetChart) -> String {
     // The value axis: grid lines and their figures.
     for v in &ticks {
         let y = c(py(*v));
-        let _ = write!(s, "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{GRID}\" stroke-width=\"1\"/>", c(ml), c(ml + pw));
+        let _ = write!(
+            s,
+            "<line x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{GRID}\" stroke-width=\"1\"/>",
+            c(ml),
+            c(ml + pw)
+        );
         let _ = write!(
             s,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" fill=\"{INK}\">{}</text>",
@@ -147,7 +152,14 @@ pub fn target_chart(chart: &TargetChart) -> String {
         );
     }
     let zero = py(0.0_f64.clamp(y0, y1));
-    let _ = write!(s, "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>", c(ml), c(ml + pw), c(zero), c(zero));
+    let _ = write!(
+        s,
+        "<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{INK}\" stroke-width=\"1.2\"/>",
+        c(ml),
+        c(ml + pw),
+        c(zero),
+        c(zero)
+    );
     // The target: a band for a range, and a dashed line at its value, labelled at the right.
     if let Some(t) = target {
         if let Some(max) = t.value_max.filter(|m| m.is_finite() && *m > t.value) {
@@ -254,7 +266,10 @@ mod tests {
                 vec![Bar { label: "负".into(), value: -3.5, kind: BarKind::Latest }],
                 Some(TargetMark { label: "区间".into(), value: 3.0, value_max: Some(5.0) }),
             ),
-            (vec![Bar { label: "零".into(), value: 0.0, kind: BarKind::Baseline }], Some(TargetMark { label: "inf".into(), value: f64::INFINITY, value_max: None })),
+            (
+                vec![Bar { label: "零".into(), value: 0.0, kind: BarKind::Baseline }],
+                Some(TargetMark { label: "inf".into(), value: f64::INFINITY, value_max: None }),
+            ),
             (vec![Bar { label: "大".into(), value: 1e300, kind: BarKind::Latest }], None),
         ] {
             let svg = target_chart(&TargetChart { unit: "个".into(), ..chart(bars, target) });

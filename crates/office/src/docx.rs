@@ -254,7 +254,13 @@ impl Document {
 
     /// A PNG picture in a paragraph of its own, centred, `width_cm` × `height_cm` on the page, with its
     /// alternative text (what a screen reader says, and what Word shows when the picture cannot be drawn).
-    pub fn picture(&mut self, png: Vec<u8>, width_cm: f64, height_cm: f64, alt: &str) -> Result<&mut Document, DocxError> {
+    pub fn picture(
+        &mut self,
+        png: Vec<u8>,
+        width_cm: f64,
+        height_cm: f64,
+        alt: &str,
+    ) -> Result<&mut Document, DocxError> {
         if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
             return Err(DocxError::NotPng { alt: alt.into() });
         }
@@ -521,7 +527,12 @@ xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">
 fn font_table() -> String {
     let mut x = String::from(XML_DECL);
     x.push_str("<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">");
-    for (name, alt) in [(BODY_FONT, Some(BODY_FONT_FALLBACK)), (BODY_FONT_FALLBACK, Some("FangSong")), (HEADING_FONT, Some("SimHei")), (TITLE_FONT, Some("宋体"))] {
+    for (name, alt) in [
+        (BODY_FONT, Some(BODY_FONT_FALLBACK)),
+        (BODY_FONT_FALLBACK, Some("FangSong")),
+        (HEADING_FONT, Some("SimHei")),
+        (TITLE_FONT, Some("宋体")),
+    ] {
         let _ = write!(x, "<w:font w:name=\"{}\">", attr(name));
         if let Some(a) = alt {
             let _ = write!(x, "<w:altName w:val=\"{}\"/>", attr(a));

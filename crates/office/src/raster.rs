@@ -213,10 +213,22 @@ mod tests {
             title: "新一代信息技术产业规模".into(),
             unit: "元".into(),
             bars: vec![
-                crate::chart::Bar { label: "基期（2019年）".into(), value: 4.4e12, kind: crate::chart::BarKind::Baseline },
-                crate::chart::Bar { label: "最新（2024年）".into(), value: 6.1e12, kind: crate::chart::BarKind::Latest },
+                crate::chart::Bar {
+                    label: "基期（2019年）".into(),
+                    value: 4.4e12,
+                    kind: crate::chart::BarKind::Baseline,
+                },
+                crate::chart::Bar {
+                    label: "最新（2024年）".into(),
+                    value: 6.1e12,
+                    kind: crate::chart::BarKind::Latest,
+                },
             ],
-            target: Some(crate::chart::TargetMark { label: "目标 7万亿元（2025年）".into(), value: 7e12, value_max: None }),
+            target: Some(crate::chart::TargetMark {
+                label: "目标 7万亿元（2025年）".into(),
+                value: 7e12,
+                value_max: None,
+            }),
             description: String::new(),
         });
         let png = r.png(&svg, 2.0).unwrap();

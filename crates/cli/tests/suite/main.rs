@@ -5,5 +5,5 @@ mod common;
 mod evaluate_cli;
 mod export_cli;
 mod plan_cli;
-mod report_cli;
 mod platform_cli;
+mod report_cli;

@@ -7,7 +7,9 @@ use super::*;
 /// A one-pixel PNG.
 fn png() -> Vec<u8> {
     let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
-    p.extend_from_slice(&[0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
+    p.extend_from_slice(&[
+        0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89,
+    ]);
     p
 }
 
@@ -64,7 +66,11 @@ fn sample() -> Document {
     d.styled(Para::Title, "广东省\n实施进展通报");
     d.heading(1, "一、目标完成情况").heading(2, "（一）汇总").heading(3, "细目").heading(9, "too deep");
     d.paragraph("含控制字符\u{0}\u{1b}与\u{FFFE}和 <尖括号> & \"引号\"\t制表");
-    let mut t = Table::new(["序号", "指标", "最新值"]).widths(&[1.5, 8.0, 3.0]).align(&[Align::Centre, Align::Left, Align::Right]);
+    let mut t = Table::new(["序号", "指标", "最新值"]).widths(&[1.5, 8.0, 3.0]).align(&[
+        Align::Centre,
+        Align::Left,
+        Align::Right,
+    ]);
     t.row(["1", "产业规模", "7万亿元"]);
     t.row(["2", "短行"]);
     d.table(&t);
@@ -78,7 +84,15 @@ fn every_part_is_well_formed_xml() {
     let bytes = sample().to_bytes().unwrap();
     let parts = parts(&bytes);
     let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
-    for want in ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml", "word/footer1.xml", "docProps/core.xml", "word/media/image1.png"] {
+    for want in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/styles.xml",
+        "word/footer1.xml",
+        "docProps/core.xml",
+        "word/media/image1.png",
+    ] {
         assert!(names.contains(&want), "{want} in {names:?}");
     }
     for (name, body) in &parts {
@@ -90,8 +104,12 @@ fn every_part_is_well_formed_xml() {
     let s = std::str::from_utf8(doc).unwrap();
     assert!(!s.contains('\u{0}') && !s.contains('\u{1b}') && !s.contains('\u{FFFE}'), "forbidden characters dropped");
     assert!(s.contains("&lt;尖括号&gt; &amp; \"引号\""), "text escaped");
-    let core = std::str::from_utf8(&parts.iter().find(|(n, _)| n == "docProps/core.xml").unwrap().1).unwrap().to_string();
-    assert!(core.contains("<dc:title>通报 &lt;测试&gt; &amp; “引号”</dc:title>") && core.contains("<dc:creator>Jiqun</dc:creator>"));
+    let core =
+        std::str::from_utf8(&parts.iter().find(|(n, _)| n == "docProps/core.xml").unwrap().1).unwrap().to_string();
+    assert!(
+        core.contains("<dc:title>通报 &lt;测试&gt; &amp; “引号”</dc:title>")
+            && core.contains("<dc:creator>Jiqun</dc:creator>")
+    );
     assert!(core.contains("2026-12-07T00:00:00Z"));
 }
 
@@ -100,11 +118,17 @@ fn headings_carry_the_built_in_heading_styles() {
     let parts = parts(&sample().to_bytes().unwrap());
     let doc = elements(&parts.iter().find(|(n, _)| n == "word/document.xml").unwrap().1);
     let styles: Vec<&str> = doc.iter().filter(|e| e.0 == "w:pStyle").filter_map(|e| attr_of(e, "w:val")).collect();
-    assert_eq!(styles.iter().filter(|s| s.starts_with("Heading")).copied().collect::<Vec<_>>(), ["Heading1", "Heading2", "Heading3", "Heading3"]);
+    assert_eq!(
+        styles.iter().filter(|s| s.starts_with("Heading")).copied().collect::<Vec<_>>(),
+        ["Heading1", "Heading2", "Heading3", "Heading3"]
+    );
     let st = elements(&parts.iter().find(|(n, _)| n == "word/styles.xml").unwrap().1);
     // Each heading style: its id, Word's built-in name, its outline level, 黑体 as the East Asian font.
     for level in 1..=3 {
-        let at = st.iter().position(|e| e.0 == "w:style" && attr_of(e, "w:styleId") == Some(&format!("Heading{level}"))).unwrap();
+        let at = st
+            .iter()
+            .position(|e| e.0 == "w:style" && attr_of(e, "w:styleId") == Some(&format!("Heading{level}")))
+            .unwrap();
         let end = st[at + 1..].iter().position(|e| e.0 == "w:style").map(|p| at + 1 + p).unwrap_or(st.len());
         let body = &st[at..end];
         assert!(body.iter().any(|e| e.0 == "w:name" && attr_of(e, "w:val") == Some(&format!("heading {level}"))));
@@ -133,7 +157,8 @@ fn the_header_row_repeats_and_the_page_is_a4() {
     assert_eq!(doc.iter().filter(|e| e.0 == "w:tblBorders").count(), 1);
     let pg = doc.iter().find(|e| e.0 == "w:pgSz").unwrap();
     assert_eq!((attr_of(pg, "w:w"), attr_of(pg, "w:h")), (Some("11906"), Some("16838")));
-    let footer = std::str::from_utf8(&parts.iter().find(|(n, _)| n == "word/footer1.xml").unwrap().1).unwrap().to_string();
+    let footer =
+        std::str::from_utf8(&parts.iter().find(|(n, _)| n == "word/footer1.xml").unwrap().1).unwrap().to_string();
     assert!(footer.contains(" PAGE "), "a page number field");
 }
 
@@ -150,7 +175,8 @@ fn a_picture_is_inline_with_its_relationship_and_alt_text() {
     let rels = elements(&parts.iter().find(|(n, _)| n == "word/_rels/document.xml.rels").unwrap().1);
     let rel = rels.iter().find(|e| attr_of(e, "Id") == Some(rid)).unwrap();
     assert_eq!(attr_of(rel, "Target"), Some("media/image1.png"));
-    let types = std::str::from_utf8(&parts.iter().find(|(n, _)| n == "[Content_Types].xml").unwrap().1).unwrap().to_string();
+    let types =
+        std::str::from_utf8(&parts.iter().find(|(n, _)| n == "[Content_Types].xml").unwrap().1).unwrap().to_string();
     assert!(types.contains("Extension=\"png\" ContentType=\"image/png\""));
 }
 

@@ -167,7 +167,8 @@ async fn period_of(ctx: &Ctx, id: i64, asked: Option<String>) -> Result<String, 
         return Ok(p);
     }
     let snap = ctx.app.snapshot().await?;
-    let plan = snap.plan(id).ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))?;
+    let plan =
+        snap.plan(id).ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))?;
     Ok(plan.rounds.iter().map(|r| r.period.clone()).max().unwrap_or_else(|| "2025".into()))
 }
 

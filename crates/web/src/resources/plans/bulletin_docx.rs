@@ -170,7 +170,8 @@ pub fn docx(b: &Bulletin, lang: Lang, raster: &Rasteriser) -> Result<Vec<u8>, Ap
     ];
     let all: Vec<_> = b.matrix.iter().flat_map(|(_, cells)| cells.iter()).collect();
     let count = |s: Option<ReviewState>| all.iter().filter(|c| c.state == s).count();
-    let mut line = format!("{}{}{}", t("本期应报 ", ""), all.len(), t(" 项任务，其中", " assignments due this period: "));
+    let mut line =
+        format!("{}{}{}", t("本期应报 ", ""), all.len(), t(" 项任务，其中", " assignments due this period: "));
     for (i, s) in states.iter().enumerate() {
         if i > 0 {
             line.push_str(ui::sep(lang));
@@ -185,9 +186,15 @@ pub fn docx(b: &Bulletin, lang: Lang, raster: &Rasteriser) -> Result<Vec<u8>, Ap
     d.paragraph(&line);
     let mut header = vec![t("单位", "Department").to_string(), t("任务数", "Tasks").to_string()];
     header.extend(states.iter().map(|s| state_text(*s, lang).to_string()));
-    let mut by_dept = Table::new(header)
-        .widths(&[4.6, 1.6, 1.8, 1.8, 1.6, 1.6, 1.8])
-        .align(&[Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right]);
+    let mut by_dept = Table::new(header).widths(&[4.6, 1.6, 1.8, 1.8, 1.6, 1.6, 1.8]).align(&[
+        Align::Left,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+        Align::Right,
+    ]);
     for (agency, cells) in &b.matrix {
         let mut row = vec![agency.clone(), cells.len().to_string()];
         row.extend(states.iter().map(|s| cells.iter().filter(|c| c.state == *s).count().to_string()));
@@ -198,16 +205,22 @@ pub fn docx(b: &Bulletin, lang: Lang, raster: &Rasteriser) -> Result<Vec<u8>, Ap
     // 三、Overdue and stalled, named with their departments.
     d.heading(1, t("三、逾期和滞后事项", "3. Overdue and stalled"));
     if b.flagged.is_empty() {
-        d.paragraph(t("本期无逾期未报或连续两期无进展的任务。", "No assignment is overdue or without progress over two periods."));
+        d.paragraph(t(
+            "本期无逾期未报或连续两期无进展的任务。",
+            "No assignment is overdue or without progress over two periods.",
+        ));
     } else {
         d.paragraph(&format!(
             "{}{}{}",
             t("共 ", ""),
             b.flagged.len(),
-            t(" 项任务逾期未报或连续两期无进展，请相关单位抓紧推进：", " assignments are overdue or without progress over two periods:")
+            t(
+                " 项任务逾期未报或连续两期无进展，请相关单位抓紧推进：",
+                " assignments are overdue or without progress over two periods:"
+            )
         ));
-        let mut flagged = Table::new([t("单位", "Department"), t("任务", "Task"), t("情况", "What")])
-            .widths(&[4.0, 6.4, 5.2]);
+        let mut flagged =
+            Table::new([t("单位", "Department"), t("任务", "Task"), t("情况", "What")]).widths(&[4.0, 6.4, 5.2]);
         for f in &b.flagged {
             let mut what = Vec::new();
             if !f.overdue.is_empty() {
@@ -294,9 +307,10 @@ pub fn docx(b: &Bulletin, lang: Lang, raster: &Rasteriser) -> Result<Vec<u8>, Ap
     }
     d.table(&matrix);
     d.heading(2, t("附表2　指标目标原文", "Table 2. The targets as the plan words them"));
-    let mut wording = Table::new([t("序号", "No."), t("条目", "Item"), t("指标", "Indicator"), t("规划原文", "The plan's words")])
-        .widths(&[1.2, 1.6, 4.2, 8.6])
-        .align(&[Align::Centre, Align::Centre, Align::Left, Align::Left]);
+    let mut wording =
+        Table::new([t("序号", "No."), t("条目", "Item"), t("指标", "Indicator"), t("规划原文", "The plan's words")])
+            .widths(&[1.2, 1.6, 4.2, 8.6])
+            .align(&[Align::Centre, Align::Centre, Align::Left, Align::Left]);
     for (i, l) in b.targets.iter().enumerate() {
         wording.row([(i + 1).to_string(), l.item.clone().unwrap_or_default(), l.name.clone(), l.source_text.clone()]);
     }
