@@ -162,8 +162,8 @@ impl Rasteriser {
     }
 
     /// One rasteriser per process, made on first use from `JIQUN_FONT` (when set) and the system's fonts;
-    /// a `JIQUN_FONT` that cannot be used is passed over for the system's fonts (and reported in `fonts()`
-    /// as not found). For the server, which draws charts on request.
+    /// a `JIQUN_FONT` that cannot be used is passed over for the system's fonts alone. For the server, which
+    /// draws charts on request.
     pub fn shared() -> &'static Rasteriser {
         static SHARED: OnceLock<Rasteriser> = OnceLock::new();
         SHARED.get_or_init(|| {
