@@ -30,6 +30,11 @@ pub struct TargetLine {
     pub latest: Option<(String, f64)>,
     /// The status at that value; `None` before any value.
     pub status: Option<Status>,
+    /// The target: how it compares, its value (and the upper end of a range) and its year.
+    pub target_cmp: jiqun_domain::plan::Cmp,
+    pub target_value: f64,
+    pub target_value_max: Option<f64>,
+    pub target_year: i64,
 }
 
 /// A department's report on one assignment for the period.
@@ -122,6 +127,10 @@ impl App {
                     baseline: iv.baseline.as_ref().map(|p| (p.period.to_string(), p.value)),
                     latest: latest.map(|p| (p.period.to_string(), p.value)),
                     status,
+                    target_cmp: iv.row.target_cmp,
+                    target_value: iv.row.target_value,
+                    target_value_max: iv.row.target_value_max,
+                    target_year: iv.row.target_year,
                 }
             })
             .collect();

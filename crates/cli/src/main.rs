@@ -16,12 +16,6 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ReportFormat {
-    Html,
-    Docx,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Create the demo database if absent (built-in plan and a synthetic data set) and serve the web UI and API.
@@ -139,7 +133,9 @@ enum Command {
         #[arg(long)]
         errors: Option<PathBuf>,
     },
-    /// The progress bulletin of a plan for a period (督办通报), as a printable HTML document.
+    /// The progress bulletin of a plan for a period (督办通报): a printable HTML document, a Word document
+    /// (.docx, with a chart per target) or PDF (the Word document converted by LibreOffice, which must be
+    /// installed).
     Report {
         #[arg(long)]
         db: String,
@@ -150,9 +146,13 @@ enum Command {
         #[arg(long)]
         period: String,
         #[arg(long, value_enum)]
-        format: ReportFormat,
+        format: report::ReportFormat,
         #[arg(long)]
         output: PathBuf,
+        /// A font file (.ttf, .otf, .ttc) with Chinese characters for the charts' text; else the one named
+        /// by JIQUN_FONT, else one found among the system's fonts.
+        #[arg(long)]
+        font: Option<PathBuf>,
     },
     /// Users: add one, grant a role.
     User {
@@ -285,6 +285,7 @@ macro_rules! note {
 mod evaluate;
 mod export;
 mod imports;
+mod report;
 mod server;
 mod user;
 
@@ -474,24 +475,13 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             imports::template(kind, &output, db.as_deref(), plan, period.as_deref(), lang)
         }
         Command::Import { db, file, errors } => imports::import(&db, &file, errors.as_deref(), lang),
-        Command::Report { db, plan, period, format, output } => server::block_on(async move {
+        Command::Report { db, plan, period, format, output, font } => server::block_on(async move {
             let app = server::open(&db).await?;
             let b = app.bulletin_for_operator(plan, &period).await?;
-            let text = match format {
-                ReportFormat::Html => jiqun_web::resources::plans::bulletin::document(&b, lang, true),
-                ReportFormat::Docx => {
-                    return Err(refuse(Code::InvalidArgument, |l| {
-                        l.pick(
-                            "尚不能生成 Word（.docx）通报，请用 --format html（可在浏览器中打印或另存为 PDF）",
-                            "the Word (.docx) bulletin is not built yet; use --format html (print it or save it as PDF from a browser)",
-                        )
-                        .to_string()
-                    }));
-                }
-            };
+            let bytes = report::render(&b, format, font.as_deref(), lang)?;
             // Written beside the target and renamed when complete: a failure leaves no partial file.
             let tmp = output.with_extension("partial");
-            std::fs::write(&tmp, text).map_err(io_refusal(&output, true))?;
+            std::fs::write(&tmp, bytes).map_err(io_refusal(&output, true))?;
             std::fs::rename(&tmp, &output).map_err(io_refusal(&output, true))?;
             say!(lang, ("已生成通报：{}", output.display()), ("bulletin written to {}", output.display()));
             Ok(())

@@ -7,8 +7,13 @@
 //! - [`template`]: the import templates (header block, Chinese headers over a hidden row of machine names,
 //!   validation lists, locked cells, frozen panes), and a filled-in workbook given back with its mistakes
 //!   marked.
+//! - [`docx`], [`chart`], [`raster`]: the Word writer (the bulletin), charts drawn once as SVG, and their
+//!   rasterising to PNG with resvg (CJK fonts from the system or a named file).
 //! - [`table`]: tables written row by row as a workbook (constant memory), CSV or JSON, for exports.
 
+pub mod chart;
+pub mod docx;
+pub mod raster;
 pub mod sheet;
 pub mod table;
 pub mod template;

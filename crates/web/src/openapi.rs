@@ -132,11 +132,13 @@ fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
                     let schema = serde_json::to_value(schema(components)).unwrap_or(Value::Null);
                     let binary = schema["format"] == "binary";
                     if !r.produces.is_empty() {
-                        // A file in the format the query asks for: each media type with its schema.
+                        // A file in one of these formats (an export's, the bulletin's): each media type with its schema.
                         let mut content = Map::new();
                         for t in r.produces {
                             let s = if *t == "application/json" {
                                 json!({ "type": "array", "items": { "type": "object" } })
+                            } else if t.starts_with("text/") {
+                                json!({ "type": "string" })
                             } else {
                                 schema.clone()
                             };

@@ -38,8 +38,8 @@ pub struct ApiRoute {
     pub upload: Option<&'static str>,
     /// The success status.
     pub ok: u16,
-    /// The media types of a success response that is a file in one of several formats (an export); empty
-    /// for the others.
+    /// The media types of a success response that is a file in one of several formats (an export, the
+    /// bulletin as Word or HTML); empty for the others.
     pub produces: &'static [&'static str],
     /// The success response's type (`json::<ReportView>`, `list::<PlanSummary>`); `None` for a 204 and,
     /// until their types are written, the routes counted in `UNTYPED_RESPONSES`.
@@ -104,7 +104,8 @@ impl ApiRoute {
         self
     }
 
-    /// A file answered in one of these media types (chosen by the query).
+    /// The media types of a success response that is a file in one of several formats (an export, the
+    /// bulletin as Word or HTML); empty for the others.
     pub const fn produces(mut self, media_types: &'static [&'static str]) -> ApiRoute {
         self.produces = media_types;
         self

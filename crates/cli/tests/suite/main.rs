@@ -7,3 +7,4 @@ mod export_cli;
 mod import_cli;
 mod plan_cli;
 mod platform_cli;
+mod report_cli;

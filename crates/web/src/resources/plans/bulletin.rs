@@ -3,6 +3,7 @@
 //! shows it; `jiqun report --format html` writes the same document to a file.
 
 use axum::response::{Html, IntoResponse, Response};
+use jiqun_app::AppError;
 use jiqun_app::bulletin::Bulletin;
 use jiqun_domain::Lang;
 use jiqun_domain::report::ReviewState;
@@ -10,7 +11,7 @@ use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
-use crate::error::{PageResult, WithLang};
+use crate::error::{ApiResult, PageResult, WithLang};
 use crate::extract::Path;
 use crate::kit::ui;
 
@@ -48,6 +49,9 @@ pub fn document(b: &Bulletin, lang: Lang, standalone: bool) -> String {
                     p.period { (ui::period_text(b.period, lang)) }
                     @if let Some(n) = &b.doc_number { p.docno { (t("依据：", "Under ")) (n) } }
                     p.date { (t("生成日期：", "Made on ")) (b.made_on.to_string()) }
+                    @if !standalone {
+                        p.download { a href={ "/plans/" (b.plan_id) "/bulletin.docx?period=" (b.period) } { (t("下载 Word 版（.docx）", "Download as Word (.docx)")) } }
+                    }
                 }
                 section {
                     h2 { (t("一、目标完成情况", "1. Targets")) }
@@ -65,6 +69,12 @@ pub fn document(b: &Bulletin, lang: Lang, standalone: bool) -> String {
                             td.numcell { @if let Some((p, v)) = &l.latest { (ui::human(*v, &l.unit)) " (" (p) ")" } @else { "—" } }
                             td { @match l.status { Some(s) => { (s.label(lang)) }, None => { (t("尚无数据", "no data")) } } }
                         } } }
+                    }
+                    // A chart per target with a value: the same drawing the Word document carries.
+                    div.targetcharts {
+                        @for l in &b.targets { @if let Some(c) = super::bulletin_docx::chart_of(l, lang) {
+                            figure { (maud::PreEscaped(jiqun_office::chart::target_chart(&c))) }
+                        } }
                     }
                 }
                 section {
@@ -127,7 +137,7 @@ pub fn document(b: &Bulletin, lang: Lang, standalone: bool) -> String {
     page.into_string()
 }
 
-fn status_counts(b: &Bulletin, lang: Lang) -> Vec<(String, usize)> {
+pub(crate) fn status_counts(b: &Bulletin, lang: Lang) -> Vec<(String, usize)> {
     let mut counts: Vec<(Option<jiqun_eval::progress::Status>, usize)> = Vec::new();
     for l in &b.targets {
         match counts.iter_mut().find(|(s, _)| *s == l.status) {
@@ -147,6 +157,19 @@ fn status_counts(b: &Bulletin, lang: Lang) -> Vec<(String, usize)> {
 #[derive(Deserialize)]
 pub struct BulletinQuery {
     pub period: Option<String>,
+    /// `docx` (the default) or `html`, for the API.
+    pub format: Option<String>,
+}
+
+/// The period asked for, else the latest round's (2025 when the plan has no round).
+async fn period_of(ctx: &Ctx, id: i64, asked: Option<String>) -> Result<String, AppError> {
+    if let Some(p) = asked.filter(|p| !p.trim().is_empty()) {
+        return Ok(p);
+    }
+    let snap = ctx.app.snapshot().await?;
+    let plan =
+        snap.plan(id).ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))?;
+    Ok(plan.rounds.iter().map(|r| r.period.clone()).max().unwrap_or_else(|| "2025".into()))
 }
 
 /// `/plans/{id}/bulletin?period=2025Q4`: the bulletin of a period (the latest round's when none is given).
@@ -154,16 +177,59 @@ pub async fn bulletin(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let lang = ctx.lang;
     let q: BulletinQuery = crate::extract::query(&ctx.query).page(lang)?;
-    let period = match q.period.filter(|p| !p.trim().is_empty()) {
-        Some(p) => p,
-        None => {
-            let snap = ctx.app.snapshot().await.page(lang)?;
-            let plan = snap
-                .plan(id)
-                .ok_or_else(|| ui::not_found(lang, format!("计划 {id} 不存在"), format!("no plan {id}")))?;
-            plan.rounds.iter().map(|r| r.period.clone()).max().unwrap_or_else(|| "2025".into())
-        }
-    };
+    let period = period_of(&ctx, id, q.period).await.page(lang)?;
     let b = ctx.app.bulletin(s, id, &period).await.page(lang)?;
     Ok(Html(document(&b, lang, false)).into_response())
+}
+
+/// The Word document of a bulletin, made off the request threads (its charts are rasterised).
+async fn docx_response(b: Bulletin, lang: Lang) -> Result<Response, AppError> {
+    let name = format!(
+        "{}-{}{}.docx",
+        lang.pick("督办通报", "bulletin"),
+        b.period,
+        if b.synthetic { lang.pick("-示例数据", "-synthetic") } else { "" }
+    );
+    let bytes = tokio::task::spawn_blocking(move || {
+        super::bulletin_docx::docx(&b, lang, jiqun_office::raster::Rasteriser::shared())
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(ui::download(&name, super::bulletin_docx::DOCX, bytes))
+}
+
+/// `/plans/{id}/bulletin.docx?period=2025Q4`: the same bulletin as a Word document, for whoever may read the
+/// page.
+pub async fn bulletin_docx(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
+    let s = ctx.page_user()?;
+    let lang = ctx.lang;
+    let q: BulletinQuery = crate::extract::query(&ctx.query).page(lang)?;
+    let period = period_of(&ctx, id, q.period).await.page(lang)?;
+    let b = ctx.app.bulletin(s, id, &period).await.page(lang)?;
+    docx_response(b, lang).await.page(lang)
+}
+
+/// `GET /api/v1/plans/{id}/bulletin?period=2025Q4&format=docx|html`: the bulletin as a file.
+pub async fn api_bulletin(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
+    let s = ctx.api_user()?;
+    let lang = ctx.lang;
+    let q: BulletinQuery = crate::extract::query(&ctx.query).lang(lang)?;
+    let html = match q.format.as_deref().map(str::trim) {
+        None | Some("") | Some("docx") => false,
+        Some("html") => true,
+        Some(other) => {
+            return Err(AppError::invalid(
+                "format",
+                format!("“{other}”不是通报的格式，应为 docx 或 html"),
+                format!("“{other}” is not a format of the bulletin: docx or html"),
+            ))
+            .lang(lang);
+        }
+    };
+    let period = period_of(&ctx, id, q.period).await.lang(lang)?;
+    let b = ctx.app.bulletin(s, id, &period).await.lang(lang)?;
+    if html {
+        return Ok(Html(document(&b, lang, true)).into_response());
+    }
+    docx_response(b, lang).await.lang(lang)
 }
