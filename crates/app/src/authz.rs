@@ -568,32 +568,42 @@ pub fn check_role_def(def: &RoleDef) -> Result<(), (&'static str, String, String
     Ok(())
 }
 
+/// A user record with nothing but an id, a name and roles (no department, city or firm; no password): the
+/// operator's session and the tests build on it.
+pub(crate) fn bare_user(id: i64, name: &str, roles: &[&str]) -> UserRow {
+    UserRow {
+        id,
+        username: name.to_string(),
+        display_name: name.to_string(),
+        password_hash: String::new(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        agency: None,
+        city: None,
+        uscc: None,
+        must_change_password: false,
+        disabled: false,
+        failed_logins: 0,
+        locked_until: None,
+        last_login_at: None,
+        prev_login_at: None,
+        created_at: 0,
+        totp_secret: None,
+        totp_enabled: false,
+        totp_last_step: 0,
+        password_changed_at: None,
+        contact: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn user(roles: &[&str], agency: Option<&str>, city: Option<&str>) -> UserRow {
         UserRow {
-            id: 1,
-            username: "u".into(),
-            display_name: String::new(),
-            password_hash: String::new(),
-            roles: roles.iter().map(|r| r.to_string()).collect(),
             agency: agency.map(|a| jiqun_domain::AgencyName::parse(a).unwrap()),
             city: city.map(|c| jiqun_domain::CityCode::parse(c).unwrap()),
-            uscc: None,
-            must_change_password: false,
-            disabled: false,
-            failed_logins: 0,
-            locked_until: None,
-            last_login_at: None,
-            prev_login_at: None,
-            created_at: 0,
-            totp_secret: None,
-            totp_enabled: false,
-            totp_last_step: 0,
-            password_changed_at: None,
-            contact: None,
+            ..super::bare_user(1, "u", roles)
         }
     }
 

@@ -40,28 +40,7 @@ pub fn operator_session(name: &str) -> crate::Session {
         builtin: true,
         perms_version: PERMS_VERSION,
     };
-    let user = jiqun_store::UserRow {
-        id: OPERATOR_ID,
-        username: name.to_string(),
-        display_name: name.to_string(),
-        password_hash: String::new(),
-        roles: vec!["operator".into()],
-        agency: None,
-        city: None,
-        uscc: None,
-        must_change_password: false,
-        disabled: false,
-        failed_logins: 0,
-        locked_until: None,
-        last_login_at: None,
-        prev_login_at: None,
-        created_at: 0,
-        totp_secret: None,
-        totp_enabled: false,
-        totp_last_step: 0,
-        password_changed_at: None,
-        contact: None,
-    };
+    let user = crate::authz::bare_user(OPERATOR_ID, name, &["operator"]);
     crate::Session {
         user,
         csrf: String::new(),

@@ -402,37 +402,13 @@ pub fn from_serial(serial: f64) -> Option<Date> {
     let n = serial.floor() as i64;
     // Days since 1970-01-01: serial 25569 is 1970-01-01.
     let days = if n < 61 { n - 25568 } else { n - 25569 };
-    let (y, m, d) = civil_from_days(days);
-    Date::new(y, m, d)
+    let d = Date::from_days(days);
+    Date::new(d.year, d.month, d.day)
 }
 
 /// The serial number Excel gives a day (the inverse of [`from_serial`] from 1900-03-01 on).
 pub fn to_serial(d: Date) -> f64 {
-    (days_from_civil(d.year, d.month, d.day) + 25569) as f64
-}
-
-// Howard Hinnant's civil-date algorithms (public domain descriptions), days relative to 1970-01-01.
-fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    (d.days() + 25569) as f64
 }
 
 #[cfg(test)]

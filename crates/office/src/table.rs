@@ -145,22 +145,8 @@ fn moment_text(ms: i64) -> String {
     let local = ms.saturating_add(CHINA_OFFSET_MS);
     let days = local.div_euclid(86_400_000);
     let secs = local.rem_euclid(86_400_000) / 1000;
-    let (y, m, d) = civil_from_days(days);
+    let jiqun_domain::date::Date { year: y, month: m, day: d } = jiqun_domain::date::Date::from_days(days);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// The formats a table is written in.

@@ -212,6 +212,15 @@ async fn an_enterprise_template_round_trip(api: Client) {
     assert_eq!(figure(&got, "tax_wan"), Some(1234.5));
     assert_eq!(figure(&got, "revenue_wan"), Some(5000.0), "0.5 亿元 is 5000 万元");
     assert_eq!(figure(&firm(&api, &owner, &c).await, "land_mu"), Some(6.5));
+    // Exported again, the values are what went in.
+    let e = api.get("/api/v1/exports/enterprises?format=csv&year=2025").token(&owner).await;
+    assert_eq!(e.status, StatusCode::OK, "{}", e.body);
+    let table = sheet::read_csv("e.csv", &e.body).unwrap();
+    let head: Vec<String> = table.rows[0].cells.iter().map(Cell::text).collect();
+    let at = |n: &str| head.iter().position(|h| h == n).unwrap_or_else(|| panic!("{n} in {head:?}"));
+    let out = table.rows.iter().find(|r| r.get(at("uscc")).text() == a).expect("the imported firm is exported");
+    let value = |n: &str| sheet::number(out.get(at(n)), None).unwrap();
+    assert_eq!((value("land_mu"), value("tax_wan"), value("revenue_wan")), (Some(12.0), Some(1234.5), Some(5000.0)));
     let rows = api.app.store_for_tests().audit_range(0, i64::MAX, 100_000).await.unwrap();
     let audited = rows.iter().rev().find(|r| r.action == "enterprise.import").unwrap();
     let detail: Value = serde_json::from_str(&audited.detail).unwrap();
