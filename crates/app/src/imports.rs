@@ -657,7 +657,7 @@ impl App {
                 let views = self.projects(session, &ProjectFilter::default(), lang).await?;
                 let mut mine = Vec::new();
                 for v in views {
-                    if self.may_log_project(session, v.id).await.unwrap_or(false) {
+                    if self.may_report_project(session, v.id).await.unwrap_or(false) {
                         mine.push(v);
                     }
                 }
@@ -953,7 +953,7 @@ impl App {
                         physical_percent,
                         narrative: l.text(row, "narrative"),
                     };
-                    let allowed = self.may_log_project(session, id).await;
+                    let allowed = self.may_report_project(session, id).await;
                     match (allowed, check_progress(&input)) {
                         (Ok(true), Ok(progress)) => writes.push(ImportWrite::Progress { project_id: id, progress }),
                         (Ok(true), Err(e)) => errors.extend(split_fields(l, row, &e)),

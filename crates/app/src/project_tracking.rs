@@ -268,6 +268,17 @@ impl App {
         Ok(problems.iter().any(|x| session.can(&Action::AnswerProblem { agency: &x.department })))
     }
 
+    /// Whether the caller may report the project's progress (the owner enterprise, its city's bureau, the
+    /// plan owner): the check `report_progress` makes, for a template's rows and an import's.
+    pub(crate) async fn may_report_project(&self, session: &Session, project_id: i64) -> AppResult<bool> {
+        let p = match self.store.project(project_id).await {
+            Ok(p) => p,
+            Err(jiqun_store::StoreError::NotFound(_)) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(session.can(&Action::ReportProject(object(&p))))
+    }
+
     /// Whether the caller may add to the project's tracking log (for the page's form).
     pub async fn may_log_project(&self, session: &Session, project_id: i64) -> AppResult<bool> {
         let p = self.store.project(project_id).await?;

@@ -14,6 +14,7 @@ tests_on_each_db!(
     a_department_reports_through_its_template,
     a_city_enters_observations_through_its_template,
     projects_progress_through_the_template,
+    an_enterprise_reports_its_own_projects_through_the_template,
     templates_and_imports_follow_the_caller_scope,
     a_csv_with_the_template_columns_imports_the_same,
 );
@@ -337,6 +338,34 @@ async fn projects_progress_through_the_template(api: Client) {
     let progress = p["progress"].as_array().unwrap_or_else(|| panic!("{p}"));
     let got = progress.iter().find(|x| x["period"] == "2026Q3").unwrap();
     assert_eq!(got["invest_cumulative_wan"].as_f64(), Some(12000.0), "{got}");
+}
+
+/// The enterprise user's projects template holds its own projects only; its import is audited with the
+/// file's SHA-256 under the user's name.
+async fn an_enterprise_reports_its_own_projects_through_the_template(api: Client) {
+    let qiye = api.demo_login("qiye").await;
+    let bytes = download(&api, &qiye, "/api/v1/templates/projects?period=2026Q3").await;
+    let (s, names) = first_sheet(&bytes);
+    let data: Vec<&sheet::Row> = s.rows.iter().filter(|r| r.number >= 6).collect();
+    let (_, all) = api.call("GET", "/api/v1/projects", &api.demo_login("owner").await, Value::Null).await;
+    let all = all["items"].as_array().cloned().unwrap_or_default();
+    assert!(!data.is_empty() && data.len() < all.len(), "its own projects only: {} of {}", data.len(), all.len());
+    let edits = vec![
+        (6, "invest_period_wan", Cell::Number(80.0)),
+        (6, "invest_cumulative_wan", Cell::Number(1_000_000.0)),
+        (6, "physical_percent", text("４５%")),
+        (6, "narrative", text("设备安装（测试）")),
+    ];
+    let (st, v) = import(&api, &qiye, "mine.xlsx", workbook(&s, &edits, &names)).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let sha = v["sha256"].as_str().unwrap().to_string();
+    let rows = api.app.store_for_tests().audit_range(0, i64::MAX, 100_000).await.unwrap();
+    let file = rows.iter().rev().find(|r| r.action == "import.file").expect("the file is audited");
+    let detail: Value = serde_json::from_str(&file.detail).unwrap();
+    assert_eq!(
+        (detail["sha256"].as_str(), detail["kind"].as_str(), file.actor.as_str()),
+        (Some(sha.as_str()), Some("projects"), "qiye")
+    );
 }
 
 /// Who may download which template, and import: a firm's user gets no enterprise template and cannot bulk
