@@ -4,11 +4,13 @@
 //! with a byte-order mark, so that Excel reads Chinese) or a JSON array of objects. Rows go to the file as
 //! they are read: a million rows do not sit in memory.
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use clap::ValueEnum;
 use jiqun_app::export::{ExportRequest, Exporter, TableFormat, TableWriter};
 use jiqun_domain::Lang;
+use jiqun_office::table::{Cell as TableCell, Column, RowSink, TableError};
 
 use crate::{Refusal, io_refusal, server};
 
@@ -82,6 +84,40 @@ async fn write(
     let format = format.table_format();
     let mut sink = TableWriter::new(format, lang, table, file).map_err(jiqun_app::export::sink_error)?;
     let request = ExportRequest { run: options.run, year: options.year, ..ExportRequest::new(table, format, lang) };
-    app.export(Exporter::Operator, &request, &mut sink).await?;
+    let mut counted = Counting { inner: &mut sink, rows: 0, lang, shown: std::io::stderr().is_terminal() };
+    app.export(Exporter::Operator, &request, &mut counted).await?;
+    if counted.shown && counted.rows >= STEP {
+        eprintln!();
+    }
     Ok(sink.finish().map_err(jiqun_app::export::sink_error)?)
+}
+
+/// How often the count of rows written is shown on a terminal.
+const STEP: u64 = 10_000;
+
+/// The sink, counting the rows on standard error as they go when it is a terminal (a long export shows
+/// that it moves).
+struct Counting<'a, S> {
+    inner: &'a mut S,
+    rows: u64,
+    lang: Lang,
+    shown: bool,
+}
+
+impl<S: RowSink + Send> RowSink for Counting<'_, S> {
+    fn begin(&mut self, columns: &[Column]) -> Result<(), TableError> {
+        self.inner.begin(columns)
+    }
+
+    fn row(&mut self, cells: &[TableCell]) -> Result<(), TableError> {
+        self.inner.row(cells)?;
+        self.rows += 1;
+        if self.shown && self.rows.is_multiple_of(STEP) {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r{}", self.lang.pick("已写出 ", "written: "));
+            let _ = write!(err, "{}{}", self.rows, self.lang.pick(" 行", " rows"));
+            let _ = err.flush();
+        }
+        Ok(())
+    }
 }
