@@ -1109,8 +1109,9 @@ impl App {
             batch.push((e.clone(), inputs));
         }
         let crypto = self.store.crypto();
+        let sealer = crypto.sealer();
         let seal = |id: i64, year: i64, key: &str, clear: &str| -> Result<String, String> {
-            crypto.seal(clear.as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
+            sealer(clear.as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
         };
         l.progress.tick(crate::imports::Stage::Write, 0, batch.len());
         let (created, updated) =

@@ -25,7 +25,15 @@ pub trait Crypto: Send + Sync {
     fn seal(&self, plaintext: &[u8], context: &[u8]) -> Result<String, CryptoError>;
     /// Decrypts what `seal` made, with whichever key it names.
     fn open(&self, sealed: &str, context: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    /// `seal` for a batch (an import's thousands of figures in one transaction): every call seals with the
+    /// key in force when the sealer was made, which an implementation may look up once.
+    fn sealer(&self) -> Box<Sealer<'_>> {
+        Box::new(move |plaintext, context| self.seal(plaintext, context))
+    }
 }
+
+/// What `Crypto::sealer` hands out: `seal` with the key fixed for a batch.
+pub type Sealer<'a> = dyn Fn(&[u8], &[u8]) -> Result<String, CryptoError> + Send + Sync + 'a;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CryptoError {
@@ -124,6 +132,26 @@ impl Software {
     }
 }
 
+/// SM4-GCM with a fresh random nonce; the result names the key, the nonce and the ciphertext.
+fn seal_with(cipher: &Sm4Gcm, id: &str, plaintext: &[u8], context: &[u8]) -> Result<String, CryptoError> {
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).map_err(|_| CryptoError::Invalid)?;
+    seal_nonce(cipher, id, &nonce, plaintext, context)
+}
+
+/// SM4-GCM under a nonce drawn at random by the caller (never reused: 96 random bits each).
+fn seal_nonce(
+    cipher: &Sm4Gcm,
+    id: &str,
+    nonce: &[u8; 12],
+    plaintext: &[u8],
+    context: &[u8],
+) -> Result<String, CryptoError> {
+    let ct =
+        cipher.encrypt(nonce.into(), Payload { msg: plaintext, aad: context }).map_err(|_| CryptoError::Invalid)?;
+    Ok(format!("sm4gcm:{id}:{}:{}", hex::encode(nonce), hex::encode(ct)))
+}
+
 pub fn hmac_sm3(key: &[u8], data: &[u8]) -> String {
     // HMAC accepts keys of any length.
     let mut mac =
@@ -141,12 +169,34 @@ impl Crypto for Software {
         let keys = self.refresh(false);
         let (id, key) = keys.current_field_key();
         let cipher = Sm4Gcm::new_from_slice(key).map_err(|_| CryptoError::Invalid)?;
-        let mut nonce = [0u8; 12];
-        getrandom::fill(&mut nonce).map_err(|_| CryptoError::Invalid)?;
-        let ct = cipher
-            .encrypt((&nonce).into(), Payload { msg: plaintext, aad: context })
-            .map_err(|_| CryptoError::Invalid)?;
-        Ok(format!("sm4gcm:{id}:{}:{}", hex::encode(nonce), hex::encode(ct)))
+        seal_with(&cipher, id, plaintext, context)
+    }
+
+    fn sealer(&self) -> Box<Sealer<'_>> {
+        // One look at the key file and one key schedule for the whole batch.
+        let keys = self.refresh(false);
+        let (id, key) = keys.current_field_key();
+        let id = id.to_string();
+        // Nonces drawn from the operating system 4 KiB at a time rather than one system call each.
+        let nonces = std::sync::Mutex::new((Vec::<u8>::new(), 0usize));
+        match Sm4Gcm::new_from_slice(key) {
+            Ok(cipher) => Box::new(move |plaintext, context| {
+                let mut nonce = [0u8; 12];
+                {
+                    let mut pool = nonces.lock().unwrap_or_else(|e| e.into_inner());
+                    if pool.1 + 12 > pool.0.len() {
+                        pool.0 = vec![0u8; 4096 - 4096 % 12];
+                        getrandom::fill(&mut pool.0).map_err(|_| CryptoError::Invalid)?;
+                        pool.1 = 0;
+                    }
+                    let at = pool.1;
+                    nonce.copy_from_slice(&pool.0[at..at + 12]);
+                    pool.1 += 12;
+                }
+                seal_nonce(&cipher, &id, &nonce, plaintext, context)
+            }),
+            Err(_) => Box::new(|_, _| Err(CryptoError::Invalid)),
+        }
     }
 
     fn open(&self, sealed: &str, context: &[u8]) -> Result<Vec<u8>, CryptoError> {

@@ -328,6 +328,25 @@ impl Store {
         let existing: HashMap<String, i64> =
             sqlx::query_as("SELECT uscc, id FROM enterprises").fetch_all(&mut *tx).await?.into_iter().collect();
         let (mut created, mut updated) = (0, 0);
+        // New firms many to a statement, then their ids read back by code.
+        let new_firms: Vec<&NewEnterprise> =
+            rows.iter().map(|(e, _)| e).filter(|e| !existing.contains_key(&e.uscc)).collect();
+        let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
+        insert_rows(&mut tx, head, 12, 40, &new_firms, |q, e| {
+            Ok(Self::bind_enterprise(q.bind(&e.uscc), e, now).bind(now))
+        })
+        .await?;
+        let mut ids = existing.clone();
+        for chunk in new_firms.chunks(500) {
+            let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
+                "SELECT uscc, id FROM enterprises WHERE uscc IN ({})",
+                (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+            )));
+            for e in chunk {
+                q = q.bind(&e.uscc);
+            }
+            ids.extend(q.fetch_all(&mut *tx).await?);
+        }
         // (year, metric) → firms whose current figure is replaced.
         let mut retire: HashMap<(i64, String), Vec<i64>> = HashMap::new();
         let mut new_rows: Vec<(i64, i64, String, String, String)> = Vec::new();
@@ -343,7 +362,7 @@ impl Store {
                 }
                 None => {
                     created += 1;
-                    Self::insert_enterprise_tx(&mut tx, e, now).await?
+                    *ids.get(&e.uscc).ok_or_else(|| StoreError::Corrupt(format!("{} not stored", e.uscc)))?
                 }
             };
             for (metric, clear, source, year) in figures {
