@@ -277,6 +277,18 @@ impl Located {
         sheet::whole(cell).map_err(|p| CellError::new(self.place(row, name), cell.display(), p.zh, p.en))
     }
 
+    /// A row whose key an earlier row had: an error at `column` naming that row; else the key is noted.
+    fn repeated(
+        &self,
+        seen: &mut HashMap<(i64, String, String), usize>,
+        key: (i64, String, String),
+        row: &Row,
+        column: &str,
+    ) -> Option<CellError> {
+        let first = seen.insert(key, row.number)?;
+        Some(self.error(row, column, format!("与第 {first} 行重复"), format!("duplicate of row {first}")))
+    }
+
     fn required_number(&self, row: &Row, name: &str, unit: Option<&str>) -> Result<f64, CellError> {
         self.number(row, name, unit)?.ok_or_else(|| self.error(row, name, "不能为空", "must not be empty"))
     }
@@ -839,13 +851,8 @@ impl App {
                             }
                         }
                     };
-                    if let Some(first) = seen.insert((id, period.clone(), region.clone()), row.number) {
-                        errors.push(l.error(
-                            row,
-                            "value",
-                            format!("与第 {first} 行重复"),
-                            format!("duplicate of row {first}"),
-                        ));
+                    if let Some(e) = l.repeated(&mut seen, (id, period.clone(), region.clone()), row, "value") {
+                        errors.push(e);
                         continue;
                     }
                     let source = l.text(row, "source");
@@ -892,13 +899,8 @@ impl App {
                             continue;
                         }
                     };
-                    if let Some(first) = seen.insert((id, period.clone(), String::new()), row.number) {
-                        errors.push(l.error(
-                            row,
-                            "period",
-                            format!("与第 {first} 行重复"),
-                            format!("duplicate of row {first}"),
-                        ));
+                    if let Some(e) = l.repeated(&mut seen, (id, period.clone(), String::new()), row, "period") {
+                        errors.push(e);
                         continue;
                     }
                     let input = ReportInput {
@@ -937,13 +939,8 @@ impl App {
                             continue;
                         }
                     };
-                    if let Some(first) = seen.insert((id, period.clone(), String::new()), row.number) {
-                        errors.push(l.error(
-                            row,
-                            "period",
-                            format!("与第 {first} 行重复"),
-                            format!("duplicate of row {first}"),
-                        ));
+                    if let Some(e) = l.repeated(&mut seen, (id, period.clone(), String::new()), row, "period") {
+                        errors.push(e);
                         continue;
                     }
                     let input = ProgressInput {
