@@ -12,6 +12,7 @@ use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::Query;
 use crate::kit::api::Upload;
+use crate::kit::ui;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -20,32 +21,10 @@ pub struct TemplateQuery {
     period: Option<String>,
 }
 
-/// A file as a download: its type, and its name for the browser to save it under (ASCII, and UTF-8 as
-/// RFC 6266 says).
-pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    let mut r = axum::body::Body::from(bytes).into_response();
-    let h = r.headers_mut();
-    h.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static(content_type));
-    let ascii: String =
-        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    if let Ok(v) =
-        axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
-    {
-        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
 async fn template(ctx: Ctx, kind: ImportKind, q: TemplateQuery) -> ApiResult<Response> {
     let s = ctx.api_user()?;
     let file = ctx.app.template(s, kind, q.plan, q.period.as_deref(), ctx.lang).await.lang(ctx.lang)?;
-    Ok(download(file.bytes, XLSX, &file.file_name))
+    Ok(ui::download(&file.file_name, XLSX, file.bytes))
 }
 
 pub async fn template_enterprises(ctx: Ctx, Query(q): Query<TemplateQuery>) -> ApiResult<Response> {
@@ -75,7 +54,7 @@ pub async fn marked(ctx: Ctx, Query(q): Query<Upload>, body: Bytes) -> ApiResult
     match ctx.app.import_annotated(s, &body, q.name(), ctx.lang).await.lang(ctx.lang)? {
         Some(bytes) => {
             let stem = q.name().rsplit_once('.').map_or(q.name(), |(a, _)| a);
-            Ok(download(bytes, XLSX, &format!("{stem}-errors.xlsx")))
+            Ok(ui::download(&format!("{stem}-errors.xlsx"), XLSX, bytes))
         }
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
