@@ -272,13 +272,19 @@ impl App {
         Ok(LoginOk { token, expires_at, user, csrf })
     }
 
-    /// The session a token stands for. Sessions are cached for a few seconds so that reading pages costs
-    /// no database round trip; logout removes the entry at once.
+    /// The session a token stands for. A session read from the database is kept for at most five seconds,
+    /// and only while nothing has been committed since (the store's revision, which every write by any
+    /// server moves): reading pages costs no round trip, and a logout, lock-out, role change or password
+    /// change made by another server on the same database takes effect here at once.
     pub async fn session(&self, token: &str) -> AppResult<Option<Session>> {
         let hash = token_hash(token);
         let now = now_ms();
-        if let Some((mut s, at)) = self.sessions.read().await.get(&hash).cloned()
+        // Read before the session: a commit after this point moves the revision, so the entry made below
+        // is not trusted again.
+        let revision = self.store.revision().await?;
+        if let Some((mut s, at, seen)) = self.sessions.read().await.get(&hash).cloned()
             && now - at < 5_000
+            && seen == revision
         {
             s.roles = self.role_table().await?;
             return Ok(Some(s));
@@ -300,7 +306,7 @@ impl App {
                 if cache.len() > 10_000 {
                     cache.clear();
                 }
-                cache.insert(hash, (s.clone(), now));
+                cache.insert(hash, (s.clone(), now, revision));
                 Ok(Some(s))
             }
             None => {
@@ -345,7 +351,8 @@ impl App {
     }
 
     /// Changes the caller's password: the old one must be right, the new one must follow the rules and
-    /// differ from the current and the last five.
+    /// differ from the current and the last five. The user's other sessions end, on every server; the one
+    /// that made the change goes on.
     pub async fn change_password(&self, session: &Session, old: &str, new: &str, ip: &str) -> AppResult<()> {
         let user = self.store.user(session.user.id).await?.ok_or_else(AppError::unauthorized)?;
         if !verify_password(old, &user.password_hash) {
@@ -360,8 +367,10 @@ impl App {
                 format!("the new password may not repeat the current one or the last {PASSWORD_HISTORY}"),
             ));
         }
-        self.store.set_password(user.id, &hash_password(new)?, false, &session.actor(ip)).await?;
-        self.sessions.write().await.retain(|_, (s, _)| s.user.id != user.id);
+        self.store
+            .set_password(user.id, &hash_password(new)?, false, Some(&session.token_hash), &session.actor(ip))
+            .await?;
+        self.sessions.write().await.retain(|_, (s, _, _)| s.user.id != user.id);
         Ok(())
     }
 
@@ -380,7 +389,7 @@ impl App {
             "otpauth://totp/Jiqun:{}?secret={secret_base32}&issuer=Jiqun&digits=6&period=30",
             session.user.username
         );
-        self.sessions.write().await.retain(|_, (s, _)| s.user.id != session.user.id);
+        self.sessions.write().await.retain(|_, (s, _, _)| s.user.id != session.user.id);
         Ok(TotpEnrolment { secret_base32, otpauth_uri })
     }
 
@@ -395,7 +404,7 @@ impl App {
             .ok_or_else(|| AppError::invalid("code", "动态口令不正确", "the code is wrong"))?;
         self.store.set_totp(user.id, user.totp_secret.as_deref(), true, &session.actor(ip)).await?;
         self.store.use_totp_step(user.id, step as i64).await?;
-        self.sessions.write().await.retain(|_, (s, _)| s.user.id != user.id);
+        self.sessions.write().await.retain(|_, (s, _, _)| s.user.id != user.id);
         Ok(())
     }
 

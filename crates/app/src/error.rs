@@ -408,6 +408,10 @@ impl From<jiqun_store::StoreError> for AppError {
                         format!("记录已被他人修改（当前版本 {current}），请刷新后再改"),
                         format!("the record changed meanwhile (now version {current}); reload it and edit again"),
                     ),
+                    Clash::JobTakenOver { job } => (
+                        format!("任务 {job} 已由另一台服务器接续执行，本次结果未提交"),
+                        format!("job {job} was taken over by another server; this result was not committed"),
+                    ),
                 };
                 AppError::conflict(zh, en)
             }
@@ -976,6 +980,7 @@ mod tests {
             StoreError::Conflict(Clash::AlreadyApplied),
             StoreError::Conflict(Clash::ExpertOnPanel),
             StoreError::Conflict(Clash::ReviewSubmitted),
+            StoreError::Conflict(Clash::JobTakenOver { job: 7 }),
             StoreError::Backup(BackupFault::NotEmpty),
             StoreError::Backup(BackupFault::NotABackup),
             StoreError::Backup(BackupFault::Malformed { line: 3, cause: "expected value".into() }),

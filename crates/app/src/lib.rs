@@ -17,6 +17,7 @@ pub mod export;
 pub mod imports;
 pub mod indicators;
 pub mod input;
+pub mod jobs;
 pub mod matching;
 pub mod operations;
 pub mod plans;
@@ -80,7 +81,8 @@ pub struct App {
     /// on `jiqun-store` at all (ARCHITECTURE.md, "the one door").
     pub(crate) store: Store,
     cache: RwLock<Option<Arc<Snapshot>>>,
-    sessions: RwLock<HashMap<String, (Session, i64)>>,
+    /// Sessions by token hash, with when and at which store revision they were read (`App::session`).
+    sessions: RwLock<HashMap<String, (Session, i64, i64)>>,
     /// Rendered views (JSON documents, HTML fragments) by key, valid for one snapshot revision.
     rendered: std::sync::RwLock<HashMap<String, Rendered>>,
     /// "What changed since" lists by (since, limit), valid for one revision.
@@ -91,6 +93,8 @@ pub struct App {
     cultivation: std::sync::RwLock<Option<(i64, i64, Arc<cultivation::Computed>)>>,
     /// The chain map's facts and analysis, valid for one revision.
     chains: std::sync::RwLock<Option<(i64, Arc<chains::Loaded>)>>,
+    /// This process among the servers sharing the database: the name its jobs are claimed under.
+    server_id: String,
 }
 
 /// What `bootstrap` did on an empty database.
@@ -161,6 +165,7 @@ impl App {
             roles: Default::default(),
             cultivation: Default::default(),
             chains: Default::default(),
+            server_id: jobs::new_server_id(),
         }
     }
 

@@ -552,7 +552,28 @@ impl App {
     }
 
     /// Rates every registered firm with figures for `year` by the scheme; stores and returns the run.
+    /// Rates every registered firm with figures for the year by a scheme. Runs as a job (crate::jobs) on
+    /// this server: if the server dies before the run is committed, another takes it over.
     pub async fn run_evaluation(&self, session: &Session, year: i64, scheme_id: &str, ip: &str) -> AppResult<i64> {
+        if !session.can(&Action::RunEvaluation) {
+            return Err(AppError::forbidden());
+        }
+        // A scheme that does not exist is refused before any job is written.
+        self.scheme(scheme_id).await?;
+        let params = crate::jobs::EvaluationParams { year, scheme: scheme_id.to_string() };
+        self.run_job(session, &params, ip).await
+    }
+
+    /// The evaluation itself, for the job that holds `job` (its id and claim): the run and its results are
+    /// committed together with the job's end.
+    pub(crate) async fn evaluate(
+        &self,
+        session: &Session,
+        year: i64,
+        scheme_id: &str,
+        ip: &str,
+        job: (i64, i64),
+    ) -> AppResult<i64> {
         if !session.can(&Action::RunEvaluation) {
             return Err(AppError::forbidden());
         }
@@ -661,7 +682,7 @@ impl App {
                 items: json,
             });
         }
-        let id = self.store.save_evaluation(&run, &results, &session.actor(ip)).await?;
+        let id = self.store.save_evaluation(&run, &results, Some(job), &session.actor(ip)).await?;
         Ok(id)
     }
 

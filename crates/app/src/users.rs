@@ -209,6 +209,36 @@ impl App {
         Ok(self.store.set_roles(user.id, &roles, &actor).await?)
     }
 
+    /// Takes a role from a user (security administrator). Taking a role the user does not hold changes
+    /// nothing and writes nothing. No one takes their own roles: that is how the last security
+    /// administrator would lock everyone out of role management.
+    pub async fn revoke_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
+        if let Some(s) = session {
+            s.require(&Action::ManageRoles)?;
+        }
+        let user =
+            self.store.user_by_name(username).await?.ok_or_else(|| {
+                AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”"))
+            })?;
+        if session.is_some_and(|s| s.user.id == user.id) {
+            return Err(AppError::new(
+                crate::Code::SelfGrant,
+                "不能撤销自己的角色，须由另一名安全管理员撤销",
+                "you cannot take away your own role; another security administrator must",
+            ));
+        }
+        if !user.roles.iter().any(|r| r == role) {
+            return Ok(());
+        }
+        let roles: Vec<String> = user.roles.iter().filter(|r| *r != role).cloned().collect();
+        let actor = match session {
+            Some(s) => s.actor(ip),
+            None => Actor::system("cli"),
+        };
+        // Sessions held by the user, on this server or another, are read again after this write (`session`).
+        Ok(self.store.set_roles(user.id, &roles, &actor).await?)
+    }
+
     /// The role definitions in force (security and system administrators).
     pub async fn roles(&self, session: &Session) -> AppResult<std::sync::Arc<crate::authz::RoleTable>> {
         session.require(&Action::ReadUsers)?;

@@ -240,6 +240,15 @@ enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Take a role from a user (its sessions, on every server, lose the role at once).
+    Revoke {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -515,6 +524,12 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             let app = server::open(&db).await?;
             app.grant_role(None, &username, &role, "").await?;
             println!("{}", lang.pick("已授予角色。", "role granted."));
+            Ok(())
+        }),
+        Command::User { command: UserCommand::Revoke { db, username, role } } => server::block_on(async move {
+            let app = server::open(&db).await?;
+            app.revoke_role(None, &username, &role, "").await?;
+            println!("{}", lang.pick("已撤销角色。", "role revoked."));
             Ok(())
         }),
         Command::Plan { command: PlanCommand::Parse { file, format, registry, cities } } => {

@@ -68,6 +68,8 @@ pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result
             accounts = jiqun_app::demo::load(&app).await?.accounts;
         }
         let app = Arc::new(app);
+        // Jobs that a server sharing this database left unfinished when it died are taken over here.
+        tokio::spawn(jiqun_app::jobs::job_runner(app.clone()));
         let on_ready = move |bound: SocketAddr| {
             println!();
             println!("{} {scheme}://{bound}/", lang.pick("集群已启动：", "Jiqun is running at"));

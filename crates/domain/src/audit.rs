@@ -40,6 +40,7 @@ crate::labelled_enum! {
         EnterpriseContact = "enterprise.contact", "修改企业联系人", "changed an enterprise's contact";
         EnterpriseAssignExpert = "enterprise.assign_expert", "指派评审专家", "assigned an expert";
         EvaluationRun = "evaluation.run", "开展亩均评价", "ran a per-mu evaluation";
+        JobTakeOver = "job.take_over", "接续中断的任务", "took over a job an ended server left unfinished";
         SchemeCreate = "scheme.create", "新建评价方案", "created an evaluation scheme";
         SchemeUpdate = "scheme.update", "修改评价方案", "edited an evaluation scheme";
         LibraryDesignate = "library.designate", "列入培育库", "designated an enterprise in a library";

@@ -14,6 +14,7 @@ pub mod challenges;
 pub mod datafile;
 pub mod date;
 pub mod enterprise;
+pub mod jobs;
 pub mod labelled;
 pub mod lang;
 pub mod matching;

@@ -616,6 +616,25 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("updated_at", I),
             ],
         ),
+        (
+            "jobs",
+            &[
+                ("id", I),
+                ("kind", T),
+                ("params", T),
+                ("state", T),
+                ("requested_by", I),
+                ("requested_ip", T),
+                ("server", T),
+                ("claim", I),
+                ("attempts", I),
+                ("heartbeat_at", I),
+                ("result_id", I),
+                ("error", T),
+                ("created_at", I),
+                ("finished_at", I),
+            ],
+        ),
     ]
 };
 

@@ -570,7 +570,15 @@ impl Store {
     /// Stores an evaluation run and its results in one transaction; returns its id. Each result's
     /// `items` arrive in clear (JSON) and are sealed here with SM4 under the run's id and the firm
     /// ([`result_items_context`]), so a result cannot be moved to another run or firm unnoticed.
-    pub async fn save_evaluation(&self, e: &EvaluationRow, results: &[ResultRow], actor: &Actor) -> Result<i64> {
+    /// Saves a run with its results; with `job` (its id and the claim held), finishes that job in the same
+    /// transaction, or commits nothing when another server has taken the job over.
+    pub async fn save_evaluation(
+        &self,
+        e: &EvaluationRow,
+        results: &[ResultRow],
+        job: Option<(i64, i64)>,
+        actor: &Actor,
+    ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO evaluations (year, scheme_id, scheme_name, scheme_json, rated, not_rated, created_by, created_at) \
@@ -605,7 +613,10 @@ impl Store {
                 .bind(sealed))
         })
         .await?;
-        let detail = json!({ "year": e.year, "scheme": e.scheme_id, "rated": e.rated, "not_rated": e.not_rated });
+        if let Some(job) = job {
+            crate::jobs::finish_job_tx(&mut tx, job, id).await?;
+        }
+        let detail = json!({ "year": e.year, "scheme": e.scheme_id, "rated": e.rated, "not_rated": e.not_rated, "job": job.map(|j| j.0) });
         self.commit_audited(tx, actor, AuditAction::EvaluationRun, "evaluation", &id.to_string(), &detail).await?;
         Ok(id)
     }

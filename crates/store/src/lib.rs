@@ -11,6 +11,7 @@ mod challenges;
 mod cultivation;
 mod enterprises;
 mod imports;
+mod jobs;
 mod matching;
 pub mod model;
 mod plans;
@@ -40,6 +41,7 @@ pub use enterprises::{
     enterprise_contact_context, figure_context, result_items_context,
 };
 pub use imports::{ImportWrite, ImportedFile};
+pub use jobs::JobRow;
 pub use matching::{
     MATCH_SETTINGS_KEY, MatchMeetingRow, MatchNeedRow, MatchProductRow, NewMatchMeeting, NewMatchNeed, NewMatchProduct,
 };
@@ -151,6 +153,10 @@ pub enum Clash {
     /// The record changed since the caller read it: its current version.
     Stale {
         current: i64,
+    },
+    /// Another server took the job over (this one was thought dead): its result is not committed twice.
+    JobTakenOver {
+        job: i64,
     },
 }
 

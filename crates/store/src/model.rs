@@ -69,7 +69,9 @@ listed!(
     jiqun_domain::chains::FirmRole,
     jiqun_domain::challenges::ChallengeState,
     jiqun_domain::matching::Maturity,
-    jiqun_domain::matching::MatchOutcome
+    jiqun_domain::matching::MatchOutcome,
+    jiqun_domain::jobs::JobKind,
+    jiqun_domain::jobs::JobState
 );
 
 impl Parsed for jiqun_domain::AgencyName {

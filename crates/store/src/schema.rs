@@ -689,6 +689,29 @@ CREATE TABLE match_meetings (
 CREATE INDEX match_meetings_by_pair ON match_meetings (product_id, need_id)
 "#,
     ),
+    (
+        16,
+        "jobs: long work claimed by one server, taken over when that server dies",
+        r#"
+CREATE TABLE jobs (
+    id {ID},
+    kind TEXT NOT NULL,
+    params TEXT NOT NULL,
+    state TEXT NOT NULL,
+    requested_by BIGINT,
+    requested_ip TEXT NOT NULL,
+    server TEXT NOT NULL,
+    claim BIGINT NOT NULL,
+    attempts BIGINT NOT NULL,
+    heartbeat_at BIGINT NOT NULL,
+    result_id BIGINT,
+    error TEXT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT
+);
+CREATE INDEX jobs_running ON jobs (state, heartbeat_at)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {

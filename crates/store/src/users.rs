@@ -57,7 +57,16 @@ impl Store {
     }
 
     /// Sets a new password hash, keeping the old one in the history (for the no-reuse rule).
-    pub async fn set_password(&self, user_id: i64, hash: &str, must_change: bool, actor: &Actor) -> Result<()> {
+    /// The user's other sessions end in the same transaction (all but `keep`, the token hash of the session
+    /// that made the change, if any): whoever held the old password holds nothing any more.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        hash: &str,
+        must_change: bool,
+        keep: Option<&str>,
+        actor: &Actor,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         let old: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
@@ -80,7 +89,14 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        self.commit_audited(tx, actor, AuditAction::UserPassword, "user", &user_id.to_string(), &json!({})).await
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let detail = json!({ "sessions_ended": ended });
+        self.commit_audited(tx, actor, AuditAction::UserPassword, "user", &user_id.to_string(), &detail).await
     }
 
     /// The user's previous password hashes, newest first.

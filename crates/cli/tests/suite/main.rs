@@ -8,3 +8,4 @@ mod import_cli;
 mod plan_cli;
 mod platform_cli;
 mod report_cli;
+mod two_servers;

@@ -1,12 +1,9 @@
 //! `jiqun demo`, `serve`, `user add`, `user grant` and `demo-data scale` as an operator runs them, with a
 //! real server process and the CLI writing to its database while it runs.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-use crate::common::bin_in;
-use std::time::{Duration, Instant};
+use crate::common::{Server, bin_in, http, login};
 
 fn bin() -> Command {
     bin_in("en_US.UTF-8")
@@ -28,71 +25,6 @@ fn run(args: &[&str], password: Option<&str>) -> Output {
 
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
-
-/// A minimal HTTP/1.1 exchange: returns (status, body).
-fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(20))).ok();
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
-    // Chunked bodies: good enough to search in for these tests.
-    (status, body)
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-    output: String,
-}
-
-impl Server {
-    fn start(cmd: &str, db: &str, env: &[(&str, &str)]) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let addr = format!("127.0.0.1:{port}");
-        let mut c = bin();
-        c.args([cmd, "--db", db, "--addr", &addr]).stdout(Stdio::piped()).stderr(Stdio::inherit());
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let mut child = c.spawn().expect("server starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        let mut output = String::new();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(60) {
-            let Some(Ok(line)) = lines.next() else { break };
-            output.push_str(&line);
-            output.push('\n');
-            if line.contains("Ctrl-C") {
-                break;
-            }
-        }
-        Server { child, addr, output }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn login(addr: &str, user: &str, password: &str) -> (u16, String) {
-    let (s, body) =
-        http(addr, "POST", "/api/v1/auth/login", None, &format!(r#"{{"username":"{user}","password":"{password}"}}"#));
-    let token = body.split("\"token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap_or("").to_string();
-    (s, token)
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod cultivation;
 mod desk;
 mod exports;
 mod injection;
+mod jobs;
 mod manage;
 mod matching;
 mod office;

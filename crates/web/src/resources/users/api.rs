@@ -104,7 +104,7 @@ pub async fn create_user(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     Ok((StatusCode::CREATED, Json(UserView::new(&u, ctx.app.contact_of(&u)))).into_response())
 }
 
-/// A role to grant to an account.
+/// A role to grant to an account, or to take from it.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct GrantRoleBody {
     pub username: String,
@@ -116,6 +116,13 @@ pub async fn grant_role(ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
     let s = ctx.api_writer_for(&Action::ManageRoles)?;
     let b: GrantRoleBody = ctx.json(&body)?;
     ctx.app.grant_role(Some(s), &b.username, &b.role, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn revoke_role(ctx: Ctx, body: Bytes) -> ApiResult<StatusCode> {
+    let s = ctx.api_writer_for(&Action::ManageRoles)?;
+    let b: GrantRoleBody = ctx.json(&body)?;
+    ctx.app.revoke_role(Some(s), &b.username, &b.role, &ctx.ip).await.lang(ctx.lang)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,7 +1,7 @@
 //! Users and access: the accounts, the roles (definitions and grants), the security policy, the audit trail,
 //! and what changed since the caller's previous login.
 //!
-//! - API: `/api/v1/users`, `/api/v1/roles`, `/api/v1/roles/{name}`, `/api/v1/security/policy` (also at its
+//! - API: `/api/v1/users`, `/api/v1/roles` (grant), `/api/v1/role-revocations`, `/api/v1/roles/{name}`, `/api/v1/security/policy` (also at its
 //!   old path `/api/v1/policy`, an alias), `/api/v1/audit`, `/api/v1/changes`
 //! - Pages: `/users`, `/roles`
 //!
@@ -24,6 +24,9 @@ pub const API: &[ApiRoute] = &[
         .body("{username, password, roles, display_name?, agency?, city?, uscc?, contact?}", Some(json::<api::UserBody>))
         .ok(201, Some(json::<api::UserView>)),
     ApiRoute::new("post", "/api/v1/roles", "users", "Grant a role (security administrator); no account may hold two administrator roles", Access::Perm(Perm::ManageRoles), || post(api::grant_role))
+        .body("{username, role}", Some(json::<api::GrantRoleBody>))
+        .ok(204, None),
+    ApiRoute::new("post", "/api/v1/role-revocations", "users", "Take a role from an account (security administrator); not one's own. Nothing changes if the account does not hold it", Access::Perm(Perm::ManageRoles), || post(api::revoke_role))
         .body("{username, role}", Some(json::<api::GrantRoleBody>))
         .ok(204, None),
     ApiRoute::new("get", "/api/v1/security/policy", "users", "The security policy settings (security administrator)", Access::Perm(Perm::ManageRoles), || get(api::security_policy))

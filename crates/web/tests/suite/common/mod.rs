@@ -35,6 +35,8 @@ pub struct Client {
     pub app: Arc<App>,
     /// The database URL, for messages: which backend a failure happened on.
     pub db: String,
+    /// The key file the database was sealed with, where the test knows it (a second server needs it).
+    pub keys: Option<PathBuf>,
 }
 
 /// Runs `test` once on SQLite and, with `JIQUN_TEST_POSTGRES`, once on PostgreSQL, each time with a new
@@ -149,7 +151,15 @@ impl Client {
     }
 
     async fn keyed(db: &str, keys: &Path) -> Client {
-        Client::over(App::open_keyed(db, keys).await.unwrap_or_else(|e| panic!("{db}: {e}")), db)
+        let app = App::open_keyed(db, keys).await.unwrap_or_else(|e| panic!("{db}: {e}"));
+        Client { keys: Some(keys.to_path_buf()), ..Client::over(app, db) }
+    }
+
+    /// A second server on the same database and keys, with its own application, caches and connections
+    /// (as another process would have).
+    pub async fn second_server(&self) -> Client {
+        let keys = self.keys.as_deref().expect("a demo database's keys");
+        Client::keyed(&self.db, keys).await
     }
 
     /// A new database at `db` with only the bootstrap `admin`, under the given security policy preset.
@@ -162,7 +172,7 @@ impl Client {
     /// A server over an application that is already open (a second server on the same database).
     pub fn over(app: App, db: &str) -> Client {
         let app = Arc::new(app);
-        Client { router: jiqun_web::router(app.clone()), app, db: db.to_string() }
+        Client { router: jiqun_web::router(app.clone()), app, db: db.to_string(), keys: None }
     }
 
     /// A request to build: add a token, a session, headers and a body, then `.await` it.
