@@ -288,6 +288,7 @@ pub async fn load(app: &App) -> AppResult<DemoAccounts> {
                     String::new()
                 },
                 submit: !(last && kind == 3),
+                based_on: None,
             };
             let report = store.save_report(a.id, &input, &who).await?;
             if !input.submit {

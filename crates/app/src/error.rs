@@ -187,14 +187,29 @@ pub struct AppError {
     /// The technical cause as the library that raised it put it, for the server's log and the CLI's
     /// second line; never part of an HTTP response.
     pub cause: Option<String>,
+    /// The record as it stands now, when a write was refused because the writer read an older version
+    /// (409): the caller shows it so that the writer can compare and try again.
+    pub current: Option<Current>,
+}
+
+/// A record sent back with a conflict over a stale version.
+#[derive(Debug, Clone)]
+pub enum Current {
+    Report(Box<jiqun_store::ReportRow>),
 }
 
 impl AppError {
     pub fn new(code: Code, zh: impl Into<String>, en: impl Into<String>) -> AppError {
-        AppError { code, zh: zh.into(), en: en.into(), details: Vec::new(), cause: None }
+        AppError { code, zh: zh.into(), en: en.into(), details: Vec::new(), cause: None, current: None }
     }
 
     /// The catalogue's message alone.
+    /// The same error, carrying the record as it stands now.
+    pub fn with_current(mut self, current: Current) -> AppError {
+        self.current = Some(current);
+        self
+    }
+
     pub fn of(code: Code) -> AppError {
         AppError::new(code, "", "")
     }

@@ -911,6 +911,7 @@ impl App {
                         problems: l.text(row, "problems"),
                         help_needed: l.text(row, "help_needed"),
                         submit,
+                        based_on: None,
                     };
                     match self.check_report(session, id, &input).await {
                         Ok(input) => writes.push(ImportWrite::Report { assignment_id: id, input }),

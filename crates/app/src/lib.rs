@@ -40,7 +40,7 @@ use tokio::sync::RwLock;
 
 pub use auth::Session;
 pub use authz::{Action, Object, Perm, RoleDef, RoleTable, Scope};
-pub use error::{AppError, AppResult, Code};
+pub use error::{AppError, AppResult, Code, Current};
 pub use snapshot::Snapshot;
 
 /// The records the use cases take and return. The web server and the CLI name them from here, never from

@@ -68,7 +68,30 @@ impl App {
         ip: &str,
     ) -> AppResult<ReportRow> {
         let input = self.check_report(session, assignment_id, input).await?;
-        Ok(self.store.save_report(assignment_id, &input, &session.actor(ip)).await?)
+        let out = self.store.save_report(assignment_id, &input, &session.actor(ip)).await;
+        self.with_current_report(out, assignment_id, &input.period).await
+    }
+
+    /// A write refused because the report changed since the writer read it carries the report as it is now
+    /// (contracts §3: "a stale one gets 409 with the current record").
+    async fn with_current_report<T>(
+        &self,
+        out: Result<T, jiqun_store::StoreError>,
+        assignment_id: i64,
+        period: &str,
+    ) -> AppResult<T> {
+        match out {
+            Err(e @ jiqun_store::StoreError::Conflict(jiqun_store::Clash::Stale { .. })) => {
+                let now = self.store.assignment_reports(assignment_id).await?;
+                let current = now.into_iter().find(|r| r.current && r.period == period);
+                let e = AppError::from(e);
+                Err(match current {
+                    Some(r) => e.with_current(crate::Current::Report(Box::new(r))),
+                    None => e,
+                })
+            }
+            out => Ok(out?),
+        }
     }
 
     /// The checks of `file_report` (permission first), without writing: the report as it is stored. An
@@ -211,9 +234,16 @@ impl App {
         if !accept && comment.trim().is_empty() {
             return Err(AppError::invalid("comment", "退回时请写明意见", "say why the report is returned"));
         }
-        let Some(report) = self.store.report(report_id).await?.filter(|r| r.current) else {
+        let Some(report) = self.store.report(report_id).await? else {
             return Err(AppError::not_found(format!("报告 {report_id} 不存在"), format!("no report {report_id}")));
         };
+        // The department filed a newer version since the reviewer read this one: 409 with the newer one.
+        if !report.current {
+            let now = self.store.assignment_reports(report.assignment_id).await?;
+            let current = now.iter().filter(|r| r.period == report.period).map(|r| r.version).max().unwrap_or(0);
+            let stale: Result<(), _> = Err(jiqun_store::StoreError::Conflict(jiqun_store::Clash::Stale { current }));
+            return self.with_current_report(stale, report.assignment_id, &report.period).await;
+        }
         let state_zh = report.state.label(jiqun_domain::Lang::Zh);
         match accept {
             _ if report.state.may_review(accept) => {}
@@ -230,7 +260,8 @@ impl App {
                 ));
             }
         }
-        Ok(self.store.review_report(report_id, accept, comment, &session.actor(ip)).await?)
+        let out = self.store.review_report(report_id, accept, comment, &session.actor(ip)).await;
+        self.with_current_report(out, report.assignment_id, &report.period).await
     }
 
     pub async fn set_round(

@@ -356,6 +356,9 @@ pub struct ReportInput {
     pub help_needed: String,
     /// Submit now, or keep as a draft.
     pub submit: bool,
+    /// The version of the period's current report the writer read (0: there was none); another version
+    /// there now is a conflict (`Clash::Stale`). `None` files without the check.
+    pub based_on: Option<i64>,
 }
 
 row! {

@@ -4,7 +4,9 @@
 use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
-use crate::model::FromRow;
+use jiqun_domain::report::ReviewState;
+
+use crate::model::{Column, FromRow};
 
 use crate::{
     Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
@@ -136,18 +138,26 @@ impl Store {
         input: &ReportInput,
         actor: &Actor,
     ) -> Result<i64> {
-        let prev: Option<(i64, i64, String)> = sqlx::query(
+        let prev: Option<(i64, i64, ReviewState)> = sqlx::query(
             "SELECT id, version, state FROM reports WHERE assignment_id = $1 AND period = $2 AND is_current = 1",
         )
         .bind(assignment_id)
         .bind(&input.period)
         .fetch_optional(&mut **tx)
         .await?
-        .map(|r| -> Result<(i64, i64, String)> { Ok((get(&r, "id")?, get(&r, "version")?, get(&r, "state")?)) })
+        .map(|r| -> Result<(i64, i64, ReviewState)> {
+            Ok((get(&r, "id")?, get(&r, "version")?, Column::read(&r, "state")?))
+        })
         .transpose()?;
-        if let Some((_, _, state)) = &prev
-            && state == "accepted"
+        // The version the writer read (0: none yet); read inside the write, after the revision row has
+        // serialised it against every other writer, so two who read the same version cannot both win.
+        let current = prev.as_ref().map_or(0, |p| p.1);
+        if let Some(read) = input.based_on
+            && read != current
         {
+            return Err(StoreError::Conflict(Clash::Stale { current }));
+        }
+        if let Some((_, _, ReviewState::Accepted)) = &prev {
             return Err(StoreError::Conflict(Clash::ReportAccepted));
         }
         if let Some((prev_id, _, _)) = &prev {
@@ -155,7 +165,7 @@ impl Store {
         }
         let now = now_ms();
         let version = prev.as_ref().map(|p| p.1 + 1).unwrap_or(1);
-        let state = if input.submit { "submitted" } else { "draft" };
+        let state = if input.submit { ReviewState::Submitted } else { ReviewState::Draft };
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reports (assignment_id, period, version, is_current, state, status, percent, narrative, problems, help_needed, created_at, created_by, submitted_at) \
              VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -163,7 +173,7 @@ impl Store {
         .bind(assignment_id)
         .bind(&input.period)
         .bind(version)
-        .bind(state)
+        .bind(state.as_str())
         .bind(&input.status)
         .bind(input.percent)
         .bind(&input.narrative)
@@ -192,23 +202,32 @@ impl Store {
     /// returned too, which reopens it for a resubmission.
     pub async fn review_report(&self, report_id: i64, accept: bool, comment: &str, actor: &Actor) -> Result<()> {
         let mut tx = self.begin().await?;
-        let state: Option<String> = sqlx::query_scalar("SELECT state FROM reports WHERE id = $1 AND is_current = 1")
+        let row = sqlx::query("SELECT assignment_id, period, is_current, state FROM reports WHERE id = $1")
             .bind(report_id)
             .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound(Missing::Report(report_id)))?;
+        // A version the department has since replaced: the reviewer read an old one.
+        if get::<i64>(&row, "is_current")? == 0 {
+            let current: i64 = sqlx::query_scalar(
+                "SELECT version FROM reports WHERE assignment_id = $1 AND period = $2 AND is_current = 1",
+            )
+            .bind(get::<i64>(&row, "assignment_id")?)
+            .bind(get::<String>(&row, "period")?)
+            .fetch_one(&mut *tx)
             .await?;
+            return Err(StoreError::Conflict(Clash::Stale { current }));
+        }
         // A submitted report is accepted or returned; an accepted one can still be returned (reopened), so
         // that the department may correct it.
-        match (state.as_deref(), accept) {
-            (None, _) => return Err(StoreError::NotFound(Missing::Report(report_id))),
-            (Some("submitted"), _) | (Some("accepted"), false) => {}
-            (Some(other), _) => {
-                return Err(StoreError::Conflict(Clash::ReportNotSubmitted { state: other.to_string() }));
-            }
+        let state: ReviewState = Column::read(&row, "state")?;
+        if !state.may_review(accept) {
+            return Err(StoreError::Conflict(Clash::ReportNotSubmitted { state: state.as_str().to_string() }));
         }
         sqlx::query(
             "UPDATE reports SET state = $1, review_comment = $2, reviewed_at = $3, reviewed_by = $4 WHERE id = $5",
         )
-        .bind(if accept { "accepted" } else { "returned" })
+        .bind(if accept { ReviewState::Accepted } else { ReviewState::Returned }.as_str())
         .bind(comment)
         .bind(now_ms())
         .bind(actor.id)

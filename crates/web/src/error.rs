@@ -1,6 +1,7 @@
 //! How errors leave the server. Use cases return `AppError` (a code of the catalogue in
 //! `jiqun_app::error`, and its message in both languages); the language is applied here, once per
-//! response. API routes answer `{"error": {"code", "message", "details"}}`; pages answer an error page in
+//! response. API routes answer `{"error": {"code", "message", "details"}}` (and `current`, the record as it
+//! is now, when a write carried a version that is no longer current); pages answer an error page in
 //! the site's frame (header, navigation, language switch) that says what went wrong and what the user
 //! may do instead. `error_pages` also catches what axum answers by itself (an unknown path, a method the
 //! route does not take, a body over the limit), so no response leaves in English plain text. Database
@@ -11,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use jiqun_app::{AppError, Code, Session};
+use jiqun_app::{AppError, Code, Current, Session};
 use jiqun_domain::Lang;
 use maud::html;
 use serde_json::json;
@@ -37,9 +38,20 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             eprintln!("jiqun: {e}");
         }
-        let body = json!({ "error": { "code": e.code.as_str(), "message": shown_message(&e, lang), "details": e.details(lang) } });
+        let mut body = json!({ "error": { "code": e.code.as_str(), "message": shown_message(&e, lang), "details": e.details(lang) } });
+        if let Some(current) = &e.current {
+            body["error"]["current"] = current_record(current);
+        }
         (status, Json(body)).into_response()
     }
+}
+
+/// The record a stale write was refused over, as its resource's GET shows it.
+fn current_record(c: &Current) -> serde_json::Value {
+    let view = match c {
+        Current::Report(r) => serde_json::to_value(crate::resources::supervision::api::ReportView::new(r)),
+    };
+    view.unwrap_or_default()
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -100,6 +100,7 @@ fn error_schema() -> Value {
             "code": { "type": "string", "description": "stable code of the error catalogue (jiqun_app::Code)" },
             "message": { "type": "string", "description": "in the request's language" },
             "hint": { "type": "string" },
+            "current": { "description": "With a 409 for a write that carried a version no longer current: the record as it is now.", "oneOf": [ { "$ref": "#/components/schemas/ReportView" } ] },
             "details": { "type": "array", "items": { "type": "object", "properties": {
                 "field": { "type": "string" }, "message": { "type": "string" }
             } } }

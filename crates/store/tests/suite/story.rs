@@ -236,6 +236,7 @@ async fn concurrent_report_saves_keep_one_current_version() {
                     problems: String::new(),
                     help_needed: String::new(),
                     submit: true,
+                    based_on: None,
                 };
                 s.save_report(asg, &input, &owner).await.unwrap().version
             });

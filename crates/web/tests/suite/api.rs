@@ -71,15 +71,15 @@ async fn kjt_assignments(api: &Client, kjt: &str) -> Vec<Value> {
 
 /// The supervision fixture: the owner and 省科技厅's reporter logged in, one of 省科技厅's assignments, and
 /// the round of 2026Q1 opened by the owner.
-struct Supervision {
-    owner: String,
-    kjt: String,
-    plan_id: i64,
-    assignment: i64,
+pub(crate) struct Supervision {
+    pub(crate) owner: String,
+    pub(crate) kjt: String,
+    pub(crate) plan_id: i64,
+    pub(crate) assignment: i64,
 }
 
 impl Supervision {
-    async fn new(api: &Client) -> Supervision {
+    pub(crate) async fn new(api: &Client) -> Supervision {
         let owner = api.demo_login("owner").await;
         let kjt = api.demo_login("kjt").await;
         let plan_id = plan_id(api, &owner).await;
@@ -87,19 +87,19 @@ impl Supervision {
         Supervision { owner, kjt, plan_id, assignment }
     }
 
-    fn reports(&self) -> String {
+    pub(crate) fn reports(&self) -> String {
         format!("/api/v1/assignments/{}/reports", self.assignment)
     }
 
     /// The owner opens the round of 2026Q1.
-    async fn open_round(&self, api: &Client) {
+    pub(crate) async fn open_round(&self, api: &Client) {
         let round = json!({ "period": "2026Q1", "deadline": "2026-04-15" });
         let (s, v) = api.call("POST", &format!("/api/v1/plans/{}/rounds", self.plan_id), &self.owner, round).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
     }
 
     /// The department's report for 2026Q1, submitted.
-    async fn submit(&self, api: &Client) -> Value {
+    pub(crate) async fn submit(&self, api: &Client) -> Value {
         let report = json!({ "period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": "<script>alert(1)</script>推进中" });
         let (s, r) = api.call("POST", &self.reports(), &self.kjt, report).await;
         assert_eq!(s, StatusCode::CREATED, "{r}");
@@ -107,7 +107,7 @@ impl Supervision {
     }
 
     /// The owner accepts (`true`) or returns a report.
-    async fn review(&self, api: &Client, report: i64, accept: bool) -> (StatusCode, Value) {
+    pub(crate) async fn review(&self, api: &Client, report: i64, accept: bool) -> (StatusCode, Value) {
         let body = if accept {
             json!({ "accept": true, "comment": "好" })
         } else {
@@ -117,7 +117,7 @@ impl Supervision {
     }
 
     /// A report for 2026Q1 submitted and accepted.
-    async fn accepted(api: &Client) -> (Supervision, i64) {
+    pub(crate) async fn accepted(api: &Client) -> (Supervision, i64) {
         let sup = Supervision::new(api).await;
         sup.open_round(api).await;
         let rid = sup.submit(api).await["id"].as_i64().unwrap();

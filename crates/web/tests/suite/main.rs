@@ -9,6 +9,7 @@ mod bulletin;
 mod chains;
 mod challenges;
 mod common;
+mod concurrency;
 mod cultivation;
 mod desk;
 mod exports;

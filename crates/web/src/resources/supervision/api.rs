@@ -152,6 +152,11 @@ pub struct FileReportBody {
     /// Keep as a draft instead of submitting.
     #[serde(default)]
     pub draft: bool,
+    /// The version of this period's report you read (0 when there was none). If the report has a newer
+    /// version now, nothing is written: 409 with the report as it is now in `error.current`. Without it the
+    /// report is filed whatever happened meanwhile.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 pub async fn file_report(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
@@ -167,6 +172,7 @@ pub async fn file_report(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResul
         problems: b.problems,
         help_needed: b.help_needed,
         submit: !b.draft,
+        based_on: b.version,
     };
     let report = ctx.app.file_report(s, id, &input, &ctx.ip).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(ReportView::new(&report))).into_response())

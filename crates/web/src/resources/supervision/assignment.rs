@@ -35,6 +35,12 @@ pub struct ReportForm {
     problems: String,
     help_needed: String,
     action: String,
+    /// The period's current version when the form was drawn, and that period: a newer version on saving
+    /// means someone else filed meanwhile (the form comes back with their version's notice).
+    #[serde(default)]
+    read_version: String,
+    #[serde(default)]
+    read_period: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -254,6 +260,8 @@ fn report_form(
             },
         },
     };
+    // As it stands now (after a refusal too: saving again then files over the version just shown).
+    let read_version = a.reports.iter().filter(|r| r.period == f.period).map(|r| r.version).max().unwrap_or(0);
     html! {
         section.panel #report aria-labelledby="h-report" {
             h2 #h-report { (t("填报进展报告", "File a progress report")) }
@@ -264,6 +272,8 @@ fn report_form(
             @if let Some((e, _)) = refused { (ui::form_error(e, lang)) }
             form.grid method="post" action={ "/assignments/" (a.row.id) "/reports" } {
                 (ui::csrf(s))
+                input type="hidden" name="read_period" value=(f.period);
+                input type="hidden" name="read_version" value=(read_version);
                 div.field.wide {
                     label for="rp-period" { (t("报送期别", "Period")) }
                     @if plan.rounds.is_empty() {
@@ -376,6 +386,12 @@ pub async fn file_report(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReportForm
                 problems: f.problems.clone(),
                 help_needed: f.help_needed.clone(),
                 submit,
+                // Checked only for the period the form was drawn for (the period may have been changed).
+                based_on: f
+                    .read_version
+                    .parse()
+                    .ok()
+                    .filter(|_| f.read_period.trim() == f.period.trim() && !f.read_period.is_empty()),
             };
             ctx.app.file_report(s, id, &input, &ctx.ip).await.map(|_| ())
         }
