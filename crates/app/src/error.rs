@@ -158,6 +158,11 @@ catalogue! {
     KeyFile = "key_file", 500,
         ["密钥文件无法使用", "the key file cannot be used"],
         ["请检查密钥文件的路径、权限和内容。", "Check the key file's path, permissions and content."];
+    /// The database cannot be reached, takes no writes, or its disk is full; the service resumes by itself
+    /// when the database does.
+    Unavailable = "unavailable", 503,
+        ["数据库暂时无法使用", "the database is unavailable"],
+        ["请稍后刷新页面，核对后重试；如持续出现，请联系系统管理员。", "Reload shortly, check, and try again; tell a system administrator if it persists."];
     Internal = "internal", 500,
         ["服务器内部错误", "internal server error"],
         ["请稍后重试；如仍出错，请联系系统管理员。", "Try again later; if it persists, tell a system administrator."];
@@ -465,8 +470,36 @@ impl From<jiqun_store::StoreError> for AppError {
             ),
             StoreError::Corrupt(what) => AppError::internal(what),
             db @ StoreError::Db(_) => {
+                let unavailable = |zh: &str, en: &str| AppError::new(Code::Unavailable, zh, en);
                 let (zh, en) = match db.db_problem() {
-                    Some(DbProblem::Unreachable) => ("无法连接数据库", "cannot reach the database"),
+                    Some(DbProblem::Unreachable) => {
+                        return unavailable(
+                            "无法连接数据库，操作未完成；如在提交时中断，请刷新核对是否已保存",
+                            "cannot reach the database; the operation did not complete (if cut off while committing, reload to see whether it was saved)",
+                        )
+                            .caused_by(db);
+                    }
+                    Some(DbProblem::ReadOnly) => {
+                        return unavailable(
+                            "数据库当前为只读，本次操作未写入",
+                            "the database is read-only just now; nothing was written",
+                        )
+                        .caused_by(db);
+                    }
+                    Some(DbProblem::CannotOpen) => {
+                        return unavailable(
+                            "无法以读写方式打开数据库文件：所在文件夹不存在、无写权限，或文件系统为只读",
+                            "cannot open the database file for writing: its folder is missing or not writable, or the file system is read-only",
+                        )
+                        .caused_by(db);
+                    }
+                    Some(DbProblem::Full) => {
+                        return unavailable(
+                            "数据库所在磁盘已满，本次操作未写入；腾出空间后即可恢复",
+                            "the database's disk is full; nothing was written; it resumes once there is space",
+                        )
+                        .caused_by(db);
+                    }
                     Some(DbProblem::Configuration) => {
                         ("数据库地址或配置有误", "the database URL or its settings are wrong")
                     }

@@ -185,6 +185,14 @@ pub enum DbProblem {
     Migration,
     /// A uniqueness, foreign-key or check constraint.
     Constraint,
+    /// The database takes no writes: a read-only file or mount (SQLite), a read-only transaction or a
+    /// standby (PostgreSQL).
+    ReadOnly,
+    /// The disk holding the database is full.
+    Full,
+    /// An SQLite file that cannot be opened for writing: its folder is missing or not writable, or it is on
+    /// a read-only file system.
+    CannotOpen,
     Other,
 }
 
@@ -193,6 +201,8 @@ impl StoreError {
     pub fn db_problem(&self) -> Option<DbProblem> {
         let StoreError::Db(e) = self else { return None };
         Some(match e {
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ReadOnlyFilesystem => DbProblem::ReadOnly,
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => DbProblem::Full,
             sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => DbProblem::Unreachable,
             sqlx::Error::Configuration(_) | sqlx::Error::Tls(_) => DbProblem::Configuration,
             sqlx::Error::Migrate(_) => DbProblem::Migration,
@@ -200,6 +210,21 @@ impl StoreError {
                 if d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation() =>
             {
                 DbProblem::Constraint
+            }
+            sqlx::Error::Database(d) => {
+                let code = d.code().unwrap_or_default();
+                // PostgreSQL's codes are SQLSTATEs, always five characters (often all digits); SQLite's
+                // are numbers below 10000, whose low byte is the primary code.
+                let sqlite = (code.len() < 5).then(|| code.parse::<u32>().ok().map(|c| c & 0xff)).flatten();
+                match (sqlite, code.as_ref()) {
+                    (Some(8), _) | (None, "25006") => DbProblem::ReadOnly,
+                    (Some(13), _) | (None, "53100") => DbProblem::Full,
+                    (Some(14), _) => DbProblem::CannotOpen,
+                    // Connection exceptions (08…), and a server shutting down, crashed or starting up
+                    // (57P01 to 57P03).
+                    (None, c) if c.starts_with("08") || c.starts_with("57P") => DbProblem::Unreachable,
+                    _ => DbProblem::Other,
+                }
             }
             _ => DbProblem::Other,
         })
@@ -367,16 +392,26 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
+        const SQLITE_PRAGMAS: [&str; 4] = [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA busy_timeout = 10000",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = NORMAL",
+        ];
         let mut opts = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
         if backend == Backend::Sqlite {
+            // One connection first, so that a file that cannot be opened for writing (a read-only file
+            // system, a full disk) says so at once; the pool would retry it until its timeout and then
+            // report only the timeout.
+            use sqlx::Connection;
+            let mut probe = sqlx::AnyConnection::connect(&url).await?;
+            for pragma in SQLITE_PRAGMAS {
+                sqlx::query(pragma).execute(&mut probe).await?;
+            }
+            probe.close().await?;
             opts = opts.after_connect(|conn, _| {
                 Box::pin(async move {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA busy_timeout = 10000",
-                        "PRAGMA foreign_keys = ON",
-                        "PRAGMA synchronous = NORMAL",
-                    ] {
+                    for pragma in SQLITE_PRAGMAS {
                         sqlx::query(pragma).execute(&mut *conn).await?;
                     }
                     Ok(())

@@ -77,10 +77,12 @@ pub fn token_of(headers: &HeaderMap) -> (Option<String>, bool) {
 
 /// The live session a token names, if any. A database failure counts as none (the handler then answers
 /// 401, and the health check reports the database).
-pub async fn session_of(app: &AppState, token: Option<&str>) -> Option<Session> {
+/// The caller's session; an error when the database cannot say (it is down): such a request is refused
+/// with 503, not treated as logged out.
+pub async fn session_of(app: &AppState, token: Option<&str>) -> Result<Option<Session>, AppError> {
     match token {
-        Some(t) if !t.is_empty() && t.len() <= 128 => app.session(t).await.ok().flatten(),
-        _ => None,
+        Some(t) if !t.is_empty() && t.len() <= 128 => app.session(t).await,
+        _ => Ok(None),
     }
 }
 
@@ -116,16 +118,19 @@ impl FromRequestParts<AppState> for Ctx {
         let lang = language(parts);
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
         let (token, via_cookie) = token_of(&parts.headers);
-        let session = session_of(app, token.as_deref()).await;
+        let refuse = |e: AppError| {
+            if parts.uri.path().starts_with("/api/") {
+                crate::error::ApiError(e, lang).into_response()
+            } else {
+                crate::error::PageError(e, lang).into_response()
+            }
+        };
+        let session = session_of(app, token.as_deref()).await.map_err(refuse)?;
         let matched = parts.extensions.get::<axum::extract::MatchedPath>().map(|m| m.as_str().to_string());
         if let Some(access) = matched.and_then(|path| crate::routes::access_of(parts.method.as_str(), &path))
             && let Err(e) = admits(access, session.as_ref())
         {
-            return Err(if parts.uri.path().starts_with("/api/") {
-                crate::error::ApiError(e, lang).into_response()
-            } else {
-                crate::error::PageError(e, lang).into_response()
-            });
+            return Err(refuse(e));
         }
         Ok(Ctx {
             app: app.clone(),

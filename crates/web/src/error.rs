@@ -22,9 +22,14 @@ use crate::kit::layout;
 
 pub struct ApiError(pub AppError, pub Lang);
 
-/// The message users see: the error's own, but only the catalogue's for a server fault.
+/// The message users see: the error's own, but only the catalogue's for a server fault (the database's
+/// being unavailable is not one: its message says which of the causes it is, and nothing internal).
 fn shown_message(e: &AppError, lang: Lang) -> String {
-    if e.status() >= 500 { e.code.message(lang).to_string() } else { e.message(lang).to_string() }
+    if e.status() >= 500 && e.code != Code::Unavailable {
+        e.code.message(lang).to_string()
+    } else {
+        e.message(lang).to_string()
+    }
 }
 
 fn status_of(e: &AppError) -> StatusCode {
@@ -218,7 +223,8 @@ pub async fn error_pages(State(app): State<AppState>, req: Request, next: Next) 
         let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         // Back to where the user came from, when that is a page of this site other than this one.
         let back = referer.as_deref().and_then(local_path).filter(|p| *p != here && !p.starts_with("/login"));
-        let session = session_of(&app, token.as_deref()).await;
+        // The error page of a request whose session the database could not read is drawn logged out.
+        let session = session_of(&app, token.as_deref()).await.ok().flatten();
         page(&app, &e, lang, session.as_ref(), here, back).await
     };
     // A 405 still says which methods the route takes.

@@ -18,6 +18,7 @@ mod jobs;
 mod manage;
 mod matching;
 mod office;
+mod outage;
 mod pages;
 mod project_routing;
 mod projects;
