@@ -349,6 +349,8 @@ def pg_restart(rnd, work, writes):
            "-l", os.path.join(work, "pg.log")]
     run(*ctl, "start")
 
+    server = None
+
     class Private(Db):
         def __init__(self):
             self.kind, self.name = "postgres", "jiqun"
@@ -443,6 +445,8 @@ def pg_restart(rnd, work, writes):
             raise Failure(f"pg restart: {ok} answered 201, {refused} refused, {stored} stored, {current} current")
         return ok, refused, stored, readonly
     finally:
+        if server:
+            server.kill9()
         run(*ctl, "-m", "immediate", "stop", check=False)
 
 

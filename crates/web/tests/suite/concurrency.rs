@@ -182,6 +182,7 @@ async fn a_report_form_drawn_before_another_filing_comes_back_refused(api: Clien
     let a = api.submit(&uri, &browser, &pairs).await;
     assert!(a.body.contains("记录已被他人修改（当前版本 2）"), "{}: {}", api.db, a.body);
     assert!(a.body.contains("表单里写的"), "the form keeps what was typed");
+    assert!(a.body.contains("他人已报送第 2 版"), "the page says whose version is newer: {}", a.body);
     assert_eq!(read_version(&a.body), "2", "the form now knows the version shown");
     assert_eq!(versions(&api, &sup).await.len(), 2, "{}: nothing written", api.db);
     // Saved again from the form that came back: filed over the version it now shows.
