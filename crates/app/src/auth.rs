@@ -280,16 +280,17 @@ impl App {
         let hash = token_hash(token);
         let now = now_ms();
         // Read before the session: a commit after this point moves the revision, so the entry made below
-        // is not trusted again.
-        let revision = self.store.revision().await?;
+        // is not trusted again. Read from the database itself, not from what notifications have said so
+        // far: a logout on another server a moment ago must end this session here now.
+        let revision = self.store.revision_now().await?;
         if let Some((mut s, at, seen)) = self.sessions.read().await.get(&hash).cloned()
             && now - at < 5_000
             && seen == revision
         {
-            s.roles = self.role_table().await?;
+            s.roles = self.role_table_at(revision).await?;
             return Ok(Some(s));
         }
-        let roles = self.role_table().await?;
+        let roles = self.role_table_at(revision).await?;
         let found = self.store.session(&hash).await?;
         let mut cache = self.sessions.write().await;
         match found {

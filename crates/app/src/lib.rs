@@ -171,7 +171,11 @@ impl App {
 
     /// The role definitions in force: the built-in ones with the stored changes (kept until a write).
     pub async fn role_table(&self) -> AppResult<Arc<authz::RoleTable>> {
-        let revision = self.store.revision().await?;
+        self.role_table_at(self.store.revision().await?).await
+    }
+
+    /// The role table as of `revision` (re-read when the one kept is older).
+    pub(crate) async fn role_table_at(&self, revision: i64) -> AppResult<Arc<authz::RoleTable>> {
         if let Ok(r) = self.roles.read()
             && let Some((rev, t)) = r.as_ref()
             && *rev == revision

@@ -549,6 +549,14 @@ impl Store {
         Ok(rev)
     }
 
+    /// The revision counter as the database has it this instant, without the shortcut of `revision`: on
+    /// PostgreSQL that learns of other servers' commits by a notification, which can arrive a few
+    /// milliseconds after the commit. What must take effect at once on every server (a logout, a lock-out, a
+    /// role taken away) is checked against this.
+    pub async fn revision_now(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?)
+    }
+
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
