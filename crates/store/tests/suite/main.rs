@@ -3,3 +3,4 @@
 
 mod backup;
 mod story;
+mod tls;
