@@ -71,15 +71,15 @@ async fn kjt_assignments(api: &Client, kjt: &str) -> Vec<Value> {
 
 /// The supervision fixture: the owner and 省科技厅's reporter logged in, one of 省科技厅's assignments, and
 /// the round of 2026Q1 opened by the owner.
-struct Supervision {
+pub(crate) struct Supervision {
     owner: String,
-    kjt: String,
+    pub(crate) kjt: String,
     plan_id: i64,
     assignment: i64,
 }
 
 impl Supervision {
-    async fn new(api: &Client) -> Supervision {
+    pub(crate) async fn new(api: &Client) -> Supervision {
         let owner = api.demo_login("owner").await;
         let kjt = api.demo_login("kjt").await;
         let plan_id = plan_id(api, &owner).await;
@@ -92,14 +92,14 @@ impl Supervision {
     }
 
     /// The owner opens the round of 2026Q1.
-    async fn open_round(&self, api: &Client) {
+    pub(crate) async fn open_round(&self, api: &Client) {
         let round = json!({ "period": "2026Q1", "deadline": "2026-04-15" });
         let (s, v) = api.call("POST", &format!("/api/v1/plans/{}/rounds", self.plan_id), &self.owner, round).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
     }
 
     /// The department's report for 2026Q1, submitted.
-    async fn submit(&self, api: &Client) -> Value {
+    pub(crate) async fn submit(&self, api: &Client) -> Value {
         let report = json!({ "period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": "<script>alert(1)</script>推进中" });
         let (s, r) = api.call("POST", &self.reports(), &self.kjt, report).await;
         assert_eq!(s, StatusCode::CREATED, "{r}");

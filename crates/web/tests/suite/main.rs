@@ -12,6 +12,7 @@ mod common;
 mod cultivation;
 mod desk;
 mod exports;
+mod fuzzing;
 mod injection;
 mod jobs;
 mod manage;
