@@ -38,6 +38,7 @@ case "$(schemathesis --version)" in
 esac
 
 PORT=${SCHEMATHESIS_PORT:-18400}
+CONFIG=$PWD/fuzz/schemathesis/schemathesis.toml
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 WORK=$(mktemp -d)
 OUT=${SCHEMATHESIS_OUT:-$WORK/reports}
@@ -100,20 +101,26 @@ for role in $ROLES; do
   token=$(login "$role" "$password")
   echo "== schemathesis as $role ($DB)"
   status=0
-  schemathesis --no-color --config-file fuzz/schemathesis/schemathesis.toml run \
+  # Run from the temporary folder: schemathesis keeps a cache of crashes (.schemathesis/) where it runs.
+  (cd "$WORK" && schemathesis --no-color --config-file "$CONFIG" run \
     "http://127.0.0.1:$PORT/api/v1/openapi.json" \
     -H "Authorization: Bearer $token" \
     --exclude-path-regex "$EXCLUDE" \
     --phases "$PHASES" -n "$EXAMPLES" --seed 15 --workers 2 --max-failures 500 --generation-database none \
     --report junit --report-junit-path "$OUT/$role.xml" \
-    >"$OUT/$role.txt" 2>&1 || status=$?
+    >"$OUT/$role.txt" 2>&1) || status=$?
   if grep -q 'panicked' "$OUT/$role.server.log"; then
     echo "the server panicked as $role:" >&2; grep 'panicked' "$OUT/$role.server.log" >&2; status=1
   fi
-  python3 - "$role" "$status" "$OUT/$role.xml" >>"$SUMMARY" <<'PY'
-import sys, xml.etree.ElementTree as ET
-role, status, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+  python3 - "$role" "$status" "$OUT/$role.xml" "$OUT/$role.txt" >>"$SUMMARY" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+role, status, path, text = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 ops = cases = failures = 0
+try:
+    found = re.findall(r"(\d+) generated", open(text, encoding="utf-8", errors="replace").read())
+    cases = int(found[-1]) if found else 0
+except OSError:
+    pass
 try:
     root = ET.parse(path).getroot()
     for suite in root.iter("testsuite"):
@@ -121,14 +128,14 @@ try:
         failures += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
 except (OSError, ET.ParseError):
     pass
-print(f"{role}\t{ops}\t{failures}\t{status}")
+print(f"{role}\t{ops}\t{cases}\t{failures}\t{status}")
 PY
   if [ "$status" != 0 ]; then
     FAILED=1
     echo "-- failures as $role (full output: $OUT/$role.txt)"
     sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$OUT/$role.txt" | head -n 200
   fi
-  grep -E 'test cases|generated' "$OUT/$role.txt" | tail -n 1 || true
+  grep -E ' generated' "$OUT/$role.txt" | tail -n 1 || true
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
@@ -140,9 +147,9 @@ done
 
 echo
 echo "== schemathesis $(schemathesis --version | sed 's/.*version //'), $([ "$PG" = 1 ] && echo PostgreSQL || echo SQLite), phases $PHASES, $EXAMPLES examples per operation"
-printf '%-10s %10s %9s %s\n' role operations failures result
-while IFS=$'\t' read -r role ops failures status; do
-  printf '%-10s %10s %9s %s\n' "$role" "$ops" "$failures" "$([ "$status" = 0 ] && echo ok || echo FAILED)"
+printf '%-10s %10s %10s %9s %s\n' role operations "test cases" failures result
+while IFS=$'\t' read -r role ops cases failures status; do
+  printf '%-10s %10s %10s %9s %s\n' "$role" "$ops" "$cases" "$failures" "$([ "$status" = 0 ] && echo ok || echo FAILED)"
 done <"$SUMMARY"
 if [ "$FAILED" != 0 ]; then
   echo "schemathesis found failures (reports in $OUT; set SCHEMATHESIS_OUT to keep them)" >&2
