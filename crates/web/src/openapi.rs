@@ -107,6 +107,9 @@ fn error_schema() -> Value {
     })
 }
 
+/// The paths whose `{id}` is a word, not a number (their handlers take `Path<String>`).
+const STRING_IDS: &[&str] = &["/api/v1/chains/{id}", "/api/v1/project-libraries/{id}"];
+
 /// A record's id: a 64-bit integer, from 1.
 fn id_schema() -> Value {
     json!({ "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX })
@@ -170,8 +173,13 @@ fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
     let mut params: Vec<Value> = Vec::new();
     for seg in path.split('/') {
         if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            // Ids are 64-bit (`Path<i64>`): a larger number is not an id, and is answered 400.
-            let schema = if name == "id" { id_schema() } else { json!({ "type": "string" }) };
+            // Ids are 64-bit (`Path<i64>`): a larger number is not an id, and is answered 400. A chain's and
+            // a project library's ids are words (`smart_terminal`, `ic_key`).
+            let schema = if name == "id" && !STRING_IDS.iter().any(|p| r.path.starts_with(p)) {
+                id_schema()
+            } else {
+                json!({ "type": "string" })
+            };
             params.push(json!({ "name": name, "in": "path", "required": true, "schema": schema }));
         }
     }

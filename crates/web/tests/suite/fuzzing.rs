@@ -168,6 +168,19 @@ async fn templates_are_served_as_the_workbooks_the_document_names(api: Client) {
 async fn ids_and_query_parameters_are_typed_as_the_server_reads_them(api: Client) {
     let owner = api.demo_login("owner").await;
     let doc = openapi(&api).await;
+    // A chain's and a project library's ids are words: documented as integers, the stateful phase sent
+    // `ic_key` where a project's number was due.
+    for (method, path) in [
+        ("get", "/api/v1/chains/{id}"),
+        ("get", "/api/v1/chains/{id}/gaps"),
+        ("get", "/api/v1/chains/{id}/nodes/{node}"),
+        ("put", "/api/v1/project-libraries/{id}"),
+    ] {
+        assert_eq!(parameter(&doc, method, path, "id"), &json!({ "type": "string" }), "{method} {path}");
+    }
+    let (s, v) = api.call("GET", "/api/v1/chains/smart_terminal/gaps", &owner, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(parameter(&doc, "post", "/api/v1/projects/{id}/log", "id")["type"], "integer");
     let id = parameter(&doc, "get", "/api/v1/plans/{id}", "id");
     assert_eq!(
         (id["type"].as_str(), id["minimum"].as_i64(), id["maximum"].as_i64()),
