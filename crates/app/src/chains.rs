@@ -105,8 +105,22 @@ pub struct ChainNodeView {
 /// One chain, node by node.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ChainDetail {
-    #[serde(flatten)]
+    /// The chain as the list shows it, for the pages. Not serialised as it is: its `nodes` is a count, and
+    /// here `nodes` is the list of nodes (flattened, the two gave one object the key `nodes` twice).
+    #[serde(skip)]
     pub summary: ChainSummary,
+    pub id: String,
+    /// The plan's own wording.
+    pub name: String,
+    pub name_en: String,
+    /// Where the plan names it (`三(一)`).
+    pub plan_item: String,
+    /// Firms on any of its nodes (a firm on two nodes counts once).
+    pub firms: usize,
+    /// Nodes with at least one gap.
+    pub nodes_with_gaps: usize,
+    /// Nodes without a firm in the province.
+    pub empty_nodes: usize,
     pub source: String,
     pub figures_year: Option<i64>,
     pub settings: Settings,
@@ -508,8 +522,16 @@ impl App {
         session.require(&Action::ReadChains)?;
         let l = self.load_chains().await?;
         let chain = find_chain(&l.vocabulary, id)?;
+        let summary = summary(&l, chain);
         Ok(ChainDetail {
-            summary: summary(&l, chain),
+            id: summary.id.clone(),
+            name: summary.name.clone(),
+            name_en: summary.name_en.clone(),
+            plan_item: summary.plan_item.clone(),
+            firms: summary.firms,
+            nodes_with_gaps: summary.nodes_with_gaps,
+            empty_nodes: summary.empty_nodes,
+            summary,
             source: chain.source.clone(),
             figures_year: l.figures_year,
             settings: l.settings.clone(),

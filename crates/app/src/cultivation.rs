@@ -208,8 +208,23 @@ pub struct BackboneRd {
     /// The indicator 重点龙头骨干企业研发投入强度 in the current plan; null when there is none.
     pub indicator_id: Option<i64>,
     /// `[value, source]` stored for that indicator and year; null when none.
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = stored_schema)]
     pub stored: Option<(f64, String)>,
+}
+
+/// `[number, string]` or null: the schema of `BackboneRd::stored`, a pair (utoipa does not describe tuples).
+fn stored_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, ObjectBuilder, SchemaType, Type};
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .prefix_items([
+            ObjectBuilder::new().schema_type(Type::Number).build(),
+            ObjectBuilder::new().schema_type(Type::String).build(),
+        ])
+        .items(ArrayItems::False)
+        .min_items(Some(2))
+        .max_items(Some(2))
+        .build()
 }
 
 impl BackboneRd {
@@ -388,8 +403,9 @@ pub struct LibraryText {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[schema(as = ProjectProposalBody)]
 pub struct ProposalInput {
-    /// The project's name.
+    /// The project's name. Required by `POST /api/v1/projects`, which tells this body by it.
     #[serde(default)]
+    #[schema(required = true)]
     pub project: String,
     #[serde(default)]
     pub city: String,

@@ -532,12 +532,51 @@ pub(crate) fn invalid_fields(errors: &[jiqun_eval::definition::FieldError]) -> A
 
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let parsed = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         json_error(e.inner(), if path == "." { "" } else { &path })
-    })?;
-    de.end().map_err(|e| json_error(&e, ""))?;
-    Ok(value)
+    });
+    match parsed {
+        Ok(value) => {
+            de.end().map_err(|e| json_error(&e, ""))?;
+            Ok(value)
+        }
+        // JSON has one number type: `3.0` is the integer 3 (JSON Schema and the OpenAPI document agree),
+        // but serde refuses it for an integer field. Such a body is read again with every number that is
+        // a whole number within 64 bits written as an integer; anything else keeps the first error.
+        Err(first) => {
+            let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(body) else { return Err(first) };
+            if !integral_floats_as_integers(&mut v) {
+                return Err(first);
+            }
+            serde_json::from_value(v).map_err(|_| first)
+        }
+    }
+}
+
+/// Writes each number of `v` that is a float with a whole value within i64 or u64 as an integer; true when
+/// any was.
+fn integral_floats_as_integers(v: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // 2^63 and 2^64 are exact as f64; the bounds are exclusive above.
+            let whole = f.is_finite() && f.fract() == 0.0;
+            if whole && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
+                *v = Value::from(f as i64);
+                true
+            } else if whole && (0.0..18_446_744_073_709_551_616.0).contains(&f) {
+                *v = Value::from(f as u64);
+                true
+            } else {
+                false
+            }
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, x| integral_floats_as_integers(x) | any),
+        Value::Object(map) => map.values_mut().fold(false, |any, x| integral_floats_as_integers(x) | any),
+        _ => false,
+    }
 }
 
 /// A serde_json error as the catalogue's `invalid_json`, said in both languages.

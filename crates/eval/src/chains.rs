@@ -52,14 +52,19 @@ pub struct Facts {
     pub dependencies: Vec<Dependency>,
 }
 
+/// The most `full_firm_count` may be: more firms on one node than a province has.
+pub const MAX_FULL_FIRM_COUNT: u32 = 100_000;
+
 /// What the plan owner sets; a missing field takes its default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 #[schema(as = ChainSettings)]
 pub struct Settings {
     /// A node with firms whose strength is below this (0–100) has a `below_threshold` gap.
+    #[schema(minimum = 0, maximum = 100)]
     pub strength_threshold: f64,
-    /// The number of firms that earns the whole firm part of the strength.
+    /// The number of firms that earns the whole firm part of the strength (1 to 100,000).
+    #[schema(minimum = 1, maximum = 100000)]
     pub full_firm_count: u32,
     /// Segments whose missing or outside-supplied nodes need research rather than investment.
     pub research_segments: Vec<Segment>,
@@ -90,8 +95,12 @@ impl Settings {
                 "the strength threshold must be between 0 and 100",
             ));
         }
-        if self.full_firm_count == 0 {
-            errors.push(FieldError::new("full_firm_count", "应至少为 1", "must be at least 1"));
+        if !(1..=MAX_FULL_FIRM_COUNT).contains(&self.full_firm_count) {
+            errors.push(FieldError::new(
+                "full_firm_count",
+                "满分企业数应在 1 至 100000 之间",
+                "the number of firms that make a node whole must be between 1 and 100000",
+            ));
         }
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }

@@ -595,6 +595,12 @@ impl Store {
         detail: &serde_json::Value,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
+        // The record's place in the chain is read, then the record written: like every write, this first
+        // takes the revision row (here without changing it, since nothing else changes), so that writers
+        // take turns. Without it, on SQLite a write committed between the read and the insert made the
+        // insert fail at once with "database is locked" (an export answered 500 beside a concurrent
+        // write), and on PostgreSQL two such records could name the same predecessor, forking the chain.
+        sqlx::query("UPDATE revision SET n = n WHERE id = 1").execute(&mut *tx).await?;
         self.audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
         self.commit(tx).await?;
         Ok(())

@@ -108,17 +108,84 @@ fn error_schema() -> Value {
     })
 }
 
+/// The paths whose `{id}` is a word, not a number (their handlers take `Path<String>`).
+const STRING_IDS: &[&str] = &["/api/v1/chains/{id}", "/api/v1/project-libraries/{id}"];
+
+/// A record's id: a 64-bit integer, from 1.
+fn id_schema() -> Value {
+    json!({ "type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX })
+}
+
+/// The type of a query parameter, by its name: the handlers read parameters of one name as one type (`plan`,
+/// `run`, `year`, `offset`, `limit`, `from`, `to` as 64-bit integers; `stage`, `state`, `scale`, `city` as
+/// their vocabularies); `format` is one of the extensions of the media types the route produces. Anything else is
+/// a string that the use case checks (a city, a department, a period …).
+fn query_schema(r: &ApiRoute, name: &str) -> Value {
+    use jiqun_domain::enterprise::Scale;
+    use jiqun_domain::projects::ProjectStage;
+    use jiqun_domain::report::ReviewState;
+    use jiqun_domain::{CityCode, Lang};
+    let integer = json!({ "type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX });
+    match name {
+        // A filter by an id that names nothing finds nothing (200, an empty list), so any 64-bit value.
+        "plan" | "run" | "year" | "offset" | "limit" | "from" | "to" => integer,
+        // These filters are their pages' forms too: a value that is empty once trimmed is no filter.
+        "stage" => blank_or(ProjectStage::ALL.map(|s| s.as_str()).to_vec()),
+        "state" => json!({ "type": "string", "enum": ReviewState::ALL.map(|s| s.as_str()) }),
+        // A scale is read by its code or either label (`规上`, `above scale`).
+        "scale" => {
+            blank_or(Scale::ALL.iter().flat_map(|s| [s.as_str(), s.label(Lang::Zh), s.label(Lang::En)]).collect())
+        }
+        // The province's cities (the built-in region model), by short or full name (`深圳`, `深圳市`).
+        "city" => {
+            blank_or(CityCode::ALL.iter().flat_map(|c| [c.as_str().to_string(), format!("{}市", c.as_str())]).collect())
+        }
+        "format" if !r.produces.is_empty() => {
+            let formats: Vec<&str> = r.produces.iter().filter_map(|t| extension(t)).collect();
+            json!({ "type": "string", "enum": formats })
+        }
+        _ => json!({ "type": "string" }),
+    }
+}
+
+/// One of `values`, or a blank: empty or only the white space that Rust's `str::trim` removes (Unicode
+/// `White_Space`), which the handlers read as no value.
+fn blank_or<T: serde::Serialize>(values: Vec<T>) -> Value {
+    json!({ "anyOf": [
+        { "type": "string", "enum": values },
+        { "type": "string", "pattern": "^[\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$" },
+    ] })
+}
+
+/// The `format` a media type is asked for by.
+fn extension(media_type: &str) -> Option<&'static str> {
+    Some(match media_type {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        "text/csv" | "text/csv; charset=utf-8" => "csv",
+        "application/json" => "json",
+        "text/html" | "text/html; charset=utf-8" => "html",
+        _ => return None,
+    })
+}
+
 /// The operation of a route as served at `path` (its own path or one of its aliases).
 fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
     let mut params: Vec<Value> = Vec::new();
     for seg in path.split('/') {
         if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            let ty = if name == "id" { "integer" } else { "string" };
-            params.push(json!({ "name": name, "in": "path", "required": true, "schema": { "type": ty } }));
+            // Ids are 64-bit (`Path<i64>`): a larger number is not an id, and is answered 400. A chain's and
+            // a project library's ids are words (`smart_terminal`, `ic_key`).
+            let schema = if name == "id" && !STRING_IDS.iter().any(|p| r.path.starts_with(p)) {
+                id_schema()
+            } else {
+                json!({ "type": "string" })
+            };
+            params.push(json!({ "name": name, "in": "path", "required": true, "schema": schema }));
         }
     }
     for (name, desc) in r.query {
-        params.push(json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": { "type": "string" } }));
+        params.push(json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": query_schema(r, name) }));
     }
     params.push(json!({ "name": "Accept-Language", "in": "header", "required": false, "description": "zh-CN (default) or en", "schema": { "type": "string" } }));
     let mut op = json!({

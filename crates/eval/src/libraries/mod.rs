@@ -126,11 +126,14 @@ pub struct ChainDef {
 }
 
 /// One figure's part in a ranking.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LibraryRankingWeight)]
 pub struct WeightDef {
+    /// A registry figure's key (`revenue_wan` …).
     pub figure: String,
     /// Relative weight (> 0); the weights need not add up to anything, the score is out of 100.
+    #[schema(exclusive_minimum = 0)]
     pub weight: f64,
     #[serde(default)]
     pub lower_is_better: bool,
@@ -139,11 +142,16 @@ pub struct WeightDef {
     pub log: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A ranking library's weights and the number selected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LibraryRankingDef)]
 pub struct RankingDef {
     /// How many are selected (100 for the top-100). Ties at the cut are all selected.
+    #[schema(minimum = 1)]
     pub top_n: u32,
+    /// At least one.
+    #[schema(min_items = 1)]
     pub weights: Vec<WeightDef>,
     /// Whose weights these are (official, or Jiqun's example).
     pub note: Text,

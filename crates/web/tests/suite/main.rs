@@ -13,6 +13,7 @@ mod concurrency;
 mod cultivation;
 mod desk;
 mod exports;
+mod fuzzing;
 mod injection;
 mod jobs;
 mod manage;

@@ -29,15 +29,19 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/templates/enterprises", "imports", "The enterprise template (.xlsx): the registry's import columns; a city bureau's names its city", Access::Scoped(Perm::EditEnterprise, &[Scope::All, Scope::OwnCity]), || get(api::template_enterprises))
         .query(TEMPLATE_QUERY)
+        .produces(&[XLSX])
         .ok(200, Some(binary)),
     ApiRoute::new("get", "/api/v1/templates/observations", "imports", "The observations template (.xlsx): a row per indicator × city the caller may enter, for a period", Access::Perm(Perm::AddObservation), || get(api::template_observations))
         .query(TEMPLATE_QUERY)
+        .produces(&[XLSX])
         .ok(200, Some(binary)),
     ApiRoute::new("get", "/api/v1/templates/reports", "imports", "The reports template (.xlsx): the caller's department's assignments, with the four statuses as a list", Access::Perm(Perm::FileReport), || get(api::template_reports))
         .query(TEMPLATE_QUERY)
+        .produces(&[XLSX])
         .ok(200, Some(binary)),
     ApiRoute::new("get", "/api/v1/templates/projects", "imports", "The projects template (.xlsx): progress per period of the key projects the caller reports on", Access::Perm(Perm::ReportProject), || get(api::template_projects))
         .query(TEMPLATE_QUERY)
+        .produces(&[XLSX])
         .ok(200, Some(binary)),
     ApiRoute::new("post", "/api/v1/imports", "imports", "Import a filled-in template (.xlsx) or a CSV of the same columns; the kind is read from the file; all or nothing; every mistake placed (sheet!cell, or line:column for a CSV)", FILLERS, || post(api::import))
         .query(FILE_QUERY)
@@ -46,6 +50,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/imports/marked", "imports", "The same file given back as a workbook with each mistake's cell filled red and commented, and a sheet listing them; 204 when it has none; writes nothing", FILLERS, || post(api::marked))
         .query(FILE_QUERY)
         .upload("the file's bytes (.xlsx or CSV)", "application/octet-stream")
+        .produces(&[XLSX])
         .ok(200, Some(binary)),
 ];
 

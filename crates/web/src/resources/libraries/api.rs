@@ -96,10 +96,10 @@ pub async fn set_ranking(ctx: Ctx, Path(name): Path<String>, body: Bytes) -> Api
 
 /// A ranking library's weights and the number selected: `{top_n, weights: [{figure, weight,
 /// lower_is_better?, log?}], note: {zh, en}}`, the library engine's `jiqun_eval::libraries::RankingDef`,
-/// checked field by field. Declared as an object here: the engine's type does not derive a schema.
+/// checked field by field.
 #[derive(Deserialize, ToSchema)]
 #[serde(transparent)]
-#[schema(value_type = Object)]
+#[schema(value_type = jiqun_eval::libraries::RankingDef)]
 pub struct LibraryRankingBody(pub jiqun_eval::libraries::RankingDef);
 
 /// The year whose library indicators to recompute.

@@ -55,9 +55,12 @@ impl ProjectQuery {
                 )
             })?),
         };
+        // A city of the province, as the other lists read it (`深圳` or `深圳市`); anything else is refused
+        // rather than matching nothing.
+        let city = jiqun_app::input::parameter("city", self.city.as_deref(), jiqun_app::input::parse_city)?;
         Ok(ProjectFilter {
             library: nonempty(&self.library),
-            city: nonempty(&self.city),
+            city: city.map(|c| c.as_str().to_string()),
             stage,
             plan_item: nonempty(&self.item),
             owner_uscc: None,

@@ -312,8 +312,11 @@ pub struct ReportAttachmentAdded {
     pub size: usize,
 }
 
+/// A missing `filename` is an empty one, which the use case refuses naming the field (422), as the
+/// challenges' attachments do; the OpenAPI document gives every query parameter as optional.
 #[derive(Deserialize)]
 pub struct AttachmentQuery {
+    #[serde(default)]
     pub filename: String,
 }
 
