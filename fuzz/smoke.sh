@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzing smoke for CI: builds every cargo-fuzz target and runs each for a short while (FUZZ_SECONDS, 20 by
 # default) over its kept corpus, one at a time, in one process (libFuzzer without -jobs runs one). Fails on
-# a crash, a panic, an input over the time (10 s) or memory (2 GB) limit, or a build failure.
-# The corpora are not changed: new inputs go to a scratch folder. Needs cargo-fuzz (`cargo install cargo-fuzz`); on the stable toolchain RUSTC_BOOTSTRAP=1 lets it pass its
-# -Z flags. Usage: fuzz/smoke.sh [TARGET…]
+# a crash, a panic, an input over the time (10 s) or memory (2 GB) limit, or a build failure. The corpora
+# are not changed: new inputs go to a scratch folder. Needs cargo-fuzz (`cargo install cargo-fuzz`); on the
+# stable toolchain RUSTC_BOOTSTRAP=1 lets it pass its -Z flags. Usage: fuzz/smoke.sh [TARGET…]
 set -euo pipefail
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1
