@@ -999,3 +999,77 @@ pub struct ImportSummary {
     /// The file's SHA-256, as the audit log records it.
     pub sha256: String,
 }
+
+/// Any file given to the import gives a located sheet or a refusal, never a panic (docs/security.md,
+/// "Fuzzing"): a property test, and a replay of the cargo-fuzz corpora `fuzz/corpus/import_csv` and
+/// `fuzz/corpus/import_xlsx` (their structured inputs, XML parts, are wrapped by the fuzz crate; here they
+/// are read as the bytes they are).
+#[cfg(test)]
+mod any_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn import(bytes: &[u8]) {
+        let Ok(located) = locate(bytes, "t.csv", None) else { return };
+        for row in located.rows() {
+            for name in located.names.iter().flatten() {
+                let _ = (located.number(row, name, Some("万元")), located.whole(row, name), located.text(row, name));
+                let _ = sheet::date(located.cell(row, name));
+            }
+        }
+    }
+
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("91440300MA5G000001".to_string()),
+            Just("深圳".to_string()),
+            Just("2025Q2".to_string()),
+            Just("1.5亿元".to_string()),
+            Just("\"1,200\"".to_string()),
+            Just("45%".to_string()),
+            Just("2025-13-40".to_string()),
+            Just(String::new()),
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn any_bytes_are_located_or_refused(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            import(&bytes);
+        }
+
+        #[test]
+        fn any_rows_under_a_header_are_located_or_refused(
+            header in prop_oneof![
+                Just("uscc,name,city,scale,founded_year,year,land_mu,tax_wan,revenue_wan"),
+                Just("indicator_id,period,value,region,source"),
+                Just("assignment_id,period,status,percent,narrative"),
+            ],
+            rows in proptest::collection::vec(proptest::collection::vec(field(), 0..10), 0..5),
+        ) {
+            let mut text = format!("{header}\n");
+            for r in &rows {
+                text.push_str(&r.join(","));
+                text.push('\n');
+            }
+            import(text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn the_fuzz_corpora_replay_cleanly() {
+        for target in ["import_csv", "import_xlsx"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus").join(target);
+            let entries = std::fs::read_dir(&dir).expect("the fuzz corpus is kept in the repository");
+            let mut n = 0;
+            for e in entries.flatten() {
+                import(&std::fs::read(e.path()).expect("a corpus file"));
+                n += 1;
+            }
+            assert!(n > 0, "the corpus {target} has inputs");
+        }
+    }
+}

@@ -482,3 +482,47 @@ mod tests {
         assert_eq!(names, ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
     }
 }
+
+/// Any input to the readers gives sheets or an error, never a panic (docs/security.md, "Fuzzing"; the
+/// cargo-fuzz targets `import_csv` and `import_xlsx` go further).
+#[cfg(test)]
+mod any_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read_cells(sheet: &Sheet) {
+        for row in &sheet.rows {
+            for cell in &row.cells {
+                let _ = (number(cell, None), number(cell, Some("万元")), whole(cell), date(cell), cell.display());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn any_text_is_a_csv_sheet_or_an_error(text in any::<String>()) {
+            if let Ok(sheet) = read_csv("t", &text) {
+                read_cells(&sheet);
+            }
+        }
+
+        #[test]
+        fn any_csv_of_quotes_and_separators_is_read_or_refused(text in "[\"a,\r\n１２.%元亿万-]{0,64}") {
+            if let Ok(sheet) = read_csv("t", &text) {
+                read_cells(&sheet);
+            }
+        }
+
+        #[test]
+        fn any_bytes_are_a_workbook_or_an_error(mut bytes in proptest::collection::vec(any::<u8>(), 0..300), zip in any::<bool>()) {
+            if zip {
+                bytes.splice(0..0, *b"PK\x03\x04");
+            }
+            if let Ok(sheets) = read_xlsx(&bytes) {
+                sheets.iter().for_each(read_cells);
+            }
+        }
+    }
+}

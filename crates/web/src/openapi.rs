@@ -22,6 +22,47 @@ pub fn json<T: utoipa::ToSchema>(components: &mut Components) -> RefOr<Schema> {
     Ref::from_schema_name(T::name()).into()
 }
 
+/// A JSON request body of a route: its type's schema for the document, and the parser the route's handler
+/// uses (`Ctx::json`), so that every body the API accepts can be reached from the route table (the fuzz
+/// target `json_bodies` and the property test feed arbitrary bytes to each).
+#[derive(Clone, Copy)]
+pub struct RequestBody {
+    pub schema: SchemaFn,
+    pub parse: fn(&[u8]) -> Result<(), jiqun_app::AppError>,
+}
+
+/// A JSON request body of type `T`.
+pub const fn request<T: utoipa::ToSchema + serde::de::DeserializeOwned>() -> RequestBody {
+    RequestBody { schema: json::<T>, parse: parses::<T> }
+}
+
+fn parses<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), jiqun_app::AppError> {
+    crate::kit::api::parse_json::<T>(body).map(drop)
+}
+
+/// Every type of JSON request body the API accepts, once each: its schema's name and its parser.
+pub fn request_bodies() -> Vec<(String, RequestBody)> {
+    let mut out: Vec<(String, RequestBody)> = Vec::new();
+    for r in api_routes() {
+        let Some(body) = r.request else { continue };
+        let name = match (body.schema)(&mut Components::new()) {
+            RefOr::Ref(r) => r.ref_location.rsplit('/').next().unwrap_or_default().to_string(),
+            RefOr::T(_) => r.path.to_string(),
+        };
+        if !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, body));
+        }
+    }
+    out
+}
+
+/// Gives the bytes to the parser of every JSON request body type; each answers a value or an error.
+/// Returns how many parsed. For fuzzing and the property test: no input may make one panic.
+pub fn parse_every_request_body(bytes: &[u8]) -> usize {
+    static BODIES: std::sync::OnceLock<Vec<(String, RequestBody)>> = std::sync::OnceLock::new();
+    BODIES.get_or_init(request_bodies).iter().filter(|(_, b)| (b.parse)(bytes).is_ok()).count()
+}
+
 /// A file's bytes (an attachment's download): `application/octet-stream`, no JSON.
 pub fn binary(_: &mut Components) -> RefOr<Schema> {
     utoipa::openapi::schema::ObjectBuilder::new()
@@ -230,8 +271,8 @@ fn operation(r: &ApiRoute, path: &str, components: &mut Components) -> Value {
         let (content_type, schema) = match (r.upload, r.request) {
             (Some(text), _) if text.starts_with("text/") => (text, json!({ "type": "string" })),
             (Some(bytes), _) => (bytes, json!({ "type": "string", "format": "binary" })),
-            (None, Some(schema)) => {
-                ("application/json", serde_json::to_value(schema(components)).unwrap_or(Value::Null))
+            (None, Some(request)) => {
+                ("application/json", serde_json::to_value((request.schema)(components)).unwrap_or(Value::Null))
             }
             (None, None) => ("application/json", json!({ "type": "object" })),
         };

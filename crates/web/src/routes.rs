@@ -14,7 +14,7 @@ use crate::resources::{
     plans, projects, supervision, system, users,
 };
 
-pub use crate::openapi::{Components, SchemaFn, binary, json, list, openapi};
+pub use crate::openapi::{Components, RequestBody, SchemaFn, binary, json, list, openapi, request};
 
 /// A route of the JSON API: its OpenAPI description, who may call it, and its handler.
 pub struct ApiRoute {
@@ -30,9 +30,9 @@ pub struct ApiRoute {
     pub query: &'static [(&'static str, &'static str)],
     /// The request body, described; `None` when there is none.
     pub body: Option<&'static str>,
-    /// The JSON request body's type (`json::<ReportingRoundBody>`), whose schema the OpenAPI document gives; `None`
+    /// The JSON request body's type (`request::<ReportingRoundBody>()`), whose schema the OpenAPI document gives and whose parser the handler uses; `None`
     /// for no body or a raw one (a document, an attachment).
-    pub request: Option<SchemaFn>,
+    pub request: Option<RequestBody>,
     /// The media type of a body that is not JSON but uploaded as it is (a plan document, an attachment, a
     /// CSV file); `None` for JSON bodies and for no body.
     pub upload: Option<&'static str>,
@@ -84,7 +84,7 @@ impl ApiRoute {
     }
 
     /// The request body: described, and its type when it is JSON (`None` for a raw upload).
-    pub const fn body(mut self, description: &'static str, request: Option<SchemaFn>) -> ApiRoute {
+    pub const fn body(mut self, description: &'static str, request: Option<RequestBody>) -> ApiRoute {
         self.body = Some(description);
         self.request = request;
         self

@@ -1,6 +1,7 @@
 //! The compiler against fixtures of the genre, the built-in plan, variants and hostile input.
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
+mod docx_input;
 mod genre;
 mod guangdong;
 mod robustness;

@@ -7,6 +7,7 @@ mod challenges;
 mod common;
 mod counts;
 mod dataset;
+mod fuzzing;
 mod libraries;
 mod matching;
 mod resource_policy;

@@ -5,6 +5,7 @@ mod access;
 mod account;
 mod api;
 mod bases;
+mod bodies;
 mod bulletin;
 mod chains;
 mod challenges;

@@ -21,7 +21,7 @@ use jiqun_app::chains::{
 };
 use jiqun_eval::chains::Settings;
 
-use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list, request};
 
 const READ: Access = Access::Perm(Perm::ReadChains);
 const MANAGE: Access = Access::Perm(Perm::ManageChains);
@@ -35,24 +35,24 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/chains/unassigned", "chains", "Names held by enterprises and projects that match no node of the vocabulary, with the records that hold them (nothing is guessed)", READ, || get(api::unassigned))
         .ok(200, Some(list::<ChainUnassigned>)),
     ApiRoute::new("put", "/api/v1/chains/names", "chains", "Decides what a name means: a node, or none; applies to every record holding it", MANAGE, || put(api::decide_name))
-        .body("{text, node}", Some(json::<TextDecisionInput>))
+        .body("{text, node}", Some(request::<TextDecisionInput>()))
         .ok(200, Some(list::<ChainUnassigned>)),
     ApiRoute::new("put", "/api/v1/chains/settings", "chains", "Sets the gap analysis's settings: the strength threshold (0–100), the firm count that makes a node whole, the segments that need research", MANAGE, || put(api::set_settings))
-        .body("{strength_threshold, full_firm_count, research_segments}", Some(json::<Settings>))
+        .body("{strength_threshold, full_firm_count, research_segments}", Some(request::<Settings>()))
         .ok(200, Some(json::<Settings>)),
     ApiRoute::new("get", "/api/v1/chains/vocabulary", "chains", "The chain vocabulary in force (chains, nodes with tier and segment, names, sources) and its saved versions", READ, || get(api::vocabulary))
         .ok(200, Some(json::<ChainVocabularyView>)),
     ApiRoute::new("put", "/api/v1/chains/vocabulary", "chains", "Saves a new version of the vocabulary, checked field by field; a renamed node keeps its id and former name; a node with firms or bases recorded on it cannot be removed (409)", MANAGE, || put(api::put_vocabulary))
-        .body("{vocabulary, note}", Some(json::<VocabularyInput>))
+        .body("{vocabulary, note}", Some(request::<VocabularyInput>()))
         .ok(200, Some(json::<ChainVocabularyView>)),
     ApiRoute::new("put", "/api/v1/chains/nodes/{node}/dependency", "chains", "Records whether a node depends on supply from outside the province, with the source that says so", MANAGE, || put(api::set_dependency))
-        .body("{outside, source}", Some(json::<DependencyInput>))
+        .body("{outside, source}", Some(request::<DependencyInput>()))
         .ok(204, None),
     ApiRoute::new("post", "/api/v1/chains/nodes/{node}/firms", "chains", "Puts a registered firm on a node with its role and capacity, or takes it off (`role` null)", MANAGE, || post(api::place_firm))
-        .body("{uscc, role, capacity?, source?}", Some(json::<FirmPlacementInput>))
+        .body("{uscc, role, capacity?, source?}", Some(request::<FirmPlacementInput>()))
         .ok(204, None),
     ApiRoute::new("post", "/api/v1/chains/nodes/{node}/bases", "chains", "Puts a registered base on a node, or takes it off", MANAGE, || post(api::place_base))
-        .body("{base_id, on}", Some(json::<BasePlacementInput>))
+        .body("{base_id, on}", Some(request::<BasePlacementInput>()))
         .ok(204, None),
     ApiRoute::new("get", "/api/v1/chains/{id}", "chains", "One chain node by node: firms by city and role, revenue and output shares, backbone and library firms, projects under way, bases, strength with its parts, gaps", READ, || get(api::chain))
         .ok(200, Some(json::<ChainDetail>)),

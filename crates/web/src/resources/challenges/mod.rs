@@ -21,7 +21,7 @@ use jiqun_app::challenges::{
     ChallengeMilestoneInput, ChallengeMoveInput, ChallengeReviewInput, ChallengeView, ChallengeWorkflowView,
 };
 
-use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list, request};
 
 /// Who may open an application: its issuing department, its applicant, the experts assigned to it.
 const APPLICATION_READERS: Access = Access::Any(&[Perm::ManageChallenges, Perm::ApplyChallenge, Perm::ReviewChallenge]);
@@ -32,26 +32,26 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/challenges", "challenges", "The open challenges the caller may see (drafts only to those who manage them), newest first, each with the moves the caller may make", Access::Perm(Perm::ReadChallenges), || get(api::challenges))
         .ok(200, Some(list::<ChallengeView>)),
     ApiRoute::new("post", "/api/v1/challenges", "challenges", "Drafts a challenge (a department reporter for its own department); the chain node is checked against the chain vocabulary", Access::Perm(Perm::ManageChallenges), || post(api::create))
-        .body("{title, problem, indicators, funding_wan?, reward?, eligibility?, department, chain_node?, gap_rule?, criteria?, apply_by?, finish_by?}", Some(json::<ChallengeInput>))
+        .body("{title, problem, indicators, funding_wan?, reward?, eligibility?, department, chain_node?, gap_rule?, criteria?, apply_by?, finish_by?}", Some(request::<ChallengeInput>()))
         .ok(201, Some(json::<ChallengeDetail>)),
     ApiRoute::new("get", "/api/v1/challenges/workflow", "challenges", "The workflow in force: the moves and the roles that may make each (an example, not official rules; its note says so)", Access::Perm(Perm::ReadChallenges), || get(api::workflow))
         .ok(200, Some(json::<ChallengeWorkflowView>)),
     ApiRoute::new("get", "/api/v1/challenges/{id}", "challenges", "One challenge with what the caller may see: applications (an expert not those it stands aside from), the panel, ranking and whether it may be awarded (to its department), milestones", Access::Perm(Perm::ReadChallenges), || get(api::challenge))
         .ok(200, Some(json::<ChallengeDetail>)),
     ApiRoute::new("put", "/api/v1/challenges/{id}", "challenges", "Edits a challenge while it is a draft or published (a stale `version` gets 409)", Access::Perm(Perm::ManageChallenges), || put(api::update))
-        .body("the challenge as for POST, with the `version` read", Some(json::<ChallengeInput>))
+        .body("the challenge as for POST, with the `version` read", Some(request::<ChallengeInput>()))
         .ok(200, Some(json::<ChallengeDetail>)),
     ApiRoute::new("post", "/api/v1/challenges/{id}/moves", "challenges", "Moves a challenge to another state as the workflow allows: 409 `challenge_move` for a move that does not exist, 403 `challenge_role` naming the roles that may; the award needs every review in and a scored winner, acceptance or failure a note", MOVERS, || post(api::move_to))
-        .body("{to, winner?, note?, version?}", Some(json::<ChallengeMoveInput>))
+        .body("{to, winner?, note?, version?}", Some(request::<ChallengeMoveInput>()))
         .ok(200, Some(json::<ChallengeDetail>)),
     ApiRoute::new("post", "/api/v1/challenges/{id}/applications", "challenges", "Applies for a challenge while applications are open: an enterprise for its own firm; a user who may apply everywhere for a firm or an institute", Access::Perm(Perm::ApplyChallenge), || post(api::apply))
-        .body("{summary, uscc?, institute?, org_name?}", Some(json::<ChallengeApplicationInput>))
+        .body("{summary, uscc?, institute?, org_name?}", Some(request::<ChallengeApplicationInput>()))
         .ok(201, Some(json::<ChallengeApplicationView>)),
     ApiRoute::new("post", "/api/v1/challenges/{id}/experts", "challenges", "Puts an expert on the challenge's panel with the organisation and interests the expert declared; the expert stands aside from (and cannot see) applications of those organisations", Access::Perm(Perm::ManageChallenges), || post(api::assign_expert))
-        .body("{username, organisation?, interests?}", Some(json::<ChallengeExpertInput>))
+        .body("{username, organisation?, interests?}", Some(request::<ChallengeExpertInput>()))
         .ok(200, Some(json::<ChallengeDetail>)),
     ApiRoute::new("post", "/api/v1/challenges/{id}/milestones", "challenges", "Records a milestone of the work (after the award)", Access::Perm(Perm::ManageChallenges), || post(api::add_milestone))
-        .body("{name, due_on, done_on?, note?}", Some(json::<ChallengeMilestoneInput>))
+        .body("{name, due_on, done_on?, note?}", Some(request::<ChallengeMilestoneInput>()))
         .ok(201, Some(json::<ChallengeDetail>)),
     ApiRoute::new("get", "/api/v1/challenge-applications/{id}", "challenges", "One application, to its issuing department, its applicant and the experts assigned to it who need not stand aside (403 `challenge_recused` to one who must)", APPLICATION_READERS, || get(api::application))
         .ok(200, Some(json::<ChallengeApplicationView>)),
@@ -60,7 +60,7 @@ pub const API: &[ApiRoute] = &[
         .upload("the file's bytes", "application/octet-stream")
         .ok(201, Some(json::<ChallengeApplicationView>)),
     ApiRoute::new("put", "/api/v1/challenge-applications/{id}/review", "challenges", "Saves the caller's review of an application it is assigned to and need not stand aside from, under review; `submit` hands it in (every criterion scored)", Access::Perm(Perm::ReviewChallenge), || put(api::review))
-        .body("{scores, comment?, submit?}", Some(json::<ChallengeReviewInput>))
+        .body("{scores, comment?, submit?}", Some(request::<ChallengeReviewInput>()))
         .ok(200, Some(json::<ChallengeApplicationView>)),
     ApiRoute::new("get", "/api/v1/challenge-attachments/{id}", "challenges", "Downloads an application's file (to those who may see the application)", APPLICATION_READERS, || get(api::attachment))
         .ok(200, Some(binary)),

@@ -12,14 +12,14 @@ pub mod pages;
 use axum::routing::{get, post};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json, list, request};
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/evaluations", "evaluations", "Per-mu evaluation runs, newest first", FIRM_READERS, || get(api::evaluations))
         .ok(200, Some(list::<api::EvaluationRun>)),
     ApiRoute::new("post", "/api/v1/evaluations", "evaluations", "Rates every registered firm with figures for the year by a scheme", Access::Perm(Perm::RunEvaluation), || post(api::run_evaluation))
-        .body("{year, scheme?}", Some(json::<api::EvaluationRunBody>))
+        .body("{year, scheme?}", Some(request::<api::EvaluationRunBody>()))
         .ok(201, Some(json::<api::EvaluationSummary>)),
     ApiRoute::new("get", "/api/v1/evaluations/{id}", "evaluations", "A run's distribution by city and class, and the movement between classes since last year's run", Access::Perm(Perm::ReadEnterprises), || get(api::evaluation))
         .ok(200, Some(json::<api::EvaluationSummary>)),
@@ -29,7 +29,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/schemes", "evaluations", "The per-mu evaluation schemes available", FIRM_READERS, || get(api::schemes))
         .ok(200, Some(list::<api::EvaluationScheme>)),
     ApiRoute::new("post", "/api/v1/schemes", "evaluations", "Adds a jurisdiction's per-mu evaluation scheme (the JSON scheme file; errors name the JSON path)", Access::Perm(Perm::RunEvaluation), || post(api::put_scheme))
-        .body("the scheme file (docs/evaluation.md)", Some(json::<api::EvaluationSchemeBody>))
+        .body("the scheme file (docs/evaluation.md)", Some(request::<api::EvaluationSchemeBody>()))
         .ok(201, Some(json::<api::EvaluationSchemeId>)),
     ApiRoute::new("get", "/api/v1/evaluations/{id}/policy", "evaluations", "The differentiated resource policy (Jiqun's example table, to be set by the jurisdiction) applied to a run: per city counts by class, estimated surcharges, quota levels; per firm where the caller reads its figures", Access::Perm(Perm::ReadEnterprises), || get(api::resource_policy))
         .ok(200, Some(json::<api::EvaluationPolicy>)),

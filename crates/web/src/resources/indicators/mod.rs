@@ -23,12 +23,12 @@ pub mod writes;
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list, request};
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/plans/{id}/indicators", "indicators", "Add an indicator the document lacks", Access::Perm(Perm::EditIndicator), || post(api::add_indicator))
-        .body("{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}", Some(json::<api::IndicatorBody>))
+        .body("{name, unit, direction, method, frequency, baseline_period?, baseline_value?, target_cmp, target_value, target_value_max?, target_year, by_city, item?}", Some(request::<api::IndicatorBody>()))
         .ok(201, Some(json::<api::IndicatorSummary>)),
     ApiRoute::new("get", "/api/v1/indicators", "indicators", "Indicators with baseline, target, latest value and computed progress", Access::Perm(Perm::ReadPlan), || get(api::indicators))
         .query(&[("plan", "plan id")])
@@ -36,15 +36,15 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/indicators/{id}", "indicators", "One indicator", Access::Perm(Perm::ReadPlan), || get(api::indicator))
         .ok(200, Some(json::<api::IndicatorSummary>)),
     ApiRoute::new("put", "/api/v1/indicators/{id}", "indicators", "Edit an indicator (plan owner)", Access::Perm(Perm::EditIndicator), || put(api::update_indicator))
-        .body("as for adding", Some(json::<api::IndicatorBody>))
+        .body("as for adding", Some(request::<api::IndicatorBody>()))
         .ok(200, Some(json::<api::IndicatorSummary>)),
     ApiRoute::new("post", "/api/v1/indicators/{id}/override", "indicators", "Override the computed status with a reason, or clear it (status null)", Access::Perm(Perm::OverrideStatus), || post(api::override_status))
-        .body("{status|null, reason}", Some(json::<api::IndicatorOverrideBody>))
+        .body("{status|null, reason}", Some(request::<api::IndicatorOverrideBody>()))
         .ok(200, Some(json::<api::IndicatorSummary>)),
     ApiRoute::new("get", "/api/v1/indicators/{id}/observations", "indicators", "Every observation, corrections included", Access::Perm(Perm::ReadPlan), || get(api::observations))
         .ok(200, Some(list::<api::IndicatorObservation>)),
     ApiRoute::new("post", "/api/v1/indicators/{id}/observations", "indicators", "Record a value; a second one for the same period and region is a correction", Access::Perm(Perm::AddObservation), || post(api::add_observation))
-        .body("{period, value, region?, source?}", Some(json::<api::IndicatorObservationBody>))
+        .body("{period, value, region?, source?}", Some(request::<api::IndicatorObservationBody>()))
         .ok(201, Some(json::<api::IndicatorObservationRecorded>)),
 ];
 

@@ -20,7 +20,7 @@ use jiqun_app::matching::{
     MatchPairView, MatchProductInput, MatchProductView, MatchSettings,
 };
 
-use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list, request};
 
 const READ: Access = Access::Perm(Perm::ReadMatches);
 const LIST: Access = Access::Perm(Perm::EditMatchListings);
@@ -37,37 +37,37 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/matches/products", "matching", "Chip products the caller may see (an enterprise its own, a city bureau its city's)", READ, || get(api::products))
         .ok(200, Some(list::<MatchProductView>)),
     ApiRoute::new("post", "/api/v1/matches/products", "matching", "Lists a chip product of a registered firm (an enterprise user its own: `uscc` may be left out)", LIST, || post(api::create_product))
-        .body("{uscc?, name, category, process_node_nm?, maturity, annual_volume?, note?}", Some(json::<MatchProductInput>))
+        .body("{uscc?, name, category, process_node_nm?, maturity, annual_volume?, note?}", Some(request::<MatchProductInput>()))
         .ok(201, Some(json::<MatchProductView>)),
     ApiRoute::new("get", "/api/v1/matches/products/{id}", "matching", "One chip product", READ, || get(api::product))
         .ok(200, Some(json::<MatchProductView>)),
     ApiRoute::new("put", "/api/v1/matches/products/{id}", "matching", "Edits a chip product, or makes it inactive (`active: false`); a stale `version` gets 409", LIST, || put(api::update_product))
-        .body("the product as for POST, with `active?` and the `version` read", Some(json::<MatchProductInput>))
+        .body("the product as for POST, with `active?` and the `version` read", Some(request::<MatchProductInput>()))
         .ok(200, Some(json::<MatchProductView>)),
     ApiRoute::new("get", "/api/v1/matches/needs", "matching", "Terminal needs the caller may see", READ, || get(api::needs))
         .ok(200, Some(list::<MatchNeedView>)),
     ApiRoute::new("post", "/api/v1/matches/needs", "matching", "Lists a terminal maker's need (an enterprise user its own)", LIST, || post(api::create_need))
-        .body("{uscc?, name, category, annual_volume?, needed_by, requirements}", Some(json::<MatchNeedInput>))
+        .body("{uscc?, name, category, annual_volume?, needed_by, requirements}", Some(request::<MatchNeedInput>()))
         .ok(201, Some(json::<MatchNeedView>)),
     ApiRoute::new("get", "/api/v1/matches/needs/{id}", "matching", "One terminal need", READ, || get(api::need))
         .ok(200, Some(json::<MatchNeedView>)),
     ApiRoute::new("put", "/api/v1/matches/needs/{id}", "matching", "Edits a terminal need, or makes it inactive; a stale `version` gets 409", LIST, || put(api::update_need))
-        .body("the need as for POST, with `active?` and the `version` read", Some(json::<MatchNeedInput>))
+        .body("the need as for POST, with `active?` and the `version` read", Some(request::<MatchNeedInput>()))
         .ok(200, Some(json::<MatchNeedView>)),
     ApiRoute::new("get", "/api/v1/matches/meetings", "matching", "Matchmaking meetings (对接会) on pairs the caller may see, latest first, with their outcomes", READ, || get(api::meetings))
         .ok(200, Some(list::<MatchMeetingView>)),
     ApiRoute::new("post", "/api/v1/matches/meetings", "matching", "Records a meeting held on a product and a need of the same category (the plan owner, or the city bureau of either firm)", RECORD, || post(api::record_meeting))
-        .body("{product_id, need_id, held_on, place, note?}", Some(json::<MatchMeetingInput>))
+        .body("{product_id, need_id, held_on, place, note?}", Some(request::<MatchMeetingInput>()))
         .ok(201, Some(json::<MatchMeetingView>)),
     ApiRoute::new("get", "/api/v1/matches/meetings/{id}", "matching", "One meeting", READ, || get(api::meeting))
         .ok(200, Some(json::<MatchMeetingView>)),
     ApiRoute::new("post", "/api/v1/matches/meetings/{id}/outcome", "matching", "Records what came of a meeting (`signed`, `trial`, `no_fit`); signed and trial count as prior cooperation, and indicators bound to `matches:signed` are recomputed at once", RECORD, || post(api::record_outcome))
-        .body("{outcome, outcome_on, note?, version?}", Some(json::<MatchOutcomeInput>))
+        .body("{outcome, outcome_on, note?, version?}", Some(request::<MatchOutcomeInput>()))
         .ok(200, Some(json::<MatchMeetingView>)),
     ApiRoute::new("get", "/api/v1/matches/settings", "matching", "The weights of the score's components and the lead times assumed per maturity", READ, || get(api::settings))
         .ok(200, Some(json::<MatchSettings>)),
     ApiRoute::new("put", "/api/v1/matches/settings", "matching", "Sets the weights and lead times (the plan owner); each must be a finite non-negative number and the weights must add up to more than 0, every wrong one named", SET, || put(api::set_settings))
-        .body("{weights: {category, maturity, volume, proximity, cooperation, substitution}, lead_months: {research, sample, engineering_validation}}", Some(json::<MatchSettings>))
+        .body("{weights: {category, maturity, volume, proximity, cooperation, substitution}, lead_months: {research, sample, engineering_validation}}", Some(request::<MatchSettings>()))
         .ok(200, Some(json::<MatchSettings>)),
 ];
 

@@ -17,7 +17,7 @@ pub mod pages;
 use axum::routing::{get, post};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list, request};
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
@@ -30,7 +30,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/plans/{id}", "plans", "A plan: the compiled plan JSON with its id", Access::Perm(Perm::ReadPlan), || get(api::plan))
         .ok(200, Some(json::<api::PlanDocument>)),
     ApiRoute::new("post", "/api/v1/plans/{id}/close", "plans", "Close a plan with its final assessment, naming its successor plan", Access::Perm(Perm::ClosePlan), || post(api::close_plan))
-        .body("{assessment, successor?}", Some(json::<api::ClosePlanBody>))
+        .body("{assessment, successor?}", Some(request::<api::ClosePlanBody>()))
         .ok(200, Some(json::<api::PlanSummary>)),
     ApiRoute::new("get", "/api/v1/plans/{id}/bulletin", "plans", "The progress bulletin (督办通报) of a period as a file: Word (.docx, with a chart per target) or a standalone HTML document", Access::Perm(Perm::ReadPlan), || get(bulletin::api_bulletin))
         .query(&[("period", "2025, 2025Q4 or 2025-06; the latest reporting round's when absent"), ("format", "docx (the default) or html")])

@@ -27,7 +27,7 @@ use jiqun_app::projects::{
 };
 use jiqun_app::{Perm, Scope};
 
-use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list, request};
 
 const READ: Access = Access::Perm(Perm::ReadProjects);
 /// The province's settings of key projects: `manage_projects` everywhere (not a city bureau's).
@@ -39,15 +39,15 @@ pub const API: &[ApiRoute] = &[
         .query(&[("library", "a project library id"), ("city", "a city"), ("stage", "a stage code"), ("item", "a plan item")])
         .ok(200, Some(json::<api::ProjectList>)),
     ApiRoute::new("post", "/api/v1/projects", "projects", "Registers a key project at 谋划; or, with the admission body (`project`, `land_mu` …), assesses a new industrial project and starts a project with its check", Access::Any(&[Perm::ManageProjects, Perm::AssessProjects]), || post(api::create))
-        .body("{name, city, source, owner_uscc?, owner_name?, libraries?, plan_items?, …} or the admission body {project, city, zone, industry_code, land_mu, …}", Some(json::<api::NewProjectBody>))
+        .body("{name, city, source, owner_uscc?, owner_name?, libraries?, plan_items?, …} or the admission body {project, city, zone, industry_code, land_mu, …}", Some(request::<api::NewProjectBody>()))
         .ok(201, Some(json::<ProjectDetail>)),
     ApiRoute::new("get", "/api/v1/projects/routing", "projects", "Where each kind of problem goes (企业直通车) and in how many days it is due (half, at least two, on the fast lane)", READ, || get(routing::routing))
         .ok(200, Some(json::<ProblemRouting>)),
     ApiRoute::new("put", "/api/v1/projects/routing", "projects", "Changes the routing of problems (the plan owner: `manage_projects` everywhere); each department must be registered, each number of days 1–365; a kind left out keeps its setting", PROVINCE_MANAGES, || put(routing::set_routing))
-        .body("{routing: {land: {department, days}, …}}", Some(json::<ProblemRouting>))
+        .body("{routing: {land: {department, days}, …}}", Some(request::<ProblemRouting>()))
         .ok(200, Some(json::<ProblemRouting>)),
     ApiRoute::new("put", "/api/v1/project-libraries/{id}", "projects", "Sets who tracks and serves a project library (跟踪服务): its departments (registered ones) and officials (usernames of existing accounts); the plan owner only; an unknown one is 422 naming it", PROVINCE_MANAGES, || put(libraries::set_trackers))
-        .body("{departments, officials}", Some(json::<LibraryTrackers>))
+        .body("{departments, officials}", Some(request::<LibraryTrackers>()))
         .ok(200, Some(json::<ProjectLibrary>)),
     ApiRoute::new("get", "/api/v1/projects/admissions", "admission", "New industrial project proposals with their decisions (a city's own for its bureau), and the admission table (example thresholds)", Access::Perm(Perm::AssessProjects), || get(admission_api::admissions))
         .ok(200, Some(json::<admission_api::AdmissionList>)),
@@ -56,36 +56,36 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/projects/{id}", "projects", "One project with its stage timeline and problems", READ, || get(api::project))
         .ok(200, Some(json::<ProjectDetail>)),
     ApiRoute::new("post", "/api/v1/projects/{id}/stage", "projects", "Moves a project to another stage with the day and why; an impossible change (投产 before 开工, anything after 终止) is 409 naming both stages", Access::Perm(Perm::ManageProjects), || post(api::move_stage))
-        .body("{stage, on, reason, version?}", Some(json::<StageInput>))
+        .body("{stage, on, reason, version?}", Some(request::<StageInput>()))
         .ok(200, Some(json::<ProjectDetail>)),
     ApiRoute::new("post", "/api/v1/projects/{id}/problems", "projects", "Raises a problem on a project (企业直通车), routed to the department for its kind with a deadline", Access::Perm(Perm::RaiseProblem), || post(api::raise_problem))
-        .body("{kind, description}", Some(json::<ProblemInput>))
+        .body("{kind, description}", Some(request::<ProblemInput>()))
         .ok(201, Some(json::<ProblemView>)),
     ApiRoute::new("get", "/api/v1/problems", "projects", "Problems: those routed to the caller's department, and those on the projects the caller reads; open and overdue first", Access::Any(&[Perm::ReadProjects, Perm::AnswerProblem]), || get(api::problems))
         .ok(200, Some(list::<ProblemView>)),
     ApiRoute::new("post", "/api/v1/problems/{id}/answer", "projects", "The department answers a problem routed to it (with the basis of a case-by-case decision, if it is one)", Access::Perm(Perm::AnswerProblem), || post(api::answer))
-        .body("{answer, decision_basis?}", Some(json::<AnswerInput>))
+        .body("{answer, decision_basis?}", Some(request::<AnswerInput>()))
         .ok(200, Some(json::<ProblemView>)),
     ApiRoute::new("post", "/api/v1/problems/{id}/route", "projects", "Routes a problem to another department (those who manage the project); its deadline starts again", Access::Perm(Perm::ManageProjects), || post(api::route))
-        .body("{department}", Some(json::<RouteInput>))
+        .body("{department}", Some(request::<RouteInput>()))
         .ok(200, Some(json::<ProblemView>)),
     ApiRoute::new("post", "/api/v1/problems/{id}/settle", "projects", "The raiser accepts an answer (closing the problem) or reopens it", Access::Perm(Perm::RaiseProblem), || post(api::settle))
-        .body("{accept}", Some(json::<SettleInput>))
+        .body("{accept}", Some(request::<SettleInput>()))
         .ok(200, Some(json::<ProblemView>)),
     ApiRoute::new("post", "/api/v1/projects/{id}/progress", "projects", "Reports a period's progress (investment completed in the period and cumulative, physical progress, narrative): the owner enterprise, the city bureau or the plan owner; a period not begun is refused; a second report of a period is a resubmission until one is accepted; a cumulative below an earlier accepted period's is 409", Access::Perm(Perm::ReportProject), || post(api::report_progress))
-        .body("{period, invest_period_wan, invest_cumulative_wan, physical_percent, narrative}", Some(json::<ProgressInput>))
+        .body("{period, invest_period_wan, invest_cumulative_wan, physical_percent, narrative}", Some(request::<ProgressInput>()))
         .ok(201, Some(json::<ProjectDetail>)),
     ApiRoute::new("post", "/api/v1/projects/{id}/progress/{period}/review", "projects", "Accepts a period's progress or returns it with a comment (those who manage the project)", Access::Perm(Perm::ManageProjects), || post(api::review_progress))
-        .body("{accept, comment?}", Some(json::<ProgressReviewInput>))
+        .body("{accept, comment?}", Some(request::<ProgressReviewInput>()))
         .ok(200, Some(json::<ProjectDetail>)),
     ApiRoute::new("post", "/api/v1/projects/{id}/milestones", "projects", "Adds a milestone with its planned date (those who manage the project); one past its planned date and not done is slipping", Access::Perm(Perm::ManageProjects), || post(api::add_milestone))
-        .body("{name, planned_on}", Some(json::<MilestoneInput>))
+        .body("{name, planned_on}", Some(request::<MilestoneInput>()))
         .ok(201, Some(json::<MilestoneView>)),
     ApiRoute::new("post", "/api/v1/milestones/{id}/done", "projects", "Records the day a milestone was reached (those who manage its project)", Access::Perm(Perm::ManageProjects), || post(api::milestone_done))
-        .body("{on}", Some(json::<MilestoneDoneInput>))
+        .body("{on}", Some(request::<MilestoneDoneInput>()))
         .ok(200, Some(json::<MilestoneView>)),
     ApiRoute::new("post", "/api/v1/projects/{id}/log", "projects", "Records a visit, meeting or decision in the project's tracking log (跟踪服务): those who manage the project, or a department answering one of its problems", Access::Any(&[Perm::ManageProjects, Perm::AnswerProblem]), || post(api::add_tracking))
-        .body("{on, kind, note, who}", Some(json::<TrackingInput>))
+        .body("{on, kind, note, who}", Some(request::<TrackingInput>()))
         .ok(201, Some(json::<ProjectDetail>)),
 ];
 

@@ -21,19 +21,19 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, binary, json, list, request};
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/plans/{id}/rounds", "supervision", "Reporting rounds and their deadlines", Access::Perm(Perm::ReadPlan), || get(api::rounds))
         .ok(200, Some(list::<api::ReportingRound>)),
     ApiRoute::new("post", "/api/v1/plans/{id}/rounds", "supervision", "Open a reporting round or move its deadline", Access::Perm(Perm::ManageRounds), || post(api::set_round))
-        .body("{period, deadline}", Some(json::<api::ReportingRoundBody>))
+        .body("{period, deadline}", Some(request::<api::ReportingRoundBody>()))
         .ok(201, Some(json::<api::ReportingRoundSet>)),
     ApiRoute::new("get", "/api/v1/plans/{id}/settings", "supervision", "The plan's supervision settings: whether reports are taken for periods with no round", Access::Perm(Perm::ReadPlan), || get(api::plan_settings))
         .ok(200, Some(json::<api::PlanSettings>)),
     ApiRoute::new("put", "/api/v1/plans/{id}/settings", "supervision", "Sets the plan's supervision settings (off by default: a report answers a round)", Access::Perm(Perm::ManageRounds), || put(api::set_plan_settings))
-        .body("{reports_outside_rounds: bool}", Some(json::<api::PlanSettingsBody>))
+        .body("{reports_outside_rounds: bool}", Some(request::<api::PlanSettingsBody>()))
         .ok(200, Some(json::<api::PlanSettings>)),
     ApiRoute::new("get", "/api/v1/supervision/assignments", "supervision", "Items a department answers for, with their reports", Access::Perm(Perm::ReadPlan), || get(api::assignments))
         .aliases(&["/api/v1/assignments"])
@@ -41,7 +41,7 @@ pub const API: &[ApiRoute] = &[
         .ok(200, Some(list::<api::SupervisionAssignment>)),
     ApiRoute::new("post", "/api/v1/supervision/assignments/{id}/reports", "supervision", "File a progress report (a resubmission keeps the history)", Access::Perm(Perm::FileReport), || post(api::file_report))
         .aliases(&["/api/v1/assignments/{id}/reports"])
-        .body("{period, status, percent, narrative, problems?, help_needed?, draft?}", Some(json::<api::FileReportBody>))
+        .body("{period, status, percent, narrative, problems?, help_needed?, draft?}", Some(request::<api::FileReportBody>()))
         .ok(201, Some(json::<api::ReportView>)),
     ApiRoute::new("get", "/api/v1/supervision/reports", "supervision", "Current reports", Access::Perm(Perm::ReadPlan), || get(api::reports))
         .aliases(&["/api/v1/reports"])
@@ -49,7 +49,7 @@ pub const API: &[ApiRoute] = &[
         .ok(200, Some(list::<api::ReportWithAssignment>)),
     ApiRoute::new("post", "/api/v1/supervision/reports/{id}/review", "supervision", "Accept a submitted report or return it with comments", Access::Perm(Perm::ReviewReport), || post(api::review_report))
         .aliases(&["/api/v1/reports/{id}/review"])
-        .body("{accept, comment}", Some(json::<api::ReviewReportBody>))
+        .body("{accept, comment}", Some(request::<api::ReviewReportBody>()))
         .ok(200, Some(json::<api::ReportView>)),
     ApiRoute::new("post", "/api/v1/supervision/reports/{id}/attachments", "supervision", "Attach evidence to a report (the file's bytes are the body; at most 10 MB)", Access::Perm(Perm::FileReport), || post(api::add_attachment))
         .aliases(&["/api/v1/reports/{id}/attachments"])

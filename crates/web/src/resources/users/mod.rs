@@ -14,27 +14,27 @@ pub mod pages;
 use axum::routing::{get, post, put};
 use jiqun_app::Perm;
 
-use crate::routes::{Access, ApiRoute, PageRoute, json, list};
+use crate::routes::{Access, ApiRoute, PageRoute, json, list, request};
 
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/users", "users", "Users (administrators)", Access::Perm(Perm::ReadUsers), || get(api::users))
         .ok(200, Some(list::<api::UserView>)),
     ApiRoute::new("post", "/api/v1/users", "users", "Create a user (system administrator)", Access::Perm(Perm::ManageUsers), || post(api::create_user))
-        .body("{username, password, roles, display_name?, agency?, city?, uscc?, contact?}", Some(json::<api::UserBody>))
+        .body("{username, password, roles, display_name?, agency?, city?, uscc?, contact?}", Some(request::<api::UserBody>()))
         .ok(201, Some(json::<api::UserView>)),
     ApiRoute::new("post", "/api/v1/roles", "users", "Grant a role (security administrator); no account may hold two administrator roles", Access::Perm(Perm::ManageRoles), || post(api::grant_role))
-        .body("{username, role}", Some(json::<api::GrantRoleBody>))
+        .body("{username, role}", Some(request::<api::GrantRoleBody>()))
         .ok(204, None),
     ApiRoute::new("post", "/api/v1/role-revocations", "users", "Take a role from an account (security administrator); not one's own. Nothing changes if the account does not hold it", Access::Perm(Perm::ManageRoles), || post(api::revoke_role))
-        .body("{username, role}", Some(json::<api::GrantRoleBody>))
+        .body("{username, role}", Some(request::<api::GrantRoleBody>()))
         .ok(204, None),
     ApiRoute::new("get", "/api/v1/security/policy", "users", "The security policy settings (security administrator)", Access::Perm(Perm::ManageRoles), || get(api::security_policy))
         .aliases(&["/api/v1/policy"])
         .ok(200, Some(json::<api::SecurityPolicy>)),
     ApiRoute::new("post", "/api/v1/security/policy", "users", "Change a security policy setting within its bounds (security administrator)", Access::Perm(Perm::ManageRoles), || post(api::set_security_policy))
         .aliases(&["/api/v1/policy"])
-        .body("{key, value}", Some(json::<api::SecurityPolicyBody>))
+        .body("{key, value}", Some(request::<api::SecurityPolicyBody>()))
         .ok(200, Some(json::<api::SecurityPolicy>)),
     ApiRoute::new("get", "/api/v1/audit", "audit", "The audit trail (audit administrator only); format=csv for a download", Access::Perm(Perm::ReadAudit), || get(api::audit))
         .query(&[("from", "ms since 1970"), ("to", "ms since 1970"), ("limit", "at most 100000"), ("format", "csv")])
@@ -44,7 +44,7 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/roles", "users", "The role definitions in force (built-in and stored), the permissions and the scopes", Access::Perm(Perm::ReadUsers), || get(api::roles))
         .ok(200, Some(json::<api::RoleTableView>)),
     ApiRoute::new("put", "/api/v1/roles/{name}", "users", "Defines a role or changes a business role's grants (the three administrator roles are fixed)", Access::Perm(Perm::ManageRoles), || put(api::set_role))
-        .body("{label_zh, label_en, grants: [{perm, scope}]}", Some(json::<api::RoleBody>))
+        .body("{label_zh, label_en, grants: [{perm, scope}]}", Some(request::<api::RoleBody>()))
         .ok(204, None),
 ];
 
