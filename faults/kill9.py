@@ -519,7 +519,10 @@ def sqlite_disk(work):
         server.kill9()
         db.integrity()
         run("mount", "-o", "remount,ro", mnt)
-        p = run(BIN, "serve", "--db", db.url, "--addr", f"127.0.0.1:{server.port}", check=False, timeout=20)
+        try:
+            p = run(BIN, "serve", "--db", db.url, "--addr", f"127.0.0.1:{server.port}", check=False, timeout=20)
+        except subprocess.TimeoutExpired:
+            raise Failure("read-only: `serve` neither served nor refused within 20 s")
         if p.returncode == 0 or "只读" not in p.stderr:
             raise Failure(f"read-only: `serve` should refuse at once saying the file system is read-only: {p.stderr}")
         run("mount", "-o", "remount,rw", mnt)

@@ -404,6 +404,13 @@ impl Store {
             // system, a full disk) says so at once; the pool would retry it until its timeout and then
             // report only the timeout.
             use sqlx::Connection;
+            // SQLite itself falls back to reading a file it may not write, and then waits on locks it
+            // cannot take: ask the file system first.
+            if let Some(path) = url["sqlite://".len()..].split('?').next().filter(|p| std::path::Path::new(p).exists())
+                && let Err(e) = std::fs::OpenOptions::new().append(true).open(path)
+            {
+                return Err(StoreError::Db(sqlx::Error::Io(e)));
+            }
             let mut probe = sqlx::AnyConnection::connect(&url).await?;
             for pragma in SQLITE_PRAGMAS {
                 sqlx::query(pragma).execute(&mut probe).await?;
