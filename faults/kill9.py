@@ -564,56 +564,53 @@ def main():
     run("cargo", "build", "-q", "-p", "jiqun")  # nothing to do when the tests built it
     rnd = random.Random(a.seed)
     print(f"fault drill: seed {a.seed}, {rounds} rounds, {firms} firms per import")
-    failed = False
-    kinds = ["sqlite", "postgres"] if a.db == "both" else [a.db]
-    for kind in kinds:
+    failed = []
+
+    def stage(name, body):
+        """Runs body(work) in a fresh folder with its own key file; a failed check is printed, not raised."""
         work = tempfile.mkdtemp(prefix="jiqun-faults-")
         os.environ["JIQUN_KEY_FILE"] = os.path.join(work, "keys")
-        os.environ["JIQUN_JOB_STALE_SECONDS"] = "2"
         try:
-            tally, took = drill(kind, rounds, rnd, firms, work)
-            print(f"\n{kind}\n\n| operation | uncut run (s) | kills | cut mid-way | outcomes seen | checks |")
-            print("|---|---:|---:|---:|---|---|")
-            for op, (n, killed, outcomes) in tally.items():
-                print(f"| {op} | {took[op]:.2f} | {n} | {killed} | {'; '.join(sorted(outcomes))} | pass |")
+            body(work)
         except Failure as e:
-            failed = True
-            print(f"\n{kind}: FAILED (seed {a.seed}): {e}\n{server_errors(work)}", file=sys.stderr)
+            failed.append(name)
+            print(f"\n{name}: FAILED (seed {a.seed}): {e}\n{server_errors(work)}", file=sys.stderr)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def kills(kind, work):
+        tally, took = drill(kind, rounds, rnd, firms, work)
+        print(f"\n{kind}\n\n| operation | uncut run (s) | kills | cut mid-way | outcomes seen | checks |")
+        print("|---|---:|---:|---:|---|---|")
+        for op, (n, killed, outcomes) in tally.items():
+            print(f"| {op} | {took[op]:.2f} | {n} | {killed} | {'; '.join(sorted(outcomes))} | pass |")
+
+    def restart(work):
+        ok, refused, stored, (ro_tries, ro_read) = pg_restart(rnd, work, 40 if a.quick else 200)
+        print(f"\nPostgreSQL crash-restarted (-m immediate) under 4 writers: {ok} answered 201, {refused} "
+              f"refused while it was down, {stored} stored; every 201 stored, one current version, the "
+              "server resumed, audit chain verified: pass")
+        print(f"PostgreSQL made read-only: write refused with 503 “read-only” (after {ro_tries} answer(s)), a "
+              f"read answered {ro_read}, writes resumed after the reset: pass")
+
+    def disk(work):
+        out = sqlite_disk(work)
+        if out is None:
+            print("\nSQLite disk full / read-only: skipped, this machine does not allow a tmpfs mount")
+            return
+        (accepted, stored), read_status = out
+        print(f"\nSQLite on a full disk: {accepted} write(s) still fitted, then 503 “disk full”, nothing "
+              "half-written, writes resumed once space returned; on a read-only file system `serve` "
+              f"refused at once (“{read_status}”) and served again after the remount; "
+              "integrity_check and audit verify: pass")
+
+    os.environ["JIQUN_JOB_STALE_SECONDS"] = "2"
+    for kind in ["sqlite", "postgres"] if a.db == "both" else [a.db]:
+        stage(kind, lambda work, kind=kind: kills(kind, work))
     if a.pg_restart:
-        work = tempfile.mkdtemp(prefix="jiqun-faults-pg-")
-        os.environ["JIQUN_KEY_FILE"] = os.path.join(work, "keys")
-        try:
-            ok, refused, stored, (ro_tries, ro_read) = pg_restart(rnd, work, 40 if a.quick else 200)
-            print(f"\nPostgreSQL crash-restarted (-m immediate) under 4 writers: {ok} answered 201, {refused} "
-                  f"refused while it was down, {stored} stored; every 201 stored, one current version, the "
-                  "server resumed, audit chain verified: pass")
-            print(f"PostgreSQL made read-only: write refused with 503 “read-only” (after {ro_tries} answer(s)), a "
-                  f"read answered {ro_read}, writes resumed after the reset: pass")
-        except Failure as e:
-            failed = True
-            print(f"\npg restart: FAILED (seed {a.seed}): {e}\n{server_errors(work)}", file=sys.stderr)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        stage("pg restart", restart)
     if a.disk:
-        work = tempfile.mkdtemp(prefix="jiqun-faults-disk-")
-        os.environ["JIQUN_KEY_FILE"] = os.path.join(work, "keys")
-        try:
-            out = sqlite_disk(work)
-            if out is None:
-                print("\nSQLite disk full / read-only: skipped, this machine does not allow a tmpfs mount")
-            else:
-                (accepted, stored), read_status = out
-                print(f"\nSQLite on a full disk: {accepted} write(s) still fitted, then 503 “disk full”, nothing "
-                      "half-written, writes resumed once space returned; on a read-only file system `serve` "
-                      f"refused at once (“{read_status}”) and served again after the remount; "
-                      "integrity_check and audit verify: pass")
-        except Failure as e:
-            failed = True
-            print(f"\ndisk: FAILED: {e}\n{server_errors(work)}", file=sys.stderr)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        stage("disk", disk)
     sys.exit(1 if failed else 0)
 
 

@@ -470,46 +470,42 @@ impl From<jiqun_store::StoreError> for AppError {
             ),
             StoreError::Corrupt(what) => AppError::internal(what),
             db @ StoreError::Db(_) => {
-                let unavailable = |zh: &str, en: &str| AppError::new(Code::Unavailable, zh, en);
-                let (zh, en) = match db.db_problem() {
-                    Some(DbProblem::Unreachable) => {
-                        return unavailable(
-                            "无法连接数据库，操作未完成；如在提交时中断，请刷新核对是否已保存",
-                            "cannot reach the database; the operation did not complete (if cut off while committing, reload to see whether it was saved)",
-                        )
-                            .caused_by(db);
-                    }
-                    Some(DbProblem::ReadOnly) => {
-                        return unavailable(
-                            "数据库当前为只读，本次操作未写入",
-                            "the database is read-only just now; nothing was written",
-                        )
-                        .caused_by(db);
-                    }
-                    Some(DbProblem::CannotOpen) => {
-                        return unavailable(
-                            "无法以读写方式打开数据库文件：所在文件夹不存在、无写权限，或文件系统为只读",
-                            "cannot open the database file for writing: its folder is missing or not writable, or the file system is read-only",
-                        )
-                        .caused_by(db);
-                    }
-                    Some(DbProblem::Full) => {
-                        return unavailable(
-                            "数据库所在磁盘已满，本次操作未写入；腾出空间后即可恢复",
-                            "the database's disk is full; nothing was written; it resumes once there is space",
-                        )
-                        .caused_by(db);
-                    }
+                // The database away, read-only or full is the service's state, not a fault: 503.
+                let (code, zh, en) = match db.db_problem() {
+                    Some(DbProblem::Unreachable) => (
+                        Code::Unavailable,
+                        "无法连接数据库，操作未完成；如在提交时中断，请刷新核对是否已保存",
+                        "cannot reach the database; the operation did not complete (if cut off while committing, reload to see whether it was saved)",
+                    ),
+                    Some(DbProblem::ReadOnly) => (
+                        Code::Unavailable,
+                        "数据库当前为只读，本次操作未写入",
+                        "the database is read-only just now; nothing was written",
+                    ),
+                    Some(DbProblem::CannotOpen) => (
+                        Code::Unavailable,
+                        "无法以读写方式打开数据库文件：所在文件夹不存在、无写权限，或文件系统为只读",
+                        "cannot open the database file for writing: its folder is missing or not writable, or the file system is read-only",
+                    ),
+                    Some(DbProblem::Full) => (
+                        Code::Unavailable,
+                        "数据库所在磁盘已满，本次操作未写入；腾出空间后即可恢复",
+                        "the database's disk is full; nothing was written; it resumes once there is space",
+                    ),
                     Some(DbProblem::Configuration) => {
-                        ("数据库地址或配置有误", "the database URL or its settings are wrong")
+                        (Code::Internal, "数据库地址或配置有误", "the database URL or its settings are wrong")
                     }
-                    Some(DbProblem::Migration) => ("数据库结构升级失败", "the database schema could not be upgraded"),
-                    Some(DbProblem::Constraint) => {
-                        ("数据库拒绝了这次写入（违反约束）", "the database refused the write (a constraint)")
+                    Some(DbProblem::Migration) => {
+                        (Code::Internal, "数据库结构升级失败", "the database schema could not be upgraded")
                     }
-                    _ => ("数据库出错", "database error"),
+                    Some(DbProblem::Constraint) => (
+                        Code::Internal,
+                        "数据库拒绝了这次写入（违反约束）",
+                        "the database refused the write (a constraint)",
+                    ),
+                    _ => (Code::Internal, "数据库出错", "database error"),
                 };
-                AppError::new(Code::Internal, zh, en).caused_by(db)
+                AppError::new(code, zh, en).caused_by(db)
             }
         }
     }

@@ -180,8 +180,14 @@ impl App {
         String::from_utf8(clear).ok()
     }
 
-    /// Adds a role to a user, refusing combinations the policy forbids.
-    pub async fn grant_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
+    /// The user whose roles `session` (the operator when `None`) changes: the session may manage roles, the
+    /// user exists, and is not the session's own user (`own` is the refusal then, in both languages).
+    async fn role_change_target(
+        &self,
+        session: Option<&Session>,
+        username: &str,
+        own: [&str; 2],
+    ) -> AppResult<jiqun_store::UserRow> {
         if let Some(s) = session {
             s.require(&Action::ManageRoles)?;
         }
@@ -190,53 +196,51 @@ impl App {
                 AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”"))
             })?;
         if session.is_some_and(|s| s.user.id == user.id) {
-            // No one raises their own privileges: another security administrator must grant it.
-            return Err(AppError::new(
-                crate::Code::SelfGrant,
-                "不能给自己授予角色，须由另一名安全管理员授予",
-                "you cannot grant yourself a role; another security administrator must",
-            ));
+            return Err(AppError::new(crate::Code::SelfGrant, own[0], own[1]));
         }
+        Ok(user)
+    }
+
+    /// Writes a user's new roles as `session` (the operator when `None`) from `ip`.
+    async fn set_roles_as(&self, session: Option<&Session>, user_id: i64, roles: &[String], ip: &str) -> AppResult<()> {
+        let actor = match session {
+            Some(s) => s.actor(ip),
+            None => Actor::system("cli"),
+        };
+        // Sessions held by the user, on this server or another, are read again after this write (`session`).
+        Ok(self.store.set_roles(user_id, roles, &actor).await?)
+    }
+
+    /// Adds a role to a user, refusing combinations the policy forbids. No one raises their own
+    /// privileges: another security administrator must grant it.
+    pub async fn grant_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
+        let own = [
+            "不能给自己授予角色，须由另一名安全管理员授予",
+            "you cannot grant yourself a role; another security administrator must",
+        ];
+        let user = self.role_change_target(session, username, own).await?;
         let mut roles = user.roles.clone();
         if !roles.iter().any(|r| r == role) {
             roles.push(role.to_string());
         }
         check_role_combination(&roles, &*self.role_table().await?)?;
-        let actor = match session {
-            Some(s) => s.actor(ip),
-            None => Actor::system("cli"),
-        };
-        Ok(self.store.set_roles(user.id, &roles, &actor).await?)
+        self.set_roles_as(session, user.id, &roles, ip).await
     }
 
     /// Takes a role from a user (security administrator). Taking a role the user does not hold changes
     /// nothing and writes nothing. No one takes their own roles: that is how the last security
     /// administrator would lock everyone out of role management.
     pub async fn revoke_role(&self, session: Option<&Session>, username: &str, role: &str, ip: &str) -> AppResult<()> {
-        if let Some(s) = session {
-            s.require(&Action::ManageRoles)?;
-        }
-        let user =
-            self.store.user_by_name(username).await?.ok_or_else(|| {
-                AppError::not_found(format!("用户“{username}”不存在"), format!("no user “{username}”"))
-            })?;
-        if session.is_some_and(|s| s.user.id == user.id) {
-            return Err(AppError::new(
-                crate::Code::SelfGrant,
-                "不能撤销自己的角色，须由另一名安全管理员撤销",
-                "you cannot take away your own role; another security administrator must",
-            ));
-        }
+        let own = [
+            "不能撤销自己的角色，须由另一名安全管理员撤销",
+            "you cannot take away your own role; another security administrator must",
+        ];
+        let user = self.role_change_target(session, username, own).await?;
         if !user.roles.iter().any(|r| r == role) {
             return Ok(());
         }
         let roles: Vec<String> = user.roles.iter().filter(|r| *r != role).cloned().collect();
-        let actor = match session {
-            Some(s) => s.actor(ip),
-            None => Actor::system("cli"),
-        };
-        // Sessions held by the user, on this server or another, are read again after this write (`session`).
-        Ok(self.store.set_roles(user.id, &roles, &actor).await?)
+        self.set_roles_as(session, user.id, &roles, ip).await
     }
 
     /// The role definitions in force (security and system administrators).

@@ -151,20 +151,9 @@ impl Store {
     /// Marks the job failed with `error` (JSON `{"zh", "en"}`), if `claim` still holds it.
     pub async fn fail_job(&self, id: i64, claim: i64, error: &str) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query(
-            "UPDATE jobs SET state = $1, error = $2, finished_at = $3 WHERE id = $4 AND claim = $5 AND state = $6",
-        )
-        .bind(JobState::Failed.as_str())
-        .bind(error)
-        .bind(now_ms())
-        .bind(id)
-        .bind(claim)
-        .bind(JobState::Running.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let closed = close_job(&mut tx, (id, claim), JobState::Failed, None, Some(error)).await?;
         self.commit(tx).await?;
-        Ok(n > 0)
+        Ok(closed)
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<JobRow>> {
@@ -185,12 +174,28 @@ async fn job_in(tx: &mut Tx, id: i64) -> Result<JobRow> {
 /// Finishes the job inside the transaction that commits its result: refused (`Conflict`) when another
 /// server has taken it over since `claim`, which rolls the result back with it.
 pub(crate) async fn finish_job_tx(tx: &mut Tx, job: (i64, i64), result_id: i64) -> Result<()> {
-    let (id, claim) = job;
+    if !close_job(tx, job, JobState::Done, Some(result_id), None).await? {
+        return Err(StoreError::Conflict(crate::Clash::JobTakenOver { job: job.0 }));
+    }
+    Ok(())
+}
+
+/// Ends a running job (`done` with its result, or `failed` with the reason) if `claim` still holds it;
+/// false when another server has taken it over or it has ended already.
+async fn close_job(
+    tx: &mut Tx,
+    (id, claim): (i64, i64),
+    state: JobState,
+    result_id: Option<i64>,
+    error: Option<&str>,
+) -> Result<bool> {
     let n = sqlx::query(
-        "UPDATE jobs SET state = $1, result_id = $2, finished_at = $3 WHERE id = $4 AND claim = $5 AND state = $6",
+        "UPDATE jobs SET state = $1, result_id = $2, error = $3, finished_at = $4 \
+         WHERE id = $5 AND claim = $6 AND state = $7",
     )
-    .bind(JobState::Done.as_str())
+    .bind(state.as_str())
     .bind(result_id)
+    .bind(error)
     .bind(now_ms())
     .bind(id)
     .bind(claim)
@@ -198,8 +203,5 @@ pub(crate) async fn finish_job_tx(tx: &mut Tx, job: (i64, i64), result_id: i64) 
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(StoreError::Conflict(crate::Clash::JobTakenOver { job: id }));
-    }
-    Ok(())
+    Ok(n > 0)
 }

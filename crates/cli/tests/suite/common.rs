@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The `jiqun` binary with `LANG` set to `lang` and nothing that would override it.
 pub fn bin_in(lang: &str) -> Command {
@@ -57,11 +57,9 @@ impl Server {
         }
         let mut child = c.spawn().expect("server starts");
         let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
         let mut output = String::new();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(60) {
-            let Some(Ok(line)) = lines.next() else { break };
+        // Up to the line that says the server is ready, or the end of its output (it exited).
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             output.push_str(&line);
             output.push('\n');
             if line.contains("Ctrl-C") {
