@@ -858,7 +858,7 @@ pub struct ImportOutcome {
 }
 
 /// A row ready to store: the firm, its figures, the year and the source.
-type ParsedRow = (NewEnterprise, Vec<(String, f64)>, i64, String);
+type ParsedRow = jiqun_store::ImportFirm;
 
 /// The import's columns: the evaluation input of contracts §4, with optional registry columns.
 const IMPORT_REQUIRED: [&str; 6] = ["uscc", "name", "city", "scale", "founded_year", "year"];
@@ -1055,7 +1055,7 @@ impl App {
                     bad = true;
                     continue;
                 }
-                values.push((m.key.to_string(), v));
+                values.push((m.key, v));
             }
             if let (Some(e), false) = (record, bad) {
                 let source = match get("source").as_str() {
@@ -1118,26 +1118,18 @@ impl App {
         // Figures are sealed under their firm's id, known only once the firm is stored: the store seals
         // them inside the import's transaction.
         let default_source = format!("导入：{source_name}");
-        let mut batch = Vec::with_capacity(parsed.len());
-        let mut figures = 0;
-        for (e, values, year, source) in &parsed {
-            let source = if source.is_empty() { &default_source } else { source };
-            let mut inputs = Vec::with_capacity(values.len());
-            for (key, v) in values {
-                inputs.push((key.clone(), v.to_string(), source.clone(), *year));
-            }
-            figures += inputs.len();
-            batch.push((e.clone(), inputs));
-        }
+        let figures = parsed.iter().map(|r| r.1.len()).sum();
         let crypto = self.store.crypto();
         let sealer = crypto.sealer();
-        let seal = |id: i64, year: i64, key: &str, clear: &str| -> Result<String, String> {
-            sealer(clear.as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
+        let seal = |id: i64, year: i64, key: &str, value: f64| -> Result<String, String> {
+            sealer(value.to_string().as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
         };
-        l.progress.tick(crate::imports::Stage::Write, 0, batch.len());
-        let (created, updated) =
-            self.store.import_enterprises(&batch, source_name, &l.sha256, &seal, &session.actor(ip)).await?;
-        l.progress.tick(crate::imports::Stage::Write, batch.len(), batch.len());
+        l.progress.tick(crate::imports::Stage::Write, 0, parsed.len());
+        let (created, updated) = self
+            .store
+            .import_enterprises(&parsed, source_name, &default_source, &l.sha256, &seal, &session.actor(ip))
+            .await?;
+        l.progress.tick(crate::imports::Stage::Write, parsed.len(), parsed.len());
         let encoding = l.encoding;
         Ok(ImportOutcome { year, created, updated, figures, encoding })
     }

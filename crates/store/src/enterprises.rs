@@ -29,11 +29,16 @@ pub fn enterprise_contact_context(enterprise_id: i64) -> String {
     format!("enterprise-contact:{enterprise_id}")
 }
 
-/// A figure to import in clear: (metric, value, source, year).
-pub type ClearFigure = (String, String, String, i64);
+/// A firm to import: its record, its figures in clear as (figure, value), the year they are of and their
+/// source (empty: the import's default source).
+pub type ImportFirm = (NewEnterprise, Vec<(&'static str, f64)>, i64, String);
 
 /// Seals a figure's value for (enterprise id, year, metric, value in clear).
-pub type SealFigure<'a> = dyn Fn(i64, i64, &str, &str) -> std::result::Result<String, String> + Sync + 'a;
+pub type SealFigure<'a> = dyn Fn(i64, i64, &str, f64) -> std::result::Result<String, String> + Sync + 'a;
+
+/// How many firms an import writes at a time inside its one transaction: the rows it holds sealed and
+/// bound at once, so that a large file does not hold every figure twice.
+const IMPORT_CHUNK: usize = 2_000;
 
 /// The associated data under which a result's items are sealed.
 pub fn result_items_context(evaluation_id: i64, enterprise_id: i64) -> String {
@@ -310,86 +315,93 @@ impl Store {
     }
 
     /// Registers or updates many enterprises with their figures, all or nothing (an import). Figures
-    /// arrive as (metric, value in clear, source, year) and are sealed by `seal(enterprise id, year,
-    /// metric, clear)` once the firm's id is known, inside the same transaction.
+    /// arrive in clear and are sealed by `seal(enterprise id, year, metric, value)` once the firm's id is
+    /// known, inside the same transaction; `default_source` stands for a firm's empty source.
     pub async fn import_enterprises(
         &self,
-        rows: &[(NewEnterprise, Vec<ClearFigure>)],
+        rows: &[ImportFirm],
         source: &str,
+        default_source: &str,
         sha256: &str,
         seal: &SealFigure<'_>,
         actor: &Actor,
     ) -> Result<(usize, usize)> {
         // Few statements, since each is a round trip to the database: the firms already registered in one
-        // query, a statement per firm, the figures they replace retired per (year, figure) for many firms at
-        // once, and the new figures inserted many rows to a statement.
+        // query; then, a chunk of firms at a time, the new firms many to a statement, a statement per firm
+        // updated, the figures they replace retired per (year, figure) for many firms at once, and the new
+        // figures sealed and inserted many rows to a statement. A chunk's rows are dropped before the next
+        // is made, so memory stays that of one chunk whatever the file's length.
         let mut tx = self.begin().await?;
         let now = now_ms();
         let existing: HashMap<String, i64> =
             sqlx::query_as("SELECT uscc, id FROM enterprises").fetch_all(&mut *tx).await?.into_iter().collect();
         let (mut created, mut updated) = (0, 0);
-        // New firms many to a statement, then their ids read back by code.
-        let new_firms: Vec<&NewEnterprise> =
-            rows.iter().map(|(e, _)| e).filter(|e| !existing.contains_key(&e.uscc)).collect();
-        let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
-        insert_rows(&mut tx, head, 12, 40, &new_firms, |q, e| {
-            Ok(Self::bind_enterprise(q.bind(&e.uscc), e, now).bind(now))
-        })
-        .await?;
-        let mut ids = existing.clone();
-        for chunk in new_firms.chunks(500) {
-            let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
-                "SELECT uscc, id FROM enterprises WHERE uscc IN ({})",
-                (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
-            )));
-            for e in chunk {
-                q = q.bind(&e.uscc);
+        for chunk in rows.chunks(IMPORT_CHUNK) {
+            let new_firms: Vec<&NewEnterprise> =
+                chunk.iter().map(|r| &r.0).filter(|e| !existing.contains_key(&e.uscc)).collect();
+            let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
+            insert_rows(&mut tx, head, 12, 40, &new_firms, |q, e| {
+                Ok(Self::bind_enterprise(q.bind(&e.uscc), e, now).bind(now))
+            })
+            .await?;
+            // New firms' ids read back by code.
+            let mut ids: HashMap<String, i64> = HashMap::with_capacity(new_firms.len());
+            for part in new_firms.chunks(500) {
+                let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
+                    "SELECT uscc, id FROM enterprises WHERE uscc IN ({})",
+                    (1..=part.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
+                )));
+                for e in part {
+                    q = q.bind(&e.uscc);
+                }
+                ids.extend(q.fetch_all(&mut *tx).await?);
             }
-            ids.extend(q.fetch_all(&mut *tx).await?);
-        }
-        // (year, metric) → firms whose current figure is replaced.
-        let mut retire: HashMap<(i64, String), Vec<i64>> = HashMap::new();
-        let mut new_rows: Vec<(i64, i64, String, String, String)> = Vec::new();
-        for (e, figures) in rows {
-            let id = match existing.get(&e.uscc) {
-                Some(&id) => {
-                    Self::update_enterprise_tx(&mut tx, id, e, now).await?;
-                    updated += 1;
-                    for (metric, _, _, year) in figures {
-                        retire.entry((*year, metric.clone())).or_default().push(id);
+            // (year, metric) → firms whose current figure is replaced.
+            let mut retire: HashMap<(i64, &str), Vec<i64>> = HashMap::new();
+            let mut new_rows: Vec<(i64, i64, &str, String, &str)> = Vec::new();
+            for (e, figures, year, firm_source) in chunk {
+                let id = match existing.get(&e.uscc) {
+                    Some(&id) => {
+                        Self::update_enterprise_tx(&mut tx, id, e, now).await?;
+                        updated += 1;
+                        for (metric, _) in figures {
+                            retire.entry((*year, *metric)).or_default().push(id);
+                        }
+                        id
                     }
-                    id
+                    None => {
+                        created += 1;
+                        *ids.get(&e.uscc).ok_or_else(|| StoreError::Corrupt(format!("{} not stored", e.uscc)))?
+                    }
+                };
+                let firm_source = if firm_source.is_empty() { default_source } else { firm_source.as_str() };
+                for (metric, value) in figures {
+                    let sealed =
+                        seal(id, *year, metric, *value).map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
+                    new_rows.push((id, *year, *metric, sealed, firm_source));
                 }
-                None => {
-                    created += 1;
-                    *ids.get(&e.uscc).ok_or_else(|| StoreError::Corrupt(format!("{} not stored", e.uscc)))?
+            }
+            for ((year, metric), ids) in &retire {
+                for part in ids.chunks(500) {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE enterprise_figures SET is_current = 0 WHERE year = $1 AND metric = $2 AND is_current = 1 \
+                         AND enterprise_id IN ({})",
+                        id_list(part)
+                    )))
+                    .bind(year)
+                    .bind(*metric)
+                    .execute(&mut *tx)
+                    .await?;
                 }
-            };
-            for (metric, clear, source, year) in figures {
-                let sealed = seal(id, *year, metric, clear).map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
-                new_rows.push((id, *year, metric.clone(), sealed, source.clone()));
             }
+            // See `values` on the number of rows to a statement (42 × 8 parameters).
+            let head = "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at)";
+            insert_rows(&mut tx, head, 8, 42, &new_rows, |q, (id, year, metric, sealed, source)| {
+                Ok(q.bind(*id).bind(*year).bind(*metric).bind(sealed).bind(*source).bind(1i64).bind(actor.id).bind(now))
+            })
+            .await?;
         }
-        for ((year, metric), ids) in &retire {
-            for chunk in ids.chunks(500) {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "UPDATE enterprise_figures SET is_current = 0 WHERE year = $1 AND metric = $2 AND is_current = 1 \
-                     AND enterprise_id IN ({})",
-                    id_list(chunk)
-                )))
-                .bind(year)
-                .bind(metric)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        // See `values` on the number of rows to a statement (42 × 8 parameters).
-        let head = "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at)";
-        insert_rows(&mut tx, head, 8, 42, &new_rows, |q, (id, year, metric, sealed, source)| {
-            Ok(q.bind(*id).bind(*year).bind(metric).bind(sealed).bind(source).bind(1i64).bind(actor.id).bind(now))
-        })
-        .await?;
-        let figures: usize = rows.iter().map(|(_, f)| f.len()).sum();
+        let figures: usize = rows.iter().map(|r| r.1.len()).sum();
         let detail =
             json!({ "created": created, "updated": updated, "figures": figures, "source": source, "sha256": sha256 });
         self.commit_audited(tx, actor, AuditAction::EnterpriseImport, "enterprise", source, &detail).await?;
@@ -487,10 +499,13 @@ impl Store {
     /// Every version of one figure, oldest first.
     pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
         self.all::<FigureRow>(
-            FigureRow::select("WHERE enterprise_id = $1 AND year = $2 AND metric = $3 ORDER BY id")
-                .bind(enterprise_id)
-                .bind(year)
-                .bind(metric),
+            FigureRow::select(
+                // Both states spelled out, so that the year index is used (see migration 17).
+                "WHERE year = $2 AND is_current IN (0, 1) AND enterprise_id = $1 AND metric = $3 ORDER BY id",
+            )
+            .bind(enterprise_id)
+            .bind(year)
+            .bind(metric),
         )
         .await
     }

@@ -37,7 +37,7 @@ pub use challenges::{
 };
 pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
-    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow,
+    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, ImportFirm, NewEnterprise, ResultRow,
     enterprise_contact_context, figure_context, result_items_context,
 };
 pub use imports::{ImportWrite, ImportedFile};
