@@ -722,6 +722,19 @@ CREATE INDEX jobs_running ON jobs (state, heartbeat_at)
 DROP INDEX enterprise_figures_by_firm
 "#,
     ),
+    (
+        18,
+        "enterprises: the directory's order (cities in the province's order, then name) as an index",
+        // The directory is paged in the province's order of cities; without this index every page of a
+        // large registry sorted the whole table. `{CITY_ORDER}` is the same expression the query orders by
+        // (`crate::enterprises::city_order`), so the planner matches the two. Within a city the index by
+        // city orders by name and then id (PostgreSQL's index holds no row id of its own).
+        r#"
+CREATE INDEX enterprises_in_order ON enterprises (({CITY_ORDER}), name, id);
+DROP INDEX enterprises_by_city;
+CREATE INDEX enterprises_by_city ON enterprises (city, name, id)
+"#,
+    ),
 ];
 
 pub fn render(sql: &str, backend: Backend) -> String {
@@ -729,7 +742,10 @@ pub fn render(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL", "BLOB"),
         Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "DOUBLE PRECISION", "BYTEA"),
     };
-    sql.replace("{ID}", id).replace("{FLOAT}", float).replace("{BLOB}", blob)
+    sql.replace("{ID}", id)
+        .replace("{FLOAT}", float)
+        .replace("{BLOB}", blob)
+        .replace("{CITY_ORDER}", crate::enterprises::city_order())
 }
 
 /// Splits a migration into statements (no statement of ours contains a semicolon inside a literal).

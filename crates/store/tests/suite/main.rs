@@ -2,5 +2,6 @@
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
 mod backup;
+mod query_plans;
 mod story;
 mod tls;
