@@ -23,8 +23,8 @@
 #   DB_URL      default: a new SQLite file in the work folder. A postgres://… URL names the server: a new
 #               database jiqun_load_<pid> is made there and dropped afterwards.
 #   --quick     CI's smoke: 1 s per route, 4 departments and 4 cities, a small data set, the debug binary
-#               (target/debug/jiqun, built if absent); exits 1 when a route answers a non-2xx or a socket
-#               error, or nothing at all.
+#               (target/debug/jiqun, built if absent), wrk's timeout 10 s; exits 1 when a route answers a
+#               non-2xx or a socket error, or nothing at all (a full run lists them and exits 0).
 # Environment: BENCH_DURATION (default 8s; 1s with --quick), BENCH_PORT (default 18099; nginx on the next
 # port), JIQUN (the binary; default: target/release/jiqun built with cargo, or the debug one with --quick),
 # BENCH_KEEP=1 keeps the work folder, BENCH_ROUTES="plan dashboard …" measures only those routes (the keys of
@@ -227,8 +227,10 @@ function request()
 end
 LUA
 
-# nginx, the ceiling: one worker, no access log, its own prefix and temp folders; keep-alive connections are
-# never closed for their number of requests, as the server under test does not close them.
+# nginx, the ceiling: one worker, no access log, its own prefix and temp folders; sendfile and tcp_nopush as
+# Debian's own configuration has them (without tcp_nopush nginx serves the 20 kB indicator list at a third of
+# its speed here); keep-alive connections are never closed for their number of requests, as the server under
+# test does not close them.
 mkdir -p "$WORK/nginx"
 chmod 711 "$WORK" # nginx's worker (another user when started as root) reads the static copies
 cat >"$WORK/nginx/nginx.conf" <<NGX
@@ -245,6 +247,7 @@ http {
   scgi_temp_path $WORK/nginx/scgi;
   types { text/html html; application/json json; }
   sendfile on;
+  tcp_nopush on;
   keepalive_requests 1000000;
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -259,15 +262,19 @@ for f in index.html indicators.json plan.json; do
   curl -fs "http://127.0.0.1:$NGINX_PORT/$f" | cmp -s - "$WORK/static/$f" || { echo "nginx does not serve $f" >&2; exit 1; }
 done
 
+# The smoke waits longer than wrk's 2 s for an answer (a debug build on a busy machine): there a deadlock shows
+# as a route with no answer at all.
+WRK_TIMEOUT=
+[ "$QUICK" = 1 ] && WRK_TIMEOUT="--timeout 10s"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 measure() { # key, label, URL base, requests file (empty: the URL as it is)
   local out
   if [ -n "${BENCH_ROUTES:-}" ] && ! [[ " $BENCH_ROUTES " == *" ${1#nginx-} "* ]]; then return 0; fi
   if [ -n "$4" ]; then
-    out=$(wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/rotate.lua" "$3" -- "$4" 2>&1)
+    out=$(wrk -t2 -c64 -d"$DURATION" $WRK_TIMEOUT --latency -s "$WORK/rotate.lua" "$3" -- "$4" 2>&1)
   else
-    out=$(wrk -t2 -c64 -d"$DURATION" --latency "$3" 2>&1)
+    out=$(wrk -t2 -c64 -d"$DURATION" $WRK_TIMEOUT --latency "$3" 2>&1)
   fi
   echo "$out" >"$WORK/wrk.$1.txt"
   python3 - "$1" "$2" "$out" >>"$RESULTS" <<'PY'
@@ -345,5 +352,6 @@ for g, ok, v in goals:
 bad = [k for k in order if rows[k]["non2xx"] or rows[k]["sock"] or rows[k]["rps"] == 0]
 if bad:
     print("\nroutes with errors or no answer: " + ", ".join(bad), file=sys.stderr)
-    sys.exit(1)
+    # The smoke fails on them; a measurement reports them in its table.
+    sys.exit(1 if quick else 0)
 PY
