@@ -93,6 +93,8 @@ pub struct App {
     cultivation: std::sync::RwLock<Option<(i64, i64, Arc<cultivation::Computed>)>>,
     /// The chain map's facts and analysis, valid for one revision.
     chains: std::sync::RwLock<Option<(i64, Arc<chains::Loaded>)>>,
+    /// Evaluation runs' results with their firms, by run, valid for one revision (`App::run_results`).
+    runs: std::sync::RwLock<HashMap<i64, (i64, Arc<registry::RunResults>)>>,
     /// This process among the servers sharing the database: the name its jobs are claimed under.
     server_id: String,
 }
@@ -165,6 +167,7 @@ impl App {
             roles: Default::default(),
             cultivation: Default::default(),
             chains: Default::default(),
+            runs: Default::default(),
             server_id: jobs::new_server_id(),
         }
     }
@@ -250,11 +253,8 @@ impl App {
     /// A rendering of the snapshot at `revision`, made once and then served from memory until the data
     /// changes.
     pub fn rendered(&self, key: &str, revision: i64, make: impl FnOnce() -> Vec<u8>) -> Arc<Vec<u8>> {
-        if let Ok(map) = self.rendered.read()
-            && let Some((rev, bytes)) = map.get(key)
-            && *rev == revision
-        {
-            return bytes.clone();
+        if let Some(bytes) = self.rendered_at(key, revision) {
+            return bytes;
         }
         let bytes = Arc::new(make());
         if let Ok(mut map) = self.rendered.write() {
@@ -266,6 +266,14 @@ impl App {
             map.insert(key.to_string(), (revision, bytes.clone()));
         }
         bytes
+    }
+
+    /// The rendering `rendered` made under `key` at `revision`, if there is one: a caller whose rendering
+    /// needs more than the snapshot (further reads) asks this first and does that work only on a miss.
+    pub fn rendered_at(&self, key: &str, revision: i64) -> Option<Arc<Vec<u8>>> {
+        let map = self.rendered.read().ok()?;
+        let (rev, bytes) = map.get(key)?;
+        (*rev == revision).then(|| bytes.clone())
     }
 
     pub async fn preset(&self) -> Preset {

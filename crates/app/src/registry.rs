@@ -749,11 +749,10 @@ impl App {
         id: i64,
         city: Option<CityCode>,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
-        self.evaluation(id).await?;
+        let run = self.run_results(id).await?;
         let reader = RegistryReader::of(session, self.store.assigned_enterprises(session.user.id).await?);
-        let results: Vec<ResultRow> =
-            self.store.evaluation_results(id).await?.into_iter().filter(|r| city.is_none_or(|c| c == r.city)).collect();
-        let out = self.readable_results(&reader, &results, true).await?;
+        let results = run.results.iter().filter(|r| city.is_none_or(|c| c == r.city));
+        let out = self.readable_from(&reader, results, &run.firms, true)?;
         if !session.can(&Action::ReadEnterprises)
             && out.is_empty()
             && session.roles.scopes(&session.user, Perm::ReadFigures).is_empty()
@@ -779,6 +778,17 @@ impl App {
                 firms.insert(e.id, e);
             }
         }
+        self.readable_from(reader, results, &firms, items)
+    }
+
+    /// `readable_results` with the firms already read.
+    fn readable_from<'r>(
+        &self,
+        reader: &RegistryReader<'_>,
+        results: impl IntoIterator<Item = &'r ResultRow>,
+        firms: &HashMap<i64, EnterpriseRow>,
+        items: bool,
+    ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         let mut out = Vec::new();
         for r in results {
             let Some(e) = firms.get(&r.enterprise_id) else { continue };
@@ -788,6 +798,38 @@ impl App {
             }
         }
         Ok(out)
+    }
+
+    /// A run's results (in the evaluation's order) and their firms, read once per revision: every reader of
+    /// the run's results then filters them by what it may see (`readable_from`). Not found: no such run.
+    async fn run_results(&self, id: i64) -> AppResult<std::sync::Arc<RunResults>> {
+        let revision = self.store.revision().await?;
+        if let Ok(map) = self.runs.read()
+            && let Some((rev, run)) = map.get(&id)
+            && *rev == revision
+        {
+            return Ok(run.clone());
+        }
+        self.evaluation(id).await?;
+        let results = self.store.evaluation_results(id).await?;
+        let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
+        let need: Vec<i64> = results.iter().map(|r| r.enterprise_id).collect();
+        for chunk in need.chunks(1000) {
+            let filter = EnterpriseFilter { ids: Some(chunk.to_vec()), ..Default::default() };
+            for e in self.store.enterprises(&filter, 0, chunk.len() as i64).await?.0 {
+                firms.insert(e.id, e);
+            }
+        }
+        let run = std::sync::Arc::new(RunResults { results, firms });
+        if let Ok(mut map) = self.runs.write() {
+            map.retain(|_, (rev, _)| *rev == revision);
+            // Readers look at a few runs (this year's and last year's): keep the memory bounded.
+            if map.len() >= 8 {
+                map.clear();
+            }
+            map.insert(id, (revision, run.clone()));
+        }
+        Ok(run)
     }
 
     /// Who reads the registry: the operator, or a user with the firms the user is assigned to review.
@@ -804,6 +846,12 @@ impl App {
             }
         }
     }
+}
+
+/// One run's results with their firms by id (`App::run_results`).
+pub(crate) struct RunResults {
+    results: Vec<ResultRow>,
+    firms: HashMap<i64, EnterpriseRow>,
 }
 
 /// The registry's read rule, once: who lists a firm and who reads its figures. The operator holding the

@@ -122,13 +122,13 @@ impl App {
             ));
         }
         // An accepted report stands until the reviewer returns it.
-        if let Some(current) = self
+        if let Some((_, state)) = self
             .store
-            .assignment_reports(assignment_id)
+            .current_report_states(assignment_id)
             .await?
             .into_iter()
-            .find(|r| r.current && Period::parse(&r.period).ok() == Some(period))
-            && current.state == ReviewState::Accepted
+            .find(|(p, _)| Period::parse(p).ok() == Some(period))
+            && state == ReviewState::Accepted
         {
             return Err(AppError::conflict(
                 format!("{period} 的报告已审核通过，不能再次提交；如需修改，请审核人先退回"),

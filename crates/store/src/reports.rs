@@ -88,6 +88,18 @@ impl Store {
         Ok(reports)
     }
 
+    /// The period and review state of the current version of each period's report on one assignment: what a
+    /// new report is checked against, without reading every version and its attachments.
+    pub async fn current_report_states(&self, assignment_id: i64) -> Result<Vec<(String, ReviewState)>> {
+        sqlx::query("SELECT period, state FROM reports WHERE assignment_id = $1 AND is_current = 1")
+            .bind(assignment_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((get(r, "period")?, Column::read(r, "state")?)))
+            .collect()
+    }
+
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
         let row = self
             .one(

@@ -27,6 +27,12 @@ pub fn regions() -> &'static RegionModel {
     R.get_or_init(RegionModel::guangdong)
 }
 
+/// The built-in agency registry, read once.
+pub fn agencies() -> &'static jiqun_domain::AgencyRegistry {
+    static A: OnceLock<jiqun_domain::AgencyRegistry> = OnceLock::new();
+    A.get_or_init(jiqun_domain::AgencyRegistry::guangdong)
+}
+
 /// The session of a user who may read the plans; 401 (to the login page) without one, 403 otherwise.
 pub fn reader(ctx: &Ctx) -> PageResult<&Session> {
     ctx.page_user_for(&Action::ReadPlan)
@@ -218,12 +224,22 @@ fn ascii_name(s: &str) -> String {
 }
 
 /// A JSON answer; every export says whether the data are the synthetic demo set.
-pub fn json(synthetic: bool, page: &str, mut v: Value) -> Response {
+pub fn json(synthetic: bool, page: &str, v: Value) -> Response {
+    json_response(json_body(synthetic, page, v).into())
+}
+
+/// The bytes `json` answers with.
+pub fn json_body(synthetic: bool, page: &str, mut v: Value) -> Vec<u8> {
     if let Value::Object(m) = &mut v {
         m.insert("page".into(), Value::from(page));
         m.insert("synthetic".into(), Value::from(synthetic));
     }
-    let mut r = v.to_string().into_response();
+    v.to_string().into_bytes()
+}
+
+/// A page's JSON export (`json_body`, or a cached copy of it) as the response.
+pub fn json_response(body: std::sync::Arc<Vec<u8>>) -> Response {
+    let mut r = axum::body::Body::from(axum::body::Bytes::from_owner(crate::kit::api::ArcBytes(body))).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
     r
 }

@@ -222,13 +222,18 @@ pub async fn city(ctx: Ctx, Path(name): Path<String>, Query(q): Query<MapQuery>)
     let figures = figures(plan, &c.name);
     match ui::export(&ctx) {
         Some(Export::Json) => {
-            let v = json!({
-                "city": { "name": c.name, "full_name": c.full_name, "code": c.code, "region": c.region, "partner": c.is_partner() },
-                "layout": layout,
-                "items": items.iter().map(|i| json!({ "item": i.item, "title": i.title })).collect::<Vec<_>>(),
-                "figures": figures.iter().map(|f| figure_json(f)).collect::<Vec<_>>(),
+            // The same for every reader until the data changes: made once per revision, plan and city.
+            let key = format!("page/city/{}/{}/{lang:?}.json", c.name, plan.plan.id);
+            let body = ctx.app.rendered(&key, snap.revision, || {
+                let v = json!({
+                    "city": { "name": c.name, "full_name": c.full_name, "code": c.code, "region": c.region, "partner": c.is_partner() },
+                    "layout": layout,
+                    "items": items.iter().map(|i| json!({ "item": i.item, "title": i.title })).collect::<Vec<_>>(),
+                    "figures": figures.iter().map(|f| figure_json(f)).collect::<Vec<_>>(),
+                });
+                ui::json_body(snap.synthetic, "city", v)
             });
-            return Ok(ui::json(snap.synthetic, "city", v));
+            return Ok(ui::json_response(body));
         }
         Some(Export::Csv) => {
             let mut csv = Csv::translated(

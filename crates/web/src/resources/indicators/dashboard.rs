@@ -61,6 +61,15 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
         };
         return Ok(ui::page(&ctx, s, snap.synthetic, t("总览", "Dashboard"), body));
     };
+    let today = jiqun_app::snapshot::today_in_china();
+    // The whole page is the same for this session until the data changes: render it once per revision
+    // (and day), and on a later request answer from memory before reading what only a rendering needs.
+    let key = format!("page/dashboard/{}/{:?}/{}/{today:?}", s.token_hash, lang, ctx.query);
+    if ui::export(&ctx).is_none()
+        && let Some(html) = ctx.app.rendered_at(&key, snap.revision)
+    {
+        return Ok(html_bytes(html));
+    }
     let since = s.user.prev_login_at.unwrap_or(0);
     let changes = ctx.app.changes_since(since, 20).await.page(lang)?;
     // The key projects' panel: overdue problems depend on the day as well as the data.
@@ -76,9 +85,6 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
         Some(Export::Csv) => return Ok(indicators_csv(plan, lang).respond("dashboard", snap.synthetic)),
         None => {}
     }
-    let today = jiqun_app::snapshot::today_in_china();
-    // The whole page is the same for this session until the data changes: render it once per revision.
-    let key = format!("page/dashboard/{}/{:?}/{}/{today:?}", s.token_hash, lang, ctx.query);
     let html = ctx.app.rendered(&key, snap.revision, || {
         let body = render_cached(&snap, plan, s, &changes, since, lang);
         let panel = watch.as_ref().map(|w| super::desk::project_panel(w, lang));
@@ -87,11 +93,16 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
         let f = layout::Frame { lang, session: s, here: &here, synthetic: snap.synthetic };
         layout::page(&f, t("总览", "Dashboard"), body).into_string().into_bytes()
     });
+    Ok(html_bytes(html))
+}
+
+/// A cached rendering of a page as the response.
+fn html_bytes(html: std::sync::Arc<Vec<u8>>) -> Response {
     let mut res =
         axum::body::Body::from(axum::body::Bytes::from_owner(crate::kit::api::ArcBytes(html))).into_response();
     res.headers_mut()
         .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/html; charset=utf-8"));
-    Ok(res)
+    res
 }
 
 /// What the dashboard shows of a plan, the same for every user: rendered once per snapshot and language.

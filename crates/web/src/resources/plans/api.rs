@@ -4,15 +4,15 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use jiqun_app::Action;
 use jiqun_app::model::PlanRow;
 use jiqun_app::snapshot::PlanView;
+use jiqun_app::{Action, AppError};
 use serde::{Deserialize, Serialize};
 
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{Upload, api_record, plan_view, write_request};
+use crate::kit::api::{Upload, api_record, json_bytes, plan_view, write_request};
 
 api_record! {
     /// A plan as the system holds it: what the document says of itself, where it came from, and whether it is
@@ -78,10 +78,18 @@ pub async fn plans(ctx: Ctx) -> ApiResult<Json<Vec<PlanSummary>>> {
     Ok(Json(snap.plans.iter().map(|p| PlanSummary::new(&p.plan)).collect()))
 }
 
-pub async fn plan(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<PlanDocument>> {
+pub async fn plan(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     ctx.api_user_for(&Action::ReadPlan)?;
-    let pv = plan_view(&ctx.app, id).await.lang(ctx.lang)?;
-    Ok(Json(PlanDocument::from(&*pv)))
+    let snap = ctx.app.snapshot().await.lang(ctx.lang)?;
+    let pv = snap
+        .plan(id)
+        .ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))
+        .lang(ctx.lang)?;
+    // The same for every reader until the data changes: serialised once per revision.
+    let body = ctx.app.rendered(&format!("api/plan/{id}"), snap.revision, || {
+        serde_json::to_vec(&PlanDocument::from(&**pv)).unwrap_or_default()
+    });
+    Ok(json_bytes(body))
 }
 
 pub async fn import_plan(ctx: Ctx, Query(q): Query<Upload>, body: Bytes) -> ApiResult<Response> {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{api_record, text};
+use crate::kit::api::{api_record, json_bytes, text};
 use crate::kit::api::{plan_view, write_request};
 
 #[derive(Deserialize)]
@@ -117,19 +117,24 @@ fn assignment(a: &AssignmentView) -> SupervisionAssignment {
     SupervisionAssignment::new(&a.row, a.overdue.clone(), a.stalled, a.reports.iter().map(ReportView::new).collect())
 }
 
-pub async fn assignments(ctx: Ctx, Query(q): Query<AssignmentQuery>) -> ApiResult<Json<Vec<SupervisionAssignment>>> {
+pub async fn assignments(ctx: Ctx, Query(q): Query<AssignmentQuery>) -> ApiResult<Response> {
     ctx.api_user_for(&Action::ReadPlan)?;
     let snap = ctx.app.snapshot().await.lang(ctx.lang)?;
-    let agency = q.agency.as_deref().map(|a| jiqun_domain::AgencyRegistry::guangdong().resolve(a, None).name);
-    let out = snap
-        .plans
-        .iter()
-        .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
-        .flat_map(|p| p.assignments.iter())
-        .filter(|a| agency.as_deref().is_none_or(|ag| a.row.agency == ag))
-        .map(assignment)
-        .collect();
-    Ok(Json(out))
+    let agency = q.agency.as_deref().map(|a| crate::kit::ui::agencies().resolve(a, None).name);
+    // The same for every reader until the data changes: serialised once per revision, plan and department.
+    let key = format!("api/assignments/{:?}/{:?}", q.plan, agency);
+    let body = ctx.app.rendered(&key, snap.revision, || {
+        let out: Vec<SupervisionAssignment> = snap
+            .plans
+            .iter()
+            .filter(|p| q.plan.is_none_or(|id| p.plan.id == id))
+            .flat_map(|p| p.assignments.iter())
+            .filter(|a| agency.as_deref().is_none_or(|ag| a.row.agency == ag))
+            .map(assignment)
+            .collect();
+        serde_json::to_vec(&out).unwrap_or_default()
+    });
+    Ok(json_bytes(body))
 }
 
 /// A progress report as a department files it.
