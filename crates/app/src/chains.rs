@@ -425,14 +425,17 @@ impl App {
         let figures_year = self.store.figure_years().await?.into_iter().max();
         let mut figures: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();
         if let Some(year) = figures_year {
-            for f in self.store.figures_of_year(year).await? {
-                let slot = figures.entry(f.enterprise_id).or_default();
-                match f.metric.as_str() {
-                    REVENUE => slot.0 = Some(self.open_figure(&f)?),
-                    OUTPUT => slot.1 = Some(self.open_figure(&f)?),
-                    _ => {}
-                }
-            }
+            self.store
+                .each_figure_of_year(year, &[REVENUE, OUTPUT], |f| {
+                    let slot = figures.entry(f.enterprise_id).or_default();
+                    match f.metric.as_str() {
+                        REVENUE => slot.0 = Some(self.open_figure(f)?),
+                        OUTPUT => slot.1 = Some(self.open_figure(f)?),
+                        _ => {}
+                    }
+                    Ok::<_, AppError>(())
+                })
+                .await?;
         }
         let mut nodes_of: HashMap<i64, usize> = HashMap::new();
         for list in placed.firms.values() {

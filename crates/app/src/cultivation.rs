@@ -637,14 +637,17 @@ impl App {
         let firms = self.store.all_enterprises().await?;
         let wanted: HashSet<&str> = FIGURE_MAP.iter().map(|(k, _, _)| *k).collect();
         let mut figures: HashMap<i64, YearFigures> = HashMap::new();
+        const EARLIER: [&str; 3] = ["revenue_wan", "rd_wan", "main_revenue_wan"];
+        let this_year: Vec<&str> = wanted.iter().copied().chain(EARLIER).collect();
         for y in [year, year - 1, year - 2] {
-            for f in self.store.figures_of_year(y).await? {
-                let prev = y < year && matches!(f.metric.as_str(), "revenue_wan" | "rd_wan" | "main_revenue_wan");
-                if (y == year && wanted.contains(f.metric.as_str())) || prev {
-                    let v = self.open_figure(&f)?;
+            let metrics: &[&str] = if y == year { &this_year } else { &EARLIER };
+            self.store
+                .each_figure_of_year(y, metrics, |f| {
+                    let v = self.open_figure(f)?;
                     figures.entry(f.enterprise_id).or_default().insert((y, f.metric.clone()), v);
-                }
-            }
+                    Ok::<_, AppError>(())
+                })
+                .await?;
         }
         let designations = self.store.designations(None).await?;
         let empty = YearFigures::new();
@@ -1204,14 +1207,17 @@ impl App {
         let table = resource_policy::example_policy().map_err(|e| engine_error("policy table", &e))?;
         let results = self.store.evaluation_results(id).await?;
         let mut consumption: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();
-        for f in self.store.figures_of_year(evaluation.year).await? {
-            let slot = consumption.entry(f.enterprise_id).or_default();
-            match f.metric.as_str() {
-                "electricity_mwh" => slot.0 = Some(self.open_figure(&f)?),
-                "water_m3" => slot.1 = Some(self.open_figure(&f)?),
-                _ => {}
-            }
-        }
+        self.store
+            .each_figure_of_year(evaluation.year, &["electricity_mwh", "water_m3"], |f| {
+                let slot = consumption.entry(f.enterprise_id).or_default();
+                match f.metric.as_str() {
+                    "electricity_mwh" => slot.0 = Some(self.open_figure(f)?),
+                    "water_m3" => slot.1 = Some(self.open_figure(f)?),
+                    _ => {}
+                }
+                Ok::<_, AppError>(())
+            })
+            .await?;
         let mut inputs = Vec::with_capacity(results.len());
         let mut ids = Vec::with_capacity(results.len());
         for r in &results {

@@ -581,12 +581,15 @@ impl App {
         let firms = self.store.all_enterprises().await?;
         let by_id: HashMap<i64, &EnterpriseRow> = firms.iter().map(|e| (e.id, e)).collect();
         let mut figures: HashMap<i64, [f64; 9]> = HashMap::new();
-        for f in self.store.figures_of_year(year).await? {
-            if let Some(i) = EVALUATION_INPUTS.iter().position(|k| *k == f.metric) {
-                let v = self.open_figure(&f)?;
-                figures.entry(f.enterprise_id).or_insert([f64::NAN; 9])[i] = v;
-            }
-        }
+        self.store
+            .each_figure_of_year(year, &EVALUATION_INPUTS, |f| {
+                if let Some(i) = EVALUATION_INPUTS.iter().position(|k| *k == f.metric) {
+                    let v = self.open_figure(f)?;
+                    figures.entry(f.enterprise_id).or_insert([f64::NAN; 9])[i] = v;
+                }
+                Ok::<_, AppError>(())
+            })
+            .await?;
         // Firms with the required figures (land and tax) are rated; the others are left out and counted.
         let mut ids: Vec<i64> = figures
             .iter()

@@ -542,12 +542,30 @@ impl Store {
         .await
     }
 
-    /// All current figures of one year (the input of an evaluation), ordered by enterprise.
-    pub async fn figures_of_year(&self, year: i64) -> Result<Vec<FigureRow>> {
-        self.all::<FigureRow>(
-            FigureRow::select("WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, metric").bind(year),
-        )
-        .await
+    /// Hands `visit` the current figures of one year named in `metrics`, ordered by enterprise, one row at
+    /// a time: a million firms' figures are read as they come instead of held at once (an evaluation's or
+    /// a library's input; bench/scale.sh).
+    pub async fn each_figure_of_year<E: From<StoreError>>(
+        &self,
+        year: i64,
+        metrics: &[&str],
+        mut visit: impl FnMut(&FigureRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        use futures_util::TryStreamExt;
+        if metrics.is_empty() {
+            return Ok(());
+        }
+        let names = (2..metrics.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let rest = format!("WHERE year = $1 AND is_current = 1 AND metric IN ({names}) ORDER BY enterprise_id, metric");
+        let mut q = FigureRow::select(&rest).bind(year);
+        for m in metrics {
+            q = q.bind(*m);
+        }
+        let mut rows = q.fetch(self.pool());
+        while let Some(row) = rows.try_next().await.map_err(|e| E::from(StoreError::from(e)))? {
+            visit(&FigureRow::from_row(&row)?)?;
+        }
+        Ok(())
     }
 
     /// The current figures of one year of these firms (an export's page), ordered by firm.
