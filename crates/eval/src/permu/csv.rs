@@ -1126,6 +1126,18 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
         let mut text = Vec::with_capacity(BLOCK + (1 << 16));
         let mut chunk = Chunk::default();
         while !stop.load(Ordering::Relaxed) {
+            // A thread that got ahead (the other one was held up) waits for the blocks before its own to be
+            // appended, so parsed blocks do not pile up; it appends them itself when it can.
+            while lock(&queue).pending.len() >= 3 {
+                match sink.try_lock() {
+                    Ok(mut s) => s.drain(&queue),
+                    Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().drain(&queue),
+                    Err(std::sync::TryLockError::WouldBlock) => {}
+                }
+                if lock(&queue).pending.len() >= 3 {
+                    std::thread::yield_now();
+                }
+            }
             let Some(seq) = lock(&source).next(&mut text) else { break };
             parse_block(&text, &layout, &mut chunk);
             {

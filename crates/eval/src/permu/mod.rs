@@ -73,6 +73,12 @@ impl Figures {
         }
     }
 
+    /// The codes, unless the figures are boxed.
+    #[inline]
+    fn codes(&self) -> Option<&[u32; FIGURES]> {
+        if self.exact.is_none() { Some(&self.codes) } else { None }
+    }
+
     /// All ten.
     #[inline]
     pub fn to_array(&self) -> [f64; FIGURES] {
@@ -127,6 +133,9 @@ pub(crate) const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
     1e21, 1e22,
 ];
+
+/// No figure's code (a mark for boxed figures in `rate_group`).
+const BOXED: u32 = u32::MAX;
 
 /// Digits up to this (not included) fit in a figure's code.
 const DIGITS_LIMIT: u64 = (1 << 29) - 1;
@@ -857,7 +866,7 @@ impl Work {
 
 #[derive(Default)]
 struct Scratch {
-    figures: Vec<[f64; FIGURES]>,
+    figures: Vec<[u32; FIGURES]>,
     /// Per row and item: the value, then the score (NaN: undefined).
     cells: Vec<f64>,
     ids: Vec<([u8; 18], u32)>,
@@ -893,15 +902,32 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
     // to be under way at once.
     let figures = &mut scratch.figures;
     let mut sums = vec![(0.0f64, 0.0f64); items.len()];
+    // Only the figures the items read are decoded.
+    let mut used: Vec<usize> = items.iter().flat_map(|it| [it.num, it.den]).filter(|&k| k < FIGURES).collect();
+    used.sort_unstable();
+    used.dedup();
     for part in group.chunks(4096) {
+        // The rows' codes (a loop of loads only), then the figures decoded from them.
         figures.clear();
+        let from = ids.len();
         for &i in part {
             if let Some(e) = rows.get(i as usize) {
-                figures.push(e.figures.to_array());
+                figures.push(e.figures.codes().copied().unwrap_or([BOXED; FIGURES]));
                 ids.push((e.uscc, i));
             }
         }
-        for f in figures.iter() {
+        for (codes, &(_, i)) in figures.iter().zip(&ids[from..]) {
+            let mut f = [f64::NAN; FIGURES];
+            if codes[0] == BOXED {
+                let e = rows.get(i as usize).map_or(&Figures::EMPTY, |e| &e.figures);
+                for &k in &used {
+                    f[k] = e.get(k);
+                }
+            } else {
+                for &k in &used {
+                    f[k] = Figures::decode(codes[k]);
+                }
+            }
             if items.is_empty() {
                 // (A scheme with no items here fails its checks; built in code, its firms score 0.)
                 cells.push(f64::NAN);
