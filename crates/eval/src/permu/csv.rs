@@ -145,7 +145,13 @@ fn split_quoted(line: &[u8], buf: &mut Vec<u8>, out: &mut Vec<(u32, u32)>) -> Re
 /// Parses a decimal number. The common case (up to 19 digits, optional fraction, no exponent) is computed
 /// as mantissa ÷ 10^k with both exactly representable, which IEEE division rounds correctly, so the result
 /// equals the standard library's; anything else goes to the standard library.
+#[cfg(test)]
 fn parse_number(s: &[u8]) -> Option<f64> {
+    parse_number_digits(s).map(|(v, _)| v)
+}
+
+/// `parse_number`, with the digits and decimals where the number is a plain decimal (not negative).
+fn parse_number_digits(s: &[u8]) -> Option<(f64, Option<(u64, usize)>)> {
     const POW10: [f64; 23] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
         1e20, 1e21, 1e22,
@@ -175,10 +181,10 @@ fn parse_number(s: &[u8]) -> Option<f64> {
     }
     if simple && n > 0 && n <= 19 && mantissa < (1u64 << 53) && frac < POW10.len() {
         let v = mantissa as f64 / POW10[frac];
-        return Some(if neg { -v } else { v });
+        return Some(if neg { (-v, None) } else { (v, Some((mantissa, frac))) });
     }
     let v: f64 = std::str::from_utf8(s).ok()?.trim().parse().ok()?;
-    v.is_finite().then_some(v)
+    v.is_finite().then_some((v, None))
 }
 
 fn parse_year(s: &[u8]) -> Option<i32> {
@@ -452,12 +458,14 @@ fn field_end(text: &[u8], mut i: usize) -> usize {
 /// exactly as the standard library rounds it (mantissa ÷ 10^fraction digits, both exact, one rounding),
 /// and where it ends; an empty field is `Some((None, i))`. None for anything else (signs, exponents,
 /// spaces), which the checked path handles.
-#[inline(always)]
+#[cfg(test)]
 fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
-    const POW10: [f64; 22] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-        1e20, 1e21,
-    ];
+    fast_digits(text, i).map(|(d, end)| (d.map(|(m, f)| m as f64 / super::POW10[f]), end))
+}
+
+/// `fast_decimal` as the digits and how many of them follow the point (the value is digits ÷ 10^that).
+#[inline(always)]
+fn fast_digits(text: &[u8], i: usize) -> Option<(Option<(u64, usize)>, usize)> {
     // The common case in one eight-byte word: up to seven digits, or digits, a point and digits in at most
     // eight bytes ("7622.98"). The point is squeezed out and the digits converted at once: the same
     // mantissa and exponent as below, so the same result.
@@ -465,7 +473,7 @@ fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
         let n = digit_run(w);
         if n < 8 {
             if (w >> (8 * n)) as u8 != b'.' {
-                return Some(((n > 0).then(|| digits_value(w, n) as f64), i + n));
+                return Some(((n > 0).then(|| (digits_value(w, n), 0)), i + n));
             }
             let low = (1u64 << (8 * n)) - 1;
             let joined = (w & low) | ((w >> 8) & !low);
@@ -475,7 +483,7 @@ fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
                 if t == 0 {
                     return None;
                 }
-                return Some((Some(digits_value(joined, t) as f64 / POW10[t - n]), i + t + 1));
+                return Some((Some((digits_value(joined, t), t - n)), i + t + 1));
             }
         }
     }
@@ -510,7 +518,7 @@ fn fast_decimal(text: &[u8], i: usize) -> Option<(Option<f64>, usize)> {
     if whole + frac > 19 || mantissa >= 1 << 53 || (k < s.len() && s[k].is_ascii_digit()) {
         return None;
     }
-    Some((Some(mantissa as f64 / POW10[frac]), i + k))
+    Some((Some((mantissa, frac)), i + k))
 }
 
 #[inline(always)]
@@ -569,9 +577,11 @@ fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> 
     e.year = fast_year(text.get(i..i + 4)?)?;
     i = comma(text, i + 4)?;
     for k in 0..9 {
-        let (v, next) = fast_decimal(text, i)?;
+        let (v, next) = fast_digits(text, i)?;
         match v {
-            Some(v) => e.figures[k] = v,
+            // Land 0 is an error (the careful path says so).
+            Some((0, _)) if k == 0 => return None,
+            Some((m, f)) => e.figures.set_decimal(k, m, f),
             None if k < 2 => return None,
             None => {}
         }
@@ -585,9 +595,6 @@ fn canonical_row(text: &[u8], start: usize, line_no: u32, chunk: &mut Chunk) -> 
                 _ => return None,
             }
         };
-    }
-    if e.figures[0] == 0.0 {
-        return None;
     }
     e.city = chunk.cities.id(city)?;
     chunk.keys.push(uscc_hash(&e.uscc));
@@ -632,9 +639,9 @@ fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mu
                 i += 4;
             }
             Role::Figure(j) => {
-                let (v, next) = fast_decimal(text, i)?;
+                let (v, next) = fast_digits(text, i)?;
                 match v {
-                    Some(v) => e.figures[usize::from(j) % FIGURES] = v,
+                    Some((m, f)) => e.figures.set_decimal(usize::from(j) % FIGURES, m, f),
                     None if j < 2 => return None,
                     None => {}
                 }
@@ -677,7 +684,7 @@ fn fast_row(text: &[u8], start: usize, line_no: u32, layout: &Layout, chunk: &mu
             _ => return None,
         }
     }
-    if e.figures[0] == 0.0 || layout.roles.is_empty() {
+    if e.figures.get(0) == 0.0 || layout.roles.is_empty() {
         return None;
     }
     e.city = chunk.cities.id(city)?;
@@ -790,14 +797,21 @@ fn row(src: &[u8], ranges: &[(u32, u32)], line_no: u32, layout: &Layout, chunk: 
         }
     }
     let mut nums = [f64::NAN; FIGURES];
+    let mut figures = super::Figures::EMPTY;
     let figure_columns = (6..15).map(|c| (layout.at[c], COLUMNS[c])).chain(layout.tenants.map(|t| (t, "tenants")));
     for (k, (pos, name)) in figure_columns.enumerate() {
         let f = at(pos);
         if f.is_empty() {
             continue;
         }
-        match parse_number(f) {
-            Some(v) if v >= 0.0 => nums[k] = v,
+        match parse_number_digits(f) {
+            Some((v, digits)) if v >= 0.0 => {
+                nums[k] = v;
+                match digits {
+                    Some((m, f)) => figures.set_decimal(k, m, f),
+                    None => figures.set(k, v),
+                }
+            }
             Some(_) => {
                 chunk.errors.push(err(line_here, name, "不能为负数".into(), "cannot be negative".into()));
                 bad = true;
@@ -860,7 +874,7 @@ fn row(src: &[u8], ranges: &[(u32, u32)], line_no: u32, layout: &Layout, chunk: 
         scale,
         founded_year: years[0],
         year: years[1],
-        figures: nums,
+        figures,
     });
     chunk.lines.push(line_no);
 }
@@ -1112,6 +1126,18 @@ fn read_with(input: &mut (dyn Read + Send), needs: Needs, fill: [bool; 2]) -> Re
         let mut text = Vec::with_capacity(BLOCK + (1 << 16));
         let mut chunk = Chunk::default();
         while !stop.load(Ordering::Relaxed) {
+            // A thread that got ahead (the other one was held up) waits for the blocks before its own to be
+            // appended, so parsed blocks do not pile up; it appends them itself when it can.
+            while lock(&queue).pending.len() >= 3 {
+                match sink.try_lock() {
+                    Ok(mut s) => s.drain(&queue),
+                    Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().drain(&queue),
+                    Err(std::sync::TryLockError::WouldBlock) => {}
+                }
+                if lock(&queue).pending.len() >= 3 {
+                    std::thread::yield_now();
+                }
+            }
             let Some(seq) = lock(&source).next(&mut text) else { break };
             parse_block(&text, &layout, &mut chunk);
             {
@@ -1459,10 +1485,40 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
             (middle, tail)
         })
         .collect();
-    let format = |part: &[(u32, u32, u32)], line: &mut Vec<u8>| {
+    // A rated run's rows are read first, in a loop short enough for many of their (scattered) reads to be
+    // under way at once; then their lines are formatted.
+    type Gathered = ([u8; 18], u32, Scale, f64, u32, Class);
+    let format = |part: &[(u32, u32, u32)], line: &mut Vec<u8>, gathered: &mut Vec<Gathered>| {
         line.clear();
-        for (g, k) in part.iter().flat_map(|&(g, from, to)| (from..to).map(move |k| (g, k))) {
-            if g == u32::MAX {
+        for &(g, from, to) in part {
+            if g != u32::MAX {
+                let Some((middle, tail)) = shared.get(g as usize) else { continue };
+                let list = ev.ranked(g as usize).get(from as usize..to as usize).unwrap_or(&[]);
+                gathered.clear();
+                gathered.extend(list.iter().filter_map(|&row| {
+                    let (r, x) = (ds.rows.get(row as usize)?, ev.ratings.get(row as usize)?);
+                    Some((r.uscc, r.city, r.scale, x.score, x.rank, x.class))
+                }));
+                for &(uscc, city, scale, score, rank, class) in gathered.iter() {
+                    line.extend_from_slice(&uscc);
+                    match middle {
+                        Some(m) => line.extend_from_slice(m),
+                        None => {
+                            line.push(b',');
+                            line.extend_from_slice(city_of(city));
+                            line.push(b',');
+                            line.extend_from_slice(scale.as_str().as_bytes());
+                            line.push(b',');
+                        }
+                    }
+                    fixed6(score, line);
+                    line.push(b',');
+                    push_u64(u64::from(rank), line);
+                    line.extend_from_slice(&tail[(class as usize).min(3)]);
+                }
+                continue;
+            }
+            for k in from..to {
                 let Some(&(_, uscc, i)) = unrated.get(k as usize) else { continue };
                 let (Some(r), Some(t)) = (ds.rows.get(i as usize), ev.ratings.get(i as usize)) else { continue };
                 line.extend_from_slice(&uscc);
@@ -1476,28 +1532,7 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
                     line.extend_from_slice(&extras(r.county, r.industry));
                 }
                 line.push(b'\n');
-                continue;
             }
-            let (Some((middle, tail)), Some(x)) = (shared.get(g as usize), ev.ranked(g as usize).get(k as usize))
-            else {
-                continue;
-            };
-            line.extend_from_slice(&x.uscc);
-            match middle {
-                Some(m) => line.extend_from_slice(m),
-                None => {
-                    let r = ds.rows.get(x.row as usize);
-                    line.push(b',');
-                    line.extend_from_slice(city_of(r.map_or(0, |r| r.city)));
-                    line.push(b',');
-                    line.extend_from_slice(r.map_or(Scale::Above, |r| r.scale).as_str().as_bytes());
-                    line.push(b',');
-                }
-            }
-            fixed6(x.score, line);
-            line.push(b',');
-            push_u64(u64::from(x.rank), line);
-            line.extend_from_slice(&tail[(x.class as usize).min(3)]);
         }
     };
     // Two threads format a block at a time; the one that writes the last block formats the smaller share.
@@ -1524,6 +1559,7 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
         }
     };
     let (mut a, mut b) = (Vec::new(), Vec::new());
+    let (mut ga, mut gb) = (Vec::new(), Vec::new());
     loop {
         take(LINES * 9 / 20, &mut a);
         take(LINES - LINES * 9 / 20, &mut b);
@@ -1534,10 +1570,10 @@ pub fn write(ds: &Dataset, ev: &Evaluation, out: &mut dyn std::io::Write) -> std
                     w.write_all(pa)?;
                     w.write_all(pb)?;
                 }
-                format(&a, &mut fa);
+                format(&a, &mut fa, &mut ga);
                 Ok(())
             },
-            || format(&b, &mut fb),
+            || format(&b, &mut fb, &mut gb),
         );
         written?;
         if done {
@@ -1914,7 +1950,7 @@ mod tests {
         assert_eq!(ds.lines[rows / 2], rows / 2 + 3, "the empty line counts");
         assert_eq!(ds.lines[rows - 1], rows + 2);
         assert_eq!((ds.errors[0].line, ds.errors[0].column.as_str()), (rows + 3, "land_mu"));
-        assert_eq!(ds.rows[rows - 1].figures[8], 200.0, "the \\r is not part of the last field");
+        assert_eq!(ds.rows[rows - 1].figures.get(8), 200.0, "the \\r is not part of the last field");
     }
 
     /// Damaged files (bytes changed, cut, doubled) are read, rated, written and explained without a panic.

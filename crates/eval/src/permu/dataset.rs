@@ -180,7 +180,7 @@ impl Dataset {
             (Field::Electricity, r.electricity_mwh),
             (Field::Tenants, r.tenants),
         ];
-        let mut figures = [f64::NAN; FIGURES];
+        let mut figures = super::Figures::EMPTY;
         for (f, v) in values {
             let Some(v) = v else { continue };
             if !v.is_finite() {
@@ -189,9 +189,9 @@ impl Dataset {
             if v < 0.0 {
                 return Err(fail(f.column(), "不能为负数".into(), "cannot be negative".into()));
             }
-            figures[f.index()] = v;
+            figures.set(f.index(), v);
         }
-        if figures[0] == 0.0 {
+        if figures.get(0) == 0.0 {
             return Err(fail("land_mu", "用地面积不能为 0".into(), "land_mu cannot be 0".into()));
         }
         let city = intern(&mut ix.cities, &mut self.cities, r.city.trim());

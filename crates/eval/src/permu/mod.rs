@@ -20,6 +20,7 @@ mod scheme;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -35,8 +36,134 @@ pub use jiqun_domain::Scale;
 /// How many figures an enterprise carries (see [`Field`]).
 pub const FIGURES: usize = 10;
 
-/// The figures of one enterprise for one year. Money in 万元. An empty cell is NaN (so a row stays 120
-/// bytes: a million of them fit in 120 MB); `Field::of` turns it into `None`.
+/// An enterprise's ten figures, indexed by `Field::index`, in 40 bytes: each kept as the decimal it was
+/// written as (its digits, and how many of them follow the point), from which the very same f64 comes
+/// back (digits ÷ 10^k, both exact, one rounding: how the reader computes it); an empty cell is NaN. A
+/// set with a figure that is no such decimal (a negative or very large number, an exponent, a value
+/// computed elsewhere) keeps all ten as they are, in a box. Equal, and printed, as the ten values.
+#[derive(Clone)]
+pub struct Figures {
+    /// 0: empty (NaN); else `(digits << 3 | decimals) + 1`. Unused when `exact` is set.
+    codes: [u32; FIGURES],
+    exact: Option<Box<[f64; FIGURES]>>,
+}
+
+/// 10^k for the decimals of a figure's code.
+const DECIMALS: [f64; 8] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
+
+impl Figures {
+    /// Every figure empty.
+    pub const EMPTY: Figures = Figures { codes: [0; FIGURES], exact: None };
+
+    #[inline]
+    fn decode(c: u32) -> f64 {
+        if c == 0 {
+            return f64::NAN;
+        }
+        let c = c - 1;
+        f64::from(c >> 3) / DECIMALS[(c & 7) as usize]
+    }
+
+    /// Figure `k` (NaN when empty, or past the last).
+    #[inline]
+    pub fn get(&self, k: usize) -> f64 {
+        match &self.exact {
+            None => self.codes.get(k).map_or(f64::NAN, |&c| Figures::decode(c)),
+            Some(b) => b.get(k).copied().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// The codes, unless the figures are boxed.
+    #[inline]
+    fn codes(&self) -> Option<&[u32; FIGURES]> {
+        if self.exact.is_none() { Some(&self.codes) } else { None }
+    }
+
+    /// All ten.
+    #[inline]
+    pub fn to_array(&self) -> [f64; FIGURES] {
+        match &self.exact {
+            None => std::array::from_fn(|k| self.get(k)),
+            Some(b) => **b,
+        }
+    }
+
+    /// Sets figure `k` (ignored past the last).
+    pub fn set(&mut self, k: usize, v: f64) {
+        if k >= FIGURES {
+            return;
+        }
+        if self.exact.is_none() {
+            if v.is_nan() {
+                self.codes[k] = 0;
+                return;
+            }
+            // The fewest decimals that give `v` back exactly, if any do.
+            for (d, p) in DECIMALS.iter().enumerate() {
+                let m = (v * p).round();
+                if (0.0..DIGITS_LIMIT as f64).contains(&m) {
+                    let c = ((m as u32) << 3 | d as u32) + 1;
+                    if Figures::decode(c).to_bits() == v.to_bits() {
+                        self.codes[k] = c;
+                        return;
+                    }
+                }
+            }
+            self.exact = Some(Box::new(self.to_array()));
+        }
+        if let Some(b) = &mut self.exact {
+            b[k] = v;
+        }
+    }
+
+    /// Sets figure `k` to `value`, which is `digits ÷ 10^decimals` as a reader computes a plain decimal.
+    #[inline]
+    pub(crate) fn set_decimal(&mut self, k: usize, digits: u64, decimals: usize) {
+        if digits < DIGITS_LIMIT && decimals < DECIMALS.len() && self.exact.is_none() && k < FIGURES {
+            self.codes[k] = ((digits as u32) << 3 | decimals as u32) + 1;
+        } else {
+            let p = POW10.get(decimals).copied().unwrap_or_else(|| 10f64.powi(decimals as i32));
+            self.set(k, digits as f64 / p);
+        }
+    }
+}
+
+/// 10^k, exact.
+pub(crate) const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// No figure's code (a mark for boxed figures in `rate_group`).
+const BOXED: u32 = u32::MAX;
+
+/// Digits up to this (not included) fit in a figure's code.
+const DIGITS_LIMIT: u64 = (1 << 29) - 1;
+
+impl From<[f64; FIGURES]> for Figures {
+    fn from(values: [f64; FIGURES]) -> Figures {
+        let mut f = Figures::EMPTY;
+        for (k, v) in values.into_iter().enumerate() {
+            f.set(k, v);
+        }
+        f
+    }
+}
+
+impl PartialEq for Figures {
+    fn eq(&self, other: &Figures) -> bool {
+        self.to_array() == other.to_array()
+    }
+}
+
+impl std::fmt::Debug for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.to_array()).finish()
+    }
+}
+
+/// The figures of one enterprise for one year. Money in 万元. An empty cell is NaN (88 bytes a row: a
+/// million of them fit in 88 MB); `Field::of` turns it into `None`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enterprise {
     pub uscc: [u8; 18],
@@ -51,7 +178,7 @@ pub struct Enterprise {
     pub year: i32,
     /// Indexed by `Field::index`: land, tax, revenue, value added, R&D, energy, emission, employees,
     /// electricity, tenants.
-    pub figures: [f64; FIGURES],
+    pub figures: Figures,
 }
 
 impl Enterprise {
@@ -64,11 +191,11 @@ impl Enterprise {
         industry: 0,
         founded_year: 0,
         year: 0,
-        figures: [f64::NAN; FIGURES],
+        figures: Figures::EMPTY,
     };
 
     pub fn land_mu(&self) -> f64 {
-        self.figures[0]
+        self.figures.get(0)
     }
 }
 
@@ -134,7 +261,7 @@ impl Field {
     }
 
     pub fn of(self, e: &Enterprise) -> Option<f64> {
-        let v = e.figures[self.index()];
+        let v = e.figures.get(self.index());
         (!v.is_nan()).then_some(v)
     }
 }
@@ -237,15 +364,14 @@ pub struct GroupStats {
     pub merged: bool,
 }
 
-/// One rated enterprise in its group's rank order (ties by USCC).
+/// One rated enterprise in its group's rank order (ties by USCC), until its rating is written.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ranked {
-    pub score: f64,
+struct Ranked {
+    score: f64,
     /// Its row in the evaluated data.
-    pub row: u32,
-    pub rank: u32,
-    pub uscc: [u8; 18],
-    pub class: Class,
+    row: u32,
+    rank: u32,
+    class: Class,
 }
 
 /// The results in the input's order, each group's statistics, and each group's enterprises in rank order.
@@ -253,8 +379,9 @@ pub struct Ranked {
 pub struct Evaluation {
     pub ratings: Vec<Rating>,
     pub groups: Vec<GroupStats>,
-    /// Each thread's groups in rank order; `at[g]` says where group g is (which list, from where, how many).
-    ranked: [Vec<Ranked>; 2],
+    /// Each thread's groups' rows in rank order (their results are in `ratings`); `at[g]` says where group
+    /// g is (which list, from where, how many).
+    ranked: [Vec<u32>; 2],
     at: Vec<(u8, u32, u32)>,
     /// The rows not rated, in input order.
     unrated: Vec<u32>,
@@ -265,9 +392,9 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Group `g`'s enterprises, best first (of a merged group, only its own, with their ranks in the
-    /// group they were ranked in).
-    pub fn ranked(&self, g: usize) -> &[Ranked] {
+    /// Group `g`'s enterprises (their rows; their results are in `ratings`), best first (of a merged group,
+    /// only its own, with their ranks in the group they were ranked in).
+    pub fn ranked(&self, g: usize) -> &[u32] {
         let Some(&(list, start, len)) = self.at.get(g) else { return &[] };
         let start = start as usize;
         self.ranked[usize::from(list & 1)].get(start..start + len as usize).unwrap_or(&[])
@@ -638,20 +765,25 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
             theirs.push(g);
         }
     }
+    // Each group's results go into `ratings` as soon as it is rated (the lock is taken once a group), so
+    // no more than a group's results are held twice.
+    let shared = Mutex::new(&mut ratings[..]);
     let work = |gs: Vec<usize>| -> Work {
         let mut w = Work::default();
-        w.ranked.reserve(gs.iter().map(|&g| groups_rows[g].len()).sum());
+        w.order.reserve(gs.iter().map(|&g| groups_rows[g].len()).sum());
         let mut scratch = Scratch::default();
         for g in gs {
-            let at = w.ranked.len();
             let stats = rate_group(rows, groups_rows[g], &plan, &mut scratch, &mut w);
-            w.groups.push((g, at, w.ranked.len() - at, stats));
+            let list = std::mem::take(&mut w.ranked);
+            w.settle(g, &list, stats, &shared);
+            w.ranked = list;
+            w.ranked.clear();
         }
         w
     };
     let (mut wa, wb) = if load_b > 0 { both(|| work(mine), || work(theirs)) } else { (work(mine), Work::default()) };
     if merged.contains(&true) {
-        rate_merged(rows, &groups_rows, &merged, &plan, &mut wa);
+        rate_merged(rows, &groups_rows, &merged, &plan, &mut wa, &shared);
     }
     let group_count = groups_rows.len();
     drop(groups_rows);
@@ -668,37 +800,10 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
             }
         }
         adjustments.extend(w.adjustments);
-        ranked[list] = w.ranked;
+        ranked[list] = w.order;
     }
     adjustments.sort_unstable_by_key(|a| (a.0, a.1));
     let groups: Vec<GroupStats> = groups.into_iter().flatten().collect();
-    // Each rated row's rating, from its group's list: two threads, each writing the rows of its half.
-    let scatter = |part: &mut [Rating], first: usize| {
-        for (g, stats) in groups.iter().enumerate() {
-            let (list, start, len) = at[g];
-            let start = start as usize;
-            let Some(list) = ranked[usize::from(list)].get(start..start + len as usize) else { continue };
-            for r in list {
-                if let Some(slot) = (r.row as usize).checked_sub(first).and_then(|k| part.get_mut(k)) {
-                    *slot = Rating {
-                        score: r.score,
-                        rank: r.rank,
-                        group_size: stats.size,
-                        group: g as u32,
-                        class: r.class,
-                        reason: Reason::Rated,
-                    };
-                }
-            }
-        }
-    };
-    if n >= 1 << 14 {
-        let mid = n / 2;
-        let (lo, hi) = ratings.split_at_mut(mid);
-        both(|| scatter(lo, 0), || scatter(hi, mid));
-    } else {
-        scatter(&mut ratings, 0);
-    }
     let land = scheme.not_rated.below_min_land_mu;
     Evaluation {
         ratings,
@@ -727,13 +832,41 @@ pub(crate) fn evaluate_in(rows: &[Enterprise], industries: &[String], scheme: &S
 #[derive(Default)]
 struct Work {
     groups: Vec<(usize, usize, usize, GroupStats)>,
+    /// The group being rated, in rank order (then moved to `ratings` and `order`).
     ranked: Vec<Ranked>,
+    /// The rows of the groups rated, each group in rank order.
+    order: Vec<u32>,
     adjustments: Vec<(u32, u32, f64)>,
+}
+
+impl Work {
+    /// Group `g`'s enterprises `list`, in rank order: their ratings written, their rows listed, the group
+    /// recorded.
+    fn settle(&mut self, g: usize, list: &[Ranked], stats: GroupStats, ratings: &Mutex<&mut [Rating]>) {
+        {
+            let mut ratings = ratings.lock().unwrap_or_else(|e| e.into_inner());
+            for r in list {
+                if let Some(slot) = ratings.get_mut(r.row as usize) {
+                    *slot = Rating {
+                        score: r.score,
+                        rank: r.rank,
+                        group_size: stats.size,
+                        group: g as u32,
+                        class: r.class,
+                        reason: Reason::Rated,
+                    };
+                }
+            }
+        }
+        let at = self.order.len();
+        self.order.extend(list.iter().map(|r| r.row));
+        self.groups.push((g, at, list.len(), stats));
+    }
 }
 
 #[derive(Default)]
 struct Scratch {
-    figures: Vec<[f64; FIGURES]>,
+    figures: Vec<[u32; FIGURES]>,
     /// Per row and item: the value, then the score (NaN: undefined).
     cells: Vec<f64>,
     ids: Vec<([u8; 18], u32)>,
@@ -769,15 +902,32 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
     // to be under way at once.
     let figures = &mut scratch.figures;
     let mut sums = vec![(0.0f64, 0.0f64); items.len()];
+    // Only the figures the items read are decoded.
+    let mut used: Vec<usize> = items.iter().flat_map(|it| [it.num, it.den]).filter(|&k| k < FIGURES).collect();
+    used.sort_unstable();
+    used.dedup();
     for part in group.chunks(4096) {
+        // The rows' codes (a loop of loads only), then the figures decoded from them.
         figures.clear();
+        let from = ids.len();
         for &i in part {
             if let Some(e) = rows.get(i as usize) {
-                figures.push(e.figures);
+                figures.push(e.figures.codes().copied().unwrap_or([BOXED; FIGURES]));
                 ids.push((e.uscc, i));
             }
         }
-        for f in figures.iter() {
+        for (codes, &(_, i)) in figures.iter().zip(&ids[from..]) {
+            let mut f = [f64::NAN; FIGURES];
+            if codes[0] == BOXED {
+                let e = rows.get(i as usize).map_or(&Figures::EMPTY, |e| &e.figures);
+                for &k in &used {
+                    f[k] = e.get(k);
+                }
+            } else {
+                for &k in &used {
+                    f[k] = Figures::decode(codes[k]);
+                }
+            }
             if items.is_empty() {
                 // (A scheme with no items here fails its checks; built in code, its firms score 0.)
                 cells.push(f64::NAN);
@@ -852,7 +1002,7 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
     let mut rank = 0u32;
     let mut previous = f64::NAN;
     for (pos, &(_, k)) in order.iter().enumerate() {
-        let (score, (uscc, row)) = (totals[k as usize], ids[k as usize]);
+        let (score, (_, row)) = (totals[k as usize], ids[k as usize]);
         if pos == 0 || score != previous {
             rank = pos as u32 + 1;
         }
@@ -882,7 +1032,7 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
                 }
             }
         };
-        w.ranked.push(Ranked { score, row, rank, uscc, class });
+        w.ranked.push(Ranked { score, row, rank, class });
     }
     GroupStats {
         scale,
@@ -901,7 +1051,14 @@ fn rate_group(rows: &[Enterprise], group: &[u32], plan: &Plan, scratch: &mut Scr
 /// have such groups). Each marked group keeps its keys and its own enterprises, with their scores, ranks
 /// and classes in the whole group and the whole group's benchmarks, means and size; appended to `w`. The
 /// other groups' results are their own, rated before.
-fn rate_merged(rows: &[Enterprise], groups_rows: &[&[u32]], merged: &[bool], plan: &Plan, w: &mut Work) {
+fn rate_merged(
+    rows: &[Enterprise],
+    groups_rows: &[&[u32]],
+    merged: &[bool],
+    plan: &Plan,
+    w: &mut Work,
+    ratings: &Mutex<&mut [Rating]>,
+) {
     let scale_of = |g: &[u32]| g.first().and_then(|&i| rows.get(i as usize)).map(|e| e.scale);
     let marked: Vec<usize> = (0..groups_rows.len()).filter(|&g| merged.get(g) == Some(&true)).collect();
     // Each merged row's place in `marked`.
@@ -949,8 +1106,6 @@ fn rate_merged(rows: &[Enterprise], groups_rows: &[&[u32]], merged: &[bool], pla
             if first.scale != scale {
                 continue;
             }
-            let at = w.ranked.len();
-            w.ranked.extend_from_slice(list);
             let group = GroupStats {
                 scale,
                 city: plan.by[0].then_some(first.city),
@@ -961,7 +1116,7 @@ fn rate_merged(rows: &[Enterprise], groups_rows: &[&[u32]], merged: &[bool], pla
                 size: stats.size,
                 merged: true,
             };
-            w.groups.push((g, at, list.len(), group));
+            w.settle(g, list, group, ratings);
         }
     }
 }
@@ -1026,7 +1181,7 @@ pub fn explain(ev: &Evaluation, rows: &[Enterprise], i: usize, scheme: &Scheme) 
     let rules = scheme.rules(e.scale);
     for (k, it) in rules.items.iter().enumerate() {
         let p = ItemPlan::new(it, scheme);
-        let value = p.value(&e.figures);
+        let value = p.value(&e.figures.to_array());
         let benchmark = stats.benchmarks.get(k).copied().unwrap_or(0.0);
         let mean = stats.means.get(k).copied().unwrap_or(0.0);
         let score = p.score(value, benchmark).unwrap_or(mean);
@@ -1069,7 +1224,7 @@ mod tests {
             scale,
             founded_year: 2015,
             year: 2024,
-            figures: [land, tax, 1000.0, va, 30.0, 100.0, 10.0, 50.0, 200.0, f64::NAN],
+            figures: Figures::from([land, tax, 1000.0, va, 30.0, 100.0, 10.0, 50.0, 200.0, f64::NAN]),
         }
     }
 
@@ -1093,7 +1248,7 @@ mod tests {
         let mut rows: Vec<Enterprise> = (0..5).map(|_| firm(0, Scale::Above, 10.0, 100.0, 300.0)).collect();
         rows.push(firm(0, Scale::Above, 10.0, 10_000.0, 30_000.0));
         // One without emissions reported: that item scores the group's mean.
-        rows[0].figures[6] = f64::NAN;
+        rows[0].figures.set(6, f64::NAN);
         let scheme = Scheme::default();
         let ev = evaluate(&rows, &scheme);
         let r = &ev.ratings;
@@ -1114,7 +1269,7 @@ mod tests {
         assert!(why(0)[3].value.is_none());
         let total: f64 = why(0).iter().map(|x| x.score).sum();
         assert_eq!(total, r[0].score, "the explanation adds up to the score");
-        assert_eq!(ev.ranked(0).iter().map(|r| r.row).collect::<Vec<_>>(), [5, 0, 1, 2, 3, 4]);
+        assert_eq!(ev.ranked(0), [5, 0, 1, 2, 3, 4]);
     }
 
     #[test]
@@ -1160,6 +1315,49 @@ mod tests {
         s.above.items[0].weight = f64::NAN;
         let ev = evaluate(&rows, &s);
         assert!(ev.ratings.iter().all(|r| r.class != Class::T && r.group_size == 5));
+    }
+
+    /// Figures give back exactly what was set (bit for bit, NaN as NaN), whether kept as decimals or boxed.
+    #[test]
+    fn figures_keep_every_value() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
+        let special =
+            [0.0, -0.0, 1.0, 0.1, 7622.98, 1e300, -2.5, f64::INFINITY, f64::MIN_POSITIVE, 5e-324, 536870910.0];
+        for round in 0..20_000 {
+            let mut values = [f64::NAN; FIGURES];
+            for v in values.iter_mut() {
+                *v = match next() % 5 {
+                    0 => f64::from_bits(next()),
+                    1 => special[(next() % special.len() as u64) as usize],
+                    2 => f64::NAN,
+                    _ => (next() % 1_000_000_000) as f64 / POW10[(next() % 9) as usize],
+                };
+            }
+            let f = Figures::from(values);
+            for (k, &v) in values.iter().enumerate() {
+                assert!(same(f.get(k), v), "{round}: {v:e} gave {:e}", f.get(k));
+            }
+            // Set one at a time over another set, and by digits as the reader does.
+            let mut g = Figures::from([1.5; FIGURES]);
+            for (k, &v) in values.iter().enumerate() {
+                g.set(k, v);
+            }
+            assert_eq!(format!("{g:?}"), format!("{values:?}"));
+            let mut h = Figures::EMPTY;
+            let digits = next() % (1 << 40);
+            let decimals = (next() % 23) as usize;
+            h.set_decimal(3, digits, decimals);
+            assert!(same(h.get(3), digits as f64 / POW10[decimals]));
+            assert!(h.get(0).is_nan() && h.get(FIGURES).is_nan());
+        }
+        assert_eq!(std::mem::size_of::<Enterprise>(), 88);
     }
 
     #[test]

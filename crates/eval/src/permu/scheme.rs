@@ -254,14 +254,14 @@ pub enum Rule {
 impl Adjustment {
     /// The signed points for one enterprise, given its figures, USCC and whether its industry matches
     /// (for an `industries` rule).
-    pub(crate) fn points_for(&self, figures: &[f64], listed: bool, industry_matches: bool) -> f64 {
+    pub(crate) fn points_for(&self, figures: &super::Figures, listed: bool, industry_matches: bool) -> f64 {
         let raw = match &self.rule {
             Rule::PerUnit { field, beyond } => {
-                let v = figures[field.index()];
+                let v = figures.get(field.index());
                 if v.is_nan() { 0.0 } else { self.points * (v - beyond).max(0.0) }
             }
             Rule::AtLeast { field, value } => {
-                let v = figures[field.index()];
+                let v = figures.get(field.index());
                 if !v.is_nan() && v >= *value { self.points } else { 0.0 }
             }
             Rule::Listed(_) => {
