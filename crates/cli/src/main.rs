@@ -318,11 +318,6 @@ pub fn io_refusal(path: &std::path::Path, write: bool) -> impl Fn(std::io::Error
     move |e| Refusal(AppError::io(path, write, &e))
 }
 
-/// mimalloc rather than glibc's allocator: an import's millions of short-lived strings (cells, sealed
-/// figures, bound parameters) cost glibc's free lists about as much CPU as the work itself.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let lang = Lang::from_env_vars(|k| std::env::var(k).ok());
     let cli = Cli::parse();
