@@ -12,10 +12,10 @@ fn firm(k: usize) -> NewEnterprise {
         uscc: format!("91440000TEST{k:06}"),
         name: format!("（合成）企业{k:05}"),
         // Most in one city, as in a real registry, whose pages are then worth an index to the planner.
-        city: if k % 4 == 0 { cities[k % cities.len()] } else { cities[1] },
+        city: if k.is_multiple_of(4) { cities[k % cities.len()] } else { cities[1] },
         county: String::new(),
         industry: String::new(),
-        scale: if k % 3 == 0 { Scale::Above } else { Scale::Below },
+        scale: if k.is_multiple_of(3) { Scale::Above } else { Scale::Below },
         founded_year: 2000 + (k % 20) as i64,
         listed: false,
         chain_nodes: Vec::new(),
