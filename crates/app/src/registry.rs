@@ -773,6 +773,12 @@ impl App {
         results: &[ResultRow],
         items: bool,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
+        let firms = self.firms_of(results).await?;
+        self.readable_from(reader, results, &firms, items)
+    }
+
+    /// The firms these results are of, by id, read a thousand at a time.
+    async fn firms_of(&self, results: &[ResultRow]) -> AppResult<HashMap<i64, EnterpriseRow>> {
         let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
         let need: Vec<i64> = results.iter().map(|r| r.enterprise_id).collect();
         for chunk in need.chunks(1000) {
@@ -781,7 +787,7 @@ impl App {
                 firms.insert(e.id, e);
             }
         }
-        self.readable_from(reader, results, &firms, items)
+        Ok(firms)
     }
 
     /// `readable_results` with the firms already read.
@@ -815,14 +821,7 @@ impl App {
         }
         self.evaluation(id).await?;
         let results = self.store.evaluation_results(id).await?;
-        let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
-        let need: Vec<i64> = results.iter().map(|r| r.enterprise_id).collect();
-        for chunk in need.chunks(1000) {
-            let filter = EnterpriseFilter { ids: Some(chunk.to_vec()), ..Default::default() };
-            for e in self.store.enterprises(&filter, 0, chunk.len() as i64).await?.0 {
-                firms.insert(e.id, e);
-            }
-        }
+        let firms = self.firms_of(&results).await?;
         let run = std::sync::Arc::new(RunResults { results, firms });
         if let Ok(mut map) = self.runs.write() {
             map.retain(|_, (rev, _)| *rev == revision);
