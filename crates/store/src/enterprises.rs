@@ -17,7 +17,9 @@ use sqlx::any::AnyRow;
 
 use crate::model::FromRow;
 use crate::model::{Table, row};
-use crate::{Actor, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing};
+use crate::{
+    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing,
+};
 
 /// The associated data under which a figure's value is sealed: its firm, year and figure.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
@@ -160,7 +162,7 @@ pub(crate) fn city_order() -> &'static str {
 }
 
 /// The directory's condition (` WHERE …`, or nothing) and its arguments; `None` when nothing can match.
-fn directory_where(f: &EnterpriseFilter) -> Option<(String, Vec<String>)> {
+fn directory_where(f: &EnterpriseFilter, backend: Backend) -> Option<(String, Vec<String>)> {
     let mut conds = Vec::new();
     let mut args: Vec<String> = Vec::new();
     let mut arg = |v: String| {
@@ -174,9 +176,20 @@ fn directory_where(f: &EnterpriseFilter) -> Option<(String, Vec<String>)> {
         conds.push(format!("scale = {}", arg(s.to_string())));
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let p = arg(format!("%{escaped}%"));
-        conds.push(format!("(name LIKE {p} ESCAPE '\\' OR uscc LIKE {p} ESCAPE '\\')"));
+        if backend == Backend::Sqlite && q.chars().count() >= 3 {
+            // The trigram index of migration 19: a phrase of three characters or more matches where it
+            // stands inside a name or a USCC, as the `LIKE` below would (ASCII letters in either case).
+            let p = arg(format!("\"{}\"", q.replace('"', "\"\"")));
+            conds.push(format!("id IN (SELECT rowid FROM enterprises_search WHERE enterprises_search MATCH {p})"));
+        } else {
+            // PostgreSQL's trigram indexes serve this `ILIKE` itself (SQLite's `LIKE` already ignores the
+            // case of ASCII letters); on SQLite, a query of one or two characters (which no trigram holds)
+            // scans the directory in its order.
+            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let p = arg(format!("%{escaped}%"));
+            let like = if backend == Backend::Postgres { "ILIKE" } else { "LIKE" };
+            conds.push(format!("(name {like} {p} ESCAPE '\\' OR uscc {like} {p} ESCAPE '\\')"));
+        }
     }
     if let Some(t) = f.tag.as_deref().filter(|t| !t.is_empty()) {
         let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -481,7 +494,7 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<EnterpriseRow>, i64)> {
-        let Some((where_, args)) = directory_where(f) else { return Ok((Vec::new(), 0)) };
+        let Some((where_, args)) = directory_where(f, self.backend()) else { return Ok((Vec::new(), 0)) };
         let mut count =
             sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM enterprises{where_}")));
         for a in &args {
@@ -499,7 +512,7 @@ impl Store {
     /// How the database would read a page of the directory (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on
     /// PostgreSQL), one line a step: for the benchmark and the test that keep the list paged by index.
     pub async fn directory_plan(&self, f: &EnterpriseFilter, offset: i64, limit: i64) -> Result<Vec<String>> {
-        let Some((where_, args)) = directory_where(f) else { return Ok(Vec::new()) };
+        let Some((where_, args)) = directory_where(f, self.backend()) else { return Ok(Vec::new()) };
         let explain = if self.backend == crate::Backend::Sqlite { "EXPLAIN QUERY PLAN" } else { "EXPLAIN" };
         let sql = format!("{explain} {}", directory_page(f, &where_, "id", offset, limit));
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -735,20 +735,119 @@ DROP INDEX enterprises_by_city;
 CREATE INDEX enterprises_by_city ON enterprises (city, name, id)
 "#,
     ),
+    (
+        19,
+        "enterprises: names and USCCs searched by trigrams, not by scanning the registry",
+        // A search for part of a name (`q=`) is a `LIKE '%…%'`, which no B-tree serves. Each database
+        // gets its own trigram index (`{NAME_SEARCH}`, see `render`): SQLite an FTS5 table kept by
+        // triggers, PostgreSQL GIN indexes of pg_trgm (a trusted extension: the database's owner may
+        // create it).
+        r#"
+{NAME_SEARCH}
+"#,
+    ),
 ];
 
+/// SQLite: an FTS5 index of trigrams over the registry's names and USCCs, holding no copy of the text
+/// (`content='enterprises'`), kept in step with the table by triggers, filled once from what is there.
+const NAME_SEARCH_SQLITE: &str = r#"
+CREATE VIRTUAL TABLE enterprises_search USING fts5(name, uscc, content='enterprises', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER enterprises_search_insert AFTER INSERT ON enterprises BEGIN
+    INSERT INTO enterprises_search (rowid, name, uscc) VALUES (new.id, new.name, new.uscc);
+END;
+CREATE TRIGGER enterprises_search_delete AFTER DELETE ON enterprises BEGIN
+    INSERT INTO enterprises_search (enterprises_search, rowid, name, uscc) VALUES ('delete', old.id, old.name, old.uscc);
+END;
+CREATE TRIGGER enterprises_search_update AFTER UPDATE OF name, uscc ON enterprises
+WHEN old.name IS NOT new.name OR old.uscc IS NOT new.uscc BEGIN
+    INSERT INTO enterprises_search (enterprises_search, rowid, name, uscc) VALUES ('delete', old.id, old.name, old.uscc);
+    INSERT INTO enterprises_search (rowid, name, uscc) VALUES (new.id, new.name, new.uscc);
+END;
+INSERT INTO enterprises_search (enterprises_search) VALUES ('rebuild')
+"#;
+
+/// PostgreSQL: GIN indexes of trigrams, which serve `LIKE '%…%'` itself.
+const NAME_SEARCH_POSTGRES: &str = r#"
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX enterprises_name_trigrams ON enterprises USING gin (name gin_trgm_ops);
+CREATE INDEX enterprises_uscc_trigrams ON enterprises USING gin (uscc gin_trgm_ops)
+"#;
+
 pub fn render(sql: &str, backend: Backend) -> String {
-    let (id, float, blob) = match backend {
-        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL", "BLOB"),
-        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "DOUBLE PRECISION", "BYTEA"),
+    let (id, float, blob, search) = match backend {
+        Backend::Sqlite => ("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL", "BLOB", NAME_SEARCH_SQLITE),
+        Backend::Postgres => ("BIGSERIAL PRIMARY KEY", "DOUBLE PRECISION", "BYTEA", NAME_SEARCH_POSTGRES),
     };
     sql.replace("{ID}", id)
         .replace("{FLOAT}", float)
         .replace("{BLOB}", blob)
         .replace("{CITY_ORDER}", crate::enterprises::city_order())
+        .replace("{NAME_SEARCH}", search)
 }
 
-/// Splits a migration into statements (no statement of ours contains a semicolon inside a literal).
-pub fn statements(sql: &str) -> impl Iterator<Item = &str> {
-    sql.split(';').map(str::trim).filter(|s| !s.is_empty())
+/// Splits a migration into statements (no statement of ours contains a semicolon inside a literal). A
+/// trigger's body holds statements of its own: it runs from `CREATE TRIGGER` to the `END` that closes it.
+pub fn statements(sql: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut trigger: Option<String> = None;
+    for part in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        match trigger.take() {
+            Some(mut body) => {
+                body.push_str(";\n");
+                body.push_str(part);
+                if ends_with_word(part, "END") {
+                    out.push(body);
+                } else {
+                    trigger = Some(body);
+                }
+            }
+            None if starts_with_words(part, &["CREATE", "TRIGGER"]) && !ends_with_word(part, "END") => {
+                trigger = Some(part.to_string());
+            }
+            None => out.push(part.to_string()),
+        }
+    }
+    out.extend(trigger);
+    out
+}
+
+fn starts_with_words(s: &str, words: &[&str]) -> bool {
+    let mut it = s.split_whitespace();
+    words.iter().all(|w| it.next().is_some_and(|x| x.eq_ignore_ascii_case(w)))
+}
+
+fn ends_with_word(s: &str, word: &str) -> bool {
+    s.split_whitespace().next_back().is_some_and(|x| x.eq_ignore_ascii_case(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trigger_body_stays_in_one_statement() {
+        let sql = "CREATE TABLE a (x INT);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\n  \
+                   INSERT INTO b VALUES (2);\nEND;\ncreate trigger u after delete on a begin delete from b; end;\nDROP TABLE c";
+        let got = statements(sql);
+        assert_eq!(got.len(), 4, "{got:#?}");
+        assert_eq!(got[0], "CREATE TABLE a (x INT)");
+        assert!(got[1].starts_with("CREATE TRIGGER t") && got[1].ends_with("END"), "{}", got[1]);
+        assert_eq!(got[1].matches("INSERT INTO b").count(), 2);
+        assert!(got[2].starts_with("create trigger u") && got[2].ends_with("end"), "{}", got[2]);
+        assert_eq!(got[3], "DROP TABLE c");
+    }
+
+    #[test]
+    fn every_migration_renders_for_both_databases_without_a_placeholder_left() {
+        for (version, _, sql) in MIGRATIONS {
+            for backend in [Backend::Sqlite, Backend::Postgres] {
+                let r = render(sql, backend);
+                let left = r.split('{').skip(1).find_map(|after| {
+                    let name = after.split('}').next()?;
+                    (!name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')).then_some(name)
+                });
+                assert_eq!(left, None, "migration {version} keeps a placeholder");
+            }
+        }
+    }
 }

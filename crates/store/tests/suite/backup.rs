@@ -136,8 +136,11 @@ impl Fixture for Store {
 #[tokio::test]
 async fn the_backup_covers_every_table_and_column() {
     let s = Store::open(&testing::sqlite_url()).await.unwrap();
+    // The search index of enterprises (an FTS5 table and its shadow tables) is derived: its triggers fill
+    // it again as a restore puts the rows back.
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name <> 'schema_migrations' AND name NOT LIKE 'enterprises_search%' ORDER BY name",
     )
     .fetch_all(s.pool())
     .await

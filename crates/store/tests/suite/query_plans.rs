@@ -56,3 +56,96 @@ async fn a_page_of_the_directory_is_read_by_index_without_sorting_the_table() {
         assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{url}: out of order");
     }
 }
+
+/// The ids of the firms whose name or USCC holds `q`, as the search answers and as a scan finds them.
+async fn search_both_ways(s: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
+    let f = EnterpriseFilter { q: Some(q.to_string()), ..Default::default() };
+    let (page, total) = s.enterprises(&f, 0, 10_000).await.unwrap();
+    assert_eq!(total as usize, page.len(), "{q}: the count and the rows disagree");
+    let mut found: Vec<i64> = page.iter().map(|e| e.id).collect();
+    found.sort();
+    let (all, _) = s.enterprises(&EnterpriseFilter::default(), 0, 10_000).await.unwrap();
+    let lower = q.to_ascii_lowercase();
+    let mut scanned: Vec<i64> = all
+        .iter()
+        .filter(|e| e.name.to_ascii_lowercase().contains(&lower) || e.uscc.to_ascii_lowercase().contains(&lower))
+        .map(|e| e.id)
+        .collect();
+    scanned.sort();
+    (found, scanned)
+}
+
+#[tokio::test]
+async fn a_search_by_part_of_a_name_or_uscc_uses_the_trigram_index_and_finds_what_a_scan_finds() {
+    for url in testing::urls().await {
+        let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        let mut rows: Vec<_> = (0..3000).map(|k| (firm(k), Vec::new(), 2024, String::new())).collect();
+        // Names with what a query must take literally: quotes, LIKE's wildcards, Latin letters in either case.
+        for (k, name) in
+            [(0, "深圳\"引号\"科技有限公司"), (1, "广州100%_通配有限公司"), (2, "TCL华星光电"), (3, "华为终端有限公司")]
+        {
+            rows[k].0.name = name.to_string();
+        }
+        let seal = |_: i64, _: i64, _: &str, _: f64| -> Result<String, String> { Ok(String::new()) };
+        let actor = Actor::system("test");
+        s.import_enterprises(&rows, "test", "test", "", &seal, &actor).await.unwrap();
+        for q in [
+            "企业01234",
+            "企业0",
+            "\"引号\"",
+            "100%_",
+            "%_通",
+            "tcl华",
+            "TCL",
+            "华为",
+            "为",
+            "test00002",
+            "91440000",
+            "终端有限",
+            "没有这家",
+        ] {
+            let (found, scanned) = search_both_ways(&s, q).await;
+            assert_eq!(found, scanned, "{url}: the search for {q:?}");
+        }
+        let (found, _) = search_both_ways(&s, "企业01234").await;
+        assert_eq!(found.len(), 1, "{url}: one firm is called 企业01234");
+
+        // A firm renamed is found by its new name only.
+        rows[2].0.name = "（合成）改名后的光电".to_string();
+        s.import_enterprises(&rows[2..3], "test", "test", "", &seal, &actor).await.unwrap();
+        for q in ["改名后的", "TCL华星"] {
+            let (found, scanned) = search_both_ways(&s, q).await;
+            assert_eq!(found, scanned, "{url}: after the rename, the search for {q:?}");
+        }
+        assert_eq!(search_both_ways(&s, "TCL华星").await.0.len(), 0, "{url}: the old name is gone");
+
+        if url.starts_with("postgres") {
+            // A table this small is rightly scanned; with scans ruled out, the trigram indexes serve the
+            // search's `ILIKE` (bench/scale.sh shows the planner choosing them on a million).
+            let mut tx = s.pool().begin().await.unwrap();
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+            let plan: Vec<String> = sqlx::query_scalar(
+                "EXPLAIN SELECT id FROM enterprises WHERE name ILIKE '%企业01234%' ESCAPE '\\' \
+                 OR uscc ILIKE '%企业01234%' ESCAPE '\\'",
+            )
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+            let plan = plan.join("\n");
+            for index in ["enterprises_name_trigrams", "enterprises_uscc_trigrams"] {
+                assert!(plan.contains(index), "{url}: the search should read {index}:\n{plan}");
+            }
+        } else {
+            let f = EnterpriseFilter { q: Some("企业01234".into()), ..Default::default() };
+            let plan = s.directory_plan(&f, 0, 100).await.unwrap().join("\n");
+            assert!(plan.contains("VIRTUAL TABLE INDEX"), "{url}: the search should read the trigram index:\n{plan}");
+            let check = "INSERT INTO enterprises_search (enterprises_search, rank) VALUES ('integrity-check', 1)";
+            let integrity = sqlx::query(check).execute(s.pool()).await.map(|_| "ok".to_string());
+            assert_eq!(
+                integrity.unwrap_or_else(|e| e.to_string()),
+                "ok",
+                "{url}: the trigram index and the table disagree"
+            );
+        }
+    }
+}
