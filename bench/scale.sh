@@ -129,10 +129,16 @@ for c in 广州 深圳 珠海 佛山 惠州 东莞 中山 江门 肇庆 汕头 �
   ORDER="$ORDER WHEN '$c' THEN $i"; i=$((i + 1))
 done
 ORDER="$ORDER ELSE 21 END"
+# The search by part of a name: the trigram index of each database (migration 19).
+if [ -n "$NAME" ]; then
+  SEARCH="SELECT COUNT(*) FROM enterprises WHERE (name ILIKE '%示例企业0012345%' ESCAPE '\\' OR uscc ILIKE '%示例企业0012345%' ESCAPE '\\')"
+else
+  SEARCH="SELECT COUNT(*) FROM enterprises WHERE id IN (SELECT rowid FROM enterprises_search WHERE enterprises_search MATCH '\"示例企业0012345\"')"
+fi
 PLANS=(
   "SELECT name FROM enterprises WHERE id IN (SELECT id FROM enterprises ORDER BY $ORDER, name, id LIMIT 100 OFFSET $((FIRMS / 2))) ORDER BY $ORDER, name, id"
   "SELECT name FROM enterprises WHERE id IN (SELECT id FROM enterprises WHERE city = '深圳' ORDER BY name, id LIMIT 100 OFFSET 0) ORDER BY name, id"
-  "SELECT COUNT(*) FROM enterprises WHERE (name LIKE '%示例企业0012345%' OR uscc LIKE '%示例企业0012345%')"
+  "$SEARCH"
   "SELECT id FROM enterprise_figures WHERE year = 2024 AND is_current IN (0, 1) AND enterprise_id = 7 AND metric = 'tax_wan' ORDER BY id"
   "SELECT id FROM enterprise_figures WHERE enterprise_id = 7 AND is_current = 1 ORDER BY year, metric"
   "SELECT id FROM observations WHERE indicator_id = $IND AND is_current = 1 ORDER BY period_key"

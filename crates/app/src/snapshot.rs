@@ -9,10 +9,10 @@ use jiqun_domain::period::Period;
 use jiqun_domain::plan::Plan;
 use jiqun_domain::report::{ReportStatus, ReviewState};
 use jiqun_eval::progress::{Goal, Point, Progress, RollUp, Status, progress, roll_up};
-use jiqun_store::{AssignmentRow, IndicatorRow, ItemRow, ObservationRow, PlanRow, ReportRow, RoundRow};
+use jiqun_store::{AssignmentRow, IndicatorRow, ItemRow, PlanRow, ReportRow, RoundRow};
 use serde::Serialize;
 
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -146,15 +146,13 @@ pub fn civil(days: i64) -> (i32, u8, u8) {
     (d.year, d.month, d.day)
 }
 
-pub fn indicator_view(row: &IndicatorRow, obs: &[&ObservationRow], now_year: i32) -> IndicatorView {
-    let point = |o: &ObservationRow| Period::parse(&o.period).ok().map(|period| Point { period, value: o.value });
-    let mut series: Vec<Point> = obs.iter().filter(|o| o.region.is_empty()).filter_map(|o| point(o)).collect();
+/// An indicator's view from its current values, each a region (empty: province-wide) and a point.
+pub fn indicator_view(row: &IndicatorRow, obs: &[(&str, Point)], now_year: i32) -> IndicatorView {
+    let mut series: Vec<Point> = obs.iter().filter(|(region, _)| region.is_empty()).map(|(_, p)| *p).collect();
     series.sort_by_key(|p| p.period);
     let mut by_city: HashMap<&str, Vec<Point>> = HashMap::new();
-    for o in obs.iter().filter(|o| !o.region.is_empty()) {
-        if let Some(p) = point(o) {
-            by_city.entry(o.region.as_str()).or_default().push(p);
-        }
+    for (region, p) in obs.iter().filter(|(region, _)| !region.is_empty()) {
+        by_city.entry(region).or_default().push(*p);
     }
     let mut city_series: Vec<(String, Vec<Point>)> = by_city
         .into_iter()
@@ -258,14 +256,35 @@ impl App {
             let doc = self.store.plan_document(plan.id).await?.unwrap_or_default();
             let items = self.store.items(plan.id).await?;
             let rows = self.store.indicators(plan.id).await?;
-            let obs = self.store.plan_observations(plan.id).await?;
-            let mut by_indicator: HashMap<i64, Vec<&ObservationRow>> = HashMap::new();
-            for o in &obs {
-                by_indicator.entry(o.indicator_id).or_default().push(o);
-            }
+            // Each current value as a point, grouped by indicator; the regions (a handful of names) once each.
+            let mut regions: Vec<String> = Vec::new();
+            let mut by_indicator: HashMap<i64, Vec<(u32, Point)>> = HashMap::new();
+            self.store
+                .each_current_value_of_plan(plan.id, |indicator, period, region, value| {
+                    // A period that does not parse was refused when entered; such a value is not drawn.
+                    let Ok(period) = Period::parse(period) else { return Ok::<_, AppError>(()) };
+                    let r = match regions.iter().position(|x| x == region) {
+                        Some(r) => r,
+                        None => {
+                            regions.push(region.to_string());
+                            regions.len() - 1
+                        }
+                    };
+                    by_indicator.entry(indicator).or_default().push((r as u32, Point { period, value }));
+                    Ok(())
+                })
+                .await?;
             let indicators: Vec<IndicatorView> = rows
                 .iter()
-                .map(|r| indicator_view(r, by_indicator.get(&r.id).map(Vec::as_slice).unwrap_or(&[]), now_year))
+                .map(|r| {
+                    let obs: Vec<(&str, Point)> = by_indicator
+                        .remove(&r.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(region, p)| (regions[region as usize].as_str(), p))
+                        .collect();
+                    indicator_view(r, &obs, now_year)
+                })
                 .collect();
             let mut goals: Vec<GoalView> = Vec::new();
             for iv in &indicators {

@@ -280,6 +280,66 @@ pub struct Store {
     last_seen: std::sync::Arc<std::sync::Mutex<Option<(FileMarker, i64)>>>,
     /// For PostgreSQL: changes announced by `NOTIFY jiqun_revision` (every write transaction sends one).
     notified: Option<std::sync::Arc<Notified>>,
+    /// The read of the revision counter that requests arriving together share (`revision_now`).
+    reads: std::sync::Arc<SharedReads>,
+}
+
+/// Reads of the revision counter, numbered in the order they start; the last one's value is published to
+/// whoever waits. A caller is answered by the first read that starts after it arrived, so it sees every
+/// commit made before it asked, yet a burst of callers costs one query, not one each.
+struct SharedReads {
+    state: std::sync::Mutex<ReadState>,
+    /// (number of the read, its value; `None` when it failed or was abandoned).
+    published: tokio::sync::watch::Sender<(u64, Option<i64>)>,
+}
+
+#[derive(Default)]
+struct ReadState {
+    /// How many reads have started.
+    started: u64,
+    /// Whether one is under way.
+    running: bool,
+}
+
+impl SharedReads {
+    /// The number the next read to start will have (`None`: the state is unreadable; read alone).
+    fn next_number(&self) -> Option<u64> {
+        self.state.lock().ok().map(|st| st.started + 1)
+    }
+
+    /// Starts a read if none is under way: `Some(Some(number))`, or `Some(None)` when one is.
+    fn take_turn(&self) -> Option<Option<u64>> {
+        let mut st = self.state.lock().ok()?;
+        if st.running {
+            return Some(None);
+        }
+        st.running = true;
+        st.started += 1;
+        Some(Some(st.started))
+    }
+}
+
+impl Default for SharedReads {
+    fn default() -> Self {
+        SharedReads { state: Default::default(), published: tokio::sync::watch::Sender::new((0, None)) }
+    }
+}
+
+/// Ends a shared read: publishes its value, or `None` if the read's caller went away before it finished
+/// (its waiters then read for themselves).
+struct ReadTurn<'a> {
+    reads: &'a SharedReads,
+    number: u64,
+    value: Option<i64>,
+}
+
+impl Drop for ReadTurn<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut st) = self.reads.state.lock() {
+            st.running = false;
+        }
+        self.reads.published.send_replace((self.number, self.value));
+    }
 }
 
 /// What the PostgreSQL listener has seen: a counter of notifications, and whether it is listening now
@@ -435,7 +495,15 @@ impl Store {
             spawn_listener(url.clone(), n.clone());
             n
         });
-        let store = Store { pool, crypto, backend, sqlite_path, last_seen: Default::default(), notified };
+        let store = Store {
+            pool,
+            crypto,
+            backend,
+            sqlite_path,
+            last_seen: Default::default(),
+            notified,
+            reads: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -560,7 +628,41 @@ impl Store {
     /// PostgreSQL that learns of other servers' commits by a notification, which can arrive a few
     /// milliseconds after the commit. What must take effect at once on every server (a logout, a lock-out, a
     /// role taken away) is checked against this.
+    ///
+    /// Callers that arrive while a read is under way share the next one: each is answered by a read that
+    /// started after it called (so it sees every commit made before), and a burst of requests makes one
+    /// query instead of one each.
     pub async fn revision_now(&self) -> Result<i64> {
+        let reads = &*self.reads;
+        let mut published = reads.published.subscribe();
+        // Reads numbered up to `started` may have begun before this call; the next one cannot have.
+        let Some(wanted) = reads.next_number() else { return self.read_revision().await };
+        loop {
+            let (number, value) = *published.borrow_and_update();
+            if number >= wanted {
+                return match value {
+                    Some(v) => Ok(v),
+                    None => self.read_revision().await,
+                };
+            }
+            let Some(turn) = reads.take_turn() else { return self.read_revision().await };
+            match turn {
+                Some(number) => {
+                    let mut turn = ReadTurn { reads, number, value: None };
+                    let read = self.read_revision().await;
+                    turn.value = read.as_ref().ok().copied();
+                    return read;
+                }
+                None => {
+                    if published.changed().await.is_err() {
+                        return self.read_revision().await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn read_revision(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?)
     }
 

@@ -320,14 +320,27 @@ impl Store {
         .await
     }
 
-    /// Current observations of all indicators of a plan (for the dashboard's snapshot).
-    pub async fn plan_observations(&self, plan_id: i64) -> Result<Vec<ObservationRow>> {
-        self.all::<ObservationRow>(sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM observations o JOIN indicators i ON i.id = o.indicator_id LEFT JOIN users u ON u.id = o.entered_by \
-             WHERE i.plan_id = $1 AND o.is_current = 1 ORDER BY o.indicator_id, o.period_key, o.region",
-            ObservationRow::COLUMNS
-        )))
-        .bind(plan_id)).await
+    /// Each current value of a plan's indicators (indicator, period, region, value), read as a stream:
+    /// a plan's views keep a point per value, not the rows (a million values would otherwise sit in
+    /// memory twice, as rows and as records, while the views are built).
+    pub async fn each_current_value_of_plan<E: From<StoreError>>(
+        &self,
+        plan_id: i64,
+        mut visit: impl FnMut(i64, &str, &str, f64) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        use futures_util::TryStreamExt;
+        let q = sqlx::query(
+            "SELECT o.indicator_id, o.period, o.region, o.value FROM observations o \
+             JOIN indicators i ON i.id = o.indicator_id WHERE i.plan_id = $1 AND o.is_current = 1",
+        )
+        .bind(plan_id);
+        let mut rows = q.fetch(self.pool());
+        while let Some(row) = rows.try_next().await.map_err(|e| E::from(StoreError::from(e)))? {
+            let (indicator, period, region, value): (i64, String, String, f64) =
+                (get(&row, "indicator_id")?, get(&row, "period")?, get(&row, "region")?, get(&row, "value")?);
+            visit(indicator, &period, &region, value)?;
+        }
+        Ok(())
     }
 
     /// A page of the current values of every indicator after the value `after` (its id), by id: an

@@ -3,5 +3,6 @@
 
 mod backup;
 mod query_plans;
+mod revision;
 mod story;
 mod tls;

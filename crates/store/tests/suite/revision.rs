@@ -1,0 +1,70 @@
+//! The revision counter read by every request (`Store::revision_now`): callers that arrive together share
+//! one read, and still each sees every commit made before it asked.
+
+use jiqun_store::{Store, testing};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_shared_read_of_the_revision_still_sees_every_commit_made_before_the_call() {
+    for url in testing::urls().await {
+        let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        let mut tasks = Vec::new();
+        for writer in 0..6 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..40 {
+                    // A write moves the counter; what it moved it to is read inside the transaction.
+                    let mut tx = s.begin().await.unwrap();
+                    let mine: i64 =
+                        sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&mut *tx).await.unwrap();
+                    s.commit(tx).await.unwrap();
+                    let seen = s.revision_now().await.unwrap();
+                    assert!(seen >= mine, "writer {writer}: read {seen} after committing {mine}");
+                }
+            }));
+        }
+        // Readers alone, many at once, between the writes.
+        for _ in 0..10 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut last = 0;
+                for _ in 0..200 {
+                    let seen = s.revision_now().await.unwrap();
+                    assert!(seen >= last, "the revision went back from {last} to {seen}");
+                    last = seen;
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let end: i64 = sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(s.pool()).await.unwrap();
+        assert_eq!(s.revision_now().await.unwrap(), end, "{url}");
+    }
+}
+
+/// Polls a future once, as a runtime would before its caller goes away.
+async fn poll_once<F: std::future::Future + Unpin>(f: &mut F) -> bool {
+    std::future::poll_fn(|cx| std::task::Poll::Ready(std::pin::Pin::new(&mut *f).poll(cx).is_ready())).await
+}
+
+#[tokio::test]
+async fn a_read_abandoned_by_its_caller_does_not_leave_the_others_waiting() {
+    for url in testing::urls().await {
+        let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        for rounds in 1..4 {
+            // The first caller starts the read; the second waits for it; the first goes away mid-read.
+            let mut first = Box::pin(s.revision_now());
+            let mut done = false;
+            for _ in 0..rounds {
+                if !done {
+                    done = poll_once(&mut first).await;
+                }
+            }
+            let mut second = Box::pin(s.revision_now());
+            poll_once(&mut second).await;
+            drop(first);
+            let v = tokio::time::timeout(std::time::Duration::from_secs(30), second).await;
+            assert!(matches!(v, Ok(Ok(_))), "{url}: the waiter after round {rounds} (first done: {done}): {v:?}");
+        }
+    }
+}
