@@ -85,14 +85,34 @@ fn round9(v: f64) -> f64 {
     if v.is_finite() && v.abs() < 1e6 { (v * 1e9).round() / 1e9 } else { v }
 }
 
-/// A firm's figures of some years: (year, metric) → value.
-pub type YearFigures = HashMap<(i64, String), f64>;
+/// A firm's figures of some years: (year, metric, value), a dozen or so per firm, kept in a short list
+/// (a map per firm with a `String` per key cost about a kilobyte a firm on a million firms).
+#[derive(Debug, Clone, Default)]
+pub struct YearFigures(Vec<(i64, &'static str, f64)>);
+
+impl YearFigures {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get(&self, year: i64, metric: &str) -> Option<f64> {
+        self.0.iter().find(|(y, m, _)| *y == year && *m == metric).map(|(_, _, v)| *v)
+    }
+
+    /// Sets a figure (a second value for the same year and metric replaces the first).
+    pub fn insert(&mut self, year: i64, metric: &'static str, value: f64) {
+        match self.0.iter_mut().find(|(y, m, _)| *y == year && *m == metric) {
+            Some(slot) => slot.2 = value,
+            None => self.0.push((year, metric, value)),
+        }
+    }
+}
 
 /// A firm's library profile for `year`: its mapped figures, last year's revenue and R&D, the revenue
 /// growth and (when not reported) the 2-year main-business growth computed from three years of
 /// main-business revenue, its founding year and listing, and its active designations.
 pub fn profile_of(e: &EnterpriseRow, year: i64, figures: &YearFigures, designations: &[&DesignationRow]) -> Profile {
-    let get = |y: i64, k: &str| figures.get(&(y, k.to_string())).copied().filter(|v| v.is_finite());
+    let get = |y: i64, k: &str| figures.get(y, k).filter(|v| v.is_finite());
     let mut p = Profile::new(e.uscc.clone()).with("year", year as f64).with("founded_year", e.founded_year as f64);
     p = p.with_flag("listed", e.listed);
     for (key, figure, divisor) in FIGURE_MAP {
@@ -635,29 +655,36 @@ impl App {
         }
         let libs = self.configured_libraries().await?;
         let firms = self.store.all_enterprises().await?;
-        let wanted: HashSet<&str> = FIGURE_MAP.iter().map(|(k, _, _)| *k).collect();
+        let wanted: HashSet<&'static str> = FIGURE_MAP.iter().map(|(k, _, _)| *k).collect();
         let mut figures: HashMap<i64, YearFigures> = HashMap::new();
         const EARLIER: [&str; 3] = ["revenue_wan", "rd_wan", "main_revenue_wan"];
-        let this_year: Vec<&str> = wanted.iter().copied().chain(EARLIER).collect();
+        let this_year: Vec<&'static str> = wanted.iter().copied().chain(EARLIER).collect();
         for y in [year, year - 1, year - 2] {
-            let metrics: &[&str] = if y == year { &this_year } else { &EARLIER };
+            let metrics: &[&'static str] = if y == year { &this_year } else { &EARLIER };
             self.store
                 .each_figure_of_year(y, metrics, |f| {
+                    // The store answers only the metrics asked for.
+                    let Some(metric) = metrics.iter().find(|m| **m == f.metric) else { return Ok(()) };
                     let v = self.open_figure(f)?;
-                    figures.entry(f.enterprise_id).or_default().insert((y, f.metric.clone()), v);
+                    figures.entry(f.enterprise_id).or_default().insert(y, metric, v);
                     Ok::<_, AppError>(())
                 })
                 .await?;
         }
         let designations = self.store.designations(None).await?;
         let empty = YearFigures::new();
+        // Each firm's designations, found once (not by a pass over all of them per firm).
+        let mut designated: HashMap<i64, Vec<&DesignationRow>> = HashMap::new();
+        for d in &designations {
+            designated.entry(d.enterprise_id).or_default().push(d);
+        }
         let mut profiles = Vec::with_capacity(firms.len());
         let mut rd_revenue = Vec::with_capacity(firms.len());
         for e in &firms {
             let figs = figures.get(&e.id).unwrap_or(&empty);
-            let mine: Vec<&DesignationRow> = designations.iter().filter(|d| d.enterprise_id == e.id).collect();
-            profiles.push(profile_of(e, year, figs, &mine));
-            let get = |k: &str| figs.get(&(year, k.to_string())).copied();
+            let mine = designated.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
+            profiles.push(profile_of(e, year, figs, mine));
+            let get = |k: &str| figs.get(year, k);
             rd_revenue.push((get("rd_wan"), get("revenue_wan")));
         }
         let mut computed = Vec::with_capacity(libs.len());
@@ -1367,7 +1394,7 @@ mod tests {
             (2024, "main_revenue_wan", 10000.0),
             (2023, "main_revenue_wan", 8000.0),
         ] {
-            f.insert((y, k.to_string()), v);
+            f.insert(y, k, v);
         }
         let p = profile_of(&e, 2025, &f, &[]);
         let num = |k: &str| match p.figures.get(k) {
