@@ -129,11 +129,11 @@ for c in 广州 深圳 珠海 佛山 惠州 东莞 中山 江门 肇庆 汕头 �
   ORDER="$ORDER WHEN '$c' THEN $i"; i=$((i + 1))
 done
 ORDER="$ORDER ELSE 21 END"
-# The search by part of a name: the trigram index of each database (migration 19).
+# The search by part of a name, or the start of a USCC: the indexes of migration 19 on each database.
 if [ -n "$NAME" ]; then
-  SEARCH="SELECT COUNT(*) FROM enterprises WHERE (name ILIKE '%示例企业0012345%' ESCAPE '\\' OR uscc ILIKE '%示例企业0012345%' ESCAPE '\\')"
+  SEARCH="SELECT COUNT(*) FROM enterprises WHERE (name ILIKE '%示例企业0012345%' ESCAPE '\\' OR (uscc COLLATE \"C\" >= '914403' AND uscc COLLATE \"C\" < '914404'))"
 else
-  SEARCH="SELECT COUNT(*) FROM enterprises WHERE id IN (SELECT rowid FROM enterprises_search WHERE enterprises_search MATCH '\"示例企业0012345\"')"
+  SEARCH="SELECT COUNT(*) FROM enterprises WHERE (id IN (SELECT rowid FROM enterprises_search WHERE enterprises_search MATCH '\"914403\"') OR (uscc >= '914403' AND uscc < '914404'))"
 fi
 PLANS=(
   "SELECT name FROM enterprises WHERE id IN (SELECT id FROM enterprises ORDER BY $ORDER, name, id LIMIT 100 OFFSET $((FIRMS / 2))) ORDER BY $ORDER, name, id"

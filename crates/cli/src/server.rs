@@ -49,6 +49,15 @@ pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result
         })?),
         _ => None,
     };
+    // Behind nginx the peer is nginx: the proxies whose X-Forwarded-For names the client.
+    let var = jiqun_web::proxies::TRUSTED_PROXIES_VAR;
+    let proxies =
+        jiqun_web::proxies::TrustedProxies::parse(&std::env::var(var).unwrap_or_default()).map_err(|bad| {
+            refuse(Code::InvalidArgument, |l| match l {
+                Lang::Zh => format!("环境变量 {var} 中的“{bad}”不是地址或网段，应形如 127.0.0.1 或 10.0.0.0/8"),
+                Lang::En => format!("“{bad}” in {var} is not an address or network such as 127.0.0.1 or 10.0.0.0/8"),
+            })
+        })?;
     let scheme = if tls_config.is_some() { "https" } else { "http" };
     let db = db.to_string();
     block_on(async move {
@@ -107,8 +116,8 @@ pub fn run(db: &str, addr: &str, demo: bool, tls: TlsArgs, lang: Lang) -> Result
             println!("{}", lang.pick("按 Ctrl-C 停止。", "Press Ctrl-C to stop."));
         };
         let served = match tls_config {
-            Some(config) => jiqun_web::serve_tls(app, addr, config, on_ready).await,
-            None => jiqun_web::serve(app, addr, on_ready).await,
+            Some(config) => jiqun_web::serve_tls(app, addr, config, proxies, on_ready).await,
+            None => jiqun_web::serve(app, addr, proxies, on_ready).await,
         };
         served.map_err(|e| {
             let (zh, en) = match e.kind() {

@@ -161,6 +161,19 @@ pub(crate) fn city_order() -> &'static str {
     })
 }
 
+/// The USCCs a search matches by their beginning: `[from, to)` in byte order, for a query of letters and
+/// digits only (a USCC holds nothing else; its letters are capitals).
+fn uscc_range(q: &str) -> Option<(String, String)> {
+    let from = q.trim().to_ascii_uppercase();
+    if from.is_empty() || !from.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let mut to = from.clone().into_bytes();
+    // Letters and digits are followed by another ASCII character, so this stays one byte and valid text.
+    *to.last_mut()? += 1;
+    Some((from, String::from_utf8(to).ok()?))
+}
+
 /// The directory's condition (` WHERE …`, or nothing) and its arguments; `None` when nothing can match.
 fn directory_where(f: &EnterpriseFilter, backend: Backend) -> Option<(String, Vec<String>)> {
     let mut conds = Vec::new();
@@ -176,19 +189,27 @@ fn directory_where(f: &EnterpriseFilter, backend: Backend) -> Option<(String, Ve
         conds.push(format!("scale = {}", arg(s.to_string())));
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
-        if backend == Backend::Sqlite && q.chars().count() >= 3 {
+        let name = if backend == Backend::Sqlite && q.chars().count() >= 3 {
             // The trigram index of migration 19: a phrase of three characters or more matches where it
-            // stands inside a name or a USCC, as the `LIKE` below would (ASCII letters in either case).
+            // stands inside a name, as the `LIKE` below would (ASCII letters in either case).
             let p = arg(format!("\"{}\"", q.replace('"', "\"\"")));
-            conds.push(format!("id IN (SELECT rowid FROM enterprises_search WHERE enterprises_search MATCH {p})"));
+            format!("id IN (SELECT rowid FROM enterprises_search WHERE enterprises_search MATCH {p})")
         } else {
-            // PostgreSQL's trigram indexes serve this `ILIKE` itself (SQLite's `LIKE` already ignores the
+            // PostgreSQL's trigram index serves this `ILIKE` itself (SQLite's `LIKE` already ignores the
             // case of ASCII letters); on SQLite, a query of one or two characters (which no trigram holds)
             // scans the directory in its order.
             let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            let p = arg(format!("%{escaped}%"));
             let like = if backend == Backend::Postgres { "ILIKE" } else { "LIKE" };
-            conds.push(format!("(name {like} {p} ESCAPE '\\' OR uscc {like} {p} ESCAPE '\\')"));
+            format!("name {like} {} ESCAPE '\\'", arg(format!("%{escaped}%")))
+        };
+        match uscc_range(q) {
+            // A USCC by its beginning, on the index of USCCs in byte order.
+            Some((from, to)) => {
+                let c = if backend == Backend::Postgres { " COLLATE \"C\"" } else { "" };
+                let (from, to) = (arg(from), arg(to));
+                conds.push(format!("({name} OR (uscc{c} >= {from} AND uscc{c} < {to}))"));
+            }
+            None => conds.push(name),
         }
     }
     if let Some(t) = f.tag.as_deref().filter(|t| !t.is_empty()) {
@@ -228,7 +249,7 @@ fn directory_page(f: &EnterpriseFilter, where_: &str, columns: &str, offset: i64
 pub struct EnterpriseFilter {
     pub city: Option<CityCode>,
     pub scale: Option<Scale>,
-    /// Name or USCC contains this.
+    /// The name contains this, or the USCC begins with it (its letters in either case).
     pub q: Option<String>,
     pub tag: Option<String>,
     /// Only these ids (an expert's assignments, an enterprise's own record).

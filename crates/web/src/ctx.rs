@@ -116,7 +116,16 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         let lang = language(parts);
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+        // The peer, or behind a trusted proxy the client it forwarded for (crate::proxies).
+        let proxies = parts.extensions.get::<Arc<crate::proxies::TrustedProxies>>();
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| match proxies {
+                Some(p) => p.client(c.0.ip(), &parts.headers).to_string(),
+                None => c.0.ip().to_string(),
+            })
+            .unwrap_or_default();
         let (token, via_cookie) = token_of(&parts.headers);
         let refuse = |e: AppError| {
             if parts.uri.path().starts_with("/api/") {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod kit;
 pub mod openapi;
+pub mod proxies;
 pub mod resources;
 pub mod routes;
 
@@ -97,11 +98,21 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
+/// The router as served behind these proxies (whose `X-Forwarded-For` names the client; `Ctx::ip`).
+pub fn behind(router: Router, proxies: proxies::TrustedProxies) -> Router {
+    router.layer(axum::Extension(Arc::new(proxies)))
+}
+
 /// Serves plain HTTP until Ctrl-C or SIGTERM.
-pub async fn serve(app: Arc<App>, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve(
+    app: Arc<App>,
+    addr: SocketAddr,
+    proxies: proxies::TrustedProxies,
+    on_ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+    axum::serve(listener, behind(router(app), proxies).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
 }
@@ -132,12 +143,13 @@ pub async fn serve_tls(
     app: Arc<App>,
     addr: SocketAddr,
     config: tokio_rustls::rustls::ServerConfig,
+    proxies: proxies::TrustedProxies,
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_ready(listener.local_addr()?);
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let app_router = router(app).layer(middleware::from_fn(hsts));
+    let app_router = behind(router(app), proxies).layer(middleware::from_fn(hsts));
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {

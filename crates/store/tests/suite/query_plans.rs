@@ -57,7 +57,8 @@ async fn a_page_of_the_directory_is_read_by_index_without_sorting_the_table() {
     }
 }
 
-/// The ids of the firms whose name or USCC holds `q`, as the search answers and as a scan finds them.
+/// The ids of the firms whose name holds `q` or whose USCC begins with it, as the search answers and as a
+/// scan finds them.
 async fn search_both_ways(s: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
     let f = EnterpriseFilter { q: Some(q.to_string()), ..Default::default() };
     let (page, total) = s.enterprises(&f, 0, 10_000).await.unwrap();
@@ -65,10 +66,13 @@ async fn search_both_ways(s: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
     let mut found: Vec<i64> = page.iter().map(|e| e.id).collect();
     found.sort();
     let (all, _) = s.enterprises(&EnterpriseFilter::default(), 0, 10_000).await.unwrap();
+    // The name holds it, in either case of ASCII letters; or the USCC begins with it, if it could.
     let lower = q.to_ascii_lowercase();
+    let upper = q.trim().to_ascii_uppercase();
+    let usccish = !upper.is_empty() && upper.bytes().all(|b| b.is_ascii_alphanumeric());
     let mut scanned: Vec<i64> = all
         .iter()
-        .filter(|e| e.name.to_ascii_lowercase().contains(&lower) || e.uscc.to_ascii_lowercase().contains(&lower))
+        .filter(|e| e.name.to_ascii_lowercase().contains(&lower) || usccish && e.uscc.starts_with(&upper))
         .map(|e| e.id)
         .collect();
     scanned.sort();
@@ -76,7 +80,7 @@ async fn search_both_ways(s: &Store, q: &str) -> (Vec<i64>, Vec<i64>) {
 }
 
 #[tokio::test]
-async fn a_search_by_part_of_a_name_or_uscc_uses_the_trigram_index_and_finds_what_a_scan_finds() {
+async fn a_search_by_part_of_a_name_or_the_start_of_a_uscc_uses_indexes_and_finds_what_a_scan_finds() {
     for url in testing::urls().await {
         let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
         let mut rows: Vec<_> = (0..3000).map(|k| (firm(k), Vec::new(), 2024, String::new())).collect();
@@ -126,19 +130,25 @@ async fn a_search_by_part_of_a_name_or_uscc_uses_the_trigram_index_and_finds_wha
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
             let plan: Vec<String> = sqlx::query_scalar(
                 "EXPLAIN SELECT id FROM enterprises WHERE name ILIKE '%企业01234%' ESCAPE '\\' \
-                 OR uscc ILIKE '%企业01234%' ESCAPE '\\'",
+                 OR (uscc COLLATE \"C\" >= '9144' AND uscc COLLATE \"C\" < '9145')",
             )
             .fetch_all(&mut *tx)
             .await
             .unwrap();
             let plan = plan.join("\n");
-            for index in ["enterprises_name_trigrams", "enterprises_uscc_trigrams"] {
+            for index in ["enterprises_name_trigrams", "enterprises_uscc_bytes"] {
                 assert!(plan.contains(index), "{url}: the search should read {index}:\n{plan}");
             }
         } else {
             let f = EnterpriseFilter { q: Some("企业01234".into()), ..Default::default() };
             let plan = s.directory_plan(&f, 0, 100).await.unwrap().join("\n");
             assert!(plan.contains("VIRTUAL TABLE INDEX"), "{url}: the search should read the trigram index:\n{plan}");
+            let f = EnterpriseFilter { q: Some("9144abc".into()), ..Default::default() };
+            let plan = s.directory_plan(&f, 0, 100).await.unwrap().join("\n");
+            assert!(
+                plan.contains("VIRTUAL TABLE INDEX") && plan.contains("(uscc>? AND uscc<?)"),
+                "{url}: the search should read the trigram index and the USCCs' index:\n{plan}"
+            );
             let check = "INSERT INTO enterprises_search (enterprises_search, rank) VALUES ('integrity-check', 1)";
             let integrity = sqlx::query(check).execute(s.pool()).await.map(|_| "ok".to_string());
             assert_eq!(

@@ -123,3 +123,36 @@ async fn parallel_wrong_logins_lock_the_account() {
         assert_eq!((s, code(&v)), (StatusCode::LOCKED, Some("locked")), "{url}: {v}");
     }
 }
+
+/// The address the audit trail records for a failed login sent from `peer` with these `X-Forwarded-For`
+/// headers, by a server behind the proxies `trusted` names.
+async fn recorded_address(r: &Client, trusted: &str, peer: &str, forwarded: &[&str]) -> String {
+    use tower::ServiceExt;
+    let proxies = jiqun_web::proxies::TrustedProxies::parse(trusted).unwrap();
+    let router = jiqun_web::behind(jiqun_web::router(r.app.clone()), proxies);
+    let mut req = axum::http::Request::post("/api/v1/auth/login").header("content-type", "application/json");
+    for f in forwarded {
+        req = req.header("x-forwarded-for", *f);
+    }
+    let mut req = req.body(axum::body::Body::from(r#"{"username":"admin","password":"wrong-password"}"#)).unwrap();
+    let peer: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    let res = router.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let last = r.app.store_for_tests().audit_log(1).await.unwrap();
+    last[0].ip.clone()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_audit_trail_records_the_client_it_forwarded_for() {
+    let url = jiqun_store::testing::sqlite_url();
+    let r = Client::bare(&url, Preset::Production, "Boot-Strap1").await;
+    let proxy = "127.0.0.1, 10.0.0.0/8";
+    assert_eq!(recorded_address(&r, proxy, "127.0.0.1", &["203.0.113.7"]).await, "203.0.113.7");
+    // A client's own X-Forwarded-For proves nothing: an untrusted peer is recorded as itself, and what a
+    // client wrote ahead of the proxies' entries is passed over.
+    assert_eq!(recorded_address(&r, proxy, "198.51.100.1", &["203.0.113.7"]).await, "198.51.100.1");
+    assert_eq!(recorded_address(&r, proxy, "127.0.0.1", &["6.6.6.6, 203.0.113.7", "10.1.2.3"]).await, "203.0.113.7");
+    // Without trusted proxies (the default), the header is ignored.
+    assert_eq!(recorded_address(&r, "", "127.0.0.1", &["203.0.113.7"]).await, "127.0.0.1");
+}

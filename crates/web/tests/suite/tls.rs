@@ -40,9 +40,15 @@ async fn https_with_hsts() {
     let app = jiqun_app::App::open(&jiqun_store::testing::sqlite_url()).await.unwrap();
     let config = jiqun_web::tls_config(CERT.as_ref(), KEY.as_ref()).unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(jiqun_web::serve_tls(Arc::new(app), "127.0.0.1:0".parse().unwrap(), config, move |a| {
-        let _ = tx.send(a);
-    }));
+    tokio::spawn(jiqun_web::serve_tls(
+        Arc::new(app),
+        "127.0.0.1:0".parse().unwrap(),
+        config,
+        Default::default(),
+        move |a| {
+            let _ = tx.send(a);
+        },
+    ));
     let addr = rx.await.unwrap();
     // Plain HTTP to the TLS port is refused without harm.
     let mut plain = tokio::net::TcpStream::connect(addr).await.unwrap();

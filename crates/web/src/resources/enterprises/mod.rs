@@ -20,7 +20,7 @@ use crate::routes::{Access, ApiRoute, FIRM_READERS, PageRoute, json, list, reque
 #[rustfmt::skip]
 pub const API: &[ApiRoute] = &[
     ApiRoute::new("get", "/api/v1/enterprises", "enterprises", "The enterprise directory, paged ({items, total}); an enterprise user sees its own firm, an expert its assignments", FIRM_READERS, || get(api::enterprises))
-        .query(&[("city", "city"), ("scale", "above|below"), ("q", "name or USCC contains"), ("tag", "a tag"), ("offset", "from 0"), ("limit", "at most 1000")])
+        .query(&[("city", "city"), ("scale", "above|below"), ("q", "the name contains it, or the USCC begins with it"), ("tag", "a tag"), ("offset", "from 0"), ("limit", "at most 1000")])
         .ok(200, Some(json::<api::EnterprisePage>)),
     ApiRoute::new("post", "/api/v1/enterprises", "enterprises", "Registers a firm or updates its record (by USCC, GB 32100 check character validated)", Access::Perm(Perm::EditEnterprise), || post(api::create_enterprise))
         .body("{uscc, name, city, county?, industry?, scale: above|below, founded_year, listed?, chain_nodes?, tags?}", Some(request::<EnterpriseInput>()))

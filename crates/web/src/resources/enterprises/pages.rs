@@ -142,7 +142,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> 
                 select name="scale" { option value="" { (t("全部", "all")) }
                     option value="above" selected[q.scale == "above"] { (t("规上", "above scale")) }
                     option value="below" selected[q.scale == "below"] { (t("规下", "below scale")) } } }
-            label { (t("名称或代码", "Name or code")) input name="q" value=(q.q) maxlength="60"; }
+            label { (t("名称或代码", "Name or code")) input name="q" value=(q.q) maxlength="60" placeholder=(t("名称的一部分，或信用代码的开头几位", "part of the name, or the USCC's first characters")); }
             label { (t("标签", "Tag")) input name="tag" value=(q.tag) maxlength="40" placeholder="专精特新"; }
             button type="submit" { (t("筛选", "Filter")) }
         }
