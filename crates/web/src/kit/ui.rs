@@ -169,6 +169,29 @@ pub fn export(ctx: &Ctx) -> Option<Export> {
     }
 }
 
+/// A column of a list's CSV export: its header, and how an item's cell is written.
+pub type CsvColumn<T> = (&'static str, fn(&T) -> String);
+
+/// The exports of a page that lists items, when the request asks for one: `?format=json` gives the items
+/// under `items` (the page named `page`), `?format=csv` a row per item in `columns` (the file named `file`).
+pub fn list_export<T: serde::Serialize>(
+    ctx: &Ctx,
+    synthetic: bool,
+    (page, file): (&str, &str),
+    items: &[T],
+    columns: &[CsvColumn<T>],
+) -> Option<Response> {
+    match export(ctx)? {
+        Export::Json => Some(json(synthetic, page, serde_json::json!({ "items": items }))),
+        Export::Csv => Some(Csv::of(columns, items).respond(file, synthetic)),
+    }
+}
+
+/// A yes-or-no cell of a CSV export: `1` or `0`.
+pub fn flag(v: bool) -> String {
+    String::from(if v { "1" } else { "0" })
+}
+
 /// A CSV table: UTF-8 with a byte-order mark (so Excel reads Chinese), a header row, CRLF line ends.
 pub struct Csv {
     out: String,
@@ -179,6 +202,15 @@ impl Csv {
         let mut c = Csv { out: String::from("\u{feff}") };
         c.row(headers.iter().copied());
         c
+    }
+
+    /// A CSV of `items`, a column each of `columns`.
+    pub fn of<'a, T: 'a>(columns: &[CsvColumn<T>], items: impl IntoIterator<Item = &'a T>) -> Csv {
+        let mut csv = Csv::new(&columns.iter().map(|(header, _)| *header).collect::<Vec<_>>());
+        for item in items {
+            csv.row(columns.iter().map(|(_, cell)| cell(item)));
+        }
+        csv
     }
 
     /// A CSV whose headers are said in the request's language: each `(zh, en)`.

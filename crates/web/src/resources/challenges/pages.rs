@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, PageError, PageResult, WithLang};
 use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, CsvColumn, Export};
 
 fn synthetic_chip(lang: Lang) -> Markup {
     html! { span.chip.synthetic title=(lang.pick("演示用合成数据，非真实榜单", "made up for the demo, not a real challenge")) { (lang.pick("示例（合成）", "synthetic")) } }
@@ -50,6 +50,20 @@ async fn demo_data(ctx: &Ctx) -> PageResult<bool> {
     Ok(ctx.app.snapshot().await.page(ctx.lang)?.synthetic)
 }
 
+const CHALLENGES_CSV: &[CsvColumn<ChallengeView>] = &[
+    ("id", |c| c.id.to_string()),
+    ("title", |c| c.title.clone()),
+    ("state", |c| c.state_label.clone()),
+    ("department", |c| c.department.clone()),
+    ("chain_node", |c| c.chain_node.clone().unwrap_or_default()),
+    ("gap_rule", |c| c.gap_rule.clone().unwrap_or_default()),
+    ("funding_wan", |c| c.funding_wan.map(|f| f.to_string()).unwrap_or_default()),
+    ("apply_by", |c| c.apply_by.map(|d| d.to_string()).unwrap_or_default()),
+    ("finish_by", |c| c.finish_by.map(|d| d.to_string()).unwrap_or_default()),
+    ("applications", |c| c.applications.to_string()),
+    ("synthetic", |c| ui::flag(c.synthetic)),
+];
+
 pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let lang = ctx.lang;
@@ -57,40 +71,8 @@ pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
     let items = ctx.app.challenges(s, lang).await.page(lang)?;
     let workflow = ctx.app.challenge_workflow(s, lang).page(lang)?;
     let synthetic = items.iter().any(|c| c.synthetic);
-    match ui::export(&ctx) {
-        Some(Export::Json) => return Ok(ui::json(synthetic, "challenges", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "title",
-                "state",
-                "department",
-                "chain_node",
-                "gap_rule",
-                "funding_wan",
-                "apply_by",
-                "finish_by",
-                "applications",
-                "synthetic",
-            ]);
-            for c in &items {
-                csv.row([
-                    c.id.to_string(),
-                    c.title.clone(),
-                    c.state_label.clone(),
-                    c.department.clone(),
-                    c.chain_node.clone().unwrap_or_default(),
-                    c.gap_rule.clone().unwrap_or_default(),
-                    c.funding_wan.map(|f| f.to_string()).unwrap_or_default(),
-                    c.apply_by.map(|d| d.to_string()).unwrap_or_default(),
-                    c.finish_by.map(|d| d.to_string()).unwrap_or_default(),
-                    c.applications.to_string(),
-                    if c.synthetic { "1".into() } else { "0".into() },
-                ]);
-            }
-            return Ok(csv.respond("challenges", synthetic));
-        }
-        None => {}
+    if let Some(export) = ui::list_export(&ctx, synthetic, ("challenges", "challenges"), &items, CHALLENGES_CSV) {
+        return Ok(export);
     }
     let may_draft = ctx.app.may_draft_challenge(s).is_ok();
     let body = html! {

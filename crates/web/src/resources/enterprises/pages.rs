@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::input::{parameter, parse_city, parse_scale};
-use jiqun_app::model::EnterpriseFilter;
+use jiqun_app::model::{EnterpriseFilter, EnterpriseRow};
 use jiqun_app::registry::{EnterpriseInput, EnterpriseView, Figure};
 use jiqun_app::{Action, AppError, Perm, Scope, Session};
 use jiqun_domain::enterprise::{METRICS, Metric, metric};
@@ -19,7 +19,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, Csv, CsvColumn, Export};
 
 const PAGE: i64 = 50;
 
@@ -60,6 +60,19 @@ fn may_import(s: &Session) -> bool {
     scopes.contains(&Scope::All) || scopes.contains(&Scope::OwnCity)
 }
 
+const ENTERPRISES_CSV: &[CsvColumn<EnterpriseRow>] = &[
+    ("uscc", |e| e.uscc.as_str().to_string()),
+    ("name", |e| e.name.clone()),
+    ("city", |e| e.city.as_str().to_string()),
+    ("county", |e| e.county.clone()),
+    ("industry", |e| e.industry.clone()),
+    ("scale", |e| e.scale.as_str().to_string()),
+    ("founded_year", |e| e.founded_year.to_string()),
+    ("listed", |e| ui::flag(e.listed)),
+    ("chain_nodes", |e| e.chain_nodes.join(";")),
+    ("tags", |e| e.tags.join(";")),
+];
+
 pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
@@ -85,33 +98,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> 
             return Ok(ui::json(snap.synthetic, "enterprises", json!({ "total": total, "items": rows })));
         }
         Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "uscc",
-                "name",
-                "city",
-                "county",
-                "industry",
-                "scale",
-                "founded_year",
-                "listed",
-                "chain_nodes",
-                "tags",
-            ]);
-            for e in &rows {
-                csv.row([
-                    e.uscc.as_str(),
-                    &e.name,
-                    &e.city,
-                    &e.county,
-                    &e.industry,
-                    e.scale.as_str(),
-                    &e.founded_year.to_string(),
-                    if e.listed { "1" } else { "0" },
-                    &e.chain_nodes.join(";"),
-                    &e.tags.join(";"),
-                ]);
-            }
-            return Ok(csv.respond("enterprises", snap.synthetic));
+            return Ok(Csv::of(ENTERPRISES_CSV, &rows).respond("enterprises", snap.synthetic));
         }
         None => {}
     }
