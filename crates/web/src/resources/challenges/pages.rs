@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiqun_app::challenges::{
     ChallengeApplicationInput, ChallengeDetail, ChallengeExpertInput, ChallengeInput, ChallengeMilestoneInput,
     ChallengeMoveInput, ChallengeReviewInput, ChallengeView, GapKind, default_criteria,
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{ApiError, PageError, PageResult, WithLang};
+use crate::error::{ApiError, PageResult, WithLang};
 use crate::extract::{Form, Path};
 use crate::kit::ui::{self, CsvColumn, Export};
 
@@ -233,11 +233,8 @@ pub async fn create(ctx: Ctx, Form(f): Form<ChallengeForm>) -> PageResult<Respon
         Ok(input) => ctx.app.create_challenge(s, &input, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    match made {
-        Ok(id) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_form(&ctx, s, &f, Some(e)).await,
-    }
+    let done = made.map(|id| format!("/challenges/{id}"));
+    ui::after_post(lang, done, ui::REFUSED, |e| show_form(&ctx, s, &f, Some(e))).await
 }
 
 pub async fn challenge(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -442,11 +439,8 @@ pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> 
         note: (!f.note.trim().is_empty()).then(|| f.note.clone()),
         version: f.version.trim().parse().ok(),
     };
-    match ctx.app.move_challenge(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
-        Err(e) if e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done = ctx.app.move_challenge(s, id, &input, &ctx.ip).await.map(|()| format!("/challenges/{id}"));
+    ui::after_post(lang, done, ui::GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -470,11 +464,9 @@ pub async fn apply(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ApplyForm>) -> P
         institute: some(&f.institute),
         org_name: some(&f.org_name),
     };
-    match ctx.app.apply_challenge(s, id, &input, &ctx.ip).await {
-        Ok(aid) => Ok(Redirect::to(&format!("/challenge-applications/{aid}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done =
+        ctx.app.apply_challenge(s, id, &input, &ctx.ip).await.map(|aid| format!("/challenge-applications/{aid}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -495,11 +487,9 @@ pub async fn assign_expert(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExpertFo
         organisation: f.organisation.clone(),
         interests: f.interests.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
     };
-    match ctx.app.assign_challenge_expert(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/challenges/{id}#h-panel")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done =
+        ctx.app.assign_challenge_expert(s, id, &input, &ctx.ip).await.map(|()| format!("/challenges/{id}#h-panel"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -522,11 +512,8 @@ pub async fn add_milestone(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<Mileston
         done_on: (!f.done_on.trim().is_empty()).then(|| f.done_on.clone()),
         note: f.note.clone(),
     };
-    match ctx.app.add_challenge_milestone(s, id, &input, &ctx.ip).await {
-        Ok(_) => Ok(Redirect::to(&format!("/challenges/{id}#h-ms")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done = ctx.app.add_challenge_milestone(s, id, &input, &ctx.ip).await.map(|_| format!("/challenges/{id}#h-ms"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 pub async fn application(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -643,11 +630,8 @@ pub async fn review(ctx: Ctx, Path(id): Path<i64>, Form(pairs): Form<Vec<(String
         Some(e) => Err(e),
         None => ctx.app.review_application(s, id, &input, &ctx.ip).await,
     };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/challenge-applications/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_application(&ctx, s, id, Some(e)).await,
-    }
+    let done = done.map(|()| format!("/challenge-applications/{id}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show_application(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]

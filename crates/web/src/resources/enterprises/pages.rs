@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, CsvColumn, Export};
 
@@ -241,20 +241,19 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Respo
         chain_nodes: split_list(&f.chain_nodes),
         tags: split_list(&f.tags),
     };
-    match ctx.app.register_enterprise(s, &input, &ctx.ip).await {
-        Ok(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let snap = ctx.app.snapshot().await.page(lang)?;
-            let t = |zh, en| lang.pick(zh, en);
-            let body = html! {
-                div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
-                (register_form(s, lang, &input, Some(&e)))
-            };
-            let status = ui::form_status(Some(&e));
-            Ok(ui::page_status(&ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
-        }
-    }
+    let done = ctx.app.register_enterprise(s, &input, &ctx.ip).await.map(|id| format!("/enterprises/{id}"));
+    let ctx = &ctx;
+    ui::after_post(lang, done, ui::REFUSED, |e| async move {
+        let snap = ctx.app.snapshot().await.page(lang)?;
+        let t = |zh, en| lang.pick(zh, en);
+        let body = html! {
+            div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
+            (register_form(s, lang, &input, Some(&e)))
+        };
+        let status = ui::form_status(Some(&e));
+        Ok(ui::page_status(&ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -469,14 +468,14 @@ pub async fn put_figures(
         Ok(values) => ctx.app.put_figures(s, id, year, &values, source, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
-            show_detail(&ctx, s, &view, None, Some(e)).await
-        }
-    }
+    let done = result.map(|_| format!("/enterprises/{id}"));
+    ui::after_post(lang, done, ui::REFUSED, |e| detail_again(&ctx, s, id, e)).await
+}
+
+/// The firm's page again, with the error of a form posted on it.
+async fn detail_again(ctx: &Ctx, s: &Session, id: i64, e: AppError) -> PageResult<Response> {
+    let view = ctx.app.enterprise_view(s, id).await.page(ctx.lang)?;
+    show_detail(ctx, s, &view, None, Some(e)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -489,12 +488,6 @@ pub struct ExpertForm {
 pub async fn assign_expert(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExpertForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    match ctx.app.assign_expert(s, id, f.username.trim(), &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => {
-            let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
-            show_detail(&ctx, s, &view, None, Some(e)).await
-        }
-    }
+    let done = ctx.app.assign_expert(s, id, f.username.trim(), &ctx.ip).await.map(|()| format!("/enterprises/{id}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| detail_again(&ctx, s, id, e)).await
 }

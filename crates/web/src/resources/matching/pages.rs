@@ -4,7 +4,7 @@
 //! `/matching/products/{id}/active`, `/matching/needs/{id}/active`); `/matching/settings`: the weights. Each list
 //! also as CSV and JSON (`?format=csv`, `?format=json`). Demo entries are synthetic and say so.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiqun_app::matching::{
     MatchFilter, MatchLeadMonths, MatchMeetingInput, MatchMeetingView, MatchNeedInput, MatchNeedView,
     MatchOutcomeInput, MatchProductInput, MatchProductView, MatchSettings, MatchWeights,
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, CsvColumn, Export};
 
@@ -567,11 +567,8 @@ pub async fn create<L: ListingPage>(ctx: Ctx, Form(f): Form<ListingForm>) -> Pag
         Ok(input) => L::create(&ctx.app, s, &input, &ctx.ip).await.map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(L::PAGE).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show::<L>(&ctx, s, &f, Some(e)).await,
-    }
+    let done = result.map(|()| L::PAGE.into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show::<L>(&ctx, s, &f, Some(e))).await
 }
 
 /// Whether the user keeps this firm's listings.
@@ -611,11 +608,9 @@ pub async fn set_active<L: ListingPage>(
     let s = ctx.page_writer(Some(&f.csrf))?;
     let view = L::read(&ctx.app, s, id, lang).await.page(lang)?;
     let input = L::made_active(view, f.active == "1", f.version);
-    match L::update(&ctx.app, s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(L::PAGE).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show::<L>(&ctx, s, &ListingForm::default(), Some(e)).await,
-    }
+    let done = L::update(&ctx.app, s, id, &input, &ctx.ip).await.map(|()| L::PAGE.into());
+    let blank = ListingForm::default();
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show::<L>(&ctx, s, &blank, Some(e))).await
 }
 
 // ---- /matching/meetings ----
@@ -777,22 +772,17 @@ pub async fn record_meeting(ctx: Ctx, Form(f): Form<MeetingForm>) -> PageResult<
         }
         None => Err(AppError::invalid("pair", "请选择候选对接", "choose a candidate pair")),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/matching/meetings").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_meetings(&ctx, s, &f, Some(e), None).await,
-    }
+    let done = result.map(|()| "/matching/meetings".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_meetings(&ctx, s, &f, Some(e), None)).await
 }
 
 pub async fn record_outcome(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<OutcomeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
     let input = MatchOutcomeInput { outcome: f.outcome, outcome_on: f.outcome_on, note: f.note, version: f.version };
-    match ctx.app.record_match_outcome(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/matching/meetings").into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_meetings(&ctx, s, &MeetingForm::default(), None, Some((id, e))).await,
-    }
+    let blank = MeetingForm::default();
+    let done = ctx.app.record_match_outcome(s, id, &input, &ctx.ip).await.map(|()| "/matching/meetings".into());
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show_meetings(&ctx, s, &blank, None, Some((id, e)))).await
 }
 
 // ---- /matching/settings ----
@@ -983,13 +973,12 @@ fn show_settings(
 pub async fn set_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &jiqun_app::Action::SetMatchSettings)?;
-    match ctx.app.set_match_settings(s, &f.settings(), &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/matching/settings").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let current = ctx.app.match_settings(s).await.page(lang)?;
-            let demo = synthetic(&ctx, false).await?;
-            show_settings(&ctx, s, demo, &current, &f, Some(e))
-        }
-    }
+    let done = ctx.app.set_match_settings(s, &f.settings(), &ctx.ip).await.map(|()| "/matching/settings".into());
+    let ctx = &ctx;
+    ui::after_post(lang, done, ui::REFUSED, |e| async move {
+        let current = ctx.app.match_settings(s).await.page(lang)?;
+        let demo = synthetic(&ctx, false).await?;
+        show_settings(&ctx, s, demo, &current, &f, Some(e))
+    })
+    .await
 }

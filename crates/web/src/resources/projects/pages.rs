@@ -3,7 +3,7 @@
 //! problems (企业直通车) and the forms to move its stage, raise, answer and settle problems. Facts of the
 //! plan's named projects come with their public source; demo projects say they are synthetic.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiqun_app::projects::{
     AnswerInput, MilestoneDoneInput, MilestoneInput, ProblemInput, ProgressInput, ProgressReviewInput, ProjectDetail,
     ProjectInput, ProjectView, SettleInput, StageInput, TrackingInput,
@@ -24,11 +24,13 @@ use crate::extract::{Form, Path, Query};
 use crate::kit::charts;
 use crate::kit::ui::{self, CsvColumn, Export};
 
-fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
+/// A project's stage as a chip (also on the plan owner's desk).
+pub fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
     html! { span class={ "chip st-" (stage.as_str()) } { (stage.label(lang)) } }
 }
 
-fn state_chip(state: ProblemState, overdue: bool, lang: Lang) -> Markup {
+/// A problem's state as a chip, with a second one when it is overdue.
+pub fn state_chip(state: ProblemState, overdue: bool, lang: Lang) -> Markup {
     html! {
         span class={ "chip pb-" (state.as_str()) } { (state.label(lang)) }
         @if overdue { " " span.chip.oc-failed { (lang.pick("已超期", "overdue")) } }
@@ -209,11 +211,9 @@ pub async fn register(ctx: Ctx, Form(f): Form<NewProjectForm>) -> PageResult<Res
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx.app, &ctx, s, &ProjectQuery::default(), &f, Some(e)).await,
-    }
+    let done = result.map(|id| format!("/projects/{id}"));
+    let query = ProjectQuery::default();
+    ui::after_post(lang, done, ui::REFUSED, |e| show(&ctx.app, &ctx, s, &query, &f, Some(e))).await
 }
 
 fn object(p: &ProjectView) -> Object<'_> {
@@ -504,11 +504,8 @@ async fn after(
     which: &str,
     r: Result<(), AppError>,
 ) -> PageResult<Response> {
-    match r {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, ctx.lang)),
-        Err(e) => show_one(app, ctx, s, id, Some((which, e))).await,
-    }
+    let done = r.map(|()| format!("/projects/{id}"));
+    ui::after_post(ctx.lang, done, ui::REFUSED_OR_GONE, |e| show_one(app, ctx, s, id, Some((which, e)))).await
 }
 
 pub async fn stage(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StageForm>) -> PageResult<Response> {

@@ -252,6 +252,16 @@ impl Client {
         self.post(uri).browser(user).form(pairs).await
     }
 
+    /// A form posted by a logged-in browser with its CSRF token, which must be taken: 303, to the page it
+    /// names.
+    pub async fn post_ok(&self, uri: &str, user: &Browser, pairs: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", user.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        let a = self.submit(uri, user, &all).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{uri}: {}", a.body);
+        a
+    }
+
     /// A page that must render: 200 and HTML, with no inline style, script or event handler (the CSP
     /// allows none).
     pub async fn page(&self, uri: &str, user: &Browser) -> String {
