@@ -521,21 +521,23 @@ async fn the_project_page_shows_progress_milestones_the_log_and_the_investment_c
     let owner = api.browser("owner", DEMO_PASSWORD).await;
     let at = format!("/projects/{rf}");
     let page = api.page(&at, &owner).await;
-    for needle in [
-        "分期进度",
-        "<svg",
-        "计划总投资",
-        "关键节点",
-        "滞后",
-        "跟踪服务记录",
-        "走访",
-        "填报进度",
-        "新增节点",
-        "记录走访、会商或决策",
-        "待审核",
-    ] {
-        assert!(page.contains(needle), "{at} shows {needle}");
-    }
+    crate::common::assert_shows(
+        &page,
+        &at,
+        &[
+            "分期进度",
+            "<svg",
+            "计划总投资",
+            "关键节点",
+            "滞后",
+            "跟踪服务记录",
+            "走访",
+            "填报进度",
+            "新增节点",
+            "记录走访、会商或决策",
+            "待审核",
+        ],
+    );
     assert!(!page.contains(" style="), "no inline style");
     assert!(api.page(&format!("{at}?lang=en"), &owner).await.contains("Progress by period"));
     // The forms: accept the waiting period, report the next, add a milestone and mark it done, log a visit.

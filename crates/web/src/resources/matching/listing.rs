@@ -49,75 +49,86 @@ pub struct Products;
 /// Terminal needs (`/api/v1/matches/needs`, `/matching/needs`).
 pub struct Needs;
 
-impl Listing for Products {
-    type Input = MatchProductInput;
-    type View = MatchProductView;
+/// The use cases a kind of listing is read and written with: `listing!(Kind, Input, View, page, list, read,
+/// create, update, made_active)`.
+macro_rules! listing {
+    ($kind:ty, $input:ty, $view:ty, $page:literal, $list:ident, $read:ident, $create:ident, $update:ident, $made_active:path) => {
+        impl Listing for $kind {
+            type Input = $input;
+            type View = $view;
 
-    const PAGE: &'static str = "/matching/products";
+            const PAGE: &'static str = $page;
 
-    async fn list(app: &App, s: &Session, lang: Lang) -> Result<Vec<MatchProductView>, AppError> {
-        app.match_products(s, lang).await
-    }
+            async fn list(app: &App, s: &Session, lang: Lang) -> Result<Vec<$view>, AppError> {
+                app.$list(s, lang).await
+            }
 
-    async fn read(app: &App, s: &Session, id: i64, lang: Lang) -> Result<MatchProductView, AppError> {
-        app.match_product(s, id, lang).await
-    }
+            async fn read(app: &App, s: &Session, id: i64, lang: Lang) -> Result<$view, AppError> {
+                app.$read(s, id, lang).await
+            }
 
-    async fn create(app: &App, s: &Session, input: &MatchProductInput, ip: &str) -> Result<i64, AppError> {
-        app.create_match_product(s, input, ip).await
-    }
+            async fn create(app: &App, s: &Session, input: &$input, ip: &str) -> Result<i64, AppError> {
+                app.$create(s, input, ip).await
+            }
 
-    async fn update(app: &App, s: &Session, id: i64, input: &MatchProductInput, ip: &str) -> Result<(), AppError> {
-        app.update_match_product(s, id, input, ip).await
-    }
+            async fn update(app: &App, s: &Session, id: i64, input: &$input, ip: &str) -> Result<(), AppError> {
+                app.$update(s, id, input, ip).await
+            }
 
-    fn made_active(p: MatchProductView, active: bool, version: Option<i64>) -> MatchProductInput {
-        MatchProductInput {
-            uscc: None,
-            name: p.name,
-            category: p.category,
-            process_node_nm: p.process_node_nm,
-            maturity: p.maturity.as_str().into(),
-            annual_volume: p.annual_volume,
-            note: p.note,
-            active: Some(active),
-            version,
+            fn made_active(view: $view, active: bool, version: Option<i64>) -> $input {
+                $made_active(view, active, version)
+            }
         }
+    };
+}
+
+listing!(
+    Products,
+    MatchProductInput,
+    MatchProductView,
+    "/matching/products",
+    match_products,
+    match_product,
+    create_match_product,
+    update_match_product,
+    product_made_active
+);
+
+listing!(
+    Needs,
+    MatchNeedInput,
+    MatchNeedView,
+    "/matching/needs",
+    match_needs,
+    match_need,
+    create_match_need,
+    update_match_need,
+    need_made_active
+);
+
+fn product_made_active(p: MatchProductView, active: bool, version: Option<i64>) -> MatchProductInput {
+    MatchProductInput {
+        uscc: None,
+        name: p.name,
+        category: p.category,
+        process_node_nm: p.process_node_nm,
+        maturity: p.maturity.as_str().into(),
+        annual_volume: p.annual_volume,
+        note: p.note,
+        active: Some(active),
+        version,
     }
 }
 
-impl Listing for Needs {
-    type Input = MatchNeedInput;
-    type View = MatchNeedView;
-
-    const PAGE: &'static str = "/matching/needs";
-
-    async fn list(app: &App, s: &Session, lang: Lang) -> Result<Vec<MatchNeedView>, AppError> {
-        app.match_needs(s, lang).await
-    }
-
-    async fn read(app: &App, s: &Session, id: i64, lang: Lang) -> Result<MatchNeedView, AppError> {
-        app.match_need(s, id, lang).await
-    }
-
-    async fn create(app: &App, s: &Session, input: &MatchNeedInput, ip: &str) -> Result<i64, AppError> {
-        app.create_match_need(s, input, ip).await
-    }
-
-    async fn update(app: &App, s: &Session, id: i64, input: &MatchNeedInput, ip: &str) -> Result<(), AppError> {
-        app.update_match_need(s, id, input, ip).await
-    }
-
-    fn made_active(n: MatchNeedView, active: bool, version: Option<i64>) -> MatchNeedInput {
-        MatchNeedInput {
-            uscc: None,
-            name: n.name,
-            category: n.category,
-            annual_volume: n.annual_volume,
-            needed_by: n.needed_by.to_string(),
-            requirements: n.requirements,
-            active: Some(active),
-            version,
-        }
+fn need_made_active(n: MatchNeedView, active: bool, version: Option<i64>) -> MatchNeedInput {
+    MatchNeedInput {
+        uscc: None,
+        name: n.name,
+        category: n.category,
+        annual_volume: n.annual_volume,
+        needed_by: n.needed_by.to_string(),
+        requirements: n.requirements,
+        active: Some(active),
+        version,
     }
 }

@@ -116,6 +116,13 @@ impl Seed {
     }
 }
 
+/// Asserts that a page holds every one of `needles`; `what` names the page in the message.
+pub fn assert_shows(page: &str, what: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(page.contains(needle), "{what} shows {needle}");
+    }
+}
+
 impl Client {
     /// A demo server (the bootstrap `admin` with [`ADMIN_PASSWORD`], the demo data set) on a fresh SQLite
     /// database.
