@@ -251,7 +251,7 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Respo
             (register_form(s, lang, &input, Some(&e)))
         };
         let status = ui::form_status(Some(&e));
-        Ok(ui::page_status(&ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
+        Ok(ui::page_status(ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
     })
     .await
 }

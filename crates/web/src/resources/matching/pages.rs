@@ -977,8 +977,8 @@ pub async fn set_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> PageResult<R
     let ctx = &ctx;
     ui::after_post(lang, done, ui::REFUSED, |e| async move {
         let current = ctx.app.match_settings(s).await.page(lang)?;
-        let demo = synthetic(&ctx, false).await?;
-        show_settings(&ctx, s, demo, &current, &f, Some(e))
+        let demo = synthetic(ctx, false).await?;
+        show_settings(ctx, s, demo, &current, &f, Some(e))
     })
     .await
 }

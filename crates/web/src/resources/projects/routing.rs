@@ -77,7 +77,7 @@ pub async fn set_routing_page(ctx: Ctx, Form(f): Form<BTreeMap<String, String>>)
             (panel(s, lang, &input, Some(&e)))
             p { a href="/projects" { (lang.pick("← 重点项目", "← Key projects")) } }
         };
-        Ok(ui::page_status(&ctx, s, snap.synthetic, status, lang.pick("问题分派", "Routing of problems"), body))
+        Ok(ui::page_status(ctx, s, snap.synthetic, status, lang.pick("问题分派", "Routing of problems"), body))
     })
     .await
 }
