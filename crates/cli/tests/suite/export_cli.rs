@@ -82,13 +82,36 @@ fn export(db: &str, table: &str, format: &str) -> (Output, PathBuf) {
 }
 
 fn export_with(db: &str, table: &str, format: &str, keys: Option<&std::path::Path>) -> (Output, PathBuf) {
+    run_export(db, table, format, keys, &[])
+}
+
+/// `jiqun export` of a table to a fresh file, with the key file given and the arguments added.
+fn run_export(db: &str, table: &str, format: &str, keys: Option<&std::path::Path>, args: &[&str]) -> (Output, PathBuf) {
     let out = std::env::temp_dir().join(format!("jiqun-export-{}-{table}-{}.{format}", std::process::id(), nanos()));
     let mut c = bin_in("en_US.UTF-8");
     c.args(["export", "--db", db, "--table", table, "--format", format, "--output", out.to_str().unwrap()]);
+    c.args(args);
     if let Some(k) = keys {
         c.env("JIQUN_KEY_FILE", k);
     }
     (c.output().expect("runs"), out)
+}
+
+/// An export that must succeed, read back as JSON.
+fn export_json(db: &str, table: &str, keys: Option<&std::path::Path>) -> Value {
+    serde_json::from_slice(&std::fs::read(exported(db, table, "json", keys)).unwrap()).unwrap()
+}
+
+/// An export that must succeed, read back as CSV text.
+fn export_csv(db: &str, table: &str, keys: Option<&std::path::Path>) -> String {
+    std::fs::read_to_string(exported(db, table, "csv", keys)).unwrap()
+}
+
+/// The file an export that must succeed wrote.
+fn exported(db: &str, table: &str, format: &str, keys: Option<&std::path::Path>) -> PathBuf {
+    let (o, path) = export_with(db, table, format, keys);
+    assert!(o.status.success(), "{table}: {}", text(&o));
+    path
 }
 
 fn nanos() -> u128 {
@@ -110,9 +133,7 @@ fn projects_export_as_csv_json_and_xlsx() {
     assert!(row.contains(",珠海,planning,"), "{row}");
     assert!(row.contains("ic_key") && row.contains("12345.5"), "{row}");
 
-    let (o, path) = export(&db, "projects", "json");
-    assert!(o.status.success(), "{}", text(&o));
-    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let v = export_json(&db, "projects", None);
     let p = &v.as_array().unwrap()[0];
     assert_eq!((p["stage"].as_str(), p["city"].as_str()), (Some("planning"), Some("珠海")), "{v}");
     assert_eq!((p["open_problems"].as_u64(), p["overdue_problems"].as_u64()), (Some(1), Some(0)), "{v}");
@@ -144,36 +165,28 @@ fn sheet(path: &std::path::Path) -> Vec<Vec<Data>> {
 #[test]
 fn bases_export_with_their_kind_and_level() {
     let db = seeded();
-    let (o, path) = export(&db, "bases", "json");
-    assert!(o.status.success(), "{}", text(&o));
-    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let v = export_json(&db, "bases", None);
     let b = &v.as_array().unwrap()[0];
     assert_eq!(
         (b["kind"].as_str(), b["level"].as_str(), b["recognised_on"].as_str()),
         (Some("innovation_centre"), Some("national"), Some("2024-05-01")),
         "{v}"
     );
-    let (o, path) = export(&db, "bases", "csv");
-    assert!(o.status.success(), "{}", text(&o));
-    let csv = std::fs::read_to_string(&path).unwrap();
+    let csv = export_csv(&db, "bases", None);
     assert!(csv.contains("（测试）国家级制造业创新中心,innovation_centre,"), "{csv}");
 }
 
 #[test]
 fn challenges_export_with_their_state_and_chain_gap() {
     let db = seeded();
-    let (o, path) = export(&db, "challenges", "json");
-    assert!(o.status.success(), "{}", text(&o));
-    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let v = export_json(&db, "challenges", None);
     let c = &v.as_array().unwrap()[0];
     assert_eq!(
         (c["state"].as_str(), c["chain_node"].as_str(), c["gap_rule"].as_str(), c["applications"].as_u64()),
         (Some("published"), Some("ultra_hd_video.chips_and_components"), Some("no_firm"), Some(0)),
         "{v}"
     );
-    let (o, path) = export(&db, "challenges", "csv");
-    assert!(o.status.success(), "{}", text(&o));
-    let csv = std::fs::read_to_string(&path).unwrap();
+    let csv = export_csv(&db, "challenges", None);
     assert!(csv.contains("（测试）8K编码芯片揭榜,published,"), "{csv}");
 }
 
@@ -189,9 +202,7 @@ fn a_table_not_exported_yet_is_refused_naming_those_that_are() {
 #[test]
 fn the_chain_map_exports_a_row_a_node() {
     let db = seeded();
-    let (o, path) = export(&db, "chains", "csv");
-    assert!(o.status.success(), "{}", text(&o));
-    let csv = std::fs::read_to_string(&path).unwrap();
+    let csv = export_csv(&db, "chains", None);
     let lines: Vec<&str> = csv.lines().collect();
     assert!(
         lines[0].trim_start_matches('\u{feff}').starts_with("chain,chain_name,node,node_name,tier,segment,firms"),
@@ -212,13 +223,9 @@ fn projects_and_bases_export_from_postgresql_too() {
     drop(rt);
     let keys = std::env::temp_dir().join(format!("jiqun-export-{}-{}.keys", std::process::id(), nanos()));
     seed(&db, &keys);
-    let (o, path) = export_with(&db, "projects", "json", Some(&keys));
-    assert!(o.status.success(), "{}", text(&o));
-    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let v = export_json(&db, "projects", Some(&keys));
     assert_eq!((v[0]["stage"].as_str(), v[0]["open_problems"].as_u64()), (Some("planning"), Some(1)), "{v}");
-    let (o, path) = export_with(&db, "bases", "csv", Some(&keys));
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(std::fs::read_to_string(&path).unwrap().contains(",innovation_centre,"));
+    assert!(export_csv(&db, "bases", Some(&keys)).contains(",innovation_centre,"));
 }
 
 /// `jiqun report`: the bulletin as an HTML file that carries its style sheet; a bad period names itself and
@@ -331,9 +338,7 @@ fn matches_export_ranked_with_each_components_points() {
         app.create_match_need(&s, &need, "").await.unwrap();
     });
     drop(rt);
-    let (o, path) = export(&db, "matches", "json");
-    assert!(o.status.success(), "{}", text(&o));
-    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let v = export_json(&db, "matches", None);
     let p = &v.as_array().unwrap()[0];
     assert_eq!(
         (p["rank"].as_u64(), p["chip_uscc"].as_str(), p["terminal_uscc"].as_str()),
@@ -346,9 +351,7 @@ fn matches_export_ranked_with_each_components_points() {
         (Some(75.0), Some(7.5), Some(7.5)),
         "{p}"
     );
-    let (o, path) = export(&db, "matches", "csv");
-    assert!(o.status.success(), "{}", text(&o));
-    let csv = std::fs::read_to_string(&path).unwrap();
+    let csv = export_csv(&db, "matches", None);
     assert!(csv.contains("rank,score,category,") && csv.contains("\"（测试）射频前端, R1\""), "{csv}");
 }
 
@@ -389,12 +392,10 @@ fn enterprises_export_with_their_figures_and_evaluations_with_their_scores() {
         assert_eq!(row[1], Data::String(firm["uscc"].as_str().unwrap().into()));
         assert_eq!(row[revenue], Data::Float(firm["revenue_wan"].as_f64().unwrap()));
     }
-    let (o, path) = export(&db, "evaluations", "csv");
-    assert!(o.status.success(), "{}", text(&o));
-    let csv = std::fs::read_to_string(&path).unwrap();
+    let csv = export_csv(&db, "evaluations", None);
     assert!(csv.starts_with("\u{feff}evaluation_id,year,scheme,enterprise_id,uscc,name,city,scale,class,"), "{csv}");
     assert_eq!(csv.lines().count(), 41, "{csv}");
-    let (o, _) = export_with_args(&db, "evaluations", "csv", &["--run", "999"]);
+    let (o, _) = run_export(&db, "evaluations", "csv", None, &["--run", "999"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("999"), "{}", text(&o));
     // Every export is in the audit trail: who, the table, the format and the rows.
@@ -419,21 +420,9 @@ fn enterprises_export_with_their_figures_and_evaluations_with_their_scores() {
 fn indicators_observations_and_reports_export() {
     let db = seeded();
     for table in ["indicators", "observations", "reports"] {
-        let (o, path) = export(&db, table, "csv");
-        assert!(o.status.success(), "{table}: {}", text(&o));
-        let csv = std::fs::read_to_string(&path).unwrap();
+        let csv = export_csv(&db, table, None);
         assert!(csv.starts_with('\u{feff}') && csv.contains("\r\n"), "{table}: {csv}");
     }
-    let (o, path) = export(&db, "reports", "csv");
-    assert!(o.status.success());
-    let csv = std::fs::read_to_string(&path).unwrap();
+    let csv = export_csv(&db, "reports", None);
     assert!(csv.trim_start_matches('\u{feff}').starts_with("id,plan_id,assignment_id,item,"), "{csv}");
-}
-
-fn export_with_args(db: &str, table: &str, format: &str, args: &[&str]) -> (Output, PathBuf) {
-    let out = std::env::temp_dir().join(format!("jiqun-export-{}-{table}-{}.{format}", std::process::id(), nanos()));
-    let mut c = bin_in("en_US.UTF-8");
-    c.args(["export", "--db", db, "--table", table, "--format", format, "--output", out.to_str().unwrap()]);
-    c.args(args);
-    (c.output().expect("runs"), out)
 }

@@ -85,6 +85,49 @@ fn value_labels(yticks: &[f64], x: f64, py: impl Fn(f64) -> f64, unit: &str) -> 
     html! { @for v in yticks { text.ylabel x=(c(x - 8.0)) y=(c(py(*v) + 4.0)) text-anchor="end" { (human(*v, unit)) } } }
 }
 
+/// What a line chart is drawn in: its id, its size and its left, right and bottom margins, its title and
+/// description (for screen readers), and the unit of its values.
+struct LineFrame<'a> {
+    id: &'a str,
+    size: (f64, f64),
+    margins: (f64, f64, f64),
+    title: &'a str,
+    desc: &'a str,
+    unit: &'a str,
+}
+
+/// A line chart as a figure: the SVG, titled and described, with the value grid and the axes (the x axis
+/// ticked at `xticks`, each a position and its label), then the chart's own `marks`, and its `legend` under it.
+fn line_figure(
+    f: &LineFrame,
+    yticks: &[f64],
+    py: impl Fn(f64) -> f64 + Copy,
+    xticks: &[(f64, Markup)],
+    marks: Markup,
+    legend: Markup,
+) -> Markup {
+    let ((w, h), (ml, mr, mb), id) = (f.size, f.margins, f.id);
+    html! {
+        figure.chart {
+            svg.linechart viewBox={ "0 0 " (w) " " (h) } role="img" aria-labelledby={ (id) "-t " (id) "-d" } focusable="false" {
+                title #{ (id) "-t" } { (f.title) }
+                desc #{ (id) "-d" } { (f.desc) }
+                (grid(yticks, ml, w - mr, py))
+                g.axis {
+                    line x1=(c(ml)) x2=(c(w - mr)) y1=(c(h - mb)) y2=(c(h - mb)) {}
+                    (value_labels(yticks, ml, py, f.unit))
+                    @for (x, label) in xticks {
+                        line x1=(c(*x)) x2=(c(*x)) y1=(c(h - mb)) y2=(c(h - mb + 5.0)) {}
+                        text.xlabel x=(c(*x)) y=(c(h - mb + 20.0)) text-anchor="middle" { (label) }
+                    }
+                }
+                (marks)
+            }
+            figcaption.legend { (legend) }
+        }
+    }
+}
+
 /// Texts of the indicator chart.
 pub struct ChartText<'a> {
     pub title: &'a str,
@@ -168,20 +211,10 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
         iv.series.iter().map(|p| format!("{} {}", p.period, human(p.value, unit))).collect::<Vec<_>>().join(", ")
     );
     let id = format!("chart-{}", r.id);
-    html! {
-        figure.chart {
-            svg.linechart viewBox={ "0 0 " (w) " " (h) } role="img" aria-labelledby={ (id) "-t " (id) "-d" } focusable="false" {
-                title #{ (id) "-t" } { (t.title) }
-                desc #{ (id) "-d" } { (desc) }
-                (grid(&yticks, ml, w - mr, py))
-                g.axis {
-                    line x1=(c(ml)) x2=(c(w - mr)) y1=(c(h - mb)) y2=(c(h - mb)) {}
-                    (value_labels(&yticks, ml, py, unit))
-                    @for y in &years {
-                        line x1=(c(px(*y as f64))) x2=(c(px(*y as f64))) y1=(c(h - mb)) y2=(c(h - mb + 5.0)) {}
-                        text.xlabel x=(c(px(*y as f64))) y=(c(h - mb + 20.0)) text-anchor="middle" { (y) (lang.pick("年", "")) }
-                    }
-                }
+    let frame = LineFrame { id: &id, size: (w, h), margins: (ml, mr, mb), title: t.title, desc: &desc, unit };
+    let xticks: Vec<(f64, Markup)> =
+        years.iter().map(|y| (px(*y as f64), html! { (y) (lang.pick("年", "")) })).collect();
+    let marks = html! {
                 @if !path.is_empty() {
                     polyline.path points=(path.trim_end()) fill="none" {}
                 }
@@ -203,15 +236,14 @@ pub fn indicator_chart(iv: &IndicatorView, t: &ChartText, lang: Lang) -> Markup 
                     text x=(c(tx + 12.0)) y=(c(ty - 2.0)) { (t.target) }
                     text.strong x=(c(tx + 12.0)) y=(c(ty + 14.0)) { (target_label) }
                 }
-            }
-            figcaption.legend {
+    };
+    let legend = html! {
                 span.key.k-actual { (t.actual) }
                 span.key.k-path { (t.path) }
                 @if forecast.is_some() { span.key.k-forecast { (t.forecast) } }
                 span.key.k-target { (t.target) " " (target_label) " (" (r.target_year) ")" }
-            }
-        }
-    }
+    };
+    line_figure(&frame, &yticks, py, &xticks, marks, legend)
 }
 
 /// Texts of the investment chart.
@@ -247,20 +279,9 @@ pub fn investment_chart(id: &str, points: &[(String, f64)], planned: Option<f64>
         points.iter().map(|(p, v)| format!("{p} {}", money(*v))).collect::<Vec<_>>().join(", "),
         planned.map(|v| format!("; {} {}", t.planned, money(v))).unwrap_or_default()
     );
-    html! {
-        figure.chart {
-            svg.linechart viewBox={ "0 0 " (w) " " (h) } role="img" aria-labelledby={ (id) "-t " (id) "-d" } focusable="false" {
-                title #{ (id) "-t" } { (t.title) }
-                desc #{ (id) "-d" } { (desc) }
-                (grid(&yticks, ml, w - mr, py))
-                g.axis {
-                    line x1=(c(ml)) x2=(c(w - mr)) y1=(c(h - mb)) y2=(c(h - mb)) {}
-                    (value_labels(&yticks, ml, py, unit))
-                    @for (i, p) in points.iter().enumerate() {
-                        line x1=(c(px(i))) x2=(c(px(i))) y1=(c(h - mb)) y2=(c(h - mb + 5.0)) {}
-                        text.xlabel x=(c(px(i))) y=(c(h - mb + 20.0)) text-anchor="middle" { (p.0) }
-                    }
-                }
+    let frame = LineFrame { id, size: (w, h), margins: (ml, mr, mb), title: t.title, desc: &desc, unit };
+    let xticks: Vec<(f64, Markup)> = points.iter().enumerate().map(|(i, p)| (px(i), html! { (p.0) })).collect();
+    let marks = html! {
                 @if let Some(total) = planned {
                     g.target {
                         line x1=(c(ml)) x2=(c(w - mr)) y1=(c(py(total))) y2=(c(py(total))) {}
@@ -276,13 +297,12 @@ pub fn investment_chart(id: &str, points: &[(String, f64)], planned: Option<f64>
                         title { (p.0) ": " (money(p.1)) }
                     }
                 }
-            }
-            figcaption.legend {
+    };
+    let legend = html! {
                 span.key.k-actual { (t.completed) }
                 @if let Some(total) = planned { span.key.k-target { (t.planned) " " (money(total)) } }
-            }
-        }
-    }
+    };
+    line_figure(&frame, &yticks, py, &xticks, marks, legend)
 }
 
 /// Where each of Guangdong's 21 cities sits on the tile grid (column, row): roughly geographic, the Pearl

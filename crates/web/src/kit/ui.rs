@@ -99,9 +99,50 @@ pub fn cols(lang: Lang, cols: &[Col]) -> Markup {
     }
 }
 
+/// A data table that scrolls sideways on a narrow screen: its classes besides `data` (`compact`, `matrix`, or
+/// none), its caption, the cells of its head row, and its body's rows.
+pub fn table(class: &str, caption: Markup, head: Markup, body: Markup) -> Markup {
+    let class = if class.is_empty() { String::from("data") } else { format!("data {class}") };
+    html! {
+        div.scroll {
+            table class=(class) {
+                caption { (caption) }
+                thead { tr { (head) } }
+                tbody { (body) }
+            }
+        }
+    }
+}
+
 /// The status of a page shown again with a form's error: the error's own (422 for invalid input), else 200.
 pub fn form_status(error: Option<&AppError>) -> StatusCode {
     error.map_or(StatusCode::OK, |e| StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+/// Errors after which a form is not shown again but answered as the error page: the user may not act.
+pub const REFUSED: &[u16] = &[403];
+/// The same, or the record the form acts on is not there (any more).
+pub const REFUSED_OR_GONE: &[u16] = &[403, 404];
+/// Only a record that is not there.
+pub const GONE: &[u16] = &[404];
+
+/// What a form's post answers once its use case has run: on success a redirect to the page `done` names; an
+/// error whose status is one of `refused` as the error page; any other error, the form's page shown again with
+/// it (`again`).
+pub async fn after_post<F>(
+    lang: Lang,
+    done: Result<String, AppError>,
+    refused: &[u16],
+    again: impl FnOnce(AppError) -> F,
+) -> PageResult<Response>
+where
+    F: std::future::Future<Output = PageResult<Response>>,
+{
+    match done {
+        Ok(to) => Ok(axum::response::Redirect::to(&to).into_response()),
+        Err(e) if refused.contains(&e.status()) => Err(PageError(e, lang)),
+        Err(e) => again(e).await,
+    }
 }
 
 /// Renders a page in the frame.
@@ -169,6 +210,33 @@ pub fn export(ctx: &Ctx) -> Option<Export> {
     }
 }
 
+/// A column of a list's CSV export: its header, and how an item's cell is written.
+pub type CsvColumn<T> = (&'static str, fn(&T) -> String);
+
+/// The exports of a page that lists items, when the request asks for one: `?format=json` gives the items
+/// under `items` (the page named `page`), `?format=csv` a row per item in `columns` (the file named `file`).
+pub fn list_export<T: serde::Serialize>(
+    ctx: &Ctx,
+    synthetic: bool,
+    (page, file): (&str, &str),
+    items: &[T],
+    columns: &[CsvColumn<T>],
+) -> Option<Response> {
+    match export(ctx)? {
+        Export::Json => Some(json(synthetic, page, serde_json::json!({ "items": items }))),
+        Export::Csv => Some(Csv::of(columns, items).respond(file, synthetic)),
+    }
+}
+
+/// A column of a CSV said in the reader's language: its header `(zh, en)`, and how an item's cell is written
+/// in that language.
+pub type SaidColumn<T> = ((&'static str, &'static str), fn(&T, Lang) -> String);
+
+/// A yes-or-no cell of a CSV export: `1` or `0`.
+pub fn flag(v: bool) -> String {
+    String::from(if v { "1" } else { "0" })
+}
+
 /// A CSV table: UTF-8 with a byte-order mark (so Excel reads Chinese), a header row, CRLF line ends.
 pub struct Csv {
     out: String,
@@ -179,6 +247,24 @@ impl Csv {
         let mut c = Csv { out: String::from("\u{feff}") };
         c.row(headers.iter().copied());
         c
+    }
+
+    /// A CSV of `items`, a column each of `columns`.
+    pub fn of<'a, T: 'a>(columns: &[CsvColumn<T>], items: impl IntoIterator<Item = &'a T>) -> Csv {
+        let mut csv = Csv::new(&columns.iter().map(|(header, _)| *header).collect::<Vec<_>>());
+        for item in items {
+            csv.row(columns.iter().map(|(_, cell)| cell(item)));
+        }
+        csv
+    }
+
+    /// A CSV of `items` in the reader's language, a column each of `columns`.
+    pub fn said<'a, T: 'a>(lang: Lang, columns: &[SaidColumn<T>], items: impl IntoIterator<Item = &'a T>) -> Csv {
+        let mut csv = Csv::new(&columns.iter().map(|((zh, en), _)| lang.pick(zh, en)).collect::<Vec<_>>());
+        for item in items {
+            csv.row(columns.iter().map(|(_, cell)| cell(item, lang)));
+        }
+        csv
     }
 
     /// A CSV whose headers are said in the request's language: each `(zh, en)`.

@@ -400,21 +400,18 @@ async fn the_pages_show_pairs_listings_meetings_and_weights(api: Client) {
 
     // The enterprise user lists a need through the form and sees it; it has no weights form.
     let qiye = api.browser("qiye", crate::common::DEMO_PASSWORD).await;
-    let a = api
-        .submit(
-            "/matching/needs",
-            &qiye,
-            &[
-                ("csrf", &qiye.csrf),
-                ("name", "（测试）手表电源管理"),
-                ("category", "power_management"),
-                ("annual_volume", "20万"),
-                ("needed_by", "2027-12-31"),
-                ("requirements", "（测试）低功耗"),
-            ],
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    api.post_ok(
+        "/matching/needs",
+        &qiye,
+        &[
+            ("name", "（测试）手表电源管理"),
+            ("category", "power_management"),
+            ("annual_volume", "20万"),
+            ("needed_by", "2027-12-31"),
+            ("requirements", "（测试）低功耗"),
+        ],
+    )
+    .await;
     let page = api.page("/matching/needs", &qiye).await;
     assert!(page.contains("（测试）手表电源管理") && page.contains("20万颗"), "{page}");
     assert!(page.contains("仅显示涉及本企业的条目"));
@@ -423,8 +420,7 @@ async fn the_pages_show_pairs_listings_meetings_and_weights(api: Client) {
     let mine = needs.as_array().unwrap().iter().find(|n| n["name"] == "（测试）手表电源管理").unwrap().clone();
     let path = format!("/matching/needs/{}/active", mine["id"]);
     let version = mine["version"].to_string();
-    let a = api.submit(&path, &qiye, &[("csrf", &qiye.csrf), ("active", "0"), ("version", &version)]).await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    api.post_ok(&path, &qiye, &[("active", "0"), ("version", &version)]).await;
     let owner_token = api.demo_login("owner").await;
     let (_, n) = api.call("GET", &format!("/api/v1/matches/needs/{}", mine["id"]), &owner_token, Value::Null).await;
     assert_eq!(n["active"], false, "{n}");

@@ -126,27 +126,29 @@ async fn without_a_session_every_page_leads_to_the_login() {
 async fn the_dashboard_shows_indicators_goals_and_changes() {
     let f = Fixture::new().await;
     let home = f.ui.page("/", &f.owner).await;
-    for needle in [
-        "示例数据 (synthetic)",
-        "指标进展",
-        "新一代信息技术产业规模",
-        "超过7万亿元",
-        "超过1.8万亿元",
-        "超过6%",
-        "svg class=\"spark\"",
-        "svg class=\"bar\"",
-        "badge st-achieved",
-        "badge st-bad",
-        "目标汇总",
-        "上次登录以来的变化",
-        "逾期与停滞",
-        "待审核报告",
-        "<caption>",
-        "scope=\"col\"",
-        "aria-current=\"page\"",
-    ] {
-        assert!(home.contains(needle), "the dashboard shows {needle}");
-    }
+    crate::common::assert_shows(
+        &home,
+        "the dashboard",
+        &[
+            "示例数据 (synthetic)",
+            "指标进展",
+            "新一代信息技术产业规模",
+            "超过7万亿元",
+            "超过1.8万亿元",
+            "超过6%",
+            "svg class=\"spark\"",
+            "svg class=\"bar\"",
+            "badge st-achieved",
+            "badge st-bad",
+            "目标汇总",
+            "上次登录以来的变化",
+            "逾期与停滞",
+            "待审核报告",
+            "<caption>",
+            "scope=\"col\"",
+            "aria-current=\"page\"",
+        ],
+    );
     assert!(!home.contains("style="), "no inline styles (the CSP forbids them)");
     assert!(!home.contains("<script>"), "no inline scripts");
     let en = f.ui.page("/?lang=en", &f.owner).await;
@@ -158,19 +160,21 @@ async fn the_dashboard_shows_indicators_goals_and_changes() {
 async fn the_plan_page_shows_sections_departments_and_the_matrix() {
     let f = Fixture::new().await;
     let p = f.ui.page("/plan", &f.owner).await;
-    for needle in [
-        "基本信息",
-        "1. 工作目标",
-        "构建产业发展新格局",
-        "牵头：",
-        "负责：",
-        "责任分工矩阵",
-        "table class=\"data matrix\"",
-        ">牵<",
-        ">负<",
-    ] {
-        assert!(p.contains(needle), "the plan page shows {needle}");
-    }
+    crate::common::assert_shows(
+        &p,
+        "the plan page",
+        &[
+            "基本信息",
+            "1. 工作目标",
+            "构建产业发展新格局",
+            "牵头：",
+            "负责：",
+            "责任分工矩阵",
+            "table class=\"data matrix\"",
+            ">牵<",
+            ">负<",
+        ],
+    );
     assert!(f.ui.page(&format!("/plans/{}", f.pid()), &f.owner).await.contains("责任分工矩阵"));
     assert!(f.ui.page("/plans", &f.owner).await.contains("导入计划文件"), "owners may import");
     assert_eq!(f.ui.get("/plans/999").browser(&f.owner).await.status, StatusCode::NOT_FOUND);
@@ -199,22 +203,24 @@ async fn an_indicator_page_shows_its_status_history_and_forms() {
         );
     }
     let page = f.ui.page(&format!("/indicators/{}", f.missed().row.id), &f.owner).await;
-    for needle in [
-        "svg class=\"linechart\"",
-        "polyline class=\"path\"",
-        "状态及其依据",
-        "比值 R",
-        "所需年均增速",
-        "历年状态",
-        "观测值",
-        "更正记录",
-        "录入或更正数据",
-        "人工调整状态",
-        "修改基期与目标",
-        "未完成",
-    ] {
-        assert!(page.contains(needle), "the indicator page shows {needle}");
-    }
+    crate::common::assert_shows(
+        &page,
+        "the indicator page",
+        &[
+            "svg class=\"linechart\"",
+            "polyline class=\"path\"",
+            "状态及其依据",
+            "比值 R",
+            "所需年均增速",
+            "历年状态",
+            "观测值",
+            "更正记录",
+            "录入或更正数据",
+            "人工调整状态",
+            "修改基期与目标",
+            "未完成",
+        ],
+    );
     assert_eq!(f.ui.get("/indicators/9999").browser(&f.owner).await.status, StatusCode::NOT_FOUND);
 }
 

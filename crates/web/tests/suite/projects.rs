@@ -521,21 +521,23 @@ async fn the_project_page_shows_progress_milestones_the_log_and_the_investment_c
     let owner = api.browser("owner", DEMO_PASSWORD).await;
     let at = format!("/projects/{rf}");
     let page = api.page(&at, &owner).await;
-    for needle in [
-        "分期进度",
-        "<svg",
-        "计划总投资",
-        "关键节点",
-        "滞后",
-        "跟踪服务记录",
-        "走访",
-        "填报进度",
-        "新增节点",
-        "记录走访、会商或决策",
-        "待审核",
-    ] {
-        assert!(page.contains(needle), "{at} shows {needle}");
-    }
+    crate::common::assert_shows(
+        &page,
+        &at,
+        &[
+            "分期进度",
+            "<svg",
+            "计划总投资",
+            "关键节点",
+            "滞后",
+            "跟踪服务记录",
+            "走访",
+            "填报进度",
+            "新增节点",
+            "记录走访、会商或决策",
+            "待审核",
+        ],
+    );
     assert!(!page.contains(" style="), "no inline style");
     assert!(api.page(&format!("{at}?lang=en"), &owner).await.contains("Progress by period"));
     // The forms: accept the waiting period, report the next, add a milestone and mark it done, log a visit.
@@ -555,28 +557,14 @@ async fn the_project_page_shows_progress_milestones_the_log_and_the_investment_c
     assert!(a.body.contains("不能下降"), "{}", a.body);
     let form = [("invest_cumulative_wan", "43000"), form[0], form[1], form[2], form[4], form[5]];
     assert_eq!(api.submit(&format!("{at}/progress"), &owner, &form).await.status, StatusCode::SEE_OTHER);
-    let a = api
-        .submit(
-            &format!("{at}/milestones"),
-            &owner,
-            &[("csrf", &owner.csrf), ("name", "（测试）页面节点"), ("planned_on", "2026-01-15")],
-        )
+    api.post_ok(&format!("{at}/milestones"), &owner, &[("name", "（测试）页面节点"), ("planned_on", "2026-01-15")])
         .await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-    let a = api
-        .submit(
-            &format!("{at}/log"),
-            &owner,
-            &[
-                ("csrf", &owner.csrf),
-                ("on", "2025-09-01"),
-                ("kind", "decision"),
-                ("note", "（测试）页面记录"),
-                ("who", "（测试）"),
-            ],
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    api.post_ok(
+        &format!("{at}/log"),
+        &owner,
+        &[("on", "2025-09-01"), ("kind", "decision"), ("note", "（测试）页面记录"), ("who", "（测试）")],
+    )
+    .await;
     let a = api.submit(&format!("{at}/log"), &owner, &[("csrf", &owner.csrf), ("on", "x"), ("kind", "visit")]).await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = api.page(&at, &owner).await;
@@ -588,8 +576,7 @@ async fn the_project_page_shows_progress_milestones_the_log_and_the_investment_c
     let m = d["milestones"].as_array().unwrap().iter().find(|m| m["name"] == "（测试）页面节点").unwrap()["id"]
         .as_i64()
         .unwrap();
-    let a = api.submit(&format!("/milestones/{m}/done"), &owner, &[("csrf", &owner.csrf), ("on", "2026-01-10")]).await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    api.post_ok(&format!("/milestones/{m}/done"), &owner, &[("on", "2026-01-10")]).await;
     // The firm sees its project's page with the progress form but neither the milestone nor the log form.
     let firm = api.browser("qiye", DEMO_PASSWORD).await;
     let page = api.page(&at, &firm).await;
@@ -641,14 +628,7 @@ async fn the_plan_owner_sets_who_tracks_a_library_on_the_page() {
     let page = api.page("/projects", &owner).await;
     assert!(page.contains("跟踪服务的部门和人员"), "the form is there for the plan owner");
     let at = "/projects/libraries/5g_major/trackers";
-    let a = api
-        .submit(
-            at,
-            &owner,
-            &[("csrf", &owner.csrf), ("departments", "省科技厅、省工业和信息化厅"), ("officials", "owner, kjt")],
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    api.post_ok(at, &owner, &[("departments", "省科技厅、省工业和信息化厅"), ("officials", "owner, kjt")]).await;
     let page = api.page("/projects", &owner).await;
     assert!(page.contains("省科技厅、省工业和信息化厅；owner、kjt"), "the card says who tracks it");
     let a = api.submit(at, &owner, &[("csrf", &owner.csrf), ("departments", "省魔法厅"), ("officials", "")]).await;

@@ -2,7 +2,7 @@
 //! and the form to register one; `/bases/{id}`: one base, with the form to withdraw its recognition.
 //! Demo entries are synthetic and say so.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiqun_app::bases::{BaseInput, BaseView, WithdrawInput};
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path};
 use crate::kit::ui::{self, Export};
 
@@ -167,11 +167,8 @@ impl BaseForm {
 pub async fn recognise(ctx: Ctx, Form(f): Form<BaseForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageBases)?;
-    match ctx.app.recognise_base(s, &f.input(), &ctx.ip).await {
-        Ok(id) => Ok(Redirect::to(&format!("/bases/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, &f, Some(e)).await,
-    }
+    let done = ctx.app.recognise_base(s, &f.input(), &ctx.ip).await.map(|id| format!("/bases/{id}"));
+    ui::after_post(lang, done, ui::REFUSED, |e| show(&ctx, s, &f, Some(e))).await
 }
 
 pub async fn base(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -246,9 +243,6 @@ pub async fn withdraw(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<WithdrawForm>
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageBases)?;
     let input = WithdrawInput { withdrawn_on: f.withdrawn_on, reason: f.reason, version: f.version };
-    match ctx.app.withdraw_base(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/bases/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_one(&ctx, s, id, Some(e)).await,
-    }
+    let done = ctx.app.withdraw_base(s, id, &input, &ctx.ip).await.map(|()| format!("/bases/{id}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show_one(&ctx, s, id, Some(e))).await
 }

@@ -4,9 +4,10 @@
 //! person. Each also as CSV and JSON.
 
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiqun_app::chains::{
-    BasePlacementInput, ChainDetail, ChainNodeView, DependencyInput, FirmPlacementInput, TextDecisionInput,
+    BasePlacementInput, ChainDetail, ChainNodeFirm, ChainNodeView, ChainSummary, ChainUnassigned, DependencyInput,
+    FirmPlacementInput, TextDecisionInput,
 };
 use jiqun_app::{Action, AppError, Session};
 use jiqun_domain::Lang;
@@ -18,9 +19,9 @@ use serde_json::json;
 
 use super::map::{chain_map, chain_map_file};
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export, enc, num, pct};
+use crate::kit::ui::{self, Csv, Export, SaidColumn, enc, num, pct};
 
 fn synthetic_note(lang: Lang) -> Markup {
     ui::example_banner(
@@ -60,6 +61,16 @@ fn list_table(entries: &[ListEntry], names: &[(String, String)], lang: Lang, cha
     }
 }
 
+const CHAINS_CSV: &[SaidColumn<ChainSummary>] = &[
+    (("产业链", "chain"), |c, _| c.id.clone()),
+    (("名称", "name"), |c, lang| lang.pick(&c.name, &c.name_en).to_string()),
+    (("计划条目", "plan item"), |c, _| c.plan_item.clone()),
+    (("环节数", "nodes"), |c, _| c.nodes.to_string()),
+    (("企业数", "firms"), |c, _| c.firms.to_string()),
+    (("有短板的环节", "nodes with gaps"), |c, _| c.nodes_with_gaps.to_string()),
+    (("无企业的环节", "empty nodes"), |c, _| c.empty_nodes.to_string()),
+];
+
 pub async fn chains(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     show_chains(&ctx, s, None).await
@@ -73,30 +84,7 @@ async fn show_chains(ctx: &Ctx, s: &Session, error: Option<AppError>) -> PageRes
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "chains", json!(o))),
         Some(Export::Csv) => {
-            let mut csv = Csv::translated(
-                lang,
-                &[
-                    ("产业链", "chain"),
-                    ("名称", "name"),
-                    ("计划条目", "plan item"),
-                    ("环节数", "nodes"),
-                    ("企业数", "firms"),
-                    ("有短板的环节", "nodes with gaps"),
-                    ("无企业的环节", "empty nodes"),
-                ],
-            );
-            for c in &o.chains {
-                csv.row([
-                    c.id.clone(),
-                    lang.pick(&c.name, &c.name_en).to_string(),
-                    c.plan_item.clone(),
-                    c.nodes.to_string(),
-                    c.firms.to_string(),
-                    c.nodes_with_gaps.to_string(),
-                    c.empty_nodes.to_string(),
-                ]);
-            }
-            return Ok(csv.respond("chains", snap.synthetic));
+            return Ok(Csv::said(lang, CHAINS_CSV, &o.chains).respond("chains", snap.synthetic));
         }
         None => {}
     }
@@ -221,11 +209,8 @@ pub async fn set_settings(ctx: Ctx, body: axum::body::Bytes) -> PageResult<Respo
         Ok(settings) => ctx.app.set_chain_settings(s, &settings, &ctx.ip).await.map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/chains").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_chains(&ctx, s, Some(e)).await,
-    }
+    let done = result.map(|()| "/chains".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_chains(&ctx, s, Some(e))).await
 }
 
 pub async fn chain(ctx: Ctx, Path(id): Path<String>) -> PageResult<Response> {
@@ -284,48 +269,33 @@ fn share(v: Option<f64>) -> String {
     v.map(pct).unwrap_or_else(|| "—".into())
 }
 
+/// A figure of a node, empty where the reader may not see the firms' figures.
+fn node_figure(n: &ChainNodeView, v: f64) -> String {
+    if n.figures_withheld { String::new() } else { num(v, 2) }
+}
+
+const NODES_CSV: &[SaidColumn<ChainNodeView>] = &[
+    (("环节", "node"), |n, _| n.id.clone()),
+    (("名称", "name"), |n, lang| lang.pick(&n.name_zh, &n.name_en).to_string()),
+    (("层级", "tier"), |n, lang| n.tier.label(lang).to_string()),
+    (("类别", "segment"), |n, lang| n.segment.label(lang).to_string()),
+    (("企业数", "firms"), |n, _| n.report.firms.to_string()),
+    (("营收（万元）", "revenue (10k yuan)"), |n, _| node_figure(n, n.report.revenue_wan)),
+    (("营收占比", "revenue share"), |n, _| n.report.revenue_share.map(|x| num(x, 4)).unwrap_or_default()),
+    (("增加值（万元）", "value added (10k yuan)"), |n, _| node_figure(n, n.report.output_wan)),
+    (("增加值占比", "value-added share"), |n, _| n.report.output_share.map(|x| num(x, 4)).unwrap_or_default()),
+    (("骨干企业", "backbone"), |n, _| n.report.backbone.to_string()),
+    (("培育库企业", "library firms"), |n, _| n.report.in_library.to_string()),
+    (("在建项目", "projects"), |n, _| n.report.projects.to_string()),
+    (("平台基地", "bases"), |n, _| n.report.bases.to_string()),
+    (("强度", "strength"), |n, _| num(n.report.strength.score, 1)),
+    (("短板", "gaps"), |n, lang| {
+        n.report.gaps.iter().map(|g| g.explanation.get(lang).to_string()).collect::<Vec<_>>().join("; ")
+    }),
+];
+
 fn nodes_csv(c: &ChainDetail, lang: Lang) -> Csv {
-    let mut csv = Csv::translated(
-        lang,
-        &[
-            ("环节", "node"),
-            ("名称", "name"),
-            ("层级", "tier"),
-            ("类别", "segment"),
-            ("企业数", "firms"),
-            ("营收（万元）", "revenue (10k yuan)"),
-            ("营收占比", "revenue share"),
-            ("增加值（万元）", "value added (10k yuan)"),
-            ("增加值占比", "value-added share"),
-            ("骨干企业", "backbone"),
-            ("培育库企业", "library firms"),
-            ("在建项目", "projects"),
-            ("平台基地", "bases"),
-            ("强度", "strength"),
-            ("短板", "gaps"),
-        ],
-    );
-    for n in &c.nodes {
-        let r = &n.report;
-        csv.row([
-            n.id.clone(),
-            lang.pick(&n.name_zh, &n.name_en).to_string(),
-            n.tier.label(lang).to_string(),
-            n.segment.label(lang).to_string(),
-            r.firms.to_string(),
-            if n.figures_withheld { String::new() } else { num(r.revenue_wan, 2) },
-            r.revenue_share.map(|x| num(x, 4)).unwrap_or_default(),
-            if n.figures_withheld { String::new() } else { num(r.output_wan, 2) },
-            r.output_share.map(|x| num(x, 4)).unwrap_or_default(),
-            r.backbone.to_string(),
-            r.in_library.to_string(),
-            r.projects.to_string(),
-            r.bases.to_string(),
-            num(r.strength.score, 1),
-            r.gaps.iter().map(|g| g.explanation.get(lang).to_string()).collect::<Vec<_>>().join("; "),
-        ]);
-    }
-    csv
+    Csv::said(lang, NODES_CSV, &c.nodes)
 }
 
 pub async fn map_svg(ctx: Ctx, Path(id): Path<String>) -> PageResult<Response> {
@@ -334,6 +304,25 @@ pub async fn map_svg(ctx: Ctx, Path(id): Path<String>) -> PageResult<Response> {
     let file = chain_map_file(&c, ctx.lang);
     Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], file).into_response())
 }
+
+const FIRMS_CSV: &[SaidColumn<ChainNodeFirm>] = &[
+    (("企业", "enterprise"), |f, _| f.name.clone()),
+    (("统一社会信用代码", "uscc"), |f, _| f.uscc.clone()),
+    (("城市", "city"), |f, _| f.city.to_string()),
+    (("角色", "role"), |f, lang| f.role.label(lang).to_string()),
+    (("能力", "capacity"), |f, _| f.capacity.clone()),
+    (("骨干", "backbone"), |f, _| ui::flag(f.backbone)),
+    (("培育库", "library"), |f, _| ui::flag(f.in_library)),
+];
+
+const UNASSIGNED_CSV: &[SaidColumn<ChainUnassigned>] = &[
+    (("名称", "name"), |u, _| u.text.clone()),
+    (("原因", "reason"), |u, _| u.reason.clone()),
+    (("记录数", "records"), |u, _| u.holders.len().to_string()),
+    (("记录", "held by"), |u, _| {
+        u.holders.iter().map(|h| format!("{}:{}", h.kind, h.id)).collect::<Vec<_>>().join(";")
+    }),
+];
 
 pub async fn node(ctx: Ctx, Path((id, node)): Path<(String, String)>) -> PageResult<Response> {
     let s = ctx.page_user()?;
@@ -348,29 +337,7 @@ async fn show_node(ctx: &Ctx, s: &Session, id: &str, node: &str, error: Option<A
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "chain_node", json!(d))),
         Some(Export::Csv) => {
-            let mut csv = Csv::translated(
-                lang,
-                &[
-                    ("企业", "enterprise"),
-                    ("统一社会信用代码", "uscc"),
-                    ("城市", "city"),
-                    ("角色", "role"),
-                    ("能力", "capacity"),
-                    ("骨干", "backbone"),
-                    ("培育库", "library"),
-                ],
-            );
-            for f in &d.firms {
-                csv.row([
-                    f.name.clone(),
-                    f.uscc.clone(),
-                    f.city.to_string(),
-                    f.role.label(lang).to_string(),
-                    f.capacity.clone(),
-                    if f.backbone { "1" } else { "0" }.to_string(),
-                    if f.in_library { "1" } else { "0" }.to_string(),
-                ]);
-            }
+            let csv = Csv::said(lang, FIRMS_CSV, &d.firms);
             return Ok(csv.respond(&format!("chain-node-{}", d.node.id), snap.synthetic));
         }
         None => {}
@@ -494,11 +461,8 @@ pub async fn set_dependency(
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &Action::ManageChains)?;
     let input = DependencyInput { outside: f.outside == "1", source: f.source.clone() };
-    match ctx.app.set_chain_dependency(s, &node, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&node_href(&id, &node)).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_node(&ctx, s, &id, &node, Some(e)).await,
-    }
+    let done = ctx.app.set_chain_dependency(s, &node, &input, &ctx.ip).await.map(|()| node_href(&id, &node));
+    ui::after_post(lang, done, ui::REFUSED, |e| show_node(&ctx, s, &id, &node, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -525,11 +489,8 @@ pub async fn place_base(
         }
         Err(_) => Err(AppError::invalid("base_id", "请选择平台或基地", "choose a base")),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&node_href(&id, &node)).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_node(&ctx, s, &id, &node, Some(e)).await,
-    }
+    let done = result.map(|()| node_href(&id, &node));
+    ui::after_post(lang, done, ui::REFUSED, |e| show_node(&ctx, s, &id, &node, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -559,11 +520,8 @@ pub async fn place_firm(
         capacity: f.capacity.clone(),
         source: f.source.clone(),
     };
-    match ctx.app.place_chain_firm(s, &node, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&node_href(&id, &node)).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_node(&ctx, s, &id, &node, Some(e)).await,
-    }
+    let done = ctx.app.place_chain_firm(s, &node, &input, &ctx.ip).await.map(|()| node_href(&id, &node));
+    ui::after_post(lang, done, ui::REFUSED, |e| show_node(&ctx, s, &id, &node, Some(e))).await
 }
 
 pub async fn unassigned(ctx: Ctx) -> PageResult<Response> {
@@ -579,19 +537,7 @@ async fn show_unassigned(ctx: &Ctx, s: &Session, error: Option<AppError>) -> Pag
     match ui::export(ctx) {
         Some(Export::Json) => return Ok(ui::json(snap.synthetic, "chain_unassigned", json!({ "items": items }))),
         Some(Export::Csv) => {
-            let mut csv = Csv::translated(
-                lang,
-                &[("名称", "name"), ("原因", "reason"), ("记录数", "records"), ("记录", "held by")],
-            );
-            for u in &items {
-                csv.row([
-                    u.text.clone(),
-                    u.reason.clone(),
-                    u.holders.len().to_string(),
-                    u.holders.iter().map(|h| format!("{}:{}", h.kind, h.id)).collect::<Vec<_>>().join(";"),
-                ]);
-            }
-            return Ok(csv.respond("chain-unassigned", snap.synthetic));
+            return Ok(Csv::said(lang, UNASSIGNED_CSV, &items).respond("chain-unassigned", snap.synthetic));
         }
         None => {}
     }
@@ -673,11 +619,8 @@ pub async fn decide_name(ctx: Ctx, Form(f): Form<NameForm>) -> PageResult<Respon
         return show_unassigned(&ctx, s, Some(e)).await;
     }
     let input = TextDecisionInput { text: f.text.clone(), node: Some(f.node.clone()).filter(|n| n != "none") };
-    match ctx.app.decide_chain_text(s, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/chains/unassigned").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_unassigned(&ctx, s, Some(e)).await,
-    }
+    let done = ctx.app.decide_chain_text(s, &input, &ctx.ip).await.map(|()| "/chains/unassigned".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_unassigned(&ctx, s, Some(e))).await
 }
 
 pub async fn vocabulary(ctx: Ctx) -> PageResult<Response> {
@@ -754,9 +697,6 @@ pub async fn put_vocabulary(ctx: Ctx, Form(f): Form<VocabularyForm>) -> PageResu
             format!("invalid JSON (line {}, column {})", e.line(), e.column()),
         )),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/chains/vocabulary").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_vocabulary(&ctx, s, Some(&f.vocabulary), Some(e)).await,
-    }
+    let done = result.map(|()| "/chains/vocabulary".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_vocabulary(&ctx, s, Some(&f.vocabulary), Some(e))).await
 }

@@ -6,7 +6,7 @@
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiqun_app::challenges::{
     ChallengeApplicationInput, ChallengeDetail, ChallengeExpertInput, ChallengeInput, ChallengeMilestoneInput,
     ChallengeMoveInput, ChallengeReviewInput, ChallengeView, GapKind, default_criteria,
@@ -19,9 +19,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{ApiError, PageError, PageResult, WithLang};
+use crate::error::{ApiError, PageResult, WithLang};
 use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, CsvColumn, Export};
 
 fn synthetic_chip(lang: Lang) -> Markup {
     html! { span.chip.synthetic title=(lang.pick("演示用合成数据，非真实榜单", "made up for the demo, not a real challenge")) { (lang.pick("示例（合成）", "synthetic")) } }
@@ -50,6 +50,20 @@ async fn demo_data(ctx: &Ctx) -> PageResult<bool> {
     Ok(ctx.app.snapshot().await.page(ctx.lang)?.synthetic)
 }
 
+const CHALLENGES_CSV: &[CsvColumn<ChallengeView>] = &[
+    ("id", |c| c.id.to_string()),
+    ("title", |c| c.title.clone()),
+    ("state", |c| c.state_label.clone()),
+    ("department", |c| c.department.clone()),
+    ("chain_node", |c| c.chain_node.clone().unwrap_or_default()),
+    ("gap_rule", |c| c.gap_rule.clone().unwrap_or_default()),
+    ("funding_wan", |c| c.funding_wan.map(|f| f.to_string()).unwrap_or_default()),
+    ("apply_by", |c| c.apply_by.map(|d| d.to_string()).unwrap_or_default()),
+    ("finish_by", |c| c.finish_by.map(|d| d.to_string()).unwrap_or_default()),
+    ("applications", |c| c.applications.to_string()),
+    ("synthetic", |c| ui::flag(c.synthetic)),
+];
+
 pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     let lang = ctx.lang;
@@ -57,40 +71,8 @@ pub async fn challenges(ctx: Ctx) -> PageResult<Response> {
     let items = ctx.app.challenges(s, lang).await.page(lang)?;
     let workflow = ctx.app.challenge_workflow(s, lang).page(lang)?;
     let synthetic = items.iter().any(|c| c.synthetic);
-    match ui::export(&ctx) {
-        Some(Export::Json) => return Ok(ui::json(synthetic, "challenges", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "title",
-                "state",
-                "department",
-                "chain_node",
-                "gap_rule",
-                "funding_wan",
-                "apply_by",
-                "finish_by",
-                "applications",
-                "synthetic",
-            ]);
-            for c in &items {
-                csv.row([
-                    c.id.to_string(),
-                    c.title.clone(),
-                    c.state_label.clone(),
-                    c.department.clone(),
-                    c.chain_node.clone().unwrap_or_default(),
-                    c.gap_rule.clone().unwrap_or_default(),
-                    c.funding_wan.map(|f| f.to_string()).unwrap_or_default(),
-                    c.apply_by.map(|d| d.to_string()).unwrap_or_default(),
-                    c.finish_by.map(|d| d.to_string()).unwrap_or_default(),
-                    c.applications.to_string(),
-                    if c.synthetic { "1".into() } else { "0".into() },
-                ]);
-            }
-            return Ok(csv.respond("challenges", synthetic));
-        }
-        None => {}
+    if let Some(export) = ui::list_export(&ctx, synthetic, ("challenges", "challenges"), &items, CHALLENGES_CSV) {
+        return Ok(export);
     }
     let may_draft = ctx.app.may_draft_challenge(s).is_ok();
     let body = html! {
@@ -251,11 +233,8 @@ pub async fn create(ctx: Ctx, Form(f): Form<ChallengeForm>) -> PageResult<Respon
         Ok(input) => ctx.app.create_challenge(s, &input, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    match made {
-        Ok(id) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_form(&ctx, s, &f, Some(e)).await,
-    }
+    let done = made.map(|id| format!("/challenges/{id}"));
+    ui::after_post(lang, done, ui::REFUSED, |e| show_form(&ctx, s, &f, Some(e))).await
 }
 
 pub async fn challenge(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -460,11 +439,8 @@ pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<MoveForm>) -> 
         note: (!f.note.trim().is_empty()).then(|| f.note.clone()),
         version: f.version.trim().parse().ok(),
     };
-    match ctx.app.move_challenge(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/challenges/{id}")).into_response()),
-        Err(e) if e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done = ctx.app.move_challenge(s, id, &input, &ctx.ip).await.map(|()| format!("/challenges/{id}"));
+    ui::after_post(lang, done, ui::GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -488,11 +464,9 @@ pub async fn apply(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ApplyForm>) -> P
         institute: some(&f.institute),
         org_name: some(&f.org_name),
     };
-    match ctx.app.apply_challenge(s, id, &input, &ctx.ip).await {
-        Ok(aid) => Ok(Redirect::to(&format!("/challenge-applications/{aid}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done =
+        ctx.app.apply_challenge(s, id, &input, &ctx.ip).await.map(|aid| format!("/challenge-applications/{aid}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -513,11 +487,9 @@ pub async fn assign_expert(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExpertFo
         organisation: f.organisation.clone(),
         interests: f.interests.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
     };
-    match ctx.app.assign_challenge_expert(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/challenges/{id}#h-panel")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done =
+        ctx.app.assign_challenge_expert(s, id, &input, &ctx.ip).await.map(|()| format!("/challenges/{id}#h-panel"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]
@@ -540,11 +512,8 @@ pub async fn add_milestone(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<Mileston
         done_on: (!f.done_on.trim().is_empty()).then(|| f.done_on.clone()),
         note: f.note.clone(),
     };
-    match ctx.app.add_challenge_milestone(s, id, &input, &ctx.ip).await {
-        Ok(_) => Ok(Redirect::to(&format!("/challenges/{id}#h-ms")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx, s, id, Some(e)).await,
-    }
+    let done = ctx.app.add_challenge_milestone(s, id, &input, &ctx.ip).await.map(|_| format!("/challenges/{id}#h-ms"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show(&ctx, s, id, Some(e))).await
 }
 
 pub async fn application(ctx: Ctx, Path(id): Path<i64>) -> PageResult<Response> {
@@ -661,11 +630,8 @@ pub async fn review(ctx: Ctx, Path(id): Path<i64>, Form(pairs): Form<Vec<(String
         Some(e) => Err(e),
         None => ctx.app.review_application(s, id, &input, &ctx.ip).await,
     };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/challenge-applications/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_application(&ctx, s, id, Some(e)).await,
-    }
+    let done = done.map(|()| format!("/challenge-applications/{id}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show_application(&ctx, s, id, Some(e))).await
 }
 
 #[derive(Deserialize, Default)]

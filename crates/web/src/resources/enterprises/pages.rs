@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Redirect, Response};
 use jiqun_app::input::{parameter, parse_city, parse_scale};
-use jiqun_app::model::EnterpriseFilter;
+use jiqun_app::model::{EnterpriseFilter, EnterpriseRow};
 use jiqun_app::registry::{EnterpriseInput, EnterpriseView, Figure};
 use jiqun_app::{Action, AppError, Perm, Scope, Session};
 use jiqun_domain::enterprise::{METRICS, Metric, metric};
@@ -17,9 +17,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, Csv, CsvColumn, Export};
 
 const PAGE: i64 = 50;
 
@@ -60,6 +60,19 @@ fn may_import(s: &Session) -> bool {
     scopes.contains(&Scope::All) || scopes.contains(&Scope::OwnCity)
 }
 
+const ENTERPRISES_CSV: &[CsvColumn<EnterpriseRow>] = &[
+    ("uscc", |e| e.uscc.as_str().to_string()),
+    ("name", |e| e.name.clone()),
+    ("city", |e| e.city.as_str().to_string()),
+    ("county", |e| e.county.clone()),
+    ("industry", |e| e.industry.clone()),
+    ("scale", |e| e.scale.as_str().to_string()),
+    ("founded_year", |e| e.founded_year.to_string()),
+    ("listed", |e| ui::flag(e.listed)),
+    ("chain_nodes", |e| e.chain_nodes.join(";")),
+    ("tags", |e| e.tags.join(";")),
+];
+
 pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
@@ -85,33 +98,7 @@ pub async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult<Response> 
             return Ok(ui::json(snap.synthetic, "enterprises", json!({ "total": total, "items": rows })));
         }
         Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "uscc",
-                "name",
-                "city",
-                "county",
-                "industry",
-                "scale",
-                "founded_year",
-                "listed",
-                "chain_nodes",
-                "tags",
-            ]);
-            for e in &rows {
-                csv.row([
-                    e.uscc.as_str(),
-                    &e.name,
-                    &e.city,
-                    &e.county,
-                    &e.industry,
-                    e.scale.as_str(),
-                    &e.founded_year.to_string(),
-                    if e.listed { "1" } else { "0" },
-                    &e.chain_nodes.join(";"),
-                    &e.tags.join(";"),
-                ]);
-            }
-            return Ok(csv.respond("enterprises", snap.synthetic));
+            return Ok(Csv::of(ENTERPRISES_CSV, &rows).respond("enterprises", snap.synthetic));
         }
         None => {}
     }
@@ -254,20 +241,19 @@ pub async fn register(ctx: Ctx, Form(f): Form<RegisterForm>) -> PageResult<Respo
         chain_nodes: split_list(&f.chain_nodes),
         tags: split_list(&f.tags),
     };
-    match ctx.app.register_enterprise(s, &input, &ctx.ip).await {
-        Ok(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let snap = ctx.app.snapshot().await.page(lang)?;
-            let t = |zh, en| lang.pick(zh, en);
-            let body = html! {
-                div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
-                (register_form(s, lang, &input, Some(&e)))
-            };
-            let status = ui::form_status(Some(&e));
-            Ok(ui::page_status(&ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
-        }
-    }
+    let done = ctx.app.register_enterprise(s, &input, &ctx.ip).await.map(|id| format!("/enterprises/{id}"));
+    let ctx = &ctx;
+    ui::after_post(lang, done, ui::REFUSED, |e| async move {
+        let snap = ctx.app.snapshot().await.page(lang)?;
+        let t = |zh, en| lang.pick(zh, en);
+        let body = html! {
+            div.pagehead { h1 { (t("登记企业", "Register an enterprise")) } }
+            (register_form(s, lang, &input, Some(&e)))
+        };
+        let status = ui::form_status(Some(&e));
+        Ok(ui::page_status(ctx, s, snap.synthetic, status, t("登记企业", "Register an enterprise"), body))
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -482,14 +468,14 @@ pub async fn put_figures(
         Ok(values) => ctx.app.put_figures(s, id, year, &values, source, &ctx.ip).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
-            show_detail(&ctx, s, &view, None, Some(e)).await
-        }
-    }
+    let done = result.map(|_| format!("/enterprises/{id}"));
+    ui::after_post(lang, done, ui::REFUSED, |e| detail_again(&ctx, s, id, e)).await
+}
+
+/// The firm's page again, with the error of a form posted on it.
+async fn detail_again(ctx: &Ctx, s: &Session, id: i64, e: AppError) -> PageResult<Response> {
+    let view = ctx.app.enterprise_view(s, id).await.page(ctx.lang)?;
+    show_detail(ctx, s, &view, None, Some(e)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -502,12 +488,6 @@ pub struct ExpertForm {
 pub async fn assign_expert(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ExpertForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    match ctx.app.assign_expert(s, id, f.username.trim(), &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => {
-            let view = ctx.app.enterprise_view(s, id).await.page(lang)?;
-            show_detail(&ctx, s, &view, None, Some(e)).await
-        }
-    }
+    let done = ctx.app.assign_expert(s, id, f.username.trim(), &ctx.ip).await.map(|()| format!("/enterprises/{id}"));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| detail_again(&ctx, s, id, e)).await
 }

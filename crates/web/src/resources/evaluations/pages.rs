@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::ui::{self, Csv, Export, example_banner, text};
 use crate::resources::enterprises::pages::{class_chip, scale_label};
@@ -98,11 +98,8 @@ pub struct SchemeForm {
 pub async fn put_scheme(ctx: Ctx, Form(f): Form<SchemeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    match ctx.app.put_scheme(s, &f.json, &ctx.ip).await {
-        Ok(_) => Ok(Redirect::to("/evaluations").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_evaluations(&ctx, s, Some(e), &f.json).await,
-    }
+    let done = ctx.app.put_scheme(s, &f.json, &ctx.ip).await.map(|_| "/evaluations".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_evaluations(&ctx, s, Some(e), &f.json)).await
 }
 
 #[derive(Deserialize, Default)]

@@ -305,11 +305,12 @@ pub async fn city(ctx: Ctx, Path(name): Path<String>, Query(q): Query<MapQuery>)
             @if figures.is_empty() {
                 p { (t("暂无本市的分市数据。", "No city figures yet.")) }
             } @else {
-                div.scroll {
-                    table.data {
-                        caption { (c.name) (t(" 的分市指标：最新值、占全省比重、在 21 市中的排名和走势", "'s by-city indicators: latest value, share of the province, rank among the 21 cities, trend")) }
-                        (ui::head(lang, &[ui::col("指标", "Indicator"), ui::col("最新值", "Latest"), ui::col("占全省", "Share of province"), ui::col("排名", "Rank"), ui::col("走势", "Trend")]))
-                        tbody { @for f in &figures {
+                (ui::table(
+                    "",
+                    html! { (c.name) (t(" 的分市指标：最新值、占全省比重、在 21 市中的排名和走势", "'s by-city indicators: latest value, share of the province, rank among the 21 cities, trend")) },
+                    html! { (ui::cols(lang, &[ui::col("指标", "Indicator"), ui::col("最新值", "Latest"), ui::col("占全省", "Share of province"), ui::col("排名", "Rank"), ui::col("走势", "Trend")])) },
+                    html! {
+                        @for f in &figures {
                             tr {
                                 th scope="row" { (ui::indicator_link(f.iv)) }
                                 td.numcell { @if let Some(l) = f.series.last() { (human(l.value, &f.iv.row.unit)) br; span.muted { (period_text(l.period, lang)) } } }
@@ -317,9 +318,9 @@ pub async fn city(ctx: Ctx, Path(name): Path<String>, Query(q): Query<MapQuery>)
                                 td.numcell { @if let Some(r) = f.rank { (r) " / " (f.iv.cities.len()) } }
                                 td { (sparkline(f.series, &format!("{} {}", f.iv.row.name, t("走势", "trend")))) }
                             }
-                        } }
-                    }
-                }
+                        }
+                    },
+                ))
                 (series_table(&figures, lang))
             }
         }
@@ -368,22 +369,23 @@ fn series_table(figures: &[Figure], lang: Lang) -> Markup {
     periods.sort();
     periods.dedup();
     html! {
-        div.scroll {
-            table.data.compact {
-                caption { (t("历年数值", "Values by period")) }
-                thead { tr {
-                    th scope="col" { (t("指标", "Indicator")) }
-                    @for p in &periods { th scope="col" { (period_text(*p, lang)) } }
-                } }
-                tbody { @for f in figures {
+        (ui::table(
+            "compact",
+            html! { (t("历年数值", "Values by period")) },
+            html! {
+                th scope="col" { (t("指标", "Indicator")) }
+                @for p in &periods { th scope="col" { (period_text(*p, lang)) } }
+            },
+            html! {
+                @for f in figures {
                     tr {
                         th scope="row" { (f.iv.row.name) }
                         @for p in &periods {
                             td.numcell { @if let Some(x) = f.series.iter().find(|x| x.period == *p) { (human(x.value, &f.iv.row.unit)) } }
                         }
                     }
-                } }
-            }
-        }
+                }
+            },
+        ))
     }
 }

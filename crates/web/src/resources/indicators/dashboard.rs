@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use axum::response::{IntoResponse, Response};
 use jiqun_app::model::AuditRow;
-use jiqun_app::snapshot::{PlanView, Snapshot};
+use jiqun_app::snapshot::{IndicatorView, PlanView, Snapshot};
 use jiqun_app::{Action, Code, Session};
 use jiqun_domain::Lang;
 use jiqun_domain::audit::AuditAction;
@@ -20,7 +20,8 @@ use crate::error::{PageResult, WithLang};
 use crate::kit::charts::sparkline;
 use crate::kit::layout;
 use crate::kit::ui::{
-    self, Csv, Export, STATUSES, badge, bar, can, human, period_label, period_text, share_of_target, target_text,
+    self, Csv, Export, STATUSES, SaidColumn, badge, bar, can, human, period_label, period_text, share_of_target,
+    target_text,
 };
 
 fn rank(s: Status) -> usize {
@@ -182,27 +183,26 @@ pub fn plan_part(plan: &PlanView, lang: Lang) -> PlanPart {
             @if overdue.is_empty() {
                 p { (t("没有逾期或停滞的任务。", "No assignment is overdue or stalled.")) }
             } @else {
-                div.scroll {
-                    table.data {
-                        caption { (t("截止日期已过仍未提交报告的期别，及连续两期无进展的任务", "Periods past their deadline without a submitted report, and tasks without progress over two periods")) }
-                        (ui::head(lang, &[ui::col("部门", "Department"), ui::col("任务", "Task"), ui::col("逾期期别", "Overdue periods"), ui::col("停滞", "Stalled"), ui::col("最新报告", "Latest report")]))
-                        tbody {
-                            @for a in &overdue {
-                                tr {
-                                    td { (ui::agency_link(&a.row.agency)) " " span.muted { "(" (ui::role_label(&a.row.role, lang)) ")" } }
-                                    th scope="row" { a href={ "/assignments/" (a.row.id) } { span.item-no { (a.row.item) } " " (a.row.item_title) } }
-                                    td { @for (i, p) in a.overdue.iter().enumerate() { @if i > 0 { (ui::sep(lang)) } span.flag.bad { (period_label(p, lang)) } } }
-                                    td { @if a.stalled { span.flag.warn { "‖ " (t("停滞", "stalled")) } } }
-                                    td {
-                                        @if let Some(r) = a.latest() {
-                                            (period_label(&r.period, lang)) " " (ui::state_chip(&r.state, lang)) " " (ui::num(r.percent, 1)) "%"
-                                        } @else { span.muted { (t("无", "none")) } }
-                                    }
+                (ui::table(
+                    "",
+                    html! { (t("截止日期已过仍未提交报告的期别，及连续两期无进展的任务", "Periods past their deadline without a submitted report, and tasks without progress over two periods")) },
+                    html! { (ui::cols(lang, &[ui::col("部门", "Department"), ui::col("任务", "Task"), ui::col("逾期期别", "Overdue periods"), ui::col("停滞", "Stalled"), ui::col("最新报告", "Latest report")])) },
+                    html! {
+                        @for a in &overdue {
+                            tr {
+                                td { (ui::agency_link(&a.row.agency)) " " span.muted { "(" (ui::role_label(&a.row.role, lang)) ")" } }
+                                th scope="row" { a href={ "/assignments/" (a.row.id) } { span.item-no { (a.row.item) } " " (a.row.item_title) } }
+                                td { @for (i, p) in a.overdue.iter().enumerate() { @if i > 0 { (ui::sep(lang)) } span.flag.bad { (period_label(p, lang)) } } }
+                                td { @if a.stalled { span.flag.warn { "‖ " (t("停滞", "stalled")) } } }
+                                td {
+                                    @if let Some(r) = a.latest() {
+                                        (period_label(&r.period, lang)) " " (ui::state_chip(&r.state, lang)) " " (ui::num(r.percent, 1)) "%"
+                                    } @else { span.muted { (t("无", "none")) } }
                                 }
                             }
                         }
-                    }
-                }
+                    },
+                ))
             }
         }
     };
@@ -454,52 +454,30 @@ pub fn change_text(c: &AuditRow, plan: &PlanView, lang: Lang) -> (String, Option
     }
 }
 
+const INDICATORS_CSV: &[SaidColumn<IndicatorView>] = &[
+    (("编号", "id"), |iv, _| iv.row.id.to_string()),
+    (("条目", "item"), |iv, _| iv.row.item.clone().unwrap_or_default()),
+    (("指标", "indicator"), |iv, _| iv.row.name.clone()),
+    (("单位", "unit"), |iv, _| iv.row.unit.clone()),
+    (("目标", "target"), |iv, lang| target_text(iv, lang)),
+    (("比较", "comparator"), |iv, _| iv.row.target_cmp.as_str().to_string()),
+    (("目标值", "target value"), |iv, _| iv.row.target_value.to_string()),
+    (("目标上限", "target upper bound"), |iv, _| {
+        iv.row.target_value_max.map(|v| v.to_string()).unwrap_or_default()
+    }),
+    (("目标年份", "target year"), |iv, _| iv.row.target_year.to_string()),
+    (("基期", "baseline period"), |iv, _| iv.baseline.map(|b| b.period.to_string()).unwrap_or_default()),
+    (("基期值", "baseline value"), |iv, _| iv.baseline.map(|b| b.value.to_string()).unwrap_or_default()),
+    (("最新期别", "latest period"), |iv, _| iv.latest.map(|l| l.period.to_string()).unwrap_or_default()),
+    (("最新值", "latest value"), |iv, _| iv.latest.map(|l| l.value.to_string()).unwrap_or_default()),
+    (("完成度", "share of target"), |iv, _| share_of_target(iv).map(|v| ui::num(v, 4)).unwrap_or_default()),
+    (("状态", "status"), |iv, lang| iv.status.label(lang).to_string()),
+    (("状态代码", "status code"), |iv, _| iv.status.as_str().to_string()),
+    (("人工调整", "overridden"), |iv, _| iv.overridden.to_string()),
+];
+
 pub fn indicators_csv(plan: &PlanView, lang: Lang) -> Csv {
-    let mut csv = Csv::translated(
-        lang,
-        &[
-            ("编号", "id"),
-            ("条目", "item"),
-            ("指标", "indicator"),
-            ("单位", "unit"),
-            ("目标", "target"),
-            ("比较", "comparator"),
-            ("目标值", "target value"),
-            ("目标上限", "target upper bound"),
-            ("目标年份", "target year"),
-            ("基期", "baseline period"),
-            ("基期值", "baseline value"),
-            ("最新期别", "latest period"),
-            ("最新值", "latest value"),
-            ("完成度", "share of target"),
-            ("状态", "status"),
-            ("状态代码", "status code"),
-            ("人工调整", "overridden"),
-        ],
-    );
-    for iv in &plan.indicators {
-        let r = &iv.row;
-        csv.row([
-            r.id.to_string(),
-            r.item.clone().unwrap_or_default(),
-            r.name.clone(),
-            r.unit.clone(),
-            target_text(iv, lang),
-            r.target_cmp.as_str().to_string(),
-            r.target_value.to_string(),
-            r.target_value_max.map(|v| v.to_string()).unwrap_or_default(),
-            r.target_year.to_string(),
-            iv.baseline.map(|b| b.period.to_string()).unwrap_or_default(),
-            iv.baseline.map(|b| b.value.to_string()).unwrap_or_default(),
-            iv.latest.map(|l| l.period.to_string()).unwrap_or_default(),
-            iv.latest.map(|l| l.value.to_string()).unwrap_or_default(),
-            share_of_target(iv).map(|v| ui::num(v, 4)).unwrap_or_default(),
-            iv.status.label(lang).to_string(),
-            iv.status.as_str().to_string(),
-            iv.overridden.to_string(),
-        ]);
-    }
-    csv
+    Csv::said(lang, INDICATORS_CSV, &plan.indicators)
 }
 
 fn dashboard_json(plan: &PlanView, changes: &[AuditRow], since: i64, lang: Lang) -> Value {

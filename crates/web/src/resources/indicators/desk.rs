@@ -6,24 +6,13 @@
 use jiqun_app::desk::{EnterpriseDesk, ProjectWatch};
 use jiqun_app::projects::ProblemView;
 use jiqun_domain::Lang;
-use jiqun_domain::projects::{ProblemState, ProjectStage};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
 use crate::kit::ui;
 use crate::resources::enterprises::pages::class_chip;
 use crate::resources::libraries::pages::chain_label;
-
-fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
-    html! { span class={ "chip st-" (stage.as_str()) } { (stage.label(lang)) } }
-}
-
-fn state_chip(state: ProblemState, overdue: bool, lang: Lang) -> Markup {
-    html! {
-        span class={ "chip pb-" (state.as_str()) } { (state.label(lang)) }
-        @if overdue { " " span.chip.oc-failed { (lang.pick("已超期", "overdue")) } }
-    }
-}
+use crate::resources::projects::pages::{stage_chip, state_chip};
 
 /// A table of problems: project, kind, department, deadline, state.
 fn problems_table(problems: &[ProblemView], caption: &str, lang: Lang) -> Markup {
@@ -162,18 +151,19 @@ pub fn enterprise_desk(d: &EnterpriseDesk, lang: Lang) -> Markup {
                 @if projects.is_empty() {
                     p { (t("本企业没有在库的重点项目。", "Your enterprise has no key project in the libraries.")) }
                 } @else {
-                    div.scroll {
-                        table.data {
-                            caption { (t("项目所处阶段与未办结问题", "Each project's stage and open problems")) }
-                            (ui::head(lang, &[ui::col("项目", "Project"), ui::col("地市", "City"), ui::col("阶段", "Stage"), ui::num_col("未办结问题", "Open problems")]))
-                            tbody { @for p in projects { tr {
+                    (ui::table(
+                        "",
+                        html! { (t("项目所处阶段与未办结问题", "Each project's stage and open problems")) },
+                        html! { (ui::cols(lang, &[ui::col("项目", "Project"), ui::col("地市", "City"), ui::col("阶段", "Stage"), ui::num_col("未办结问题", "Open problems")])) },
+                        html! {
+                            @for p in projects { tr {
                                 th scope="row" { a href={ "/projects/" (p.id) } { (p.name) } }
                                 td { (p.city) }
                                 td { (stage_chip(p.stage, lang)) }
                                 td.numcell { (p.open_problems) @if p.overdue_problems > 0 { " " span.chip.oc-failed { (t("超期 ", "overdue ")) (p.overdue_problems) } } }
-                            } } }
-                        }
-                    }
+                            } }
+                        },
+                    ))
                 }
                 @if !d.problems.is_empty() {
                     h3 { (t("未办结的问题（企业直通车）", "Open problems (through-train)")) }

@@ -475,14 +475,12 @@ impl DesignationForm {
 
 async fn after_designation(ctx: &Ctx, s: &Session, name: &str, result: Result<(), AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/libraries/{}", ui::enc(name))).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => {
-            let view = ctx.app.library_view(s, name, None).await.page(lang)?;
-            show_library(ctx, s, &view, Some(e)).await
-        }
-    }
+    let done = result.map(|()| format!("/libraries/{}", ui::enc(name)));
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| async move {
+        let view = ctx.app.library_view(s, name, None).await.page(lang)?;
+        show_library(ctx, s, &view, Some(e)).await
+    })
+    .await
 }
 
 pub async fn designate(ctx: Ctx, Path(name): Path<String>, Form(f): Form<DesignationForm>) -> PageResult<Response> {

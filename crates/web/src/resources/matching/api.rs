@@ -6,14 +6,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiqun_app::Action;
 use jiqun_app::matching::{
-    MatchCategoryView, MatchFilter, MatchMeetingInput, MatchMeetingView, MatchNeedInput, MatchNeedView,
-    MatchOutcomeInput, MatchPairView, MatchProductInput, MatchProductView, MatchSettings,
+    MatchCategoryView, MatchFilter, MatchMeetingInput, MatchMeetingView, MatchOutcomeInput, MatchPairView,
+    MatchSettings,
 };
 
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
 use crate::kit::api::write_request;
+
+use super::listing::Listing;
 
 pub async fn pairs(ctx: Ctx, Query(f): Query<MatchFilter>) -> ApiResult<Json<Vec<MatchPairView>>> {
     let s = ctx.api_user()?;
@@ -25,54 +27,31 @@ pub async fn categories(ctx: Ctx) -> ApiResult<Json<Vec<MatchCategoryView>>> {
     Ok(Json(ctx.app.match_categories(s, ctx.lang).lang(ctx.lang)?))
 }
 
-pub async fn products(ctx: Ctx) -> ApiResult<Json<Vec<MatchProductView>>> {
+/// The listings of a kind the caller may see.
+pub async fn listings<L: Listing>(ctx: Ctx) -> ApiResult<Json<Vec<L::View>>> {
     let s = ctx.api_user()?;
-    Ok(Json(ctx.app.match_products(s, ctx.lang).await.lang(ctx.lang)?))
+    Ok(Json(L::list(&ctx.app, s, ctx.lang).await.lang(ctx.lang)?))
 }
 
-pub async fn product(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<MatchProductView>> {
+pub async fn listing<L: Listing>(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<L::View>> {
     let s = ctx.api_user()?;
-    Ok(Json(ctx.app.match_product(s, id, ctx.lang).await.lang(ctx.lang)?))
+    Ok(Json(L::read(&ctx.app, s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 
-pub async fn create_product(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
+/// Adds a listing: 201 with it as it now reads.
+pub async fn create_listing<L: Listing>(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
     let s = ctx.api_writer()?;
-    let b: MatchProductInput = ctx.json(&body)?;
-    let id = ctx.app.create_match_product(s, &b, &ctx.ip).await.lang(ctx.lang)?;
-    let view = ctx.app.match_product(s, id, ctx.lang).await.lang(ctx.lang)?;
+    let b: L::Input = ctx.json(&body)?;
+    let id = L::create(&ctx.app, s, &b, &ctx.ip).await.lang(ctx.lang)?;
+    let view = L::read(&ctx.app, s, id, ctx.lang).await.lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-pub async fn update_product(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<MatchProductView>> {
+pub async fn update_listing<L: Listing>(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<L::View>> {
     let s = ctx.api_writer()?;
-    let b: MatchProductInput = ctx.json(&body)?;
-    ctx.app.update_match_product(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
-    Ok(Json(ctx.app.match_product(s, id, ctx.lang).await.lang(ctx.lang)?))
-}
-
-pub async fn needs(ctx: Ctx) -> ApiResult<Json<Vec<MatchNeedView>>> {
-    let s = ctx.api_user()?;
-    Ok(Json(ctx.app.match_needs(s, ctx.lang).await.lang(ctx.lang)?))
-}
-
-pub async fn need(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<MatchNeedView>> {
-    let s = ctx.api_user()?;
-    Ok(Json(ctx.app.match_need(s, id, ctx.lang).await.lang(ctx.lang)?))
-}
-
-pub async fn create_need(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
-    let s = ctx.api_writer()?;
-    let b: MatchNeedInput = ctx.json(&body)?;
-    let id = ctx.app.create_match_need(s, &b, &ctx.ip).await.lang(ctx.lang)?;
-    let view = ctx.app.match_need(s, id, ctx.lang).await.lang(ctx.lang)?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
-}
-
-pub async fn update_need(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<MatchNeedView>> {
-    let s = ctx.api_writer()?;
-    let b: MatchNeedInput = ctx.json(&body)?;
-    ctx.app.update_match_need(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
-    Ok(Json(ctx.app.match_need(s, id, ctx.lang).await.lang(ctx.lang)?))
+    let b: L::Input = ctx.json(&body)?;
+    L::update(&ctx.app, s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    Ok(Json(L::read(&ctx.app, s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 
 pub async fn meetings(ctx: Ctx) -> ApiResult<Json<Vec<MatchMeetingView>>> {

@@ -11,6 +11,7 @@
 //!   (with the outcome form, posted to `/matching/meetings/{id}/outcome`), `/matching/settings`
 
 pub mod api;
+pub mod listing;
 pub mod pages;
 
 use axum::routing::{get, post, put};
@@ -21,6 +22,8 @@ use jiqun_app::matching::{
 };
 
 use crate::routes::{Access, ApiRoute, PageRoute, json, list, request};
+
+use listing::{Needs, Products};
 
 const READ: Access = Access::Perm(Perm::ReadMatches);
 const LIST: Access = Access::Perm(Perm::EditMatchListings);
@@ -34,24 +37,24 @@ pub const API: &[ApiRoute] = &[
         .ok(200, Some(list::<MatchPairView>)),
     ApiRoute::new("get", "/api/v1/matches/categories", "matching", "The shared vocabulary of chip categories and their uses, with the chains each serves and whether domestic substitution is a priority", READ, || get(api::categories))
         .ok(200, Some(list::<MatchCategoryView>)),
-    ApiRoute::new("get", "/api/v1/matches/products", "matching", "Chip products the caller may see (an enterprise its own, a city bureau its city's)", READ, || get(api::products))
+    ApiRoute::new("get", "/api/v1/matches/products", "matching", "Chip products the caller may see (an enterprise its own, a city bureau its city's)", READ, || get(api::listings::<Products>))
         .ok(200, Some(list::<MatchProductView>)),
-    ApiRoute::new("post", "/api/v1/matches/products", "matching", "Lists a chip product of a registered firm (an enterprise user its own: `uscc` may be left out)", LIST, || post(api::create_product))
+    ApiRoute::new("post", "/api/v1/matches/products", "matching", "Lists a chip product of a registered firm (an enterprise user its own: `uscc` may be left out)", LIST, || post(api::create_listing::<Products>))
         .body("{uscc?, name, category, process_node_nm?, maturity, annual_volume?, note?}", Some(request::<MatchProductInput>()))
         .ok(201, Some(json::<MatchProductView>)),
-    ApiRoute::new("get", "/api/v1/matches/products/{id}", "matching", "One chip product", READ, || get(api::product))
+    ApiRoute::new("get", "/api/v1/matches/products/{id}", "matching", "One chip product", READ, || get(api::listing::<Products>))
         .ok(200, Some(json::<MatchProductView>)),
-    ApiRoute::new("put", "/api/v1/matches/products/{id}", "matching", "Edits a chip product, or makes it inactive (`active: false`); a stale `version` gets 409", LIST, || put(api::update_product))
+    ApiRoute::new("put", "/api/v1/matches/products/{id}", "matching", "Edits a chip product, or makes it inactive (`active: false`); a stale `version` gets 409", LIST, || put(api::update_listing::<Products>))
         .body("the product as for POST, with `active?` and the `version` read", Some(request::<MatchProductInput>()))
         .ok(200, Some(json::<MatchProductView>)),
-    ApiRoute::new("get", "/api/v1/matches/needs", "matching", "Terminal needs the caller may see", READ, || get(api::needs))
+    ApiRoute::new("get", "/api/v1/matches/needs", "matching", "Terminal needs the caller may see", READ, || get(api::listings::<Needs>))
         .ok(200, Some(list::<MatchNeedView>)),
-    ApiRoute::new("post", "/api/v1/matches/needs", "matching", "Lists a terminal maker's need (an enterprise user its own)", LIST, || post(api::create_need))
+    ApiRoute::new("post", "/api/v1/matches/needs", "matching", "Lists a terminal maker's need (an enterprise user its own)", LIST, || post(api::create_listing::<Needs>))
         .body("{uscc?, name, category, annual_volume?, needed_by, requirements}", Some(request::<MatchNeedInput>()))
         .ok(201, Some(json::<MatchNeedView>)),
-    ApiRoute::new("get", "/api/v1/matches/needs/{id}", "matching", "One terminal need", READ, || get(api::need))
+    ApiRoute::new("get", "/api/v1/matches/needs/{id}", "matching", "One terminal need", READ, || get(api::listing::<Needs>))
         .ok(200, Some(json::<MatchNeedView>)),
-    ApiRoute::new("put", "/api/v1/matches/needs/{id}", "matching", "Edits a terminal need, or makes it inactive; a stale `version` gets 409", LIST, || put(api::update_need))
+    ApiRoute::new("put", "/api/v1/matches/needs/{id}", "matching", "Edits a terminal need, or makes it inactive; a stale `version` gets 409", LIST, || put(api::update_listing::<Needs>))
         .body("the need as for POST, with `active?` and the `version` read", Some(request::<MatchNeedInput>()))
         .ok(200, Some(json::<MatchNeedView>)),
     ApiRoute::new("get", "/api/v1/matches/meetings", "matching", "Matchmaking meetings (对接会) on pairs the caller may see, latest first, with their outcomes", READ, || get(api::meetings))
@@ -74,12 +77,12 @@ pub const API: &[ApiRoute] = &[
 #[rustfmt::skip]
 pub const PAGES: &[PageRoute] = &[
     PageRoute::new("get", "/matching", READ, || get(pages::pairs)),
-    PageRoute::new("get", "/matching/products", READ, || get(pages::products)),
-    PageRoute::new("post", "/matching/products", LIST, || post(pages::create_product)),
-    PageRoute::new("post", "/matching/products/{id}/active", LIST, || post(pages::product_active)),
-    PageRoute::new("get", "/matching/needs", READ, || get(pages::needs)),
-    PageRoute::new("post", "/matching/needs", LIST, || post(pages::create_need)),
-    PageRoute::new("post", "/matching/needs/{id}/active", LIST, || post(pages::need_active)),
+    PageRoute::new("get", "/matching/products", READ, || get(pages::listings::<Products>)),
+    PageRoute::new("post", "/matching/products", LIST, || post(pages::create::<Products>)),
+    PageRoute::new("post", "/matching/products/{id}/active", LIST, || post(pages::set_active::<Products>)),
+    PageRoute::new("get", "/matching/needs", READ, || get(pages::listings::<Needs>)),
+    PageRoute::new("post", "/matching/needs", LIST, || post(pages::create::<Needs>)),
+    PageRoute::new("post", "/matching/needs/{id}/active", LIST, || post(pages::set_active::<Needs>)),
     PageRoute::new("get", "/matching/meetings", READ, || get(pages::meetings)),
     PageRoute::new("post", "/matching/meetings", RECORD, || post(pages::record_meeting)),
     PageRoute::new("post", "/matching/meetings/{id}/outcome", RECORD, || post(pages::record_outcome)),

@@ -4,10 +4,10 @@
 //! `/matching/products/{id}/active`, `/matching/needs/{id}/active`); `/matching/settings`: the weights. Each list
 //! also as CSV and JSON (`?format=csv`, `?format=json`). Demo entries are synthetic and say so.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiqun_app::matching::{
-    MatchFilter, MatchLeadMonths, MatchMeetingInput, MatchNeedInput, MatchOutcomeInput, MatchProductInput,
-    MatchSettings, MatchWeights,
+    MatchFilter, MatchLeadMonths, MatchMeetingInput, MatchMeetingView, MatchNeedInput, MatchNeedView,
+    MatchOutcomeInput, MatchProductInput, MatchProductView, MatchSettings, MatchWeights,
 };
 use jiqun_app::{AppError, Perm, Session};
 use jiqun_domain::Lang;
@@ -18,9 +18,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
-use crate::error::{PageError, PageResult, WithLang};
+use crate::error::{PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, Csv, CsvColumn, Export};
+
+use super::listing::{Listing, Needs, Products};
 
 fn synthetic_chip(lang: Lang) -> Markup {
     html! { span.chip.synthetic title=(lang.pick("演示用合成数据，非真实企业信息", "made up for the demo, not a real firm's")) { (lang.pick("示例", "synthetic")) } }
@@ -235,10 +237,11 @@ pub async fn pairs(ctx: Ctx, Query(f): Query<MatchFilter>) -> PageResult<Respons
     Ok(ui::page(&ctx, s, synthetic, t("芯片与终端对接", "Chip–terminal matching"), body))
 }
 
-// ---- /matching/products ----
+// ---- /matching/products and /matching/needs ----
 
+/// The form that adds a listing: the fields of a product and those of a need (each kind reads its own).
 #[derive(Deserialize, Default, Clone)]
-pub struct ProductForm {
+pub struct ListingForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -255,6 +258,10 @@ pub struct ProductForm {
     annual_volume: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    needed_by: String,
+    #[serde(default)]
+    requirements: String,
 }
 
 /// A whole number typed in a form: empty is none; anything else that is not one is an error naming the field.
@@ -274,22 +281,6 @@ fn whole(field: &str, s: &str) -> Result<Option<i64>, AppError> {
             format!("“{}”不是整数", s.trim()),
             format!("“{}” is not a whole number", s.trim()),
         )),
-    }
-}
-
-impl ProductForm {
-    fn input(&self) -> Result<MatchProductInput, AppError> {
-        Ok(MatchProductInput {
-            uscc: Some(self.uscc.clone()),
-            name: self.name.clone(),
-            category: self.category.clone(),
-            process_node_nm: whole("process_node_nm", &self.process_node_nm)?,
-            maturity: self.maturity.clone(),
-            annual_volume: whole("annual_volume", &self.annual_volume)?,
-            note: self.note.clone(),
-            active: None,
-            version: None,
-        })
     }
 }
 
@@ -318,112 +309,266 @@ fn firm_field(s: &Session, value: &str, lang: Lang) -> Markup {
     }
 }
 
-pub async fn products(ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.page_user()?;
-    show_products(&ctx, s, &ProductForm::default(), None).await
+/// Words in both languages: `(zh, en)`.
+type Said = (&'static str, &'static str);
+
+/// What a listing's page says: its title, the line under it, the banner over synthetic entries, the words for
+/// an empty list and the summary of the form that adds one.
+pub struct ListingText {
+    title: Said,
+    sub: Said,
+    banner: Said,
+    empty: Said,
+    add: Said,
 }
 
-async fn show_products(ctx: &Ctx, s: &Session, form: &ProductForm, error: Option<AppError>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let t = |zh, en| lang.pick(zh, en);
-    let items = ctx.app.match_products(s, lang).await.page(lang)?;
-    let shown = items.iter().any(|p| p.synthetic);
-    let synthetic = synthetic(ctx, shown).await?;
-    match ui::export(ctx) {
-        Some(Export::Json) => return Ok(ui::json(synthetic, "matching_products", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "uscc",
-                "firm_name",
-                "city",
-                "name",
-                "category",
-                "process_node_nm",
-                "maturity",
-                "annual_volume",
-                "note",
-                "active",
-                "synthetic",
-            ]);
-            for p in &items {
-                csv.row([
-                    p.id.to_string(),
-                    p.uscc.clone(),
-                    p.firm_name.clone(),
-                    p.city.to_string(),
-                    p.name.clone(),
-                    p.category_label.clone(),
-                    p.process_node_nm.map(|n| n.to_string()).unwrap_or_default(),
-                    p.maturity_label.clone(),
-                    p.annual_volume.map(|n| n.to_string()).unwrap_or_default(),
-                    p.note.clone(),
-                    if p.active { "1".into() } else { "0".into() },
-                    if p.synthetic { "1".into() } else { "0".into() },
-                ]);
+/// What the products' page and the needs' page show differently; the page itself is written once (`show`).
+pub trait ListingPage: Listing {
+    const TEXT: ListingText;
+    /// The names of its JSON export and of its CSV file.
+    const EXPORTS: (&'static str, &'static str);
+    const CSV: &'static [CsvColumn<Self::View>];
+    /// The columns of its table.
+    const COLUMNS: &'static [ui::Col];
+
+    fn synthetic(v: &Self::View) -> bool;
+
+    /// A row of the table (its cells).
+    fn row(s: &Session, v: &Self::View, lang: Lang) -> Markup;
+
+    /// The form's fields after the firm's.
+    fn fields(form: &ListingForm, lang: Lang) -> Markup;
+
+    fn input(form: &ListingForm) -> Result<Self::Input, AppError>;
+}
+
+impl ListingPage for Products {
+    const TEXT: ListingText = ListingText {
+        title: ("芯片产品", "Chip products"),
+        sub: (
+            "芯片设计企业登记的产品：类别、工艺节点、成熟度和年供货能力。",
+            "Products chip designers list: category, process node, maturity and yearly supply.",
+        ),
+        banner: ("标有“示例”的产品为演示用合成数据。", "products marked “synthetic” are made up for the demo."),
+        empty: ("尚无芯片产品。", "No chip products yet."),
+        add: ("登记芯片产品", "List a chip product"),
+    };
+    const EXPORTS: (&'static str, &'static str) = ("matching_products", "matching-products");
+    const CSV: &'static [CsvColumn<MatchProductView>] = &[
+        ("id", |p| p.id.to_string()),
+        ("uscc", |p| p.uscc.clone()),
+        ("firm_name", |p| p.firm_name.clone()),
+        ("city", |p| p.city.to_string()),
+        ("name", |p| p.name.clone()),
+        ("category", |p| p.category_label.clone()),
+        ("process_node_nm", |p| p.process_node_nm.map(|n| n.to_string()).unwrap_or_default()),
+        ("maturity", |p| p.maturity_label.clone()),
+        ("annual_volume", |p| p.annual_volume.map(|n| n.to_string()).unwrap_or_default()),
+        ("note", |p| p.note.clone()),
+        ("active", |p| ui::flag(p.active)),
+        ("synthetic", |p| ui::flag(p.synthetic)),
+    ];
+    const COLUMNS: &'static [ui::Col] = &[
+        ui::col("产品", "Product"),
+        ui::col("企业", "Firm"),
+        ui::col("城市", "City"),
+        ui::col("类别", "Category"),
+        ui::num_col("工艺节点", "Node"),
+        ui::col("成熟度", "Maturity"),
+        ui::num_col("年供货能力", "Pieces a year"),
+        ui::col("状态", "Status"),
+    ];
+
+    fn synthetic(p: &MatchProductView) -> bool {
+        p.synthetic
+    }
+
+    fn row(s: &Session, p: &MatchProductView, lang: Lang) -> Markup {
+        let t = |zh, en| lang.pick(zh, en);
+        html! {
+            th scope="row" { (p.name) @if p.synthetic { " " (synthetic_chip(lang)) } }
+            td { (p.firm_name) }
+            td.nowrap { (p.city.label(lang)) }
+            td { (p.category_label) }
+            td.numcell { @if let Some(n) = p.process_node_nm { (n) "nm" } @else { "—" } }
+            td { (p.maturity_label) }
+            td.numcell { (pieces(p.annual_volume, lang)) }
+            td.nowrap {
+                @if p.active { (t("在供", "offered")) } @else { span.muted { (t("已停供", "withdrawn")) } }
+                @if keeps(s, &p.uscc, p.city) { (active_form(s, &format!("/matching/products/{}/active", p.id), p.active, p.version, [t("停供", "withdraw"), t("恢复在供", "offer again")])) }
             }
-            return Ok(csv.respond("matching-products", synthetic));
         }
-        None => {}
+    }
+
+    fn fields(form: &ListingForm, lang: Lang) -> Markup {
+        let t = |zh, en| lang.pick(zh, en);
+        html! {
+            label { (t("产品名称或型号", "Product name or model")) input name="name" required maxlength="100" value=(form.name); }
+            label { (t("类别", "Category")) select name="category" required { (category_options(&form.category, lang)) } }
+            label { (t("成熟度", "Maturity"))
+                select name="maturity" required { @for m in Maturity::ALL { option value=(m.as_str()) selected[form.maturity == m.as_str()] { (m.label(lang)) } } } }
+            label { (t("工艺节点（纳米，可不填）", "Process node (nm, optional)")) input name="process_node_nm" inputmode="numeric" value=(form.process_node_nm); }
+            label { (t("年供货能力（颗，可写“500万”，可不填）", "Pieces a year (optional)")) input name="annual_volume" inputmode="numeric" value=(form.annual_volume); }
+            label.wide { (t("说明", "Note")) input name="note" maxlength="500" value=(form.note); }
+        }
+    }
+
+    fn input(form: &ListingForm) -> Result<MatchProductInput, AppError> {
+        Ok(MatchProductInput {
+            uscc: Some(form.uscc.clone()),
+            name: form.name.clone(),
+            category: form.category.clone(),
+            process_node_nm: whole("process_node_nm", &form.process_node_nm)?,
+            maturity: form.maturity.clone(),
+            annual_volume: whole("annual_volume", &form.annual_volume)?,
+            note: form.note.clone(),
+            active: None,
+            version: None,
+        })
+    }
+}
+
+impl ListingPage for Needs {
+    const TEXT: ListingText = ListingText {
+        title: ("终端需求", "Terminal needs"),
+        sub: (
+            "终端应用企业登记的芯片需求：类别、年需求量、需求日期和技术要求。",
+            "Chip needs terminal makers list: category, yearly volume, when it is needed and the requirements.",
+        ),
+        banner: ("标有“示例”的需求为演示用合成数据。", "needs marked “synthetic” are made up for the demo."),
+        empty: ("尚无终端需求。", "No terminal needs yet."),
+        add: ("登记终端需求", "List a terminal need"),
+    };
+    const EXPORTS: (&'static str, &'static str) = ("matching_needs", "matching-needs");
+    const CSV: &'static [CsvColumn<MatchNeedView>] = &[
+        ("id", |n| n.id.to_string()),
+        ("uscc", |n| n.uscc.clone()),
+        ("firm_name", |n| n.firm_name.clone()),
+        ("city", |n| n.city.to_string()),
+        ("name", |n| n.name.clone()),
+        ("category", |n| n.category_label.clone()),
+        ("annual_volume", |n| n.annual_volume.map(|v| v.to_string()).unwrap_or_default()),
+        ("needed_by", |n| n.needed_by.to_string()),
+        ("requirements", |n| n.requirements.clone()),
+        ("active", |n| ui::flag(n.active)),
+        ("synthetic", |n| ui::flag(n.synthetic)),
+    ];
+    const COLUMNS: &'static [ui::Col] = &[
+        ui::col("需求", "Need"),
+        ui::col("企业", "Firm"),
+        ui::col("城市", "City"),
+        ui::col("类别", "Category"),
+        ui::num_col("年需求量", "Pieces a year"),
+        ui::col("需求日期", "Needed by"),
+        ui::col("技术要求", "Requirements"),
+        ui::col("状态", "Status"),
+    ];
+
+    fn synthetic(n: &MatchNeedView) -> bool {
+        n.synthetic
+    }
+
+    fn row(s: &Session, n: &MatchNeedView, lang: Lang) -> Markup {
+        let t = |zh, en| lang.pick(zh, en);
+        html! {
+            th scope="row" { (n.name) @if n.synthetic { " " (synthetic_chip(lang)) } }
+            td { (n.firm_name) }
+            td.nowrap { (n.city.label(lang)) }
+            td { (n.category_label) }
+            td.numcell { (pieces(n.annual_volume, lang)) }
+            td.nowrap { (n.needed_by.to_string()) }
+            td { (n.requirements) }
+            td.nowrap {
+                @if n.active { (t("有效", "open")) } @else { span.muted { (t("已撤回", "withdrawn")) } }
+                @if keeps(s, &n.uscc, n.city) { (active_form(s, &format!("/matching/needs/{}/active", n.id), n.active, n.version, [t("撤回", "withdraw"), t("重新发布", "list again")])) }
+            }
+        }
+    }
+
+    fn fields(form: &ListingForm, lang: Lang) -> Markup {
+        let t = |zh, en| lang.pick(zh, en);
+        html! {
+            label { (t("需求名称（用于何种终端）", "Need (for which terminal)")) input name="name" required maxlength="100" value=(form.name); }
+            label { (t("类别", "Category")) select name="category" required { (category_options(&form.category, lang)) } }
+            label { (t("年需求量（颗，可不填）", "Pieces a year (optional)")) input name="annual_volume" inputmode="numeric" value=(form.annual_volume); }
+            label { (t("需求日期（须量产供货）", "Needed by (in mass production)")) input name="needed_by" type="date" required value=(form.needed_by); }
+            label.wide { (t("技术要求", "Requirements")) input name="requirements" required maxlength="1000" value=(form.requirements); }
+        }
+    }
+
+    fn input(form: &ListingForm) -> Result<MatchNeedInput, AppError> {
+        Ok(MatchNeedInput {
+            uscc: Some(form.uscc.clone()),
+            name: form.name.clone(),
+            category: form.category.clone(),
+            annual_volume: whole("annual_volume", &form.annual_volume)?,
+            needed_by: form.needed_by.clone(),
+            requirements: form.requirements.clone(),
+            active: None,
+            version: None,
+        })
+    }
+}
+
+/// `/matching/products`, `/matching/needs`: the listings, with the form to add one.
+pub async fn listings<L: ListingPage>(ctx: Ctx) -> PageResult<Response> {
+    let s = ctx.page_user()?;
+    show::<L>(&ctx, s, &ListingForm::default(), None).await
+}
+
+async fn show<L: ListingPage>(
+    ctx: &Ctx,
+    s: &Session,
+    form: &ListingForm,
+    error: Option<AppError>,
+) -> PageResult<Response> {
+    let lang = ctx.lang;
+    let t = |(zh, en): Said| lang.pick(zh, en);
+    let text = &L::TEXT;
+    let items = L::list(&ctx.app, s, lang).await.page(lang)?;
+    let shown = items.iter().any(L::synthetic);
+    let synthetic = synthetic(ctx, shown).await?;
+    if let Some(export) = ui::list_export(ctx, synthetic, L::EXPORTS, &items, L::CSV) {
+        return Ok(export);
     }
     let may_list = !s.roles.scopes(&s.user, Perm::EditMatchListings).is_empty();
     let body = html! {
-        (head(ctx, s, t("芯片产品", "Chip products"), t("芯片设计企业登记的产品：类别、工艺节点、成熟度和年供货能力。", "Products chip designers list: category, process node, maturity and yearly supply.")))
-        @if shown { (ui::example_banner(lang, "标有“示例”的产品为演示用合成数据。", "products marked “synthetic” are made up for the demo.")) }
+        (head(ctx, s, t(text.title), t(text.sub)))
+        @if shown { (ui::example_banner(lang, text.banner.0, text.banner.1)) }
         @if let Some(note) = scope_note(s, lang) { p.muted { (note) } }
-        @if items.is_empty() { p.muted { (t("尚无芯片产品。", "No chip products yet.")) } } @else {
+        @if items.is_empty() { p.muted { (t(text.empty)) } } @else {
             div.scroll { table.data.compact {
-                (ui::head(lang, &[ui::col("产品", "Product"), ui::col("企业", "Firm"), ui::col("城市", "City"), ui::col("类别", "Category"), ui::num_col("工艺节点", "Node"), ui::col("成熟度", "Maturity"), ui::num_col("年供货能力", "Pieces a year"), ui::col("状态", "Status")]))
-                tbody { @for p in &items { tr {
-                    th scope="row" { (p.name) @if p.synthetic { " " (synthetic_chip(lang)) } }
-                    td { (p.firm_name) }
-                    td.nowrap { (p.city.label(lang)) }
-                    td { (p.category_label) }
-                    td.numcell { @if let Some(n) = p.process_node_nm { (n) "nm" } @else { "—" } }
-                    td { (p.maturity_label) }
-                    td.numcell { (pieces(p.annual_volume, lang)) }
-                    td.nowrap {
-                        @if p.active { (t("在供", "offered")) } @else { span.muted { (t("已停供", "withdrawn")) } }
-                        @if keeps(s, &p.uscc, p.city) { (active_form(s, &format!("/matching/products/{}/active", p.id), p.active, p.version, [t("停供", "withdraw"), t("恢复在供", "offer again")])) }
-                    }
-                } } }
+                (ui::head(lang, L::COLUMNS))
+                tbody { @for item in &items { tr { (L::row(s, item, lang)) } } }
             } }
         }
         (ui::downloads(ctx, lang))
         @if may_list {
             details.panel open[error.is_some()] {
-                summary { (t("登记芯片产品", "List a chip product")) }
+                summary { (t(text.add)) }
                 @if let Some(e) = &error { (ui::form_error(e, lang)) }
-                form.grid method="post" action="/matching/products" {
+                form.grid method="post" action=(L::PAGE) {
                     (ui::csrf(s))
                     (firm_field(s, &form.uscc, lang))
-                    label { (t("产品名称或型号", "Product name or model")) input name="name" required maxlength="100" value=(form.name); }
-                    label { (t("类别", "Category")) select name="category" required { (category_options(&form.category, lang)) } }
-                    label { (t("成熟度", "Maturity"))
-                        select name="maturity" required { @for m in Maturity::ALL { option value=(m.as_str()) selected[form.maturity == m.as_str()] { (m.label(lang)) } } } }
-                    label { (t("工艺节点（纳米，可不填）", "Process node (nm, optional)")) input name="process_node_nm" inputmode="numeric" value=(form.process_node_nm); }
-                    label { (t("年供货能力（颗，可写“500万”，可不填）", "Pieces a year (optional)")) input name="annual_volume" inputmode="numeric" value=(form.annual_volume); }
-                    label.wide { (t("说明", "Note")) input name="note" maxlength="500" value=(form.note); }
-                    div.actions { button type="submit" { (t("登记", "List")) } }
+                    (L::fields(form, lang))
+                    div.actions { button type="submit" { (t(("登记", "List"))) } }
                 }
             }
         }
     };
-    Ok(ui::page_status(ctx, s, synthetic, ui::form_status(error.as_ref()), t("芯片产品", "Chip products"), body))
+    Ok(ui::page_status(ctx, s, synthetic, ui::form_status(error.as_ref()), t(text.title), body))
 }
 
-pub async fn create_product(ctx: Ctx, Form(f): Form<ProductForm>) -> PageResult<Response> {
+/// Adds a listing; the page again with the error when it was refused for its input.
+pub async fn create<L: ListingPage>(ctx: Ctx, Form(f): Form<ListingForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    let result = match f.input() {
-        Ok(input) => ctx.app.create_match_product(s, &input, &ctx.ip).await.map(|_| ()),
+    let result = match L::input(&f) {
+        Ok(input) => L::create(&ctx.app, s, &input, &ctx.ip).await.map(|_| ()),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/matching/products").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_products(&ctx, s, &f, Some(e)).await,
-    }
+    let done = result.map(|()| L::PAGE.into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show::<L>(&ctx, s, &f, Some(e))).await
 }
 
 /// Whether the user keeps this firm's listings.
@@ -453,188 +598,19 @@ pub struct ActiveForm {
     version: Option<i64>,
 }
 
-/// Withdraws a product or offers it again, keeping what is recorded of it.
-pub async fn product_active(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> PageResult<Response> {
+/// Withdraws a listing or offers it again, keeping what is recorded of it.
+pub async fn set_active<L: ListingPage>(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
-    let p = ctx.app.match_product(s, id, lang).await.page(lang)?;
-    let input = MatchProductInput {
-        uscc: None,
-        name: p.name,
-        category: p.category,
-        process_node_nm: p.process_node_nm,
-        maturity: p.maturity.as_str().into(),
-        annual_volume: p.annual_volume,
-        note: p.note,
-        active: Some(f.active == "1"),
-        version: f.version,
-    };
-    match ctx.app.update_match_product(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/matching/products").into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_products(&ctx, s, &ProductForm::default(), Some(e)).await,
-    }
-}
-
-/// Withdraws a need or lists it again.
-pub async fn need_active(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ActiveForm>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let s = ctx.page_writer(Some(&f.csrf))?;
-    let n = ctx.app.match_need(s, id, lang).await.page(lang)?;
-    let input = MatchNeedInput {
-        uscc: None,
-        name: n.name,
-        category: n.category,
-        annual_volume: n.annual_volume,
-        needed_by: n.needed_by.to_string(),
-        requirements: n.requirements,
-        active: Some(f.active == "1"),
-        version: f.version,
-    };
-    match ctx.app.update_match_need(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/matching/needs").into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_needs(&ctx, s, &NeedForm::default(), Some(e)).await,
-    }
-}
-
-// ---- /matching/needs ----
-
-#[derive(Deserialize, Default, Clone)]
-pub struct NeedForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    uscc: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    annual_volume: String,
-    #[serde(default)]
-    needed_by: String,
-    #[serde(default)]
-    requirements: String,
-}
-
-impl NeedForm {
-    fn input(&self) -> Result<MatchNeedInput, AppError> {
-        Ok(MatchNeedInput {
-            uscc: Some(self.uscc.clone()),
-            name: self.name.clone(),
-            category: self.category.clone(),
-            annual_volume: whole("annual_volume", &self.annual_volume)?,
-            needed_by: self.needed_by.clone(),
-            requirements: self.requirements.clone(),
-            active: None,
-            version: None,
-        })
-    }
-}
-
-pub async fn needs(ctx: Ctx) -> PageResult<Response> {
-    let s = ctx.page_user()?;
-    show_needs(&ctx, s, &NeedForm::default(), None).await
-}
-
-async fn show_needs(ctx: &Ctx, s: &Session, form: &NeedForm, error: Option<AppError>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let t = |zh, en| lang.pick(zh, en);
-    let items = ctx.app.match_needs(s, lang).await.page(lang)?;
-    let shown = items.iter().any(|n| n.synthetic);
-    let synthetic = synthetic(ctx, shown).await?;
-    match ui::export(ctx) {
-        Some(Export::Json) => return Ok(ui::json(synthetic, "matching_needs", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "uscc",
-                "firm_name",
-                "city",
-                "name",
-                "category",
-                "annual_volume",
-                "needed_by",
-                "requirements",
-                "active",
-                "synthetic",
-            ]);
-            for n in &items {
-                csv.row([
-                    n.id.to_string(),
-                    n.uscc.clone(),
-                    n.firm_name.clone(),
-                    n.city.to_string(),
-                    n.name.clone(),
-                    n.category_label.clone(),
-                    n.annual_volume.map(|v| v.to_string()).unwrap_or_default(),
-                    n.needed_by.to_string(),
-                    n.requirements.clone(),
-                    if n.active { "1".into() } else { "0".into() },
-                    if n.synthetic { "1".into() } else { "0".into() },
-                ]);
-            }
-            return Ok(csv.respond("matching-needs", synthetic));
-        }
-        None => {}
-    }
-    let may_list = !s.roles.scopes(&s.user, Perm::EditMatchListings).is_empty();
-    let body = html! {
-        (head(ctx, s, t("终端需求", "Terminal needs"), t("终端应用企业登记的芯片需求：类别、年需求量、需求日期和技术要求。", "Chip needs terminal makers list: category, yearly volume, when it is needed and the requirements.")))
-        @if shown { (ui::example_banner(lang, "标有“示例”的需求为演示用合成数据。", "needs marked “synthetic” are made up for the demo.")) }
-        @if let Some(note) = scope_note(s, lang) { p.muted { (note) } }
-        @if items.is_empty() { p.muted { (t("尚无终端需求。", "No terminal needs yet.")) } } @else {
-            div.scroll { table.data.compact {
-                (ui::head(lang, &[ui::col("需求", "Need"), ui::col("企业", "Firm"), ui::col("城市", "City"), ui::col("类别", "Category"), ui::num_col("年需求量", "Pieces a year"), ui::col("需求日期", "Needed by"), ui::col("技术要求", "Requirements"), ui::col("状态", "Status")]))
-                tbody { @for n in &items { tr {
-                    th scope="row" { (n.name) @if n.synthetic { " " (synthetic_chip(lang)) } }
-                    td { (n.firm_name) }
-                    td.nowrap { (n.city.label(lang)) }
-                    td { (n.category_label) }
-                    td.numcell { (pieces(n.annual_volume, lang)) }
-                    td.nowrap { (n.needed_by.to_string()) }
-                    td { (n.requirements) }
-                    td.nowrap {
-                        @if n.active { (t("有效", "open")) } @else { span.muted { (t("已撤回", "withdrawn")) } }
-                        @if keeps(s, &n.uscc, n.city) { (active_form(s, &format!("/matching/needs/{}/active", n.id), n.active, n.version, [t("撤回", "withdraw"), t("重新发布", "list again")])) }
-                    }
-                } } }
-            } }
-        }
-        (ui::downloads(ctx, lang))
-        @if may_list {
-            details.panel open[error.is_some()] {
-                summary { (t("登记终端需求", "List a terminal need")) }
-                @if let Some(e) = &error { (ui::form_error(e, lang)) }
-                form.grid method="post" action="/matching/needs" {
-                    (ui::csrf(s))
-                    (firm_field(s, &form.uscc, lang))
-                    label { (t("需求名称（用于何种终端）", "Need (for which terminal)")) input name="name" required maxlength="100" value=(form.name); }
-                    label { (t("类别", "Category")) select name="category" required { (category_options(&form.category, lang)) } }
-                    label { (t("年需求量（颗，可不填）", "Pieces a year (optional)")) input name="annual_volume" inputmode="numeric" value=(form.annual_volume); }
-                    label { (t("需求日期（须量产供货）", "Needed by (in mass production)")) input name="needed_by" type="date" required value=(form.needed_by); }
-                    label.wide { (t("技术要求", "Requirements")) input name="requirements" required maxlength="1000" value=(form.requirements); }
-                    div.actions { button type="submit" { (t("登记", "List")) } }
-                }
-            }
-        }
-    };
-    Ok(ui::page_status(ctx, s, synthetic, ui::form_status(error.as_ref()), t("终端需求", "Terminal needs"), body))
-}
-
-pub async fn create_need(ctx: Ctx, Form(f): Form<NeedForm>) -> PageResult<Response> {
-    let lang = ctx.lang;
-    let s = ctx.page_writer(Some(&f.csrf))?;
-    let result = match f.input() {
-        Ok(input) => ctx.app.create_match_need(s, &input, &ctx.ip).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to("/matching/needs").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_needs(&ctx, s, &f, Some(e)).await,
-    }
+    let view = L::read(&ctx.app, s, id, lang).await.page(lang)?;
+    let input = L::made_active(view, f.active == "1", f.version);
+    let done = L::update(&ctx.app, s, id, &input, &ctx.ip).await.map(|()| L::PAGE.into());
+    let blank = ListingForm::default();
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show::<L>(&ctx, s, &blank, Some(e))).await
 }
 
 // ---- /matching/meetings ----
@@ -668,6 +644,26 @@ pub struct OutcomeForm {
     version: Option<i64>,
 }
 
+const MEETINGS_CSV: &[CsvColumn<MatchMeetingView>] = &[
+    ("id", |m| m.id.to_string()),
+    ("held_on", |m| m.held_on.to_string()),
+    ("place", |m| m.place.clone()),
+    ("category", |m| m.category_label.clone()),
+    ("product_id", |m| m.product_id.to_string()),
+    ("product_name", |m| m.product_name.clone()),
+    ("chip_uscc", |m| m.chip_uscc.clone()),
+    ("chip_firm", |m| m.chip_firm.clone()),
+    ("need_id", |m| m.need_id.to_string()),
+    ("need_name", |m| m.need_name.clone()),
+    ("terminal_uscc", |m| m.terminal_uscc.clone()),
+    ("terminal_firm", |m| m.terminal_firm.clone()),
+    ("note", |m| m.note.clone()),
+    ("outcome", |m| m.outcome_label.clone().unwrap_or_default()),
+    ("outcome_on", |m| m.outcome_on.map(|d| d.to_string()).unwrap_or_default()),
+    ("outcome_note", |m| m.outcome_note.clone().unwrap_or_default()),
+    ("synthetic", |m| ui::flag(m.synthetic)),
+];
+
 pub async fn meetings(ctx: Ctx) -> PageResult<Response> {
     let s = ctx.page_user()?;
     show_meetings(&ctx, s, &MeetingForm::default(), None, None).await
@@ -685,52 +681,10 @@ async fn show_meetings(
     let items = ctx.app.match_meetings(s, lang).await.page(lang)?;
     let shown = items.iter().any(|m| m.synthetic);
     let synthetic = synthetic(ctx, shown).await?;
-    match ui::export(ctx) {
-        Some(Export::Json) => return Ok(ui::json(synthetic, "matching_meetings", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "held_on",
-                "place",
-                "category",
-                "product_id",
-                "product_name",
-                "chip_uscc",
-                "chip_firm",
-                "need_id",
-                "need_name",
-                "terminal_uscc",
-                "terminal_firm",
-                "note",
-                "outcome",
-                "outcome_on",
-                "outcome_note",
-                "synthetic",
-            ]);
-            for m in &items {
-                csv.row([
-                    m.id.to_string(),
-                    m.held_on.to_string(),
-                    m.place.clone(),
-                    m.category_label.clone(),
-                    m.product_id.to_string(),
-                    m.product_name.clone(),
-                    m.chip_uscc.clone(),
-                    m.chip_firm.clone(),
-                    m.need_id.to_string(),
-                    m.need_name.clone(),
-                    m.terminal_uscc.clone(),
-                    m.terminal_firm.clone(),
-                    m.note.clone(),
-                    m.outcome_label.clone().unwrap_or_default(),
-                    m.outcome_on.map(|d| d.to_string()).unwrap_or_default(),
-                    m.outcome_note.clone().unwrap_or_default(),
-                    if m.synthetic { "1".into() } else { "0".into() },
-                ]);
-            }
-            return Ok(csv.respond("matching-meetings", synthetic));
-        }
-        None => {}
+    if let Some(export) =
+        ui::list_export(ctx, synthetic, ("matching_meetings", "matching-meetings"), &items, MEETINGS_CSV)
+    {
+        return Ok(export);
     }
     let may_record = !s.roles.scopes(&s.user, Perm::RecordMatchMeetings).is_empty();
     let pairs =
@@ -818,22 +772,17 @@ pub async fn record_meeting(ctx: Ctx, Form(f): Form<MeetingForm>) -> PageResult<
         }
         None => Err(AppError::invalid("pair", "请选择候选对接", "choose a candidate pair")),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/matching/meetings").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_meetings(&ctx, s, &f, Some(e), None).await,
-    }
+    let done = result.map(|()| "/matching/meetings".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_meetings(&ctx, s, &f, Some(e), None)).await
 }
 
 pub async fn record_outcome(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<OutcomeForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer(Some(&f.csrf))?;
     let input = MatchOutcomeInput { outcome: f.outcome, outcome_on: f.outcome_on, note: f.note, version: f.version };
-    match ctx.app.record_match_outcome(s, id, &input, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/matching/meetings").into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, lang)),
-        Err(e) => show_meetings(&ctx, s, &MeetingForm::default(), None, Some((id, e))).await,
-    }
+    let blank = MeetingForm::default();
+    let done = ctx.app.record_match_outcome(s, id, &input, &ctx.ip).await.map(|()| "/matching/meetings".into());
+    ui::after_post(lang, done, ui::REFUSED_OR_GONE, |e| show_meetings(&ctx, s, &blank, None, Some((id, e)))).await
 }
 
 // ---- /matching/settings ----
@@ -1024,13 +973,12 @@ fn show_settings(
 pub async fn set_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> PageResult<Response> {
     let lang = ctx.lang;
     let s = ctx.page_writer_for(Some(&f.csrf), &jiqun_app::Action::SetMatchSettings)?;
-    match ctx.app.set_match_settings(s, &f.settings(), &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/matching/settings").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let current = ctx.app.match_settings(s).await.page(lang)?;
-            let demo = synthetic(&ctx, false).await?;
-            show_settings(&ctx, s, demo, &current, &f, Some(e))
-        }
-    }
+    let done = ctx.app.set_match_settings(s, &f.settings(), &ctx.ip).await.map(|()| "/matching/settings".into());
+    let ctx = &ctx;
+    ui::after_post(lang, done, ui::REFUSED, |e| async move {
+        let current = ctx.app.match_settings(s).await.page(lang)?;
+        let demo = synthetic(ctx, false).await?;
+        show_settings(ctx, s, demo, &current, &f, Some(e))
+    })
+    .await
 }

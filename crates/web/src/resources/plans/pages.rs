@@ -268,40 +268,39 @@ fn matrix(plan: &PlanView, ix: &Index, lang: Lang) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
     let items = matrix_items(plan);
     html! {
-        div.scroll {
-            table.data.matrix {
-                caption { (t("部门 × 条目：牵头（牵）与按职责分工负责（负）", "Departments × items: lead (L) and co-responsible (C)")) }
-                thead { tr {
-                    th scope="col" { (t("单位", "Department")) }
-                    @for it in &items { th scope="col" { abbr title=(it.title) { (it.id) } } }
-                    (ui::cols(lang, &[ui::col("牵头", "Lead"), ui::col("负责", "Co")]))
-                } }
-                tbody {
-                    @for ag in &plan.doc.agencies {
-                        tr {
-                            th scope="row" { (ui::agency_link(&ag.name)) }
-                            @for it in &items {
-                                @let lead = ag.lead.contains(&it.id);
-                                @let co = ag.co.contains(&it.id);
-                                @let a = ix.by_pair.get(&(it.id.as_str(), ag.name.as_str()));
-                                td.mark.lead[lead].co[co && !lead] {
-                                    @if lead || co {
-                                        @let mark = if lead { t("牵", "L") } else { t("负", "C") };
-                                        @let label = format!("{} {} {}", ag.name, if lead { t("牵头", "leads") } else { t("负责", "co-responsible for") }, it.id);
-                                        @match a {
-                                            Some(a) => a href={ "/assignments/" (a.row.id) } aria-label=(label) { (mark) },
-                                            None => span aria-label=(label) { (mark) },
-                                        }
+        (ui::table(
+            "matrix",
+            html! { (t("部门 × 条目：牵头（牵）与按职责分工负责（负）", "Departments × items: lead (L) and co-responsible (C)")) },
+            html! {
+                th scope="col" { (t("单位", "Department")) }
+                @for it in &items { th scope="col" { abbr title=(it.title) { (it.id) } } }
+                (ui::cols(lang, &[ui::col("牵头", "Lead"), ui::col("负责", "Co")]))
+            },
+            html! {
+                @for ag in &plan.doc.agencies {
+                    tr {
+                        th scope="row" { (ui::agency_link(&ag.name)) }
+                        @for it in &items {
+                            @let lead = ag.lead.contains(&it.id);
+                            @let co = ag.co.contains(&it.id);
+                            @let a = ix.by_pair.get(&(it.id.as_str(), ag.name.as_str()));
+                            td.mark.lead[lead].co[co && !lead] {
+                                @if lead || co {
+                                    @let mark = if lead { t("牵", "L") } else { t("负", "C") };
+                                    @let label = format!("{} {} {}", ag.name, if lead { t("牵头", "leads") } else { t("负责", "co-responsible for") }, it.id);
+                                    @match a {
+                                        Some(a) => a href={ "/assignments/" (a.row.id) } aria-label=(label) { (mark) },
+                                        None => span aria-label=(label) { (mark) },
                                     }
                                 }
                             }
-                            td.numcell { (ag.lead.len()) }
-                            td.numcell { (ag.co.len()) }
                         }
+                        td.numcell { (ag.lead.len()) }
+                        td.numcell { (ag.co.len()) }
                     }
                 }
-            }
-        }
+            },
+        ))
     }
 }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::ctx::Ctx;
 use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path};
-use crate::kit::ui::{self, Csv, Export, example_banner, text};
+use crate::kit::ui::{self, CsvColumn, Export, example_banner, text};
 
 fn decision_chip(code: &str, lang: Lang) -> Markup {
     html! { span class={ "chip dc-" (code) } { (cult::decision_label(code, lang)) } }
@@ -29,41 +29,25 @@ pub async fn admission(ctx: Ctx) -> PageResult<Response> {
     show_projects(&ctx, s, &ProposalForm::default(), None).await
 }
 
+const PROPOSALS_CSV: &[CsvColumn<ProposalView>] = &[
+    ("id", |p| p.row.id.to_string()),
+    ("project", |p| p.row.project.clone()),
+    ("city", |p| p.row.city.to_string()),
+    ("zone", |p| p.row.zone.clone()),
+    ("industry_code", |p| p.row.industry_code.clone()),
+    ("land_mu", |p| ui::num(p.row.land_mu, 2)),
+    ("decision", |p| p.row.decision.clone()),
+    ("assessed_by", |p| p.assessed_by_name.clone().unwrap_or_default()),
+    ("assessed_at", |p| ui::datetime(p.row.assessed_at)),
+];
+
 async fn show_projects(ctx: &Ctx, s: &Session, form: &ProposalForm, error: Option<AppError>) -> PageResult<Response> {
     let lang = ctx.lang;
     let t = |zh, en| lang.pick(zh, en);
     let items = ctx.app.proposals(s).await.page(lang)?;
     let snap = ctx.app.snapshot().await.page(lang)?;
-    match ui::export(ctx) {
-        Some(Export::Json) => return Ok(ui::json(snap.synthetic, "projects", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "project",
-                "city",
-                "zone",
-                "industry_code",
-                "land_mu",
-                "decision",
-                "assessed_by",
-                "assessed_at",
-            ]);
-            for p in &items {
-                csv.row([
-                    p.row.id.to_string(),
-                    p.row.project.clone(),
-                    p.row.city.to_string(),
-                    p.row.zone.clone(),
-                    p.row.industry_code.clone(),
-                    ui::num(p.row.land_mu, 2),
-                    p.row.decision.clone(),
-                    p.assessed_by_name.clone().unwrap_or_default(),
-                    ui::datetime(p.row.assessed_at),
-                ]);
-            }
-            return Ok(csv.respond("projects", snap.synthetic));
-        }
-        None => {}
+    if let Some(export) = ui::list_export(ctx, snap.synthetic, ("projects", "projects"), &items, PROPOSALS_CSV) {
+        return Ok(export);
     }
     let table = jiqun_eval::admission::example_table().ok();
     let zone_name = |id: &str| -> String {

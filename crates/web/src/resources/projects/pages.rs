@@ -3,7 +3,7 @@
 //! problems (企业直通车) and the forms to move its stage, raise, answer and settle problems. Facts of the
 //! plan's named projects come with their public source; demo projects say they are synthetic.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiqun_app::projects::{
     AnswerInput, MilestoneDoneInput, MilestoneInput, ProblemInput, ProgressInput, ProgressReviewInput, ProjectDetail,
     ProjectInput, ProjectView, SettleInput, StageInput, TrackingInput,
@@ -22,13 +22,15 @@ use crate::ctx::{AppState, Ctx};
 use crate::error::{PageError, PageResult, WithLang};
 use crate::extract::{Form, Path, Query};
 use crate::kit::charts;
-use crate::kit::ui::{self, Csv, Export};
+use crate::kit::ui::{self, CsvColumn, Export};
 
-fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
+/// A project's stage as a chip (also on the plan owner's desk).
+pub fn stage_chip(stage: ProjectStage, lang: Lang) -> Markup {
     html! { span class={ "chip st-" (stage.as_str()) } { (stage.label(lang)) } }
 }
 
-fn state_chip(state: ProblemState, overdue: bool, lang: Lang) -> Markup {
+/// A problem's state as a chip, with a second one when it is overdue.
+pub fn state_chip(state: ProblemState, overdue: bool, lang: Lang) -> Markup {
     html! {
         span class={ "chip pb-" (state.as_str()) } { (state.label(lang)) }
         @if overdue { " " span.chip.oc-failed { (lang.pick("已超期", "overdue")) } }
@@ -51,6 +53,25 @@ pub async fn projects(ctx: Ctx, Query(q): Query<ProjectQuery>) -> PageResult<Res
     show(&ctx.app, &ctx, s, &q, &NewProjectForm::default(), None).await
 }
 
+const PROJECTS_CSV: &[CsvColumn<ProjectView>] = &[
+    ("id", |p| p.id.to_string()),
+    ("name", |p| p.name.clone()),
+    ("owner_uscc", |p| p.owner_uscc.clone().unwrap_or_default()),
+    ("owner_name", |p| p.owner_name.clone()),
+    ("city", |p| p.city.clone()),
+    ("stage", |p| p.stage.as_str().to_string()),
+    ("libraries", |p| p.libraries.join(" ")),
+    ("plan_items", |p| p.plan_items.join(" ")),
+    ("total_investment_wan", |p| p.total_investment_wan.map(|v| ui::num(v, 2)).unwrap_or_default()),
+    ("open_problems", |p| p.open_problems.to_string()),
+    ("overdue_problems", |p| p.overdue_problems.to_string()),
+    ("source", |p| p.source.clone()),
+    ("synthetic", |p| ui::flag(p.synthetic)),
+    ("completed_investment_wan", |p| p.completed_investment_wan.map(|v| ui::num(v, 2)).unwrap_or_default()),
+    ("physical_percent", |p| p.physical_percent.map(|v| ui::num(v, 1)).unwrap_or_default()),
+    ("slipping_milestones", |p| p.slipping_milestones.to_string()),
+];
+
 async fn show(
     app: &AppState,
     ctx: &Ctx,
@@ -65,50 +86,8 @@ async fn show(
     let items = app.projects(s, &filter, lang).await.page(lang)?;
     let libraries = app.project_libraries(s, lang).await.page(lang)?;
     let snap = app.snapshot().await.page(lang)?;
-    match ui::export(ctx) {
-        Some(Export::Json) => return Ok(ui::json(snap.synthetic, "projects", json!({ "items": items }))),
-        Some(Export::Csv) => {
-            let mut csv = Csv::new(&[
-                "id",
-                "name",
-                "owner_uscc",
-                "owner_name",
-                "city",
-                "stage",
-                "libraries",
-                "plan_items",
-                "total_investment_wan",
-                "open_problems",
-                "overdue_problems",
-                "source",
-                "synthetic",
-                "completed_investment_wan",
-                "physical_percent",
-                "slipping_milestones",
-            ]);
-            for p in &items {
-                csv.row([
-                    p.id.to_string(),
-                    p.name.clone(),
-                    p.owner_uscc.clone().unwrap_or_default(),
-                    p.owner_name.clone(),
-                    p.city.clone(),
-                    p.stage.as_str().to_string(),
-                    p.libraries.join(" "),
-                    p.plan_items.join(" "),
-                    p.total_investment_wan.map(|v| ui::num(v, 2)).unwrap_or_default(),
-                    p.open_problems.to_string(),
-                    p.overdue_problems.to_string(),
-                    p.source.clone(),
-                    if p.synthetic { "1".into() } else { "0".into() },
-                    p.completed_investment_wan.map(|v| ui::num(v, 2)).unwrap_or_default(),
-                    p.physical_percent.map(|v| ui::num(v, 1)).unwrap_or_default(),
-                    p.slipping_milestones.to_string(),
-                ]);
-            }
-            return Ok(csv.respond("projects", snap.synthetic));
-        }
-        None => {}
+    if let Some(export) = ui::list_export(ctx, snap.synthetic, ("projects", "projects"), &items, PROJECTS_CSV) {
+        return Ok(export);
     }
     let may_register = !s.roles.scopes(&s.user, Perm::ManageProjects).is_empty();
     let may_assess = !s.roles.scopes(&s.user, Perm::AssessProjects).is_empty();
@@ -232,11 +211,9 @@ pub async fn register(ctx: Ctx, Form(f): Form<NewProjectForm>) -> PageResult<Res
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show(&ctx.app, &ctx, s, &ProjectQuery::default(), &f, Some(e)).await,
-    }
+    let done = result.map(|id| format!("/projects/{id}"));
+    let query = ProjectQuery::default();
+    ui::after_post(lang, done, ui::REFUSED, |e| show(&ctx.app, &ctx, s, &query, &f, Some(e))).await
 }
 
 fn object(p: &ProjectView) -> Object<'_> {
@@ -527,11 +504,8 @@ async fn after(
     which: &str,
     r: Result<(), AppError>,
 ) -> PageResult<Response> {
-    match r {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e) if e.status() == 403 || e.status() == 404 => Err(PageError(e, ctx.lang)),
-        Err(e) => show_one(app, ctx, s, id, Some((which, e))).await,
-    }
+    let done = r.map(|()| format!("/projects/{id}"));
+    ui::after_post(ctx.lang, done, ui::REFUSED_OR_GONE, |e| show_one(app, ctx, s, id, Some((which, e)))).await
 }
 
 pub async fn stage(ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StageForm>) -> PageResult<Response> {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use jiqun_app::project_settings::{ProblemRouting, RoutingRule};
 use jiqun_app::{Action, AppError, Object, Session};
 use jiqun_domain::Lang;
@@ -13,7 +13,7 @@ use jiqun_domain::projects::ProblemKind;
 use maud::{Markup, html};
 
 use crate::ctx::Ctx;
-use crate::error::{ApiResult, PageError, PageResult, WithLang};
+use crate::error::{ApiResult, PageResult, WithLang};
 use crate::extract::Form;
 use crate::kit::ui;
 
@@ -67,18 +67,17 @@ pub async fn set_routing_page(ctx: Ctx, Form(f): Form<BTreeMap<String, String>>)
         routing.insert(k.as_str().to_string(), RoutingRule { department, days });
     }
     let input = ProblemRouting { routing };
-    match ctx.app.set_problem_routing(s, &input, &ctx.ip).await {
-        Ok(_) => Ok(Redirect::to("/projects").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => {
-            let snap = ctx.app.snapshot().await.page(lang)?;
-            let status = ui::form_status(Some(&e));
-            let body = html! {
-                div.pagehead { h1 { (lang.pick("问题分派", "Routing of problems")) } }
-                (panel(s, lang, &input, Some(&e)))
-                p { a href="/projects" { (lang.pick("← 重点项目", "← Key projects")) } }
-            };
-            Ok(ui::page_status(&ctx, s, snap.synthetic, status, lang.pick("问题分派", "Routing of problems"), body))
-        }
-    }
+    let done = ctx.app.set_problem_routing(s, &input, &ctx.ip).await.map(|_| "/projects".into());
+    let ctx = &ctx;
+    ui::after_post(lang, done, ui::REFUSED, |e| async move {
+        let snap = ctx.app.snapshot().await.page(lang)?;
+        let status = ui::form_status(Some(&e));
+        let body = html! {
+            div.pagehead { h1 { (lang.pick("问题分派", "Routing of problems")) } }
+            (panel(s, lang, &input, Some(&e)))
+            p { a href="/projects" { (lang.pick("← 重点项目", "← Key projects")) } }
+        };
+        Ok(ui::page_status(ctx, s, snap.synthetic, status, lang.pick("问题分派", "Routing of problems"), body))
+    })
+    .await
 }

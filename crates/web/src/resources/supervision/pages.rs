@@ -234,15 +234,16 @@ async fn sup_page(ctx: &Ctx, s: &Session, q: &SupQuery, refused: SupRefused) -> 
 fn assignments_table(rows: &[&AssignmentView], lang: Lang, with_agency: bool) -> Markup {
     let t = |zh, en| lang.pick(zh, en);
     html! {
-        div.scroll {
-            table.data.assignments {
-                caption { (t("任务分工及其最新报告、逾期与停滞提示", "Assignments with their latest report and overdue and stalled flags")) }
-                thead { tr {
-                    th scope="col" { (t("任务", "Task")) }
-                    @if with_agency { th scope="col" { (t("部门", "Department")) } }
-                    (ui::cols(lang, &[ui::col("角色", "Role"), ui::col("最新报告", "Latest report"), ui::col("进展", "Progress"), ui::col("完成比例", "Percent"), ui::col("提示", "Flags")]))
-                } }
-                tbody { @for a in rows {
+        (ui::table(
+            "assignments",
+            html! { (t("任务分工及其最新报告、逾期与停滞提示", "Assignments with their latest report and overdue and stalled flags")) },
+            html! {
+                th scope="col" { (t("任务", "Task")) }
+                @if with_agency { th scope="col" { (t("部门", "Department")) } }
+                (ui::cols(lang, &[ui::col("角色", "Role"), ui::col("最新报告", "Latest report"), ui::col("进展", "Progress"), ui::col("完成比例", "Percent"), ui::col("提示", "Flags")]))
+            },
+            html! {
+                @for a in rows {
                     tr {
                         th scope="row" { a href={ "/assignments/" (a.row.id) } { span.item-no { (a.row.item) } " " (a.row.item_title) } }
                         @if with_agency { td { (ui::agency_link(&a.row.agency)) } }
@@ -257,9 +258,9 @@ fn assignments_table(rows: &[&AssignmentView], lang: Lang, with_agency: bool) ->
                         }
                         td { (flags(a, lang)) }
                     }
-                } }
-            }
-        }
+                }
+            },
+        ))
     }
 }
 

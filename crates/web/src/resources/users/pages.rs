@@ -262,9 +262,6 @@ pub async fn set_role(ctx: Ctx, Form(f): Form<std::collections::HashMap<String, 
         builtin: false,
         perms_version: jiqun_app::authz::PERMS_VERSION,
     };
-    match ctx.app.set_role(s, &def, &ctx.ip).await {
-        Ok(()) => Ok(Redirect::to("/roles").into_response()),
-        Err(e) if e.status() == 403 => Err(PageError(e, lang)),
-        Err(e) => show_roles(&ctx, s, Some(e)).await,
-    }
+    let done = ctx.app.set_role(s, &def, &ctx.ip).await.map(|()| "/roles".into());
+    ui::after_post(lang, done, ui::REFUSED, |e| show_roles(&ctx, s, Some(e))).await
 }

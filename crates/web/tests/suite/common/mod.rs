@@ -116,6 +116,13 @@ impl Seed {
     }
 }
 
+/// Asserts that a page holds every one of `needles`; `what` names the page in the message.
+pub fn assert_shows(page: &str, what: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(page.contains(needle), "{what} shows {needle}");
+    }
+}
+
 impl Client {
     /// A demo server (the bootstrap `admin` with [`ADMIN_PASSWORD`], the demo data set) on a fresh SQLite
     /// database.
@@ -250,6 +257,16 @@ impl Client {
     /// A form posted by a logged-in browser (the CSRF token is one of the pairs, or missing on purpose).
     pub async fn submit(&self, uri: &str, user: &Browser, pairs: &[(&str, &str)]) -> Answer {
         self.post(uri).browser(user).form(pairs).await
+    }
+
+    /// A form posted by a logged-in browser with its CSRF token, which must be taken: 303, to the page it
+    /// names.
+    pub async fn post_ok(&self, uri: &str, user: &Browser, pairs: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", user.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        let a = self.submit(uri, user, &all).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{uri}: {}", a.body);
+        a
     }
 
     /// A page that must render: 200 and HTML, with no inline style, script or event handler (the CSP
