@@ -75,7 +75,7 @@ ROUTES=(
   "enterprise search by USCC prefix|/api/v1/enterprises?q=914403&limit=100"
   "one enterprise|/api/v1/enterprises/$((FIRMS / 3))"
   "indicators of the plan|/api/v1/indicators?plan=$PLAN"
-  "observations of one indicator|/api/v1/indicators/$IND/observations"
+  "observations of one indicator, newest 100|/api/v1/indicators/$IND/observations?limit=100"
   "assignments|/api/v1/supervision/assignments"
   "audit trail, first page (as the auditor)|/api/v1/audit"
   "projects|/api/v1/projects"

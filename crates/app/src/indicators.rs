@@ -16,6 +16,18 @@ impl App {
         Ok(self.store.observation_history(indicator_id).await?)
     }
 
+    /// A page of an indicator's observations, newest first (at most 1,000), with how many there are.
+    pub async fn observation_history_page(
+        &self,
+        session: &Session,
+        indicator_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> AppResult<(Vec<ObservationRow>, i64)> {
+        session.require(&Action::ReadPlan)?;
+        Ok(self.store.observation_history_page(indicator_id, offset.max(0), limit.clamp(1, 1000)).await?)
+    }
+
     /// The user name of whoever set an indicator's status override.
     pub async fn override_author(&self, session: &Session, user_id: i64) -> AppResult<Option<String>> {
         session.require(&Action::ReadPlan)?;

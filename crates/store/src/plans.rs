@@ -320,6 +320,32 @@ impl Store {
         .await
     }
 
+    /// A page of an indicator's observations, newest first, and how many it has in all.
+    pub async fn observation_history_page(
+        &self,
+        indicator_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<ObservationRow>, i64)> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM observations WHERE indicator_id = $1")
+            .bind(indicator_id)
+            .fetch_one(self.pool())
+            .await?;
+        let rows = self
+            .all::<ObservationRow>(
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
+                     WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC LIMIT {} OFFSET {}",
+                    ObservationRow::COLUMNS,
+                    limit.clamp(0, 100_000),
+                    offset.max(0)
+                )))
+                .bind(indicator_id),
+            )
+            .await?;
+        Ok((rows, total))
+    }
+
     /// Each current value of a plan's indicators (indicator, period, region, value), read as a stream:
     /// a plan's views keep a point per value, not the rows (a million values would otherwise sit in
     /// memory twice, as rows and as records, while the views are built).

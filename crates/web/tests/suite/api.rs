@@ -15,6 +15,7 @@ tests_on_each_db!(
     a_plan_reads_with_its_sections_and_targets,
     indicators_come_in_the_contracts_shape,
     an_observation_meeting_the_target_changes_the_status_and_keeps_the_old_value,
+    an_indicators_observations_come_whole_or_by_the_page,
     a_bad_observation_names_its_field,
     a_city_reporter_writes_only_its_own_citys_figures,
     an_override_needs_a_reason_and_can_be_cleared,
@@ -176,6 +177,28 @@ async fn an_observation_meeting_the_target_changes_the_status_and_keeps_the_old_
     assert!(
         hist.as_array().unwrap().iter().any(|o| o["period"] == "2025" && o["region"] == "" && o["current"] == false)
     );
+}
+
+/// The observations of an indicator come whole as an array, or paged (newest first) when asked.
+async fn an_indicators_observations_come_whole_or_by_the_page(api: Client) {
+    let owner = api.demo_login("owner").await;
+    let id = observation_meeting_the_target(&api, &owner).await;
+    let url = format!("/api/v1/indicators/{id}/observations");
+    let (_, all) = api.call("GET", &url, &owner, Value::Null).await;
+    let all = all.as_array().unwrap().clone();
+    assert!(all.len() >= 3, "{all:?}");
+    let (s, first) = api.call("GET", &format!("{url}?limit=2"), &owner, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    assert_eq!(first["total"].as_u64(), Some(all.len() as u64));
+    assert_eq!(first["offset"], 0);
+    assert_eq!(first["items"].as_array().unwrap()[..], all[..2]);
+    let (_, rest) = api.call("GET", &format!("{url}?offset=2&limit=1000"), &owner, Value::Null).await;
+    assert_eq!(rest["items"].as_array().unwrap()[..], all[2..]);
+    // Past the end: an empty page, the same total.
+    let (_, past) = api.call("GET", &format!("{url}?offset=100000"), &owner, Value::Null).await;
+    assert_eq!((past["items"].as_array().unwrap().len(), past["total"].as_u64()), (0, Some(all.len() as u64)));
+    let (s, v) = api.call("GET", &format!("{url}?limit=ten"), &owner, Value::Null).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 }
 
 /// Bad input names its field; a body that is no JSON is a 400.

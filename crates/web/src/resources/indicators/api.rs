@@ -80,11 +80,28 @@ pub async fn override_status(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiR
     Ok(Json(IndicatorSummary::new(&p.indicators[k], ctx.lang)))
 }
 
-pub async fn observations(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Json<Vec<IndicatorObservation>>> {
+/// A page of a list: where it starts and how long it is (neither given: the whole list).
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+pub async fn observations(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<IndicatorObservations>> {
     let s = ctx.api_user()?;
     find_indicator(&ctx.app, id).await.lang(ctx.lang)?;
-    let rows = ctx.app.observation_history(s, id).await.lang(ctx.lang)?;
-    Ok(Json(rows.iter().map(IndicatorObservation::new).collect()))
+    if q.offset.is_none() && q.limit.is_none() {
+        let rows = ctx.app.observation_history(s, id).await.lang(ctx.lang)?;
+        return Ok(Json(IndicatorObservations::All(rows.iter().map(IndicatorObservation::new).collect())));
+    }
+    let offset = q.offset.unwrap_or(0);
+    let (rows, total) = ctx.app.observation_history_page(s, id, offset, q.limit.unwrap_or(100)).await.lang(ctx.lang)?;
+    let items = rows.iter().map(IndicatorObservation::new).collect();
+    Ok(Json(IndicatorObservations::Page(IndicatorObservationPage { items, total, offset })))
 }
 
 pub async fn add_observation(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {

@@ -41,8 +41,9 @@ pub const API: &[ApiRoute] = &[
     ApiRoute::new("post", "/api/v1/indicators/{id}/override", "indicators", "Override the computed status with a reason, or clear it (status null)", Access::Perm(Perm::OverrideStatus), || post(api::override_status))
         .body("{status|null, reason}", Some(request::<api::IndicatorOverrideBody>()))
         .ok(200, Some(json::<api::IndicatorSummary>)),
-    ApiRoute::new("get", "/api/v1/indicators/{id}/observations", "indicators", "Every observation, corrections included", Access::Perm(Perm::ReadPlan), || get(api::observations))
-        .ok(200, Some(list::<api::IndicatorObservation>)),
+    ApiRoute::new("get", "/api/v1/indicators/{id}/observations", "indicators", "Every observation, corrections included, newest first; paged ({items, total, offset}) when limit or offset is given", Access::Perm(Perm::ReadPlan), || get(api::observations))
+        .query(&[("offset", "from 0"), ("limit", "at most 1000 (default 100 when paged)")])
+        .ok(200, Some(json::<api::IndicatorObservations>)),
     ApiRoute::new("post", "/api/v1/indicators/{id}/observations", "indicators", "Record a value; a second one for the same period and region is a correction", Access::Perm(Perm::AddObservation), || post(api::add_observation))
         .body("{period, value, region?, source?}", Some(request::<api::IndicatorObservationBody>()))
         .ok(201, Some(json::<api::IndicatorObservationRecorded>)),

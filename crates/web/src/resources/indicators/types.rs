@@ -338,6 +338,25 @@ api_record! {
     }
 }
 
+/// The observations of an indicator: every one (as the contract first gave them), or a page of them when
+/// `limit` or `offset` is asked for.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum IndicatorObservations {
+    All(Vec<IndicatorObservation>),
+    Page(IndicatorObservationPage),
+}
+
+/// A page of an indicator's observations, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorObservationPage {
+    pub items: Vec<IndicatorObservation>,
+    /// How many observations the indicator has in all, corrections included.
+    pub total: i64,
+    /// The first item's position in the whole list.
+    pub offset: i64,
+}
+
 /// A value just recorded.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorObservationRecorded {
