@@ -189,9 +189,7 @@ impl Store {
     }
 
     pub async fn challenge(&self, id: i64) -> Result<ChallengeRow> {
-        self.one(ChallengeRow::select("WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Challenge(id)))
+        self.by_id(id, Missing::Challenge).await
     }
 
     /// The challenge's state inside a write, with its version; a stale `expected` version is a conflict.
@@ -332,9 +330,7 @@ impl Store {
     }
 
     pub async fn challenge_application(&self, id: i64) -> Result<ChallengeApplicationRow> {
-        self.one(ChallengeApplicationRow::select("WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::ChallengeApplication(id)))
+        self.by_id(id, Missing::ChallengeApplication).await
     }
 
     /// Records an application while applications are open; one per organisation and challenge.
@@ -418,10 +414,7 @@ impl Store {
 
     /// One attachment with its bytes.
     pub async fn challenge_attachment(&self, id: i64) -> Result<(ChallengeAttachmentMeta, Vec<u8>)> {
-        let meta: ChallengeAttachmentMeta = self
-            .one(ChallengeAttachmentMeta::select("WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::ChallengeAttachment(id)))?;
+        let meta: ChallengeAttachmentMeta = self.by_id(id, Missing::ChallengeAttachment).await?;
         let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM challenge_attachments WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)

@@ -465,7 +465,8 @@ impl Store {
 
     /// The row of `T`'s table with this id; `missing(id)` when there is none.
     pub(crate) async fn by_id<T: model::Table>(&self, id: i64, missing: fn(i64) -> Missing) -> Result<T> {
-        self.one(T::select("WHERE id = $1").bind(id)).await?.ok_or(StoreError::NotFound(missing(id)))
+        let query = T::select(&format!("WHERE {} = $1", T::ID)).bind(id);
+        self.one(query).await?.ok_or(StoreError::NotFound(missing(id)))
     }
 
     async fn migrate(&self) -> Result<()> {

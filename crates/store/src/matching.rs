@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::{Table, row};
-use crate::{Actor, Missing, Result, Store, StoreError, checked_version, now_ms, select};
+use crate::{Actor, Missing, Result, Store, checked_version, now_ms};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,8 +86,19 @@ row! {
     }
 }
 
-const PRODUCT_COLUMNS: &str = "p.id, p.enterprise_id, e.uscc, e.name AS firm_name, e.city, p.name, p.category, p.process_node_nm, p.maturity, p.annual_volume, p.note, p.active, p.synthetic, p.version, p.created_by, p.created_at, p.updated_at";
-const NEED_COLUMNS: &str = "n.id, n.enterprise_id, e.uscc, e.name AS firm_name, e.city, n.name, n.category, n.annual_volume, n.needed_by, n.requirements, n.active, n.synthetic, n.version, n.created_by, n.created_at, n.updated_at";
+/// A product with its firm's USCC, name and city.
+impl Table for MatchProductRow {
+    const TABLE: &'static str = "match_products p JOIN enterprises e ON e.id = p.enterprise_id";
+    const COLUMNS: &'static str = "p.id, p.enterprise_id, e.uscc, e.name AS firm_name, e.city, p.name, p.category, p.process_node_nm, p.maturity, p.annual_volume, p.note, p.active, p.synthetic, p.version, p.created_by, p.created_at, p.updated_at";
+    const ID: &'static str = "p.id";
+}
+
+/// A need with its firm's USCC, name and city.
+impl Table for MatchNeedRow {
+    const TABLE: &'static str = "match_needs n JOIN enterprises e ON e.id = n.enterprise_id";
+    const COLUMNS: &'static str = "n.id, n.enterprise_id, e.uscc, e.name AS firm_name, e.city, n.name, n.category, n.annual_volume, n.needed_by, n.requirements, n.active, n.synthetic, n.version, n.created_by, n.created_at, n.updated_at";
+    const ID: &'static str = "n.id";
+}
 
 /// A chip product as listed or edited (checked by the application).
 #[derive(Debug, Clone, PartialEq)]
@@ -132,35 +143,19 @@ pub const MATCH_SETTINGS_KEY: &str = "match_settings";
 
 impl Store {
     pub async fn match_products(&self) -> Result<Vec<MatchProductRow>> {
-        self.all(select(
-            PRODUCT_COLUMNS,
-            "match_products p JOIN enterprises e ON e.id = p.enterprise_id",
-            "ORDER BY p.id",
-        ))
-        .await
+        self.all(MatchProductRow::select("ORDER BY p.id")).await
     }
 
     pub async fn match_product(&self, id: i64) -> Result<MatchProductRow> {
-        self.one(
-            select(PRODUCT_COLUMNS, "match_products p JOIN enterprises e ON e.id = p.enterprise_id", "WHERE p.id = $1")
-                .bind(id),
-        )
-        .await?
-        .ok_or(StoreError::NotFound(Missing::MatchProduct(id)))
+        self.by_id(id, Missing::MatchProduct).await
     }
 
     pub async fn match_needs(&self) -> Result<Vec<MatchNeedRow>> {
-        self.all(select(NEED_COLUMNS, "match_needs n JOIN enterprises e ON e.id = n.enterprise_id", "ORDER BY n.id"))
-            .await
+        self.all(MatchNeedRow::select("ORDER BY n.id")).await
     }
 
     pub async fn match_need(&self, id: i64) -> Result<MatchNeedRow> {
-        self.one(
-            select(NEED_COLUMNS, "match_needs n JOIN enterprises e ON e.id = n.enterprise_id", "WHERE n.id = $1")
-                .bind(id),
-        )
-        .await?
-        .ok_or(StoreError::NotFound(Missing::MatchNeed(id)))
+        self.by_id(id, Missing::MatchNeed).await
     }
 
     pub async fn match_meetings(&self) -> Result<Vec<MatchMeetingRow>> {
@@ -168,9 +163,7 @@ impl Store {
     }
 
     pub async fn match_meeting(&self, id: i64) -> Result<MatchMeetingRow> {
-        self.one(MatchMeetingRow::select("WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::MatchMeeting(id)))
+        self.by_id(id, Missing::MatchMeeting).await
     }
 
     /// Lists a chip product; returns its id.

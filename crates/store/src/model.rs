@@ -148,6 +148,8 @@ pub(crate) trait Table: FromRow {
     const TABLE: &'static str;
     /// What its queries select: the column each field is read from.
     const COLUMNS: &'static str;
+    /// Its id column as its queries name it (qualified where `TABLE` joins another table).
+    const ID: &'static str = "id";
 
     /// `SELECT` its columns `FROM` its table, then `rest` (SQL text, never input).
     fn select(rest: &str) -> crate::Query<'static> {
