@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::{Table, row};
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, Upload, insert_upload, now_ms, select};
 
 row! {
     table "challenges";
@@ -389,19 +389,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound(Missing::ChallengeApplication(application_id)))?;
         self.challenge_in(&mut tx, challenge_id, &[ChallengeState::ApplicationsOpen]).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO challenge_attachments (application_id, filename, content_type, size, data, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(application_id)
-        .bind(filename)
-        .bind(content_type)
-        .bind(data.len() as i64)
-        .bind(data)
-        .bind(actor.id)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
+        let file = Upload { filename, content_type, data };
+        let id = insert_upload(&mut tx, "challenge_attachments", "application_id", application_id, file, actor).await?;
         let detail = json!({ "application": application_id, "filename": filename, "size": data.len() });
         self.commit_audited(tx, actor, AuditAction::ChallengeAttach, "challenge_attachment", &id.to_string(), &detail)
             .await?;

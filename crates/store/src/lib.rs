@@ -865,6 +865,40 @@ pub(crate) async fn update_existing(tx: &mut Tx, q: Query<'_>, missing: Missing)
     Ok(())
 }
 
+/// A file as uploaded: its name, its type and its bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Upload<'a> {
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub data: &'a [u8],
+}
+
+/// Stores an uploaded file in `table` (`attachments`, `challenge_attachments`) under the record it belongs
+/// to (`owner`, the column naming it, and its id), inside the caller's transaction; returns the file's id.
+pub(crate) async fn insert_upload(
+    tx: &mut Tx,
+    table: &str,
+    owner: &str,
+    owner_id: i64,
+    file: Upload<'_>,
+    actor: &Actor,
+) -> Result<i64> {
+    let sql = format!(
+        "INSERT INTO {table} ({owner}, filename, content_type, size, data, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    );
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(owner_id)
+        .bind(file.filename)
+        .bind(file.content_type)
+        .bind(file.data.len() as i64)
+        .bind(file.data)
+        .bind(actor.id)
+        .bind(now_ms())
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
 /// `SELECT columns FROM table rest`, the start of a query for a row type (`rest` is SQL text, never input).
 pub(crate) fn select(columns: &str, table: &str, rest: &str) -> Query<'static> {
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {columns} FROM {table} {rest}")))

@@ -10,7 +10,7 @@ use crate::model::{Column, FromRow, Table};
 
 use crate::{
     Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
-    Tx, get, now_ms,
+    Tx, Upload, get, insert_upload, now_ms,
 };
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
@@ -255,18 +255,8 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO attachments (report_id, filename, content_type, size, data, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(report_id)
-        .bind(filename)
-        .bind(content_type)
-        .bind(data.len() as i64)
-        .bind(data)
-        .bind(now_ms())
-        .bind(actor.id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let file = Upload { filename, content_type, data };
+        let id = insert_upload(&mut tx, "attachments", "report_id", report_id, file, actor).await?;
         let detail = json!({ "file": filename, "size": data.len() });
         self.commit_audited(tx, actor, AuditAction::AttachmentAdd, "report", &report_id.to_string(), &detail).await?;
         Ok(id)
