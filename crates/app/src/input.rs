@@ -1,10 +1,11 @@
 //! Checks of input shared by the use cases and the edges: a period as the contract writes it, one that has
-//! begun, text within its length, and the domain's types (city, scale, department, money) read from what a
+//! begun, text within its length, and the domain's types (city, scale, department, money, USCC) read from what a
 //! user wrote. Each error names its field.
 
 use jiqun_domain::date::Date;
 use jiqun_domain::period::Period;
-use jiqun_domain::{AgencyName, AgencyRegistry, CityCode, Lang, Money, Scale};
+use jiqun_domain::uscc::Uscc;
+use jiqun_domain::{AgencyName, AgencyRegistry, CityCode, Lang, Money, RegionModel, Scale};
 use jiqun_eval::definition::FieldError;
 
 use crate::{AppError, AppResult, Code};
@@ -112,6 +113,37 @@ pub(crate) fn date_field(field: &str, s: &str, not_after_today: bool, errors: &m
                 field,
                 format!("“{s}”不是有效日期，应形如 2025-06-30"),
                 format!("“{s}” is not a date such as 2025-06-30"),
+            ));
+            None
+        }
+    }
+}
+
+/// A city of the province as a form gives it (`广州` or `广州市`): its name without `市` (empty when
+/// `optional` and none is given), or the field's error added to `errors`. A partner region is not one.
+pub(crate) fn city_field(field: &str, s: &str, optional: bool, errors: &mut Vec<FieldError>) -> String {
+    let city = s.trim().trim_end_matches('市').to_string();
+    if !(optional && city.is_empty()) && RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
+        errors.push(FieldError::new(
+            field,
+            format!("“{city}”不是本省地级以上市"),
+            format!("“{city}” is not a city of the province"),
+        ));
+    }
+    city
+}
+
+/// A unified social credit code where one is given (absent or blank is `None`), or the field's error added
+/// to `errors`.
+pub(crate) fn uscc_field(field: &str, s: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+    match Uscc::parse(s) {
+        Ok(u) => Some(u.to_string()),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                format!("“{s}”不是有效的统一社会信用代码（GB 32100）"),
+                format!("“{s}” is not a valid unified social credit code (GB 32100)"),
             ));
             None
         }
