@@ -28,9 +28,27 @@ pub fn parse_scale(field: &str, s: &str) -> AppResult<Scale> {
 
 /// A department, in the agency registry's short form where the registry knows it.
 pub fn parse_agency(field: &str, s: &str) -> AppResult<AgencyName> {
+    AgencyName::resolve(agencies(), s).map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
+}
+
+/// The agency registry, read once.
+fn agencies() -> &'static AgencyRegistry {
     static REGISTRY: std::sync::OnceLock<AgencyRegistry> = std::sync::OnceLock::new();
-    AgencyName::resolve(REGISTRY.get_or_init(AgencyRegistry::guangdong), s)
-        .map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
+    REGISTRY.get_or_init(AgencyRegistry::guangdong)
+}
+
+/// A department the agency registry knows, in the registry's short form, or the field's error.
+pub(crate) fn registered_department(field: impl Into<String>, name: &str) -> Result<String, FieldError> {
+    let name = name.trim();
+    let resolved = agencies().resolve(name, None);
+    if name.is_empty() || !resolved.known {
+        return Err(FieldError::new(
+            field,
+            format!("“{name}”不是已登记的部门"),
+            format!("“{name}” is not a registered department"),
+        ));
+    }
+    Ok(resolved.name)
 }
 
 /// An amount given in 万元, as the forms and the registry give money.

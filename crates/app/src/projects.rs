@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
-use crate::input::{city_field, date_field, text_field, today, uscc_field};
+use crate::input::{city_field, date_field, registered_department, text_field, today, uscc_field};
 pub use crate::project_tracking::{
     MilestoneDoneInput, MilestoneInput, MilestoneView, ProgressInput, ProgressReviewInput, ProgressView, TrackingEntry,
     TrackingInput,
@@ -689,16 +689,7 @@ impl App {
     pub async fn route_problem(&self, session: &Session, id: i64, input: &RouteInput, ip: &str) -> AppResult<()> {
         let x = self.store.problem(id).await?;
         let p = self.project_for(session, x.project_id, |p| Action::ManageProjects(object(p))).await?;
-        let name = input.department.trim();
-        let resolved = jiqun_domain::AgencyRegistry::guangdong().resolve(name, None);
-        if !resolved.known {
-            return Err(AppError::invalid(
-                "department",
-                format!("“{name}”不是已登记的部门"),
-                format!("“{name}” is not a registered department"),
-            ));
-        }
-        let department = resolved.name;
+        let department = registered_department("department", &input.department).map_err(|e| invalid_fields(&[e]))?;
         if !x.state.awaits_answer() {
             return Err(AppError::conflict(
                 format!("该问题当前为“{}”，不能改派", x.state.label(jiqun_domain::Lang::Zh)),
