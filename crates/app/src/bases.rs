@@ -373,9 +373,7 @@ impl App {
         ip: &str,
     ) -> AppResult<usize> {
         session.require(&Action::EditIndicator)?;
-        self.store.indicator(indicator_id).await?.ok_or_else(|| {
-            AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
-        })?;
+        self.existing_indicator(indicator_id).await?;
         let text = match input.derived_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => {
