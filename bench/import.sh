@@ -8,19 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-100000}
 RUNS=${2:-3}
-cargo build --release -q -p jiqun
-BIN=${CARGO_TARGET_DIR:-target}/release/jiqun
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=bench/turns.sh
+. bench/turns.sh
 export JIQUN_KEY_FILE="$WORK/bench.keys"
 $BIN demo-data enterprises --count "$ROWS" --seed 11 --output "$WORK/firms.xlsx"
 $BIN demo-data enterprises --count "$ROWS" --seed 11 --output "$WORK/firms.csv"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-once() { # label, command... : appends "label seconds kilobytes" to $WORK/runs
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
-  echo "$label $(cat "$WORK/time")" >> "$WORK/runs"
-}
 for i in $(seq 1 "$RUNS"); do
   rm -f "$WORK"/x.db*; once "jiqun-import-xlsx" "$BIN" import --db "sqlite://$WORK/x.db" "$WORK/firms.xlsx"
   rm -f "$WORK"/c.db*; once "jiqun-import-csv" "$BIN" import --db "sqlite://$WORK/c.db" "$WORK/firms.csv"

@@ -9,17 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 RUNS=${2:-3}
-cargo build --release -q -p jiqun
-BIN=${CARGO_TARGET_DIR:-target}/release/jiqun
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=bench/turns.sh
+. bench/turns.sh
 $BIN demo-data enterprises --count "$ROWS" --seed 7 --output "$WORK/in.csv"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-once() { # label, command... : appends "label seconds kilobytes" to $WORK/runs
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>&1
-  echo "$label $(cat "$WORK/time")" >> "$WORK/runs"
-}
 for _ in $(seq 1 "$RUNS"); do
   once jiqun "$BIN" evaluate --input "$WORK/in.csv" --output "$WORK/jiqun.csv"
   once duckdb python3 bench/permu_duckdb.py "$WORK/in.csv" "$WORK/duckdb.csv" 2

@@ -68,6 +68,8 @@ trap cleanup EXIT
 t0=$(date +%s)
 step() { printf '[%3ss] %s\n' "$(($(date +%s) - t0))" "$*"; }
 fail() { echo "DRILL FAILED: $*" >&2; exit 1; }
+# shellcheck source=deploy/listening.sh
+. "$root/deploy/listening.sh"
 # Runs a jiqun command, printing its one-line answer; fails the drill on a non-zero exit.
 run() {
     local out
@@ -126,12 +128,7 @@ check_counts() { # check_counts BACKUP URL WHAT
 start_server() { # start_server demo|serve URL LOG
     "$JIQUN" "$1" --db "$2" --addr 127.0.0.1:0 >"$3" 2>&1 &
     server_pid=$!
-    for _ in $(seq 1 600); do
-        grep -q 'Ctrl-C' "$3" && return 0
-        kill -0 "$server_pid" 2>/dev/null || fail "jiqun $1 --db $2 stopped: $(cat "$3")"
-        sleep 0.1
-    done
-    fail "jiqun $1 --db $2 did not start within 60 s: $(cat "$3")"
+    wait_listening "$server_pid" "$3" "jiqun $1 --db $2"
 }
 stop_server() {
     kill "$server_pid"

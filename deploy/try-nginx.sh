@@ -41,17 +41,14 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
+# shellcheck source=deploy/listening.sh
+. "$root/deploy/listening.sh"
 ok() { echo "ok   $*"; }
 
 start() { # start demo|serve ADDR LOG
     "$JIQUN" "$1" --db "$url" --addr "$2" >"$3" 2>&1 &
     pids+=($!)
-    for _ in $(seq 1 600); do
-        grep -q 'Ctrl-C' "$3" && return 0
-        kill -0 "${pids[-1]}" 2>/dev/null || fail "jiqun $1 stopped: $(cat "$3")"
-        sleep 0.1
-    done
-    fail "jiqun $1 did not start: $(cat "$3")"
+    wait_listening "${pids[-1]}" "$3" "jiqun $1"
 }
 
 psql -q -X -v ON_ERROR_STOP=1 "$PG/postgres" -c "CREATE DATABASE $db" >/dev/null

@@ -360,12 +360,7 @@ def pg_restart(rnd, work, writes):
         db = Private()
         server = Server(db, 18950 + os.getpid() % 40, os.path.join(work, "pg-server.log"))
         server.start(demo=True)
-        owner = server.login("owner")
-        s, plans = server.call("GET", "/api/v1/plans", owner)
-        server.call("POST", f"/api/v1/plans/{plans[0]['id']}/rounds", owner, {"period": "2026Q1", "deadline": "2026-04-15"})
-        kjt = server.login("kjt")
-        s, mine = server.call("GET", "/api/v1/assignments?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85", kjt)
-        path = f"/api/v1/assignments/{mine[0]['id']}/reports"
+        write, kjt, versions_sql = report_writer(server)
         # Four writers file reports without pause; meanwhile the database crashes and comes back.
         import threading
         counts = {"ok": 0, "refused": 0, "other": []}
@@ -375,9 +370,8 @@ def pg_restart(rnd, work, writes):
             i = 0
             while not stop.is_set():
                 i += 1
-                body = {"period": "2026Q1", "status": "on_schedule", "percent": 30, "narrative": f"（演练）{w}-{i}"}
                 try:
-                    s, v = server.call("POST", path, kjt, body, timeout=30)
+                    s, v = write(f"（演练）{w}-{i}")
                 except Exception as e:  # the connection itself failed: the server must not have died
                     s, v = -1, str(e)
                 with lock:
@@ -402,8 +396,7 @@ def pg_restart(rnd, work, writes):
         if server.proc.poll() is not None:
             raise Failure("pg restart: the server died with the database")
         # After the restart, a write must succeed again.
-        s, v = server.call("POST", path, kjt, {"period": "2026Q1", "status": "on_schedule", "percent": 30,
-                                               "narrative": "（演练）恢复后"}, timeout=30)
+        s, v = write("（演练）恢复后")
         if s != 201:
             raise Failure(f"pg restart: the server did not resume: {s} {v}")
         ok += 1
@@ -413,8 +406,7 @@ def pg_restart(rnd, work, writes):
         run("psql", "-q", admin, "-c", "ALTER DATABASE jiqun SET default_transaction_read_only = on", "-c", kick)
         answers = []
         for i in range(20):
-            s, v = server.call("POST", path, kjt, {"period": "2026Q1", "status": "on_schedule", "percent": 30,
-                                                   "narrative": "（演练）只读时"}, timeout=30)
+            s, v = write("（演练）只读时")
             answers.append(s)
             if s != 503 or v["error"]["code"] != "unavailable":
                 raise Failure(f"pg read-only: expected 503 unavailable, got {s} {v}")
@@ -425,8 +417,7 @@ def pg_restart(rnd, work, writes):
         read_status, _ = server.call("GET", "/api/v1/plans", kjt)
         run("psql", "-q", admin, "-c", "ALTER DATABASE jiqun RESET default_transaction_read_only", "-c", kick)
         for i in range(20):
-            s, v = server.call("POST", path, kjt, {"period": "2026Q1", "status": "on_schedule", "percent": 30,
-                                                   "narrative": "（演练）恢复读写后"}, timeout=30)
+            s, v = write("（演练）恢复读写后")
             if s == 201:
                 ok += 1
                 break
@@ -435,8 +426,8 @@ def pg_restart(rnd, work, writes):
         else:
             raise Failure("pg read-only: writes did not resume")
         readonly = (len(answers), read_status)
-        stored = db.scalar(f"SELECT COUNT(*) FROM reports WHERE assignment_id = {mine[0]['id']} AND period = '2026Q1'")
-        current = db.scalar(f"SELECT COUNT(*) FROM reports WHERE assignment_id = {mine[0]['id']} AND period = '2026Q1' AND is_current = 1")
+        stored = db.scalar(versions_sql)
+        current = db.scalar(f"{versions_sql} AND is_current = 1")
         server.kill9()
         run(BIN, "audit", "verify", "--db", db.url)
         # A write whose commit was cut by the crash may or may not have landed (its answer was an error);

@@ -5,11 +5,9 @@
 //! bound indicators' yearly province-wide values itself ([`App::refresh_derived`]); a hand-typed value for
 //! such an indicator is refused, and the status override with a reason still works.
 
-use jiqun_domain::RegionModel;
 use jiqun_domain::bases::{BaseKind, BaseLevel, Derivation};
 use jiqun_domain::date::Date;
 use jiqun_domain::period::Period;
-use jiqun_domain::uscc::Uscc;
 use jiqun_eval::counts::{self, BaseFact, Membership};
 use jiqun_store::{Actor, BaseRow, Derived, IndicatorRow, NewBase};
 use serde::{Deserialize, Serialize};
@@ -19,7 +17,7 @@ use jiqun_eval::definition::FieldError;
 
 use crate::error::invalid_fields;
 use crate::input::limit_text;
-use crate::input::{date_field, today};
+use crate::input::{city_field, date_field, today, uscc_field};
 use crate::snapshot::date_in_china;
 use crate::{Action, App, AppError, AppResult, Session};
 
@@ -155,28 +153,8 @@ fn check_base(input: &BaseInput) -> AppResult<NewBase> {
             format!("“{}” is not a level; one of: national, provincial, municipal", input.level),
         ));
     }
-    let city = input.city.trim().trim_end_matches('市').to_string();
-    if !city.is_empty() && RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
-        errors.push(FieldError::new(
-            "city",
-            format!("“{city}”不是本省地级以上市"),
-            format!("“{city}” is not a city of the province"),
-        ));
-    }
-    let host_uscc = match input.host_uscc.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match Uscc::parse(s) {
-            Ok(u) => Some(u.to_string()),
-            Err(_) => {
-                errors.push(FieldError::new(
-                    "host_uscc",
-                    format!("“{s}”不是有效的统一社会信用代码（GB 32100）"),
-                    format!("“{s}” is not a valid unified social credit code (GB 32100)"),
-                ));
-                None
-            }
-        },
-    };
+    let city = city_field("city", &input.city, true, &mut errors);
+    let host_uscc = uscc_field("host_uscc", input.host_uscc.as_deref(), &mut errors);
     let recognised_on = date_field("recognised_on", &input.recognised_on, true, &mut errors);
     let source = input.source.trim().to_string();
     if source.is_empty() {
@@ -395,9 +373,7 @@ impl App {
         ip: &str,
     ) -> AppResult<usize> {
         session.require(&Action::EditIndicator)?;
-        self.store.indicator(indicator_id).await?.ok_or_else(|| {
-            AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
-        })?;
+        self.existing_indicator(indicator_id).await?;
         let text = match input.derived_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => {

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
-use crate::input::{date_field, limit_text, parse_agency, text_field};
+use crate::input::{date_field, limit_text, parse_agency, text_field, uscc_field};
 use crate::{Action, App, AppError, AppResult, Code, Session};
 
 /// The largest attachment an application takes.
@@ -1053,17 +1053,7 @@ impl App {
                 ));
                 ("firm", String::new())
             }
-            (Some(u), None) => match Uscc::parse(u) {
-                Ok(u) => ("firm", u.to_string()),
-                Err(_) => {
-                    errors.push(FieldError::new(
-                        "uscc",
-                        format!("“{u}”不是有效的统一社会信用代码（GB 32100）"),
-                        format!("“{u}” is not a valid unified social credit code (GB 32100)"),
-                    ));
-                    ("firm", String::new())
-                }
-            },
+            (Some(u), None) => ("firm", uscc_field("uscc", Some(u), &mut errors).unwrap_or_default()),
             (None, Some(i)) => {
                 if i.chars().count() > 100 || i.chars().any(char::is_control) {
                     errors.push(FieldError::new("institute", "院所名称为 1 至 100 字", "1 to 100 characters"));

@@ -55,6 +55,14 @@ impl App {
         Ok(self.store.add_observation(indicator_id, period, &region, value, &source, &session.actor(ip)).await?)
     }
 
+    /// The indicator with this id, or 404.
+    pub(crate) async fn existing_indicator(&self, id: i64) -> AppResult<jiqun_store::IndicatorRow> {
+        self.store
+            .indicator(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("指标 {id} 不存在"), format!("no indicator {id}")))
+    }
+
     /// The checks of `add_observation` (permission first), without writing: the period, region and
     /// source as they are stored. An import checks each row with this.
     pub(crate) async fn check_observation(
@@ -68,9 +76,7 @@ impl App {
     ) -> AppResult<(Period, String, String)> {
         let region = region.unwrap_or("").trim();
         session.require(&Action::AddObservation { region })?;
-        let indicator = self.store.indicator(indicator_id).await?.ok_or_else(|| {
-            AppError::not_found(format!("指标 {indicator_id} 不存在"), format!("no indicator {indicator_id}"))
-        })?;
+        let indicator = self.existing_indicator(indicator_id).await?;
         if let Some(d) = indicator.derived_from.as_deref().and_then(|t| jiqun_domain::bases::Derivation::parse(t).ok())
         {
             return Err(AppError::new(

@@ -1,10 +1,11 @@
 //! Checks of input shared by the use cases and the edges: a period as the contract writes it, one that has
-//! begun, text within its length, and the domain's types (city, scale, department, money) read from what a
+//! begun, text within its length, and the domain's types (city, scale, department, money, USCC) read from what a
 //! user wrote. Each error names its field.
 
 use jiqun_domain::date::Date;
 use jiqun_domain::period::Period;
-use jiqun_domain::{AgencyName, AgencyRegistry, CityCode, Lang, Money, Scale};
+use jiqun_domain::uscc::Uscc;
+use jiqun_domain::{AgencyName, AgencyRegistry, CityCode, Lang, Money, RegionModel, Scale};
 use jiqun_eval::definition::FieldError;
 
 use crate::{AppError, AppResult, Code};
@@ -27,9 +28,27 @@ pub fn parse_scale(field: &str, s: &str) -> AppResult<Scale> {
 
 /// A department, in the agency registry's short form where the registry knows it.
 pub fn parse_agency(field: &str, s: &str) -> AppResult<AgencyName> {
+    AgencyName::resolve(agencies(), s).map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
+}
+
+/// The agency registry, read once.
+fn agencies() -> &'static AgencyRegistry {
     static REGISTRY: std::sync::OnceLock<AgencyRegistry> = std::sync::OnceLock::new();
-    AgencyName::resolve(REGISTRY.get_or_init(AgencyRegistry::guangdong), s)
-        .map_err(|e| AppError::invalid(field, e.message(Lang::Zh), e.message(Lang::En)))
+    REGISTRY.get_or_init(AgencyRegistry::guangdong)
+}
+
+/// A department the agency registry knows, in the registry's short form, or the field's error.
+pub(crate) fn registered_department(field: impl Into<String>, name: &str) -> Result<String, FieldError> {
+    let name = name.trim();
+    let resolved = agencies().resolve(name, None);
+    if name.is_empty() || !resolved.known {
+        return Err(FieldError::new(
+            field,
+            format!("“{name}”不是已登记的部门"),
+            format!("“{name}” is not a registered department"),
+        ));
+    }
+    Ok(resolved.name)
 }
 
 /// An amount given in 万元, as the forms and the registry give money.
@@ -112,6 +131,37 @@ pub(crate) fn date_field(field: &str, s: &str, not_after_today: bool, errors: &m
                 field,
                 format!("“{s}”不是有效日期，应形如 2025-06-30"),
                 format!("“{s}” is not a date such as 2025-06-30"),
+            ));
+            None
+        }
+    }
+}
+
+/// A city of the province as a form gives it (`广州` or `广州市`): its name without `市` (empty when
+/// `optional` and none is given), or the field's error added to `errors`. A partner region is not one.
+pub(crate) fn city_field(field: &str, s: &str, optional: bool, errors: &mut Vec<FieldError>) -> String {
+    let city = s.trim().trim_end_matches('市').to_string();
+    if !(optional && city.is_empty()) && RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
+        errors.push(FieldError::new(
+            field,
+            format!("“{city}”不是本省地级以上市"),
+            format!("“{city}” is not a city of the province"),
+        ));
+    }
+    city
+}
+
+/// A unified social credit code where one is given (absent or blank is `None`), or the field's error added
+/// to `errors`.
+pub(crate) fn uscc_field(field: &str, s: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+    match Uscc::parse(s) {
+        Ok(u) => Some(u.to_string()),
+        Err(_) => {
+            errors.push(FieldError::new(
+                field,
+                format!("“{s}”不是有效的统一社会信用代码（GB 32100）"),
+                format!("“{s}” is not a valid unified social credit code (GB 32100)"),
             ));
             None
         }

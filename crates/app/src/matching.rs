@@ -480,21 +480,11 @@ impl App {
     /// The products the caller may see.
     pub async fn match_products(&self, session: &Session, lang: Lang) -> AppResult<Vec<MatchProductView>> {
         require_any(session, Perm::ReadMatches)?;
-        Ok(self
-            .store
-            .match_products()
-            .await?
-            .into_iter()
-            .filter(|p| sees(session, &p.uscc, p.city))
-            .map(|p| product_view(p, lang))
-            .collect())
+        Ok(visible(session, self.store.match_products().await?, |p| product_view(p, lang)))
     }
 
     pub async fn match_product(&self, session: &Session, id: i64, lang: Lang) -> AppResult<MatchProductView> {
-        require_any(session, Perm::ReadMatches)?;
-        let p = self.store.match_product(id).await?;
-        session.require(&Action::ReadMatches(object(&p.uscc, p.city)))?;
-        Ok(product_view(p, lang))
+        Ok(product_view(readable(session, self.store.match_product(id)).await?, lang))
     }
 
     pub(crate) fn check_product(input: &MatchProductInput, enterprise_id: i64) -> AppResult<NewMatchProduct> {
@@ -555,32 +545,19 @@ impl App {
         input: &MatchProductInput,
         ip: &str,
     ) -> AppResult<()> {
-        require_any(session, Perm::EditMatchListings)?;
-        let old = self.store.match_product(id).await?;
-        kept_by(session, input.uscc.as_deref(), &old.uscc, old.city)?;
-        let mut p = Self::check_product(input, old.enterprise_id)?;
-        p.synthetic = old.synthetic;
+        let old = kept(session, input.uscc.as_deref(), self.store.match_product(id)).await?;
+        let p = NewMatchProduct { synthetic: old.synthetic, ..Self::check_product(input, old.enterprise_id)? };
         Ok(self.store.update_match_product(id, &p, input.version, &session.actor(ip)).await?)
     }
 
     /// The needs the caller may see.
     pub async fn match_needs(&self, session: &Session, lang: Lang) -> AppResult<Vec<MatchNeedView>> {
         require_any(session, Perm::ReadMatches)?;
-        Ok(self
-            .store
-            .match_needs()
-            .await?
-            .into_iter()
-            .filter(|n| sees(session, &n.uscc, n.city))
-            .map(|n| need_view(n, lang))
-            .collect())
+        Ok(visible(session, self.store.match_needs().await?, |n| need_view(n, lang)))
     }
 
     pub async fn match_need(&self, session: &Session, id: i64, lang: Lang) -> AppResult<MatchNeedView> {
-        require_any(session, Perm::ReadMatches)?;
-        let n = self.store.match_need(id).await?;
-        session.require(&Action::ReadMatches(object(&n.uscc, n.city)))?;
-        Ok(need_view(n, lang))
+        Ok(need_view(readable(session, self.store.match_need(id)).await?, lang))
     }
 
     pub(crate) fn check_need(input: &MatchNeedInput, enterprise_id: i64) -> AppResult<NewMatchNeed> {
@@ -618,11 +595,8 @@ impl App {
         input: &MatchNeedInput,
         ip: &str,
     ) -> AppResult<()> {
-        require_any(session, Perm::EditMatchListings)?;
-        let old = self.store.match_need(id).await?;
-        kept_by(session, input.uscc.as_deref(), &old.uscc, old.city)?;
-        let mut n = Self::check_need(input, old.enterprise_id)?;
-        n.synthetic = old.synthetic;
+        let old = kept(session, input.uscc.as_deref(), self.store.match_need(id)).await?;
+        let n = NewMatchNeed { synthetic: old.synthetic, ..Self::check_need(input, old.enterprise_id)? };
         Ok(self.store.update_match_need(id, &n, input.version, &session.actor(ip)).await?)
     }
 
@@ -941,8 +915,54 @@ fn from_data(errors: Vec<jiqun_domain::datafile::FieldError>) -> Vec<FieldError>
     errors.into_iter().map(|e| FieldError::new(e.path, e.zh, e.en)).collect()
 }
 
-/// An existing listing the caller may edit, whose firm the edit does not change.
-fn kept_by(session: &Session, given: Option<&str>, own: &str, city: CityCode) -> AppResult<()> {
+/// A chip product or a terminal need: listed for a registered firm, read by whoever sees that firm, kept by
+/// whoever may keep its listings.
+trait Listing {
+    /// The firm's USCC and city.
+    fn firm(&self) -> (&str, CityCode);
+}
+
+impl Listing for MatchProductRow {
+    fn firm(&self) -> (&str, CityCode) {
+        (&self.uscc, self.city)
+    }
+}
+
+impl Listing for MatchNeedRow {
+    fn firm(&self) -> (&str, CityCode) {
+        (&self.uscc, self.city)
+    }
+}
+
+/// The listings the caller sees, as `view` shows them.
+fn visible<L: Listing, V>(session: &Session, listings: Vec<L>, view: impl Fn(L) -> V) -> Vec<V> {
+    let seen = |l: &L| {
+        let (uscc, city) = l.firm();
+        sees(session, uscc, city)
+    };
+    listings.into_iter().filter(seen).map(view).collect()
+}
+
+/// A listing the caller may read. `read` is awaited only once the caller may read some listings (a future
+/// does nothing until awaited), so a caller who may not gets 403 before anything is read.
+async fn readable<L: Listing>(session: &Session, read: impl Future<Output = jiqun_store::Result<L>>) -> AppResult<L> {
+    require_any(session, Perm::ReadMatches)?;
+    let listing = read.await?;
+    let (uscc, city) = listing.firm();
+    session.require(&Action::ReadMatches(object(uscc, city)))?;
+    Ok(listing)
+}
+
+/// An existing listing the caller may edit, whose firm the edit does not change (`given`, the USCC the edit
+/// names, if any). `read` is awaited only once the caller may edit some listings.
+async fn kept<L: Listing>(
+    session: &Session,
+    given: Option<&str>,
+    read: impl Future<Output = jiqun_store::Result<L>>,
+) -> AppResult<L> {
+    require_any(session, Perm::EditMatchListings)?;
+    let listing = read.await?;
+    let (own, city) = listing.firm();
     session.require(&Action::EditMatchListings(object(own, city)))?;
     match given.map(str::trim).filter(|s| !s.is_empty()) {
         Some(u) if u != own => Err(AppError::invalid(
@@ -950,7 +970,7 @@ fn kept_by(session: &Session, given: Option<&str>, own: &str, city: CityCode) ->
             format!("不能把条目改到另一家企业（原为 {own}）"),
             format!("an entry cannot move to another firm (it is {own}'s)"),
         )),
-        _ => Ok(()),
+        _ => Ok(listing),
     }
 }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
+use crate::input::registered_department;
 use crate::{Action, App, AppError, AppResult, Object, Session};
 
 /// The setting that holds the routing.
@@ -98,7 +99,6 @@ impl App {
         ip: &str,
     ) -> AppResult<ProblemRouting> {
         session.require(&Action::ManageProjects(Object::default()))?;
-        let registry = jiqun_domain::AgencyRegistry::guangdong();
         let mut errors = Vec::new();
         let mut out = self.routing_in_force().await?;
         for (kind, rule) in &input.routing {
@@ -111,15 +111,10 @@ impl App {
                 ));
                 continue;
             }
-            let name = rule.department.trim();
-            let resolved = registry.resolve(name, None);
-            if name.is_empty() || !resolved.known {
-                errors.push(FieldError::new(
-                    field(".department"),
-                    format!("“{name}”不是已登记的部门"),
-                    format!("“{name}” is not a registered department"),
-                ));
-            }
+            let department = registered_department(field(".department"), &rule.department).unwrap_or_else(|e| {
+                errors.push(e);
+                String::new()
+            });
             if !(1..=365).contains(&rule.days) {
                 errors.push(FieldError::new(
                     field(".days"),
@@ -127,7 +122,7 @@ impl App {
                     format!("{} is not between 1 and 365 days", rule.days),
                 ));
             }
-            out.routing.insert(kind.clone(), RoutingRule { department: resolved.name, days: rule.days });
+            out.routing.insert(kind.clone(), RoutingRule { department, days: rule.days });
         }
         if !errors.is_empty() {
             return Err(invalid_fields(&errors));
@@ -180,20 +175,13 @@ impl App {
         if !self.store.project_libraries().await?.iter().any(|l| l.id == id) {
             return Err(AppError::not_found(format!("没有项目库“{id}”"), format!("no project library “{id}”")));
         }
-        let registry = jiqun_domain::AgencyRegistry::guangdong();
         let mut errors = Vec::new();
         let mut out = LibraryTrackers::default();
         for (i, name) in input.departments.iter().enumerate() {
-            let name = name.trim();
-            let resolved = registry.resolve(name, None);
-            if name.is_empty() || !resolved.known {
-                errors.push(FieldError::new(
-                    format!("departments[{i}]"),
-                    format!("“{name}”不是已登记的部门"),
-                    format!("“{name}” is not a registered department"),
-                ));
-            } else if !out.departments.contains(&resolved.name) {
-                out.departments.push(resolved.name);
+            match registered_department(format!("departments[{i}]"), name) {
+                Err(e) => errors.push(e),
+                Ok(department) if !out.departments.contains(&department) => out.departments.push(department),
+                Ok(_) => {}
             }
         }
         for (i, name) in input.officials.iter().enumerate() {

@@ -5,17 +5,15 @@
 
 use std::collections::HashMap;
 
-use jiqun_domain::RegionModel;
 use jiqun_domain::date::Date;
 use jiqun_domain::projects::{ProblemKind, ProblemState, ProjectStage};
-use jiqun_domain::uscc::Uscc;
 use jiqun_eval::definition::FieldError;
 use jiqun_store::{NewProject, ProblemRow, ProjectFilter, ProjectLibraryRow, ProjectRow, StageChangeRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::invalid_fields;
-use crate::input::{date_field, text_field, today};
+use crate::input::{city_field, date_field, registered_department, text_field, today, uscc_field};
 pub use crate::project_tracking::{
     MilestoneDoneInput, MilestoneInput, MilestoneView, ProgressInput, ProgressReviewInput, ProgressView, TrackingEntry,
     TrackingInput,
@@ -275,28 +273,8 @@ impl App {
     async fn check_project(&self, input: &ProjectInput) -> AppResult<NewProject> {
         let mut errors = Vec::new();
         let name = text_field("name", &input.name, 100, &mut errors);
-        let city = input.city.trim().trim_end_matches('市').to_string();
-        if RegionModel::guangdong().city(&city).is_none_or(|c| c.is_partner()) {
-            errors.push(FieldError::new(
-                "city",
-                format!("“{city}”不是本省地级以上市"),
-                format!("“{city}” is not a city of the province"),
-            ));
-        }
-        let owner_uscc = match input.owner_uscc.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => match Uscc::parse(s) {
-                Ok(u) => Some(u.to_string()),
-                Err(_) => {
-                    errors.push(FieldError::new(
-                        "owner_uscc",
-                        format!("“{s}”不是有效的统一社会信用代码（GB 32100）"),
-                        format!("“{s}” is not a valid unified social credit code (GB 32100)"),
-                    ));
-                    None
-                }
-            },
-        };
+        let city = city_field("city", &input.city, false, &mut errors);
+        let owner_uscc = uscc_field("owner_uscc", input.owner_uscc.as_deref(), &mut errors);
         let libraries = self.store.project_libraries().await?;
         for l in &input.libraries {
             if !libraries.iter().any(|x| &x.id == l) {
@@ -711,16 +689,7 @@ impl App {
     pub async fn route_problem(&self, session: &Session, id: i64, input: &RouteInput, ip: &str) -> AppResult<()> {
         let x = self.store.problem(id).await?;
         let p = self.project_for(session, x.project_id, |p| Action::ManageProjects(object(p))).await?;
-        let name = input.department.trim();
-        let resolved = jiqun_domain::AgencyRegistry::guangdong().resolve(name, None);
-        if !resolved.known {
-            return Err(AppError::invalid(
-                "department",
-                format!("“{name}”不是已登记的部门"),
-                format!("“{name}” is not a registered department"),
-            ));
-        }
-        let department = resolved.name;
+        let department = registered_department("department", &input.department).map_err(|e| invalid_fields(&[e]))?;
         if !x.state.awaits_answer() {
             return Err(AppError::conflict(
                 format!("该问题当前为“{}”，不能改派", x.state.label(jiqun_domain::Lang::Zh)),

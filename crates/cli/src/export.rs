@@ -49,21 +49,12 @@ pub fn run(
 ) -> Result<(), Refusal> {
     server::block_on(async move {
         let app = server::open(db).await?;
-        // Written beside the target and renamed when complete: a failed export leaves no partial file.
-        let tmp = output.with_extension("partial");
-        let file = std::fs::File::create(&tmp).map_err(io_refusal(output, true))?;
-        let written = write(&app, table, format, file, options, lang).await;
-        let file = match written {
-            Ok(file) => file,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-        };
-        let (file, rows) = file;
-        file.sync_all().map_err(io_refusal(output, true))?;
-        drop(file);
-        std::fs::rename(&tmp, output).map_err(io_refusal(output, true))?;
+        let rows = crate::write_whole_from(output, |file| async {
+            let (file, rows) = write(&app, table, format, file, options, lang).await?;
+            file.sync_all().map_err(io_refusal(output, true))?;
+            Ok(rows)
+        })
+        .await?;
         say!(
             lang,
             ("已导出 {} 行到 {}。", rows, output.display()),

@@ -8,14 +8,7 @@ use jiqun_app::imports::{ImportKind, Progress, Stage};
 use jiqun_app::operations::operator_session;
 use jiqun_domain::Lang;
 
-use crate::{Refusal, io_refusal, server};
-
-/// Writes beside the target and renames when complete: a failure leaves no partial file.
-fn write_whole(output: &Path, bytes: &[u8]) -> Result<(), Refusal> {
-    let tmp = output.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(io_refusal(output, true))?;
-    std::fs::rename(&tmp, output).map_err(io_refusal(output, true))
-}
+use crate::{Refusal, io_refusal, server, write_whole};
 
 pub fn template(
     kind: ImportKind,

@@ -318,6 +318,36 @@ pub fn io_refusal(path: &std::path::Path, write: bool) -> impl Fn(std::io::Error
     move |e| Refusal(AppError::io(path, write, &e))
 }
 
+/// Writes beside the target and renames when complete: a failure leaves no partial file.
+pub fn write_whole(output: &std::path::Path, bytes: &[u8]) -> Result<(), Refusal> {
+    let tmp = output.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(io_refusal(output, true))?;
+    std::fs::rename(&tmp, output).map_err(io_refusal(output, true))
+}
+
+/// `write_whole` for a writer that takes its time: `write` fills a new file beside the target (`….partial`),
+/// which is renamed over the target once `write` succeeds and removed when it fails.
+pub async fn write_whole_from<T, F>(
+    output: &std::path::Path,
+    write: impl FnOnce(std::fs::File) -> F,
+) -> Result<T, Refusal>
+where
+    F: Future<Output = Result<T, Refusal>>,
+{
+    let tmp = output.with_extension("partial");
+    let file = std::fs::File::create(&tmp).map_err(io_refusal(output, true))?;
+    match write(file).await {
+        Ok(done) => {
+            std::fs::rename(&tmp, output).map_err(io_refusal(output, true))?;
+            Ok(done)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let lang = Lang::from_env_vars(|k| std::env::var(k).ok());
     let cli = Cli::parse();
@@ -398,28 +428,24 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
                 Ok(())
             })
         }
-        Command::Backup { db, output } => server::block_on(async move {
-            let app = server::open(&db).await?;
-            // Written beside the target and renamed when complete, so a failed backup leaves no partial file.
-            let tmp = output.with_extension("partial");
-            let file = std::fs::File::create(&tmp).map_err(io_refusal(&output, true))?;
-            let mut w = std::io::BufWriter::new(file);
-            let rows = app.backup(&mut w).await.map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                Refusal::from(e)
-            })?;
-            drop(w);
-            std::fs::rename(&tmp, &output).map_err(io_refusal(&output, true))?;
-            say!(
-                lang,
-                ("已备份 {rows} 行到 {}（密钥文件不在备份中，请另行保管）。", output.display()),
-                (
-                    "{rows} rows backed up to {} (the key file is not in the backup: keep it separately).",
-                    output.display()
-                )
-            );
-            Ok(())
-        }),
+        Command::Backup { db, output } => {
+            server::block_on(async move {
+                let app = server::open(&db).await?;
+                let rows = write_whole_from(&output, |file| async move {
+                    Ok(app.backup(&mut std::io::BufWriter::new(file)).await?)
+                })
+                .await?;
+                say!(
+                    lang,
+                    ("已备份 {rows} 行到 {}（密钥文件不在备份中，请另行保管）。", output.display()),
+                    (
+                        "{rows} rows backed up to {} (the key file is not in the backup: keep it separately).",
+                        output.display()
+                    )
+                );
+                Ok(())
+            })
+        }
         Command::Restore { input, db } => server::block_on(async move {
             let file = std::fs::File::open(&input).map_err(io_refusal(&input, false))?;
             let app = server::open(&db).await?;
@@ -488,10 +514,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), Refusal> {
             let app = server::open(&db).await?;
             let b = app.bulletin_for_operator(plan, &period).await?;
             let bytes = report::render(&b, format, font.as_deref(), lang)?;
-            // Written beside the target and renamed when complete: a failure leaves no partial file.
-            let tmp = output.with_extension("partial");
-            std::fs::write(&tmp, bytes).map_err(io_refusal(&output, true))?;
-            std::fs::rename(&tmp, &output).map_err(io_refusal(&output, true))?;
+            write_whole(&output, &bytes)?;
             say!(lang, ("已生成通报：{}", output.display()), ("bulletin written to {}", output.display()));
             Ok(())
         }),

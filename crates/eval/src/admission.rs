@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use jiqun_domain::Lang;
 use serde::{Deserialize, Serialize};
 
 use crate::definition::{
@@ -395,31 +394,19 @@ jiqun_domain::labelled_enum! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Pass,
-    /// Within the hard limit, short of the soft band.
-    Conditional,
-    /// Misses the hard limit.
-    Fail,
-    /// Needed by a threshold but not given or not computable: rejects where there is a hard limit, admits
-    /// with conditions where there is only a soft band.
-    NoData,
-    /// No threshold for this metric in the zone and industry: shown, not decided on.
-    NotSet,
-}
-
-impl Verdict {
-    pub fn label(self, lang: Lang) -> &'static str {
-        let (zh, en) = match self {
-            Verdict::Pass => ("达标", "passed"),
-            Verdict::Conditional => ("未达标准线，有条件", "short of the soft band: conditions"),
-            Verdict::Fail => ("未达准入线", "misses the hard limit"),
-            Verdict::NoData => ("无数据，按最不利情形处理", "no data: treated as the worst case"),
-            Verdict::NotSet => ("未设阈值", "no threshold set"),
-        };
-        lang.pick(zh, en)
+jiqun_domain::labelled_enum! {
+    /// How a metric stands against the table's thresholds.
+    pub enum Verdict {
+        Pass = "pass", "达标", "passed";
+        /// Within the hard limit, short of the soft band.
+        Conditional = "conditional", "未达标准线，有条件", "short of the soft band: conditions";
+        /// Misses the hard limit.
+        Fail = "fail", "未达准入线", "misses the hard limit";
+        /// Needed by a threshold but not given or not computable: rejects where there is a hard limit, admits
+        /// with conditions where there is only a soft band.
+        NoData = "no_data", "无数据，按最不利情形处理", "no data: treated as the worst case";
+        /// No threshold for this metric in the zone and industry: shown, not decided on.
+        NotSet = "not_set", "未设阈值", "no threshold set";
     }
 }
 

@@ -10,10 +10,11 @@ use jiqun_domain::date::Date;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, now_ms, select};
+use crate::model::{Table, row};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, Upload, insert_upload, now_ms, select};
 
 row! {
+    table "challenges";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChallengeRow {
         pub id: i64,
@@ -54,8 +55,6 @@ row! {
     }
 }
 
-const CHALLENGE_COLUMNS: &str = "id, title, problem, indicators, funding_wan, reward, eligibility, department, chain_node, gap_rule, criteria, apply_by, finish_by, state, winner_id, outcome_note, synthetic, version, created_by, created_at, updated_at";
-
 /// A challenge as drafted or edited (already checked by the application).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewChallenge {
@@ -92,6 +91,7 @@ impl ChallengeStep<'_> {
 }
 
 row! {
+    table "challenge_applications";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChallengeApplicationRow {
         pub id: i64,
@@ -108,8 +108,6 @@ row! {
     }
 }
 
-const APPLICATION_COLUMNS: &str = "id, challenge_id, org_kind, org_id, org_name, summary, created_by, created_at";
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewChallengeApplication {
     pub org_kind: String,
@@ -119,6 +117,7 @@ pub struct NewChallengeApplication {
 }
 
 row! {
+    table "challenge_attachments";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChallengeAttachmentMeta {
         pub id: i64,
@@ -131,6 +130,7 @@ row! {
 }
 
 row! {
+    table "challenge_experts";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChallengeExpertRow {
         pub id: i64,
@@ -145,8 +145,6 @@ row! {
         pub assigned_at: i64,
     }
 }
-
-const EXPERT_COLUMNS: &str = "id, challenge_id, user_id, org_kind, org_id, interests, assigned_by, assigned_at";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewChallengeExpert {
@@ -171,6 +169,7 @@ row! {
 }
 
 row! {
+    table "challenge_milestones";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct ChallengeMilestoneRow {
         pub id: i64,
@@ -186,13 +185,11 @@ row! {
 
 impl Store {
     pub async fn challenges(&self) -> Result<Vec<ChallengeRow>> {
-        self.all(select(CHALLENGE_COLUMNS, "challenges", "ORDER BY id")).await
+        self.all(ChallengeRow::select("ORDER BY id")).await
     }
 
     pub async fn challenge(&self, id: i64) -> Result<ChallengeRow> {
-        self.one(select(CHALLENGE_COLUMNS, "challenges", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::Challenge(id)))
+        self.by_id(id, Missing::Challenge).await
     }
 
     /// The challenge's state inside a write, with its version; a stale `expected` version is a conflict.
@@ -250,8 +247,7 @@ impl Store {
         .await?;
         let detail =
             json!({ "title": c.title, "department": c.department, "chain_node": c.chain_node, "gap_rule": c.gap_rule });
-        self.audit(&mut tx, actor, AuditAction::ChallengeCreate, "challenge", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ChallengeCreate, "challenge", &id.to_string(), &detail).await?;
         Ok(id)
     }
 
@@ -291,8 +287,7 @@ impl Store {
         .await?;
         let detail =
             json!({ "title": c.title, "department": c.department, "chain_node": c.chain_node, "gap_rule": c.gap_rule });
-        self.audit(&mut tx, actor, AuditAction::ChallengeUpdate, "challenge", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ChallengeUpdate, "challenge", &id.to_string(), &detail).await
     }
 
     /// Moves a challenge from `step.from` to `step.to` (a conflict if someone moved it first), recording the
@@ -323,26 +318,19 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "from": from, "to": to, "winner": winner, "note": note });
-        self.audit(&mut tx, actor, AuditAction::ChallengeMove, "challenge", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::ChallengeMove, "challenge", &id.to_string(), &detail).await
     }
 
     pub async fn challenge_applications(&self, challenge_id: i64) -> Result<Vec<ChallengeApplicationRow>> {
-        self.all(
-            select(APPLICATION_COLUMNS, "challenge_applications", "WHERE challenge_id = $1 ORDER BY id")
-                .bind(challenge_id),
-        )
-        .await
+        self.all(ChallengeApplicationRow::select("WHERE challenge_id = $1 ORDER BY id").bind(challenge_id)).await
     }
 
     pub async fn all_challenge_applications(&self) -> Result<Vec<ChallengeApplicationRow>> {
-        self.all(select(APPLICATION_COLUMNS, "challenge_applications", "ORDER BY id")).await
+        self.all(ChallengeApplicationRow::select("ORDER BY id")).await
     }
 
     pub async fn challenge_application(&self, id: i64) -> Result<ChallengeApplicationRow> {
-        self.one(select(APPLICATION_COLUMNS, "challenge_applications", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::ChallengeApplication(id)))
+        self.by_id(id, Missing::ChallengeApplication).await
     }
 
     /// Records an application while applications are open; one per organisation and challenge.
@@ -380,17 +368,8 @@ impl Store {
         .await?;
         let detail =
             json!({ "challenge": challenge_id, "org_kind": a.org_kind, "org_id": a.org_id, "org_name": a.org_name });
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::ChallengeApply,
-            "challenge_application",
-            &id.to_string(),
-            true,
-            &detail,
-        )
-        .await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ChallengeApply, "challenge_application", &id.to_string(), &detail)
+            .await?;
         Ok(id)
     }
 
@@ -410,59 +389,21 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound(Missing::ChallengeApplication(application_id)))?;
         self.challenge_in(&mut tx, challenge_id, &[ChallengeState::ApplicationsOpen]).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO challenge_attachments (application_id, filename, content_type, size, data, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(application_id)
-        .bind(filename)
-        .bind(content_type)
-        .bind(data.len() as i64)
-        .bind(data)
-        .bind(actor.id)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
+        let file = Upload { filename, content_type, data };
+        let id = insert_upload(&mut tx, "challenge_attachments", "application_id", application_id, file, actor).await?;
         let detail = json!({ "application": application_id, "filename": filename, "size": data.len() });
-        self.audit(
-            &mut tx,
-            actor,
-            AuditAction::ChallengeAttach,
-            "challenge_attachment",
-            &id.to_string(),
-            true,
-            &detail,
-        )
-        .await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::ChallengeAttach, "challenge_attachment", &id.to_string(), &detail)
+            .await?;
         Ok(id)
     }
 
     pub async fn challenge_attachments(&self, application_id: i64) -> Result<Vec<ChallengeAttachmentMeta>> {
-        self.all(
-            select(
-                "id, application_id, filename, content_type, size, created_at",
-                "challenge_attachments",
-                "WHERE application_id = $1 ORDER BY id",
-            )
-            .bind(application_id),
-        )
-        .await
+        self.all(ChallengeAttachmentMeta::select("WHERE application_id = $1 ORDER BY id").bind(application_id)).await
     }
 
     /// One attachment with its bytes.
     pub async fn challenge_attachment(&self, id: i64) -> Result<(ChallengeAttachmentMeta, Vec<u8>)> {
-        let meta: ChallengeAttachmentMeta = self
-            .one(
-                select(
-                    "id, application_id, filename, content_type, size, created_at",
-                    "challenge_attachments",
-                    "WHERE id = $1",
-                )
-                .bind(id),
-            )
-            .await?
-            .ok_or(StoreError::NotFound(Missing::ChallengeAttachment(id)))?;
+        let meta: ChallengeAttachmentMeta = self.by_id(id, Missing::ChallengeAttachment).await?;
         let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM challenge_attachments WHERE id = $1")
             .bind(id)
             .fetch_one(&self.pool)
@@ -471,8 +412,7 @@ impl Store {
     }
 
     pub async fn challenge_experts(&self, challenge_id: i64) -> Result<Vec<ChallengeExpertRow>> {
-        self.all(select(EXPERT_COLUMNS, "challenge_experts", "WHERE challenge_id = $1 ORDER BY id").bind(challenge_id))
-            .await
+        self.all(ChallengeExpertRow::select("WHERE challenge_id = $1 ORDER BY id").bind(challenge_id)).await
     }
 
     /// Puts an expert on a challenge's panel (before the award); once per expert and challenge.
@@ -517,9 +457,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "challenge": challenge_id, "expert": e.user_id, "org_kind": e.org_kind, "org_id": e.org_id, "interests": e.interests });
-        self.audit(&mut tx, actor, AuditAction::ChallengeExpert, "challenge", &challenge_id.to_string(), true, &detail)
+        self.commit_audited(tx, actor, AuditAction::ChallengeExpert, "challenge", &challenge_id.to_string(), &detail)
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -590,29 +529,19 @@ impl Store {
             }
         }
         let detail = json!({ "application": application_id, "expert": expert_id, "submitted": submitted });
-        self.audit(
-            &mut tx,
+        self.commit_audited(
+            tx,
             actor,
             AuditAction::ChallengeReview,
             "challenge_application",
             &application_id.to_string(),
-            true,
             &detail,
         )
-        .await?;
-        self.commit(tx).await
+        .await
     }
 
     pub async fn challenge_milestones(&self, challenge_id: i64) -> Result<Vec<ChallengeMilestoneRow>> {
-        self.all(
-            select(
-                "id, challenge_id, name, due_on, done_on, note, created_by, created_at",
-                "challenge_milestones",
-                "WHERE challenge_id = $1 ORDER BY due_on, id",
-            )
-            .bind(challenge_id),
-        )
-        .await
+        self.all(ChallengeMilestoneRow::select("WHERE challenge_id = $1 ORDER BY due_on, id").bind(challenge_id)).await
     }
 
     /// Records a milestone of the work (due, and done where it is) while the work is under way.
@@ -641,17 +570,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "milestone": id, "name": name, "due_on": due_on, "done_on": done_on });
-        self.audit(
-            &mut tx,
+        self.commit_audited(
+            tx,
             actor,
             AuditAction::ChallengeMilestone,
             "challenge",
             &challenge_id.to_string(),
-            true,
             &detail,
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 }

@@ -48,8 +48,7 @@ impl Store {
             ids.push(id);
         }
         let detail = json!({ "kind": file.kind, "file": file.name, "sha256": file.sha256, "rows": file.rows, "writes": writes.len() });
-        self.audit(&mut tx, actor, AuditAction::FileImport, "import", &file.kind, true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, actor, AuditAction::FileImport, "import", &file.kind, &detail).await?;
         Ok(ids)
     }
 }

@@ -143,8 +143,7 @@ impl Store {
         .await?;
         let job = job_in(&mut tx, id).await?;
         let detail = json!({ "from": before.server, "kind": job.kind.as_str(), "attempt": job.attempts });
-        self.audit(&mut tx, &actor, AuditAction::JobTakeOver, "job", &id.to_string(), true, &detail).await?;
-        self.commit(tx).await?;
+        self.commit_audited(tx, &actor, AuditAction::JobTakeOver, "job", &id.to_string(), &detail).await?;
         Ok(Some(job))
     }
 

@@ -533,7 +533,8 @@ impl Store {
 
     /// The row of `T`'s table with this id; `missing(id)` when there is none.
     pub(crate) async fn by_id<T: model::Table>(&self, id: i64, missing: fn(i64) -> Missing) -> Result<T> {
-        self.one(T::select("WHERE id = $1").bind(id)).await?.ok_or(StoreError::NotFound(missing(id)))
+        let query = T::select(&format!("WHERE {} = $1", T::ID)).bind(id);
+        self.one(query).await?.ok_or(StoreError::NotFound(missing(id)))
     }
 
     async fn migrate(&self) -> Result<()> {
@@ -964,6 +965,40 @@ pub(crate) async fn update_existing(tx: &mut Tx, q: Query<'_>, missing: Missing)
         return Err(StoreError::NotFound(missing));
     }
     Ok(())
+}
+
+/// A file as uploaded: its name, its type and its bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Upload<'a> {
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub data: &'a [u8],
+}
+
+/// Stores an uploaded file in `table` (`attachments`, `challenge_attachments`) under the record it belongs
+/// to (`owner`, the column naming it, and its id), inside the caller's transaction; returns the file's id.
+pub(crate) async fn insert_upload(
+    tx: &mut Tx,
+    table: &str,
+    owner: &str,
+    owner_id: i64,
+    file: Upload<'_>,
+    actor: &Actor,
+) -> Result<i64> {
+    let sql = format!(
+        "INSERT INTO {table} ({owner}, filename, content_type, size, data, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+    );
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(owner_id)
+        .bind(file.filename)
+        .bind(file.content_type)
+        .bind(file.data.len() as i64)
+        .bind(file.data)
+        .bind(actor.id)
+        .bind(now_ms())
+        .fetch_one(&mut **tx)
+        .await?)
 }
 
 /// `SELECT columns FROM table rest`, the start of a query for a row type (`rest` is SQL text, never input).

@@ -12,8 +12,8 @@ use jiqun_domain::matching::{MatchOutcome, Maturity};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::row;
-use crate::{Actor, Missing, Result, Store, StoreError, checked_version, now_ms, select};
+use crate::model::{Table, row};
+use crate::{Actor, Missing, Result, Store, checked_version, now_ms};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,6 +66,7 @@ row! {
 }
 
 row! {
+    table "match_meetings";
     #[derive(Debug, Clone, PartialEq, Serialize)]
     pub struct MatchMeetingRow {
         pub id: i64,
@@ -85,9 +86,19 @@ row! {
     }
 }
 
-const PRODUCT_COLUMNS: &str = "p.id, p.enterprise_id, e.uscc, e.name AS firm_name, e.city, p.name, p.category, p.process_node_nm, p.maturity, p.annual_volume, p.note, p.active, p.synthetic, p.version, p.created_by, p.created_at, p.updated_at";
-const NEED_COLUMNS: &str = "n.id, n.enterprise_id, e.uscc, e.name AS firm_name, e.city, n.name, n.category, n.annual_volume, n.needed_by, n.requirements, n.active, n.synthetic, n.version, n.created_by, n.created_at, n.updated_at";
-const MEETING_COLUMNS: &str = "id, product_id, need_id, held_on, place, note, outcome, outcome_on, outcome_note, synthetic, version, created_by, created_at, updated_at";
+/// A product with its firm's USCC, name and city.
+impl Table for MatchProductRow {
+    const TABLE: &'static str = "match_products p JOIN enterprises e ON e.id = p.enterprise_id";
+    const COLUMNS: &'static str = "p.id, p.enterprise_id, e.uscc, e.name AS firm_name, e.city, p.name, p.category, p.process_node_nm, p.maturity, p.annual_volume, p.note, p.active, p.synthetic, p.version, p.created_by, p.created_at, p.updated_at";
+    const ID: &'static str = "p.id";
+}
+
+/// A need with its firm's USCC, name and city.
+impl Table for MatchNeedRow {
+    const TABLE: &'static str = "match_needs n JOIN enterprises e ON e.id = n.enterprise_id";
+    const COLUMNS: &'static str = "n.id, n.enterprise_id, e.uscc, e.name AS firm_name, e.city, n.name, n.category, n.annual_volume, n.needed_by, n.requirements, n.active, n.synthetic, n.version, n.created_by, n.created_at, n.updated_at";
+    const ID: &'static str = "n.id";
+}
 
 /// A chip product as listed or edited (checked by the application).
 #[derive(Debug, Clone, PartialEq)]
@@ -132,45 +143,27 @@ pub const MATCH_SETTINGS_KEY: &str = "match_settings";
 
 impl Store {
     pub async fn match_products(&self) -> Result<Vec<MatchProductRow>> {
-        self.all(select(
-            PRODUCT_COLUMNS,
-            "match_products p JOIN enterprises e ON e.id = p.enterprise_id",
-            "ORDER BY p.id",
-        ))
-        .await
+        self.all(MatchProductRow::select("ORDER BY p.id")).await
     }
 
     pub async fn match_product(&self, id: i64) -> Result<MatchProductRow> {
-        self.one(
-            select(PRODUCT_COLUMNS, "match_products p JOIN enterprises e ON e.id = p.enterprise_id", "WHERE p.id = $1")
-                .bind(id),
-        )
-        .await?
-        .ok_or(StoreError::NotFound(Missing::MatchProduct(id)))
+        self.by_id(id, Missing::MatchProduct).await
     }
 
     pub async fn match_needs(&self) -> Result<Vec<MatchNeedRow>> {
-        self.all(select(NEED_COLUMNS, "match_needs n JOIN enterprises e ON e.id = n.enterprise_id", "ORDER BY n.id"))
-            .await
+        self.all(MatchNeedRow::select("ORDER BY n.id")).await
     }
 
     pub async fn match_need(&self, id: i64) -> Result<MatchNeedRow> {
-        self.one(
-            select(NEED_COLUMNS, "match_needs n JOIN enterprises e ON e.id = n.enterprise_id", "WHERE n.id = $1")
-                .bind(id),
-        )
-        .await?
-        .ok_or(StoreError::NotFound(Missing::MatchNeed(id)))
+        self.by_id(id, Missing::MatchNeed).await
     }
 
     pub async fn match_meetings(&self) -> Result<Vec<MatchMeetingRow>> {
-        self.all(select(MEETING_COLUMNS, "match_meetings", "ORDER BY held_on DESC, id DESC")).await
+        self.all(MatchMeetingRow::select("ORDER BY held_on DESC, id DESC")).await
     }
 
     pub async fn match_meeting(&self, id: i64) -> Result<MatchMeetingRow> {
-        self.one(select(MEETING_COLUMNS, "match_meetings", "WHERE id = $1").bind(id))
-            .await?
-            .ok_or(StoreError::NotFound(Missing::MatchMeeting(id)))
+        self.by_id(id, Missing::MatchMeeting).await
     }
 
     /// Lists a chip product; returns its id.
@@ -194,17 +187,15 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
+        self.commit_audited(
+            tx,
             actor,
             AuditAction::MatchProductCreate,
             "match_product",
             &id.to_string(),
-            true,
             &product_detail(p),
         )
         .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -233,17 +224,15 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.audit(
-            &mut tx,
+        self.commit_audited(
+            tx,
             actor,
             AuditAction::MatchProductUpdate,
             "match_product",
             &id.to_string(),
-            true,
             &product_detail(p),
         )
-        .await?;
-        self.commit(tx).await
+        .await
     }
 
     /// Lists a terminal need; returns its id.
@@ -266,9 +255,8 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        self.audit(&mut tx, actor, AuditAction::MatchNeedCreate, "match_need", &id.to_string(), true, &need_detail(n))
+        self.commit_audited(tx, actor, AuditAction::MatchNeedCreate, "match_need", &id.to_string(), &need_detail(n))
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -296,9 +284,8 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        self.audit(&mut tx, actor, AuditAction::MatchNeedUpdate, "match_need", &id.to_string(), true, &need_detail(n))
-            .await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::MatchNeedUpdate, "match_need", &id.to_string(), &need_detail(n))
+            .await
     }
 
     /// Records a meeting held on a product and a need; returns its id.
@@ -320,9 +307,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let detail = json!({ "product": m.product_id, "need": m.need_id, "held_on": m.held_on, "place": m.place });
-        self.audit(&mut tx, actor, AuditAction::MatchMeetingCreate, "match_meeting", &id.to_string(), true, &detail)
+        self.commit_audited(tx, actor, AuditAction::MatchMeetingCreate, "match_meeting", &id.to_string(), &detail)
             .await?;
-        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -350,9 +336,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let detail = json!({ "outcome": outcome, "outcome_on": on, "note": note });
-        self.audit(&mut tx, actor, AuditAction::MatchMeetingOutcome, "match_meeting", &id.to_string(), true, &detail)
-            .await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::MatchMeetingOutcome, "match_meeting", &id.to_string(), &detail)
+            .await
     }
 
     /// Stores the matchmaking settings (JSON, checked by the application), audited with before and after.
@@ -362,8 +347,7 @@ impl Store {
         self.put_setting(&mut tx, MATCH_SETTINGS_KEY, value).await?;
         let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
         let detail = json!({ "before": before.as_deref().map(parse), "after": parse(value) });
-        self.audit(&mut tx, actor, AuditAction::MatchSettings, "setting", MATCH_SETTINGS_KEY, true, &detail).await?;
-        self.commit(tx).await
+        self.commit_audited(tx, actor, AuditAction::MatchSettings, "setting", MATCH_SETTINGS_KEY, &detail).await
     }
 }
 

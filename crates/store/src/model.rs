@@ -148,6 +148,8 @@ pub(crate) trait Table: FromRow {
     const TABLE: &'static str;
     /// What its queries select: the column each field is read from.
     const COLUMNS: &'static str;
+    /// Its id column as its queries name it (qualified where `TABLE` joins another table).
+    const ID: &'static str = "id";
 
     /// `SELECT` its columns `FROM` its table, then `rest` (SQL text, never input).
     fn select(rest: &str) -> crate::Query<'static> {
@@ -276,8 +278,11 @@ row! {
     }
 }
 
-impl ObservationRow {
-    pub(crate) const COLUMNS: &'static str = "o.id, o.indicator_id, o.period, o.region, o.value, o.source, o.is_current, o.entered_by, u.username AS entered_by_name, o.entered_at";
+/// An observation with the name of who entered it.
+impl Table for ObservationRow {
+    const TABLE: &'static str = "observations o LEFT JOIN users u ON u.id = o.entered_by";
+    const COLUMNS: &'static str = "o.id, o.indicator_id, o.period, o.region, o.value, o.source, o.is_current, o.entered_by, u.username AS entered_by_name, o.entered_at";
+    const ID: &'static str = "o.id";
 }
 
 row! {
@@ -330,8 +335,11 @@ row! {
     }
 }
 
-impl ReportRow {
-    pub(crate) const COLUMNS: &'static str = "r.id, r.assignment_id, r.period, r.version, r.is_current, r.state, r.status, r.percent, r.narrative, r.problems, r.help_needed, r.review_comment, r.created_at, r.created_by, u.username AS created_by_name, r.submitted_at, r.reviewed_at";
+/// A report with the name of who filed it (its attachments are read apart).
+impl Table for ReportRow {
+    const TABLE: &'static str = "reports r LEFT JOIN users u ON u.id = r.created_by";
+    const COLUMNS: &'static str = "r.id, r.assignment_id, r.period, r.version, r.is_current, r.state, r.status, r.percent, r.narrative, r.problems, r.help_needed, r.review_comment, r.created_at, r.created_by, u.username AS created_by_name, r.submitted_at, r.reviewed_at";
+    const ID: &'static str = "r.id";
 }
 
 row! {

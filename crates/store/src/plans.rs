@@ -296,28 +296,14 @@ impl Store {
 
     /// Current observations of an indicator, by period.
     pub async fn observations(&self, indicator_id: i64) -> Result<Vec<ObservationRow>> {
-        self.all::<ObservationRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
-             WHERE o.indicator_id = $1 AND o.is_current = 1 ORDER BY o.period_key, o.region",
-                ObservationRow::COLUMNS
-            )))
-            .bind(indicator_id),
-        )
-        .await
+        let rest = "WHERE o.indicator_id = $1 AND o.is_current = 1 ORDER BY o.period_key, o.region";
+        self.all(ObservationRow::select(rest).bind(indicator_id)).await
     }
 
     /// Every value ever entered for an indicator, corrections included, newest first.
     pub async fn observation_history(&self, indicator_id: i64) -> Result<Vec<ObservationRow>> {
-        self.all::<ObservationRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
-             WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC",
-                ObservationRow::COLUMNS
-            )))
-            .bind(indicator_id),
-        )
-        .await
+        let rest = "WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC";
+        self.all(ObservationRow::select(rest).bind(indicator_id)).await
     }
 
     /// A page of an indicator's observations, newest first, and how many it has in all.
@@ -372,16 +358,8 @@ impl Store {
     /// A page of the current values of every indicator after the value `after` (its id), by id: an
     /// export reads them all this way.
     pub async fn current_observations_after(&self, after: i64, limit: i64) -> Result<Vec<ObservationRow>> {
-        self.all::<ObservationRow>(
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
-             WHERE o.is_current = 1 AND o.id > $1 ORDER BY o.id LIMIT {}",
-                ObservationRow::COLUMNS,
-                limit.clamp(1, 100_000)
-            )))
-            .bind(after),
-        )
-        .await
+        let rest = format!("WHERE o.is_current = 1 AND o.id > $1 ORDER BY o.id LIMIT {}", limit.clamp(1, 100_000));
+        self.all(ObservationRow::select(&rest).bind(after)).await
     }
 
     /// Records a value. A second value for the same period and region is a correction: the old row stays,

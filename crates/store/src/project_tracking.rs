@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::{Table, row};
-use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms, select};
+use crate::{Actor, Clash, Missing, Result, Store, StoreError, Tx, get, now_ms};
 
 row! {
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,7 +42,12 @@ row! {
     }
 }
 
-const PROGRESS_COLUMNS: &str = "g.id, g.project_id, g.period, g.period_key, g.version, g.is_current, g.state, g.invest_period_wan, g.invest_cumulative_wan, g.physical_percent, g.narrative, g.synthetic, g.review_comment, g.created_by, u.username AS by_name, g.created_at, g.reviewed_by, g.reviewed_at";
+/// A period's progress with the name of who reported it.
+impl Table for ProgressRow {
+    const TABLE: &'static str = "project_progress g LEFT JOIN users u ON u.id = g.created_by";
+    const COLUMNS: &'static str = "g.id, g.project_id, g.period, g.period_key, g.version, g.is_current, g.state, g.invest_period_wan, g.invest_cumulative_wan, g.physical_percent, g.narrative, g.synthetic, g.review_comment, g.created_by, u.username AS by_name, g.created_at, g.reviewed_by, g.reviewed_at";
+    const ID: &'static str = "g.id";
+}
 
 row! {
     table "project_milestones";
@@ -109,25 +114,13 @@ fn wan(v: f64) -> String {
 impl Store {
     /// Every version of every period's progress of a project, by period then version.
     pub async fn progress(&self, project_id: i64) -> Result<Vec<ProgressRow>> {
-        self.all(
-            select(
-                PROGRESS_COLUMNS,
-                "project_progress g",
-                "LEFT JOIN users u ON u.id = g.created_by WHERE g.project_id = $1 ORDER BY g.period_key, g.id",
-            )
-            .bind(project_id),
-        )
-        .await
+        let rest = "WHERE g.project_id = $1 ORDER BY g.period_key, g.id";
+        self.all(ProgressRow::select(rest).bind(project_id)).await
     }
 
     /// The current report of every period of every project (for the lists).
     pub async fn current_progress(&self) -> Result<Vec<ProgressRow>> {
-        self.all(select(
-            PROGRESS_COLUMNS,
-            "project_progress g",
-            "LEFT JOIN users u ON u.id = g.created_by WHERE g.is_current = 1 ORDER BY g.project_id, g.period_key",
-        ))
-        .await
+        self.all(ProgressRow::select("WHERE g.is_current = 1 ORDER BY g.project_id, g.period_key")).await
     }
 
     /// The cumulative investment must not go down: not below an earlier period's accepted cumulative, not

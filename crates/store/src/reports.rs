@@ -6,11 +6,11 @@ use serde_json::json;
 
 use jiqun_domain::report::ReviewState;
 
-use crate::model::{Column, FromRow};
+use crate::model::{Column, FromRow, Table};
 
 use crate::{
     Actor, AssignmentRow, AttachmentMeta, Clash, Missing, ReportInput, ReportRow, Result, RoundRow, Store, StoreError,
-    Tx, get, now_ms, select,
+    Tx, Upload, get, insert_upload, now_ms,
 };
 
 const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.item, COALESCE(i.title, '') AS item_title, a.agency, a.role \
@@ -82,8 +82,8 @@ impl Store {
     }
 
     pub async fn assignment_reports(&self, assignment_id: i64) -> Result<Vec<ReportRow>> {
-        let mut reports = self.all::<ReportRow>(select(ReportRow::COLUMNS, "reports", "r LEFT JOIN users u ON u.id = r.created_by WHERE r.assignment_id = $1 ORDER BY r.period, r.version")
-        .bind(assignment_id)).await?;
+        let rest = "WHERE r.assignment_id = $1 ORDER BY r.period, r.version";
+        let mut reports = self.all(ReportRow::select(rest).bind(assignment_id)).await?;
         self.fill_attachments(&mut reports).await?;
         Ok(reports)
     }
@@ -101,12 +101,7 @@ impl Store {
     }
 
     pub async fn report(&self, id: i64) -> Result<Option<ReportRow>> {
-        let row = self
-            .one(
-                select(ReportRow::COLUMNS, "reports", "r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = $1")
-                    .bind(id),
-            )
-            .await?;
+        let row = self.one(ReportRow::select("WHERE r.id = $1").bind(id)).await?;
         let Some(row) = row else { return Ok(None) };
         let mut v = vec![row];
         self.fill_attachments(&mut v).await?;
@@ -260,18 +255,8 @@ impl Store {
         actor: &Actor,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO attachments (report_id, filename, content_type, size, data, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(report_id)
-        .bind(filename)
-        .bind(content_type)
-        .bind(data.len() as i64)
-        .bind(data)
-        .bind(now_ms())
-        .bind(actor.id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let file = Upload { filename, content_type, data };
+        let id = insert_upload(&mut tx, "attachments", "report_id", report_id, file, actor).await?;
         let detail = json!({ "file": filename, "size": data.len() });
         self.commit_audited(tx, actor, AuditAction::AttachmentAdd, "report", &report_id.to_string(), &detail).await?;
         Ok(id)
