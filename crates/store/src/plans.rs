@@ -317,18 +317,12 @@ impl Store {
             .bind(indicator_id)
             .fetch_one(self.pool())
             .await?;
-        let rows = self
-            .all::<ObservationRow>(
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM observations o LEFT JOIN users u ON u.id = o.entered_by \
-                     WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC LIMIT {} OFFSET {}",
-                    ObservationRow::COLUMNS,
-                    limit.clamp(0, 100_000),
-                    offset.max(0)
-                )))
-                .bind(indicator_id),
-            )
-            .await?;
+        let rest = format!(
+            "WHERE o.indicator_id = $1 ORDER BY o.entered_at DESC, o.id DESC LIMIT {} OFFSET {}",
+            limit.clamp(0, 100_000),
+            offset.max(0)
+        );
+        let rows = self.all(ObservationRow::select(&rest).bind(indicator_id)).await?;
         Ok((rows, total))
     }
 
