@@ -194,13 +194,18 @@ pub struct AppError {
     pub cause: Option<String>,
     /// The record as it stands now, when a write was refused because the writer read an older version
     /// (409): the caller shows it so that the writer can compare and try again.
-    pub current: Option<Current>,
+    pub current: Option<Box<Current>>,
 }
 
 /// A record sent back with a conflict over a stale version.
 #[derive(Debug, Clone)]
 pub enum Current {
     Report(Box<jiqun_store::ReportRow>),
+    /// The write was refused as stale; the record is not attached yet. Whoever answers knows how the
+    /// resource is shown and attaches it as `View` (the web layer's `kit::api::or_current`).
+    Stale,
+    /// The record as its resource's GET answers it now.
+    View(serde_json::Value),
 }
 
 impl AppError {
@@ -211,7 +216,7 @@ impl AppError {
     /// The catalogue's message alone.
     /// The same error, carrying the record as it stands now.
     pub fn with_current(mut self, current: Current) -> AppError {
-        self.current = Some(current);
+        self.current = Some(Box::new(current));
         self
     }
 
@@ -433,7 +438,8 @@ impl From<jiqun_store::StoreError> for AppError {
                         format!("job {job} was taken over by another server; this result was not committed"),
                     ),
                 };
-                AppError::conflict(zh, en)
+                let e = AppError::conflict(zh, en);
+                if matches!(c, Clash::Stale { .. }) { e.with_current(Current::Stale) } else { e }
             }
             StoreError::Backup(f) => match f {
                 BackupFault::NotEmpty => AppError::conflict(

@@ -44,19 +44,21 @@ impl IntoResponse for ApiError {
             eprintln!("jiqun: {e}");
         }
         let mut body = json!({ "error": { "code": e.code.as_str(), "message": shown_message(&e, lang), "details": e.details(lang) } });
-        if let Some(current) = &e.current {
-            body["error"]["current"] = current_record(current);
+        if let Some(current) = e.current.as_deref().and_then(current_record) {
+            body["error"]["current"] = current;
         }
         (status, Json(body)).into_response()
     }
 }
 
-/// The record a stale write was refused over, as its resource's GET shows it.
-fn current_record(c: &Current) -> serde_json::Value {
-    let view = match c {
-        Current::Report(r) => serde_json::to_value(crate::resources::supervision::api::ReportView::new(r)),
-    };
-    view.unwrap_or_default()
+/// The record a stale write was refused over, as its resource's GET shows it (none when it could not be
+/// read back).
+fn current_record(c: &Current) -> Option<serde_json::Value> {
+    match c {
+        Current::Report(r) => serde_json::to_value(crate::resources::supervision::api::ReportView::new(r)).ok(),
+        Current::View(v) => Some(v.clone()),
+        Current::Stale => None,
+    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -141,7 +141,7 @@ fn error_schema() -> Value {
             "code": { "type": "string", "description": "stable code of the error catalogue (jiqun_app::Code)" },
             "message": { "type": "string", "description": "in the request's language" },
             "hint": { "type": "string" },
-            "current": { "description": "With a 409 for a write that carried a version no longer current: the record as it is now.", "oneOf": [ { "$ref": "#/components/schemas/ReportView" } ] },
+            "current": { "description": "With a 409 for a write that carried a version no longer current: the record as it is now.", "anyOf": [ { "$ref": "#/components/schemas/ReportView" }, { "$ref": "#/components/schemas/BaseView" }, { "$ref": "#/components/schemas/ProjectDetail" }, { "$ref": "#/components/schemas/ChallengeDetail" }, { "$ref": "#/components/schemas/MatchProductView" }, { "$ref": "#/components/schemas/MatchNeedView" } ] },
             "details": { "type": "array", "items": { "type": "object", "properties": {
                 "field": { "type": "string" }, "message": { "type": "string" }
             } } }

@@ -114,3 +114,20 @@ macro_rules! api_record {
     (@copy $v:expr, $convert:expr) => { $convert(&$v) };
 }
 pub(crate) use api_record;
+
+/// A write refused because the writer read an older version (409) answers with the record as it is now
+/// (contracts §3), as `now` (the resource's GET) shows it. Only a refusal as stale reads it.
+pub async fn or_current<T, V: serde::Serialize>(
+    out: Result<T, AppError>,
+    now: impl std::future::Future<Output = Result<V, AppError>>,
+) -> Result<T, AppError> {
+    match out {
+        Err(mut e) if matches!(e.current.as_deref(), Some(jiqun_app::Current::Stale)) => {
+            if let Some(v) = now.await.ok().and_then(|v| serde_json::to_value(v).ok()) {
+                e.current = Some(Box::new(jiqun_app::Current::View(v)));
+            }
+            Err(e)
+        }
+        out => out,
+    }
+}

@@ -73,6 +73,10 @@ async fn a_second_national_innovation_centre_turns_the_target_achieved(api: Clie
         assert_eq!(after.iter().find(|(p, _)| p == "2026").map(|x| x.1), Some(1.0));
         let (s, v) = api.call("POST", &format!("/api/v1/bases/{bid}/withdraw"), &owner, withdraw).await;
         assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "stale version: {v}");
+        // With the base as it is now (withdrawn, a version on), as its GET shows it.
+        let now = &v["error"]["current"];
+        assert_eq!((now["id"].as_i64(), now["withdrawn_on"].as_str()), (Some(bid), Some("2026-01-10")), "{v}");
+        assert_eq!(now["version"], w["version"], "{v}");
         audit_holds(&api.app, &["base.recognise", "base.withdraw", "observation.derive"]).await;
     }
 }

@@ -234,6 +234,8 @@ async fn a_challenge_with_errors_is_refused_naming_each_field() {
     edit["version"] = json!(99);
     let (s, v) = api.call("PUT", &format!("/api/v1/challenges/{id}"), &owner, edit.clone()).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // With the challenge as it is now, as its GET shows it.
+    assert_eq!(v["error"]["current"]["challenge"]["version"], c["challenge"]["version"], "{v}");
     edit["version"] = c["challenge"]["version"].clone();
     let (s, v) = api.call("PUT", &format!("/api/v1/challenges/{id}"), &owner, edit).await;
     assert_eq!((s, v["challenge"]["title"].as_str()), (StatusCode::OK, Some("（测试）挑战（改）")), "{v}");

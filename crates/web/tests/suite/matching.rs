@@ -112,6 +112,13 @@ async fn an_enterprise_sees_only_its_own_pairs_and_edits_only_its_own_listings(a
     );
     let (s, v) = api.call("PUT", &format!("/api/v1/matches/products/{id}"), &qiye, edit).await;
     assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("conflict")), "{v}");
+    // The refusal carries the product as it is now, as its GET shows it.
+    assert_eq!(
+        (v["error"]["current"]["id"].as_i64(), v["error"]["current"]["maturity"].as_str()),
+        (Some(id), Some("sample")),
+        "{v}"
+    );
+    assert_eq!(v["error"]["current"]["version"], e["version"], "{v}");
 
     // A city bureau sees what involves its city's firms; a viewer reads all and lists nothing.
     let sz = api.demo_login("shenzhen").await;

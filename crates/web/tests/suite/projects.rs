@@ -99,6 +99,26 @@ async fn a_project_goes_from_planning_to_operation_with_a_problem_solved_on_the_
 }
 
 #[tokio::test]
+async fn a_stage_move_from_a_stale_version_is_refused_with_the_project_as_it_is_now() {
+    let api = Client::demo_sqlite().await;
+    let owner = api.demo_login("owner").await;
+    let id = new_project(&api, &owner).await;
+    let at = format!("/api/v1/projects/{id}/stage");
+    let (_, read) = api.call("GET", &format!("/api/v1/projects/{id}"), &owner, Value::Null).await;
+    let mut signed = stage("signed", "2025-01-01");
+    signed["version"] = read["version"].clone();
+    let (s, moved) = api.call("POST", &at, &owner, signed.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{moved}");
+    // A second writer who read the same version moves it too: refused, and shown the project now.
+    signed["stage"] = json!("started");
+    let (s, v) = api.call("POST", &at, &owner, signed).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, Some("conflict")), "{v}");
+    let now = &v["error"]["current"];
+    assert_eq!((now["id"].as_i64(), now["stage"].as_str()), (Some(id), Some("signed")), "{v}");
+    assert_eq!(now["version"], moved["version"], "{v}");
+}
+
+#[tokio::test]
 async fn impossible_stage_changes_are_refused_naming_both_stages() {
     let api = Client::demo_sqlite().await;
     let owner = api.demo_login("owner").await;

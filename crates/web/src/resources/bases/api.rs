@@ -10,7 +10,7 @@ use jiqun_app::bases::{BaseInput, BaseView, DerivationInput, DerivedSummary, Wit
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::Path;
-use crate::kit::api::write_request;
+use crate::kit::api::{or_current, write_request};
 
 pub async fn bases(ctx: Ctx) -> ApiResult<Json<Vec<BaseView>>> {
     let s = ctx.api_user()?;
@@ -31,13 +31,13 @@ pub async fn recognise(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
 
 pub async fn update(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<BaseView>> {
     let (s, b): (_, BaseInput) = write_request(&ctx, Action::ManageBases, &body)?;
-    ctx.app.update_base(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    or_current(ctx.app.update_base(s, id, &b, &ctx.ip).await, ctx.app.base(s, id, ctx.lang)).await.lang(ctx.lang)?;
     Ok(Json(ctx.app.base(s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 
 pub async fn withdraw(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<BaseView>> {
     let (s, b): (_, WithdrawInput) = write_request(&ctx, Action::ManageBases, &body)?;
-    ctx.app.withdraw_base(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    or_current(ctx.app.withdraw_base(s, id, &b, &ctx.ip).await, ctx.app.base(s, id, ctx.lang)).await.lang(ctx.lang)?;
     Ok(Json(ctx.app.base(s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 

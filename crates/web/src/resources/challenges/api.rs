@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::Path;
+use crate::kit::api::or_current;
 use crate::kit::ui;
 
 pub async fn challenges(ctx: Ctx) -> ApiResult<Json<Vec<ChallengeView>>> {
@@ -44,7 +45,9 @@ pub async fn update(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Jso
     let s = ctx.api_writer()?;
     ctx.app.may_manage_challenge(s, id).await.lang(ctx.lang)?;
     let b: ChallengeInput = ctx.json(&body)?;
-    ctx.app.update_challenge(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    or_current(ctx.app.update_challenge(s, id, &b, &ctx.ip).await, ctx.app.challenge(s, id, ctx.lang))
+        .await
+        .lang(ctx.lang)?;
     Ok(Json(ctx.app.challenge(s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 
@@ -52,7 +55,9 @@ pub async fn move_to(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Js
     let s = ctx.api_writer()?;
     ctx.app.may_move_challenge(s, id).await.lang(ctx.lang)?;
     let b: ChallengeMoveInput = ctx.json(&body)?;
-    ctx.app.move_challenge(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    or_current(ctx.app.move_challenge(s, id, &b, &ctx.ip).await, ctx.app.challenge(s, id, ctx.lang))
+        .await
+        .lang(ctx.lang)?;
     Ok(Json(ctx.app.challenge(s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 

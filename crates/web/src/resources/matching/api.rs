@@ -13,7 +13,7 @@ use jiqun_app::matching::{
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::write_request;
+use crate::kit::api::{or_current, write_request};
 
 use super::listing::Listing;
 
@@ -50,7 +50,9 @@ pub async fn create_listing<L: Listing>(ctx: Ctx, body: Bytes) -> ApiResult<Resp
 pub async fn update_listing<L: Listing>(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<L::View>> {
     let s = ctx.api_writer()?;
     let b: L::Input = ctx.json(&body)?;
-    L::update(&ctx.app, s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    or_current(L::update(&ctx.app, s, id, &b, &ctx.ip).await, L::read(&ctx.app, s, id, ctx.lang))
+        .await
+        .lang(ctx.lang)?;
     Ok(Json(L::read(&ctx.app, s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 

@@ -21,6 +21,7 @@ use utoipa::ToSchema;
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
+use crate::kit::api::or_current;
 
 /// The projects and the libraries, with the admission table an admission check applies.
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,7 +113,7 @@ pub async fn create(ctx: Ctx, body: Bytes) -> ApiResult<Response> {
 pub async fn move_stage(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<ProjectDetail>> {
     let s = ctx.api_writer()?;
     let b: StageInput = ctx.json(&body)?;
-    ctx.app.move_stage(s, id, &b, &ctx.ip).await.lang(ctx.lang)?;
+    or_current(ctx.app.move_stage(s, id, &b, &ctx.ip).await, ctx.app.project(s, id, ctx.lang)).await.lang(ctx.lang)?;
     Ok(Json(ctx.app.project(s, id, ctx.lang).await.lang(ctx.lang)?))
 }
 

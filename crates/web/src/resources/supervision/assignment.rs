@@ -270,10 +270,12 @@ fn report_form(
             }
             p.muted { (t("保存草稿不会提交审核；提交后由牵头处室审核，退回的报告可修改后再次提交。每次保存都形成新版本。", "A draft is not sent for review; a submitted report is reviewed by the plan owner, and a returned one can be corrected and submitted again. Each save is a new version.")) }
             @if let Some((e, _)) = refused { (ui::form_error(e, lang)) }
-            @if let Some((AppError { current: Some(jiqun_app::Current::Report(r)), .. }, _)) = refused {
-                p.notice {
-                    (t("他人已报送第 ", "Someone else filed version ")) (r.version)
-                    (t(" 版（见下方“报告及历史版本”）。您填写的内容仍在表单中；核对后再次保存，将在其后形成新版本。", " meanwhile (see the history below). What you typed is still in the form; check it and save again to file it as the next version."))
+            @if let Some((AppError { current: Some(current), .. }, _)) = refused {
+                @if let jiqun_app::Current::Report(r) = &**current {
+                    p.notice {
+                        (t("他人已报送第 ", "Someone else filed version ")) (r.version)
+                        (t(" 版（见下方“报告及历史版本”）。您填写的内容仍在表单中；核对后再次保存，将在其后形成新版本。", " meanwhile (see the history below). What you typed is still in the form; check it and save again to file it as the next version."))
+                    }
                 }
             }
             form.grid method="post" action={ "/assignments/" (a.row.id) "/reports" } {
