@@ -335,10 +335,20 @@ struct ReadTurn<'a> {
 
 impl Drop for ReadTurn<'_> {
     fn drop(&mut self) {
+        // The turn is given up before the value is published, so that a waiter woken by it finds no read
+        // under way and starts one if it needs a later one. A read started meanwhile may publish first:
+        // a value is published only over an older one.
         if let Ok(mut st) = self.reads.state.lock() {
             st.running = false;
         }
-        self.reads.published.send_replace((self.number, self.value));
+        let (number, value) = (self.number, self.value);
+        self.reads.published.send_if_modified(|seen| {
+            let newer = number > seen.0;
+            if newer {
+                *seen = (number, value);
+            }
+            newer
+        });
     }
 }
 
