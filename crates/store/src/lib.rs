@@ -302,20 +302,25 @@ struct ReadState {
 }
 
 impl SharedReads {
-    /// The number the next read to start will have (`None`: the state is unreadable; read alone).
-    fn next_number(&self) -> Option<u64> {
-        self.state.lock().ok().map(|st| st.started + 1)
+    /// The state; two counters that no panic can leave half-written, so a poisoned lock is still good.
+    fn state(&self) -> std::sync::MutexGuard<'_, ReadState> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Starts a read if none is under way: `Some(Some(number))`, or `Some(None)` when one is.
-    fn take_turn(&self) -> Option<Option<u64>> {
-        let mut st = self.state.lock().ok()?;
+    /// The number the next read to start will have.
+    fn next_number(&self) -> u64 {
+        self.state().started + 1
+    }
+
+    /// Starts a read if none is under way, and gives its number.
+    fn take_turn(&self) -> Option<u64> {
+        let mut st = self.state();
         if st.running {
-            return Some(None);
+            return None;
         }
         st.running = true;
         st.started += 1;
-        Some(Some(st.started))
+        Some(st.started)
     }
 }
 
@@ -338,9 +343,7 @@ impl Drop for ReadTurn<'_> {
         // The turn is given up before the value is published, so that a waiter woken by it finds no read
         // under way and starts one if it needs a later one. A read started meanwhile may publish first:
         // a value is published only over an older one.
-        if let Ok(mut st) = self.reads.state.lock() {
-            st.running = false;
-        }
+        self.reads.state().running = false;
         let (number, value) = (self.number, self.value);
         self.reads.published.send_if_modified(|seen| {
             let newer = number > seen.0;
@@ -647,7 +650,7 @@ impl Store {
         let reads = &*self.reads;
         let mut published = reads.published.subscribe();
         // Reads numbered up to `started` may have begun before this call; the next one cannot have.
-        let Some(wanted) = reads.next_number() else { return self.read_revision().await };
+        let wanted = reads.next_number();
         loop {
             let (number, value) = *published.borrow_and_update();
             if number >= wanted {
@@ -656,8 +659,7 @@ impl Store {
                     None => self.read_revision().await,
                 };
             }
-            let Some(turn) = reads.take_turn() else { return self.read_revision().await };
-            match turn {
+            match reads.take_turn() {
                 Some(number) => {
                     let mut turn = ReadTurn { reads, number, value: None };
                     let read = self.read_revision().await;
