@@ -174,6 +174,11 @@ fn uscc_range(q: &str) -> Option<(String, String)> {
     Some((from, String::from_utf8(to).ok()?))
 }
 
+/// Text a `LIKE … ESCAPE '\'` pattern matches literally: its wildcards and the escape character escaped.
+fn like_literal(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// The directory's condition (` WHERE …`, or nothing) and its arguments; `None` when nothing can match.
 fn directory_where(f: &EnterpriseFilter, backend: Backend) -> Option<(String, Vec<String>)> {
     let mut conds = Vec::new();
@@ -198,9 +203,8 @@ fn directory_where(f: &EnterpriseFilter, backend: Backend) -> Option<(String, Ve
             // PostgreSQL's trigram index serves this `ILIKE` itself (SQLite's `LIKE` already ignores the
             // case of ASCII letters); on SQLite, a query of one or two characters (which no trigram holds)
             // scans the directory in its order.
-            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             let like = if backend == Backend::Postgres { "ILIKE" } else { "LIKE" };
-            format!("name {like} {} ESCAPE '\\'", arg(format!("%{escaped}%")))
+            format!("name {like} {} ESCAPE '\\'", arg(format!("%{}%", like_literal(q))))
         };
         match uscc_range(q) {
             // A USCC by its beginning, on the index of USCCs in byte order.
@@ -213,8 +217,7 @@ fn directory_where(f: &EnterpriseFilter, backend: Backend) -> Option<(String, Ve
         }
     }
     if let Some(t) = f.tag.as_deref().filter(|t| !t.is_empty()) {
-        let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        conds.push(format!("(',' || tags || ',') LIKE {} ESCAPE '\\'", arg(format!("%,{escaped},%"))));
+        conds.push(format!("(',' || tags || ',') LIKE {} ESCAPE '\\'", arg(format!("%,{},%", like_literal(t)))));
     }
     if let Some(ids) = &f.ids {
         if ids.is_empty() {
