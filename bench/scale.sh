@@ -139,8 +139,8 @@ PLANS=(
   "SELECT name FROM enterprises WHERE id IN (SELECT id FROM enterprises ORDER BY $ORDER, name, id LIMIT 100 OFFSET $((FIRMS / 2))) ORDER BY $ORDER, name, id"
   "SELECT name FROM enterprises WHERE id IN (SELECT id FROM enterprises WHERE city = '深圳' ORDER BY name, id LIMIT 100 OFFSET 0) ORDER BY name, id"
   "$SEARCH"
-  "SELECT id FROM enterprise_figures WHERE year = 2024 AND is_current IN (0, 1) AND enterprise_id = 7 AND metric = 'tax_wan' ORDER BY id"
-  "SELECT id FROM enterprise_figures WHERE enterprise_id = 7 AND is_current = 1 ORDER BY year, metric"
+  "SELECT id FROM enterprise_figures WHERE year = 2024 AND is_current IN (0, 1) AND enterprise_id = 7 ORDER BY id"
+  "SELECT id FROM enterprise_figures WHERE enterprise_id = 7 AND is_current = 1 ORDER BY year, id"
   "SELECT id FROM observations WHERE indicator_id = $IND AND is_current = 1 ORDER BY period_key"
 )
 for q in "${PLANS[@]}"; do

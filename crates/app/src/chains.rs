@@ -425,17 +425,16 @@ impl App {
         let figures_year = self.store.figure_years().await?.into_iter().max();
         let mut figures: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();
         if let Some(year) = figures_year {
-            self.store
-                .each_figure_of_year(year, &[REVENUE, OUTPUT], |f| {
-                    let slot = figures.entry(f.enterprise_id).or_default();
-                    match f.metric.as_str() {
-                        REVENUE => slot.0 = Some(self.open_figure(f)?),
-                        OUTPUT => slot.1 = Some(self.open_figure(f)?),
-                        _ => {}
-                    }
-                    Ok::<_, AppError>(())
-                })
-                .await?;
+            self.each_figure_of_year(year, &[REVENUE, OUTPUT], |firm, metric, v| {
+                let slot = figures.entry(firm).or_default();
+                match metric {
+                    REVENUE => slot.0 = Some(v),
+                    OUTPUT => slot.1 = Some(v),
+                    _ => {}
+                }
+                Ok(())
+            })
+            .await?;
         }
         let mut nodes_of: HashMap<i64, usize> = HashMap::new();
         for list in placed.firms.values() {

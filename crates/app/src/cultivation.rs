@@ -661,15 +661,14 @@ impl App {
         let this_year: Vec<&'static str> = wanted.iter().copied().chain(EARLIER).collect();
         for y in [year, year - 1, year - 2] {
             let metrics: &[&'static str] = if y == year { &this_year } else { &EARLIER };
-            self.store
-                .each_figure_of_year(y, metrics, |f| {
-                    // The store answers only the metrics asked for.
-                    let Some(metric) = metrics.iter().find(|m| **m == f.metric) else { return Ok(()) };
-                    let v = self.open_figure(f)?;
-                    figures.entry(f.enterprise_id).or_default().insert(y, metric, v);
-                    Ok::<_, AppError>(())
-                })
-                .await?;
+            self.each_figure_of_year(y, metrics, |firm, metric, v| {
+                // Named by the static names asked for.
+                if let Some(metric) = metrics.iter().find(|m| **m == metric) {
+                    figures.entry(firm).or_default().insert(y, metric, v);
+                }
+                Ok(())
+            })
+            .await?;
         }
         let designations = self.store.designations(None).await?;
         let empty = YearFigures::new();
@@ -1234,17 +1233,16 @@ impl App {
         let table = resource_policy::example_policy().map_err(|e| engine_error("policy table", &e))?;
         let results = self.store.evaluation_results(id).await?;
         let mut consumption: HashMap<i64, (Option<f64>, Option<f64>)> = HashMap::new();
-        self.store
-            .each_figure_of_year(evaluation.year, &["electricity_mwh", "water_m3"], |f| {
-                let slot = consumption.entry(f.enterprise_id).or_default();
-                match f.metric.as_str() {
-                    "electricity_mwh" => slot.0 = Some(self.open_figure(f)?),
-                    "water_m3" => slot.1 = Some(self.open_figure(f)?),
-                    _ => {}
-                }
-                Ok::<_, AppError>(())
-            })
-            .await?;
+        self.each_figure_of_year(evaluation.year, &["electricity_mwh", "water_m3"], |firm, metric, v| {
+            let slot = consumption.entry(firm).or_default();
+            match metric {
+                "electricity_mwh" => slot.0 = Some(v),
+                "water_m3" => slot.1 = Some(v),
+                _ => {}
+            }
+            Ok(())
+        })
+        .await?;
         let mut inputs = Vec::with_capacity(results.len());
         let mut ids = Vec::with_capacity(results.len());
         for r in &results {

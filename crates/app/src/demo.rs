@@ -721,12 +721,11 @@ async fn load_cultivation(
     let (firms, _) = app.store.enterprises(&jiqun_store::EnterpriseFilter::default(), 0, i64::MAX).await?;
     let mut clear: std::collections::HashMap<(i64, i64, String), f64> = std::collections::HashMap::new();
     for year in [2024, 2025] {
-        app.store
-            .each_figure_of_year(year, &["revenue_wan", "rd_wan"], |f| {
-                clear.insert((f.enterprise_id, year, f.metric.clone()), app.open_figure(f)?);
-                Ok::<_, crate::AppError>(())
-            })
-            .await?;
+        app.each_figure_of_year(year, &["revenue_wan", "rd_wan"], |firm, metric, v| {
+            clear.insert((firm, year, metric.to_string()), v);
+            Ok(())
+        })
+        .await?;
     }
     let fig = |id: i64, year: i64, k: &str| clear.get(&(id, year, k.to_string())).copied().unwrap_or(0.0);
     let intensity = |id: i64, year: i64| {

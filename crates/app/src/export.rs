@@ -659,9 +659,12 @@ impl App {
             let readable: Vec<i64> = page.iter().filter(|e| reader.reads_figures(e)).map(|e| e.id).collect();
             let mut figures: HashMap<(i64, &str), f64> = HashMap::new();
             if let Some(y) = year {
-                for f in self.store.current_figures_of(&readable, y).await? {
-                    if let Some(m) = METRICS.iter().find(|m| m.key == f.metric) {
-                        figures.insert((f.enterprise_id, m.key), self.open_figure(&f)?);
+                // Oldest set first within a firm: a newer value replaces an older one.
+                for set in self.store.current_figures_of(&readable, y).await? {
+                    for (metric, value) in self.open_set(&set)? {
+                        if let Some(m) = METRICS.iter().find(|m| m.key == metric) {
+                            figures.insert((set.enterprise_id, m.key), value);
+                        }
                     }
                 }
             }

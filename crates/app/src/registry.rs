@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use jiqun_domain::enterprise::{EVALUATION_INPUTS, METRICS, metric, valid_industry_code};
 use jiqun_domain::{CityCode, Lang, Scale};
-use jiqun_store::{EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, NewEnterprise, ResultRow};
+use jiqun_store::{
+    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureSetInput, FigureSetRow, NewEnterprise, ResultRow,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Object, Perm, Scope};
@@ -125,7 +127,7 @@ fn class_index(c: &str) -> usize {
     CLASSES.iter().position(|x| *x == c).unwrap_or(4)
 }
 
-use jiqun_store::{enterprise_contact_context, figure_context};
+use jiqun_store::{enterprise_contact_context, figure_set_clear, figure_set_context, figure_set_values};
 
 fn items_context(evaluation_id: i64, enterprise_id: i64) -> String {
     jiqun_store::result_items_context(evaluation_id, enterprise_id)
@@ -341,13 +343,22 @@ impl App {
         if source.chars().count() > 200 || source.chars().any(char::is_control) {
             return Err(AppError::invalid("source", "来源至多 200 字", "a source is at most 200 characters"));
         }
-        let mut inputs = Vec::with_capacity(values.len());
+        // One set: each figure once (a second value of the same figure replaces the first).
+        let mut set: Vec<(&str, f64)> = Vec::with_capacity(values.len());
         for (key, value) in values {
             check_figure(year, key, *value)?;
-            let sealed = self.seal(&value.to_string(), &figure_context(id, year, key))?;
-            inputs.push(FigureInput { year, metric: key.clone(), sealed, source: source.to_string() });
+            match set.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = *value,
+                None => set.push((key, *value)),
+            }
         }
-        Ok(self.store.put_figures(id, &inputs, &session.actor(ip)).await?)
+        let metrics = set.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(",");
+        let sealed =
+            self.seal(&figure_set_clear(set.iter().map(|(_, v)| *v)), &figure_set_context(id, year, &metrics))?;
+        let input = FigureSetInput { year, metrics, sealed, source: source.to_string() };
+        let set_id = self.store.put_figures(id, &input, &session.actor(ip)).await?;
+        // The set holds every figure given: each answers with its id.
+        Ok(vec![set_id; values.len()])
     }
 
     fn seal(&self, clear: &str, context: &str) -> AppResult<String> {
@@ -357,29 +368,75 @@ impl App {
             .map_err(|e| AppError::internal(format!("seal: {e}")))
     }
 
-    pub(crate) fn open_figure(&self, f: &FigureRow) -> AppResult<f64> {
+    /// A set's figures in clear: (name, value) in the set's order.
+    pub(crate) fn open_set<'r>(&self, f: &'r FigureSetRow) -> AppResult<Vec<(&'r str, f64)>> {
         let clear = self
             .store
             .crypto()
-            .open(&f.sealed, figure_context(f.enterprise_id, f.year, &f.metric).as_bytes())
-            .map_err(|e| AppError::internal(format!("figure {}: {e}", f.id)))?;
-        std::str::from_utf8(&clear)
+            .open(&f.sealed, figure_set_context(f.enterprise_id, f.year, &f.metrics).as_bytes())
+            .map_err(|e| AppError::internal(format!("figures {}: {e}", f.id)))?;
+        let values = std::str::from_utf8(&clear)
             .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| AppError::internal(format!("figure {}: not a number", f.id)))
+            .and_then(figure_set_values)
+            .filter(|v| v.len() == f.metric_names().count())
+            .ok_or_else(|| AppError::internal(format!("figures {}: not a set of numbers", f.id)))?;
+        Ok(f.metric_names().zip(values).collect())
     }
 
-    fn figure(&self, f: &FigureRow) -> AppResult<Figure> {
-        Ok(Figure {
-            id: f.id,
-            year: f.year,
-            metric: f.metric.clone(),
-            value: self.open_figure(f)?,
-            source: f.source.clone(),
-            is_current: f.is_current,
-            entered_by: f.entered_by,
-            entered_at: f.entered_at,
-        })
+    /// Hands `visit(firm, figure, value)` the current figures of `year` named in `wanted`, firm by firm;
+    /// within a firm a later value of the same figure follows (and replaces) an earlier one. Only the sets
+    /// that hold a wanted figure are opened.
+    pub(crate) async fn each_figure_of_year(
+        &self,
+        year: i64,
+        wanted: &[&str],
+        mut visit: impl FnMut(i64, &str, f64) -> AppResult<()>,
+    ) -> AppResult<()> {
+        self.store
+            .each_figure_set_of_year(year, |set| {
+                if !set.metric_names().any(|m| wanted.contains(&m)) {
+                    return Ok(());
+                }
+                for (metric, value) in self.open_set(set)? {
+                    if wanted.contains(&metric) {
+                        visit(set.enterprise_id, metric, value)?;
+                    }
+                }
+                Ok::<_, AppError>(())
+            })
+            .await
+    }
+
+    /// The figures of these sets (oldest first) as versions: each figure's value in each set that names it
+    /// (only the figure `only`, when given), in the sets' order; the newest version of each figure and
+    /// year is the current one.
+    fn figures_of_sets(&self, sets: &[FigureSetRow], only: Option<&str>) -> AppResult<Vec<Figure>> {
+        let mut out: Vec<Figure> = Vec::new();
+        for set in sets {
+            if only.is_some_and(|m| !set.metric_names().any(|n| n == m)) {
+                continue;
+            }
+            for (metric, value) in self.open_set(set)? {
+                if only.is_some_and(|m| m != metric) {
+                    continue;
+                }
+                // A newer set's figure supersedes the older version of the same figure and year.
+                for older in out.iter_mut().filter(|o| o.year == set.year && o.metric == metric) {
+                    older.is_current = false;
+                }
+                out.push(Figure {
+                    id: set.id,
+                    year: set.year,
+                    metric: metric.to_string(),
+                    value,
+                    source: set.source.clone(),
+                    is_current: true,
+                    entered_by: set.entered_by,
+                    entered_at: set.entered_at,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// A result as a reader sees it: score, rank and (with `items`, opened from their seal) the items only
@@ -429,7 +486,10 @@ impl App {
     pub async fn enterprise_view(&self, session: &Session, id: i64) -> AppResult<EnterpriseView> {
         let (row, experts, may_figures) = self.readable(session, id).await?;
         let figures = if may_figures {
-            Some(self.store.current_figures(id).await?.iter().map(|f| self.figure(f)).collect::<AppResult<Vec<_>>>()?)
+            let mut current = self.figures_of_sets(&self.store.current_figures(id).await?, None)?;
+            current.retain(|f| f.is_current);
+            current.sort_by(|a, b| (a.year, &a.metric).cmp(&(b.year, &b.metric)));
+            Some(current)
         } else {
             None
         };
@@ -491,7 +551,7 @@ impl App {
         if !may_figures {
             return Err(AppError::forbidden());
         }
-        self.store.figure_history(id, year, key).await?.iter().map(|f| self.figure(f)).collect()
+        self.figures_of_sets(&self.store.figure_history(id, year).await?, Some(key))
     }
 
     /// A page of the directory as the user may see it: everything for directory readers; otherwise only
@@ -581,15 +641,13 @@ impl App {
         let firms = self.store.all_enterprises().await?;
         let by_id: HashMap<i64, &EnterpriseRow> = firms.iter().map(|e| (e.id, e)).collect();
         let mut figures: HashMap<i64, [f64; 9]> = HashMap::new();
-        self.store
-            .each_figure_of_year(year, &EVALUATION_INPUTS, |f| {
-                if let Some(i) = EVALUATION_INPUTS.iter().position(|k| *k == f.metric) {
-                    let v = self.open_figure(f)?;
-                    figures.entry(f.enterprise_id).or_insert([f64::NAN; 9])[i] = v;
-                }
-                Ok::<_, AppError>(())
-            })
-            .await?;
+        self.each_figure_of_year(year, &EVALUATION_INPUTS, |firm, metric, v| {
+            if let Some(i) = EVALUATION_INPUTS.iter().position(|k| *k == metric) {
+                figures.entry(firm).or_insert([f64::NAN; 9])[i] = v;
+            }
+            Ok(())
+        })
+        .await?;
         // Firms with the required figures (land and tax) are rated; the others are left out and counted.
         let mut ids: Vec<i64> = figures
             .iter()
@@ -1171,8 +1229,8 @@ impl App {
         let figures = parsed.iter().map(|r| r.1.len()).sum();
         let crypto = self.store.crypto();
         let sealer = crypto.sealer();
-        let seal = |id: i64, year: i64, key: &str, value: f64| -> Result<String, String> {
-            sealer(value.to_string().as_bytes(), figure_context(id, year, key).as_bytes()).map_err(|e| e.to_string())
+        let seal = |clear: &str, context: &str| -> Result<String, String> {
+            sealer(clear.as_bytes(), context.as_bytes()).map_err(|e| e.to_string())
         };
         l.progress.tick(crate::imports::Stage::Write, 0, parsed.len());
         let (created, updated) = self

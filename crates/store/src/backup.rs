@@ -228,7 +228,7 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
                 ("id", I),
                 ("enterprise_id", I),
                 ("year", I),
-                ("metric", T),
+                ("metrics", T),
                 ("sealed", T),
                 ("source", T),
                 ("is_current", I),

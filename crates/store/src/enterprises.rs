@@ -21,9 +21,40 @@ use crate::{
     Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing,
 };
 
-/// The associated data under which a figure's value is sealed: its firm, year and figure.
+/// The associated data under which a set of one figure is sealed: its firm, year and figure. Every
+/// figure row written before migration 21 is such a set.
 pub fn figure_context(enterprise_id: i64, year: i64, metric: &str) -> String {
     format!("figure:{enterprise_id}:{year}:{metric}")
+}
+
+/// The associated data under which a set of figures is sealed: its firm, year and the figures' names in
+/// the order of their values (`FigureSetRow::metrics`), so that a set moved to another firm, year or
+/// list of names does not open. A set of one figure uses [`figure_context`].
+pub fn figure_set_context(enterprise_id: i64, year: i64, metrics: &str) -> String {
+    if metrics.contains(',') {
+        format!("figures:{enterprise_id}:{year}:{metrics}")
+    } else {
+        figure_context(enterprise_id, year, metrics)
+    }
+}
+
+/// The clear text of a set of figures: the values in the order of their names, `;` between them
+/// (Rust's shortest text that reads back as the same number).
+pub fn figure_set_clear(values: impl IntoIterator<Item = f64>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        let _ = write!(out, "{v}");
+    }
+    out
+}
+
+/// The values of a set's clear text, in order; `None` if one is not a number.
+pub fn figure_set_values(clear: &str) -> Option<Vec<f64>> {
+    clear.split(';').map(|v| v.parse().ok()).collect()
 }
 
 /// The associated data under which a firm's contact person is sealed.
@@ -35,8 +66,8 @@ pub fn enterprise_contact_context(enterprise_id: i64) -> String {
 /// source (empty: the import's default source).
 pub type ImportFirm = (NewEnterprise, Vec<(&'static str, f64)>, i64, String);
 
-/// Seals a figure's value for (enterprise id, year, metric, value in clear).
-pub type SealFigure<'a> = dyn Fn(i64, i64, &str, f64) -> std::result::Result<String, String> + Sync + 'a;
+/// Seals a set's clear text (`figure_set_clear`) under its context (`figure_set_context`).
+pub type SealFigure<'a> = dyn Fn(&str, &str) -> std::result::Result<String, String> + Sync + 'a;
 
 /// How many firms an import writes at a time inside its one transaction: the rows it holds sealed and
 /// bound at once, so that a large file does not hold every figure twice.
@@ -87,12 +118,16 @@ pub struct NewEnterprise {
 
 row! {
     table "enterprise_figures";
+    /// A set of a firm's figures of one year, written together (an import's row, an entry or a correction)
+    /// and sealed as one value. A figure's value now is the one in the newest set that names it; a set
+    /// stays current while one of its figures has no newer set (migration 21).
     #[derive(Debug, Clone, PartialEq, Serialize)]
-    pub struct FigureRow {
+    pub struct FigureSetRow {
         pub id: i64,
         pub enterprise_id: i64,
         pub year: i64,
-        pub metric: String,
+        /// The figures' names, `,` between them, in the order of the sealed values.
+        pub metrics: String,
         #[serde(skip)]
         pub sealed: String,
         pub source: String,
@@ -102,11 +137,18 @@ row! {
     }
 }
 
-/// A figure to store: its value already sealed.
+impl FigureSetRow {
+    /// The figures' names, in the order of the sealed values.
+    pub fn metric_names(&self) -> impl Iterator<Item = &str> {
+        self.metrics.split(',')
+    }
+}
+
+/// A set of figures to store: the names, `,` between them, and the values sealed together.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FigureInput {
+pub struct FigureSetInput {
     pub year: i64,
-    pub metric: String,
+    pub metrics: String,
     pub sealed: String,
     pub source: String,
 }
@@ -315,47 +357,51 @@ impl Store {
         Ok((id, old))
     }
 
-    /// Inserts figures, each replacing the current one of its (year, metric); returns (old id, new id).
-    async fn put_figures_tx(
-        &self,
-        tx: &mut Tx,
-        enterprise_id: i64,
-        figures: &[FigureInput],
-        actor: &Actor,
-        now: i64,
-    ) -> Result<Vec<(Option<i64>, i64)>> {
-        let mut out = Vec::with_capacity(figures.len());
-        for f in figures {
-            let old: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM enterprise_figures WHERE enterprise_id = $1 AND year = $2 AND metric = $3 AND is_current = 1",
-            )
-            .bind(enterprise_id)
-            .bind(f.year)
-            .bind(&f.metric)
-            .fetch_optional(&mut **tx)
+    /// Retires the current sets of these firms' `year` that a new set of `metrics` leaves with no current
+    /// figure (each name they hold is in a newer set or in `metrics`); returns the ids of the sets that
+    /// held the current value of a figure in `metrics` (what the new sets replace).
+    async fn retire_sets_tx(tx: &mut Tx, firms: &[i64], year: i64, metrics: &HashMap<i64, &str>) -> Result<Vec<i64>> {
+        let mut replaced = Vec::new();
+        let mut retired = Vec::new();
+        for part in firms.chunks(500) {
+            let rows: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, enterprise_id, metrics FROM enterprise_figures WHERE is_current = 1 AND year = $1 \
+                 AND enterprise_id IN ({}) ORDER BY enterprise_id, id DESC",
+                id_list(part)
+            )))
+            .bind(year)
+            .fetch_all(&mut **tx)
             .await?;
-            if let Some(old) = old {
-                sqlx::query("UPDATE enterprise_figures SET is_current = 0 WHERE id = $1")
-                    .bind(old)
-                    .execute(&mut **tx)
-                    .await?;
+            // Newest first within a firm: what is named by the new set or a newer one is covered.
+            let mut firm = None;
+            let mut covered: Vec<&str> = Vec::new();
+            let mut new: Vec<&str> = Vec::new();
+            for (id, of, names) in &rows {
+                if firm != Some(*of) {
+                    firm = Some(*of);
+                    new = metrics.get(of).map(|m| m.split(',').collect()).unwrap_or_default();
+                    covered = new.clone();
+                }
+                let names: Vec<&str> = names.split(',').collect();
+                // The newest set naming a figure of the new set held its current value.
+                if names.iter().any(|m| new.contains(m) && !covered[new.len()..].contains(m)) {
+                    replaced.push(*id);
+                }
+                if names.iter().all(|m| covered.contains(m)) {
+                    retired.push(*id);
+                }
+                covered.extend(names.into_iter().filter(|m| !covered.contains(m)).collect::<Vec<_>>());
             }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at) \
-                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
-            )
-            .bind(enterprise_id)
-            .bind(f.year)
-            .bind(&f.metric)
-            .bind(&f.sealed)
-            .bind(&f.source)
-            .bind(actor.id)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?;
-            out.push((old, id));
         }
-        Ok(out)
+        for part in retired.chunks(500) {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE enterprise_figures SET is_current = 0 WHERE id IN ({})",
+                id_list(part)
+            )))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(replaced)
     }
 
     /// Registers an enterprise or updates its record (by USCC); returns its id.
@@ -379,32 +425,48 @@ impl Store {
             .transpose()
     }
 
-    /// Stores figures of one enterprise (new values or corrections), in one transaction with its audit.
-    pub async fn put_figures(&self, enterprise_id: i64, figures: &[FigureInput], actor: &Actor) -> Result<Vec<i64>> {
+    /// Stores a set of figures of one enterprise (new values or corrections), in one transaction with its
+    /// audit; returns the new set's id. The audit names the sets replaced and the new one, not the values.
+    pub async fn put_figures(&self, enterprise_id: i64, set: &FigureSetInput, actor: &Actor) -> Result<i64> {
         let mut tx = self.begin().await?;
         let Some(e) = self.enterprise_tx(&mut tx, enterprise_id).await? else {
             return Err(StoreError::NotFound(Missing::Enterprise(enterprise_id)));
         };
         let now = now_ms();
-        let ids = self.put_figures_tx(&mut tx, enterprise_id, figures, actor, now).await?;
+        let names = HashMap::from([(enterprise_id, set.metrics.as_str())]);
+        let before = Self::retire_sets_tx(&mut tx, &[enterprise_id], set.year, &names).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+        )
+        .bind(enterprise_id)
+        .bind(set.year)
+        .bind(&set.metrics)
+        .bind(&set.sealed)
+        .bind(&set.source)
+        .bind(actor.id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query("UPDATE enterprises SET updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(enterprise_id)
             .execute(&mut *tx)
             .await?;
-        let detail: Vec<_> = figures
-            .iter()
-            .zip(&ids)
-            .map(|(f, (old, new))| json!({ "year": f.year, "metric": f.metric, "source": f.source, "before_row": old, "after_row": new }))
-            .collect();
-        let detail = json!({ "figures": detail });
+        let detail = json!({
+            "year": set.year,
+            "metrics": set.metrics.split(',').collect::<Vec<_>>(),
+            "source": set.source,
+            "before_rows": before,
+            "after_row": id,
+        });
         self.commit_audited(tx, actor, AuditAction::EnterpriseFigures, "enterprise", &e.uscc, &detail).await?;
-        Ok(ids.into_iter().map(|(_, id)| id).collect())
+        Ok(id)
     }
 
-    /// Registers or updates many enterprises with their figures, all or nothing (an import). Figures
-    /// arrive in clear and are sealed by `seal(enterprise id, year, metric, value)` once the firm's id is
-    /// known, inside the same transaction; `default_source` stands for a firm's empty source.
+    /// Registers or updates many enterprises with their figures, all or nothing (an import). A firm's
+    /// figures arrive in clear and are sealed together as one set by `seal(clear text, context)` once the
+    /// firm's id is known, inside the same transaction; `default_source` stands for a firm's empty source.
     pub async fn import_enterprises(
         &self,
         rows: &[ImportFirm],
@@ -444,16 +506,17 @@ impl Store {
                 }
                 ids.extend(q.fetch_all(&mut *tx).await?);
             }
-            // (year, metric) → firms whose current figure is replaced.
-            let mut retire: HashMap<(i64, &str), Vec<i64>> = HashMap::new();
-            let mut new_rows: Vec<(i64, i64, &str, String, &str)> = Vec::new();
+            // Year → the registered firms given figures of it, with the names of those figures.
+            let mut retire: HashMap<i64, HashMap<i64, String>> = HashMap::new();
+            let mut new_rows: Vec<(i64, i64, String, String, &str)> = Vec::with_capacity(chunk.len());
             for (e, figures, year, firm_source) in chunk {
+                let metrics = figures.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(",");
                 let id = match existing.get(&e.uscc) {
                     Some(&id) => {
                         Self::update_enterprise_tx(&mut tx, id, e, now).await?;
                         updated += 1;
-                        for (metric, _) in figures {
-                            retire.entry((*year, *metric)).or_default().push(id);
+                        if !figures.is_empty() {
+                            retire.entry(*year).or_default().insert(id, metrics.clone());
                         }
                         id
                     }
@@ -462,30 +525,24 @@ impl Store {
                         *ids.get(&e.uscc).ok_or_else(|| StoreError::Corrupt(format!("{} not stored", e.uscc)))?
                     }
                 };
+                if figures.is_empty() {
+                    continue;
+                }
                 let firm_source = if firm_source.is_empty() { default_source } else { firm_source.as_str() };
-                for (metric, value) in figures {
-                    let sealed =
-                        seal(id, *year, metric, *value).map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
-                    new_rows.push((id, *year, *metric, sealed, firm_source));
-                }
+                let clear = figure_set_clear(figures.iter().map(|(_, v)| *v));
+                let sealed = seal(&clear, &figure_set_context(id, *year, &metrics))
+                    .map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
+                new_rows.push((id, *year, metrics, sealed, firm_source));
             }
-            for ((year, metric), ids) in &retire {
-                for part in ids.chunks(500) {
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "UPDATE enterprise_figures SET is_current = 0 WHERE year = $1 AND metric = $2 AND is_current = 1 \
-                         AND enterprise_id IN ({})",
-                        id_list(part)
-                    )))
-                    .bind(year)
-                    .bind(*metric)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            for (year, firms) in &retire {
+                let ids: Vec<i64> = firms.keys().copied().collect();
+                let names: HashMap<i64, &str> = firms.iter().map(|(id, m)| (*id, m.as_str())).collect();
+                Self::retire_sets_tx(&mut tx, &ids, *year, &names).await?;
             }
             // See `values` on the number of rows to a statement (42 × 8 parameters).
-            let head = "INSERT INTO enterprise_figures (enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at)";
-            insert_rows(&mut tx, head, 8, 42, &new_rows, |q, (id, year, metric, sealed, source)| {
-                Ok(q.bind(*id).bind(*year).bind(*metric).bind(sealed).bind(*source).bind(1i64).bind(actor.id).bind(now))
+            let head = "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at)";
+            insert_rows(&mut tx, head, 8, 42, &new_rows, |q, (id, year, metrics, sealed, source)| {
+                Ok(q.bind(*id).bind(*year).bind(metrics).bind(sealed).bind(*source).bind(1i64).bind(actor.id).bind(now))
             })
             .await?;
         }
@@ -557,64 +614,55 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM enterprises").fetch_one(self.pool()).await?)
     }
 
-    /// The current figures of one enterprise, all years.
-    pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureRow>> {
-        self.all::<FigureRow>(
-            FigureRow::select("WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, metric").bind(enterprise_id),
+    /// The current sets of one enterprise, all years, oldest first within a year (a newer set's value of
+    /// a figure replaces an older one's).
+    pub async fn current_figures(&self, enterprise_id: i64) -> Result<Vec<FigureSetRow>> {
+        self.all::<FigureSetRow>(
+            FigureSetRow::select("WHERE enterprise_id = $1 AND is_current = 1 ORDER BY year, id").bind(enterprise_id),
         )
         .await
     }
 
-    /// Every version of one figure, oldest first.
-    pub async fn figure_history(&self, enterprise_id: i64, year: i64, metric: &str) -> Result<Vec<FigureRow>> {
-        self.all::<FigureRow>(
-            FigureRow::select(
-                // Both states spelled out, so that the year index is used (see migration 17).
-                "WHERE year = $2 AND is_current IN (0, 1) AND enterprise_id = $1 AND metric = $3 ORDER BY id",
-            )
-            .bind(enterprise_id)
-            .bind(year)
-            .bind(metric),
+    /// Every set of one firm's year, current or not, oldest first (a figure's history is the sets that
+    /// name it).
+    pub async fn figure_history(&self, enterprise_id: i64, year: i64) -> Result<Vec<FigureSetRow>> {
+        self.all::<FigureSetRow>(
+            // Both states spelled out, so that the year index is used (see migration 17).
+            FigureSetRow::select("WHERE year = $2 AND is_current IN (0, 1) AND enterprise_id = $1 ORDER BY id")
+                .bind(enterprise_id)
+                .bind(year),
         )
         .await
     }
 
-    /// Hands `visit` the current figures of one year named in `metrics`, ordered by enterprise, one row at
+    /// Hands `visit` the current sets of one year, ordered by enterprise and then oldest first, one row at
     /// a time: a million firms' figures are read as they come instead of held at once (an evaluation's or
-    /// a library's input; bench/scale.sh).
-    pub async fn each_figure_of_year<E: From<StoreError>>(
+    /// a library's input; bench/scale.sh). Within a firm, a later set's value of a figure replaces an
+    /// earlier one's.
+    pub async fn each_figure_set_of_year<E: From<StoreError>>(
         &self,
         year: i64,
-        metrics: &[&str],
-        mut visit: impl FnMut(&FigureRow) -> std::result::Result<(), E>,
+        mut visit: impl FnMut(&FigureSetRow) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         use futures_util::TryStreamExt;
-        if metrics.is_empty() {
-            return Ok(());
-        }
-        let names = (2..metrics.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let rest = format!("WHERE year = $1 AND is_current = 1 AND metric IN ({names}) ORDER BY enterprise_id, metric");
-        let mut q = FigureRow::select(&rest).bind(year);
-        for m in metrics {
-            q = q.bind(*m);
-        }
+        let q = FigureSetRow::select("WHERE year = $1 AND is_current = 1 ORDER BY enterprise_id, id").bind(year);
         let mut rows = q.fetch(self.pool());
         while let Some(row) = rows.try_next().await.map_err(|e| E::from(StoreError::from(e)))? {
-            visit(&FigureRow::from_row(&row)?)?;
+            visit(&FigureSetRow::from_row(&row)?)?;
         }
         Ok(())
     }
 
-    /// The current figures of one year of these firms (an export's page), ordered by firm.
-    pub async fn current_figures_of(&self, ids: &[i64], year: i64) -> Result<Vec<FigureRow>> {
+    /// The current sets of one year of these firms (an export's page), by firm and then oldest first.
+    pub async fn current_figures_of(&self, ids: &[i64], year: i64) -> Result<Vec<FigureSetRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let rest = format!(
-            "WHERE year = $1 AND is_current = 1 AND enterprise_id IN ({}) ORDER BY enterprise_id, metric",
+            "WHERE year = $1 AND is_current = 1 AND enterprise_id IN ({}) ORDER BY enterprise_id, id",
             id_list(ids)
         );
-        self.all::<FigureRow>(FigureRow::select(&rest).bind(year)).await
+        self.all::<FigureSetRow>(FigureSetRow::select(&rest).bind(year)).await
     }
 
     /// The years that have figures, newest first.
@@ -793,8 +841,8 @@ impl Store {
         // The sealed columns: (table, column, the columns that name a value, the value's context from them).
         type Context = fn(&AnyRow) -> Result<String>;
         let sealed: [(&str, &str, &str, Context); 3] = [
-            ("enterprise_figures", "sealed", "id, enterprise_id, year, metric", |r| {
-                Ok(figure_context(get(r, "enterprise_id")?, get(r, "year")?, &get::<String>(r, "metric")?))
+            ("enterprise_figures", "sealed", "id, enterprise_id, year, metrics", |r| {
+                Ok(figure_set_context(get(r, "enterprise_id")?, get(r, "year")?, &get::<String>(r, "metrics")?))
             }),
             ("enterprises", "contact", "id", |r| Ok(enterprise_contact_context(get(r, "id")?))),
             ("evaluation_results", "items", "id, evaluation_id, enterprise_id", |r| {

@@ -37,8 +37,9 @@ pub use challenges::{
 };
 pub use cultivation::{DesignationRow, NewProposal, ProposalRow};
 pub use enterprises::{
-    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureInput, FigureRow, ImportFirm, NewEnterprise, ResultRow,
-    enterprise_contact_context, figure_context, result_items_context,
+    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureSetInput, FigureSetRow, ImportFirm, NewEnterprise, ResultRow,
+    enterprise_contact_context, figure_context, figure_set_clear, figure_set_context, figure_set_values,
+    result_items_context,
 };
 pub use imports::{ImportWrite, ImportedFile};
 pub use jobs::JobRow;
@@ -551,33 +552,10 @@ impl Store {
     }
 
     async fn migrate(&self) -> Result<()> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
-        for (version, name, sql) in schema::MIGRATIONS {
-            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(*version)
-                .fetch_optional(&self.pool)
-                .await?;
-            if done.is_some() {
-                continue;
-            }
-            let mut tx = self.pool.begin().await?;
-            // Two processes starting on an empty database at once: the loser's insert fails and it retries.
-            let rendered = schema::render(sql, self.backend);
-            for stmt in schema::statements(&rendered) {
-                // The migrations are constants of this crate, and so is all that `render` substitutes.
-                sqlx::query(sqlx::AssertSqlSafe(stmt)).execute(&mut *tx).await?;
-            }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(*version)
-                .bind(*name)
-                .bind(now_ms())
-                .execute(&mut *tx)
-                .await?;
-            self.commit(tx).await?;
+        migrate_to(&self.pool, self.backend, i64::MAX).await?;
+        // On PostgreSQL the local notification count moves, as after any commit of this process.
+        if let Some(n) = &self.notified {
+            n.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(())
     }
@@ -942,6 +920,39 @@ pub(crate) async fn insert_rows<'r, T>(
         }
         // SQLite keeps the statement prepared (full chunks share one text); PostgreSQL does not, see above.
         q.persistent(sqlite).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Applies the migrations not yet applied, up to and including `last`, each in its own transaction.
+pub(crate) async fn migrate_to(pool: &AnyPool, backend: Backend, last: i64) -> Result<()> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    for (version, name, sql) in schema::MIGRATIONS.iter().filter(|m| m.0 <= last) {
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(*version)
+            .fetch_optional(pool)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        let mut tx = pool.begin().await?;
+        // Two processes starting on an empty database at once: the loser's insert fails and it retries.
+        let rendered = schema::render(sql, backend);
+        for stmt in schema::statements(&rendered) {
+            // The migrations are constants of this crate, and so is all that `render` substitutes.
+            sqlx::query(sqlx::AssertSqlSafe(stmt)).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(*version)
+            .bind(*name)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
     }
     Ok(())
 }

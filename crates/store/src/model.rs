@@ -459,8 +459,8 @@ mod tests {
     fn a_tables_columns_are_its_fields_columns() {
         assert_eq!(super::column_list("a, b, "), "a, b");
         assert_eq!(
-            crate::FigureRow::COLUMNS,
-            "id, enterprise_id, year, metric, sealed, source, is_current, entered_by, entered_at"
+            crate::FigureSetRow::COLUMNS,
+            "id, enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at"
         );
     }
 }

@@ -759,6 +759,21 @@ CREATE INDEX enterprises_by_city ON enterprises (city, name, id)
 {ORDER_INDEX_WITH_CITY}
 "#,
     ),
+    (
+        21,
+        "enterprise figures: a firm's figures of a year written together are one sealed set",
+        // An import wrote one row per figure, each sealed alone: nine rows and nine seals per firm, which
+        // alone cost more than the import's time budget (docs/benchmarks.md, "Import"). A row is now a set:
+        // the figures written together, their names in `metrics` (`,` between them) and their values
+        // sealed as one. A figure's value is the one in the newest set that names it; a set stays current
+        // while one of its figures has no newer set. Every row already stored is a set of one figure, whose
+        // context (`figure_context`) is what it was sealed under, so nothing needs re-sealing.
+        r#"
+DROP INDEX enterprise_figures_one_current;
+ALTER TABLE enterprise_figures RENAME COLUMN metric TO metrics;
+CREATE INDEX enterprise_figures_current_by_firm ON enterprise_figures (enterprise_id, year) WHERE is_current = 1
+"#,
+    ),
 ];
 
 /// PostgreSQL: migration 18's index again, with `city` included.

@@ -45,3 +45,25 @@ pub async fn urls() -> Vec<String> {
     v.extend(postgres_url().await);
     v
 }
+
+/// Brings a new database at `url` to the schema of migration `last` and no further, as an older Jiqun
+/// left it: for tests of what a later migration does to data already stored. Opening it as a `Store`
+/// afterwards applies the rest.
+pub async fn migrate_to(url: &str, last: i64) -> crate::Result<()> {
+    sqlx::any::install_default_drivers();
+    let (backend, url) = match url.strip_prefix("sqlite://") {
+        Some(path) => (crate::Backend::Sqlite, format!("sqlite://{path}?mode=rwc")),
+        None => (crate::Backend::Postgres, url.to_string()),
+    };
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await?;
+    crate::migrate_to(&pool, backend, last).await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// A pool on the database at `url` with no migration applied on opening: for writing rows as an older
+/// schema holds them (see `migrate_to`).
+pub async fn raw_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await.unwrap_or_else(|e| panic!("{url}: {e}"))
+}

@@ -228,8 +228,9 @@ fn contacts_are_sealed_and_survive_a_key_rotation() {
         e.uscc.push(c as char);
         let id = s.upsert_enterprise(&e, &actor).await.unwrap();
         let sealed = s.crypto().seal(b"1234.5", jiqun_store::figure_context(id, 2025, "tax_wan").as_bytes()).unwrap();
-        let f = jiqun_store::FigureInput { year: 2025, metric: "tax_wan".into(), sealed, source: String::new() };
-        s.put_figures(id, &[f], &actor).await.unwrap();
+        // A set of one figure is sealed as a single figure was before sets (migration 21).
+        let f = jiqun_store::FigureSetInput { year: 2025, metrics: "tax_wan".into(), sealed, source: String::new() };
+        s.put_figures(id, &f, &actor).await.unwrap();
         id
     });
     assert!(figure(db.clone()).starts_with("sm4gcm:1:"));
@@ -290,7 +291,7 @@ fn keys_rotate_while_the_server_runs() {
         let newest: String = rt.block_on(async {
             let st = jiqun_store::Store::open(&db).await.unwrap();
             sqlx::query_scalar(
-                "SELECT sealed FROM enterprise_figures WHERE enterprise_id = 1 AND year = 2025 AND metric = 'tax_wan' ORDER BY id DESC LIMIT 1",
+                "SELECT sealed FROM enterprise_figures WHERE enterprise_id = 1 AND year = 2025 AND metrics = 'tax_wan' ORDER BY id DESC LIMIT 1",
             )
             .fetch_one(st.pool())
             .await

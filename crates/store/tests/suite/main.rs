@@ -2,6 +2,7 @@
 //! One test binary for the crate (compile time matters on two cores); one module per subject.
 
 mod backup;
+mod figure_sets;
 mod query_plans;
 mod revision;
 mod story;

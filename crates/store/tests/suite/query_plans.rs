@@ -28,7 +28,7 @@ async fn a_page_of_the_directory_is_read_by_index_without_sorting_the_table() {
     for url in testing::urls().await {
         let s = Store::open(&url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
         let rows: Vec<_> = (0..4000).map(|k| (firm(k), Vec::new(), 2024, String::new())).collect();
-        let seal = |_: i64, _: i64, _: &str, _: f64| -> Result<String, String> { Ok(String::new()) };
+        let seal = |_: &str, _: &str| -> Result<String, String> { Ok(String::new()) };
         s.import_enterprises(&rows, "test", "test", "", &seal, &Actor::system("test")).await.unwrap();
         let postgres = url.starts_with("postgres");
         let analyze = if postgres { "ANALYZE enterprises" } else { "ANALYZE" };
@@ -107,7 +107,7 @@ async fn a_search_by_part_of_a_name_or_the_start_of_a_uscc_uses_indexes_and_find
         {
             rows[k].0.name = name.to_string();
         }
-        let seal = |_: i64, _: i64, _: &str, _: f64| -> Result<String, String> { Ok(String::new()) };
+        let seal = |_: &str, _: &str| -> Result<String, String> { Ok(String::new()) };
         let actor = Actor::system("test");
         s.import_enterprises(&rows, "test", "test", "", &seal, &actor).await.unwrap();
         for q in [
