@@ -18,7 +18,8 @@ use sqlx::any::AnyRow;
 use crate::model::FromRow;
 use crate::model::{Table, row};
 use crate::{
-    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing,
+    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, insert_written_rows,
+    now_ms, update_existing,
 };
 
 /// The associated data under which a set of one figure is sealed: its firm, year and figure. Every
@@ -317,6 +318,40 @@ impl Store {
             .bind(now)
     }
 
+    /// Inserts new firms many to a statement and returns their (uscc, id). Only the free text is bound
+    /// (see `insert_written_rows`): the city, scale, years and flags are written into the statement.
+    async fn insert_firms_tx(tx: &mut Tx, firms: &[&NewEnterprise], now: i64) -> Result<Vec<AnyRow>> {
+        let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
+        insert_written_rows(
+            tx,
+            head,
+            firms,
+            "uscc, id",
+            |e, p| {
+                let (city, scale, founded, listed) =
+                    (e.city.as_str(), e.scale.as_str(), e.founded_year, e.listed as i64);
+                format!(
+                    "({}, {}, '{city}', {}, {}, '{scale}', {founded}, {listed}, {}, {}, {now}, {now})",
+                    p(),
+                    p(),
+                    p(),
+                    p(),
+                    p(),
+                    p()
+                )
+            },
+            |q, e| {
+                q.bind(&e.uscc)
+                    .bind(&e.name)
+                    .bind(&e.county)
+                    .bind(&e.industry)
+                    .bind(e.chain_nodes.join(","))
+                    .bind(e.tags.join(","))
+            },
+        )
+        .await
+    }
+
     async fn update_enterprise_tx(tx: &mut Tx, id: i64, e: &NewEnterprise, now: i64) -> Result<()> {
         let q = sqlx::query(
             "UPDATE enterprises SET name = $1, city = $2, county = $3, industry = $4, scale = $5, founded_year = $6, \
@@ -489,23 +524,9 @@ impl Store {
         for chunk in rows.chunks(IMPORT_CHUNK) {
             let new_firms: Vec<&NewEnterprise> =
                 chunk.iter().map(|r| &r.0).filter(|e| !existing.contains_key(&e.uscc)).collect();
-            let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
-            insert_rows(&mut tx, head, 12, 40, &new_firms, |q, e| {
-                Ok(Self::bind_enterprise(q.bind(&e.uscc), e, now).bind(now))
-            })
-            .await?;
-            // New firms' ids read back by code.
-            let mut ids: HashMap<String, i64> = HashMap::with_capacity(new_firms.len());
-            for part in new_firms.chunks(500) {
-                let mut q = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
-                    "SELECT uscc, id FROM enterprises WHERE uscc IN ({})",
-                    (1..=part.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",")
-                )));
-                for e in part {
-                    q = q.bind(&e.uscc);
-                }
-                ids.extend(q.fetch_all(&mut *tx).await?);
-            }
+            let stored = Self::insert_firms_tx(&mut tx, &new_firms, now).await?;
+            let ids: HashMap<String, i64> =
+                stored.iter().map(|r| Ok((get::<String>(r, "uscc")?, get::<i64>(r, "id")?))).collect::<Result<_>>()?;
             // Year → the registered firms given figures of it, with the names of those figures.
             let mut retire: HashMap<i64, HashMap<i64, String>> = HashMap::new();
             let mut new_rows: Vec<(i64, i64, String, String, &str)> = Vec::with_capacity(chunk.len());

@@ -924,6 +924,43 @@ pub(crate) async fn insert_rows<'r, T>(
     Ok(())
 }
 
+/// Inserts an import's many rows, many to a statement, binding only what came from outside: `tuple(row,
+/// p)` writes a row's `(…)`, with the program's own values (numbers, ids, the names of a domain type's
+/// values, never text from a file or a user) written in and `p()` giving the placeholder of each value
+/// that `bind` then binds, in order. Each bound value costs sqlx's Any driver and SQLite copies of it
+/// and their allocation; on an import of 100,000 firms, writing them in and reading the ids back from
+/// `RETURNING` took the firms' insert from about 3.1 s to 2.2–2.4 s.
+/// With `returning` (columns), the rows the statements return.
+pub(crate) async fn insert_written_rows<'r, T>(
+    tx: &mut Tx,
+    head: &str,
+    rows: &'r [T],
+    returning: &str,
+    tuple: impl Fn(&T, &mut dyn FnMut() -> String) -> String,
+    mut bind: impl FnMut(Query<'r>, &'r T) -> Query<'r>,
+) -> Result<Vec<AnyRow>> {
+    let sqlite = tx.backend_name() == "SQLite";
+    let tail = if returning.is_empty() { String::new() } else { format!(" RETURNING {returning}") };
+    let mut out = Vec::new();
+    // At most 6,000 parameters a statement on SQLite (its limit is 32,766), 600 on PostgreSQL.
+    for chunk in rows.chunks(if sqlite { 1000 } else { 100 }) {
+        let mut n = 0;
+        let mut p = || {
+            n += 1;
+            if sqlite { "?".to_string() } else { format!("${n}") }
+        };
+        let tuples: Vec<String> = chunk.iter().map(|r| tuple(r, &mut p)).collect();
+        let sql = format!("{head} VALUES {}{tail}", tuples.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        // Each statement's text is its own (the values written in): not kept prepared.
+        out.extend(q.persistent(false).fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
 /// Applies the migrations not yet applied, up to and including `last`, each in its own transaction.
 pub(crate) async fn migrate_to(pool: &AnyPool, backend: Backend, last: i64) -> Result<()> {
     sqlx::query(
