@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use jiqun_domain::date::Date;
 
 /// A cell as it was read.
@@ -98,7 +98,9 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// The sheets of an .xlsx workbook, in the workbook's order, rows that hold nothing left out.
+/// The sheets of an .xlsx workbook, in the workbook's order, rows that hold nothing left out. Each sheet's
+/// cells are read as they come from its XML, straight into rows (no grid of the whole sheet is built and
+/// copied first); a sheet that is not a worksheet (a chart sheet) reads as empty.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
         Problem::new(
@@ -108,37 +110,64 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
     })?;
     let mut out = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| {
+        let unreadable = |e: calamine::XlsxError| {
             Problem::new(format!("无法读取工作表“{name}”：{e}"), format!("the sheet “{name}” cannot be read: {e}"))
-        })?;
-        let (row0, col0) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-        let mut rows = Vec::new();
-        for (i, cells) in range.rows().enumerate() {
-            let mut row = Vec::with_capacity(col0 + cells.len());
-            row.resize(col0, Cell::Empty);
-            row.extend(cells.iter().map(cell_of));
-            while row.last().is_some_and(|c| *c == Cell::Empty) {
-                row.pop();
+        };
+        let mut reader = match book.worksheet_cells_reader(&name) {
+            Ok(r) => r,
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                out.push(Sheet { name, rows: Vec::new(), csv: false });
+                continue;
             }
-            if !row.is_empty() {
-                rows.push(Row { number: row0 + i + 1, cells: row });
+            Err(e) => return Err(unreadable(e)),
+        };
+        let mut rows: Vec<Row> = Vec::new();
+        let mut row = Row { number: 0, cells: Vec::new() };
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (r, c) = cell.get_position();
+            let value = cell_of(cell.get_value());
+            if value == Cell::Empty {
+                continue;
+            }
+            let number = r as usize + 1;
+            if number != row.number {
+                let done = std::mem::replace(&mut row, Row { number, cells: Vec::new() });
+                if !done.cells.is_empty() {
+                    rows.push(done);
+                }
+            }
+            let c = c as usize;
+            if row.cells.len() < c {
+                row.cells.resize(c, Cell::Empty);
+            }
+            // Cells of a row come left to right; a repeated position keeps the last.
+            if row.cells.len() == c {
+                row.cells.push(value);
+            } else {
+                row.cells[c] = value;
             }
         }
+        if !row.cells.is_empty() {
+            rows.push(row);
+        }
+        // Rows in the file's order, which is the sheet's (Excel writes them so; sorted in case not).
+        rows.sort_by_key(|r| r.number);
         out.push(Sheet { name, rows, csv: false });
     }
     Ok(out)
 }
 
-fn cell_of(d: &Data) -> Cell {
+fn cell_of(d: &DataRef<'_>) -> Cell {
     match d {
-        Data::Empty => Cell::Empty,
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(d) => Cell::Date(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(d) => Cell::Date(d.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
 
