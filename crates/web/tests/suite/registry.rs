@@ -120,6 +120,22 @@ async fn figures_are_checked_sealed_at_rest_and_corrections_keep_history(api: Cl
     let (s, v) = figures(&api, &r.owner, r.id_a, json!({ "year": 2025, "figures": { "profit": 1 } })).await;
     assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("metric")));
     r.add_figures(&api).await;
+    // The firm's page: each figure once, the corrected tax from the correction, the rest from the first
+    // entry (the correction wrote a set of one figure; the first set still holds the others).
+    let (_, firm) = api.call("GET", &format!("/api/v1/enterprises/{}", r.id_a), &r.owner, Value::Null).await;
+    let mut now: Vec<(String, f64, String)> = firm["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (f["metric"].as_str().unwrap().into(), f["value"].as_f64().unwrap(), f["source"].as_str().unwrap().into())
+        })
+        .collect();
+    now.sort_by(|a, b| a.0.cmp(&b.0));
+    let want =
+        [("land_mu", 50.0, "2025年报"), ("revenue_wan", 20000.0, "2025年报"), ("tax_wan", 1300.0, "更正：审计后")];
+    let want: Vec<(String, f64, String)> = want.iter().map(|(m, v, s)| (m.to_string(), *v, s.to_string())).collect();
+    assert_eq!(now, want, "{firm}");
     let v = history(&api, &r.owner, r.id_a).await;
     let hist = v.as_array().unwrap();
     assert_eq!(hist.len(), 2, "{v}");
