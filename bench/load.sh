@@ -277,6 +277,16 @@ measure() { # key, label, URL base, requests file (empty: the URL as it is)
     out=$(wrk -t2 -c64 -d"$DURATION" $WRK_TIMEOUT --latency "$3" 2>&1)
   fi
   echo "$out" >"$WORK/wrk.$1.txt"
+  # The smoke's window is 1 s of a debug build: a route whose every answer takes longer (the evaluation
+  # results, each opening its sealed items) completes nothing in it. Then one of its requests alone, with
+  # time to answer, tells a slow route (it answers 2xx) from a stuck one (it does not).
+  if [ "$QUICK" = 1 ] && [ -n "$4" ] && ! grep -q "Requests/sec:[[:space:]]*[1-9]" <<<"$out"; then
+    local m path header
+    IFS=$'\t' read -r m path header _ <"$4"
+    if curl -fs -o /dev/null --max-time 60 -X "$m" -H "$header" "$3$path"; then
+      echo "$1" >>"$WORK/slow.txt"
+    fi
+  fi
   python3 - "$1" "$2" "$out" >>"$RESULTS" <<'PY'
 import re, sys
 key, label, out = sys.argv[1:4]
@@ -311,7 +321,7 @@ measure mix "all of the above at once (the mix, writes included)" "$BASE" "$WORK
 curl -fs "$BASE/healthz" >/dev/null || { echo "the server no longer answers after the mix" >&2; exit 1; }
 
 python3 - "$RESULTS" "$QUICK" <<PY
-import sys
+import os, sys
 rows = {}
 order = []
 for line in open(sys.argv[1], encoding="utf-8"):
@@ -349,7 +359,11 @@ goals = [("indicator list ≥ 0.8× nginx", ratios.get("indicators", 0) >= 0.8, 
          ("the mix: no non-2xx, no socket error", get("mix", "non2xx") == 0 and get("mix", "sock") == 0, "%s, %s" % (get("mix", "non2xx"), get("mix", "sock")))]
 for g, ok, v in goals:
     print("- %s: %s (%s)" % (g, "met" if ok else "NOT met", v))
-bad = [k for k in order if rows[k]["non2xx"] or rows[k]["sock"] or rows[k]["rps"] == 0]
+slow = set(open("$WORK/slow.txt").read().split()) if os.path.exists("$WORK/slow.txt") else set()
+for k in order:
+    if rows[k]["rps"] == 0 and k in slow:
+        print("- %s: no answer within the window, but a request alone was answered (slow, not stuck)" % k)
+bad = [k for k in order if rows[k]["non2xx"] or rows[k]["sock"] or (rows[k]["rps"] == 0 and k not in slow)]
 if bad:
     print("\nroutes with errors or no answer: " + ", ".join(bad), file=sys.stderr)
     # The smoke fails on them; a measurement reports them in its table.

@@ -840,8 +840,7 @@ impl App {
         let mut firms: HashMap<i64, EnterpriseRow> = HashMap::new();
         let need: Vec<i64> = results.iter().map(|r| r.enterprise_id).collect();
         for chunk in need.chunks(1000) {
-            let filter = EnterpriseFilter { ids: Some(chunk.to_vec()), ..Default::default() };
-            for e in self.store.enterprises(&filter, 0, chunk.len() as i64).await?.0 {
+            for e in self.store.enterprises_with_ids(chunk).await? {
                 firms.insert(e.id, e);
             }
         }

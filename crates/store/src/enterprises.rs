@@ -626,6 +626,15 @@ impl Store {
         rows.iter().map(|r| get::<String>(r, column)).collect()
     }
 
+    /// The firms with these ids, in no particular order: the firms named by a page of results, read
+    /// without the directory's count and order.
+    pub async fn enterprises_with_ids(&self, ids: &[i64]) -> Result<Vec<EnterpriseRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.all::<EnterpriseRow>(EnterpriseRow::select(&format!("WHERE id IN ({})", id_list(ids)))).await
+    }
+
     /// Every registered firm (an evaluation run), ordered by id.
     pub async fn all_enterprises(&self) -> Result<Vec<EnterpriseRow>> {
         self.all::<EnterpriseRow>(EnterpriseRow::select("ORDER BY id")).await
