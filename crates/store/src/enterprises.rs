@@ -392,12 +392,13 @@ impl Store {
         Ok((id, old))
     }
 
-    /// Retires the current sets of these firms' `year` that a new set of `metrics` leaves with no current
+    /// Retires the current sets of `year` of the firms in `metrics` that their new sets leave with no current
     /// figure (each name they hold is in a newer set or in `metrics`); returns the ids of the sets that
     /// held the current value of a figure in `metrics` (what the new sets replace).
-    async fn retire_sets_tx(tx: &mut Tx, firms: &[i64], year: i64, metrics: &HashMap<i64, &str>) -> Result<Vec<i64>> {
+    async fn retire_sets_tx(tx: &mut Tx, year: i64, metrics: &HashMap<i64, &str>) -> Result<Vec<i64>> {
         let mut replaced = Vec::new();
         let mut retired = Vec::new();
+        let firms: Vec<i64> = metrics.keys().copied().collect();
         for part in firms.chunks(500) {
             let rows: Vec<(i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT id, enterprise_id, metrics FROM enterprise_figures WHERE is_current = 1 AND year = $1 \
@@ -469,7 +470,7 @@ impl Store {
         };
         let now = now_ms();
         let names = HashMap::from([(enterprise_id, set.metrics.as_str())]);
-        let before = Self::retire_sets_tx(&mut tx, &[enterprise_id], set.year, &names).await?;
+        let before = Self::retire_sets_tx(&mut tx, set.year, &names).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at) \
              VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
@@ -556,9 +557,8 @@ impl Store {
                 new_rows.push((id, *year, metrics, sealed, firm_source));
             }
             for (year, firms) in &retire {
-                let ids: Vec<i64> = firms.keys().copied().collect();
                 let names: HashMap<i64, &str> = firms.iter().map(|(id, m)| (*id, m.as_str())).collect();
-                Self::retire_sets_tx(&mut tx, &ids, *year, &names).await?;
+                Self::retire_sets_tx(&mut tx, *year, &names).await?;
             }
             // See `values` on the number of rows to a statement (42 × 8 parameters).
             let head = "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at)";

@@ -50,12 +50,11 @@ pub async fn urls() -> Vec<String> {
 /// left it: for tests of what a later migration does to data already stored. Opening it as a `Store`
 /// afterwards applies the rest.
 pub async fn migrate_to(url: &str, last: i64) -> crate::Result<()> {
-    sqlx::any::install_default_drivers();
     let (backend, url) = match url.strip_prefix("sqlite://") {
         Some(path) => (crate::Backend::Sqlite, format!("sqlite://{path}?mode=rwc")),
         None => (crate::Backend::Postgres, url.to_string()),
     };
-    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await?;
+    let pool = raw_pool(&url).await;
     crate::migrate_to(&pool, backend, last).await?;
     pool.close().await;
     Ok(())
