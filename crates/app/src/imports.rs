@@ -261,8 +261,8 @@ impl Located {
     pub fn number(&self, row: &Row, name: &str, unit: Option<&str>) -> Result<Option<f64>, CellError> {
         let cell = self.cell(row, name);
         let problem = |p: Problem| CellError::new(self.place(row, name), cell.display(), p.zh, p.en);
-        let written = self.col(name).and_then(|c| self.units.get(c).cloned().flatten());
-        let factor = match (written.as_deref().and_then(sheet::money_unit), unit.and_then(sheet::money_unit)) {
+        let written = self.col(name).and_then(|c| self.units.get(c)?.as_deref());
+        let factor = match (written.and_then(sheet::money_unit), unit.and_then(sheet::money_unit)) {
             (Some(w), Some(u)) => (w, u),
             _ => (1.0, 1.0),
         };

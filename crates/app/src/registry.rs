@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use jiqun_domain::enterprise::{EVALUATION_INPUTS, METRICS, metric, valid_industry_code};
 use jiqun_domain::{CityCode, Lang, Scale};
+use jiqun_office::sheet::Row;
 use jiqun_store::{
-    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureSetInput, FigureSetRow, NewEnterprise, ResultRow,
+    EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureSetInput, FigureSetRow, ImportPart, NewEnterprise, ResultRow,
 };
 use serde::{Deserialize, Serialize};
 
@@ -200,6 +201,11 @@ pub fn check_enterprise(input: &EnterpriseInput) -> AppResult<NewEnterprise> {
 
 /// Checks one figure; the field named is the metric.
 pub fn check_figure(year: i64, key: &str, value: f64) -> AppResult<()> {
+    check_figure_of(this_year(), year, key, value)
+}
+
+/// `check_figure` with the year now given (an import reads the clock once, not once a figure).
+fn check_figure_of(now: i64, year: i64, key: &str, value: f64) -> AppResult<()> {
     let Some(m) = metric(key) else {
         let known: Vec<&str> = METRICS.iter().map(|m| m.key).collect();
         return Err(AppError::invalid(
@@ -208,7 +214,6 @@ pub fn check_figure(year: i64, key: &str, value: f64) -> AppResult<()> {
             format!("unknown metric “{key}”; one of: {}", known.join(", ")),
         ));
     };
-    let now = this_year();
     if !(1990..=now).contains(&year) {
         return Err(AppError::invalid(
             "year",
@@ -996,6 +1001,142 @@ impl App {
         session: &Session,
         l: &Located,
     ) -> AppResult<Result<(i64, Vec<ParsedRow>), Vec<CellError>>> {
+        let mut check = FirmCheck::new(session, l)?;
+        let total = l.count();
+        let mut parsed: Vec<ParsedRow> = Vec::new();
+        for (n, row) in l.rows().enumerate() {
+            l.checked(n + 1, total);
+            parsed.extend(check.row(row));
+        }
+        let city = match check.errors.is_empty() {
+            true => self.another_city(&check, &parsed).await?,
+            false => None,
+        };
+        Ok(match (check.finish(), city) {
+            (Ok(year), None) => Ok((year, parsed)),
+            (Ok(_), Some(e)) => Err(vec![e]),
+            (Err(errors), _) => Err(errors),
+        })
+    }
+
+    /// The first of these firms, already registered, that belongs to a city other than the importing
+    /// bureau's own: it stays with its city's bureau. `None` for those who edit every firm.
+    async fn another_city(&self, check: &FirmCheck<'_>, firms: &[ParsedRow]) -> AppResult<Option<CellError>> {
+        if check.all {
+            return Ok(None);
+        }
+        let l = check.l;
+        for (e, _, _, _) in firms {
+            if let Some(old) = self.store.enterprise_by_uscc(&e.uscc).await?
+                && Some(old.city) != check.own_city
+            {
+                let place = Place {
+                    sheet: l.sheet.name.clone(),
+                    csv: l.sheet.csv,
+                    row: check.seen[&e.uscc],
+                    column: l.col("uscc"),
+                    name: "uscc".into(),
+                };
+                return Ok(Some(CellError::new(
+                    place,
+                    e.uscc.clone(),
+                    "该企业属于其他城市",
+                    "this firm belongs to another city",
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Checks an enterprise file and stores it in one transaction, its figures sealed. The rows are
+    /// written while the file is still being checked, a chunk at a time as they pass (the database at work
+    /// on one core while the check goes on on the other), and the transaction is kept only when the whole
+    /// file passed: a mistake anywhere rolls back what was written, and every mistake is reported.
+    pub(crate) async fn import_enterprise_table(
+        &self,
+        session: &Session,
+        l: &Located,
+        source_name: &str,
+        ip: &str,
+    ) -> AppResult<ImportOutcome> {
+        let mut check = FirmCheck::new(session, l)?;
+        let (parts, received) = tokio::sync::mpsc::channel(2);
+        let writer = {
+            let store = self.store.clone();
+            let (source, sha256, actor) = (source_name.to_string(), l.sha256.clone(), session.actor(ip));
+            let default_source = format!("导入：{source_name}");
+            tokio::spawn(async move {
+                store.import_enterprises_streamed(received, &source, &default_source, &sha256, &actor).await
+            })
+        };
+        let total = l.count();
+        let (mut chunk, mut figures, mut city, mut writing) = (Vec::new(), 0, None, true);
+        for (n, row) in l.rows().enumerate() {
+            l.checked(n + 1, total);
+            let Some(firm) = check.row(row) else { continue };
+            // After a mistake nothing more is written, but the check goes on to report every mistake.
+            if !check.errors.is_empty() || city.is_some() || !writing {
+                continue;
+            }
+            figures += firm.1.len();
+            chunk.push(firm);
+            if chunk.len() == WRITE_CHUNK {
+                city = self.another_city(&check, &chunk).await?;
+                writing = city.is_none() && parts.send(ImportPart::Rows(std::mem::take(&mut chunk))).await.is_ok();
+            }
+        }
+        l.progress.tick(crate::imports::Stage::Write, 0, total);
+        if check.errors.is_empty() && city.is_none() && writing {
+            city = self.another_city(&check, &chunk).await?;
+        }
+        let checked = check.finish();
+        if let (Ok(_), None, true) = (&checked, &city, writing)
+            && parts.send(ImportPart::Rows(chunk)).await.is_ok()
+        {
+            // A closed channel here means the writer failed: its error is read below.
+            let _ = parts.send(ImportPart::Done).await;
+        }
+        // Without `Done` the writer rolls back.
+        drop(parts);
+        let written = writer.await.map_err(|e| AppError::internal(format!("import writer: {e}")));
+        let refuse = |errors: &[CellError]| crate::imports::refusal(source_name, errors);
+        let year = match (checked, city) {
+            (Err(errors), _) => return Err(refuse(&errors)),
+            (Ok(_), Some(e)) => return Err(refuse(&[e])),
+            (Ok(year), None) => year,
+        };
+        let Some((created, updated)) = written?? else {
+            return Err(AppError::internal("the import's writer stopped without finishing"));
+        };
+        l.progress.tick(crate::imports::Stage::Write, total, total);
+        Ok(ImportOutcome { year, created, updated, figures, encoding: l.encoding })
+    }
+}
+
+/// How many checked firms an import hands the writer at a time.
+const WRITE_CHUNK: usize = 2_000;
+
+/// The check of an enterprise file, row by row: the rules the API applies to a firm and its figures,
+/// a year shared by every row, no USCC twice, a city bureau's own city only.
+pub(crate) struct FirmCheck<'l> {
+    l: &'l Located,
+    /// The importer edits every firm (else only its own city's).
+    all: bool,
+    own_city: Option<CityCode>,
+    errors: Vec<CellError>,
+    /// Each USCC and the row it was first seen on.
+    seen: HashMap<String, usize>,
+    /// The first row's year.
+    year0: Option<i64>,
+    /// The figures the file has columns for, in their order.
+    metrics: Vec<&'static jiqun_domain::enterprise::Metric>,
+    /// The year now, read once for the whole file.
+    this_year: i64,
+}
+
+impl<'l> FirmCheck<'l> {
+    /// Starts a check, refusing those who may not import and noting the columns the file should not have.
+    fn new(session: &Session, l: &'l Located) -> AppResult<FirmCheck<'l>> {
         let scopes = may_import_enterprises(session)?;
         let mut errors: Vec<CellError> = Vec::new();
         // Columns the enterprise file does not know are refused rather than passed over.
@@ -1024,158 +1165,170 @@ impl App {
                 }
             }
         }
-        let mut parsed: Vec<ParsedRow> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut year0: Option<i64> = None;
-        let own_city = session.user.city;
-        let own_name = own_city.map_or("", CityCode::as_str);
-        let total = l.count();
-        for (n, row) in l.rows().enumerate() {
-            l.checked(n + 1, total);
-            let (founded, year) = match (l.whole(row, "founded_year"), l.whole(row, "year")) {
-                (Ok(Some(f)), Ok(Some(y))) => (f, y),
-                (f, y) => {
-                    for (r, name) in [(f, "founded_year"), (y, "year")] {
-                        match r {
-                            Err(e) => errors.push(e),
-                            Ok(None) => errors.push(l.error(row, name, "不能为空", "must not be empty")),
-                            Ok(Some(_)) => {}
-                        }
+        Ok(FirmCheck {
+            l,
+            all: scopes.contains(&Scope::All),
+            own_city: session.user.city,
+            errors,
+            seen: HashMap::new(),
+            year0: None,
+            metrics: l.names.iter().flatten().filter_map(|n| metric(n)).collect(),
+            this_year: this_year(),
+        })
+    }
+
+    /// Checks one row: the firm with its figures when the row is correct, else `None` with its mistakes
+    /// noted (all of them, not only the first).
+    fn row(&mut self, row: &Row) -> Option<ParsedRow> {
+        let l = self.l;
+        let own_name = self.own_city.map_or("", CityCode::as_str);
+        let (founded, year) = match (l.whole(row, "founded_year"), l.whole(row, "year")) {
+            (Ok(Some(f)), Ok(Some(y))) => (f, y),
+            (f, y) => {
+                for (r, name) in [(f, "founded_year"), (y, "year")] {
+                    match r {
+                        Err(e) => self.errors.push(e),
+                        Ok(None) => self.errors.push(l.error(row, name, "不能为空", "must not be empty")),
+                        Ok(Some(_)) => {}
                     }
-                    continue;
                 }
-            };
-            match year0 {
-                None => year0 = Some(year),
-                Some(y) if y != year => {
-                    errors.push(l.error(
-                        row,
-                        "year",
-                        format!("年份应与首行相同（{y}）"),
-                        format!("the year must be the first row's ({y})"),
-                    ));
-                    continue;
-                }
-                _ => {}
+                return None;
             }
-            if let jiqun_office::sheet::Cell::Number(n) = l.cell(row, "uscc")
-                && *n >= 1e15
-            {
-                errors.push(l.error(
+        };
+        match self.year0 {
+            None => self.year0 = Some(year),
+            Some(y) if y != year => {
+                self.errors.push(l.error(
+                    row,
+                    "year",
+                    format!("年份应与首行相同（{y}）"),
+                    format!("the year must be the first row's ({y})"),
+                ));
+                return None;
+            }
+            _ => {}
+        }
+        if let jiqun_office::sheet::Cell::Number(n) = l.cell(row, "uscc")
+            && *n >= 1e15
+        {
+            self.errors.push(l.error(
+                row,
+                "uscc",
+                "统一社会信用代码被存成了数字，Excel 只保留 15 位有效数字，末几位已丢失；请把该列设为“文本”后重新填写",
+                "the USCC was stored as a number, and Excel keeps only 15 digits, so its last digits are lost; format the column as text and type it again",
+            ));
+            return None;
+        }
+        let get = |name: &str| l.text(row, name);
+        let list =
+            |name: &str| get(name).split([';', '；']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let listed = match get("listed").as_str() {
+            "" | "0" | "false" | "no" | "否" => false,
+            "1" | "true" | "yes" | "是" => true,
+            other => {
+                self.errors.push(l.error(
+                    row,
+                    "listed",
+                    format!("“{other}”应为“是”或“否”"),
+                    format!("“{other}” is not yes or no"),
+                ));
+                return None;
+            }
+        };
+        let input = EnterpriseInput {
+            uscc: get("uscc"),
+            name: get("name"),
+            city: get("city"),
+            county: get("county"),
+            industry: get("industry"),
+            scale: get("scale"),
+            founded_year: founded,
+            listed,
+            chain_nodes: list("chain_nodes"),
+            tags: list("tags"),
+        };
+        // The record's mistakes and the figures' are all reported, not only the first of the row.
+        let mut bad = false;
+        let record = match check_enterprise(&input) {
+            Ok(e) => Some(e),
+            Err(err) => {
+                self.errors.push(l.app_error(row, &err));
+                bad = true;
+                None
+            }
+        };
+        if let Some(e) = &record {
+            if !self.all && Some(e.city) != self.own_city {
+                self.errors.push(l.error(
+                    row,
+                    "city",
+                    format!("只能导入本市（{own_name}）的企业"),
+                    format!("only firms of your own city ({own_name}) may be imported"),
+                ));
+                bad = true;
+            } else if let Some(first) = self.seen.insert(e.uscc.clone(), row.number) {
+                self.errors.push(l.error(
                     row,
                     "uscc",
-                    "统一社会信用代码被存成了数字，Excel 只保留 15 位有效数字，末几位已丢失；请把该列设为“文本”后重新填写",
-                    "the USCC was stored as a number, and Excel keeps only 15 digits, so its last digits are lost; format the column as text and type it again",
+                    format!("与第 {first} 行重复"),
+                    format!("duplicate of line {first}"),
                 ));
+                bad = true;
+            }
+        }
+        let mut values = Vec::new();
+        for &m in &self.metrics {
+            // A yes/no figure as the template's list gives it: 是 or 否.
+            let flag = match m.flag.then(|| l.text(row, m.key)).as_deref() {
+                Some("是" | "yes") => Some(1.0),
+                Some("否" | "no") => Some(0.0),
+                _ => None,
+            };
+            let read = match flag {
+                Some(v) => Ok(Some(v)),
+                None => l.number(row, m.key, Some(m.unit_zh)),
+            };
+            let v = match read {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    if m.key == "land_mu" || m.key == "tax_wan" {
+                        self.errors.push(l.error(row, m.key, "不能为空", "must not be empty"));
+                        bad = true;
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    self.errors.push(e);
+                    bad = true;
+                    continue;
+                }
+            };
+            if let Err(err) = check_figure_of(self.this_year, year, m.key, v) {
+                let mut e = l.app_error(row, &err);
+                e.place = Box::new(l.place(row, m.key));
+                self.errors.push(e);
+                bad = true;
                 continue;
             }
-            let get = |name: &str| l.text(row, name);
-            let list = |name: &str| {
-                get(name).split([';', '；']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
-            };
-            let listed = match get("listed").as_str() {
-                "" | "0" | "false" | "no" | "否" => false,
-                "1" | "true" | "yes" | "是" => true,
-                other => {
-                    errors.push(l.error(
-                        row,
-                        "listed",
-                        format!("“{other}”应为“是”或“否”"),
-                        format!("“{other}” is not yes or no"),
-                    ));
-                    continue;
-                }
-            };
-            let input = EnterpriseInput {
-                uscc: get("uscc"),
-                name: get("name"),
-                city: get("city"),
-                county: get("county"),
-                industry: get("industry"),
-                scale: get("scale"),
-                founded_year: founded,
-                listed,
-                chain_nodes: list("chain_nodes"),
-                tags: list("tags"),
-            };
-            // The record's mistakes and the figures' are all reported, not only the first of the row.
-            let mut bad = false;
-            let record = match check_enterprise(&input) {
-                Ok(e) => Some(e),
-                Err(err) => {
-                    errors.push(l.app_error(row, &err));
-                    bad = true;
-                    None
-                }
-            };
-            if let Some(e) = &record {
-                if !scopes.contains(&Scope::All) && Some(e.city) != own_city {
-                    errors.push(l.error(
-                        row,
-                        "city",
-                        format!("只能导入本市（{own_name}）的企业"),
-                        format!("only firms of your own city ({own_name}) may be imported"),
-                    ));
-                    bad = true;
-                } else if let Some(first) = seen.insert(e.uscc.clone(), row.number) {
-                    errors.push(l.error(
-                        row,
-                        "uscc",
-                        format!("与第 {first} 行重复"),
-                        format!("duplicate of line {first}"),
-                    ));
-                    bad = true;
-                }
-            }
-            let mut values = Vec::new();
-            for name in l.names.iter().flatten() {
-                let Some(m) = metric(name) else { continue };
-                // A yes/no figure as the template's list gives it: 是 or 否.
-                let flag = match l.text(row, m.key).as_str() {
-                    "是" | "yes" if m.flag => Some(1.0),
-                    "否" | "no" if m.flag => Some(0.0),
-                    _ => None,
-                };
-                let read = match flag {
-                    Some(v) => Ok(Some(v)),
-                    None => l.number(row, m.key, Some(m.unit_zh)),
-                };
-                let v = match read {
-                    Ok(Some(v)) => v,
-                    Ok(None) => {
-                        if m.key == "land_mu" || m.key == "tax_wan" {
-                            errors.push(l.error(row, m.key, "不能为空", "must not be empty"));
-                            bad = true;
-                        }
-                        continue;
-                    }
-                    Err(e) => {
-                        errors.push(e);
-                        bad = true;
-                        continue;
-                    }
-                };
-                if let Err(err) = check_figure(year, m.key, v) {
-                    let mut e = l.app_error(row, &err);
-                    e.place = Box::new(l.place(row, m.key));
-                    errors.push(e);
-                    bad = true;
-                    continue;
-                }
-                values.push((m.key, v));
-            }
-            if let (Some(e), false) = (record, bad) {
-                let source = match get("source").as_str() {
-                    "" => String::new(),
-                    s => s.chars().take(200).collect(),
-                };
-                parsed.push((e, values, year, source));
-            }
+            values.push((m.key, v));
         }
-        if !errors.is_empty() {
-            return Ok(Err(errors));
+        if let (Some(e), false) = (record, bad) {
+            let source = match get("source").as_str() {
+                "" => String::new(),
+                s => s.chars().take(200).collect(),
+            };
+            return Some((e, values, year, source));
         }
-        let Some(year) = year0 else {
+        None
+    }
+
+    /// Every mistake, or the year of the file's figures.
+    fn finish(self) -> Result<i64, Vec<CellError>> {
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        self.year0.ok_or_else(|| {
+            let l = self.l;
             let place = Place {
                 sheet: l.sheet.name.clone(),
                 csv: l.sheet.csv,
@@ -1183,62 +1336,8 @@ impl App {
                 column: None,
                 name: String::new(),
             };
-            return Ok(Err(vec![CellError::new(place, String::new(), "没有数据行", "no data rows")]));
-        };
-        // Existing firms of another city stay with their city's bureau.
-        if !scopes.contains(&Scope::All) {
-            for (e, _, _, _) in &parsed {
-                if let Some(old) = self.store.enterprise_by_uscc(&e.uscc).await?
-                    && Some(old.city) != own_city
-                {
-                    let place = Place {
-                        sheet: l.sheet.name.clone(),
-                        csv: l.sheet.csv,
-                        row: seen[&e.uscc],
-                        column: l.col("uscc"),
-                        name: "uscc".into(),
-                    };
-                    return Ok(Err(vec![CellError::new(
-                        place,
-                        e.uscc.clone(),
-                        "该企业属于其他城市",
-                        "this firm belongs to another city",
-                    )]));
-                }
-            }
-        }
-        Ok(Ok((year, parsed)))
-    }
-
-    /// Checks an enterprise file and stores it in one transaction, its figures sealed.
-    pub(crate) async fn import_enterprise_table(
-        &self,
-        session: &Session,
-        l: &Located,
-        source_name: &str,
-        ip: &str,
-    ) -> AppResult<ImportOutcome> {
-        let (year, parsed) = match self.check_enterprise_table(session, l).await? {
-            Ok(p) => p,
-            Err(errors) => return Err(crate::imports::refusal(source_name, &errors)),
-        };
-        // Figures are sealed under their firm's id, known only once the firm is stored: the store seals
-        // them inside the import's transaction.
-        let default_source = format!("导入：{source_name}");
-        let figures = parsed.iter().map(|r| r.1.len()).sum();
-        let crypto = self.store.crypto();
-        let sealer = crypto.sealer();
-        let seal = |clear: &str, context: &str| -> Result<String, String> {
-            sealer(clear.as_bytes(), context.as_bytes()).map_err(|e| e.to_string())
-        };
-        l.progress.tick(crate::imports::Stage::Write, 0, parsed.len());
-        let (created, updated) = self
-            .store
-            .import_enterprises(&parsed, source_name, &default_source, &l.sha256, &seal, &session.actor(ip))
-            .await?;
-        l.progress.tick(crate::imports::Stage::Write, parsed.len(), parsed.len());
-        let encoding = l.encoding;
-        Ok(ImportOutcome { year, created, updated, figures, encoding })
+            vec![CellError::new(place, String::new(), "没有数据行", "no data rows")]
+        })
     }
 }
 

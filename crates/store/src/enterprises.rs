@@ -18,8 +18,8 @@ use sqlx::any::AnyRow;
 use crate::model::FromRow;
 use crate::model::{Table, row};
 use crate::{
-    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, insert_written_rows,
-    now_ms, update_existing,
+    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_json_rows, insert_rows, now_ms,
+    update_existing,
 };
 
 /// The associated data under which a set of one figure is sealed: its firm, year and figure. Every
@@ -69,6 +69,15 @@ pub type ImportFirm = (NewEnterprise, Vec<(&'static str, f64)>, i64, String);
 
 /// Seals a set's clear text (`figure_set_clear`) under its context (`figure_set_context`).
 pub type SealFigure<'a> = dyn Fn(&str, &str) -> std::result::Result<String, String> + Sync + 'a;
+
+/// What an import hands `Store::import_enterprises_streamed` while it checks its file.
+#[derive(Debug)]
+pub enum ImportPart {
+    /// Rows checked and correct, to be written now.
+    Rows(Vec<ImportFirm>),
+    /// The whole file is checked and correct: keep what was written.
+    Done,
+}
 
 /// How many firms an import writes at a time inside its one transaction: the rows it holds sealed and
 /// bound at once, so that a large file does not hold every figure twice.
@@ -318,37 +327,26 @@ impl Store {
             .bind(now)
     }
 
-    /// Inserts new firms many to a statement and returns their (uscc, id). Only the free text is bound
-    /// (see `insert_written_rows`): the city, scale, years and flags are written into the statement.
+    /// Inserts new firms, many to a statement (see `insert_json_rows`), and returns their (uscc, id).
     async fn insert_firms_tx(tx: &mut Tx, firms: &[&NewEnterprise], now: i64) -> Result<Vec<AnyRow>> {
         let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
-        insert_written_rows(
-            tx,
-            head,
-            firms,
-            "uscc, id",
-            |e, p| {
-                let (city, scale, founded, listed) =
-                    (e.city.as_str(), e.scale.as_str(), e.founded_year, e.listed as i64);
-                format!(
-                    "({}, {}, '{city}', {}, {}, '{scale}', {founded}, {listed}, {}, {}, {now}, {now})",
-                    p(),
-                    p(),
-                    p(),
-                    p(),
-                    p(),
-                    p()
-                )
-            },
-            |q, e| {
-                q.bind(&e.uscc)
-                    .bind(&e.name)
-                    .bind(&e.county)
-                    .bind(&e.industry)
-                    .bind(e.chain_nodes.join(","))
-                    .bind(e.tags.join(","))
-            },
-        )
+        let select = "value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, CAST(value->>6 AS BIGINT), \
+                      CAST(value->>7 AS BIGINT), value->>8, value->>9, CAST(value->>10 AS BIGINT), CAST(value->>10 AS BIGINT)";
+        insert_json_rows(tx, head, select, firms, "uscc, id", |e| {
+            (
+                &e.uscc,
+                &e.name,
+                e.city.as_str(),
+                &e.county,
+                &e.industry,
+                e.scale.as_str(),
+                e.founded_year,
+                e.listed as i64,
+                e.chain_nodes.join(","),
+                e.tags.join(","),
+                now,
+            )
+        })
         .await
     }
 
@@ -503,6 +501,7 @@ impl Store {
     /// Registers or updates many enterprises with their figures, all or nothing (an import). A firm's
     /// figures arrive in clear and are sealed together as one set by `seal(clear text, context)` once the
     /// firm's id is known, inside the same transaction; `default_source` stands for a firm's empty source.
+    /// Returns the numbers of firms created and updated.
     pub async fn import_enterprises(
         &self,
         rows: &[ImportFirm],
@@ -512,66 +511,42 @@ impl Store {
         seal: &SealFigure<'_>,
         actor: &Actor,
     ) -> Result<(usize, usize)> {
-        // Few statements, since each is a round trip to the database: the firms already registered in one
-        // query; then, a chunk of firms at a time, the new firms many to a statement, a statement per firm
-        // updated, the figures they replace retired per (year, figure) for many firms at once, and the new
-        // figures sealed and inserted many rows to a statement. A chunk's rows are dropped before the next
-        // is made, so memory stays that of one chunk whatever the file's length.
-        let mut tx = self.begin().await?;
-        let now = now_ms();
-        let existing: HashMap<String, i64> =
-            sqlx::query_as("SELECT uscc, id FROM enterprises").fetch_all(&mut *tx).await?.into_iter().collect();
-        let (mut created, mut updated) = (0, 0);
+        let mut import = FirmImport::begin(self, default_source, actor).await?;
         for chunk in rows.chunks(IMPORT_CHUNK) {
-            let new_firms: Vec<&NewEnterprise> =
-                chunk.iter().map(|r| &r.0).filter(|e| !existing.contains_key(&e.uscc)).collect();
-            let stored = Self::insert_firms_tx(&mut tx, &new_firms, now).await?;
-            let ids: HashMap<String, i64> =
-                stored.iter().map(|r| Ok((get::<String>(r, "uscc")?, get::<i64>(r, "id")?))).collect::<Result<_>>()?;
-            // Year → the registered firms given figures of it, with the names of those figures.
-            let mut retire: HashMap<i64, HashMap<i64, String>> = HashMap::new();
-            let mut new_rows: Vec<(i64, i64, String, String, &str)> = Vec::with_capacity(chunk.len());
-            for (e, figures, year, firm_source) in chunk {
-                let metrics = figures.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(",");
-                let id = match existing.get(&e.uscc) {
-                    Some(&id) => {
-                        Self::update_enterprise_tx(&mut tx, id, e, now).await?;
-                        updated += 1;
-                        if !figures.is_empty() {
-                            retire.entry(*year).or_default().insert(id, metrics.clone());
-                        }
-                        id
-                    }
-                    None => {
-                        created += 1;
-                        *ids.get(&e.uscc).ok_or_else(|| StoreError::Corrupt(format!("{} not stored", e.uscc)))?
-                    }
-                };
-                if figures.is_empty() {
-                    continue;
-                }
-                let firm_source = if firm_source.is_empty() { default_source } else { firm_source.as_str() };
-                let clear = figure_set_clear(figures.iter().map(|(_, v)| *v));
-                let sealed = seal(&clear, &figure_set_context(id, *year, &metrics))
-                    .map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
-                new_rows.push((id, *year, metrics, sealed, firm_source));
-            }
-            for (year, firms) in &retire {
-                let names: HashMap<i64, &str> = firms.iter().map(|(id, m)| (*id, m.as_str())).collect();
-                Self::retire_sets_tx(&mut tx, *year, &names).await?;
-            }
-            // See `values` on the number of rows to a statement (42 × 8 parameters).
-            let head = "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at)";
-            insert_rows(&mut tx, head, 8, 42, &new_rows, |q, (id, year, metrics, sealed, source)| {
-                Ok(q.bind(*id).bind(*year).bind(metrics).bind(sealed).bind(*source).bind(1i64).bind(actor.id).bind(now))
-            })
-            .await?;
+            import.add(chunk, seal).await?;
         }
-        let figures: usize = rows.iter().map(|r| r.1.len()).sum();
-        let detail =
-            json!({ "created": created, "updated": updated, "figures": figures, "source": source, "sha256": sha256 });
-        self.commit_audited(tx, actor, AuditAction::EnterpriseImport, "enterprise", source, &detail).await?;
-        Ok((created, updated))
+        import.commit(source, sha256).await
+    }
+
+    /// `import_enterprises` of rows that arrive while the file is still being checked: each `Rows` part
+    /// is written as it comes (the database works while the application checks the next rows), in one
+    /// transaction, and kept only when `Done` follows. When the sender goes away without it (a mistake
+    /// further down the file), nothing is kept and the answer is `None`. Figures are sealed with the
+    /// store's own key.
+    pub async fn import_enterprises_streamed(
+        &self,
+        mut parts: tokio::sync::mpsc::Receiver<ImportPart>,
+        source: &str,
+        default_source: &str,
+        sha256: &str,
+        actor: &Actor,
+    ) -> Result<Option<(usize, usize)>> {
+        let crypto = self.crypto.clone();
+        let sealer = crypto.sealer();
+        let seal = |clear: &str, context: &str| sealer(clear.as_bytes(), context.as_bytes()).map_err(|e| e.to_string());
+        let mut import = FirmImport::begin(self, default_source, actor).await?;
+        while let Some(part) = parts.recv().await {
+            match part {
+                ImportPart::Rows(rows) => {
+                    for chunk in rows.chunks(IMPORT_CHUNK) {
+                        import.add(chunk, &seal).await?;
+                    }
+                }
+                ImportPart::Done => return import.commit(source, sha256).await.map(Some),
+            }
+        }
+        // The transaction is dropped unfinished: rolled back.
+        Ok(None)
     }
 
     pub async fn set_enterprise_contact(&self, id: i64, sealed: Option<&str>, actor: &Actor) -> Result<()> {
@@ -961,4 +936,120 @@ async fn replaced_definition(tx: &mut Tx, table: &str, key: &str, value: &str) -
 fn definition_change(before: Option<String>, after: &str) -> serde_json::Value {
     let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
     json!({ "before": before.as_deref().map(parse), "after": parse(after) })
+}
+
+/// Seals each set of an import's chunk (its clear text in place of the sealed), the sets shared among
+/// the machine's cores: sealing is a third of the work left to the program once the database is fed.
+fn seal_in_parallel(rows: &mut [(i64, i64, String, String, &str)], seal: &SealFigure<'_>) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let per_thread = rows.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = rows
+            .chunks_mut(per_thread)
+            .map(|part| {
+                scope.spawn(move || -> Result<()> {
+                    for (id, year, metrics, text, _) in part.iter_mut() {
+                        *text = seal(text, &figure_set_context(*id, *year, metrics))
+                            .map_err(|e| StoreError::Corrupt(format!("seal: {e}")))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        // Every thread joined before an error is returned (a thread left unjoined that panicked would
+        // make the scope panic).
+        let joined: Vec<Result<()>> = workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(StoreError::Corrupt("seal: a sealing thread failed".into()))))
+            .collect();
+        joined.into_iter().try_for_each(|r| r)
+    })
+}
+
+/// An import under way: its transaction, the firms registered before it, and what it has written.
+struct FirmImport<'a> {
+    store: &'a Store,
+    tx: Tx,
+    now: i64,
+    existing: HashMap<String, i64>,
+    default_source: &'a str,
+    actor: &'a Actor,
+    created: usize,
+    updated: usize,
+    figures: usize,
+}
+
+impl<'a> FirmImport<'a> {
+    /// Starts the transaction and reads the firms already registered, in one query (each statement is a
+    /// round trip to the database).
+    async fn begin(store: &'a Store, default_source: &'a str, actor: &'a Actor) -> Result<FirmImport<'a>> {
+        let mut tx = store.begin().await?;
+        let existing: HashMap<String, i64> =
+            sqlx::query_as("SELECT uscc, id FROM enterprises").fetch_all(&mut *tx).await?.into_iter().collect();
+        Ok(FirmImport { store, tx, now: now_ms(), existing, default_source, actor, created: 0, updated: 0, figures: 0 })
+    }
+
+    /// Writes a chunk of firms: the new ones many to a statement, a statement per firm updated, the sets
+    /// they replace retired per year for many firms at once, and their figures sealed and inserted many to
+    /// a statement. Only a chunk's rows are held sealed at once, whatever the file's length.
+    async fn add(&mut self, chunk: &[ImportFirm], seal: &SealFigure<'_>) -> Result<()> {
+        let (tx, now) = (&mut self.tx, self.now);
+        let new_firms: Vec<&NewEnterprise> =
+            chunk.iter().map(|r| &r.0).filter(|e| !self.existing.contains_key(&e.uscc)).collect();
+        let stored = Store::insert_firms_tx(tx, &new_firms, now).await?;
+        let ids: HashMap<String, i64> =
+            stored.iter().map(|r| Ok((get::<String>(r, "uscc")?, get::<i64>(r, "id")?))).collect::<Result<_>>()?;
+        // Year → the registered firms given figures of it, with the names of those figures.
+        let mut retire: HashMap<i64, HashMap<i64, String>> = HashMap::new();
+        let mut new_rows: Vec<(i64, i64, String, String, &str)> = Vec::with_capacity(chunk.len());
+        for (e, figures, year, firm_source) in chunk {
+            let metrics = figures.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(",");
+            let id = match self.existing.get(&e.uscc) {
+                Some(&id) => {
+                    Store::update_enterprise_tx(tx, id, e, now).await?;
+                    self.updated += 1;
+                    if !figures.is_empty() {
+                        retire.entry(*year).or_default().insert(id, metrics.clone());
+                    }
+                    id
+                }
+                None => {
+                    self.created += 1;
+                    *ids.get(&e.uscc).ok_or_else(|| StoreError::Corrupt(format!("{} not stored", e.uscc)))?
+                }
+            };
+            if figures.is_empty() {
+                continue;
+            }
+            self.figures += figures.len();
+            let firm_source = if firm_source.is_empty() { self.default_source } else { firm_source.as_str() };
+            let clear = figure_set_clear(figures.iter().map(|(_, v)| *v));
+            new_rows.push((id, *year, metrics, clear, firm_source));
+        }
+        // The clear text of each set replaced by its sealed text, on every core.
+        seal_in_parallel(&mut new_rows, seal)?;
+        for (year, firms) in &retire {
+            let names: HashMap<i64, &str> = firms.iter().map(|(id, m)| (*id, m.as_str())).collect();
+            Store::retire_sets_tx(tx, *year, &names).await?;
+        }
+        let head = "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at)";
+        let select = "CAST(value->>0 AS BIGINT), CAST(value->>1 AS BIGINT), value->>2, value->>3, value->>4, 1, \
+                      CAST(value->>5 AS BIGINT), CAST(value->>6 AS BIGINT)";
+        let actor = self.actor.id;
+        insert_json_rows(tx, head, select, &new_rows, "", |(id, year, metrics, sealed, source)| {
+            (id, year, metrics, sealed, source, actor, now)
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Commits the import with its audit record; returns the numbers of firms created and updated.
+    async fn commit(self, source: &str, sha256: &str) -> Result<(usize, usize)> {
+        let (created, updated) = (self.created, self.updated);
+        let detail = json!({ "created": created, "updated": updated, "figures": self.figures, "source": source, "sha256": sha256 });
+        self.store
+            .commit_audited(self.tx, self.actor, AuditAction::EnterpriseImport, "enterprise", source, &detail)
+            .await?;
+        Ok((created, updated))
+    }
 }

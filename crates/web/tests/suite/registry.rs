@@ -18,6 +18,7 @@ tests_on_each_db!(
     a_city_bureau_cannot_touch_another_citys_firm,
     an_import_is_all_or_nothing_with_every_error_located,
     a_gb18030_import_is_read_and_a_repeat_keeps_the_history,
+    a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wrong,
     an_evaluation_shows_each_reader_what_it_may_see,
     a_published_scheme_scores_with_its_fixed_benchmarks,
     a_jurisdictions_own_scheme_is_checked_then_used,
@@ -268,6 +269,69 @@ async fn a_gb18030_import_is_read_and_a_repeat_keeps_the_history(api: Client) {
     let (s, _) = api.raw("POST", "/api/v1/enterprises/import", &firm_user, gb.to_vec()).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "a firm's user does not bulk-import");
     common::audit_holds(&api.app, &["enterprise.import"]).await;
+}
+
+/// A file longer than what the import writes at a time (2,000 firms) is written while it is still being
+/// checked: a mistake near its end, a cell or a firm of another city, must still leave nothing behind;
+/// the same file put right is taken whole.
+async fn a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wrong(api: Client) {
+    let r = Registry::new(&api).await;
+    let gz = api.user("gz_bureau", "city_reporter", Some("广州"), None).await;
+    let before = firm_count(&api, &r.owner).await;
+    let rows: String = (0..4_500)
+        .map(|k| {
+            format!(
+                "{},广州企业{k}（测试）,广州,above,2001,2025,10,{},1000,300,30,50,,40,200\n",
+                uscc("440100", 100 + k),
+                100 + k
+            )
+        })
+        .collect();
+    let imports_before = store_imports(&api).await;
+    // A wrong number on the last line (line 4,502): refused, naming it.
+    let late_cell =
+        format!("{IMPORT_HEADER}\n{rows}{},迟到,广州,above,2001,2025,-1,1,1,1,1,1,,1,1\n", uscc("440100", 9_000));
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &r.owner, late_cell.into_bytes()).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("4502:land_mu")), "{v}");
+    assert_eq!(
+        firm_count(&api, &r.owner).await,
+        before,
+        "the 4,500 firms written before the mistake was found are gone"
+    );
+    // 深圳's firm near the end of 广州's file: the bureau may not take it over.
+    let late_city = format!("{IMPORT_HEADER}\n{rows}{},夺取,广州,above,2001,2025,10,1,1,1,1,1,,1,1\n", r.a);
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &gz, late_city.into_bytes()).await;
+    assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("4502:uscc")), "{v}");
+    assert!(v.to_string().contains("其他城市") || v.to_string().contains("another city"), "{v}");
+    assert_eq!(firm_count(&api, &r.owner).await, before);
+    assert_eq!(store_imports(&api).await, imports_before, "no import was audited");
+    // Put right: all of it, once.
+    let good = format!("{IMPORT_HEADER}\n{rows}");
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &gz, good.into_bytes()).await;
+    assert_eq!(
+        (s, v["created"].as_u64(), v["figures"].as_u64()),
+        (StatusCode::CREATED, Some(4_500), Some(4_500 * 8)),
+        "{v}"
+    );
+    assert_eq!(firm_count(&api, &r.owner).await, before.map(|n| n + 4_500));
+    assert_eq!(store_imports(&api).await, imports_before + 1);
+    let last = uscc("440100", 100 + 4_499);
+    let (_, found) = api.call("GET", &format!("/api/v1/enterprises?q={last}"), &r.owner, Value::Null).await;
+    let id = found["items"][0]["id"].as_i64().unwrap();
+    let (_, firm) = api.call("GET", &format!("/api/v1/enterprises/{id}"), &r.owner, Value::Null).await;
+    let tax = firm["figures"].as_array().unwrap().iter().find(|f| f["metric"] == "tax_wan").unwrap();
+    assert_eq!(tax["value"].as_f64(), Some(4_599.0), "the last firm's own figure, sealed and opened: {firm}");
+}
+
+/// How many firms the directory lists.
+async fn firm_count(api: &Client, token: &str) -> Option<i64> {
+    api.call("GET", "/api/v1/enterprises?limit=1", token, Value::Null).await.1["total"].as_i64()
+}
+
+/// How many imports of firms the audit log holds.
+async fn store_imports(api: &Client) -> usize {
+    let rows = api.app.store_for_tests().audit_range(0, i64::MAX, 1_000_000).await.unwrap();
+    rows.iter().filter(|r| r.action == "enterprise.import").count()
 }
 
 /// An evaluation over the registry: distribution by city, results with items for those who may see them.
