@@ -446,16 +446,33 @@ impl App {
 
     /// A result as a reader sees it: score, rank and (with `items`, opened from their seal) the items only
     /// for a reader of the firm's figures.
-    fn result_view(&self, r: &ResultRow, figures: bool, items: bool) -> AppResult<ResultView> {
-        let items = if figures && items && !r.items.is_empty() {
+    /// With `opened`, the items are opened once and kept there for the next reader.
+    fn result_view(
+        &self,
+        r: &ResultRow,
+        figures: bool,
+        items: bool,
+        opened: Option<&OpenedItems>,
+    ) -> AppResult<ResultView> {
+        let open = || -> AppResult<Option<Vec<ItemScore>>> {
             let clear = self
                 .store
                 .crypto()
                 .open(&r.items, items_context(r.evaluation_id, r.enterprise_id).as_bytes())
                 .map_err(|e| AppError::internal(format!("result items: {e}")))?;
-            Some(serde_json::from_slice(&clear).map_err(|e| AppError::internal(format!("result items: {e}")))?)
-        } else {
-            None
+            Ok(Some(serde_json::from_slice(&clear).map_err(|e| AppError::internal(format!("result items: {e}")))?))
+        };
+        let items = match (figures && items && !r.items.is_empty(), opened) {
+            (false, _) => None,
+            (true, None) => open()?,
+            (true, Some(kept)) => match kept.get() {
+                Some(items) => items.clone(),
+                None => {
+                    let items = open()?;
+                    let _ = kept.set(items.clone());
+                    items
+                }
+            },
         };
         Ok(ResultView {
             evaluation_id: r.evaluation_id,
@@ -503,7 +520,7 @@ impl App {
         let mut results = Vec::new();
         for r in self.store.results_of_enterprise(id).await? {
             if let Some(run) = runs.get(&r.evaluation_id) {
-                results.push((run.clone(), self.result_view(&r, may_figures, true)?));
+                results.push((run.clone(), self.result_view(&r, may_figures, true, None)?));
             }
         }
         let may_edit = session.can(&Action::EditEnterprise(object(&row)));
@@ -817,7 +834,8 @@ impl App {
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         let run = self.run_results(id).await?;
         let reader = RegistryReader::of(session, self.store.assigned_enterprises(session.user.id).await?);
-        let results = run.results.iter().filter(|r| city.is_none_or(|c| c == r.city));
+        let results =
+            run.results.iter().zip(run.opened.iter().map(Some)).filter(|(r, _)| city.is_none_or(|c| c == r.city));
         let out = self.readable_from(&reader, results, &run.firms, true)?;
         if !session.can(&Action::ReadEnterprises)
             && out.is_empty()
@@ -837,7 +855,7 @@ impl App {
         items: bool,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         let firms = self.firms_of(results).await?;
-        self.readable_from(reader, results, &firms, items)
+        self.readable_from(reader, results.iter().map(|r| (r, None)), &firms, items)
     }
 
     /// The firms these results are of, by id, read a thousand at a time.
@@ -856,16 +874,16 @@ impl App {
     fn readable_from<'r>(
         &self,
         reader: &RegistryReader<'_>,
-        results: impl IntoIterator<Item = &'r ResultRow>,
+        results: impl IntoIterator<Item = (&'r ResultRow, Option<&'r OpenedItems>)>,
         firms: &HashMap<i64, EnterpriseRow>,
         items: bool,
     ) -> AppResult<Vec<(EnterpriseRow, ResultView)>> {
         let mut out = Vec::new();
-        for r in results {
+        for (r, opened) in results {
             let Some(e) = firms.get(&r.enterprise_id) else { continue };
             let figures = reader.reads_figures(e);
             if figures || reader.lists_all() {
-                out.push((e.clone(), self.result_view(r, figures, items)?));
+                out.push((e.clone(), self.result_view(r, figures, items, opened)?));
             }
         }
         Ok(out)
@@ -884,7 +902,8 @@ impl App {
         self.evaluation(id).await?;
         let results = self.store.evaluation_results(id).await?;
         let firms = self.firms_of(&results).await?;
-        let run = std::sync::Arc::new(RunResults { results, firms });
+        let opened = results.iter().map(|_| OpenedItems::new()).collect();
+        let run = std::sync::Arc::new(RunResults { results, firms, opened });
         if let Ok(mut map) = self.runs.write() {
             map.retain(|_, (rev, _)| *rev == revision);
             // Readers look at a few runs (this year's and last year's): keep the memory bounded.
@@ -916,7 +935,13 @@ impl App {
 pub(crate) struct RunResults {
     results: Vec<ResultRow>,
     firms: HashMap<i64, EnterpriseRow>,
+    /// Each result's items once a reader of its figures has opened them (SM4 and JSON are most of the
+    /// cost of a page of results): kept as long as the run's results are, one revision.
+    opened: Vec<OpenedItems>,
 }
+
+/// A result's items, opened once (`App::result_view`).
+type OpenedItems = std::sync::OnceLock<Option<Vec<ItemScore>>>;
 
 /// The registry's read rule, once: who lists a firm and who reads its figures. The operator holding the
 /// database reads everything; a user lists every firm with the directory (`ReadEnterprises`) and reads the
