@@ -15,7 +15,7 @@ use jiqun_domain::enterprise::METRICS;
 use jiqun_domain::period::Period;
 use jiqun_domain::region::CityCode;
 use jiqun_domain::report::ReportStatus;
-use jiqun_office::sheet::{self, Cell, Problem, Row, Sheet};
+use jiqun_office::sheet::{self, Cell, Problem, Row, RowStream, Sheet};
 use jiqun_office::template::{self, Column, Mark, Rule, Template, Value};
 use jiqun_store::{ImportWrite, ImportedFile, ProjectFilter, ReportInput};
 use sha2::Digest;
@@ -140,7 +140,7 @@ pub fn refusal(source_name: &str, errors: &[CellError]) -> AppError {
     err
 }
 
-fn file_problem(p: Problem) -> AppError {
+pub(crate) fn file_problem(p: Problem) -> AppError {
     let mut e = AppError::new(Code::InvalidFile, p.zh.clone(), p.en.clone());
     e.details.push(("file".into(), p.zh, p.en));
     e
@@ -310,6 +310,24 @@ fn known_columns() -> Vec<(ImportKind, Column)> {
 /// template's Chinese headers. Extra sheets and rows above are passed over; merged cells above the header
 /// do not matter.
 pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppResult<Located> {
+    let (mut located, rest) = locate_streamed(bytes, source_name, want)?;
+    if let Some(mut rest) = rest {
+        while let Some(batch) = rest.next_batch() {
+            located.sheet.rows.extend(batch.map_err(file_problem)?);
+        }
+    }
+    Ok(located)
+}
+
+/// `locate`, with an .xlsx read on a thread of its own: the header is found in the first rows of its
+/// sheets, and the located sheet's other rows come after, as they are read (`RowStream`), so that they
+/// can be checked and stored while the rest of the workbook is still being parsed. A CSV is read whole
+/// (no stream).
+pub fn locate_streamed(
+    bytes: &[u8],
+    source_name: &str,
+    want: Option<ImportKind>,
+) -> AppResult<(Located, Option<RowStream>)> {
     let sha256 = hex::encode(sha2::Sha256::digest(bytes));
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(file_problem(Problem::new(
@@ -317,9 +335,12 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
             "this is an old Excel file (.xls); save it as .xlsx in Excel and upload that",
         )));
     }
-    let (sheets, encoding) = if sheet::is_zip(bytes) {
-        (sheet::read_xlsx(bytes).map_err(file_problem)?, "xlsx")
-    } else {
+    if sheet::is_zip(bytes) {
+        let stream = sheet::stream_xlsx(bytes.to_vec()).map_err(file_problem)?;
+        let (located, index) = find_header(stream.sheets.clone(), "xlsx", sha256, source_name, want)?;
+        return Ok((located, Some(stream.rest(index))));
+    }
+    let (sheets, encoding) = {
         let (text, encoding) = jiqun_compiler::input::decode_text(bytes)
             .map_err(|e| file_problem(Problem::new(e.message(Lang::Zh), e.message(Lang::En))))?;
         let name = if source_name.is_empty() { "CSV".to_string() } else { source_name.to_string() };
@@ -329,6 +350,17 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
         })?;
         (vec![sheet], encoding)
     };
+    Ok((find_header(sheets, encoding, sha256, source_name, want)?.0, None))
+}
+
+/// The sheet and row holding a kind's columns (see `locate`), with the sheet's index.
+fn find_header(
+    sheets: Vec<Sheet>,
+    encoding: &'static str,
+    sha256: String,
+    source_name: &str,
+    want: Option<ImportKind>,
+) -> AppResult<(Located, usize)> {
     let known = known_columns();
     let by_label: HashMap<String, &str> =
         known.iter().map(|(_, c)| (sheet::header_name(&c.label), c.name.as_str())).collect();
@@ -405,7 +437,7 @@ pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppR
                 };
                 let mut sheets = sheets;
                 located.sheet = sheets.swap_remove(si);
-                return Ok(located);
+                return Ok((located, si));
             }
         }
     }
@@ -729,9 +761,9 @@ impl App {
         ip: &str,
         progress: Progress,
     ) -> AppResult<ImportSummary> {
-        let mut located = locate(bytes, source_name, None)?;
+        let (mut located, rest) = locate_streamed(bytes, source_name, None)?;
         located.progress = progress;
-        self.import_located(session, located, source_name, ip).await
+        self.import_located(session, located, rest, source_name, ip).await
     }
 
     /// The file given back with its mistakes marked (an .xlsx), or `None` when it has none that a check
@@ -760,15 +792,17 @@ impl App {
             .map_err(|p| AppError::new(Code::Internal, p.zh, p.en))
     }
 
+    /// Imports a located file; `rest`, the rows of its sheet not yet read (`locate_streamed`).
     pub(crate) async fn import_located(
         &self,
         session: &Session,
-        located: Located,
+        mut located: Located,
+        rest: Option<RowStream>,
         source_name: &str,
         ip: &str,
     ) -> AppResult<ImportSummary> {
         if located.kind == ImportKind::Enterprises {
-            let out = self.import_enterprise_table(session, &located, source_name, ip).await?;
+            let out = self.import_enterprise_table(session, &located, rest, source_name, ip).await?;
             return Ok(ImportSummary {
                 kind: ImportKind::Enterprises,
                 rows: out.created + out.updated,
@@ -777,6 +811,11 @@ impl App {
                 figures: out.figures,
                 sha256: located.sha256.clone(),
             });
+        }
+        if let Some(mut rest) = rest {
+            while let Some(batch) = rest.next_batch() {
+                located.sheet.rows.extend(batch.map_err(file_problem)?);
+            }
         }
         let writes = match self.check_writes(session, &located).await? {
             Ok(w) => w,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use jiqun_domain::enterprise::{EVALUATION_INPUTS, METRICS, metric, valid_industry_code};
 use jiqun_domain::{CityCode, Lang, Scale};
-use jiqun_office::sheet::Row;
+use jiqun_office::sheet::{Row, RowStream};
 use jiqun_store::{
     EnterpriseFilter, EnterpriseRow, EvaluationRow, FigureSetInput, FigureSetRow, ImportPart, NewEnterprise, ResultRow,
 };
@@ -1016,8 +1016,8 @@ impl App {
         ip: &str,
     ) -> AppResult<ImportOutcome> {
         may_import_enterprises(session)?;
-        let located = crate::imports::locate(bytes, source_name, Some(ImportKind::Enterprises))?;
-        self.import_enterprise_table(session, &located, source_name, ip).await
+        let (located, rest) = crate::imports::locate_streamed(bytes, source_name, Some(ImportKind::Enterprises))?;
+        self.import_enterprise_table(session, &located, rest, source_name, ip).await
     }
 
     /// Every row of an enterprise file checked: the rows to store, or every mistake.
@@ -1081,6 +1081,7 @@ impl App {
         &self,
         session: &Session,
         l: &Located,
+        rest: Option<RowStream>,
         source_name: &str,
         ip: &str,
     ) -> AppResult<ImportOutcome> {
@@ -1094,22 +1095,24 @@ impl App {
                 store.import_enterprises_streamed(received, &source, &default_source, &sha256, &actor).await
             })
         };
-        let total = l.count();
-        let (mut chunk, mut figures, mut city, mut writing) = (Vec::new(), 0, None, true);
-        for (n, row) in l.rows().enumerate() {
-            l.checked(n + 1, total);
-            let Some(firm) = check.row(row) else { continue };
-            // After a mistake nothing more is written, but the check goes on to report every mistake.
-            if !check.errors.is_empty() || city.is_some() || !writing {
-                continue;
-            }
-            figures += firm.1.len();
-            chunk.push(firm);
-            if chunk.len() == WRITE_CHUNK {
-                city = self.another_city(&check, &chunk).await?;
-                writing = city.is_none() && parts.send(ImportPart::Rows(std::mem::take(&mut chunk))).await.is_ok();
+        // An .xlsx's rows after its first ones arrive as they are read: their number is the sheet's span.
+        let total = rest.as_ref().map_or_else(|| l.count(), |r| r.span.saturating_sub(l.header_row));
+        let mut feed = Feed { parts, chunk: Vec::new(), figures: 0, city: None, writing: true, n: 0, total };
+        for row in l.rows() {
+            self.feed(&mut check, &mut feed, row).await?;
+        }
+        if let Some(mut rest) = rest {
+            while let Some(batch) = rest.next_batch() {
+                // A workbook that breaks off: nothing is kept (the writer rolls back once `feed` is gone).
+                let batch = batch.map_err(crate::imports::file_problem)?;
+                for row in batch.iter().filter(|r| r.number > l.header_row && !r.is_blank()) {
+                    self.feed(&mut check, &mut feed, row).await?;
+                }
             }
         }
+        let Feed { parts, chunk, figures, mut city, writing, n, .. } = feed;
+        l.progress.tick(crate::imports::Stage::Check, n, n);
+        let total = n;
         l.progress.tick(crate::imports::Stage::Write, 0, total);
         if check.errors.is_empty() && city.is_none() && writing {
             city = self.another_city(&check, &chunk).await?;
@@ -1136,6 +1139,43 @@ impl App {
         l.progress.tick(crate::imports::Stage::Write, total, total);
         Ok(ImportOutcome { year, created, updated, figures, encoding: l.encoding })
     }
+}
+
+impl App {
+    /// Checks one row of an import and, when it is correct and the file has had no mistake so far, hands it
+    /// to the writer with the next 2,000 (a city bureau's rows checked first for firms of other cities).
+    async fn feed(&self, check: &mut FirmCheck<'_>, feed: &mut Feed, row: &Row) -> AppResult<()> {
+        feed.n += 1;
+        check.l.checked(feed.n, feed.total.max(feed.n));
+        let Some(firm) = check.row(row) else { return Ok(()) };
+        // After a mistake nothing more is written, but the check goes on to report every mistake.
+        if !check.errors.is_empty() || feed.city.is_some() || !feed.writing {
+            return Ok(());
+        }
+        feed.figures += firm.1.len();
+        feed.chunk.push(firm);
+        if feed.chunk.len() == WRITE_CHUNK {
+            feed.city = self.another_city(check, &feed.chunk).await?;
+            feed.writing =
+                feed.city.is_none() && feed.parts.send(ImportPart::Rows(std::mem::take(&mut feed.chunk))).await.is_ok();
+        }
+        Ok(())
+    }
+}
+
+/// An import's rows on their way to the writer (`App::feed`).
+struct Feed {
+    parts: tokio::sync::mpsc::Sender<ImportPart>,
+    /// Correct rows not yet handed over.
+    chunk: Vec<ParsedRow>,
+    figures: usize,
+    /// A firm of another city, the first found (a city bureau's import).
+    city: Option<CellError>,
+    /// Whether the writer still takes rows (it stops on an error of its own).
+    writing: bool,
+    /// Rows checked, and how many there are (an estimate while an .xlsx is still being read).
+    n: usize,
+    total: usize,
 }
 
 /// How many checked firms an import hands the writer at a time.

@@ -102,59 +102,174 @@ pub fn is_zip(bytes: &[u8]) -> bool {
 /// cells are read as they come from its XML, straight into rows (no grid of the whole sheet is built and
 /// copied first); a sheet that is not a worksheet (a chart sheet) reads as empty.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, Problem> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-        Problem::new(
-            format!("无法读取 Excel 工作簿（应为 .xlsx 格式）：{e}"),
-            format!("this is not a readable Excel workbook (.xlsx): {e}"),
-        )
-    })?;
+    let mut book = open_xlsx(Cursor::new(bytes))?;
     let mut out = Vec::new();
     for name in book.sheet_names() {
-        let unreadable = |e: calamine::XlsxError| {
-            Problem::new(format!("无法读取工作表“{name}”：{e}"), format!("the sheet “{name}” cannot be read: {e}"))
-        };
-        let mut reader = match book.worksheet_cells_reader(&name) {
-            Ok(r) => r,
-            Err(calamine::XlsxError::NotAWorksheet(_)) => {
-                out.push(Sheet { name, rows: Vec::new(), csv: false });
-                continue;
-            }
-            Err(e) => return Err(unreadable(e)),
-        };
-        let mut rows: Vec<Row> = Vec::new();
-        let mut row = Row { number: 0, cells: Vec::new() };
-        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-            let (r, c) = cell.get_position();
-            let value = cell_of(cell.get_value());
-            if value == Cell::Empty {
-                continue;
-            }
-            let number = r as usize + 1;
-            if number != row.number {
-                let done = std::mem::replace(&mut row, Row { number, cells: Vec::new() });
-                if !done.cells.is_empty() {
-                    rows.push(done);
-                }
-            }
-            let c = c as usize;
-            if row.cells.len() < c {
-                row.cells.resize(c, Cell::Empty);
-            }
-            // Cells of a row come left to right; a repeated position keeps the last.
-            if row.cells.len() == c {
-                row.cells.push(value);
-            } else {
-                row.cells[c] = value;
-            }
-        }
-        if !row.cells.is_empty() {
+        let mut rows = Vec::new();
+        each_row(&mut book, &name, |row| {
             rows.push(row);
-        }
+            true
+        })?;
         // Rows in the file's order, which is the sheet's (Excel writes them so; sorted in case not).
         rows.sort_by_key(|r| r.number);
         out.push(Sheet { name, rows, csv: false });
     }
     Ok(out)
+}
+
+fn open_xlsx<RS: std::io::Read + std::io::Seek>(reader: RS) -> Result<Xlsx<RS>, Problem> {
+    Xlsx::new(reader).map_err(|e| {
+        Problem::new(
+            format!("无法读取 Excel 工作簿（应为 .xlsx 格式）：{e}"),
+            format!("this is not a readable Excel workbook (.xlsx): {e}"),
+        )
+    })
+}
+
+/// Hands `visit` each row of a sheet that holds something, in the file's order, until it answers `false`;
+/// returns the number of rows the sheet says it spans (its dimension), 0 for a sheet that is not a
+/// worksheet.
+fn each_row<RS: std::io::Read + std::io::Seek>(
+    book: &mut Xlsx<RS>,
+    name: &str,
+    mut visit: impl FnMut(Row) -> bool,
+) -> Result<usize, Problem> {
+    let unreadable = |e: calamine::XlsxError| {
+        Problem::new(format!("无法读取工作表“{name}”：{e}"), format!("the sheet “{name}” cannot be read: {e}"))
+    };
+    let mut reader = match book.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(0),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let span = reader.dimensions().end.0 as usize + 1;
+    let mut row = Row { number: 0, cells: Vec::new() };
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        let value = cell_of(cell.get_value());
+        if value == Cell::Empty {
+            continue;
+        }
+        let number = r as usize + 1;
+        if number != row.number {
+            let done = std::mem::replace(&mut row, Row { number, cells: Vec::new() });
+            if !done.cells.is_empty() && !visit(done) {
+                return Ok(span);
+            }
+        }
+        let c = c as usize;
+        if row.cells.len() < c {
+            row.cells.resize(c, Cell::Empty);
+        }
+        // Cells of a row come left to right; a repeated position keeps the last.
+        if row.cells.len() == c {
+            row.cells.push(value);
+        } else {
+            row.cells[c] = value;
+        }
+    }
+    if !row.cells.is_empty() {
+        visit(row);
+    }
+    Ok(span)
+}
+
+/// How many rows of each sheet `stream_xlsx` reads before the sheet holding the data is chosen: the header
+/// is looked for in these.
+pub const PREFIX_ROWS: usize = 30;
+
+/// An .xlsx being read on a thread of its own: the first rows of every sheet now, the rest of one sheet
+/// as it is read (`XlsxStream::rest`), so that a long sheet's rows can be checked and stored while the
+/// rest of its XML is still being parsed.
+pub struct XlsxStream {
+    /// Each sheet with its first `PREFIX_ROWS` rows.
+    pub sheets: Vec<Sheet>,
+    /// Each sheet's span in rows, as its dimension says (for progress).
+    pub spans: Vec<usize>,
+    pick: std::sync::mpsc::SyncSender<usize>,
+    rows: std::sync::mpsc::Receiver<Result<Vec<Row>, Problem>>,
+}
+
+/// The rows of a sheet after its first `PREFIX_ROWS`, in batches as they are read; an error ends them.
+pub struct RowStream {
+    rows: std::sync::mpsc::Receiver<Result<Vec<Row>, Problem>>,
+    /// The last row already given with the sheet's first rows.
+    after: usize,
+    /// The rows the sheet spans, as its dimension says.
+    pub span: usize,
+}
+
+impl RowStream {
+    /// The next batch of rows (the reading thread waits while two are unread), or `None` at the end.
+    pub fn next_batch(&mut self) -> Option<Result<Vec<Row>, Problem>> {
+        let after = self.after;
+        self.rows.recv().ok().map(|batch| batch.map(|rows| rows.into_iter().filter(|r| r.number > after).collect()))
+    }
+}
+
+impl XlsxStream {
+    /// The rest of sheet `index` (the rows after those in `sheets[index]`).
+    pub fn rest(self, index: usize) -> RowStream {
+        let after = self.sheets.get(index).and_then(|s| s.rows.last()).map_or(0, |r| r.number);
+        let span = self.spans.get(index).copied().unwrap_or(0);
+        // A closed channel means the thread has already stopped (an error it then reports, or no sheet).
+        let _ = self.pick.send(index);
+        RowStream { rows: self.rows, after, span }
+    }
+}
+
+/// Starts reading an .xlsx on its own thread and waits for the first rows of each sheet. Dropping the
+/// answer without `rest` ends the thread.
+pub fn stream_xlsx(bytes: Vec<u8>) -> Result<XlsxStream, Problem> {
+    let (first_tx, first_rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Sheet>, Vec<usize>), Problem>>(1);
+    let (pick_tx, pick_rx) = std::sync::mpsc::sync_channel::<usize>(1);
+    let (rows_tx, rows_rx) = std::sync::mpsc::sync_channel::<Result<Vec<Row>, Problem>>(2);
+    std::thread::spawn(move || {
+        let mut book = match open_xlsx(Cursor::new(bytes.as_slice())) {
+            Ok(b) => b,
+            Err(p) => {
+                let _ = first_tx.send(Err(p));
+                return;
+            }
+        };
+        let names = book.sheet_names();
+        let (mut sheets, mut spans) = (Vec::new(), Vec::new());
+        for name in &names {
+            let mut rows = Vec::new();
+            let span = each_row(&mut book, name, |row| {
+                rows.push(row);
+                rows.len() < PREFIX_ROWS
+            });
+            match span {
+                Ok(span) => spans.push(span),
+                Err(p) => {
+                    let _ = first_tx.send(Err(p));
+                    return;
+                }
+            }
+            rows.sort_by_key(|r| r.number);
+            sheets.push(Sheet { name: name.clone(), rows, csv: false });
+        }
+        if first_tx.send(Ok((sheets, spans))).is_err() {
+            return;
+        }
+        let Ok(index) = pick_rx.recv() else { return };
+        let Some(name) = names.get(index) else { return };
+        let mut batch = Vec::with_capacity(1_000);
+        let read = each_row(&mut book, name, |row| {
+            batch.push(row);
+            // A batch at a time; stop when the reader has gone away.
+            batch.len() < 1_000 || rows_tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(1_000)))).is_ok()
+        });
+        let _ = match read {
+            Ok(_) => rows_tx.send(Ok(batch)),
+            Err(p) => rows_tx.send(Err(p)),
+        };
+    });
+    let (sheets, spans) = first_rx
+        .recv()
+        .map_err(|_| Problem::new("读取 Excel 工作簿时出错", "the workbook's reader stopped unexpectedly"))??;
+    Ok(XlsxStream { sheets, spans, pick: pick_tx, rows: rows_rx })
 }
 
 fn cell_of(d: &DataRef<'_>) -> Cell {

@@ -291,7 +291,7 @@ async fn a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wr
     // A wrong number on the last line (line 4,502): refused, naming it.
     let late_cell =
         format!("{IMPORT_HEADER}\n{rows}{},迟到,广州,above,2001,2025,-1,1,1,1,1,1,,1,1\n", uscc("440100", 9_000));
-    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &r.owner, late_cell.into_bytes()).await;
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &r.owner, late_cell.clone().into_bytes()).await;
     assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("4502:land_mu")), "{v}");
     assert_eq!(
         firm_count(&api, &r.owner).await,
@@ -305,6 +305,16 @@ async fn a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wr
     assert!(v.to_string().contains("其他城市") || v.to_string().contains("another city"), "{v}");
     assert_eq!(firm_count(&api, &r.owner).await, before);
     assert_eq!(store_imports(&api).await, imports_before, "no import was audited");
+    // The same as a workbook, whose rows reach the check while the sheet is still being read.
+    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.xlsx", &r.owner, xlsx_of(&late_cell)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let detail = &v["error"]["details"][0];
+    assert_eq!(
+        (detail["field"].as_str(), v["error"]["details"].as_array().map(Vec::len)),
+        (Some("Sheet1!G4502"), Some(1)),
+        "{v}"
+    );
+    assert_eq!(firm_count(&api, &r.owner).await, before);
     // Put right: all of it, once.
     let good = format!("{IMPORT_HEADER}\n{rows}");
     let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &gz, good.into_bytes()).await;
@@ -321,6 +331,23 @@ async fn a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wr
     let (_, firm) = api.call("GET", &format!("/api/v1/enterprises/{id}"), &r.owner, Value::Null).await;
     let tax = firm["figures"].as_array().unwrap().iter().find(|f| f["metric"] == "tax_wan").unwrap();
     assert_eq!(tax["value"].as_f64(), Some(4_599.0), "the last firm's own figure, sealed and opened: {firm}");
+}
+
+/// A CSV text as the first sheet of a workbook: numbers as numbers, the rest as text.
+fn xlsx_of(csv: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, v) in line.split(',').enumerate().filter(|(_, v)| !v.is_empty()) {
+            let (r, c) = (r as u32, c as u16);
+            match v.parse::<f64>() {
+                Ok(n) => sheet.write_number(r, c, n).map(|_| ()),
+                Err(_) => sheet.write_string(r, c, v).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
 }
 
 /// How many firms the directory lists.
