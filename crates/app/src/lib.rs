@@ -95,6 +95,9 @@ pub struct App {
     chains: std::sync::RwLock<Option<(i64, Arc<chains::Loaded>)>>,
     /// Evaluation runs' results with their firms, by run, valid for one revision (`App::run_results`).
     runs: std::sync::RwLock<HashMap<i64, (i64, Arc<registry::RunResults>)>>,
+    /// Held while a run's results are read into `runs`: readers that miss together wait for that one read
+    /// instead of each reading the run again (64 at once timed out under load).
+    runs_loading: tokio::sync::Mutex<()>,
     /// This process among the servers sharing the database: the name its jobs are claimed under.
     server_id: String,
 }
@@ -168,6 +171,7 @@ impl App {
             cultivation: Default::default(),
             chains: Default::default(),
             runs: Default::default(),
+            runs_loading: Default::default(),
             server_id: jobs::new_server_id(),
         }
     }

@@ -893,11 +893,18 @@ impl App {
     /// the run's results then filters them by what it may see (`readable_from`). Not found: no such run.
     async fn run_results(&self, id: i64) -> AppResult<std::sync::Arc<RunResults>> {
         let revision = self.store.revision().await?;
-        if let Ok(map) = self.runs.read()
-            && let Some((rev, run)) = map.get(&id)
-            && *rev == revision
-        {
-            return Ok(run.clone());
+        let kept = || {
+            let map = self.runs.read().ok()?;
+            let (rev, run) = map.get(&id)?;
+            (*rev == revision).then(|| run.clone())
+        };
+        if let Some(run) = kept() {
+            return Ok(run);
+        }
+        // One read at a time; whoever waited finds it done.
+        let _loading = self.runs_loading.lock().await;
+        if let Some(run) = kept() {
+            return Ok(run);
         }
         self.evaluation(id).await?;
         let results = self.store.evaluation_results(id).await?;

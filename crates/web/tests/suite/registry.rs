@@ -291,7 +291,8 @@ async fn a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wr
     // A wrong number on the last line (line 4,502): refused, naming it.
     let late_cell =
         format!("{IMPORT_HEADER}\n{rows}{},迟到,广州,above,2001,2025,-1,1,1,1,1,1,,1,1\n", uscc("440100", 9_000));
-    let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &r.owner, late_cell.clone().into_bytes()).await;
+    let (s, v) =
+        api.raw("POST", "/api/v1/enterprises/import?name=long.csv", &r.owner, late_cell.clone().into_bytes()).await;
     assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, Some("4502:land_mu")), "{v}");
     assert_eq!(
         firm_count(&api, &r.owner).await,
