@@ -993,7 +993,7 @@ impl App {
                 ));
             }
         }
-        self.store_figures(session, id, year, values, source, ip).await
+        self.store_figures(session, id, year, values, source, None, ip).await
     }
 
     /// Computes the indicators bound to a library (`library:ID` counts its members, `library_rd:backbone`

@@ -318,6 +318,9 @@ impl App {
     }
 
     /// Enters or corrects figures of one year; all checked first, stored together.
+    /// With `version` (the year's `figures_version` the writer read), refused as stale when the figures
+    /// changed since (409 with the current version).
+    #[allow(clippy::too_many_arguments)]
     pub async fn put_figures(
         &self,
         session: &Session,
@@ -325,13 +328,15 @@ impl App {
         year: i64,
         values: &[(String, f64)],
         source: &str,
+        version: Option<i64>,
         ip: &str,
     ) -> AppResult<Vec<i64>> {
         self.may_edit_enterprise(session, id).await?;
-        self.store_figures(session, id, year, values, source, ip).await
+        self.store_figures(session, id, year, values, source, version, ip).await
     }
 
     /// Checks, seals and stores a year's figures of a firm, once the caller's permission is settled.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn store_figures(
         &self,
         session: &Session,
@@ -339,6 +344,7 @@ impl App {
         year: i64,
         values: &[(String, f64)],
         source: &str,
+        version: Option<i64>,
         ip: &str,
     ) -> AppResult<Vec<i64>> {
         if values.is_empty() {
@@ -361,7 +367,7 @@ impl App {
         let sealed =
             self.seal(&figure_set_clear(set.iter().map(|(_, v)| *v)), &figure_set_context(id, year, &metrics))?;
         let input = FigureSetInput { year, metrics, sealed, source: source.to_string() };
-        let set_id = self.store.put_figures(id, &input, &session.actor(ip)).await?;
+        let set_id = self.store.put_figures(id, &input, version, &session.actor(ip)).await?;
         // The set holds every figure given: each answers with its id.
         Ok(vec![set_id; values.len()])
     }

@@ -461,11 +461,26 @@ impl Store {
 
     /// Stores a set of figures of one enterprise (new values or corrections), in one transaction with its
     /// audit; returns the new set's id. The audit names the sets replaced and the new one, not the values.
-    pub async fn put_figures(&self, enterprise_id: i64, set: &FigureSetInput, actor: &Actor) -> Result<i64> {
+    /// With `expected`, the write is refused as stale (`Clash::Stale`) unless the newest set of the firm's
+    /// year is still that one (`figures_version`; 0: none yet): two people correcting the same figures
+    /// from the same page do not silently overwrite each other.
+    pub async fn put_figures(
+        &self,
+        enterprise_id: i64,
+        set: &FigureSetInput,
+        expected: Option<i64>,
+        actor: &Actor,
+    ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let Some(e) = self.enterprise_tx(&mut tx, enterprise_id).await? else {
             return Err(StoreError::NotFound(Missing::Enterprise(enterprise_id)));
         };
+        // Write transactions take the revision row first (`begin`), so no other write runs between this
+        // read and the insert below.
+        let current = Self::figures_version_tx(&mut tx, enterprise_id, set.year).await?;
+        if expected.is_some_and(|v| v != current) {
+            return Err(StoreError::Conflict(crate::Clash::Stale { current }));
+        }
         let now = now_ms();
         let names = HashMap::from([(enterprise_id, set.metrics.as_str())]);
         let before = Self::retire_sets_tx(&mut tx, set.year, &names).await?;
@@ -496,6 +511,24 @@ impl Store {
         });
         self.commit_audited(tx, actor, AuditAction::EnterpriseFigures, "enterprise", &e.uscc, &detail).await?;
         Ok(id)
+    }
+
+    /// The version of a firm's figures of a year: the id of its newest set (0 when it has none).
+    pub async fn figures_version(&self, enterprise_id: i64, year: i64) -> Result<i64> {
+        let mut conn = self.pool().acquire().await?;
+        Self::figures_version_tx(&mut conn, enterprise_id, year).await
+    }
+
+    async fn figures_version_tx(conn: &mut sqlx::AnyConnection, enterprise_id: i64, year: i64) -> Result<i64> {
+        // Both states spelled out, so that the year index is used (see migration 17).
+        let newest: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(id) FROM enterprise_figures WHERE year = $2 AND is_current IN (0, 1) AND enterprise_id = $1",
+        )
+        .bind(enterprise_id)
+        .bind(year)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(newest.unwrap_or(0))
     }
 
     /// Registers or updates many enterprises with their figures, all or nothing (an import). A firm's

@@ -230,7 +230,7 @@ fn contacts_are_sealed_and_survive_a_key_rotation() {
         let sealed = s.crypto().seal(b"1234.5", jiqun_store::figure_context(id, 2025, "tax_wan").as_bytes()).unwrap();
         // A set of one figure is sealed as a single figure was before sets (migration 21).
         let f = jiqun_store::FigureSetInput { year: 2025, metrics: "tax_wan".into(), sealed, source: String::new() };
-        s.put_figures(id, &f, &actor).await.unwrap();
+        s.put_figures(id, &f, None, &actor).await.unwrap();
         id
     });
     assert!(figure(db.clone()).starts_with("sm4gcm:1:"));

@@ -75,7 +75,7 @@ async fn an_import_writes_one_sealed_set_per_firm_and_a_newer_set_retires_only_w
         // nothing current and is retired; the audit names the set it replaces.
         let sealed = crypto.seal(b"3", figure_context(a, 2024, "land_mu").as_bytes()).unwrap();
         let set = FigureSetInput { year: 2024, metrics: "land_mu".into(), sealed, source: "更正".into() };
-        let id = s.put_figures(a, &set, &actor).await.unwrap();
+        let id = s.put_figures(a, &set, None, &actor).await.unwrap();
         let current = s.current_figures(a).await.unwrap();
         let names: Vec<&str> = current.iter().map(|r| r.metrics.as_str()).collect();
         assert_eq!(names, ["tax_wan,revenue_wan", "land_mu"], "{url}");

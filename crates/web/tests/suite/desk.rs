@@ -111,7 +111,7 @@ async fn the_desk_lists_the_figures_owed_for_the_year_just_ended() {
         .chain(["energy_tce", "emission_t", "employees", "electricity_mwh"])
         .map(|k| (k.to_string(), 10.0))
         .collect();
-    api.app.put_figures(&s, firm, desk.owed_year, &values, "（测试）", "").await.unwrap();
+    api.app.put_figures(&s, firm, desk.owed_year, &values, "（测试）", None, "").await.unwrap();
     let desk = api.app.enterprise_desk(&s, Lang::Zh).await.unwrap();
     let owed: Vec<&str> = desk.owed.iter().map(|m| m.key).collect();
     assert_eq!(owed, ["water_m3"]);

@@ -19,6 +19,7 @@ tests_on_each_db!(
     an_import_is_all_or_nothing_with_every_error_located,
     a_gb18030_import_is_read_and_a_repeat_keeps_the_history,
     a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wrong,
+    a_figures_write_with_a_stale_version_is_refused_with_the_record_as_it_is,
     an_evaluation_shows_each_reader_what_it_may_see,
     a_published_scheme_scores_with_its_fixed_benchmarks,
     a_jurisdictions_own_scheme_is_checked_then_used,
@@ -332,6 +333,39 @@ async fn a_long_import_written_while_checked_keeps_nothing_when_a_late_row_is_wr
     let (_, firm) = api.call("GET", &format!("/api/v1/enterprises/{id}"), &r.owner, Value::Null).await;
     let tax = firm["figures"].as_array().unwrap().iter().find(|f| f["metric"] == "tax_wan").unwrap();
     assert_eq!(tax["value"].as_f64(), Some(4_599.0), "the last firm's own figure, sealed and opened: {firm}");
+}
+
+/// Two people correct the same year's figures from the same reading: the second, carrying the version it
+/// read, gets 409 with the firm as it is now instead of overwriting the first; a write without a version
+/// is made as before.
+async fn a_figures_write_with_a_stale_version_is_refused_with_the_record_as_it_is(api: Client) {
+    let r = Registry::with_figures(&api).await;
+    let read = |firm: &Value, year: i64| {
+        let ids = firm["figures"].as_array().unwrap().iter().filter(|f| f["year"] == year);
+        ids.filter_map(|f| f["id"].as_i64()).max().unwrap_or(0)
+    };
+    let (_, firm) = api.call("GET", &format!("/api/v1/enterprises/{}", r.id_a), &r.owner, Value::Null).await;
+    let version = read(&firm, 2025);
+    assert!(version > 0, "{firm}");
+    let body = |tax: f64, version: i64| json!({ "year": 2025, "figures": { "tax_wan": tax }, "version": version });
+    let (s, v) = figures(&api, &r.owner, r.id_a, body(1400.0, version)).await;
+    assert_eq!(s, StatusCode::CREATED, "the version read is still the newest: {v}");
+    let (s, v) = figures(&api, &r.owner, r.id_a, body(1500.0, version)).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "stale: {v}");
+    let now = &v["error"]["current"];
+    assert_eq!(now["id"].as_i64(), Some(r.id_a), "the firm as it is now: {v}");
+    let tax = now["figures"].as_array().unwrap().iter().find(|f| f["metric"] == "tax_wan").unwrap();
+    assert_eq!(tax["value"].as_f64(), Some(1400.0), "the first writer's value stands: {v}");
+    assert!(read(now, 2025) > version, "the record carries the version to retry with: {v}");
+    // A year with no figures yet is version 0, once.
+    let first = json!({ "year": 2024, "figures": { "tax_wan": 900 }, "version": 0 });
+    let (s, v) = figures(&api, &r.owner, r.id_a, first.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, v) = figures(&api, &r.owner, r.id_a, first).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // Without a version: written, as before.
+    let (s, v) = figures(&api, &r.owner, r.id_a, json!({ "year": 2025, "figures": { "tax_wan": 1600 } })).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
 }
 
 /// A CSV text as the first sheet of a workbook: numbers as numbers, the rest as text.

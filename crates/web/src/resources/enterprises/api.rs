@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::ctx::Ctx;
 use crate::error::{ApiResult, WithLang};
 use crate::extract::{Path, Query};
-use crate::kit::api::{Upload, api_record, text};
+use crate::kit::api::{Upload, api_record, or_current, text};
 
 #[derive(Deserialize, Default)]
 pub struct EnterprisesQuery {
@@ -162,6 +162,11 @@ pub struct EnterpriseFiguresBody {
     /// metric key → value (a number).
     #[schema(value_type = BTreeMap<String, f64>)]
     pub figures: serde_json::Map<String, Value>,
+    /// The version read: the largest `id` among the year's figures on the firm's record (0 when the year
+    /// had none). When given and the year's figures changed since, the write is refused with 409 and the
+    /// firm's record as it is now. Without it, the write is made whatever came before.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 /// The ids of the figures' new versions.
@@ -196,7 +201,10 @@ pub async fn put_figures(ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> ApiResul
     ctx.app.may_edit_enterprise(s, id).await.lang(ctx.lang)?;
     let b: EnterpriseFiguresBody = ctx.json(&body)?;
     let values = figure_values(&b.figures, false).lang(ctx.lang)?;
-    let ids = ctx.app.put_figures(s, id, b.year, &values, &b.source, &ctx.ip).await.lang(ctx.lang)?;
+    let written = ctx.app.put_figures(s, id, b.year, &values, &b.source, b.version, &ctx.ip).await;
+    let ids = or_current(written, async { ctx.app.enterprise_view(s, id).await.map(|v| EnterpriseDetail::from(&v)) })
+        .await
+        .lang(ctx.lang)?;
     Ok((StatusCode::CREATED, Json(EnterpriseFigureIds { ids })).into_response())
 }
 

@@ -465,7 +465,7 @@ pub async fn put_figures(
     ctx.app.may_edit_enterprise(s, id).await.page(lang)?;
     let (year, source, values) = figures_form(&f, METRICS);
     let result = match values {
-        Ok(values) => ctx.app.put_figures(s, id, year, &values, source, &ctx.ip).await,
+        Ok(values) => ctx.app.put_figures(s, id, year, &values, source, None, &ctx.ip).await,
         Err(e) => Err(e),
     };
     let done = result.map(|_| format!("/enterprises/{id}"));
