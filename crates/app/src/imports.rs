@@ -230,13 +230,12 @@ impl Located {
     }
 
     pub fn place(&self, row: &Row, name: &str) -> Place {
-        Place {
-            sheet: self.sheet.name.clone(),
-            csv: self.sheet.csv,
-            row: row.number,
-            column: self.col(name),
-            name: name.to_string(),
-        }
+        self.place_at(row.number, self.col(name), name)
+    }
+
+    /// A place on the located sheet by row number and column.
+    pub fn place_at(&self, row: usize, column: Option<usize>, name: &str) -> Place {
+        Place { sheet: self.sheet.name.clone(), csv: self.sheet.csv, row, column, name: name.to_string() }
     }
 
     /// An error at a cell, with the cell's content.

@@ -14,7 +14,7 @@ use jiqun_store::{
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Object, Perm, Scope};
-use crate::imports::{CellError, ImportKind, Located, Place};
+use crate::imports::{CellError, ImportKind, Located};
 use crate::input::{parse_city, parse_scale};
 use crate::{App, AppError, AppResult, Session};
 
@@ -1068,13 +1068,7 @@ impl App {
             if let Some(old) = self.store.enterprise_by_uscc(&e.uscc).await?
                 && Some(old.city) != check.own_city
             {
-                let place = Place {
-                    sheet: l.sheet.name.clone(),
-                    csv: l.sheet.csv,
-                    row: check.seen[&e.uscc],
-                    column: l.col("uscc"),
-                    name: "uscc".into(),
-                };
+                let place = l.place_at(check.seen[&e.uscc], l.col("uscc"), "uscc");
                 return Ok(Some(CellError::new(
                     place,
                     e.uscc.clone(),
@@ -1227,13 +1221,7 @@ impl<'l> FirmCheck<'l> {
                         || metric(&n).is_some()
                 });
                 if !h.is_empty() && !known {
-                    let place = Place {
-                        sheet: l.sheet.name.clone(),
-                        csv: l.sheet.csv,
-                        row: l.header_row,
-                        column: Some(c),
-                        name: h.clone(),
-                    };
+                    let place = l.place_at(l.header_row, Some(c), &h);
                     errors.push(CellError::new(
                         place,
                         h.clone(),
@@ -1406,14 +1394,7 @@ impl<'l> FirmCheck<'l> {
             return Err(self.errors);
         }
         self.year0.ok_or_else(|| {
-            let l = self.l;
-            let place = Place {
-                sheet: l.sheet.name.clone(),
-                csv: l.sheet.csv,
-                row: l.header_row + 1,
-                column: None,
-                name: String::new(),
-            };
+            let place = self.l.place_at(self.l.header_row + 1, None, "");
             vec![CellError::new(place, String::new(), "没有数据行", "no data rows")]
         })
     }
