@@ -18,8 +18,8 @@ use sqlx::any::AnyRow;
 use crate::model::FromRow;
 use crate::model::{Table, row};
 use crate::{
-    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_json_rows, insert_rows, now_ms,
-    update_existing,
+    Actor, Backend, Missing, Query, Result, Store, StoreError, Tx, get, id_list, insert_rows, now_ms, update_existing,
+    write_json_rows,
 };
 
 /// The associated data under which a set of one figure is sealed: its firm, year and figure. Every
@@ -327,27 +327,46 @@ impl Store {
             .bind(now)
     }
 
-    /// Inserts new firms, many to a statement (see `insert_json_rows`), and returns their (uscc, id).
+    /// Inserts new firms, many to a statement (see `write_json_rows`), and returns their (uscc, id).
     async fn insert_firms_tx(tx: &mut Tx, firms: &[&NewEnterprise], now: i64) -> Result<Vec<AnyRow>> {
-        let head = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at)";
-        let select = "value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, CAST(value->>6 AS BIGINT), \
-                      CAST(value->>7 AS BIGINT), value->>8, value->>9, CAST(value->>10 AS BIGINT), CAST(value->>10 AS BIGINT)";
-        insert_json_rows(tx, head, select, firms, "uscc, id", |e| {
-            (
-                &e.uscc,
-                &e.name,
-                e.city.as_str(),
-                &e.county,
-                &e.industry,
-                e.scale.as_str(),
-                e.founded_year,
-                e.listed as i64,
-                e.chain_nodes.join(","),
-                e.tags.join(","),
-                now,
-            )
-        })
-        .await
+        let sql = "INSERT INTO enterprises (uscc, name, city, county, industry, scale, founded_year, listed, chain_nodes, tags, created_at, updated_at) \
+                   SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5, CAST(j.value->>6 AS BIGINT), \
+                   CAST(j.value->>7 AS BIGINT), j.value->>8, j.value->>9, CAST(j.value->>10 AS BIGINT), CAST(j.value->>10 AS BIGINT) \
+                   FROM ROWS RETURNING uscc, id";
+        write_json_rows(tx, sql, firms, true, |e| Self::firm_values(e, now, 0)).await
+    }
+
+    /// Writes the new records of registered firms (an import's), many to a statement.
+    async fn update_firms_tx(tx: &mut Tx, firms: &[(&NewEnterprise, i64)], now: i64) -> Result<()> {
+        let sql = "UPDATE enterprises SET name = j.value->>1, city = j.value->>2, county = j.value->>3, \
+                   industry = j.value->>4, scale = j.value->>5, founded_year = CAST(j.value->>6 AS BIGINT), \
+                   listed = CAST(j.value->>7 AS BIGINT), chain_nodes = j.value->>8, tags = j.value->>9, \
+                   updated_at = CAST(j.value->>10 AS BIGINT) FROM ROWS WHERE enterprises.id = CAST(j.value->>11 AS BIGINT)";
+        write_json_rows(tx, sql, firms, false, |(e, id)| Self::firm_values(e, now, *id)).await?;
+        Ok(())
+    }
+
+    /// A firm's record as the JSON row of `insert_firms_tx` and `update_firms_tx`.
+    #[allow(clippy::type_complexity)]
+    fn firm_values(
+        e: &NewEnterprise,
+        now: i64,
+        id: i64,
+    ) -> (&str, &str, &str, &str, &str, &str, i64, i64, String, String, i64, i64) {
+        (
+            &e.uscc,
+            &e.name,
+            e.city.as_str(),
+            &e.county,
+            &e.industry,
+            e.scale.as_str(),
+            e.founded_year,
+            e.listed as i64,
+            e.chain_nodes.join(","),
+            e.tags.join(","),
+            now,
+            id,
+        )
     }
 
     async fn update_enterprise_tx(tx: &mut Tx, id: i64, e: &NewEnterprise, now: i64) -> Result<()> {
@@ -1030,6 +1049,9 @@ impl<'a> FirmImport<'a> {
         let new_firms: Vec<&NewEnterprise> =
             chunk.iter().map(|r| &r.0).filter(|e| !self.existing.contains_key(&e.uscc)).collect();
         let stored = Store::insert_firms_tx(tx, &new_firms, now).await?;
+        let registered: Vec<(&NewEnterprise, i64)> =
+            chunk.iter().filter_map(|r| Some((&r.0, *self.existing.get(&r.0.uscc)?))).collect();
+        Store::update_firms_tx(tx, &registered, now).await?;
         let ids: HashMap<String, i64> =
             stored.iter().map(|r| Ok((get::<String>(r, "uscc")?, get::<i64>(r, "id")?))).collect::<Result<_>>()?;
         // Year → the registered firms given figures of it, with the names of those figures.
@@ -1039,7 +1061,6 @@ impl<'a> FirmImport<'a> {
             let metrics = figures.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(",");
             let id = match self.existing.get(&e.uscc) {
                 Some(&id) => {
-                    Store::update_enterprise_tx(tx, id, e, now).await?;
                     self.updated += 1;
                     if !figures.is_empty() {
                         retire.entry(*year).or_default().insert(id, metrics.clone());
@@ -1065,11 +1086,11 @@ impl<'a> FirmImport<'a> {
             let names: HashMap<i64, &str> = firms.iter().map(|(id, m)| (*id, m.as_str())).collect();
             Store::retire_sets_tx(tx, *year, &names).await?;
         }
-        let head = "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at)";
-        let select = "CAST(value->>0 AS BIGINT), CAST(value->>1 AS BIGINT), value->>2, value->>3, value->>4, 1, \
-                      CAST(value->>5 AS BIGINT), CAST(value->>6 AS BIGINT)";
+        let sql = "INSERT INTO enterprise_figures (enterprise_id, year, metrics, sealed, source, is_current, entered_by, entered_at) \
+                   SELECT CAST(j.value->>0 AS BIGINT), CAST(j.value->>1 AS BIGINT), j.value->>2, j.value->>3, j.value->>4, 1, \
+                   CAST(j.value->>5 AS BIGINT), CAST(j.value->>6 AS BIGINT) FROM ROWS";
         let actor = self.actor.id;
-        insert_json_rows(tx, head, select, &new_rows, "", |(id, year, metrics, sealed, source)| {
+        write_json_rows(tx, sql, &new_rows, false, |(id, year, metrics, sealed, source)| {
             (id, year, metrics, sealed, source, actor, now)
         })
         .await?;

@@ -924,35 +924,35 @@ pub(crate) async fn insert_rows<'r, T>(
     Ok(())
 }
 
-/// Inserts many rows with one statement a chunk, whose one parameter is the chunk as JSON: an array with an
-/// array of values for each row (`row` gives one row's, in the order of `columns`). The database takes
-/// them apart itself (`json_each` on SQLite, `json_array_elements` on PostgreSQL), each of `select`'s
-/// expressions reading one value of the row `value` (`value->>0`, `CAST(value->>5 AS BIGINT)`, …). A value
-/// bound through sqlx's Any driver costs copies and allocations on both sides, and SQLite's C parser reads
-/// JSON faster than that (`jsonb_each` hands each row to `->>` already parsed; `json_each` would render
-/// it as text to be parsed again). On an import of 100,000 firms the whole import went from 2.95 s to
-/// 2.5 s (docs/benchmarks.md, "Import", session 11). Nothing from outside is written into the statement.
-/// With `returning` (columns), the rows the statements return.
-pub(crate) async fn insert_json_rows<'r, T, R: serde::Serialize>(
+/// Writes many rows with one statement a chunk, whose one parameter is the chunk as JSON: an array with an
+/// array of values for each row (`row` gives one row's). `sql` reads them from `ROWS`, which becomes the
+/// database's own reader of the array (`jsonb_each($1) AS j` on SQLite, `json_array_elements($1::json) AS
+/// j(value)` on PostgreSQL), each row's values as `j.value->>0`, `CAST(j.value->>5 AS BIGINT)`, …: an
+/// `INSERT … SELECT … FROM ROWS` or an `UPDATE … FROM ROWS WHERE …`. A value bound through sqlx's Any
+/// driver costs copies and allocations on both sides, and SQLite's C parser reads JSON faster than that
+/// (`jsonb_each` hands each row to `->>` already parsed; `json_each` would render it as text to be parsed
+/// again). On an import of 100,000 firms the whole import went from 2.95 s to 2.5 s (docs/benchmarks.md,
+/// "Import", session 11). Nothing from outside is written into the statement. With `returning`, the rows
+/// the statements return (`sql` ends with its RETURNING clause).
+pub(crate) async fn write_json_rows<'r, T, R: serde::Serialize>(
     tx: &mut Tx,
-    head: &str,
-    select: &str,
+    sql: &str,
     rows: &'r [T],
-    returning: &str,
+    returning: bool,
     row: impl Fn(&'r T) -> R,
 ) -> Result<Vec<AnyRow>> {
-    let from = if tx.backend_name() == "SQLite" { "jsonb_each($1)" } else { "json_array_elements($1::json)" };
-    let tail = if returning.is_empty() { String::new() } else { format!(" RETURNING {returning}") };
-    let sql = format!("{head} SELECT {select} FROM {from}{tail}");
+    let source =
+        if tx.backend_name() == "SQLite" { "jsonb_each($1) AS j" } else { "json_array_elements($1::json) AS j(value)" };
+    let sql = sql.replace("ROWS", source);
     let mut out = Vec::new();
     for chunk in rows.chunks(5_000) {
         let json = serde_json::to_string(&chunk.iter().map(&row).collect::<Vec<R>>())
             .map_err(|e| StoreError::Corrupt(format!("json: {e}")))?;
         let q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(json);
-        if returning.is_empty() {
-            q.execute(&mut **tx).await?;
-        } else {
+        if returning {
             out.extend(q.fetch_all(&mut **tx).await?);
+        } else {
+            q.execute(&mut **tx).await?;
         }
     }
     Ok(out)

@@ -254,10 +254,22 @@ async fn a_gb18030_import_is_read_and_a_repeat_keeps_the_history(api: Client) {
     let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=gb.csv", owner, gb.to_vec()).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!((v["created"].as_u64(), v["encoding"].as_str()), (Some(1), Some("GB18030")));
-    let again = good.replace(",10,100,1000,", ",10,150,1000,");
+    // Again, with a new name and scale: the record is rewritten and found by its new name.
+    let again = good
+        .replace(",10,100,1000,", ",10,150,1000,")
+        .replace("丙科技（测试）,深圳,above", "丙新材料（测试）,深圳,below");
     let (s, v) = api.raw("POST", "/api/v1/enterprises/import?name=again.csv", owner, again.into_bytes()).await;
     assert_eq!((s, v["updated"].as_u64()), (StatusCode::CREATED, Some(1)), "{v}");
+    let (_, found) = api.call("GET", "/api/v1/enterprises?q=丙新材料", owner, Value::Null).await;
+    assert_eq!(found["total"], 1, "{found}");
+    let (_, old_name) = api.call("GET", "/api/v1/enterprises?q=丙科技", owner, Value::Null).await;
+    assert_eq!(old_name["total"], 0, "{old_name}");
     let (_, found) = api.call("GET", &format!("/api/v1/enterprises?q={c}"), owner, Value::Null).await;
+    assert_eq!(
+        (found["items"][0]["name"].as_str(), found["items"][0]["scale"].as_str()),
+        (Some("丙新材料(测试)"), Some("below")),
+        "{found}"
+    );
     let id_c = found["items"][0]["id"].as_i64().unwrap();
     let h: Vec<(f64, bool)> = history(&api, owner, id_c)
         .await
