@@ -318,8 +318,8 @@ impl App {
     }
 
     /// Enters or corrects figures of one year; all checked first, stored together.
-    /// With `version` (the year's `figures_version` the writer read), refused as stale when the figures
-    /// changed since (409 with the current version).
+    /// With `version` (the id of the year's newest figure set the writer read, 0 for none), refused as
+    /// stale when the figures changed since (409 with the current version).
     #[allow(clippy::too_many_arguments)]
     pub async fn put_figures(
         &self,

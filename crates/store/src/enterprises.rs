@@ -481,7 +481,7 @@ impl Store {
     /// Stores a set of figures of one enterprise (new values or corrections), in one transaction with its
     /// audit; returns the new set's id. The audit names the sets replaced and the new one, not the values.
     /// With `expected`, the write is refused as stale (`Clash::Stale`) unless the newest set of the firm's
-    /// year is still that one (`figures_version`; 0: none yet): two people correcting the same figures
+    /// year is still that one (the id of that set; 0: none yet): two people correcting the same figures
     /// from the same page do not silently overwrite each other.
     pub async fn put_figures(
         &self,
@@ -533,11 +533,6 @@ impl Store {
     }
 
     /// The version of a firm's figures of a year: the id of its newest set (0 when it has none).
-    pub async fn figures_version(&self, enterprise_id: i64, year: i64) -> Result<i64> {
-        let mut conn = self.pool().acquire().await?;
-        Self::figures_version_tx(&mut conn, enterprise_id, year).await
-    }
-
     async fn figures_version_tx(conn: &mut sqlx::AnyConnection, enterprise_id: i64, year: i64) -> Result<i64> {
         // Both states spelled out, so that the year index is used (see migration 17).
         let newest: Option<i64> = sqlx::query_scalar(
