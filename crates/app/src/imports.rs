@@ -218,7 +218,22 @@ impl Located {
 
     /// The data rows: every non-blank row below the header.
     pub fn rows(&self) -> impl Iterator<Item = &Row> {
-        self.sheet.rows.iter().filter(move |r| r.number > self.header_row && !r.is_blank())
+        self.sheet.rows.iter().filter(move |r| self.is_data(r))
+    }
+
+    /// Whether a row is a data row: below the header and not blank.
+    pub fn is_data(&self, row: &Row) -> bool {
+        row.number > self.header_row && !row.is_blank()
+    }
+
+    /// Reads the rows of the sheet not yet read (`locate_streamed`) into it.
+    pub fn read_rest(&mut self, rest: Option<RowStream>) -> AppResult<()> {
+        if let Some(mut rest) = rest {
+            while let Some(batch) = rest.next_batch() {
+                self.sheet.rows.extend(batch.map_err(file_problem)?);
+            }
+        }
+        Ok(())
     }
 
     pub fn cell<'a>(&self, row: &'a Row, name: &str) -> &'a Cell {
@@ -310,11 +325,7 @@ fn known_columns() -> Vec<(ImportKind, Column)> {
 /// do not matter.
 pub fn locate(bytes: &[u8], source_name: &str, want: Option<ImportKind>) -> AppResult<Located> {
     let (mut located, rest) = locate_streamed(bytes, source_name, want)?;
-    if let Some(mut rest) = rest {
-        while let Some(batch) = rest.next_batch() {
-            located.sheet.rows.extend(batch.map_err(file_problem)?);
-        }
-    }
+    located.read_rest(rest)?;
     Ok(located)
 }
 
@@ -811,11 +822,7 @@ impl App {
                 sha256: located.sha256.clone(),
             });
         }
-        if let Some(mut rest) = rest {
-            while let Some(batch) = rest.next_batch() {
-                located.sheet.rows.extend(batch.map_err(file_problem)?);
-            }
-        }
+        located.read_rest(rest)?;
         let writes = match self.check_writes(session, &located).await? {
             Ok(w) => w,
             Err(errors) => return Err(refusal(source_name, &errors)),

@@ -1112,7 +1112,7 @@ impl App {
             while let Some(batch) = rest.next_batch() {
                 // A workbook that breaks off: nothing is kept (the writer rolls back once `feed` is gone).
                 let batch = batch.map_err(crate::imports::file_problem)?;
-                for row in batch.iter().filter(|r| r.number > l.header_row && !r.is_blank()) {
+                for row in batch.iter().filter(|r| l.is_data(r)) {
                     self.feed(&mut check, &mut feed, row).await?;
                 }
             }
@@ -1146,9 +1146,7 @@ impl App {
         l.progress.tick(crate::imports::Stage::Write, total, total);
         Ok(ImportOutcome { year, created, updated, figures, encoding: l.encoding })
     }
-}
 
-impl App {
     /// Checks one row of an import and, when it is correct and the file has had no mistake so far, hands it
     /// to the writer with the next 2,000 (a city bureau's rows checked first for firms of other cities).
     async fn feed(&self, check: &mut FirmCheck<'_>, feed: &mut Feed, row: &Row) -> AppResult<()> {
