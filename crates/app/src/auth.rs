@@ -273,8 +273,8 @@ impl App {
     }
 
     /// The session a token stands for. A session read from the database is kept for at most five seconds,
-    /// and only while nothing has been committed since (the store's revision, which every write by any
-    /// server moves): reading pages costs no round trip, and a logout, lock-out, role change or password
+    /// and only while nothing has been committed since (the store's data revision, which every write by any
+    /// server moves but a progress report's): reading pages costs no round trip, and a logout, lock-out, role change or password
     /// change made by another server on the same database takes effect here at once.
     pub async fn session(&self, token: &str) -> AppResult<Option<Session>> {
         let hash = token_hash(token);
@@ -282,7 +282,8 @@ impl App {
         // Read before the session: a commit after this point moves the revision, so the entry made below
         // is not trusted again. Read from the database itself, not from what notifications have said so
         // far: a logout on another server a moment ago must end this session here now.
-        let revision = self.store.revision_now().await?;
+        // Progress reports do not change sessions, users or roles: the data's revision is the one to compare.
+        let revision = self.store.revision_now().await?.data;
         if let Some((mut s, at, seen)) = self.sessions.read().await.get(&hash).cloned()
             && now - at < 5_000
             && seen == revision

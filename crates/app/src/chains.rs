@@ -325,10 +325,10 @@ impl App {
         }
     }
 
-    /// The chain map's facts and analysis, computed once per revision of the database (every write moves
-    /// the revision, so a change anywhere shows at once).
+    /// The chain map's facts and analysis, computed once per revision of the data (every write but a
+    /// progress report's moves it, so a change anywhere shows at once).
     async fn load_chains(&self) -> AppResult<Arc<Loaded>> {
-        let revision = self.store.revision().await?;
+        let revision = self.store.revision().await?.data;
         if let Ok(c) = self.chains.read()
             && let Some((rev, loaded)) = c.as_ref()
             && *rev == revision

@@ -643,9 +643,10 @@ impl App {
         Ok(self.store.figure_years().await?.first().copied().unwrap_or_else(|| this_year() - 1))
     }
 
-    /// Every firm assessed against every library for `year`, computed once per revision.
+    /// Every firm assessed against every library for `year`, computed once per revision of the data
+    /// (progress reports do not change it).
     pub async fn cultivation(&self, year: i64) -> AppResult<Arc<Computed>> {
-        let revision = self.store.revision().await?;
+        let revision = self.store.revision().await?.data;
         if let Ok(c) = self.cultivation.read()
             && let Some((rev, y, computed)) = c.as_ref()
             && *rev == revision

@@ -41,7 +41,7 @@ use tokio::sync::RwLock;
 pub use auth::Session;
 pub use authz::{Action, Object, Perm, RoleDef, RoleTable, Scope};
 pub use error::{AppError, AppResult, Code, Current};
-pub use snapshot::Snapshot;
+pub use snapshot::{Snapshot, Stamp};
 
 /// The records the use cases take and return. The web server and the CLI name them from here, never from
 /// the store.
@@ -72,7 +72,7 @@ impl Preset {
 }
 
 /// A rendering and the revision it was made at.
-type Rendered = (i64, Arc<Vec<u8>>);
+type Rendered = (Stamp, Arc<Vec<u8>>);
 /// A "what changed since" list and the revision it was read at.
 type Changes = (i64, Arc<Vec<jiqun_store::AuditRow>>);
 
@@ -178,10 +178,10 @@ impl App {
 
     /// The role definitions in force: the built-in ones with the stored changes (kept until a write).
     pub async fn role_table(&self) -> AppResult<Arc<authz::RoleTable>> {
-        self.role_table_at(self.store.revision().await?).await
+        self.role_table_at(self.store.revision().await?.data).await
     }
 
-    /// The role table as of `revision` (re-read when the one kept is older).
+    /// The role table as of `revision`, the data's (re-read when the one kept is older).
     pub(crate) async fn role_table_at(&self, revision: i64) -> AppResult<Arc<authz::RoleTable>> {
         if let Ok(r) = self.roles.read()
             && let Some((rev, t)) = r.as_ref()
@@ -254,30 +254,31 @@ impl App {
         Ok(Bootstrap { created_admin: true, generated_password: generated.then_some(password) })
     }
 
-    /// A rendering of the snapshot at `revision`, made once and then served from memory until the data
-    /// changes.
-    pub fn rendered(&self, key: &str, revision: i64, make: impl FnOnce() -> Vec<u8>) -> Arc<Vec<u8>> {
-        if let Some(bytes) = self.rendered_at(key, revision) {
+    /// A rendering of the snapshot at `stamp` (`Snapshot::stamp` or `Snapshot::data_stamp`), made once and
+    /// then served from memory until what it shows changes.
+    pub fn rendered(&self, key: &str, stamp: Stamp, make: impl FnOnce() -> Vec<u8>) -> Arc<Vec<u8>> {
+        if let Some(bytes) = self.rendered_at(key, stamp) {
             return bytes;
         }
         let bytes = Arc::new(make());
         if let Ok(mut map) = self.rendered.write() {
-            map.retain(|_, (rev, _)| *rev == revision);
+            // Renderings of an older revision of the same counter are gone for good.
+            map.retain(|_, (made, _)| *made == stamp || !made.same_kind(stamp));
             // Per-session pages are cached too: keep the map bounded.
             if map.len() >= 4096 {
                 map.clear();
             }
-            map.insert(key.to_string(), (revision, bytes.clone()));
+            map.insert(key.to_string(), (stamp, bytes.clone()));
         }
         bytes
     }
 
-    /// The rendering `rendered` made under `key` at `revision`, if there is one: a caller whose rendering
+    /// The rendering `rendered` made under `key` at `stamp`, if there is one: a caller whose rendering
     /// needs more than the snapshot (further reads) asks this first and does that work only on a miss.
-    pub fn rendered_at(&self, key: &str, revision: i64) -> Option<Arc<Vec<u8>>> {
+    pub fn rendered_at(&self, key: &str, stamp: Stamp) -> Option<Arc<Vec<u8>>> {
         let map = self.rendered.read().ok()?;
-        let (rev, bytes) = map.get(key)?;
-        (*rev == revision).then(|| bytes.clone())
+        let (made, bytes) = map.get(key)?;
+        (*made == stamp).then(|| bytes.clone())
     }
 
     pub async fn preset(&self) -> Preset {

@@ -133,7 +133,7 @@ impl App {
     /// What changed since a moment (the user's previous login): the audit trail's writes, newest first.
     /// Kept in memory until the data changes, so the dashboard costs no query per request.
     pub async fn changes_since(&self, since: i64, limit: i64) -> AppResult<std::sync::Arc<Vec<AuditRow>>> {
-        let revision = self.store.revision().await?;
+        let revision = self.store.revision().await?.all;
         if let Ok(map) = self.changes.read()
             && let Some((rev, rows)) = map.get(&(since, limit))
             && *rev == revision

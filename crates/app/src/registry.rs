@@ -895,10 +895,11 @@ impl App {
         Ok(out)
     }
 
-    /// A run's results (in the evaluation's order) and their firms, read once per revision: every reader of
-    /// the run's results then filters them by what it may see (`readable_from`). Not found: no such run.
+    /// A run's results (in the evaluation's order) and their firms, read once per revision of the data
+    /// (progress reports do not change them): every reader of the run's results then filters them by what
+    /// it may see (`readable_from`). Not found: no such run.
     async fn run_results(&self, id: i64) -> AppResult<std::sync::Arc<RunResults>> {
-        let revision = self.store.revision().await?;
+        let revision = self.store.revision().await?.data;
         let kept = || {
             let map = self.runs.read().ok()?;
             let (rev, run) = map.get(&id)?;

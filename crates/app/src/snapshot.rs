@@ -16,7 +16,11 @@ use crate::{App, AppError, AppResult};
 
 #[derive(Debug, Clone)]
 pub struct Snapshot {
+    /// The store's revision of every write it was built at.
     pub revision: i64,
+    /// The store's revision of the data (every write but progress reports) it was built at: what its
+    /// plans, items and indicators were read at.
+    pub data_revision: i64,
     pub now_year: i32,
     /// `YYYY-MM-DD`, UTC.
     pub today: String,
@@ -80,7 +84,33 @@ impl AssignmentView {
     }
 }
 
+/// What a cached rendering of the snapshot was made at: the revision of every write, for one that shows
+/// progress reports (an assignment list, a dashboard), or of the data alone, for one that does not (the
+/// plan JSON, the indicator list), which a report filed then leaves cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    All(i64),
+    Data(i64),
+}
+
+impl Stamp {
+    /// Both stamps count the same writes.
+    pub(crate) fn same_kind(self, other: Stamp) -> bool {
+        matches!((self, other), (Stamp::All(_), Stamp::All(_)) | (Stamp::Data(_), Stamp::Data(_)))
+    }
+}
+
 impl Snapshot {
+    /// The stamp of a rendering that shows progress reports (or anything else every write may change).
+    pub fn stamp(&self) -> Stamp {
+        Stamp::All(self.revision)
+    }
+
+    /// The stamp of a rendering made of the plans, items and indicators alone.
+    pub fn data_stamp(&self) -> Stamp {
+        Stamp::Data(self.data_revision)
+    }
+
     pub fn plan(&self, id: i64) -> Option<&Arc<PlanView>> {
         self.plans.iter().find(|p| p.plan.id == id)
     }
@@ -229,27 +259,65 @@ fn assignment_views(
 }
 
 impl App {
-    /// The computed view, rebuilt when the store has changed since the last build.
+    /// The computed view, rebuilt when the store has changed since the last build. When only progress
+    /// reports changed, the plans' figures are taken from the last build and only the assignments are read.
     pub async fn snapshot(&self) -> AppResult<Arc<Snapshot>> {
         let revision = self.store.revision().await?;
         if let Some(s) = self.cache.read().await.as_ref()
-            && s.revision == revision
+            && s.revision == revision.all
         {
             return Ok(s.clone());
         }
         let mut cache = self.cache.write().await;
         if let Some(s) = cache.as_ref()
-            && s.revision == revision
+            && s.revision == revision.all
         {
             return Ok(s.clone());
         }
-        let built = Arc::new(self.build_snapshot(revision).await?);
+        let (today, now_year) = today();
+        let built = match cache.as_ref() {
+            Some(s) if s.data_revision == revision.data && s.now_year == now_year => {
+                self.with_reports_of(s, revision.all, today).await?
+            }
+            _ => self.build_snapshot(revision, today, now_year).await?,
+        };
+        let built = Arc::new(built);
         *cache = Some(built.clone());
         Ok(built)
     }
 
-    async fn build_snapshot(&self, revision: i64) -> AppResult<Snapshot> {
-        let (today, now_year) = today();
+    /// `kept` with its assignments, reports and rounds read again (at `revision`, of every write).
+    async fn with_reports_of(&self, kept: &Snapshot, revision: i64, today: String) -> AppResult<Snapshot> {
+        let mut plans = Vec::with_capacity(kept.plans.len());
+        for pv in &kept.plans {
+            let (assignments, rounds) = self.assignments_of(pv.plan.id, &today).await?;
+            plans.push(Arc::new(PlanView {
+                plan: pv.plan.clone(),
+                doc: pv.doc.clone(),
+                items: pv.items.clone(),
+                indicators: pv.indicators.clone(),
+                goals: pv.goals.clone(),
+                assignments,
+                rounds,
+            }));
+        }
+        Ok(Snapshot { revision, today, plans, ..*kept })
+    }
+
+    /// A plan's assignments with their current reports and flags, and its reporting rounds.
+    async fn assignments_of(&self, plan_id: i64, today: &str) -> AppResult<(Vec<AssignmentView>, Vec<RoundRow>)> {
+        let rounds = self.store.rounds(plan_id).await?;
+        let reports = self.store.reports(plan_id, true).await?;
+        let assignments = self.store.assignments(Some(plan_id), None).await?;
+        Ok((assignment_views(assignments, &reports, &rounds, today), rounds))
+    }
+
+    async fn build_snapshot(
+        &self,
+        revision: jiqun_store::Revision,
+        today: String,
+        now_year: i32,
+    ) -> AppResult<Snapshot> {
         let synthetic = self.store.setting("synthetic_data").await?.as_deref() == Some("1");
         let mut plans = Vec::new();
         for plan in self.store.plans().await? {
@@ -313,13 +381,10 @@ impl App {
                     g.rollup.worst = Some(g.rollup.worst.map_or(s, |w| w.min(s)));
                 }
             }
-            let rounds = self.store.rounds(plan.id).await?;
-            let reports = self.store.reports(plan.id, true).await?;
-            let assignments =
-                assignment_views(self.store.assignments(Some(plan.id), None).await?, &reports, &rounds, &today);
+            let (assignments, rounds) = self.assignments_of(plan.id, &today).await?;
             plans.push(Arc::new(PlanView { plan, doc, items, indicators, goals, assignments, rounds }));
         }
-        Ok(Snapshot { revision, now_year, today, synthetic, plans })
+        Ok(Snapshot { revision: revision.all, data_revision: revision.data, now_year, today, synthetic, plans })
     }
 }
 

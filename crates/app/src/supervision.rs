@@ -50,6 +50,14 @@ impl App {
     }
 }
 
+/// A report refused because the period's report was accepted: it stands until the reviewer returns it.
+fn accepted_already(period: &str) -> AppError {
+    AppError::conflict(
+        format!("{period} 的报告已审核通过，不能再次提交；如需修改，请审核人先退回"),
+        format!("the report for {period} was accepted and cannot be replaced; the reviewer must return it first"),
+    )
+}
+
 /// The largest attachment accepted.
 pub const MAX_ATTACHMENT: usize = 10 << 20;
 
@@ -67,8 +75,13 @@ impl App {
         input: &ReportInput,
         ip: &str,
     ) -> AppResult<ReportRow> {
-        let input = self.check_report(session, assignment_id, input).await?;
+        // Whether the period's report was accepted already is checked by the write itself (no read of its
+        // own before it): refused, it is said as `check_report` says it.
+        let input = self.check_report_input(session, assignment_id, input).await?;
         let out = self.store.save_report(assignment_id, &input, &session.actor(ip)).await;
+        if let Err(jiqun_store::StoreError::Conflict(jiqun_store::Clash::ReportAccepted)) = out {
+            return Err(accepted_already(&input.period));
+        }
         self.with_current_report(out, assignment_id, &input.period).await
     }
 
@@ -102,6 +115,29 @@ impl App {
         assignment_id: i64,
         input: &ReportInput,
     ) -> AppResult<ReportInput> {
+        let input = self.check_report_input(session, assignment_id, input).await?;
+        // An accepted report stands until the reviewer returns it.
+        let period = Period::parse(&input.period).ok();
+        let accepted = self
+            .store
+            .current_report_states(assignment_id)
+            .await?
+            .into_iter()
+            .any(|(p, state)| Period::parse(&p).ok() == period && state == ReviewState::Accepted);
+        if accepted {
+            return Err(accepted_already(&input.period));
+        }
+        Ok(input)
+    }
+
+    /// The checks of a report that need no read of the assignment's reports: permission, the round, the
+    /// fields.
+    async fn check_report_input(
+        &self,
+        session: &Session,
+        assignment_id: i64,
+        input: &ReportInput,
+    ) -> AppResult<ReportInput> {
         // Permission before validation and before revealing whether the assignment exists.
         let assignment = self.may_file_report(session, assignment_id).await?;
         let period = parse_period("period", &input.period)?;
@@ -119,22 +155,6 @@ impl App {
                 "period",
                 format!("期别 {period} 没有填报轮次，不接受报告（{zh_open}）"),
                 format!("no reporting round for {period}, so no report is taken for it ({en_open})"),
-            ));
-        }
-        // An accepted report stands until the reviewer returns it.
-        if let Some((_, state)) = self
-            .store
-            .current_report_states(assignment_id)
-            .await?
-            .into_iter()
-            .find(|(p, _)| Period::parse(p).ok() == Some(period))
-            && state == ReviewState::Accepted
-        {
-            return Err(AppError::conflict(
-                format!("{period} 的报告已审核通过，不能再次提交；如需修改，请审核人先退回"),
-                format!(
-                    "the report for {period} was accepted and cannot be replaced; the reviewer must return it first"
-                ),
             ));
         }
         if ReportStatus::parse(&input.status).is_none() {

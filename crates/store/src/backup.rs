@@ -23,7 +23,7 @@ pub const TABLES: &[(&str, &[(&str, Ty)])] = {
     use Ty::*;
     &[
         ("settings", &[("key", T), ("value", T)]),
-        ("revision", &[("id", I), ("n", I)]),
+        ("revision", &[("id", I), ("n", I), ("d", I)]),
         (
             "users",
             &[
@@ -689,7 +689,7 @@ impl Store {
             }
             total += rows.len();
         }
-        self.commit(tx).await?;
+        tx.commit().await?;
         out.flush().map_err(io)?;
         Ok(total)
     }
@@ -721,7 +721,7 @@ impl Store {
         if users > 0 || plans > 0 {
             return Err(StoreError::Backup(BackupFault::NotEmpty));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_turn().await?;
         for (table, _) in TABLES {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
         }
@@ -765,6 +765,8 @@ impl Store {
             sqlx::query("NOTIFY jiqun_revision").execute(&mut *tx).await?;
         }
         self.commit(tx).await?;
+        // The chain restored is another chain.
+        self.forget_chain_end();
         Ok(total)
     }
 }

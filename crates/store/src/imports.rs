@@ -39,7 +39,7 @@ impl Store {
                     self.add_observation_tx(&mut tx, *indicator_id, *period, region, *value, source, actor).await?
                 }
                 ImportWrite::Report { assignment_id, input } => {
-                    self.save_report_tx(&mut tx, *assignment_id, input, actor).await?
+                    self.save_report_tx(&mut tx, *assignment_id, input, actor).await?.id
                 }
                 ImportWrite::Progress { project_id, progress } => {
                     self.report_progress_tx(&mut tx, *project_id, progress, actor).await?

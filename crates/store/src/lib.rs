@@ -269,6 +269,16 @@ impl Actor {
     }
 }
 
+/// The store's two revision counters, read together: caches compare the one their contents depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revision {
+    /// Moves with every write, by any process.
+    pub all: i64,
+    /// Moves with every write but those that change progress reports alone (`Store::begin_report_write`):
+    /// what the plans' figures, the registry, the users and the roles are read at.
+    pub data: i64,
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -278,11 +288,22 @@ pub struct Store {
     /// For SQLite: the database file, whose WAL and main file change on every commit by any process.
     sqlite_path: Option<std::path::PathBuf>,
     /// The file marker and revision last read, so an unchanged file answers without a query.
-    last_seen: std::sync::Arc<std::sync::Mutex<Option<(FileMarker, i64)>>>,
+    last_seen: std::sync::Arc<std::sync::Mutex<Option<(FileMarker, Revision)>>>,
     /// For PostgreSQL: changes announced by `NOTIFY jiqun_revision` (every write transaction sends one).
     notified: Option<std::sync::Arc<Notified>>,
     /// The read of the revision counter that requests arriving together share (`revision_now`).
     reads: std::sync::Arc<SharedReads>,
+    /// The audit chain's last hash as this process's last audited commit left it, with the revision of
+    /// every write that commit moved the counter to. Every transaction that appends a record moves the
+    /// counter by one, so a transaction that moves it to the next value knows that no process has
+    /// appended since, and takes the hash from here instead of reading the chain's end.
+    chain_head: std::sync::Arc<std::sync::Mutex<Option<(i64, String)>>>,
+    /// SQLite: the writers' own pool of one connection, for which this process's writers take turns in the
+    /// order they came. SQLite writes one transaction at a time; when writers took connections from the
+    /// readers' pool, each waited inside SQLite's busy handler holding one (sleeping and polling, up to
+    /// 100 ms a time), readers found none free, and the writer whose turn it was queued behind readers for
+    /// a connection (docs/benchmarks.md, "Load").
+    writes: Option<AnyPool>,
 }
 
 /// Reads of the revision counter, numbered in the order they start; the last one's value is published to
@@ -291,7 +312,7 @@ pub struct Store {
 struct SharedReads {
     state: std::sync::Mutex<ReadState>,
     /// (number of the read, its value; `None` when it failed or was abandoned).
-    published: tokio::sync::watch::Sender<(u64, Option<i64>)>,
+    published: tokio::sync::watch::Sender<(u64, Option<Revision>)>,
 }
 
 #[derive(Default)]
@@ -336,7 +357,7 @@ impl Default for SharedReads {
 struct ReadTurn<'a> {
     reads: &'a SharedReads,
     number: u64,
-    value: Option<i64>,
+    value: Option<Revision>,
 }
 
 impl Drop for ReadTurn<'_> {
@@ -409,7 +430,38 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-pub type Tx = Transaction<'static, Any>;
+/// A write transaction (`Store::begin`), on the writers' own connection where the database has one writer
+/// at a time (SQLite). Statements run on it as on sqlx's transaction (`&mut *tx`); it ends with
+/// `Store::commit` or `rollback`, or rolls back when dropped.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    /// The revision of every write this transaction moved the counter to (`None`: it moved none).
+    revision: Option<i64>,
+    /// The hash of the last audit record this transaction appended.
+    head: Option<String>,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.inner.rollback().await?)
+    }
+}
+
+/// How long a writer waits for its turn before it gives up, as SQLite's own `busy_timeout` would.
+const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -490,7 +542,9 @@ impl Store {
                 sqlx::query(pragma).execute(&mut probe).await?;
             }
             probe.close().await?;
-            opts = opts.after_connect(|conn, _| {
+            // A connection to a local file does not go away: no ping before each use (a round trip to the
+            // connection's thread, on every read and in every writer's turn).
+            opts = opts.test_before_acquire(false).after_connect(|conn, _| {
                 Box::pin(async move {
                     for pragma in SQLITE_PRAGMAS {
                         sqlx::query(pragma).execute(&mut *conn).await?;
@@ -499,6 +553,14 @@ impl Store {
                 })
             });
         }
+        // SQLite writes one transaction at a time: its writers take turns for a pool of one connection of
+        // their own, in the order they came.
+        let writes = match backend {
+            Backend::Sqlite => {
+                Some(opts.clone().max_connections(1).acquire_timeout(WRITE_TURN_WAIT).connect(&url).await?)
+            }
+            Backend::Postgres => None,
+        };
         let pool = opts.connect(&url).await?;
         let sqlite_path = (backend == Backend::Sqlite).then(|| {
             let rest = &url["sqlite://".len()..];
@@ -517,6 +579,8 @@ impl Store {
             last_seen: Default::default(),
             notified,
             reads: Default::default(),
+            writes,
+            chain_head: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -560,10 +624,21 @@ impl Store {
         Ok(())
     }
 
-    /// A write transaction: bumps the revision counter first (which also takes SQLite's write lock early).
+    /// A write transaction: moves both revision counters first (which also takes SQLite's write lock early).
     pub async fn begin(&self) -> Result<Tx> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE revision SET n = n + 1 WHERE id = 1").execute(&mut *tx).await?;
+        self.begin_moving("UPDATE revision SET n = n + 1, d = d + 1 WHERE id = 1 RETURNING n").await
+    }
+
+    /// A write transaction that changes progress reports alone (filing, review, evidence): moves only the
+    /// counter of every write (`Revision::all`), so that what does not show reports stays cached
+    /// (`Revision::data`). Writers take turns on the same row as with `begin`.
+    pub async fn begin_report_write(&self) -> Result<Tx> {
+        self.begin_moving("UPDATE revision SET n = n + 1 WHERE id = 1 RETURNING n").await
+    }
+
+    async fn begin_moving(&self, bump: &'static str) -> Result<Tx> {
+        let mut tx = self.begin_turn().await?;
+        tx.revision = Some(sqlx::query_scalar(bump).fetch_one(&mut *tx).await?);
         if self.backend == Backend::Postgres {
             // Delivered at commit, to every server listening (see `spawn_listener`).
             sqlx::query("NOTIFY jiqun_revision").execute(&mut *tx).await?;
@@ -571,10 +646,22 @@ impl Store {
         Ok(tx)
     }
 
+    /// A transaction that will write, begun in this process's turn (SQLite) and moving no counter: the
+    /// callers that write without changing what caches hold (a session's last use, an audit record alone).
+    pub(crate) async fn begin_turn(&self) -> Result<Tx> {
+        let inner = self.writes.as_ref().unwrap_or(&self.pool).begin().await?;
+        Ok(Tx { inner, revision: None, head: None })
+    }
+
     /// Commits a write transaction. On PostgreSQL the local notification count moves at once, so this
     /// process reads its own writes without waiting for the notification to come back.
     pub async fn commit(&self, tx: Tx) -> Result<()> {
-        tx.commit().await?;
+        tx.inner.commit().await?;
+        if let (Some(revision), Some(head)) = (tx.revision, tx.head)
+            && let Ok(mut kept) = self.chain_head.lock()
+        {
+            *kept = Some((revision, head));
+        }
         if let Some(n) = &self.notified {
             n.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
@@ -597,7 +684,7 @@ impl Store {
     /// The revision counter: changes whenever anything is written, by this process or another. On SQLite
     /// every commit, by any process, changes the WAL or the database file; on PostgreSQL every commit sends
     /// a notification. While neither says anything changed since the last read, no query is needed.
-    pub async fn revision(&self) -> Result<i64> {
+    pub async fn revision(&self) -> Result<Revision> {
         // Read the marker before the query: a commit after it moves the marker, so the next call re-reads.
         let marker = self.change_marker();
         if let Some(m) = marker
@@ -607,7 +694,7 @@ impl Store {
         {
             return Ok(rev);
         }
-        let rev: i64 = sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?;
+        let rev = self.read_revision().await?;
         if let Some(m) = marker
             && let Ok(mut seen) = self.last_seen.lock()
         {
@@ -624,7 +711,7 @@ impl Store {
     /// Callers that arrive while a read is under way share the next one: each is answered by a read that
     /// started after it called (so it sees every commit made before), and a burst of requests makes one
     /// query instead of one each.
-    pub async fn revision_now(&self) -> Result<i64> {
+    pub async fn revision_now(&self) -> Result<Revision> {
         let reads = &*self.reads;
         let mut published = reads.published.subscribe();
         // Reads numbered up to `started` may have begun before this call; the next one cannot have.
@@ -653,8 +740,9 @@ impl Store {
         }
     }
 
-    async fn read_revision(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT n FROM revision WHERE id = 1").fetch_one(&self.pool).await?)
+    async fn read_revision(&self) -> Result<Revision> {
+        let row = sqlx::query("SELECT n, d FROM revision WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(Revision { all: get(&row, "n")?, data: get(&row, "d")? })
     }
 
     pub async fn ping(&self) -> Result<()> {
@@ -694,13 +782,16 @@ impl Store {
         success: bool,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_turn().await?;
         // The record's place in the chain is read, then the record written: like every write, this first
-        // takes the revision row (here without changing it, since nothing else changes), so that writers
-        // take turns. Without it, on SQLite a write committed between the read and the insert made the
-        // insert fail at once with "database is locked" (an export answered 500 beside a concurrent
-        // write), and on PostgreSQL two such records could name the same predecessor, forking the chain.
-        sqlx::query("UPDATE revision SET n = n WHERE id = 1").execute(&mut *tx).await?;
+        // takes the revision row, so that writers take turns. Without it, on SQLite a write committed
+        // between the read and the insert made the insert fail at once with "database is locked" (an
+        // export answered 500 beside a concurrent write), and on PostgreSQL two such records could name
+        // the same predecessor, forking the chain. It moves the counter of every write (not the data's),
+        // as every transaction that appends to the chain must (see `chain_head`).
+        tx.revision = Some(
+            sqlx::query_scalar("UPDATE revision SET n = n + 1 WHERE id = 1 RETURNING n").fetch_one(&mut *tx).await?,
+        );
         self.audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
         self.commit(tx).await?;
         Ok(())
@@ -749,11 +840,17 @@ impl Store {
         success: bool,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        let prev: Option<String> =
-            sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await?;
-        let prev = match prev {
+        let prev = match self.chain_end(tx) {
             Some(h) => h,
-            None => self.audit_anchor_in(tx).await?,
+            None => {
+                let last: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                match last {
+                    Some(h) => h,
+                    None => self.audit_anchor_in(tx).await?,
+                }
+            }
         };
         let row = AuditRow {
             id: 0,
@@ -784,8 +881,28 @@ impl Store {
         .fetch_one(&mut **tx)
         .await?;
         let hash = self.crypto.audit_mac(audit_record(id, &row, &prev).as_bytes());
-        sqlx::query("UPDATE audit_log SET hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut **tx).await?;
+        sqlx::query("UPDATE audit_log SET hash = $1 WHERE id = $2").bind(&hash).bind(id).execute(&mut **tx).await?;
+        tx.head = Some(hash);
         Ok(())
+    }
+
+    /// Forgets the chain's end kept from this process's last audited commit (a restore replaced the chain).
+    pub(crate) fn forget_chain_end(&self) {
+        if let Ok(mut kept) = self.chain_head.lock() {
+            *kept = None;
+        }
+    }
+
+    /// The chain's last hash without reading it, where that is known: the record this transaction appended
+    /// last, or the one this process's last audited commit left when this transaction's revision is the
+    /// next one (no process has appended since).
+    fn chain_end(&self, tx: &Tx) -> Option<String> {
+        if let Some(h) = &tx.head {
+            return Some(h.clone());
+        }
+        let kept = self.chain_head.lock().ok()?;
+        let (revision, hash) = kept.as_ref()?;
+        (tx.revision? == revision + 1).then(|| hash.clone())
     }
 
     /// Where the chain starts: empty, or the hash of the last record removed by retention.

@@ -4,7 +4,7 @@
 use jiqun_domain::audit::AuditAction;
 use serde_json::json;
 
-use jiqun_domain::report::ReviewState;
+use jiqun_domain::report::{ReportStatus, ReviewState};
 
 use crate::model::{Column, FromRow, Table};
 
@@ -129,24 +129,33 @@ impl Store {
     }
 
     /// Files a report (a draft or a submission). Each save is a new version; the previous one stays in the
-    /// history. A report already accepted for the period cannot be replaced.
+    /// history. A report already accepted for the period cannot be replaced. Gives the report as stored.
     pub async fn save_report(&self, assignment_id: i64, input: &ReportInput, actor: &Actor) -> Result<ReportRow> {
-        let mut tx = self.begin().await?;
-        let id = self.save_report_tx(&mut tx, assignment_id, input, actor).await?;
+        let mut tx = self.begin_report_write().await?;
+        let report = self.save_report_tx(&mut tx, assignment_id, input, actor).await?;
         self.commit(tx).await?;
-        self.report(id).await?.ok_or_else(|| StoreError::NotFound(Missing::Report(id)))
+        Ok(report)
     }
 
-    /// `save_report` inside a transaction the caller commits (an import commits many at once).
+    /// `save_report` inside a transaction the caller commits (an import commits many at once). The report
+    /// is made from what was written rather than read back: reports are filed many at a time in a
+    /// reporting season, and each statement costs the writers' turn.
     pub(crate) async fn save_report_tx(
         &self,
         tx: &mut Tx,
         assignment_id: i64,
         input: &ReportInput,
         actor: &Actor,
-    ) -> Result<i64> {
+    ) -> Result<ReportRow> {
+        let status = ReportStatus::parse(&input.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("report status {:?}", input.status)))?;
+        // The current version stops being current; what it was is checked before anything else is written
+        // (a refusal rolls the transaction back, this update with it). Read inside the write, after the
+        // revision row has serialised it against every other writer, so two who read the same version
+        // cannot both win.
         let prev: Option<(i64, i64, ReviewState)> = sqlx::query(
-            "SELECT id, version, state FROM reports WHERE assignment_id = $1 AND period = $2 AND is_current = 1",
+            "UPDATE reports SET is_current = 0 WHERE assignment_id = $1 AND period = $2 AND is_current = 1 \
+             RETURNING id, version, state",
         )
         .bind(assignment_id)
         .bind(&input.period)
@@ -156,8 +165,7 @@ impl Store {
             Ok((get(&r, "id")?, get(&r, "version")?, Column::read(&r, "state")?))
         })
         .transpose()?;
-        // The version the writer read (0: none yet); read inside the write, after the revision row has
-        // serialised it against every other writer, so two who read the same version cannot both win.
+        // The version the writer read (0: none yet).
         let current = prev.as_ref().map_or(0, |p| p.1);
         if let Some(read) = input.based_on
             && read != current
@@ -167,12 +175,10 @@ impl Store {
         if let Some((_, _, ReviewState::Accepted)) = &prev {
             return Err(StoreError::Conflict(Clash::ReportAccepted));
         }
-        if let Some((prev_id, _, _)) = &prev {
-            sqlx::query("UPDATE reports SET is_current = 0 WHERE id = $1").bind(prev_id).execute(&mut **tx).await?;
-        }
         let now = now_ms();
         let version = prev.as_ref().map(|p| p.1 + 1).unwrap_or(1);
         let state = if input.submit { ReviewState::Submitted } else { ReviewState::Draft };
+        let submitted_at = input.submit.then_some(now);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO reports (assignment_id, period, version, is_current, state, status, percent, narrative, problems, help_needed, created_at, created_by, submitted_at) \
              VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -181,34 +187,60 @@ impl Store {
         .bind(&input.period)
         .bind(version)
         .bind(state.as_str())
-        .bind(&input.status)
+        .bind(status.as_str())
         .bind(input.percent)
         .bind(&input.narrative)
         .bind(&input.problems)
         .bind(&input.help_needed)
         .bind(now)
         .bind(actor.id)
-        .bind(input.submit.then_some(now))
+        .bind(submitted_at)
         .fetch_one(&mut **tx)
         .await?;
         // Evidence filed with an earlier version stays with the report.
+        let mut attachments = Vec::new();
         if let Some((prev_id, _, _)) = &prev {
-            sqlx::query("UPDATE attachments SET report_id = $1 WHERE report_id = $2")
-                .bind(id)
-                .bind(prev_id)
-                .execute(&mut **tx)
-                .await?;
+            let moved = sqlx::query(
+                "UPDATE attachments SET report_id = $1 WHERE report_id = $2 \
+                 RETURNING id, report_id, filename, content_type, size",
+            )
+            .bind(id)
+            .bind(prev_id)
+            .fetch_all(&mut **tx)
+            .await?;
+            attachments = moved.iter().map(AttachmentMeta::from_row).collect::<Result<Vec<_>>>()?;
+            attachments.sort_by_key(|a| a.id);
         }
         let action = if input.submit { AuditAction::ReportSubmit } else { AuditAction::ReportDraft };
         let detail = json!({ "assignment": assignment_id, "period": input.period, "version": version, "status": input.status, "percent": input.percent });
         self.audit(tx, actor, action, "report", &id.to_string(), true, &detail).await?;
-        Ok(id)
+        Ok(ReportRow {
+            id,
+            assignment_id,
+            period: input.period.clone(),
+            version,
+            current: true,
+            state,
+            status,
+            percent: input.percent,
+            narrative: input.narrative.clone(),
+            problems: input.problems.clone(),
+            help_needed: input.help_needed.clone(),
+            review_comment: None,
+            created_at: now,
+            created_by: actor.id,
+            // The name the report's reader joins from the users table: the account's, which is the actor's.
+            created_by_name: actor.id.map(|_| actor.name.clone()),
+            submitted_at,
+            reviewed_at: None,
+            attachments,
+        })
     }
 
     /// The plan owner accepts a submitted report or returns it with comments; an accepted report may be
     /// returned too, which reopens it for a resubmission.
     pub async fn review_report(&self, report_id: i64, accept: bool, comment: &str, actor: &Actor) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_report_write().await?;
         let row = sqlx::query("SELECT assignment_id, period, is_current, state FROM reports WHERE id = $1")
             .bind(report_id)
             .fetch_optional(&mut *tx)
@@ -254,7 +286,7 @@ impl Store {
         data: &[u8],
         actor: &Actor,
     ) -> Result<i64> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_report_write().await?;
         let file = Upload { filename, content_type, data };
         let id = insert_upload(&mut tx, "attachments", "report_id", report_id, file, actor).await?;
         let detail = json!({ "file": filename, "size": data.len() });

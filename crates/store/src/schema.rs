@@ -774,6 +774,18 @@ ALTER TABLE enterprise_figures RENAME COLUMN metric TO metrics;
 CREATE INDEX enterprise_figures_current_by_firm ON enterprise_figures (enterprise_id, year) WHERE is_current = 1
 "#,
     ),
+    (
+        22,
+        "revision: a second counter that progress reports do not move",
+        // Every write moved the one counter, and every cache was keyed on it: in a reporting season each
+        // report filed made the next reader of every page rebuild the plans' figures, the registry's
+        // evaluation results, the chain map and the role table, none of which a report changes. `d` moves
+        // with every write but those that change progress reports alone (`Store::begin_report_write`).
+        r#"
+ALTER TABLE revision ADD COLUMN d BIGINT NOT NULL DEFAULT 0;
+UPDATE revision SET d = n
+"#,
+    ),
 ];
 
 /// PostgreSQL: migration 18's index again, with `city` included.

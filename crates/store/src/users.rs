@@ -158,7 +158,7 @@ impl Store {
     /// idle longer than `idle_ms`. Returns whether it is still live.
     pub async fn touch_session(&self, token_hash: &str, idle_ms: i64) -> Result<bool> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_turn().await?;
         let expired = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND last_seen_at < $2")
             .bind(token_hash)
             .bind(now - idle_ms)

@@ -23,9 +23,9 @@ async fn a_plan_is_stored_with_its_items_assignments_and_indicators() {
         // Opening again runs no migration twice.
         let s2 = Store::open(&url).await.unwrap();
         let owner = Actor::system("test");
-        let r0 = s.revision().await.unwrap();
+        let r0 = s.revision().await.unwrap().all;
         let id = s.insert_plan(&plan(), "builtin", &owner).await.unwrap();
-        assert!(s2.revision().await.unwrap() > r0, "{url}: another connection sees the write");
+        assert!(s2.revision().await.unwrap().all > r0, "{url}: another connection sees the write");
         let p = s.plan(id).await.unwrap().unwrap();
         assert_eq!(p.target_year, Some(2025));
         assert_eq!(s.items(id).await.unwrap().len(), 21);
@@ -195,23 +195,23 @@ async fn another_process_writes_are_seen_without_polling_queries() {
         let cli = Store::open(&url).await.unwrap();
         // Let the PostgreSQL listener start.
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let before = server.revision().await.unwrap();
-        assert_eq!(server.revision().await.unwrap(), before);
+        let before = server.revision().await.unwrap().all;
+        assert_eq!(server.revision().await.unwrap().all, before);
         cli.set_setting("from", "cli", &Actor::system("cli")).await.unwrap();
         // SQLite: at once (the files changed). PostgreSQL: as soon as the notification arrives; it is looked
         // for up to 300 times, 10 ms apart (a count of tries, not a measured time).
-        let mut seen = server.revision().await.unwrap();
+        let mut seen = server.revision().await.unwrap().all;
         for _ in 0..300 {
             if seen != before {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            seen = server.revision().await.unwrap();
+            seen = server.revision().await.unwrap().all;
         }
         assert!(seen > before, "{url}: the write of another process is seen");
         // Own writes are seen at once.
         server.set_setting("from", "server", &Actor::system("server")).await.unwrap();
-        assert!(server.revision().await.unwrap() > seen, "{url}");
+        assert!(server.revision().await.unwrap().all > seen, "{url}");
     }
 }
 
@@ -250,5 +250,36 @@ async fn concurrent_report_saves_keep_one_current_version() {
         let all = s.assignment_reports(asg).await.unwrap();
         assert_eq!(all.iter().filter(|r| r.current).count(), 1, "{url}");
         assert_eq!(all.iter().find(|r| r.current).map(|r| r.version), Some(12), "{url}");
+    }
+}
+
+/// Each process keeps the chain's end its last audited commit left, and takes it instead of reading the
+/// chain when nothing was appended since. Two processes on one database, appending in turns by writes and
+/// by audit records alone (an export's, a failed login's), each with records in one transaction, keep one
+/// intact chain: a process that kept an end another has since appended after reads the chain's end again.
+#[tokio::test]
+async fn two_processes_appending_in_turns_keep_one_audit_chain() {
+    let keys = jiqun_crypto::KeyFile::generate().unwrap();
+    let crypto = || std::sync::Arc::new(jiqun_crypto::Software::new(keys.clone()));
+    for url in testing::urls().await {
+        let one = Store::open_with(&url, crypto()).await.unwrap();
+        let other = Store::open_with(&url, crypto()).await.unwrap();
+        let a = Actor::system("test");
+        let detail = serde_json::json!({});
+        let mut records = 0;
+        for round in 0..4 {
+            for (k, s) in [&one, &other, &one, &one, &other].into_iter().enumerate() {
+                s.set_setting(&format!("r{round}k{k}"), "v", &a).await.unwrap();
+                records += 1;
+                if (round + k) % 2 == 0 {
+                    let by = if k % 2 == 0 { &other } else { &one };
+                    by.audit_event(&a, jiqun_domain::audit::AuditAction::DataExport, "export", "t", true, &detail)
+                        .await
+                        .unwrap();
+                    records += 1;
+                }
+            }
+        }
+        assert_eq!(one.verify_audit().await.unwrap(), jiqun_store::AuditCheck::Intact { records }, "{url}");
     }
 }

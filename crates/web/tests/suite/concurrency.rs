@@ -15,6 +15,8 @@ tests_on_each_db!(
     a_review_of_a_version_the_department_has_replaced_is_refused_with_the_current_one,
     a_review_racing_a_resubmission_never_lets_both_through,
     a_report_form_drawn_before_another_filing_comes_back_refused,
+    a_report_filed_shows_at_once_and_leaves_the_plans_figures_cached,
+    the_report_a_filing_answers_is_the_report_as_stored,
 );
 
 fn report(narrative: &str, version: Option<i64>) -> Value {
@@ -192,4 +194,99 @@ async fn a_report_form_drawn_before_another_filing_comes_back_refused(api: Clien
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     let all = versions(&api, &sup).await;
     assert_eq!(all.last().unwrap()["narrative"], "表单里写的", "{}", api.db);
+}
+
+/// A report filed or reviewed moves the revision of every write but not the data's: the plans' indicators
+/// stay as built (the same values, not read again), while the assignment list and the snapshot's
+/// assignments show the report at once; an observation entered moves both, and the indicator list shows it
+/// at once. (What this saves under load is measured by `bench/load.sh`, the mix.)
+async fn a_report_filed_shows_at_once_and_leaves_the_plans_figures_cached(api: Client) {
+    let sup = Supervision::new(&api).await;
+    sup.open_round(&api).await;
+    let plan_json = format!("/api/v1/plans/{}", sup.plan_id);
+    let list = format!("/api/v1/indicators?plan={}", sup.plan_id);
+    let (_, plan_before) = api.call("GET", &plan_json, &sup.owner, Value::Null).await;
+    let (_, list_before) = api.call("GET", &list, &sup.owner, Value::Null).await;
+    let before = api.app.snapshot().await.unwrap();
+
+    let filed = sup.submit(&api).await;
+    let after = api.app.snapshot().await.unwrap();
+    assert!(after.revision > before.revision, "the report moved the revision of every write");
+    assert_eq!(after.data_revision, before.data_revision, "but not the data's");
+    let (p0, p1) = (before.plan(sup.plan_id).unwrap(), after.plan(sup.plan_id).unwrap());
+    assert_eq!(serde_json::to_value(&p0.indicators).unwrap(), serde_json::to_value(&p1.indicators).unwrap());
+    let shown = |snap: &jiqun_app::Snapshot| {
+        let a = snap.plan(sup.plan_id).unwrap().assignments.iter().find(|a| a.row.id == sup.assignment).unwrap();
+        a.latest().map(|r| r.id)
+    };
+    assert_eq!(shown(&after), filed["id"].as_i64(), "the snapshot's assignment shows the report");
+    let (s, mine) =
+        api.call("GET", "/api/v1/assignments?agency=%E7%9C%81%E7%A7%91%E6%8A%80%E5%8E%85", &sup.kjt, Value::Null).await;
+    assert_eq!(s, StatusCode::OK);
+    let a = mine.as_array().unwrap().iter().find(|a| a["id"] == sup.assignment).unwrap().clone();
+    assert!(a["reports"].as_array().unwrap().iter().any(|r| r["id"] == filed["id"]), "the list shows it: {a}");
+    let (_, plan_after) = api.call("GET", &plan_json, &sup.owner, Value::Null).await;
+    let (_, list_after) = api.call("GET", &list, &sup.owner, Value::Null).await;
+    assert_eq!((plan_after, &list_after), (plan_before, &list_before));
+
+    // The owner's review is a report write as well.
+    let (s, v) = sup.review(&api, filed["id"].as_i64().unwrap(), true).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let reviewed = api.app.snapshot().await.unwrap();
+    assert!(reviewed.revision > after.revision && reviewed.data_revision == after.data_revision);
+    let latest = |snap: &jiqun_app::Snapshot| {
+        let a = snap.plan(sup.plan_id).unwrap().assignments.iter().find(|a| a.row.id == sup.assignment).unwrap();
+        a.latest().map(|r| r.state.as_str())
+    };
+    assert_eq!(latest(&reviewed), Some("accepted"));
+
+    // An observation is data: both counters move and the list shows the new value at once.
+    let scale = list_before.as_array().unwrap().iter().find(|i| i["name"] == "电子信息制造业总产值").cloned();
+    let id = scale.unwrap()["id"].as_i64().unwrap();
+    let obs = json!({ "period": "2025", "value": 6.1e12, "source": "修正" });
+    let (s, v) = api.call("POST", &format!("/api/v1/indicators/{id}/observations"), &sup.owner, obs).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let moved = api.app.snapshot().await.unwrap();
+    assert!(moved.revision > reviewed.revision && moved.data_revision > reviewed.data_revision);
+    let (_, list_now) = api.call("GET", &list, &sup.owner, Value::Null).await;
+    let ind = list_now.as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
+    assert_ne!(list_now, list_before, "the indicator list is made again");
+    assert!(ind.to_string().contains("6100000000000"), "and shows the new value: {ind}");
+}
+
+/// A filing answers the report made from what it wrote (not read back): it is the report as stored, field
+/// for field, its predecessor's evidence included, and a refused filing leaves the predecessor current.
+async fn the_report_a_filing_answers_is_the_report_as_stored(api: Client) {
+    let sup = Supervision::new(&api).await;
+    sup.open_round(&api).await;
+    let (s, first) = api.call("POST", &sup.reports(), &sup.kjt, report("第一稿", None)).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    let rid = first["id"].as_i64().unwrap();
+    for name in ["b.pdf", "a.pdf"] {
+        let path = format!("/api/v1/reports/{rid}/attachments?filename={name}");
+        let (s, v) = api.raw("POST", &path, &sup.kjt, b"%PDF-1.4 demo".to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    let mut second = report("第二稿", Some(1));
+    second["submit"] = json!(true);
+    let (s, answered) = api.call("POST", &sup.reports(), &sup.kjt, second).await;
+    assert_eq!(s, StatusCode::CREATED, "{answered}");
+    let (s, current) = api.call("GET", "/api/v1/supervision/reports", &sup.owner, Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{current}");
+    let mut stored = current.as_array().unwrap().iter().find(|r| r["id"] == answered["id"]).cloned().unwrap();
+    // The list names the assignment's department and item besides.
+    for key in ["agency", "item"] {
+        stored.as_object_mut().unwrap().remove(key);
+    }
+    assert_eq!(answered, stored, "the answer is the stored report");
+    assert_eq!(answered["attachments"].as_array().map(Vec::len), Some(2), "{answered}");
+    assert_eq!(answered["version"], 2);
+
+    // Refused as stale: nothing written, the second version still the current one.
+    let (s, _) = api.call("POST", &sup.reports(), &sup.kjt, report("基于旧稿", Some(1))).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let now = versions(&api, &sup).await;
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert_eq!(now[1]["current"], true, "{now:?}");
+    assert_eq!(now[0]["current"], false, "{now:?}");
 }

@@ -35,7 +35,7 @@ pub async fn indicators(ctx: Ctx, Query(q): Query<PlanQuery>) -> ApiResult<Respo
     };
     // The list is the same for every reader until the data changes: serialise it once per revision.
     let key = format!("api/indicators/{:?}/{:?}", q.plan, ctx.lang);
-    let body = ctx.app.rendered(&key, snap.revision, || {
+    let body = ctx.app.rendered(&key, snap.data_stamp(), || {
         let list: Vec<IndicatorSummary> =
             plans.iter().flat_map(|p| p.indicators.iter().map(|i| IndicatorSummary::new(i, ctx.lang))).collect();
         serde_json::to_vec(&list).unwrap_or_default()

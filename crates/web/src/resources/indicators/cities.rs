@@ -224,7 +224,7 @@ pub async fn city(ctx: Ctx, Path(name): Path<String>, Query(q): Query<MapQuery>)
         Some(Export::Json) => {
             // The same for every reader until the data changes: made once per revision, plan and city.
             let key = format!("page/city/{}/{}/{lang:?}.json", c.name, plan.plan.id);
-            let body = ctx.app.rendered(&key, snap.revision, || {
+            let body = ctx.app.rendered(&key, snap.data_stamp(), || {
                 let v = json!({
                     "city": { "name": c.name, "full_name": c.full_name, "code": c.code, "region": c.region, "partner": c.is_partner() },
                     "layout": layout,

@@ -67,7 +67,7 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
     // (and day), and on a later request answer from memory before reading what only a rendering needs.
     let key = format!("page/dashboard/{}/{:?}/{}/{today:?}", s.token_hash, lang, ctx.query);
     if ui::export(&ctx).is_none()
-        && let Some(html) = ctx.app.rendered_at(&key, snap.revision)
+        && let Some(html) = ctx.app.rendered_at(&key, snap.stamp())
     {
         return Ok(html_bytes(html));
     }
@@ -86,7 +86,7 @@ pub async fn dashboard(ctx: Ctx) -> PageResult<Response> {
         Some(Export::Csv) => return Ok(indicators_csv(plan, lang).respond("dashboard", snap.synthetic)),
         None => {}
     }
-    let html = ctx.app.rendered(&key, snap.revision, || {
+    let html = ctx.app.rendered(&key, snap.stamp(), || {
         let body = render_cached(&snap, plan, s, &changes, since, lang);
         let panel = watch.as_ref().map(|w| super::desk::project_panel(w, lang));
         let body = html! { (body) @if let Some(p) = panel { (p) } (ui::downloads(&ctx, lang)) };

@@ -86,7 +86,7 @@ pub async fn plan(ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
         .ok_or_else(|| AppError::not_found(format!("计划 {id} 不存在"), format!("no plan {id}")))
         .lang(ctx.lang)?;
     // The same for every reader until the data changes: serialised once per revision.
-    let body = ctx.app.rendered(&format!("api/plan/{id}"), snap.revision, || {
+    let body = ctx.app.rendered(&format!("api/plan/{id}"), snap.data_stamp(), || {
         serde_json::to_vec(&PlanDocument::from(&**pv)).unwrap_or_default()
     });
     Ok(json_bytes(body))

@@ -123,7 +123,7 @@ pub async fn assignments(ctx: Ctx, Query(q): Query<AssignmentQuery>) -> ApiResul
     let agency = q.agency.as_deref().map(|a| crate::kit::ui::agencies().resolve(a, None).name);
     // The same for every reader until the data changes: serialised once per revision, plan and department.
     let key = format!("api/assignments/{:?}/{:?}", q.plan, agency);
-    let body = ctx.app.rendered(&key, snap.revision, || {
+    let body = ctx.app.rendered(&key, snap.stamp(), || {
         let out: Vec<SupervisionAssignment> = snap
             .plans
             .iter()
