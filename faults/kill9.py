@@ -11,7 +11,9 @@ Operations, each cut off at a random moment within its own measured duration:
   backup      `jiqun backup` (CLI killed)
 After each kill: SQLite `PRAGMA integrity_check`, `jiqun audit verify`, and the operation's own check (see
 each function). With --pg-restart, also a private PostgreSQL cluster (initdb on its own port, never the
-shared server) restarted with `pg_ctl -m immediate` (a crash) under a stream of report writes.
+shared server) restarted with `pg_ctl -m immediate` (a crash) under a stream of report writes, then made
+read-only. With --disk, SQLite on a small tmpfs filled up and then remounted read-only; with both, also a
+private cluster whose database's tablespace is on a small tmpfs, filled up under a running server.
 
 Usage: faults/kill9.py [--db sqlite|postgres] [--rounds N] [--quick] [--pg-restart] [--seed S]
 Prints a table; exits 1 on any failed check. Needs: python3, sqlite3 (SQLite), psql (PostgreSQL).
@@ -334,30 +336,46 @@ def drill(kind, rounds, rnd, firms, work):
         db.drop()
 
 
+class Cluster:
+    """A private PostgreSQL cluster (initdb in the work folder, its own port), never the shared server."""
+
+    def __init__(self, work):
+        self.bindir = run("pg_config", "--bindir").stdout.strip()
+        data = os.path.join(work, "pgdata")
+        os.makedirs(data)
+        shutil.chown(work, "postgres")
+        shutil.chown(data, "postgres")
+        self.port = 55432 + os.getpid() % 100
+        self.as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        run(*self.as_pg, f"{self.bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres")
+        # The log file also keeps the server from holding this script's output pipe open.
+        self.ctl = [*self.as_pg, f"{self.bindir}/pg_ctl", "-D", data, "-o",
+                    f"-p {self.port} -k {work} -c listen_addresses=127.0.0.1", "-w", "-l", os.path.join(work, "pg.log")]
+        self.admin = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+        run(*self.ctl, "start")
+
+    def db(self):
+        """The database `jiqun` of this cluster (made by the caller)."""
+        port = self.port
+
+        class Private(Db):
+            def __init__(self):
+                self.kind, self.name = "postgres", "jiqun"
+                self.url = f"postgres://postgres@127.0.0.1:{port}/jiqun"
+        return Private()
+
+    def stop(self):
+        run(*self.ctl, "-m", "immediate", "stop", check=False)
+
+
 def pg_restart(rnd, work, writes):
     """A private PostgreSQL cluster restarted as by a crash (`-m immediate`) while reports are written."""
-    bindir = run("pg_config", "--bindir").stdout.strip()
-    data = os.path.join(work, "pgdata")
-    os.makedirs(data)
-    shutil.chown(work, "postgres")
-    shutil.chown(data, "postgres")
-    port = 55432 + os.getpid() % 100
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    run(*as_pg, f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres")
-    # The log file also keeps the server from holding this script's output pipe open.
-    ctl = [*as_pg, f"{bindir}/pg_ctl", "-D", data, "-o", f"-p {port} -k {work} -c listen_addresses=127.0.0.1", "-w",
-           "-l", os.path.join(work, "pg.log")]
-    run(*ctl, "start")
-
+    cluster = Cluster(work)
+    ctl, port = cluster.ctl, cluster.port
     server = None
-
-    class Private(Db):
-        def __init__(self):
-            self.kind, self.name = "postgres", "jiqun"
-            self.url = f"postgres://postgres@127.0.0.1:{port}/jiqun"
     try:
-        run("psql", "-q", f"postgres://postgres@127.0.0.1:{port}/postgres", "-c", "CREATE DATABASE jiqun")
-        db = Private()
+        run("psql", "-q", cluster.admin, "-c", "CREATE DATABASE jiqun")
+        db = cluster.db()
         server = Server(db, 18950 + os.getpid() % 40, os.path.join(work, "pg-server.log"))
         server.start(demo=True)
         write, kjt, versions_sql = report_writer(server)
@@ -438,7 +456,78 @@ def pg_restart(rnd, work, writes):
     finally:
         if server:
             server.kill9()
-        run(*ctl, "-m", "immediate", "stop", check=False)
+        cluster.stop()
+
+
+def fill(path):
+    """Fills the file system holding `path` with a file of that name, to the last byte it takes."""
+    with open(path, "wb", buffering=0) as f:
+        for size in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    f.write(b"\0" * size)
+                    f.flush()
+            except OSError:
+                pass
+
+
+def pg_disk(work):
+    """A private PostgreSQL cluster whose database lives in a tablespace on a small tmpfs (a data volume
+    apart from the WAL, as production installations often have): the volume filled up under a running
+    server. Each write is refused with a clear 503, nothing half-written, writes resume when space returns,
+    and the audit chain verifies. None when this machine does not allow a mount."""
+    mnt = os.path.join(work, "pgmnt")
+    os.makedirs(mnt)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mnt], capture_output=True).returncode:
+        return None
+    cluster, server = None, None
+    try:
+        cluster = Cluster(work)
+        space = os.path.join(mnt, "ts")
+        os.makedirs(space)
+        shutil.chown(space, "postgres")
+        run("psql", "-q", cluster.admin, "-c", f"CREATE TABLESPACE small LOCATION '{space}'",
+            "-c", "CREATE DATABASE jiqun TABLESPACE small")
+        db = cluster.db()
+        server = Server(db, 18980 + os.getpid() % 9, os.path.join(work, "pg-disk-server.log"))
+        server.start(demo=True)
+        write, kjt, versions = report_writer(server)
+        s, v = write("（演练）磁盘满之前")
+        if s != 201:
+            raise Failure(f"pg disk: {s} {v}")
+        before = db.scalar(versions)
+        filler = os.path.join(mnt, "filler")
+        fill(filler)
+        seen = []
+        # What the tables' free pages still hold fits; then a file must grow, and cannot.
+        for i in range(4000):
+            s, v = write("（演练）磁盘满时" + "填" * 3000)
+            seen.append(s)
+            if s != 201:
+                break
+        if not refused_as(v, "磁盘已满"):
+            raise Failure(f"pg disk full: expected 503 saying the disk is full, got {s} {str(v)[:300]} after {len(seen)}")
+        stored_full = db.scalar(versions)
+        os.remove(filler)
+        for i in range(20):
+            s, v = write("（演练）腾出空间后")
+            if s == 201:
+                break
+            time.sleep(0.5)
+        if s != 201:
+            raise Failure(f"pg disk full: writes did not resume once there was space: {s} {v}")
+        if db.scalar(versions) != stored_full + 1:
+            raise Failure("pg disk full: a refused write left a version behind")
+        read_status, _ = server.call("GET", "/api/v1/plans", kjt)
+        server.kill9()
+        run(BIN, "audit", "verify", "--db", db.url)
+        return len(seen) - 1, stored_full - before, read_status
+    finally:
+        if server:
+            server.kill9()
+        if cluster:
+            cluster.stop()
+        subprocess.run(["umount", "-l", mnt], capture_output=True)
 
 
 def refused_as(v, zh):
@@ -481,14 +570,7 @@ def sqlite_disk(work):
             raise Failure(f"disk: {s} {v}")
         before = db.scalar(versions)
         filler = os.path.join(mnt, "filler")
-        with open(filler, "wb", buffering=0) as f:
-            for size in (1 << 20, 1 << 12, 1):
-                try:
-                    while True:
-                        f.write(b"\0" * size)
-                        f.flush()
-                except OSError:
-                    pass
+        fill(filler)
         seen = []
         # What the WAL and the free pages still hold fits; then the file must grow, and cannot.
         for i in range(2000):
@@ -548,7 +630,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="2 rounds of 200 firms (for CI)")
     ap.add_argument("--pg-restart", action="store_true",
                     help="also crash-restart a private PostgreSQL cluster under writes, and make it read-only")
-    ap.add_argument("--disk", action="store_true", help="also fill the disk under SQLite, then make it read-only")
+    ap.add_argument("--disk", action="store_true", help="also fill the disk under SQLite, then make it read-only "
+                    "(with --pg-restart, also fill a private PostgreSQL cluster's data volume)")
     ap.add_argument("--seed", type=int, default=int(time.time()))
     a = ap.parse_args()
     rounds, firms = (2, 200) if a.quick else (a.rounds, 2000)
@@ -584,6 +667,16 @@ def main():
         print(f"PostgreSQL made read-only: write refused with 503 “read-only” (after {ro_tries} answer(s)), a "
               f"read answered {ro_read}, writes resumed after the reset: pass")
 
+    def pg_full(work):
+        out = pg_disk(work)
+        if out is None:
+            print("\nPostgreSQL disk full: skipped, this machine does not allow a tmpfs mount")
+            return
+        accepted, stored, read_status = out
+        print(f"\nPostgreSQL with its database on a full volume: {accepted} write(s) still fitted, then 503 "
+              f"“disk full”, a read answered {read_status}, nothing half-written, writes resumed once space "
+              "returned, audit chain verified: pass")
+
     def disk(work):
         out = sqlite_disk(work)
         if out is None:
@@ -602,6 +695,8 @@ def main():
         stage("pg restart", restart)
     if a.disk:
         stage("disk", disk)
+    if a.disk and a.pg_restart:
+        stage("pg disk", pg_full)
     sys.exit(1 if failed else 0)
 
 
