@@ -471,6 +471,40 @@ def fill(path):
                 pass
 
 
+def write_until_full(server, db, mnt, what, tries):
+    """Files reports on a running server while the file system holding `mnt` fills up: a first write, the
+    disk filled, then writes until one is refused, which must be a 503 saying the disk is full; the filler
+    removed, a write must be taken again, and the refused one must have left no version. Returns the writes
+    that still fitted, the versions they stored, and the reporter's token."""
+    write, kjt, versions = report_writer(server)
+    s, v = write("（演练）磁盘满之前")
+    if s != 201:
+        raise Failure(f"{what}: {s} {v}")
+    before = db.scalar(versions)
+    filler = os.path.join(mnt, "filler")
+    fill(filler)
+    seen = []
+    for i in range(tries):
+        s, v = write("（演练）磁盘满时" + "填" * 3000)
+        seen.append(s)
+        if s != 201:
+            break
+    if not refused_as(v, "磁盘已满"):
+        raise Failure(f"{what}: expected 503 saying the disk is full, got {s} {str(v)[:300]} after {len(seen)}")
+    stored_full = db.scalar(versions)
+    os.remove(filler)
+    for i in range(20):
+        s, v = write("（演练）腾出空间后")
+        if s == 201:
+            break
+        time.sleep(0.5)
+    if s != 201:
+        raise Failure(f"{what}: writes did not resume once there was space: {s} {v}")
+    if db.scalar(versions) != stored_full + 1:
+        raise Failure(f"{what}: a refused write left a version behind")
+    return len(seen) - 1, stored_full - before, kjt
+
+
 def pg_disk(work):
     """A private PostgreSQL cluster whose database lives in a tablespace on a small tmpfs (a data volume
     apart from the WAL, as production installations often have): the volume filled up under a running
@@ -491,37 +525,12 @@ def pg_disk(work):
         db = cluster.db()
         server = Server(db, 18980 + os.getpid() % 9, os.path.join(work, "pg-disk-server.log"))
         server.start(demo=True)
-        write, kjt, versions = report_writer(server)
-        s, v = write("（演练）磁盘满之前")
-        if s != 201:
-            raise Failure(f"pg disk: {s} {v}")
-        before = db.scalar(versions)
-        filler = os.path.join(mnt, "filler")
-        fill(filler)
-        seen = []
         # What the tables' free pages still hold fits; then a file must grow, and cannot.
-        for i in range(4000):
-            s, v = write("（演练）磁盘满时" + "填" * 3000)
-            seen.append(s)
-            if s != 201:
-                break
-        if not refused_as(v, "磁盘已满"):
-            raise Failure(f"pg disk full: expected 503 saying the disk is full, got {s} {str(v)[:300]} after {len(seen)}")
-        stored_full = db.scalar(versions)
-        os.remove(filler)
-        for i in range(20):
-            s, v = write("（演练）腾出空间后")
-            if s == 201:
-                break
-            time.sleep(0.5)
-        if s != 201:
-            raise Failure(f"pg disk full: writes did not resume once there was space: {s} {v}")
-        if db.scalar(versions) != stored_full + 1:
-            raise Failure("pg disk full: a refused write left a version behind")
+        accepted, stored, kjt = write_until_full(server, db, mnt, "pg disk full", 4000)
         read_status, _ = server.call("GET", "/api/v1/plans", kjt)
         server.kill9()
         run(BIN, "audit", "verify", "--db", db.url)
-        return len(seen) - 1, stored_full - before, read_status
+        return accepted, stored, read_status
     finally:
         if server:
             server.kill9()
@@ -564,30 +573,9 @@ def sqlite_disk(work):
         db = Db("sqlite", mnt)
         server = Server(db, 18990 + os.getpid() % 9, os.path.join(work, "disk-server.log"))
         server.start(demo=True)
-        write, kjt, versions = report_writer(server)
-        s, v = write("（演练）磁盘满之前")
-        if s != 201:
-            raise Failure(f"disk: {s} {v}")
-        before = db.scalar(versions)
-        filler = os.path.join(mnt, "filler")
-        fill(filler)
-        seen = []
         # What the WAL and the free pages still hold fits; then the file must grow, and cannot.
-        for i in range(2000):
-            s, v = write("（演练）磁盘满时" + "填" * 3000)
-            seen.append(s)
-            if s != 201:
-                break
-        if not refused_as(v, "磁盘已满"):
-            raise Failure(f"disk full: expected 503 saying the disk is full, got {s} {str(v)[:300]} after {len(seen)}")
-        stored_full = db.scalar(versions)
-        os.remove(filler)
-        s, v = write("（演练）腾出空间后")
-        if s != 201:
-            raise Failure(f"disk full: writes did not resume once there was space: {s} {v}")
-        if db.scalar(versions) != stored_full + 1:
-            raise Failure("disk full: a refused write left a version behind")
-        full = (len(seen) - 1, stored_full - before)
+        accepted, stored, _ = write_until_full(server, db, mnt, "disk full", 2000)
+        full = (accepted, stored)
         # A read-only file system (a server's files cannot be remounted read-only under it: stopped first).
         server.kill9()
         db.integrity()
