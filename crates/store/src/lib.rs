@@ -387,6 +387,19 @@ struct Notified {
 
 /// Listens for `jiqun_revision` notifications for as long as the process runs, reconnecting after a loss
 /// (during which the store falls back to querying the counter).
+fn spawn_checkpoints(pool: AnyPool) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if pool.is_closed() {
+                return;
+            }
+            // PASSIVE: copies what no reader still needs, never waits for readers or writers.
+            let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+        }
+    });
+}
+
 fn spawn_listener(url: String, n: std::sync::Arc<Notified>) {
     use std::sync::atomic::Ordering::SeqCst;
     tokio::spawn(async move {
@@ -518,11 +531,14 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
-        const SQLITE_PRAGMAS: [&str; 4] = [
+        const SQLITE_PRAGMAS: [&str; 5] = [
             "PRAGMA journal_mode = WAL",
             "PRAGMA busy_timeout = 10000",
             "PRAGMA foreign_keys = ON",
             "PRAGMA synchronous = NORMAL",
+            // Checkpoints are not run by the commit that fills the log (with the log's flush to disk, in
+            // the writers' turn) but beside the writers (`spawn_checkpoints`).
+            "PRAGMA wal_autocheckpoint = 0",
         ];
         let mut opts = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 8 } else { 16 });
         if backend == Backend::Sqlite {
@@ -562,6 +578,9 @@ impl Store {
             Backend::Postgres => None,
         };
         let pool = opts.connect(&url).await?;
+        if backend == Backend::Sqlite {
+            spawn_checkpoints(pool.clone());
+        }
         let sqlite_path = (backend == Backend::Sqlite).then(|| {
             let rest = &url["sqlite://".len()..];
             std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest))
