@@ -273,9 +273,10 @@ impl App {
     }
 
     /// The session a token stands for. A session read from the database is kept for at most five seconds,
-    /// and only while nothing has been committed since (the store's data revision, which every write by any
-    /// server moves but a progress report's): reading pages costs no round trip, and a logout, lock-out, role change or password
-    /// change made by another server on the same database takes effect here at once.
+    /// and only while nothing has been committed since (the store's data revision, which every write by
+    /// any server moves but a progress report's): reading pages costs no round trip, and a logout,
+    /// lock-out, role change or password change made by another server on the same database takes effect
+    /// here at once.
     pub async fn session(&self, token: &str) -> AppResult<Option<Session>> {
         let hash = token_hash(token);
         let now = now_ms();

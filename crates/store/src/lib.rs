@@ -385,8 +385,8 @@ struct Notified {
     healthy: std::sync::atomic::AtomicBool,
 }
 
-/// Listens for `jiqun_revision` notifications for as long as the process runs, reconnecting after a loss
-/// (during which the store falls back to querying the counter).
+/// SQLite: checkpoints the write-ahead log every half second, beside the writers, for as long as the pool
+/// is open (`wal_autocheckpoint` is off: see `SQLITE_PRAGMAS`).
 fn spawn_checkpoints(pool: AnyPool) {
     tokio::spawn(async move {
         loop {
@@ -400,6 +400,8 @@ fn spawn_checkpoints(pool: AnyPool) {
     });
 }
 
+/// Listens for `jiqun_revision` notifications for as long as the process runs, reconnecting after a loss
+/// (during which the store falls back to querying the counter).
 fn spawn_listener(url: String, n: std::sync::Arc<Notified>) {
     use std::sync::atomic::Ordering::SeqCst;
     tokio::spawn(async move {
@@ -472,6 +474,11 @@ impl Tx {
         Ok(self.inner.rollback().await?)
     }
 }
+
+/// The revision bump that opens a write transaction: both counters (`Store::begin`), or only that of every
+/// write (`Store::begin_report_write`, `Store::audit_event`).
+const MOVE_BOTH: &str = "UPDATE revision SET n = n + 1, d = d + 1 WHERE id = 1 RETURNING n";
+const MOVE_ALL: &str = "UPDATE revision SET n = n + 1 WHERE id = 1 RETURNING n";
 
 /// How long a writer waits for its turn before it gives up, as SQLite's own `busy_timeout` would.
 const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -645,14 +652,14 @@ impl Store {
 
     /// A write transaction: moves both revision counters first (which also takes SQLite's write lock early).
     pub async fn begin(&self) -> Result<Tx> {
-        self.begin_moving("UPDATE revision SET n = n + 1, d = d + 1 WHERE id = 1 RETURNING n").await
+        self.begin_moving(MOVE_BOTH).await
     }
 
     /// A write transaction that changes progress reports alone (filing, review, evidence): moves only the
     /// counter of every write (`Revision::all`), so that what does not show reports stays cached
     /// (`Revision::data`). Writers take turns on the same row as with `begin`.
     pub async fn begin_report_write(&self) -> Result<Tx> {
-        self.begin_moving("UPDATE revision SET n = n + 1 WHERE id = 1 RETURNING n").await
+        self.begin_moving(MOVE_ALL).await
     }
 
     async fn begin_moving(&self, bump: &'static str) -> Result<Tx> {
@@ -666,7 +673,8 @@ impl Store {
     }
 
     /// A transaction that will write, begun in this process's turn (SQLite) and moving no counter: the
-    /// callers that write without changing what caches hold (a session's last use, an audit record alone).
+    /// callers that write without changing what caches hold (a session's last use) and a restore, which
+    /// writes the counters itself.
     pub(crate) async fn begin_turn(&self) -> Result<Tx> {
         let inner = self.writes.as_ref().unwrap_or(&self.pool).begin().await?;
         Ok(Tx { inner, revision: None, head: None })
@@ -801,16 +809,13 @@ impl Store {
         success: bool,
         detail: &serde_json::Value,
     ) -> Result<()> {
-        let mut tx = self.begin_turn().await?;
         // The record's place in the chain is read, then the record written: like every write, this first
         // takes the revision row, so that writers take turns. Without it, on SQLite a write committed
         // between the read and the insert made the insert fail at once with "database is locked" (an
         // export answered 500 beside a concurrent write), and on PostgreSQL two such records could name
         // the same predecessor, forking the chain. It moves the counter of every write (not the data's),
         // as every transaction that appends to the chain must (see `chain_head`).
-        tx.revision = Some(
-            sqlx::query_scalar("UPDATE revision SET n = n + 1 WHERE id = 1 RETURNING n").fetch_one(&mut *tx).await?,
-        );
+        let mut tx = self.begin_moving(MOVE_ALL).await?;
         self.audit(&mut tx, actor, action, object_type, object_id, success, detail).await?;
         self.commit(tx).await?;
         Ok(())
